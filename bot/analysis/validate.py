@@ -1,0 +1,40 @@
+"""Reject input that cannot be a news article, with a message a person can act on."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from bot.errors import InputError, InputTooLarge
+
+# Control characters other than tab, line feed and carriage return mean binary or terminal junk.
+_ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
+_MIN_LETTERS = 3
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 bytes (a BOM is dropped), refusing binary and undecodable input."""
+    if b"\x00" in data[:65536]:
+        raise InputError("Input looks like a binary file (it contains NUL bytes), not text.")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"Input is not valid UTF-8 (bad byte at position {exc.start}).") from None
+
+
+def check_text(text: str, max_chars: int) -> None:
+    """Raise ``InputError`` unless ``text`` is something worth analysing."""
+    if len(text) > max_chars:
+        raise InputTooLarge(f"Input is too long: {len(text):,} characters (the limit is {max_chars:,}).")
+    if not text.strip():
+        raise InputError("Input is empty: there is no text to analyse.")
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
+    if controls:
+        raise InputError(f"Input contains {controls} control character(s); it looks binary, not like an article.")
+    letters = sum(1 for ch in text if ch.isalpha())
+    if letters < _MIN_LETTERS:
+        raise InputError("Input has no words to analyse.")
+    longest = max((len(w) for w in text.split()), default=0)
+    if longest > 1_000:
+        raise InputError(f"Input contains a 'word' of {longest:,} characters; it does not look like prose.")

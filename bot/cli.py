@@ -1,0 +1,203 @@
+"""The ``byline`` command: ``analyze`` (report, --json, --jsonl), ``run`` (the bot) and ``db`` (the store).
+
+Every user-facing failure is a ``BylineError``: it becomes one line on stderr and a non-zero exit,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from itertools import islice
+from typing import IO, Any
+
+from bot import __version__, config
+from bot import log as logsetup
+from bot.errors import BylineError, InputError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+JSONL_CHUNK = 32
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser; subcommands register themselves here."""
+    parser = argparse.ArgumentParser(prog="byline", description="Summarise news and flag weakly sourced claims.")
+    parser.add_argument("--version", action="version", version=f"byline {__version__}")
+    parser.add_argument("--config", help="TOML config file (default: $BYLINE_CONFIG)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    an = sub.add_parser("analyze", aliases=["analyse"], help="analyse an article (file, stdin or URL)")
+    an.add_argument("input", nargs="?", help="plain-text article, or - for stdin")
+    mode = an.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print one JSON result (the contract)")
+    mode.add_argument("--jsonl", action="store_true", help='batch: {"id","text"} lines in, one result per line out')
+    an.add_argument("--sentences", type=int, metavar="N", help="summary length (default: from article length)")
+    an.add_argument("--method", help="summary method (default: analysis.summary_method)")
+    an.add_argument("--url", help="fetch and analyse this link instead of a file")
+    an.add_argument("--save", action="store_true", help="store the result in the database and print its id")
+    an.add_argument("--db", help="database path (default: store.path)")
+    an.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour the report")
+    an.set_defaults(handler=cmd_analyze)
+
+    run = sub.add_parser("run", help="start the Discord bot (needs a token)")
+    run.set_defaults(handler=cmd_run)
+
+    _add_db_commands(sub)
+    return parser
+
+
+def _add_db_commands(sub: Any) -> None:
+    try:
+        from bot.cli_db import add_parser
+    except ImportError:  # the store CLI is optional until it exists
+        return
+    add_parser(sub)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``byline`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = config.load(args.config)
+        logsetup.setup(settings.logging)
+        return int(args.handler(args, settings) or EXIT_OK)
+    except BylineError as exc:
+        print(f"byline: {exc.user_message}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("byline: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def cmd_analyze(args: argparse.Namespace, settings: config.Settings) -> int:
+    """Analyse one input and print a report or JSON; or stream a JSONL batch."""
+    from bot.analysis import Engine
+
+    if args.sentences is not None and not 0 <= args.sentences <= 100:
+        raise BylineError("--sentences must be between 0 and 100.")
+    engine = Engine(settings.analysis)
+    if args.jsonl:
+        return _analyze_jsonl(engine, args)
+    text, meta = _read_input(args, settings)
+    result = engine.analyze(text, sentences=args.sentences, method=args.method)
+    if args.save:
+        from bot.cli_db import save_result
+
+        analysis_id = save_result(args, settings, text, result, meta)
+        print(analysis_id)
+        return EXIT_OK
+    if args.json:
+        _write_json(sys.stdout, result.to_dict())
+    else:
+        from bot.report import render_report, use_color
+
+        sys.stdout.write(render_report(text, result, color=use_color(args.color, sys.stdout)))
+    return EXIT_OK
+
+
+def _read_input(args: argparse.Namespace, settings: config.Settings) -> tuple[str, dict[str, Any]]:
+    """Return the article text and what is known about it (title, url) from a file, stdin or a URL."""
+    from bot.analysis.validate import decode
+
+    if args.url:
+        from bot.fetcher import fetch_article_sync
+
+        article = fetch_article_sync(args.url, settings.fetch)
+        return article.text, {"title": article.title, "url": article.url}
+    if not args.input:
+        raise InputError("Give a file, - for stdin, or --url URL.")
+    if args.input == "-":
+        data = sys.stdin.buffer.read(settings.analysis.max_chars * 4 + 1)
+    else:
+        try:
+            with open(args.input, "rb") as fh:
+                data = fh.read(settings.analysis.max_chars * 4 + 1)
+        except FileNotFoundError:
+            raise InputError(f"No such file: {args.input}") from None
+        except IsADirectoryError:
+            raise InputError(f"{args.input} is a directory, not a file.") from None
+        except OSError as exc:
+            raise InputError(f"Cannot read {args.input}: {exc.strerror}") from None
+    if len(data) > settings.analysis.max_chars * 4:
+        raise InputError(f"Input is too long (the limit is {settings.analysis.max_chars:,} characters).")
+    return decode(data), {}
+
+
+def _analyze_jsonl(engine: Any, args: argparse.Namespace) -> int:
+    """Stream ``{"id","text"}`` lines through the batch API; a bad line yields an error line and the run goes on."""
+    from bot.analysis import Failure
+
+    source: IO[str]
+    if args.input in (None, "-"):
+        source = sys.stdin
+    else:
+        try:
+            source = open(args.input, encoding="utf-8", errors="replace")  # noqa: SIM115
+        except OSError as exc:
+            raise InputError(f"Cannot read {args.input}: {exc.strerror or exc}") from None
+    with source:
+        for chunk in _chunks(_parse_lines(source), JSONL_CHUNK):
+            todo = [item for item in chunk if "error" not in item]
+            lengths = [item.get("sentences", args.sentences) for item in todo]
+            results = iter(engine.analyze_many([i["text"] for i in todo], sentences=lengths, method=args.method))
+            for item in chunk:
+                if "error" in item:
+                    out: dict[str, Any] = {"id": item.get("id"), "error": item["error"]}
+                else:
+                    res = next(results)
+                    out = {"id": item["id"], "error": res.error} if isinstance(res, Failure) else {
+                        "id": item["id"], **res.to_dict()}
+                _write_json(sys.stdout, out)
+            sys.stdout.flush()
+    return EXIT_OK
+
+
+def _parse_lines(source: IO[str]) -> Iterator[dict[str, Any]]:
+    for number, line in enumerate(source, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield {"id": None, "error": f"line {number} is not JSON: {exc.msg}"}
+            continue
+        if not isinstance(obj, dict):
+            yield {"id": None, "error": f"line {number} is not a JSON object"}
+            continue
+        item_id, text, n = obj.get("id"), obj.get("text"), obj.get("sentences")
+        if not isinstance(text, str):
+            yield {"id": item_id, "error": f"line {number} has no \"text\" string"}
+        elif n is not None and (isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= 100):
+            yield {"id": item_id, "error": f"line {number}: \"sentences\" must be a whole number from 0 to 100"}
+        else:
+            yield {"id": item_id, "text": text, "sentences": n} if n is not None else {"id": item_id, "text": text}
+
+
+def _chunks(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def _write_json(stream: IO[str], obj: dict[str, Any]) -> None:
+    stream.write(json.dumps(obj) + "\n")  # ASCII escapes survive lone surrogates in the input
+
+
+def cmd_run(args: argparse.Namespace, settings: config.Settings) -> int:
+    """Start the Discord bot; a missing or invalid token is a one-line error."""
+    from bot.client import run_bot
+
+    return run_bot(settings)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

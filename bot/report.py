@@ -1,0 +1,108 @@
+"""The human-readable terminal report of ``byline analyze``: summary, flags, who said what, scorecard.
+
+Colour is used only on a terminal (or when forced), so piped output stays plain text.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import IO
+
+from bot.analysis.result import CATEGORIES, Attribution, Flag, Result
+
+CATEGORY_TITLES = {
+    "anonymous_source": "Anonymous sources",
+    "vague_source": "Vague sources",
+    "no_source": "Claims with no source",
+    "unattributed_quote": "Quotes with no speaker",
+}
+_RESET, _BOLD, _DIM, _RED, _YELLOW, _CYAN = "\033[0m", "\033[1m", "\033[2m", "\033[31m", "\033[33m", "\033[36m"
+SEVERITY_COLOURS = {"high": _RED, "medium": _YELLOW, "low": _DIM}
+MAX_CELL = 70
+
+
+def use_color(mode: str, stream: IO[str]) -> bool:
+    """Decide on colour: 'always', 'never', or 'auto' (a terminal, and NO_COLOR unset)."""
+    if mode == "always":
+        return True
+    if mode == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+class _Style:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if self.color else text
+
+
+def render_report(text: str, result: Result, color: bool = False) -> str:
+    """Return the whole report as one string ending in a newline."""
+    st = _Style(color)
+    out: list[str] = []
+    if result.title:
+        out += [st(_BOLD, result.title), ""]
+    out.append(st(_BOLD, f"Summary ({len(result.summary)} of {result.sentences} sentences)"))
+    out += [f"  • {_one_line(s.text)}" for s in result.summary] or ["  (nothing to summarise)"]
+    out += ["", st(_BOLD, f"Flags ({len(result.flags)})")]
+    if not result.flags:
+        out.append("  No anonymous, vague or missing sources found.")
+    for category in CATEGORIES:
+        group = [f for f in result.flags if f.category == category]
+        if group:
+            out.append(f"  {st(_CYAN, CATEGORY_TITLES[category])}")
+            out += [line for f in group for line in _flag_lines(text, f, st)]
+    out += ["", st(_BOLD, "Who said what")]
+    out += _who_said_what(result.attributions)
+    out += ["", st(_BOLD, "Sourcing scorecard"), *_scorecard(result)]
+    return "\n".join(out) + "\n"
+
+
+def _flag_lines(text: str, flag: Flag, st: _Style) -> list[str]:
+    sentence = text[flag.start : flag.end]
+    ev = flag.evidence
+    rel_start, rel_end = ev.start - flag.start, ev.end - flag.start
+    if 0 <= rel_start <= rel_end <= len(sentence) and ev.end > ev.start:
+        marked = sentence[:rel_start] + st(_BOLD + _YELLOW, f"[{ev.text}]") + sentence[rel_end:]
+    else:
+        marked = sentence
+    badge = st(SEVERITY_COLOURS.get(flag.severity, ""), f"[{flag.severity}]")
+    return [f"    {badge} {_one_line(marked)}", f"      {st(_DIM, flag.reason)}"]
+
+
+def _who_said_what(attributions: list[Attribution]) -> list[str]:
+    rows = [a for a in attributions if a.source is not None]
+    if not rows:
+        return ["  No attributed claims found."]
+    lines = [f"  {'Source':<28} {'Kind':<10} {'Cue':<14} Claim"]
+    for a in rows:
+        who = a.speaker or (a.source.text if a.source else "")
+        if a.speaker and a.source and a.source.text != a.speaker:
+            who = f"{a.source.text} ({a.speaker})"
+        claim = _clip(a.content.text if a.content else "", MAX_CELL)
+        quote = '"' if a.direct_quote else ""
+        lines.append(f"  {_clip(who, 28):<28} {a.source_kind:<10} {_clip(a.cue.text, 14):<14} {quote}{claim}{quote}")
+    return lines
+
+
+def _scorecard(result: Result) -> list[str]:
+    s = result.stats
+    if not s.attributions:
+        return ["  No reported claims, so nothing to score."]
+    share = s.named_share or 0.0
+    return [
+        f"  {s.attributions} reported claims: {s.named} named, {s.pronoun} by pronoun, {s.anonymous} anonymous, "
+        f"{s.vague} vague, {s.no_source} with no source.",
+        f"  Named sourcing: {share:.0%} of claims.",
+    ]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _clip(text: str, width: int) -> str:
+    flat = _one_line(text)
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
