@@ -72,3 +72,9 @@ class FetchError(BylineError):
     """A link could not be fetched or read; subclasses say why."""
 
     user_message = "That link could not be read."
+
+
+class NotServerManager(BylineError):
+    """A member without Manage Server tried to change Byline's settings for the server."""
+
+    user_message = "Only members with Manage Server can change Byline's settings."
