@@ -74,6 +74,77 @@ class FetchError(BylineError):
     user_message = "That link could not be read."
 
 
+class BadURL(FetchError):
+    """The text is not a link Byline will fetch: wrong scheme, userinfo, odd port or a malformed host.
+
+    ``reason`` is a short machine-readable tag (``syntax``, ``scheme``, ``userinfo``, ``host``, ``port``) so
+    tests and logs can tell refusals apart without parsing the message.
+    """
+
+    user_message = "That doesn't look like a web link Byline can read."
+
+    def __init__(self, message: str | None = None, *, reason: str = "syntax") -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+class BlockedAddress(FetchError):
+    """The link points at a private, local or otherwise non-public address (SSRF guard).
+
+    ``reason`` names the address class (``loopback``, ``private``, ``link-local``, ``metadata``, ...).
+    """
+
+    user_message = "That link points to a private or local network address, which Byline does not fetch."
+
+    def __init__(self, message: str | None = None, *, reason: str = "private", address: str = "") -> None:
+        self.reason = reason
+        self.address = address
+        super().__init__(message)
+
+
+class FetchTimeout(FetchError):
+    """The site took longer than ``fetch.timeout_seconds`` in total."""
+
+    user_message = "The site took too long to answer."
+
+
+class TooLarge(FetchError):
+    """The page is over ``fetch.max_bytes`` once decoded; the counters show how far reading got."""
+
+    user_message = "That page is too large to read."
+
+    def __init__(self, message: str | None = None, *, bytes_read: int = 0, bytes_decoded: int = 0) -> None:
+        self.bytes_read = bytes_read
+        self.bytes_decoded = bytes_decoded
+        super().__init__(message)
+
+
+class UnsupportedType(FetchError):
+    """The link is not a web page (PDF, image, JSON, ...) or uses an encoding Byline does not decode."""
+
+    user_message = "That link is not a web page Byline can read."
+
+
+class HTTPStatusError(FetchError):
+    """The site answered with an error status; ``status`` keeps the number."""
+
+    def __init__(self, status: int, message: str | None = None) -> None:
+        self.status = status
+        super().__init__(message or f"The site answered with an error (HTTP {status}).")
+
+
+class NotAnArticle(FetchError):
+    """The page has too little article text: a paywall, a login wall or a script-only app shell."""
+
+    user_message = "Byline found too little article text on that page (it may be behind a paywall)."
+
+
+class TooManyRedirects(FetchError):
+    """The link redirected more than ``fetch.max_redirects`` times."""
+
+    user_message = "That link redirects too many times."
+
+
 class NotServerManager(BylineError):
     """A member without Manage Server tried to change Byline's settings for the server."""
 

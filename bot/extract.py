@@ -1,0 +1,133 @@
+"""Turn a fetched body into an article: pick the charset, then let trafilatura find the text and metadata.
+
+Everything here is synchronous CPU work; the fetcher runs it in a worker thread.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import charset_normalizer
+import trafilatura
+
+from bot.errors import BadURL, NotAnArticle
+from bot.urls import normalize_url
+
+if TYPE_CHECKING:
+    from bot.fetcher import Article
+
+log = logging.getLogger(__name__)
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+# Labels browsers read as windows-1252 (the WHATWG Encoding standard): pages that say latin-1 mean cp1252.
+_AS_CP1252 = frozenset({"latin_1", "ascii", "iso8859-1", "iso-8859-1", "us-ascii", "cp1252"})
+DETECT_BYTES = 200_000
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fetched body and what the response said about it."""
+
+    url: str            # final URL, after redirects
+    body: bytes
+    kind: str           # "html" or "text"
+    charset: str | None  # from the Content-Type header
+
+
+def decode_body(body: bytes, header_charset: str | None, kind: str = "html") -> str:
+    """Decode with the byte-order mark, else the header's charset, else ``<meta charset>``, else detection."""
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom):].decode(codec, errors="replace")
+    declared = [header_charset]
+    if kind == "html":
+        match = _META_CHARSET.search(body[:4096])
+        declared.append(match.group(1).decode("ascii") if match else None)
+    for label in declared:
+        codec = _codec(label)
+        if codec is not None:
+            return body.decode(codec, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(body[:DETECT_BYTES]).best()
+    codec = _codec(best.encoding) if best is not None else None
+    log.debug("no usable charset declared; detection says %s", codec)
+    return body.decode(codec or "cp1252", errors="replace")
+
+
+def _codec(label: str | None) -> str | None:
+    """Map a charset label to a Python codec name, or None when it is unknown or makes no sense for HTML."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    if name in _AS_CP1252 or name.replace("_", "-") in _AS_CP1252:
+        return "cp1252"
+    if name.startswith("utf-16") or name.startswith("utf-32"):  # a BOM-less page that claims UTF-16 is UTF-8
+        return "utf-8"
+    return name
+
+
+def build_article(page: Page, url: str, min_chars: int) -> Article:
+    """Extract text and metadata; raise NotAnArticle when there is too little text to analyse."""
+    from bot.fetcher import Article
+
+    text = decode_body(page.body, page.charset, page.kind)
+    final_url = _normal_or_none(page.url) or page.url
+    host = urlsplit(final_url).hostname
+    if page.kind == "text":
+        fields: dict[str, str | None] = {"text": text.strip(), "title": None, "author": None, "date": None,
+                                         "site": host, "canonical": None}
+    else:
+        fields = _extract_html(text, final_url)
+    body = fields["text"] or ""
+    if len(body) < min_chars:
+        raise NotAnArticle(
+            "Byline found too little article text on that page. It may be behind a paywall or need "
+            "JavaScript; try pasting the text instead."
+        )
+    return Article(url=url, final_url=final_url, canonical_url=_normal_or_none(fields["canonical"]),
+                   title=fields["title"], author=fields["author"], date=fields["date"],
+                   site=fields["site"] or host, text=body)
+
+
+def _extract_html(html: str, url: str) -> dict[str, str | None]:
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False,
+        include_images=False, include_links=False, deduplicate=False,
+    )
+    if doc is None or isinstance(doc, dict):
+        return {"text": "", "title": None, "author": None, "date": None, "site": None, "canonical": None}
+    title = _clean(doc.title)
+    text = (doc.text or "").strip()
+    first, _, rest = text.partition("\n")
+    if title and first.strip() == title:  # the headline is metadata, not the first sentence of the story
+        text = rest.strip()
+    return {"text": text, "title": title, "author": _clean(doc.author), "date": _clean(doc.date),
+            "site": _clean(doc.sitename) or _clean(doc.hostname), "canonical": _clean(doc.url)}
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _normal_or_none(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return normalize_url(url)
+    except BadURL:
+        return None

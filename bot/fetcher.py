@@ -1,0 +1,183 @@
+"""Fetch a pasted link safely and extract the article from it.
+
+Links are untrusted: every hop goes through the address guard in :mod:`bot.netguard`, the connection goes
+to the address that was checked, the body is read in chunks under a cap on *decoded* bytes (so a gzip bomb
+stops after a few kilobytes), and the whole fetch has one deadline. Extraction is CPU work and runs in a
+worker thread so the bot's event loop keeps answering Discord.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import aiohttp
+from yarl import URL
+
+from bot.config import FetchSettings
+from bot.errors import FetchError, FetchTimeout, HTTPStatusError, TooManyRedirects, UnsupportedType
+from bot.extract import Page, build_article
+from bot.netguard import PinnedResolver, Resolver, SystemResolver, check_url, resolve_checked
+from bot.urls import find_urls, normalize_url
+from bot.webbody import read_body
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Article", "Fetcher", "fetch_article_sync", "find_urls", "normalize_url"]
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ALLOWED_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
+CACHE_ENTRIES = 256
+
+
+@dataclass(frozen=True)
+class Article:
+    """What the fetcher hands to the engine and the store."""
+
+    url: str                  # normalised input URL: the cache key
+    final_url: str            # after redirects (normalised)
+    canonical_url: str | None
+    title: str | None
+    author: str | None
+    date: str | None          # ISO date when known
+    site: str | None          # site name, or the host
+    text: str                 # article text for the engine
+
+
+class Fetcher:
+    """Fetches links through one shared aiohttp session; safe to use from many tasks at once."""
+
+    def __init__(self, settings: FetchSettings, *, resolver: Resolver | None = None) -> None:
+        self._settings = settings
+        self._resolver: Resolver = resolver or SystemResolver()
+        self._pinned = PinnedResolver()
+        self._session: aiohttp.ClientSession | None = None
+        self._cache: OrderedDict[str, tuple[float, Article]] = OrderedDict()
+
+    async def start(self) -> None:
+        """Create the shared session (idempotent; ``fetch`` calls it lazily)."""
+        if self._session is not None and not self._session.closed:
+            return
+        connector = aiohttp.TCPConnector(resolver=self._pinned, use_dns_cache=False, limit=20, limit_per_host=4)
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            auto_decompress=False,  # we inflate ourselves, under the size cap
+            trust_env=False,  # no proxy from the environment: it would bypass the address guard
+            cookie_jar=aiohttp.DummyCookieJar(),
+            headers={
+                "User-Agent": self._settings.user_agent,
+                "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
+                "Accept-Encoding": "gzip, deflate",
+            },
+        )
+
+    async def close(self) -> None:
+        """Close the session and its connections."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def fetch(self, url: str) -> Article:
+        """Fetch and extract one link; raises a FetchError subclass a member can read."""
+        key = normalize_url(url)
+        cached = self._cached(key)
+        if cached is not None:
+            log.debug("cache hit for %s", key)
+            return cached
+        await self.start()
+        try:
+            async with asyncio.timeout(self._settings.timeout_seconds):
+                page = await self._download(url)
+        except TimeoutError:
+            raise FetchTimeout(
+                f"The site took longer than {self._settings.timeout_seconds:g} s to answer, so Byline gave up."
+            ) from None
+        except aiohttp.ClientError as exc:
+            log.info("fetch of %s failed: %r", key, exc)
+            raise FetchError("Byline couldn't connect to that site.") from None
+        article = await asyncio.to_thread(build_article, page, key, self._settings.min_article_chars)
+        self._remember(key, article)
+        return article
+
+    async def _download(self, url: str) -> Page:
+        """Follow redirects by hand, checking every hop, and return the final page's body."""
+        assert self._session is not None
+        current = check_url(url, self._settings)
+        for hop in range(self._settings.max_redirects + 1):
+            addresses = await resolve_checked(current, self._settings, self._resolver)
+            with self._pinned.pin(current.raw_host or "", addresses):
+                async with self._session.get(current, allow_redirects=False) as resp:
+                    if resp.status not in REDIRECT_STATUSES:
+                        return await self._read_page(current, resp)
+                    if hop == self._settings.max_redirects:
+                        break
+                    current = self._next_hop(current, resp)
+        raise TooManyRedirects(
+            f"That link redirects more than {self._settings.max_redirects} times, so Byline stopped following it."
+        )
+
+    def _next_hop(self, current: URL, resp: aiohttp.ClientResponse) -> URL:
+        location = resp.headers.get("Location", "").strip()
+        if not location:
+            raise HTTPStatusError(resp.status, "The site sent a redirect without saying where to.")
+        try:
+            target = current.join(URL(location))
+        except ValueError:
+            raise HTTPStatusError(resp.status, "The site redirected to a malformed link.") from None
+        log.debug("redirect %s -> %s", current, target)
+        return check_url(target, self._settings)
+
+    async def _read_page(self, url: URL, resp: aiohttp.ClientResponse) -> Page:
+        _check_status(resp.status)
+        kind = ALLOWED_TYPES.get(resp.content_type) if "Content-Type" in resp.headers else None
+        if kind is None:
+            shown = resp.headers.get("Content-Type", "no type").split(";")[0].strip() or "no type"
+            raise UnsupportedType(f"That link is not a web page ({shown}), so Byline can't read it.")
+        body = await read_body(resp, self._settings.max_bytes)
+        return Page(url=str(url), body=body, kind=kind, charset=resp.charset)
+
+    def _cached(self, key: str) -> Article | None:
+        entry = self._cache.get(key)
+        if entry is None or time.monotonic() - entry[0] > self._settings.cache_ttl_seconds:
+            return None
+        self._cache.move_to_end(key)
+        return entry[1]
+
+    def _remember(self, key: str, article: Article) -> None:
+        if self._settings.cache_ttl_seconds <= 0:
+            return
+        self._cache[key] = (time.monotonic(), article)
+        self._cache.move_to_end(key)
+        while len(self._cache) > CACHE_ENTRIES:
+            self._cache.popitem(last=False)
+
+
+def _check_status(status: int) -> None:
+    """Turn an HTTP error status into a message a member can act on."""
+    if 200 <= status < 300 and status != 204:
+        return
+    if status in (401, 403):
+        raise HTTPStatusError(status, f"The site refused to show that page to Byline (HTTP {status}).")
+    if status in (404, 410):
+        raise HTTPStatusError(status, f"The site says that page doesn't exist (HTTP {status}).")
+    if status == 429:
+        raise HTTPStatusError(status, "The site is limiting requests right now (HTTP 429). Try again later.")
+    if status >= 500:
+        raise HTTPStatusError(status, f"The site had an error of its own (HTTP {status}). Try again later.")
+    raise HTTPStatusError(status)
+
+
+def fetch_article_sync(url: str, settings: FetchSettings, *, resolver: Resolver | None = None) -> Article:
+    """Fetch one link from synchronous code (``byline analyze --url``), with its own event loop."""
+
+    async def _run() -> Article:
+        fetcher = Fetcher(settings, resolver=resolver)
+        try:
+            return await fetcher.fetch(url)
+        finally:
+            await fetcher.close()
+
+    return asyncio.run(_run())

@@ -1,0 +1,88 @@
+"""Read an HTTP body under a cap on decoded bytes, inflating gzip/deflate ourselves.
+
+aiohttp's own decompression would hand us whatever a chunk inflates to; a small gzip bomb can expand a
+few kilobytes into gigabytes. Here every ``decompress`` call is limited to the bytes still allowed, so
+memory stays bounded and reading stops at the first chunk that crosses the cap.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+
+import aiohttp
+
+from bot.errors import TooLarge, UnsupportedType
+
+log = logging.getLogger(__name__)
+
+CHUNK_BYTES = 16 * 1024
+_GZIP_OR_ZLIB = zlib.MAX_WBITS | 32  # auto-detects a gzip or zlib header
+_RAW_DEFLATE = -zlib.MAX_WBITS
+
+
+class Inflater:
+    """Streaming decoder for one Content-Encoding that never returns more than it is asked for."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self._raw_fallback = encoding == "deflate"  # some servers send raw deflate without the zlib header
+        self._started = False
+        self._obj = zlib.decompressobj(_GZIP_OR_ZLIB)
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        """Inflate ``data``, producing at most ``limit`` bytes (hitting the limit means the cap is crossed)."""
+        try:
+            return self._feed(data, limit)
+        except zlib.error:
+            if self._raw_fallback and not self._started:
+                self._raw_fallback = False
+                self._obj = zlib.decompressobj(_RAW_DEFLATE)
+                return self.feed(data, limit)
+            raise UnsupportedType("That page's compression is broken, so Byline can't read it.") from None
+
+    def _feed(self, data: bytes, limit: int) -> bytes:
+        out = bytearray()
+        while data and len(out) < limit:
+            piece = self._obj.decompress(data, limit - len(out))
+            self._started = self._started or bool(piece)
+            out += piece
+            if self._obj.eof:
+                data = self._obj.unused_data
+                if data:  # concatenated gzip members are one valid body
+                    self._obj = zlib.decompressobj(_GZIP_OR_ZLIB)
+            else:
+                data = self._obj.unconsumed_tail
+        return bytes(out)
+
+
+def make_inflater(header: str) -> Inflater | None:
+    """Return a decoder for the Content-Encoding header, None for identity; refuse anything else."""
+    encoding = header.strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return Inflater("deflate" if encoding == "deflate" else "gzip")
+    raise UnsupportedType(f"That page uses a compression Byline doesn't read ({encoding}).")
+
+
+async def read_body(resp: aiohttp.ClientResponse, max_bytes: int) -> bytes:
+    """Stream the body and return it decoded; raise TooLarge as soon as it exceeds ``max_bytes``."""
+    inflater = make_inflater(resp.headers.get("Content-Encoding", ""))
+    declared = resp.content_length
+    if declared is not None and declared > max_bytes:
+        raise TooLarge(_too_large(max_bytes), bytes_read=0, bytes_decoded=0)
+    body = bytearray()
+    read = 0
+    async for chunk in resp.content.iter_chunked(CHUNK_BYTES):
+        read += len(chunk)
+        room = max_bytes - len(body) + 1
+        body += inflater.feed(chunk, room) if inflater is not None else chunk[:room]
+        if len(body) > max_bytes:
+            log.info("body over %d decoded bytes after reading %d bytes; stopped", max_bytes, read)
+            raise TooLarge(_too_large(max_bytes), bytes_read=read, bytes_decoded=len(body))
+    return bytes(body)
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"That page is larger than Byline's limit of {max_bytes / 1_000_000:g} MB, so it wasn't read."
