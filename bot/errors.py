@@ -149,3 +149,13 @@ class NotServerManager(BylineError):
     """A member without Manage Server tried to change Byline's settings for the server."""
 
     user_message = "Only members with Manage Server can change Byline's settings."
+
+
+class AnalysisFailed(BylineError):
+    """An analysis worker crashed or could not start; the request can simply be retried."""
+
+    user_message = "The analysis failed unexpectedly. Please try again."
+
+
+class UnsupportedAttachment(InputError):
+    """An attachment that is not a .txt, .md or .html file, or is too big to read."""
