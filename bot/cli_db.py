@@ -1,0 +1,202 @@
+"""``byline db ...`` and ``byline analyze --save``: the store from the command line.
+
+The CLI has its own guild, 0, unless ``--guild`` says otherwise; every command is a thin wrapper around
+one ``Store`` call, run with ``asyncio.run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+from bot.analysis.result import Result
+from bot.config import Settings
+from bot.errors import InputError, NotFoundError
+from bot.store import Store
+from bot.store_types import StoredAnalysis
+
+T = TypeVar("T")
+CLI_GUILD = 0
+
+
+def add_parser(sub: Any) -> None:
+    """Register ``byline db`` and its subcommands."""
+    db = sub.add_parser("db", help="look at, search, export and prune the stored analyses")
+    cmds = db.add_subparsers(dest="db_command", required=True)
+
+    show = _common(cmds.add_parser("show", help="show one stored analysis"))
+    show.add_argument("id", help="the short id printed by analyze --save")
+    show.add_argument("--json", action="store_true", help="print the stored record as JSON")
+    show.set_defaults(handler=cmd_show)
+
+    search = _common(cmds.add_parser("search", help="full-text search of titles, summaries and texts"))
+    search.add_argument("query", nargs="+", help="words to look for (all must match; word* for a prefix)")
+    search.add_argument("--limit", type=int, default=10, help="how many hits (default 10, at most 50)")
+    search.set_defaults(handler=cmd_search)
+
+    stats = _common(cmds.add_parser("stats", help="counts, sourcing and review figures"))
+    stats.set_defaults(handler=cmd_stats)
+
+    export = _common(cmds.add_parser("export", help="export flags as CSV or JSON Lines"))
+    export.add_argument("--format", dest="fmt", choices=["csv", "jsonl"], required=True)
+    export.add_argument("--status", choices=["pending", "confirmed", "dismissed"])
+    export.add_argument("--category", help="anonymous_source, vague_source, no_source or unattributed_quote")
+    export.add_argument("--since", type=_date, help="flags created on or after (YYYY-MM-DD or ISO time, UTC)")
+    export.add_argument("--until", type=_date, help="flags created before (YYYY-MM-DD or ISO time, UTC)")
+    export.add_argument("--output", "-o", help="write to FILE (atomically) instead of stdout")
+    export.set_defaults(handler=cmd_export)
+
+    prune = _common(cmds.add_parser("prune", help="delete data older than each server's retention"))
+    prune.add_argument("--retention-days", type=int, metavar="N",
+                       help="first set this guild's retention to N days")
+    prune.set_defaults(handler=cmd_prune)
+
+
+def _common(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--db", help="database path (default: store.path)")
+    parser.add_argument("--guild", type=int, default=CLI_GUILD, help="server id (default 0, the CLI's own)")
+    return parser
+
+
+def _date(raw: str) -> datetime:
+    """Parse a date or ISO time; a time without zone is read as UTC."""
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {raw!r} (use YYYY-MM-DD)") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _run(args: argparse.Namespace, settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
+    """Open the store named by ``--db`` (or the config), run one coroutine, close it."""
+    path = getattr(args, "db", None) or settings.store.path
+
+    async def go() -> T:
+        async with Store.open(path, busy_timeout_ms=settings.store.busy_timeout_ms) as store:
+            return await work(store)
+
+    return asyncio.run(go())
+
+
+def save_result(args: argparse.Namespace, settings: Settings, text: str, result: Result, meta: dict[str, Any]) -> str:
+    """Store an ``analyze --save`` result in the CLI's guild and return its short id."""
+    guild = getattr(args, "guild", CLI_GUILD) or CLI_GUILD
+    stored = _run(args, settings, lambda s: s.save_analysis(
+        guild, text, result, engine_version=result.engine or "unknown", title=meta.get("title"), url=meta.get("url")))
+    return stored.id
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a stored analysis as a report (or JSON)."""
+    async def work(store: Store) -> tuple[StoredAnalysis | None, str | None]:
+        return await store.get_analysis(args.guild, args.id), await store.get_text(args.guild, args.id)
+
+    stored, text = _run(args, settings, work)
+    if stored is None or text is None:
+        raise NotFoundError(f"No analysis {args.id!r} in this database (guild {args.guild}).")
+    if args.json:
+        record = {"id": stored.id, "guild_id": stored.guild_id, "title": stored.title, "url": stored.url,
+                  "engine_version": stored.engine_version, "created_at": stored.created_at.isoformat(),
+                  "flag_ids": list(stored.flag_ids), "result": stored.result.to_dict()}
+        sys.stdout.write(json.dumps(record) + "\n")
+        return 0
+    from bot.report import render_report, use_color
+
+    sys.stdout.write(f"{stored.id}  {stored.created_at:%Y-%m-%d %H:%M} UTC  {stored.url or ''}\n\n")
+    sys.stdout.write(render_report(text, stored.result, color=use_color("auto", sys.stdout)))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the best hits, one block each."""
+    query = " ".join(args.query)
+    if not 1 <= args.limit <= 50:
+        raise InputError("--limit must be between 1 and 50.")
+    hits, total = _run(args, settings, lambda s: _search(s, args.guild, query, args.limit))
+    if not hits:
+        sys.stdout.write("No matches.\n")
+        return 0
+    for hit in hits:
+        title = hit.title or hit.url or "(untitled)"
+        snippet = " ".join(hit.snippet.split())
+        sys.stdout.write(f"{hit.analysis_id}  {hit.created_at:%Y-%m-%d}  {title}\n    {snippet}\n")
+    sys.stdout.write(f"{len(hits)} of {total} matches\n")
+    return 0
+
+
+async def _search(store: Store, guild: int, query: str, limit: int) -> tuple[list[Any], int]:
+    return await store.search(guild, query, limit=limit), await store.count_search(guild, query)
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the guild's counts, its sourcing scorecard and the review queue."""
+    stats = _run(args, settings, lambda s: s.guild_stats(args.guild))
+    out = [f"Documents: {stats.documents}   Analyses: {stats.analyses}",
+           f"Attributions: {stats.total_attributions} "
+           f"({', '.join(f'{k} {v}' for k, v in stats.attributions.items())})",
+           f"Unnamed share: {_pct(stats.unnamed_share)}",
+           "Flags: " + ", ".join(f"{k} {v}" for k, v in stats.flags_by_status.items())]
+    if stats.flags_by_category:
+        out.append("By category: " + ", ".join(f"{k} {v}" for k, v in stats.flags_by_category.items()))
+    for site in stats.sites:
+        out.append(f"  {site.site}: {site.analyses} analyses, unnamed {_pct(site.unnamed_share)}")
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def _pct(share: float | None) -> str:
+    return "n/a" if share is None else f"{share:.0%}"
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Stream the flags to stdout, or to a file that appears only once it is complete."""
+    def work(out: IO[str]) -> Callable[[Store], Awaitable[int]]:
+        return lambda s: s.export_flags(args.guild, out, fmt=args.fmt, status=args.status, category=args.category,
+                                        since=args.since, until=args.until)
+
+    if not args.output or args.output == "-":
+        count = _run(args, settings, work(sys.stdout))
+    else:
+        with _atomic_file(args.output) as out:
+            count = _run(args, settings, work(out))
+    sys.stderr.write(f"exported {count} flags\n")
+    return 0
+
+
+@contextlib.contextmanager
+def _atomic_file(path: str) -> Iterator[IO[str]]:
+    """Write next to ``path`` and rename at the end, so a failed export never leaves half a file."""
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    except OSError as exc:
+        raise InputError(f"Cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            yield out
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
+    """Apply every guild's retention (optionally setting this guild's first)."""
+    async def work(store: Store) -> int:
+        if args.retention_days is not None:
+            await store.update_settings(args.guild, retention_days=args.retention_days)
+        return await store.prune()
+
+    deleted = _run(args, settings, work)
+    sys.stdout.write(f"pruned {deleted} documents\n")
+    return 0

@@ -1,0 +1,302 @@
+"""The store's value types and the pure helpers it needs (no SQL here: that stays in ``bot/store.py``).
+
+Readers get frozen dataclasses, never rows, so a cog cannot poke at columns or hold a cursor open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from bot.analysis.result import CATEGORIES, SEVERITY_RANK, Result
+from bot.errors import InputError
+
+Status = Literal["pending", "confirmed", "dismissed"]
+STATUSES: tuple[str, ...] = ("pending", "confirmed", "dismissed")
+THRESHOLDS: tuple[str, ...] = ("low", "medium", "high")
+
+# Short ids avoid 0/o, 1/i/l so they survive being read aloud or typed from a screenshot.
+ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+ID_LENGTH = 6
+_ID_RE = re.compile(f"^[{ID_ALPHABET}]{{{ID_LENGTH}}}$")
+
+MAX_QUERY_CHARS = 512
+MAX_QUERY_TERMS = 24
+_WS = re.compile(r"\s+")
+_HAS_WORD = re.compile(r"[^\W_]")
+
+
+@dataclass(frozen=True)
+class GuildSettings:
+    """Per-server choices; defaults apply until a moderator changes one."""
+
+    guild_id: int
+    review_channel_id: int | None = None
+    mod_role_id: int | None = None
+    autoreply_channel_ids: frozenset[int] = frozenset()
+    summary_sentences: int | None = None
+    flag_threshold: str = "medium"
+    retention_days: int | None = None
+
+
+SETTING_KEYS: tuple[str, ...] = (
+    "review_channel_id", "mod_role_id", "autoreply_channel_ids", "summary_sentences", "flag_threshold",
+    "retention_days",
+)
+
+
+@dataclass(frozen=True)
+class StoredAnalysis:
+    """One saved analysis with what is known about the text it came from."""
+
+    id: str
+    guild_id: int
+    document_id: int
+    title: str | None
+    url: str | None
+    author_id: int | None
+    channel_id: int | None
+    message_link: str | None
+    engine_version: str
+    created_at: datetime
+    result: Result
+    flag_ids: tuple[int, ...]
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class StoredFlag:
+    """One flag and where it stands in the moderators' review."""
+
+    id: int
+    guild_id: int
+    analysis_id: str
+    category: str
+    severity: str
+    start: int
+    end: int
+    evidence: str
+    reason: str
+    sentence: str
+    status: Status
+    reviewer_id: int | None
+    reviewer_name: str | None
+    reviewed_at: datetime | None
+    note: str | None
+    review_channel_id: int | None
+    review_message_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ReviewEvent:
+    """One line of the append-only audit log: created, confirmed, dismissed, note or posted."""
+
+    id: int
+    guild_id: int
+    flag_id: int
+    action: str
+    actor_id: int | None
+    actor_name: str | None
+    note: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A search result: which analysis, and a snippet with the matched words between ``**``."""
+
+    analysis_id: str
+    title: str | None
+    url: str | None
+    snippet: str
+    created_at: datetime
+    rank: float
+
+
+@dataclass(frozen=True)
+class SiteStats:
+    """Sourcing for one website (URL host)."""
+
+    site: str
+    analyses: int
+    attributions: int
+    unnamed: int
+
+    @property
+    def unnamed_share(self) -> float | None:
+        """Share of claims with no named source, or None when nothing was attributed."""
+        return self.unnamed / self.attributions if self.attributions else None
+
+
+@dataclass(frozen=True)
+class GuildStats:
+    """What a server has analysed; counts use each document's latest analysis only, so re-runs don't double."""
+
+    guild_id: int
+    documents: int = 0
+    analyses: int = 0
+    attributions: Mapping[str, int] = field(default_factory=dict)
+    sites: tuple[SiteStats, ...] = ()
+    flags_by_status: Mapping[str, int] = field(default_factory=dict)
+    flags_by_category: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def total_attributions(self) -> int:
+        """Every attributed claim, named or not."""
+        return sum(self.attributions.values())
+
+    @property
+    def unnamed_share(self) -> float | None:
+        """Share of claims whose source is anonymous, vague or missing (a resolved pronoun counts as named)."""
+        total = self.total_attributions
+        unnamed = sum(self.attributions.get(k, 0) for k in ("anonymous", "vague", "none"))
+        return unnamed / total if total else None
+
+
+# --- pure helpers -----------------------------------------------------------------------------------------
+
+
+def normalise_text(text: str) -> str:
+    """NFC, whitespace runs folded to one space, ends trimmed; case is kept because it can change meaning."""
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def content_hash(text: str) -> str:
+    """Hash of the normalised text: the same article pasted twice hits the cache."""
+    data = normalise_text(text).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()
+
+
+def new_short_id() -> str:
+    """A random id such as ``b7k2m9``; the database's UNIQUE constraint catches the rare clash."""
+    return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+
+
+def clean_short_id(raw: str) -> str | None:
+    """Accept ``#B7K2M9`` or `` b7k2m9 `` as typed by a person; None when it cannot be an id."""
+    value = raw.strip().lstrip("#").strip().lower() if isinstance(raw, str) else ""
+    return value if _ID_RE.match(value) else None
+
+
+def site_of(url: str | None) -> str | None:
+    """The host of a URL without ``www.``, for per-site statistics."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+def fts_query(raw: str) -> str | None:
+    """Turn anything a user types into a safe FTS5 query: each word a quoted term, all of them required.
+
+    Quoting makes operators (NEAR, AND, ``^``, ``col:``, parentheses) plain words; a trailing ``*`` on a word
+    keeps its prefix search. Returns None when nothing searchable is left.
+    """
+    if not isinstance(raw, str):
+        return None
+    text = unicodedata.normalize("NFC", raw[:MAX_QUERY_CHARS]).replace("\x00", " ")
+    terms: list[str] = []
+    for piece in text.split():
+        prefix = piece.endswith("*")
+        word = piece.rstrip("*")
+        if not _HAS_WORD.search(word):
+            continue
+        quoted = '"' + word.replace('"', '""') + '"'
+        terms.append(quoted + ("*" if prefix else ""))
+        if len(terms) >= MAX_QUERY_TERMS:
+            break
+    return " ".join(terms) or None
+
+
+def to_db_time(when: datetime) -> str:
+    """Fixed-width UTC text, so SQL can compare and sort timestamps as strings."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_db_time(value: str | None) -> datetime | None:
+    """Read a stored timestamp back as an aware UTC datetime."""
+    return datetime.fromisoformat(value) if value else None
+
+
+def utcnow() -> datetime:
+    """Now, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def days_ago(now: datetime, days: int) -> str:
+    """The stored-time cut-off for a retention of ``days``."""
+    return to_db_time(now - timedelta(days=days))
+
+
+def check_guild(guild_id: int) -> int:
+    """Guild ids are non-negative integers (0 is the CLI's own space); anything else is a caller bug."""
+    if isinstance(guild_id, bool) or not isinstance(guild_id, int) or guild_id < 0:
+        raise InputError(f"Invalid server id: {guild_id!r}.")
+    return guild_id
+
+
+def check_export_filters(fmt: str, status: str | None, category: str | None) -> None:
+    """Refuse unknown formats and filter values with a message that lists the valid ones."""
+    if fmt not in ("csv", "jsonl"):
+        raise InputError("Export format must be csv or jsonl.")
+    if status is not None and status not in STATUSES:
+        raise InputError(f"Status must be one of {', '.join(STATUSES)}.")
+    if category is not None and category not in CATEGORIES:
+        raise InputError(f"Category must be one of {', '.join(CATEGORIES)}.")
+
+
+def severity_rank(severity: str) -> int:
+    """Rank used for ``min_severity`` filters; unknown severities are refused."""
+    if severity not in SEVERITY_RANK:
+        raise InputError(f"Severity must be one of {', '.join(THRESHOLDS)}.")
+    return SEVERITY_RANK[severity]
+
+
+def validate_settings(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Check a settings change; return the values as they are stored (channel sets become sorted lists)."""
+    out: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key not in SETTING_KEYS:
+            raise InputError(f"Unknown setting {key!r}.")
+        out[key] = _check_setting(key, value)
+    return out
+
+
+def _check_setting(key: str, value: Any) -> Any:
+    if key in ("review_channel_id", "mod_role_id"):
+        return _optional_int(key, value, 1, 2**63 - 1)
+    if key == "summary_sentences":
+        return _optional_int(key, value, 1, 50)
+    if key == "retention_days":
+        return _optional_int(key, value, 1, 36_500)
+    if key == "flag_threshold":
+        if value not in THRESHOLDS:
+            raise InputError(f"flag_threshold must be one of {', '.join(THRESHOLDS)}.")
+        return value
+    ids = list(value) if isinstance(value, Iterable) and not isinstance(value, str | bytes) else None
+    if ids is None or len(ids) > 500 or None in ids:
+        raise InputError("autoreply_channel_ids must be a list of at most 500 channel ids.")
+    return sorted({_optional_int(key, i, 1, 2**63 - 1) for i in ids})
+
+
+def _optional_int(key: str, value: Any, low: int, high: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InputError(f"{key} must be a whole number from {low} to {high}, or unset.")
+    return value
