@@ -1,7 +1,6 @@
 """Discord cogs, one per feature; loaded in this order by ``BylineBot.setup_hook``."""
 
 EXTENSIONS: tuple[str, ...] = (
-    "cogs.errors",
     "cogs.analyse",
     "cogs.links",
     "cogs.library",

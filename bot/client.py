@@ -1,0 +1,257 @@
+"""The Discord client: BylineBot, its command tree, and ``run_bot`` behind ``byline run``.
+
+The bot owns its services (store, fetcher, analysis workers, rate limiters, loop-lag monitor) and
+hands them to cogs as attributes; everything is injectable so tests and the end-to-end harness can
+swap parts without monkey-patching.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import Settings, StoreSettings
+from bot.errors import ConfigError
+from bot.interaction_errors import handle_interaction_error
+from bot.monitor import LoopLagMonitor
+from bot.ratelimit import RateLimiter
+from bot.workers import AnalysisService
+
+if TYPE_CHECKING:
+    from bot.fetcher import Fetcher
+    from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+StoreFactory = Callable[[StoreSettings], Awaitable["Store"]]
+RATE_WINDOW_SECONDS = 60.0
+
+
+def build_intents(settings: Settings | None = None) -> discord.Intents:
+    """Only what Byline uses: guilds, guild messages (+ content, for links) and reactions (📰). No members."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.guild_reactions = True
+    intents.message_content = True
+    return intents
+
+
+async def open_store(settings: StoreSettings) -> Store:
+    """The default store factory: the SQLite file from ``[store] path``."""
+    from pathlib import Path
+
+    from bot.store import Store
+
+    Path(settings.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    return await Store.open(Path(settings.path).expanduser(), busy_timeout_ms=settings.busy_timeout_ms)
+
+
+class BylineTree(app_commands.CommandTree["BylineBot"]):
+    """Command tree whose errors all go through the one interaction error handler."""
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
+        """Answer privately and log; never raise."""
+        await handle_interaction_error(interaction, error)
+
+
+class BylineBot(commands.Bot):
+    """Byline's client. Cogs reach services through it: ``bot.store``, ``bot.analyzer``, ``bot.fetcher``..."""
+
+    store: Store
+    fetcher: Fetcher
+    analyzer: AnalysisService
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store_factory: StoreFactory | None = None,
+        analyzer: AnalysisService | None = None,
+        fetcher: Fetcher | None = None,
+        extensions: Sequence[str] | None = None,
+        sync_commands: bool = True,
+        **options: Any,
+    ) -> None:
+        options.setdefault("help_command", None)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=build_intents(settings),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=BylineTree,
+            **options,
+        )
+        self.settings = settings
+        self._store_factory: StoreFactory = store_factory or open_store
+        self.analyzer = analyzer or AnalysisService(settings.analysis, queue_size=settings.discord.queue_size)
+        if fetcher is None:
+            from bot.fetcher import Fetcher
+
+            fetcher = Fetcher(settings.fetch)
+        self.fetcher = fetcher
+        self.user_limiter = RateLimiter(settings.discord.user_rate_per_minute, RATE_WINDOW_SECONDS)
+        self.channel_limiter = RateLimiter(settings.discord.channel_rate_per_minute, RATE_WINDOW_SECONDS)
+        self.loop_monitor = LoopLagMonitor()
+        if extensions is None:
+            from cogs import EXTENSIONS
+
+            extensions = EXTENSIONS
+        self.initial_extensions: tuple[str, ...] = tuple(extensions)
+        self.sync_commands = sync_commands
+        self.failed_extensions: dict[str, BaseException] = {}
+        self._saved_endpoints: tuple[str, yarl.URL] | None = None
+        self._services_started = False
+
+    # --- start-up -------------------------------------------------------------------------------
+
+    async def login(self, token: str) -> None:
+        """Point the client at ``[discord] api_base``/``gateway_url`` (if set) before the first request."""
+        self._use_configured_endpoints()
+        await super().login(token)
+
+    async def setup_hook(self) -> None:
+        """Open the store, start the services, register persistent buttons, load cogs, sync commands."""
+        self.store = await self._store_factory(self.settings.store)
+        await self.fetcher.start()
+        await self.analyzer.start()
+        self.loop_monitor.start()
+        self._services_started = True
+        self._register_dynamic_items()
+        for name in self.initial_extensions:
+            try:
+                await self.load_extension(name)
+            except Exception as exc:  # one broken cog must not take the bot down
+                self.failed_extensions[name] = exc
+                log.exception("could not load extension %s", name)
+        if self.sync_commands:
+            await self.sync_app_commands()
+
+    def _register_dynamic_items(self) -> None:
+        from bot.views_report import ReportButton
+
+        self.add_dynamic_items(ReportButton)
+        try:
+            from bot.views import ReviewButton
+        except ImportError:
+            log.warning("bot.views.ReviewButton is not available; review buttons will not survive a restart")
+            return
+        self.add_dynamic_items(ReviewButton)
+
+    async def sync_app_commands(self) -> list[app_commands.AppCommand]:
+        """Sync to ``dev_guild_id`` (instant) when set, globally otherwise; a failure is logged, not fatal."""
+        guild_id = self.settings.discord.dev_guild_id
+        try:
+            if guild_id:
+                guild = discord.Object(id=guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+            else:
+                synced = await self.tree.sync()
+        except discord.HTTPException as exc:
+            log.error("could not sync application commands: %s %s", exc.status, exc.text)
+            return []
+        log.info("synced %d application commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally")
+        return synced
+
+    async def on_ready(self) -> None:
+        """Log who we are, once per (re)connect."""
+        log.info("connected as %s (id %s) in %d guilds", self.user, self.user.id if self.user else "?",
+                 len(self.guilds))
+
+    # --- shutdown -------------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """Unload cogs while services still work, then close fetcher, workers and store, then the client."""
+        for name in list(self.extensions):
+            with contextlib.suppress(Exception):
+                await self.unload_extension(name)
+        if self._services_started:
+            await self._close_services()
+        await super().close()
+        self._restore_endpoints()
+
+    async def _close_services(self) -> None:
+        self._services_started = False
+        await self.loop_monitor.stop()
+        for closer in (self.fetcher.close, self.analyzer.close, self._close_store):
+            try:
+                await closer()
+            except Exception:  # keep closing the rest
+                log.exception("error while closing %s", getattr(closer, "__qualname__", closer))
+
+    async def _close_store(self) -> None:
+        store = getattr(self, "store", None)
+        if store is not None:
+            await store.close()
+
+    # --- endpoints ------------------------------------------------------------------------------
+
+    def _use_configured_endpoints(self) -> None:
+        from discord.gateway import DiscordWebSocket
+        from discord.http import Route
+
+        cfg = self.settings.discord
+        if not (cfg.api_base or cfg.gateway_url) or self._saved_endpoints is not None:
+            return
+        self._saved_endpoints = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+        if cfg.api_base:
+            Route.BASE = cfg.api_base.rstrip("/")
+        if cfg.gateway_url:
+            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(cfg.gateway_url)
+        log.info("using a custom Discord endpoint: api %s, gateway %s", cfg.api_base or "default",
+                 cfg.gateway_url or "default")
+
+    def _restore_endpoints(self) -> None:
+        from discord.gateway import DiscordWebSocket
+        from discord.http import Route
+
+        if self._saved_endpoints is not None:
+            Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = self._saved_endpoints
+            self._saved_endpoints = None
+
+
+# --- byline run -----------------------------------------------------------------------------------
+
+
+def run_bot(settings: Settings) -> int:
+    """Run the bot until stopped (exit code 0); token and intent problems raise one-line ConfigErrors."""
+    token = settings.discord.token.strip()
+    if not token:
+        raise ConfigError("no Discord token: set BYLINE_DISCORD_TOKEN (or [discord] token in the config file).")
+    try:
+        asyncio.run(_serve(settings, token))
+    except discord.LoginFailure:
+        raise ConfigError("Discord rejected the token (check BYLINE_DISCORD_TOKEN).") from None
+    except discord.PrivilegedIntentsRequired:
+        raise ConfigError(
+            "enable the Message Content intent for this bot in the Discord Developer Portal "
+            "(Bot > Privileged Gateway Intents); link auto-replies need it."
+        ) from None
+    return 0
+
+
+async def _serve(settings: Settings, token: str, bot: BylineBot | None = None) -> None:
+    bot = bot or BylineBot(settings)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    async with bot:
+        runner = asyncio.create_task(bot.start(token), name="byline-client")
+        stopper = asyncio.create_task(stop.wait(), name="byline-stop")
+        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if stopper in done:
+            log.info("shutting down")
+            await bot.close()
+        stopper.cancel()
+        await runner  # re-raises LoginFailure and friends

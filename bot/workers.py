@@ -1,0 +1,187 @@
+"""Run analyses off the event loop, in worker processes that each load the model once.
+
+spaCy parsing is CPU-bound and holds the GIL, so a thread would still stall the gateway heartbeat;
+separate processes keep the bot's loop free. The pool is fed through a bounded queue: when every
+worker is busy and ``queue_size`` jobs already wait, new requests get ``BusyError`` ("try again
+shortly") at once instead of piling up behind a 3-second interaction deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+from bot.analysis.result import Result
+from bot.config import AnalysisSettings
+from bot.errors import AnalysisFailed, BusyError, InputError, NotAnArticle
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+# A worker is replaced after this many jobs, so spaCy's ever-growing string store can't creep up forever.
+MAX_TASKS_PER_CHILD = 500
+
+_engine: Any = None  # the worker process's Engine, built by _init_worker
+
+
+def _init_worker(settings: AnalysisSettings) -> None:
+    """Load the model once per worker process; Ctrl-C is the parent's business."""
+    global _engine
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from bot.analysis import Engine
+
+    _engine = Engine(settings)
+    _ = _engine.nlp
+
+
+def _ready() -> bool:
+    """A no-op job: submitting it makes the pool start a worker (and load the model) ahead of demand."""
+    return _engine is not None
+
+
+def analyze_job(text: str, sentences: int | None) -> dict[str, Any]:
+    """Analyse in the worker; the result crosses the process boundary as contract JSON."""
+    if _engine is None:  # pragma: no cover - the initializer always runs first in a pool
+        raise AnalysisFailed("The analysis worker is not ready.")
+    return dict(_engine.analyze(text, sentences=sentences).to_dict())
+
+
+def extract_html_job(data: bytes, min_chars: int) -> tuple[str | None, str]:
+    """Turn an uploaded HTML file into (title, text) with the fetcher's own extraction rules."""
+    from bot.extract import Page, build_article
+
+    page = Page(url="https://upload.invalid/", body=data, kind="html", charset=None)
+    try:
+        article = build_article(page, page.url, min_chars)
+    except NotAnArticle:
+        raise InputError("Byline found too little article text in that HTML file.") from None
+    return article.title, article.text
+
+
+def default_executor(settings: AnalysisSettings) -> Executor:
+    """A spawn-based process pool: forking a process that runs an event loop and threads is unsafe."""
+    return ProcessPoolExecutor(
+        max_workers=settings.workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(settings,),
+        max_tasks_per_child=MAX_TASKS_PER_CHILD,
+    )
+
+
+class AnalysisService:
+    """The bot's door to the engine: ``await analyze(text)`` never blocks the loop and may raise BusyError.
+
+    ``executor_factory`` and ``job`` are injectable so tests can run the same queueing logic on a
+    thread pool with a job they control.
+    """
+
+    def __init__(
+        self,
+        settings: AnalysisSettings,
+        *,
+        queue_size: int = 8,
+        executor_factory: Callable[[], Executor] | None = None,
+        job: Callable[[str, int | None], dict[str, Any]] = analyze_job,
+        extract_job: Callable[[bytes, int], tuple[str | None, str]] = extract_html_job,
+    ) -> None:
+        self.settings = settings
+        self.workers = settings.workers
+        self.queue_size = queue_size
+        self.capacity = settings.workers + queue_size
+        self._factory = executor_factory or (lambda: default_executor(settings))
+        self._job = job
+        self._extract_job = extract_job
+        self._executor: Executor | None = None
+        self._in_flight = 0
+        self._lock = threading.Lock()  # done-callbacks run on the pool's management thread
+        self.completed = 0
+        self.rejected = 0
+
+    @property
+    def engine_version(self) -> str:
+        """The version stored with results; computed without loading the model in this process."""
+        from bot.analysis import Engine
+
+        return Engine(self.settings).version
+
+    @property
+    def in_flight(self) -> int:
+        """Jobs running or waiting right now."""
+        return self._in_flight
+
+    def is_busy(self) -> bool:
+        """True when a new job would be refused; lets callers refuse before deferring an interaction."""
+        return self._in_flight >= self.capacity
+
+    async def start(self, *, warm: bool = True) -> None:
+        """Create the pool; with ``warm``, start the workers now so the first user doesn't wait for the model."""
+        if self._executor is None:
+            self._executor = self._factory()
+        if warm:
+            loop = asyncio.get_running_loop()
+            for _ in range(self.workers):
+                loop.run_in_executor(self._executor, _ready).add_done_callback(_log_warm_failure)
+
+    async def close(self) -> None:
+        """Stop the workers without waiting for queued jobs (their callers are going away too)."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+
+    async def analyze(self, text: str, sentences: int | None = None) -> Result:
+        """Analyse ``text`` in a worker; raise BusyError when the queue is full."""
+        data = await self._submit(self._job, text, sentences)
+        return Result.from_dict(data)
+
+    async def extract_html(self, data: bytes, min_chars: int = 200) -> tuple[str | None, str]:
+        """Extract an uploaded HTML file's article off the loop; returns (title, text)."""
+        return await self._submit(self._extract_job, data, min_chars)
+
+    async def _submit(self, fn: Callable[..., T], *args: Any) -> T:
+        with self._lock:
+            if self._in_flight >= self.capacity:
+                self.rejected += 1
+                raise BusyError()
+            self._in_flight += 1
+        try:
+            future = self._ensure_executor().submit(fn, *args)
+        except BaseException:
+            self._release(None)
+            raise
+        # Count the job until the worker really finishes, even if the awaiting task is cancelled.
+        future.add_done_callback(self._release)
+        try:
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            log.error("an analysis worker died; restarting the pool")
+            await self._restart()
+            raise AnalysisFailed() from None
+
+    def _release(self, _future: Future[Any] | None) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            self.completed += 1
+
+    def _ensure_executor(self) -> Executor:
+        if self._executor is None:
+            self._executor = self._factory()
+        return self._executor
+
+    async def _restart(self) -> None:
+        broken, self._executor = self._executor, None
+        if broken is not None:
+            await asyncio.to_thread(broken.shutdown, wait=False, cancel_futures=True)
+        self._executor = self._factory()
+
+
+def _log_warm_failure(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("an analysis worker failed to start: %s", future.exception())
