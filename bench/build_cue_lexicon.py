@@ -1,0 +1,85 @@
+"""Rebuild ``bot/analysis/lexicons/cue_weights.tsv`` from PolNeAR *train* (dev-only tool, not shipped).
+
+For every token of the cached train docs (see ``attribution_dev.py cache``) it records whether the
+token heads a gold cue, keyed by (lemma, POS) and by the coarse and fine syntactic contexts that
+``bot.analysis.cues.context`` computes. The table holds only rounded rates and supports per key:
+no article text. Dev is never read here.
+
+    python3 bench/build_cue_lexicon.py
+"""
+
+from __future__ import annotations
+
+import collections
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from attribution_dev import docs, load_gold  # noqa: E402
+
+from bot.analysis.cues import context, key_of  # noqa: E402
+from bot.analysis.lexicon import words  # noqa: E402
+from bot.analysis.quotes import QuoteIndex, find_quotes  # noqa: E402
+
+OUT = ROOT / "bot" / "analysis" / "lexicons" / "cue_weights.tsv"
+MIN_HITS = 2
+MIN_CTX_SUPPORT = 3
+
+
+def cue_head(doc, start: int, end: int):  # noqa: ANN001, ANN201
+    """The syntactic head of the tokens inside ``[start, end)``; prefers verbs, then nouns."""
+    toks = [t for t in doc if start <= t.idx < end and not t.is_space]
+    if not toks:
+        return None
+    ids = {t.i for t in toks}
+    roots = [t for t in toks if t.head.i not in ids or t.head.i == t.i]
+    for pos in ("VERB", "NOUN", "ADV", "ADJ"):
+        for t in roots:
+            if t.pos_ == pos:
+                return t
+    return roots[0]
+
+
+def count() -> tuple[collections.Counter, collections.Counter]:
+    """Count tokens and cue heads per key over train."""
+    tot: collections.Counter = collections.Counter()
+    hit: collections.Counter = collections.Counter()
+    for gold, doc in zip(load_gold("train"), docs("train"), strict=True):
+        heads = set()
+        for a in gold["attributions"]:
+            h = cue_head(doc, *a["cue"][0])
+            if h is not None:
+                heads.add(h.i)
+        qi = QuoteIndex(find_quotes(doc.text))
+        for tok in doc:
+            if tok.is_space:
+                continue
+            lemma, pos = key_of(tok)
+            coarse, fine = context(tok, qi.at(tok.idx) is not None)
+            for key in ((lemma, pos, "*"), (lemma, pos, coarse), (lemma, pos, fine)):
+                tot[key] += 1
+                hit[key] += tok.i in heads
+    return tot, hit
+
+
+def main() -> None:
+    """Write the table."""
+    tot, hit = count()
+    reporting = words("reporting_verbs.txt")
+    keep = {k[:2] for k in tot if k[2] == "*" and (hit[k] >= MIN_HITS or (k[0] in reporting and tot[k] >= 5))}
+    rows = ["lemma\tpos\tcontext\trate\tsupport"]
+    for key in sorted(tot):
+        if key[:2] not in keep or "\t" in key[0] or "#" in key[0] or not key[0].strip():
+            continue
+        if key[2] != "*" and tot[key] < MIN_CTX_SUPPORT:
+            continue
+        rows.append(f"{key[0]}\t{key[1]}\t{key[2]}\t{hit[key] / tot[key]:.3f}\t{tot[key]}")
+    header = "# Cue weights learned from PolNeAR train; see README.md.\n"
+    OUT.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    print("wrote", len(rows) - 1, "rows to", OUT)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""The attribution lexicons: data files under ``lexicons/``, loaded once per process.
+
+Each file's origin and licence is in ``lexicons/README.md``. Word lists are one entry a line
+(``#`` starts a comment); the cue weight table is TSV.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+
+def _lines(name: str) -> list[str]:
+    raw = resources.files("bot.analysis").joinpath("lexicons", name).read_text(encoding="utf-8")
+    out = []
+    for line in raw.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(line)
+    return out
+
+
+@functools.cache
+def words(name: str) -> frozenset[str]:
+    """Return the lower-cased words of the word list ``name`` (e.g. ``vague_nouns.txt``), several a line."""
+    return frozenset(word.lower() for line in _lines(name) for word in line.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Weight:
+    """How often a token with this key was a cue head in the training annotation, and on how many tokens."""
+
+    rate: float
+    support: int
+
+
+@functools.cache
+def cue_weights() -> dict[tuple[str, ...], Weight]:
+    """Return the cue weight table keyed by ``(lemma, pos)`` and ``(lemma, pos, context)``."""
+    table: dict[tuple[str, ...], Weight] = {}
+    for line in _lines("cue_weights.tsv")[1:]:
+        lemma, pos, ctx, rate, support = line.split("\t")
+        key = (lemma, pos) if ctx == "*" else (lemma, pos, ctx)
+        table[key] = Weight(float(rate), int(support))
+    return table

@@ -1,0 +1,151 @@
+"""Who is the source of a cue, and what kind of source is it?
+
+The source is the subject of the cue verb, the agent of a passive ("by X"), the object of
+"according to", a possessive ("Trump's claim"), or, for a verb with no subject of its own
+("..., saying ...", "and added ..."), the source of the verb it hangs from. Its span is the whole
+noun phrase ("Sources familiar with the conversation"), cut before a comma-led aside.
+
+The kind follows the conventions of the evaluation labels: a proper name, a definite role
+("the mayor") or an institution speaking as itself is ``named``; insiders, indefinite people
+and unnamed documents are ``anonymous``; masses, weasel words and polls without a pollster are
+``vague``; a bare pronoun is ``pronoun``.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from bot.analysis.lexicon import words
+
+RAISING = {"seem", "appear", "look", "sound"}
+CLIMB = {"xcomp", "conj", "advcl", "ccomp", "pcomp", "acl"}
+CUT_RIGHT = {"relcl", "appos", "advcl", "parataxis", "acl"}
+NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"}
+NOUN_SOURCE_VERBS = {"express", "voice", "raise", "make", "issue", "offer", "release", "level", "lodge", "file"}
+PRONOUN_DEPS = {"nsubj", "nsubjpass", "poss", "pobj"}
+INDEFINITE = {"a", "an", "one", "another", "some", "any", "several", "certain"}
+DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def source_of(cue: Token) -> Token | None:
+    """Return the head token of the source NP of the cue headed by ``cue``, or None."""
+    lemma = cue.lemma_.lower()
+    if cue.pos_ == "ADV" or lemma in RAISING:
+        return None
+    if lemma == "accord":
+        return _pobj(cue, {"to"})
+    if cue.pos_ in ("NOUN", "PROPN"):
+        return _noun_source(cue)
+    node: Token = cue
+    for _ in range(4):
+        found = _own_source(node)
+        if found is not None:
+            return found if found.dep_ != "expl" else None
+        if _passive(node) or node.dep_ not in CLIMB or node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
+def _own_source(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return _pobj(child, None)
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj", "expl"):
+            return child
+    return None
+
+
+def _passive(verb: Token) -> bool:
+    deps = {c.dep_ for c in verb.children}
+    return "auxpass" in deps or "nsubjpass" in deps or (verb.tag_ == "VBN" and not deps & {"aux", "nsubj"})
+
+
+def _pobj(tok: Token, preps: set[str] | None) -> Token | None:
+    for child in tok.children:
+        if child.dep_ == "pobj":
+            return child
+        if child.dep_ == "prep" and (preps is None or child.lower_ in preps):
+            found = _pobj(child, None)
+            if found is not None:
+                return found
+    return None
+
+
+def _noun_source(noun: Token) -> Token | None:
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            return _pobj(child, None)
+    head = noun.head
+    if noun.dep_ == "dobj" and head.lemma_.lower() in NOUN_SOURCE_VERBS:
+        return _own_source(head)
+    return None
+
+
+def np_bounds(head: Token) -> tuple[int, int]:
+    """Return the token range ``[i, j)`` of the noun phrase headed by ``head``, cut before comma asides."""
+    left, right = head.left_edge.i, head.right_edge.i + 1
+    for child in head.rights:
+        if child.dep_ in CUT_RIGHT or (child.dep_ == "punct" and child.text in ",;—–(("):
+            right = min(right, child.left_edge.i)
+            break
+    doc = head.doc
+    while right > head.i + 1 and (doc[right - 1].is_punct or doc[right - 1].is_space):
+        right -= 1
+    while left < head.i and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    if head.tag_ == "POS" or head.lower_ in ("'s", "’s"):
+        right = max(right, head.i + 1)
+    return left, max(right, head.i + 1)
+
+
+def classify(head: Token, i: int, j: int) -> str:
+    """Return the source kind of the NP ``doc[i:j]`` headed by ``head``."""
+    doc = head.doc
+    if head.pos_ == "PRON" or head.lower_ in words("pronouns.txt"):
+        return _pronoun_or_quantifier(head)
+    conjuncts = [head, *head.conjuncts]
+    if any(_is_named_token(c) for c in conjuncts if i <= c.i < j):
+        return "named"
+    lemma = head.lemma_.lower()
+    span = doc[i:j]
+    has_name = any(t.ent_type_ in NAMED_ENTS or t.pos_ == "PROPN" for t in span if t.i != head.i)
+    if head.lower_ in words("vague_nouns.txt") or head.like_num:
+        return "named" if (lemma in words("poll_nouns.txt") and has_name) else "vague"
+    if lemma in words("anonymous_nouns.txt"):
+        return "anonymous"
+    if lemma in words("document_nouns.txt"):
+        return "named" if has_name or _has_possessive(head) else "anonymous"
+    return _by_determiner(head, has_name)
+
+
+def _pronoun_or_quantifier(head: Token) -> str:
+    if head.lower_ in words("vague_nouns.txt"):
+        return "vague"
+    return "pronoun"
+
+
+def _is_named_token(tok: Token) -> bool:
+    if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "FAC"):
+        return not (tok.ent_type_ == "NORP" and tok.tag_ == "NNPS") and tok.lemma_.lower() not in words(
+            "vague_nouns.txt"
+        )
+    return False
+
+
+def _has_possessive(head: Token) -> bool:
+    return any(c.dep_ == "poss" for c in head.children)
+
+
+def _by_determiner(head: Token, has_name: bool) -> str:
+    dets = [c.lower_ for c in head.children if c.dep_ in ("det", "poss", "nummod", "predet")]
+    if any(d in INDEFINITE for d in dets):
+        return "anonymous"
+    if any(d in DEFINITE for d in dets) or _has_possessive(head) or has_name:
+        return "named"
+    if head.tag_ in ("NNS", "NNPS"):
+        return "vague"
+    return "anonymous"
