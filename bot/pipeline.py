@@ -1,0 +1,94 @@
+"""From text or a link to a stored analysis: cache first, then the workers, then the store.
+
+Cogs call these two functions and nothing else, so caching, scoping by guild and the review
+event are the same for /analyse, the context menu, link auto-replies and 📰 reactions.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.errors import BusyError, InputError, InputTooLarge
+from bot.urls import normalize_url
+
+if TYPE_CHECKING:
+    from bot.client import BylineBot
+    from bot.store import StoredAnalysis
+
+log = logging.getLogger(__name__)
+
+STORED_EVENT = "byline_analysis_stored"  # listeners: on_byline_analysis_stored(stored)
+
+
+def check_size(text: str, max_chars: int) -> str:
+    """Cheap checks done on the loop before any work is queued; the worker does the thorough ones."""
+    if not text or not text.strip():
+        raise InputError("There is no text to analyse.")
+    if len(text) > max_chars:
+        raise InputTooLarge(f"That text is too long: {len(text):,} characters (the limit is {max_chars:,}).")
+    return text
+
+
+async def analyse_and_store(
+    bot: BylineBot,
+    guild_id: int,
+    text: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    author_id: int | None = None,
+    channel_id: int | None = None,
+    message_link: str | None = None,
+) -> StoredAnalysis:
+    """Return the stored analysis of ``text`` in this guild, analysing it only if it is new.
+
+    A newly stored analysis is announced with ``bot.dispatch("byline_analysis_stored", stored)`` (the
+    review cog posts its flags); a cached one is not, so flags are never posted twice.
+    """
+    check_size(text, bot.settings.analysis.max_chars)
+    version = bot.analyzer.engine_version
+    cached = await bot.store.find_cached(guild_id, text, version)
+    if cached is not None:
+        log.debug("guild %s: cache hit %s", guild_id, cached.id)
+        return cached
+    settings = await bot.store.get_settings(guild_id)
+    result = await bot.analyzer.analyze(text, sentences=settings.summary_sentences)
+    stored = await bot.store.save_analysis(
+        guild_id, text, result, engine_version=version, title=title, url=url, author_id=author_id,
+        channel_id=channel_id, message_link=message_link,
+    )
+    if not stored.cached:
+        log.info("guild %s: stored analysis %s (%d flags)", guild_id, stored.id, len(stored.flag_ids))
+        bot.dispatch(STORED_EVENT, stored)
+    return stored
+
+
+async def analyse_url(
+    bot: BylineBot,
+    guild_id: int,
+    url: str,
+    *,
+    author_id: int | None = None,
+    channel_id: int | None = None,
+    message_link: str | None = None,
+) -> StoredAnalysis:
+    """Analyse the article behind ``url``, reusing a recent analysis of the same link in this guild.
+
+    Raises the fetcher's ``FetchError``s (member-readable) and ``BusyError`` before fetching when no
+    worker could take the job anyway.
+    """
+    key = normalize_url(url)
+    cached = await bot.store.find_by_url(
+        guild_id, key, max_age_seconds=bot.settings.fetch.cache_ttl_seconds, engine_version=bot.analyzer.engine_version
+    )
+    if cached is not None:
+        log.debug("guild %s: link cache hit %s", guild_id, cached.id)
+        return cached
+    if bot.analyzer.is_busy():
+        raise BusyError()
+    article = await bot.fetcher.fetch(url)
+    return await analyse_and_store(
+        bot, guild_id, article.text, title=article.title, url=article.url or key, author_id=author_id,
+        channel_id=channel_id, message_link=message_link,
+    )

@@ -1,0 +1,89 @@
+"""What to analyse in a message or an upload: shared by the analyse and links cogs (not an extension).
+
+A message may hold a link, prose, a supported file, or an embed from a feed bot. A link wins unless the
+message is itself mostly prose (someone pasting an article with its source link at the end).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.analysis.validate import decode
+from bot.errors import InputError, InputTooLarge, UnsupportedAttachment
+from bot.urls import find_urls
+
+if TYPE_CHECKING:
+    from bot.client import BylineBot
+
+ATTACHMENT_KINDS = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html"}
+# A message with a link and at least this many other words is analysed as text, not fetched.
+PROSE_WORDS_OVER_LINK = 60
+
+
+@dataclass(frozen=True)
+class MessageInput:
+    """One thing to analyse: a link, some text, or an attachment to read."""
+
+    url: str | None = None
+    text: str | None = None
+    attachment: Any = None  # discord.Attachment
+
+
+def pick_input(message: discord.Message) -> MessageInput:
+    """Choose what to analyse in ``message``; raise InputError when there is nothing usable."""
+    content = message.content or ""
+    urls = find_urls(content)
+    if urls:
+        prose = content
+        for link in urls:
+            prose = prose.replace(link, " ")
+        if len(prose.split()) < PROSE_WORDS_OVER_LINK:
+            return MessageInput(url=urls[0])
+    if content.strip():
+        return MessageInput(text=content)
+    for attachment in message.attachments:
+        if attachment_kind(attachment.filename) is not None:
+            return MessageInput(attachment=attachment)
+    for embed in message.embeds:
+        if embed.url and find_urls(embed.url):
+            return MessageInput(url=embed.url)
+        if embed.description and embed.description.strip():
+            return MessageInput(text=embed.description)
+    raise InputError("That message has no text, link or .txt/.md/.html file for Byline to analyse.")
+
+
+def attachment_kind(filename: str) -> str | None:
+    """``"text"`` or ``"html"`` for supported uploads, else None."""
+    return ATTACHMENT_KINDS.get(PurePath(filename or "").suffix.lower())
+
+
+async def read_attachment(bot: BylineBot, attachment: discord.Attachment) -> tuple[str | None, str]:
+    """Download and decode an uploaded .txt/.md/.html file; return (title, text).
+
+    HTML goes through the fetcher's extraction rules in a worker process, since parsing a large page
+    would otherwise stall the event loop.
+    """
+    kind = attachment_kind(attachment.filename)
+    if kind is None:
+        suffix = PurePath(attachment.filename or "").suffix or "files without an extension"
+        raise UnsupportedAttachment(f"Byline reads .txt, .md and .html files, not {suffix}.")
+    limit = bot.settings.fetch.max_bytes if kind == "html" else bot.settings.analysis.max_chars * 4
+    if attachment.size > limit:
+        raise InputTooLarge(f"That file is {attachment.size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB.")
+    try:
+        data = await attachment.read()
+    except (discord.HTTPException, discord.DiscordException) as exc:
+        raise InputError("Byline couldn't download that file from Discord; try again.") from exc
+    if len(data) > limit:
+        raise InputTooLarge(f"That file is over the {limit / 1e6:.1f} MB limit.")
+    if not data.strip():
+        raise InputError("That file is empty.")
+    if kind == "html":
+        if b"\x00" in data[:65536]:
+            raise InputError("That file looks binary, not like an HTML page.")
+        return await bot.analyzer.extract_html(data, bot.settings.fetch.min_article_chars)
+    return None, decode(data)

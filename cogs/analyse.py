@@ -1,0 +1,172 @@
+"""/analyse (text, link, file or a pasted modal) and the "Analyse with Byline" message menu.
+
+The order of every request is the same: cheap checks that can fail privately (input, opt-out, busy,
+rate limit), then defer (within Discord's 3 s), then the slow work, then one follow-up. Failures go to
+the one error handler, which answers ephemerally.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import BusyError, InputError, InputTooLarge, RateLimited
+from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
+from bot.pipeline import analyse_and_store, analyse_url
+from bot.render import render_analysis
+from cogs._inputs import MessageInput, pick_input, read_attachment
+
+if TYPE_CHECKING:
+    from bot.client import BylineBot
+    from bot.store import StoredAnalysis
+
+log = logging.getLogger(__name__)
+
+TEXT_OPTION_MAX = 6000  # Discord's cap on a string option
+URL_OPTION_MAX = 2000
+MODAL_TEXT_MAX = 4000  # Discord's cap on a modal text input
+MODAL_CUSTOM_ID = "byline:paste"
+MODAL_INPUT_ID = "byline:paste:text"
+CONTEXT_MENU_NAME = "Analyse with Byline"
+
+
+class PasteModal(discord.ui.Modal, title="Analyse an article"):
+    """A paragraph box for pasting an article when /analyse gets no option."""
+
+    def __init__(self, cog: AnalyseCog, *, ephemeral: bool) -> None:
+        super().__init__(timeout=900, custom_id=MODAL_CUSTOM_ID)
+        self.cog = cog
+        self.ephemeral = ephemeral
+        self.article: discord.ui.TextInput[PasteModal] = discord.ui.TextInput(
+            style=discord.TextStyle.paragraph, custom_id=MODAL_INPUT_ID, min_length=1, max_length=MODAL_TEXT_MAX,
+            placeholder="Paste the article text here.",
+        )
+        self.add_item(discord.ui.Label(text="Article text", description="Up to 4,000 characters.",
+                                       component=self.article))
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        """Analyse the pasted text."""
+        await self.cog.run_text(interaction, self.article.value or "", ephemeral=self.ephemeral)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
+        """Send modal failures through the one handler."""
+        await handle_interaction_error(interaction, error)
+
+
+class AnalyseCog(commands.Cog):
+    """Analyse on request: slash command, modal and message context menu."""
+
+    def __init__(self, bot: BylineBot) -> None:
+        self.bot = bot
+        self.context_menu = app_commands.ContextMenu(name=CONTEXT_MENU_NAME, callback=self.analyse_message)
+
+    async def cog_load(self) -> None:
+        """Context menus can't live in a cog class body, so register it by hand."""
+        self.bot.tree.add_command(self.context_menu)
+
+    async def cog_unload(self) -> None:
+        """Remove the context menu, so a reload starts clean."""
+        self.bot.tree.remove_command(self.context_menu.name, type=self.context_menu.type)
+
+    @app_commands.command(name="analyse", description="Summarise an article and flag claims with weak or no sources")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        text="The article text (up to 6,000 characters; use file for longer ones)",
+        url="A link to the article",
+        file="A .txt, .md or .html file holding the article",
+        ephemeral="Show the result only to you (default: everyone in the channel)",
+    )
+    async def analyse(
+        self,
+        interaction: discord.Interaction,
+        text: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None,
+        url: app_commands.Range[str, 1, URL_OPTION_MAX] | None = None,
+        file: discord.Attachment | None = None,
+        ephemeral: bool = False,
+    ) -> None:
+        """Analyse text, a link or a file; with none of them, open a box for pasting."""
+        given = [x for x in (text, url, file) if x is not None]
+        if len(given) > 1:
+            raise InputError("Give only one of text, url or file.")
+        if not given:
+            self._precheck_modal(interaction)
+            await interaction.response.send_modal(PasteModal(self, ephemeral=ephemeral))
+            return
+        if text is not None:
+            await self.run_text(interaction, text, ephemeral=ephemeral)
+        else:
+            await self._run(interaction, MessageInput(url=url, attachment=file), ephemeral=ephemeral,
+                            author_id=interaction.user.id)
+
+    @app_commands.guild_only()
+    async def analyse_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """Analyse the link, text or file in a message (the message's author owns the stored text)."""
+        picked = pick_input(message)
+        if interaction.guild_id is not None and await self.bot.store.is_opted_out(interaction.guild_id,
+                                                                                 message.author.id):
+            raise InputError("The author of that message has opted out of Byline, so it can't be analysed.")
+        await self._run(interaction, picked, ephemeral=False, author_id=message.author.id,
+                        message_link=message.jump_url)
+
+    async def run_text(self, interaction: discord.Interaction, text: str, *, ephemeral: bool) -> None:
+        """Analyse pasted or typed text."""
+        if not text.strip():
+            raise InputError("There is no text to analyse.")
+        if len(text) > TEXT_OPTION_MAX:
+            raise InputTooLarge(f"That text is {len(text):,} characters; attach it as a .txt file instead.")
+        await self._run(interaction, MessageInput(text=text), ephemeral=ephemeral, author_id=interaction.user.id)
+
+    async def _run(
+        self, interaction: discord.Interaction, picked: MessageInput, *, ephemeral: bool, author_id: int,
+        message_link: str | None = None,
+    ) -> None:
+        guild_id = await self._admit(interaction)
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        if not ephemeral:
+            interaction.extras[PUBLIC_DEFER] = True
+        meta: dict[str, Any] = {"author_id": author_id, "channel_id": interaction.channel_id,
+                                "message_link": message_link}
+        if picked.url is not None:
+            stored = await analyse_url(self.bot, guild_id, picked.url, **meta)
+        else:
+            title, text = (None, picked.text or "")
+            if picked.attachment is not None:
+                title, text = await read_attachment(self.bot, picked.attachment)
+            stored = await analyse_and_store(self.bot, guild_id, text, title=title, **meta)
+        await self._send(interaction, stored, ephemeral=ephemeral)
+
+    async def _admit(self, interaction: discord.Interaction) -> int:
+        """Refuse privately, before deferring: outside a server, opted out, busy, or over the rate limit."""
+        guild_id = interaction.guild_id
+        if guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        if await self.bot.store.is_opted_out(guild_id, interaction.user.id):
+            raise InputError("You've opted out of Byline in this server; use /optin to analyse articles again.")
+        if self.bot.analyzer.is_busy():
+            raise BusyError()
+        self.bot.user_limiter.hit(interaction.user.id)
+        return guild_id
+
+    def _precheck_modal(self, interaction: discord.Interaction) -> None:
+        """The modal must open within 3 s, so only the in-memory checks run before it."""
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        retry = self.bot.user_limiter.retry_after(interaction.user.id)
+        if retry > 0:
+            raise RateLimited(retry)
+
+    async def _send(self, interaction: discord.Interaction, stored: StoredAnalysis, *, ephemeral: bool) -> None:
+        rendered = render_analysis(stored)
+        await interaction.followup.send(ephemeral=ephemeral, **rendered.send_kwargs())
+        interaction.extras.pop(PUBLIC_DEFER, None)
+        log.info("guild %s: analysis %s sent to user %s%s", interaction.guild_id, stored.id, interaction.user.id,
+                 " (cached)" if stored.cached else "")
+
+
+async def setup(bot: BylineBot) -> None:
+    """Load the analyse cog."""
+    await bot.add_cog(AnalyseCog(bot))

@@ -1,0 +1,171 @@
+"""Link auto-replies in channels moderators enabled, and 📰 reactions that ask for an analysis anywhere.
+
+An auto-reply is a courtesy, so it fails quietly: a channel over its rate limit, a busy queue or a
+page that can't be read is logged and skipped, never answered with an error in the channel. A 📰
+reaction is an explicit request, so its failures get one short reply. Bots, webhooks and members
+who opted out are never analysed, and each message gets at most one reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import discord
+from discord.ext import commands
+
+from bot.errors import BylineError, RateLimited
+from bot.pipeline import analyse_and_store, analyse_url
+from bot.render import NO_MENTIONS, clip_content, render_compact
+from bot.urls import find_urls
+from bot.views_report import report_view
+from cogs._inputs import pick_input, read_attachment
+
+if TYPE_CHECKING:
+    from bot.client import BylineBot
+    from bot.store import StoredAnalysis
+
+log = logging.getLogger(__name__)
+
+REACTION_EMOJI = "📰"
+REPLIED_MEMORY = 2048
+# Links that are never news articles: skip them without a request.
+SKIP_HOSTS = frozenset({
+    "discord.com", "discordapp.com", "cdn.discordapp.com", "media.discordapp.net", "discord.gg", "tenor.com",
+    "giphy.com", "media.giphy.com", "youtube.com", "www.youtube.com", "youtu.be", "twitch.tv", "www.twitch.tv",
+})
+
+
+def article_links(text: str) -> list[str]:
+    """Links in ``text`` that could be articles (chat, GIF and video hosts left out)."""
+    return [u for u in find_urls(text) if (urlsplit(u).hostname or "").lower() not in SKIP_HOSTS]
+
+
+class LinksCog(commands.Cog):
+    """Reply to shared links with a compact analysis and a Full report button."""
+
+    def __init__(self, bot: BylineBot) -> None:
+        self.bot = bot
+        self._replied: OrderedDict[int, None] = OrderedDict()
+
+    # --- auto-replies -----------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Auto-reply to the first article link in an enabled channel."""
+        if message.guild is None or message.author.bot or message.webhook_id is not None:
+            return
+        links = article_links(message.content or "")
+        if not links:
+            return  # no database access for the vast majority of messages
+        guild_id = message.guild.id
+        settings = await self.bot.store.get_settings(guild_id)
+        channel_ids = {message.channel.id, getattr(message.channel, "parent_id", None)}
+        if not channel_ids & settings.autoreply_channel_ids:
+            return
+        if await self.bot.store.is_opted_out(guild_id, message.author.id):
+            return
+        if not self.bot.channel_limiter.try_hit(message.channel.id):
+            log.info("guild %s channel %s: auto-reply skipped (channel rate limit)", guild_id, message.channel.id)
+            return
+        try:
+            stored = await analyse_url(self.bot, guild_id, links[0], author_id=message.author.id,
+                                       channel_id=message.channel.id, message_link=message.jump_url)
+        except BylineError as exc:
+            log.info("guild %s message %s: no auto-reply (%s: %s)", guild_id, message.id, type(exc).__name__,
+                     exc.user_message)
+            return
+        await self._reply(message, stored)
+
+    # --- 📰 on demand ------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        """Analyse a message someone reacted to with 📰, in any channel."""
+        if payload.guild_id is None or str(payload.emoji) != REACTION_EMOJI:
+            return
+        if (payload.member is not None and payload.member.bot) or payload.user_id == getattr(self.bot.user, "id", None):
+            return
+        if payload.message_id in self._replied:
+            return
+        guild_id = payload.guild_id
+        if await self.bot.store.is_opted_out(guild_id, payload.user_id):
+            return
+        message = await self._fetch_message(payload.channel_id, payload.message_id)
+        if message is None or message.author.bot or message.webhook_id is not None:
+            return
+        if await self.bot.store.is_opted_out(guild_id, message.author.id):
+            return
+        try:
+            self.bot.user_limiter.hit(payload.user_id)
+            self.bot.channel_limiter.hit(payload.channel_id)
+        except RateLimited:
+            log.info("guild %s: 📰 from user %s skipped (rate limit)", guild_id, payload.user_id)
+            return
+        await self._analyse_on_demand(message, guild_id)
+
+    async def _analyse_on_demand(self, message: discord.Message, guild_id: int) -> None:
+        meta = {"author_id": message.author.id, "channel_id": message.channel.id, "message_link": message.jump_url}
+        try:
+            picked = pick_input(message)
+            if picked.url is not None:
+                stored = await analyse_url(self.bot, guild_id, picked.url, **meta)
+            else:
+                title, text = (None, picked.text or "")
+                if picked.attachment is not None:
+                    title, text = await read_attachment(self.bot, picked.attachment)
+                stored = await analyse_and_store(self.bot, guild_id, text, title=title, **meta)
+        except BylineError as exc:  # fetch failed, busy, nothing to analyse...: one short reply
+            log.info("guild %s message %s: 📰 failed (%s)", guild_id, message.id, type(exc).__name__)
+            await self._short_reply(message, exc.user_message)
+            return
+        await self._reply(message, stored)
+
+    # --- sending ------------------------------------------------------------------------------------
+
+    async def _fetch_message(self, channel_id: int, message_id: int) -> discord.Message | None:
+        channel = self.bot.get_channel(channel_id)
+        try:
+            if channel is None:
+                channel = await self.bot.fetch_channel(channel_id)
+            if not isinstance(channel, discord.abc.Messageable):
+                return None
+            return await channel.fetch_message(message_id)
+        except discord.HTTPException as exc:
+            log.info("could not fetch message %s in channel %s: %s", message_id, channel_id, exc.status)
+            return None
+
+    def _remember(self, message_id: int) -> bool:
+        """Mark a message as answered; False if it already was (one reply per message)."""
+        if message_id in self._replied:
+            return False
+        self._replied[message_id] = None
+        while len(self._replied) > REPLIED_MEMORY:
+            self._replied.popitem(last=False)
+        return True
+
+    async def _reply(self, message: discord.Message, stored: StoredAnalysis) -> None:
+        if not self._remember(message.id):
+            return
+        rendered = render_compact(stored)
+        try:
+            await message.reply(mention_author=False, view=report_view(stored.id), fail_if_not_exists=False,
+                                **rendered.send_kwargs())
+        except discord.HTTPException as exc:
+            log.warning("could not reply to message %s: %s %s", message.id, exc.status, exc.code)
+
+    async def _short_reply(self, message: discord.Message, text: str) -> None:
+        if not self._remember(message.id):
+            return
+        try:
+            await message.reply(clip_content(f"📰 {text}"), mention_author=False, allowed_mentions=NO_MENTIONS,
+                                fail_if_not_exists=False)
+        except discord.HTTPException as exc:
+            log.warning("could not reply to message %s: %s %s", message.id, exc.status, exc.code)
+
+
+async def setup(bot: BylineBot) -> None:
+    """Load the links cog."""
+    await bot.add_cog(LinksCog(bot))
