@@ -9,6 +9,7 @@ resulting frozen object is passed around explicitly: nothing imports a global.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import tomllib
 import types
@@ -75,6 +76,7 @@ class FetchSettings:
     min_article_chars: int = 200
     cache_ttl_seconds: int = 86_400
     user_agent: str = "BylineBot/0.1 (+https://github.com/byline)"
+    allowed_networks: tuple[str, ...] = ()
 
     def validate(self) -> None:
         """Keep the caps within sane bounds."""
@@ -84,6 +86,8 @@ class FetchSettings:
         _check(0 <= self.max_redirects <= 10, "fetch.max_redirects", "must be between 0 and 10")
         _check(self.min_article_chars >= 0, "fetch.min_article_chars", "must not be negative")
         _check(self.cache_ttl_seconds >= 0, "fetch.cache_ttl_seconds", "must not be negative")
+        _check(all(_is_network(n) for n in self.allowed_networks), "fetch.allowed_networks",
+               "entries must be addresses or networks such as 10.1.2.0/24")
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,14 @@ class Settings:
         for section in dataclasses.fields(self):
             getattr(self, section.name).validate()
         return self
+
+
+def _is_network(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
 
 
 def _check(ok: bool, key: str, message: str) -> None:

@@ -57,10 +57,26 @@ def decode_body(body: bytes, header_charset: str | None, kind: str = "html") -> 
         return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(body[:DETECT_BYTES]).best()
-    codec = _codec(best.encoding) if best is not None else None
+    codec = _detect(body[:DETECT_BYTES])
     log.debug("no usable charset declared; detection says %s", codec)
     return body.decode(codec or "cp1252", errors="replace")
+
+
+def _detect(sample: bytes) -> str | None:
+    """Guess the charset; when windows-1252 fits as well as the top guess, take it, as browsers do.
+
+    Short Western European text often fits cp1250, cp1252 and cp1257 equally well, and the detector's
+    order among such ties is arbitrary; cp1252 is by far the most common of them on the web.
+    """
+    matches = list(charset_normalizer.from_bytes(sample))
+    if not matches:
+        return None
+    best = matches[0]
+    for match in matches:
+        tied = match.chaos <= best.chaos + 0.01 and match.coherence >= best.coherence - 0.01
+        if tied and _codec(match.encoding) == "cp1252":
+            return "cp1252"
+    return _codec(best.encoding)
 
 
 def _codec(label: str | None) -> str | None:

@@ -10,6 +10,7 @@ cannot reach anything new.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import logging
 import re
@@ -50,8 +51,9 @@ _V4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
 _SITE_LOCAL = ipaddress.IPv6Network("fec0::/10")
 _ULA = ipaddress.IPv6Network("fc00::/7")
 
-# Reasons a private-address opt-in lifts; everything else stays blocked in every setup.
+# Reasons ``allow_private_addresses`` lifts; ALWAYS_BLOCKED holds in every setup.
 PRIVATE_REASONS = frozenset({"loopback", "private", "link-local", "cgnat", "local-name"})
+ALWAYS_BLOCKED = frozenset({"metadata", "unspecified", "multicast"})
 
 _LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
 _NUMERIC_PART = re.compile(r"^(?:0[xX][0-9a-fA-F]*|[0-9]+)$")
@@ -197,24 +199,40 @@ def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
     return found
 
 
-def check_ip(address: str | IPAddress, allow_private: bool) -> None:
-    """Raise BlockedAddress unless the address is public (or private and the setup allows private ones)."""
+def check_ip(address: str | IPAddress, settings: FetchSettings) -> None:
+    """Raise BlockedAddress unless the address is public, or private and allowed by this setup's config.
+
+    ``allow_private_addresses`` lifts the private classes only; ``allowed_networks`` lifts any class for the
+    listed networks. Metadata, unspecified and multicast addresses are refused whatever the config says.
+    """
     ip = ipaddress.ip_address(address) if isinstance(address, str) else address
-    if isinstance(ip, ipaddress.IPv6Address) and ip.scope_id:
-        raise blocked("link-local", str(ip))
-    reason = classify(ip)
-    if reason is None or (allow_private and reason in PRIVATE_REASONS):
+    scoped = isinstance(ip, ipaddress.IPv6Address) and bool(ip.scope_id)
+    reason = "link-local" if scoped else classify(ip)
+    if reason is None:
         return
+    if reason not in ALWAYS_BLOCKED:
+        if settings.allow_private_addresses and reason in PRIVATE_REASONS:
+            return
+        if any(ip in net for net in _networks(settings.allowed_networks)):
+            return
     raise blocked(reason, str(ip))
 
 
-def check_name(host: str, allow_private: bool) -> None:
-    """Refuse names that never denote a public site (``localhost.``, ``*.localhost``, metadata names)."""
+@functools.lru_cache(maxsize=32)
+def _networks(entries: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def check_name(host: str, settings: FetchSettings) -> None:
+    """Refuse names that never denote a public site (``localhost.``, ``*.localhost``, metadata names).
+
+    A setup that opens private addresses may use local names too: their addresses are still checked.
+    """
     name = host.lower().rstrip(".")
     if name in METADATA_NAMES or name.endswith(".metadata.google.internal"):
         raise blocked("metadata", name)
     local = "." not in name or any(name == s or name.endswith("." + s) for s in LOCAL_SUFFIXES)
-    if local and not allow_private:
+    if local and not (settings.allow_private_addresses or settings.allowed_networks):
         raise blocked("local-name", name)
 
 
@@ -229,10 +247,10 @@ def check_url(raw: str | URL, settings: FetchSettings) -> URL:
     _check_host_syntax(host)
     literal = _literal_address(host)
     if literal is not None:
-        check_ip(literal, settings.allow_private_addresses)
+        check_ip(literal, settings)
         url = url.with_host(str(literal)) if isinstance(literal, ipaddress.IPv4Address) else url
     else:
-        check_name(host, settings.allow_private_addresses)
+        check_name(host, settings)
     if url.port not in settings.allowed_ports:
         raise BadURL(f"Byline only fetches links on the usual web ports, not port {url.port}.", reason="port")
     return url
@@ -283,14 +301,14 @@ async def resolve_checked(url: URL, settings: FetchSettings, resolver: Resolver)
     host = url.raw_host or ""
     literal = _literal_address(host)
     if literal is not None:
-        check_ip(literal, settings.allow_private_addresses)
+        check_ip(literal, settings)
         return [str(literal)]
     addresses = list(dict.fromkeys(await resolver.resolve(host)))
     if not addresses:
         raise FetchError(f"Couldn't find the site {host.rstrip('.')} (no such host).")
     for address in addresses:
         try:
-            check_ip(address, settings.allow_private_addresses)
+            check_ip(address, settings)
         except ValueError:
             raise FetchError(f"The name {host} resolved to something that is not an address.") from None
         except BlockedAddress:

@@ -1,0 +1,370 @@
+"""The fetcher against a real aiohttp server on 127.0.0.1: extraction, redirects, caps and typed errors."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import socket
+import threading
+from urllib.parse import quote
+
+import pytest
+
+from bot import fetcher as fetcher_module
+from bot.config import FetchSettings
+from bot.errors import (
+    BadURL,
+    BlockedAddress,
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    NotAnArticle,
+    TooLarge,
+    TooManyRedirects,
+    UnsupportedType,
+)
+from bot.extract import decode_body
+from bot.fetcher import Article, Fetcher, fetch_article_sync, find_urls, normalize_url
+from bot.netguard import StaticResolver
+from bot.webbody import CHUNK_BYTES
+from tests.pageserver import PAGES, serve
+
+
+@pytest.fixture
+async def server():
+    async with serve() as state:
+        yield state
+
+
+def open_settings(port: int, **changes) -> FetchSettings:
+    """The private-address guard off, so the local server is reachable; everything else as in production."""
+    base = FetchSettings(allow_private_addresses=True, allowed_ports=(port,), timeout_seconds=10)
+    return dataclasses.replace(base, **changes)
+
+
+async def fetch(settings: FetchSettings, url: str, resolver=None) -> Article:
+    client = Fetcher(settings, resolver=resolver)
+    try:
+        return await client.fetch(url)
+    finally:
+        await client.close()
+
+
+class TestExtraction:
+    async def test_article_text_and_metadata(self, server):
+        article = await fetch(open_settings(server.port), server.url("/article?utm_source=news&id=7#comments"))
+        assert article.title == "Harbour council approves new ferry timetable"
+        assert article.author == "Marta Okonkwo"
+        assert article.date == "2024-03-18"
+        assert article.site == "The Lakeside Courier"
+        assert article.canonical_url == "https://courier.example/news/2024/ferry-timetable"
+        assert article.url == server.url("/article?id=7")
+        assert article.final_url == server.url("/article?id=7")
+        assert article.text.startswith("The harbour council voted on Monday")
+        assert '"We heard the night-shift workers loud and clear," said Councillor Pieter Vance' in article.text
+        assert article.text.rstrip().endswith("publish the results on its website.")
+        for boilerplate in ("Most read", "All rights reserved", "Storm closes coast road"):
+            assert boilerplate not in article.text
+
+    async def test_xhtml_is_accepted(self, server):
+        article = await fetch(open_settings(server.port), server.url("/xhtml"))
+        assert article.title == "Harbour council approves new ferry timetable"
+
+    async def test_plain_text_is_taken_as_it_is(self, server):
+        article = await fetch(open_settings(server.port), server.url("/plain"))
+        assert article.text == (PAGES / "plain.txt").read_text().strip()
+        assert article.title is None and article.site == "127.0.0.1"
+
+    @pytest.mark.parametrize("path", ["/gzip-article", "/deflate-article", "/raw-deflate-article"])
+    async def test_compressed_pages_decode_to_the_same_article(self, server, path):
+        settings = open_settings(server.port)
+        plain = await fetch(settings, server.url("/article"))
+        packed = await fetch(settings, server.url(path))
+        assert packed.text == plain.text and packed.title == plain.title
+
+    @pytest.mark.parametrize("path", ["/cp1252", "/cp1252-meta-only"])
+    async def test_windows_1252_page(self, server, path):
+        article = await fetch(open_settings(server.port), server.url(path))
+        assert article.title == "Le café du port rouvre ses portes"
+        assert article.author == "Élodie Marchand"
+        for phrase in ("« C’était long", "3,50 €", "“We missed it,”", "naïve", "crêpes"):
+            assert phrase in article.text
+        assert "\ufffd" not in article.text
+
+    @pytest.mark.parametrize("path", ["/sjis", "/sjis-meta-only"])
+    async def test_shift_jis_page(self, server, path):
+        article = await fetch(open_settings(server.port, min_article_chars=100), server.url(path))
+        assert article.title == "港町で新しいフェリー時刻表が決定"
+        assert "港湾委員会は月曜日" in article.text
+        assert "\ufffd" not in article.text
+
+    @pytest.mark.parametrize("path", ["/paywall", "/appshell"])
+    async def test_too_little_text_is_not_an_article(self, server, path):
+        with pytest.raises(NotAnArticle) as info:
+            await fetch(open_settings(server.port), server.url(path))
+        assert "paywall" in info.value.user_message
+
+    async def test_extraction_runs_off_the_event_loop(self, server, monkeypatch):
+        threads: list[threading.Thread] = []
+        real = fetcher_module.build_article
+
+        def spy(*args, **kwargs):
+            threads.append(threading.current_thread())
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(fetcher_module, "build_article", spy)
+        await fetch(open_settings(server.port), server.url("/article"))
+        assert len(threads) == 1 and threads[0] is not threading.main_thread()
+
+
+class TestRedirects:
+    async def test_chain_within_the_limit_is_followed(self, server):
+        article = await fetch(open_settings(server.port, max_redirects=5), server.url("/chain/5"))
+        assert article.final_url == server.url("/article")
+        assert article.url == server.url("/chain/5")
+        assert [server.hits[f"/chain/{n}"] for n in range(1, 6)] == [1] * 5
+        assert server.hits["/article"] == 1
+
+    async def test_chain_over_the_limit_is_refused(self, server):
+        with pytest.raises(TooManyRedirects):
+            await fetch(open_settings(server.port, max_redirects=5), server.url("/chain/6"))
+        assert server.hits["/article"] == 0
+
+    async def test_loop_stops_after_the_limit(self, server):
+        with pytest.raises(TooManyRedirects):
+            await fetch(open_settings(server.port, max_redirects=3), server.url("/loop"))
+        assert server.hits["/loop"] == 4
+
+    async def test_zero_redirects_allowed(self, server):
+        with pytest.raises(TooManyRedirects):
+            await fetch(open_settings(server.port, max_redirects=0), server.url("/chain/1"))
+
+    async def test_redirect_without_location(self, server):
+        with pytest.raises(HTTPStatusError) as info:
+            await fetch(open_settings(server.port), server.url("/redirect-no-location"))
+        assert info.value.status == 302
+
+
+class TestGuardPerHop:
+    """Guard ON (no private opt-in). ``news.test`` resolves to 127.0.0.1, opened with ``allowed_networks``
+    exactly as an intranet site would be; every later hop must pass the guard again on its own."""
+
+    RESOLVER = StaticResolver({
+        "news.test": ["127.0.0.1"],
+        "intranet.test": ["10.0.0.5"],
+        "split.test": ["127.0.0.1", "192.168.0.2"],
+        "meta.test": ["169.254.169.254"],
+    })
+
+    def settings(self, port: int) -> FetchSettings:
+        return FetchSettings(allowed_networks=("127.0.0.1/32",), allowed_ports=(port, 80), timeout_seconds=10)
+
+    def hop(self, port: int, target: str) -> str:
+        return f"http://news.test:{port}/to?url={quote(target, safe='')}"
+
+    async def test_a_checked_chain_is_followed_with_the_host_name_kept(self, server):
+        article = await fetch(self.settings(server.port), f"http://news.test:{server.port}/chain/2", self.RESOLVER)
+        assert article.final_url == f"http://news.test:{server.port}/article"
+        assert server.host_headers == [f"news.test:{server.port}"] * 3
+
+    @pytest.mark.parametrize(("target", "reason"), [
+        ("http://intranet.test:{port}/article", "private"),
+        ("http://split.test:{port}/article", "private"),
+        ("http://meta.test/latest/meta-data/", "metadata"),
+        ("http://169.254.169.254/latest/meta-data/", "metadata"),
+        ("http://127.0.0.2:{port}/article", "loopback"),
+        ("http://2130706434:{port}/article", "loopback"),
+        ("http://[::ffff:10.0.0.5]:{port}/article", "private"),
+    ])
+    async def test_chain_ending_at_a_blocked_address(self, server, target, reason):
+        with pytest.raises(BlockedAddress) as info:
+            await fetch(self.settings(server.port), self.hop(server.port, target.format(port=server.port)),
+                        self.RESOLVER)
+        assert info.value.reason == reason
+        assert server.hits["/to"] == 1 and server.hits["/article"] == 0
+
+    async def test_block_on_a_later_hop(self, server):
+        inner = self.hop(server.port, f"http://intranet.test:{server.port}/article")
+        with pytest.raises(BlockedAddress):
+            await fetch(self.settings(server.port), self.hop(server.port, inner), self.RESOLVER)
+        assert server.hits["/to"] == 2 and server.hits["/article"] == 0
+
+    @pytest.mark.parametrize(("target", "reason"), [
+        ("ftp://news.test/file", "scheme"), ("http://user@news.test:{port}/article", "userinfo"),
+        ("http://news.test:6379/", "port"), ("file:///etc/passwd", "scheme"),
+    ])
+    async def test_redirect_to_a_bad_url(self, server, target, reason):
+        with pytest.raises(BadURL) as info:
+            await fetch(self.settings(server.port), self.hop(server.port, target.format(port=server.port)),
+                        self.RESOLVER)
+        assert info.value.reason == reason
+
+    async def test_connection_goes_to_the_checked_address_not_a_fresh_lookup(self, server):
+        """A rebinding resolver answers safely once, then privately: only the first answer may be used."""
+
+        class Rebinding:
+            calls = 0
+
+            async def resolve(self, host):
+                self.calls += 1
+                return ["127.0.0.1"] if self.calls == 1 else ["10.9.9.9"]
+
+        resolver = Rebinding()
+        article = await fetch(self.settings(server.port), f"http://flip.test:{server.port}/article", resolver)
+        assert article.title and resolver.calls == 1
+        assert server.host_headers == [f"flip.test:{server.port}"]
+
+
+class TestCaps:
+    async def test_oversized_streamed_body(self, server):
+        with pytest.raises(TooLarge) as info:
+            await fetch(open_settings(server.port, max_bytes=100_000), server.url("/big"))
+        assert info.value.bytes_decoded == 100_001
+        assert info.value.bytes_read < 100_000 + 2 * CHUNK_BYTES
+
+    async def test_oversized_declared_body_is_refused_before_reading(self, server):
+        with pytest.raises(TooLarge) as info:
+            await fetch(open_settings(server.port, max_bytes=100_000), server.url("/big-declared"))
+        assert info.value.bytes_read == 0
+
+    async def test_body_just_under_the_cap_is_read(self, server):
+        with pytest.raises(NotAnArticle):  # read in full, then judged on its (filler) text
+            await fetch(open_settings(server.port, max_bytes=100_000, min_article_chars=10**6),
+                        server.url("/big?blocks=5"))
+
+    @pytest.mark.parametrize("max_bytes", [100_000, 5_000_000])
+    async def test_gzip_bomb_stops_early(self, server, max_bytes):
+        with pytest.raises(TooLarge) as info:
+            await fetch(open_settings(server.port, max_bytes=max_bytes), server.url("/bomb"))
+        # inflated no further than the cap (memory bounded) ...
+        assert info.value.bytes_decoded == max_bytes + 1
+        # ... after reading a sliver of the ~800 MB bomb's compressed bytes
+        assert info.value.bytes_read <= 2 * CHUNK_BYTES
+        assert info.value.bytes_read < server.bomb_size / 20
+
+    @pytest.mark.parametrize("path", ["/slow-body", "/slow-headers"])
+    async def test_slow_server_hits_the_total_deadline(self, server, path):
+        with pytest.raises(FetchTimeout) as info:
+            await fetch(open_settings(server.port, timeout_seconds=0.3), server.url(path))
+        assert "0.3 s" in info.value.user_message
+
+
+class TestRefusals:
+    @pytest.mark.parametrize("path", ["/json", "/pdf", "/no-type", "/brotli"])
+    async def test_wrong_content_type_or_encoding(self, server, path):
+        with pytest.raises(UnsupportedType):
+            await fetch(open_settings(server.port), server.url(path))
+
+    @pytest.mark.parametrize(("code", "words"), [
+        (404, "doesn't exist"), (410, "doesn't exist"), (500, "error of its own"), (503, "error of its own"),
+        (403, "refused"), (429, "limiting"), (418, "HTTP 418"),
+    ])
+    async def test_http_errors(self, server, code, words):
+        with pytest.raises(HTTPStatusError) as info:
+            await fetch(open_settings(server.port), server.url(f"/status/{code}"))
+        assert info.value.status == code
+        assert words in info.value.user_message
+
+    async def test_guard_on_refuses_the_local_server(self, server):
+        with pytest.raises(BlockedAddress) as info:
+            await fetch(FetchSettings(allowed_ports=(server.port,)), server.url("/article"))
+        assert info.value.reason == "loopback"
+        assert sum(server.hits.values()) == 0
+
+    async def test_closed_port_is_a_readable_error(self):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        with pytest.raises(FetchError, match="couldn't connect"):
+            await fetch(open_settings(port), f"http://127.0.0.1:{port}/")
+
+    async def test_unknown_name(self, server):
+        with pytest.raises(FetchError, match="no such host"):
+            await fetch(open_settings(server.port), f"http://missing.test:{server.port}/", StaticResolver({}))
+
+
+class TestSession:
+    async def test_one_shared_session_for_concurrent_fetches_and_a_cache(self, server):
+        client = Fetcher(open_settings(server.port))
+        try:
+            await client.start()
+            session = client._session
+            paths = ["/article", "/plain", "/cp1252", "/gzip-article"]
+            articles = await asyncio.gather(*(client.fetch(server.url(p)) for p in paths))
+            assert [a.final_url for a in articles] == [server.url(p) for p in paths]
+            again = await client.fetch(server.url("/article?utm_medium=social&fbclid=abc#top"))
+            assert again is articles[0]
+            assert client._session is session and server.hits["/article"] == 1
+        finally:
+            await client.close()
+
+    async def test_cache_off_fetches_again(self, server):
+        client = Fetcher(open_settings(server.port, cache_ttl_seconds=0))
+        try:
+            await client.fetch(server.url("/article"))
+            await client.fetch(server.url("/article"))
+        finally:
+            await client.close()
+        assert server.hits["/article"] == 2
+
+    async def test_sync_wrapper(self, server):
+        article = await asyncio.to_thread(fetch_article_sync, server.url("/article"), open_settings(server.port))
+        assert article.author == "Marta Okonkwo"
+
+
+class TestCharsetDetection:
+    def test_undeclared_legacy_bytes_are_detected(self):
+        text = ("Le café du port a rouvert samedi. « C’était long », a déclaré la propriétaire. "
+                "Les crêpes coûtent 3,50 € et la terrasse est très appréciée des pêcheurs. ") * 4
+        assert decode_body(text.encode("cp1252"), None) == text
+
+    @pytest.mark.parametrize(("codec", "text"), [
+        ("shift_jis", "港湾委員会は月曜日、島へのフェリーに早朝便を二便追加することを決めた。" * 4),
+        ("cp1251", "Городской совет в понедельник одобрил новое расписание паромов. " * 4),
+        ("cp1250", "Rada miasta zatwierdziła w poniedziałek nowy rozkład promów. Mieszkańcy są zadowoleni. " * 3),
+        ("iso8859_7", "Το δημοτικό συμβούλιο ενέκρινε τη Δευτέρα το νέο δρομολόγιο. " * 4),
+    ])
+    def test_undeclared_non_western_bytes_are_detected(self, codec, text):
+        assert decode_body(text.encode(codec), None) == text
+
+    def test_bom_beats_a_wrong_header(self):
+        assert decode_body("\ufeffnaïve".encode("utf-8"), "iso-8859-2") == "naïve"
+
+    def test_latin1_label_means_windows_1252(self):
+        assert decode_body("“quoted” €5".encode("cp1252"), "iso-8859-1") == "“quoted” €5"
+
+    def test_unknown_header_charset_falls_back_to_meta(self):
+        body = '<meta charset="windows-1252"><p>café</p>'.encode("cp1252")
+        assert "café" in decode_body(body, "no-such-charset")
+
+
+class TestUrlHelpers:
+    @pytest.mark.parametrize(("raw", "normal"), [
+        ("https://News.Example.com:443/a?utm_source=x&utm_campaign=y&id=3#frag", "https://news.example.com/a?id=3"),
+        ("http://example.com", "http://example.com/"),
+        ("https://example.com/p?fbclid=1&gclid=2", "https://example.com/p"),
+        ("https://example.com/p?b=2&a=1", "https://example.com/p?a=1&b=2"),
+    ])
+    def test_normalize(self, raw, normal):
+        assert normalize_url(raw) == normal
+
+    @pytest.mark.parametrize("raw", ["", "not a url", "ftp://example.com/", "javascript:alert(1)", "http://"])
+    def test_normalize_refuses_junk(self, raw):
+        with pytest.raises(BadURL):
+            normalize_url(raw)
+
+    def test_find_urls(self):
+        message = (
+            "read <https://a.example/story?utm_source=x> and https://a.example/story, "
+            "see [the wiki](https://en.wikipedia.org/wiki/Ferry_(boat)) or `https://code.example/x`\n"
+            "```\nhttps://block.example/\n```\n(also https://b.example/p!) ||https://c.example/s||"
+        )
+        assert find_urls(message) == [
+            "https://a.example/story?utm_source=x",
+            "https://en.wikipedia.org/wiki/Ferry_(boat)",
+            "https://b.example/p",
+            "https://c.example/s",
+        ]
+
+    def test_find_urls_ignores_other_schemes(self):
+        assert find_urls("ftp://x.example/ javascript:alert(1) mailto:a@b.example") == []
