@@ -43,6 +43,8 @@ from bot.store_types import (
     from_db_time,
     fts_query,
     new_short_id,
+    no_surrogates,
+    optional_text,
     severity_rank,
     site_of,
     to_db_time,
@@ -216,12 +218,16 @@ class Store:
             )
         for version, name, sql in steps:
             if current < version <= target:
-                async with self._write() as db:
-                    if await self._user_version() >= version:  # another process got there first
-                        continue
-                    for statement in _statements(sql):
-                        await db.execute(statement)
-                    await db.execute(f"PRAGMA user_version = {version}")
+                try:
+                    async with self._write() as db:
+                        if await self._user_version() >= version:  # another process got there first
+                            continue
+                        for statement in _statements(sql):
+                            await db.execute(statement)
+                        await db.execute(f"PRAGMA user_version = {version}")
+                except sqlite3.Error as exc:
+                    raise StoreError(f"Upgrading the database to version {version} ({name}) failed and was "
+                                     f"rolled back: {exc}") from exc
                 log.info("database %s migrated to version %d (%s)", self.path, version, name)
 
     async def _user_version(self) -> int:
@@ -295,8 +301,9 @@ class Store:
         check_guild(guild_id)
         if not isinstance(text, str) or not text.strip():
             raise InputError("There is no text to save.")
+        text, engine_version = no_surrogates(text), no_surrogates(engine_version)
+        title, url, message_link = optional_text(title or result.title), optional_text(url), optional_text(message_link)
         digest = content_hash(text)
-        title = title or result.title
         async with self._write() as db:
             doc = await db.execute_fetchall(
                 "SELECT id FROM documents WHERE guild_id = ? AND content_hash = ?", (guild_id, digest))
@@ -328,7 +335,7 @@ class Store:
         created = utcnow()
         stamp = to_db_time(created)
         stats = Stats.count(result.attributions)  # recount: a hand-built Result may carry zeroed stats
-        payload = json.dumps(result.to_dict(), ensure_ascii=True)
+        payload = no_surrogates(json.dumps(result.to_dict(), ensure_ascii=False))
         for attempt in range(ID_RETRIES):
             short_id = new_short_id()
             try:
@@ -343,7 +350,7 @@ class Store:
                     raise
         rows = [
             (guild_id, short_id, pos, f.category, f.severity, SEVERITY_RANK.get(f.severity, 0), f.start, f.end,
-             f.evidence.text, f.reason, text[f.start:f.end], stamp)
+             no_surrogates(f.evidence.text), no_surrogates(f.reason), text[f.start:f.end], stamp)
             for pos, f in enumerate(result.flags)
         ]
         await db.executemany(
@@ -520,6 +527,7 @@ class Store:
         check_guild(guild_id)
         if status not in ("confirmed", "dismissed"):
             raise InputError("A review must confirm or dismiss the flag.")
+        reviewer_name, note = no_surrogates(str(reviewer_name)), optional_text(note)
         async with self._write() as db:
             now = to_db_time(utcnow())
             cur = await db.execute(
@@ -550,6 +558,7 @@ class Store:
         check_guild(guild_id)
         if not isinstance(note, str) or not note.strip():
             raise InputError("The note is empty.")
+        reviewer_name, note = no_surrogates(str(reviewer_name)), no_surrogates(note)
         async with self._write() as db:
             now = to_db_time(utcnow())
             cur = await db.execute("UPDATE flags SET note = ? WHERE id = ? AND guild_id = ?",

@@ -31,6 +31,7 @@ MAX_QUERY_CHARS = 512
 MAX_QUERY_TERMS = 24
 _WS = re.compile(r"\s+")
 _HAS_WORD = re.compile(r"[^\W_]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,16 @@ class GuildStats:
 # --- pure helpers -----------------------------------------------------------------------------------------
 
 
+def no_surrogates(text: str) -> str:
+    """Replace lone surrogates (valid in a Python str, not in UTF-8) with U+FFFD; one code point each keeps offsets."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def optional_text(text: str | None) -> str | None:
+    """``no_surrogates`` for optional metadata."""
+    return None if text is None else no_surrogates(str(text))
+
+
 def normalise_text(text: str) -> str:
     """NFC, whitespace runs folded to one space, ends trimmed; case is kept because it can change meaning."""
     return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
@@ -171,7 +182,7 @@ def normalise_text(text: str) -> str:
 
 def content_hash(text: str) -> str:
     """Hash of the normalised text: the same article pasted twice hits the cache."""
-    data = normalise_text(text).encode("utf-8", "surrogatepass")
+    data = normalise_text(no_surrogates(text)).encode("utf-8")
     return hashlib.sha256(data).hexdigest()
 
 
@@ -207,7 +218,7 @@ def fts_query(raw: str) -> str | None:
     """
     if not isinstance(raw, str):
         return None
-    text = unicodedata.normalize("NFC", raw[:MAX_QUERY_CHARS]).replace("\x00", " ")
+    text = unicodedata.normalize("NFC", no_surrogates(raw[:MAX_QUERY_CHARS])).replace("\x00", " ")
     terms: list[str] = []
     for piece in text.split():
         prefix = piece.endswith("*")

@@ -1,0 +1,143 @@
+"""Schema migrations: every earlier version upgrades with its data; a newer schema or a broken file is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+
+import pytest
+
+import bot.store as store_module
+from bot.errors import StoreError
+from bot.store import Store, latest_version, migrations
+from tests.store_factory import ENGINE, make_result
+
+OLD_TEXT = "The port reopened on Friday. Officials familiar with the plan said costs rose."
+OLD_FLAG = ("anonymous_source", "high", "Officials familiar with the plan")
+
+
+def _user_version(path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _write_v1_rows(path) -> None:
+    """Rows as Byline with schema version 1 wrote them (two analyses of one text, a review, settings)."""
+    result = make_result(OLD_TEXT, [OLD_FLAG], kinds=("anonymous", "named")).to_dict()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    with conn:
+        conn.execute("INSERT INTO documents (id, guild_id, content_hash, text, title, url, site, author_id, "
+                     "created_at) VALUES (1, 9, 'h', ?, 'Harbour news', 'https://port.example/a', 'port.example', "
+                     "44, '2024-01-02T03:04:05.000000Z')", (OLD_TEXT,))
+        for seq, short_id, engine in ((1, "a2a2a2", "engine/0"), (2, "b3b3b3", ENGINE)):
+            conn.execute("INSERT INTO analyses (seq, id, guild_id, document_id, engine_version, result_json, "
+                         "n_named, n_anonymous, created_at) VALUES (?, ?, 9, 1, ?, ?, 1, 1, "
+                         "'2024-01-02T03:04:05.000000Z')", (seq, short_id, engine, json.dumps(result)))
+        flag = result["flags"][0]
+        conn.execute("INSERT INTO flags (id, guild_id, analysis_id, position, category, severity, severity_rank, "
+                     "span_start, span_end, evidence, reason, sentence, status, reviewer_id, reviewer_name, "
+                     "reviewed_at, created_at) VALUES (5, 9, 'b3b3b3', 0, ?, 'high', 2, ?, ?, ?, ?, ?, 'confirmed',"
+                     " 3, 'Mo', '2024-01-03T00:00:00.000000Z', '2024-01-02T03:04:05.000000Z')",
+                     (flag["category"], flag["start"], flag["end"], flag["evidence"]["text"], flag["reason"],
+                      OLD_TEXT[flag["start"]:flag["end"]]))
+        conn.execute("INSERT INTO review_events (guild_id, flag_id, action, actor_id, actor_name, created_at) "
+                     "VALUES (9, 5, 'confirmed', 3, 'Mo', '2024-01-03T00:00:00.000000Z')")
+        conn.execute("INSERT INTO guild_settings (guild_id, review_channel_id, retention_days) VALUES (9, 123, 90)")
+        conn.execute("INSERT INTO opt_outs (guild_id, user_id, created_at) VALUES (9, 55, '2024-01-01T00:00:00Z')")
+    conn.close()
+
+
+def test_migration_files_are_numbered_without_gaps():
+    versions = [v for v, _, _ in migrations()]
+    assert versions == list(range(1, latest_version() + 1)) and latest_version() >= 2
+
+
+async def test_fresh_database_reaches_the_latest_version(tmp_path):
+    async with Store.open(tmp_path / "new.db") as s:
+        assert await s.schema_version() == latest_version()
+        saved = await s.save_analysis(1, OLD_TEXT, make_result(OLD_TEXT, [OLD_FLAG]), engine_version=ENGINE)
+        assert [h.analysis_id for h in await s.search(1, "port")] == [saved.id]
+
+
+@pytest.mark.parametrize("start", range(latest_version()))
+async def test_upgrade_from_every_earlier_version_keeps_the_data(tmp_path, start):
+    path = tmp_path / "old.db"
+    async with Store.open(path, migrate_to=start) as s:
+        assert await s.schema_version() == start
+    if start >= 1:
+        _write_v1_rows(path)
+    async with Store.open(path) as s:
+        assert await s.schema_version() == latest_version()
+        assert await s.check_integrity() == []
+        if start == 0:
+            return
+        old = await s.get_analysis(9, "b3b3b3")
+        assert old is not None and old.title == "Harbour news" and old.flag_ids == (5,)
+        assert old.result.flags[0].evidence.text == "Officials familiar with the plan"
+        flag = await s.get_flag(9, 5)
+        assert (flag.status, flag.reviewer_name, flag.review_message_id) == ("confirmed", "Mo", None)
+        assert [e.action for e in await s.review_events(9, 5)] == ["confirmed"]
+        assert (await s.get_settings(9)).retention_days == 90 and await s.is_opted_out(9, 55)
+        # The backfilled index holds title, summary and text of the latest analysis only.
+        assert [h.analysis_id for h in await s.search(9, "harbour")] == ["b3b3b3"]
+        assert [h.analysis_id for h in await s.search(9, "reopened")] == ["b3b3b3"]
+        assert await s.search(1, "harbour") == []
+        # And the upgraded database keeps working for new rows and for "forget me".
+        await s.set_review_message(9, 5, 1, 2)
+        assert await s.forget_user(9, 44) == 1
+        assert await s.search(9, "harbour") == [] and await s.get_flag(9, 5) is None
+
+
+async def test_a_newer_schema_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "future.db"
+    async with Store.open(path):
+        pass
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {latest_version() + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this Byline"):
+        await Store.open(path)
+    assert _user_version(path) == latest_version() + 1
+
+
+async def test_a_file_that_is_not_a_database_is_refused(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"these are my notes, not a database" * 100)
+    with pytest.raises(StoreError, match="not a usable Byline database"):
+        await Store.open(path)
+    assert path.read_bytes().startswith(b"these are my notes")
+
+
+async def test_a_failing_migration_rolls_back_whole(tmp_path, monkeypatch):
+    path = tmp_path / "broken.db"
+    async with Store.open(path):
+        pass
+    real_latest = latest_version()
+    broken = (real_latest + 1, "9999_broken.sql",
+              "CREATE TABLE half_done (a INTEGER);\nINSERT INTO no_such_table VALUES (1);\n")
+    monkeypatch.setattr(store_module, "migrations", lambda: [*migrations(), broken])
+    with pytest.raises(StoreError, match="rolled back"):
+        await Store.open(path)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == real_latest
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
+    finally:
+        conn.close()
+
+
+async def test_many_processes_opening_a_fresh_file_at_once_migrate_it_once(tmp_path):
+    path = tmp_path / "race.db"
+    stores = await asyncio.gather(*(Store.open(path) for _ in range(6)))
+    try:
+        assert {await s.schema_version() for s in stores} == {latest_version()}
+        saved = await stores[0].save_analysis(1, OLD_TEXT, make_result(OLD_TEXT), engine_version=ENGINE)
+        assert (await stores[5].get_analysis(1, saved.id)) is not None
+    finally:
+        for s in stores:
+            await s.close()
