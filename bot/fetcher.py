@@ -56,6 +56,7 @@ class Fetcher:
         self._pinned = PinnedResolver()
         self._session: aiohttp.ClientSession | None = None
         self._cache: OrderedDict[str, tuple[float, Article]] = OrderedDict()
+        self._inflight: dict[str, asyncio.Future[Article]] = {}
 
     async def start(self) -> None:
         """Create the shared session (idempotent; ``fetch`` calls it lazily)."""
@@ -81,20 +82,42 @@ class Fetcher:
             self._session = None
 
     async def fetch(self, url: str) -> Article:
-        """Fetch and extract one link; raises a FetchError subclass a member can read."""
+        """Fetch and extract one link; raises a FetchError subclass a member can read.
+
+        The link is checked before the cache is consulted, so a refused form of a cached URL is still
+        refused. Concurrent requests for the same link share one download.
+        """
+        checked = check_url(url, self._settings)
         key = normalize_url(url)
         cached = self._cached(key)
         if cached is not None:
             log.debug("cache hit for %s", key)
             return cached
+        task = self._inflight.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._fetch_fresh(checked, key))
+            self._inflight[key] = task
+            task.add_done_callback(lambda done: self._settle(key, done))
+        return await asyncio.shield(task)
+
+    def _settle(self, key: str, task: asyncio.Future[Article]) -> None:
+        """Forget a finished download; mark its error as seen even if every waiter gave up."""
+        self._inflight.pop(key, None)
+        if not task.cancelled():
+            task.exception()
+
+    async def _fetch_fresh(self, checked: URL, key: str) -> Article:
         await self.start()
         try:
             async with asyncio.timeout(self._settings.timeout_seconds):
-                page = await self._download(url)
+                page = await self._download(checked)
         except TimeoutError:
             raise FetchTimeout(
                 f"The site took longer than {self._settings.timeout_seconds:g} s to answer, so Byline gave up."
             ) from None
+        except aiohttp.ClientSSLError as exc:
+            log.info("TLS failure fetching %s: %r", key, exc)
+            raise FetchError("The site's secure connection (HTTPS certificate) could not be verified.") from None
         except aiohttp.ClientError as exc:
             log.info("fetch of %s failed: %r", key, exc)
             raise FetchError("Byline couldn't connect to that site.") from None
@@ -102,10 +125,9 @@ class Fetcher:
         self._remember(key, article)
         return article
 
-    async def _download(self, url: str) -> Page:
+    async def _download(self, current: URL) -> Page:
         """Follow redirects by hand, checking every hop, and return the final page's body."""
         assert self._session is not None
-        current = check_url(url, self._settings)
         for hop in range(self._settings.max_redirects + 1):
             addresses = await resolve_checked(current, self._settings, self._resolver)
             with self._pinned.pin(current.raw_host or "", addresses):

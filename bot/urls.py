@@ -27,8 +27,10 @@ def normalize_url(url: str) -> str:
         parts = urlsplit(text)
     except ValueError:
         raise BadURL("That doesn't look like a web link.", reason="syntax") from None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if parts.scheme.lower() not in ("http", "https"):
         raise BadURL("Byline only fetches http:// and https:// links.", reason="scheme")
+    if not parts.hostname:
+        raise BadURL("That link has no host name.", reason="host")
     try:
         normal = courlan.normalize_url(urlunsplit(parts._replace(fragment="")), strict=False)
     except (ValueError, AttributeError):

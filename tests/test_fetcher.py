@@ -298,6 +298,36 @@ class TestSession:
         finally:
             await client.close()
 
+    async def test_concurrent_requests_for_one_link_share_a_download(self, server):
+        client = Fetcher(open_settings(server.port))
+        try:
+            urls = [server.url("/article"), server.url("/article?utm_source=a"), server.url("/article#x")]
+            articles = await asyncio.gather(*(client.fetch(u) for u in urls))
+        finally:
+            await client.close()
+        assert server.hits["/article"] == 1
+        assert articles[0] is articles[1] is articles[2]
+
+    async def test_concurrent_failures_reach_every_caller(self, server):
+        client = Fetcher(open_settings(server.port))
+        try:
+            results = await asyncio.gather(*(client.fetch(server.url("/status/500")) for _ in range(3)),
+                                           return_exceptions=True)
+        finally:
+            await client.close()
+        assert all(isinstance(r, HTTPStatusError) and r.status == 500 for r in results)
+        assert server.hits["/status/500"] == 1
+
+    async def test_cache_never_bypasses_the_guard(self, server):
+        client = Fetcher(open_settings(server.port))
+        try:
+            await client.fetch(server.url("/article"))
+            with pytest.raises(BadURL) as info:
+                await client.fetch(f"http://reader@127.0.0.1:{server.port}/article")
+            assert info.value.reason == "userinfo"
+        finally:
+            await client.close()
+
     async def test_cache_off_fetches_again(self, server):
         client = Fetcher(open_settings(server.port, cache_ttl_seconds=0))
         try:
@@ -348,10 +378,14 @@ class TestUrlHelpers:
     def test_normalize(self, raw, normal):
         assert normalize_url(raw) == normal
 
-    @pytest.mark.parametrize("raw", ["", "not a url", "ftp://example.com/", "javascript:alert(1)", "http://"])
-    def test_normalize_refuses_junk(self, raw):
-        with pytest.raises(BadURL):
+    @pytest.mark.parametrize(("raw", "reason"), [
+        ("", "scheme"), ("not a url", "scheme"), ("ftp://example.com/", "scheme"), ("javascript:alert(1)", "scheme"),
+        ("http://", "host"), ("http:///path", "host"), ("http://[::1/", "syntax"),
+    ])
+    def test_normalize_refuses_junk(self, raw, reason):
+        with pytest.raises(BadURL) as info:
             normalize_url(raw)
+        assert info.value.reason == reason
 
     def test_find_urls(self):
         message = (
