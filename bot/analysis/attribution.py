@@ -10,40 +10,102 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from bot.analysis import cues, sources
+from bot.analysis.content import blocked_range, content_of
 from bot.analysis.coref import Mention, Resolver
-from bot.analysis.quotes import Quote, QuoteIndex, find_quotes
+from bot.analysis.quotes import QuoteIndex, find_quotes
 from bot.analysis.result import Attribution, Span
 from bot.analysis.segment import Sentence
 
-COMPLEMENTS = ("ccomp", "xcomp", "dobj", "pcomp")
 MAX_COLON_PREFIX = 6
+DASHES = {"―", "—", "–", "--"}
+MAX_NAME_TOKENS = 4
 
 
 def find_attributions(doc: Doc, sents: list[Sentence]) -> list[Attribution]:
-    """Return every reported claim in ``doc``, in document order."""
-    text = doc.text
+    """Return every reported claim in ``doc``, in document order.
+
+    Within a sentence the outermost cue wins: a cue inside the content of another ("Trump said
+    Clinton claimed ...") is a nested claim and is left out, as the annotation scheme does.
+    """
     if not sents:
         return []
-    sent_of = _sentence_of_tokens(doc, sents)
-    qindex = QuoteIndex(find_quotes(text))
-    resolver = Resolver(doc, sent_of)
-    named: list[Mention] = []
+    state = _State(doc, sents)
     out: list[Attribution] = []
-    taken: set[int] = set()
     for sent in sents:
-        for tok in doc[sent.token_start : sent.token_end]:
-            if tok.i in taken:
-                continue
-            found = _colon_cue(doc, sent, tok) if tok.text == ":" else None
-            if found is None and cues.is_cue(tok, qindex.at(tok.idx) is not None):
-                found = _verb_cue(doc, sent, tok, qindex, resolver, named)
-            if found is None:
-                continue
-            attribution, cue_tokens = found
-            taken.update(cue_tokens)
-            out.append(attribution)
-            if attribution.source_kind == "named" and attribution.source is not None:
-                named.append(Mention(tok.i, sent.index, attribution.source.text))
+        out.extend(_sentence_attributions(state, sent))
+    return _drop_inside_quotes(out, state.qindex)
+
+
+class _State:
+    """Per-document indexes shared by every sentence."""
+
+    def __init__(self, doc: Doc, sents: list[Sentence]) -> None:
+        self.doc = doc
+        self.sent_of = _sentence_of_tokens(doc, sents)
+        self.qindex = QuoteIndex(find_quotes(doc.text))
+        self.resolver = Resolver(doc, self.sent_of)
+        self.named: list[Mention] = []
+
+
+def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
+    doc = state.doc
+    candidates: list[tuple[int, int, Token]] = []
+    for tok in doc[sent.token_start : sent.token_end]:
+        if tok.text == ":" or tok.text in DASHES or cues.is_cue(tok, state.qindex.at(tok.idx) is not None):
+            candidates.append((_depth(tok), tok.i, tok))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    found: list[Attribution] = []
+    blocked: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    for _, _, tok in candidates:
+        if tok.i in taken or any(s <= tok.idx < e for s, e in blocked):
+            continue
+        made = _make(state, sent, tok)
+        if made is None:
+            continue
+        attribution, cue_tokens = made
+        taken.update(cue_tokens)
+        found.append(attribution)
+        block = blocked_range(tok, attribution.content) if tok.pos_ == "VERB" and tok.lower_ != "according" else None
+        if block is not None:
+            blocked.append(block)
+        if attribution.source_kind == "named" and attribution.source is not None:
+            state.named.append(Mention(tok.i, sent.index, attribution.source.text))
+    found.sort(key=lambda a: a.cue.start)
+    return found
+
+
+def _make(state: _State, sent: Sentence, tok: Token) -> tuple[Attribution, range] | None:
+    if tok.text == ":":
+        return _colon_cue(state.doc, sent, tok)
+    if tok.text in DASHES:
+        return _dash_cue(state, sent, tok)
+    return _verb_cue(state.doc, sent, tok, state.qindex, state.resolver, state.named)
+
+
+def _depth(tok: Token) -> int:
+    depth = 0
+    while tok.head.i != tok.i and depth < 50:
+        tok = tok.head
+        depth += 1
+    return depth
+
+
+def _drop_inside_quotes(found: list[Attribution], qindex: QuoteIndex) -> list[Attribution]:
+    """Drop cues inside a quote that another attribution reports (someone else's quoted words)."""
+    spans = sorted((a.content.start, a.content.end) for a in found if a.content and (a.direct_quote or a.cue.text == ":"))
+    out: list[Attribution] = []
+    k = 0
+    for a in found:
+        quote = qindex.at(a.cue.start)
+        if quote is None:
+            out.append(a)
+            continue
+        while k < len(spans) and spans[k][1] <= quote.start:
+            k += 1
+        inner_start = quote.start + 1
+        if not any(s <= inner_start and quote.end - 1 <= e for s, e in spans[k : k + 4]):
+            out.append(a)
     return out
 
 
@@ -74,63 +136,9 @@ def _verb_cue(
         kind = sources.classify(head, si, sj)
         if kind == "pronoun":
             speaker = resolver.resolve(head, named)
-    content, direct = _content(doc, sent, tok, qindex, cue)
+    content, direct = content_of(doc, sent, tok, qindex)
     attribution = Attribution(cue, source, content, kind or "none", direct, sent.index, speaker)
     return attribution, range(i, j)
-
-
-def _content(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex, cue: Span) -> tuple[Span | None, bool]:
-    """Return the reported content: the adjacent direct quote when there is one, else the complement clause."""
-    text = doc.text
-    quote = _adjacent_quote(doc, sent, tok, qindex)
-    if quote is not None:
-        s, e = quote.inner(text)
-        return Span.of(text, s, e), True
-    for child in tok.children:
-        if child.dep_ in COMPLEMENTS or (tok.lower_ == "according" and child.dep_ == "prep"):
-            left, right = child.left_edge, child.right_edge
-            if tok.lower_ == "according":
-                return _rest_of_sentence(doc, sent, tok), False
-            return Span.of(text, left.idx, right.idx + len(right.text)), False
-    if tok.pos_ == "ADV" or tok.lower_ == "according":
-        return _rest_of_sentence(doc, sent, tok), False
-    return None, False
-
-
-def _rest_of_sentence(doc: Doc, sent: Sentence, tok: Token) -> Span:
-    """The sentence without the cue phrase: the content of "according to X, ..." or "reportedly ..."."""
-    text = doc.text
-    head = tok.head if tok.dep_ not in ("ROOT",) else tok
-    start = sent.start if tok.idx > sent.start else tok.idx + len(tok.text)
-    end = sent.end
-    del head
-    return Span.of(text, start, end)
-
-
-def _adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> Quote | None:
-    """A quote in the cue's sentence (or ending just before it) that the cue itself is not inside."""
-    if qindex.at(tok.idx) is not None:
-        return None
-    quotes = qindex.between(sent.start, sent.end)
-    before = qindex.at(max(sent.start - 1, 0)) if sent.start > 0 else None
-    best: Quote | None = None
-    for quote in quotes:
-        if quote.end - quote.start < 12:
-            continue
-        if best is None or abs(quote.start - tok.idx) < abs(best.start - tok.idx):
-            best = quote
-    if best is None:
-        best = _quote_ending_at(doc, sent, qindex) or (before if before and before.end >= sent.start - 2 else None)
-    return best
-
-
-def _quote_ending_at(doc: Doc, sent: Sentence, qindex: QuoteIndex) -> Quote | None:
-    """A multi-sentence quote that closes inside this sentence: “A. B,” she said."""
-    for tok in doc[sent.token_start : sent.token_end]:
-        quote = qindex.at(tok.idx)
-        if quote is not None and quote.start < sent.start and quote.end - quote.start >= 12:
-            return quote
-    return None
 
 
 def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, range] | None:
@@ -153,5 +161,26 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
     head = max(prefix, key=lambda t: t.pos_ == "PROPN")
     kind = sources.classify(head, prefix[0].i, prefix[-1].i + 1)
     cue = Span.of(text, colon.idx, colon.idx + 1)
-    content = Span.of(text, doc[colon.i + 1].idx, sent.end)
+    line_end = text.find("\n", colon.idx)
+    content = Span.of(text, doc[colon.i + 1].idx, line_end if line_end > 0 else len(text.rstrip()))
     return Attribution(cue, source, content, kind, False, sent.index, None), range(colon.i, colon.i + 1)
+
+
+def _dash_cue(state: _State, sent: Sentence, dash: Token) -> tuple[Attribution, range] | None:
+    """A quote signed with a dash: “... our greatest shame.” ― Jane Doe."""
+    doc, text = state.doc, state.doc.text
+    before = text[: dash.idx].rstrip()
+    quote = state.qindex.at(len(before) - 1) if before else None
+    if quote is None or not quote.closed or quote.end != len(before):
+        return None
+    name = []
+    for tok in doc[dash.i + 1 : min(dash.i + 1 + MAX_NAME_TOKENS + 1, len(doc))]:
+        if tok.pos_ != "PROPN" and not tok.is_title:
+            break
+        name.append(tok)
+    if not name or "\n" in text[dash.idx : name[-1].idx]:
+        return None
+    source = Span.of(text, name[0].idx, name[-1].idx + len(name[-1].text))
+    s, e = quote.inner(text)
+    cue = Span.of(text, dash.idx, dash.idx + len(dash.text))
+    return Attribution(cue, source, Span.of(text, s, e), "named", True, sent.index, None), range(dash.i, dash.i + 1)

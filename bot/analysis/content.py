@@ -1,0 +1,103 @@
+"""The content of an attribution: the direct quote it introduces, or its complement clause.
+
+A direct quote may run over several sentences and paragraphs: “A. B,” she said. “C.” is one
+quote, and so is a quote paragraph that the next paragraph reopens. The content then spans all
+of it, so a cue quoted inside it (someone else's words) is not taken as a claim of its own.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from bot.analysis.quotes import Quote, QuoteIndex
+from bot.analysis.result import Span
+from bot.analysis.segment import Sentence
+
+PREFERRED = ("ccomp", "xcomp", "dobj", "pcomp", "attr", "oprd")
+BLOCKING = {"ccomp", "xcomp", "dobj", "pcomp", "attr", "oprd", "dative"}
+MIN_QUOTE = 12  # characters, marks included: shorter quotes are scare quotes and titles
+MAX_CHAIN = 12
+
+
+def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tuple[Span | None, bool]:
+    """Return ``(content, direct_quote)`` for the cue headed by ``tok``."""
+    text = doc.text
+    quote = adjacent_quote(doc, sent, tok, qindex)
+    if quote is not None:
+        start, end = quote.inner(text)
+        end = max(end, continued_end(text, qindex, quote, sent))
+        return Span.of(text, start, end), True
+    if tok.pos_ == "ADV" or tok.lower_ == "according":
+        return rest_of_sentence(doc, sent, tok), False
+    by_dep = {c.dep_: c for c in tok.children}
+    for dep in PREFERRED:
+        child = by_dep.get(dep)
+        if child is not None:
+            return _subtree(text, child), False
+    return None, False
+
+
+def blocked_range(tok: Token, content: Span | None) -> tuple[int, int] | None:
+    """The stretch whose cues are nested in this one: its complements, or its direct quote."""
+    spans = [_subtree(tok.doc.text, c) for c in tok.children if c.dep_ in BLOCKING]
+    if content is not None:
+        spans.append(content)
+    if not spans:
+        return None
+    return min(s.start for s in spans), max(s.end for s in spans)
+
+
+def _subtree(text: str, tok: Token) -> Span:
+    left, right = tok.left_edge, tok.right_edge
+    return Span.of(text, left.idx, right.idx + len(right.text))
+
+
+def rest_of_sentence(doc: Doc, sent: Sentence, tok: Token) -> Span:
+    """The sentence without a leading cue: the content of "According to X, ..." or "Reportedly, ..."."""
+    start = sent.start if tok.idx > sent.start else tok.idx + len(tok.text)
+    while start < sent.end and not doc.text[start].isalnum():
+        start += 1
+    return Span.of(doc.text, min(start, sent.end), sent.end)
+
+
+def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> Quote | None:
+    """The quote a cue introduces: in its sentence, closing in it, or opening right after a colon."""
+    if qindex.at(tok.idx) is not None:
+        return None
+    best: Quote | None = None
+    for quote in qindex.between(sent.start, sent.end):
+        if quote.end - quote.start >= MIN_QUOTE and (best is None or abs(quote.start - tok.idx) < abs(best.start - tok.idx)):
+            best = quote
+    if best is not None:
+        return best
+    first = qindex.at(sent.start)
+    if first is not None and first.start < sent.start and first.end - first.start >= MIN_QUOTE:
+        return first
+    if doc.text[:sent.end].rstrip().endswith(":"):
+        return _next_quote(doc.text, qindex, sent.end)
+    return None
+
+
+def _next_quote(text: str, qindex: QuoteIndex, pos: int) -> Quote | None:
+    """The quote starting right after ``pos`` (white space between), if any."""
+    stripped = len(text) - len(text[pos:].lstrip())
+    quote = qindex.at(stripped)
+    if quote is not None and quote.start == stripped and quote.end - quote.start >= MIN_QUOTE:
+        return quote
+    return None
+
+
+def continued_end(text: str, qindex: QuoteIndex, quote: Quote, sent: Sentence) -> int:
+    """Where a quote really ends: follow “...,” she said. “More.” and reopened paragraphs."""
+    end = quote.end
+    pos = max(quote.end, sent.end)
+    current = quote
+    for _ in range(MAX_CHAIN):
+        nxt = _next_quote(text, qindex, pos)
+        if nxt is None:
+            break
+        gap = text[pos : nxt.start]
+        if "\n" in gap and current.closed:
+            break
+        end, pos, current = nxt.end, nxt.end, nxt
+    return end
