@@ -38,8 +38,8 @@ class ManagerCheckFailure(NotServerManager, app_commands.CheckFailure):
 
 
 def _resolved_permissions(member: discord.abc.User, permissions: discord.Permissions | None) -> discord.Permissions:
-    """Prefer the channel-resolved permissions Discord sent; fall back to the member's guild permissions."""
-    if permissions is not None:
+    """Prefer the channel-resolved permissions Discord sent; fall back to guild permissions; else none (fail closed)."""
+    if isinstance(permissions, discord.Permissions):
         return permissions
     guild_permissions = getattr(member, "guild_permissions", None)
     return guild_permissions if isinstance(guild_permissions, discord.Permissions) else discord.Permissions.none()

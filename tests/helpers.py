@@ -82,7 +82,6 @@ def make_channel(*, guild: Any = None, channel_id: int | None = None, name: str 
     channel.name = name
     channel.guild = guild if guild is not None else make_guild()
     channel.mention = f"<#{channel.id}>"
-    channel.send.return_value = make_message(channel=channel, content="")
     return channel
 
 
@@ -145,6 +144,7 @@ def make_interaction(
     channel: Any = None,
     done: bool = False,
     in_guild: bool = True,
+    command: Any = None,
 ) -> Any:
     """A spec'd Interaction with a stateful spec'd ``response`` and a spec'd ``followup`` webhook.
 
@@ -161,6 +161,7 @@ def make_interaction(
     inter.channel = channel if channel is not None else (make_channel(guild=guild) if guild is not None else None)
     inter.channel_id = inter.channel.id if inter.channel is not None else None
     inter.extras = {}
+    inter.command = command
     inter.locale = discord.Locale.american_english
     state = _DoneState(done)
     response = _spec(discord.InteractionResponse)
@@ -169,9 +170,7 @@ def make_interaction(
         getattr(response, name).side_effect = state.mark
     inter.response = response
     followup = _spec(discord.Webhook)
-    followup.send.return_value = _spec(discord.WebhookMessage)
     inter.followup = followup
-    inter.original_response.return_value = _spec(discord.InteractionMessage)
     return inter
 
 
@@ -200,3 +199,42 @@ def all_send_calls(inter: Any) -> list[dict[str, Any]]:
     calls += [c.kwargs for c in inter.followup.send.await_args_list]
     calls += [c.kwargs for c in inter.edit_original_response.await_args_list]
     return calls
+
+
+# --- moderation and library helpers (review buttons, store-backed bots) ----------------------------
+
+
+def make_store_bot(store: Any, settings: Any = None) -> Any:
+    """A spec'd BylineBot whose ``store`` is a REAL Store and whose ``settings`` are real Settings."""
+    from bot.client import BylineBot
+    from bot.config import Settings
+
+    bot = mock.create_autospec(BylineBot, instance=True)
+    bot.store = store
+    bot.settings = settings if settings is not None else Settings()
+    bot.get_channel.return_value = None
+    return bot
+
+
+def flagged_result(text: str, flags: list[tuple[str, str, str]], *, title: str | None = None) -> Any:
+    """A hand-built Result whose flags (category, severity, evidence) anchor on the sentence holding the evidence."""
+    from bot.analysis.result import Flag, Result, Span
+
+    built = []
+    for category, severity, evidence in flags:
+        at = text.index(evidence)
+        start = text.rfind(".", 0, at) + 1
+        end = text.find(".", at) + 1 or len(text)
+        while text[start].isspace():
+            start += 1
+        built.append(Flag(category, severity, start, end, Span.of(text, at, at + len(evidence)),
+                          f"Source is not named: '{evidence}'."))
+    return Result(sentences=text.count("."), flags=built, title=title, engine="test")
+
+
+def message_with_view(view: discord.ui.View, *, guild: Any = None, channel: Any = None) -> Any:
+    """A spec'd Message carrying ``view``'s components as Discord would send them back on a click."""
+    msg = make_message(guild=guild, channel=channel)
+    msg.components = [discord.ActionRow(row) for row in view.to_components()]  # type: ignore[arg-type]
+    msg.flags = discord.MessageFlags()
+    return msg

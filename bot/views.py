@@ -1,0 +1,294 @@
+"""Buttons, modals and views: persistent review buttons, the note modal, a paginator and a confirm prompt.
+
+Review buttons are ``DynamicItem``s whose custom_id carries only the action and the flag id; SQLite holds the
+truth, so the buttons keep working after a restart and two moderators clicking at once cannot both win
+(``Store.review_flag`` is a conditional update). discord.py only logs exceptions raised inside dynamic items and
+views, so every callback here answers errors itself through ``handle_interaction_error``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any
+
+import discord
+
+from bot import render
+from bot.checks import interaction_is_moderator
+from bot.errors import AlreadyReviewed, BylineError, NotModerator
+from bot.interaction_errors import handle_interaction_error, send_ephemeral
+
+log = logging.getLogger(__name__)
+
+REVIEW_TEMPLATE = r"byline:review:(?P<action>confirm|dismiss|note):(?P<flag_id>[0-9]+)"
+REVIEW_PATTERN = re.compile(REVIEW_TEMPLATE)
+FLAGS_PER_MESSAGE = 5  # one action row per flag, and Discord allows five rows
+NOTE_MAX_CHARS = 1000
+_STATUS_FOR_ACTION = {"confirm": "confirmed", "dismiss": "dismissed"}
+_BUTTON_LOOK = {
+    "confirm": ("Confirm", discord.ButtonStyle.danger),
+    "dismiss": ("Dismiss", discord.ButtonStyle.secondary),
+    "note": ("Add note", discord.ButtonStyle.primary),
+}
+
+
+def review_custom_id(action: str, flag_id: int) -> str:
+    """The stable custom_id of one review button (well under Discord's 100 characters)."""
+    return f"byline:review:{action}:{flag_id}"
+
+
+def display_name(user: discord.abc.User) -> str:
+    """The name shown in the audit trail: the server nickname when there is one."""
+    return str(getattr(user, "display_name", None) or user.name)
+
+
+class ReviewButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REVIEW_TEMPLATE):
+    """Confirm, Dismiss or Add note for one flag; rebuilt from its custom_id after a restart."""
+
+    def __init__(self, action: str, flag_id: int, *, disabled: bool = False, row: int | None = None) -> None:
+        label, style = _BUTTON_LOOK[action]
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label=f"{label} #{flag_id}", style=style, custom_id=review_custom_id(action, flag_id), disabled=disabled
+        )
+        super().__init__(button, row=row)
+        self.action = action
+        self.flag_id = flag_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ReviewButton:
+        """Rebuild the button from the id alone; the flag's state is read from the store when clicked."""
+        return cls(match["action"], int(match["flag_id"]))
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Only moderators of this guild may act; everyone else gets an ephemeral refusal and nothing changes."""
+        try:
+            if await interaction_is_moderator(interaction):
+                return True
+            log.info("review click refused: guild=%s user=%s flag=%s", interaction.guild_id, interaction.user.id,
+                     self.flag_id)
+            await send_ephemeral(interaction, NotModerator.user_message)
+        except Exception as exc:  # discord.py would swallow it silently
+            await handle_interaction_error(interaction, exc)
+        return False
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Open the note modal, or apply the review and show its outcome on the review message."""
+        try:
+            if self.action == "note":
+                await interaction.response.send_modal(NoteModal(self.flag_id))
+            else:
+                await apply_review(interaction, self.flag_id, _STATUS_FOR_ACTION[self.action])
+        except Exception as exc:
+            await handle_interaction_error(interaction, exc)
+
+
+async def apply_review(interaction: discord.Interaction, flag_id: int, status: str) -> None:
+    """Record the decision atomically; the loser of a race learns who won instead of overwriting it."""
+    await interaction.response.defer()  # deferred update: the review message itself gets edited below
+    store = interaction.client.store  # type: ignore[attr-defined]
+    guild_id = _guild_id(interaction)
+    try:
+        flag = await store.review_flag(guild_id, flag_id, status=status, reviewer_id=interaction.user.id,
+                                       reviewer_name=display_name(interaction.user))
+    except AlreadyReviewed as exc:
+        await refresh_review_message(interaction, focus=flag_id)
+        await send_ephemeral(interaction, exc.user_message)
+        return
+    log.info("flag reviewed: guild=%s flag=%s status=%s reviewer=%s", guild_id, flag_id, status, interaction.user.id)
+    await refresh_review_message(interaction, focus=flag.id)
+    await send_ephemeral(interaction, f"Flag #{flag.id} {status}. Thanks!")
+
+
+def _guild_id(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:
+        raise NotModerator("Reviews only work inside a server.")
+    return interaction.guild_id
+
+
+def flag_ids_in_message(message: discord.Message | None) -> list[int]:
+    """The flag ids whose review buttons sit on ``message``, in order (the message is the group's index)."""
+    ids: list[int] = []
+    for component in getattr(message, "components", None) or []:
+        for child in getattr(component, "children", []) or []:
+            match = REVIEW_PATTERN.fullmatch(getattr(child, "custom_id", None) or "")
+            if match and int(match["flag_id"]) not in ids:
+                ids.append(int(match["flag_id"]))
+    return ids
+
+
+async def refresh_review_message(interaction: discord.Interaction, *, focus: int) -> None:
+    """Re-render the clicked review message from the store, so it shows who decided what and when."""
+    store = interaction.client.store  # type: ignore[attr-defined]
+    guild_id = _guild_id(interaction)
+    ids = flag_ids_in_message(interaction.message) or [focus]
+    flags = [f for f in [await store.get_flag(guild_id, i) for i in ids] if f is not None]
+    if not flags:
+        return
+    analysis = await store.get_analysis(guild_id, flags[0].analysis_id)
+    try:
+        await interaction.edit_original_response(embed=render.review_flags_embed(flags, analysis),
+                                                 view=review_view(flags))
+    except discord.HTTPException as exc:  # the message may be gone; the decision is stored either way
+        log.warning("could not edit review message for flag %s: %s", focus, exc)
+
+
+def review_buttons(flag_id: int, *, reviewed: bool = False, row: int | None = None) -> discord.ui.View:
+    """A persistent (timeout=None) view with the three buttons of one flag."""
+    view = discord.ui.View(timeout=None)
+    for item in _flag_row(flag_id, reviewed=reviewed, row=row):
+        view.add_item(item)
+    return view
+
+
+def _flag_row(flag_id: int, *, reviewed: bool, row: int | None) -> Iterable[ReviewButton]:
+    """Confirm and Dismiss lock once decided; notes stay possible so the audit trail can grow."""
+    yield ReviewButton("confirm", flag_id, disabled=reviewed, row=row)
+    yield ReviewButton("dismiss", flag_id, disabled=reviewed, row=row)
+    yield ReviewButton("note", flag_id, row=row)
+
+
+def review_view(flags: Sequence[Any]) -> discord.ui.View:
+    """One row of buttons per flag (at most five flags per message)."""
+    view = discord.ui.View(timeout=None)
+    for row, flag in enumerate(flags[:FLAGS_PER_MESSAGE]):
+        for item in _flag_row(flag.id, reviewed=flag.status != "pending", row=row):
+            view.add_item(item)
+    return view
+
+
+class NoteModal(discord.ui.Modal, title="Add a review note"):
+    """A free-text note on a flag; stored with the reviewer and kept in the audit trail."""
+
+    note: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
+        label="Note", style=discord.TextStyle.paragraph, max_length=NOTE_MAX_CHARS, min_length=1
+    )
+
+    def __init__(self, flag_id: int) -> None:
+        super().__init__(timeout=600)
+        self.flag_id = flag_id
+
+    async def on_submit(self, interaction: discord.Interaction, /) -> None:
+        """Re-check rights (the modal may outlive a role change), store the note, refresh the message."""
+        if not await interaction_is_moderator(interaction):
+            raise NotModerator()
+        await interaction.response.defer()
+        store = interaction.client.store  # type: ignore[attr-defined]
+        text = self.note.value.strip()
+        if not text:
+            raise BylineError("The note was empty, so nothing was saved.")
+        await store.add_note(_guild_id(interaction), self.flag_id, reviewer_id=interaction.user.id,
+                             reviewer_name=display_name(interaction.user), note=text)
+        log.info("note added: guild=%s flag=%s reviewer=%s", interaction.guild_id, self.flag_id, interaction.user.id)
+        if interaction.message is not None:
+            await refresh_review_message(interaction, focus=self.flag_id)
+        await send_ephemeral(interaction, f"Note saved on flag #{self.flag_id}.")
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+        """Errors in a modal never reach the tree's handler; answer them here."""
+        await handle_interaction_error(interaction, error)
+
+
+class AuthorOnlyView(discord.ui.View):
+    """A short-lived view that only the member who ran the command may use."""
+
+    def __init__(self, author_id: int, *, timeout: float = 180.0) -> None:
+        super().__init__(timeout=timeout)
+        self.author_id = author_id
+        self.message: discord.Message | discord.WebhookMessage | discord.InteractionMessage | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Other members get a polite ephemeral refusal instead of changing someone else's view."""
+        if interaction.user.id == self.author_id:
+            return True
+        await send_ephemeral(interaction, "These buttons belong to whoever ran the command.")
+        return False
+
+    async def on_timeout(self) -> None:
+        """Grey the buttons out so nobody clicks a dead view."""
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        if self.message is not None:
+            try:
+                await self.message.edit(view=self)
+            except discord.HTTPException as exc:
+                log.debug("could not disable timed-out view: %s", exc)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any], /) -> None:
+        """Callbacks' errors are answered like command errors rather than only logged."""
+        await handle_interaction_error(interaction, error)
+
+
+PageRenderer = Callable[[int], Awaitable[discord.Embed]]
+
+
+class Paginator(AuthorOnlyView):
+    """Previous/Next over pages rendered on demand (so only one page of rows is read at a time)."""
+
+    def __init__(self, *, author_id: int, pages: int, render_page: PageRenderer, timeout: float = 180.0) -> None:
+        super().__init__(author_id, timeout=timeout)
+        self.pages = max(1, pages)
+        self.page = 0
+        self.render_page = render_page
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        self.previous_page.disabled = self.page <= 0
+        self.next_page.disabled = self.page >= self.pages - 1
+
+    async def show(self, interaction: discord.Interaction, page: int) -> None:
+        """Render ``page`` (clamped) and replace the message's embed in the one interaction response."""
+        self.page = max(0, min(page, self.pages - 1))
+        embed = await self.render_page(self.page)
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=embed, view=self)
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous_page(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        """Go back one page."""
+        await self.show(interaction, self.page - 1)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
+    async def next_page(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        """Go forward one page."""
+        await self.show(interaction, self.page + 1)
+
+
+Confirmed = Callable[[discord.Interaction], Awaitable[str]]
+
+
+class ConfirmView(AuthorOnlyView):
+    """A two-button prompt for destructive actions such as /forget; nothing happens without the click."""
+
+    def __init__(self, *, author_id: int, on_confirm: Confirmed, confirm_label: str = "Confirm",
+                 cancel_text: str = "Cancelled.", timeout: float = 60.0) -> None:
+        super().__init__(author_id, timeout=timeout)
+        self.on_confirm = on_confirm
+        self.confirm.label = confirm_label
+        self.cancel_text = cancel_text
+        self.outcome: str | None = None
+
+    def _close(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        self.stop()
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        """Run the action once, then lock the prompt and say what happened."""
+        self._close()
+        await interaction.response.defer()
+        self.outcome = await self.on_confirm(interaction)
+        await interaction.edit_original_response(content=self.outcome, view=self)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        """Leave everything as it was."""
+        self._close()
+        self.outcome = self.cancel_text
+        await interaction.response.edit_message(content=self.outcome, view=self)

@@ -1,0 +1,139 @@
+"""The guild's library of stored analyses: /lookup, /search, /recent, /stats; and each member's privacy:
+/forget, /optout, /optin.
+
+Every store call passes ``interaction.guild_id``, so one server can never read another's analyses.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.errors import InputError, NotFoundError
+from bot.views import ConfirmView, Paginator
+
+log = logging.getLogger(__name__)
+
+SEARCH_PAGE_SIZE = 5
+RECENT_COUNT = 10
+MAX_QUERY_CHARS = 200
+
+
+def _guild(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:
+        raise InputError("This command only works inside a server.")
+    return interaction.guild_id
+
+
+class Library(commands.Cog):
+    """Read back what this server has analysed, and let members control their own data."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @property
+    def store(self) -> Any:
+        return self.bot.store  # type: ignore[attr-defined]
+
+    @app_commands.command(name="lookup", description="Show a stored analysis by its id (the one in the footer).")
+    @app_commands.describe(analysis_id="The six-character id, e.g. b7k2m9")
+    @app_commands.rename(analysis_id="id")
+    @app_commands.guild_only()
+    async def lookup(self, interaction: discord.Interaction, analysis_id: app_commands.Range[str, 1, 32]) -> None:
+        """The full analysis embed, from this server's analyses only."""
+        await interaction.response.defer(thinking=True)
+        stored = await self.store.get_analysis(_guild(interaction), analysis_id.strip().lstrip("#").lower())
+        if stored is None:
+            raise NotFoundError(f"No analysis `{render.safe(analysis_id, 32)}` in this server.")
+        await interaction.followup.send(**render.render_analysis(stored).send_kwargs())
+
+    @app_commands.command(name="search", description="Search this server's stored analyses by words in the text.")
+    @app_commands.describe(query="Words to look for; all must appear (end a word with * for a prefix)")
+    @app_commands.guild_only()
+    async def search(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 200]) -> None:
+        """Paged results with Previous/Next buttons that only the searcher can press."""
+        query = query.strip()
+        if not query or len(query) > MAX_QUERY_CHARS:
+            raise InputError(f"Give between 1 and {MAX_QUERY_CHARS} characters to search for.")
+        await interaction.response.defer(thinking=True)
+        guild_id = _guild(interaction)
+        total = await self.store.count_search(guild_id, query)
+        pages = max(1, math.ceil(total / SEARCH_PAGE_SIZE))
+
+        async def render_page(page: int) -> discord.Embed:
+            hits = await self.store.search(guild_id, query, limit=SEARCH_PAGE_SIZE, offset=page * SEARCH_PAGE_SIZE)
+            return render.search_page_embed(query, hits, page=page, pages=pages, total=total)
+
+        embed = await render_page(0)
+        if pages == 1:
+            await interaction.followup.send(embed=embed, allowed_mentions=render.NO_MENTIONS)
+            return
+        view = Paginator(author_id=interaction.user.id, pages=pages, render_page=render_page)
+        view.message = await interaction.followup.send(embed=embed, view=view, wait=True,
+                                                       allowed_mentions=render.NO_MENTIONS)
+
+    @app_commands.command(name="recent", description="List the latest analyses in this server.")
+    @app_commands.guild_only()
+    async def recent(self, interaction: discord.Interaction) -> None:
+        """Newest first, with ids for /lookup."""
+        await interaction.response.defer(thinking=True)
+        items = await self.store.recent(_guild(interaction), limit=RECENT_COUNT)
+        await interaction.followup.send(embed=render.recent_embed(items), allowed_mentions=render.NO_MENTIONS)
+
+    @app_commands.command(name="stats", description="How this server's articles cite sources, overall and by site.")
+    @app_commands.guild_only()
+    async def stats(self, interaction: discord.Interaction) -> None:
+        """The share of unnamed sources overall and by site, and flag counts."""
+        await interaction.response.defer(thinking=True)
+        stats = await self.store.guild_stats(_guild(interaction))
+        await interaction.followup.send(embed=render.guild_stats_embed(stats), allowed_mentions=render.NO_MENTIONS)
+
+    @app_commands.command(name="forget", description="Delete everything Byline stored from your messages here.")
+    @app_commands.guild_only()
+    async def forget(self, interaction: discord.Interaction) -> None:
+        """Ask first: deleting cannot be undone, and only the member who asked can confirm."""
+        guild_id = _guild(interaction)
+        user_id = interaction.user.id
+
+        async def do_forget(_: discord.Interaction) -> str:
+            removed = await self.store.forget_user(guild_id, user_id)
+            log.info("forget: guild=%s user=%s documents=%d", guild_id, user_id, removed)
+            return (f"Done. Deleted {removed} article(s) you shared, with their analyses and flags. "
+                    "Use /optout to stop Byline reading your messages from now on.")
+
+        view = ConfirmView(author_id=user_id, on_confirm=do_forget, confirm_label="Delete my data",
+                           cancel_text="Cancelled. Nothing was deleted.")
+        await interaction.response.send_message(
+            "This deletes every article you shared in this server, with its analyses and review flags. "
+            "It cannot be undone.", view=view, ephemeral=True)
+        view.message = await interaction.original_response()
+
+    @app_commands.command(name="optout", description="Stop Byline from reading or storing your messages here.")
+    @app_commands.guild_only()
+    async def optout(self, interaction: discord.Interaction) -> None:
+        """Auto-replies and reactions then skip this member; past data stays until /forget."""
+        await self.store.set_opt_out(_guild(interaction), interaction.user.id, True)
+        log.info("optout: guild=%s user=%s", interaction.guild_id, interaction.user.id)
+        await interaction.response.send_message(
+            "You're opted out: Byline will ignore your messages in this server. "
+            "Past analyses stay until you run /forget; /optin undoes this.", ephemeral=True)
+
+    @app_commands.command(name="optin", description="Let Byline read your links here again.")
+    @app_commands.guild_only()
+    async def optin(self, interaction: discord.Interaction) -> None:
+        """Undo /optout."""
+        await self.store.set_opt_out(_guild(interaction), interaction.user.id, False)
+        log.info("optin: guild=%s user=%s", interaction.guild_id, interaction.user.id)
+        await interaction.response.send_message("You're opted in: Byline may analyse links you share here.",
+                                                ephemeral=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the library cog."""
+    await bot.add_cog(Library(bot))

@@ -1,0 +1,200 @@
+"""The moderators' review queue: flags go to the review channel with buttons; /review queue|stats; /export.
+
+The buttons themselves live in ``bot/views.py`` (persistent DynamicItems registered by the bot's setup_hook);
+this cog posts them, pages the queue and exports the decisions.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import tempfile
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.analysis.result import SEVERITY_RANK
+from bot.checks import moderator_only
+from bot.errors import BylineError, InputError
+from bot.views import FLAGS_PER_MESSAGE, Paginator, review_view
+
+if TYPE_CHECKING:
+    from bot.store import StoredAnalysis, StoredFlag
+
+log = logging.getLogger(__name__)
+
+QUEUE_PAGE_SIZE = 5
+EXPORT_SPOOL_BYTES = 1_000_000  # exports bigger than this spill from memory to a temp file
+StatusChoice = Literal["pending", "confirmed", "dismissed"]
+CategoryChoice = Literal["anonymous_source", "vague_source", "no_source", "unattributed_quote"]
+
+
+class ExportTooLarge(BylineError):
+    """The CSV is bigger than this server accepts as an attachment."""
+
+
+def flags_to_post(flags: list[StoredFlag], threshold: str) -> list[StoredFlag]:
+    """Pending flags at or above the guild's threshold that have not been posted yet."""
+    floor = SEVERITY_RANK.get(threshold, SEVERITY_RANK["medium"])
+    return [
+        f for f in flags
+        if f.status == "pending" and f.review_message_id is None and SEVERITY_RANK.get(f.severity, 0) >= floor
+    ]
+
+
+def chunks(items: list[StoredFlag], size: int) -> list[list[StoredFlag]]:
+    """Split flags into groups that fit one review message each."""
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+class Review(commands.Cog):
+    """Posts flags for review and gives moderators the queue, counts and an export."""
+
+    review = app_commands.Group(
+        name="review", description="Moderators: the queue of sourcing flags to review.", guild_only=True,
+        default_permissions=discord.Permissions(manage_messages=True),
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @property
+    def store(self) -> Any:
+        return self.bot.store  # type: ignore[attr-defined]
+
+    @commands.Cog.listener("on_byline_analysis_stored")
+    async def post_flags(self, stored: StoredAnalysis) -> None:
+        """Post a new analysis's flags to the review channel; a failure is logged, never raised into dispatch."""
+        if stored.cached or not stored.flag_ids:
+            return  # a cached result was posted when it was first stored
+        try:
+            await self._post_flags(stored)
+        except Exception:
+            log.exception("could not post flags of analysis %s in guild %s", stored.id, stored.guild_id)
+
+    async def _post_flags(self, stored: StoredAnalysis) -> None:
+        settings = await self.store.get_settings(stored.guild_id)
+        if settings.review_channel_id is None:
+            return
+        flags = flags_to_post(await self.store.flags_for_analysis(stored.guild_id, stored.id),
+                              settings.flag_threshold)
+        if not flags:
+            return
+        channel = await self._review_channel(stored.guild_id, settings.review_channel_id)
+        if channel is None:
+            return
+        for group in chunks(flags, FLAGS_PER_MESSAGE):
+            message = await channel.send(embed=render.review_flags_embed(group, stored), view=review_view(group),
+                                         allowed_mentions=render.NO_MENTIONS)
+            for flag in group:
+                await self.store.set_review_message(stored.guild_id, flag.id, channel.id, message.id)
+        log.info("posted %d flag(s) of analysis %s to channel %s", len(flags), stored.id, channel.id)
+
+    async def _review_channel(self, guild_id: int, channel_id: int) -> discord.abc.Messageable | None:
+        """The configured channel, only if it still exists, belongs to this guild and can hold messages."""
+        channel: Any = self.bot.get_channel(channel_id)
+        if channel is None:
+            try:
+                channel = await self.bot.fetch_channel(channel_id)
+            except discord.HTTPException as exc:
+                log.warning("review channel %s of guild %s is unavailable: %s", channel_id, guild_id, exc)
+                return None
+        if getattr(getattr(channel, "guild", None), "id", None) != guild_id or not hasattr(channel, "send"):
+            log.warning("review channel %s is not a text channel of guild %s", channel_id, guild_id)
+            return None
+        return channel  # type: ignore[no-any-return]
+
+    @review.command(name="queue", description="Page through the flags waiting for a moderator's decision.")
+    @moderator_only()
+    async def queue(self, interaction: discord.Interaction) -> None:
+        """Pending flags, five per page, only visible to the moderator who asked."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        guild_id = _guild(interaction)
+        total = await self.store.count_pending(guild_id)
+        pages = max(1, math.ceil(total / QUEUE_PAGE_SIZE))
+
+        async def render_page(page: int) -> discord.Embed:
+            flags = await self.store.pending_flags(guild_id, limit=QUEUE_PAGE_SIZE, offset=page * QUEUE_PAGE_SIZE)
+            return render.review_queue_embed(flags, page=page, pages=pages, total=total)
+
+        embed = await render_page(0)
+        if pages == 1:
+            await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=render.NO_MENTIONS)
+            return
+        view = Paginator(author_id=interaction.user.id, pages=pages, render_page=render_page)
+        view.message = await interaction.followup.send(embed=embed, view=view, ephemeral=True, wait=True,
+                                                       allowed_mentions=render.NO_MENTIONS)
+
+    @review.command(name="stats", description="Count flags by review status and by category.")
+    @moderator_only()
+    async def stats(self, interaction: discord.Interaction) -> None:
+        """Counts only; they come from this guild's rows alone."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        stats = await self.store.review_stats(_guild(interaction))
+        await interaction.followup.send(embed=render.review_stats_embed(stats), ephemeral=True,
+                                        allowed_mentions=render.NO_MENTIONS)
+
+    @app_commands.command(name="export", description="Moderators: download the review decisions as a CSV file.")
+    @app_commands.describe(status="Only flags with this review status", category="Only flags of this kind",
+                           days="Only flags from the last N days")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_messages=True)
+    @moderator_only()
+    async def export(self, interaction: discord.Interaction, status: StatusChoice | None = None,
+                     category: CategoryChoice | None = None,
+                     days: app_commands.Range[int, 1, 3650] | None = None) -> None:
+        """Stream the CSV into a spooled file, so a big guild's export never sits in memory twice."""
+        if days is not None and not 1 <= days <= 3650:
+            raise InputError("Days must be between 1 and 3650.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        guild_id = _guild(interaction)
+        since = datetime.now(UTC) - timedelta(days=days) if days else None
+        limit = _upload_limit(interaction)
+        with tempfile.SpooledTemporaryFile(max_size=EXPORT_SPOOL_BYTES, mode="w+b") as raw:
+            rows = await self._write_csv(guild_id, raw, status=status, category=category, since=since)
+            size = raw.tell()
+            if rows == 0:
+                await interaction.followup.send("No flags match those filters.", ephemeral=True)
+                return
+            if size > limit:
+                raise ExportTooLarge(f"The export is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB upload "
+                                     "limit. Narrow it with status, category or days.")
+            raw.seek(0)
+            name = f"byline-flags-{guild_id}-{datetime.now(UTC):%Y%m%d}.csv"
+            await interaction.followup.send(f"{rows} flag(s) exported.", file=discord.File(raw, filename=name),
+                                            ephemeral=True)
+        log.info("exported %d flag(s) for guild %s (user %s)", rows, guild_id, interaction.user.id)
+
+    async def _write_csv(self, guild_id: int, raw: Any, **filters: Any) -> int:
+        """Let the store write UTF-8 CSV rows straight into ``raw``; return the row count."""
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        try:
+            rows = int(await self.store.export_flags(guild_id, text, fmt="csv", **filters))
+            text.flush()
+        finally:
+            text.detach()  # keep ``raw`` open for the upload
+        return rows
+
+
+def _upload_limit(interaction: discord.Interaction) -> int:
+    """The guild's upload limit from the interaction payload, never above render's safe cap."""
+    reported = getattr(interaction, "filesize_limit", None)
+    if isinstance(reported, int) and reported > 0:
+        return min(reported, render.ATTACHMENT_LIMIT_BYTES)
+    return render.ATTACHMENT_LIMIT_BYTES
+
+
+def _guild(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:
+        raise InputError("This command only works inside a server.")
+    return interaction.guild_id
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the review cog."""
+    await bot.add_cog(Review(bot))

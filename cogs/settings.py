@@ -1,0 +1,164 @@
+"""Per-server settings: /settings show, and /settings set <what> for members with Manage Server.
+
+Per-server choices live in SQLite (never in the config file) because one bot serves many servers. The
+Manage Server check runs on every change: ``default_permissions`` only hides the command by default.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.checks import manager_only
+from bot.errors import InputError
+
+log = logging.getLogger(__name__)
+
+MAX_RETENTION_DAYS = 3650
+DEFAULT_MAX_SUMMARY = 10
+Threshold = Literal["low", "medium", "high"]
+
+
+def _guild(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:
+        raise InputError("Settings only exist inside a server.")
+    return interaction.guild_id
+
+
+def _same_guild(interaction: discord.Interaction, thing: Any, what: str) -> None:
+    """Refuse a channel or role of another server (possible only through a crafted payload, but cheap to stop)."""
+    if getattr(getattr(thing, "guild", None), "id", None) != interaction.guild_id:
+        raise InputError(f"That {what} is not in this server.")
+
+
+def _bot_cannot_post(channel: discord.TextChannel) -> str:
+    """A warning when Byline lacks the rights to post review messages in ``channel`` (empty when fine)."""
+    me = getattr(channel.guild, "me", None)
+    perms = channel.permissions_for(me) if isinstance(me, discord.Member) else None
+    if isinstance(perms, discord.Permissions) and not (perms.send_messages and perms.embed_links):
+        return f"\nNote: Byline cannot send messages with embeds in {channel.mention} yet; give it those rights."
+    return ""
+
+
+class Settings(commands.Cog):
+    """Show and change Byline's per-server settings."""
+
+    settings = app_commands.Group(
+        name="settings", description="Byline's settings for this server.", guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+    set_group = app_commands.Group(name="set", description="Change one setting (Manage Server only).",
+                                   parent=settings)
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @property
+    def store(self) -> Any:
+        return self.bot.store  # type: ignore[attr-defined]
+
+    def _max_summary(self) -> int:
+        settings = getattr(self.bot, "settings", None)
+        return int(getattr(getattr(settings, "analysis", None), "max_summary_sentences", DEFAULT_MAX_SUMMARY))
+
+    async def _apply(self, interaction: discord.Interaction, done: str, **changes: Any) -> None:
+        """Store the change (the store validates again), log who made it, show the result privately."""
+        guild_id = _guild(interaction)
+        updated = await self.store.update_settings(guild_id, **changes)
+        log.info("settings changed: guild=%s user=%s keys=%s", guild_id, interaction.user.id, ",".join(changes))
+        await interaction.response.send_message(render.clip_content(done), embed=render.settings_embed(updated),
+                                                ephemeral=True, allowed_mentions=render.NO_MENTIONS)
+
+    @settings.command(name="show", description="Show Byline's settings for this server.")
+    async def show(self, interaction: discord.Interaction) -> None:
+        """Anyone who can see the command may read the settings; they hold no secrets."""
+        current = await self.store.get_settings(_guild(interaction))
+        await interaction.response.send_message(embed=render.settings_embed(current), ephemeral=True,
+                                                allowed_mentions=render.NO_MENTIONS)
+
+    @set_group.command(name="review-channel", description="Where flags go for review; leave empty to turn off.")
+    @app_commands.describe(channel="The channel for review messages (empty turns review posting off)")
+    @manager_only()
+    async def review_channel(self, interaction: discord.Interaction,
+                             channel: discord.TextChannel | None = None) -> None:
+        """Set or clear the review channel."""
+        if channel is None:
+            await self._apply(interaction, "Review posting is off.", review_channel_id=None)
+            return
+        _same_guild(interaction, channel, "channel")
+        await self._apply(interaction, f"Flags will be posted in {channel.mention}." + _bot_cannot_post(channel),
+                          review_channel_id=channel.id)
+
+    @set_group.command(name="mod-role", description="Role whose members may review flags; empty = Manage Messages.")
+    @app_commands.describe(role="The moderators' role (empty: Manage Messages only)")
+    @manager_only()
+    async def mod_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        """Set or clear the moderator role (members with Manage Messages are always moderators)."""
+        if role is None:
+            await self._apply(interaction, "Only members with Manage Messages can review now.", mod_role_id=None)
+            return
+        _same_guild(interaction, role, "role")
+        if role.is_default():
+            raise InputError("@everyone cannot be the moderator role: everyone could then review flags.")
+        await self._apply(interaction, f"Members with {role.mention} can review flags.", mod_role_id=role.id)
+
+    @set_group.command(name="autoreply-add", description="Reply automatically to links posted in this channel.")
+    @app_commands.describe(channel="The channel whose links get automatic replies")
+    @manager_only()
+    async def autoreply_add(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        """Enable link auto-replies in one more channel."""
+        _same_guild(interaction, channel, "channel")
+        current = await self.store.get_settings(_guild(interaction))
+        await self._apply(interaction, f"Links in {channel.mention} now get an automatic analysis.",
+                          autoreply_channel_ids=current.autoreply_channel_ids | {channel.id})
+
+    @set_group.command(name="autoreply-remove", description="Stop automatic replies to links in this channel.")
+    @app_commands.describe(channel="The channel to stop replying in")
+    @manager_only()
+    async def autoreply_remove(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        """Disable link auto-replies in a channel (a no-op if they were off)."""
+        current = await self.store.get_settings(_guild(interaction))
+        if channel.id not in current.autoreply_channel_ids:
+            raise InputError(f"Auto-replies were not on in {channel.mention}.")
+        await self._apply(interaction, f"Links in {channel.mention} no longer get automatic replies.",
+                          autoreply_channel_ids=current.autoreply_channel_ids - {channel.id})
+
+    @set_group.command(name="summary-length", description="Summary sentences per analysis; leave empty for automatic.")
+    @app_commands.describe(sentences="Sentences per summary (empty: chosen from the article's length)")
+    @manager_only()
+    async def summary_length(self, interaction: discord.Interaction,
+                             sentences: app_commands.Range[int, 1, 50] | None = None) -> None:
+        """Set a fixed summary length, capped by the bot's configured maximum."""
+        limit = self._max_summary()
+        if sentences is not None and not 1 <= sentences <= limit:
+            raise InputError(f"Summary length must be between 1 and {limit} sentences.")
+        done = f"Summaries will have {sentences} sentences." if sentences else "Summary length is automatic."
+        await self._apply(interaction, done, summary_sentences=sentences)
+
+    @set_group.command(name="flag-threshold", description="Lowest flag severity that is posted for review.")
+    @app_commands.describe(level="low posts every flag; high posts only the most serious ones")
+    @manager_only()
+    async def flag_threshold(self, interaction: discord.Interaction, level: Threshold) -> None:
+        """Choose which flags reach the review channel."""
+        await self._apply(interaction, f"Flags of {level} severity and above go to review.", flag_threshold=level)
+
+    @set_group.command(name="retention", description="Delete stored analyses after this many days; empty = keep.")
+    @app_commands.describe(days="Days to keep analyses (empty: keep until deleted)")
+    @manager_only()
+    async def retention(self, interaction: discord.Interaction,
+                        days: app_commands.Range[int, 1, MAX_RETENTION_DAYS] | None = None) -> None:
+        """Set or clear how long analyses are kept."""
+        if days is not None and not 1 <= days <= MAX_RETENTION_DAYS:
+            raise InputError(f"Retention must be between 1 and {MAX_RETENTION_DAYS} days.")
+        done = f"Analyses older than {days} days will be deleted." if days else "Analyses are kept until deleted."
+        await self._apply(interaction, done, retention_days=days)
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the settings cog."""
+    await bot.add_cog(Settings(bot))

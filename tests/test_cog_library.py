@@ -1,0 +1,184 @@
+"""The library cog: /lookup, /search paging, /recent, /stats, /forget, /optout and /optin, with a real Store."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.errors import NotFoundError
+from bot.store import Store
+from bot.views import ConfirmView, Paginator
+from cogs.library import Library
+from tests.helpers import flagged_result, make_guild, make_interaction, make_member, make_store_bot
+
+ARTICLE = (
+    "The harbour authority said the pier will close for repairs. Sources inside the port said costs doubled. "
+    "Critics say the closure will hurt fishermen. Mayor Ana Ruiz said the town would help."
+)
+FLAGS = [("anonymous_source", "high", "Sources inside the port"), ("vague_source", "medium", "Critics")]
+
+
+@pytest.fixture
+async def store(tmp_path):
+    async with Store.open(tmp_path / "byline.db") as opened:
+        yield opened
+
+
+async def _save(store, guild_id, text=ARTICLE, *, title="Pier closure", url="https://port.example/pier",
+                author_id=None):
+    return await store.save_analysis(guild_id, text, flagged_result(text, FLAGS, title=title),
+                                     engine_version="test-1", title=title, url=url, author_id=author_id)
+
+
+def _inter(store, guild, user=None):
+    return make_interaction(client=make_store_bot(store), guild=guild, user=user or make_member(guild=guild))
+
+
+# --- /lookup ------------------------------------------------------------------------------------------------
+
+
+async def test_lookup_shows_the_analysis_embed(store):
+    """The stored analysis comes back as the analysis embed, its id in the footer, pings disabled."""
+    guild = make_guild()
+    stored = await _save(store, guild.id)
+    cog = Library(make_store_bot(store))
+    inter = _inter(store, guild)
+    await cog.lookup.callback(cog, inter, f" #{stored.id.upper()} ")
+    inter.response.defer.assert_awaited_once()
+    sent = inter.followup.send.await_args.kwargs
+    embed = sent["embeds"][0]
+    assert stored.id in embed.footer.text and embed.title == "Pier closure"
+    assert sent["allowed_mentions"].everyone is False
+
+
+async def test_lookup_never_crosses_guilds(store):
+    """An id from another server is 'not found' here, exactly like an unknown id."""
+    guild, other = make_guild(), make_guild()
+    stored = await _save(store, other.id)
+    cog = Library(make_store_bot(store))
+    for query in (stored.id, "zzzzzz", "not an id"):
+        inter = _inter(store, guild)
+        with pytest.raises(NotFoundError):
+            await cog.lookup.callback(cog, inter, query)
+        inter.followup.send.assert_not_awaited()
+
+
+# --- /search ------------------------------------------------------------------------------------------------
+
+
+async def test_search_pages_with_buttons(store):
+    """Seven matches give two pages of five and two; Next shows the second page; other guilds don't count."""
+    guild, other = make_guild(), make_guild()
+    for i in range(7):
+        await _save(store, guild.id, f"{ARTICLE} Lighthouse report number {i}.", title=f"Pier {i}")
+    await _save(store, other.id, f"{ARTICLE} Lighthouse elsewhere.", title="Other server")
+    cog = Library(make_store_bot(store))
+    inter = _inter(store, guild)
+    await cog.search.callback(cog, inter, "lighthouse")
+    sent = inter.followup.send.await_args.kwargs
+    view = sent["view"]
+    assert isinstance(view, Paginator) and view.pages == 2 and view.author_id == inter.user.id
+    assert len(sent["embed"].fields) == 5 and sent["embed"].footer.text.startswith("7 result(s)")
+    turn = make_interaction(user=inter.user)
+    await view.next_page.callback(turn)
+    page2 = turn.response.edit_message.await_args.kwargs["embed"]
+    assert len(page2.fields) == 2
+    titles = {f.name for f in sent["embed"].fields} | {f.name for f in page2.fields}
+    assert len(titles) == 7 and not any("Other server" in t for t in titles)
+
+
+async def test_search_single_page_has_no_buttons_and_no_match_says_so(store):
+    """One page needs no paginator; a miss says nothing matched."""
+    guild = make_guild()
+    await _save(store, guild.id)
+    cog = Library(make_store_bot(store))
+    inter = _inter(store, guild)
+    await cog.search.callback(cog, inter, "harbour")
+    sent = inter.followup.send.await_args.kwargs
+    assert "view" not in sent and len(sent["embed"].fields) == 1
+    miss = _inter(store, guild)
+    await cog.search.callback(cog, miss, "submarine")
+    assert miss.followup.send.await_args.kwargs["embed"].description.startswith("No stored analysis")
+
+
+# --- /recent and /stats -------------------------------------------------------------------------------------
+
+
+async def test_recent_lists_this_guild_newest_first(store):
+    """Only this server's analyses, newest first."""
+    guild, other = make_guild(), make_guild()
+    first = await _save(store, guild.id, title="First")
+    second = await _save(store, guild.id, ARTICLE + " More.", title="Second")
+    await _save(store, other.id, title="Elsewhere")
+    cog = Library(make_store_bot(store))
+    inter = _inter(store, guild)
+    await cog.recent.callback(cog, inter)
+    names = [f.name for f in inter.followup.send.await_args.kwargs["embed"].fields]
+    assert names == [f"Second · {second.id}", f"First · {first.id}"]
+
+
+async def test_stats_reports_unnamed_share_by_site(store):
+    """The scorecard names the site and the flag counts of this server."""
+    guild = make_guild()
+    await _save(store, guild.id)
+    cog = Library(make_store_bot(store))
+    inter = _inter(store, guild)
+    await cog.stats.callback(cog, inter)
+    embed = inter.followup.send.await_args.kwargs["embed"]
+    fields = {f.name: f.value for f in embed.fields}
+    assert "port.example" in fields["Unnamed share by site"]
+    assert "Anonymous source: 1" in fields["Flags by category"]
+    assert "**1** articles" in embed.description
+
+
+# --- privacy ------------------------------------------------------------------------------------------------
+
+
+async def test_forget_asks_then_deletes_only_the_callers_data(store):
+    """Nothing is deleted until the caller confirms; then their documents go, others' stay."""
+    guild = make_guild()
+    me, someone = make_member(guild=guild, name="me"), make_member(guild=guild, name="someone")
+    mine = await _save(store, guild.id, author_id=me.id)
+    theirs = await _save(store, guild.id, ARTICLE + " Extra.", author_id=someone.id)
+    cog = Library(make_store_bot(store))
+    inter = _inter(store, guild, user=me)
+    await cog.forget.callback(cog, inter)
+    prompt = inter.response.send_message.await_args.kwargs
+    assert prompt["ephemeral"] is True
+    view = prompt["view"]
+    assert isinstance(view, ConfirmView)
+    assert await store.get_analysis(guild.id, mine.id) is not None
+
+    assert await view.interaction_check(make_interaction(guild=guild, user=someone)) is False
+    click = make_interaction(guild=guild, user=me)
+    await view.confirm.callback(click)
+    assert await store.get_analysis(guild.id, mine.id) is None
+    assert await store.get_analysis(guild.id, theirs.id) is not None
+    assert click.edit_original_response.await_args.kwargs["content"].startswith("Done. Deleted 1 article(s)")
+
+
+async def test_forget_cancel_keeps_everything(store):
+    """Cancel deletes nothing."""
+    guild = make_guild()
+    me = make_member(guild=guild)
+    mine = await _save(store, guild.id, author_id=me.id)
+    cog = Library(make_store_bot(store))
+    inter = _inter(store, guild, user=me)
+    await cog.forget.callback(cog, inter)
+    view = inter.response.send_message.await_args.kwargs["view"]
+    await view.cancel.callback(make_interaction(guild=guild, user=me))
+    assert await store.get_analysis(guild.id, mine.id) is not None
+
+
+async def test_optout_and_optin_toggle_for_this_guild_only(store):
+    """/optout records the wish in this server only; /optin lifts it; both answer privately."""
+    guild, other = make_guild(), make_guild()
+    me = make_member(guild=guild)
+    cog = Library(make_store_bot(store))
+    inter = _inter(store, guild, user=me)
+    await cog.optout.callback(cog, inter)
+    assert await store.is_opted_out(guild.id, me.id)
+    assert not await store.is_opted_out(other.id, me.id)
+    assert inter.response.send_message.await_args.kwargs["ephemeral"] is True
+    back = _inter(store, guild, user=me)
+    await cog.optin.callback(cog, back)
+    assert not await store.is_opted_out(guild.id, me.id)

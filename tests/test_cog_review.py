@@ -1,0 +1,272 @@
+"""The review cog: posting flags to the review channel, /review queue and stats, /export, with a real Store."""
+
+from __future__ import annotations
+
+import csv
+import io
+from unittest import mock
+
+import discord
+import pytest
+
+from bot.checks import ModeratorCheckFailure
+from bot.render import NO_MENTIONS
+from bot.store import Store
+from bot.views import Paginator, ReviewButton
+from cogs.review import ExportTooLarge, Review
+from tests.helpers import (
+    flagged_result,
+    make_channel,
+    make_guild,
+    make_interaction,
+    make_member,
+    make_message,
+    make_permissions,
+    make_store_bot,
+)
+
+TEXT = (
+    "Officials said the bridge would reopen in May. Sources close to the contractor said it was behind schedule. "
+    "Some say the repairs were rushed. The bridge reportedly failed an inspection. "
+    "\"It is unsafe,\" a statement read."
+)
+FLAGS = [
+    ("anonymous_source", "high", "Sources close to the contractor"),
+    ("vague_source", "medium", "Some say"),
+    ("no_source", "low", "reportedly"),
+]
+
+
+@pytest.fixture
+async def store(tmp_path):
+    async with Store.open(tmp_path / "byline.db") as opened:
+        yield opened
+
+
+async def _save(store, guild_id, text=TEXT, flags=FLAGS, author_id=None):
+    return await store.save_analysis(guild_id, text, flagged_result(text, flags, title="Bridge"),
+                                     engine_version="test-1", title="Bridge", url="https://news.example/bridge",
+                                     author_id=author_id)
+
+
+def _cog_with_channel(store, guild):
+    bot = make_store_bot(store)
+    channel = make_channel(guild=guild, name="review")
+    counter = iter(range(900, 10_000))
+    channel.send.side_effect = lambda **kw: make_message(channel=channel, message_id=next(counter))
+    bot.get_channel.side_effect = lambda cid: channel if cid == channel.id else None
+    return Review(bot), channel
+
+
+def _mod(store, guild, **perms):
+    inter = make_interaction(client=make_store_bot(store), guild=guild, user=make_member(guild=guild, name="Mo"))
+    inter.permissions = make_permissions(**(perms or {"manage_messages": True}))
+    inter.filesize_limit = 10 * 1024 * 1024
+
+    def keep_upload(*args, **kwargs):  # the cog closes its temp file after sending, as it should
+        if "file" in kwargs:
+            inter.extras["upload"] = kwargs["file"].fp.read()
+        return mock.DEFAULT
+
+    inter.followup.send.side_effect = keep_upload
+    return inter
+
+
+async def _run_checks(command, inter) -> None:
+    for check in command.checks:
+        await check(inter)
+
+
+# --- posting ------------------------------------------------------------------------------------------------
+
+
+async def test_flags_at_or_above_threshold_are_posted_with_buttons(store):
+    """Medium threshold: the high and medium flags are posted with their buttons; the low one is not."""
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    await store.update_settings(guild.id, review_channel_id=channel.id, flag_threshold="medium")
+    stored = await _save(store, guild.id)
+    await cog.post_flags(stored)
+
+    channel.send.assert_awaited_once()
+    sent = channel.send.await_args.kwargs
+    assert sent["allowed_mentions"] == NO_MENTIONS
+    high, medium, low = stored.flag_ids
+    ids = {c.custom_id for c in sent["view"].children if isinstance(c, ReviewButton)}
+    assert ids == {f"byline:review:{a}:{f}" for a in ("confirm", "dismiss", "note") for f in (high, medium)}
+    assert [f.name.split(" · ")[0][-len(str(high)) - 1:] for f in sent["embed"].fields] == [f"#{high}", f"#{medium}"]
+    assert sent["view"].timeout is None
+    posted = await store.get_flag(guild.id, high)
+    assert (posted.review_channel_id, posted.review_message_id) == (channel.id, 900)
+    assert (await store.get_flag(guild.id, low)).review_message_id is None
+
+
+async def test_high_threshold_posts_only_high_flags(store):
+    """Raising the threshold keeps medium flags out of the channel."""
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    await store.update_settings(guild.id, review_channel_id=channel.id, flag_threshold="high")
+    stored = await _save(store, guild.id)
+    await cog.post_flags(stored)
+    view = channel.send.await_args.kwargs["view"]
+    assert {c.flag_id for c in view.children} == {stored.flag_ids[0]}
+
+
+async def test_many_flags_are_split_across_messages(store):
+    """Discord allows five button rows, so seven flags need two messages."""
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    await store.update_settings(guild.id, review_channel_id=channel.id, flag_threshold="low")
+    text = " ".join(f"Source number {i} said so." for i in range(7))
+    flags = [("anonymous_source", "high", f"Source number {i}") for i in range(7)]
+    stored = await _save(store, guild.id, text=text, flags=flags)
+    await cog.post_flags(stored)
+    assert channel.send.await_count == 2
+    per_message = [len(c.kwargs["view"].children) // 3 for c in channel.send.await_args_list]
+    assert per_message == [5, 2]
+    flags = [await store.get_flag(guild.id, f) for f in stored.flag_ids]
+    assert [f.review_message_id for f in flags] == [900] * 5 + [901] * 2
+
+
+async def test_nothing_is_posted_without_a_review_channel_or_for_a_cached_result(store):
+    """No channel configured: silence. A cached re-run was already posted the first time."""
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    stored = await _save(store, guild.id)
+    await cog.post_flags(stored)
+    await store.update_settings(guild.id, review_channel_id=channel.id)
+    again = await _save(store, guild.id)
+    assert again.cached
+    await cog.post_flags(again)
+    channel.send.assert_not_awaited()
+
+
+async def test_review_channel_of_another_guild_is_not_used(store):
+    """A channel id that resolves to another server's channel is refused, so flags never leak there."""
+    guild, elsewhere = make_guild(), make_guild()
+    cog, channel = _cog_with_channel(store, elsewhere)
+    await store.update_settings(guild.id, review_channel_id=channel.id)
+    await cog.post_flags(await _save(store, guild.id))
+    channel.send.assert_not_awaited()
+
+
+async def test_posting_failure_is_logged_not_raised(store, caplog):
+    """A Forbidden from Discord must not break the event dispatch."""
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    channel.send.side_effect = discord.Forbidden(type("R", (), {"status": 403, "reason": "Forbidden"})(), "no")
+    await store.update_settings(guild.id, review_channel_id=channel.id)
+    await cog.post_flags(await _save(store, guild.id))
+    assert "could not post flags" in caplog.text
+
+
+# --- /review queue and stats ------------------------------------------------------------------------------
+
+
+async def test_review_queue_refuses_non_moderators(store):
+    """The run-time check raises NotModerator for a member without rights."""
+    guild = make_guild()
+    cog = Review(make_store_bot(store))
+    inter = _mod(store, guild, send_messages=True)
+    with pytest.raises(ModeratorCheckFailure):
+        await _run_checks(cog.queue, inter)
+    with pytest.raises(ModeratorCheckFailure):
+        await _run_checks(cog.stats, inter)
+
+
+async def test_review_queue_pages_pending_flags(store):
+    """Seven pending flags make two pages; the second page holds the last two, most severe first."""
+    guild = make_guild()
+    cog = Review(make_store_bot(store))
+    text = " ".join(f"Source number {i} said so." for i in range(7))
+    await _save(store, guild.id, text=text, flags=[("anonymous_source", "high", f"Source number {i}")
+                                                   for i in range(7)])
+    inter = _mod(store, guild)
+    await _run_checks(cog.queue, inter)
+    await cog.queue.callback(cog, inter)
+    inter.response.defer.assert_awaited_once()
+    sent = inter.followup.send.await_args.kwargs
+    assert sent["ephemeral"] is True and sent["embed"].title == "Review queue · 7 pending"
+    assert len(sent["embed"].fields) == 5
+    view = sent["view"]
+    assert isinstance(view, Paginator) and view.pages == 2
+    turn = make_interaction(user=inter.user)
+    await view.next_page.callback(turn)
+    page2 = turn.response.edit_message.await_args.kwargs["embed"]
+    assert len(page2.fields) == 2 and page2.footer.text == "Page 2 of 2"
+
+
+async def test_review_stats_counts_this_guild_only(store):
+    """Counts by status and category, ignoring another server's flags."""
+    guild, other = make_guild(), make_guild()
+    stored = await _save(store, guild.id)
+    await _save(store, other.id)
+    await store.review_flag(guild.id, stored.flag_ids[0], status="confirmed", reviewer_id=1, reviewer_name="A")
+    cog = Review(make_store_bot(store))
+    inter = _mod(store, guild)
+    await cog.stats.callback(cog, inter)
+    embed = inter.followup.send.await_args.kwargs["embed"]
+    assert embed.description == "**2** pending · **1** confirmed · **0** dismissed"
+    assert "Anonymous source: 1" in embed.fields[0].value
+
+
+# --- /export ------------------------------------------------------------------------------------------------
+
+
+def _csv_rows(inter) -> list[dict[str, str]]:
+    sent = inter.followup.send.await_args.kwargs
+    assert sent["ephemeral"] is True
+    data = inter.extras["upload"].decode("utf-8")
+    return list(csv.DictReader(io.StringIO(data)))
+
+
+async def test_export_refuses_non_moderators(store):
+    """/export is moderators only, whatever default_permissions says."""
+    cog = Review(make_store_bot(store))
+    with pytest.raises(ModeratorCheckFailure):
+        await _run_checks(cog.export, _mod(store, make_guild(), send_messages=True))
+
+
+async def test_export_attaches_csv_of_this_guild(store):
+    """Every flag of the guild, with its review outcome; another guild's flags are absent."""
+    guild, other = make_guild(), make_guild()
+    stored = await _save(store, guild.id)
+    await _save(store, other.id)
+    await store.review_flag(guild.id, stored.flag_ids[1], status="dismissed", reviewer_id=5, reviewer_name="Eve")
+    cog = Review(make_store_bot(store))
+    inter = _mod(store, guild)
+    await _run_checks(cog.export, inter)
+    await cog.export.callback(cog, inter)
+    rows = _csv_rows(inter)
+    assert [int(r["id"]) for r in rows] == list(stored.flag_ids)
+    assert [r["status"] for r in rows] == ["pending", "dismissed", "pending"]
+    assert rows[1]["reviewer_name"] == "Eve" and rows[0]["evidence"] == "Sources close to the contractor"
+    assert inter.followup.send.await_args.args[0] == "3 flag(s) exported."
+    assert inter.followup.send.await_args.kwargs["file"].filename.endswith(".csv")
+
+
+async def test_export_filters_by_status_and_category(store):
+    """Filters narrow the rows; no match answers in words instead of an empty file."""
+    guild = make_guild()
+    stored = await _save(store, guild.id)
+    await store.review_flag(guild.id, stored.flag_ids[0], status="confirmed", reviewer_id=5, reviewer_name="Eve")
+    cog = Review(make_store_bot(store))
+    inter = _mod(store, guild)
+    await cog.export.callback(cog, inter, status="pending", category="vague_source", days=30)
+    assert [r["category"] for r in _csv_rows(inter)] == ["vague_source"]
+    none = _mod(store, guild)
+    await cog.export.callback(cog, none, status="dismissed")
+    assert none.followup.send.await_args.args[0] == "No flags match those filters."
+    assert "file" not in none.followup.send.await_args.kwargs
+
+
+async def test_export_over_the_upload_limit_is_refused_with_advice(store):
+    """A CSV bigger than the server accepts is not sent; the error says how to narrow it."""
+    guild = make_guild()
+    await _save(store, guild.id)
+    cog = Review(make_store_bot(store))
+    inter = _mod(store, guild)
+    inter.filesize_limit = 200
+    with pytest.raises(ExportTooLarge, match="Narrow it"):
+        await cog.export.callback(cog, inter)
+    inter.followup.send.assert_not_awaited()

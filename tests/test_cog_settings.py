@@ -1,0 +1,162 @@
+"""The settings cog: Manage Server only at run time, validation errors, and each setting stored per guild."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot.checks import ManagerCheckFailure
+from bot.config import AnalysisSettings, Settings
+from bot.errors import InputError
+from bot.store import Store
+from cogs.settings import Settings as SettingsCog
+from tests.helpers import (
+    make_channel,
+    make_guild,
+    make_interaction,
+    make_member,
+    make_permissions,
+    make_role,
+    make_store_bot,
+)
+
+
+@pytest.fixture
+async def store(tmp_path):
+    async with Store.open(tmp_path / "byline.db") as opened:
+        yield opened
+
+
+def _cog(store, max_summary=10):
+    return SettingsCog(make_store_bot(store, Settings(analysis=AnalysisSettings(max_summary_sentences=max_summary))))
+
+
+def _inter(store, guild, **perms):
+    inter = make_interaction(client=make_store_bot(store), guild=guild, user=make_member(guild=guild))
+    inter.permissions = make_permissions(**(perms or {"manage_guild": True}))
+    return inter
+
+
+async def _checks(command, inter):
+    for check in command.checks:
+        await check(inter)
+
+
+async def test_every_set_command_refuses_non_managers(store):
+    """A moderator with Manage Messages but not Manage Server is refused by every /settings set command."""
+    cog = _cog(store)
+    inter = _inter(store, make_guild(), manage_messages=True)
+    commands = list(cog.set_group.walk_commands())
+    assert len(commands) == 7
+    for command in commands:
+        with pytest.raises(ManagerCheckFailure):
+            await _checks(command, inter)
+
+
+async def test_show_needs_no_rights_and_never_pings(store):
+    """Anyone may read the settings; the reply is private and mentions nobody."""
+    guild = make_guild()
+    await store.update_settings(guild.id, flag_threshold="high")
+    cog = _cog(store)
+    inter = _inter(store, guild, send_messages=True)
+    await cog.show.callback(cog, inter)
+    sent = inter.response.send_message.await_args.kwargs
+    fields = {f.name: f.value for f in sent["embed"].fields}
+    assert fields["Flag threshold"] == "high and above" and fields["Review channel"] == "not set"
+    assert sent["ephemeral"] is True and sent["allowed_mentions"].roles is False
+
+
+async def test_review_channel_set_and_clear(store):
+    """Setting stores the channel id for this guild only; no channel clears it."""
+    guild, other = make_guild(), make_guild()
+    channel = make_channel(guild=guild)
+    cog = _cog(store)
+    inter = _inter(store, guild)
+    await _checks(cog.review_channel, inter)
+    await cog.review_channel.callback(cog, inter, channel)
+    assert (await store.get_settings(guild.id)).review_channel_id == channel.id
+    assert (await store.get_settings(other.id)).review_channel_id is None
+    assert inter.response.send_message.await_args.args[0].startswith(f"Flags will be posted in {channel.mention}")
+    await cog.review_channel.callback(cog, _inter(store, guild), None)
+    assert (await store.get_settings(guild.id)).review_channel_id is None
+
+
+async def test_channel_of_another_guild_is_refused(store):
+    """A channel object from another server is an input error and nothing is stored."""
+    guild = make_guild()
+    cog = _cog(store)
+    with pytest.raises(InputError, match="not in this server"):
+        await cog.review_channel.callback(cog, _inter(store, guild), make_channel(guild=make_guild()))
+    assert (await store.get_settings(guild.id)).review_channel_id is None
+
+
+async def test_mod_role_rejects_everyone_and_accepts_a_role(store):
+    """@everyone as mod role would make every member a moderator, so it is refused."""
+    guild = make_guild()
+    cog = _cog(store)
+    everyone = make_role(name="@everyone")
+    everyone.guild = guild
+    everyone.is_default.return_value = True
+    with pytest.raises(InputError, match="@everyone"):
+        await cog.mod_role.callback(cog, _inter(store, guild), everyone)
+    mods = make_role(name="mods")
+    mods.guild = guild
+    mods.is_default.return_value = False
+    await cog.mod_role.callback(cog, _inter(store, guild), mods)
+    assert (await store.get_settings(guild.id)).mod_role_id == mods.id
+
+
+async def test_autoreply_add_and_remove(store):
+    """Channels are added to and removed from the set; removing one that is not there is an error."""
+    guild = make_guild()
+    a, b = make_channel(guild=guild), make_channel(guild=guild)
+    cog = _cog(store)
+    await cog.autoreply_add.callback(cog, _inter(store, guild), a)
+    await cog.autoreply_add.callback(cog, _inter(store, guild), b)
+    assert (await store.get_settings(guild.id)).autoreply_channel_ids == {a.id, b.id}
+    await cog.autoreply_remove.callback(cog, _inter(store, guild), a)
+    assert (await store.get_settings(guild.id)).autoreply_channel_ids == {b.id}
+    with pytest.raises(InputError, match="were not on"):
+        await cog.autoreply_remove.callback(cog, _inter(store, guild), a)
+
+
+@pytest.mark.parametrize("value", [0, 11, -3])
+async def test_summary_length_out_of_range_is_refused(store, value):
+    """The limit comes from the bot's configured maximum (10 here), and nothing is stored."""
+    guild = make_guild()
+    cog = _cog(store, max_summary=10)
+    with pytest.raises(InputError, match="between 1 and 10"):
+        await cog.summary_length.callback(cog, _inter(store, guild), value)
+    assert (await store.get_settings(guild.id)).summary_sentences is None
+
+
+async def test_summary_length_threshold_and_retention_are_stored(store):
+    """Valid values are stored; empty values go back to the defaults."""
+    guild = make_guild()
+    cog = _cog(store)
+    await cog.summary_length.callback(cog, _inter(store, guild), 4)
+    await cog.flag_threshold.callback(cog, _inter(store, guild), "low")
+    await cog.retention.callback(cog, _inter(store, guild), 30)
+    current = await store.get_settings(guild.id)
+    assert (current.summary_sentences, current.flag_threshold, current.retention_days) == (4, "low", 30)
+    await cog.retention.callback(cog, _inter(store, guild), None)
+    assert (await store.get_settings(guild.id)).retention_days is None
+
+
+async def test_invalid_threshold_and_retention_are_refused(store):
+    """Values outside the allowed sets raise a user-facing InputError and leave the settings alone."""
+    guild = make_guild()
+    cog = _cog(store)
+    with pytest.raises(InputError):
+        await cog.flag_threshold.callback(cog, _inter(store, guild), "extreme")
+    with pytest.raises(InputError, match="between 1 and 3650"):
+        await cog.retention.callback(cog, _inter(store, guild), 0)
+    current = await store.get_settings(guild.id)
+    assert (current.flag_threshold, current.retention_days) == ("medium", None)
+
+
+def test_settings_group_is_guild_only_and_hidden_by_default():
+    """default_permissions hides /settings from non-managers (a UI hint; the run-time check is the guard)."""
+    group = SettingsCog.settings
+    assert group.guild_only is True
+    assert group.default_permissions == discord.Permissions(manage_guild=True)

@@ -1,0 +1,335 @@
+"""Review buttons, the note modal, the paginator and the confirm prompt, against a real Store on a temp file."""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+import pytest
+
+from bot.store import Store
+from bot.views import (
+    REVIEW_PATTERN,
+    REVIEW_TEMPLATE,
+    ConfirmView,
+    NoteModal,
+    Paginator,
+    ReviewButton,
+    flag_ids_in_message,
+    review_buttons,
+    review_view,
+)
+from tests.helpers import (
+    flagged_result,
+    make_guild,
+    make_interaction,
+    make_member,
+    make_permissions,
+    make_role,
+    make_store_bot,
+    message_with_view,
+)
+
+TEXT = (
+    "The council approved the budget on Monday. Sources familiar with the talks said the vote was rushed. "
+    "Critics say the plan favours developers. The mayor said the city would publish the figures."
+)
+FLAGS = [("anonymous_source", "high", "Sources familiar with the talks"), ("vague_source", "medium", "Critics")]
+
+
+@pytest.fixture
+async def store(tmp_path):
+    async with Store.open(tmp_path / "byline.db") as opened:
+        yield opened
+
+
+async def _flags(store: Store, guild_id: int) -> list[int]:
+    stored = await store.save_analysis(guild_id, TEXT, flagged_result(TEXT, FLAGS, title="Budget vote"),
+                                       engine_version="test-1", title="Budget vote")
+    return list(stored.flag_ids)
+
+
+def _click(store: Store, guild, *, perms: discord.Permissions, user=None, flag_ids=(), message=None):
+    """An interaction as Discord delivers a button click: resolved permissions and the clicked message."""
+    user = user or make_member(guild=guild, name="clicker")
+    inter = make_interaction(client=make_store_bot(store), guild=guild, user=user)
+    inter.permissions = perms
+    inter.type = discord.InteractionType.component
+    inter.message = message or message_with_view(review_view_for(flag_ids), guild=guild)
+    return inter
+
+
+def review_view_for(flag_ids) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for flag_id in flag_ids:
+        for item in review_buttons(flag_id).children:
+            view.add_item(item)
+    return view
+
+
+async def _rebuilt(action: str, flag_id: int, inter) -> ReviewButton:
+    """Build the item the way discord.py does after a restart: template match, then from_custom_id."""
+    custom_id = f"byline:review:{action}:{flag_id}"
+    match = REVIEW_PATTERN.fullmatch(custom_id)
+    assert match is not None
+    return await ReviewButton.from_custom_id(inter, discord.ui.Button(custom_id=custom_id), match)
+
+
+async def _press(item: ReviewButton, inter) -> None:
+    if await item.interaction_check(inter):
+        await item.callback(inter)
+
+
+def _ephemeral_texts(inter) -> list[str]:
+    calls = [c for c in inter.response.send_message.await_args_list + inter.followup.send.await_args_list]
+    return [c.args[0] for c in calls if c.kwargs.get("ephemeral")]
+
+
+# --- the template -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("custom_id", ["byline:review:confirm:1", "byline:review:dismiss:42",
+                                       "byline:review:note:9007199254740993"])
+def test_template_accepts_review_ids(custom_id):
+    """Every action the buttons use, with any numeric flag id, matches the registered template."""
+    match = REVIEW_PATTERN.fullmatch(custom_id)
+    assert match is not None
+    assert match["flag_id"].isdigit()
+
+
+@pytest.mark.parametrize("custom_id", ["byline:review:delete:1", "byline:review:confirm:abc", "byline:review:confirm:",
+                                       "byline:review:confirm:1:extra", "other:review:confirm:1"])
+def test_template_rejects_other_ids(custom_id):
+    """Anything else is not ours, so discord.py never routes it to ReviewButton."""
+    assert REVIEW_PATTERN.fullmatch(custom_id) is None
+    assert ReviewButton.__discord_ui_compiled_template__.pattern == REVIEW_TEMPLATE
+
+
+@pytest.mark.parametrize("action", ["confirm", "dismiss", "note"])
+async def test_from_custom_id_round_trip(action):
+    """A button rebuilt from its own custom_id has the same action, flag and custom_id."""
+    original = ReviewButton(action, 1234)
+    match = REVIEW_PATTERN.fullmatch(original.custom_id)
+    rebuilt = await ReviewButton.from_custom_id(make_interaction(), original.item, match)
+    assert (rebuilt.action, rebuilt.flag_id, rebuilt.custom_id) == (action, 1234, original.custom_id)
+    assert len(original.custom_id) <= 100
+
+
+def test_review_buttons_are_persistent():
+    """timeout=None and a custom_id on every item: the view outlives the process."""
+    view = review_buttons(7)
+    assert view.timeout is None
+    assert view.is_persistent()
+    assert [i.custom_id for i in view.children] == [f"byline:review:{a}:7" for a in ("confirm", "dismiss", "note")]
+
+
+def test_flag_ids_in_message_reads_the_buttons():
+    """The message's own buttons say which flags it shows, so re-rendering needs no extra index."""
+    message = message_with_view(review_view_for([5, 9]))
+    assert flag_ids_in_message(message) == [5, 9]
+
+
+# --- clicks -------------------------------------------------------------------------------------------------
+
+
+async def test_non_moderator_click_is_refused_and_changes_nothing(store):
+    """A member without the mod role or Manage Messages gets an ephemeral refusal; the flag stays pending."""
+    guild = make_guild()
+    flag_id = (await _flags(store, guild.id))[0]
+    inter = _click(store, guild, perms=make_permissions(send_messages=True), flag_ids=[flag_id])
+    item = await _rebuilt("confirm", flag_id, inter)
+    await _press(item, inter)
+    assert (await store.get_flag(guild.id, flag_id)).status == "pending"
+    assert _ephemeral_texts(inter) == ["Only moderators can do that."]
+    inter.edit_original_response.assert_not_awaited()
+    assert [e.action for e in await store.review_events(guild.id, flag_id)] == []
+
+
+async def test_mod_role_holder_may_review(store):
+    """The configured mod role is enough, even without Manage Messages."""
+    guild = make_guild()
+    flag_id = (await _flags(store, guild.id))[0]
+    role = make_role(name="mods")
+    await store.update_settings(guild.id, mod_role_id=role.id)
+    member = make_member(guild=guild, name="Rosa", roles=[role])
+    member.get_role.side_effect = lambda rid: role if rid == role.id else None
+    inter = _click(store, guild, perms=make_permissions(), user=member, flag_ids=[flag_id])
+    await _press(await _rebuilt("dismiss", flag_id, inter), inter)
+    flag = await store.get_flag(guild.id, flag_id)
+    assert (flag.status, flag.reviewer_name) == ("dismissed", "Rosa")
+
+
+async def test_moderator_confirm_edits_the_review_message(store):
+    """The click confirms the flag, audits it, and the message shows who confirmed with buttons locked."""
+    guild = make_guild()
+    ids = await _flags(store, guild.id)
+    alice = make_member(guild=guild, name="Alice")
+    inter = _click(store, guild, perms=make_permissions(manage_messages=True), user=alice, flag_ids=ids)
+    await _press(await _rebuilt("confirm", ids[0], inter), inter)
+
+    flag = await store.get_flag(guild.id, ids[0])
+    assert (flag.status, flag.reviewer_id, flag.reviewer_name) == ("confirmed", alice.id, "Alice")
+    assert [e.action for e in await store.review_events(guild.id, ids[0])] == ["confirmed"]
+    inter.response.defer.assert_awaited_once()
+    edit = inter.edit_original_response.await_args.kwargs
+    first, second = edit["embed"].fields[:2]
+    assert "Confirmed by Alice" in first.value and f"#{ids[0]}" in first.name
+    assert "Pending" in second.value
+    disabled = {c.custom_id: c.item.disabled for c in edit["view"].children}
+    assert disabled[f"byline:review:confirm:{ids[0]}"] and disabled[f"byline:review:dismiss:{ids[0]}"]
+    assert not disabled[f"byline:review:note:{ids[0]}"] and not disabled[f"byline:review:confirm:{ids[1]}"]
+    assert _ephemeral_texts(inter) == [f"Flag #{ids[0]} confirmed. Thanks!"]
+
+
+async def test_two_concurrent_clicks_exactly_one_wins(store):
+    """Two moderators press Confirm and Dismiss at once: one decision is stored, the other learns who won."""
+    guild = make_guild()
+    flag_id = (await _flags(store, guild.id))[0]
+    mods = [make_member(guild=guild, name=n) for n in ("Alice", "Bob")]
+    inters = [_click(store, guild, perms=make_permissions(manage_messages=True), user=m, flag_ids=[flag_id])
+              for m in mods]
+    items = [await _rebuilt(a, flag_id, i) for a, i in zip(("confirm", "dismiss"), inters, strict=True)]
+    await asyncio.gather(*(_press(item, inter) for item, inter in zip(items, inters, strict=True)))
+
+    flag = await store.get_flag(guild.id, flag_id)
+    decisions = [e for e in await store.review_events(guild.id, flag_id) if e.action in ("confirmed", "dismissed")]
+    assert len(decisions) == 1
+    assert (decisions[0].action, decisions[0].actor_name) == (flag.status, flag.reviewer_name)
+    winner = mods.index(next(m for m in mods if m.name == flag.reviewer_name))
+    loser = inters[1 - winner]
+    assert _ephemeral_texts(loser) == [f"Already reviewed by {flag.reviewer_name} ({flag.status})."]
+    assert _ephemeral_texts(inters[winner])[0].startswith(f"Flag #{flag_id} {flag.status}")
+
+
+async def test_second_click_later_gets_already_reviewed(store):
+    """A click on an already decided flag does not overwrite it."""
+    guild = make_guild()
+    flag_id = (await _flags(store, guild.id))[0]
+    await store.review_flag(guild.id, flag_id, status="dismissed", reviewer_id=1, reviewer_name="Dana")
+    inter = _click(store, guild, perms=make_permissions(administrator=True), flag_ids=[flag_id])
+    await _press(await _rebuilt("confirm", flag_id, inter), inter)
+    assert (await store.get_flag(guild.id, flag_id)).status == "dismissed"
+    assert _ephemeral_texts(inter) == ["Already reviewed by Dana (dismissed)."]
+
+
+async def test_flag_from_another_guild_does_nothing(store):
+    """A guild-A flag id clicked by a guild-B moderator is not found there and stays pending in A."""
+    guild_a, guild_b = make_guild(), make_guild()
+    flag_id = (await _flags(store, guild_a.id))[0]
+    inter = _click(store, guild_b, perms=make_permissions(manage_messages=True), flag_ids=[flag_id])
+    await _press(await _rebuilt("confirm", flag_id, inter), inter)
+    assert (await store.get_flag(guild_a.id, flag_id)).status == "pending"
+    assert await store.get_flag(guild_b.id, flag_id) is None
+    assert _ephemeral_texts(inter) == [f"No flag #{flag_id} in this server."]
+    inter.edit_original_response.assert_not_awaited()
+
+
+async def test_dispatch_through_discord_view_store_after_restart(store):
+    """discord.py's own dynamic-item dispatch (no view in memory, as after a restart) reaches the callback."""
+    guild = make_guild()
+    flag_id = (await _flags(store, guild.id))[0]
+    inter = _click(store, guild, perms=make_permissions(manage_messages=True), flag_ids=[flag_id])
+    custom_id = f"byline:review:dismiss:{flag_id}"
+    inter.data = {"custom_id": custom_id, "component_type": 2}
+    view_store = discord.ui.view.ViewStore(state=None)  # type: ignore[arg-type]
+    view_store.add_dynamic_items(ReviewButton)
+    await view_store.schedule_dynamic_item_call(2, ReviewButton, inter, custom_id, REVIEW_PATTERN.fullmatch(custom_id))
+    assert (await store.get_flag(guild.id, flag_id)).status == "dismissed"
+
+
+# --- notes --------------------------------------------------------------------------------------------------
+
+
+async def test_add_note_opens_modal_and_stores_audited_note(store):
+    """The note button opens a modal; submitting stores the note and an audit event, and refreshes the card."""
+    guild = make_guild()
+    flag_id = (await _flags(store, guild.id))[0]
+    inter = _click(store, guild, perms=make_permissions(manage_messages=True), flag_ids=[flag_id])
+    await _press(await _rebuilt("note", flag_id, inter), inter)
+    modal = inter.response.send_modal.await_args.args[0]
+    assert isinstance(modal, NoteModal) and modal.flag_id == flag_id
+
+    submit = _click(store, guild, perms=make_permissions(manage_messages=True), user=inter.user, flag_ids=[flag_id])
+    submit.type = discord.InteractionType.modal_submit
+    modal.note._value = "  Checked with the reporter.  "
+    await modal.on_submit(submit)
+    flag = await store.get_flag(guild.id, flag_id)
+    assert flag.note == "Checked with the reporter." and flag.status == "pending"
+    events = await store.review_events(guild.id, flag_id)
+    assert [(e.action, e.note) for e in events] == [("note", "Checked with the reporter.")]
+    assert "Checked with the reporter." in submit.edit_original_response.await_args.kwargs["embed"].fields[0].value
+
+
+async def test_note_submit_rechecks_rights(store):
+    """A member who lost their rights while the modal was open cannot save the note."""
+    guild = make_guild()
+    flag_id = (await _flags(store, guild.id))[0]
+    modal = NoteModal(flag_id)
+    modal.note._value = "sneaky"
+    submit = _click(store, guild, perms=make_permissions(), flag_ids=[flag_id])
+    submit.type = discord.InteractionType.modal_submit
+    with pytest.raises(Exception, match="Only moderators"):
+        await modal.on_submit(submit)
+    assert (await store.get_flag(guild.id, flag_id)).note is None
+
+
+# --- paginator and confirm prompt -------------------------------------------------------------------------
+
+
+async def _page_renderer(page: int) -> discord.Embed:
+    return discord.Embed(title=f"page {page}")
+
+
+async def test_paginator_turns_pages_and_clamps():
+    """Next and Previous move one page, the ends disable their button, and only the author may turn."""
+    author = make_member(name="author")
+    view = Paginator(author_id=author.id, pages=3, render_page=_page_renderer)
+    assert view.previous_page.disabled and not view.next_page.disabled
+    for expected in (1, 2):
+        inter = make_interaction(user=author)
+        await view.next_page.callback(inter)
+        assert inter.response.edit_message.await_args.kwargs["embed"].title == f"page {expected}"
+    assert view.next_page.disabled and not view.previous_page.disabled
+    await view.show(make_interaction(user=author), 99)
+    assert view.page == 2
+    stranger = make_interaction()
+    assert await view.interaction_check(stranger) is False
+    assert stranger.response.send_message.await_args.kwargs["ephemeral"] is True
+    assert await view.interaction_check(make_interaction(user=author)) is True
+    assert view.timeout is not None
+
+
+async def test_confirm_view_runs_action_once_and_cancel_runs_nothing():
+    """Confirm calls the action and locks the buttons; Cancel leaves things alone."""
+    calls: list[int] = []
+
+    async def action(inter) -> str:
+        calls.append(inter.user.id)
+        return "done"
+
+    author = make_member()
+    view = ConfirmView(author_id=author.id, on_confirm=action)
+    inter = make_interaction(user=author)
+    await view.confirm.callback(inter)
+    assert calls == [author.id]
+    assert inter.edit_original_response.await_args.kwargs["content"] == "done"
+    assert all(item.disabled for item in view.children)
+
+    other = ConfirmView(author_id=author.id, on_confirm=action, cancel_text="Nothing happened.")
+    cancel = make_interaction(user=author)
+    await other.cancel.callback(cancel)
+    assert calls == [author.id]
+    assert cancel.response.edit_message.await_args.kwargs["content"] == "Nothing happened."
+
+
+def test_review_view_has_one_row_per_flag():
+    """Each flag gets its own action row, and decided flags have Confirm/Dismiss disabled."""
+
+    class _Flag:
+        def __init__(self, flag_id: int, status: str) -> None:
+            self.id, self.status = flag_id, status
+
+    view = review_view([_Flag(1, "pending"), _Flag(2, "confirmed")])
+    rows = view.to_components()
+    assert len(rows) == 2
+    assert [c.get("disabled", False) for c in rows[1]["components"]] == [True, True, False]
