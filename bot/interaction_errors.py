@@ -58,7 +58,7 @@ def describe(error: BaseException, interaction: discord.Interaction) -> str:
     if isinstance(error, discord.Forbidden):
         return "Byline lacks a permission in this channel (it needs Send Messages, Embed Links and Attach Files)."
     error_id = secrets.token_hex(4)
-    command = interaction.command.qualified_name if interaction.command else "component"
+    command = getattr(interaction.command, "qualified_name", None) or "component"
     log.error("unexpected error %s in %s (guild %s, user %s)", error_id, command, interaction.guild_id,
               interaction.user.id if interaction.user else None, exc_info=error)
     return f"Something went wrong on Byline's side. The error has been logged as `{error_id}`."

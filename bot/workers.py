@@ -29,21 +29,30 @@ T = TypeVar("T")
 MAX_TASKS_PER_CHILD = 500
 
 _engine: Any = None  # the worker process's Engine, built by _init_worker
+_model_loads = 0  # how many times this worker loaded the model (should stay 1)
 
 
 def _init_worker(settings: AnalysisSettings) -> None:
     """Load the model once per worker process; Ctrl-C is the parent's business."""
-    global _engine
+    global _engine, _model_loads
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from bot.analysis import Engine
 
     _engine = Engine(settings)
     _ = _engine.nlp
+    _model_loads += 1
 
 
 def _ready() -> bool:
     """A no-op job: submitting it makes the pool start a worker (and load the model) ahead of demand."""
     return _engine is not None
+
+
+def worker_info_job() -> dict[str, int]:
+    """Diagnostics from inside a worker: its pid and how often it loaded the model."""
+    import os
+
+    return {"pid": os.getpid(), "model_loads": _model_loads}
 
 
 def analyze_job(text: str, sentences: int | None) -> dict[str, Any]:
@@ -144,6 +153,10 @@ class AnalysisService:
     async def extract_html(self, data: bytes, min_chars: int = 200) -> tuple[str | None, str]:
         """Extract an uploaded HTML file's article off the loop; returns (title, text)."""
         return await self._submit(self._extract_job, data, min_chars)
+
+    async def worker_info(self) -> dict[str, int]:
+        """Ask one worker for its pid and model-load count (diagnostics and tests)."""
+        return await self._submit(worker_info_job)
 
     async def _submit(self, fn: Callable[..., T], *args: Any) -> T:
         with self._lock:

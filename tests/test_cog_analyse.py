@@ -1,0 +1,392 @@
+"""/analyse, its modal and the "Analyse with Byline" menu, called through their callbacks with spec'd
+interactions, a real Store (temporary SQLite file), the real AnalysisService queue and the real Fetcher
+against a local page server."""
+
+from __future__ import annotations
+
+import asyncio
+from unittest import mock
+
+import pytest
+
+from bot.analysis import Engine
+from bot.config import AnalysisSettings
+from bot.interaction_errors import handle_interaction_error
+from cogs.analyse import MODAL_INPUT_ID, AnalyseCog, PasteModal
+from tests.botkit import ARTICLE, GatedJob, running_bot
+from tests.helpers import (
+    expired_interaction_error,
+    make_attachment,
+    make_guild,
+    make_interaction,
+    make_member,
+    make_message,
+)
+from tests.pageserver import PAGES, serve
+
+
+async def invoke(coro_fn, inter, *args, **kwargs) -> None:
+    """Run a callback the way the command tree does: errors go to the one handler."""
+    try:
+        await coro_fn(inter, *args, **kwargs)
+    except Exception as exc:
+        await handle_interaction_error(inter, exc)
+
+
+def analyse(cog: AnalyseCog):
+    return lambda inter, **opts: cog.analyse.callback(cog, inter, **opts)
+
+
+def only_message(inter) -> str:
+    """The single ephemeral text the member saw (response or follow-up)."""
+    calls = [(c.args, c.kwargs) for c in inter.response.send_message.await_args_list]
+    calls += [(c.args, c.kwargs) for c in inter.followup.send.await_args_list]
+    assert len(calls) == 1, calls
+    args, kwargs = calls[0]
+    assert kwargs["ephemeral"] is True
+    assert kwargs["allowed_mentions"].everyone is False
+    return args[0]
+
+
+def result_embed(inter):
+    kwargs = inter.followup.send.await_args.kwargs
+    (embed,) = kwargs["embeds"]
+    return embed, kwargs
+
+
+def analysis_id(embed) -> str:
+    return embed.footer.text.split()[1]
+
+
+@pytest.fixture
+async def bot(tmp_path):
+    async with running_bot(tmp_path) as bot:
+        yield bot
+
+
+@pytest.fixture
+def cog(bot):
+    return AnalyseCog(bot)
+
+
+@pytest.fixture
+async def pages():
+    async with serve() as state:
+        yield state
+
+
+async def test_text_is_deferred_analysed_stored_and_announced(bot, cog):
+    """/analyse text: defer first (thinking), one public follow-up with the embed, stored, review event fired."""
+    seen: list = []
+    announced = asyncio.Event()
+
+    async def on_stored(stored):
+        seen.append(stored)
+        announced.set()
+
+    bot.add_listener(on_stored, "on_byline_analysis_stored")
+    inter = make_interaction(client=bot)
+    await invoke(analyse(cog), inter, text=ARTICLE)
+    inter.response.defer.assert_awaited_once_with(ephemeral=False, thinking=True)
+    embed, kwargs = result_embed(inter)
+    assert kwargs["ephemeral"] is False and kwargs["allowed_mentions"].everyone is False
+    assert "• " in embed.description and any("Anonymous source" in f.name for f in embed.fields)
+    stored = await bot.store.get_analysis(inter.guild_id, analysis_id(embed))
+    assert stored is not None and stored.author_id == inter.user.id and stored.channel_id == inter.channel_id
+    await asyncio.wait_for(announced.wait(), 5)
+    assert seen[0].id == stored.id and len(seen[0].flag_ids) == 3
+
+
+async def test_ephemeral_option_and_cache_on_repeat(bot, cog):
+    """ephemeral=True hides the result; the same text again comes from the store, with no second event."""
+    events: list = []
+
+    async def on_stored(stored):
+        events.append(stored)
+
+    bot.add_listener(on_stored, "on_byline_analysis_stored")
+    guild = make_guild()
+    first, second = make_interaction(client=bot, guild=guild), make_interaction(client=bot, guild=guild)
+    await invoke(analyse(cog), first, text=ARTICLE, ephemeral=True)
+    await invoke(analyse(cog), second, text=ARTICLE, ephemeral=True)
+    first.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
+    e1, k1 = result_embed(first)
+    e2, _ = result_embed(second)
+    assert k1["ephemeral"] is True
+    assert analysis_id(e1) == analysis_id(e2) and "from cache" in e2.footer.text
+    await asyncio.sleep(0)
+    assert len(events) == 1
+
+
+async def test_no_cross_guild_cache(bot, cog):
+    """The same text in another server is a new analysis there; ids don't leak across guilds."""
+    a, b = make_interaction(client=bot), make_interaction(client=bot)
+    await invoke(analyse(cog), a, text=ARTICLE)
+    await invoke(analyse(cog), b, text=ARTICLE)
+    ea, eb = result_embed(a)[0], result_embed(b)[0]
+    assert analysis_id(ea) != analysis_id(eb) and "from cache" not in eb.footer.text
+    assert await bot.store.get_analysis(b.guild_id, analysis_id(ea)) is None
+
+
+async def test_mentions_in_article_never_ping(bot, cog):
+    """@everyone and user mentions in the text are shown but every send disables mentions."""
+    text = "@everyone <@123> Sources familiar with the talks said the deal is off. Critics say it was doomed."
+    inter = make_interaction(client=bot)
+    await invoke(analyse(cog), inter, text=text)
+    embed, kwargs = result_embed(inter)
+    mentions = kwargs["allowed_mentions"]
+    assert not (mentions.everyone or mentions.users or mentions.roles or mentions.replied_user)
+    assert "@everyone" in embed.description
+
+
+@pytest.mark.parametrize(("opts", "expected"), [
+    ({"text": "   \n "}, "no text"),
+    ({"text": "x" * 6001}, "attach it as a .txt"),
+    ({"text": "a", "url": "https://example.com/"}, "only one of"),
+])
+async def test_bad_text_is_refused_privately_before_deferring(bot, cog, opts, expected):
+    """Empty, oversized or ambiguous input: an ephemeral message, no deferral, nothing stored."""
+    inter = make_interaction(client=bot)
+    await invoke(analyse(cog), inter, **opts)
+    assert expected in only_message(inter)
+    inter.response.defer.assert_not_awaited()
+    assert await bot.store.recent(inter.guild_id) == []
+
+
+async def test_no_option_opens_the_modal_and_its_submit_is_analysed(bot, cog):
+    """With no option a paste modal opens (paragraph, max 4000); submitting it analyses the text."""
+    inter = make_interaction(client=bot)
+    await invoke(analyse(cog), inter, ephemeral=True)
+    (modal,) = inter.response.send_modal.await_args.args
+    assert isinstance(modal, PasteModal) and modal.article.max_length == 4000
+    assert modal.article.style.name == "paragraph"
+    submit = make_interaction(client=bot, guild=inter.guild, user=inter.user)
+    modal._refresh(submit, [{"type": 18, "component": {"type": 4, "custom_id": MODAL_INPUT_ID, "value": ARTICLE}}], {})
+    await modal.on_submit(submit)
+    submit.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
+    embed, _ = result_embed(submit)
+    assert await bot.store.get_analysis(submit.guild_id, analysis_id(embed)) is not None
+
+
+async def test_modal_errors_reach_the_handler(bot, cog):
+    """A whitespace-only paste gets a private error instead of a failed interaction."""
+    inter = make_interaction(client=bot)
+    modal = PasteModal(cog, ephemeral=False)
+    modal._refresh(inter, [{"type": 18, "component": {"type": 4, "custom_id": MODAL_INPUT_ID, "value": "  "}}], {})
+    await modal._scheduled_task(inter, [], {})
+    assert "no text" in only_message(inter)
+
+
+# --- files ----------------------------------------------------------------------------------------
+
+
+async def test_text_file_is_read_and_analysed(bot, cog):
+    """A .md attachment is downloaded, decoded and analysed."""
+    inter = make_interaction(client=bot)
+    att = make_attachment(filename="story.MD", data=ARTICLE.encode())
+    await invoke(analyse(cog), inter, file=att)
+    att.read.assert_awaited_once()
+    embed, _ = result_embed(inter)
+    assert "The city council approved" in embed.description
+
+
+async def test_html_file_is_extracted_off_loop(bot, cog):
+    """An .html upload goes through article extraction (title from the page) before analysis."""
+    inter = make_interaction(client=bot)
+    att = make_attachment(filename="page.html", data=(PAGES / "article.html").read_bytes())
+    await invoke(analyse(cog), inter, file=att)
+    embed, _ = result_embed(inter)
+    stored = await bot.store.get_analysis(inter.guild_id, analysis_id(embed))
+    assert stored.title and stored.title in embed.title
+
+
+@pytest.mark.parametrize(("filename", "data", "size", "expected", "downloaded"), [
+    ("scan.pdf", b"%PDF-1.7", None, "not .pdf", False),
+    ("big.txt", b"", 10**9, "limit", False),
+    ("bin.txt", b"abc\x00\x01\x02def", None, "binary", True),
+    ("latin.txt", "Caf\u00e9 cr\u00e8me".encode("latin-1"), None, "not valid UTF-8", True),
+    ("empty.txt", b"  \n", None, "empty", True),
+])
+async def test_bad_files_get_a_private_error(bot, cog, filename, data, size, expected, downloaded):
+    """Unsupported, oversized, binary, undecodable or empty files: one ephemeral message, nothing stored."""
+    inter = make_interaction(client=bot)
+    att = make_attachment(filename=filename, data=data, size=size)
+    await invoke(analyse(cog), inter, file=att)
+    message = only_message(inter)
+    assert expected in message
+    assert att.read.await_count == (1 if downloaded else 0)
+    if downloaded:  # the public "thinking" placeholder was removed so the error could be private
+        inter.delete_original_response.assert_awaited_once()
+    assert await bot.store.recent(inter.guild_id) == []
+
+
+# --- links ----------------------------------------------------------------------------------------
+
+
+async def test_url_is_fetched_once_then_served_from_the_link_cache(bot, cog, pages):
+    """A link is fetched and stored with its URL; the same link again skips the fetcher entirely."""
+    guild = make_guild()
+    url = pages.url("/article?utm_source=newsletter")
+    with mock.patch.object(bot.fetcher, "fetch", wraps=bot.fetcher.fetch) as fetch:
+        first = make_interaction(client=bot, guild=guild)
+        await invoke(analyse(cog), first, url=url)
+        second = make_interaction(client=bot, guild=guild)
+        await invoke(analyse(cog), second, url=pages.url("/article"))
+    assert fetch.await_count == 1
+    e1, e2 = result_embed(first)[0], result_embed(second)[0]
+    assert analysis_id(e1) == analysis_id(e2) and "from cache" in e2.footer.text
+    stored = await bot.store.get_analysis(guild.id, analysis_id(e1))
+    assert stored.url == pages.url("/article") and e1.url == stored.url
+
+
+@pytest.mark.parametrize(("path", "expected"), [("/status/404", "404"), ("/pdf", ""), ("/paywall", "too little")])
+async def test_fetch_errors_are_private_and_readable(bot, cog, pages, path, expected):
+    """HTTP errors, wrong content types and paywalls become the fetcher's own sentence, ephemerally."""
+    inter = make_interaction(client=bot)
+    await invoke(analyse(cog), inter, url=pages.url(path))
+    message = only_message(inter)
+    assert expected in message and "went wrong" not in message
+
+
+async def test_bad_url_is_refused(bot, cog):
+    inter = make_interaction(client=bot)
+    await invoke(analyse(cog), inter, url="ftp://example.com/file")
+    assert "http" in only_message(inter)
+
+
+# --- busy, rate limits, opt-out, expiry ------------------------------------------------------------
+
+
+async def test_busy_queue_answers_busy_without_deferring(tmp_path):
+    """With the only worker busy and no queue, the next request is told to retry, privately and at once."""
+    job = GatedJob()
+    async with running_bot(tmp_path, job=job, queue_size=0) as bot:
+        cog = AnalyseCog(bot)
+        first = make_interaction(client=bot)
+        running = asyncio.create_task(invoke(analyse(cog), first, text=ARTICLE))
+        assert await asyncio.to_thread(job.started.acquire, True, 10)
+        second = make_interaction(client=bot)
+        await invoke(analyse(cog), second, text=ARTICLE + " Another.")
+        assert "busy" in only_message(second).lower()
+        second.response.defer.assert_not_awaited()
+        job.release.set()
+        await running
+        assert result_embed(first)[0].footer.text
+
+
+async def test_user_rate_limit(tmp_path):
+    """The third request in a minute from one member is refused with a retry time; others are unaffected."""
+    async with running_bot(tmp_path, user_rate_per_minute=2) as bot:
+        cog = AnalyseCog(bot)
+        guild = make_guild()
+        member = make_member(guild=guild)
+        for i in range(2):
+            ok = make_interaction(client=bot, guild=guild, user=member)
+            await invoke(analyse(cog), ok, text=f"{ARTICLE} Version {i}.")
+            assert result_embed(ok)[0]
+        limited = make_interaction(client=bot, guild=guild, user=member)
+        await invoke(analyse(cog), limited, text=ARTICLE)
+        assert "going a bit fast" in only_message(limited)
+        limited.response.defer.assert_not_awaited()
+        modal = make_interaction(client=bot, guild=guild, user=member)
+        await invoke(analyse(cog), modal)
+        assert "going a bit fast" in only_message(modal)  # no modal to fill in just to be refused
+        other = make_interaction(client=bot, guild=guild)
+        await invoke(analyse(cog), other, text=ARTICLE)
+        assert result_embed(other)[0]
+
+
+async def test_opted_out_member_is_refused(bot, cog):
+    inter = make_interaction(client=bot)
+    await bot.store.set_opt_out(inter.guild_id, inter.user.id, True)
+    await invoke(analyse(cog), inter, text=ARTICLE)
+    assert "opted out" in only_message(inter)
+    assert await bot.store.recent(inter.guild_id) == []
+
+
+async def test_expired_interaction_is_survived_and_the_next_one_works(bot, cog):
+    """defer() raising 404/10062 stops the request quietly; the bot answers the next interaction normally."""
+    expired = make_interaction(client=bot)
+    expired.response.defer.side_effect = expired_interaction_error()
+    await invoke(analyse(cog), expired, text=ARTICLE)
+    expired.response.send_message.assert_not_awaited()
+    expired.followup.send.assert_not_awaited()
+    assert await bot.store.recent(expired.guild_id) == []
+    fresh = make_interaction(client=bot)
+    await invoke(analyse(cog), fresh, text=ARTICLE)
+    assert result_embed(fresh)[0]
+
+
+async def test_outside_a_guild_is_refused(bot, cog):
+    inter = make_interaction(client=bot, in_guild=False)
+    await invoke(analyse(cog), inter, text=ARTICLE)
+    assert "inside a server" in only_message(inter)
+
+
+# --- the message context menu ---------------------------------------------------------------------
+
+
+async def test_context_menu_on_text_message_stores_author_and_link(bot, cog):
+    """Text in a message is analysed; the stored analysis belongs to the message's author, with its link."""
+    inter = make_interaction(client=bot)
+    message = make_message(content=ARTICLE, guild=inter.guild)
+    await invoke(cog.context_menu.callback, inter, message)
+    embed, _ = result_embed(inter)
+    stored = await bot.store.get_analysis(inter.guild_id, analysis_id(embed))
+    assert stored.author_id == message.author.id and stored.message_link == message.jump_url
+
+
+async def test_context_menu_on_link_message_fetches(bot, cog, pages):
+    inter = make_interaction(client=bot)
+    message = make_message(content=f"Worth a read: <{pages.url('/article')}>", guild=inter.guild)
+    await invoke(cog.context_menu.callback, inter, message)
+    embed, _ = result_embed(inter)
+    assert embed.url == pages.url("/article")
+
+
+async def test_context_menu_on_attachment_message(bot, cog):
+    inter = make_interaction(client=bot)
+    att = make_attachment(filename="a.txt", data=ARTICLE.encode())
+    message = make_message(content="", guild=inter.guild, attachments=[att])
+    await invoke(cog.context_menu.callback, inter, message)
+    assert result_embed(inter)[0]
+
+
+async def test_context_menu_refuses_empty_and_opted_out(bot, cog):
+    """Nothing to analyse, or an author who opted out: a private refusal and nothing stored."""
+    inter = make_interaction(client=bot)
+    await invoke(cog.context_menu.callback, inter, make_message(content="", guild=inter.guild))
+    assert "no text, link" in only_message(inter)
+    inter2 = make_interaction(client=bot, guild=inter.guild)
+    message = make_message(content=ARTICLE, guild=inter.guild)
+    await bot.store.set_opt_out(inter.guild_id, message.author.id, True)
+    await invoke(cog.context_menu.callback, inter2, message)
+    assert "opted out" in only_message(inter2)
+    assert await bot.store.recent(inter.guild_id) == []
+
+
+# --- one real engine, for the whole path ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def real_engine() -> Engine:
+    engine = Engine(AnalysisSettings())
+    _ = engine.nlp
+    return engine
+
+
+async def test_real_engine_through_the_cog(tmp_path, real_engine):
+    """The same path with the real Engine (in the pool's thread): a summary of real sentences from the text."""
+    def job(text, sentences):
+        return real_engine.analyze(text, sentences=sentences).to_dict()
+
+    async with running_bot(tmp_path, job=job) as bot:
+        cog = AnalyseCog(bot)
+        inter = make_interaction(client=bot)
+        await invoke(analyse(cog), inter, text=ARTICLE)
+        embed, _ = result_embed(inter)
+        stored = await bot.store.get_analysis(inter.guild_id, analysis_id(embed))
+        assert stored.result.engine == real_engine.version
+        for sentence in stored.result.summary:
+            assert ARTICLE[sentence.start:sentence.end] == sentence.text
+        assert len(embed) <= 6000

@@ -1,0 +1,182 @@
+"""Rendering: what a result looks like as an embed, and that no input can break Discord's limits."""
+
+from __future__ import annotations
+
+import discord
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import render
+from bot.analysis.result import Attribution, Flag, Result, Span, Stats, SummarySentence
+from tests.botkit import ARTICLE, rule_job, stored_analysis
+
+
+def article_result() -> Result:
+    return Result.from_dict(rule_job(ARTICLE, 2))
+
+
+def embed_total_ok(embed: discord.Embed) -> None:
+    assert len(embed) <= render.EMBED_TOTAL_LIMIT
+    assert len(embed.title or "") <= render.TITLE_LIMIT
+    assert len(embed.description or "") <= render.DESCRIPTION_LIMIT
+    assert len(embed.fields) <= render.FIELD_COUNT_LIMIT
+    for fld in embed.fields:
+        assert 0 < len(fld.name or "") <= render.FIELD_NAME_LIMIT
+        assert 0 < len(fld.value or "") <= render.FIELD_VALUE_LIMIT
+    assert len(embed.footer.text or "") <= render.FOOTER_LIMIT
+
+
+def test_full_embed_has_summary_bullets_flags_with_quotes_scorecard_and_id():
+    """The full embed holds each part the issue asks for."""
+    stored = stored_analysis(article_result(), analysis_id="k7m2p9")
+    rendered = render.render_analysis(stored)
+    (embed,) = rendered.embeds
+    assert embed.description.count("• ") == 2
+    assert "The city council approved" in embed.description
+    names = [f.name for f in embed.fields]
+    assert names[0].startswith("🔴 Anonymous source · high")  # most severe first
+    assert any("Vague source" in n for n in names) and any("No source" in n for n in names)
+    flag_values = [f.value for f in embed.fields if "source" in f.name.lower()]
+    assert "“Sources familiar with the talks”" in flag_values[0]
+    card = next(f.value for f in embed.fields if f.name == "Sourcing scorecard")
+    assert "Named sources: 25%" in card and "(1 of 4 claims)" in card
+    assert "k7m2p9" in embed.footer.text
+    assert embed.url == "https://news.example/a"
+    assert embed.colour.value == render.COLOURS["high"]
+    assert rendered.attachments == ()  # everything fitted
+
+
+def test_no_flags_says_so_and_is_green():
+    """A clean article says nothing was flagged rather than showing an empty section."""
+    text = "Mayor Ana Ruiz said the park opens today."
+    stored = stored_analysis(Result.from_dict(rule_job(text, 1)))
+    (embed,) = render.render_analysis(stored).embeds
+    assert any("No anonymous, vague or missing sources" in f.value for f in embed.fields)
+    assert embed.colour.value == render.COLOURS[None]
+
+
+def test_no_claims_scorecard_and_empty_summary():
+    """With no attributions and no summary the embed still says something useful."""
+    stored = stored_analysis(Result(sentences=0), url=None, title=None)
+    (embed,) = render.render_analysis(stored).embeds
+    assert "Too short to summarise" in embed.description
+    assert "nothing to score" in next(f.value for f in embed.fields if f.name == "Sourcing scorecard")
+    assert embed.title == "Article analysis" and embed.url is None
+
+
+def test_untrusted_text_is_escaped_and_flattened():
+    """Markdown and line breaks in article text can't restyle the embed; the quote stays on one line."""
+    ev = Span(0, 30, "**Sources**\n\n`close` to _him_")
+    flag = Flag("anonymous_source", "high", 0, 30, ev, "Unnamed: @everyone")
+    stored = stored_analysis(Result(sentences=1, flags=[flag]))
+    (embed,) = render.render_analysis(stored).embeds
+    value = embed.fields[0].value
+    assert "\\*\\*Sources\\*\\*" in value and "\n\n" not in value.split("\n", 1)[0]
+    assert "\\`close\\`" in value
+
+
+def test_many_flags_are_capped_and_full_report_attached():
+    """Beyond MAX_FLAG_FIELDS the embed points at the attached Markdown report, which has every flag."""
+    flags = [Flag("vague_source", "low", i, i + 1, Span(i, i + 1, f"critic {i}"), f"reason {i}") for i in range(40)]
+    stored = stored_analysis(Result(sentences=40, flags=flags), analysis_id="zz9zz9")
+    rendered = render.render_analysis(stored)
+    (embed,) = rendered.embeds
+    assert len([f for f in embed.fields if "Vague source" in f.name]) == render.MAX_FLAG_FIELDS
+    assert "+32 more" in next(f.value for f in embed.fields if f.name == "More flags")
+    (att,) = rendered.attachments
+    assert att.filename == "byline-zz9zz9.md"
+    report = att.data.decode()
+    assert all(f"critic {i}" in report for i in range(40))
+    embed_total_ok(embed)
+
+
+def test_send_kwargs_never_ping_and_files_are_fresh():
+    """Every send carries AllowedMentions.none(); each call makes new File objects (a File is single-use)."""
+    stored = stored_analysis(article_result())
+    rendered = render.render_analysis(stored, attach_report=True)
+    first, second = rendered.send_kwargs(), rendered.send_kwargs()
+    mentions = first["allowed_mentions"]
+    assert not (mentions.everyone or mentions.users or mentions.roles or mentions.replied_user)
+    assert first["files"][0] is not second["files"][0]
+    assert first["files"][0].filename == "byline-abc234.md"
+
+
+def test_compact_embed_is_short_with_counts_and_share():
+    """The auto-reply embed: two bullets, flag counts by category, the named share, the id."""
+    stored = stored_analysis(article_result(), analysis_id="c0mp4c", cached=True)
+    (embed,) = render.render_compact(stored).embeds
+    assert embed.description.count("• ") == 2
+    assert "⚠️ 3 flags:" in embed.description and "1 anonymous source" in embed.description
+    assert "Named sources: 25% of 4 claims" in embed.description
+    assert not embed.fields
+    assert "c0mp4c" in embed.footer.text and "from cache" in embed.footer.text
+    assert len(embed) < 1500
+
+
+def test_report_markdown_lists_who_said_what():
+    """The Markdown report has a who-said-what table and escapes pipes inside cells."""
+    cue = Span(0, 4, "said")
+    source = Span(5, 12, "A | B")
+    result = Result(sentences=1, attributions=[Attribution(cue, source, Span(13, 20, "content"), "named", True)],
+                    stats=Stats(attributions=1, named=1))
+    md = render.report_markdown(stored_analysis(result))
+    assert "| A \\| B | named | said | content |" in md
+
+
+def test_clip_respects_limit_and_never_leaves_a_dangling_escape():
+    """clip() is exact at the limit and never ends on a lone backslash."""
+    assert render.clip("abcdef", 6) == "abcdef"
+    assert render.clip("abcdef", 4) == "abc…"
+    assert render.clip("ab\\*cdef", 4) == "ab…"
+    assert render.clip("anything", 0) == ""
+
+
+def test_fit_embed_trims_every_part():
+    """fit_embed enforces each limit on a hand-built oversized embed and keeps the footer."""
+    embed = discord.Embed(title="t" * 300, description="d" * 5000)
+    for i in range(30):
+        embed.add_field(name="n" * 300, value="v" * 2000)
+    embed.set_footer(text="Analysis abc234")
+    assert render.fit_embed(embed) is True
+    embed_total_ok(embed)
+    assert embed.footer.text == "Analysis abc234"
+
+
+# --- property: nothing can exceed the limits ---------------------------------------------------------
+
+odd_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3000)
+huge_text = st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=20), st.integers(1, 600))
+any_text = st.one_of(odd_text, huge_text)
+severity = st.sampled_from(["high", "medium", "low", "weird"])
+category = st.sampled_from(["anonymous_source", "vague_source", "no_source", "unattributed_quote", "other"])
+
+
+@st.composite
+def results(draw: st.DrawFn) -> Result:
+    summary = [SummarySentence(i, 0, 1, draw(any_text)) for i in range(draw(st.integers(0, 30)))]
+    flags = [
+        Flag(draw(category), draw(severity), 0, 1, Span(0, 1, draw(any_text)), draw(any_text))
+        for _ in range(draw(st.integers(0, 60)))
+    ]
+    kinds = draw(st.lists(st.sampled_from(["named", "anonymous", "vague", "pronoun", "none"]), max_size=50))
+    attributions = [Attribution(Span(0, 1, "said"), Span(0, 1, draw(odd_text)), None, k, False) for k in kinds]
+    return Result(sentences=draw(st.integers(0, 10_000)), summary=summary, flags=flags, attributions=attributions,
+                  stats=Stats.count(attributions), title=draw(st.one_of(st.none(), any_text)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example])
+@given(result=results(), title=st.one_of(st.none(), any_text), url=st.one_of(st.none(), any_text))
+def test_no_result_can_break_a_limit(result: Result, title: str | None, url: str | None):
+    """Property: any result, however huge or odd, renders within every Discord limit (full and compact)."""
+    stored = stored_analysis(result, title=title, url=url)
+    full = render.render_analysis(stored)
+    compact = render.render_compact(stored)
+    for rendered in (full, compact):
+        assert 1 <= len(rendered.embeds) <= render.EMBEDS_PER_MESSAGE
+        for embed in rendered.embeds:
+            embed_total_ok(embed)
+            assert "abc234" in embed.footer.text
+            embed.to_dict()  # serialisable as discord.py would send it
+        assert rendered.content is None or len(rendered.content) <= render.CONTENT_LIMIT
+    for att in full.attachments:
+        assert len(att.data) <= render.ATTACHMENT_LIMIT_BYTES

@@ -1,0 +1,112 @@
+"""AnalysisService: the bounded queue (busy), slot accounting, and the real process pool."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bot.config import AnalysisSettings
+from bot.errors import AnalysisFailed, BusyError, InputError
+from bot.workers import AnalysisService
+from tests.botkit import ARTICLE, GatedJob, thread_service
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+async def wait_started(job: GatedJob, n: int = 1) -> None:
+    for _ in range(n):
+        assert await asyncio.to_thread(job.started.acquire, True, 10)
+
+
+async def test_full_queue_answers_busy_at_once_and_recovers():
+    """workers + queue_size jobs are accepted; the next is refused with BusyError; after they finish, room again."""
+    job = GatedJob()
+    service = thread_service(AnalysisSettings(workers=1), job, queue_size=2)
+    await service.start(warm=False)
+    try:
+        tasks = [asyncio.create_task(service.analyze(ARTICLE)) for _ in range(3)]
+        await wait_started(job)
+        assert service.in_flight == 3 and service.is_busy()
+        with pytest.raises(BusyError) as info:
+            await service.analyze(ARTICLE)
+        assert "try again" in info.value.user_message
+        assert service.rejected == 1
+        job.release.set()
+        results = await asyncio.gather(*tasks)
+        assert all(r.summary for r in results)
+        while service.in_flight:  # done-callbacks run on the pool thread
+            await asyncio.sleep(0.01)
+        assert not service.is_busy()
+        assert (await service.analyze(ARTICLE)).flags
+    finally:
+        job.release.set()
+        await service.close()
+
+
+async def test_cancelled_caller_keeps_the_slot_until_the_worker_finishes():
+    """A caller that gives up doesn't free capacity the worker is still using."""
+    job = GatedJob()
+    service = thread_service(AnalysisSettings(workers=1), job, queue_size=0)
+    await service.start(warm=False)
+    try:
+        task = asyncio.create_task(service.analyze(ARTICLE))
+        await wait_started(job)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        with pytest.raises(BusyError):
+            await service.analyze(ARTICLE)
+        job.release.set()
+        while service.in_flight:
+            await asyncio.sleep(0.01)
+        assert (await service.analyze(ARTICLE)).summary
+    finally:
+        job.release.set()
+        await service.close()
+
+
+async def test_real_process_pool_loads_the_model_once_and_returns_results():
+    """The spawn pool: real Engine in a worker, one model load for many jobs, errors cross back typed."""
+    service = AnalysisService(AnalysisSettings(workers=1), queue_size=2)
+    await service.start()
+    try:
+        first = await service.analyze(ARTICLE)
+        second = await service.analyze(ARTICLE + "\nA second paragraph follows here.")
+        assert first.sentences >= 5 and second.sentences > first.sentences
+        assert first.engine == service.engine_version
+        info = await service.worker_info()
+        assert info["model_loads"] == 1 and info["pid"] != os.getpid()
+        with pytest.raises(InputError) as err:
+            await service.analyze("\x00\x01\x02 binary junk here")
+        assert "control character" in err.value.user_message
+        title, text = await service.extract_html((PAGES / "article.html").read_bytes(), 50)
+        assert len(text) > 200 and title
+    finally:
+        await service.close()
+
+
+def _die(text: str, sentences: int | None) -> dict:
+    os._exit(3)
+
+
+async def test_crashed_worker_gives_a_retryable_error_and_a_fresh_pool():
+    """A worker killed mid-job becomes AnalysisFailed, and the next job runs on a new pool."""
+    import multiprocessing
+
+    def factory() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+    service = AnalysisService(AnalysisSettings(workers=1), queue_size=1, executor_factory=factory, job=_die)
+    await service.start(warm=False)
+    try:
+        with pytest.raises(AnalysisFailed):
+            await service.analyze(ARTICLE)
+        assert service.in_flight == 0
+        info = await service._submit(os.getpid)
+        assert info != os.getpid()
+    finally:
+        await service.close()
