@@ -1,0 +1,138 @@
+"""``byline db ...`` and ``analyze --save`` against a real database file."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sqlite3
+
+import pytest
+
+import bot.analysis
+from bot import cli, config
+from bot.analysis import Engine
+from bot.cli_db import save_result
+from tests.store_factory import ARTICLE, ARTICLE_FLAGS, make_result
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    monkeypatch.delenv("BYLINE_CONFIG", raising=False)
+    monkeypatch.setenv("BYLINE_LOGGING_LEVEL", "WARNING")
+    return str(tmp_path / "cli.db")
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def saved_id(db, text=ARTICLE, title="Bridge news"):
+    args = argparse.Namespace(db=db)
+    return save_result(args, config.load(None, {}), text, make_result(text, ARTICLE_FLAGS),
+                       {"title": title, "url": "https://news.example/bridge"})
+
+
+def test_save_result_prints_nothing_but_returns_a_reusable_id(db):
+    first = saved_id(db)
+    assert len(first) == 6 and saved_id(db) == first  # same text: the cached analysis
+
+
+def test_show_renders_the_stored_report_and_json(db, capsys):
+    short_id = saved_id(db)
+    code, out, _ = run(capsys, "db", "show", short_id.upper(), "--db", db)
+    assert code == 0 and out.startswith(short_id) and "https://news.example/bridge" in out
+    assert "Sources familiar with the talks" in out
+    code, out, _ = run(capsys, "db", "show", short_id, "--json", "--db", db)
+    record = json.loads(out)
+    assert code == 0 and record["id"] == short_id and len(record["result"]["flags"]) == 2
+
+
+def test_show_unknown_or_other_guild_is_a_one_line_error(db, capsys):
+    short_id = saved_id(db)
+    for argv in (("db", "show", "zzzzzz", "--db", db), ("db", "show", short_id, "--guild", "5", "--db", db)):
+        code, out, err = run(capsys, *argv)
+        assert code == 1 and out == "" and err.startswith("byline: No analysis") and err.count("\n") == 1
+
+
+def test_search_lists_hits_and_survives_hostile_queries(db, capsys):
+    short_id = saved_id(db)
+    code, out, _ = run(capsys, "db", "search", "bridge", "--db", db)
+    assert code == 0 and short_id in out and "**bridge**" in out and "1 of 1 matches" in out
+    for query in ("NEAR(", '"', "text:bridge OR", "((", "*"):
+        code, out, err = run(capsys, "db", "search", query, "--db", db)
+        assert code == 0 and err == "", query
+    code, out, _ = run(capsys, "db", "search", "NEAR(", "--db", db)
+    assert out == "No matches.\n"
+    code, _, err = run(capsys, "db", "search", "bridge", "--limit", "0", "--db", db)
+    assert code == 1 and "--limit" in err
+
+
+def test_stats_reports_counts(db, capsys):
+    saved_id(db)
+    code, out, _ = run(capsys, "db", "stats", "--db", db)
+    assert code == 0 and "Documents: 1" in out and "pending 2" in out and "anonymous_source 1" in out
+
+
+def test_export_to_a_file_with_filters(db, capsys, tmp_path):
+    saved_id(db)
+    target = tmp_path / "flags.csv"
+    code, _, err = run(capsys, "db", "export", "--format", "csv", "--output", str(target), "--db", db)
+    assert code == 0 and "exported 2 flags" in err
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert [r["category"] for r in rows] == ["anonymous_source", "vague_source"]
+    code, out, _ = run(capsys, "db", "export", "--format", "jsonl", "--category", "vague_source", "--db", db)
+    assert code == 0 and [json.loads(line)["category"] for line in out.splitlines()] == ["vague_source"]
+    code, out, _ = run(capsys, "db", "export", "--format", "jsonl", "--status", "confirmed", "--db", db)
+    assert code == 0 and out == ""
+    code, out, _ = run(capsys, "db", "export", "--format", "jsonl", "--since", "2999-01-01", "--db", db)
+    assert code == 0 and out == ""
+
+
+def test_failed_export_leaves_no_file(db, capsys, tmp_path):
+    saved_id(db)
+    code, _, err = run(capsys, "db", "export", "--format", "csv", "--category", "rumour",
+                       "--output", str(tmp_path / "out.csv"), "--db", db)
+    assert code == 1 and "Category must be one of" in err
+    assert [p.name for p in tmp_path.iterdir() if "out.csv" in p.name] == []
+    code, _, err = run(capsys, "db", "export", "--format", "csv", "--output", str(tmp_path / "no" / "x.csv"),
+                       "--db", db)
+    assert code == 1 and err.startswith("byline: Cannot write")
+
+
+def test_prune_with_retention_and_bad_values(db, capsys):
+    saved_id(db)
+    code, out, _ = run(capsys, "db", "prune", "--retention-days", "30", "--db", db)
+    assert code == 0 and out == "pruned 0 documents\n"
+    code, _, err = run(capsys, "db", "prune", "--retention-days", "0", "--db", db)
+    assert code == 1 and "retention_days" in err
+
+
+def test_a_newer_database_is_a_one_line_error(db, capsys):
+    saved_id(db)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    code, out, err = run(capsys, "db", "stats", "--db", db)
+    assert code == 1 and out == "" and "newer than this Byline" in err and err.count("\n") == 1
+
+
+class CannedEngine(Engine):
+    """The real Engine class with analysis swapped for a canned result, so this test needs no spaCy model."""
+
+    def analyze(self, text, sentences=None, method=None):
+        return make_result(text, ARTICLE_FLAGS)
+
+
+def test_analyze_save_stores_and_prints_the_id(db, capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(bot.analysis, "Engine", CannedEngine)
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    code, out, _ = run(capsys, "analyze", "--save", "--db", db, str(article))
+    short_id = out.strip()
+    assert code == 0 and len(short_id) == 6
+    code, out, _ = run(capsys, "db", "show", short_id, "--db", db)
+    assert code == 0 and "Critics" in out

@@ -1,0 +1,159 @@
+"""Export (CSV, JSON Lines, filters, streaming), retention pruning and a user's "forget me"."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import aiosqlite
+import pytest
+
+import bot.store as store_module
+from bot.errors import InputError
+from bot.store import EXPORT_COLUMNS, Store
+from tests.store_factory import ARTICLE, ARTICLE_FLAGS, ENGINE, make_result
+
+
+@pytest.fixture
+async def store(tmp_path):
+    async with Store.open(tmp_path / "e.db") as s:
+        yield s
+
+
+async def fill(store, guild=1, n=3, author=None, tag="Item"):
+    saved = []
+    for i in range(n):
+        text = f"{tag} {i}. " + ARTICLE
+        saved.append(await store.save_analysis(guild, text, make_result(text, ARTICLE_FLAGS), engine_version=ENGINE,
+                                               author_id=author if author is not None else i, url=f"https://x.example/{i}"))
+    return saved
+
+
+def _raw_count(path, sql, params=()):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, params).fetchone()[0]
+    finally:
+        conn.close()
+
+
+async def test_csv_export_has_a_header_and_one_row_per_flag(store):
+    saved = await fill(store)
+    await store.review_flag(1, saved[0].flag_ids[0], status="confirmed", reviewer_id=9, reviewer_name="Ana",
+                            note='said "yes", then left')
+    out = io.StringIO()
+    assert await store.export_flags(1, out, fmt="csv") == 6
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert list(rows[0]) == list(EXPORT_COLUMNS) and len(rows) == 6
+    first = rows[0]
+    assert (first["status"], first["reviewer_name"], first["note"]) == ("confirmed", "Ana", 'said "yes", then left')
+    assert first["analysis_id"] == saved[0].id and first["url"] == "https://x.example/0"
+    assert first["sentence"] == "Sources familiar with the talks said the cost had doubled."
+
+
+async def test_jsonl_export_filters_by_status_category_and_date(store):
+    saved = await fill(store)
+    await store.review_flag(1, saved[1].flag_ids[1], status="dismissed", reviewer_id=1, reviewer_name="Bo")
+
+    async def export(**filters):
+        out = io.StringIO()
+        count = await store.export_flags(1, out, fmt="jsonl", **filters)
+        lines = [json.loads(line) for line in out.getvalue().splitlines()]
+        assert count == len(lines)
+        return lines
+
+    assert len(await export()) == 6
+    dismissed = await export(status="dismissed")
+    assert [(r["id"], r["reviewer_name"]) for r in dismissed] == [(saved[1].flag_ids[1], "Bo")]
+    assert {r["category"] for r in await export(category="anonymous_source")} == {"anonymous_source"}
+    assert len(await export(category="vague_source", status="pending")) == 2
+    now = datetime.now(UTC)
+    assert len(await export(since=now - timedelta(hours=1), until=now + timedelta(hours=1))) == 6
+    assert await export(since=now + timedelta(hours=1)) == []
+    assert await export(until=now - timedelta(hours=1)) == []
+    assert len(await export(since=(now - timedelta(hours=1)).replace(tzinfo=None))) == 6  # naive = UTC
+
+
+async def test_export_refuses_bad_filters(store):
+    for bad in ({"fmt": "xml"}, {"fmt": "csv", "status": "open"}, {"fmt": "csv", "category": "rumour"}):
+        with pytest.raises(InputError):
+            await store.export_flags(1, io.StringIO(), **bad)
+
+
+async def test_csv_export_defuses_spreadsheet_formulas(store):
+    text = "=HYPERLINK(\"http://evil\") said a source. Critics say so."
+    await store.save_analysis(1, text, make_result(text, [("vague_source", "low", "=HYPERLINK")]),
+                              engine_version=ENGINE)
+    out = io.StringIO()
+    await store.export_flags(1, out, fmt="csv")
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["evidence"].startswith("'=") and row["sentence"].startswith("'=")
+
+
+async def test_export_is_streamed_in_pages_not_fetched_whole(store, monkeypatch):
+    await fill(store, n=7)  # 14 flags
+    monkeypatch.setattr(store_module, "EXPORT_PAGE", 4)
+    pages: list[int] = []
+    real_fetchmany = aiosqlite.Cursor.fetchmany
+
+    async def spy_fetchmany(self, size=None):
+        rows = await real_fetchmany(self, size)
+        pages.append(len(rows))
+        return rows
+
+    async def no_fetchall(self):
+        raise AssertionError("export must not load every row at once")
+
+    monkeypatch.setattr(aiosqlite.Cursor, "fetchmany", spy_fetchmany)
+    monkeypatch.setattr(aiosqlite.Cursor, "fetchall", no_fetchall)
+    written: list[int] = []
+
+    class Sink(io.StringIO):
+        def write(self, s):
+            written.append(len(pages))  # how many pages had been read when this line went out
+            return super().write(s)
+
+    assert await store.export_flags(1, Sink(), fmt="jsonl") == 14
+    assert pages == [4, 4, 4, 2, 0]
+    assert written[0] == 1 and written[-1] == 4  # lines leave after each page, not after the last
+
+
+async def test_prune_applies_each_guilds_retention(store):
+    await fill(store, guild=1, n=2)
+    await fill(store, guild=2, n=2)
+    await fill(store, guild=3, n=2)
+    await store.update_settings(1, retention_days=30)
+    await store.update_settings(2, retention_days=90)
+    later = datetime.now(UTC) + timedelta(days=60)
+    assert await store.prune(now=later) == 2
+    assert (await store.guild_stats(1)).documents == 0 and await store.search(1, "bridge") == []
+    assert (await store.guild_stats(2)).documents == 2  # 60 days are within 90
+    assert (await store.guild_stats(3)).documents == 2  # no retention: kept forever
+    assert await store.prune(now=later) == 0
+    assert await store.prune(now=datetime.now(UTC) + timedelta(days=91)) == 2
+    assert await store.check_integrity() == []
+
+
+async def test_forget_user_cascades_to_analyses_flags_events_and_search(store):
+    mine = await fill(store, guild=1, n=2, author=42)
+    theirs = await fill(store, guild=1, n=1, author=43, tag="Other")
+    other_guild = await fill(store, guild=2, n=1, author=42)
+    fid = mine[0].flag_ids[0]
+    await store.review_flag(1, fid, status="confirmed", reviewer_id=5, reviewer_name="Mo")
+    await store.add_note(1, fid, reviewer_id=5, reviewer_name="Mo", note="ok")
+    assert await store.forget_user(1, 42) == 2
+    for gone in mine:
+        assert await store.get_analysis(1, gone.id) is None
+        assert await store.flags_for_analysis(1, gone.id) == []
+    assert await store.get_flag(1, fid) is None and await store.review_events(1, fid) == []
+    assert [h.analysis_id for h in await store.search(1, "bridge", limit=50)] == [theirs[0].id]
+    assert await store.get_analysis(2, other_guild[0].id) is not None
+    path = store.path
+    assert _raw_count(path, "SELECT count(*) FROM analyses_fts") == 2
+    assert _raw_count(path, "SELECT count(*) FROM review_events") == 0
+    assert _raw_count(path, "SELECT count(*) FROM flags WHERE analysis_id IN (?, ?)", (mine[0].id, mine[1].id)) == 0
+    assert await store.forget_user(1, 42) == 0
+    assert await store.check_integrity() == []
