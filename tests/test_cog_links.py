@@ -1,0 +1,231 @@
+"""Link auto-replies, 📰 reactions and the Full report button: real Store, real Fetcher against a local
+page server, spec'd messages and channels."""
+
+from __future__ import annotations
+
+import logging
+import re
+from unittest import mock
+
+import discord
+import pytest
+
+from bot.views_report import REPORT_TEMPLATE, ReportButton
+from cogs.links import REACTION_EMOJI, LinksCog, article_links
+from tests.botkit import ARTICLE, running_bot
+from tests.helpers import make_channel, make_guild, make_interaction, make_member, make_message, next_id
+from tests.pageserver import serve
+
+
+@pytest.fixture
+async def pages():
+    async with serve() as state:
+        yield state
+
+
+@pytest.fixture
+async def bot(tmp_path):
+    async with running_bot(tmp_path, channel_rate_per_minute=3) as bot:
+        yield bot
+
+
+@pytest.fixture
+def cog(bot):
+    return LinksCog(bot)
+
+
+async def enabled_channel(bot, guild=None):
+    guild = guild or make_guild()
+    channel = make_channel(guild=guild)
+    await bot.store.update_settings(guild.id, autoreply_channel_ids=[channel.id])
+    return channel
+
+
+def reply_kwargs(message) -> dict:
+    message.reply.assert_awaited_once()
+    kwargs = message.reply.await_args.kwargs
+    assert kwargs["mention_author"] is False
+    mentions = kwargs["allowed_mentions"]
+    assert not (mentions.everyone or mentions.users or mentions.roles or mentions.replied_user)
+    return kwargs
+
+
+async def test_link_in_enabled_channel_gets_compact_reply_with_report_button(bot, cog, pages):
+    """A link in an enabled channel: a compact embed replying to the message, with a persistent Full report button."""
+    channel = await enabled_channel(bot)
+    message = make_message(content=f"look {pages.url('/article')} !", channel=channel)
+    await cog.on_message(message)
+    kwargs = reply_kwargs(message)
+    (embed,) = kwargs["embeds"]
+    analysis_id = embed.footer.text.split()[1]
+    (button,) = kwargs["view"].children
+    assert button.custom_id == f"byline:report:{analysis_id}"
+    assert kwargs["view"].timeout is None
+    stored = await bot.store.get_analysis(channel.guild.id, analysis_id)
+    assert stored.author_id == message.author.id and stored.message_link == message.jump_url
+    assert not embed.fields and len(embed) < 2000
+
+
+async def test_ignores_disabled_channels_bots_webhooks_and_opted_out(bot, cog, pages):
+    """Nothing happens (no fetch, no reply) for a disabled channel, a bot, a webhook or an opted-out author."""
+    channel = await enabled_channel(bot)
+    link = pages.url("/article")
+    opted_out = make_member(guild=channel.guild)
+    await bot.store.set_opt_out(channel.guild.id, opted_out.id, True)
+    messages = [
+        make_message(content=link, channel=make_channel(guild=channel.guild)),
+        make_message(content=link, channel=channel, author=make_member(guild=channel.guild, bot=True)),
+        make_message(content=link, channel=channel, webhook_id=next_id()),
+        make_message(content=link, channel=channel, author=opted_out),
+        make_message(content="no links here", channel=channel),
+        make_message(content="`https://example.com/in-code`", channel=channel),
+    ]
+    with mock.patch.object(bot.fetcher, "fetch", wraps=bot.fetcher.fetch) as fetch:
+        for message in messages:
+            await cog.on_message(message)
+            message.reply.assert_not_awaited()
+    fetch.assert_not_awaited()
+    assert pages.hits["/article"] == 0
+
+
+async def test_repeat_link_uses_the_store_cache(bot, cog, pages):
+    """The same link posted again (with tracking junk) is answered from the store, without fetching."""
+    channel = await enabled_channel(bot)
+    with mock.patch.object(bot.fetcher, "fetch", wraps=bot.fetcher.fetch) as fetch:
+        first = make_message(content=pages.url("/article"), channel=channel)
+        await cog.on_message(first)
+        second = make_message(content=pages.url("/article?fbclid=abc"), channel=channel)
+        await cog.on_message(second)
+    assert fetch.await_count == 1
+    e1 = reply_kwargs(first)["embeds"][0]
+    e2 = reply_kwargs(second)["embeds"][0]
+    assert e1.footer.text.split()[1] == e2.footer.text.split()[1] and "from cache" in e2.footer.text
+
+
+async def test_channel_rate_limit_skips_quietly(bot, cog, pages):
+    """Past the channel's limit, links are skipped without any message (never spam)."""
+    channel = await enabled_channel(bot)
+    replies = 0
+    for i in range(5):
+        message = make_message(content=pages.url(f"/article?n={i}"), channel=channel)
+        await cog.on_message(message)
+        replies += message.reply.await_count
+    assert replies == 3  # channel_rate_per_minute=3
+    other = await enabled_channel(bot, guild=channel.guild)
+    message = make_message(content=pages.url("/article"), channel=other)
+    await cog.on_message(message)
+    assert message.reply.await_count == 1  # another channel has its own budget
+
+
+async def test_fetch_failure_is_logged_not_replied(bot, cog, pages, caplog):
+    """An auto-reply whose page can't be read says nothing in the channel; the log says why."""
+    channel = await enabled_channel(bot)
+    message = make_message(content=pages.url("/status/500"), channel=channel)
+    with caplog.at_level(logging.INFO, logger="cogs.links"):
+        await cog.on_message(message)
+    message.reply.assert_not_awaited()
+    assert "no auto-reply" in caplog.text and "HTTPStatusError" in caplog.text
+
+
+def test_article_links_skip_chat_and_video_hosts():
+    assert article_links("https://tenor.com/x https://youtu.be/y https://news.example/a") == ["https://news.example/a"]
+
+
+# --- 📰 reactions ---------------------------------------------------------------------------------
+
+
+def reaction(message, *, user=None, emoji: str = REACTION_EMOJI) -> discord.RawReactionActionEvent:
+    """A real RawReactionActionEvent as discord.py builds it from MESSAGE_REACTION_ADD."""
+    user = user or make_member(guild=message.guild)
+    data = {"message_id": message.id, "channel_id": message.channel.id, "guild_id": message.guild.id,
+            "user_id": user.id, "burst": False, "type": 0}
+    event = discord.RawReactionActionEvent(data, discord.PartialEmoji(name=emoji), "REACTION_ADD")
+    event.member = user
+    return event
+
+
+def fetchable(message):
+    message.channel.fetch_message.return_value = message
+    return message
+
+
+async def test_reaction_analyses_on_demand_even_outside_enabled_channels(bot, cog):
+    """📰 on a text message in a normal channel: one reply with the compact embed; a second 📰 adds nothing."""
+    message = fetchable(make_message(content=ARTICLE))
+    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+        await cog.on_raw_reaction_add(reaction(message))
+        await cog.on_raw_reaction_add(reaction(message))
+    kwargs = reply_kwargs(message)
+    assert "⚠️ 3 flags" in kwargs["embeds"][0].description
+
+
+async def test_reaction_fetch_failure_gets_one_short_reply(bot, cog, pages):
+    """📰 on a link that can't be read: a short reply with the reason, no embed."""
+    message = fetchable(make_message(content=pages.url("/status/404")))
+    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+        await cog.on_raw_reaction_add(reaction(message))
+    text = message.reply.await_args.args[0]
+    assert text.startswith("📰 ") and "404" in text and len(text) < 300
+    assert "embeds" not in message.reply.await_args.kwargs
+
+
+async def test_reaction_respects_opt_out_emoji_bots_and_rate_limits(bot, cog):
+    """Other emoji, bot reactors, opted-out authors or reactors, and rate-limited users get nothing."""
+    guild = make_guild()
+    author_out = make_member(guild=guild)
+    await bot.store.set_opt_out(guild.id, author_out.id, True)
+    reactor_out = make_member(guild=guild)
+    await bot.store.set_opt_out(guild.id, reactor_out.id, True)
+    cases = [
+        (fetchable(make_message(content=ARTICLE, guild=guild)), {"emoji": "👍"}),
+        (fetchable(make_message(content=ARTICLE, guild=guild)), {"user": make_member(guild=guild, bot=True)}),
+        (fetchable(make_message(content=ARTICLE, guild=guild, author=author_out)), {}),
+        (fetchable(make_message(content=ARTICLE, guild=guild)), {"user": reactor_out}),
+    ]
+    for message, opts in cases:
+        with mock.patch.object(bot, "get_channel", return_value=message.channel):
+            await cog.on_raw_reaction_add(reaction(message, **opts))
+        message.reply.assert_not_awaited()
+    spammer = make_member(guild=guild)
+    bot.user_limiter.limit = 1
+    replies = 0
+    for i in range(3):
+        message = fetchable(make_message(content=f"{ARTICLE} Edition {i}.", guild=guild))
+        with mock.patch.object(bot, "get_channel", return_value=message.channel):
+            await cog.on_raw_reaction_add(reaction(message, user=spammer))
+        replies += message.reply.await_count
+    assert replies == 1
+
+
+# --- the Full report button -----------------------------------------------------------------------
+
+
+async def test_report_button_survives_restart_and_answers_privately(bot):
+    """The custom_id alone rebuilds the button; its click sends the full embed and the .md report, ephemerally."""
+    guild = make_guild()
+    from bot.pipeline import analyse_and_store
+
+    stored = await analyse_and_store(bot, guild.id, ARTICLE)
+    custom_id = f"byline:report:{stored.id}"
+    match = re.fullmatch(REPORT_TEMPLATE, custom_id)
+    assert match is not None
+    inter = make_interaction(client=bot, guild=guild)
+    item = await ReportButton.from_custom_id(inter, discord.ui.Button(custom_id=custom_id), match)
+    await item.callback(inter)
+    inter.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
+    kwargs = inter.followup.send.await_args.kwargs
+    assert kwargs["ephemeral"] is True and kwargs["allowed_mentions"].everyone is False
+    assert stored.id in kwargs["embeds"][0].footer.text
+    assert kwargs["files"][0].filename == f"byline-{stored.id}.md"
+
+
+async def test_report_button_does_not_leak_across_guilds(bot):
+    """A button for guild A's analysis clicked in guild B says 'not stored here' and shows nothing."""
+    from bot.pipeline import analyse_and_store
+
+    stored = await analyse_and_store(bot, make_guild().id, ARTICLE)
+    inter = make_interaction(client=bot, guild=make_guild())
+    await ReportButton(stored.id).callback(inter)
+    kwargs = inter.followup.send.await_args.kwargs
+    assert kwargs["ephemeral"] is True and "embeds" not in kwargs
+    assert "no longer stored here" in inter.followup.send.await_args.args[0]
