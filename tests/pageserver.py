@@ -24,6 +24,7 @@ class ServerState:
     port: int = 0
     hits: Counter[str] = field(default_factory=Counter)
     host_headers: list[str] = field(default_factory=list)
+    user_agents: list[str] = field(default_factory=list)
     bomb_size: int = 0
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
@@ -48,6 +49,7 @@ def build_app(state: ServerState) -> web.Application:
     async def count(request: web.Request, handler):
         state.hits[request.path] += 1
         state.host_headers.append(request.headers.get("Host", ""))
+        state.user_agents.append(request.headers.get("User-Agent", ""))
         return await handler(request)
 
     app = web.Application(middlewares=[count])

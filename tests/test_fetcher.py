@@ -337,6 +337,14 @@ class TestSession:
             await client.close()
         assert server.hits["/article"] == 2
 
+    async def test_system_resolver_path_pins_what_it_resolved(self, server):
+        """``localhost`` through the real resolver (from /etc/hosts, no network), private addresses opted in."""
+        article = await fetch(open_settings(server.port, user_agent="BylineTest/1"),
+                              f"http://localhost:{server.port}/article")
+        assert article.author == "Marta Okonkwo"
+        assert server.host_headers == [f"localhost:{server.port}"]
+        assert server.user_agents == ["BylineTest/1"]
+
     async def test_sync_wrapper(self, server):
         article = await asyncio.to_thread(fetch_article_sync, server.url("/article"), open_settings(server.port))
         assert article.author == "Marta Okonkwo"
