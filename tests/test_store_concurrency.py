@@ -89,7 +89,7 @@ async def test_writers_in_other_processes_do_not_lock_us_out(tmp_path):
             batch = await asyncio.gather(*(writer(store, 2, len(ours) + n) for n in range(5)),
                                          *(reader(store, 2) for _ in range(5)))
             ours += batch[:5]
-        outs = [c.communicate(timeout=60) for c in children]
+        outs = [_finish(c) for c in children]
         assert [c.returncode for c in children] == [0, 0], [err for _, err in outs]
         theirs = [line.strip() for line in first] + [line for out, _ in outs for line in out.split()]
         assert len(theirs) == 120 and len(set(theirs) | set(ours)) == 120 + len(ours)
@@ -121,6 +121,13 @@ async def test_two_moderators_racing_on_one_flag_exactly_one_wins(tmp_path, roun
         final = await two.get_flag(1, flag_id)
         assert (final.status, final.reviewer_name) == (winner.status, winner.reviewer_name)
         assert [e.actor_name for e in await one.review_events(1, flag_id)] == [winner.reviewer_name]
+
+
+def _finish(child: subprocess.Popen) -> tuple[str, str]:
+    """Wait, then read what is left through the same buffered pipe objects readline used (communicate would
+    bypass their buffers and drop lines already read ahead)."""
+    child.wait(timeout=60)
+    return child.stdout.read(), child.stderr.read()
 
 
 def _env() -> dict[str, str]:
@@ -160,7 +167,7 @@ def test_sigkill_mid_batch_keeps_every_committed_analysis(tmp_path):
             committed.append(line.strip())
     finally:
         os.kill(child.pid, signal.SIGKILL)
-        rest, _ = child.communicate(timeout=30)
+        rest, _ = _finish(child)
     committed += rest.split()  # ids printed before the kill are committed too
     assert child.returncode == -signal.SIGKILL
 
