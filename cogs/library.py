@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.errors import InputError, NotFoundError
+from bot.interaction_errors import PUBLIC_DEFER
 from bot.views import ConfirmView, Paginator
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,12 @@ def _guild(interaction: discord.Interaction) -> int:
     if interaction.guild_id is None:
         raise InputError("This command only works inside a server.")
     return interaction.guild_id
+
+
+async def _defer_public(interaction: discord.Interaction) -> None:
+    """Acknowledge at once with a public "thinking…"; flag it so an error can still be shown privately."""
+    await interaction.response.defer(thinking=True)
+    interaction.extras[PUBLIC_DEFER] = True
 
 
 class Library(commands.Cog):
@@ -47,7 +54,7 @@ class Library(commands.Cog):
     @app_commands.guild_only()
     async def lookup(self, interaction: discord.Interaction, analysis_id: app_commands.Range[str, 1, 32]) -> None:
         """The full analysis embed, from this server's analyses only."""
-        await interaction.response.defer(thinking=True)
+        await _defer_public(interaction)
         stored = await self.store.get_analysis(_guild(interaction), analysis_id.strip().lstrip("#").lower())
         if stored is None:
             raise NotFoundError(f"No analysis `{render.safe(analysis_id, 32)}` in this server.")
@@ -61,7 +68,7 @@ class Library(commands.Cog):
         query = query.strip()
         if not query or len(query) > MAX_QUERY_CHARS:
             raise InputError(f"Give between 1 and {MAX_QUERY_CHARS} characters to search for.")
-        await interaction.response.defer(thinking=True)
+        await _defer_public(interaction)
         guild_id = _guild(interaction)
         total = await self.store.count_search(guild_id, query)
         pages = max(1, math.ceil(total / SEARCH_PAGE_SIZE))
@@ -82,7 +89,7 @@ class Library(commands.Cog):
     @app_commands.guild_only()
     async def recent(self, interaction: discord.Interaction) -> None:
         """Newest first, with ids for /lookup."""
-        await interaction.response.defer(thinking=True)
+        await _defer_public(interaction)
         items = await self.store.recent(_guild(interaction), limit=RECENT_COUNT)
         await interaction.followup.send(embed=render.recent_embed(items), allowed_mentions=render.NO_MENTIONS)
 
@@ -90,7 +97,7 @@ class Library(commands.Cog):
     @app_commands.guild_only()
     async def stats(self, interaction: discord.Interaction) -> None:
         """The share of unnamed sources overall and by site, and flag counts."""
-        await interaction.response.defer(thinking=True)
+        await _defer_public(interaction)
         stats = await self.store.guild_stats(_guild(interaction))
         await interaction.followup.send(embed=render.guild_stats_embed(stats), allowed_mentions=render.NO_MENTIONS)
 
@@ -118,9 +125,11 @@ class Library(commands.Cog):
     @app_commands.guild_only()
     async def optout(self, interaction: discord.Interaction) -> None:
         """Auto-replies and reactions then skip this member; past data stays until /forget."""
-        await self.store.set_opt_out(_guild(interaction), interaction.user.id, True)
-        log.info("optout: guild=%s user=%s", interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message(
+        guild_id = _guild(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a write may wait on the DB lock
+        await self.store.set_opt_out(guild_id, interaction.user.id, True)
+        log.info("optout: guild=%s user=%s", guild_id, interaction.user.id)
+        await interaction.followup.send(
             "You're opted out: Byline will ignore your messages in this server. "
             "Past analyses stay until you run /forget; /optin undoes this.", ephemeral=True)
 
@@ -128,10 +137,11 @@ class Library(commands.Cog):
     @app_commands.guild_only()
     async def optin(self, interaction: discord.Interaction) -> None:
         """Undo /optout."""
-        await self.store.set_opt_out(_guild(interaction), interaction.user.id, False)
-        log.info("optin: guild=%s user=%s", interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message("You're opted in: Byline may analyse links you share here.",
-                                                ephemeral=True)
+        guild_id = _guild(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.store.set_opt_out(guild_id, interaction.user.id, False)
+        log.info("optin: guild=%s user=%s", guild_id, interaction.user.id)
+        await interaction.followup.send("You're opted in: Byline may analyse links you share here.", ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -178,7 +178,23 @@ async def test_optout_and_optin_toggle_for_this_guild_only(store):
     await cog.optout.callback(cog, inter)
     assert await store.is_opted_out(guild.id, me.id)
     assert not await store.is_opted_out(other.id, me.id)
-    assert inter.response.send_message.await_args.kwargs["ephemeral"] is True
+    inter.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
+    assert inter.followup.send.await_args.kwargs["ephemeral"] is True
     back = _inter(store, guild, user=me)
     await cog.optin.callback(cog, back)
     assert not await store.is_opted_out(guild.id, me.id)
+
+
+async def test_lookup_miss_after_public_defer_is_answered_privately(store):
+    """The public "thinking…" placeholder is removed so the not-found message is only seen by the asker."""
+    from bot.interaction_errors import handle_interaction_error
+
+    guild = make_guild()
+    cog = Library(make_store_bot(store))
+    inter = _inter(store, guild)
+    with pytest.raises(NotFoundError) as caught:
+        await cog.lookup.callback(cog, inter, "zzzzzz")
+    await handle_interaction_error(inter, caught.value)
+    inter.delete_original_response.assert_awaited_once()
+    sent = inter.followup.send.await_args
+    assert sent.kwargs["ephemeral"] is True and sent.args[0] == "No analysis `zzzzzz` in this server."

@@ -76,7 +76,12 @@ async def test_review_channel_set_and_clear(store):
     await cog.review_channel.callback(cog, inter, channel)
     assert (await store.get_settings(guild.id)).review_channel_id == channel.id
     assert (await store.get_settings(other.id)).review_channel_id is None
-    assert inter.response.send_message.await_args.args[0].startswith(f"Flags will be posted in {channel.mention}")
+    inter.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
+    sent = inter.followup.send.await_args
+    assert sent.args[0].startswith(f"Flags will be posted in {channel.mention}")
+    assert sent.kwargs["ephemeral"] is True and sent.kwargs["allowed_mentions"].everyone is False
+    fields = {f.name: f.value for f in sent.kwargs["embed"].fields}
+    assert fields["Review channel"] == channel.mention
     await cog.review_channel.callback(cog, _inter(store, guild), None)
     assert (await store.get_settings(guild.id)).review_channel_id is None
 
