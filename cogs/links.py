@@ -151,7 +151,7 @@ class LinksCog(commands.Cog):
             return
         rendered = render_compact(stored)
         try:
-            await message.reply(mention_author=False, view=report_view(stored.id), fail_if_not_exists=False,
+            await message.reply(mention_author=False, view=report_view(stored.id),
                                 **rendered.send_kwargs())
         except discord.HTTPException as exc:
             log.warning("could not reply to message %s: %s %s", message.id, exc.status, exc.code)
@@ -160,8 +160,7 @@ class LinksCog(commands.Cog):
         if not self._remember(message.id):
             return
         try:
-            await message.reply(clip_content(f"📰 {text}"), mention_author=False, allowed_mentions=NO_MENTIONS,
-                                fail_if_not_exists=False)
+            await message.reply(clip_content(f"📰 {text}"), mention_author=False, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
             log.warning("could not reply to message %s: %s %s", message.id, exc.status, exc.code)
 
