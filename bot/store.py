@@ -42,6 +42,7 @@ from bot.store_types import (
     days_ago,
     from_db_time,
     fts_query,
+    guild_match,
     new_short_id,
     no_surrogates,
     optional_text,
@@ -63,7 +64,8 @@ EXPORT_PAGE = 500
 BUSY_RETRIES = 8
 ID_RETRIES = 8
 SNIPPET = "snippet(analyses_fts, -1, '**', '**', '…', 16)"
-BM25 = "bm25(analyses_fts, 4.0, 2.0, 1.0)"
+BM25 = "bm25(analyses_fts, 4.0, 2.0, 1.0, 0.0)"  # title, summary, text, guild token
+SEARCH_CANDIDATES = 2000
 EXPORT_COLUMNS = (
     "id", "analysis_id", "category", "severity", "status", "start", "end", "evidence", "reason", "sentence",
     "reviewer_id", "reviewer_name", "reviewed_at", "note", "created_at", "title", "url", "message_link",
@@ -419,32 +421,36 @@ class Store:
     # --- search ---------------------------------------------------------------------------------------------
 
     async def search(self, guild_id: int, query: str, *, limit: int = 5, offset: int = 0) -> list[SearchHit]:
-        """Full-text search of titles, summaries and texts, best match first; any input is safe."""
+        """Full-text search of titles, summaries and texts, best match first; any input is safe.
+
+        bm25 ranks the guild's SEARCH_CANDIDATES most recent matches, so a very common word costs the same
+        in a guild of a million analyses as in one of a few thousand.
+        """
         check_guild(guild_id)
-        match = fts_query(query)
-        if match is None:
+        terms = fts_query(query)
+        if terms is None:
             return []
+        match = guild_match(guild_id, terms)
         limit, offset = max(0, min(int(limit), 50)), max(0, int(offset))
         rows = await self._rows(
-            f"WITH top AS (SELECT f.rowid AS rid, {BM25} AS score FROM analyses_fts AS f "  # noqa: S608 (constants)
-            " JOIN analyses AS a ON a.seq = f.rowid WHERE analyses_fts MATCH ? AND a.guild_id = ? "
-            " ORDER BY score LIMIT ? OFFSET ?) "
+            f"WITH cand AS MATERIALIZED (SELECT rowid AS rid, {BM25} AS score FROM analyses_fts "  # noqa: S608
+            " WHERE analyses_fts MATCH ? ORDER BY rowid DESC LIMIT ?), "
+            "top AS (SELECT rid, score FROM cand ORDER BY score, rid DESC LIMIT ? OFFSET ?) "
             f"SELECT a.id, d.title, d.url, {SNIPPET}, a.created_at, top.score FROM top "
             "JOIN analyses_fts ON analyses_fts.rowid = top.rid "
             "JOIN analyses AS a ON a.seq = top.rid JOIN documents AS d ON d.id = a.document_id "
-            "WHERE analyses_fts MATCH ? AND a.guild_id = ? AND d.guild_id = ? ORDER BY top.score",
-            (match, guild_id, limit, offset, match, guild_id, guild_id))
+            "WHERE analyses_fts MATCH ? AND a.guild_id = ? AND d.guild_id = ? ORDER BY top.score, top.rid DESC",
+            (match, SEARCH_CANDIDATES, limit, offset, match, guild_id, guild_id))
         return [SearchHit(r[0], r[1], r[2], r[3], from_db_time(r[4]) or utcnow(), float(r[5])) for r in rows]
 
     async def count_search(self, guild_id: int, query: str) -> int:
-        """How many analyses in this guild match ``query`` (for paging)."""
+        """How many analyses in this guild match ``query`` (for paging; pages stop at SEARCH_CANDIDATES)."""
         check_guild(guild_id)
-        match = fts_query(query)
-        if match is None:
+        terms = fts_query(query)
+        if terms is None:
             return 0
-        row = await self._row(
-            "SELECT count(*) FROM analyses_fts AS f JOIN analyses AS a ON a.seq = f.rowid "
-            "WHERE analyses_fts MATCH ? AND a.guild_id = ?", (match, guild_id))
+        row = await self._row("SELECT count(*) FROM analyses_fts WHERE analyses_fts MATCH ?",
+                              (guild_match(guild_id, terms),))
         return int(row[0])
 
     # --- statistics -----------------------------------------------------------------------------------------

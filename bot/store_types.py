@@ -232,6 +232,11 @@ def fts_query(raw: str) -> str | None:
     return " ".join(terms) or None
 
 
+def guild_match(guild_id: int, terms: str) -> str:
+    """The full MATCH expression: this guild's token, and the user's terms in title, summary or text only."""
+    return f'guild : "g{int(guild_id)}" AND {{title summary text}} : ({terms})'
+
+
 def to_db_time(when: datetime) -> str:
     """Fixed-width UTC text, so SQL can compare and sort timestamps as strings."""
     if when.tzinfo is None:

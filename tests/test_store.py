@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.errors import AlreadyReviewed, InputError, NotFoundError, StoreError
-from bot.store import Store
+from bot.store import Store, latest_version
 from bot.store_types import clean_short_id, content_hash, normalise_text
 from tests.store_factory import ARTICLE, ARTICLE_FLAGS, ENGINE, make_result
 
@@ -39,7 +39,7 @@ def test_short_ids_are_cleaned_like_a_person_types_them():
 async def test_open_sets_wal_foreign_keys_and_busy_timeout(tmp_path):
     path = tmp_path / "sub" / "dir" / "byline.db"  # missing folders are created
     async with Store.open(path, busy_timeout_ms=1234) as s:
-        assert await s.schema_version() == 2
+        assert await s.schema_version() == latest_version()
         for conn in (s._w, s._r):
             assert (await conn.execute_fetchall("PRAGMA journal_mode"))[0][0] == "wal"
             assert (await conn.execute_fetchall("PRAGMA foreign_keys"))[0][0] == 1

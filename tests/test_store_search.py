@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import bot.store as store_module
 from bot.store import Store
-from bot.store_types import fts_query
+from bot.store_types import fts_query, guild_match
 from tests.store_factory import ENGINE, make_result
 
 DOCS = {
@@ -81,6 +82,21 @@ async def test_only_the_latest_analysis_of_a_text_is_searchable(store):
     assert [h.analysis_id for h in await store.search(1, "lighthouse")] == [newer.id]
 
 
+async def test_the_guild_token_cannot_be_searched_for(store):
+    assert await store.search(1, "g1") == [] and await store.count_search(2, "g2") == 0
+
+
+async def test_ranking_is_bounded_to_the_most_recent_matches(store, monkeypatch):
+    monkeypatch.setattr(store_module, "SEARCH_CANDIDATES", 2)
+    saved = []
+    for n in range(4):
+        text = f"Ferry timetable {n}. " + "ferry " * (4 - n)  # older stories mention ferry more often
+        saved.append(await store.save_analysis(1, text, make_result(text), engine_version=ENGINE))
+    hits = await store.search(1, "ferry", limit=5)
+    assert [h.analysis_id for h in hits] == [saved[2].id, saved[3].id]  # best of the two newest
+    assert await store.count_search(1, "ferry") == 4
+
+
 async def test_hostile_queries_never_raise(store):
     for query in HOSTILE:
         hits = await store.search(1, query, limit=10)
@@ -110,12 +126,12 @@ def test_sanitised_query_shapes():
        | st.lists(st.sampled_from(['"', "(", ")", "*", "^", ":", "NEAR", "AND", "OR", "NOT", "-", "+", "{", "}",
                                    "bridge", "text", "title", ",", "'", "\\"]), max_size=12).map("".join))
 def test_any_query_is_valid_fts5(query):
-    """Run every sanitised query through a real FTS5 table: none may be a syntax error."""
+    """Run every sanitised query, wrapped as the store wraps it, through FTS5: none may be a syntax error."""
     match = fts_query(query)
     if match is None:
         return
     conn = _fts_conn()
-    conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (match,)).fetchone()
+    conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (guild_match(1, match),)).fetchone()
 
 
 _CONN: list[sqlite3.Connection] = []
@@ -124,9 +140,9 @@ _CONN: list[sqlite3.Connection] = []
 def _fts_conn() -> sqlite3.Connection:
     if not _CONN:
         conn = sqlite3.connect(":memory:")
-        conn.execute("CREATE VIRTUAL TABLE t USING fts5(title, summary, text, "
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(title, summary, text, guild, "
                      "tokenize='unicode61 remove_diacritics 2')")
-        conn.execute("INSERT INTO t VALUES ('bridge', 'near and or not', 'text title')")
+        conn.execute("INSERT INTO t VALUES ('bridge', 'near and or not', 'text title', 'g1')")
         _CONN.append(conn)
     return _CONN[0]
 
