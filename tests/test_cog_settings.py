@@ -76,8 +76,8 @@ async def test_review_channel_set_and_clear(store):
     await cog.review_channel.callback(cog, inter, channel)
     assert (await store.get_settings(guild.id)).review_channel_id == channel.id
     assert (await store.get_settings(other.id)).review_channel_id is None
-    inter.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
-    sent = inter.followup.send.await_args
+    inter.response.defer.assert_not_awaited()
+    sent = inter.response.send_message.await_args
     assert sent.args[0].startswith(f"Flags will be posted in {channel.mention}")
     assert sent.kwargs["ephemeral"] is True and sent.kwargs["allowed_mentions"].everyone is False
     fields = {f.name: f.value for f in sent.kwargs["embed"].fields}
