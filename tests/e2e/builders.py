@@ -17,7 +17,7 @@ SUBCOMMAND, GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
 
 
-def slash(fake: FakeDiscord, person: Person, channel: str, command: str, **options: Any) -> dict[str, Any]:
+def slash(fake: FakeDiscord, person: Person, channel: str, command: str, /, **options: Any) -> dict[str, Any]:
     """Build ``/command [group] [sub] option=value ...`` as Discord would deliver it."""
     top, *path = command.split()
     cmd = fake.find_command(top, 1)

@@ -12,20 +12,25 @@ import discord
 import pytest
 
 from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.harness import Harness, PageServer
 
-FIRST = "test_fake_selftest.py"
+ORDER = ("test_fake_selftest.py", "test_startup.py", "test_analyse.py", "test_links.py", "test_review.py",
+         "test_faults.py", "test_load.py", "test_restart.py")
+
+
+def _rank(item: pytest.Item) -> int:
+    name = item.path.name
+    return ORDER.index(name) if name in ORDER else len(ORDER)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the fake's self-test before any test that uses the shared Byline bot."""
-    e2e = [i for i in items if "/tests/e2e/" in str(i.path).replace("\\", "/")]
-    if not e2e:
+    """Self-test first (no Byline bot may be connected yet), start-up next, the disruptive scenarios last."""
+    positions = [i for i, item in enumerate(items) if "/tests/e2e/" in str(item.path).replace("\\", "/")]
+    if not positions:
         return
-    first = [i for i in e2e if i.path.name == FIRST]
-    rest = [i for i in e2e if i.path.name != FIRST]
-    start = items.index(e2e[0])
-    others = [i for i in items if i not in set(e2e)]
-    items[:] = others[:start] + first + rest + others[start:]
+    e2e = sorted((items[i] for i in positions), key=_rank)  # sorted() is stable: order within a file is kept
+    for pos, item in zip(positions, e2e, strict=True):
+        items[pos] = item
 
 
 @pytest.fixture
@@ -50,3 +55,32 @@ def fake(endpoints: None) -> Iterator[FakeDiscord]:
         yield server
     finally:
         server.stop()
+
+
+_ACTIVE: list[Harness] = []
+
+
+def _is_e2e(item: pytest.Item | None) -> bool:
+    return item is not None and "/tests/e2e/" in str(item.path).replace("\\", "/")
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Shut the shared bot down as soon as the last e2e test is done, so no other test runs while discord.py
+    still points at the fake (Route.BASE is process-wide) or while its worker process holds a core."""
+    if _is_e2e(item) and not _is_e2e(nextitem):
+        while _ACTIVE:
+            _ACTIVE.pop().close()
+
+
+@pytest.fixture(scope="session")
+def byline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
+    """The real Byline bot, shared by the scenario tests so the spaCy worker loads once per bot generation."""
+    tmp = tmp_path_factory.mktemp("byline-e2e")
+    harness = Harness(fake=FakeDiscord().start(), pages=PageServer().start(), tmp=tmp, db=tmp / "byline.db",
+                      config=tmp / "byline.toml")
+    _ACTIVE.append(harness)
+    try:
+        harness.start_bot()
+        yield harness
+    finally:
+        harness.close()

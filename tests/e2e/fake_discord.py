@@ -67,6 +67,11 @@ class GatewayLog:
     intents: list[int] = field(default_factory=list)
 
 
+async def _ack(ws: web.WebSocketResponse) -> None:
+    if not ws.closed:
+        await ws.send_str(json.dumps({"op": 11}))
+
+
 class FakeDiscord:
     """The fake itself: start(), drive with inject()/interact(), assert on ``calls``, stop()."""
 
@@ -245,7 +250,9 @@ class FakeDiscord:
         op = msg.get("op")
         if op == 1:
             self.gateway.heartbeats += 1
-            await ws.send_str(json.dumps({"op": 11}))
+            # A tiny delay: discord.py stamps a heartbeat's send time only after the send returns, so an
+            # instant ACK is measured against the previous beat and logged as "41 s behind".
+            asyncio.get_running_loop().call_later(0.05, lambda: asyncio.ensure_future(_ack(ws)))
         elif op == 2:
             self.gateway.identifies += 1
             self.gateway.intents.append(int(msg["d"].get("intents", 0)))
@@ -285,11 +292,22 @@ class FakeDiscord:
 
     def inject(self, event: str, data: dict[str, Any]) -> float:
         """Send one dispatch event to the connected bot; return the monotonic time it was sent."""
+        if event == "MESSAGE_CREATE":  # members' messages can be fetched back later, as on Discord
+            with self._cond:
+                self.messages[data["id"]] = data
         return self._run(self._dispatch(event, data))
 
     def drop_gateway(self, code: int = 4000) -> None:
         """Close the bot's websocket (a resumable close code by default): the bot must reconnect."""
         self._run(self._close_ws(code))
+
+    def invalidate_session(self) -> None:
+        """Send op 9 (not resumable): the bot must IDENTIFY again and get a fresh READY."""
+        self._run(self._invalidate())
+
+    async def _invalidate(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.send_str(json.dumps({"op": 9, "d": False}))
 
     def is_connected(self) -> bool:
         return self._ws is not None and self._ws_ready is not None and self._ws_ready.is_set()

@@ -1,0 +1,148 @@
+"""Scenario 5: flags reach the review channel with buttons; only moderators act; one of two racing clicks wins."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e import builders
+from tests.e2e.articles import article
+from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.flows import EPHEMERAL, followups, invoke, quiet_for, wait_answer
+from tests.e2e.harness import Harness, analysis_id_from
+from tests.e2e.payloads import find_custom_ids
+
+pytestmark = pytest.mark.e2e
+REVIEW_ID = re.compile(r"byline:review:(confirm|dismiss|note):(\d+)")
+
+
+def enable_review(byline: Harness) -> str:
+    """An admin points reviews at #review and names the Reviewers role as moderators (idempotent)."""
+    fake = byline.fake
+    admin = fake.world.people["admin"]
+    for command, option in (("settings set review-channel", {"channel": "review"}),
+                            ("settings set mod-role", {"role": "reviewers"})):
+        answer = invoke(fake, builders.slash(fake, admin, "general", command, **option))
+        assert answer.ephemeral, answer.message
+    settings = byline.store("get_settings", int(fake.world.guild_id))
+    assert settings.review_channel_id == fake.world.channel_id("review")
+    return fake.world.channels["review"]["id"]
+
+
+def post_flagged_analysis(byline: Harness, n: int) -> tuple[dict, list[int], str]:
+    """Analyse a fresh article; return the review message, the flag ids it holds and the analysis id."""
+    fake = byline.fake
+    review_channel = enable_review(byline)
+    inter = builders.slash(fake, fake.world.add_member(f"rev-author-{n}"), "general", "analyse", text=article(n))
+    sent = fake.interact(inter)
+    aid = analysis_id_from(wait_answer(fake, inter["token"], sent).message)
+    stored = byline.store("get_analysis", int(fake.world.guild_id), aid)
+    severities = [f.severity for f in stored.result.flags]
+    assert {"medium", "high"} & set(severities), f"article {n} produced no flag to review: {severities}"
+    posted = fake.wait_call("POST", f"/channels/{review_channel}/messages", after=sent, timeout=60)
+    assert posted.status == 200
+    message = fake.messages[posted.response["id"]]
+    ids = sorted({int(m.group(2)) for c in find_custom_ids(message) if (m := REVIEW_ID.fullmatch(c))})
+    assert ids, f"no review buttons in {message['components']!r}"
+    return message, ids, aid
+
+
+def flag(byline: Harness, flag_id: int):
+    return byline.store("get_flag", int(byline.fake.world.guild_id), flag_id)
+
+
+def edits_of(fake: FakeDiscord, message_id: str) -> list:
+    """Edits of one message, through the channel route or an interaction's @original."""
+    out = []
+    for c in fake.snapshot():
+        if c.method == "PATCH" and c.status == 200 and c.response and c.response.get("id") == message_id:
+            out.append(c)
+    return out
+
+
+@pytest.fixture(scope="module")
+def review_post(byline: Harness) -> tuple[dict, list[int], str]:
+    return post_flagged_analysis(byline, 200)
+
+
+def test_flags_reach_review_channel_with_buttons(byline: Harness, review_post) -> None:
+    """Each posted flag has Confirm, Dismiss and Add note buttons and knows its review message."""
+    message, ids, aid = review_post
+    custom_ids = set(find_custom_ids(message))
+    stored = byline.store("get_analysis", int(byline.fake.world.guild_id), aid)
+    assert set(ids) <= set(stored.flag_ids)
+    for flag_id in ids:
+        assert {f"byline:review:{a}:{flag_id}" for a in ("confirm", "dismiss", "note")} <= custom_ids
+        row = flag(byline, flag_id)
+        assert row.status == "pending" and str(row.review_message_id) == message["id"]
+        assert row.severity in ("medium", "high")  # the default threshold is medium
+    assert message["embeds"] and message["allowed_mentions"]["parse"] == []
+
+
+def test_member_without_rights_is_refused_and_nothing_changes(byline: Harness, review_post) -> None:
+    """A plain member's click gets an ephemeral refusal; the flag stays pending and the message is not edited."""
+    fake = byline.fake
+    message, ids, _aid = review_post
+    before = len(edits_of(fake, message["id"]))
+    click = builders.component(fake, fake.world.people["member"], message, f"byline:review:confirm:{ids[0]}")
+    answer = invoke(fake, click)
+    assert answer.ack.json["type"] == 4 and answer.ack.json["data"]["flags"] & EPHEMERAL
+    assert "moderator" in answer.ack.json["data"]["content"].lower()
+    assert quiet_for(fake, 1.0, lambda: len(edits_of(fake, message["id"])) > before)
+    assert flag(byline, ids[0]).status == "pending"
+
+
+def test_moderator_confirms_and_message_shows_it(byline: Harness, review_post) -> None:
+    """Manage Messages confirms the flag: the row changes atomically and the review message is edited."""
+    fake = byline.fake
+    message, ids, _aid = review_post
+    mod = fake.world.people["mod"]
+    click = builders.component(fake, mod, message, f"byline:review:confirm:{ids[0]}")
+    sent = fake.interact(click)
+    answer = wait_answer(fake, click["token"], sent)
+    assert answer.ack.json["type"] in (6, 7)
+    row = flag(byline, ids[0])
+    assert row.status == "confirmed" and row.reviewer_id == mod.id
+    fake.wait_for(lambda: edits_of(fake, message["id"]), 10, "the review message edit")
+    note = fake.wait_for(lambda: followups(fake, click["token"]), 10, "the moderator's confirmation")
+    assert note[0]["flags"] & EPHEMERAL and "confirmed" in note[0]["content"]
+
+
+def test_configured_mod_role_may_review(byline: Harness, review_post) -> None:
+    """A member whose only right is the configured moderator role can dismiss a flag."""
+    fake = byline.fake
+    message, ids, _aid = review_post
+    if len(ids) < 2:
+        message, ids, _aid = post_flagged_analysis(byline, 201)
+    reviewer = fake.world.people["reviewer"]
+    invoke(fake, builders.component(fake, reviewer, message, f"byline:review:dismiss:{ids[-1]}"))
+    row = fake.wait_for(lambda: (r := flag(byline, ids[-1])).status != "pending" and r, 10, "the dismissal")
+    assert row.status == "dismissed" and row.reviewer_id == reviewer.id
+
+
+def test_two_clicks_at_once_exactly_one_wins(byline: Harness) -> None:
+    """Two moderators click Confirm and Dismiss together: one wins, the other learns who did."""
+    fake = byline.fake
+    message, ids, _aid = post_flagged_analysis(byline, 202)
+    target = ids[0]
+    mod, admin = fake.world.people["mod"], fake.world.people["admin"]
+    a = builders.component(fake, mod, message, f"byline:review:confirm:{target}")
+    b = builders.component(fake, admin, message, f"byline:review:dismiss:{target}")
+    fake.interact(a)
+    fake.interact(b)
+    notes = {}
+    for click in (a, b):
+        notes[click["token"]] = fake.wait_for(lambda c=click: followups(fake, c["token"]), 20, "both answers")[0]
+    texts = [n["content"] for n in notes.values()]
+    assert all(n["flags"] & EPHEMERAL for n in notes.values())
+    winners = [t for t in texts if "Thanks" in t]
+    losers = [t for t in texts if "Already reviewed" in t]
+    assert len(winners) == 1 and len(losers) == 1, texts
+    row = flag(byline, target)
+    winner_is_mod = "confirmed" in winners[0]
+    assert row.status == ("confirmed" if winner_is_mod else "dismissed")
+    assert row.reviewer_id == (mod.id if winner_is_mod else admin.id)
+    events = byline.store("review_events", int(fake.world.guild_id), target)
+    assert [e.action for e in events].count(row.status) == 1
+    assert not any(e.action == ("dismissed" if winner_is_mod else "confirmed") for e in events)
