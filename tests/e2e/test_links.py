@@ -80,7 +80,7 @@ def test_link_in_other_channel_or_from_a_bot_is_ignored(byline: Harness, news_en
     _title, html = link_page(3)
     url = byline.pages.add("/news/water-prices-3", html)
     quiet_id = fake.world.channels["quiet"]["id"]
-    _msg, sent = _post(byline, "quiet", f"look {url}")
+    _msg, _sent = _post(byline, "quiet", f"look {url}")
     other_bot = fake.world.add_member("otherbot")
     other_bot.user["bot"] = True
     _msg2, sent2 = _post(byline, "news", f"bot says {url}", author=other_bot)

@@ -52,7 +52,7 @@ async def _snapshot(monitor) -> dict:
 
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def test_burst_of_fifty_analyses(byline: Harness) -> None:
