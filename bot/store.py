@@ -262,19 +262,31 @@ class Store:
 
     @contextlib.asynccontextmanager
     async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction at a time per store; BEGIN IMMEDIATE so other processes queue up front."""
+        """One write transaction at a time per store; BEGIN IMMEDIATE so other processes queue up front.
+
+        The connection runs statements in order on its own thread, so a ROLLBACK queued when a task is
+        cancelled (even while its BEGIN is still waiting in the queue) always lands before the next BEGIN.
+        """
         if self._closed:
             raise StoreError("The database is closed.")
         async with self._lock:
-            if self._w.in_transaction:  # a cancelled task may have left one open
-                await self._w.execute("ROLLBACK")
-            await self._retry_busy(lambda: self._w.execute("BEGIN IMMEDIATE"), self._busy_ms)
             try:
+                await self._retry_busy(lambda: self._w.execute("BEGIN IMMEDIATE"), self._busy_ms)
                 yield self._w
             except BaseException:
-                await asyncio.shield(self._w.execute("ROLLBACK"))
+                await asyncio.shield(self._rollback())
                 raise
-            await self._w.execute("COMMIT")
+            try:
+                await asyncio.shield(self._w.execute("COMMIT"))
+            except sqlite3.Error as exc:
+                await asyncio.shield(self._rollback())
+                raise StoreError(f"Saving to the database failed: {exc}") from exc
+
+    async def _rollback(self) -> None:
+        try:
+            await self._w.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:  # nothing to roll back: BEGIN never ran or failed
+            log.debug("rollback skipped: %s", exc)
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         if self._closed:

@@ -189,3 +189,25 @@ def test_sigkill_mid_batch_keeps_every_committed_analysis(tmp_path):
             assert await store.count_search(7, "bridge") == len(stored)
 
     asyncio.run(reopen())
+
+
+async def test_cancelled_writes_leave_nothing_half_done(tmp_path):
+    """A cog's task can be cancelled at any await; each analysis must then be all there or not there at all."""
+    async with Store.open(tmp_path / "cancel.db") as store:
+        for steps in range(30):
+            task = asyncio.create_task(writer(store, 1, steps))
+            for _ in range(steps):
+                await asyncio.sleep(0)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        after = await writer(store, 1, 999)  # the store still works
+        assert (await store.get_analysis(1, after)) is not None
+        for stored in await store.recent(1, limit=100):
+            assert len(stored.flag_ids) == 2 == len(await store.flags_for_analysis(1, stored.id))
+        assert await store.check_integrity() == []
+
+
+async def test_in_memory_database_works_for_quick_experiments():
+    async with Store.open(":memory:") as store:
+        short_id = await writer(store, 1, 1)
+        assert [h.analysis_id for h in await store.search(1, "bridge")] == [short_id]
