@@ -415,9 +415,14 @@ def review_queue_embed(flags: Sequence[Any], *, page: int, pages: int, total: in
     embed = discord.Embed(title=f"Review queue · {total} pending", colour=COLOURS["medium"])
     if not flags:
         embed.description = "Nothing is waiting for review."
+    elif not any(f.review_message_id for f in flags):
+        embed.description = "Decide flags with the buttons in the review channel (/settings set review-channel)."
     for flag in flags:
         name, _ = review_field(flag)
         value = f"> “{safe(flag.evidence or flag.sentence, QUOTE_CHARS)}”\nAnalysis `{flag.analysis_id}`"
+        if flag.review_channel_id and flag.review_message_id:
+            link = f"https://discord.com/channels/{flag.guild_id}/{flag.review_channel_id}/{flag.review_message_id}"
+            value += f" · [review message]({link})"
         embed.add_field(name=name, value=value, inline=False)
     embed.set_footer(text=f"Page {page + 1} of {max(1, pages)}")
     fit_embed(embed)

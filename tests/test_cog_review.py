@@ -270,3 +270,17 @@ async def test_export_over_the_upload_limit_is_refused_with_advice(store):
     with pytest.raises(ExportTooLarge, match="Narrow it"):
         await cog.export.callback(cog, inter)
     inter.followup.send.assert_not_awaited()
+
+
+async def test_review_queue_links_to_posted_review_messages(store):
+    """A posted flag's queue entry jumps to its review message, where the buttons are."""
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    await store.update_settings(guild.id, review_channel_id=channel.id)
+    stored = await _save(store, guild.id)
+    await cog.post_flags(stored)
+    inter = _mod(store, guild)
+    await cog.queue.callback(cog, inter)
+    fields = inter.followup.send.await_args.kwargs["embed"].fields
+    link = f"https://discord.com/channels/{guild.id}/{channel.id}/900"
+    assert [link in f.value for f in fields] == [True, True, False]  # the low flag was never posted
