@@ -333,3 +333,26 @@ def test_review_view_has_one_row_per_flag():
     rows = view.to_components()
     assert len(rows) == 2
     assert [c.get("disabled", False) for c in rows[1]["components"]] == [True, True, False]
+
+
+def test_review_message_fits_discord_limits_with_hostile_text():
+    """Five flags with huge evidence, notes and a markdown-laden reviewer name still fit every embed limit."""
+    from datetime import UTC, datetime
+
+    from bot import render
+    from bot.store import StoredFlag
+
+    huge = "@everyone **bold** " * 400
+    flags = [
+        StoredFlag(id=i, guild_id=1, analysis_id="abcdef", category="anonymous_source", severity="high", start=0,
+                   end=10, evidence=huge, reason=huge, sentence=huge + " more", status="confirmed",
+                   reviewer_id=2, reviewer_name="**Eve**_", reviewed_at=datetime.now(UTC), note=huge,
+                   review_channel_id=None, review_message_id=None, created_at=datetime.now(UTC))
+        for i in range(1, 6)
+    ]
+    embed = render.review_flags_embed(flags)
+    assert len(embed) <= render.EMBED_TOTAL_LIMIT
+    assert len(embed.fields) == 5
+    assert all(len(f.value) <= render.FIELD_VALUE_LIMIT for f in embed.fields)
+    assert "by \\*\\*Eve\\*\\*\\_" in embed.fields[0].value
+    assert "**bold**" not in embed.fields[0].value
