@@ -1,7 +1,7 @@
 """Rebuild ``bot/analysis/lexicons/cue_weights.tsv`` from PolNeAR *train* (dev-only tool, not shipped).
 
 For every token of the cached train docs (see ``attribution_dev.py cache``) it records whether the
-token heads a gold cue, keyed by (lemma, POS) and by the coarse and fine syntactic contexts that
+token heads a gold cue, and a gold cue without a source (tokens inside a gold content are skipped), keyed by (lemma, POS) and by the coarse and fine syntactic contexts that
 ``bot.analysis.cues.context`` computes. The table holds only rounded rates and supports per key:
 no article text. Dev is never read here.
 
@@ -42,17 +42,21 @@ def cue_head(doc, start: int, end: int):  # noqa: ANN001, ANN201
     return roots[0]
 
 
-def count() -> tuple[collections.Counter, collections.Counter]:
-    """Count tokens and cue heads per key over train."""
+def count() -> tuple[collections.Counter, collections.Counter, collections.Counter]:
+    """Count tokens, cue heads and heads of source-less cues per key over train."""
     tot: collections.Counter = collections.Counter()
     hit: collections.Counter = collections.Counter()
+    nos: collections.Counter = collections.Counter()
     for gold, doc in zip(load_gold("train"), docs("train"), strict=True):
         heads = set()
+        sourceless = set()
         nested = bytearray(len(doc.text) + 1)
         for a in gold["attributions"]:
             h = cue_head(doc, *a["cue"][0])
             if h is not None:
                 heads.add(h.i)
+                if a["no_source"]:
+                    sourceless.add(h.i)
             for s, e in a["content"] or []:
                 nested[s:e] = b"\x01" * (e - s)
         qi = QuoteIndex(find_quotes(doc.text))
@@ -66,21 +70,22 @@ def count() -> tuple[collections.Counter, collections.Counter]:
             for key in ((lemma, pos, "*"), (lemma, pos, coarse), (lemma, pos, fine)):
                 tot[key] += 1
                 hit[key] += tok.i in heads
-    return tot, hit
+                nos[key] += tok.i in sourceless
+    return tot, hit, nos
 
 
 def main() -> None:
     """Write the table."""
-    tot, hit = count()
+    tot, hit, nos = count()
     reporting = words("reporting_verbs.txt")
     keep = {k[:2] for k in tot if k[2] == "*" and (hit[k] >= MIN_HITS or (k[0] in reporting and tot[k] >= 5))}
-    rows = ["lemma\tpos\tcontext\trate\tsupport"]
+    rows = ["lemma\tpos\tcontext\trate\tsupport\tno_source_rate"]
     for key in sorted(tot):
         if key[:2] not in keep or "\t" in key[0] or "#" in key[0] or not key[0].strip():
             continue
         if key[2] != "*" and tot[key] < MIN_CTX_SUPPORT:
             continue
-        rows.append(f"{key[0]}\t{key[1]}\t{key[2]}\t{hit[key] / tot[key]:.3f}\t{tot[key]}")
+        rows.append(f"{key[0]}\t{key[1]}\t{key[2]}\t{hit[key] / tot[key]:.3f}\t{tot[key]}\t{nos[key] / tot[key]:.3f}")
     header = "# Cue weights learned from PolNeAR train; see README.md.\n"
     OUT.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
     print("wrote", len(rows) - 1, "rows to", OUT)

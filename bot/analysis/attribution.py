@@ -17,6 +17,8 @@ from bot.analysis.result import Attribution, Span
 from bot.analysis.segment import Sentence
 
 MAX_COLON_PREFIX = 6
+NO_SOURCE_MIN = 0.1
+NO_SOURCE_CUE_MIN = 0.45
 DASHES = {"―", "—", "–", "--"}
 MAX_NAME_TOKENS = 4
 
@@ -51,7 +53,8 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
     doc = state.doc
     candidates: list[tuple[int, int, Token]] = []
     for tok in doc[sent.token_start : sent.token_end]:
-        if tok.text == ":" or tok.text in DASHES or cues.is_cue(tok, state.qindex.at(tok.idx) is not None):
+        quoted = state.qindex.at(tok.idx) is not None
+        if tok.text == ":" or tok.text in DASHES or cues.is_cue(tok, quoted):
             candidates.append((_depth(tok), tok.i, tok))
     candidates.sort(key=lambda c: (c[0], c[1]))
     found: list[Attribution] = []
@@ -136,6 +139,10 @@ def _verb_cue(
         kind = sources.classify(head, si, sj)
         if kind == "pronoun":
             speaker = resolver.resolve(head, named)
+    if head is None:
+        quoted = qindex.at(tok.idx) is not None
+        if cues.no_source_score(tok, quoted) < NO_SOURCE_MIN or cues.score(tok, quoted) < NO_SOURCE_CUE_MIN:
+            return None  # a cue with no source that rarely stands alone: likely not a claim at all
     content, direct = content_of(doc, sent, tok, qindex)
     attribution = Attribution(cue, source, content, kind or "none", direct, sent.index, speaker)
     return attribution, range(i, j)

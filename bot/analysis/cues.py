@@ -14,7 +14,7 @@ from spacy.tokens import Token
 
 from bot.analysis.lexicon import cue_weights, words
 
-THRESHOLD = 0.4
+THRESHOLD = 0.45
 SHRINK = 5.0
 # Prior weight for a reporting verb that the table has never seen (new words on unseen text).
 UNSEEN_VERB = 0.55
@@ -40,17 +40,31 @@ def key_of(tok: Token) -> tuple[str, str]:
 
 def score(tok: Token, quoted: bool) -> float:
     """Return the estimated chance that ``tok`` heads an attribution cue."""
+    lemma, pos = key_of(tok)
+    if (lemma, pos) not in cue_weights():
+        return _unseen(tok, lemma, pos)
+    return _shrunk(tok, quoted, "rate")
+
+
+def no_source_score(tok: Token, quoted: bool) -> float:
+    """Return the estimated chance that ``tok`` heads a cue whose claim has no source in the text."""
+    if tok.lower_ in words("evidential_adverbs.txt"):
+        return 1.0
+    if key_of(tok) not in cue_weights():
+        return 0.0
+    return _shrunk(tok, quoted, "no_source_rate")
+
+
+def _shrunk(tok: Token, quoted: bool, field: str) -> float:
+    """The rate of the finest context, shrunk towards the coarser ones."""
     table = cue_weights()
     lemma, pos = key_of(tok)
-    base = table.get((lemma, pos))
-    if base is None:
-        return _unseen(tok, lemma, pos)
-    rate = base.rate
+    rate = getattr(table[(lemma, pos)], field)
     coarse, fine = context(tok, quoted)
     for ctx in (coarse, fine):
         w = table.get((lemma, pos, ctx))
         if w is not None:
-            rate = (w.rate * w.support + SHRINK * rate) / (w.support + SHRINK)
+            rate = (getattr(w, field) * w.support + SHRINK * rate) / (w.support + SHRINK)
     return rate
 
 

@@ -29,10 +29,11 @@ def words(name: str) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class Weight:
-    """How often a token with this key was a cue head in the training annotation, and on how many tokens."""
+    """How often a token with this key headed a cue (and a source-less cue) in the training annotation."""
 
     rate: float
     support: int
+    no_source_rate: float
 
 
 @functools.cache
@@ -40,7 +41,7 @@ def cue_weights() -> dict[tuple[str, ...], Weight]:
     """Return the cue weight table keyed by ``(lemma, pos)`` and ``(lemma, pos, context)``."""
     table: dict[tuple[str, ...], Weight] = {}
     for line in _lines("cue_weights.tsv")[1:]:
-        lemma, pos, ctx, rate, support = line.split("\t")
+        lemma, pos, ctx, rate, support, no_source = line.split("\t")
         key = (lemma, pos) if ctx == "*" else (lemma, pos, ctx)
-        table[key] = Weight(float(rate), int(support))
+        table[key] = Weight(float(rate), int(support), float(no_source))
     return table

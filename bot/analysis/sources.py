@@ -37,13 +37,15 @@ def source_of(cue: Token) -> Token | None:
     if cue.pos_ in ("NOUN", "PROPN"):
         return _noun_source(cue)
     node: Token = cue
-    for _ in range(4):
+    for _ in range(6):
         found = _own_source(node)
         if found is not None:
             return found if found.dep_ != "expl" else None
         if _passive(node) or node.dep_ not in CLIMB or node.head.i == node.i:
             return None
         node = node.head
+        if node.dep_ == "prep" and node.head.pos_ in ("VERB", "AUX"):
+            node = node.head  # "responded by saying": the gerund's source is the verb's
     return None
 
 
