@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.e2e import builders
-from tests.e2e.articles import article, clean_article
+from tests.e2e.articles import article, clean_article, link_page
 from tests.e2e.flows import ACK_DEADLINE_S, invoke, wait_answer
 from tests.e2e.harness import Harness, analysis_id_from, embed_text
 
@@ -95,3 +95,20 @@ def test_analyse_without_options_opens_a_modal_whose_submit_is_analysed(byline: 
     stored = _stored(byline, analysis_id_from(answer.message))
     assert stored.author_id == person.id
     assert byline.store("get_text", int(fake.world.guild_id), stored.id).strip() == text.strip()
+
+
+def test_analyse_url_file_and_ephemeral(byline: Harness) -> None:
+    """url: fetched from the local page server; file: read from the attachment; ephemeral: private defer + reply."""
+    fake = byline.fake
+    title, html = link_page(20)
+    url = byline.pages.add("/analyse/by-url", html)
+    by_url = invoke(fake, builders.slash(fake, fake.world.add_member("ana-url"), "general", "analyse", url=url))
+    stored = _stored(byline, analysis_id_from(by_url.message))
+    assert stored.url == url and title in embed_text(by_url.message)
+    by_file = invoke(fake, builders.slash(fake, fake.world.add_member("ana-file"), "general", "analyse",
+                                          file=("story.txt", clean_article(104).encode())))
+    assert _stored(byline, analysis_id_from(by_file.message)).title
+    private = invoke(fake, builders.slash(fake, fake.world.add_member("ana-eph"), "general", "analyse",
+                                          text=clean_article(105), ephemeral=True))
+    assert private.ack.json["type"] == 5 and private.ack.json["data"]["flags"] & 64
+    assert private.ephemeral and analysis_id_from(private.message)

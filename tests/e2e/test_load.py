@@ -86,7 +86,7 @@ def test_burst_of_fifty_analyses(byline: Harness) -> None:
     for answer, kind in zip(answers, kinds, strict=True):
         if kind == "busy":
             assert answer.ephemeral  # refusals are private
-    assert lag["samples"] > 10
+    assert lag["samples"] >= 5  # the monitor really sampled during the burst
     assert lag["p99_ms"] < LOOSE_P99_MS, report
     if os.environ.get("BYLINE_E2E_STRICT_LAG") == "1":
         assert lag["p99_ms"] < STRICT_P99_MS, report

@@ -74,7 +74,8 @@ def test_flags_reach_review_channel_with_buttons(byline: Harness, review_post) -
     assert set(ids) <= set(stored.flag_ids)
     for flag_id in ids:
         assert {f"byline:review:{a}:{flag_id}" for a in ("confirm", "dismiss", "note")} <= custom_ids
-        row = flag(byline, flag_id)
+        row = byline.fake.wait_for(lambda f=flag_id: (r := flag(byline, f)).review_message_id and r, 10,
+                                   "the flag to record its review message")
         assert row.status == "pending" and str(row.review_message_id) == message["id"]
         assert row.severity in ("medium", "high")  # the default threshold is medium
     assert message["embeds"] and message["allowed_mentions"]["parse"] == []
