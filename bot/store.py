@@ -66,6 +66,7 @@ ID_RETRIES = 8
 SNIPPET = "snippet(analyses_fts, -1, '**', '**', '…', 16)"
 BM25 = "bm25(analyses_fts, 4.0, 2.0, 1.0, 0.0)"  # title, summary, text, guild token
 SEARCH_CANDIDATES = 2000
+PRUNE_BATCH = 500
 EXPORT_COLUMNS = (
     "id", "analysis_id", "category", "severity", "status", "start", "end", "evidence", "reason", "sentence",
     "reviewer_id", "reviewer_name", "reviewed_at", "note", "created_at", "title", "url", "message_link",
@@ -188,9 +189,11 @@ class Store:
             await conn.execute("PRAGMA foreign_keys = ON")
             await Store._retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"), busy_ms)
             await conn.execute("PRAGMA synchronous = FULL")
-        except sqlite3.DatabaseError as exc:
+        except BaseException as exc:
             await conn.close()
-            raise StoreError(f"{path} is not a usable Byline database: {exc}") from None
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise StoreError(f"{path} is not a usable Byline database: {exc}") from None
+            raise
         return conn
 
     @staticmethod
@@ -716,10 +719,16 @@ class Store:
         total = 0
         for guild_id, days in await self._rows(
                 "SELECT guild_id, retention_days FROM guild_settings WHERE retention_days IS NOT NULL"):
-            async with self._write() as db:
-                cur = await db.execute("DELETE FROM documents WHERE guild_id = ? AND created_at < ?",
-                                       (guild_id, days_ago(now, int(days))))
-                total += max(0, cur.rowcount)
+            cutoff = days_ago(now, int(days))
+            while True:  # small batches, so the bot's own writes are never held up for long
+                async with self._write() as db:
+                    cur = await db.execute(
+                        "DELETE FROM documents WHERE id IN (SELECT id FROM documents WHERE guild_id = ? "
+                        "AND created_at < ? LIMIT ?)", (guild_id, cutoff, PRUNE_BATCH))
+                    deleted = max(0, cur.rowcount)
+                total += deleted
+                if deleted < PRUNE_BATCH:
+                    break
         log.info("pruned %d documents past their guild's retention", total)
         return total
 

@@ -121,7 +121,8 @@ async def test_export_is_streamed_in_pages_not_fetched_whole(store, monkeypatch)
     assert written[0] == 1 and written[-1] == 4  # lines leave after each page, not after the last
 
 
-async def test_prune_applies_each_guilds_retention(store):
+async def test_prune_applies_each_guilds_retention(store, monkeypatch):
+    monkeypatch.setattr(store_module, "PRUNE_BATCH", 1)  # several batches per guild
     await fill(store, guild=1, n=2)
     await fill(store, guild=2, n=2)
     await fill(store, guild=3, n=2)
