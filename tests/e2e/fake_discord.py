@@ -65,6 +65,7 @@ class GatewayLog:
     heartbeats: int = 0
     connections: int = 0
     intents: list[int] = field(default_factory=list)
+    identified_at: list[float] = field(default_factory=list)
 
 
 async def _ack(ws: web.WebSocketResponse) -> None:
@@ -255,6 +256,7 @@ class FakeDiscord:
             asyncio.get_running_loop().call_later(0.05, lambda: asyncio.ensure_future(_ack(ws)))
         elif op == 2:
             self.gateway.identifies += 1
+            self.gateway.identified_at.append(time.monotonic())
             self.gateway.intents.append(int(msg["d"].get("intents", 0)))
             self._ws, self._seq = ws, 0
             await self._send(ws, "READY", self.world.ready("sess-" + snowflake(), self.gateway_url))
