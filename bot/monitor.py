@@ -29,7 +29,7 @@ def percentile(samples: list[float], q: float) -> float:
 class LoopLagMonitor:
     """Sample the loop's wake-up delay every ``interval`` seconds, keeping the last ``window`` samples."""
 
-    def __init__(self, interval: float = 0.05, window: int = 6000) -> None:
+    def __init__(self, interval: float = 0.01, window: int = 30_000) -> None:
         self.interval = interval
         self._samples: deque[float] = deque(maxlen=window)
         self._task: asyncio.Task[None] | None = None

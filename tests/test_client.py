@@ -16,7 +16,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.client import BylineBot, BylineTree, build_intents, run_bot
-from bot.errors import BusyError, ConfigError
+from bot.errors import BusyError, ConfigError, StoreError
 from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
 from bot.store import Store
 from bot.views_report import ReportButton
@@ -55,7 +55,7 @@ async def test_bot_never_pings_and_uses_the_byline_tree(tmp_path):
 
 
 async def test_setup_hook_opens_services_loads_cogs_and_syncs_to_dev_guild(tmp_path):
-    """setup_hook: store open, report buttons registered, cogs loaded, commands copied to and synced in the dev guild."""
+    """setup_hook: store open, report buttons registered, cogs loaded, commands copied to the dev guild and synced."""
     bot = new_bot(tmp_path, extensions=("cogs.analyse", "cogs.links"), dev_guild_id=4242)
     with mock.patch.object(bot.tree, "sync", autospec=True, return_value=[]) as sync:
         await bot.setup_hook()
@@ -71,7 +71,7 @@ async def test_setup_hook_opens_services_loads_cogs_and_syncs_to_dev_guild(tmp_p
     finally:
         await bot.close()
     assert not bot.loop_monitor.running
-    with pytest.raises(Exception):  # the store was closed by bot.close()
+    with pytest.raises(StoreError):  # the store was closed by bot.close()
         await bot.store.get_settings(1)
 
 
@@ -174,7 +174,7 @@ def test_rejected_token_is_a_one_line_error_and_endpoints_are_restored(tmp_path,
     assert "rejected the token" in info.value.user_message
     assert "not-a-real-token" not in info.value.user_message
     assert rejecting_discord.paths == ["/api/v10/users/@me"]
-    assert Route.BASE == before
+    assert before == Route.BASE
 
 
 # --- the one error handler ------------------------------------------------------------------------

@@ -134,7 +134,7 @@ def test_clip_respects_limit_and_never_leaves_a_dangling_escape():
 def test_fit_embed_trims_every_part():
     """fit_embed enforces each limit on a hand-built oversized embed and keeps the footer."""
     embed = discord.Embed(title="t" * 300, description="d" * 5000)
-    for i in range(30):
+    for _ in range(30):
         embed.add_field(name="n" * 300, value="v" * 2000)
     embed.set_footer(text="Analysis abc234")
     assert render.fit_embed(embed) is True
