@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Token
 from bot.analysis import cues, sources
 from bot.analysis.content import blocked_range, content_of
 from bot.analysis.coref import Mention, Resolver
-from bot.analysis.quotes import QuoteIndex, find_quotes
+from bot.analysis.quotes import QuoteIndex, find_quotes, merge
 from bot.analysis.result import Attribution, Span
 from bot.analysis.segment import Sentence
 
@@ -96,7 +96,7 @@ def _depth(tok: Token) -> int:
 
 def _drop_inside_quotes(found: list[Attribution], qindex: QuoteIndex) -> list[Attribution]:
     """Drop cues inside a quote that another attribution reports (someone else's quoted words)."""
-    spans = sorted((a.content.start, a.content.end) for a in found if a.content and (a.direct_quote or a.cue.text == ":"))
+    spans = merge([(a.content.start, a.content.end) for a in found if a.content and (a.direct_quote or a.cue.text == ":")])
     out: list[Attribution] = []
     k = 0
     for a in found:
@@ -106,8 +106,7 @@ def _drop_inside_quotes(found: list[Attribution], qindex: QuoteIndex) -> list[At
             continue
         while k < len(spans) and spans[k][1] <= quote.start:
             k += 1
-        inner_start = quote.start + 1
-        if not any(s <= inner_start and quote.end - 1 <= e for s, e in spans[k : k + 4]):
+        if not (k < len(spans) and spans[k][0] <= quote.start + 1 and quote.end - 1 <= spans[k][1]):
             out.append(a)
     return out
 
@@ -139,7 +138,7 @@ def _verb_cue(
         kind = sources.classify(head, si, sj)
         if kind == "pronoun":
             speaker = resolver.resolve(head, named)
-    if head is None:
+    if head is None and not cues.is_reporting_passive(tok):
         quoted = qindex.at(tok.idx) is not None
         if cues.no_source_score(tok, quoted) < NO_SOURCE_MIN or cues.score(tok, quoted) < NO_SOURCE_CUE_MIN:
             return None  # a cue with no source that rarely stands alone: likely not a claim at all

@@ -89,7 +89,7 @@ def _next_quote(text: str, qindex: QuoteIndex, pos: int) -> Quote | None:
 
 def continued_end(text: str, qindex: QuoteIndex, quote: Quote, sent: Sentence) -> int:
     """Where a quote really ends: follow “...,” she said. “More.” and reopened paragraphs."""
-    end = quote.end
+    end = quote.inner(text)[1]
     pos = max(quote.end, sent.end)
     current = quote
     for _ in range(MAX_CHAIN):
@@ -99,5 +99,5 @@ def continued_end(text: str, qindex: QuoteIndex, quote: Quote, sent: Sentence) -
         gap = text[pos : nxt.start]
         if "\n" in gap and current.closed:
             break
-        end, pos, current = nxt.end, nxt.end, nxt
+        end, pos, current = nxt.inner(text)[1], nxt.end, nxt
     return end

@@ -81,9 +81,17 @@ def is_cue(tok: Token, quoted: bool) -> bool:
     """True when ``tok`` heads a cue."""
     if tok.is_space or tok.is_punct or tok.like_num:
         return False
-    if tok.lower_ in words("evidential_adverbs.txt"):
+    if tok.lower_ in words("evidential_adverbs.txt") or is_reporting_passive(tok):
         return True
     return score(tok, quoted) >= THRESHOLD
+
+
+def is_reporting_passive(tok: Token) -> bool:
+    """An agentless passive of a reporting verb: "it is believed", "is being hailed", "was seen as"."""
+    if tok.pos_ != "VERB" or tok.lemma_.lower() not in words("reporting_passives.txt"):
+        return False
+    deps = {c.dep_ for c in tok.children}
+    return "auxpass" in deps and "agent" not in deps
 
 
 def cue_extent(tok: Token) -> tuple[int, int]:

@@ -1,13 +1,157 @@
-"""Source flags. PLACEHOLDER: flags nothing yet."""
+"""Source flags: what a reader should check, and how much rests on it.
+
+The rules (documented for users in ``docs/flags.md``):
+
+- ``anonymous_source``: the source is a specific but unnamed person, group or document. High when
+  the claim is a direct quote or a strong claim (wrongdoing, crime, accusation), else medium.
+- ``vague_source``: the source is a mass or weasel phrase ("critics", "many"). Medium for a direct
+  quote or a strong claim, else low.
+- ``no_source``: the claim is reported with no source at all ("reportedly", "it is believed").
+  High for a strong claim, medium for evidential adverbs and reporting passives, low for hedges
+  ("seems", "appears", "is expected").
+- ``unattributed_quote``: a quotation of some length that no attribution covers. High when long
+  (25+ words) or strong, medium from 8 words, else low.
+
+A pronoun source ("he said") is flagged only when it clearly stands for an earlier unnamed source
+("A senior official said ... He added ..."); a pronoun with a named antecedent never is.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.tokens import Doc
 
-from bot.analysis.result import Attribution, Flag
+from bot.analysis.lexicon import words
+from bot.analysis.quotes import find_quotes, merge
+from bot.analysis.result import Attribution, Flag, Span
 from bot.analysis.segment import Sentence
+
+HEDGES = {"seem", "seems", "seemed", "appear", "appears", "appeared", "look", "looks", "looked", "sound", "sounds"}
+MIN_QUOTE_WORDS = 5
+LONG_QUOTE_WORDS = 25
+MEDIUM_QUOTE_WORDS = 8
+PRONOUN_LOOKBACK = 2
+REASON_CHARS = 80
 
 
 def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence]) -> list[Flag]:
-    """Return the flags a reader should check."""
-    return []
+    """Return the flags a reader should check, in text order."""
+    if not sents:
+        return []
+    locate = _Locator(doc.text, sents)
+    out: list[Flag] = []
+    previous: Attribution | None = None
+    for a in attributions:
+        flag = _flag_for(a, previous, locate, doc)
+        if flag is not None:
+            out.append(flag)
+        if a.source_kind != "pronoun":
+            previous = a
+    out.extend(_unattributed_quotes(attributions, locate, doc))
+    out.sort(key=lambda f: (f.start, f.evidence.start))
+    return out
+
+
+class _Locator:
+    """Find the sentence holding an offset, and cut evidence to it."""
+
+    def __init__(self, text: str, sents: list[Sentence]) -> None:
+        self.text = text
+        self.sents = sents
+        self.starts = [s.start for s in sents]
+
+    def sentence(self, offset: int) -> Sentence:
+        k = max(bisect_right(self.starts, offset) - 1, 0)
+        return self.sents[k]
+
+    def flag(self, category: str, severity: str, evidence: Span, reason: str) -> Flag:
+        """Anchor a flag on the sentence holding the evidence; evidence is clipped to that sentence."""
+        sent = self.sentence(evidence.start)
+        start = min(max(evidence.start, sent.start), sent.end)
+        end = max(min(evidence.end, sent.end), start)
+        return Flag(category, severity, sent.start, sent.end, Span.of(self.text, start, end), reason)
+
+
+def _flag_for(a: Attribution, previous: Attribution | None, locate: _Locator, doc: Doc) -> Flag | None:
+    kind = a.source_kind
+    if kind == "pronoun":
+        return _pronoun_flag(a, previous, locate, doc)
+    if kind in ("anonymous", "vague") and a.source is not None:
+        return _unnamed_flag(a, kind, a.source, locate, doc, None)
+    if kind == "none":
+        severity = "high" if _strong(a, doc) else "low" if a.cue.text.lower().split()[-1] in HEDGES else "medium"
+        reason = f"{_quote(a.cue.text)} reports a claim without saying who makes it."
+        return locate.flag("no_source", severity, a.cue, reason)
+    return None
+
+
+def _unnamed_flag(
+    a: Attribution, kind: str, evidence: Span, locate: _Locator, doc: Doc, via: Attribution | None
+) -> Flag:
+    weighty = a.direct_quote or _strong(a, doc)
+    if kind == "anonymous":
+        severity = "high" if weighty else "medium"
+        reason = f"The source is not named: {_quote((via or a).source.text)}."  # type: ignore[union-attr]
+    else:
+        severity = "medium" if weighty else "low"
+        reason = f"The source is a vague group, not someone named: {_quote((via or a).source.text)}."  # type: ignore[union-attr]
+    if via is not None:
+        reason = f"{_quote(evidence.text)} refers back to an unnamed source. " + reason
+    if a.direct_quote:
+        reason += " A direct quote rests on it."
+    elif weighty:
+        reason += " The claim is a strong one."
+    return locate.flag(f"{kind}_source", severity, evidence, reason)
+
+
+def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator, doc: Doc) -> Flag | None:
+    """Flag "he said" only when it plainly continues an unnamed source of the sentence before."""
+    if a.speaker or a.source is None or previous is None:
+        return None
+    if previous.source_kind not in ("anonymous", "vague") or previous.source is None:
+        return None
+    if a.sentence - previous.sentence > PRONOUN_LOOKBACK:
+        return None
+    return _unnamed_flag(a, previous.source_kind, a.source, locate, doc, previous)
+
+
+def _strong(a: Attribution, doc: Doc) -> bool:
+    """True when the cue or the content speaks of wrongdoing, crime or accusation."""
+    strong = words("strong_claim_words.txt")
+    if a.cue.text.lower().split()[-1].rstrip(":") in strong:
+        return True
+    if a.content is None:
+        return False
+    span = doc.char_span(a.content.start, a.content.end, alignment_mode="expand")
+    return span is not None and any(t.lemma_.lower() in strong or t.lower_ in strong for t in span)
+
+
+def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc: Doc) -> list[Flag]:
+    covered = merge([(a.content.start, a.content.end) for a in attributions if a.content is not None])
+    cue_sents = {a.sentence for a in attributions}
+    out: list[Flag] = []
+    k = 0
+    text = doc.text
+    for q in find_quotes(text):
+        n_words = len(text[q.start : q.end].split())
+        if n_words < MIN_QUOTE_WORDS:
+            continue
+        while k < len(covered) and covered[k][1] <= q.start:
+            k += 1
+        if k < len(covered) and covered[k][0] < q.end:
+            continue
+        if locate.sentence(q.start).index in cue_sents:
+            continue
+        severity = "high" if n_words >= LONG_QUOTE_WORDS else "medium" if n_words >= MEDIUM_QUOTE_WORDS else "low"
+        evidence = Span.of(text, q.start, q.end)
+        reason = f"This quotation is not attributed to anyone: {_quote(evidence.text)}."
+        out.append(locate.flag("unattributed_quote", severity, evidence, reason))
+    return out
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > REASON_CHARS:
+        text = text[: REASON_CHARS - 1].rstrip() + "…"
+    return f"'{text}'"

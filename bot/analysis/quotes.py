@@ -77,3 +77,14 @@ class QuoteIndex:
         lo = bisect_right(self._starts, start - 1)
         hi = bisect_right(self._starts, end - 1)
         return self.quotes[lo:hi]
+
+
+def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge overlapping ``[start, end)`` ranges into sorted, disjoint ones (for linear sweeps)."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
