@@ -1,9 +1,10 @@
 """Rebuild ``bot/analysis/lexicons/cue_weights.tsv`` from PolNeAR *train* (dev-only tool, not shipped).
 
 For every token of the cached train docs (see ``attribution_dev.py cache``) it records whether the
-token heads a gold cue, and a gold cue without a source (tokens inside a gold content are skipped), keyed by (lemma, POS) and by the coarse and fine syntactic contexts that
-``bot.analysis.cues.context`` computes. The table holds only rounded rates and supports per key:
-no article text. Dev is never read here.
+token heads a gold cue, and a gold cue without a source. Tokens inside a gold content are skipped:
+nested claims are never annotated and the finder suppresses them. Keys are (lemma, POS) and the
+coarse and fine syntactic contexts of ``bot.analysis.cues.context``. The table holds only rounded
+rates and supports per key: no article text. Dev is never read here.
 
     python3 bench/build_cue_lexicon.py
 """

@@ -96,7 +96,8 @@ def _depth(tok: Token) -> int:
 
 def _drop_inside_quotes(found: list[Attribution], qindex: QuoteIndex) -> list[Attribution]:
     """Drop cues inside a quote that another attribution reports (someone else's quoted words)."""
-    spans = merge([(a.content.start, a.content.end) for a in found if a.content and (a.direct_quote or a.cue.text == ":")])
+    quoted = [a.content for a in found if a.content is not None and (a.direct_quote or a.cue.text == ":")]
+    spans = merge([(c.start, c.end) for c in quoted])
     out: list[Attribution] = []
     k = 0
     for a in found:

@@ -66,7 +66,9 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
         return None
     best: Quote | None = None
     for quote in qindex.between(sent.start, sent.end):
-        if quote.end - quote.start >= MIN_QUOTE and (best is None or abs(quote.start - tok.idx) < abs(best.start - tok.idx)):
+        if quote.end - quote.start < MIN_QUOTE:
+            continue
+        if best is None or abs(quote.start - tok.idx) < abs(best.start - tok.idx):
             best = quote
     if best is not None:
         return best

@@ -113,6 +113,8 @@ def classify(head: Token, i: int, j: int) -> str:
     if any(_is_named_token(c) for c in conjuncts if i <= c.i < j):
         return "named"
     lemma = head.lemma_.lower()
+    if head.lower_ in words("institution_nouns.txt") and not _indefinite(head):
+        return "named"
     span = doc[i:j]
     has_name = any(t.ent_type_ in NAMED_ENTS or t.pos_ == "PROPN" for t in span if t.i != head.i)
     if head.lower_ in words("vague_nouns.txt") or head.like_num:
@@ -140,6 +142,10 @@ def _is_named_token(tok: Token) -> bool:
 
 def _has_possessive(head: Token) -> bool:
     return any(c.dep_ == "poss" for c in head.children)
+
+
+def _indefinite(head: Token) -> bool:
+    return any(c.dep_ in ("det", "nummod") and c.lower_ in INDEFINITE for c in head.children)
 
 
 def _by_determiner(head: Token, has_name: bool) -> str:

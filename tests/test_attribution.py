@@ -1,0 +1,182 @@
+"""Attribution finder: cues, sources, source kinds, content and direct quotes, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis import attribution, segment
+from bot.analysis.quotes import find_quotes, merge
+from bot.analysis.result import Attribution
+
+
+def find(nlp, text: str) -> list[Attribution]:
+    doc = nlp(text)
+    found = attribution.find_attributions(doc, segment.sentences(doc))
+    for a in found:
+        for span in (a.cue, a.source, a.content):
+            if span is not None:
+                assert text[span.start : span.end] == span.text
+    return found
+
+
+def by_cue(found: list[Attribution], cue: str) -> Attribution:
+    matches = [a for a in found if a.cue.text.lower() == cue.lower()]
+    assert matches, f"no cue {cue!r} in {[a.cue.text for a in found]}"
+    return matches[0]
+
+
+def test_said_with_named_subject_and_that_clause(nlp):
+    a = by_cue(find(nlp, "The governor said on Monday that taxes would not rise next year."), "said")
+    assert a.source is not None and a.source.text == "The governor"
+    assert a.source_kind == "named"
+    assert a.content is not None and "taxes would not rise" in a.content.text
+    assert a.direct_quote is False
+
+
+def test_according_to_takes_its_object_as_source(nlp):
+    a = by_cue(find(nlp, "According to the state auditor, the pension fund lost $2 million last year."), "According to")
+    assert a.source is not None and a.source.text == "the state auditor"
+    assert a.source_kind == "named"
+    assert a.content is not None and "pension fund lost" in a.content.text
+
+
+def test_according_to_an_unnamed_report_is_anonymous(nlp):
+    a = by_cue(find(nlp, "According to a leaked memo, the factory will close in June."), "According to")
+    assert a.source is not None and "memo" in a.source.text
+    assert a.source_kind == "anonymous"
+
+
+def test_reportedly_is_a_cue_without_source(nlp):
+    a = by_cue(find(nlp, "The company reportedly paid the fine in cash."), "reportedly")
+    assert a.source is None
+    assert a.source_kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue_word"),
+    [
+        ("It is widely believed that the vote count was wrong.", "believed"),
+        ("The new harbour plan is being hailed as a breakthrough.", "hailed"),
+        ("The deal was seen as a defeat for the union.", "seen"),
+    ],
+)
+def test_agentless_reporting_passive_has_no_source(nlp, text, cue_word):
+    found = find(nlp, text)
+    matches = [a for a in found if cue_word in a.cue.text]
+    assert matches, [a.cue.text for a in found]
+    assert matches[0].source is None and matches[0].source_kind == "none"
+
+
+def test_quote_then_said_name(nlp):
+    text = '"We will appeal the ruling," said Maria Chen, the group\'s lawyer.'
+    a = by_cue(find(nlp, text), "said")
+    assert a.direct_quote is True
+    assert a.source is not None and "Maria Chen" in a.source.text
+    assert a.source_kind == "named"
+    assert a.content is not None and a.content.text.startswith("We will appeal the ruling")
+
+
+def test_curly_quotes_and_pronoun_speaker(nlp):
+    text = "Senator Alan Brooks left the hearing early.\n\n“It was a mistake to vote for it,” he said."
+    a = by_cue(find(nlp, text), "said")
+    assert a.direct_quote is True
+    assert a.source_kind == "pronoun"
+    assert a.speaker is not None and "Brooks" in a.speaker
+    assert a.content is not None and a.content.text.startswith("It was a mistake")
+
+
+def test_multi_sentence_quote_is_one_content(nlp):
+    text = (
+        '"The budget is broken. Nobody wants to admit it. We need a real fix," Senator Alan Brooks '
+        "told the committee."
+    )
+    found = find(nlp, text)
+    a = by_cue(found, "told")
+    assert a.direct_quote is True
+    assert a.content is not None
+    assert "The budget is broken." in a.content.text and "We need a real fix" in a.content.text
+    # "wants" inside the quote is the speaker's words, not a second claim
+    assert all(x.cue.text != "wants" for x in found)
+
+
+def test_quote_continued_after_said_and_across_paragraphs(nlp):
+    text = (
+        'Brooks said: "The first problem is the cost.\n\n'
+        '"The second problem is that nobody voted for it."\n\n'
+        "The hearing ended at noon."
+    )
+    a = by_cue(find(nlp, text), "said")
+    assert a.direct_quote is True
+    assert a.content is not None
+    assert "first problem" in a.content.text and "nobody voted for it" in a.content.text
+    assert "hearing ended" not in a.content.text
+
+
+def test_quote_said_name_continues_after_the_cue(nlp):
+    text = '"The river is rising," said Paula Grant. "We have never seen it this high."'
+    a = by_cue(find(nlp, text), "said")
+    assert a.content is not None and "never seen it this high" in a.content.text
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source", "kind"),
+    [
+        ("A senior White House official said the meeting was cancelled.", "said", "official", "anonymous"),
+        ("Sources familiar with the talks said the deal was close.", "said", "Sources familiar with the talks",
+         "anonymous"),
+        ("Critics say the new law goes too far.", "say", "Critics", "vague"),
+        ("Many experts believe the bridge is unsafe.", "believe", "experts", "vague"),
+        ("Some say the mayor knew about the contract.", "say", "Some", "vague"),
+        ("The mayor said the park would reopen in May.", "said", "The mayor", "named"),
+        ("Police said two men were arrested at the scene.", "said", "Police", "named"),
+    ],
+)
+def test_source_kinds(nlp, text, cue, source, kind):
+    a = by_cue(find(nlp, text), cue)
+    assert a.source is not None and source in a.source.text
+    assert a.source_kind == kind
+
+
+def test_pronoun_without_clear_antecedent_stays_unresolved(nlp):
+    a = by_cue(find(nlp, "He said the road would stay closed."), "said")
+    assert a.source_kind == "pronoun"
+    assert a.speaker is None
+
+
+def test_nested_claim_is_not_a_second_attribution(nlp):
+    found = find(nlp, "The minister said that critics claim the policy failed.")
+    assert [a.cue.text for a in found] == ["said"]
+
+
+def test_headline_colon_names_the_speaker(nlp):
+    a = by_cue(find(nlp, "Reyes: Park Will Reopen in May\n\nThe park has been closed since winter."), ":")
+    assert a.source is not None and a.source.text == "Reyes"
+    assert a.source_kind == "named"
+
+
+def test_dash_signed_quote(nlp):
+    text = "“The town has changed so much in ten years.” ― Jonas Weber\n“I miss the old market.” ― Ida Lang"
+    found = find(nlp, text)
+    sources = sorted(a.source.text for a in found if a.cue.text == "―" and a.source)
+    assert sources == ["Ida Lang", "Jonas Weber"]
+
+
+def test_crlf_offsets_index_the_exact_input(nlp):
+    text = "Storm Closes Roads\r\n\r\nOfficials said on Friday that the roads would reopen.\r\n"
+    a = by_cue(find(nlp, text), "said")
+    assert a.source_kind == "anonymous"
+
+
+def test_no_attributions_in_plain_prose(nlp):
+    assert find(nlp, "The river runs through the valley. Trees grow on both banks.") == []
+
+
+def test_quotes_unclosed_quote_stops_at_line_break():
+    text = '"First part of a long quote\n"Second part," she said.'
+    quotes = find_quotes(text)
+    assert [(q.start, q.closed) for q in quotes] == [(0, False), (28, True)]
+    assert text[quotes[0].start : quotes[0].end] == '"First part of a long quote'
+
+
+def test_merge_joins_overlapping_ranges():
+    assert merge([(5, 9), (0, 3), (2, 4), (9, 12)]) == [(0, 4), (5, 9), (9, 12)]

@@ -1,0 +1,111 @@
+"""Source flags on articles written for these tests: each category, severities, and what must not be flagged."""
+
+from __future__ import annotations
+
+from bot.analysis.result import Result
+
+
+def check_offsets(text: str, result: Result) -> None:
+    for f in result.flags:
+        assert text[f.evidence.start : f.evidence.end] == f.evidence.text
+        assert f.start <= f.evidence.start <= f.evidence.end <= f.end
+        assert f.evidence.text.strip()
+        assert f.reason.endswith(".")
+
+
+def flags_of(engine, text: str, category: str | None = None):
+    result = engine.analyze(text)
+    check_offsets(text, result)
+    return [f for f in result.flags if category is None or f.category == category]
+
+
+def test_anonymous_source_behind_direct_quote_is_high(engine):
+    text = '"The contract was arranged before bidding opened," one official said.'
+    [flag] = flags_of(engine, text, "anonymous_source")
+    assert flag.severity == "high"
+    assert flag.evidence.text == "one official"
+    assert "one official" in flag.reason and "direct quote" in flag.reason
+
+
+def test_anonymous_source_for_a_plain_claim_is_medium(engine):
+    text = "Sources familiar with the talks said the merger would be announced in June."
+    [flag] = flags_of(engine, text, "anonymous_source")
+    assert flag.severity == "medium"
+    assert flag.evidence.text == "Sources familiar with the talks"
+
+
+def test_anonymous_source_behind_a_strong_claim_is_high(engine):
+    text = "A senior official said the director had accepted a bribe from the contractor."
+    [flag] = flags_of(engine, text, "anonymous_source")
+    assert flag.severity == "high"
+    assert "strong" in flag.reason
+
+
+def test_vague_source(engine):
+    text = "Critics say the new stadium is too expensive for the town."
+    [flag] = flags_of(engine, text, "vague_source")
+    assert flag.evidence.text == "Critics"
+    assert flag.severity == "low"
+    assert "'Critics'" in flag.reason
+
+
+def test_no_source_reportedly_and_passive(engine):
+    text = "The firm reportedly moved the money offshore. It is believed that the board knew."
+    flags = flags_of(engine, text, "no_source")
+    evidence = sorted(f.evidence.text for f in flags)
+    assert evidence == ["is believed", "reportedly"]
+    assert all(f.severity == "medium" for f in flags)
+    assert any("'reportedly'" in f.reason for f in flags)
+
+
+def test_no_source_hedge_is_low(engine):
+    text = "The plan seems to have support in the council."
+    flags = flags_of(engine, text, "no_source")
+    assert flags and all(f.severity == "low" for f in flags)
+
+
+def test_unattributed_quote(engine):
+    text = (
+        "The bridge closed on Monday.\n\n"
+        '"The whole structure could fail if nobody repairs the cables before winter."\n\n'
+        "Repairs will start next week."
+    )
+    [flag] = flags_of(engine, text, "unattributed_quote")
+    assert flag.evidence.text.startswith('"The whole structure')
+    assert flag.severity == "medium"
+    assert text[flag.start : flag.end] == flag.evidence.text
+
+
+def test_short_scare_quotes_are_not_flagged(engine):
+    text = 'The mayor called the report "fake news" on Tuesday.'
+    assert flags_of(engine, text, "unattributed_quote") == []
+
+
+def test_named_sources_are_not_flagged(engine):
+    text = (
+        "Governor Ana Silva said the budget is balanced. "
+        '"We cut waste, not services," Silva told reporters. '
+        "According to the state treasurer, reserves grew by 4 percent."
+    )
+    assert flags_of(engine, text) == []
+
+
+def test_pronoun_with_named_antecedent_is_not_flagged(engine):
+    text = "Mayor Tom Reyes spoke at the rally on Sunday.\n\nHe said the park would reopen in May."
+    result = engine.analyze(text)
+    [a] = [a for a in result.attributions if a.cue.text == "said"]
+    assert a.source_kind == "pronoun" and a.speaker is not None and "Reyes" in a.speaker
+    assert result.flags == []
+
+
+def test_pronoun_continuing_an_anonymous_source_is_flagged(engine):
+    text = "A senior official described the meeting as tense. He said the talks could collapse."
+    flags = flags_of(engine, text, "anonymous_source")
+    assert [f.evidence.text for f in flags] == ["A senior official", "He"]
+    assert "refers back" in flags[1].reason
+
+
+def test_each_flag_sits_on_its_own_sentence(engine):
+    text = "The weather was fine. Critics say the fair was badly run. Nothing else happened."
+    [flag] = flags_of(engine, text, "vague_source")
+    assert text[flag.start : flag.end] == "Critics say the fair was badly run."
