@@ -65,7 +65,7 @@ BUSY_RETRIES = 8
 ID_RETRIES = 8
 SNIPPET = "snippet(analyses_fts, -1, '**', '**', '…', 16)"
 BM25 = "bm25(analyses_fts, 4.0, 2.0, 1.0, 0.0)"  # title, summary, text, guild token
-SEARCH_CANDIDATES = 2000
+SEARCH_CANDIDATES = 1000
 PRUNE_BATCH = 500
 EXPORT_COLUMNS = (
     "id", "analysis_id", "category", "severity", "status", "start", "end", "evidence", "reason", "sentence",
@@ -438,8 +438,8 @@ class Store:
     async def search(self, guild_id: int, query: str, *, limit: int = 5, offset: int = 0) -> list[SearchHit]:
         """Full-text search of titles, summaries and texts, best match first; any input is safe.
 
-        bm25 ranks the guild's SEARCH_CANDIDATES most recent matches, so a very common word costs the same
-        in a guild of a million analyses as in one of a few thousand.
+        bm25 ranks only the guild's SEARCH_CANDIDATES most recent matches, which bounds the per-row work
+        for a common word in a big guild (FTS5 still counts each term's documents once per query).
         """
         check_guild(guild_id)
         terms = fts_query(query)
