@@ -15,9 +15,8 @@ import csv
 import json
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Generator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Sequence
 from datetime import datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
@@ -39,15 +38,20 @@ from bot.store_types import (
     check_guild,
     clean_short_id,
     content_hash,
+    csv_cell,
     days_ago,
     from_db_time,
     fts_query,
     guild_match,
+    is_busy,
+    latest_version,
+    migrations,
     new_short_id,
     no_surrogates,
     optional_text,
     severity_rank,
     site_of,
+    split_statements,
     to_db_time,
     utcnow,
     validate_settings,
@@ -83,41 +87,6 @@ SELECT id, guild_id, analysis_id, category, severity, span_start, span_end, evid
        reviewer_id, reviewer_name, reviewed_at, note, review_channel_id, review_message_id, created_at
 FROM flags
 """
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    """The packaged migrations as ``(version, name, sql)``, checked to be numbered 1, 2, 3... with no gap."""
-    found = []
-    for entry in resources.files("bot").joinpath("migrations").iterdir():
-        if entry.name.endswith(".sql"):
-            found.append((int(entry.name.split("_", 1)[0]), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort()
-    if [v for v, _, _ in found] != list(range(1, len(found) + 1)):
-        raise StoreError("Byline's migration files are not numbered 1..N; the install is broken.")
-    return found
-
-
-def latest_version() -> int:
-    """The schema version this code writes."""
-    return len(migrations())
-
-
-def _statements(script: str) -> Iterable[str]:
-    """Split a migration into statements (triggers hold inner semicolons, so a plain split is wrong)."""
-    buf: list[str] = []
-    for line in script.splitlines(keepends=True):
-        if not buf and (not line.strip() or line.lstrip().startswith("--")):
-            continue
-        buf.append(line)
-        if sqlite3.complete_statement("".join(buf)):
-            yield "".join(buf).strip()
-            buf = []
-    if "".join(buf).strip():
-        raise StoreError("A migration ends with an incomplete statement; the install is broken.")
-
-
-def _is_busy(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
 
 class _Opener:
@@ -203,8 +172,8 @@ class Store:
             try:
                 return await action()
             except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or attempt == BUSY_RETRIES - 1:
-                    if _is_busy(exc):
+                if not is_busy(exc) or attempt == BUSY_RETRIES - 1:
+                    if is_busy(exc):
                         raise StoreError("The database stayed busy for too long; please try again.") from None
                     raise
                 log.warning("database busy (attempt %d), retrying", attempt + 1)
@@ -227,7 +196,7 @@ class Store:
                     async with self._write() as db:
                         if await self._user_version() >= version:  # another process got there first
                             continue
-                        for statement in _statements(sql):
+                        for statement in split_statements(sql):
                             await db.execute(statement)
                         await db.execute(f"PRAGMA user_version = {version}")
                 except sqlite3.Error as exc:
@@ -652,7 +621,7 @@ class Store:
             while page := await cur.fetchmany(EXPORT_PAGE):
                 for row in page:
                     if writer:
-                        writer.writerow([_csv_cell(v) for v in row])
+                        writer.writerow([csv_cell(v) for v in row])
                     else:
                         out.write(json.dumps(dict(zip(EXPORT_COLUMNS, row, strict=True))) + "\n")
                 count += len(page)
@@ -731,10 +700,3 @@ class Store:
                     break
         log.info("pruned %d documents past their guild's retention", total)
         return total
-
-
-def _csv_cell(value: Any) -> Any:
-    """Defuse spreadsheet formulas: untrusted text starting with = + - @ would run when the CSV is opened."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -8,15 +8,17 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import sqlite3
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from importlib import resources
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from bot.analysis.result import CATEGORIES, SEVERITY_RANK, Result
-from bot.errors import InputError
+from bot.errors import InputError, StoreError
 
 Status = Literal["pending", "confirmed", "dismissed"]
 STATUSES: tuple[str, ...] = ("pending", "confirmed", "dismissed")
@@ -315,4 +317,50 @@ def _optional_int(key: str, value: Any, low: int, high: int) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InputError(f"{key} must be a whole number from {low} to {high}, or unset.")
+    return value
+
+
+# --- migrations and SQLite plumbing that holds no SQL of its own ------------------------------------------
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The packaged migrations as ``(version, name, sql)``, checked to be numbered 1, 2, 3... with no gap."""
+    found = []
+    for entry in resources.files("bot").joinpath("migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    if [v for v, _, _ in found] != list(range(1, len(found) + 1)):
+        raise StoreError("Byline's migration files are not numbered 1..N; the install is broken.")
+    return found
+
+
+def latest_version() -> int:
+    """The schema version this code writes."""
+    return len(migrations())
+
+
+def split_statements(script: str) -> Iterable[str]:
+    """Split a migration into statements (triggers hold inner semicolons, so a plain split is wrong)."""
+    buf: list[str] = []
+    for line in script.splitlines(keepends=True):
+        if not buf and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        buf.append(line)
+        if sqlite3.complete_statement("".join(buf)):
+            yield "".join(buf).strip()
+            buf = []
+    if "".join(buf).strip():
+        raise StoreError("A migration ends with an incomplete statement; the install is broken.")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked" / "busy": worth a retry, unlike other errors."""
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
+def csv_cell(value: Any) -> Any:
+    """Defuse spreadsheet formulas: untrusted text starting with = + - @ would run when the CSV is opened."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
     return value
