@@ -10,9 +10,11 @@ hand lists of reporting verbs and evidential adverbs.
 
 from __future__ import annotations
 
+import math
+
 from spacy.tokens import Token
 
-from bot.analysis.lexicon import cue_weights, words
+from bot.analysis.lexicon import cue_model, cue_weights, words
 
 THRESHOLD = 0.45
 SHRINK = 5.0
@@ -33,6 +35,44 @@ def context(tok: Token, quoted: bool) -> tuple[str, str]:
     return coarse, coarse + ("Q" if quoted else "-") + DEP_BUCKET.get(tok.dep_, "o")
 
 
+def features(tok: Token, quoted: bool) -> list[str]:
+    """The features of the cue model (``lexicons/cue_model.tsv``): the word, its lexicon contexts and its neighbours.
+
+    They are cheap: the token, its head, its children and its neighbours, nothing further.
+    """
+    lemma, pos = key_of(tok)
+    coarse, fine = context(tok, quoted)
+    lp = f"{lemma}|{pos}"
+    subj = _subject_type(tok)
+    feats = [
+        "bias", f"L={lp}", f"LC={lp}|{coarse}", f"LF={lp}|{fine}", f"PF={pos}|{fine}", f"D={tok.dep_}",
+        f"LD={lp}|{tok.dep_}", f"S={subj}", f"LS={lp}|{subj}", f"T={tok.tag_}", f"LT={lp}|{tok.tag_}",
+        f"W={tok.lower_}", f"Q={quoted}",
+    ]
+    for child in tok.children:
+        dep = f"{child.dep_}:{child.lower_}" if child.dep_ in ("prep", "prt", "mark", "neg", "agent") else child.dep_
+        feats.append(f"C={dep}")
+        feats.append(f"LCh={lp}|{dep}")
+    if tok.head.i != tok.i:
+        feats.append(f"H={tok.head.lemma_.lower()}|{tok.dep_}")
+        feats.append(f"HP={tok.head.pos_}|{tok.dep_}")
+    doc = tok.doc
+    feats.append(f"PW={doc[tok.i - 1].lower_ if tok.i > 0 else '<s>'}")
+    feats.append(f"NW={doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else '</s>'}")
+    return feats
+
+
+def _subject_type(tok: Token) -> str:
+    for child in tok.children:
+        if child.dep_ in SUBJ:
+            if child.pos_ == "PRON":
+                return "pron"
+            if child.ent_type_:
+                return "ent:" + child.ent_type_
+            return child.pos_.lower()
+    return "none"
+
+
 def key_of(tok: Token) -> tuple[str, str]:
     """The table key of a token: lower-cased lemma and coarse part of speech."""
     return tok.lemma_.lower(), tok.pos_
@@ -40,10 +80,14 @@ def key_of(tok: Token) -> tuple[str, str]:
 
 def score(tok: Token, quoted: bool) -> float:
     """Return the estimated chance that ``tok`` heads an attribution cue."""
+    if tok.lower_ in words("evidential_adverbs.txt"):
+        return 1.0
     lemma, pos = key_of(tok)
     if (lemma, pos) not in cue_weights():
         return _unseen(tok, lemma, pos)
-    return _shrunk(tok, quoted, "rate")
+    model = cue_model()
+    z = sum(model.get(f, 0.0) for f in features(tok, quoted))
+    return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
 
 def no_source_score(tok: Token, quoted: bool) -> float:
@@ -75,6 +119,13 @@ def _unseen(tok: Token, lemma: str, pos: str) -> float:
     if pos == "ADV" and lemma in words("evidential_adverbs.txt"):
         return 1.0
     return 0.0
+
+
+def candidate(tok: Token) -> bool:
+    """Tokens the cue model scores: words the weight table or the hand lists know."""
+    if tok.is_space or tok.is_punct or tok.like_num:
+        return False
+    return key_of(tok) in cue_weights() or tok.lemma_.lower() in words("reporting_verbs.txt")
 
 
 def is_cue(tok: Token, quoted: bool) -> bool:

@@ -45,3 +45,15 @@ def cue_weights() -> dict[tuple[str, ...], Weight]:
         key = (lemma, pos) if ctx == "*" else (lemma, pos, ctx)
         table[key] = Weight(float(rate), int(support), float(no_source))
     return table
+
+
+@functools.cache
+def cue_model() -> dict[str, float]:
+    """Return the cue model's feature weights (feature names may hold ``#``, so no comment stripping)."""
+    raw = resources.files("bot.analysis").joinpath("lexicons", "cue_model.tsv").read_text(encoding="utf-8")
+    model: dict[str, float] = {}
+    for line in raw.splitlines()[2:]:
+        name, _, weight = line.rpartition("\t")
+        if name:
+            model[name] = float(weight)
+    return model
