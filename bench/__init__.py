@@ -1,0 +1,1 @@
+"""Byline benchmarks: run with ``python -m bench`` (see bench/__main__.py); not part of the tests."""

