@@ -12,6 +12,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from bot.analysis import boundaries
 from bot.errors import ConfigError
 
 NEWLINE_COMPONENT = "byline_newline_boundaries"
@@ -23,14 +24,12 @@ _lock = threading.Lock()
 
 @Language.component(NEWLINE_COMPONENT)
 def newline_boundaries(doc: Doc) -> Doc:
-    """Mark the token after any line break as a sentence start, before the parser runs.
+    """Preset sentence boundaries before the parser runs (see ``boundaries``).
 
-    Headlines and list items carry no full stop, so the parser alone would glue them to the next line.
+    A line break always starts a sentence, because headlines and list items carry no full stop;
+    abbreviations and quote marks get the rules the parser alone gets wrong.
     """
-    for token in doc[:-1]:
-        if "\n" in token.text and token.is_space:
-            doc[token.i + 1].is_sent_start = True
-    return doc
+    return boundaries.apply_rules(doc)
 
 
 @functools.cache

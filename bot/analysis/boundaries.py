@@ -1,0 +1,92 @@
+"""Sentence-boundary rules applied before spaCy's parser, which respects preset boundaries.
+
+The parser alone glues headlines to the next line, sometimes splits after abbreviations
+("Gov. Jones"), and may start a sentence with a closing quote or cut '"Help!" he shouted.' in two.
+These rules fix what a rule can decide safely and leave every other decision to the parser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x85")
+# Abbreviations that are always followed by a name: never a sentence end.
+TITLES = frozenset({
+    "mr", "mrs", "ms", "dr", "gov", "sen", "rep", "gen", "lt", "col", "sgt", "capt", "prof", "rev", "pres",
+    "supt", "det", "insp", "cmdr", "adm", "maj", "cpl", "hon", "messrs", "mt", "brig", "rt",
+})
+# Abbreviations that end a sentence only rarely when a number follows ("Jan. 5", "No. 10").
+BEFORE_NUMBER = frozenset({
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vol", "p",
+    "pp", "fig", "art",
+})
+INITIALISM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
+OPEN_QUOTES = frozenset("“‘«")
+CLOSE_QUOTES = frozenset("”»")
+STRAIGHT_QUOTES = frozenset("\"'")
+
+
+def is_line_break(token: Token) -> bool:
+    """True for a white-space token that contains a line or paragraph break."""
+    return token.is_space and any(ch in LINE_BREAKS for ch in token.text)
+
+
+def is_opening_quote(token: Token) -> bool:
+    """A quote mark that opens a quotation: curly opener, or a straight one glued to the next word."""
+    if token.text in OPEN_QUOTES:
+        return True
+    if token.text != '"' or token.whitespace_:
+        return False
+    return token.i == 0 or bool(token.nbor(-1).whitespace_) or token.nbor(-1).is_space or token.nbor(-1).is_punct
+
+
+def is_closing_quote(token: Token) -> bool:
+    """A quote mark that closes a quotation: curly closer, or a straight one glued to the previous word."""
+    if token.text in CLOSE_QUOTES or token.text == "’":
+        return token.i > 0 and not token.nbor(-1).whitespace_
+    if token.text not in STRAIGHT_QUOTES or token.i == 0:
+        return False
+    prev = token.nbor(-1)
+    return not prev.whitespace_ and not prev.is_space and not is_opening_quote(token)
+
+
+def _starts_lower(token: Token) -> bool:
+    return token.text[:1].islower()
+
+
+def _abbrev_key(token: Token) -> str:
+    return token.text[:-1].lower() if token.text.endswith(".") else ""
+
+
+def rule_for(doc: Doc, i: int) -> bool | None:
+    """Decide whether token ``i`` starts a sentence: True, False, or None to let the parser decide."""
+    token, prev = doc[i], doc[i - 1]
+    if is_line_break(prev):
+        return True
+    if token.is_space or prev.is_space:
+        return None
+    if is_closing_quote(token) or is_opening_quote(prev):
+        return False
+    if prev.text in CLOSE_QUOTES or is_closing_quote(prev):
+        return False if _starts_lower(token) else None
+    key = _abbrev_key(prev)
+    if not key:
+        return None
+    if key in TITLES:
+        return False
+    if key in BEFORE_NUMBER and token.like_num:
+        return False
+    if _starts_lower(token) or (token.like_num and INITIALISM.match(prev.text)):
+        return False
+    return None
+
+
+def apply_rules(doc: Doc) -> Doc:
+    """Preset the boundaries the rules are sure of; the parser fills in the rest."""
+    for i in range(1, len(doc)):
+        decision = rule_for(doc, i)
+        if decision is not None:
+            doc[i].is_sent_start = decision
+    return doc

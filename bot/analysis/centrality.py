@@ -1,0 +1,142 @@
+"""The ``byline`` summary method: graph centrality, weighted by sentence length and a lead prior.
+
+News puts its substance first, but a short article is nearly all lead while a long one buries the
+detail, so the lead prior decays faster the longer the article. Within that, a sentence is worth
+picking when many others share its words (two similarity graphs, TextRank-style word overlap and
+TF-IDF cosine, ranked with PageRank), and when it carries enough words to say something. A light
+redundancy penalty stops two near-duplicates from filling the summary.
+
+Cost: the graphs are built over at most ``MAX_CANDIDATES`` sentences (the first ones), with numpy, from
+the parse the engine already made; nothing here grows with the square of the article length.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from spacy.tokens import Doc
+
+from bot.analysis.segment import Sentence
+from bot.analysis.sumy_adapter import stop_words
+
+# Sentences beyond this many (counted from the start) are never candidates: bounded cost on long input.
+MAX_CANDIDATES = 150
+DAMPING = 0.85
+MAX_ITERATIONS = 100
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The few knobs of the method (tuned on the dev sets only; see BENCHMARKS.md)."""
+
+    overlap: float = 1.0      # exponent on TextRank word-overlap centrality
+    cosine: float = 0.5       # exponent on TF-IDF cosine centrality
+    length: float = 0.4       # exponent on the sentence's word count
+    lead: float = 40.0        # lead prior: weight exp(-i * n / (20 * lead)) at position i of n
+    redundancy: float = 0.2   # penalty per unit of cosine similarity to a sentence already chosen
+
+
+WEIGHTS = Weights()
+
+
+def rank(doc: Doc, sents: Sequence[Sentence], eligible: Sequence[int], n: int, weights: Weights = WEIGHTS) -> list[int]:
+    """Pick ``n`` of the ``eligible`` sentence indices; return them in document order."""
+    if n <= 0 or not eligible:
+        return []
+    candidates = list(eligible)[:MAX_CANDIDATES]
+    counts, lengths = term_counts(doc, [sents[i] for i in candidates])
+    score = sentence_scores(counts, lengths, len(eligible), weights)
+    picked = select(score, cosine_matrix(counts), min(n, len(candidates)), weights.redundancy)
+    return sorted(candidates[j] for j in picked)
+
+
+def term_counts(doc: Doc, sents: Sequence[Sentence]) -> tuple[np.ndarray, np.ndarray]:
+    """Return a sentences x terms count matrix of content lemmas, and each sentence's word count."""
+    stops = stop_words()
+    columns: dict[str, int] = {}
+    cells: list[tuple[int, int]] = []
+    lengths = np.zeros(len(sents))
+    for row, sent in enumerate(sents):
+        for token in doc[sent.token_start : sent.token_end]:
+            if token.is_punct or token.is_space or not any(ch.isalnum() for ch in token.text):
+                continue
+            lengths[row] += 1
+            lemma = token.lemma_.lower() or token.lower_
+            if token.lower_ not in stops and lemma not in stops:
+                cells.append((row, columns.setdefault(lemma, len(columns))))
+    counts = np.zeros((len(sents), max(1, len(columns))))
+    for row, col in cells:
+        counts[row, col] += 1
+    return counts, np.maximum(lengths, 1.0)
+
+
+def sentence_scores(counts: np.ndarray, lengths: np.ndarray, n_eligible: int, weights: Weights) -> np.ndarray:
+    """Combine the two centralities, the length weight and the lead prior into one score per sentence."""
+    overlap = pagerank(overlap_matrix(counts))
+    cosine = pagerank(cosine_matrix(counts))
+    position = np.arange(len(counts), dtype=float)
+    prior = np.exp(-position * n_eligible / (20.0 * weights.lead))
+    return (
+        _unit(overlap) ** weights.overlap
+        * _unit(cosine) ** weights.cosine
+        * lengths**weights.length
+        * prior
+    )
+
+
+def overlap_matrix(counts: np.ndarray) -> np.ndarray:
+    """TextRank similarity: shared words over the sum of the log lengths (in content words)."""
+    shared = counts @ counts.T
+    logs = np.log(np.maximum(counts.sum(axis=1), 1.0))
+    norm = logs[:, None] + logs[None, :]
+    sim = np.divide(shared, norm, out=shared.copy(), where=norm > 0)
+    np.fill_diagonal(sim, 0.0)
+    return sim
+
+
+def cosine_matrix(counts: np.ndarray) -> np.ndarray:
+    """TF-IDF cosine similarity between sentences, IDF taken over the candidate sentences."""
+    df = (counts > 0).sum(axis=0)
+    idf = np.log((1.0 + len(counts)) / (1.0 + df)) + 1.0
+    weighted = counts * idf
+    norms = np.linalg.norm(weighted, axis=1, keepdims=True)
+    unit = np.divide(weighted, norms, out=np.zeros_like(weighted), where=norms > 0)
+    sim = unit @ unit.T
+    np.fill_diagonal(sim, 0.0)
+    return sim
+
+
+def pagerank(sim: np.ndarray) -> np.ndarray:
+    """Stationary scores of a damped random walk over the similarity graph (power iteration)."""
+    size = len(sim)
+    if size == 0:
+        return np.zeros(0)
+    rows = sim.sum(axis=1, keepdims=True)
+    walk = np.divide(sim, rows, out=np.full_like(sim, 1.0 / size), where=rows > 0)
+    scores = np.full(size, 1.0 / size)
+    for _ in range(MAX_ITERATIONS):
+        nxt = (1.0 - DAMPING) / size + DAMPING * (walk.T @ scores)
+        if np.abs(nxt - scores).sum() < TOLERANCE:
+            return nxt
+        scores = nxt
+    return scores
+
+
+def select(score: np.ndarray, cosine: np.ndarray, n: int, redundancy: float) -> list[int]:
+    """Greedy pick by score, each step discounting sentences similar to those already chosen."""
+    base = _unit(score)
+    chosen: list[int] = []
+    for _ in range(n):
+        gain = base - redundancy * (cosine[:, chosen].max(axis=1) if chosen else 0.0)
+        gain[chosen] = -math.inf
+        chosen.append(int(np.argmax(gain)))
+    return chosen
+
+
+def _unit(values: np.ndarray) -> np.ndarray:
+    top = float(values.max()) if len(values) else 0.0
+    return values / top if top > 0 else np.ones_like(values)
