@@ -165,8 +165,7 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
     if first.is_punct:
         first = prefix[0]
     source = Span.of(text, first.idx, prefix[-1].idx + len(prefix[-1].text))
-    head = max(prefix, key=lambda t: t.pos_ == "PROPN")
-    kind = sources.classify(head, prefix[0].i, prefix[-1].i + 1)
+    kind = sources.classify_label(prefix)
     cue = Span.of(text, colon.idx, colon.idx + 1)
     line_end = text.find("\n", colon.idx)
     content = Span.of(text, doc[colon.i + 1].idx, line_end if line_end > 0 else len(text.rstrip()))

@@ -24,6 +24,7 @@ NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "E
 NOUN_SOURCE_VERBS = {"express", "voice", "raise", "make", "issue", "offer", "release", "level", "lodge", "file"}
 PRONOUN_DEPS = {"nsubj", "nsubjpass", "poss", "pobj"}
 INDEFINITE = {"a", "an", "one", "another", "some", "any", "several", "certain"}
+FIRST_SECOND_PERSON = {"my", "our", "your"}
 DEFINITE = {"the", "this", "that", "these", "those"}
 
 
@@ -109,8 +110,8 @@ def classify(head: Token, i: int, j: int) -> str:
     doc = head.doc
     if head.pos_ == "PRON" or head.lower_ in words("pronouns.txt"):
         return _pronoun_or_quantifier(head)
-    conjuncts = [head, *head.conjuncts]
-    if any(_is_named_token(c) for c in conjuncts if i <= c.i < j):
+    named_parts = [head, *head.conjuncts, *(c for c in head.children if c.dep_ == "appos")]
+    if any(_is_named_token(c) for c in named_parts):
         return "named"
     lemma = head.lemma_.lower()
     if head.lower_ in words("institution_nouns.txt") and not _indefinite(head):
@@ -122,8 +123,27 @@ def classify(head: Token, i: int, j: int) -> str:
     if lemma in words("anonymous_nouns.txt"):
         return "anonymous"
     if lemma in words("document_nouns.txt"):
-        return "named" if has_name or _has_possessive(head) else "anonymous"
-    return _by_determiner(head, has_name)
+        # "a complaint filed by the SEC", "a slide from a presentation that Mr. X carries": author named
+        whole = doc[head.left_edge.i : head.right_edge.i + 1]
+        named_author = any(t.ent_type_ in ("PERSON", "ORG") for t in whole)
+        return "named" if has_name or named_author or _has_possessive(head) else "anonymous"
+    modifier_name = any(_is_named_token(c) for c in head.children if c.dep_ in ("compound", "poss", "nmod"))
+    return _by_determiner(head, modifier_name)
+
+
+def classify_label(tokens: list[Token]) -> str:
+    """Kind of a bare label before a headline or transcript colon ("Politifact:", "Sanders:", "Poll:")."""
+    words_ = [t for t in tokens if t.is_alpha]
+    if not words_:
+        return "anonymous"
+    last = words_[-1].lower_
+    if last in words("vague_nouns.txt") or last in words("poll_nouns.txt"):
+        return "vague"
+    if words_[-1].lemma_.lower() in words("anonymous_nouns.txt"):
+        return "anonymous"
+    if all(t.is_title or t.is_upper for t in words_) or any(t.ent_type_ in ("PERSON", "ORG") for t in words_):
+        return "named"
+    return "anonymous"
 
 
 def _pronoun_or_quantifier(head: Token) -> str:
@@ -133,6 +153,8 @@ def _pronoun_or_quantifier(head: Token) -> str:
 
 
 def _is_named_token(tok: Token) -> bool:
+    if tok.pos_ == "PROPN" and not tok.ent_type_ and _in_title_case_line(tok):
+        return False  # "Judge Rejects Request": a capitalised common noun in a headline
     if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "FAC"):
         return not (tok.ent_type_ == "NORP" and tok.tag_ == "NNPS") and tok.lemma_.lower() not in words(
             "vague_nouns.txt"
@@ -141,7 +163,20 @@ def _is_named_token(tok: Token) -> bool:
 
 
 def _has_possessive(head: Token) -> bool:
-    return any(c.dep_ == "poss" for c in head.children)
+    """A possessor that points to someone identifiable: "Trump's campaign", "her account" (not "my father")."""
+    for c in head.children:
+        if c.dep_ == "poss":
+            return c.lower_ not in FIRST_SECOND_PERSON and (c.pos_ in ("PROPN", "PRON") or bool(c.ent_type_))
+    return False
+
+
+def _in_title_case_line(tok: Token) -> bool:
+    """True when the token's sentence is a title-case headline (most words capitalised, no full stop)."""
+    sent = tok.sent
+    alpha = [t for t in sent if t.is_alpha and len(t.text) > 3]
+    if len(alpha) < 3 or sent[-1].text in (".", "?", "!"):
+        return False
+    return sum(t.is_title or t.is_upper for t in alpha) >= 0.8 * len(alpha)
 
 
 def _indefinite(head: Token) -> bool:
