@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot import __version__
-from bot.analysis import attribution, flags, segment, summary
+from bot.analysis import attribution, flags, parse, segment, summary
 from bot.analysis.nlp import load_pipeline
 from bot.analysis.result import Result, Stats, SummarySentence
 from bot.analysis.validate import check_text
@@ -52,12 +52,12 @@ class Engine:
     def analyze(self, text: str, sentences: int | None = None, method: str | None = None) -> Result:
         """Analyse one text; raise ``InputError`` if it cannot be analysed."""
         check_text(text, self.settings.max_chars)
-        return self._build(text, self.nlp(text), sentences, method)
+        return self._build(text, parse.parse(self.nlp, text), sentences, method)
 
     def analyze_many(
-        self, texts: Iterable[str], sentences: int | None | Sequence[int | None] = None, method: str | None = None
+        self, texts: Iterable[str], sentences: int | Sequence[int | None] | None = None, method: str | None = None
     ) -> Iterator[Result | Failure]:
-        """Analyse many texts with ``nlp.pipe``; a bad text yields a ``Failure`` and the rest go on.
+        """Analyse many texts with one ``nlp.pipe`` stream; a bad text yields a ``Failure`` and the rest go on.
 
         ``sentences`` is one summary length for all texts, or one per text (``None`` = default).
         """
@@ -71,7 +71,7 @@ class Engine:
                 good.append(i)
             except InputError as exc:
                 failures[i] = Failure(exc.user_message)
-        docs = self.nlp.pipe((items[i] for i in good), batch_size=BATCH_SIZE)
+        docs = parse.parse_many(self.nlp, (items[i] for i in good), batch_size=BATCH_SIZE)
         parsed = dict(zip(good, docs, strict=True))
         for i, text in enumerate(items):
             if i in failures:
@@ -87,7 +87,9 @@ class Engine:
         found = attribution.find_attributions(doc, sents)
         return Result(
             sentences=len(sents),
-            summary=[SummarySentence(i, sents[i].start, sents[i].end, text[sents[i].start : sents[i].end]) for i in chosen],
+            summary=[
+                SummarySentence(i, sents[i].start, sents[i].end, text[sents[i].start : sents[i].end]) for i in chosen
+            ],
             attributions=found,
             flags=flags.make_flags(found, doc, sents),
             stats=Stats.count(found),

@@ -1,0 +1,70 @@
+"""Parsing long texts in pieces: the pieces join back exactly and the joined parse matches a whole parse."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.language import Language
+
+from bot.analysis import parse, segment
+
+PARAGRAPHS = [
+    "Talks at the harbour broke down on Tuesday, a union official said.",
+    '"We gave them every chance," said Marta Okonkwo, the regional secretary.',
+    "According to a senior official, ministers want a mediator.\nShips wait outside the breakwater.",
+    "Mr. Lindqvist has not commented. It is understood that the reserve covers half of weekly pay.",
+]
+
+
+def _article(n_paragraphs: int, sep: str = "\n\n") -> str:
+    return sep.join(PARAGRAPHS[i % len(PARAGRAPHS)] for i in range(n_paragraphs)) + "\n"
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .\n\r\t\u00a0")), max_size=300), st.integers(1, 8))
+@settings(max_examples=200, deadline=None)
+def test_pieces_join_back_and_cut_only_after_whitespace_runs(text: str, piece_words: int) -> None:
+    parts = parse.pieces(text, piece_words)
+    assert "".join(parts) == text
+    assert all(parts[:-1])
+    for left, right in pairwise(parts):
+        assert left[-1].isspace()
+        assert "\n" in left
+        assert not right[0].isspace()
+        assert len(left.split()) >= piece_words
+
+
+def test_short_text_and_text_without_line_breaks_stay_whole() -> None:
+    assert parse.pieces(_article(3), 1000) == [_article(3)]
+    one_line = " ".join(PARAGRAPHS * 200).replace("\n", " ")
+    assert parse.pieces(one_line, 10) == [one_line]
+
+
+def test_long_text_is_cut_into_pieces_of_at_least_the_minimum() -> None:
+    text = _article(60)
+    parts = parse.pieces(text, 100)
+    assert len(parts) > 3
+    assert all(len(p.split()) >= 100 for p in parts[:-1])
+
+
+def test_pieced_parse_matches_whole_parse(nlp: Language, monkeypatch) -> None:
+    text = _article(40, sep="\r\n\r\n")
+    monkeypatch.setattr(parse, "PIECE_WORDS", 50)
+    assert len(parse.pieces(text, parse.PIECE_WORDS)) > 5
+    whole = nlp(text)
+    pieced = parse.parse(nlp, text)
+    assert pieced.text == text
+    assert [(t.idx, t.text) for t in pieced] == [(t.idx, t.text) for t in whole]
+    assert segment.sentences(pieced) == segment.sentences(whole)
+    assert [(e.start_char, e.end_char, e.label_) for e in pieced.ents] == [
+        (e.start_char, e.end_char, e.label_) for e in whole.ents
+    ]
+    assert [t.dep_ for t in pieced] == [t.dep_ for t in whole]
+
+
+def test_parse_many_keeps_order_and_mixes_short_and_long(nlp: Language, monkeypatch) -> None:
+    monkeypatch.setattr(parse, "PIECE_WORDS", 50)
+    texts = [_article(30), "A short note.", _article(12), _article(1)]
+    docs = list(parse.parse_many(nlp, texts, batch_size=3))
+    assert [d.text for d in docs] == texts
