@@ -26,6 +26,7 @@ INITIALISM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 OPEN_QUOTES = frozenset("“‘«")
 CLOSE_QUOTES = frozenset("”»")
 STRAIGHT_QUOTES = frozenset("\"'")
+BULLETS = frozenset({"-", "*", "•", "–", "—", "·", "+", ">"})
 
 
 def is_line_break(token: Token) -> bool:
@@ -52,6 +53,12 @@ def is_closing_quote(token: Token) -> bool:
     return not prev.whitespace_ and not prev.is_space and not is_opening_quote(token)
 
 
+def _is_bullet(token: Token) -> bool:
+    """A list marker at the start of a line ("- item", "* item"): its item belongs with it."""
+    at_line_start = token.i == 0 or is_line_break(token.nbor(-1))
+    return at_line_start and token.text in BULLETS
+
+
 def _starts_lower(token: Token) -> bool:
     return token.text[:1].islower()
 
@@ -67,6 +74,8 @@ def rule_for(doc: Doc, i: int) -> bool | None:
         return True
     if token.is_space or prev.is_space:
         return None
+    if _is_bullet(prev):
+        return False
     if is_closing_quote(token) or is_opening_quote(prev):
         return False
     if prev.text in CLOSE_QUOTES or is_closing_quote(prev):

@@ -33,11 +33,11 @@ TOLERANCE = 1e-6
 class Weights:
     """The few knobs of the method (tuned on the dev sets only; see BENCHMARKS.md)."""
 
-    overlap: float = 1.0      # exponent on TextRank word-overlap centrality
+    overlap: float = 0.5      # exponent on TextRank word-overlap centrality
     cosine: float = 0.5       # exponent on TF-IDF cosine centrality
     length: float = 0.4       # exponent on the sentence's word count
     lead: float = 40.0        # lead prior: weight exp(-i * n / (20 * lead)) at position i of n
-    redundancy: float = 0.2   # penalty per unit of cosine similarity to a sentence already chosen
+    redundancy: float = 0.7   # penalty per unit of cosine similarity to a sentence already chosen
 
 
 WEIGHTS = Weights()

@@ -1,0 +1,108 @@
+"""Sentence segmentation: line breaks, abbreviations, quotes, CRLF and blank lines (own example texts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis import segment
+
+
+def split(nlp, text: str) -> list[str]:
+    sents = segment.sentences(nlp(text))
+    for s in sents:
+        assert text[s.start : s.end] == text[s.start : s.end].strip()
+        assert s.end > s.start
+    return [text[s.start : s.end] for s in sents]
+
+
+def test_line_break_ends_a_headline_without_full_stop(nlp):
+    text = "Ferry service to Inchmore resumes\nThe first boat left the harbour at dawn. It was full."
+    assert split(nlp, text) == [
+        "Ferry service to Inchmore resumes",
+        "The first boat left the harbour at dawn.",
+        "It was full.",
+    ]
+    sents = segment.sentences(nlp(text))
+    assert segment.title(text, sents) == "Ferry service to Inchmore resumes"
+
+
+def test_a_first_line_with_a_full_stop_is_not_a_title(nlp):
+    text = "The ferry left at dawn.\nIt was full."
+    assert segment.title(text, segment.sentences(nlp(text))) is None
+
+
+def test_every_line_is_its_own_sentence(nlp):
+    text = "Key points\n- fares stay the same\n- two boats a day\nThe council agreed."
+    assert split(nlp, text) == ["Key points", "- fares stay the same", "- two boats a day", "The council agreed."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. Coast Guard towed the trawler back to port on Monday.",
+        "Mr. Okafor and Mrs. Lindqvist signed the lease in the morning.",
+        "The hearing is set for Jan. 14 at the county court.",
+        "Gov. Ramirez vetoed the bill on Friday evening.",
+        "The polls open at 7 a.m. and close at 8 p.m. on election day.",
+        "Dr. Haddad told Sen. Whitfield that the clinic would stay open.",
+        "Shares in Brightwater Corp. rose after the report.",
+    ],
+)
+def test_abbreviations_do_not_split_a_sentence(nlp, text):
+    assert split(nlp, text) == [text]
+
+
+def test_abbreviation_at_the_real_end_of_a_sentence_still_splits(nlp):
+    text = "The trawler was towed to the U.S. It had lost power overnight."
+    assert split(nlp, text) == ["The trawler was towed to the U.S.", "It had lost power overnight."]
+
+
+def test_closing_quote_stays_with_its_sentence(nlp):
+    text = '"We will rebuild the pier," the mayor said. "Work starts in May."'
+    parts = split(nlp, text)
+    assert parts == ['"We will rebuild the pier," the mayor said.', '"Work starts in May."']
+
+
+def test_exclamation_inside_quote_followed_by_attribution_is_one_sentence(nlp):
+    text = '"Get off the pier!" a guard shouted. Nobody moved.'
+    assert split(nlp, text) == ['"Get off the pier!" a guard shouted.', "Nobody moved."]
+
+
+def test_curly_quotes_stay_with_their_sentences(nlp):
+    text = "“The water rose fast.” “We had ten minutes,” said Ana Ruiz."
+    parts = split(nlp, text)
+    assert parts == ["“The water rose fast.”", "“We had ten minutes,” said Ana Ruiz."]
+
+
+def test_quotation_running_across_sentences(nlp):
+    text = 'She said: "The pier is unsafe. Nobody should walk on it. We will close it." Then she left.'
+    parts = split(nlp, text)
+    # A quotation may hold several sentences, but no sentence starts with the closing mark,
+    # and the text after the quotation is a sentence of its own.
+    assert not any(p.startswith('" ') or p == '"' for p in parts)
+    assert parts[-1] == "Then she left."
+    assert any(p.endswith('close it."') for p in parts)
+    assert "".join(parts).replace(" ", "") == text.replace(" ", "")
+
+
+def test_crlf_line_breaks_and_offsets(nlp):
+    text = "Pier closed\r\n\r\nThe council shut the pier on Tuesday.\r\nRepairs will take a month.\r\n"
+    parts = split(nlp, text)
+    assert parts == ["Pier closed", "The council shut the pier on Tuesday.", "Repairs will take a month."]
+    assert not any("\r" in p or "\n" in p for p in parts)
+
+
+def test_blank_lines_and_white_space_make_no_empty_sentences(nlp):
+    text = "\n\n  First line.\n\n\n   \n\nSecond line.\n \n"
+    assert split(nlp, text) == ["First line.", "Second line."]
+    assert split(nlp, " \n\t\n ") == []
+
+
+def test_sentence_indices_and_token_ranges_are_consistent(nlp):
+    text = "Title here\n\nOne sentence. Another one! A third?"
+    doc = nlp(text)
+    sents = segment.sentences(doc)
+    assert [s.index for s in sents] == list(range(len(sents)))
+    for s in sents:
+        span = doc[s.token_start : s.token_end]
+        assert span.start_char == s.start and span.end_char == s.end

@@ -1,0 +1,213 @@
+"""Summary methods: no NLTK data, whole sentences in order, length, bounded cost (own example texts)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from bot.analysis import centrality, segment, summary, sumy_adapter
+from bot.config import SUMMARY_METHODS
+from bot.errors import ConfigError
+
+ARTICLE = """Harbour town votes to rebuild storm-hit pier
+
+The town council of Port Ellery voted on Tuesday to rebuild the pier that a winter storm destroyed in January.
+The new pier will cost 4.2 million pounds and should open to walkers by the end of next summer.
+Councillors approved the plan by nine votes to two after a three-hour debate.
+The old pier, built in 1887, lost most of its deck when waves of six metres struck the coast.
+Fishing crews have used a temporary pontoon since the storm, which they say is unsafe in high winds.
+"We cannot run a harbour without a proper pier," said harbour master Elin Carter.
+The two councillors who voted against the plan said the money should go to flood defences first.
+A government grant will cover half of the cost, and the council will borrow the rest.
+Work on the pier is due to start in April, once the design has been approved by engineers.
+Local businesses said the decision would bring visitors back to the seafront.
+The council will publish the full plans on its website next week.
+"""
+
+
+@pytest.fixture(scope="module")
+def article(nlp):
+    doc = nlp(ARTICLE)
+    return doc, segment.sentences(doc)
+
+
+def test_every_config_method_is_implemented():
+    assert set(summary.METHODS) == set(SUMMARY_METHODS)
+    assert set(SUMMARY_METHODS) == {"byline", "lead", *sumy_adapter.SUMMARIZERS}
+    assert {"lexrank", "textrank", "lsa", "luhn"} <= set(sumy_adapter.SUMMARIZERS)
+
+
+@pytest.mark.parametrize("method", SUMMARY_METHODS)
+def test_methods_return_whole_sentences_in_document_order(article, method):
+    doc, sents = article
+    chosen = summary.summarize(doc, sents, method, 3)
+    assert len(chosen) == 3
+    assert chosen == sorted(set(chosen))
+    assert all(0 < i < len(sents) for i in chosen)  # index 0 is the headline: never chosen
+    for i in chosen:
+        text = ARTICLE[sents[i].start : sents[i].end]
+        assert text.endswith((".", '"')) and (text[0].isupper() or text[0] == '"')
+
+
+@pytest.mark.parametrize("method", SUMMARY_METHODS)
+@pytest.mark.parametrize("n", [0, 1, 2, 5, 50])
+def test_methods_respect_n(article, method, n):
+    doc, sents = article
+    assert len(summary.summarize(doc, sents, method, n)) == min(n, len(sents) - 1)
+
+
+def test_lead_skips_the_headline(article):
+    doc, sents = article
+    assert summary.summarize(doc, sents, "lead", 2) == [1, 2]
+
+
+def test_headline_only_text_still_gets_a_summary(nlp):
+    text = "Pier reopens\n"
+    doc = nlp(text)
+    sents = segment.sentences(doc)
+    assert summary.summarize(doc, sents, "byline", 3) == [0]
+
+
+def test_unknown_method_is_a_clear_error(article):
+    doc, sents = article
+    with pytest.raises(ConfigError, match=r"unknown summary method 'bogus'.*byline"):
+        summary.summarize(doc, sents, "bogus", 3)
+
+
+def test_default_length_grows_with_article_length():
+    lengths = [summary.default_length(n) for n in range(0, 400)]
+    assert lengths[0] == 0
+    assert all(a <= b for a, b in itertools.pairwise(lengths))
+    assert summary.default_length(3) == 1
+    assert summary.default_length(12) < summary.default_length(40) < summary.default_length(120)
+    assert max(lengths) <= summary.MAX_LENGTH
+
+
+def test_engine_uses_default_length_and_sentences_override(engine):
+    result = engine.analyze(ARTICLE)
+    assert len(result.summary) == summary.default_length(result.sentences)
+    assert len(engine.analyze(ARTICLE, sentences=1).summary) == 1
+    for item in engine.analyze(ARTICLE, sentences=4, method="lexrank").summary:
+        assert ARTICLE[item.start : item.end] == item.text
+
+
+def test_nltk_data_is_never_looked_up(article, monkeypatch):
+    """sumy's own tokenizer would look up punkt; ours must not touch NLTK data at all."""
+    import nltk
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"NLTK data lookup: {args!r}")
+
+    monkeypatch.setattr(nltk.data, "find", refuse)
+    monkeypatch.setattr(nltk.data, "load", refuse)
+    monkeypatch.setattr(nltk, "download", refuse)
+    doc, sents = article
+    for method in SUMMARY_METHODS:
+        assert len(summary.summarize(doc, sents, method, 2)) == 2
+
+
+def test_all_methods_run_with_an_empty_nltk_data_dir(tmp_path):
+    """A fresh process whose NLTK_DATA holds nothing (and no home dir data) runs every method."""
+    script = (
+        "from bot.analysis.engine import Engine\n"
+        "from bot.config import AnalysisSettings, SUMMARY_METHODS\n"
+        "import sys\n"
+        "e = Engine(AnalysisSettings())\n"
+        "text = sys.stdin.read()\n"
+        "print(' '.join(str(len(e.analyze(text, sentences=2, method=m).summary)) for m in SUMMARY_METHODS))\n"
+    )
+    env = {**os.environ, "NLTK_DATA": str(tmp_path), "HOME": str(tmp_path)}
+    repo = pathlib.Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", script], input=ARTICLE, capture_output=True, text=True,
+                          env=env, cwd=repo, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["2"] * len(SUMMARY_METHODS)
+
+
+def test_doc_tokenizer_answers_from_the_parse(article):
+    doc, sents = article
+    tok = sumy_adapter.DocTokenizer(doc, sents)
+    first = ARTICLE[sents[1].start : sents[1].end]
+    assert tok.language == "english"
+    assert tok.to_sentences(ARTICLE)[1] == first
+    words = tok.to_words(first)
+    assert words[:4] == ("The", "town", "council", "of")
+    assert "." not in words
+    assert tok.stem("voted") == "vote"
+    assert tok.to_sentences("One thing. Another thing!\nA third") == ("One thing.", "Another thing!", "A third")
+    assert tok.to_words("Unseen words, here.") == ("Unseen", "words", "here.")
+
+
+def long_text(n: int) -> str:
+    topics = ["pier", "harbour", "council", "storm", "grant", "boat", "engineer", "flood"]
+    return " ".join(
+        f"The {topics[i % 8]} report number {i} mentions the {topics[(i * 3) % 8]} and the {topics[(i * 5) % 8]}."
+        for i in range(n)
+    )
+
+
+def test_long_input_is_capped_for_byline(nlp, monkeypatch):
+    seen: list[int] = []
+    real = centrality.term_counts
+    monkeypatch.setattr(centrality, "term_counts", lambda doc, sents: seen.append(len(sents)) or real(doc, sents))
+    doc = nlp(long_text(400))
+    sents = segment.sentences(doc)
+    assert len(sents) == 400
+    chosen = summary.summarize(doc, sents, "byline", 5)
+    assert len(chosen) == 5 and chosen == sorted(chosen)
+    assert seen == [centrality.MAX_CANDIDATES]
+
+
+@pytest.mark.parametrize("method", sorted(sumy_adapter.SUMMARIZERS))
+def test_long_input_is_capped_for_sumy(nlp, monkeypatch, method):
+    seen: list[int] = []
+    cls = sumy_adapter.SUMMARIZERS[method]
+
+    class Spy(cls):
+        def __call__(self, document, count):
+            seen.append(len(document.sentences))
+            return super().__call__(document, count)
+
+    monkeypatch.setitem(sumy_adapter.SUMMARIZERS, method, Spy)
+    doc = nlp(long_text(300))
+    sents = segment.sentences(doc)
+    chosen = summary.summarize(doc, sents, method, 3)
+    assert len(chosen) == 3 and max(chosen) < sumy_adapter.MAX_SUMY_SENTENCES
+    assert seen == [sumy_adapter.MAX_SUMY_SENTENCES]
+
+
+def test_redundancy_penalty_skips_a_near_duplicate():
+    score = np.array([1.0, 0.95, 0.6])
+    cosine = np.array([[0, 0.98, 0.1], [0.98, 0, 0.1], [0.1, 0.1, 0]])
+    assert centrality.select(score, cosine, 2, redundancy=0.7) == [0, 2]
+    assert centrality.select(score, cosine, 2, redundancy=0.0) == [0, 1]
+
+
+def test_lead_prior_is_stronger_in_a_long_article():
+    """The same position weighs less in a long article than in a short one."""
+    counts = np.ones((10, 3))
+    lengths = np.full(10, 12.0)
+    short = centrality.sentence_scores(counts, lengths, 10, centrality.WEIGHTS)
+    long_ = centrality.sentence_scores(counts, lengths, 100, centrality.WEIGHTS)
+    assert short[0] == pytest.approx(long_[0])
+    assert long_[5] / long_[0] < short[5] / short[0] < 1
+
+
+def test_byline_prefers_central_sentences_over_asides(nlp):
+    text = (
+        "The council approved the new pier budget on Tuesday. "
+        "My cousin once caught a very large fish. "
+        "The pier budget includes repairs to the pier deck and the pier lights. "
+        "The weather was mild. "
+        "Critics of the pier budget said the council spent too much."
+    )
+    doc = nlp(text)
+    sents = segment.sentences(doc)
+    for n in (1, 2, 3):
+        assert not {1, 3} & set(summary.summarize(doc, sents, "byline", n))
