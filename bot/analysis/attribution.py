@@ -54,7 +54,7 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
     candidates: list[tuple[int, int, Token]] = []
     for tok in doc[sent.token_start : sent.token_end]:
         quoted = state.qindex.at(tok.idx) is not None
-        if tok.text == ":" or tok.text in DASHES or cues.is_cue(tok, quoted):
+        if tok.text == ":" or _is_dash(tok) or cues.is_cue(tok, quoted):
             candidates.append((_depth(tok), tok.i, tok))
     candidates.sort(key=lambda c: (c[0], c[1]))
     found: list[Attribution] = []
@@ -81,7 +81,7 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
 def _make(state: _State, sent: Sentence, tok: Token) -> tuple[Attribution, range] | None:
     if tok.text == ":":
         return _colon_cue(state.doc, sent, tok)
-    if tok.text in DASHES:
+    if _is_dash(tok):
         return _dash_cue(state, sent, tok)
     return _verb_cue(state.doc, sent, tok, state.qindex, state.resolver, state.named)
 
@@ -172,21 +172,29 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
     return Attribution(cue, source, content, kind, False, sent.index, None), range(colon.i, colon.i + 1)
 
 
+def _is_dash(tok: Token) -> bool:
+    """A signing dash, alone or glued to the closing quote ("”―")."""
+    return tok.text in DASHES or (len(tok.text) == 2 and tok.text[0] in "”\"" and tok.text[1] in "―—–")
+
+
 def _dash_cue(state: _State, sent: Sentence, dash: Token) -> tuple[Attribution, range] | None:
     """A quote signed with a dash: “... our greatest shame.” ― Jane Doe."""
     doc, text = state.doc, state.doc.text
-    before = text[: dash.idx].rstrip()
+    dash_at = dash.idx + len(dash.text) - 1 if len(dash.text) == 2 else dash.idx
+    before = text[:dash_at].rstrip()
     quote = state.qindex.at(len(before) - 1) if before else None
     if quote is None or not quote.closed or quote.end != len(before):
         return None
-    name = []
-    for tok in doc[dash.i + 1 : min(dash.i + 1 + MAX_NAME_TOKENS + 1, len(doc))]:
+    name: list[Token] = []
+    for tok in doc[dash.i + 1 : min(dash.i + 2 + MAX_NAME_TOKENS, len(doc))]:
+        if tok.is_space and not name and "\n" not in tok.text:
+            continue
         if tok.pos_ != "PROPN" and not tok.is_title:
             break
         name.append(tok)
-    if not name or "\n" in text[dash.idx : name[-1].idx]:
+    if not name or "\n" in text[dash_at : name[-1].idx]:
         return None
     source = Span.of(text, name[0].idx, name[-1].idx + len(name[-1].text))
     s, e = quote.inner(text)
-    cue = Span.of(text, dash.idx, dash.idx + len(dash.text))
+    cue = Span.of(text, dash_at, dash_at + 1)
     return Attribution(cue, source, Span.of(text, s, e), "named", True, sent.index, None), range(dash.i, dash.i + 1)

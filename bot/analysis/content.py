@@ -14,7 +14,7 @@ from bot.analysis.result import Span
 from bot.analysis.segment import Sentence
 
 PREFERRED = ("ccomp", "xcomp", "dobj", "pcomp", "attr", "oprd")
-BLOCKING = {"ccomp", "xcomp", "dobj", "pcomp", "attr", "oprd", "dative"}
+BLOCKING = {"ccomp", "xcomp"}
 MIN_QUOTE = 12  # characters, marks included: shorter quotes are scare quotes and titles
 MAX_CHAIN = 12
 
