@@ -51,16 +51,16 @@ class _State:
 
 def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
     doc = state.doc
-    candidates: list[tuple[int, int, Token]] = []
+    candidates: list[tuple[bool, int, int, Token]] = []
     for tok in doc[sent.token_start : sent.token_end]:
         quoted = state.qindex.at(tok.idx) is not None
         if tok.text == ":" or _is_dash(tok) or cues.is_cue(tok, quoted):
-            candidates.append((_depth(tok), tok.i, tok))
-    candidates.sort(key=lambda c: (c[0], c[1]))
+            candidates.append((quoted, _depth(tok), tok.i, tok))
+    candidates.sort(key=lambda c: c[:3])  # the reporter's words first, then the outermost cue
     found: list[Attribution] = []
     blocked: list[tuple[int, int]] = []
     taken: set[int] = set()
-    for _, _, tok in candidates:
+    for _, _, _, tok in candidates:
         if tok.i in taken or any(s <= tok.idx < e for s, e in blocked):
             continue
         made = _make(state, sent, tok)
@@ -69,7 +69,9 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
         attribution, cue_tokens = made
         taken.update(cue_tokens)
         found.append(attribution)
-        block = blocked_range(tok, attribution.content) if tok.pos_ == "VERB" and tok.lower_ != "according" else None
+        block = None
+        if tok.pos_ == "VERB" and tok.lower_ != "according":
+            block = blocked_range(tok, attribution.content, state.qindex.at(tok.idx))
         if block is not None:
             blocked.append(block)
         if attribution.source_kind == "named" and attribution.source is not None:

@@ -15,6 +15,7 @@ from bot.analysis.segment import Sentence
 
 PREFERRED = ("ccomp", "xcomp", "dobj", "pcomp", "attr", "oprd")
 BLOCKING = {"ccomp", "xcomp"}
+OTHER_CLAUSES = {"advcl", "conj", "acl", "relcl", "parataxis"}
 MIN_QUOTE = 12  # characters, marks included: shorter quotes are scare quotes and titles
 MAX_CHAIN = 12
 
@@ -37,14 +38,21 @@ def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tupl
     return None, False
 
 
-def blocked_range(tok: Token, content: Span | None) -> tuple[int, int] | None:
-    """The stretch whose cues are nested in this one: its complements, or its direct quote."""
+def blocked_range(tok: Token, content: Span | None, quote: Quote | None) -> tuple[int, int] | None:
+    """The stretch whose cues are nested in this one: its complements, or its direct quote.
+
+    A cue inside a quote blocks nothing outside that quote: the words around a quotation belong to
+    the reporter, however the parser attached them.
+    """
     spans = [_subtree(tok.doc.text, c) for c in tok.children if c.dep_ in BLOCKING]
     if content is not None:
         spans.append(content)
     if not spans:
         return None
-    return min(s.start for s in spans), max(s.end for s in spans)
+    start, end = min(s.start for s in spans), max(s.end for s in spans)
+    if quote is not None:
+        start, end = max(start, quote.start), min(end, quote.end)
+    return (start, end) if start < end else None
 
 
 def _subtree(text: str, tok: Token) -> Span:
@@ -65,9 +73,12 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
     if qindex.at(tok.idx) is not None:
         return None
     best: Quote | None = None
+    other_clauses = [_subtree(doc.text, c) for c in tok.children if c.dep_ in OTHER_CLAUSES]
     for quote in qindex.between(sent.start, sent.end):
         if quote.end - quote.start < MIN_QUOTE:
             continue
+        if any(c.start <= quote.start and quote.end <= c.end for c in other_clauses):
+            continue  # "mocked X, saying “...”": the quote is the other verb's
         if best is None or abs(quote.start - tok.idx) < abs(best.start - tok.idx):
             best = quote
     if best is not None:
