@@ -130,6 +130,19 @@ def test_all_methods_run_with_an_empty_nltk_data_dir(tmp_path):
     assert done.stdout.split() == ["2"] * len(SUMMARY_METHODS)
 
 
+def test_default_method_does_not_import_nltk():
+    """The default summary must not pay for importing NLTK (sumy's summarisers import it)."""
+    script = (
+        "import sys\n"
+        "from bot.analysis import summary, centrality\n"
+        "assert 'nltk' not in sys.modules, 'nltk imported'\n"
+    )
+    repo = pathlib.Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=repo,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
 def test_doc_tokenizer_answers_from_the_parse(article):
     doc, sents = article
     tok = sumy_adapter.DocTokenizer(doc, sents)
@@ -167,14 +180,14 @@ def test_long_input_is_capped_for_byline(nlp, monkeypatch):
 @pytest.mark.parametrize("method", sorted(sumy_adapter.SUMMARIZERS))
 def test_long_input_is_capped_for_sumy(nlp, monkeypatch, method):
     seen: list[int] = []
-    cls = sumy_adapter.SUMMARIZERS[method]
+    cls = sumy_adapter.summarizer_class(method)
 
     class Spy(cls):
         def __call__(self, document, count):
             seen.append(len(document.sentences))
             return super().__call__(document, count)
 
-    monkeypatch.setitem(sumy_adapter.SUMMARIZERS, method, Spy)
+    monkeypatch.setattr(sumy_adapter, "summarizer_class", lambda name: Spy)
     doc = nlp(long_text(300))
     sents = segment.sentences(doc)
     chosen = summary.summarize(doc, sents, method, 3)

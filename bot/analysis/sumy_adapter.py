@@ -9,17 +9,14 @@ built from the sentences we already have, a tokenizer that answers from the pars
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from spacy.tokens import Doc
 from sumy.models.dom import ObjectDocumentModel, Paragraph
 from sumy.models.dom import Sentence as SumySentence
-from sumy.summarizers.lex_rank import LexRankSummarizer
-from sumy.summarizers.lsa import LsaSummarizer
-from sumy.summarizers.luhn import LuhnSummarizer
-from sumy.summarizers.text_rank import TextRankSummarizer
 from sumy.utils import get_stop_words
 
 from bot.analysis.segment import Sentence
@@ -30,11 +27,12 @@ LANGUAGE = "english"
 # sumy's graph methods compare every pair of sentences in pure Python; past this many candidates we
 # keep the first ones (news puts its substance early), so the cost stays bounded on long input.
 MAX_SUMY_SENTENCES = 100
-SUMMARIZERS: dict[str, Callable[..., object]] = {
-    "lexrank": LexRankSummarizer,
-    "textrank": TextRankSummarizer,
-    "lsa": LsaSummarizer,
-    "luhn": LuhnSummarizer,
+# Imported on first use: sumy's summarisers pull in NLTK (about 0.6 s), which the default never needs.
+SUMMARIZERS: dict[str, str] = {
+    "lexrank": "sumy.summarizers.lex_rank:LexRankSummarizer",
+    "textrank": "sumy.summarizers.text_rank:TextRankSummarizer",
+    "lsa": "sumy.summarizers.lsa:LsaSummarizer",
+    "luhn": "sumy.summarizers.luhn:LuhnSummarizer",
 }
 _WORD = re.compile(r"\w")
 _FALLBACK_SPLIT = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\s*[\r\n]+\s*")
@@ -44,6 +42,12 @@ _FALLBACK_SPLIT = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\s*[\r\n]+\s*")
 def stop_words() -> frozenset[str]:
     """sumy's English stop list: a text file shipped inside sumy, not NLTK data."""
     return frozenset(get_stop_words(LANGUAGE))
+
+
+def summarizer_class(method: str) -> type:
+    """Import and return sumy's summariser class for ``method`` (a key of ``SUMMARIZERS``)."""
+    module, _, name = SUMMARIZERS[method].partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 class DocTokenizer:
@@ -98,7 +102,7 @@ def summarize(doc: Doc, sents: Sequence[Sentence], eligible: Sequence[int], meth
     tokenizer = DocTokenizer(doc, [sents[i] for i in candidates])
     objects = [SumySentence(doc.text[sents[i].start : sents[i].end], tokenizer) for i in candidates]
     where = {id(obj): i for obj, i in zip(objects, candidates, strict=True)}
-    summarizer = SUMMARIZERS[method](tokenizer.stem)
+    summarizer = summarizer_class(method)(tokenizer.stem)
     summarizer.stop_words = stop_words()
     picked = summarizer(ObjectDocumentModel([Paragraph(objects)]), min(n, len(objects)))
     return sorted(where[id(s)] for s in picked)
