@@ -60,8 +60,8 @@ class DocTokenizer:
     language = LANGUAGE
 
     def __init__(self, doc: Doc, sents: Sequence[Sentence]) -> None:
-        self._text = doc.text
-        self._sentences = [doc.text[s.start : s.end] for s in sents]
+        self._text = text = doc.text  # doc.text is rebuilt on every access: take it once
+        self._sentences = [text[s.start : s.end] for s in sents]
         self._words: dict[str, tuple[str, ...]] = {}
         self.lemmas: dict[str, str] = {}
         for sent, text in zip(sents, self._sentences, strict=True):
@@ -100,7 +100,8 @@ def summarize(doc: Doc, sents: Sequence[Sentence], eligible: Sequence[int], meth
     if len(eligible) > len(candidates):
         log.debug("sumy %s: %d candidate sentences capped to %d", method, len(eligible), len(candidates))
     tokenizer = DocTokenizer(doc, [sents[i] for i in candidates])
-    objects = [SumySentence(doc.text[sents[i].start : sents[i].end], tokenizer) for i in candidates]
+    text = doc.text
+    objects = [SumySentence(text[sents[i].start : sents[i].end], tokenizer) for i in candidates]
     where = {id(obj): i for obj, i in zip(objects, candidates, strict=True)}
     summarizer = summarizer_class(method)(tokenizer.stem)
     summarizer.stop_words = stop_words()
