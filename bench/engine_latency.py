@@ -141,14 +141,18 @@ def stage_breakdown(engine: Any, text: str, repeats: int = 3) -> dict[str, float
 
 
 def component_times(nlp: Any, text: str) -> dict[str, float]:
-    """Wall ms spent in each pipeline component for one parse (tokenizer included)."""
-    t0 = time.perf_counter()
-    doc = nlp.make_doc(text)
-    times = {"tokenizer": (time.perf_counter() - t0) * 1000}
-    for name, proc in nlp.pipeline:
+    """Wall ms spent in each pipeline component (tokenizer included), over the pieces the engine parses."""
+    from bot.analysis import parse
+
+    times: dict[str, float] = {}
+    for piece in parse.pieces(text):
         t0 = time.perf_counter()
-        doc = proc(doc)
-        times[name] = (time.perf_counter() - t0) * 1000
+        doc = nlp.make_doc(piece)
+        times["tokenizer"] = times.get("tokenizer", 0.0) + (time.perf_counter() - t0) * 1000
+        for name, proc in nlp.pipeline:
+            t0 = time.perf_counter()
+            doc = proc(doc)
+            times[name] = times.get(name, 0.0) + (time.perf_counter() - t0) * 1000
     return {k: round(v, 1) for k, v in times.items()}
 
 
