@@ -15,7 +15,7 @@ import time
 from spacy.tokens import DocBin
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from bot.analysis.nlp import load_pipeline  # noqa: E402
+from bot.analysis.nlp import load_pipeline
 
 DATA = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"
 SETS = {"cnndm": DATA / "cnndm" / "dev.jsonl", "bbc": DATA / "bbc-summaries" / "dev.jsonl"}
