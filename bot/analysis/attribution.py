@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 from bot.analysis import cues, sources
 from bot.analysis.content import blocked_range, content_of
 from bot.analysis.coref import Mention, Resolver
+from bot.analysis.doctext import doc_text
 from bot.analysis.quotes import QuoteIndex, find_quotes, merge
 from bot.analysis.result import Attribution, Span
 from bot.analysis.segment import Sentence
@@ -21,6 +22,7 @@ NO_SOURCE_MIN = 0.1
 NO_SOURCE_CUE_MIN = 0.45
 DASHES = {"―", "—", "–", "--"}
 MAX_NAME_TOKENS = 4
+MAX_LINE = 20_000  # a transcript turn runs to the end of its line, looked for this far at most
 
 
 def find_attributions(doc: Doc, sents: list[Sentence]) -> list[Attribution]:
@@ -44,7 +46,7 @@ class _State:
     def __init__(self, doc: Doc, sents: list[Sentence]) -> None:
         self.doc = doc
         self.sent_of = _sentence_of_tokens(doc, sents)
-        self.qindex = QuoteIndex(find_quotes(doc.text))
+        self.qindex = QuoteIndex(find_quotes(doc_text(doc)))
         self.resolver = Resolver(doc, self.sent_of)
         self.named: list[Mention] = []
 
@@ -129,7 +131,7 @@ def _verb_cue(
     doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex, resolver: Resolver, named: list[Mention]
 ) -> tuple[Attribution, range] | None:
     """Build the attribution of a lexical cue headed by ``tok``."""
-    text = doc.text
+    text = doc_text(doc)
     i, j = cues.cue_extent(tok)
     cue = Span.of(text, doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text))
     head = sources.source_of(tok)
@@ -162,14 +164,14 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
         t.pos_ in ("PROPN", "NOUN") for t in prefix
     ):
         return None
-    text = doc.text
+    text = doc_text(doc)
     first = doc[sent.token_start]
     if first.is_punct:
         first = prefix[0]
     source = Span.of(text, first.idx, prefix[-1].idx + len(prefix[-1].text))
     kind = sources.classify_label(prefix)
     cue = Span.of(text, colon.idx, colon.idx + 1)
-    line_end = text.find("\n", colon.idx)
+    line_end = text.find("\n", colon.idx, sent.end + MAX_LINE)
     content = Span.of(text, doc[colon.i + 1].idx, line_end if line_end > 0 else len(text.rstrip()))
     return Attribution(cue, source, content, kind, False, sent.index, None), range(colon.i, colon.i + 1)
 
@@ -181,11 +183,13 @@ def _is_dash(tok: Token) -> bool:
 
 def _dash_cue(state: _State, sent: Sentence, dash: Token) -> tuple[Attribution, range] | None:
     """A quote signed with a dash: “... our greatest shame.” ― Jane Doe."""
-    doc, text = state.doc, state.doc.text
+    doc, text = state.doc, doc_text(state.doc)
     dash_at = dash.idx + len(dash.text) - 1 if len(dash.text) == 2 else dash.idx
-    before = text[:dash_at].rstrip()
-    quote = state.qindex.at(len(before) - 1) if before else None
-    if quote is None or not quote.closed or quote.end != len(before):
+    before = dash_at
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    quote = state.qindex.at(before - 1) if before else None
+    if quote is None or not quote.closed or quote.end != before:
         return None
     name: list[Token] = []
     for tok in doc[dash.i + 1 : min(dash.i + 2 + MAX_NAME_TOKENS, len(doc))]:

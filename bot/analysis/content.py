@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from bot.analysis.doctext import doc_text
 from bot.analysis.quotes import Quote, QuoteIndex
 from bot.analysis.result import Span
 from bot.analysis.segment import Sentence
@@ -22,7 +23,7 @@ MAX_CHAIN = 12
 
 def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tuple[Span | None, bool]:
     """Return ``(content, direct_quote)`` for the cue headed by ``tok``."""
-    text = doc.text
+    text = doc_text(doc)
     quote = adjacent_quote(doc, sent, tok, qindex)
     if quote is not None:
         start, end = quote.inner(text)
@@ -44,7 +45,7 @@ def blocked_range(tok: Token, content: Span | None, quote: Quote | None) -> tupl
     A cue inside a quote blocks nothing outside that quote: the words around a quotation belong to
     the reporter, however the parser attached them.
     """
-    spans = [_subtree(tok.doc.text, c) for c in tok.children if c.dep_ in BLOCKING]
+    spans = [_subtree(doc_text(tok.doc), c) for c in tok.children if c.dep_ in BLOCKING]
     if content is not None:
         spans.append(content)
     if not spans:
@@ -63,9 +64,9 @@ def _subtree(text: str, tok: Token) -> Span:
 def rest_of_sentence(doc: Doc, sent: Sentence, tok: Token) -> Span:
     """The sentence without a leading cue: the content of "According to X, ..." or "Reportedly, ..."."""
     start = sent.start if tok.idx > sent.start else tok.idx + len(tok.text)
-    while start < sent.end and not doc.text[start].isalnum():
+    while start < sent.end and not doc_text(doc)[start].isalnum():
         start += 1
-    return Span.of(doc.text, min(start, sent.end), sent.end)
+    return Span.of(doc_text(doc), min(start, sent.end), sent.end)
 
 
 def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> Quote | None:
@@ -73,7 +74,7 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
     if qindex.at(tok.idx) is not None:
         return None
     best: Quote | None = None
-    other_clauses = [_subtree(doc.text, c) for c in tok.children if c.dep_ in OTHER_CLAUSES]
+    other_clauses = [_subtree(doc_text(doc), c) for c in tok.children if c.dep_ in OTHER_CLAUSES]
     for quote in qindex.between(sent.start, sent.end):
         if quote.end - quote.start < MIN_QUOTE:
             continue
@@ -86,14 +87,16 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
     first = qindex.at(sent.start)
     if first is not None and first.start < sent.start and first.end - first.start >= MIN_QUOTE:
         return first
-    if doc.text[:sent.end].rstrip().endswith(":"):
-        return _next_quote(doc.text, qindex, sent.end)
+    if doc_text(doc)[sent.end - 1] == ":":
+        return _next_quote(doc_text(doc), qindex, sent.end)
     return None
 
 
 def _next_quote(text: str, qindex: QuoteIndex, pos: int) -> Quote | None:
     """The quote starting right after ``pos`` (white space between), if any."""
-    stripped = len(text) - len(text[pos:].lstrip())
+    stripped = pos
+    while stripped < len(text) and text[stripped].isspace():
+        stripped += 1
     quote = qindex.at(stripped)
     if quote is not None and quote.start == stripped and quote.end - quote.start >= MIN_QUOTE:
         return quote

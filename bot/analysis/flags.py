@@ -22,6 +22,7 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc
 
+from bot.analysis.doctext import doc_text
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import find_quotes, merge
 from bot.analysis.result import Attribution, Flag, Span
@@ -39,7 +40,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
     """Return the flags a reader should check, in text order."""
     if not sents:
         return []
-    locate = _Locator(doc.text, sents)
+    locate = _Locator(doc_text(doc), sents)
     out: list[Flag] = []
     previous: Attribution | None = None
     for a in attributions:
@@ -132,7 +133,7 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
     cue_sents = {a.sentence for a in attributions}
     out: list[Flag] = []
     k = 0
-    text = doc.text
+    text = doc_text(doc)
     for q in find_quotes(text):
         n_words = len(text[q.start : q.end].split())
         if n_words < MIN_QUOTE_WORDS:
