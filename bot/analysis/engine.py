@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot import __version__
 from bot.analysis import attribution, flags, parse, segment, summary
 from bot.analysis.nlp import load_pipeline
 from bot.analysis.result import Result, Stats, SummarySentence
 from bot.analysis.validate import check_text
+from bot.analysis.version import engine_version
 from bot.config import AnalysisSettings
 from bot.errors import InputError
 
@@ -47,7 +47,7 @@ class Engine:
     @property
     def version(self) -> str:
         """Engine version stored with every result, so cached results can be invalidated."""
-        return f"byline/{__version__} {self.settings.model}"
+        return engine_version(self.settings)
 
     def analyze(self, text: str, sentences: int | None = None, method: str | None = None) -> Result:
         """Analyse one text; raise ``InputError`` if it cannot be analysed."""
