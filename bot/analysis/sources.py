@@ -127,6 +127,8 @@ def classify(head: Token, i: int, j: int) -> str:
         whole = doc[head.left_edge.i : head.right_edge.i + 1]
         named_author = any(t.ent_type_ in ("PERSON", "ORG") for t in whole)
         return "named" if has_name or named_author or _has_possessive(head) else "anonymous"
+    if _capitalised_mid_sentence(head):
+        return "named"  # "with RealClearPolitics showing ...": English capitalises names
     modifier_name = any(_is_named_token(c) for c in head.children if c.dep_ in ("compound", "poss", "nmod"))
     return _by_determiner(head, modifier_name)
 
@@ -153,8 +155,10 @@ def _pronoun_or_quantifier(head: Token) -> str:
 
 
 def _is_named_token(tok: Token) -> bool:
-    if tok.pos_ == "PROPN" and not tok.ent_type_ and _in_title_case_line(tok):
-        return False  # "Judge Rejects Request": a capitalised common noun in a headline
+    if (tok.pos_ == "PROPN" and not tok.ent_type_) and (
+        _in_title_case_line(tok) or tok.lower_ in words("common_roles.txt")
+    ):
+        return False  # "Judge rejects request": a capitalised common noun, not a name
     if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "FAC"):
         return not (tok.ent_type_ == "NORP" and tok.tag_ == "NNPS") and tok.lemma_.lower() not in words(
             "vague_nouns.txt"
@@ -168,6 +172,13 @@ def _has_possessive(head: Token) -> bool:
         if c.dep_ == "poss":
             return c.lower_ not in FIRST_SECOND_PERSON and (c.pos_ in ("PROPN", "PRON") or bool(c.ent_type_))
     return False
+
+
+def _capitalised_mid_sentence(tok: Token) -> bool:
+    if not tok.text[:1].isupper() or tok.is_sent_start or tok.lower_ in words("common_roles.txt"):
+        return False
+    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+    return prev is not None and not prev.is_punct and not prev.is_space and not _in_title_case_line(tok)
 
 
 def _in_title_case_line(tok: Token) -> bool:
