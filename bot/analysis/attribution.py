@@ -20,6 +20,7 @@ from bot.analysis.segment import Sentence
 
 MAX_COLON_PREFIX = 6
 NO_SOURCE_MIN = 0.1
+UNNAMED_MIN = 0.3
 NO_SOURCE_CUE_MIN = 0.45
 DASHES = {"―", "—", "–", "--"}
 MAX_NAME_TOKENS = 4
@@ -57,7 +58,7 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
     candidates: list[tuple[bool, int, int, Token]] = []
     for tok in doc[sent.token_start : sent.token_end]:
         quoted = state.qindex.at(tok.idx) is not None
-        if tok.text == ":" or _is_dash(tok) or cues.is_cue(tok, quoted):
+        if tok.text == ":" or _is_dash(tok) or cues.is_cue(tok, quoted) or _unnamed_speaker(tok, quoted):
             candidates.append((quoted, _depth(tok), tok.i, tok))
     candidates.sort(key=lambda c: c[:3])  # the reporter's words first, then the outermost cue
     found: list[Attribution] = []
@@ -81,6 +82,21 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
             state.named.append(Mention(tok.i, sent.index, attribution.source.text))
     found.sort(key=lambda a: a.cue.start)
     return found
+
+
+def _unnamed_speaker(tok: Token, quoted: bool) -> bool:
+    """A weaker verb cue whose subject is an unnamed source ("people in other cities rallied over ...").
+
+    Unnamed sources are what readers most need to see, so such a verb needs less evidence.
+    """
+    if tok.pos_ != "VERB" or not cues.candidate(tok):
+        return False
+    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if cues.score(tok, quoted) < UNNAMED_MIN:
+        return False
+    return sources.classify(subj, *sources.np_bounds(subj)) in ("anonymous", "vague")
 
 
 def _make(state: _State, sent: Sentence, tok: Token) -> tuple[Attribution, range] | None:
