@@ -180,3 +180,14 @@ def test_quotes_unclosed_quote_stops_at_line_break():
 
 def test_merge_joins_overlapping_ranges():
     assert merge([(5, 9), (0, 3), (2, 4), (9, 12)]) == [(0, 4), (5, 9), (9, 12)]
+
+
+def test_headline_capitalised_role_is_not_a_name(nlp):
+    a = by_cue(find(nlp, "Lawmaker says the bank must repay its customers\n\nThe vote is next week."), "says")
+    assert a.source is not None and a.source.text == "Lawmaker"
+    assert a.source_kind == "anonymous"
+
+
+def test_page_furniture_colon_is_not_a_speaker(nlp):
+    found = find(nlp, "Correction: An earlier version of this story misspelled the name of the school.")
+    assert all(a.cue.text != ":" for a in found)
