@@ -174,3 +174,20 @@ def test_real_process_prints_no_traceback(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("byline: ")
+
+
+def test_a_stray_control_character_in_a_long_article_is_tolerated(capsys, tmp_path):
+    """Mis-decoded punctuation (U+0083) in real articles must not make the whole article unusable."""
+    text = ARTICLE.replace("footbridge", "foot\x83bridge")
+    path = tmp_path / "stray.txt"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run_cli(["analyze", "--json", str(path)], capsys)
+    assert code == 0, err
+    assert_offsets(text, json.loads(out))
+
+
+def test_nul_characters_are_always_refused(capsys, tmp_path, monkeypatch):
+    line = json.dumps({"id": 1, "text": ARTICLE + "\x00"})
+    code, out, _ = run_cli(["analyze", "--jsonl", "-"], capsys, stdin=line, monkeypatch=monkeypatch)
+    assert code == 0
+    assert "error" in json.loads(out)
