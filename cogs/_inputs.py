@@ -14,10 +14,12 @@ import discord
 
 from bot.analysis.validate import decode
 from bot.errors import InputError, InputTooLarge, UnsupportedAttachment
+from bot.pipeline import analyse_and_store, analyse_url
 from bot.urls import find_urls
 
 if TYPE_CHECKING:
     from bot.client import BylineBot
+    from bot.store import StoredAnalysis
 
 ATTACHMENT_KINDS = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html"}
 # A message with a link and at least this many other words is analysed as text, not fetched.
@@ -87,3 +89,13 @@ async def read_attachment(bot: BylineBot, attachment: discord.Attachment) -> tup
             raise InputError("That file looks binary, not like an HTML page.")
         return await bot.analyzer.extract_html(data, bot.settings.fetch.min_article_chars)
     return None, decode(data)
+
+
+async def analyse_input(bot: BylineBot, guild_id: int, picked: MessageInput, **meta: Any) -> StoredAnalysis:
+    """Analyse whatever ``picked`` holds (link, text or upload) through the one pipeline."""
+    if picked.url is not None:
+        return await analyse_url(bot, guild_id, picked.url, **meta)
+    title, text = None, picked.text or ""
+    if picked.attachment is not None:
+        title, text = await read_attachment(bot, picked.attachment)
+    return await analyse_and_store(bot, guild_id, text, title=title, **meta)

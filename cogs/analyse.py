@@ -16,9 +16,8 @@ from discord.ext import commands
 
 from bot.errors import BusyError, InputError, InputTooLarge, RateLimited
 from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
-from bot.pipeline import analyse_and_store, analyse_url
 from bot.render import render_analysis
-from cogs._inputs import MessageInput, pick_input, read_attachment
+from cogs._inputs import MessageInput, analyse_input, pick_input
 
 if TYPE_CHECKING:
     from bot.client import BylineBot
@@ -130,13 +129,7 @@ class AnalyseCog(commands.Cog):
             interaction.extras[PUBLIC_DEFER] = True
         meta: dict[str, Any] = {"author_id": author_id, "channel_id": interaction.channel_id,
                                 "message_link": message_link}
-        if picked.url is not None:
-            stored = await analyse_url(self.bot, guild_id, picked.url, **meta)
-        else:
-            title, text = (None, picked.text or "")
-            if picked.attachment is not None:
-                title, text = await read_attachment(self.bot, picked.attachment)
-            stored = await analyse_and_store(self.bot, guild_id, text, title=title, **meta)
+        stored = await analyse_input(self.bot, guild_id, picked, **meta)
         await self._send(interaction, stored, ephemeral=ephemeral)
 
     async def _admit(self, interaction: discord.Interaction) -> int:

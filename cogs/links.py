@@ -17,11 +17,11 @@ import discord
 from discord.ext import commands
 
 from bot.errors import BylineError, RateLimited
-from bot.pipeline import analyse_and_store, analyse_url
+from bot.pipeline import analyse_url
 from bot.render import NO_MENTIONS, clip_content, render_compact
 from bot.urls import find_urls
 from bot.views_report import report_view
-from cogs._inputs import pick_input, read_attachment
+from cogs._inputs import analyse_input, pick_input
 
 if TYPE_CHECKING:
     from bot.client import BylineBot
@@ -109,14 +109,7 @@ class LinksCog(commands.Cog):
     async def _analyse_on_demand(self, message: discord.Message, guild_id: int) -> None:
         meta = {"author_id": message.author.id, "channel_id": message.channel.id, "message_link": message.jump_url}
         try:
-            picked = pick_input(message)
-            if picked.url is not None:
-                stored = await analyse_url(self.bot, guild_id, picked.url, **meta)
-            else:
-                title, text = (None, picked.text or "")
-                if picked.attachment is not None:
-                    title, text = await read_attachment(self.bot, picked.attachment)
-                stored = await analyse_and_store(self.bot, guild_id, text, title=title, **meta)
+            stored = await analyse_input(self.bot, guild_id, pick_input(message), **meta)
         except BylineError as exc:  # fetch failed, busy, nothing to analyse...: one short reply
             log.info("guild %s message %s: 📰 failed (%s)", guild_id, message.id, type(exc).__name__)
             await self._short_reply(message, exc.user_message)
