@@ -167,6 +167,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "spacy": spacy.__version__,
         "load_avg_1m": round(load[0], 2),
+        "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
         "git": _git_head(),
     }
 

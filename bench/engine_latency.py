@@ -26,7 +26,7 @@ QUICK_REPEATS = {1_000: 5, 5_000: 3, 20_000: 3}
 # A size whose projected analysis time (quadratic extrapolation) exceeds these gets one repeat, or none:
 # a quadratic engine must not turn the suite into an hour-long run; the report says what was skipped.
 SLOW_ABOVE_S = 30.0
-SKIP_ABOVE_S = 400.0
+SKIP_ABOVE_S = 120.0
 # Stages of Engine._build that are timed one by one in a separate, untimed-by-ratio pass.
 STAGES = (
     ("validate", "bot.analysis.engine", "check_text"),

@@ -43,7 +43,8 @@ def machine_section() -> list[str]:
     return [
         f"Run {m['date']} at commit `{m['git']}`{' (quick run)' if m.get('quick') else ''}: {m['nproc']} CPUs "
         f"({m['cpu']}), {m['ram_gib']} GiB RAM, Python {m['python']}, spaCy {m['spacy']}, "
-        f"1-minute load average {m['load_avg_1m']} at the start (the machine was shared, so every "
+        f"OPENBLAS_NUM_THREADS={m.get('openblas_threads', '?')} (the engine's policy, for baseline and engine "
+        f"alike), 1-minute load average {m['load_avg_1m']} at the start (the machine was shared, so every "
         "timing below is a ratio against a baseline measured in the same run, interleaved; medians).",
         "",
     ]

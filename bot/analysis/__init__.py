@@ -4,7 +4,14 @@
 parent, which hands parsing to worker processes) never loads spaCy.
 """
 
+import os
 from typing import Any
+
+# OpenBLAS otherwise starts a thread per core for every small matrix product; on a busy 2-core host
+# the summariser's sentence-graph products then wait for those threads (about 50 ms per summary
+# instead of 2 ms). It is read once, when numpy loads, so it is set here, before any engine import;
+# a value exported by the user wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from bot.analysis.result import Attribution, Flag, Result, Span, Stats, SummarySentence
 
