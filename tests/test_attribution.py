@@ -191,3 +191,17 @@ def test_headline_capitalised_role_is_not_a_name(nlp):
 def test_page_furniture_colon_is_not_a_speaker(nlp):
     found = find(nlp, "Correction: An earlier version of this story misspelled the name of the school.")
     assert all(a.cue.text != ":" for a in found)
+
+
+def test_closing_mark_typed_as_opener_still_opens_a_quote(nlp):
+    text = "”Our town deserves a better bridge than this one.” ― Mira Holt\n"
+    quotes = find_quotes(text)
+    assert [(q.start, q.closed) for q in quotes] == [(0, True)]
+    a = by_cue(find(nlp, text), "―")
+    assert a.source is not None and a.source.text == "Mira Holt"
+    assert a.content is not None and a.content.text.startswith("Our town deserves")
+
+
+def test_closing_mark_after_a_word_does_not_open(nlp):
+    quotes = find_quotes("He called it “fine” and ” left.")
+    assert len(quotes) == 1 and quotes[0].closed

@@ -43,7 +43,7 @@ def find_quotes(text: str) -> list[Quote]:
                 out.append(Quote(start, end, False))
                 start = -1
         elif start < 0:
-            if ch in OPEN or (ch == STRAIGHT and _opens(text, i)):
+            if ch in OPEN or ((ch == STRAIGHT or _misturned(text, i)) and _opens(text, i)):
                 start = i
         elif ch in CLOSE or ch == STRAIGHT:
             out.append(Quote(start, i + 1, True))
@@ -56,6 +56,11 @@ def find_quotes(text: str) -> list[Quote]:
 def _opens(text: str, i: int) -> bool:
     """A straight quote opens when it follows a space, a line start or an opening bracket/dash."""
     return i == 0 or text[i - 1].isspace() or text[i - 1] in "([—–-:"
+
+
+def _misturned(text: str, i: int) -> bool:
+    """A closing mark typed where an opening one belongs: ”Fear. I am ...” at a line start."""
+    return text[i] in CLOSE and i + 1 < len(text) and text[i + 1].isalnum()
 
 
 class QuoteIndex:
