@@ -22,6 +22,7 @@ SHRINK = 5.0
 UNSEEN_VERB = 0.55
 SUBJ = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 COMP = {"ccomp", "xcomp"}
+ARG_DEPS = {"acomp", "attr", "dobj", "oprd"}
 DEP_BUCKET = {"ROOT": "R", "ccomp": "c", "conj": "j", "advcl": "a", "xcomp": "x", "relcl": "r", "acl": "l"}
 
 
@@ -53,6 +54,15 @@ def features(tok: Token, quoted: bool) -> list[str]:
         dep = f"{child.dep_}:{child.lower_}" if child.dep_ in ("prep", "prt", "mark", "neg", "agent") else child.dep_
         feats.append(f"C={dep}")
         feats.append(f"LCh={lp}|{dep}")
+        if child.dep_ in ARG_DEPS:
+            # "is eager to", "were unaware that", "made the case", "raised concerns": the word the cue is
+            # built from is the argument of a light verb or a copula.
+            arg = f"{child.dep_}:{child.lemma_.lower()}"
+            feats.append(f"A={arg}")
+            feats.append(f"LA={lp}|{arg}")
+        elif child.dep_ == "ccomp":
+            mark = next((g.lower_ for g in child.children if g.dep_ == "mark"), "-")
+            feats.append(f"LM={lp}|{mark}")
     if tok.head.i != tok.i:
         feats.append(f"H={tok.head.lemma_.lower()}|{tok.dep_}")
         feats.append(f"HP={tok.head.pos_}|{tok.dep_}")
