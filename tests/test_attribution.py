@@ -205,3 +205,12 @@ def test_closing_mark_typed_as_opener_still_opens_a_quote(nlp):
 def test_closing_mark_after_a_word_does_not_open(nlp):
     quotes = find_quotes("He called it “fine” and ” left.")
     assert len(quotes) == 1 and quotes[0].closed
+
+
+def test_asked_before_the_answer_is_its_own_sourceless_cue(nlp):
+    text = "Asked whether the bridge would reopen in May, she said, “That depends on the inspectors and the weather.”"
+    found = find(nlp, text)
+    asked = by_cue(found, "Asked")
+    assert asked.source is None and asked.source_kind == "none"
+    said = by_cue(found, "said")
+    assert said.source is not None and said.source.text == "she"

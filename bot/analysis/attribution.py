@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from bot.analysis import cues, sources
-from bot.analysis.content import blocked_range, content_of
+from bot.analysis.content import blocked_ranges, content_of
 from bot.analysis.coref import Mention, Resolver
 from bot.analysis.doctext import doc_text
 from bot.analysis.lexicon import words
@@ -73,11 +73,8 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
         attribution, cue_tokens = made
         taken.update(cue_tokens)
         found.append(attribution)
-        block = None
         if tok.pos_ == "VERB" and tok.lower_ != "according":
-            block = blocked_range(tok, attribution.content, state.qindex.at(tok.idx))
-        if block is not None:
-            blocked.append(block)
+            blocked.extend(blocked_ranges(tok, attribution.content, state.qindex.at(tok.idx)))
         if attribution.source_kind == "named" and attribution.source is not None:
             state.named.append(Mention(tok.i, sent.index, attribution.source.text))
     found.sort(key=lambda a: a.cue.start)

@@ -39,21 +39,25 @@ def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tupl
     return None, False
 
 
-def blocked_range(tok: Token, content: Span | None, quote: Quote | None) -> tuple[int, int] | None:
-    """The stretch whose cues are nested in this one: its complements, or its direct quote.
+def blocked_ranges(tok: Token, content: Span | None, quote: Quote | None) -> list[tuple[int, int]]:
+    """The stretches whose cues are nested in this one: its complements, and its direct quote.
 
-    A cue inside a quote blocks nothing outside that quote: the words around a quotation belong to
-    the reporter, however the parser attached them.
+    Each stretch is blocked on its own, not the hull of them all: "Asked whether ..., Ortiz said “...”"
+    keeps "Asked", which lies between the verb's quote and nothing it governs. A cue inside a quote
+    blocks nothing outside that quote: the words around a quotation belong to the reporter, however
+    the parser attached them.
     """
     spans = [_subtree(doc_text(tok.doc), c) for c in tok.children if c.dep_ in BLOCKING]
     if content is not None:
         spans.append(content)
-    if not spans:
-        return None
-    start, end = min(s.start for s in spans), max(s.end for s in spans)
-    if quote is not None:
-        start, end = max(start, quote.start), min(end, quote.end)
-    return (start, end) if start < end else None
+    out = []
+    for span in spans:
+        start, end = span.start, span.end
+        if quote is not None:
+            start, end = max(start, quote.start), min(end, quote.end)
+        if start < end:
+            out.append((start, end))
+    return out
 
 
 def _subtree(text: str, tok: Token) -> Span:
