@@ -224,3 +224,34 @@ def test_byline_prefers_central_sentences_over_asides(nlp):
     sents = segment.sentences(doc)
     for n in (1, 2, 3):
         assert not {1, 3} & set(summary.summarize(doc, sents, "byline", n))
+
+
+def test_opens_quote_sees_straight_and_curly_marks(nlp):
+    text = '"The pier will reopen," she said. \u201cWe are ready,\u201d he said. The pier reopens in May.'
+    doc = nlp(text)
+    sents = segment.sentences(doc)
+    assert len(sents) == 3
+    assert centrality.opens_quote(doc, sents).tolist() == [True, True, False]
+
+
+def test_quote_discount_scales_only_the_quoted_sentence():
+    counts = np.array([[1, 1, 0], [1, 1, 1], [0, 1, 1]], dtype=float)
+    lengths = np.full(3, 10.0)
+    plain = centrality.sentence_scores(counts, lengths, 3, centrality.WEIGHTS)
+    quoted = centrality.sentence_scores(counts, lengths, 3, centrality.WEIGHTS, np.array([False, True, False]))
+    assert quoted[1] == pytest.approx(plain[1] * centrality.WEIGHTS.quote)
+    assert quoted[[0, 2]] == pytest.approx(plain[[0, 2]])
+    assert 0 < centrality.WEIGHTS.quote < 1
+
+
+def test_byline_prefers_the_reported_fact_over_the_same_words_in_a_quote(nlp):
+    text = (
+        '"The council will rebuild the harbour pier with a government grant next spring," said Ann Lee. '
+        "The council will rebuild the harbour pier with a government grant next spring, officials confirmed. "
+        "The harbour pier was damaged by a storm. "
+        "A government grant covers the pier costs."
+    )
+    doc = nlp(text)
+    sents = segment.sentences(doc)
+    assert len(sents) == 4
+    assert summary.summarize(doc, sents, "byline", 1) == [1]
