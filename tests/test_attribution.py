@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc
 
-from bot.analysis import attribution, segment
+from bot.analysis import attribution, segment, sources
 from bot.analysis.quotes import find_quotes, merge
 from bot.analysis.result import Attribution
 
@@ -214,3 +215,33 @@ def test_asked_before_the_answer_is_its_own_sourceless_cue(nlp):
     assert asked.source is None and asked.source_kind == "none"
     said = by_cue(found, "said")
     assert said.source is not None and said.source.text == "she"
+
+
+def test_participle_after_a_noun_takes_the_noun_as_source(nlp):
+    text = "Protesters held signs, and a man calling himself a farmer shouted that the plan would ruin him."
+    a = by_cue(find(nlp, text), "calling")
+    assert a.source is not None and a.source.text == "a man"
+    assert a.source_kind == "anonymous"
+
+
+def test_a_document_framing_the_claim_is_not_the_participles_source(nlp):
+    found = find(nlp, "In a statement announcing the strike, the nurses union said wages had stalled for years.")
+    assert all(a.source is None or "statement" not in a.source.text for a in found)
+    assert by_cue(found, "said").source_kind == "named"
+
+
+def test_verb_tagged_as_noun_keeps_its_subject(nlp):
+    # A parse that tags the verb as a noun, as the small model sometimes does with "predicts".
+    words = ["Lopez", "predicts", "that", "rain", "falls", "."]
+    doc = Doc(nlp.vocab, words=words, pos=["PROPN", "NOUN", "SCONJ", "NOUN", "VERB", "PUNCT"],
+              deps=["nsubj", "ROOT", "mark", "nsubj", "ccomp", "punct"], heads=[1, 1, 4, 4, 1, 1])
+    found = sources.source_of(doc[1])
+    assert found is not None and found.i == 0
+
+
+def test_a_dash_parsed_as_subject_is_not_the_source(nlp):
+    words = ["made", "public", "―", "Ortiz", "boasted", "."]
+    doc = Doc(nlp.vocab, words=words, pos=["VERB", "ADJ", "NOUN", "PROPN", "VERB", "PUNCT"],
+              deps=["ROOT", "amod", "nsubj", "nsubj", "ccomp", "punct"], heads=[0, 2, 4, 4, 0, 0])
+    found = sources.source_of(doc[4])
+    assert found is not None and found.i == 3

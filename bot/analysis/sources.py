@@ -44,10 +44,19 @@ def source_of(cue: Token) -> Token | None:
             return found if found.dep_ != "expl" else None
         if _passive(node) or node.dep_ not in CLIMB or node.head.i == node.i:
             return None
+        if node.dep_ == "acl" and node.head.pos_ in ("NOUN", "PROPN") and not _framing_document(node.head):
+            # "a man calling himself ...", "rabbis denouncing the plan": the noun speaks. Not in a
+            # prepositional phrase: "In a statement announcing X, the union ..." is the union's.
+            return node.head
         node = node.head
         if node.dep_ == "prep" and node.head.pos_ in ("VERB", "AUX"):
             node = node.head  # "responded by saying": the gerund's source is the verb's
     return None
+
+
+def _framing_document(noun: Token) -> bool:
+    """ "In a statement announcing X, the union ...": the document frames a claim that is the subject's."""
+    return noun.dep_ == "pobj" and noun.lemma_.lower() in words("document_nouns.txt")
 
 
 def _own_source(verb: Token) -> Token | None:
@@ -55,8 +64,8 @@ def _own_source(verb: Token) -> Token | None:
         if child.dep_ == "agent":
             return _pobj(child, None)
     for child in verb.children:
-        if child.dep_ in ("nsubj", "csubj", "expl"):
-            return child
+        if child.dep_ in ("nsubj", "csubj", "expl") and not (child.is_punct or child.is_space):
+            return child  # a dash or a stray mark is sometimes parsed as a subject
     return None
 
 
@@ -78,6 +87,8 @@ def _pobj(tok: Token, preps: set[str] | None) -> Token | None:
 
 def _noun_source(noun: Token) -> Token | None:
     for child in noun.children:
+        if child.dep_ == "nsubj":
+            return child  # a verb tagged as a noun ("Trump predicts that ..."): its subject
         if child.dep_ == "poss":
             return child
         if child.dep_ == "prep" and child.lower_ in ("by", "from"):
