@@ -245,3 +245,14 @@ def test_a_dash_parsed_as_subject_is_not_the_source(nlp):
               deps=["ROOT", "amod", "nsubj", "nsubj", "ccomp", "punct"], heads=[0, 2, 4, 4, 0, 0])
     found = sources.source_of(doc[4])
     assert found is not None and found.i == 3
+
+
+def test_participle_between_two_quotes_of_one_speaker_is_kept(nlp):
+    text = (
+        "“The roof has leaked for three winters now,” said Ortiz, pointing to the stained ceiling. "
+        "“Nobody at the council has come to look at it.”"
+    )
+    found = find(nlp, text)
+    assert by_cue(found, "said").content is not None
+    pointing = by_cue(found, "pointing")
+    assert pointing.source is not None and pointing.source.text == "Ortiz"

@@ -74,7 +74,7 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
         taken.update(cue_tokens)
         found.append(attribution)
         if tok.pos_ == "VERB" and tok.lower_ != "according":
-            blocked.extend(blocked_ranges(tok, attribution.content, state.qindex.at(tok.idx)))
+            blocked.extend(blocked_ranges(tok, attribution.content, attribution.direct_quote, state.qindex))
         if attribution.source_kind == "named" and attribution.source is not None:
             state.named.append(Mention(tok.i, sent.index, attribution.source.text))
     found.sort(key=lambda a: a.cue.start)

@@ -39,20 +39,23 @@ def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tupl
     return None, False
 
 
-def blocked_ranges(tok: Token, content: Span | None, quote: Quote | None) -> list[tuple[int, int]]:
+def blocked_ranges(tok: Token, content: Span | None, direct: bool, qindex: QuoteIndex) -> list[tuple[int, int]]:
     """The stretches whose cues are nested in this one: its complements, and its direct quote.
 
     Each stretch is blocked on its own, not the hull of them all: "Asked whether ..., Ortiz said “...”"
-    keeps "Asked", which lies between the verb's quote and nothing it governs. A cue inside a quote
-    blocks nothing outside that quote: the words around a quotation belong to the reporter, however
-    the parser attached them.
+    keeps "Asked", and in “A,” she said, citing X. “B.” only the quotes are hers, not "citing". A cue
+    inside a quote blocks nothing outside that quote: the words around a quotation belong to the
+    reporter, however the parser attached them.
     """
-    spans = [_subtree(doc_text(tok.doc), c) for c in tok.children if c.dep_ in BLOCKING]
-    if content is not None:
-        spans.append(content)
+    text = doc_text(tok.doc)
+    spans = [(s.start, s.end) for s in (_subtree(text, c) for c in tok.children if c.dep_ in BLOCKING)]
+    if content is not None and direct:
+        spans.extend((q.start, q.end) for q in qindex.between(content.start - 1, content.end))
+    elif content is not None:
+        spans.append((content.start, content.end))
+    quote = qindex.at(tok.idx)
     out = []
-    for span in spans:
-        start, end = span.start, span.end
+    for start, end in spans:
         if quote is not None:
             start, end = max(start, quote.start), min(end, quote.end)
         if start < end:
