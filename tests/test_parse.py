@@ -25,7 +25,7 @@ def _article(n_paragraphs: int, sep: str = "\n\n") -> str:
 @given(st.text(alphabet=st.sampled_from(list("ab .\n\r\t\u00a0")), max_size=300), st.integers(1, 8))
 @settings(max_examples=200, deadline=None)
 def test_pieces_join_back_and_cut_only_after_whitespace_runs(text: str, piece_words: int) -> None:
-    parts = parse.pieces(text, piece_words)
+    parts = parse.pieces(text, piece_words, whole_up_to=0)
     assert "".join(parts) == text
     assert all(parts[:-1])
     for left, right in pairwise(parts):
@@ -38,12 +38,13 @@ def test_pieces_join_back_and_cut_only_after_whitespace_runs(text: str, piece_wo
 def test_short_text_and_text_without_line_breaks_stay_whole() -> None:
     assert parse.pieces(_article(3), 1000) == [_article(3)]
     one_line = " ".join(PARAGRAPHS * 200).replace("\n", " ")
-    assert parse.pieces(one_line, 10) == [one_line]
+    assert parse.pieces(one_line, 10, whole_up_to=0) == [one_line]
+    assert parse.pieces(_article(60), 10) == [_article(60)]
 
 
 def test_long_text_is_cut_into_pieces_of_at_least_the_minimum() -> None:
     text = _article(60)
-    parts = parse.pieces(text, 100)
+    parts = parse.pieces(text, 100, whole_up_to=0)
     assert len(parts) > 3
     assert all(len(p.split()) >= 100 for p in parts[:-1])
 
@@ -51,9 +52,14 @@ def test_long_text_is_cut_into_pieces_of_at_least_the_minimum() -> None:
 def test_pieced_parse_matches_whole_parse(nlp: Language, monkeypatch) -> None:
     text = _article(40, sep="\r\n\r\n")
     monkeypatch.setattr(parse, "PIECE_WORDS", 50)
-    assert len(parse.pieces(text, parse.PIECE_WORDS)) > 5
+    monkeypatch.setattr(parse, "WHOLE_UP_TO", 0)
+    assert len(parse.pieces(text, parse.PIECE_WORDS, 0)) > 5
     whole = nlp(text)
+    joins = []
+    real_join = parse._join
+    monkeypatch.setattr(parse, "_join", lambda *a: joins.append(1) or real_join(*a))
     pieced = parse.parse(nlp, text)
+    assert joins == [1]
     assert pieced.text == text
     assert [(t.idx, t.text) for t in pieced] == [(t.idx, t.text) for t in whole]
     assert segment.sentences(pieced) == segment.sentences(whole)
@@ -65,6 +71,7 @@ def test_pieced_parse_matches_whole_parse(nlp: Language, monkeypatch) -> None:
 
 def test_parse_many_keeps_order_and_mixes_short_and_long(nlp: Language, monkeypatch) -> None:
     monkeypatch.setattr(parse, "PIECE_WORDS", 50)
+    monkeypatch.setattr(parse, "WHOLE_UP_TO", 0)
     texts = [_article(30), "A short note.", _article(12), _article(1)]
     docs = list(parse.parse_many(nlp, texts, batch_size=3))
     assert [d.text for d in docs] == texts
