@@ -256,3 +256,15 @@ def test_participle_between_two_quotes_of_one_speaker_is_kept(nlp):
     assert by_cue(found, "said").content is not None
     pointing = by_cue(found, "pointing")
     assert pointing.source is not None and pointing.source.text == "Ortiz"
+
+
+def test_noun_right_before_a_subjectless_finite_cue_is_the_source(nlp):
+    a = by_cue(find(nlp, "About 4 in 10 say they want lower taxes next year."), "say")
+    assert a.source is not None and a.source.text == "About 4 in 10"
+    assert a.source_kind == "vague"
+
+
+def test_reduced_relative_cue_takes_the_noun_before_it(nlp):
+    a = by_cue(find(nlp, "The fee is far below the $5 million experts say it takes to run a campaign."), "say")
+    assert a.source is not None and a.source.text.endswith("experts")
+    assert a.source_kind == "vague"

@@ -148,7 +148,7 @@ def _verb_cue(
     text = doc_text(doc)
     i, j = cues.cue_extent(tok)
     cue = Span.of(text, doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text))
-    head = sources.source_of(tok)
+    head = sources.source_of(tok) or sources.left_neighbour(tok)
     source = kind = None
     speaker = None
     if head is not None:
