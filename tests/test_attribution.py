@@ -268,3 +268,15 @@ def test_reduced_relative_cue_takes_the_noun_before_it(nlp):
     a = by_cue(find(nlp, "The fee is far below the $5 million experts say it takes to run a campaign."), "say")
     assert a.source is not None and a.source.text.endswith("experts")
     assert a.source_kind == "vague"
+
+
+def test_title_case_headline_verb_is_a_cue_with_the_opening_phrase_as_source(nlp):
+    found = find(nlp, "Angry Farmers Slam New Trade Deal\n\nThe deal was signed on Monday.")
+    a = by_cue(found, "Slam")
+    assert a.source is not None and a.source.text == "Angry Farmers"
+    assert a.source_kind == "vague"
+
+
+def test_headline_noun_is_not_read_as_a_verb(nlp):
+    found = find(nlp, "Washington Post Editorial Board Meets Today\n\nThe board met on Monday.")
+    assert not [a for a in found if a.cue.text in ("Post", "Board")]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from bot.analysis import cues, sources
+from bot.analysis import cues, headlines, sources
 from bot.analysis.content import blocked_ranges, content_of
 from bot.analysis.coref import Mention, Resolver
 from bot.analysis.doctext import doc_text
@@ -58,7 +58,7 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
     candidates: list[tuple[bool, int, int, Token]] = []
     for tok in doc[sent.token_start : sent.token_end]:
         quoted = state.qindex.at(tok.idx) is not None
-        if tok.text == ":" or _is_dash(tok) or cues.is_cue(tok, quoted) or _unnamed_speaker(tok, quoted):
+        if _is_candidate(tok, quoted):
             candidates.append((quoted, _depth(tok), tok.i, tok))
     candidates.sort(key=lambda c: c[:3])  # the reporter's words first, then the outermost cue
     found: list[Attribution] = []
@@ -81,6 +81,12 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
     return found
 
 
+def _is_candidate(tok: Token, quoted: bool) -> bool:
+    if tok.text == ":" or _is_dash(tok) or cues.is_cue(tok, quoted) or _unnamed_speaker(tok, quoted):
+        return True
+    return not quoted and headlines.headline_verb(tok) is not None
+
+
 def _unnamed_speaker(tok: Token, quoted: bool) -> bool:
     """A weaker verb cue whose subject is an unnamed source ("people in other cities rallied over ...").
 
@@ -101,6 +107,9 @@ def _make(state: _State, sent: Sentence, tok: Token) -> tuple[Attribution, range
         return _colon_cue(state.doc, sent, tok)
     if _is_dash(tok):
         return _dash_cue(state, sent, tok)
+    subject = headlines.headline_verb(tok)
+    if subject is not None:
+        return _headline_cue(state.doc, sent, tok, subject)
     return _verb_cue(state.doc, sent, tok, state.qindex, state.resolver, state.named)
 
 
@@ -190,6 +199,19 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
     line_end = text.find("\n", colon.idx, sent.end + MAX_LINE)
     content = Span.of(text, doc[colon.i + 1].idx, line_end if line_end > 0 else len(text.rstrip()))
     return Attribution(cue, source, content, kind, False, sent.index, None), range(colon.i, colon.i + 1)
+
+
+def _headline_cue(doc: Doc, sent: Sentence, tok: Token, subject: tuple[int, int]) -> tuple[Attribution, range]:
+    """ "Black Lawmakers Rip Trump As A Fraud": the verb is the cue, the words before it the source."""
+    text = doc_text(doc)
+    i, j = cues.cue_extent(tok)
+    prefix = list(doc[subject[0] : subject[1]])
+    source = Span.of(text, prefix[0].idx, prefix[-1].idx + len(prefix[-1].text))
+    cue = Span.of(text, doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text))
+    end = doc[sent.token_end - 1]
+    content = Span.of(text, doc[j].idx, end.idx + len(end.text)) if j < sent.token_end else None
+    kind = headlines.headline_kind(prefix)
+    return Attribution(cue, source, content, kind, False, sent.index, None), range(i, j)
 
 
 def _is_dash(tok: Token) -> bool:

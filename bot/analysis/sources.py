@@ -196,7 +196,7 @@ def _pronoun_or_quantifier(head: Token) -> str:
 
 def _is_named_token(tok: Token) -> bool:
     if (tok.pos_ == "PROPN" and not tok.ent_type_) and (
-        _in_title_case_line(tok) or tok.lower_ in words("common_roles.txt")
+        in_title_case_line(tok) or tok.lower_ in words("common_roles.txt")
     ):
         return False  # "Judge rejects request": a capitalised common noun, not a name
     if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "FAC"):
@@ -218,10 +218,10 @@ def _capitalised_mid_sentence(tok: Token) -> bool:
     if not tok.text[:1].isupper() or tok.is_sent_start or tok.lower_ in words("common_roles.txt"):
         return False
     prev = tok.doc[tok.i - 1] if tok.i > 0 else None
-    return prev is not None and not prev.is_punct and not prev.is_space and not _in_title_case_line(tok)
+    return prev is not None and not prev.is_punct and not prev.is_space and not in_title_case_line(tok)
 
 
-def _in_title_case_line(tok: Token) -> bool:
+def in_title_case_line(tok: Token) -> bool:
     """True when the token's sentence is a title-case headline (most words capitalised, no full stop)."""
     sent = tok.sent
     alpha = [t for t in sent if t.is_alpha and len(t.text) > 3]
