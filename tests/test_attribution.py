@@ -280,3 +280,9 @@ def test_title_case_headline_verb_is_a_cue_with_the_opening_phrase_as_source(nlp
 def test_headline_noun_is_not_read_as_a_verb(nlp):
     found = find(nlp, "Washington Post Editorial Board Meets Today\n\nThe board met on Monday.")
     assert not [a for a in found if a.cue.text in ("Post", "Board")]
+
+
+def test_passive_of_feeling_takes_its_subject_as_source(nlp):
+    a = by_cue(find(nlp, "After the vote, the senator was assured of winning the seat."), "was assured")
+    assert a.source is not None and a.source.text == "the senator"
+    assert a.source_kind == "named"

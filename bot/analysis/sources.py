@@ -92,9 +92,12 @@ def _own_source(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
             return _pobj(child, None)
+    feeling = verb.lemma_.lower() in words("feeling_passives.txt")
     for child in verb.children:
-        if child.dep_ in ("nsubj", "csubj", "expl") and not (child.is_punct or child.is_space):
-            return child  # a dash or a stray mark is sometimes parsed as a subject
+        if child.is_punct or child.is_space:
+            continue  # a dash or a stray mark is sometimes parsed as a subject
+        if child.dep_ in ("nsubj", "csubj", "expl") or (feeling and child.dep_ == "nsubjpass"):
+            return child  # "she is convinced that ...": who is convinced holds the belief
     return None
 
 
