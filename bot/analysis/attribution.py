@@ -7,6 +7,8 @@ pronoun sources are resolved by ``coref``. Every step is linear in the number of
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Doc, Token
 
 from bot.analysis import cues, headlines, sources
@@ -62,19 +64,26 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
             candidates.append((quoted, _depth(tok), tok.i, tok))
     candidates.sort(key=lambda c: c[:3])  # the reporter's words first, then the outermost cue
     found: list[Attribution] = []
-    blocked: list[tuple[int, int]] = []
+    blocked: list[tuple[int, int, Attribution, Token]] = []
     taken: set[int] = set()
-    for _, _, _, tok in candidates:
-        if tok.i in taken or any(s <= tok.idx < e for s, e in blocked):
+    for quoted, _, _, tok in candidates:
+        blockers = [(a, by) for s, e, a, by in blocked if s <= tok.idx < e]
+        if tok.i in taken or (blockers and (quoted or not all(_conjunct_of(tok, by) for _, by in blockers))):
             continue
         made = _make(state, sent, tok)
         if made is None:
             continue
         attribution, cue_tokens = made
+        if blockers:  # "He said A and said B": the second cue is the first one's, and so is its source
+            first = blockers[0][0]
+            attribution = replace(
+                attribution, source=first.source, source_kind=first.source_kind, speaker=first.speaker
+            )
         taken.update(cue_tokens)
         found.append(attribution)
         if tok.pos_ == "VERB" and tok.lower_ != "according":
-            blocked.extend(blocked_ranges(tok, attribution.content, attribution.direct_quote, state.qindex))
+            ranges = blocked_ranges(tok, attribution.content, attribution.direct_quote, state.qindex)
+            blocked.extend((s, e, attribution, tok) for s, e in ranges)
         if attribution.source_kind == "named" and attribution.source is not None:
             state.named.append(Mention(tok.i, sent.index, attribution.source.text))
     found.sort(key=lambda a: a.cue.start)
@@ -85,6 +94,19 @@ def _is_candidate(tok: Token, quoted: bool) -> bool:
     if tok.text == ":" or _is_dash(tok) or cues.is_cue(tok, quoted) or _unnamed_speaker(tok, quoted):
         return True
     return not quoted and headlines.headline_verb(tok) is not None
+
+
+def _conjunct_of(tok: Token, blocker: Token) -> bool:
+    """ "He said A and said B": the parser hangs the second "said" on A, inside the first cue's complement.
+
+    A subjectless verb joined to the top of the complement, repeating the cue's verb, is the
+    same speaker's second claim rather than a nested one.
+    """
+    if tok.dep_ != "conj" or tok.head.dep_ not in ("ccomp", "xcomp") or tok.head.head.i != blocker.i:
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children):
+        return False
+    return tok.lemma_.lower() == blocker.lemma_.lower()
 
 
 def _unnamed_speaker(tok: Token, quoted: bool) -> bool:
