@@ -296,3 +296,9 @@ def test_second_said_of_the_same_speaker_is_kept_with_the_first_source(nlp):
     found = [a for a in find(nlp, text) if a.cue.text == "said"]
     assert len(found) == 2
     assert all(a.source is not None and a.source.text == "The mayor" for a in found)
+
+
+def test_a_strong_cue_joined_to_the_first_complement_keeps_the_first_source(nlp):
+    text = "The minister said the new rules would take effect in May and warned that fines would follow."
+    a = by_cue(find(nlp, text), "warned")
+    assert a.source is not None and a.source.text == "The minister"

@@ -24,6 +24,7 @@ MAX_COLON_PREFIX = 6
 NO_SOURCE_MIN = 0.1
 UNNAMED_MIN = 0.3
 NO_SOURCE_CUE_MIN = 0.45
+CONJUNCT_MIN = 0.8
 DASHES = {"―", "—", "–", "--"}
 MAX_NAME_TOKENS = 4
 MAX_LINE = 20_000  # a transcript turn runs to the end of its line, looked for this far at most
@@ -99,14 +100,15 @@ def _is_candidate(tok: Token, quoted: bool) -> bool:
 def _conjunct_of(tok: Token, blocker: Token) -> bool:
     """ "He said A and said B": the parser hangs the second "said" on A, inside the first cue's complement.
 
-    A subjectless verb joined to the top of the complement, repeating the cue's verb, is the
-    same speaker's second claim rather than a nested one.
+    A subjectless verb joined to the top of the complement, repeating the cue's verb or a verb that
+    is nearly always a cue ("said A and warned B"), is the same speaker's second claim rather than a
+    nested one.
     """
     if tok.dep_ != "conj" or tok.head.dep_ not in ("ccomp", "xcomp") or tok.head.head.i != blocker.i:
         return False
     if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children):
         return False
-    return tok.lemma_.lower() == blocker.lemma_.lower()
+    return tok.lemma_.lower() == blocker.lemma_.lower() or cues.score(tok, False) >= CONJUNCT_MIN
 
 
 def _unnamed_speaker(tok: Token, quoted: bool) -> bool:
