@@ -28,6 +28,7 @@ T = TypeVar("T")
 # A worker is replaced after this many jobs, so spaCy's ever-growing string store can't creep up forever.
 MAX_TASKS_PER_CHILD = 500
 
+WARM_UP_TEXT = "Warm-up Headline\nThe council met on Monday, officials said. \"It went well,\" the mayor said.\n"
 _engine: Any = None  # the worker process's Engine, built by _init_worker
 _model_loads = 0  # how many times this worker loaded the model (should stay 1)
 
@@ -41,6 +42,9 @@ def _init_worker(settings: AnalysisSettings) -> None:
     _engine = Engine(settings)
     _ = _engine.nlp
     _model_loads += 1
+    # The first analysis in a fresh process pays for lazy imports and allocator warm-up (about 0.4 s);
+    # pay it here, before any member is waiting.
+    _engine.analyze(WARM_UP_TEXT)
 
 
 def _ready() -> bool:
@@ -116,10 +120,10 @@ class AnalysisService:
 
     @property
     def engine_version(self) -> str:
-        """The version stored with results; computed without loading the model in this process."""
-        from bot.analysis import Engine
+        """The version stored with results; computed without importing spaCy into the bot's process."""
+        from bot.analysis.version import engine_version
 
-        return Engine(self.settings).version
+        return engine_version(self.settings)
 
     @property
     def in_flight(self) -> int:
