@@ -302,3 +302,9 @@ def test_a_strong_cue_joined_to_the_first_complement_keeps_the_first_source(nlp)
     text = "The minister said the new rules would take effect in May and warned that fines would follow."
     a = by_cue(find(nlp, text), "warned")
     assert a.source is not None and a.source.text == "The minister"
+
+
+def test_relative_clause_cue_inside_a_complement_is_its_own_claim(nlp):
+    text = "The senator said the plan includes a new bridge, which the mayor says the city cannot afford."
+    a = by_cue(find(nlp, text), "says")
+    assert a.source is not None and a.source.text == "the mayor"

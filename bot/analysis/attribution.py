@@ -25,6 +25,8 @@ NO_SOURCE_MIN = 0.1
 UNNAMED_MIN = 0.3
 NO_SOURCE_CUE_MIN = 0.45
 CONJUNCT_MIN = 0.8
+RELATIVE_MIN = 0.9
+RELATIVE_PRONOUNS = {"who", "that", "which", "whom", "what"}
 DASHES = {"―", "—", "–", "--"}
 MAX_NAME_TOKENS = 4
 MAX_LINE = 20_000  # a transcript turn runs to the end of its line, looked for this far at most
@@ -69,13 +71,13 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
     taken: set[int] = set()
     for quoted, _, _, tok in candidates:
         blockers = [(a, by) for s, e, a, by in blocked if s <= tok.idx < e]
-        if tok.i in taken or (blockers and (quoted or not all(_conjunct_of(tok, by) for _, by in blockers))):
+        if tok.i in taken or (blockers and not _escapes(tok, quoted, [by for _, by in blockers])):
             continue
         made = _make(state, sent, tok)
         if made is None:
             continue
         attribution, cue_tokens = made
-        if blockers:  # "He said A and said B": the second cue is the first one's, and so is its source
+        if blockers and not _relative_cue(tok):  # "He said A and said B": the first cue's source
             first = blockers[0][0]
             attribution = replace(
                 attribution, source=first.source, source_kind=first.source_kind, speaker=first.speaker
@@ -97,6 +99,11 @@ def _is_candidate(tok: Token, quoted: bool) -> bool:
     return not quoted and headlines.headline_verb(tok) is not None
 
 
+def _escapes(tok: Token, quoted: bool, blockers: list[Token]) -> bool:
+    """A cue inside another cue's complement that is not a nested claim (see the two cases below)."""
+    return not quoted and (_relative_cue(tok) or all(_conjunct_of(tok, by) for by in blockers))
+
+
 def _conjunct_of(tok: Token, blocker: Token) -> bool:
     """ "He said A and said B": the parser hangs the second "said" on A, inside the first cue's complement.
 
@@ -109,6 +116,14 @@ def _conjunct_of(tok: Token, blocker: Token) -> bool:
     if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children):
         return False
     return tok.lemma_.lower() == blocker.lemma_.lower() or cues.score(tok, False) >= CONJUNCT_MIN
+
+
+def _relative_cue(tok: Token) -> bool:
+    """ "the wall, which he said Mexico should pay for": a relative clause reports its own subject's claim."""
+    if tok.dep_ != "relcl" or cues.score(tok, False) < RELATIVE_MIN:
+        return False
+    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    return subj is not None and subj.lower_ not in RELATIVE_PRONOUNS
 
 
 def _unnamed_speaker(tok: Token, quoted: bool) -> bool:
