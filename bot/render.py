@@ -236,7 +236,7 @@ def footer_text(stored: StoredAnalysis) -> str:
 
 
 def _base_embed(stored: StoredAnalysis) -> discord.Embed:
-    colour = COLOURS[worst_severity(stored.result.flags)] if stored.result.flags else COLOURS[None]
+    colour = COLOURS.get(worst_severity(stored.result.flags), COLOURS["low"]) if stored.result.flags else COLOURS[None]
     embed = discord.Embed(title=_title(stored), url=_url(stored), colour=colour, timestamp=stored.created_at)
     embed.set_footer(text=clip(footer_text(stored), FOOTER_LIMIT))
     return embed

@@ -180,3 +180,11 @@ def test_no_result_can_break_a_limit(result: Result, title: str | None, url: str
         assert rendered.content is None or len(rendered.content) <= render.CONTENT_LIMIT
     for att in full.attachments:
         assert len(att.data) <= render.ATTACHMENT_LIMIT_BYTES
+
+
+def test_a_stored_flag_with_an_unknown_severity_still_renders():
+    """Results read back from the database may carry values this version does not know (found by hypothesis)."""
+    flag = Flag("anonymous_source", "weird", 0, 1, Span(0, 1, ""), "")
+    stored = stored_analysis(Result(sentences=0, flags=[flag]))
+    for rendered in (render.render_analysis(stored), render.render_compact(stored)):
+        assert rendered.embeds[0].colour.value == render.COLOURS["low"]
