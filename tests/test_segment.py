@@ -106,3 +106,10 @@ def test_sentence_indices_and_token_ranges_are_consistent(nlp):
     for s in sents:
         span = doc[s.token_start : s.token_end]
         assert span.start_char == s.start and span.end_char == s.end
+
+
+def test_closing_straight_quote_before_a_paragraph_break_stays_with_its_sentence(nlp):
+    """A straight quote right after a full stop and before a line break closes the quotation."""
+    text = 'An aide called it "a deal nobody wants to discuss in public."\n\nThe vote is next week.'
+    got = [text[s.start : s.end] for s in segment.sentences(nlp(text))]
+    assert got == ['An aide called it "a deal nobody wants to discuss in public."', "The vote is next week."]

@@ -42,6 +42,8 @@ def is_opening_quote(token: Token) -> bool:
         return True
     if token.text != '"' or token.whitespace_:
         return False
+    if token.i + 1 == len(token.doc) or token.nbor(1).is_space:  # nothing follows on its line: it closes
+        return False
     return token.i == 0 or bool(token.nbor(-1).whitespace_) or token.nbor(-1).is_space or token.nbor(-1).is_punct
 
 
