@@ -34,7 +34,9 @@ class Resolver:
         self.sent_of = sent_of
         self.people: list[Mention] = []
         self.groups: list[Mention] = []
+        self.entity_at: dict[int, str] = {}  # token index -> cleaned text of the entity holding it
         for ent in doc.ents:
+            self.entity_at.update(dict.fromkeys(range(ent.start, ent.end), _clean(ent.text)))
             target = self.people if ent.label_ == "PERSON" else self.groups if ent.label_ in ("ORG", "GPE") else None
             if target is not None:
                 target.append(Mention(ent.start, sent_of[ent.start], _clean(ent.text)))
@@ -63,8 +65,7 @@ class Resolver:
         clause = pronoun.head
         noun = clause.head if clause.dep_ == "relcl" else None
         if noun is not None and (noun.ent_type_ in ("PERSON", "ORG") or noun.pos_ == "PROPN"):
-            ent = next((e for e in noun.doc.ents if e.start <= noun.i < e.end), None)
-            return _clean(ent.text) if ent is not None else noun.text
+            return self.entity_at.get(noun.i, noun.text)
         return None
 
 
