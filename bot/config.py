@@ -188,7 +188,7 @@ def _to_bool(raw: Any) -> bool:
 
 
 def _to_int(raw: Any) -> int:
-    if isinstance(raw, bool) or isinstance(raw, float):
+    if isinstance(raw, bool | float):
         raise ValueError(raw)
     return int(raw)
 

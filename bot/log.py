@@ -11,7 +11,9 @@ import logging.handlers
 from bot.config import LoggingSettings
 
 FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
-NOISY = ("discord", "discord.http", "discord.gateway", "aiohttp.access", "trafilatura", "htmldate", "charset_normalizer")
+NOISY = (
+    "discord", "discord.http", "discord.gateway", "aiohttp.access", "trafilatura", "htmldate", "charset_normalizer",
+)
 
 
 def setup(settings: LoggingSettings) -> None:

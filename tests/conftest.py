@@ -11,6 +11,7 @@ from spacy.language import Language
 from bot.analysis.engine import Engine
 from bot.analysis.nlp import load_pipeline
 from bot.config import AnalysisSettings
+from bot.store import Store
 
 # Locally, property tests explore new random inputs on every run; in CI they replay a fixed sequence, so a
 # submission's verdict does not depend on the draw. New failures found locally become explicit tests.
@@ -29,3 +30,10 @@ def nlp() -> Language:
 def engine(nlp: Language) -> Engine:
     """One engine over the shared pipeline, for tests that want whole results."""
     return Engine(AnalysisSettings(), nlp=nlp)
+
+
+@pytest.fixture
+async def store(tmp_path):
+    """A real store on a fresh SQLite file in the test's own directory (migrations applied)."""
+    async with Store.open(tmp_path / "byline.db") as opened:
+        yield opened

@@ -16,14 +16,8 @@ from bot.checks import (
 )
 from bot.errors import BylineError, NotModerator, NotServerManager
 from bot.interaction_errors import describe
-from bot.store import GuildSettings, Store
+from bot.store import GuildSettings
 from tests.helpers import make_guild, make_interaction, make_member, make_permissions, make_role, make_store_bot
-
-
-@pytest.fixture
-async def store(tmp_path):
-    async with Store.open(tmp_path / "byline.db") as opened:
-        yield opened
 
 
 def _member_with_role(role):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import NotFoundError
-from bot.store import Store
 from bot.views import ConfirmView, Paginator
 from cogs.library import Library
 from tests.helpers import flagged_result, make_guild, make_interaction, make_member, make_store_bot
@@ -15,12 +14,6 @@ ARTICLE = (
     "Critics say the closure will hurt fishermen. Mayor Ana Ruiz said the town would help."
 )
 FLAGS = [("anonymous_source", "high", "Sources inside the port"), ("vague_source", "medium", "Critics")]
-
-
-@pytest.fixture
-async def store(tmp_path):
-    async with Store.open(tmp_path / "byline.db") as opened:
-        yield opened
 
 
 async def _save(store, guild_id, text=ARTICLE, *, title="Pier closure", url="https://port.example/pier",

@@ -11,7 +11,6 @@ import pytest
 
 from bot.checks import ModeratorCheckFailure
 from bot.render import NO_MENTIONS
-from bot.store import Store
 from bot.views import Paginator, ReviewButton
 from cogs.review import ExportTooLarge, Review
 from tests.helpers import (
@@ -35,12 +34,6 @@ FLAGS = [
     ("vague_source", "medium", "Some say"),
     ("no_source", "low", "reportedly"),
 ]
-
-
-@pytest.fixture
-async def store(tmp_path):
-    async with Store.open(tmp_path / "byline.db") as opened:
-        yield opened
 
 
 async def _save(store, guild_id, text=TEXT, flags=FLAGS, author_id=None):

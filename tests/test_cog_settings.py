@@ -8,7 +8,6 @@ import pytest
 from bot.checks import ManagerCheckFailure
 from bot.config import AnalysisSettings, Settings
 from bot.errors import InputError
-from bot.store import Store
 from cogs.settings import Settings as SettingsCog
 from tests.helpers import (
     make_channel,
@@ -19,12 +18,6 @@ from tests.helpers import (
     make_role,
     make_store_bot,
 )
-
-
-@pytest.fixture
-async def store(tmp_path):
-    async with Store.open(tmp_path / "byline.db") as opened:
-        yield opened
 
 
 def _cog(store, max_summary=10):

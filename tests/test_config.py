@@ -47,7 +47,8 @@ def test_every_key_is_documented_in_the_example():
 
 
 def test_file_values_are_read(tmp_path):
-    path = write(tmp_path, '[analysis]\nsummary_method = "lexrank"\nmax_chars = 5000\n[fetch]\nallowed_ports = [80, 8080]\n')
+    body = '[analysis]\nsummary_method = "lexrank"\nmax_chars = 5000\n[fetch]\nallowed_ports = [80, 8080]\n'
+    path = write(tmp_path, body)
     settings = config.load(path, environ={})
     assert settings.analysis.summary_method == "lexrank"
     assert settings.analysis.max_chars == 5000

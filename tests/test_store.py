@@ -13,12 +13,6 @@ from bot.store_types import clean_short_id, content_hash, normalise_text
 from tests.store_factory import ARTICLE, ARTICLE_FLAGS, ENGINE, make_result
 
 
-@pytest.fixture
-async def store(tmp_path):
-    async with Store.open(tmp_path / "byline.db") as s:
-        yield s
-
-
 async def save(store, guild=1, text=ARTICLE, flags=ARTICLE_FLAGS, engine=ENGINE, **meta):
     return await store.save_analysis(guild, text, make_result(text, flags), engine_version=engine, **meta)
 

@@ -13,14 +13,8 @@ import pytest
 
 import bot.store as store_module
 from bot.errors import InputError
-from bot.store import EXPORT_COLUMNS, Store
+from bot.store import EXPORT_COLUMNS
 from tests.store_factory import ARTICLE, ARTICLE_FLAGS, ENGINE, make_result
-
-
-@pytest.fixture
-async def store(tmp_path):
-    async with Store.open(tmp_path / "e.db") as s:
-        yield s
 
 
 async def fill(store, guild=1, n=3, author=None, tag="Item"):

@@ -37,12 +37,6 @@ TEXT = (
 FLAGS = [("anonymous_source", "high", "Sources familiar with the talks"), ("vague_source", "medium", "Critics")]
 
 
-@pytest.fixture
-async def store(tmp_path):
-    async with Store.open(tmp_path / "byline.db") as opened:
-        yield opened
-
-
 async def _flags(store: Store, guild_id: int) -> list[int]:
     stored = await store.save_analysis(guild_id, TEXT, flagged_result(TEXT, FLAGS, title="Budget vote"),
                                        engine_version="test-1", title="Budget vote")
