@@ -81,8 +81,10 @@ class Engine:
 
     def _build(self, text: str, doc: Doc, sentences: int | None, method: str | None) -> Result:
         sents = segment.sentences(doc)
-        n = sentences if sentences is not None else summary.default_length(len(sents))
-        n = max(0, min(n, self.settings.max_summary_sentences if sentences is None else n))
+        if sentences is None:  # the configured cap bounds only the automatic length, never an explicit one
+            n = min(summary.default_length(len(sents)), self.settings.max_summary_sentences)
+        else:
+            n = max(0, sentences)
         chosen = summary.summarize(doc, sents, method or self.settings.summary_method, n)
         found = attribution.find_attributions(doc, sents)
         return Result(
