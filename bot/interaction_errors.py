@@ -16,10 +16,10 @@ import discord
 from discord import app_commands
 
 from bot.errors import BylineError
+from bot.render import NO_MENTIONS
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 # Set in ``interaction.extras`` by code that deferred publicly, so an error can still be shown privately.
 PUBLIC_DEFER = "byline_public_defer"
 EXPIRED_CODES = frozenset({10062, 10015, 40060})  # unknown interaction, unknown webhook, already acknowledged

@@ -78,7 +78,7 @@ async def read_attachment(bot: BylineBot, attachment: discord.Attachment) -> tup
         raise InputTooLarge(f"That file is {attachment.size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB.")
     try:
         data = await attachment.read()
-    except (discord.HTTPException, discord.DiscordException) as exc:
+    except discord.DiscordException as exc:
         raise InputError("Byline couldn't download that file from Discord; try again.") from exc
     if len(data) > limit:
         raise InputTooLarge(f"That file is over the {limit / 1e6:.1f} MB limit.")

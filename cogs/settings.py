@@ -20,7 +20,6 @@ from bot.errors import InputError
 log = logging.getLogger(__name__)
 
 MAX_RETENTION_DAYS = 3650
-DEFAULT_MAX_SUMMARY = 10
 Threshold = Literal["low", "medium", "high"]
 
 
@@ -63,8 +62,7 @@ class Settings(commands.Cog):
         return self.bot.store  # type: ignore[attr-defined]
 
     def _max_summary(self) -> int:
-        settings = getattr(self.bot, "settings", None)
-        return int(getattr(getattr(settings, "analysis", None), "max_summary_sentences", DEFAULT_MAX_SUMMARY))
+        return self.bot.settings.analysis.max_summary_sentences  # type: ignore[attr-defined]
 
     async def _apply(self, interaction: discord.Interaction, done: str, **changes: Any) -> None:
         """Store the change (the store validates again), log who made it, show the result privately."""

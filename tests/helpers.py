@@ -187,20 +187,6 @@ def expired_interaction_error() -> discord.NotFound:
     return error
 
 
-def sent_kwargs(method: Any) -> dict[str, Any]:
-    """The keyword arguments of the last call to a send-like AsyncMock."""
-    assert method.await_args is not None, f"{method} was never awaited"
-    return dict(method.await_args.kwargs)
-
-
-def all_send_calls(inter: Any) -> list[dict[str, Any]]:
-    """Every response and follow-up the interaction sent, as kwargs dicts, in no particular order."""
-    calls = [c.kwargs for c in inter.response.send_message.await_args_list]
-    calls += [c.kwargs for c in inter.followup.send.await_args_list]
-    calls += [c.kwargs for c in inter.edit_original_response.await_args_list]
-    return calls
-
-
 # --- moderation and library helpers (review buttons, store-backed bots) ----------------------------
 
 

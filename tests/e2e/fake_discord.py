@@ -144,14 +144,6 @@ class FakeDiscord:
     def gateway_yarl(self) -> yarl.URL:
         return yarl.URL(self.gateway_url)
 
-    def reset_gateway_state(self) -> None:
-        """Forget the last session (before a restart of the bot)."""
-        self._run(self._clear_ready())
-
-    async def _clear_ready(self) -> None:
-        assert self._ws_ready is not None
-        self._ws_ready.clear()
-
     def _run(self, coro: Any, timeout: float = 15.0) -> Any:
         assert self._loop is not None
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
@@ -169,10 +161,6 @@ class FakeDiscord:
     def expire(self, token: str) -> Failure:
         """Make an interaction token behave as expired: 404 Unknown interaction (10062) everywhere."""
         return self.fail("*", token, 404, code=10062, message="Unknown interaction", times=None)
-
-    def clear_failures(self) -> None:
-        with self._cond:
-            self._failures.clear()
 
     def _failure_for(self, method: str, path: str) -> Failure | None:
         with self._cond:
@@ -322,21 +310,12 @@ class FakeDiscord:
             self.interactions[payload["token"]] = {"payload": payload, "original": None, "acked": None}
         return self.inject("INTERACTION_CREATE", payload)
 
-    def command_scope(self) -> str | None:
-        """Where the bot registered its commands: the guild id, or None for global."""
-        return self.world.guild_id if self.world.guild_id in self.commands else None
-
     def find_command(self, name: str, kind: int = 1) -> dict[str, Any]:
         for scope in (self.world.guild_id, None):
             for cmd in self.commands.get(scope, []):
                 if cmd["name"] == name and cmd.get("type", 1) == kind:
                     return cmd
         raise KeyError(f"the bot registered no command {name!r} of type {kind}")
-
-    def new_message(self, channel_id: str, body: dict[str, Any], *, author: dict[str, Any] | None = None,
-                    webhook: bool = False) -> dict[str, Any]:
-        """Store a message the bot created and return its payload."""
-        return fake_rest.build_message(self, channel_id, body, author=author, webhook=webhook)
 
     # --- REST ------------------------------------------------------------------------------------------------------
 
