@@ -48,12 +48,9 @@ def build_intents(settings: Settings | None = None) -> discord.Intents:
 
 async def open_store(settings: StoreSettings) -> Store:
     """The default store factory: the SQLite file from ``[store] path``."""
-    from pathlib import Path
+    from bot.store import Store  # Store.open expands ~ and creates the folder, with a clear StoreError
 
-    from bot.store import Store
-
-    Path(settings.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    return await Store.open(Path(settings.path).expanduser(), busy_timeout_ms=settings.busy_timeout_ms)
+    return await Store.open(settings.path, busy_timeout_ms=settings.busy_timeout_ms)
 
 
 class BylineTree(app_commands.CommandTree["BylineBot"]):
@@ -85,7 +82,7 @@ class BylineBot(commands.Bot):
         options.setdefault("help_command", None)
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=build_intents(settings),
+            intents=build_intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=BylineTree,
             **options,
@@ -136,15 +133,10 @@ class BylineBot(commands.Bot):
             await self.sync_app_commands()
 
     def _register_dynamic_items(self) -> None:
+        from bot.views import ReviewButton
         from bot.views_report import ReportButton
 
-        self.add_dynamic_items(ReportButton)
-        try:
-            from bot.views import ReviewButton
-        except ImportError:
-            log.warning("bot.views.ReviewButton is not available; review buttons will not survive a restart")
-            return
-        self.add_dynamic_items(ReviewButton)
+        self.add_dynamic_items(ReportButton, ReviewButton)
 
     async def sync_app_commands(self) -> list[app_commands.AppCommand]:
         """Sync to ``dev_guild_id`` (instant) when set, globally otherwise; a failure is logged, not fatal."""

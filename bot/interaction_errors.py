@@ -36,7 +36,7 @@ def unwrap(error: BaseException) -> BaseException:
 
 def is_expired(error: BaseException) -> bool:
     """Whether ``error`` means the interaction can no longer be answered."""
-    return isinstance(error, discord.NotFound | discord.HTTPException) and getattr(error, "code", 0) in EXPIRED_CODES
+    return isinstance(error, discord.HTTPException) and getattr(error, "code", 0) in EXPIRED_CODES
 
 
 def describe(error: BaseException, interaction: discord.Interaction) -> str:

@@ -349,17 +349,6 @@ def _attribution_rows(result: Result) -> list[str]:
     return rows
 
 
-# --- notices --------------------------------------------------------------------------------------
-
-
-def notice_embed(text: str, *, title: str | None = None, colour: int = 0x95A5A6) -> discord.Embed:
-    """A plain informational embed (used for short notices that should not look like errors)."""
-    embed = discord.Embed(title=clip(title, TITLE_LIMIT) if title else None, description=clip(text, 4000),
-                          colour=colour)
-    fit_embed(embed)
-    return embed
-
-
 # --- moderation and library: review messages, queue, search, stats, settings ------------------------
 
 STATUS_LABELS = {"pending": "⏳ Pending", "confirmed": "✅ Confirmed", "dismissed": "➖ Dismissed"}

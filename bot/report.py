@@ -78,8 +78,9 @@ def _who_said_what(attributions: list[Attribution]) -> list[str]:
         return ["  No attributed claims found."]
     lines = [f"  {'Source':<28} {'Kind':<10} {'Cue':<14} Claim"]
     for a in rows:
-        who = a.speaker or (a.source.text if a.source else "")
-        if a.speaker and a.source and a.source.text != a.speaker:
+        assert a.source is not None  # rows holds sourced claims only
+        who = a.speaker or a.source.text
+        if a.speaker and a.source.text != a.speaker:
             who = f"{a.source.text} ({a.speaker})"
         claim = _clip(a.content.text if a.content else "", MAX_CELL)
         quote = '"' if a.direct_quote else ""

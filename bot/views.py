@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 REVIEW_TEMPLATE = r"byline:review:(?P<action>confirm|dismiss|note):(?P<flag_id>[0-9]+)"
 REVIEW_PATTERN = re.compile(REVIEW_TEMPLATE)
-FLAGS_PER_MESSAGE = 5  # one action row per flag, and Discord allows five rows
+FLAGS_PER_MESSAGE = render.REVIEW_FLAGS_PER_MESSAGE  # one action row per flag, and Discord allows five rows
 NOTE_MAX_CHARS = 1000
 _STATUS_FOR_ACTION = {"confirm": "confirmed", "dismiss": "dismissed"}
 _BUTTON_LOOK = {

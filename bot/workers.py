@@ -136,12 +136,11 @@ class AnalysisService:
 
     async def start(self, *, warm: bool = True) -> None:
         """Create the pool; with ``warm``, start the workers now so the first user doesn't wait for the model."""
-        if self._executor is None:
-            self._executor = self._factory()
+        executor = self._ensure_executor()
         if warm:
             loop = asyncio.get_running_loop()
             for _ in range(self.workers):
-                loop.run_in_executor(self._executor, _ready).add_done_callback(_log_warm_failure)
+                loop.run_in_executor(executor, _ready).add_done_callback(_log_warm_failure)
 
     async def close(self) -> None:
         """Stop the workers without waiting for queued jobs (their callers are going away too)."""

@@ -14,9 +14,9 @@ from spacy.tokens import Doc, Token
 from bot.analysis import cues, headlines, sources
 from bot.analysis.content import blocked_ranges, content_of
 from bot.analysis.coref import Mention, Resolver
-from bot.analysis.doctext import doc_text
+from bot.analysis.doctext import doc_quotes, doc_text
 from bot.analysis.lexicon import words
-from bot.analysis.quotes import QuoteIndex, find_quotes, merge
+from bot.analysis.quotes import QuoteIndex, merge
 from bot.analysis.result import Attribution, Span
 from bot.analysis.segment import Sentence
 
@@ -53,7 +53,7 @@ class _State:
     def __init__(self, doc: Doc, sents: list[Sentence]) -> None:
         self.doc = doc
         self.sent_of = _sentence_of_tokens(doc, sents)
-        self.qindex = QuoteIndex(find_quotes(doc_text(doc)))
+        self.qindex = QuoteIndex(doc_quotes(doc))
         self.resolver = Resolver(doc, self.sent_of)
         self.named: list[Mention] = []
 

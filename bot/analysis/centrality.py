@@ -29,7 +29,6 @@ MAX_CANDIDATES = 150
 DAMPING = 0.85
 MAX_ITERATIONS = 100
 TOLERANCE = 1e-6
-QUOTE_MARKS = frozenset({'"', "'", "\u201c", "\u2018", "\u00ab"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +53,9 @@ def rank(doc: Doc, sents: Sequence[Sentence], eligible: Sequence[int], n: int, w
     candidates = list(eligible)[:MAX_CANDIDATES]
     chosen_sents = [sents[i] for i in candidates]
     counts, lengths = term_counts(doc, chosen_sents)
-    score = sentence_scores(counts, lengths, len(eligible), weights, opens_quote(doc, chosen_sents))
-    picked = select(score, cosine_matrix(counts), min(n, len(candidates)), weights.redundancy)
+    cosine = cosine_matrix(counts)  # built once: it feeds both the centrality and the redundancy check
+    score = sentence_scores(counts, lengths, len(eligible), weights, opens_quote(doc, chosen_sents), cosine)
+    picked = select(score, cosine, min(n, len(candidates)), weights.redundancy)
     return sorted(candidates[j] for j in picked)
 
 
@@ -81,7 +81,7 @@ def term_counts(doc: Doc, sents: Sequence[Sentence]) -> tuple[np.ndarray, np.nda
 
 def opens_quote(doc: Doc, sents: Sequence[Sentence]) -> np.ndarray:
     """True for each sentence whose first token is a quotation mark (straight or curly)."""
-    return np.array([doc[s.token_start].is_quote or doc[s.token_start].text in QUOTE_MARKS for s in sents], dtype=bool)
+    return np.array([doc[s.token_start].is_quote for s in sents], dtype=bool)
 
 
 def sentence_scores(
@@ -90,10 +90,11 @@ def sentence_scores(
     n_eligible: int,
     weights: Weights,
     quoted: np.ndarray | None = None,
+    similarity: np.ndarray | None = None,
 ) -> np.ndarray:
     """Combine the centralities, the length weight, the lead prior and the quote discount into one score."""
     overlap = pagerank(overlap_matrix(counts))
-    cosine = pagerank(cosine_matrix(counts))
+    cosine = pagerank(similarity if similarity is not None else cosine_matrix(counts))
     position = np.arange(len(counts), dtype=float)
     prior = np.exp(-position * n_eligible / (20.0 * weights.lead))
     discount = np.where(quoted, weights.quote, 1.0) if quoted is not None else 1.0

@@ -20,8 +20,6 @@ from bot.analysis.version import engine_version
 from bot.config import AnalysisSettings
 from bot.errors import InputError
 
-BATCH_SIZE = 16
-
 
 @dataclass(frozen=True, slots=True)
 class Failure:
@@ -71,7 +69,7 @@ class Engine:
                 good.append(i)
             except InputError as exc:
                 failures[i] = Failure(exc.user_message)
-        docs = parse.parse_many(self.nlp, (items[i] for i in good), batch_size=BATCH_SIZE)
+        docs = parse.parse_many(self.nlp, (items[i] for i in good))
         parsed = dict(zip(good, docs, strict=True))
         for i, text in enumerate(items):
             if i in failures:

@@ -22,9 +22,9 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc
 
-from bot.analysis.doctext import doc_text
+from bot.analysis.doctext import doc_quotes, doc_text
 from bot.analysis.lexicon import words
-from bot.analysis.quotes import find_quotes, merge
+from bot.analysis.quotes import merge
 from bot.analysis.result import Attribution, Flag, Span
 from bot.analysis.segment import Sentence
 
@@ -134,7 +134,7 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
     out: list[Flag] = []
     k = 0
     text = doc_text(doc)
-    for q in find_quotes(text):
+    for q in doc_quotes(doc):
         n_words = len(text[q.start : q.end].split())
         if n_words < MIN_QUOTE_WORDS:
             continue

@@ -13,6 +13,7 @@ import math
 from spacy.tokens import Doc
 
 from bot.analysis import centrality, sumy_adapter
+from bot.analysis.doctext import doc_text
 from bot.analysis.segment import Sentence, title
 from bot.config import SUMMARY_METHODS
 from bot.errors import ConfigError
@@ -36,7 +37,7 @@ def default_length(n_sentences: int) -> int:
 
 def eligible(doc: Doc, sents: list[Sentence]) -> list[int]:
     """Indices of the sentences a summary may use: all but a headline."""
-    skip = 1 if sents and title(doc.text, sents) is not None else 0
+    skip = 1 if sents and title(doc_text(doc), sents) is not None else 0
     return list(range(skip, len(sents)))
 
 

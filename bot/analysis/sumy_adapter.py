@@ -19,6 +19,7 @@ from sumy.models.dom import ObjectDocumentModel, Paragraph
 from sumy.models.dom import Sentence as SumySentence
 from sumy.utils import get_stop_words
 
+from bot.analysis.doctext import doc_text
 from bot.analysis.segment import Sentence
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class DocTokenizer:
     language = LANGUAGE
 
     def __init__(self, doc: Doc, sents: Sequence[Sentence]) -> None:
-        self._text = text = doc.text  # doc.text is rebuilt on every access: take it once
+        self._text = text = doc_text(doc)
         self._sentences = [text[s.start : s.end] for s in sents]
         self._words: dict[str, tuple[str, ...]] = {}
         self.lemmas: dict[str, str] = {}
@@ -100,7 +101,7 @@ def summarize(doc: Doc, sents: Sequence[Sentence], eligible: Sequence[int], meth
     if len(eligible) > len(candidates):
         log.debug("sumy %s: %d candidate sentences capped to %d", method, len(eligible), len(candidates))
     tokenizer = DocTokenizer(doc, [sents[i] for i in candidates])
-    text = doc.text
+    text = doc_text(doc)
     objects = [SumySentence(text[sents[i].start : sents[i].end], tokenizer) for i in candidates]
     where = {id(obj): i for obj, i in zip(objects, candidates, strict=True)}
     summarizer = summarizer_class(method)(tokenizer.stem)
