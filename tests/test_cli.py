@@ -186,6 +186,27 @@ def test_a_stray_control_character_in_a_long_article_is_tolerated(capsys, tmp_pa
     assert_offsets(text, json.loads(out))
 
 
+def test_a_mis_decoded_article_full_of_c1_controls_is_still_analysed(capsys, tmp_path):
+    """UTF-8 read as Latin-1 leaves one C1 control per accented letter; the article is still worth reading."""
+    garbled = "Bas\u00c3\u0083\u00c2\u00a1\u00c3\u0083\u00c2\u00b1ez"
+    text = ARTICLE.replace("footbridge", garbled) * 3
+    assert sum(1 for ch in text if "\x80" <= ch <= "\x9f") > 5
+    path = tmp_path / "mojibake.txt"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run_cli(["analyze", "--json", str(path)], capsys)
+    assert code == 0, err
+    assert_offsets(text, json.loads(out))
+
+
+def test_text_mostly_made_of_c1_controls_is_refused(capsys, tmp_path):
+    text = "Officials said the vote was delayed. " + "\x85\x86\x87 word " * 200
+    path = tmp_path / "junk.txt"
+    path.write_text(text, encoding="utf-8")
+    code, _, err = run_cli(["analyze", str(path)], capsys)
+    assert code == 1
+    assert "control character" in err
+
+
 def test_nul_characters_are_always_refused(capsys, tmp_path, monkeypatch):
     line = json.dumps({"id": 1, "text": ARTICLE + "\x00"})
     code, out, _ = run_cli(["analyze", "--jsonl", "-"], capsys, stdin=line, monkeypatch=monkeypatch)
