@@ -308,3 +308,22 @@ def test_relative_clause_cue_inside_a_complement_is_its_own_claim(nlp):
     text = "The senator said the plan includes a new bridge, which the mayor says the city cannot afford."
     a = by_cue(find(nlp, text), "says")
     assert a.source is not None and a.source.text == "the mayor"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It was unclear whether the judges in the harbour case would rule before winter.",
+        "It is apparent that the council wanted to keep the tender quiet.",
+        "Nor is it clear that further fines would deter the ferry operators.",
+    ],
+)
+def test_a_dummy_it_before_an_adjective_and_a_clause_is_never_a_source(nlp, text):
+    assert all(a.source is None or a.source.text.lower() != "it" for a in find(nlp, text))
+
+
+def test_a_referring_it_still_speaks(nlp):
+    text = "The ministry issued a statement on Friday. It said that the ferry talks had failed."
+    a = by_cue(find(nlp, text), "said")
+    assert a.source is not None and a.source.text == "It"
+    assert a.source_kind == "pronoun"

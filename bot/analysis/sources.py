@@ -18,6 +18,7 @@ from spacy.tokens import Token
 from bot.analysis.lexicon import words
 
 RAISING = {"seem", "appear", "look", "sound"}
+COPULAS = {"be", "become", "remain"}
 CLIMB = {"xcomp", "conj", "advcl", "ccomp", "pcomp", "acl"}
 CUT_RIGHT = {"relcl", "appos", "advcl", "parataxis", "acl"}
 NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"}
@@ -41,7 +42,7 @@ def source_of(cue: Token) -> Token | None:
     for _ in range(6):
         found = _own_source(node)
         if found is not None:
-            return found if found.dep_ != "expl" else None
+            return None if found.dep_ == "expl" or _dummy_it(found, node) else found
         if _passive(node) or node.dep_ not in CLIMB or node.head.i == node.i:
             return None
         if node is cue and _reduced_relative(cue):
@@ -54,6 +55,18 @@ def source_of(cue: Token) -> Token | None:
         if node.dep_ == "prep" and node.head.pos_ in ("VERB", "AUX"):
             node = node.head  # "responded by saying": the gerund's source is the verb's
     return None
+
+
+def _dummy_it(subject: Token, verb: Token) -> bool:
+    """ "it was unclear whether ...", "it is apparent that ...": the "it" stands for the clause, not a speaker.
+
+    The parser labels such an "it" a plain subject; a copula with an adjective and a following clause
+    gives it away.
+    """
+    if subject.lower_ != "it" or verb.lemma_.lower() not in COPULAS:
+        return False
+    deps = {c.dep_ for c in verb.children if c.i > subject.i}
+    return "acomp" in deps and "ccomp" in deps
 
 
 def _reduced_relative(verb: Token) -> bool:
