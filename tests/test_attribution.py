@@ -327,3 +327,22 @@ def test_a_referring_it_still_speaks(nlp):
     a = by_cue(find(nlp, text), "said")
     assert a.source is not None and a.source.text == "It"
     assert a.source_kind == "pronoun"
+
+
+def test_a_received_reaction_names_its_target_not_its_source(nlp):
+    found = find(nlp, "The harbour master is drawing criticism after he closed the north quay.")
+    a = by_cue(found, "drawing criticism")
+    assert a.source is None
+    assert a.source_kind == "none"
+
+
+def test_a_received_reaction_takes_its_source_from_the_from_phrase(nlp):
+    found = find(nlp, "The harbour master drew sharp criticism from fishermen on Tuesday.")
+    a = next(a for a in found if "criticism" in a.cue.text)
+    assert a.source is not None and a.source.text.startswith("fishermen")
+    assert "harbour master" not in a.source.text
+
+
+def test_drawing_something_else_is_not_a_reaction(nlp):
+    a = by_cue(find(nlp, "The mayor drew a crowd and said the library would stay open."), "said")
+    assert a.source is not None and a.source.text == "The mayor"

@@ -205,7 +205,7 @@ def _verb_cue(
         kind = sources.classify(head, si, sj)
         if kind == "pronoun":
             speaker = resolver.resolve(head, named)
-    if head is None and not cues.is_reporting_passive(tok):
+    if head is None and not cues.is_reporting_passive(tok) and cues.received_reaction(tok) is None:
         quoted = qindex.at(tok.idx) is not None
         if cues.no_source_score(tok, quoted) < NO_SOURCE_MIN or cues.score(tok, quoted) < NO_SOURCE_CUE_MIN:
             return None  # a cue with no source that rarely stands alone: likely not a claim at all

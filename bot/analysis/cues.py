@@ -23,6 +23,9 @@ UNSEEN_VERB = 0.55
 SUBJ = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 COMP = {"ccomp", "xcomp"}
 ARG_DEPS = {"acomp", "attr", "dobj", "oprd"}
+# Verbs whose object is a reaction the subject receives: "drew criticism", "faces questions".
+RECEIVING = {"draw", "face", "receive", "attract", "endure", "earn", "invite", "weather"}
+MAX_REACTION_GAP = 3
 DEP_BUCKET = {"ROOT": "R", "ccomp": "c", "conj": "j", "advcl": "a", "xcomp": "x", "relcl": "r", "acl": "l"}
 
 
@@ -156,9 +159,15 @@ def is_reporting_passive(tok: Token) -> bool:
 
 
 def cue_extent(tok: Token) -> tuple[int, int]:
-    """Return the token range ``[i, j)`` of the cue headed by ``tok``: "according to", "pointed out", "is expected"."""
+    """Return the token range ``[i, j)`` of the cue headed by ``tok``: "according to", "pointed out", "is expected".
+
+    A received reaction runs to its noun ("drew sharp criticism"), so a flag shows what was received.
+    """
     i, j = tok.i, tok.i + 1
     doc = tok.doc
+    reaction = received_reaction(tok)
+    if reaction is not None and 0 < reaction.i - tok.i <= MAX_REACTION_GAP:
+        j = reaction.i + 1
     if tok.lower_ == "according" and j < len(doc) and doc[j].lower_ == "to":
         return i, j + 1
     for child in tok.children:
@@ -167,3 +176,14 @@ def cue_extent(tok: Token) -> tuple[int, int]:
         elif child.dep_ == "auxpass" and child.i == i - 1:
             i -= 1
     return i, j
+
+
+def received_reaction(verb: Token) -> Token | None:
+    """The reaction a subject receives: "The governor drew criticism (from unions)", "faces questions".
+
+    The subject is only the target; whoever reacted is named by "from" or "by", or nobody is, which
+    is the point worth flagging.
+    """
+    if verb.lemma_.lower() not in RECEIVING:
+        return None
+    return next((c for c in verb.children if c.dep_ == "dobj" and c.lower_ in words("reaction_nouns.txt")), None)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from bot.analysis.cues import received_reaction
 from bot.analysis.lexicon import words
 
 RAISING = {"seem", "appear", "look", "sound"}
@@ -38,6 +39,9 @@ def source_of(cue: Token) -> Token | None:
         return _pobj(cue, {"to"})
     if cue.pos_ in ("NOUN", "PROPN"):
         return _noun_source(cue)
+    reaction = received_reaction(cue)
+    if reaction is not None:
+        return _pobj(reaction, {"from", "by"}) or _pobj(cue, {"from", "by"})
     node: Token = cue
     for _ in range(6):
         found = _own_source(node)
