@@ -1,0 +1,117 @@
+"""Discord's hard limits and the text helpers that keep untrusted article text inside them.
+
+Article text can hold markdown, ``@everyone`` or megabytes of prose, so everything taken from it is
+flattened, clipped and escaped here, and every embed passes through ``fit_embed`` before it is sent.
+"""
+
+from __future__ import annotations
+
+import discord
+
+# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_COUNT_LIMIT = 25
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+AUTHOR_NAME_LIMIT = 256
+EMBED_TOTAL_LIMIT = 6000
+EMBEDS_PER_MESSAGE = 10
+CONTENT_LIMIT = 2000
+CUSTOM_ID_LIMIT = 100
+URL_LIMIT = 2048
+ATTACHMENT_LIMIT_BYTES = 8_000_000  # below the smallest upload limit a guild can have (10 MiB)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+ELLIPSIS = "…"
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` characters, marking the cut with an ellipsis."""
+    if limit <= 0:
+        return ""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rstrip()
+    if cut.endswith("\\"):  # never leave a dangling markdown escape before the ellipsis
+        cut = cut[:-1]
+    return cut + ELLIPSIS
+
+
+def one_line(text: str) -> str:
+    """Collapse all whitespace, so quotes and headlines can't break the layout."""
+    return " ".join(text.split())
+
+
+def safe(text: str, limit: int) -> str:
+    """Flatten, clip and escape untrusted article text for use inside an embed."""
+    return discord.utils.escape_markdown(clip(one_line(text), limit))
+
+
+def clip_content(text: str) -> str:
+    """Clip message content (errors, notices) to Discord's 2,000 characters."""
+    return clip(text, CONTENT_LIMIT)
+
+
+def embed_title(text: str) -> str:
+    """A title on one line within Discord's limit, since headlines can carry newlines and any length."""
+    return clip(one_line(text), TITLE_LIMIT)
+
+
+def link_url(url: str | None) -> str | None:
+    """``url`` if Discord will accept it as an embed link (http(s), within the limit), else None."""
+    return url if url and url.startswith(("http://", "https://")) and len(url) <= URL_LIMIT else None
+
+
+def fit_embed(embed: discord.Embed) -> bool:
+    """Enforce every Discord embed limit in place; return True if anything was cut.
+
+    The description shrinks first, then fields go from the end, so the footer with the analysis id
+    (needed by /lookup) always survives.
+    """
+    changed = _fit_parts(embed)
+    changed |= _fit_fields(embed)
+    excess = len(embed) - EMBED_TOTAL_LIMIT
+    if excess > 0 and embed.description:
+        keep = max(0, len(embed.description) - excess)
+        embed.description = clip(embed.description, keep) or None
+        changed = True
+    while len(embed) > EMBED_TOTAL_LIMIT and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+        changed = True
+    if len(embed) > EMBED_TOTAL_LIMIT and embed.title:
+        embed.title = clip(embed.title, max(1, len(embed.title) - (len(embed) - EMBED_TOTAL_LIMIT)))
+        changed = True
+    return changed
+
+
+def _fit_parts(embed: discord.Embed) -> bool:
+    """Clip title, description, footer and author to their own limits (the total is checked after)."""
+    changed = False
+    if embed.title and len(embed.title) > TITLE_LIMIT:
+        embed.title, changed = clip(embed.title, TITLE_LIMIT), True
+    if embed.description and len(embed.description) > DESCRIPTION_LIMIT:
+        embed.description, changed = clip(embed.description, DESCRIPTION_LIMIT), True
+    if embed.footer.text and len(embed.footer.text) > FOOTER_LIMIT:
+        embed.set_footer(text=clip(embed.footer.text, FOOTER_LIMIT), icon_url=embed.footer.icon_url)
+        changed = True
+    if embed.author.name and len(embed.author.name) > AUTHOR_NAME_LIMIT:
+        embed.set_author(name=clip(embed.author.name, AUTHOR_NAME_LIMIT), url=embed.author.url)
+        changed = True
+    return changed
+
+
+def _fit_fields(embed: discord.Embed) -> bool:
+    """Drop fields past Discord's count and clip each name and value; an empty one becomes a blank."""
+    changed = False
+    while len(embed.fields) > FIELD_COUNT_LIMIT:
+        embed.remove_field(len(embed.fields) - 1)
+        changed = True
+    for i, fld in enumerate(embed.fields):
+        name = clip(fld.name or "", FIELD_NAME_LIMIT) or "\u200b"
+        value = clip(fld.value or "", FIELD_VALUE_LIMIT) or "\u200b"
+        if name != fld.name or value != fld.value:
+            embed.set_field_at(i, name=name, value=value, inline=bool(fld.inline))
+            changed = True
+    return changed
