@@ -22,7 +22,7 @@ from bot.analysis.result import Result
 from bot.config import Settings
 from bot.errors import InputError, NotFoundError
 from bot.store import Store
-from bot.store_types import StoredAnalysis
+from bot.store_types import STATUSES, StoredAnalysis
 
 T = TypeVar("T")
 CLI_GUILD = 0
@@ -48,7 +48,7 @@ def add_parser(sub: Any) -> None:
 
     export = _common(cmds.add_parser("export", help="export flags as CSV or JSON Lines"))
     export.add_argument("--format", dest="fmt", choices=["csv", "jsonl"], required=True)
-    export.add_argument("--status", choices=["pending", "confirmed", "dismissed"])
+    export.add_argument("--status", choices=list(STATUSES))
     export.add_argument("--category", help="anonymous_source, vague_source, no_source or unattributed_quote")
     export.add_argument("--since", type=_date, help="flags created on or after (YYYY-MM-DD or ISO time, UTC)")
     export.add_argument("--until", type=_date, help="flags created before (YYYY-MM-DD or ISO time, UTC)")

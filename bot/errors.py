@@ -159,3 +159,13 @@ class AnalysisFailed(BylineError):
 
 class UnsupportedAttachment(InputError):
     """An attachment that is not a .txt, .md or .html file, or is too big to read."""
+
+
+class FlagSuperseded(AlreadyReviewed):
+    """The flag's text was analysed again, so the newer analysis's flags replaced it in the review queue."""
+
+    def __init__(self, analysis_id: str | None) -> None:
+        super().__init__("a newer analysis", "superseded")
+        newer = f" (analysis `{analysis_id}`)" if analysis_id else ""
+        self.user_message = f"This flag was replaced when the text was analysed again{newer}; it needs no review."
+        self.args = (self.user_message,)

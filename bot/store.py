@@ -23,7 +23,7 @@ from typing import Any, Literal, TextIO
 import aiosqlite
 
 from bot.analysis.result import SEVERITY_RANK, Result, Stats
-from bot.errors import AlreadyReviewed, InputError, NotFoundError, StoreError
+from bot.errors import AlreadyReviewed, FlagSuperseded, InputError, NotFoundError, StoreError
 from bot.store_types import (
     SETTING_KEYS,
     STATUSES,
@@ -84,7 +84,8 @@ FROM analyses AS a JOIN documents AS d ON d.id = a.document_id
 """
 _FLAG_SELECT = """
 SELECT id, guild_id, analysis_id, category, severity, span_start, span_end, evidence, reason, sentence, status,
-       reviewer_id, reviewer_name, reviewed_at, note, review_channel_id, review_message_id, created_at
+       reviewer_id, reviewer_name, reviewed_at, note, review_channel_id, review_message_id, created_at,
+       superseded_by
 FROM flags
 """
 
@@ -190,19 +191,32 @@ class Store:
                 f"The database {self.path} has schema version {current}, newer than this Byline "
                 f"understands ({latest}). Upgrade Byline, or point store.path at another file."
             )
-        for version, name, sql in steps:
-            if current < version <= target:
-                try:
-                    async with self._write() as db:
-                        if await self._user_version() >= version:  # another process got there first
-                            continue
-                        for statement in split_statements(sql):
-                            await db.execute(statement)
-                        await db.execute(f"PRAGMA user_version = {version}")
-                except sqlite3.Error as exc:
-                    raise StoreError(f"Upgrading the database to version {version} ({name}) failed and was "
-                                     f"rolled back: {exc}") from exc
-                log.info("database %s migrated to version %d (%s)", self.path, version, name)
+        pending = [(v, n, sql) for v, n, sql in steps if current < v <= target]
+        if not pending:
+            return
+        # Foreign keys off while the schema changes (a table rebuild must not cascade), checked before commit.
+        await self._w.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for version, name, sql in pending:
+                await self._apply_migration(version, name, sql)
+        finally:
+            await self._w.execute("PRAGMA foreign_keys = ON")
+
+    async def _apply_migration(self, version: int, name: str, sql: str) -> None:
+        try:
+            async with self._write() as db:
+                if await self._user_version() >= version:  # another process got there first
+                    return
+                for statement in split_statements(sql):
+                    await db.execute(statement)
+                broken = await db.execute_fetchall("PRAGMA foreign_key_check")
+                if broken:
+                    raise sqlite3.IntegrityError(f"{len(broken)} rows would break a foreign key")
+                await db.execute(f"PRAGMA user_version = {version}")
+        except sqlite3.Error as exc:
+            raise StoreError(f"Upgrading the database to version {version} ({name}) failed and was "
+                             f"rolled back: {exc}") from exc
+        log.info("database %s migrated to version %d (%s)", self.path, version, name)
 
     async def _user_version(self) -> int:
         try:
@@ -309,6 +323,8 @@ class Store:
                 doc_id = int(cur.lastrowid or 0)
             short_id, created, flag_ids = await self._insert_analysis(db, guild_id, doc_id, text, result,
                                                                       engine_version)
+            if doc:
+                await self._supersede(db, guild_id, doc_id, short_id)
             meta = await db.execute_fetchall(
                 "SELECT title, url, author_id, channel_id, message_link FROM documents WHERE id = ?", (doc_id,))
         m = meta[0]
@@ -345,6 +361,25 @@ class Store:
         ids = await db.execute_fetchall(
             "SELECT id FROM flags WHERE analysis_id = ? ORDER BY position", (short_id,))
         return short_id, created, tuple(int(r[0]) for r in ids)
+
+    async def _supersede(self, db: aiosqlite.Connection, guild_id: int, doc_id: int, new_id: str) -> None:
+        """Take the document's older analyses' still-pending flags out of the queue, each with an audit line.
+
+        Confirmed and dismissed flags keep their verdicts: only the undecided ones are replaced by the flags of
+        the analysis just saved.
+        """
+        stale = await db.execute_fetchall(
+            "SELECT f.id FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id AND a.guild_id = f.guild_id "
+            "WHERE a.document_id = ? AND a.guild_id = ? AND a.id <> ? AND f.status = 'pending' ORDER BY f.id",
+            (doc_id, guild_id, new_id))
+        now = to_db_time(utcnow())
+        for (flag_id,) in stale:
+            await db.execute(
+                "UPDATE flags SET status = 'superseded', reviewed_at = ?, superseded_by = ? "
+                "WHERE id = ? AND guild_id = ? AND status = 'pending'", (now, new_id, flag_id, guild_id))
+            await self._event(db, guild_id, flag_id, "superseded", None, None, f"Replaced by analysis {new_id}", now)
+        if stale:
+            log.info("superseded %d pending flags in guild %d (analysis %s)", len(stale), guild_id, new_id)
 
     @staticmethod
     def _analysis(row: Sequence[Any], *, cached: bool = False) -> StoredAnalysis:
@@ -474,7 +509,7 @@ class Store:
             id=row[0], guild_id=row[1], analysis_id=row[2], category=row[3], severity=row[4], start=row[5],
             end=row[6], evidence=row[7], reason=row[8], sentence=row[9], status=row[10], reviewer_id=row[11],
             reviewer_name=row[12], reviewed_at=from_db_time(row[13]), note=row[14], review_channel_id=row[15],
-            review_message_id=row[16], created_at=from_db_time(row[17]) or utcnow(),
+            review_message_id=row[16], created_at=from_db_time(row[17]) or utcnow(), superseded_by=row[18],
         )
 
     async def get_flag(self, guild_id: int, flag_id: int) -> StoredFlag | None:
@@ -530,6 +565,8 @@ class Store:
         if not rows:
             raise NotFoundError(f"No flag #{flag_id} in this server.")
         flag = self._flag(rows[0])
+        if cur.rowcount != 1 and flag.status == "superseded":
+            raise FlagSuperseded(flag.superseded_by)
         if cur.rowcount != 1:
             raise AlreadyReviewed(flag.reviewer_name or "another moderator", flag.status)
         return flag

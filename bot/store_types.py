@@ -20,8 +20,12 @@ from urllib.parse import urlsplit
 from bot.analysis.result import CATEGORIES, SEVERITY_RANK, Result
 from bot.errors import InputError, StoreError
 
-Status = Literal["pending", "confirmed", "dismissed"]
-STATUSES: tuple[str, ...] = ("pending", "confirmed", "dismissed")
+# 'superseded': the same text was analysed again (another engine version) while the flag still waited, so the
+# newer analysis's flags replace it in the queue; a verdict already given is never superseded.
+Status = Literal["pending", "confirmed", "dismissed", "superseded"]
+STATUSES: tuple[str, ...] = ("pending", "confirmed", "dismissed", "superseded")
+FORGOTTEN_ID = 0  # a forgotten reviewer's id and name in reviews and the audit log (migration 0004 allows it)
+FORGOTTEN_NAME = "forgotten user"
 THRESHOLDS: tuple[str, ...] = ("low", "medium", "high")
 
 # Short ids avoid 0/o, 1/i/l so they survive being read aloud or typed from a screenshot.
@@ -96,11 +100,12 @@ class StoredFlag:
     review_channel_id: int | None
     review_message_id: int | None
     created_at: datetime
+    superseded_by: str | None = None  # the analysis whose flags replaced this one (status 'superseded')
 
 
 @dataclass(frozen=True)
 class ReviewEvent:
-    """One line of the append-only audit log: created, confirmed, dismissed, note or posted."""
+    """One line of the append-only audit log: confirmed, dismissed, note, posted or superseded."""
 
     id: int
     guild_id: int

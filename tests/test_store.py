@@ -122,7 +122,7 @@ async def test_pending_queue_orders_by_severity_and_filters(store):
     assert await store.count_pending(1) == 2 and await store.count_pending(1, min_severity="high") == 1
     await store.review_flag(1, saved.flag_ids[0], status="dismissed", reviewer_id=1, reviewer_name="A")
     assert await store.count_pending(1) == 1
-    assert await store.review_stats(1) == {"pending": 1, "confirmed": 0, "dismissed": 1,
+    assert await store.review_stats(1) == {"pending": 1, "confirmed": 0, "dismissed": 1, "superseded": 0,
                                            "category:anonymous_source": 1, "category:vague_source": 1}
 
 

@@ -22,7 +22,8 @@ from bot.render.limits import (
 if TYPE_CHECKING:
     from bot.store import StoredAnalysis
 
-STATUS_LABELS = {"pending": "⏳ Pending", "confirmed": "✅ Confirmed", "dismissed": "➖ Dismissed"}
+STATUS_LABELS = {"pending": "⏳ Pending", "confirmed": "✅ Confirmed", "dismissed": "➖ Dismissed",
+                 "superseded": "↪️ Replaced by a newer analysis"}
 REVIEW_FLAGS_PER_MESSAGE = 5  # one button row per flag; five flags x ~1,000 chars stays under 6,000
 
 
@@ -99,9 +100,10 @@ def review_queue_embed(flags: Sequence[Any], *, page: int, pages: int, total: in
 
 def review_stats_embed(stats: dict[str, int]) -> discord.Embed:
     """Flag counts by status, then by category, for /review stats."""
-    statuses = ("pending", "confirmed", "dismissed")
+    statuses = ("pending", "confirmed", "dismissed", "superseded")
     embed = discord.Embed(title="Review statistics", colour=COLOURS[None])
-    embed.description = " · ".join(f"**{stats.get(s, 0)}** {s}" for s in statuses)
+    shown = [s for s in statuses if s != "superseded" or stats.get(s)]  # superseded only once it happened
+    embed.description = " · ".join(f"**{stats.get(s, 0)}** {s}" for s in shown)
     rows = [(k.split(":", 1)[-1], v) for k, v in sorted(stats.items()) if k not in statuses]
     if rows:
         lines = [f"{category_label(k)}: {v}" for k, v in rows]

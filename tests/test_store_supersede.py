@@ -1,0 +1,163 @@
+"""Re-analysing a text under a newer engine retires the older analysis's undecided flags, with an audit line."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+
+import pytest
+
+from bot import render
+from bot.errors import AlreadyReviewed, FlagSuperseded
+from bot.store import Store
+from tests.store_factory import ARTICLE, ARTICLE_FLAGS, make_result
+
+OLD, NEW = "engine/1", "engine/2"
+
+
+async def save(store, guild=1, engine=OLD, flags=ARTICLE_FLAGS, text=ARTICLE):
+    return await store.save_analysis(guild, text, make_result(text, flags), engine_version=engine)
+
+
+async def test_newer_engine_retires_pending_flags_and_keeps_verdicts(store):
+    old = await save(store)
+    decided, waiting = old.flag_ids
+    await store.review_flag(1, decided, status="dismissed", reviewer_id=3, reviewer_name="Mo")
+    new = await save(store, engine=NEW)
+    assert not new.cached and new.id != old.id
+
+    stale = await store.get_flag(1, waiting)
+    assert stale.status == "superseded" and stale.superseded_by == new.id and stale.reviewed_at is not None
+    assert stale.reviewer_id is None and stale.reviewer_name is None
+    kept = await store.get_flag(1, decided)
+    assert (kept.status, kept.reviewer_name, kept.superseded_by) == ("dismissed", "Mo", None)
+
+    queue = await store.pending_flags(1, limit=50)
+    assert sorted(f.id for f in queue) == sorted(new.flag_ids)
+    assert await store.count_pending(1) == len(new.flag_ids) == 2
+    stats = await store.review_stats(1)
+    assert (stats["pending"], stats["dismissed"], stats["superseded"], stats["confirmed"]) == (2, 1, 1, 0)
+    assert (await store.guild_stats(1)).flags_by_status["superseded"] == 1
+
+    events = await store.review_events(1, waiting)
+    assert [(e.action, e.actor_id, e.actor_name) for e in events] == [("superseded", None, None)]
+    assert new.id in events[0].note
+    assert [e.action for e in await store.review_events(1, decided)] == ["dismissed"]
+
+
+async def test_reviewing_a_superseded_flag_says_why_and_changes_nothing(store):
+    old = await save(store)
+    new = await save(store, engine=NEW)
+    with pytest.raises(FlagSuperseded) as caught:
+        await store.review_flag(1, old.flag_ids[0], status="confirmed", reviewer_id=3, reviewer_name="Mo")
+    assert isinstance(caught.value, AlreadyReviewed)  # the review buttons already handle this family
+    assert new.id in caught.value.user_message
+    flag = await store.get_flag(1, old.flag_ids[0])
+    assert flag.status == "superseded" and flag.reviewer_name is None
+    assert [e.action for e in await store.review_events(1, flag.id)] == ["superseded"]
+
+
+async def test_the_same_engine_again_is_a_cache_hit_and_supersedes_nothing(store):
+    first = await save(store)
+    again = await save(store)
+    assert again.cached and again.id == first.id
+    assert await store.count_pending(1) == 2
+    assert all(e == [] for e in [await store.review_events(1, i) for i in first.flag_ids])
+
+
+async def test_only_the_same_document_in_the_same_guild_is_superseded(store):
+    other_text = ARTICLE.replace("Monday", "Tuesday")
+    elsewhere = await save(store, guild=2)
+    unrelated = await save(store, text=other_text)
+    await save(store)
+    await save(store, engine=NEW)
+    assert {(await store.get_flag(2, i)).status for i in elsewhere.flag_ids} == {"pending"}
+    assert {(await store.get_flag(1, i)).status for i in unrelated.flag_ids} == {"pending"}
+    assert await store.count_pending(2) == 2 and await store.count_pending(1) == 4
+
+
+async def test_a_third_version_supersedes_the_second_and_leaves_the_first_alone(store):
+    first = await save(store)
+    second = await save(store, engine=NEW)
+    third = await save(store, engine="engine/3")
+    for flag_id in first.flag_ids:
+        assert (await store.get_flag(1, flag_id)).superseded_by == second.id
+    assert [len(await store.review_events(1, i)) for i in first.flag_ids] == [1, 1]
+    for flag_id in second.flag_ids:
+        assert (await store.get_flag(1, flag_id)).superseded_by == third.id
+    assert await store.count_pending(1) == 2
+
+
+async def test_export_can_filter_superseded_flags(store):
+    old = await save(store)
+    await save(store, engine=NEW)
+    out = io.StringIO()
+    assert await store.export_flags(1, out, fmt="jsonl", status="superseded") == 2
+    assert sorted(json.loads(line)["id"] for line in out.getvalue().splitlines()) == sorted(old.flag_ids)
+
+
+async def test_audit_log_stays_append_only_for_every_other_edit(store):
+    old = await save(store)
+    await save(store, engine=NEW)
+    conn = sqlite3.connect(store.path)
+    try:
+        for sql in ("UPDATE review_events SET note = 'rewritten'",
+                    "UPDATE review_events SET action = 'confirmed'",
+                    # a NULL actor (the system) has nothing to forget, so even the placeholder edit is refused
+                    "UPDATE review_events SET actor_id = 0, actor_name = 'forgotten user'",
+                    "DELETE FROM review_events"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                conn.execute(sql)
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            conn.execute("UPDATE flags SET status = 'archived' WHERE id = ?", (old.flag_ids[0],))
+    finally:
+        conn.close()
+
+
+def _add_v3_rows(path, old_id: str, decided: int, new_id: str) -> None:
+    """What version 3 left behind: a verdict on one flag, and a second analysis whose flags also wait."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE flags SET status = 'confirmed', reviewer_id = 3, reviewer_name = 'Mo' WHERE id = ?",
+                     (decided,))
+        conn.execute("INSERT INTO review_events (guild_id, flag_id, action, actor_id, actor_name, created_at) "
+                     "VALUES (5, ?, 'confirmed', 3, 'Mo', '2025-01-01T00:00:00.000000Z')", (decided,))
+        conn.execute("INSERT INTO analyses (id, guild_id, document_id, engine_version, result_json, created_at) "
+                     "SELECT ?, guild_id, document_id, ?, result_json, created_at FROM analyses WHERE id = ?",
+                     (new_id, NEW, old_id))
+        conn.execute("INSERT INTO flags (guild_id, analysis_id, position, category, severity, severity_rank, "
+                     "span_start, span_end, evidence, reason, sentence, created_at) SELECT guild_id, ?, position, "
+                     "category, severity, severity_rank, span_start, span_end, evidence, reason, sentence, "
+                     "created_at FROM flags WHERE analysis_id = ?", (new_id, old_id))
+    conn.close()
+
+
+async def test_upgrade_supersedes_the_backlog_of_stale_pending_flags(tmp_path):
+    path = tmp_path / "old.db"
+    async with Store.open(path, migrate_to=3) as s:
+        old = await save(s, guild=5)
+    decided, waiting = old.flag_ids
+    _add_v3_rows(path, old.id, decided, "n3n3n3")
+    async with Store.open(path) as s:
+        new_flags = (await s.get_analysis(5, "n3n3n3")).flag_ids
+        assert await s.count_pending(5) == 2
+        assert sorted(f.id for f in await s.pending_flags(5)) == sorted(new_flags)
+        stale = await s.get_flag(5, waiting)
+        assert (stale.status, stale.superseded_by) == ("superseded", "n3n3n3")
+        events = await s.review_events(5, waiting)
+        assert [e.action for e in events] == ["superseded"] and events[0].created_at.tzinfo is not None
+        kept = await s.get_flag(5, decided)
+        assert (kept.status, kept.reviewer_name, kept.superseded_by) == ("confirmed", "Mo", None)
+        assert [e.action for e in await s.review_events(5, decided)] == ["confirmed"]
+        assert await s.check_integrity() == []
+
+
+async def test_superseded_renders_as_its_own_status_not_a_category(store):
+    old = await save(store)
+    await save(store, engine=NEW)
+    embed = render.review_stats_embed(await store.review_stats(1))
+    assert "**2** superseded" in embed.description
+    assert all("superseded" not in f.value for f in embed.fields)
+    line = render.flag_status_line(await store.get_flag(1, old.flag_ids[0]))
+    assert line.startswith(render.STATUS_LABELS["superseded"]) and "None" not in line
