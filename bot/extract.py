@@ -42,9 +42,9 @@ class Page:
 
 def decode_body(body: bytes, header_charset: str | None, kind: str = "html") -> str:
     """Decode with the byte-order mark, else the header's charset, else ``<meta charset>``, else detection."""
-    for bom, codec in _BOMS:
+    for bom, bom_codec in _BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(codec, errors="replace")
+            return body[len(bom):].decode(bom_codec, errors="replace")
     declared = [header_charset]
     if kind == "html":
         match = _META_CHARSET.search(body[:4096])

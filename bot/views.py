@@ -187,7 +187,9 @@ class NoteModal(discord.ui.Modal, title="Add a review note"):
             await refresh_review_message(interaction, focus=self.flag_id)
         await send_ephemeral(interaction, f"Note saved on flag #{self.flag_id}.")
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+    async def on_error(  # type: ignore[override]  # Modal.on_error takes no item; the stub types BaseView's
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
         """Errors in a modal never reach the tree's handler; answer them here."""
         await handle_interaction_error(interaction, error)
 

@@ -8,6 +8,7 @@ where the button was clicked, and answers privately with the full embed and the 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import discord
@@ -35,7 +36,7 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REPO
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: Any, /
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ReportButton:
         """Rebuild the button from its custom_id after a restart."""
         return cls(match["analysis_id"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ def sentences(doc: Doc) -> list[Sentence]:
     return out
 
 
-def _trim(sent: Span) -> tuple[object, object] | None:
+def _trim(sent: Span) -> tuple[Token, Token] | None:
     tokens = [t for t in sent if not t.is_space]
     if not tokens:
         return None
