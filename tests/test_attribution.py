@@ -346,3 +346,17 @@ def test_a_received_reaction_takes_its_source_from_the_from_phrase(nlp):
 def test_drawing_something_else_is_not_a_reaction(nlp):
     a = by_cue(find(nlp, "The mayor drew a crowd and said the library would stay open."), "said")
     assert a.source is not None and a.source.text == "The mayor"
+
+
+def test_a_second_speaker_joined_to_the_first_claim_keeps_their_own_source(nlp):
+    text = "Republicans said they were convinced the agency erred, and Democrats accused the party of stalling."
+    found = find(nlp, text)
+    assert by_cue(found, "said").source.text == "Republicans"
+    accused = by_cue(found, "accused")
+    assert accused.source is not None and accused.source.text == "Democrats"
+
+
+def test_a_participle_after_the_claim_reports_for_the_same_speaker(nlp):
+    found = find(nlp, "Port analysts said trade had recovered strongly, citing the new ferry terminal.")
+    citing = by_cue(found, "citing")
+    assert citing.source is not None and citing.source.text == "Port analysts"

@@ -77,7 +77,7 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
         if made is None:
             continue
         attribution, cue_tokens = made
-        if blockers and not _relative_cue(tok):  # "He said A and said B": the first cue's source
+        if blockers and not _relative_cue(tok) and _own_subject(tok) is None:  # "said A and said B"
             first = blockers[0][0]
             attribution = replace(
                 attribution, source=first.source, source_kind=first.source_kind, speaker=first.speaker
@@ -105,17 +105,27 @@ def _escapes(tok: Token, quoted: bool, blockers: list[Token]) -> bool:
 
 
 def _conjunct_of(tok: Token, blocker: Token) -> bool:
-    """ "He said A and said B": the parser hangs the second "said" on A, inside the first cue's complement.
+    """A second claim that the parser hung inside the first cue's complement, not a nested one.
 
-    A subjectless verb joined to the top of the complement, repeating the cue's verb or a verb that
-    is nearly always a cue ("said A and warned B"), is the same speaker's second claim rather than a
-    nested one.
+    "He said A and said B" (a subjectless verb repeating the cue, or one that is nearly always a cue),
+    "X said A and Y accused B" (a strong cue verb with its own named subject) and "X said A, citing B"
+    (a participle after a comma) all attach to the top of the complement, yet report alongside it.
     """
-    if tok.dep_ != "conj" or tok.head.dep_ not in ("ccomp", "xcomp") or tok.head.head.i != blocker.i:
+    if tok.head.dep_ not in ("ccomp", "xcomp") or tok.head.head.i != blocker.i:
         return False
-    if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children):
-        return False
-    return tok.lemma_.lower() == blocker.lemma_.lower() or cues.score(tok, False) >= CONJUNCT_MIN
+    subject = _own_subject(tok)
+    if tok.dep_ == "conj" and subject is None:
+        return tok.lemma_.lower() == blocker.lemma_.lower() or cues.score(tok, False) >= CONJUNCT_MIN
+    if tok.dep_ == "conj" and subject.pos_ in ("NOUN", "PROPN"):
+        return cues.score(tok, False) >= CONJUNCT_MIN
+    after_comma = tok.i > 0 and tok.doc[tok.i - 1].text == ","
+    return tok.dep_ == "advcl" and tok.tag_ == "VBG" and subject is None and after_comma and (
+        cues.score(tok, False) >= CONJUNCT_MIN
+    )
+
+
+def _own_subject(tok: Token) -> Token | None:
+    return next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
 
 
 def _relative_cue(tok: Token) -> bool:
