@@ -25,6 +25,8 @@ import aiosqlite
 from bot.analysis.result import SEVERITY_RANK, Result, Stats
 from bot.errors import AlreadyReviewed, FlagSuperseded, InputError, NotFoundError, StoreError
 from bot.store_types import (
+    FORGOTTEN_ID,
+    FORGOTTEN_NAME,
     SETTING_KEYS,
     STATUSES,
     GuildSettings,
@@ -159,6 +161,7 @@ class Store:
             await conn.execute("PRAGMA foreign_keys = ON")
             await Store._retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"), busy_ms)
             await conn.execute("PRAGMA synchronous = FULL")
+            await conn.execute_fetchall("PRAGMA secure_delete = ON")  # deleted rows are zeroed, not left in free pages
         except BaseException as exc:
             await conn.close()
             if isinstance(exc, sqlite3.DatabaseError):
@@ -710,14 +713,39 @@ class Store:
         return row is not None
 
     async def forget_user(self, guild_id: int, user_id: int) -> int:
-        """Delete a member's documents in this guild; analyses, flags, their audit log and search rows follow."""
+        """Erase a member from this guild: their documents go, and where they reviewed, only their name goes.
+
+        Documents they shared cascade to analyses, flags, those flags' audit log and search rows. Their
+        verdicts and notes on other members' flags stay (the moderation record needs them) under a neutral
+        placeholder id and name. An opt-out row is kept: it is what keeps honouring their wish.
+        """
         check_guild(guild_id)
+        user_id = int(user_id)
+        if user_id <= FORGOTTEN_ID:
+            raise InputError(f"Invalid user id: {user_id}.")
         async with self._write() as db:
-            cur = await db.execute("DELETE FROM documents WHERE guild_id = ? AND author_id = ?",
-                                   (guild_id, int(user_id)))
+            cur = await db.execute("DELETE FROM documents WHERE guild_id = ? AND author_id = ?", (guild_id, user_id))
             deleted = max(0, cur.rowcount)
-        log.info("forgot %d documents of a user in guild %d", deleted, guild_id)
+            reviews = await db.execute(
+                "UPDATE flags SET reviewer_id = ?, reviewer_name = ? WHERE guild_id = ? AND reviewer_id = ?",
+                (FORGOTTEN_ID, FORGOTTEN_NAME, guild_id, user_id))
+            events = await db.execute(
+                "UPDATE review_events SET actor_id = ?, actor_name = ? WHERE guild_id = ? AND actor_id = ?",
+                (FORGOTTEN_ID, FORGOTTEN_NAME, guild_id, user_id))
+            if deleted:  # rewrite the search index so no old segment still holds the deleted text's terms
+                await db.execute("INSERT INTO analyses_fts (analyses_fts) VALUES ('optimize')")
+        await self._checkpoint()
+        log.info("forgot a user in guild %d: %d documents deleted, %d reviews and %d audit lines anonymised",
+                 guild_id, deleted, max(0, reviews.rowcount), max(0, events.rowcount))
         return deleted
+
+    async def _checkpoint(self) -> None:
+        """Copy the WAL into the main file and empty it, so erased rows' old page images do not linger there."""
+        async with self._lock:
+            try:
+                await self._w.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError as exc:  # a busy reader only delays it; the next checkpoint catches up
+                log.warning("checkpoint after forget skipped: %s", exc)
 
     async def prune(self, *, now: datetime | None = None) -> int:
         """Delete documents older than each guild's ``retention_days``; returns how many went."""

@@ -1,0 +1,167 @@
+"""Forget-me on a real SQLite file: the member's documents and their identity as a reviewer are gone, nothing else."""
+
+from __future__ import annotations
+
+import sqlite3
+import struct
+from pathlib import Path
+
+import pytest
+
+from bot.errors import InputError
+from bot.store_types import FORGOTTEN_ID, FORGOTTEN_NAME
+from tests.store_factory import ARTICLE, ARTICLE_FLAGS, ENGINE, make_result
+
+USER = 987_654_321_012_345_678
+NAME = "Quillon Zedfeather"
+OTHER, OTHER_NAME = 123_456_789_000_111_222, "Mo Other"
+OWN_TEXT = ("Quillon Zedfeather wrote that the xylofjord ferry was late again. "
+            "Sources familiar with the talks said the cost had doubled. Critics say it is unsafe.")
+
+
+async def save(store, guild, text, author):
+    return await store.save_analysis(guild, text, make_result(text, ARTICLE_FLAGS), engine_version=ENGINE,
+                                     author_id=author, title=f"shared by {author}")
+
+
+async def populate(store, guild=1):
+    """USER shares one text and reviews, notes and is raced on OTHER's flags; OTHER reviews USER's flag too."""
+    own = await save(store, guild, OWN_TEXT, USER)
+    theirs = await save(store, guild, ARTICLE, OTHER)
+    await store.review_flag(guild, theirs.flag_ids[0], status="confirmed", reviewer_id=USER, reviewer_name=NAME,
+                            note="checked with the desk")
+    await store.add_note(guild, theirs.flag_ids[1], reviewer_id=USER, reviewer_name=NAME, note="looks vague")
+    await store.review_flag(guild, theirs.flag_ids[1], status="dismissed", reviewer_id=OTHER,
+                            reviewer_name=OTHER_NAME)
+    await store.review_flag(guild, own.flag_ids[0], status="confirmed", reviewer_id=OTHER,
+                            reviewer_name=OTHER_NAME)
+    await store.set_review_message(guild, theirs.flag_ids[0], 555, 666)
+    return own, theirs
+
+
+def every_value(path: Path):
+    """Each (table, value) of every table in the file: ordinary tables, the FTS table and its shadow tables."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for row in conn.execute(f'SELECT * FROM "{table}"'):  # names come from sqlite_master
+                for value in row:
+                    yield table, value
+    finally:
+        conn.close()
+
+
+def traces(path: Path) -> list[tuple[str, object]]:
+    """Values that still identify USER: the id as a number or text, the name, or the name's words in any case."""
+    words = [w.lower().encode() for w in NAME.split()] + [str(USER).encode()]
+    found = []
+    for table, value in every_value(path):
+        if isinstance(value, int) and value == USER:
+            found.append((table, value))
+        elif isinstance(value, str | bytes):
+            blob = value.lower().encode() if isinstance(value, str) else value.lower()
+            if any(w in blob for w in words) or struct.pack(">q", USER) in blob:
+                found.append((table, value if isinstance(value, str) else "<blob>"))
+    return found
+
+
+def file_bytes(path: Path) -> bytes:
+    """The database file and its WAL, as they sit on disk."""
+    wal = Path(str(path) + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def test_forget_leaves_no_trace_of_the_user_in_any_table_or_the_search_index(store):
+    path = Path(store.path)
+    own, _ = await populate(store)
+    assert len(traces(path)) > 8  # the scan sees documents, flags, audit rows and the FTS index before
+    assert await store.count_search(1, "xylofjord") == 1
+
+    assert await store.forget_user(1, USER) == 1
+    assert traces(path) == []
+    assert await store.get_analysis(1, own.id) is None and await store.count_search(1, "xylofjord") == 0
+    raw = file_bytes(path).lower()
+    for needle in (b"zedfeather", b"xylofjord", str(USER).encode(), struct.pack(">q", USER)):
+        assert needle not in raw, needle
+
+
+async def test_forget_keeps_verdicts_and_other_members_data(store):
+    own, theirs = await populate(store)
+    before_other = [e for e in await store.review_events(1, theirs.flag_ids[1]) if e.actor_id == OTHER]
+    await store.forget_user(1, USER)
+
+    confirmed = await store.get_flag(1, theirs.flag_ids[0])
+    assert (confirmed.status, confirmed.reviewer_id, confirmed.reviewer_name) == ("confirmed", FORGOTTEN_ID,
+                                                                                  FORGOTTEN_NAME)
+    assert confirmed.note == "checked with the desk" and confirmed.reviewed_at is not None
+    assert (confirmed.review_channel_id, confirmed.review_message_id) == (555, 666)
+    events = await store.review_events(1, confirmed.id)
+    assert [(e.action, e.actor_id, e.actor_name, e.note) for e in events] == [
+        ("confirmed", FORGOTTEN_ID, FORGOTTEN_NAME, "checked with the desk"), ("posted", None, None, None)]
+
+    dismissed = await store.get_flag(1, theirs.flag_ids[1])
+    assert (dismissed.status, dismissed.reviewer_id, dismissed.reviewer_name) == ("dismissed", OTHER, OTHER_NAME)
+    events = await store.review_events(1, dismissed.id)
+    assert [(e.action, e.actor_id) for e in events] == [("note", FORGOTTEN_ID), ("dismissed", OTHER)]
+    assert [e for e in events if e.actor_id == OTHER] == before_other
+
+    assert await store.get_flag(1, own.flag_ids[0]) is None  # OTHER's verdict on USER's text went with it
+    kept = await store.get_analysis(1, theirs.id)
+    assert kept is not None and kept.author_id == OTHER and await store.count_search(1, "bridge") == 1
+    assert (await store.review_stats(1))["confirmed"] == 1 and (await store.review_stats(1))["dismissed"] == 1
+    assert await store.check_integrity() == []
+
+
+async def test_forget_in_one_guild_leaves_other_guilds_untouched(store):
+    await populate(store, guild=1)
+    own2, theirs2 = await populate(store, guild=2)
+    before = [await store.review_events(2, i) for i in (*own2.flag_ids, *theirs2.flag_ids)]
+    flags_before = [await store.get_flag(2, i) for i in (*own2.flag_ids, *theirs2.flag_ids)]
+    await store.forget_user(1, USER)
+    kept = await store.get_analysis(2, own2.id)
+    assert kept is not None and kept.author_id == USER and kept.flag_ids == own2.flag_ids
+    assert [await store.review_events(2, i) for i in (*own2.flag_ids, *theirs2.flag_ids)] == before
+    assert [await store.get_flag(2, i) for i in (*own2.flag_ids, *theirs2.flag_ids)] == flags_before
+    assert (await store.get_flag(2, theirs2.flag_ids[0])).reviewer_name == NAME
+    assert await store.count_search(2, "xylofjord") == 1
+
+
+async def test_forget_keeps_the_opt_out_that_honours_the_wish(store):
+    await populate(store)
+    await store.set_opt_out(1, USER, True)
+    await store.forget_user(1, USER)
+    assert await store.is_opted_out(1, USER)
+    assert {table for table, _ in traces(Path(store.path))} == {"opt_outs"}
+
+
+async def test_forgetting_twice_or_a_stranger_changes_nothing_more(store):
+    await populate(store)
+    assert await store.forget_user(1, USER) == 1
+    snapshot = sorted(map(repr, every_value(Path(store.path))))
+    assert await store.forget_user(1, USER) == 0
+    assert await store.forget_user(1, 42) == 0
+    assert sorted(map(repr, every_value(Path(store.path)))) == snapshot
+    with pytest.raises(InputError):
+        await store.forget_user(1, FORGOTTEN_ID)
+
+
+async def test_only_the_placeholder_edit_gets_past_the_audit_trigger(store):
+    await populate(store)
+    conn = sqlite3.connect(store.path)
+    try:
+        for sql in (f"UPDATE review_events SET actor_id = 0, actor_name = 'someone else' WHERE actor_id = {USER}",
+                    f"UPDATE review_events SET actor_id = 7, actor_name = 'forgotten user' WHERE actor_id = {USER}",
+                    f"UPDATE review_events SET actor_id = 0, actor_name = 'forgotten user', note = 'x' "
+                    f"WHERE actor_id = {USER}",
+                    f"UPDATE review_events SET actor_id = 0, actor_name = 'forgotten user', action = 'dismissed' "
+                    f"WHERE actor_id = {USER}"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                conn.execute(sql)
+        with conn:
+            conn.execute("UPDATE review_events SET actor_id = 0, actor_name = 'forgotten user' WHERE actor_id = ?",
+                         (USER,))
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):  # a placeholder is never edited again
+            conn.execute("UPDATE review_events SET actor_name = 'forgotten user' WHERE actor_id = 0")
+    finally:
+        conn.close()
