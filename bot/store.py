@@ -721,22 +721,24 @@ class Store:
         """
         check_guild(guild_id)
         user_id = int(user_id)
-        if user_id <= FORGOTTEN_ID:
+        if user_id < 0:
             raise InputError(f"Invalid user id: {user_id}.")
+        reviews = events = 0
         async with self._write() as db:
             cur = await db.execute("DELETE FROM documents WHERE guild_id = ? AND author_id = ?", (guild_id, user_id))
             deleted = max(0, cur.rowcount)
-            reviews = await db.execute(
-                "UPDATE flags SET reviewer_id = ?, reviewer_name = ? WHERE guild_id = ? AND reviewer_id = ?",
-                (FORGOTTEN_ID, FORGOTTEN_NAME, guild_id, user_id))
-            events = await db.execute(
-                "UPDATE review_events SET actor_id = ?, actor_name = ? WHERE guild_id = ? AND actor_id = ?",
-                (FORGOTTEN_ID, FORGOTTEN_NAME, guild_id, user_id))
+            if user_id != FORGOTTEN_ID:  # id 0 already is the placeholder (and the CLI's author-less documents)
+                reviews = (await db.execute(
+                    "UPDATE flags SET reviewer_id = ?, reviewer_name = ? WHERE guild_id = ? AND reviewer_id = ?",
+                    (FORGOTTEN_ID, FORGOTTEN_NAME, guild_id, user_id))).rowcount
+                events = (await db.execute(
+                    "UPDATE review_events SET actor_id = ?, actor_name = ? WHERE guild_id = ? AND actor_id = ?",
+                    (FORGOTTEN_ID, FORGOTTEN_NAME, guild_id, user_id))).rowcount
             if deleted:  # rewrite the search index so no old segment still holds the deleted text's terms
                 await db.execute("INSERT INTO analyses_fts (analyses_fts) VALUES ('optimize')")
         await self._checkpoint()
         log.info("forgot a user in guild %d: %d documents deleted, %d reviews and %d audit lines anonymised",
-                 guild_id, deleted, max(0, reviews.rowcount), max(0, events.rowcount))
+                 guild_id, deleted, max(0, reviews), max(0, events))
         return deleted
 
     async def _checkpoint(self) -> None:

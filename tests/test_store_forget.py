@@ -142,8 +142,10 @@ async def test_forgetting_twice_or_a_stranger_changes_nothing_more(store):
     assert await store.forget_user(1, USER) == 0
     assert await store.forget_user(1, 42) == 0
     assert sorted(map(repr, every_value(Path(store.path)))) == snapshot
+    assert await store.forget_user(1, FORGOTTEN_ID) == 0  # the placeholder itself: nothing left to erase
+    assert sorted(map(repr, every_value(Path(store.path)))) == snapshot
     with pytest.raises(InputError):
-        await store.forget_user(1, FORGOTTEN_ID)
+        await store.forget_user(1, -5)
 
 
 async def test_only_the_placeholder_edit_gets_past_the_audit_trigger(store):
