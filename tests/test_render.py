@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import discord
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -129,6 +132,35 @@ def test_clip_respects_limit_and_never_leaves_a_dangling_escape():
     assert render.clip("abcdef", 4) == "abc…"
     assert render.clip("ab\\*cdef", 4) == "ab…"
     assert render.clip("anything", 0) == ""
+
+
+def test_flag_heading_puts_severity_first_and_the_id_only_when_given():
+    """Analysis embeds and review messages share one heading; unknown values show as they are."""
+    assert render.flag_heading("vague_source", "medium") == "🟠 Vague source · medium"
+    assert render.flag_heading("no_source", "low", 12) == "🟡 #12 · No source · low"
+    assert render.flag_heading("new_kind", "weird") == "⚪ new_kind · weird"
+
+
+def test_link_url_accepts_only_web_links_within_the_limit():
+    """Discord rejects an embed whose link is not http(s) or is too long, so such links are dropped."""
+    assert render.link_url("https://news.example/a") == "https://news.example/a"
+    assert render.link_url("javascript:alert(1)") is None
+    assert render.link_url("https://e/" + "a" * render.URL_LIMIT) is None
+    assert render.link_url(None) is None
+
+
+def test_every_name_callers_use_is_importable_from_bot_render():
+    """bot.render is a package of small modules; callers keep importing from bot.render itself."""
+    root = Path(__file__).resolve().parents[1]
+    names: set[str] = set()
+    for path in [*root.glob("bot/*.py"), *root.glob("cogs/*.py"), *root.glob("tests/*.py")]:
+        text = path.read_text(encoding="utf-8")
+        if "from bot import render" in text:
+            names |= set(re.findall(r"\brender\.([A-Za-z_]\w*)", text))
+        for match in re.finditer(r"from bot\.render import ([^\n(]+)", text):
+            names |= {n.strip() for n in match.group(1).split(",")}
+    assert {"render_analysis", "NO_MENTIONS", "review_flags_embed", "CUSTOM_ID_LIMIT"} <= names
+    assert sorted(n for n in names if not hasattr(render, n)) == []
 
 
 def test_fit_embed_trims_every_part():
