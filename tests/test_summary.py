@@ -255,3 +255,35 @@ def test_byline_prefers_the_reported_fact_over_the_same_words_in_a_quote(nlp):
     sents = segment.sentences(doc)
     assert len(sents) == 4
     assert summary.summarize(doc, sents, "byline", 1) == [1]
+
+
+def test_entity_salience_counts_the_most_mentioned_names(nlp):
+    text = (
+        "Maria Lopez opened the new harbour in Valletta on Monday. "
+        "Lopez said the harbour would bring jobs to Valletta. "
+        "The weather was mild. "
+        "Critics in Brussels and Paris said Lopez spent too much on the Valletta harbour."
+    )
+    doc = nlp(text)
+    sents = segment.sentences(doc)
+    share = centrality.entity_salience(doc, sents)
+    assert share.shape == (4,)
+    assert share[2] == 0.0  # names nobody
+    assert share[0] > 0 and share[3] >= share[1] > 0
+    assert np.all(share <= 1.0)
+
+
+def test_salience_lifts_a_sentence_about_the_story_subject(nlp):
+    text = (
+        "Maria Lopez opened the new harbour on Monday. "
+        "Maria Lopez said the harbour would bring jobs and ferries. "
+        "A spokesman for the old port authority said the harbour would bring jobs and ferries."
+    )
+    doc = nlp(text)
+    sents = segment.sentences(doc)
+    eligible = list(range(len(sents)))
+    assert centrality.entity_salience(doc, sents)[2] == 0.0
+    flat = centrality.Weights(salience=0.0, lead=1e9)
+    lifted = centrality.Weights(salience=3.0, lead=1e9)
+    assert 2 in centrality.rank(doc, sents, eligible, 2, flat)  # long and central, but names nobody
+    assert centrality.rank(doc, sents, eligible, 2, lifted) == [0, 1]
