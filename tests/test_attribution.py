@@ -360,3 +360,13 @@ def test_a_participle_after_the_claim_reports_for_the_same_speaker(nlp):
     found = find(nlp, "Port analysts said trade had recovered strongly, citing the new ferry terminal.")
     citing = by_cue(found, "citing")
     assert citing.source is not None and citing.source.text == "Port analysts"
+
+
+def test_a_pronoun_cue_inside_an_unreported_quote_is_the_quoted_speakers_phrasing(nlp):
+    text = "The harbour board walked out of the meeting. \u201cI think we were misled about the pier costs.\u201d"
+    assert not [a for a in find(nlp, text) if a.cue.text == "think"]
+
+
+def test_a_pronoun_cue_outside_quotes_is_kept(nlp):
+    a = by_cue(find(nlp, "The harbour board met on Monday. I think we were misled about the pier costs."), "think")
+    assert a.source is not None and a.source.text == "I"

@@ -26,6 +26,9 @@ UNNAMED_MIN = 0.3
 NO_SOURCE_CUE_MIN = 0.45
 CONJUNCT_MIN = 0.8
 RELATIVE_MIN = 0.9
+# A reported cue inside a quotation that no cue reports ("I think", "they told us") is the quoted
+# speaker's own phrasing; with only a pronoun for a source it says nothing a reader can check.
+DROP_KINDS_IN_QUOTE = {"pronoun"}
 RELATIVE_PRONOUNS = {"who", "that", "which", "whom", "what"}
 DASHES = {"―", "—", "–", "--"}
 MAX_NAME_TOKENS = 4
@@ -171,7 +174,10 @@ def _depth(tok: Token) -> int:
 
 
 def _drop_inside_quotes(found: list[Attribution], qindex: QuoteIndex) -> list[Attribution]:
-    """Drop cues inside a quote that another attribution reports (someone else's quoted words)."""
+    """Drop cues inside a quote that another attribution reports (someone else's quoted words).
+
+    Inside any quote, a cue that only a pronoun voices goes too (see ``DROP_KINDS_IN_QUOTE``).
+    """
     quoted = [a.content for a in found if a.content is not None and (a.direct_quote or a.cue.text == ":")]
     spans = merge([(c.start, c.end) for c in quoted])
     out: list[Attribution] = []
@@ -180,6 +186,8 @@ def _drop_inside_quotes(found: list[Attribution], qindex: QuoteIndex) -> list[At
         quote = qindex.at(a.cue.start)
         if quote is None:
             out.append(a)
+            continue
+        if not a.direct_quote and a.source_kind in DROP_KINDS_IN_QUOTE:
             continue
         while k < len(spans) and spans[k][1] <= quote.start:
             k += 1
