@@ -1,4 +1,4 @@
-"""The store's value types and the pure helpers it needs (no SQL here: that stays in ``bot/store.py``).
+"""The store's value types and the pure helpers it needs (no SQL here: that stays in the ``bot/store_*.py`` parts).
 
 Readers get frozen dataclasses, never rows, so a cog cannot poke at columns or hold a cursor open.
 """

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import aiosqlite
 import pytest
 
-import bot.store as store_module
+import bot.store_retention as store_module  # the part that owns export and pruning
 from bot.errors import InputError
 from bot.store import EXPORT_COLUMNS
 from tests.store_factory import ARTICLE, ARTICLE_FLAGS, ENGINE, make_result

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-import bot.store as store_module
+import bot.store_db as store_module  # the part that runs migrations
 from bot.errors import StoreError
 from bot.store import Store, latest_version, migrations
 from tests.store_factory import ENGINE, make_result

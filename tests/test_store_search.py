@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import bot.store as store_module
+import bot.store_search as store_module  # the part that owns search
 from bot.store import Store
 from bot.store_types import fts_query, guild_match
 from tests.store_factory import ENGINE, make_result

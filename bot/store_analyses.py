@@ -1,0 +1,193 @@
+"""Saving analyses and finding them again: by text (the cache), by link, by short id, newest first.
+
+Saving a text that was analysed before under another engine version supersedes the older analysis's
+undecided flags, so the review queue only ever holds the current analysis's flags.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from bot.analysis.result import SEVERITY_RANK, Result, Stats
+from bot.errors import InputError
+from bot.store_db import StoreBase
+from bot.store_types import (
+    StoredAnalysis,
+    check_guild,
+    clean_short_id,
+    content_hash,
+    from_db_time,
+    new_short_id,
+    no_surrogates,
+    optional_text,
+    site_of,
+    to_db_time,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+ID_RETRIES = 8
+_ANALYSIS_SELECT = """
+SELECT a.id, a.guild_id, a.document_id, d.title, d.url, d.author_id, d.channel_id, d.message_link,
+       a.engine_version, a.created_at, a.result_json,
+       (SELECT group_concat(f.id) FROM flags AS f WHERE f.analysis_id = a.id) AS flag_ids
+FROM analyses AS a JOIN documents AS d ON d.id = a.document_id
+"""
+
+
+class AnalysesStore(StoreBase):
+    """Documents and their analyses, one guild at a time."""
+
+    async def save_analysis(
+        self, guild_id: int, text: str, result: Result, *, engine_version: str, title: str | None = None,
+        url: str | None = None, author_id: int | None = None, channel_id: int | None = None,
+        message_link: str | None = None,
+    ) -> StoredAnalysis:
+        """Store a result, or return the stored one (``cached=True``) for the same text and engine version."""
+        check_guild(guild_id)
+        if not isinstance(text, str) or not text.strip():
+            raise InputError("There is no text to save.")
+        text, engine_version = no_surrogates(text), no_surrogates(engine_version)
+        title, url, message_link = optional_text(title or result.title), optional_text(url), optional_text(message_link)
+        digest = content_hash(text)
+        async with self._write() as db:
+            doc = list(await db.execute_fetchall(
+                "SELECT id FROM documents WHERE guild_id = ? AND content_hash = ?", (guild_id, digest)))
+            if doc:
+                doc_id = int(doc[0][0])
+                found = list(await db.execute_fetchall(
+                    _ANALYSIS_SELECT + "WHERE a.guild_id = ? AND a.document_id = ? AND a.engine_version = ? "
+                    "ORDER BY a.seq DESC LIMIT 1", (guild_id, doc_id, engine_version)))
+                if found:
+                    return self._analysis(found[0], cached=True)
+            else:
+                cur = await db.execute(
+                    "INSERT INTO documents (guild_id, content_hash, text, title, url, site, author_id, channel_id,"
+                    " message_link, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (guild_id, digest, text, title, url, site_of(url), author_id, channel_id, message_link,
+                     to_db_time(utcnow())))
+                doc_id = int(cur.lastrowid or 0)
+            short_id, created, flag_ids = await self._insert_analysis(db, guild_id, doc_id, text, result,
+                                                                      engine_version)
+            if doc:
+                await self._supersede(db, guild_id, doc_id, short_id)
+            meta = list(await db.execute_fetchall(
+                "SELECT title, url, author_id, channel_id, message_link FROM documents WHERE id = ?", (doc_id,)))
+        m = meta[0]
+        return StoredAnalysis(short_id, guild_id, doc_id, m[0], m[1], m[2], m[3], m[4], engine_version,
+                              created, result, flag_ids)
+
+    async def _insert_analysis(
+        self, db: aiosqlite.Connection, guild_id: int, doc_id: int, text: str, result: Result, engine_version: str,
+    ) -> tuple[str, datetime, tuple[int, ...]]:
+        created = utcnow()
+        stamp = to_db_time(created)
+        stats = Stats.count(result.attributions)  # recount: a hand-built Result may carry zeroed stats
+        payload = no_surrogates(json.dumps(result.to_dict(), ensure_ascii=False))
+        for attempt in range(ID_RETRIES):
+            short_id = new_short_id()
+            try:
+                await db.execute(
+                    "INSERT INTO analyses (id, guild_id, document_id, engine_version, result_json, n_named,"
+                    " n_anonymous, n_vague, n_pronoun, n_none, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (short_id, guild_id, doc_id, engine_version, payload, stats.named, stats.anonymous,
+                     stats.vague, stats.pronoun, stats.no_source, stamp))
+                break
+            except sqlite3.IntegrityError as exc:
+                if "analyses.id" not in str(exc) or attempt == ID_RETRIES - 1:
+                    raise
+        rows = [
+            (guild_id, short_id, pos, f.category, f.severity, SEVERITY_RANK.get(f.severity, 0), f.start, f.end,
+             no_surrogates(f.evidence.text), no_surrogates(f.reason), text[f.start:f.end], stamp)
+            for pos, f in enumerate(result.flags)
+        ]
+        await db.executemany(
+            "INSERT INTO flags (guild_id, analysis_id, position, category, severity, severity_rank, span_start,"
+            " span_end, evidence, reason, sentence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        ids = list(await db.execute_fetchall(
+            "SELECT id FROM flags WHERE analysis_id = ? ORDER BY position", (short_id,)))
+        return short_id, created, tuple(int(r[0]) for r in ids)
+
+    async def _supersede(self, db: aiosqlite.Connection, guild_id: int, doc_id: int, new_id: str) -> None:
+        """Take the document's older analyses' still-pending flags out of the queue, each with an audit line.
+
+        Confirmed and dismissed flags keep their verdicts: only the undecided ones are replaced by the flags of
+        the analysis just saved.
+        """
+        stale = list(await db.execute_fetchall(
+            "SELECT f.id FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id AND a.guild_id = f.guild_id "
+            "WHERE a.document_id = ? AND a.guild_id = ? AND a.id <> ? AND f.status = 'pending' ORDER BY f.id",
+            (doc_id, guild_id, new_id)))
+        now = to_db_time(utcnow())
+        for (flag_id,) in stale:
+            await db.execute(
+                "UPDATE flags SET status = 'superseded', reviewed_at = ?, superseded_by = ? "
+                "WHERE id = ? AND guild_id = ? AND status = 'pending'", (now, new_id, flag_id, guild_id))
+            await self._event(db, guild_id, flag_id, "superseded", None, None, f"Replaced by analysis {new_id}", now)
+        if stale:
+            log.info("superseded %d pending flags in guild %d (analysis %s)", len(stale), guild_id, new_id)
+
+    @staticmethod
+    def _analysis(row: Sequence[Any], *, cached: bool = False) -> StoredAnalysis:
+        flag_ids = tuple(sorted(int(i) for i in row[11].split(","))) if row[11] else ()
+        return StoredAnalysis(
+            id=row[0], guild_id=row[1], document_id=row[2], title=row[3], url=row[4], author_id=row[5],
+            channel_id=row[6], message_link=row[7], engine_version=row[8],
+            created_at=from_db_time(row[9]) or utcnow(), result=Result.from_dict(json.loads(row[10])),
+            flag_ids=flag_ids, cached=cached,
+        )
+
+    async def find_cached(self, guild_id: int, text: str, engine_version: str) -> StoredAnalysis | None:
+        """The stored analysis of this text (normalised) by this engine version, if any."""
+        check_guild(guild_id)
+        row = await self._row(
+            _ANALYSIS_SELECT + "WHERE d.guild_id = ? AND d.content_hash = ? AND a.guild_id = ? "
+            "AND a.engine_version = ? ORDER BY a.seq DESC LIMIT 1",
+            (guild_id, content_hash(text), guild_id, engine_version))
+        return self._analysis(row, cached=True) if row else None
+
+    async def find_by_url(
+        self, guild_id: int, url: str, *, max_age_seconds: int, engine_version: str,
+    ) -> StoredAnalysis | None:
+        """A recent analysis of the same link, so a link posted twice is not fetched twice."""
+        check_guild(guild_id)
+        cutoff = to_db_time(utcnow() - timedelta(seconds=max(0, int(max_age_seconds))))
+        row = await self._row(
+            _ANALYSIS_SELECT + "WHERE d.guild_id = ? AND d.url = ? AND a.guild_id = ? AND a.engine_version = ? "
+            "AND a.created_at >= ? ORDER BY a.seq DESC LIMIT 1",
+            (guild_id, url, guild_id, engine_version, cutoff))
+        return self._analysis(row, cached=True) if row else None
+
+    async def get_analysis(self, guild_id: int, analysis_id: str) -> StoredAnalysis | None:
+        """Look up an analysis by its short id, in this guild only."""
+        check_guild(guild_id)
+        short_id = clean_short_id(analysis_id)
+        if short_id is None:
+            return None
+        row = await self._row(_ANALYSIS_SELECT + "WHERE a.id = ? AND a.guild_id = ?", (short_id, guild_id))
+        return self._analysis(row) if row else None
+
+    async def get_text(self, guild_id: int, analysis_id: str) -> str | None:
+        """The analysed text behind an analysis (for re-rendering a report), in this guild only."""
+        check_guild(guild_id)
+        short_id = clean_short_id(analysis_id)
+        row = await self._row(
+            "SELECT d.text FROM analyses AS a JOIN documents AS d ON d.id = a.document_id "
+            "WHERE a.id = ? AND a.guild_id = ? AND d.guild_id = ?", (short_id, guild_id, guild_id))
+        return str(row[0]) if row else None
+
+    async def recent(self, guild_id: int, *, limit: int = 10) -> list[StoredAnalysis]:
+        """The newest analyses in this guild."""
+        check_guild(guild_id)
+        rows = await self._rows(_ANALYSIS_SELECT + "WHERE a.guild_id = ? ORDER BY a.seq DESC LIMIT ?",
+                                (guild_id, max(0, min(int(limit), 100))))
+        return [self._analysis(r) for r in rows]
+

@@ -1,0 +1,250 @@
+"""The store's connections, transactions and migrations: what every part of ``bot.store.Store`` builds on.
+
+One long-lived writer connection per store (an asyncio lock keeps each write transaction whole) and a second
+connection for reads, so a long export never holds up the bot's writes. Writes start with ``BEGIN IMMEDIATE``,
+which takes the write lock up front: with WAL and a busy timeout, several processes can share one file without
+"database is locked" surprises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
+from pathlib import Path
+from typing import Any, Generic, Self, TypeVar
+
+import aiosqlite
+
+from bot.errors import StoreError
+from bot.store_types import (
+    is_busy,
+    migrations,
+    split_statements,
+)
+
+log = logging.getLogger(__name__)
+
+BUSY_RETRIES = 8
+
+S = TypeVar("S", bound="StoreBase")
+
+
+class _Opener(Generic[S]):
+    """What ``Store.open`` returns: ``await`` it for a store, or use ``async with`` to close it afterwards."""
+
+    def __init__(self, factory: Callable[[], Awaitable[S]]) -> None:
+        self._factory = factory
+        self._store: S | None = None
+
+    def __await__(self) -> Generator[Any, None, S]:
+        return self._factory().__await__()
+
+    async def __aenter__(self) -> S:
+        self._store = await self._factory()
+        return self._store
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._store is not None:
+            await self._store.close()
+
+
+class StoreBase:
+    """Opening, migrating and closing the file, and the transaction and query plumbing the parts share."""
+
+    def __init__(self, path: str, writer: aiosqlite.Connection, reader: aiosqlite.Connection, busy_ms: int) -> None:
+        self.path = path
+        self._w = writer
+        self._r = reader
+        self._busy_ms = busy_ms
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    @classmethod
+    def open(cls: type[S], path: str | Path, *, busy_timeout_ms: int = 5000,
+             migrate_to: int | None = None) -> _Opener[S]:
+        """Open (creating if needed) and migrate the database; ``migrate_to`` stops early, for upgrade tests."""
+        return _Opener(lambda: cls._open(str(path), busy_timeout_ms, migrate_to))
+
+    @classmethod
+    async def _open(cls: type[S], path: str, busy_ms: int, migrate_to: int | None) -> S:
+        memory = path == ":memory:" or path.startswith("file::memory:")
+        if not memory:
+            try:
+                Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"Cannot create the folder for the database {path}: {exc.strerror}") from None
+            path = str(Path(path).expanduser())
+        writer = await cls._connect(path, busy_ms)
+        reader = writer
+        try:
+            store = cls(path, writer, reader, busy_ms)
+            await store._migrate(migrate_to)
+            if not memory:
+                store._r = await cls._connect(path, busy_ms)
+        except BaseException:
+            await writer.close()
+            raise
+        return store
+
+    @staticmethod
+    async def _connect(path: str, busy_ms: int) -> aiosqlite.Connection:
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None, timeout=busy_ms / 1000)
+        except sqlite3.Error as exc:
+            raise StoreError(f"Cannot open the database {path}: {exc}") from None
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await StoreBase._retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"), busy_ms)
+            await conn.execute("PRAGMA synchronous = FULL")
+            await conn.execute_fetchall("PRAGMA secure_delete = ON")  # deleted rows are zeroed, not left in free pages
+        except BaseException as exc:
+            await conn.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise StoreError(f"{path} is not a usable Byline database: {exc}") from None
+            raise
+        return conn
+
+    @staticmethod
+    async def _retry_busy(action: Callable[[], Any], busy_ms: int) -> Any:
+        """Run ``action``; if SQLite still reports busy after its own timeout, back off and try again."""
+        for attempt in range(BUSY_RETRIES):
+            try:
+                return await action()
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc) or attempt == BUSY_RETRIES - 1:
+                    if is_busy(exc):
+                        raise StoreError("The database stayed busy for too long; please try again.") from None
+                    raise
+                log.warning("database busy (attempt %d), retrying", attempt + 1)
+                await asyncio.sleep(min(0.05 * 2**attempt, 1.0))
+        raise AssertionError("unreachable")
+
+    async def _migrate(self, target: int | None) -> None:
+        steps = migrations()
+        latest = len(steps)
+        target = latest if target is None else target
+        current = await self._user_version()
+        if current > latest:
+            raise StoreError(
+                f"The database {self.path} has schema version {current}, newer than this Byline "
+                f"understands ({latest}). Upgrade Byline, or point store.path at another file."
+            )
+        pending = [(v, n, sql) for v, n, sql in steps if current < v <= target]
+        if not pending:
+            return
+        # Foreign keys off while the schema changes (a table rebuild must not cascade), checked before commit.
+        await self._w.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for version, name, sql in pending:
+                await self._apply_migration(version, name, sql)
+        finally:
+            await self._w.execute("PRAGMA foreign_keys = ON")
+
+    async def _apply_migration(self, version: int, name: str, sql: str) -> None:
+        try:
+            async with self._write() as db:
+                if await self._user_version() >= version:  # another process got there first
+                    return
+                for statement in split_statements(sql):
+                    await db.execute(statement)
+                broken = list(await db.execute_fetchall("PRAGMA foreign_key_check"))
+                if broken:
+                    raise sqlite3.IntegrityError(f"{len(broken)} rows would break a foreign key")
+                await db.execute(f"PRAGMA user_version = {version}")
+        except sqlite3.Error as exc:
+            raise StoreError(f"Upgrading the database to version {version} ({name}) failed and was "
+                             f"rolled back: {exc}") from exc
+        log.info("database %s migrated to version %d (%s)", self.path, version, name)
+
+    async def _user_version(self) -> int:
+        try:
+            async with self._w.execute("PRAGMA user_version") as cur:
+                row = await cur.fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a usable Byline database: {exc}") from None
+        return int(row[0]) if row else 0
+
+    async def schema_version(self) -> int:
+        """The database's ``PRAGMA user_version``."""
+        return await self._user_version()
+
+    async def close(self) -> None:
+        """Close both connections; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        async with self._lock:
+            if self._r is not self._w:
+                await self._r.close()
+            await self._w.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @contextlib.asynccontextmanager
+    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction at a time per store; BEGIN IMMEDIATE so other processes queue up front.
+
+        The connection runs statements in order on its own thread, so a ROLLBACK queued when a task is
+        cancelled (even while its BEGIN is still waiting in the queue) always lands before the next BEGIN.
+        """
+        if self._closed:
+            raise StoreError("The database is closed.")
+        async with self._lock:
+            try:
+                await self._retry_busy(lambda: self._w.execute("BEGIN IMMEDIATE"), self._busy_ms)
+                yield self._w
+            except BaseException:
+                await asyncio.shield(self._rollback())
+                raise
+            try:
+                await asyncio.shield(self._w.execute("COMMIT"))
+            except sqlite3.Error as exc:
+                await asyncio.shield(self._rollback())
+                raise StoreError(f"Saving to the database failed: {exc}") from exc
+
+    async def _rollback(self) -> None:
+        try:
+            await self._w.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:  # nothing to roll back: BEGIN never ran or failed
+            log.debug("rollback skipped: %s", exc)
+
+    async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        if self._closed:
+            raise StoreError("The database is closed.")
+        return list(await self._retry_busy(lambda: self._r.execute_fetchall(sql, params), self._busy_ms))
+
+    async def _row(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        rows = await self._rows(sql, params)
+        return rows[0] if rows else None
+
+    async def check_integrity(self) -> list[str]:
+        """``PRAGMA integrity_check`` and ``foreign_key_check`` problems; empty means healthy."""
+        rows = await self._rows("PRAGMA integrity_check")
+        problems = [str(r[0]) for r in rows if r[0] != "ok"]
+        problems += [f"foreign key: {tuple(r)}" for r in await self._rows("PRAGMA foreign_key_check")]
+        return problems
+
+    @staticmethod
+    async def _event(db: aiosqlite.Connection, guild_id: int, flag_id: int, action: str, actor_id: int | None,
+                     actor_name: str | None, note: str | None, stamp: str) -> None:
+        await db.execute(
+            "INSERT INTO review_events (guild_id, flag_id, action, actor_id, actor_name, note, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", (guild_id, int(flag_id), action, actor_id, actor_name, note, stamp))
+
+
+    async def _checkpoint(self) -> None:
+        """Copy the WAL into the main file and empty it, so erased rows' old page images do not linger there."""
+        async with self._lock:
+            try:
+                await self._w.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError as exc:  # a busy reader only delays it; the next checkpoint catches up
+                log.warning("checkpoint after forget skipped: %s", exc)
+

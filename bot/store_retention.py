@@ -1,0 +1,119 @@
+"""What leaves the database: flag exports, a member's forget-me, and retention pruning."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from datetime import datetime
+from typing import Any, Literal, TextIO
+
+from bot.errors import InputError
+from bot.store_db import StoreBase
+from bot.store_types import (
+    FORGOTTEN_ID,
+    FORGOTTEN_NAME,
+    check_export_filters,
+    check_guild,
+    csv_cell,
+    days_ago,
+    to_db_time,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+EXPORT_PAGE = 500
+PRUNE_BATCH = 500
+EXPORT_COLUMNS = (
+    "id", "analysis_id", "category", "severity", "status", "start", "end", "evidence", "reason", "sentence",
+    "reviewer_id", "reviewer_name", "reviewed_at", "note", "created_at", "title", "url", "message_link",
+)
+
+
+class RetentionStore(StoreBase):
+    """Exporting, forgetting and pruning, each limited to the guilds it concerns."""
+
+    async def export_flags(
+        self, guild_id: int, out: TextIO, *, fmt: Literal["csv", "jsonl"], status: str | None = None,
+        category: str | None = None, since: datetime | None = None, until: datetime | None = None,
+    ) -> int:
+        """Write this guild's flags (filtered) to ``out`` page by page; returns the number of rows."""
+        check_guild(guild_id)
+        check_export_filters(fmt, status, category)
+        where: list[str] = ["f.guild_id = ?"]
+        params: list[Any] = [guild_id]
+        for clause, value in (("f.status = ?", status), ("f.category = ?", category),
+                              ("f.created_at >= ?", since and to_db_time(since)),
+                              ("f.created_at < ?", until and to_db_time(until))):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        writer = csv.writer(out) if fmt == "csv" else None
+        if writer:
+            writer.writerow(EXPORT_COLUMNS)
+        count = 0
+        async with self._r.execute(
+            "SELECT f.id, f.analysis_id, f.category, f.severity, f.status, f.span_start, f.span_end, f.evidence,"  # noqa: S608
+            " f.reason, f.sentence, f.reviewer_id, f.reviewer_name, f.reviewed_at, f.note, f.created_at,"
+            " d.title, d.url, d.message_link FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id"
+            " JOIN documents AS d ON d.id = a.document_id"
+            f" WHERE {' AND '.join(where)} AND a.guild_id = f.guild_id AND d.guild_id = f.guild_id ORDER BY f.id",
+            params,
+        ) as cur:
+            while page := list(await cur.fetchmany(EXPORT_PAGE)):
+                for row in page:
+                    if writer:
+                        writer.writerow([csv_cell(v) for v in row])
+                    else:
+                        out.write(json.dumps(dict(zip(EXPORT_COLUMNS, row, strict=True))) + "\n")
+                count += len(page)
+        return count
+
+    async def forget_user(self, guild_id: int, user_id: int) -> int:
+        """Erase a member from this guild: their documents go, and where they reviewed, only their name goes.
+
+        Documents they shared cascade to analyses, flags, those flags' audit log and search rows. Their
+        verdicts and notes on other members' flags stay (the moderation record needs them) under a neutral
+        placeholder id and name. An opt-out row is kept: it is what keeps honouring their wish.
+        """
+        check_guild(guild_id)
+        user_id = int(user_id)
+        if user_id < 0:
+            raise InputError(f"Invalid user id: {user_id}.")
+        reviews = events = 0
+        async with self._write() as db:
+            cur = await db.execute("DELETE FROM documents WHERE guild_id = ? AND author_id = ?", (guild_id, user_id))
+            deleted = max(0, cur.rowcount)
+            if user_id != FORGOTTEN_ID:  # id 0 already is the placeholder (and the CLI's author-less documents)
+                reviews = (await db.execute(
+                    "UPDATE flags SET reviewer_id = ?, reviewer_name = ? WHERE guild_id = ? AND reviewer_id = ?",
+                    (FORGOTTEN_ID, FORGOTTEN_NAME, guild_id, user_id))).rowcount
+                events = (await db.execute(
+                    "UPDATE review_events SET actor_id = ?, actor_name = ? WHERE guild_id = ? AND actor_id = ?",
+                    (FORGOTTEN_ID, FORGOTTEN_NAME, guild_id, user_id))).rowcount
+            if deleted:  # rewrite the search index so no old segment still holds the deleted text's terms
+                await db.execute("INSERT INTO analyses_fts (analyses_fts) VALUES ('optimize')")
+        await self._checkpoint()
+        log.info("forgot a user in guild %d: %d documents deleted, %d reviews and %d audit lines anonymised",
+                 guild_id, deleted, max(0, reviews), max(0, events))
+        return deleted
+    async def prune(self, *, now: datetime | None = None) -> int:
+        """Delete documents older than each guild's ``retention_days``; returns how many went."""
+        now = now or utcnow()
+        total = 0
+        for guild_id, days in await self._rows(
+                "SELECT guild_id, retention_days FROM guild_settings WHERE retention_days IS NOT NULL"):
+            cutoff = days_ago(now, int(days))
+            while True:  # small batches, so the bot's own writes are never held up for long
+                async with self._write() as db:
+                    cur = await db.execute(
+                        "DELETE FROM documents WHERE id IN (SELECT id FROM documents WHERE guild_id = ? "
+                        "AND created_at < ? LIMIT ?)", (guild_id, cutoff, PRUNE_BATCH))
+                    deleted = max(0, cur.rowcount)
+                total += deleted
+                if deleted < PRUNE_BATCH:
+                    break
+        log.info("pruned %d documents past their guild's retention", total)
+        return total
+

@@ -1,0 +1,153 @@
+"""Flags and the moderators' review: the queue, verdicts, notes and the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from bot.errors import AlreadyReviewed, FlagSuperseded, InputError, NotFoundError
+from bot.store_db import StoreBase
+from bot.store_types import (
+    STATUSES,
+    ReviewEvent,
+    StoredFlag,
+    check_guild,
+    clean_short_id,
+    from_db_time,
+    no_surrogates,
+    optional_text,
+    severity_rank,
+    to_db_time,
+    utcnow,
+)
+
+_FLAG_SELECT = """
+SELECT id, guild_id, analysis_id, category, severity, span_start, span_end, evidence, reason, sentence, status,
+       reviewer_id, reviewer_name, reviewed_at, note, review_channel_id, review_message_id, created_at,
+       superseded_by
+FROM flags
+"""
+
+
+class ReviewStore(StoreBase):
+    """Flags of one guild and the decisions taken on them."""
+
+    @staticmethod
+    def _flag(row: Sequence[Any]) -> StoredFlag:
+        return StoredFlag(
+            id=row[0], guild_id=row[1], analysis_id=row[2], category=row[3], severity=row[4], start=row[5],
+            end=row[6], evidence=row[7], reason=row[8], sentence=row[9], status=row[10], reviewer_id=row[11],
+            reviewer_name=row[12], reviewed_at=from_db_time(row[13]), note=row[14], review_channel_id=row[15],
+            review_message_id=row[16], created_at=from_db_time(row[17]) or utcnow(), superseded_by=row[18],
+        )
+
+    async def get_flag(self, guild_id: int, flag_id: int) -> StoredFlag | None:
+        """One flag, in this guild only."""
+        check_guild(guild_id)
+        row = await self._row(_FLAG_SELECT + "WHERE id = ? AND guild_id = ?", (int(flag_id), guild_id))
+        return self._flag(row) if row else None
+
+    async def flags_for_analysis(self, guild_id: int, analysis_id: str) -> list[StoredFlag]:
+        """An analysis's flags in the order the engine gave them."""
+        check_guild(guild_id)
+        rows = await self._rows(_FLAG_SELECT + "WHERE analysis_id = ? AND guild_id = ? ORDER BY position",
+                                (clean_short_id(analysis_id), guild_id))
+        return [self._flag(r) for r in rows]
+
+    async def pending_flags(
+        self, guild_id: int, *, limit: int = 10, offset: int = 0, min_severity: str = "low",
+    ) -> list[StoredFlag]:
+        """The review queue: most severe first, then oldest first."""
+        check_guild(guild_id)
+        rows = await self._rows(
+            _FLAG_SELECT + "WHERE guild_id = ? AND status = 'pending' AND severity_rank >= ? "
+            "ORDER BY severity_rank DESC, id LIMIT ? OFFSET ?",
+            (guild_id, severity_rank(min_severity), max(0, min(int(limit), 100)), max(0, int(offset))))
+        return [self._flag(r) for r in rows]
+
+    async def count_pending(self, guild_id: int, *, min_severity: str = "low") -> int:
+        """How many flags wait for review at or above ``min_severity``."""
+        check_guild(guild_id)
+        row = await self._row(
+            "SELECT count(*) FROM flags WHERE guild_id = ? AND status = 'pending' AND severity_rank >= ?",
+            (guild_id, severity_rank(min_severity)))
+        return int(row[0])
+
+    async def review_flag(
+        self, guild_id: int, flag_id: int, *, status: Literal["confirmed", "dismissed"], reviewer_id: int,
+        reviewer_name: str, note: str | None = None,
+    ) -> StoredFlag:
+        """Confirm or dismiss a pending flag; exactly one of two racing moderators wins."""
+        check_guild(guild_id)
+        if status not in ("confirmed", "dismissed"):
+            raise InputError("A review must confirm or dismiss the flag.")
+        reviewer_name, note = no_surrogates(str(reviewer_name)), optional_text(note)
+        async with self._write() as db:
+            now = to_db_time(utcnow())
+            cur = await db.execute(
+                "UPDATE flags SET status = ?, reviewer_id = ?, reviewer_name = ?, reviewed_at = ?, "
+                "note = coalesce(?, note) WHERE id = ? AND guild_id = ? AND status = 'pending'",
+                (status, reviewer_id, reviewer_name, now, note, int(flag_id), guild_id))
+            if cur.rowcount == 1:
+                await self._event(db, guild_id, flag_id, status, reviewer_id, reviewer_name, note, now)
+            rows = list(await db.execute_fetchall(_FLAG_SELECT + "WHERE id = ? AND guild_id = ?",
+                                                  (int(flag_id), guild_id)))
+        if not rows:
+            raise NotFoundError(f"No flag #{flag_id} in this server.")
+        flag = self._flag(rows[0])
+        if cur.rowcount != 1 and flag.status == "superseded":
+            raise FlagSuperseded(flag.superseded_by)
+        if cur.rowcount != 1:
+            raise AlreadyReviewed(flag.reviewer_name or "another moderator", flag.status)
+        return flag
+
+    async def add_note(
+        self, guild_id: int, flag_id: int, *, reviewer_id: int, reviewer_name: str, note: str,
+    ) -> StoredFlag:
+        """Attach a note to a flag (any status); the log keeps every note, the flag shows the latest."""
+        check_guild(guild_id)
+        if not isinstance(note, str) or not note.strip():
+            raise InputError("The note is empty.")
+        reviewer_name, note = no_surrogates(str(reviewer_name)), no_surrogates(note)
+        async with self._write() as db:
+            now = to_db_time(utcnow())
+            cur = await db.execute("UPDATE flags SET note = ? WHERE id = ? AND guild_id = ?",
+                                   (note, int(flag_id), guild_id))
+            if cur.rowcount != 1:
+                raise NotFoundError(f"No flag #{flag_id} in this server.")
+            await self._event(db, guild_id, flag_id, "note", reviewer_id, reviewer_name, note, now)
+            rows = list(await db.execute_fetchall(_FLAG_SELECT + "WHERE id = ? AND guild_id = ?",
+                                                  (int(flag_id), guild_id)))
+        return self._flag(rows[0])
+
+    async def set_review_message(self, guild_id: int, flag_id: int, channel_id: int, message_id: int) -> None:
+        """Remember where the flag's review card was posted, so buttons and edits can find it again."""
+        check_guild(guild_id)
+        async with self._write() as db:
+            cur = await db.execute(
+                "UPDATE flags SET review_channel_id = ?, review_message_id = ? WHERE id = ? AND guild_id = ?",
+                (channel_id, message_id, int(flag_id), guild_id))
+            if cur.rowcount != 1:
+                raise NotFoundError(f"No flag #{flag_id} in this server.")
+            await self._event(db, guild_id, flag_id, "posted", None, None, None, to_db_time(utcnow()))
+
+    async def review_events(self, guild_id: int, flag_id: int) -> list[ReviewEvent]:
+        """A flag's audit log, oldest first."""
+        check_guild(guild_id)
+        rows = await self._rows(
+            "SELECT id, guild_id, flag_id, action, actor_id, actor_name, note, created_at FROM review_events "
+            "WHERE guild_id = ? AND flag_id = ? ORDER BY id", (guild_id, int(flag_id)))
+        return [ReviewEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6], from_db_time(r[7]) or utcnow()) for r in rows]
+
+    async def review_stats(self, guild_id: int) -> dict[str, int]:
+        """Flags by status (``pending``, ``confirmed``, ``dismissed``) and by category (``category:NAME``)."""
+        check_guild(guild_id)
+        out = {s: 0 for s in STATUSES}
+        for status, n in await self._rows(
+                "SELECT status, count(*) FROM flags WHERE guild_id = ? GROUP BY status", (guild_id,)):
+            out[status] = int(n)
+        for category, n in await self._rows(
+                "SELECT category, count(*) FROM flags WHERE guild_id = ? GROUP BY category", (guild_id,)):
+            out[f"category:{category}"] = int(n)
+        return out
+

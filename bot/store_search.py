@@ -1,0 +1,85 @@
+"""Reading the library: full-text search and the server's sourcing scorecard."""
+
+from __future__ import annotations
+
+from bot.store_db import StoreBase
+from bot.store_types import (
+    STATUSES,
+    GuildStats,
+    SearchHit,
+    SiteStats,
+    check_guild,
+    from_db_time,
+    fts_query,
+    guild_match,
+    utcnow,
+)
+
+SNIPPET = "snippet(analyses_fts, -1, '**', '**', '…', 16)"
+BM25 = "bm25(analyses_fts, 4.0, 2.0, 1.0, 0.0)"  # title, summary, text, guild token
+SEARCH_CANDIDATES = 1000
+
+
+class SearchStore(StoreBase):
+    """Search and statistics over one guild's stored analyses."""
+
+    async def search(self, guild_id: int, query: str, *, limit: int = 5, offset: int = 0) -> list[SearchHit]:
+        """Full-text search of titles, summaries and texts, best match first; any input is safe.
+
+        bm25 ranks only the guild's SEARCH_CANDIDATES most recent matches, which bounds the per-row work
+        for a common word in a big guild (FTS5 still counts each term's documents once per query).
+        """
+        check_guild(guild_id)
+        terms = fts_query(query)
+        if terms is None:
+            return []
+        match = guild_match(guild_id, terms)
+        limit, offset = max(0, min(int(limit), 50)), max(0, int(offset))
+        rows = await self._rows(
+            f"WITH cand AS MATERIALIZED (SELECT rowid AS rid, {BM25} AS score FROM analyses_fts "  # noqa: S608
+            " WHERE analyses_fts MATCH ? ORDER BY rowid DESC LIMIT ?), "
+            "top AS (SELECT rid, score FROM cand ORDER BY score, rid DESC LIMIT ? OFFSET ?) "
+            f"SELECT a.id, d.title, d.url, {SNIPPET}, a.created_at, top.score FROM top "
+            "JOIN analyses_fts ON analyses_fts.rowid = top.rid "
+            "JOIN analyses AS a ON a.seq = top.rid JOIN documents AS d ON d.id = a.document_id "
+            "WHERE analyses_fts MATCH ? AND a.guild_id = ? AND d.guild_id = ? ORDER BY top.score, top.rid DESC",
+            (match, SEARCH_CANDIDATES, limit, offset, match, guild_id, guild_id))
+        return [SearchHit(r[0], r[1], r[2], r[3], from_db_time(r[4]) or utcnow(), float(r[5])) for r in rows]
+
+    async def count_search(self, guild_id: int, query: str) -> int:
+        """How many analyses in this guild match ``query`` (for paging; pages stop at SEARCH_CANDIDATES)."""
+        check_guild(guild_id)
+        terms = fts_query(query)
+        if terms is None:
+            return 0
+        row = await self._row("SELECT count(*) FROM analyses_fts WHERE analyses_fts MATCH ?",
+                              (guild_match(guild_id, terms),))
+        return int(row[0])
+
+    async def guild_stats(self, guild_id: int) -> GuildStats:
+        """Counts for the server scorecard, each document's latest analysis only."""
+        check_guild(guild_id)
+        latest = ("FROM analyses AS a JOIN documents AS d ON d.id = a.document_id WHERE a.guild_id = ? "
+                  "AND a.seq = (SELECT max(seq) FROM analyses WHERE document_id = a.document_id)")
+        totals = await self._row(
+            "SELECT (SELECT count(*) FROM documents WHERE guild_id = ?), (SELECT count(*) FROM analyses "  # noqa: S608
+            "WHERE guild_id = ?), total(n_named), total(n_anonymous), total(n_vague), total(n_pronoun), "
+            f"total(n_none) {latest}", (guild_id, guild_id, guild_id))
+        kinds = ("named", "anonymous", "vague", "pronoun", "none")
+        sites = await self._rows(
+            "SELECT d.site, count(*), total(n_named + n_anonymous + n_vague + n_pronoun + n_none), "
+            f"total(n_anonymous + n_vague + n_none) {latest} AND d.site IS NOT NULL "
+            "GROUP BY d.site ORDER BY count(*) DESC, d.site LIMIT 25", (guild_id,))
+        by_status = await self._rows(
+            "SELECT status, count(*) FROM flags WHERE guild_id = ? GROUP BY status", (guild_id,))
+        by_category = await self._rows(
+            "SELECT category, count(*) FROM flags WHERE guild_id = ? GROUP BY category ORDER BY category",
+            (guild_id,))
+        return GuildStats(
+            guild_id=guild_id, documents=int(totals[0]), analyses=int(totals[1]),
+            attributions={k: int(v) for k, v in zip(kinds, totals[2:], strict=True)},
+            sites=tuple(SiteStats(r[0], int(r[1]), int(r[2]), int(r[3])) for r in sites),
+            flags_by_status={s: 0 for s in STATUSES} | {r[0]: int(r[1]) for r in by_status},
+            flags_by_category={r[0]: int(r[1]) for r in by_category},
+        )
+
