@@ -370,3 +370,17 @@ def test_a_pronoun_cue_inside_an_unreported_quote_is_the_quoted_speakers_phrasin
 def test_a_pronoun_cue_outside_quotes_is_kept(nlp):
     a = by_cue(find(nlp, "The harbour board met on Monday. I think we were misled about the pier costs."), "think")
     assert a.source is not None and a.source.text == "I"
+
+
+def test_a_verb_tagged_as_a_noun_takes_its_compound_as_the_speaker(nlp):
+    """The tagger sometimes reads "But Lopez claims that ..." as a noun phrase; the parse is built by hand here."""
+    words = ["But", "Lopez", "claims", "that", "the", "pier", "is", "unsafe", "."]
+    heads = [2, 2, 2, 6, 5, 6, 2, 6, 2]
+    deps = ["cc", "compound", "ROOT", "mark", "det", "nsubj", "ccomp", "acomp", "punct"]
+    pos = ["CCONJ", "PROPN", "NOUN", "SCONJ", "DET", "NOUN", "AUX", "ADJ", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    source = sources.source_of(doc[2])
+    assert source is not None and source.text == "Lopez"
+    plain = Doc(nlp.vocab, words=["the", "Lopez", "claims", "."], heads=[2, 2, 2, 2],
+                deps=["det", "compound", "ROOT", "punct"], pos=["DET", "PROPN", "NOUN", "PUNCT"])
+    assert sources.source_of(plain[2]) is None  # no clause: just a noun phrase

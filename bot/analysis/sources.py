@@ -135,6 +135,11 @@ def _pobj(tok: Token, preps: set[str] | None) -> Token | None:
 
 
 def _noun_source(noun: Token) -> Token | None:
+    if any(c.dep_ == "ccomp" for c in noun.children):
+        # "But Trump claims that ...": a verb tagged as a noun, its subject parsed as a compound
+        compound = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+        if compound:
+            return compound[-1]
     for child in noun.children:
         if child.dep_ == "nsubj":
             return child  # a verb tagged as a noun ("Trump predicts that ..."): its subject
