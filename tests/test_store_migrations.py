@@ -141,3 +141,22 @@ async def test_many_processes_opening_a_fresh_file_at_once_migrate_it_once(tmp_p
     finally:
         for s in stores:
             await s.close()
+
+
+async def test_a_migration_that_would_leave_a_dangling_row_is_rolled_back(tmp_path, monkeypatch):
+    """Migrations run with foreign keys off (so a table rebuild cannot cascade); the check before commit holds."""
+    path = tmp_path / "dangling.db"
+    async with Store.open(path):
+        pass
+    real_latest = latest_version()
+    dangling = (real_latest + 1, "9999_dangling.sql",
+                "INSERT INTO review_events (guild_id, flag_id, action, created_at) VALUES (1, 999, 'x', 't');\n")
+    monkeypatch.setattr(store_module, "migrations", lambda: [*migrations(), dangling])
+    with pytest.raises(StoreError, match="foreign key"):
+        await Store.open(path)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == real_latest
+        assert conn.execute("SELECT count(*) FROM review_events").fetchone()[0] == 0
+    finally:
+        conn.close()
