@@ -6,7 +6,7 @@ import csv
 import json
 import logging
 from datetime import datetime
-from typing import Any, Literal, TextIO
+from typing import IO, Any, Literal
 
 from bot.errors import InputError
 from bot.store_db import StoreBase
@@ -35,7 +35,7 @@ class RetentionStore(StoreBase):
     """Exporting, forgetting and pruning, each limited to the guilds it concerns."""
 
     async def export_flags(
-        self, guild_id: int, out: TextIO, *, fmt: Literal["csv", "jsonl"], status: str | None = None,
+        self, guild_id: int, out: IO[str], *, fmt: Literal["csv", "jsonl"], status: str | None = None,
         category: str | None = None, since: datetime | None = None, until: datetime | None = None,
     ) -> int:
         """Write this guild's flags (filtered) to ``out`` page by page; returns the number of rows."""

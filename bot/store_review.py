@@ -122,14 +122,22 @@ class ReviewStore(StoreBase):
 
     async def set_review_message(self, guild_id: int, flag_id: int, channel_id: int, message_id: int) -> None:
         """Remember where the flag's review card was posted, so buttons and edits can find it again."""
+        await self.set_review_messages(guild_id, [flag_id], channel_id, message_id)
+
+    async def set_review_messages(
+        self, guild_id: int, flag_ids: Sequence[int], channel_id: int, message_id: int
+    ) -> None:
+        """Record one posted card for several flags in one transaction: all are recorded, or none."""
         check_guild(guild_id)
+        now = to_db_time(utcnow())
         async with self._write() as db:
-            cur = await db.execute(
-                "UPDATE flags SET review_channel_id = ?, review_message_id = ? WHERE id = ? AND guild_id = ?",
-                (channel_id, message_id, int(flag_id), guild_id))
-            if cur.rowcount != 1:
-                raise NotFoundError(f"No flag #{flag_id} in this server.")
-            await self._event(db, guild_id, flag_id, "posted", None, None, None, to_db_time(utcnow()))
+            for flag_id in flag_ids:
+                cur = await db.execute(
+                    "UPDATE flags SET review_channel_id = ?, review_message_id = ? WHERE id = ? AND guild_id = ?",
+                    (channel_id, message_id, int(flag_id), guild_id))
+                if cur.rowcount != 1:
+                    raise NotFoundError(f"No flag #{flag_id} in this server.")
+                await self._event(db, guild_id, flag_id, "posted", None, None, None, now)
 
     async def review_events(self, guild_id: int, flag_id: int) -> list[ReviewEvent]:
         """A flag's audit log, oldest first."""

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_PAGE_SIZE = 5
 EXPORT_SPOOL_BYTES = 1_000_000  # exports bigger than this spill from memory to a temp file
-StatusChoice = Literal["pending", "confirmed", "dismissed"]
+StatusChoice = Literal["pending", "confirmed", "dismissed", "superseded"]
 CategoryChoice = Literal["anonymous_source", "vague_source", "no_source", "unattributed_quote"]
 
 
@@ -85,15 +85,15 @@ class Review(commands.Cog):
                               settings.flag_threshold)
         if not flags:
             return
-        channel = await self._review_channel(stored.guild_id, settings.review_channel_id)
+        channel_id = settings.review_channel_id
+        channel = await self._review_channel(stored.guild_id, channel_id)
         if channel is None:
             return
         for group in chunks(flags, FLAGS_PER_MESSAGE):
             message = await channel.send(embed=render.review_flags_embed(group, stored), view=review_view(group),
                                          allowed_mentions=render.NO_MENTIONS)
-            for flag in group:
-                await self.store.set_review_message(stored.guild_id, flag.id, channel.id, message.id)
-        log.info("posted %d flag(s) of analysis %s to channel %s", len(flags), stored.id, channel.id)
+            await self.store.set_review_messages(stored.guild_id, [f.id for f in group], channel_id, message.id)
+        log.info("posted %d flag(s) of analysis %s to channel %s", len(flags), stored.id, channel_id)
 
     async def _review_channel(self, guild_id: int, channel_id: int) -> discord.abc.Messageable | None:
         """The configured channel, only if it still exists, belongs to this guild and can hold messages."""
@@ -166,7 +166,8 @@ class Review(commands.Cog):
                                      "limit. Narrow it with status, category or days.")
             raw.seek(0)
             name = f"byline-flags-{guild_id}-{datetime.now(UTC):%Y%m%d}.csv"
-            await interaction.followup.send(f"{rows} flag(s) exported.", file=discord.File(raw, filename=name),
+            file = discord.File(raw, filename=name)  # type: ignore[arg-type]  # a binary spooled file reads like one
+            await interaction.followup.send(f"{rows} flag(s) exported.", file=file,
                                             ephemeral=True)
         log.info("exported %d flag(s) for guild %s (user %s)", rows, guild_id, interaction.user.id)
 

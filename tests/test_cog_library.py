@@ -146,7 +146,10 @@ async def test_forget_asks_then_deletes_only_the_callers_data(store):
     await view.confirm.callback(click)
     assert await store.get_analysis(guild.id, mine.id) is None
     assert await store.get_analysis(guild.id, theirs.id) is not None
-    assert click.edit_original_response.await_args.kwargs["content"].startswith("Done. Deleted 1 article(s)")
+    done = click.edit_original_response.await_args.kwargs["content"]
+    assert done.startswith("Done. Deleted 1 article(s)")
+    assert "your name is removed" in done
+    assert "removes your name" in inter.response.send_message.await_args.args[0]
 
 
 async def test_forget_cancel_keeps_everything(store):

@@ -144,6 +144,23 @@ async def test_notes_and_review_messages_append_to_the_audit_log(store):
         await store.add_note(1, fid, reviewer_id=3, reviewer_name="Cy", note="  ")
 
 
+async def test_one_card_for_several_flags_is_recorded_all_or_nothing(store):
+    saved = await save(store)
+    other = await save(store, guild=2)
+    ids = list(saved.flag_ids[:2])
+    with pytest.raises(NotFoundError):
+        await store.set_review_messages(1, [*ids, other.flag_ids[0]], 700, 800)
+    for fid in ids:
+        assert (await store.get_flag(1, fid)).review_message_id is None
+        assert await store.review_events(1, fid) == []
+    await store.set_review_messages(1, ids, 700, 800)
+    for fid in ids:
+        flag = await store.get_flag(1, fid)
+        assert (flag.review_channel_id, flag.review_message_id) == (700, 800)
+        assert [e.action for e in await store.review_events(1, fid)] == ["posted"]
+    assert (await store.get_flag(2, other.flag_ids[0])).review_message_id is None
+
+
 async def test_audit_log_rejects_edits_and_deletes_even_from_raw_sql(store):
     saved = await save(store)
     await store.review_flag(1, saved.flag_ids[0], status="confirmed", reviewer_id=1, reviewer_name="A")

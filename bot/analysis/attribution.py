@@ -119,7 +119,7 @@ def _conjunct_of(tok: Token, blocker: Token) -> bool:
     subject = _own_subject(tok)
     if tok.dep_ == "conj" and subject is None:
         return tok.lemma_.lower() == blocker.lemma_.lower() or cues.score(tok, False) >= CONJUNCT_MIN
-    if tok.dep_ == "conj" and subject.pos_ in ("NOUN", "PROPN"):
+    if tok.dep_ == "conj" and subject is not None and subject.pos_ in ("NOUN", "PROPN"):
         return cues.score(tok, False) >= CONJUNCT_MIN
     after_comma = tok.i > 0 and tok.doc[tok.i - 1].text == ","
     return tok.dep_ == "advcl" and tok.tag_ == "VBG" and subject is None and after_comma and (
