@@ -54,6 +54,23 @@ class ReviewStore(StoreBase):
                                 (clean_short_id(analysis_id), guild_id))
         return [self._flag(r) for r in rows]
 
+    async def superseded_cards(self, guild_id: int, analysis_id: str) -> list[list[StoredFlag]]:
+        """The posted review cards that still show flags ``analysis_id`` replaced, each with all its flags.
+
+        The bot re-draws them so no moderator clicks a flag that is no longer in the queue.
+        """
+        check_guild(guild_id)
+        rows = await self._rows(
+            _FLAG_SELECT + "WHERE guild_id = ? AND review_message_id IN ("  # noqa: S608 - constants; values bound
+            "SELECT review_message_id FROM flags WHERE guild_id = ? AND superseded_by = ? "
+            "AND review_message_id IS NOT NULL) ORDER BY review_message_id, id",
+            (guild_id, guild_id, clean_short_id(analysis_id)))
+        cards: dict[int, list[StoredFlag]] = {}
+        for row in rows:
+            flag = self._flag(row)
+            cards.setdefault(flag.review_message_id or 0, []).append(flag)
+        return list(cards.values())
+
     async def pending_flags(
         self, guild_id: int, *, limit: int = 10, offset: int = 0, min_severity: str = "low",
     ) -> list[StoredFlag]:

@@ -70,12 +70,29 @@ class Review(commands.Cog):
     @commands.Cog.listener("on_byline_analysis_stored")
     async def post_flags(self, stored: StoredAnalysis) -> None:
         """Post a new analysis's flags to the review channel; a failure is logged, never raised into dispatch."""
-        if stored.cached or not stored.flag_ids:
+        if stored.cached:
             return  # a cached result was posted when it was first stored
         try:
-            await self._post_flags(stored)
+            await self._redraw_superseded(stored)
+            if stored.flag_ids:
+                await self._post_flags(stored)
         except Exception:
             log.exception("could not post flags of analysis %s in guild %s", stored.id, stored.guild_id)
+
+    async def _redraw_superseded(self, stored: StoredAnalysis) -> None:
+        """Re-draw the cards of flags this analysis replaced: their buttons lock and the status says why."""
+        for flags in await self.store.superseded_cards(stored.guild_id, stored.id):
+            first = flags[0]
+            if first.review_channel_id is None or first.review_message_id is None:
+                continue
+            analysis = await self.store.get_analysis(stored.guild_id, first.analysis_id)
+            channel = self.bot.get_partial_messageable(first.review_channel_id, guild_id=stored.guild_id)
+            try:
+                await channel.get_partial_message(first.review_message_id).edit(
+                    embed=render.review_flags_embed(flags, analysis), view=review_view(flags))
+            except discord.HTTPException as exc:  # deleted card or lost access: the queue is right either way
+                log.warning("could not redraw review card %s in guild %s: %s", first.review_message_id,
+                            stored.guild_id, exc)
 
     async def _post_flags(self, stored: StoredAnalysis) -> None:
         settings = await self.store.get_settings(stored.guild_id)

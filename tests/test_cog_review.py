@@ -94,6 +94,43 @@ async def test_flags_at_or_above_threshold_are_posted_with_buttons(store):
     assert (await store.get_flag(guild.id, low)).review_message_id is None
 
 
+async def test_a_newer_analysis_redraws_the_cards_of_the_flags_it_replaced(store):
+    """Old cards lose their live buttons at once, instead of waiting for a moderator to click a stale flag."""
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    await store.update_settings(guild.id, review_channel_id=channel.id, flag_threshold="medium")
+    old = await _save(store, guild.id)
+    await cog.post_flags(old)
+    card = mock.AsyncMock()
+    cog.bot.get_partial_messageable.return_value.get_partial_message.return_value = card
+    new = await store.save_analysis(guild.id, TEXT, flagged_result(TEXT, FLAGS, title="Bridge"),
+                                    engine_version="test-2", title="Bridge")
+    await cog.post_flags(new)
+
+    cog.bot.get_partial_messageable.assert_called_once_with(channel.id, guild_id=guild.id)
+    cog.bot.get_partial_messageable.return_value.get_partial_message.assert_called_once_with(900)
+    redrawn = card.edit.await_args.kwargs
+    buttons = [c for c in redrawn["view"].children if isinstance(c, ReviewButton)]
+    assert {b.custom_id.split(":")[-1] for b in buttons} == {str(f) for f in old.flag_ids[:2]}
+    assert all(b.item.disabled for b in buttons if ":note:" not in b.custom_id)
+    assert "Replaced by a newer analysis" in str(redrawn["embed"].to_dict())
+    assert channel.send.await_count == 2  # the new analysis's own card
+
+
+async def test_a_card_that_cannot_be_redrawn_does_not_stop_the_new_flags(store, caplog):
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    await store.update_settings(guild.id, review_channel_id=channel.id, flag_threshold="medium")
+    await cog.post_flags(await _save(store, guild.id))
+    gone = mock.AsyncMock()
+    gone.edit.side_effect = discord.NotFound(mock.Mock(status=404, reason="Not Found"), "Unknown Message")
+    cog.bot.get_partial_messageable.return_value.get_partial_message.return_value = gone
+    new = await store.save_analysis(guild.id, TEXT, flagged_result(TEXT, FLAGS), engine_version="test-2")
+    await cog.post_flags(new)
+    assert channel.send.await_count == 2
+    assert "could not redraw review card" in caplog.text
+
+
 async def test_high_threshold_posts_only_high_flags(store):
     """Raising the threshold keeps medium flags out of the channel."""
     guild = make_guild()

@@ -161,3 +161,19 @@ async def test_superseded_renders_as_its_own_status_not_a_category(store):
     assert all("superseded" not in f.value for f in embed.fields)
     line = render.flag_status_line(await store.get_flag(1, old.flag_ids[0]))
     assert line.startswith(render.STATUS_LABELS["superseded"]) and "None" not in line
+
+
+async def test_superseded_cards_group_each_posted_card_and_stay_in_their_guild(store):
+    old = await save(store)
+    theirs = await save(store, guild=2)
+    decided, waiting = old.flag_ids
+    await store.set_review_messages(1, [decided, waiting], 10, 20)
+    await store.set_review_messages(2, list(theirs.flag_ids), 10, 20)  # same ids in another server
+    await store.review_flag(1, decided, status="confirmed", reviewer_id=3, reviewer_name="Mo")
+    new = await save(store, engine=NEW)
+    cards = await store.superseded_cards(1, new.id)
+    assert [[f.id for f in card] for card in cards] == [[decided, waiting]]
+    assert [f.status for f in cards[0]] == ["confirmed", "superseded"]
+    assert all(f.guild_id == 1 for f in cards[0])
+    assert await store.superseded_cards(2, new.id) == []
+    assert await store.superseded_cards(1, old.id) == []
