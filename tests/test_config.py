@@ -113,3 +113,16 @@ def test_bad_values_give_one_line_error_naming_the_key(tmp_path, body, env, name
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         config.load(tmp_path / "nope.toml", environ={})
+
+
+def test_package_and_engine_versions_agree():
+    """The engine version keys the result cache; a release that changes analysis must bump both together."""
+    import tomllib
+
+    import bot
+    from bot.analysis.version import engine_version
+    from bot.config import AnalysisSettings
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text("utf-8"))
+    assert project["project"]["version"] == bot.__version__
+    assert engine_version(AnalysisSettings()).startswith(f"byline/{bot.__version__} ")
