@@ -28,6 +28,8 @@ from bot.store_types import (
 log = logging.getLogger(__name__)
 
 BUSY_RETRIES = 8
+# After a forget, how long to wait (in SQLite's busy handler) for readers to leave the WAL before giving up.
+CHECKPOINT_WAIT_MS = 1000
 
 S = TypeVar("S", bound="StoreBase")
 
@@ -239,12 +241,25 @@ class StoreBase:
             "INSERT INTO review_events (guild_id, flag_id, action, actor_id, actor_name, note, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)", (guild_id, int(flag_id), action, actor_id, actor_name, note, stamp))
 
+    async def _checkpoint(self) -> bool:
+        """Copy the WAL into the main file and empty it, so erased rows' old page images do not linger there.
 
-    async def _checkpoint(self) -> None:
-        """Copy the WAL into the main file and empty it, so erased rows' old page images do not linger there."""
+        An open reader (an export, the CLI, another process) makes SQLite answer "busy" rather than raise. Wait
+        briefly (the writer is held meanwhile), then say so: the erased pages stay in the log until a later
+        checkpoint empties it.
+        """
         async with self._lock:
+            await self._w.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
             try:
-                await self._w.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.OperationalError as exc:  # a busy reader only delays it; the next checkpoint catches up
-                log.warning("checkpoint after forget skipped: %s", exc)
+                cursor = await self._w.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                row = await cursor.fetchone()
+                problem = "a reader is open" if row is None or row[0] != 0 else None
+            except sqlite3.OperationalError as exc:
+                problem = str(exc)
+            finally:
+                await self._w.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
+        if problem is not None:
+            log.warning("could not empty the write-ahead log after forgetting (%s); erased pages stay in it "
+                        "until the next checkpoint", problem)
+        return problem is None
 

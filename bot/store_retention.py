@@ -98,6 +98,7 @@ class RetentionStore(StoreBase):
         log.info("forgot a user in guild %d: %d documents deleted, %d reviews and %d audit lines anonymised",
                  guild_id, deleted, max(0, reviews), max(0, events))
         return deleted
+
     async def prune(self, *, now: datetime | None = None) -> int:
         """Delete documents older than each guild's ``retention_days``; returns how many went."""
         now = now or utcnow()

@@ -167,3 +167,23 @@ async def test_only_the_placeholder_edit_gets_past_the_audit_trigger(store):
             conn.execute("UPDATE review_events SET actor_name = 'forgotten user' WHERE actor_id = 0")
     finally:
         conn.close()
+
+
+async def test_an_open_reader_delays_emptying_the_log_and_says_so(store, caplog, monkeypatch):
+    """SQLite answers "busy" (it does not raise) while a reader holds the log; that must be noticed, then caught up."""
+    import bot.store_db as store_db
+
+    monkeypatch.setattr(store_db, "CHECKPOINT_WAIT_MS", 50)
+    path = Path(store.path)
+    await populate(store)
+    reader = sqlite3.connect(path)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM documents").fetchone()  # holds a read snapshot of the log
+        assert await store.forget_user(1, USER) == 1
+        assert "could not empty the write-ahead log" in caplog.text
+        assert b"xylofjord" in file_bytes(path).lower()  # still in the log while the reader holds it
+    finally:
+        reader.close()
+    assert await store._checkpoint() is True
+    assert b"xylofjord" not in file_bytes(path).lower()

@@ -83,11 +83,17 @@ FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id
 WHERE f.status = 'pending'
   AND a.seq <> (SELECT max(seq) FROM analyses WHERE document_id = a.document_id);
 
-UPDATE flags SET status = 'superseded', reviewed_at = s.stamp, superseded_by = s.by_id
-FROM stale_flags AS s WHERE flags.id = s.flag_id;
+-- Correlated subqueries rather than UPDATE ... FROM, which needs SQLite 3.33 (some distributions ship older).
+UPDATE flags SET status = 'superseded',
+                 reviewed_at = (SELECT stamp FROM stale_flags WHERE flag_id = flags.id),
+                 superseded_by = (SELECT by_id FROM stale_flags WHERE flag_id = flags.id)
+WHERE id IN (SELECT flag_id FROM stale_flags);
 
 INSERT INTO review_events (guild_id, flag_id, action, actor_id, actor_name, note, created_at)
 SELECT guild_id, flag_id, 'superseded', NULL, NULL, 'Replaced by analysis ' || by_id, stamp
 FROM stale_flags ORDER BY flag_id;
 
 DROP TABLE stale_flags;
+
+-- The bot asks, after each new analysis, which posted cards show flags it superseded.
+CREATE INDEX flags_superseded_by ON flags (guild_id, superseded_by) WHERE superseded_by IS NOT NULL;
