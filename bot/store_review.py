@@ -165,7 +165,7 @@ class ReviewStore(StoreBase):
         return [ReviewEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6], from_db_time(r[7]) or utcnow()) for r in rows]
 
     async def review_stats(self, guild_id: int) -> dict[str, int]:
-        """Flags by status (``pending``, ``confirmed``, ``dismissed``) and by category (``category:NAME``)."""
+        """Flags by status (``pending``, ``confirmed``, ``dismissed``, ``superseded``) and by ``category:NAME``."""
         check_guild(guild_id)
         out = {s: 0 for s in STATUSES}
         for status, n in await self._rows(

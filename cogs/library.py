@@ -112,14 +112,16 @@ class Library(commands.Cog):
             removed = await self.store.forget_user(guild_id, user_id)
             log.info("forget: guild=%s user=%s documents=%d", guild_id, user_id, removed)
             return (f"Done. Deleted {removed} article(s) you shared, with their analyses and flags. Where you "
-                    "reviewed flags as a moderator, the verdicts stay but your name is removed from them. "
+                    "reviewed flags as a moderator, the verdicts stay but Byline no longer records your name "
+                    "(review cards already posted in the channel are not edited). "
                     "Use /optout to stop Byline reading your messages from now on.")
 
         view = ConfirmView(author_id=user_id, on_confirm=do_forget, confirm_label="Delete my data",
                            cancel_text="Cancelled. Nothing was deleted.")
         await interaction.response.send_message(
             "This deletes every article you shared in this server, with its analyses and review flags, and "
-            "removes your name from any review verdicts you gave. It cannot be undone.", view=view, ephemeral=True)
+            "removes your name from Byline's record of any review verdicts you gave. It cannot be undone.",
+            view=view, ephemeral=True)
         view.message = await interaction.original_response()
 
     @app_commands.command(name="optout", description="Stop Byline from reading or storing your messages here.")

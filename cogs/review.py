@@ -69,13 +69,20 @@ class Review(commands.Cog):
 
     @commands.Cog.listener("on_byline_analysis_stored")
     async def post_flags(self, stored: StoredAnalysis) -> None:
-        """Post a new analysis's flags to the review channel; a failure is logged, never raised into dispatch."""
+        """Re-draw the cards of flags this analysis replaced, then post its own flags to the review channel.
+
+        Each step's failure is logged, never raised into dispatch, and never stops the other step.
+        """
         if stored.cached:
             return  # a cached result was posted when it was first stored
         try:
             await self._redraw_superseded(stored)
-            if stored.flag_ids:
-                await self._post_flags(stored)
+        except Exception:
+            log.exception("could not redraw superseded cards of analysis %s in guild %s", stored.id, stored.guild_id)
+        if not stored.flag_ids:
+            return
+        try:
+            await self._post_flags(stored)
         except Exception:
             log.exception("could not post flags of analysis %s in guild %s", stored.id, stored.guild_id)
 

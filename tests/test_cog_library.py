@@ -148,7 +148,7 @@ async def test_forget_asks_then_deletes_only_the_callers_data(store):
     assert await store.get_analysis(guild.id, theirs.id) is not None
     done = click.edit_original_response.await_args.kwargs["content"]
     assert done.startswith("Done. Deleted 1 article(s)")
-    assert "your name is removed" in done
+    assert "no longer records your name" in done
     assert "removes your name" in inter.response.send_message.await_args.args[0]
 
 
