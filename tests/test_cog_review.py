@@ -131,6 +131,18 @@ async def test_a_card_that_cannot_be_redrawn_does_not_stop_the_new_flags(store, 
     assert "could not redraw review card" in caplog.text
 
 
+async def test_a_store_error_while_redrawing_does_not_stop_the_new_flags(store, caplog):
+    from bot.errors import StoreError
+
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    await store.update_settings(guild.id, review_channel_id=channel.id, flag_threshold="medium")
+    with mock.patch.object(store, "superseded_cards", side_effect=StoreError("database is locked")):
+        await cog.post_flags(await _save(store, guild.id))
+    channel.send.assert_awaited_once()
+    assert "could not redraw superseded cards" in caplog.text
+
+
 async def test_high_threshold_posts_only_high_flags(store):
     """Raising the threshold keeps medium flags out of the channel."""
     guild = make_guild()
