@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot import cli
+from bot.analysis.validate import check_text
+from bot.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample-article.txt"
@@ -205,6 +207,18 @@ def test_text_mostly_made_of_c1_controls_is_refused(capsys, tmp_path):
     code, _, err = run_cli(["analyze", str(path)], capsys)
     assert code == 1
     assert "control character" in err
+
+
+@pytest.mark.parametrize(("c1_count", "refused"), [(95, False), (110, True)])
+def test_the_c1_budget_is_two_percent_of_the_text(c1_count, refused):
+    prose = ("The ferry council said the harbour works were late. " * 100)[:5000]
+    text = prose[: 5000 - c1_count] + "\x85" * c1_count  # 5,000 characters: the budget is 2 + 100
+    assert len(text) == 5000
+    if refused:
+        with pytest.raises(InputError, match="control character"):
+            check_text(text, 100_000)
+    else:
+        check_text(text, 100_000)
 
 
 def test_nul_characters_are_always_refused(capsys, tmp_path, monkeypatch):

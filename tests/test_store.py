@@ -236,7 +236,8 @@ def test_store_keeps_its_whole_public_surface_after_the_split():
     for name in ("open", "close", "schema_version", "check_integrity", "save_analysis", "find_cached", "find_by_url",
                  "get_analysis", "get_text", "recent", "search", "count_search", "guild_stats", "get_flag",
                  "flags_for_analysis", "pending_flags", "count_pending", "review_flag", "add_note",
-                 "set_review_message", "review_events", "review_stats", "export_flags", "get_settings",
+                 "set_review_message", "set_review_messages", "superseded_cards", "review_events", "review_stats",
+                 "export_flags", "get_settings",
                  "update_settings", "set_opt_out", "is_opted_out", "forget_user", "prune"):
         assert callable(getattr(Store, name)), name
     for name in facade.__all__:

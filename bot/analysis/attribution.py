@@ -214,7 +214,8 @@ def _verb_cue(
     text = doc_text(doc)
     i, j = cues.cue_extent(tok)
     cue = Span.of(text, doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text))
-    head = sources.source_of(tok) or sources.left_neighbour(tok)
+    reaction = cues.received_reaction(tok)
+    head = sources.source_of(tok) or (None if reaction is not None else sources.left_neighbour(tok))
     source = kind = None
     speaker = None
     if head is not None:
@@ -223,7 +224,7 @@ def _verb_cue(
         kind = sources.classify(head, si, sj)
         if kind == "pronoun":
             speaker = resolver.resolve(head, named)
-    if head is None and not cues.is_reporting_passive(tok) and cues.received_reaction(tok) is None:
+    if head is None and not cues.is_reporting_passive(tok) and reaction is None:
         quoted = qindex.at(tok.idx) is not None
         if cues.no_source_score(tok, quoted) < NO_SOURCE_MIN or cues.score(tok, quoted) < NO_SOURCE_CUE_MIN:
             return None  # a cue with no source that rarely stands alone: likely not a claim at all

@@ -88,10 +88,11 @@ def term_counts(doc: Doc, sents: Sequence[Sentence]) -> tuple[np.ndarray, np.nda
 
 
 def entity_salience(doc: Doc, sents: Sequence[Sentence]) -> np.ndarray:
-    """Share of the article's ``TOP_ENTITIES`` most-mentioned names that each sentence mentions.
+    """Share of the ``TOP_ENTITIES`` names most mentioned across ``sents`` that each sentence mentions.
 
-    A name is keyed by its last word, so "Gordon Brown" and "Mr Brown" count as one; one pass over
-    the entities, so the cost is linear.
+    ``sents`` are the summary's candidates (the article's first ``MAX_CANDIDATES`` eligible sentences). A
+    name is keyed by its last word, so "Gordon Brown" and "Mr Brown" count as one; one pass over the
+    entities, so the cost is linear.
     """
     starts = [s.token_start for s in sents]
     named: list[set[str]] = [set() for _ in sents]
@@ -100,7 +101,10 @@ def entity_salience(doc: Doc, sents: Sequence[Sentence]) -> np.ndarray:
         k = bisect_right(starts, ent.start) - 1
         if ent.label_ not in SALIENT_LABELS or k < 0 or ent.end > sents[k].token_end:
             continue
-        key = ent.text.split()[-1].lower()
+        words = ent.text.split()
+        if not words:
+            continue
+        key = words[-1].lower()
         mentions[key] += 1
         named[k].add(key)
     top = {key for key, _ in mentions.most_common(TOP_ENTITIES)}
