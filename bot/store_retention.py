@@ -28,6 +28,7 @@ PRUNE_BATCH = 500
 EXPORT_COLUMNS = (
     "id", "analysis_id", "category", "severity", "status", "start", "end", "evidence", "reason", "sentence",
     "reviewer_id", "reviewer_name", "reviewed_at", "note", "created_at", "title", "url", "message_link",
+    "superseded_by",
 )
 
 
@@ -56,8 +57,8 @@ class RetentionStore(StoreBase):
         async with self._r.execute(
             "SELECT f.id, f.analysis_id, f.category, f.severity, f.status, f.span_start, f.span_end, f.evidence,"  # noqa: S608
             " f.reason, f.sentence, f.reviewer_id, f.reviewer_name, f.reviewed_at, f.note, f.created_at,"
-            " d.title, d.url, d.message_link FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id"
-            " JOIN documents AS d ON d.id = a.document_id"
+            " d.title, d.url, d.message_link, f.superseded_by"
+            " FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id JOIN documents AS d ON d.id = a.document_id"
             f" WHERE {' AND '.join(where)} AND a.guild_id = f.guild_id AND d.guild_id = f.guild_id ORDER BY f.id",
             params,
         ) as cur:

@@ -306,14 +306,15 @@ async def test_export_can_list_flags_replaced_by_a_newer_analysis(store):
     """Re-analysing under a newer engine retires the old pending flags; moderators can still export them."""
     guild = make_guild()
     old = await _save(store, guild.id)
-    await store.save_analysis(guild.id, TEXT, flagged_result(TEXT, FLAGS, title="Bridge"), engine_version="test-2",
-                              title="Bridge", url="https://news.example/bridge")
+    new = await store.save_analysis(guild.id, TEXT, flagged_result(TEXT, FLAGS, title="Bridge"),
+                                    engine_version="test-2", title="Bridge", url="https://news.example/bridge")
     cog = Review(make_store_bot(store))
     inter = _mod(store, guild)
     await cog.export.callback(cog, inter, status="superseded")
     rows = _csv_rows(inter)
     assert [int(r["id"]) for r in rows] == list(old.flag_ids)
     assert {r["status"] for r in rows} == {"superseded"}
+    assert {r["superseded_by"] for r in rows} == {new.id}  # names the analysis that replaced them
 
 
 async def test_export_over_the_upload_limit_is_refused_with_advice(store):
