@@ -51,6 +51,13 @@ def _cog_with_channel(store, guild):
     return Review(bot), channel
 
 
+async def _posting_cog(store, guild, threshold):
+    """A review cog whose guild posts flags at ``threshold`` or above to a fake review channel."""
+    cog, channel = _cog_with_channel(store, guild)
+    await store.update_settings(guild.id, review_channel_id=channel.id, flag_threshold=threshold)
+    return cog, channel
+
+
 def _mod(store, guild, **perms):
     inter = make_interaction(client=make_store_bot(store), guild=guild, user=make_member(guild=guild, name="Mo"))
     inter.permissions = make_permissions(**(perms or {"manage_messages": True}))
@@ -76,8 +83,7 @@ async def _run_checks(command, inter) -> None:
 async def test_flags_at_or_above_threshold_are_posted_with_buttons(store):
     """Medium threshold: the high and medium flags are posted with their buttons; the low one is not."""
     guild = make_guild()
-    cog, channel = _cog_with_channel(store, guild)
-    await store.update_settings(guild.id, review_channel_id=channel.id, flag_threshold="medium")
+    cog, channel = await _posting_cog(store, guild, "medium")
     stored = await _save(store, guild.id)
     await cog.post_flags(stored)
 
@@ -97,8 +103,7 @@ async def test_flags_at_or_above_threshold_are_posted_with_buttons(store):
 async def test_a_newer_analysis_redraws_the_cards_of_the_flags_it_replaced(store):
     """Old cards lose their live buttons at once, instead of waiting for a moderator to click a stale flag."""
     guild = make_guild()
-    cog, channel = _cog_with_channel(store, guild)
-    await store.update_settings(guild.id, review_channel_id=channel.id, flag_threshold="medium")
+    cog, channel = await _posting_cog(store, guild, "medium")
     old = await _save(store, guild.id)
     await cog.post_flags(old)
     card = mock.AsyncMock()
@@ -119,8 +124,7 @@ async def test_a_newer_analysis_redraws_the_cards_of_the_flags_it_replaced(store
 
 async def test_a_card_that_cannot_be_redrawn_does_not_stop_the_new_flags(store, caplog):
     guild = make_guild()
-    cog, channel = _cog_with_channel(store, guild)
-    await store.update_settings(guild.id, review_channel_id=channel.id, flag_threshold="medium")
+    cog, channel = await _posting_cog(store, guild, "medium")
     await cog.post_flags(await _save(store, guild.id))
     gone = mock.AsyncMock()
     gone.edit.side_effect = discord.NotFound(mock.Mock(status=404, reason="Not Found"), "Unknown Message")
@@ -135,8 +139,7 @@ async def test_a_store_error_while_redrawing_does_not_stop_the_new_flags(store, 
     from bot.errors import StoreError
 
     guild = make_guild()
-    cog, channel = _cog_with_channel(store, guild)
-    await store.update_settings(guild.id, review_channel_id=channel.id, flag_threshold="medium")
+    cog, channel = await _posting_cog(store, guild, "medium")
     with mock.patch.object(store, "superseded_cards", side_effect=StoreError("database is locked")):
         await cog.post_flags(await _save(store, guild.id))
     channel.send.assert_awaited_once()
@@ -146,8 +149,7 @@ async def test_a_store_error_while_redrawing_does_not_stop_the_new_flags(store, 
 async def test_high_threshold_posts_only_high_flags(store):
     """Raising the threshold keeps medium flags out of the channel."""
     guild = make_guild()
-    cog, channel = _cog_with_channel(store, guild)
-    await store.update_settings(guild.id, review_channel_id=channel.id, flag_threshold="high")
+    cog, channel = await _posting_cog(store, guild, "high")
     stored = await _save(store, guild.id)
     await cog.post_flags(stored)
     view = channel.send.await_args.kwargs["view"]
@@ -157,8 +159,7 @@ async def test_high_threshold_posts_only_high_flags(store):
 async def test_many_flags_are_split_across_messages(store):
     """Discord allows five button rows, so seven flags need two messages."""
     guild = make_guild()
-    cog, channel = _cog_with_channel(store, guild)
-    await store.update_settings(guild.id, review_channel_id=channel.id, flag_threshold="low")
+    cog, channel = await _posting_cog(store, guild, "low")
     text = " ".join(f"Source number {i} said so." for i in range(7))
     flags = [("anonymous_source", "high", f"Source number {i}") for i in range(7)]
     stored = await _save(store, guild.id, text=text, flags=flags)
