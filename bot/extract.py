@@ -28,6 +28,8 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-
 # Labels browsers read as windows-1252 (the WHATWG Encoding standard): pages that say latin-1 mean cp1252.
 _AS_CP1252 = frozenset({"latin_1", "ascii", "iso8859-1", "iso-8859-1", "us-ascii", "cp1252"})
 DETECT_BYTES = 200_000
+# Text codecs that are not character sets a web page can be written in.
+_NOT_CHARSETS = frozenset({"idna", "punycode", "raw-unicode-escape", "unicode-escape", "mbcs", "oem"})
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,10 @@ def decode_body(body: bytes, header_charset: str | None, kind: str = "html") -> 
     for label in declared:
         codec = _codec(label)
         if codec is not None:
-            return body.decode(codec, errors="replace")
+            try:
+                return body.decode(codec, errors="replace")
+            except (LookupError, UnicodeError, ValueError) as exc:  # a codec that cannot even replace
+                log.debug("declared charset %s failed (%s); trying the next", codec, exc)
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
@@ -84,9 +89,14 @@ def _codec(label: str | None) -> str | None:
     if not label:
         return None
     try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
+        info = codecs.lookup(label.strip().strip("\"'"))
     except LookupError:
         return None
+    # Python also registers bytes-to-bytes and text-to-text transforms (base64, rot13, zlib, idna ...) as
+    # codecs; a page that names one of them has no usable charset.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    name = info.name
     if name in _AS_CP1252 or name.replace("_", "-") in _AS_CP1252:
         return "cp1252"
     if name.startswith("utf-16") or name.startswith("utf-32"):  # a BOM-less page that claims UTF-16 is UTF-8

@@ -371,6 +371,14 @@ class TestCharsetDetection:
     def test_latin1_label_means_windows_1252(self):
         assert decode_body("“quoted” €5".encode("cp1252"), "iso-8859-1") == "“quoted” €5"
 
+    @pytest.mark.parametrize("label", ["base64", "rot13", "hex", "zlib", "bz2", "uu", "quopri", "idna", "punycode",
+                                       "unicode_escape"])
+    def test_a_transform_named_as_charset_is_ignored_not_a_crash(self, label):
+        body = "<p>Café owners said the pier was closed.</p>".encode()
+        assert "Café owners" in decode_body(body, label)
+        meta = f"<meta charset={label}>".encode() + body
+        assert "Café owners" in decode_body(meta, None)
+
     def test_unknown_header_charset_falls_back_to_meta(self):
         body = '<meta charset="windows-1252"><p>café</p>'.encode("cp1252")
         assert "café" in decode_body(body, "no-such-charset")
