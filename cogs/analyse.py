@@ -8,6 +8,7 @@ the one error handler, which answers ephemerally.
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 TEXT_OPTION_MAX = 6000  # Discord's cap on a string option
 URL_OPTION_MAX = 2000
 MODAL_TEXT_MAX = 4000  # Discord's cap on a modal text input
+# discord.py keys open modals by custom_id, so every modal gets its own (this prefix + the opening interaction's id):
+# a shared id would let one member's modal swallow another's submission.
 MODAL_CUSTOM_ID = "byline:paste"
 MODAL_INPUT_ID = "byline:paste:text"
 CONTEXT_MENU_NAME = "Analyse with Byline"
@@ -36,8 +39,9 @@ CONTEXT_MENU_NAME = "Analyse with Byline"
 class PasteModal(discord.ui.Modal, title="Analyse an article"):
     """A paragraph box for pasting an article when /analyse gets no option."""
 
-    def __init__(self, cog: AnalyseCog, *, ephemeral: bool) -> None:
-        super().__init__(timeout=900, custom_id=MODAL_CUSTOM_ID)
+    def __init__(self, cog: AnalyseCog, *, ephemeral: bool, interaction_id: int | None = None) -> None:
+        key = interaction_id if interaction_id is not None else os.urandom(8).hex()
+        super().__init__(timeout=900, custom_id=f"{MODAL_CUSTOM_ID}:{key}")
         self.cog = cog
         self.ephemeral = ephemeral
         self.article: discord.ui.TextInput[PasteModal] = discord.ui.TextInput(
@@ -93,7 +97,7 @@ class AnalyseCog(commands.Cog):
             raise InputError("Give only one of text, url or file.")
         if not given:
             self._precheck_modal(interaction)
-            await interaction.response.send_modal(PasteModal(self, ephemeral=ephemeral))
+            await interaction.response.send_modal(PasteModal(self, ephemeral=ephemeral, interaction_id=interaction.id))
             return
         if text is not None:
             await self.run_text(interaction, text, ephemeral=ephemeral)

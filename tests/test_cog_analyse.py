@@ -168,6 +168,35 @@ async def test_no_option_opens_the_modal_and_its_submit_is_analysed(bot, cog):
     assert await bot.store.get_analysis(submit.guild_id, analysis_id(embed)) is not None
 
 
+async def test_two_open_modals_each_get_their_own_submission(bot, cog):
+    """Two members' paste modals live side by side in discord.py's real ViewStore (keyed by custom_id):
+    each submission reaches its own modal, so a private paste stays private and both are acknowledged."""
+    store = bot._connection._view_store
+    opener_a = make_interaction(client=bot)  # wants a private result
+    opener_b = make_interaction(client=bot)  # another server, public result
+    await invoke(analyse(cog), opener_a, ephemeral=True)
+    await invoke(analyse(cog), opener_b, ephemeral=False)
+    modals = [i.response.send_modal.await_args.args[0] for i in (opener_a, opener_b)]
+    for modal in modals:  # what InteractionResponse.send_modal does with the real state
+        bot._connection.store_view(modal)
+    ids = [m.to_dict()["custom_id"] for m in modals]  # the ids Discord would send back on submit
+    assert ids[0] != ids[1] and all(store._modals.get(i) is m for i, m in zip(ids, modals, strict=True))
+    submits = [make_interaction(client=bot, guild=o.guild, user=o.user) for o in (opener_a, opener_b)]
+    texts = [ARTICLE, ARTICLE + "\nA second paragraph that makes this paste different."]
+    for custom_id, submit, text in zip(ids, submits, texts, strict=True):
+        fields = [{"type": 18, "component": {"type": 4, "custom_id": MODAL_INPUT_ID, "value": text}}]
+        store.dispatch_modal(custom_id, submit, fields, {})
+    await asyncio.wait_for(asyncio.gather(*(m.wait() for m in modals)), 10)
+    submits[0].response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
+    submits[1].response.defer.assert_awaited_once_with(ephemeral=False, thinking=True)
+    for submit, private in zip(submits, (True, False), strict=True):
+        embed, kwargs = result_embed(submit)
+        assert kwargs["ephemeral"] is private
+        stored = await bot.store.get_analysis(submit.guild_id, analysis_id(embed))
+        assert stored is not None and stored.author_id == submit.user.id
+    assert not store._modals  # both finished and left the store
+
+
 async def test_modal_errors_reach_the_handler(bot, cog):
     """A whitespace-only paste gets a private error instead of a failed interaction."""
     inter = make_interaction(client=bot)
