@@ -7,6 +7,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import sys
@@ -139,10 +140,10 @@ def _analyze_jsonl(engine: Any, args: argparse.Namespace) -> int:
 
     source: IO[str]
     if args.input in (None, "-"):
-        source = sys.stdin
+        source = _stdin_text()
     else:
         try:
-            source = open(args.input, encoding="utf-8", errors="replace")  # noqa: SIM115
+            source = open(args.input, encoding="utf-8-sig", errors="replace")  # noqa: SIM115
         except OSError as exc:
             raise InputError(f"Cannot read {args.input}: {exc.strerror or exc}") from None
     with source:
@@ -171,6 +172,9 @@ def _parse_lines(source: IO[str]) -> Iterator[dict[str, Any]]:
         except json.JSONDecodeError as exc:
             yield {"id": None, "error": f"line {number} is not JSON: {exc.msg}"}
             continue
+        except (ValueError, RecursionError):  # a number too long to convert, or nesting too deep to parse
+            yield {"id": None, "error": f"line {number} is not JSON that Byline can read"}
+            continue
         if not isinstance(obj, dict):
             yield {"id": None, "error": f"line {number} is not a JSON object"}
             continue
@@ -181,6 +185,17 @@ def _parse_lines(source: IO[str]) -> Iterator[dict[str, Any]]:
             yield {"id": item_id, "error": f"line {number}: \"sentences\" must be a whole number from 0 to 100"}
         else:
             yield {"id": item_id, "text": text, "sentences": n} if n is not None else {"id": item_id, "text": text}
+
+
+def _stdin_text() -> IO[str]:
+    """Standard input as UTF-8 whatever the locale says, a byte-order mark dropped, bad bytes replaced.
+
+    The same rules as for a file, so one broken byte costs one line's text, not the whole run.
+    """
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:  # already text (tests, embedding)
+        return sys.stdin
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace")
 
 
 def _chunks(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

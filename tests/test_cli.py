@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -222,3 +223,55 @@ def test_nul_characters_are_always_refused(capsys, tmp_path, monkeypatch):
     code, out, _ = run_cli(["analyze", "--jsonl", "-"], capsys, stdin=line, monkeypatch=monkeypatch)
     assert code == 0
     assert "error" in json.loads(out)
+
+
+def test_jsonl_lines_that_break_the_json_reader_or_unicode_cost_only_themselves(capsys, monkeypatch):
+    lines = [
+        json.dumps({"id": "good-1", "text": ARTICLE}),
+        json.dumps({"id": "surrogate", "text": "The mayor said \ud800 the pier was closed."}),
+        "[" * 100_000,
+        '{"id": ' + "9" * 5000 + ', "text": "x"}',
+        json.dumps({"id": "good-2", "text": ARTICLE}),
+    ]
+    code, out, _ = run_cli(["analyze", "--jsonl", "-"], capsys, stdin="\n".join(lines) + "\n", monkeypatch=monkeypatch)
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r.get("id") for r in rows] == ["good-1", "surrogate", None, None, "good-2"]
+    assert "summary" in rows[0] and "summary" in rows[4]
+    assert "surrogate" in rows[1]["error"] and "line 3" in rows[2]["error"] and "line 4" in rows[3]["error"]
+
+
+def test_a_jsonl_file_with_a_byte_order_mark_keeps_its_first_id(capsys, tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"id": "first", "text": ARTICLE}).encode() + b"\n")
+    code, out, _ = run_cli(["analyze", "--jsonl", str(path)], capsys)
+    assert code == 0
+    assert json.loads(out)["id"] == "first" and "error" not in json.loads(out)
+
+
+def test_offsets_count_a_byte_order_mark_as_part_of_the_input(capsys, tmp_path):
+    """The contract indexes the input as decoded: U+FEFF is character 0, and nothing is shifted by it."""
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + ARTICLE.encode("utf-8"))
+    text = path.read_bytes().decode("utf-8")
+    assert text[0] == "\ufeff"
+    code, out, err = run_cli(["analyze", "--json", str(path)], capsys)
+    assert code == 0, err
+    result = json.loads(out)
+    assert_offsets(text, result)
+    assert result["attributions"] and all(a["cue"]["start"] >= 1 for a in result["attributions"])
+    without = tmp_path / "plain.txt"
+    without.write_text(ARTICLE, encoding="utf-8")
+    plain = json.loads(run_cli(["analyze", "--json", str(without)], capsys)[1])
+    assert [a["cue"]["start"] + 1 for a in plain["attributions"]] == [a["cue"]["start"] for a in result["attributions"]]
+
+
+def test_invalid_utf8_on_stdin_is_replaced_and_the_run_goes_on(tmp_path):
+    good = json.dumps({"id": "ok", "text": ARTICLE}).encode()
+    bad = b'{"id": "bad", "text": "The mayor said \xff\xfe the pier was closed."}'
+    proc = subprocess.run([sys.executable, "-m", "bot", "analyze", "--jsonl", "-"], input=bad + b"\n" + good + b"\n",
+                          capture_output=True, timeout=120, check=False, env={**os.environ, "LC_ALL": "C"})
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert [r["id"] for r in rows] == ["bad", "ok"]
+    assert "Traceback" not in proc.stderr.decode()

@@ -50,8 +50,18 @@ def pieces(text: str, piece_words: int = PIECE_WORDS, whole_up_to: int = WHOLE_U
     return out
 
 
+def parseable(text: str) -> str:
+    """The text the parser sees: a leading byte-order mark becomes a space.
+
+    Offsets must index the exact input, BOM included, but glued to the first word ("\ufeffOfficials") it
+    spoils that word's tag and entity. A space of the same length keeps every offset and is trimmed away.
+    """
+    return " " + text[1:] if text.startswith("\ufeff") else text
+
+
 def parse(nlp: Language, text: str) -> Doc:
     """Parse one text, in pieces when it is long."""
+    text = parseable(text)
     parts = pieces(text, PIECE_WORDS, WHOLE_UP_TO)
     if len(parts) == 1:
         return nlp(text)
@@ -60,7 +70,7 @@ def parse(nlp: Language, text: str) -> Doc:
 
 def parse_many(nlp: Language, texts: Iterable[str], batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
     """Parse texts with one ``nlp.pipe`` stream of pieces; yield one joined ``Doc`` per text, in order."""
-    items = list(texts)
+    items = [parseable(text) for text in texts]
     plan = [pieces(text, PIECE_WORDS, WHOLE_UP_TO) for text in items]
     stream = nlp.pipe((p for parts in plan for p in parts), batch_size=batch_size)
     for text, parts in zip(items, plan, strict=True):

@@ -19,11 +19,13 @@ _C1_SHARE = 50
 
 
 def decode(data: bytes) -> str:
-    """Decode UTF-8 bytes (a BOM is dropped), refusing binary and undecodable input."""
+    """Decode UTF-8 bytes, refusing binary and undecodable input.
+
+    A byte-order mark stays in the text as U+FEFF: the contract's offsets index the input as decoded, and
+    the parser is shown a space in its place (see ``parse.parseable``).
+    """
     if b"\x00" in data[:65536]:
         raise InputError("Input looks like a binary file (it contains NUL bytes), not text.")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -34,6 +36,8 @@ def check_text(text: str, max_chars: int) -> None:
     """Raise ``InputError`` unless ``text`` is something worth analysing."""
     if len(text) > max_chars:
         raise InputTooLarge(f"Input is too long: {len(text):,} characters (the limit is {max_chars:,}).")
+    if not _encodable(text):
+        raise InputError("Input contains an unpaired surrogate (broken UTF-16), so it is not valid Unicode text.")
     if not text.strip():
         raise InputError("Input is empty: there is no text to analyse.")
     controls = [ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS]
@@ -47,3 +51,12 @@ def check_text(text: str, max_chars: int) -> None:
     longest = max((len(w) for w in text.split()), default=0)
     if longest > 1_000:
         raise InputError(f"Input contains a 'word' of {longest:,} characters; it does not look like prose.")
+
+
+def _encodable(text: str) -> bool:
+    """False for text with lone surrogates, which no UTF-8 consumer (the parser included) can take."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
