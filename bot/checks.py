@@ -1,9 +1,12 @@
 """Who may do what: moderator and server-manager rights, decided at run time.
 
 ``default_permissions`` on a command only hides it by default, and server admins can change that, so every
-moderator action calls these functions again when it runs. Permissions come from the interaction payload
-(``interaction.permissions``: the member's rights resolved in that channel) because the bot does not request
-the members intent and cannot rely on a member cache.
+moderator action calls these functions again when it runs. The member comes with the interaction payload
+because the bot does not request the members intent and cannot rely on a member cache.
+
+Being a Byline moderator is a server-wide role (``/export`` hands out the whole server's flags and reviewer
+names), so it is decided from the member's server-wide rights, never from rights granted in one channel:
+Manage Messages given in a single channel's overwrites must not make someone a moderator there.
 """
 
 from __future__ import annotations
@@ -52,11 +55,15 @@ def _has_role(member: discord.abc.User, role_id: int) -> bool:
     return member.get_role(role_id) is not None or any(role.id == role_id for role in member.roles)
 
 
-def is_moderator(
-    member: discord.abc.User, guild_settings: GuildSettings, *, permissions: discord.Permissions | None = None
-) -> bool:
-    """A moderator holds the guild's configured mod role, or Manage Messages (administrators have it too)."""
-    perms = _resolved_permissions(member, permissions)
+def _guild_permissions(member: discord.abc.User) -> discord.Permissions:
+    """The member's server-wide rights (roles only, no channel overwrites); none for a plain User (fail closed)."""
+    perms = getattr(member, "guild_permissions", None)
+    return perms if isinstance(perms, discord.Permissions) else discord.Permissions.none()
+
+
+def is_moderator(member: discord.abc.User, guild_settings: GuildSettings) -> bool:
+    """A moderator holds the guild's configured mod role, or Manage Messages server-wide (administrators too)."""
+    perms = _guild_permissions(member)
     if perms.administrator or perms.manage_messages:
         return True
     role_id = guild_settings.mod_role_id
@@ -75,7 +82,7 @@ async def interaction_is_moderator(interaction: discord.Interaction) -> bool:
         return False
     store = interaction.client.store  # type: ignore[attr-defined]
     settings = await store.get_settings(interaction.guild_id)
-    return is_moderator(interaction.user, settings, permissions=interaction.permissions)
+    return is_moderator(interaction.user, settings)
 
 
 async def require_moderator(interaction: discord.Interaction) -> None:

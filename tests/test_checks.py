@@ -35,30 +35,37 @@ def _member_with_role(role):
 def test_is_moderator_by_permission(perms, expected):
     """Manage Messages (or administrator, which implies it) makes a moderator; other rights do not."""
     settings = GuildSettings(guild_id=1)
-    assert is_moderator(make_member(), settings, permissions=make_permissions(**perms)) is expected
+    assert is_moderator(make_member(permissions=make_permissions(**perms)), settings) is expected
 
 
 def test_is_moderator_by_configured_role():
     """The guild's mod role is enough; a different role is not."""
     role, other = make_role(name="mods"), make_role(name="fans")
     settings = GuildSettings(guild_id=1, mod_role_id=role.id)
-    assert is_moderator(_member_with_role(role), settings, permissions=make_permissions())
-    assert not is_moderator(_member_with_role(other), settings, permissions=make_permissions())
-    assert not is_moderator(_member_with_role(role), GuildSettings(guild_id=1), permissions=make_permissions())
+    assert is_moderator(_member_with_role(role), settings)
+    assert not is_moderator(_member_with_role(other), settings)
+    assert not is_moderator(_member_with_role(role), GuildSettings(guild_id=1))
 
 
-def test_channel_permissions_win_over_guild_permissions():
-    """Rights resolved in the channel (overwrites applied) decide, not the member's guild-wide rights."""
-    member = make_member(permissions=make_permissions(manage_messages=True))
-    settings = GuildSettings(guild_id=1)
-    assert is_moderator(member, settings)  # no channel info: guild permissions
-    assert not is_moderator(member, settings, permissions=make_permissions(send_messages=True))
+async def test_manage_messages_in_one_channel_does_not_make_a_moderator(store):
+    """Moderating is server-wide (/export hands out every flag), so a channel overwrite granting Manage Messages
+    is not enough, and a server-wide moderator stays one in a channel whose overwrites take it away."""
+    channel_only = make_interaction(client=make_store_bot(store), user=make_member(permissions=make_permissions()))
+    channel_only.permissions = make_permissions(manage_messages=True)
+    assert not await interaction_is_moderator(channel_only)
+    with pytest.raises(ModeratorCheckFailure):
+        await require_moderator(channel_only)
+    server_wide = make_interaction(client=make_store_bot(store),
+                                   user=make_member(permissions=make_permissions(manage_messages=True)))
+    server_wide.permissions = make_permissions(send_messages=True)
+    assert await interaction_is_moderator(server_wide)
 
 
 def test_non_permission_object_fails_closed():
     """Anything that is not a real Permissions object is ignored rather than read as truthy rights."""
-    member = make_member(permissions=make_permissions())
-    assert not is_moderator(member, GuildSettings(guild_id=1), permissions=object())  # type: ignore[arg-type]
+    member = make_member()
+    member.guild_permissions = object()
+    assert not is_moderator(member, GuildSettings(guild_id=1))
 
 
 @pytest.mark.parametrize(("perms", "expected"), [

@@ -59,8 +59,10 @@ async def _posting_cog(store, guild, threshold):
 
 
 def _mod(store, guild, **perms):
-    inter = make_interaction(client=make_store_bot(store), guild=guild, user=make_member(guild=guild, name="Mo"))
-    inter.permissions = make_permissions(**(perms or {"manage_messages": True}))
+    rights = make_permissions(**(perms or {"manage_messages": True}))
+    inter = make_interaction(client=make_store_bot(store), guild=guild,
+                             user=make_member(guild=guild, name="Mo", permissions=rights))
+    inter.permissions = rights
     inter.filesize_limit = 10 * 1024 * 1024
 
     def keep_upload(*args, **kwargs):  # the cog closes its temp file after sending, as it should

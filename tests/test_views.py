@@ -44,8 +44,9 @@ async def _flags(store: Store, guild_id: int) -> list[int]:
 
 
 def _click(store: Store, guild, *, perms: discord.Permissions, user=None, flag_ids=(), message=None):
-    """An interaction as Discord delivers a button click: resolved permissions and the clicked message."""
+    """A button click by a member whose server-wide rights are ``perms`` (also what Discord resolves here)."""
     user = user or make_member(guild=guild, name="clicker")
+    user.guild_permissions = perms
     inter = make_interaction(client=make_store_bot(store), guild=guild, user=user)
     inter.permissions = perms
     inter.type = discord.InteractionType.component
