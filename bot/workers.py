@@ -168,7 +168,7 @@ class AnalysisService:
                 raise BusyError()
             self._in_flight += 1
         try:
-            future = self._ensure_executor().submit(fn, *args)
+            executor, future = await self._start_job(fn, *args)
         except BaseException:
             self._release(None)
             raise
@@ -177,9 +177,24 @@ class AnalysisService:
         try:
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
-            log.error("an analysis worker died; restarting the pool")
-            await self._restart()
+            # Not retried: the job itself may be what killed the worker (a poison input would break the new pool too).
+            log.error("an analysis worker died during a job; restarting the pool")
+            await self._restart(executor)
             raise AnalysisFailed() from None
+
+    async def _start_job(self, fn: Callable[..., T], *args: Any) -> tuple[Executor, Future[T]]:
+        """Submit to the pool; a pool that broke while idle (worker OOM-killed) is replaced and the job tried once more.
+
+        The retry is safe because a refused submit never ran the job.
+        """
+        for _attempt in range(2):
+            executor = self._ensure_executor()
+            try:
+                return executor, executor.submit(fn, *args)
+            except BrokenProcessPool:
+                log.error("the analysis pool broke while idle; restarting it")
+                await self._restart(executor)
+        raise AnalysisFailed()
 
     def _release(self, _future: Future[Any] | None) -> None:
         with self._lock:
@@ -191,11 +206,16 @@ class AnalysisService:
             self._executor = self._factory()
         return self._executor
 
-    async def _restart(self) -> None:
-        broken, self._executor = self._executor, None
-        if broken is not None:
-            await asyncio.to_thread(broken.shutdown, wait=False, cancel_futures=True)
+    async def _restart(self, broken: Executor) -> None:
+        """Replace ``broken`` with a fresh pool, unless another failed job already did.
+
+        Every job in flight fails at once when a worker dies; comparing identity makes them build one pool
+        between them, and swapping before the first ``await`` keeps the check and the swap atomic on the loop.
+        """
+        if self._executor is not broken:
+            return
         self._executor = self._factory()
+        await asyncio.to_thread(broken.shutdown, wait=False, cancel_futures=True)
 
 
 def _log_warm_failure(future: asyncio.Future[Any]) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from concurrent.futures import ProcessPoolExecutor
+import signal
+from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,62 @@ async def test_crashed_worker_gives_a_retryable_error_and_a_fresh_pool():
         assert info != os.getpid()
     finally:
         await service.close()
+
+
+def _spawn_pool() -> ProcessPoolExecutor:
+    import multiprocessing
+
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+
+async def _until_broken(pool: Executor) -> None:
+    """Wait (bounded) until the pool's manager thread has noticed the dead worker and marked the pool broken."""
+    for _ in range(1000):
+        if getattr(pool, "_broken", False):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the pool never noticed its dead worker")
+
+
+async def test_idle_worker_killed_by_the_os_is_replaced_and_the_next_analysis_succeeds():
+    """An idle worker SIGKILLed (as the OOM killer would) breaks the pool before any job is running; the next
+    analysis restarts the pool once, runs there, and the broken pool is shut down."""
+    service = AnalysisService(AnalysisSettings(workers=1), queue_size=1)
+    await service.start()
+    try:
+        old_pid = (await service.worker_info())["pid"]
+        broken = service._executor
+        assert broken is not None
+        os.kill(old_pid, signal.SIGKILL)
+        await _until_broken(broken)
+        result = await service.analyze(ARTICLE)
+        assert result.summary and result.flags
+        assert service._executor is not broken and (await service.worker_info())["pid"] != old_pid
+        assert broken._shutdown_thread  # type: ignore[attr-defined]
+        assert service.in_flight == 0
+    finally:
+        await service.close()
+
+
+async def test_concurrent_failures_build_exactly_one_new_pool():
+    """Every job in flight fails when the worker dies; they all restart the same broken pool, so only one new pool
+    is built and the old one is shut down (none is left running unowned)."""
+    pools: list[ProcessPoolExecutor] = []
+
+    def factory() -> ProcessPoolExecutor:
+        pools.append(_spawn_pool())
+        return pools[-1]
+
+    service = AnalysisService(AnalysisSettings(workers=1), queue_size=3, executor_factory=factory, job=_die)
+    await service.start(warm=False)
+    try:
+        outcomes = await asyncio.gather(*(service.analyze(ARTICLE) for _ in range(3)), return_exceptions=True)
+        assert all(isinstance(o, AnalysisFailed) for o in outcomes), outcomes
+        assert len(pools) == 2 and service._executor is pools[1]
+        assert pools[0]._shutdown_thread  # type: ignore[attr-defined]
+        assert await service._submit(os.getpid) != os.getpid()
+        assert len(pools) == 2 and service.in_flight == 0
+    finally:
+        await service.close()
+    for pool in pools:
+        pool.shutdown(wait=True)
