@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 CHUNK_BYTES = 16 * 1024
 _GZIP_OR_ZLIB = zlib.MAX_WBITS | 32  # auto-detects a gzip or zlib header
 _RAW_DEFLATE = -zlib.MAX_WBITS
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 class Inflater:
@@ -28,6 +29,7 @@ class Inflater:
         self.encoding = encoding
         self._raw_fallback = encoding == "deflate"  # some servers send raw deflate without the zlib header
         self._started = False
+        self._padding = False  # bytes after the last member that are not another member: ignored
         self._obj = zlib.decompressobj(_GZIP_OR_ZLIB)
 
     def feed(self, data: bytes, limit: int) -> bytes:
@@ -43,13 +45,15 @@ class Inflater:
 
     def _feed(self, data: bytes, limit: int) -> bytes:
         out = bytearray()
-        while data and len(out) < limit:
+        while data and len(out) < limit and not self._padding:
             piece = self._obj.decompress(data, limit - len(out))
             self._started = self._started or bool(piece)
             out += piece
             if self._obj.eof:
                 data = self._obj.unused_data
-                if data:  # concatenated gzip members are one valid body
+                if data and not (data.startswith(_GZIP_MAGIC) or _GZIP_MAGIC.startswith(data)):
+                    self._padding = True  # trailing zeros after the last member, as browsers and curl allow
+                elif data:  # concatenated gzip members are one valid body
                     self._obj = zlib.decompressobj(_GZIP_OR_ZLIB)
             else:
                 data = self._obj.unconsumed_tail

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gzip
 import socket
 import threading
 from urllib.parse import quote
@@ -26,7 +27,7 @@ from bot.errors import (
 from bot.extract import decode_body
 from bot.fetcher import Article, Fetcher, fetch_article_sync, find_urls, normalize_url
 from bot.netguard import StaticResolver
-from bot.webbody import CHUNK_BYTES
+from bot.webbody import CHUNK_BYTES, Inflater
 from tests.pageserver import PAGES, serve
 
 
@@ -418,3 +419,25 @@ class TestUrlHelpers:
 
     def test_find_urls_ignores_other_schemes(self):
         assert find_urls("ftp://x.example/ javascript:alert(1) mailto:a@b.example") == []
+
+
+class TestInflater:
+    @pytest.mark.parametrize("step", [1, 7, 4096])
+    def test_zero_padding_after_the_last_gzip_member_is_ignored(self, step):
+        body = gzip.compress(b"<p>The mayor said the pier was closed.</p>" * 20) + b"\0" * 512
+        inflater, out = Inflater("gzip"), b""
+        for i in range(0, len(body), step):
+            out += inflater.feed(body[i : i + step], 10**6)
+        assert out == b"<p>The mayor said the pier was closed.</p>" * 20
+
+    @pytest.mark.parametrize("step", [1, 3, 4096])
+    def test_concatenated_gzip_members_are_one_body_in_any_chunking(self, step):
+        body = gzip.compress(b"first half, ") + gzip.compress(b"second half")
+        inflater, out = Inflater("gzip"), b""
+        for i in range(0, len(body), step):
+            out += inflater.feed(body[i : i + step], 10**6)
+        assert out == b"first half, second half"
+
+    def test_garbage_instead_of_gzip_is_still_refused(self):
+        with pytest.raises(UnsupportedType):
+            Inflater("gzip").feed(b"this is not compressed at all", 10**6)
