@@ -3,7 +3,8 @@
 An auto-reply is a courtesy, so it fails quietly: a channel over its rate limit, a busy queue or a
 page that can't be read is logged and skipped, never answered with an error in the channel. A 📰
 reaction is an explicit request, so its failures get one short reply. Bots, webhooks and members
-who opted out are never analysed, and each message gets at most one reply.
+who opted out are never analysed, and each message gets at most one analysis reply. A request that failed
+for a passing reason (busy queue, slow site, rate limit) does not count as answered, so another 📰 retries.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 import discord
 from discord.ext import commands
 
-from bot.errors import BylineError, RateLimited
+from bot.errors import BusyError, BylineError, FetchTimeout, RateLimited
 from bot.pipeline import analyse_url
 from bot.render import NO_MENTIONS, clip_content, render_compact
 from bot.urls import find_urls
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 REACTION_EMOJI = "📰"
 REPLIED_MEMORY = 2048
 # Links that are never news articles: skip them without a request.
+# Failures that may not happen again in a minute: they are answered but the message stays open to a retry.
+TRANSIENT_ERRORS = (BusyError, FetchTimeout, RateLimited)
 SKIP_HOSTS = frozenset({
     "discord.com", "discordapp.com", "cdn.discordapp.com", "media.discordapp.net", "discord.gg", "tenor.com",
     "giphy.com", "media.giphy.com", "youtube.com", "www.youtube.com", "youtu.be", "twitch.tv", "www.twitch.tv",
@@ -112,7 +115,7 @@ class LinksCog(commands.Cog):
             stored = await analyse_input(self.bot, guild_id, pick_input(message), **meta)
         except BylineError as exc:  # fetch failed, busy, nothing to analyse...: one short reply
             log.info("guild %s message %s: 📰 failed (%s)", guild_id, message.id, type(exc).__name__)
-            await self._short_reply(message, exc.user_message)
+            await self._short_reply(message, exc.user_message, final=not isinstance(exc, TRANSIENT_ERRORS))
             return
         await self._reply(message, stored)
 
@@ -149,8 +152,9 @@ class LinksCog(commands.Cog):
         except discord.HTTPException as exc:
             log.warning("could not reply to message %s: %s %s", message.id, exc.status, exc.code)
 
-    async def _short_reply(self, message: discord.Message, text: str) -> None:
-        if not self._remember(message.id):
+    async def _short_reply(self, message: discord.Message, text: str, *, final: bool) -> None:
+        """Say why a 📰 failed; only a ``final`` failure marks the message answered (a transient one may retry)."""
+        if message.id in self._replied or (final and not self._remember(message.id)):
             return
         try:
             await message.reply(clip_content(f"📰 {text}"), mention_author=False, allowed_mentions=NO_MENTIONS)

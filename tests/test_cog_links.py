@@ -10,6 +10,7 @@ from unittest import mock
 import discord
 import pytest
 
+from bot.errors import BusyError
 from bot.views_report import REPORT_TEMPLATE, ReportButton
 from cogs.links import REACTION_EMOJI, LinksCog, article_links
 from tests.botkit import ARTICLE, running_bot
@@ -167,6 +168,19 @@ async def test_reaction_fetch_failure_gets_one_short_reply(bot, cog, pages):
     text = message.reply.await_args.args[0]
     assert text.startswith("📰 ") and "404" in text and len(text) < 300
     assert "embeds" not in message.reply.await_args.kwargs
+
+
+async def test_reaction_after_a_busy_failure_can_be_retried(bot, cog):
+    """A 📰 that met a full queue is answered with the reason but not marked done: the next 📰 analyses."""
+    message = fetchable(make_message(content=ARTICLE))
+    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+        with mock.patch.object(bot.analyzer, "analyze", side_effect=BusyError()):
+            await cog.on_raw_reaction_add(reaction(message))
+        assert "busy" in message.reply.await_args.args[0]
+        await cog.on_raw_reaction_add(reaction(message))
+        await cog.on_raw_reaction_add(reaction(message))
+    assert message.reply.await_count == 2  # the busy note, then one analysis; the third 📰 adds nothing
+    assert "⚠️ 3 flags" in message.reply.await_args.kwargs["embeds"][0].description
 
 
 async def test_reaction_respects_opt_out_emoji_bots_and_rate_limits(bot, cog):
