@@ -93,6 +93,8 @@ class StoreBase:
 
     @staticmethod
     async def _connect(path: str, busy_ms: int) -> aiosqlite.Connection:
+        if path != ":memory:" and Path(path).is_dir():  # refused here: a failed connect leaves aiosqlite's thread
+            raise StoreError(f"Cannot open the database {path}: it is a folder, not a file.")
         try:
             conn = await aiosqlite.connect(path, isolation_level=None, timeout=busy_ms / 1000)
         except sqlite3.Error as exc:

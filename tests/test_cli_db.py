@@ -7,6 +7,9 @@ import csv
 import io
 import json
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -136,3 +139,12 @@ def test_analyze_save_stores_and_prints_the_id(db, capsys, tmp_path, monkeypatch
     assert code == 0 and len(short_id) == 6
     code, out, _ = run(capsys, "db", "show", short_id, "--db", db)
     assert code == 0 and "Critics" in out
+
+
+def test_a_folder_given_as_the_database_is_one_clear_line(tmp_path):
+    sample = Path(__file__).resolve().parents[1] / "examples" / "sample-article.txt"
+    proc = subprocess.run([sys.executable, "-m", "bot", "analyze", "--save", "--db", str(tmp_path), str(sample)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 1
+    expected = f"byline: Cannot open the database {tmp_path}: it is a folder, not a file."
+    assert proc.stderr.strip().splitlines() == [expected]  # one line, no thread traceback after it

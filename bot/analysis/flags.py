@@ -7,10 +7,10 @@ The rules (documented for users in ``docs/flags.md``):
 - ``vague_source``: the source is a mass or weasel phrase ("critics", "many"). Medium for a direct
   quote or a strong claim, else low.
 - ``no_source``: the claim is reported with no source at all ("reportedly", "it is believed").
-  High for a strong claim, medium for evidential adverbs and reporting passives, low for hedges
-  ("seems", "appears", "is expected").
-- ``unattributed_quote``: a quotation of some length that no attribution covers. High when long
-  (25+ words) or strong, medium from 8 words, else low.
+  High for a strong claim, low for hedges ("seems", "appears", "looks", "sounds"), else medium
+  (evidential adverbs, reporting passives such as "it is believed" or "is expected").
+- ``unattributed_quote``: a quotation of 5 words or more that no attribution covers. High from 25
+  words, medium from 8, else low.
 
 A pronoun source ("he said") is flagged only when it clearly stands for an earlier unnamed source
 ("A senior official said ... He added ..."); a pronoun with a named antecedent never is.
