@@ -46,6 +46,28 @@ class SettingsStore(StoreBase):
                     (guild_id, to_db_time(utcnow()), *values.values()))
         return await self.get_settings(guild_id)
 
+    async def set_autoreply_channel(self, guild_id: int, channel_id: int, enabled: bool) -> tuple[GuildSettings, bool]:
+        """Turn link auto-replies on or off in one channel; return the settings and whether anything changed.
+
+        The read and the write share one write transaction, so two managers changing different channels at
+        the same moment (even from two processes) both land; a read-modify-write in the caller loses one.
+        """
+        check_guild(guild_id)
+        async with self._write() as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT autoreply_channel_ids FROM guild_settings WHERE guild_id = ?", (guild_id,)))
+            current = set(json.loads(rows[0][0] or "[]")) if rows else set()
+            wanted = current | {channel_id} if enabled else current - {channel_id}
+            changed = wanted != current
+            if changed:
+                ids = json.dumps(validate_settings({"autoreply_channel_ids": wanted})["autoreply_channel_ids"])
+                await db.execute(
+                    "INSERT INTO guild_settings (guild_id, updated_at, autoreply_channel_ids) VALUES (?, ?, ?) "
+                    "ON CONFLICT (guild_id) DO UPDATE SET updated_at = excluded.updated_at, "
+                    "autoreply_channel_ids = excluded.autoreply_channel_ids",
+                    (guild_id, to_db_time(utcnow()), ids))
+        return await self.get_settings(guild_id), changed
+
     async def set_opt_out(self, guild_id: int, user_id: int, opted_out: bool) -> None:
         """Record (or lift) a member's wish that Byline does not analyse or keep their messages."""
         check_guild(guild_id)

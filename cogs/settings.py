@@ -44,6 +44,16 @@ def _bot_cannot_post(channel: discord.TextChannel) -> str:
     return ""
 
 
+async def _defer(interaction: discord.Interaction) -> None:
+    """Acknowledge first: a write can wait seconds for another process's lock, past Discord's 3 s deadline."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+
+
+async def _done(interaction: discord.Interaction, done: str, updated: Any) -> None:
+    await interaction.followup.send(render.clip_content(done), embed=render.settings_embed(updated), ephemeral=True,
+                                    allowed_mentions=render.NO_MENTIONS)
+
+
 class Settings(commands.Cog):
     """Show and change Byline's per-server settings."""
 
@@ -67,11 +77,23 @@ class Settings(commands.Cog):
     async def _apply(self, interaction: discord.Interaction, done: str, **changes: Any) -> None:
         """Store the change (the store validates again), log who made it, show the result privately."""
         guild_id = _guild(interaction)
-        # One small row, written in milliseconds: answering directly stays far inside the 3 s deadline.
+        await _defer(interaction)
         updated = await self.store.update_settings(guild_id, **changes)
         log.info("settings changed: guild=%s user=%s keys=%s", guild_id, interaction.user.id, ",".join(changes))
-        await interaction.response.send_message(render.clip_content(done), embed=render.settings_embed(updated),
-                                                ephemeral=True, allowed_mentions=render.NO_MENTIONS)
+        await _done(interaction, done, updated)
+
+    async def _autoreply(self, interaction: discord.Interaction, channel: discord.TextChannel, enabled: bool) -> None:
+        """Add or remove one channel atomically in the store, so two managers at once cannot lose a change."""
+        guild_id = _guild(interaction)
+        await _defer(interaction)
+        updated, changed = await self.store.set_autoreply_channel(guild_id, channel.id, enabled)
+        if not changed and not enabled:
+            raise InputError(f"Auto-replies were not on in {channel.mention}.")
+        log.info("settings changed: guild=%s user=%s autoreply %s %s", guild_id, interaction.user.id,
+                 "+" if enabled else "-", channel.id)
+        done = (f"Links in {channel.mention} now get an automatic analysis." if enabled
+                else f"Links in {channel.mention} no longer get automatic replies.")
+        await _done(interaction, done, updated)
 
     @settings.command(name="show", description="Show Byline's settings for this server.")
     async def show(self, interaction: discord.Interaction) -> None:
@@ -112,20 +134,14 @@ class Settings(commands.Cog):
     async def autoreply_add(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         """Enable link auto-replies in one more channel."""
         _same_guild(interaction, channel, "channel")
-        current = await self.store.get_settings(_guild(interaction))
-        await self._apply(interaction, f"Links in {channel.mention} now get an automatic analysis.",
-                          autoreply_channel_ids=current.autoreply_channel_ids | {channel.id})
+        await self._autoreply(interaction, channel, True)
 
     @set_group.command(name="autoreply-remove", description="Stop automatic replies to links in this channel.")
     @app_commands.describe(channel="The channel to stop replying in")
     @manager_only()
     async def autoreply_remove(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         """Disable link auto-replies in a channel (a no-op if they were off)."""
-        current = await self.store.get_settings(_guild(interaction))
-        if channel.id not in current.autoreply_channel_ids:
-            raise InputError(f"Auto-replies were not on in {channel.mention}.")
-        await self._apply(interaction, f"Links in {channel.mention} no longer get automatic replies.",
-                          autoreply_channel_ids=current.autoreply_channel_ids - {channel.id})
+        await self._autoreply(interaction, channel, False)
 
     @set_group.command(name="summary-length", description="Summary sentences per analysis; leave empty for automatic.")
     @app_commands.describe(sentences="Sentences per summary (empty: chosen from the article's length)")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+
 import discord
 import pytest
 
 from bot.checks import ManagerCheckFailure
 from bot.config import AnalysisSettings, Settings
 from bot.errors import InputError
+from bot.store import Store
 from cogs.settings import Settings as SettingsCog
 from tests.helpers import (
     make_channel,
@@ -69,8 +73,8 @@ async def test_review_channel_set_and_clear(store):
     await cog.review_channel.callback(cog, inter, channel)
     assert (await store.get_settings(guild.id)).review_channel_id == channel.id
     assert (await store.get_settings(other.id)).review_channel_id is None
-    inter.response.defer.assert_not_awaited()
-    sent = inter.response.send_message.await_args
+    inter.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
+    sent = inter.followup.send.await_args
     assert sent.args[0].startswith(f"Flags will be posted in {channel.mention}")
     assert sent.kwargs["ephemeral"] is True and sent.kwargs["allowed_mentions"].everyone is False
     fields = {f.name: f.value for f in sent.kwargs["embed"].fields}
@@ -158,3 +162,50 @@ def test_settings_group_is_guild_only_and_hidden_by_default():
     group = SettingsCog.settings
     assert group.guild_only is True
     assert group.default_permissions == discord.Permissions(manage_guild=True)
+
+
+async def test_a_change_is_acknowledged_before_waiting_for_the_write_lock(store, tmp_path):
+    """Another process holding the write lock must not push the answer past Discord's 3 s deadline: the cog
+    defers first, and the confirmation follows once the write lands."""
+    guild = make_guild()
+    cog = _cog(store)
+    inter = _inter(store, guild)
+    deferred = asyncio.Event()
+    inter.response.defer.side_effect = lambda *a, **k: deferred.set()
+    other = sqlite3.connect(tmp_path / "byline.db", isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another process is writing
+        task = asyncio.create_task(cog.flag_threshold.callback(cog, inter, "high"))
+        await asyncio.wait_for(deferred.wait(), 4)
+        inter.followup.send.assert_not_awaited()
+        assert not task.done()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    await task
+    assert (await store.get_settings(guild.id)).flag_threshold == "high"
+    assert inter.followup.send.await_args.kwargs["ephemeral"] is True
+
+
+async def test_two_managers_adding_channels_at_once_both_land(store, tmp_path):
+    """Two processes (two stores on one file) add different channels at the same moment: neither is lost."""
+    guild = make_guild()
+    channels = [make_channel(guild=guild) for _ in range(6)]
+    async with Store.open(tmp_path / "byline.db") as second:
+        cogs = [_cog(store), _cog(second)]
+        await asyncio.gather(*(cogs[i % 2].autoreply_add.callback(cogs[i % 2], _inter(store, guild), ch)
+                               for i, ch in enumerate(channels)))
+    assert (await store.get_settings(guild.id)).autoreply_channel_ids == {ch.id for ch in channels}
+
+
+async def test_store_adds_and_removes_one_autoreply_channel_atomically(store):
+    """The store reports whether anything changed and never touches another guild's list."""
+    guild, other = make_guild(), make_guild()
+    await store.update_settings(other.id, autoreply_channel_ids=[7])
+    updated, changed = await store.set_autoreply_channel(guild.id, 5, True)
+    assert changed and updated.autoreply_channel_ids == {5}
+    assert (await store.set_autoreply_channel(guild.id, 5, True))[1] is False
+    assert (await store.set_autoreply_channel(guild.id, 6, False))[1] is False
+    updated, changed = await store.set_autoreply_channel(guild.id, 5, False)
+    assert changed and updated.autoreply_channel_ids == frozenset()
+    assert (await store.get_settings(other.id)).autoreply_channel_ids == {7}

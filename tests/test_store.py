@@ -238,7 +238,7 @@ def test_store_keeps_its_whole_public_surface_after_the_split():
                  "flags_for_analysis", "pending_flags", "count_pending", "review_flag", "add_note",
                  "set_review_message", "set_review_messages", "superseded_cards", "review_events", "review_stats",
                  "export_flags", "get_settings",
-                 "update_settings", "set_opt_out", "is_opted_out", "forget_user", "prune"):
+                 "update_settings", "set_autoreply_channel", "set_opt_out", "is_opted_out", "forget_user", "prune"):
         assert callable(getattr(Store, name)), name
     for name in facade.__all__:
         assert getattr(facade, name) is not None, name
