@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 # A worker is replaced after this many jobs, so spaCy's ever-growing string store can't creep up forever.
 MAX_TASKS_PER_CHILD = 500
+SHUTTING_DOWN = "Byline is shutting down; try again in a minute."
 
 WARM_UP_TEXT = "Warm-up Headline\nThe council met on Monday, officials said. \"It went well,\" the mayor said.\n"
 _engine: Any = None  # the worker process's Engine, built by _init_worker
@@ -113,6 +114,7 @@ class AnalysisService:
         self._job = job
         self._extract_job = extract_job
         self._executor: Executor | None = None
+        self._closed = False  # set by close(): no new pool may be built after it
         self._in_flight = 0
         self._lock = threading.Lock()  # done-callbacks run on the pool's management thread
         self.completed = 0
@@ -143,7 +145,8 @@ class AnalysisService:
                 loop.run_in_executor(executor, _ready).add_done_callback(_log_warm_failure)
 
     async def close(self) -> None:
-        """Stop the workers without waiting for queued jobs (their callers are going away too)."""
+        """Stop the workers without running queued jobs; their callers get BusyError ("shutting down")."""
+        self._closed = True
         executor, self._executor = self._executor, None
         if executor is not None:
             await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
@@ -162,6 +165,8 @@ class AnalysisService:
         return await self._submit(worker_info_job)
 
     async def _submit(self, fn: Callable[..., T], *args: Any) -> T:
+        if self._closed:
+            raise BusyError(SHUTTING_DOWN)
         with self._lock:
             if self._in_flight >= self.capacity:
                 self.rejected += 1
@@ -176,6 +181,11 @@ class AnalysisService:
         future.add_done_callback(self._release)
         try:
             return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if self._closed and future.cancelled() and not (task is not None and task.cancelling()):
+                raise BusyError(SHUTTING_DOWN) from None  # close() dropped the queued job; the caller is not cancelled
+            raise
         except BrokenProcessPool:
             # Not retried: the job itself may be what killed the worker (a poison input would break the new pool too).
             log.error("an analysis worker died during a job; restarting the pool")
@@ -202,6 +212,8 @@ class AnalysisService:
             self.completed += 1
 
     def _ensure_executor(self) -> Executor:
+        if self._closed:
+            raise BusyError(SHUTTING_DOWN)
         if self._executor is None:
             self._executor = self._factory()
         return self._executor

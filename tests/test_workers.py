@@ -170,3 +170,40 @@ async def test_concurrent_failures_build_exactly_one_new_pool():
         await service.close()
     for pool in pools:
         pool.shutdown(wait=True)
+
+
+async def test_after_close_jobs_are_refused_and_queued_callers_are_told_why():
+    """close(): a job waiting in the queue ends in BusyError ("shutting down"), not a bare CancelledError the
+    interaction handler would never answer; the running job still finishes; analyze() afterwards is refused at once
+    and builds no new pool that nothing would shut down."""
+    job = GatedJob()
+    service = thread_service(AnalysisSettings(workers=1), job, queue_size=2)
+    await service.start(warm=False)
+    running = asyncio.create_task(service.analyze(ARTICLE))
+    await wait_started(job)
+    queued = asyncio.create_task(service.analyze(ARTICLE))
+    closing = asyncio.create_task(service.close())
+    try:
+        with pytest.raises(BusyError) as info:
+            await asyncio.wait_for(queued, 10)
+        assert "shutting down" in info.value.user_message
+    finally:
+        job.release.set()
+    await closing
+    assert (await running).summary
+    for call in (lambda: service.analyze(ARTICLE), service.worker_info):
+        with pytest.raises(BusyError) as info:
+            await call()
+        assert "shutting down" in info.value.user_message
+    assert service._executor is None and service.in_flight == 0
+
+
+async def test_a_closed_process_service_spawns_nothing():
+    """The real process pool: analyze() after close() is refused without starting a worker."""
+    service = AnalysisService(AnalysisSettings(workers=1), queue_size=1)
+    await service.start(warm=False)
+    await service.close()
+    with pytest.raises(BusyError):
+        await service.analyze(ARTICLE)
+    assert service._executor is None
+    await service.close()  # closing twice is harmless
