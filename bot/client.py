@@ -107,6 +107,8 @@ class BylineBot(commands.Bot):
         self.failed_extensions: dict[str, BaseException] = {}
         self._saved_endpoints: tuple[str, yarl.URL] | None = None
         self._services_started = False
+        self._stopping = False  # shutdown has begun: no gateway events, no reconnects
+        self._shutdown: asyncio.Task[None] | None = None
 
     # --- start-up -------------------------------------------------------------------------------
 
@@ -161,8 +163,27 @@ class BylineBot(commands.Bot):
 
     # --- shutdown -------------------------------------------------------------------------------
 
+    def is_closed(self) -> bool:
+        """True from the moment shutdown begins, so discord.py's connect loop ends instead of reconnecting."""
+        return self._stopping or super().is_closed()
+
+    def clear(self) -> None:
+        """Let a closed client start again, as discord.py's ``clear()`` promises."""
+        self._stopping = False
+        self._shutdown = None
+        super().clear()
+
     async def close(self) -> None:
-        """Unload cogs while services still work, then close fetcher, workers and store, then the client."""
+        """Shut down once, however many ask (a signal, ``start`` returning, ``async with`` ending)."""
+        if self._shutdown is None:
+            self._shutdown = asyncio.create_task(self._shut_down(), name="byline-shutdown")
+        await self._shutdown
+
+    async def _shut_down(self) -> None:
+        """Stop taking gateway events first, so no new work starts against closing services; unload cogs and
+        close services while REST still works (callers dropped from the queue can be answered); REST closes last."""
+        self._stopping = True
+        await self._close_gateway()
         for name in list(self.extensions):
             with contextlib.suppress(Exception):
                 await self.unload_extension(name)
@@ -170,6 +191,14 @@ class BylineBot(commands.Bot):
             await self._close_services()
         await super().close()
         self._restore_endpoints()
+
+    async def _close_gateway(self) -> None:
+        ws = self.ws
+        if ws is not None and ws.open:
+            try:
+                await ws.close(code=1000)
+            except Exception:  # a broken socket must not stop the rest of the shutdown
+                log.exception("error while closing the gateway connection")
 
     async def _close_services(self) -> None:
         self._services_started = False

@@ -137,7 +137,11 @@ class AnalysisService:
         return self._in_flight >= self.capacity
 
     async def start(self, *, warm: bool = True) -> None:
-        """Create the pool; with ``warm``, start the workers now so the first user doesn't wait for the model."""
+        """Create the pool; with ``warm``, start the workers now so the first user doesn't wait for the model.
+
+        Starting again after close() is an explicit re-open (a cleared client running setup_hook again).
+        """
+        self._closed = False
         executor = self._ensure_executor()
         if warm:
             loop = asyncio.get_running_loop()

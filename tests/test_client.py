@@ -107,6 +107,39 @@ async def test_every_extension_loads_with_unique_names_and_valid_descriptions(tm
         await bot.close()
 
 
+async def test_close_stops_the_gateway_first_closes_services_while_rest_works_and_runs_once(tmp_path):
+    """Shutdown order: the gateway closes before any service (no new work can arrive), services close before
+    discord.py's own close (REST still open for answering dropped callers), and two concurrent closes (a signal and
+    ``start`` returning) shut down once."""
+    bot = new_bot(tmp_path, extensions=("cogs.analyse",))
+    with mock.patch.object(bot.tree, "sync", autospec=True, return_value=[]):
+        await bot.setup_hook()
+    ws = mock.create_autospec(DiscordWebSocket, instance=True)
+    ws.open = True
+
+    async def ws_closed(code: int = 4000) -> None:
+        ws.open = False
+
+    ws.close.side_effect = ws_closed
+    bot.ws = ws
+    seen: list[dict[str, object]] = []
+    real_close = bot.analyzer.close
+
+    async def analyzer_close() -> None:
+        seen.append({"gateway_closed": not ws.open, "is_closed": bot.is_closed(),
+                     "rest_open": bot._closing_task is None, "cogs_unloaded": "AnalyseCog" not in bot.cogs})
+        await real_close()
+
+    with mock.patch.object(bot.analyzer, "close", side_effect=analyzer_close):
+        await asyncio.gather(bot.close(), bot.close())
+    assert seen == [{"gateway_closed": True, "is_closed": True, "rest_open": True, "cogs_unloaded": True}]
+    ws.close.assert_awaited_once_with(code=1000)
+    assert bot.is_closed() and bot._closing_task is not None
+    with pytest.raises(BusyError) as info:
+        await bot.analyzer.analyze("Anything at all.")
+    assert "shutting down" in info.value.user_message
+
+
 # --- endpoints and run_bot --------------------------------------------------------------------------
 
 
