@@ -40,15 +40,19 @@ async def analyse_and_store(
     author_id: int | None = None,
     channel_id: int | None = None,
     message_link: str | None = None,
+    private: bool = False,
 ) -> StoredAnalysis:
     """Return the stored analysis of ``text`` in this guild, analysing it only if it is new.
+
+    A ``private`` request (ephemeral, or from a channel @everyone cannot read) is stored for its author's
+    eyes only; it may reuse a public analysis of the same text, but never another member's private one.
 
     A newly stored analysis is announced with ``bot.dispatch("byline_analysis_stored", stored)`` (the
     review cog posts its flags); a cached one is not, so flags are never posted twice.
     """
     check_size(text, bot.settings.analysis.max_chars)
     version = bot.analyzer.engine_version
-    cached = await bot.store.find_cached(guild_id, text, version)
+    cached = await bot.store.find_cached(guild_id, text, version, private_for=author_id if private else None)
     if cached is not None:
         log.debug("guild %s: cache hit %s", guild_id, cached.id)
         return cached
@@ -56,7 +60,7 @@ async def analyse_and_store(
     result = await bot.analyzer.analyze(text, sentences=settings.summary_sentences)
     stored = await bot.store.save_analysis(
         guild_id, text, result, engine_version=version, title=title, url=url, author_id=author_id,
-        channel_id=channel_id, message_link=message_link,
+        channel_id=channel_id, message_link=message_link, private=private,
     )
     if not stored.cached:
         log.info("guild %s: stored analysis %s (%d flags)", guild_id, stored.id, len(stored.flag_ids))
@@ -72,6 +76,7 @@ async def analyse_url(
     author_id: int | None = None,
     channel_id: int | None = None,
     message_link: str | None = None,
+    private: bool = False,
 ) -> StoredAnalysis:
     """Analyse the article behind ``url``, reusing a recent analysis of the same link in this guild.
 
@@ -80,7 +85,8 @@ async def analyse_url(
     """
     key = normalize_url(url)
     cached = await bot.store.find_by_url(
-        guild_id, key, max_age_seconds=bot.settings.fetch.cache_ttl_seconds, engine_version=bot.analyzer.engine_version
+        guild_id, key, max_age_seconds=bot.settings.fetch.cache_ttl_seconds, engine_version=bot.analyzer.engine_version,
+        private_for=author_id if private else None,
     )
     if cached is not None:
         log.debug("guild %s: link cache hit %s", guild_id, cached.id)
@@ -90,5 +96,5 @@ async def analyse_url(
     article = await bot.fetcher.fetch(url)
     return await analyse_and_store(
         bot, guild_id, article.text, title=article.title, url=article.url or key, author_id=author_id,
-        channel_id=channel_id, message_link=message_link,
+        channel_id=channel_id, message_link=message_link, private=private,
     )

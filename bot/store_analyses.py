@@ -23,6 +23,7 @@ from bot.store_types import (
     check_guild,
     clean_short_id,
     content_hash,
+    document_key,
     from_db_time,
     new_short_id,
     no_surrogates,
@@ -38,9 +39,16 @@ ID_RETRIES = 8
 _ANALYSIS_SELECT = """
 SELECT a.id, a.guild_id, a.document_id, d.title, d.url, d.author_id, d.channel_id, d.message_link,
        a.engine_version, a.created_at, a.result_json,
-       (SELECT group_concat(f.id) FROM flags AS f WHERE f.analysis_id = a.id) AS flag_ids
+       (SELECT group_concat(f.id) FROM flags AS f WHERE f.analysis_id = a.id) AS flag_ids, d.private
 FROM analyses AS a JOIN documents AS d ON d.id = a.document_id
 """
+# Private analyses are shown to their author only; a caller with no viewer (CLI, review cards) sees every row.
+VISIBLE_TO = " AND (d.private = 0 OR d.author_id IS ?)"
+
+
+def visible(viewer_id: int | None) -> tuple[str, tuple[int, ...]]:
+    """The SQL condition (and its parameter) that hides other members' private analyses from ``viewer_id``."""
+    return ("", ()) if viewer_id is None else (VISIBLE_TO, (int(viewer_id),))
 
 
 class AnalysesStore(StoreBase):
@@ -49,15 +57,18 @@ class AnalysesStore(StoreBase):
     async def save_analysis(
         self, guild_id: int, text: str, result: Result, *, engine_version: str, title: str | None = None,
         url: str | None = None, author_id: int | None = None, channel_id: int | None = None,
-        message_link: str | None = None,
+        message_link: str | None = None, private: bool = False,
     ) -> StoredAnalysis:
-        """Store a result, or return the stored one (``cached=True``) for the same text and engine version."""
+        """Store a result, or return the stored one (``cached=True``) for the same text and engine version.
+
+        ``private`` keeps the analysis out of everyone's library but its author's (see ``document_key``).
+        """
         check_guild(guild_id)
         if not isinstance(text, str) or not text.strip():
             raise InputError("There is no text to save.")
         text, engine_version = no_surrogates(text), no_surrogates(engine_version)
         title, url, message_link = optional_text(title or result.title), optional_text(url), optional_text(message_link)
-        digest = content_hash(text)
+        digest = document_key(text, (author_id or 0) if private else None)
         async with self._write() as db:
             doc = list(await db.execute_fetchall(
                 "SELECT id FROM documents WHERE guild_id = ? AND content_hash = ?", (guild_id, digest)))
@@ -71,19 +82,20 @@ class AnalysesStore(StoreBase):
             else:
                 cur = await db.execute(
                     "INSERT INTO documents (guild_id, content_hash, text, title, url, site, author_id, channel_id,"
-                    " message_link, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " message_link, created_at, private) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (guild_id, digest, text, title, url, site_of(url), author_id, channel_id, message_link,
-                     to_db_time(utcnow())))
+                     to_db_time(utcnow()), int(private)))
                 doc_id = int(cur.lastrowid or 0)
             short_id, created, flag_ids = await self._insert_analysis(db, guild_id, doc_id, text, result,
                                                                       engine_version)
             if doc:
                 await self._supersede(db, guild_id, doc_id, short_id)
             meta = list(await db.execute_fetchall(
-                "SELECT title, url, author_id, channel_id, message_link FROM documents WHERE id = ?", (doc_id,)))
+                "SELECT title, url, author_id, channel_id, message_link, private FROM documents WHERE id = ?",
+                (doc_id,)))
         m = meta[0]
         return StoredAnalysis(short_id, guild_id, doc_id, m[0], m[1], m[2], m[3], m[4], engine_version,
-                              created, result, flag_ids)
+                              created, result, flag_ids, private=bool(m[5]))
 
     async def _insert_analysis(
         self, db: aiosqlite.Connection, guild_id: int, doc_id: int, text: str, result: Result, engine_version: str,
@@ -142,37 +154,52 @@ class AnalysesStore(StoreBase):
             id=row[0], guild_id=row[1], document_id=row[2], title=row[3], url=row[4], author_id=row[5],
             channel_id=row[6], message_link=row[7], engine_version=row[8],
             created_at=from_db_time(row[9]) or utcnow(), result=Result.from_dict(json.loads(row[10])),
-            flag_ids=flag_ids, cached=cached,
+            flag_ids=flag_ids, cached=cached, private=bool(row[12]),
         )
 
-    async def find_cached(self, guild_id: int, text: str, engine_version: str) -> StoredAnalysis | None:
-        """The stored analysis of this text (normalised) by this engine version, if any."""
+    async def find_cached(
+        self, guild_id: int, text: str, engine_version: str, *, private_for: int | None = None,
+    ) -> StoredAnalysis | None:
+        """The stored analysis of this text (normalised) by this engine version, if any.
+
+        Only public analyses are shared, plus, for a private request (``private_for`` = its author), that
+        author's own private one: a private analysis never answers somebody else's request.
+        """
         check_guild(guild_id)
+        keys = (content_hash(text), document_key(text, private_for))
         row = await self._row(
-            _ANALYSIS_SELECT + "WHERE d.guild_id = ? AND d.content_hash = ? AND a.guild_id = ? "
+            _ANALYSIS_SELECT + "WHERE d.guild_id = ? AND d.content_hash IN (?, ?) AND a.guild_id = ? "
             "AND a.engine_version = ? ORDER BY a.seq DESC LIMIT 1",
-            (guild_id, content_hash(text), guild_id, engine_version))
+            (guild_id, *keys, guild_id, engine_version))
         return self._analysis(row, cached=True) if row else None
 
     async def find_by_url(
-        self, guild_id: int, url: str, *, max_age_seconds: int, engine_version: str,
+        self, guild_id: int, url: str, *, max_age_seconds: int, engine_version: str, private_for: int | None = None,
     ) -> StoredAnalysis | None:
-        """A recent analysis of the same link, so a link posted twice is not fetched twice."""
+        """A recent analysis of the same link, so a link posted twice is not fetched twice.
+
+        Public analyses only, plus the requester's own private ones for a private request (``private_for``).
+        """
         check_guild(guild_id)
         cutoff = to_db_time(utcnow() - timedelta(seconds=max(0, int(max_age_seconds))))
         row = await self._row(
             _ANALYSIS_SELECT + "WHERE d.guild_id = ? AND d.url = ? AND a.guild_id = ? AND a.engine_version = ? "
-            "AND a.created_at >= ? ORDER BY a.seq DESC LIMIT 1",
-            (guild_id, url, guild_id, engine_version, cutoff))
+            "AND a.created_at >= ? AND (d.private = 0 OR d.author_id IS ?) ORDER BY a.seq DESC LIMIT 1",
+            (guild_id, url, guild_id, engine_version, cutoff, private_for if private_for is not None else -1))
         return self._analysis(row, cached=True) if row else None
 
-    async def get_analysis(self, guild_id: int, analysis_id: str) -> StoredAnalysis | None:
-        """Look up an analysis by its short id, in this guild only."""
+    async def get_analysis(
+        self, guild_id: int, analysis_id: str, *, viewer_id: int | None = None,
+    ) -> StoredAnalysis | None:
+        """Look up an analysis by its short id, in this guild only; a member (``viewer_id``) sees only public
+        analyses and their own private ones, while no viewer (review cards, the CLI) sees all."""
         check_guild(guild_id)
         short_id = clean_short_id(analysis_id)
         if short_id is None:
             return None
-        row = await self._row(_ANALYSIS_SELECT + "WHERE a.id = ? AND a.guild_id = ?", (short_id, guild_id))
+        hide, args = visible(viewer_id)
+        row = await self._row(_ANALYSIS_SELECT + "WHERE a.id = ? AND a.guild_id = ?" + hide,
+                              (short_id, guild_id, *args))
         return self._analysis(row) if row else None
 
     async def get_text(self, guild_id: int, analysis_id: str) -> str | None:
@@ -184,10 +211,11 @@ class AnalysesStore(StoreBase):
             "WHERE a.id = ? AND a.guild_id = ? AND d.guild_id = ?", (short_id, guild_id, guild_id))
         return str(row[0]) if row else None
 
-    async def recent(self, guild_id: int, *, limit: int = 10) -> list[StoredAnalysis]:
-        """The newest analyses in this guild."""
+    async def recent(self, guild_id: int, *, limit: int = 10, viewer_id: int | None = None) -> list[StoredAnalysis]:
+        """The newest analyses in this guild that ``viewer_id`` may see (all of them with no viewer)."""
         check_guild(guild_id)
-        rows = await self._rows(_ANALYSIS_SELECT + "WHERE a.guild_id = ? ORDER BY a.seq DESC LIMIT ?",
-                                (guild_id, max(0, min(int(limit), 100))))
+        hide, args = visible(viewer_id)
+        rows = await self._rows(_ANALYSIS_SELECT + "WHERE a.guild_id = ?" + hide + " ORDER BY a.seq DESC LIMIT ?",
+                                (guild_id, *args, max(0, min(int(limit), 100))))
         return [self._analysis(r) for r in rows]
 

@@ -18,13 +18,27 @@ from bot.store_types import (
 SNIPPET = "snippet(analyses_fts, -1, '**', '**', '…', 16)"
 BM25 = "bm25(analyses_fts, 4.0, 2.0, 1.0, 0.0)"  # title, summary, text, guild token
 SEARCH_CANDIDATES = 1000
+# The guild's private analyses that a member may not see (not theirs); a small set, found through a partial index.
+HIDDEN_FROM = ("SELECT a.seq FROM analyses AS a JOIN documents AS d ON d.id = a.document_id "
+               "WHERE d.guild_id = ? AND d.private = 1 AND d.author_id IS NOT ?")
+
+
+def _hidden(guild_id: int, viewer_id: int | None) -> tuple[str, tuple[int, ...]]:
+    """The condition on ``rowid`` that leaves out other members' private analyses (nothing with no viewer)."""
+    if viewer_id is None:
+        return "", ()
+    return f" AND rowid NOT IN ({HIDDEN_FROM})", (guild_id, int(viewer_id))
 
 
 class SearchStore(StoreBase):
     """Search and statistics over one guild's stored analyses."""
 
-    async def search(self, guild_id: int, query: str, *, limit: int = 5, offset: int = 0) -> list[SearchHit]:
+    async def search(
+        self, guild_id: int, query: str, *, limit: int = 5, offset: int = 0, viewer_id: int | None = None,
+    ) -> list[SearchHit]:
         """Full-text search of titles, summaries and texts, best match first; any input is safe.
+
+        A member (``viewer_id``) finds public analyses and their own private ones; no viewer finds all.
 
         bm25 ranks only the guild's SEARCH_CANDIDATES most recent matches, which bounds the per-row work
         for a common word in a big guild (FTS5 still counts each term's documents once per query).
@@ -35,25 +49,27 @@ class SearchStore(StoreBase):
             return []
         match = guild_match(guild_id, terms)
         limit, offset = max(0, min(int(limit), 50)), max(0, int(offset))
+        hide, hide_args = _hidden(guild_id, viewer_id)
         rows = await self._rows(
             f"WITH cand AS MATERIALIZED (SELECT rowid AS rid, {BM25} AS score FROM analyses_fts "  # noqa: S608
-            " WHERE analyses_fts MATCH ? ORDER BY rowid DESC LIMIT ?), "
+            f" WHERE analyses_fts MATCH ?{hide} ORDER BY rowid DESC LIMIT ?), "
             "top AS (SELECT rid, score FROM cand ORDER BY score, rid DESC LIMIT ? OFFSET ?) "
             f"SELECT a.id, d.title, d.url, {SNIPPET}, a.created_at, top.score FROM top "
             "JOIN analyses_fts ON analyses_fts.rowid = top.rid "
             "JOIN analyses AS a ON a.seq = top.rid JOIN documents AS d ON d.id = a.document_id "
             "WHERE analyses_fts MATCH ? AND a.guild_id = ? AND d.guild_id = ? ORDER BY top.score, top.rid DESC",
-            (match, SEARCH_CANDIDATES, limit, offset, match, guild_id, guild_id))
+            (match, *hide_args, SEARCH_CANDIDATES, limit, offset, match, guild_id, guild_id))
         return [SearchHit(r[0], r[1], r[2], r[3], from_db_time(r[4]) or utcnow(), float(r[5])) for r in rows]
 
-    async def count_search(self, guild_id: int, query: str) -> int:
-        """How many analyses in this guild match ``query`` (for paging; pages stop at SEARCH_CANDIDATES)."""
+    async def count_search(self, guild_id: int, query: str, *, viewer_id: int | None = None) -> int:
+        """How many analyses in this guild match ``query`` for ``viewer_id`` (paging stops at SEARCH_CANDIDATES)."""
         check_guild(guild_id)
         terms = fts_query(query)
         if terms is None:
             return 0
-        row = await self._row("SELECT count(*) FROM analyses_fts WHERE analyses_fts MATCH ?",
-                              (guild_match(guild_id, terms),))
+        hide, hide_args = _hidden(guild_id, viewer_id)
+        row = await self._row("SELECT count(*) FROM analyses_fts WHERE analyses_fts MATCH ?" + hide,  # noqa: S608
+                              (guild_match(guild_id, terms), *hide_args))
         return int(row[0])
 
     async def guild_stats(self, guild_id: int) -> GuildStats:

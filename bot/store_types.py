@@ -76,6 +76,7 @@ class StoredAnalysis:
     result: Result
     flag_ids: tuple[int, ...]
     cached: bool = False
+    private: bool = False    # ephemeral request or a channel @everyone cannot read: listed for its author only
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,16 @@ def content_hash(text: str) -> str:
     """Hash of the normalised text: the same article pasted twice hits the cache."""
     data = normalise_text(no_surrogates(text)).encode("utf-8")
     return hashlib.sha256(data).hexdigest()
+
+
+def document_key(text: str, private_for: int | None) -> str:
+    """The documents' unique key: the text's hash, plus the author for a private document.
+
+    A private analysis is never shared through the cache, so the same text shared publicly later gets its own
+    public document, and nobody else's request can return (and so reveal) a private one.
+    """
+    digest = content_hash(text)
+    return digest if private_for is None else f"{digest}/private/{int(private_for)}"
 
 
 def new_short_id() -> str:

@@ -2,7 +2,9 @@
 
 It is a ``DynamicItem`` whose custom_id carries only the analysis id (``byline:report:<id>``), so it
 keeps working after a restart: the click reloads the analysis from the store, scoped to the guild
-where the button was clicked, and answers privately with the full embed and the Markdown report.
+where the button was clicked, and answers privately with the full embed and the Markdown report. A private
+analysis (from a channel @everyone cannot read) opens for its author and for clicks in the channel it was
+analysed in, whose members already see the reply; anywhere else it is "not found".
 """
 
 from __future__ import annotations
@@ -49,12 +51,22 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REPO
             stored = None
             if interaction.guild_id is not None:
                 stored = await store.get_analysis(interaction.guild_id, self.analysis_id)
+            if stored is not None and not _may_open(stored, interaction):
+                stored = None
             if stored is None:
                 raise NotFoundError("That analysis is no longer stored here (it may have been forgotten).")
             rendered = render_analysis(stored, attach_report=True)
             await interaction.followup.send(ephemeral=True, **rendered.send_kwargs())
         except Exception as exc:  # every failure must reach the member
             await handle_interaction_error(interaction, exc)
+
+
+def _may_open(stored: Any, interaction: discord.Interaction) -> bool:
+    """Public analyses open for anyone in the guild; a private one for its author or in its own channel."""
+    if not stored.private:
+        return True
+    return interaction.user.id == stored.author_id or (
+        stored.channel_id is not None and interaction.channel_id == stored.channel_id)
 
 
 def report_view(analysis_id: str) -> discord.ui.View:

@@ -58,6 +58,21 @@ def pick_input(message: discord.Message) -> MessageInput:
     raise InputError("That message has no text, link or .txt/.md/.html file for Byline to analyse.")
 
 
+def is_private_channel(channel: Any) -> bool:
+    """True when @everyone cannot read ``channel`` (or a private thread): what is analysed there must not surface
+    in the server-wide library. A channel whose rights cannot be worked out counts as private (fail closed)."""
+    if isinstance(channel, discord.Thread) and channel.is_private():
+        return True
+    guild = getattr(channel, "guild", None)
+    if guild is None:
+        return False  # not a server channel: nothing server-wide to hide it from
+    try:
+        perms = channel.permissions_for(guild.default_role)
+    except Exception:  # an unresolved channel or role: keep it private rather than guess
+        return True
+    return isinstance(perms, discord.Permissions) and not perms.view_channel
+
+
 def attachment_kind(filename: str) -> str | None:
     """``"text"`` or ``"html"`` for supported uploads, else None."""
     return ATTACHMENT_KINDS.get(PurePath(filename or "").suffix.lower())

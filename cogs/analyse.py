@@ -18,7 +18,7 @@ from discord.ext import commands
 from bot.errors import BusyError, InputError, InputTooLarge, RateLimited
 from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
 from bot.render import render_analysis
-from cogs._inputs import MessageInput, analyse_input, pick_input
+from cogs._inputs import MessageInput, analyse_input, is_private_channel, pick_input
 
 if TYPE_CHECKING:
     from bot.client import BylineBot
@@ -131,8 +131,10 @@ class AnalyseCog(commands.Cog):
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         if not ephemeral:
             interaction.extras[PUBLIC_DEFER] = True
+        # An ephemeral answer, or a channel @everyone cannot read, keeps the stored analysis out of others' library.
         meta: dict[str, Any] = {"author_id": author_id, "channel_id": interaction.channel_id,
-                                "message_link": message_link}
+                                "message_link": message_link,
+                                "private": ephemeral or is_private_channel(interaction.channel)}
         stored = await analyse_input(self.bot, guild_id, picked, **meta)
         await self._send(interaction, stored, ephemeral=ephemeral)
 

@@ -1,7 +1,9 @@
 """The guild's library of stored analyses: /lookup, /search, /recent, /stats; and each member's privacy:
 /forget, /optout, /optin.
 
-Every store call passes ``interaction.guild_id``, so one server can never read another's analyses.
+Every store call passes ``interaction.guild_id``, so one server can never read another's analyses, and the
+member's id, so a private analysis (ephemeral, or from a channel @everyone cannot read) is listed for its author
+only; everyone else gets the same "not found" as for an id that does not exist.
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ class Library(commands.Cog):
     async def lookup(self, interaction: discord.Interaction, analysis_id: app_commands.Range[str, 1, 32]) -> None:
         """The full analysis embed, from this server's analyses only."""
         await _defer_public(interaction)
-        stored = await self.store.get_analysis(_guild(interaction), analysis_id.strip().lstrip("#").lower())
+        stored = await self.store.get_analysis(_guild(interaction), analysis_id.strip().lstrip("#").lower(),
+                                               viewer_id=interaction.user.id)
         if stored is None:
             raise NotFoundError(f"No analysis `{render.safe(analysis_id, 32)}` in this server.")
         await interaction.followup.send(**render.render_analysis(stored).send_kwargs())
@@ -70,11 +73,13 @@ class Library(commands.Cog):
             raise InputError(f"Give between 1 and {MAX_QUERY_CHARS} characters to search for.")
         await _defer_public(interaction)
         guild_id = _guild(interaction)
-        total = await self.store.count_search(guild_id, query)
+        viewer_id = interaction.user.id
+        total = await self.store.count_search(guild_id, query, viewer_id=viewer_id)
         pages = max(1, math.ceil(total / SEARCH_PAGE_SIZE))
 
         async def render_page(page: int) -> discord.Embed:
-            hits = await self.store.search(guild_id, query, limit=SEARCH_PAGE_SIZE, offset=page * SEARCH_PAGE_SIZE)
+            hits = await self.store.search(guild_id, query, limit=SEARCH_PAGE_SIZE, offset=page * SEARCH_PAGE_SIZE,
+                                           viewer_id=viewer_id)
             return render.search_page_embed(query, hits, page=page, pages=pages, total=total)
 
         embed = await render_page(0)
@@ -90,7 +95,7 @@ class Library(commands.Cog):
     async def recent(self, interaction: discord.Interaction) -> None:
         """Newest first, with ids for /lookup."""
         await _defer_public(interaction)
-        items = await self.store.recent(_guild(interaction), limit=RECENT_COUNT)
+        items = await self.store.recent(_guild(interaction), limit=RECENT_COUNT, viewer_id=interaction.user.id)
         await interaction.followup.send(embed=render.recent_embed(items), allowed_mentions=render.NO_MENTIONS)
 
     @app_commands.command(name="stats", description="How this server's articles cite sources, overall and by site.")

@@ -22,7 +22,7 @@ from bot.pipeline import analyse_url
 from bot.render import NO_MENTIONS, clip_content, render_compact
 from bot.urls import find_urls
 from bot.views_report import report_view
-from cogs._inputs import analyse_input, pick_input
+from cogs._inputs import analyse_input, is_private_channel, pick_input
 
 if TYPE_CHECKING:
     from bot.client import BylineBot
@@ -75,7 +75,8 @@ class LinksCog(commands.Cog):
             return
         try:
             stored = await analyse_url(self.bot, guild_id, links[0], author_id=message.author.id,
-                                       channel_id=message.channel.id, message_link=message.jump_url)
+                                       channel_id=message.channel.id, message_link=message.jump_url,
+                                       private=is_private_channel(message.channel))
         except BylineError as exc:
             log.info("guild %s message %s: no auto-reply (%s: %s)", guild_id, message.id, type(exc).__name__,
                      exc.user_message)
@@ -110,7 +111,8 @@ class LinksCog(commands.Cog):
         await self._analyse_on_demand(message, guild_id)
 
     async def _analyse_on_demand(self, message: discord.Message, guild_id: int) -> None:
-        meta = {"author_id": message.author.id, "channel_id": message.channel.id, "message_link": message.jump_url}
+        meta = {"author_id": message.author.id, "channel_id": message.channel.id, "message_link": message.jump_url,
+                "private": is_private_channel(message.channel)}
         try:
             stored = await analyse_input(self.bot, guild_id, pick_input(message), **meta)
         except BylineError as exc:  # fetch failed, busy, nothing to analyse...: one short reply

@@ -98,7 +98,8 @@ async def test_text_is_deferred_analysed_stored_and_announced(bot, cog):
 
 
 async def test_ephemeral_option_and_cache_on_repeat(bot, cog):
-    """ephemeral=True hides the result; the same text again comes from the store, with no second event."""
+    """ephemeral=True hides the result and stores it privately: the same member's repeat comes from the store
+    with no second event, while another member's ephemeral request never reuses (and so sees) it."""
     events: list = []
 
     async def on_stored(stored):
@@ -106,7 +107,9 @@ async def test_ephemeral_option_and_cache_on_repeat(bot, cog):
 
     bot.add_listener(on_stored, "on_byline_analysis_stored")
     guild = make_guild()
-    first, second = make_interaction(client=bot, guild=guild), make_interaction(client=bot, guild=guild)
+    first = make_interaction(client=bot, guild=guild)
+    second = make_interaction(client=bot, guild=guild, user=first.user)
+    other = make_interaction(client=bot, guild=guild)
     await invoke(analyse(cog), first, text=ARTICLE, ephemeral=True)
     await invoke(analyse(cog), second, text=ARTICLE, ephemeral=True)
     first.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
@@ -114,8 +117,13 @@ async def test_ephemeral_option_and_cache_on_repeat(bot, cog):
     e2, _ = result_embed(second)
     assert k1["ephemeral"] is True
     assert analysis_id(e1) == analysis_id(e2) and "from cache" in e2.footer.text
+    stored = await bot.store.get_analysis(guild.id, analysis_id(e1))
+    assert stored.private and stored.author_id == first.user.id
+    await invoke(analyse(cog), other, text=ARTICLE, ephemeral=True)
+    e3, _ = result_embed(other)
+    assert analysis_id(e3) != analysis_id(e1) and "from cache" not in (e3.footer.text or "")
     await asyncio.sleep(0)
-    assert len(events) == 1
+    assert len(events) == 2
 
 
 async def test_no_cross_guild_cache(bot, cog):

@@ -133,10 +133,34 @@ def _add_v3_rows(path, old_id: str, decided: int, new_id: str) -> None:
     conn.close()
 
 
+_V3_COLUMNS = {
+    "documents": "id, guild_id, content_hash, text, title, url, site, author_id, channel_id, message_link, created_at",
+    "analyses": "seq, id, guild_id, document_id, engine_version, result_json, n_named, n_anonymous, n_vague, "
+                "n_pronoun, n_none, created_at",
+    "flags": "id, guild_id, analysis_id, position, category, severity, severity_rank, span_start, span_end, "
+             "evidence, reason, sentence, status, reviewer_id, reviewer_name, reviewed_at, note, created_at",
+}
+
+
+async def _saved_under_v3(tmp_path, path, guild: int):
+    """An analysis as version 3 stored it: saved by today's store elsewhere, copied column by column."""
+    async with Store.open(tmp_path / "scratch.db") as s:
+        old = await save(s, guild=guild)
+    async with Store.open(path, migrate_to=3):
+        pass
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("ATTACH DATABASE ? AS src", (str(tmp_path / "scratch.db"),))
+        for table, cols in _V3_COLUMNS.items():
+            conn.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM src.{table}")
+    conn.execute("DETACH DATABASE src")
+    conn.close()
+    return old
+
+
 async def test_upgrade_supersedes_the_backlog_of_stale_pending_flags(tmp_path):
     path = tmp_path / "old.db"
-    async with Store.open(path, migrate_to=3) as s:
-        old = await save(s, guild=5)
+    old = await _saved_under_v3(tmp_path, path, guild=5)
     decided, waiting = old.flag_ids
     _add_v3_rows(path, old.id, decided, "n3n3n3")
     async with Store.open(path) as s:
