@@ -22,7 +22,7 @@ from bot.analysis.result import Result
 from bot.config import Settings
 from bot.errors import InputError, NotFoundError
 from bot.store import Store
-from bot.store_types import STATUSES, StoredAnalysis
+from bot.store_types import STAFF, STATUSES, StoredAnalysis
 
 T = TypeVar("T")
 CLI_GUILD = 0
@@ -98,7 +98,8 @@ def save_result(args: argparse.Namespace, settings: Settings, text: str, result:
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     """Print a stored analysis as a report (or JSON)."""
     async def work(store: Store) -> tuple[StoredAnalysis | None, str | None]:
-        return await store.get_analysis(args.guild, args.id), await store.get_text(args.guild, args.id)
+        return (await store.get_analysis(args.guild, args.id, viewer_id=STAFF),
+                await store.get_text(args.guild, args.id))
 
     stored, text = _run(args, settings, work)
     if stored is None or text is None:
@@ -134,7 +135,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _search(store: Store, guild: int, query: str, limit: int) -> tuple[list[Any], int]:
-    return await store.search(guild, query, limit=limit), await store.count_search(guild, query)
+    return (await store.search(guild, query, limit=limit, viewer_id=STAFF),
+            await store.count_search(guild, query, viewer_id=STAFF))
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:

@@ -14,6 +14,8 @@ from bot.store_review import ReviewStore
 from bot.store_search import SEARCH_CANDIDATES, SearchStore
 from bot.store_settings import SettingsStore
 from bot.store_types import (
+    PUBLIC,
+    STAFF,
     GuildSettings,
     GuildStats,
     ReviewEvent,
@@ -26,8 +28,21 @@ from bot.store_types import (
 )
 
 __all__ = [
-    "EXPORT_COLUMNS", "EXPORT_PAGE", "PRUNE_BATCH", "SEARCH_CANDIDATES", "GuildSettings", "GuildStats",
-    "ReviewEvent", "SearchHit", "SiteStats", "Store", "StoredAnalysis", "StoredFlag", "latest_version",
+    "EXPORT_COLUMNS",
+    "EXPORT_PAGE",
+    "PRUNE_BATCH",
+    "PUBLIC",
+    "SEARCH_CANDIDATES",
+    "STAFF",
+    "GuildSettings",
+    "GuildStats",
+    "ReviewEvent",
+    "SearchHit",
+    "SiteStats",
+    "Store",
+    "StoredAnalysis",
+    "StoredFlag",
+    "latest_version",
     "migrations",
 ]
 

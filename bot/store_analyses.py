@@ -19,7 +19,10 @@ from bot.analysis.result import SEVERITY_RANK, Result, Stats
 from bot.errors import InputError
 from bot.store_db import StoreBase
 from bot.store_types import (
+    PUBLIC,
+    STAFF,
     StoredAnalysis,
+    Viewer,
     check_guild,
     clean_short_id,
     content_hash,
@@ -42,13 +45,20 @@ SELECT a.id, a.guild_id, a.document_id, d.title, d.url, d.author_id, d.channel_i
        (SELECT group_concat(f.id) FROM flags AS f WHERE f.analysis_id = a.id) AS flag_ids, d.private
 FROM analyses AS a JOIN documents AS d ON d.id = a.document_id
 """
-# Private analyses are shown to their author only; a caller with no viewer (CLI, review cards) sees every row.
+# Private analyses are shown to their author only; only STAFF callers (review cards, the CLI) see every row.
 VISIBLE_TO = " AND (d.private = 0 OR d.author_id IS ?)"
 
 
-def visible(viewer_id: int | None) -> tuple[str, tuple[int, ...]]:
-    """The SQL condition (and its parameter) that hides other members' private analyses from ``viewer_id``."""
-    return ("", ()) if viewer_id is None else (VISIBLE_TO, (int(viewer_id),))
+def visible(viewer_id: Viewer) -> tuple[str, tuple[int, ...]]:
+    """The SQL condition (and its parameter) that hides private analyses from whoever ``viewer_id`` is.
+
+    The default is the safe one: a caller that names nobody sees public analyses only.
+    """
+    if viewer_id == STAFF:
+        return "", ()
+    if viewer_id == PUBLIC:
+        return " AND d.private = 0", ()
+    return VISIBLE_TO, (int(viewer_id),)
 
 
 class AnalysesStore(StoreBase):
@@ -189,10 +199,10 @@ class AnalysesStore(StoreBase):
         return self._analysis(row, cached=True) if row else None
 
     async def get_analysis(
-        self, guild_id: int, analysis_id: str, *, viewer_id: int | None = None,
+        self, guild_id: int, analysis_id: str, *, viewer_id: Viewer = PUBLIC,
     ) -> StoredAnalysis | None:
         """Look up an analysis by its short id, in this guild only; a member (``viewer_id``) sees only public
-        analyses and their own private ones, while no viewer (review cards, the CLI) sees all."""
+        analyses and their own private ones, ``STAFF`` (review cards, the CLI) sees all, the default only public."""
         check_guild(guild_id)
         short_id = clean_short_id(analysis_id)
         if short_id is None:
@@ -211,8 +221,8 @@ class AnalysesStore(StoreBase):
             "WHERE a.id = ? AND a.guild_id = ? AND d.guild_id = ?", (short_id, guild_id, guild_id))
         return str(row[0]) if row else None
 
-    async def recent(self, guild_id: int, *, limit: int = 10, viewer_id: int | None = None) -> list[StoredAnalysis]:
-        """The newest analyses in this guild that ``viewer_id`` may see (all of them with no viewer)."""
+    async def recent(self, guild_id: int, *, limit: int = 10, viewer_id: Viewer = PUBLIC) -> list[StoredAnalysis]:
+        """The newest analyses in this guild that ``viewer_id`` may see (see ``visible``)."""
         check_guild(guild_id)
         hide, args = visible(viewer_id)
         rows = await self._rows(_ANALYSIS_SELECT + "WHERE a.guild_id = ?" + hide + " ORDER BY a.seq DESC LIMIT ?",

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from bot.store_db import StoreBase
 from bot.store_types import (
+    PUBLIC,
+    STAFF,
     STATUSES,
     GuildStats,
     SearchHit,
     SiteStats,
+    Viewer,
     check_guild,
     from_db_time,
     fts_query,
@@ -23,10 +26,16 @@ HIDDEN_FROM = ("SELECT a.seq FROM analyses AS a JOIN documents AS d ON d.id = a.
                "WHERE d.guild_id = ? AND d.private = 1 AND d.author_id IS NOT ?")
 
 
-def _hidden(guild_id: int, viewer_id: int | None) -> tuple[str, tuple[int, ...]]:
-    """The condition on ``rowid`` that leaves out other members' private analyses (nothing with no viewer)."""
-    if viewer_id is None:
+ALL_PRIVATE = ("SELECT a.seq FROM analyses AS a JOIN documents AS d ON d.id = a.document_id "
+               "WHERE d.guild_id = ? AND d.private = 1")
+
+
+def _hidden(guild_id: int, viewer_id: Viewer) -> tuple[str, tuple[int, ...]]:
+    """The condition on ``rowid`` that leaves out the private analyses ``viewer_id`` may not see."""
+    if viewer_id == STAFF:
         return "", ()
+    if viewer_id == PUBLIC:
+        return f" AND rowid NOT IN ({ALL_PRIVATE})", (guild_id,)
     return f" AND rowid NOT IN ({HIDDEN_FROM})", (guild_id, int(viewer_id))
 
 
@@ -34,11 +43,12 @@ class SearchStore(StoreBase):
     """Search and statistics over one guild's stored analyses."""
 
     async def search(
-        self, guild_id: int, query: str, *, limit: int = 5, offset: int = 0, viewer_id: int | None = None,
+        self, guild_id: int, query: str, *, limit: int = 5, offset: int = 0, viewer_id: Viewer = PUBLIC,
     ) -> list[SearchHit]:
         """Full-text search of titles, summaries and texts, best match first; any input is safe.
 
-        A member (``viewer_id``) finds public analyses and their own private ones; no viewer finds all.
+        A member (``viewer_id``) finds public analyses and their own private ones; ``STAFF`` finds all; the
+        default, public ones only.
 
         bm25 ranks only the guild's SEARCH_CANDIDATES most recent matches, which bounds the per-row work
         for a common word in a big guild (FTS5 still counts each term's documents once per query).
@@ -61,7 +71,7 @@ class SearchStore(StoreBase):
             (match, *hide_args, SEARCH_CANDIDATES, limit, offset, match, guild_id, guild_id))
         return [SearchHit(r[0], r[1], r[2], r[3], from_db_time(r[4]) or utcnow(), float(r[5])) for r in rows]
 
-    async def count_search(self, guild_id: int, query: str, *, viewer_id: int | None = None) -> int:
+    async def count_search(self, guild_id: int, query: str, *, viewer_id: Viewer = PUBLIC) -> int:
         """How many analyses in this guild match ``query`` for ``viewer_id`` (paging stops at SEARCH_CANDIDATES)."""
         check_guild(guild_id)
         terms = fts_query(query)

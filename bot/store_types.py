@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
 from bot.analysis.result import CATEGORIES, SEVERITY_RANK, Result
@@ -24,6 +24,11 @@ from bot.errors import InputError, StoreError
 # newer analysis's flags replace it in the queue; a verdict already given is never superseded.
 Status = Literal["pending", "confirmed", "dismissed", "superseded"]
 STATUSES: tuple[str, ...] = ("pending", "confirmed", "dismissed", "superseded")
+# Who is looking at the library: a member's id (public analyses and their own private ones), PUBLIC (nobody in
+# particular: public ones only, the default) or STAFF (review cards for moderators, the CLI): every analysis.
+PUBLIC: Final = "public"
+STAFF: Final = "staff"
+Viewer = int | Literal["public", "staff"]
 FORGOTTEN_ID = 0  # a forgotten reviewer's id and name in reviews and the audit log (migration 0004 allows it)
 FORGOTTEN_NAME = "forgotten user"
 THRESHOLDS: tuple[str, ...] = ("low", "medium", "high")

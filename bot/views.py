@@ -19,6 +19,7 @@ from bot import render
 from bot.checks import interaction_is_moderator
 from bot.errors import AlreadyReviewed, BylineError, NotModerator
 from bot.interaction_errors import handle_interaction_error, send_ephemeral
+from bot.store_types import STAFF
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ async def refresh_review_message(interaction: discord.Interaction, *, focus: int
     flags = [f for f in [await store.get_flag(guild_id, i) for i in ids] if f is not None]
     if not flags:
         return
-    analysis = await store.get_analysis(guild_id, flags[0].analysis_id)
+    analysis = await store.get_analysis(guild_id, flags[0].analysis_id, viewer_id=STAFF)
     try:
         await interaction.edit_original_response(embed=render.review_flags_embed(flags, analysis),
                                                  view=review_view(flags))

@@ -18,6 +18,7 @@ import discord
 from bot.errors import NotFoundError
 from bot.interaction_errors import handle_interaction_error
 from bot.render import CUSTOM_ID_LIMIT, render_analysis
+from bot.store_types import STAFF
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REPO
             store = interaction.client.store  # type: ignore[attr-defined]
             stored = None
             if interaction.guild_id is not None:
-                stored = await store.get_analysis(interaction.guild_id, self.analysis_id)
+                stored = await store.get_analysis(interaction.guild_id, self.analysis_id, viewer_id=STAFF)
             if stored is not None and not _may_open(stored, interaction):
                 stored = None
             if stored is None:

@@ -21,6 +21,7 @@ from bot import render
 from bot.analysis.result import SEVERITY_RANK
 from bot.checks import moderator_only
 from bot.errors import BylineError, InputError
+from bot.store_types import STAFF
 from bot.views import FLAGS_PER_MESSAGE, Paginator, review_view
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ class Review(commands.Cog):
             first = flags[0]
             if first.review_channel_id is None or first.review_message_id is None:
                 continue
-            analysis = await self.store.get_analysis(stored.guild_id, first.analysis_id)
+            analysis = await self.store.get_analysis(stored.guild_id, first.analysis_id, viewer_id=STAFF)
             channel = self.bot.get_partial_messageable(first.review_channel_id, guild_id=stored.guild_id)
             try:
                 await channel.get_partial_message(first.review_message_id).edit(

@@ -12,6 +12,7 @@ import pytest
 from bot.analysis import Engine
 from bot.config import AnalysisSettings
 from bot.interaction_errors import handle_interaction_error
+from bot.store import STAFF
 from cogs.analyse import MODAL_INPUT_ID, AnalyseCog, PasteModal
 from tests.botkit import ARTICLE, GatedJob, running_bot
 from tests.helpers import (
@@ -117,7 +118,8 @@ async def test_ephemeral_option_and_cache_on_repeat(bot, cog):
     e2, _ = result_embed(second)
     assert k1["ephemeral"] is True
     assert analysis_id(e1) == analysis_id(e2) and "from cache" in e2.footer.text
-    stored = await bot.store.get_analysis(guild.id, analysis_id(e1))
+    assert await bot.store.get_analysis(guild.id, analysis_id(e1)) is None  # hidden from a caller who names nobody
+    stored = await bot.store.get_analysis(guild.id, analysis_id(e1), viewer_id=first.user.id)
     assert stored.private and stored.author_id == first.user.id
     await invoke(analyse(cog), other, text=ARTICLE, ephemeral=True)
     e3, _ = result_embed(other)
@@ -173,7 +175,7 @@ async def test_no_option_opens_the_modal_and_its_submit_is_analysed(bot, cog):
     await modal.on_submit(submit)
     submit.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
     embed, _ = result_embed(submit)
-    assert await bot.store.get_analysis(submit.guild_id, analysis_id(embed)) is not None
+    assert await bot.store.get_analysis(submit.guild_id, analysis_id(embed), viewer_id=STAFF) is not None
 
 
 async def test_two_open_modals_each_get_their_own_submission(bot, cog):
@@ -200,7 +202,7 @@ async def test_two_open_modals_each_get_their_own_submission(bot, cog):
     for submit, private in zip(submits, (True, False), strict=True):
         embed, kwargs = result_embed(submit)
         assert kwargs["ephemeral"] is private
-        stored = await bot.store.get_analysis(submit.guild_id, analysis_id(embed))
+        stored = await bot.store.get_analysis(submit.guild_id, analysis_id(embed), viewer_id=STAFF)
         assert stored is not None and stored.author_id == submit.user.id
     assert not store._modals  # both finished and left the store
 

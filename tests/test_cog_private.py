@@ -11,6 +11,7 @@ import discord
 import pytest
 
 from bot.errors import NotFoundError
+from bot.store import STAFF
 from bot.views_report import REPORT_TEMPLATE, ReportButton
 from cogs._inputs import is_private_channel
 from cogs.analyse import AnalyseCog
@@ -69,7 +70,7 @@ async def test_ephemeral_analysis_is_listed_for_its_author_only(bot):
     guild = make_guild()
     author, other = make_member(guild=guild), make_member(guild=guild)
     analysis_id = await _analyse(bot, guild, author, ephemeral=True)
-    assert (await bot.store.get_analysis(guild.id, analysis_id)).private
+    assert (await bot.store.get_analysis(guild.id, analysis_id, viewer_id=STAFF)).private
     assert await _library_sees(bot, guild, other, analysis_id) == {"lookup": False, "recent": False, "search": False}
     assert await _library_sees(bot, guild, author, analysis_id) == {"lookup": True, "recent": True, "search": True}
 
@@ -77,7 +78,7 @@ async def test_ephemeral_analysis_is_listed_for_its_author_only(bot):
 async def test_public_analysis_in_a_public_channel_is_listed_for_everyone(bot):
     guild = make_guild()
     analysis_id = await _analyse(bot, guild, make_member(guild=guild))
-    assert not (await bot.store.get_analysis(guild.id, analysis_id)).private
+    assert not (await bot.store.get_analysis(guild.id, analysis_id, viewer_id=STAFF)).private
     seen = await _library_sees(bot, guild, make_member(guild=guild), analysis_id)
     assert seen == {"lookup": True, "recent": True, "search": True}
 
@@ -86,7 +87,7 @@ async def test_analysis_in_a_channel_everyone_cannot_read_is_private(bot):
     guild = make_guild()
     author, other = make_member(guild=guild), make_member(guild=guild)
     analysis_id = await _analyse(bot, guild, author, channel=private_channel(guild))
-    assert (await bot.store.get_analysis(guild.id, analysis_id)).private
+    assert (await bot.store.get_analysis(guild.id, analysis_id, viewer_id=STAFF)).private
     assert await _library_sees(bot, guild, other, analysis_id) == {"lookup": False, "recent": False, "search": False}
 
 
@@ -102,7 +103,7 @@ async def test_reaction_in_a_private_channel_stores_privately_and_the_report_ope
     event.member = make_member(guild=guild)
     with mock.patch.object(bot, "get_channel", return_value=channel):
         await links.on_raw_reaction_add(event)
-    stored = (await bot.store.recent(guild.id))[0]
+    stored = (await bot.store.recent(guild.id, viewer_id=STAFF))[0]
     assert stored.private and stored.author_id == message.author.id
     custom_id = f"byline:report:{stored.id}"
     match = re.fullmatch(REPORT_TEMPLATE, custom_id)

@@ -6,7 +6,7 @@ guild ever sees anything.
 
 from __future__ import annotations
 
-from bot.store import Store
+from bot.store import PUBLIC, STAFF, Store
 from tests.store_factory import make_result
 
 TEXT = ("The harbour authority said the pier will close for repairs. Sources inside the port said costs doubled. "
@@ -42,7 +42,7 @@ async def test_the_author_sees_their_private_analysis_everywhere(store):
 
 async def test_other_guilds_never_see_it_not_even_its_author(store):
     secret = await _save(store, 1, private=True)
-    for viewer in (AUTHOR, OTHER, None):
+    for viewer in (AUTHOR, OTHER, PUBLIC, STAFF):
         assert await store.get_analysis(2, secret.id, viewer_id=viewer) is None
         assert await store.recent(2, viewer_id=viewer) == []
         assert await store.search(2, "harbour", viewer_id=viewer) == []
@@ -55,8 +55,14 @@ async def test_public_analyses_stay_visible_to_all_and_paging_counts_only_what_s
     assert await store.count_search(1, "harbour", viewer_id=OTHER) == 1
     assert [a.id for a in await store.recent(1, viewer_id=OTHER)] == [public.id]
     assert {a.id for a in await store.recent(1, viewer_id=AUTHOR)} == {public.id, secret.id}
-    # No viewer (review cards, the CLI) sees everything; /stats still counts both.
-    assert {a.id for a in await store.recent(1)} == {public.id, secret.id}
+    # A caller who names nobody sees public ones only; STAFF (review cards, the CLI) sees everything.
+    assert [a.id for a in await store.recent(1)] == [public.id]
+    assert await store.get_analysis(1, secret.id) is None
+    assert [h.analysis_id for h in await store.search(1, "harbour")] == [public.id]
+    assert await store.count_search(1, "harbour") == 1
+    assert {a.id for a in await store.recent(1, viewer_id=STAFF)} == {public.id, secret.id}
+    assert await store.count_search(1, "harbour", viewer_id=STAFF) == 2
+    # /stats still counts both.
     assert (await store.guild_stats(1)).analyses == 2
 
 
