@@ -94,7 +94,7 @@ class SearchStore(StoreBase):
         kinds = ("named", "anonymous", "vague", "pronoun", "none")
         sites = await self._rows(
             "SELECT d.site, count(*), total(n_named + n_anonymous + n_vague + n_pronoun + n_none), "
-            f"total(n_anonymous + n_vague + n_none) {latest} AND d.site IS NOT NULL "
+            f"total(n_anonymous + n_vague + n_none) {latest} AND d.site IS NOT NULL AND d.private = 0 "
             "GROUP BY d.site ORDER BY count(*) DESC, d.site LIMIT 25", (guild_id,))
         by_status = await self._rows(
             "SELECT status, count(*) FROM flags WHERE guild_id = ? GROUP BY status", (guild_id,))

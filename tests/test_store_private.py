@@ -89,3 +89,13 @@ async def test_forget_removes_private_analyses_too(store):
     await _save(store, 1, private=True)
     assert await store.forget_user(1, AUTHOR) == 1
     assert await store.recent(1) == []
+
+
+async def test_stats_count_a_private_analysis_but_never_name_its_site(store):
+    await _save(store, 1, private=True)
+    stats = await store.guild_stats(1)
+    assert stats.analyses == 1
+    assert stats.sites == ()
+    await _save(store, 1, private=False, text=TEXT + " Shared in the open.")
+    sites = (await store.guild_stats(1)).sites
+    assert len(sites) == 1 and sites[0].analyses == 1  # only the public analysis is listed under its site
