@@ -177,7 +177,7 @@ class BylineBot(commands.Bot):
         """Shut down once, however many ask (a signal, ``start`` returning, ``async with`` ending)."""
         if self._shutdown is None:
             self._shutdown = asyncio.create_task(self._shut_down(), name="byline-shutdown")
-        await self._shutdown
+        await asyncio.shield(self._shutdown)  # a cancelled caller must not cancel the shutdown itself
 
     async def _shut_down(self) -> None:
         """Stop taking gateway events first, so no new work starts against closing services; unload cogs and

@@ -40,6 +40,14 @@ async def _defer_public(interaction: discord.Interaction) -> None:
     interaction.extras[PUBLIC_DEFER] = True
 
 
+async def _defer(interaction: discord.Interaction, *, private: bool) -> None:
+    """Public unless the answer shows the member's own private analyses: those are for their eyes only."""
+    if private:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+    else:
+        await _defer_public(interaction)
+
+
 class Library(commands.Cog):
     """Read back what this server has analysed, and let members control their own data."""
 
@@ -55,13 +63,16 @@ class Library(commands.Cog):
     @app_commands.rename(analysis_id="id")
     @app_commands.guild_only()
     async def lookup(self, interaction: discord.Interaction, analysis_id: app_commands.Range[str, 1, 32]) -> None:
-        """The full analysis embed, from this server's analyses only."""
-        await _defer_public(interaction)
+        """The full analysis embed, from this server's analyses only; the member's private one only to them.
+
+        The look-up (one indexed read) comes before the acknowledgement, which must know whether to be public.
+        """
         stored = await self.store.get_analysis(_guild(interaction), analysis_id.strip().lstrip("#").lower(),
                                                viewer_id=interaction.user.id)
         if stored is None:
             raise NotFoundError(f"No analysis `{render.safe(analysis_id, 32)}` in this server.")
-        await interaction.followup.send(**render.render_analysis(stored).send_kwargs())
+        await _defer(interaction, private=stored.private)
+        await interaction.followup.send(**render.render_analysis(stored).send_kwargs(), ephemeral=stored.private)
 
     @app_commands.command(name="search", description="Search this server's stored analyses by words in the text.")
     @app_commands.describe(query="Words to look for; all must appear (end a word with * for a prefix)")
@@ -71,10 +82,11 @@ class Library(commands.Cog):
         query = query.strip()
         if not query or len(query) > MAX_QUERY_CHARS:
             raise InputError(f"Give between 1 and {MAX_QUERY_CHARS} characters to search for.")
-        await _defer_public(interaction)
         guild_id = _guild(interaction)
         viewer_id = interaction.user.id
         total = await self.store.count_search(guild_id, query, viewer_id=viewer_id)
+        private = total != await self.store.count_search(guild_id, query)  # some hits are the member's private ones
+        await _defer(interaction, private=private)
         pages = max(1, math.ceil(total / SEARCH_PAGE_SIZE))
 
         async def render_page(page: int) -> discord.Embed:
@@ -84,19 +96,21 @@ class Library(commands.Cog):
 
         embed = await render_page(0)
         if pages == 1:
-            await interaction.followup.send(embed=embed, allowed_mentions=render.NO_MENTIONS)
+            await interaction.followup.send(embed=embed, allowed_mentions=render.NO_MENTIONS, ephemeral=private)
             return
         view = Paginator(author_id=interaction.user.id, pages=pages, render_page=render_page)
-        view.message = await interaction.followup.send(embed=embed, view=view, wait=True,
+        view.message = await interaction.followup.send(embed=embed, view=view, wait=True, ephemeral=private,
                                                        allowed_mentions=render.NO_MENTIONS)
 
     @app_commands.command(name="recent", description="List the latest analyses in this server.")
     @app_commands.guild_only()
     async def recent(self, interaction: discord.Interaction) -> None:
-        """Newest first, with ids for /lookup."""
-        await _defer_public(interaction)
+        """Newest first, with ids for /lookup; private to the member when it lists their private analyses."""
         items = await self.store.recent(_guild(interaction), limit=RECENT_COUNT, viewer_id=interaction.user.id)
-        await interaction.followup.send(embed=render.recent_embed(items), allowed_mentions=render.NO_MENTIONS)
+        private = any(item.private for item in items)
+        await _defer(interaction, private=private)
+        await interaction.followup.send(embed=render.recent_embed(items), allowed_mentions=render.NO_MENTIONS,
+                                        ephemeral=private)
 
     @app_commands.command(name="stats", description="How this server's articles cite sources, overall and by site.")
     @app_commands.guild_only()

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import discord
 from discord.ext import commands
 
-from bot.errors import BusyError, BylineError, FetchTimeout, RateLimited
+from bot.errors import AnalysisFailed, BusyError, BylineError, FetchTimeout, RateLimited
 from bot.pipeline import analyse_url
 from bot.render import NO_MENTIONS, clip_content, render_compact
 from bot.urls import find_urls
@@ -34,7 +34,7 @@ REACTION_EMOJI = "📰"
 REPLIED_MEMORY = 2048
 # Links that are never news articles: skip them without a request.
 # Failures that may not happen again in a minute: they are answered but the message stays open to a retry.
-TRANSIENT_ERRORS = (BusyError, FetchTimeout, RateLimited)
+TRANSIENT_ERRORS = (AnalysisFailed, BusyError, FetchTimeout, RateLimited)  # worth another 📰 later
 SKIP_HOSTS = frozenset({
     "discord.com", "discordapp.com", "cdn.discordapp.com", "media.discordapp.net", "discord.gg", "tenor.com",
     "giphy.com", "media.giphy.com", "youtube.com", "www.youtube.com", "youtu.be", "twitch.tv", "www.twitch.tv",

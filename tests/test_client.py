@@ -283,3 +283,30 @@ async def test_check_failures_get_their_own_message():
         inter = make_interaction()
         await handle_interaction_error(inter, error)
         assert expected in inter.response.send_message.await_args.args[0]
+
+
+async def test_cancelling_the_first_closer_does_not_cancel_the_shutdown(tmp_path):
+    """A signal handler's close() may be cancelled mid-way; the shutdown must still finish for everyone."""
+    bot = new_bot(tmp_path, extensions=("cogs.analyse",))
+    with mock.patch.object(bot.tree, "sync", autospec=True, return_value=[]):
+        await bot.setup_hook()
+    release = asyncio.Event()
+    real_close = bot.analyzer.close
+
+    async def slow_close() -> None:
+        await release.wait()
+        await real_close()
+
+    try:
+        with mock.patch.object(bot.analyzer, "close", side_effect=slow_close):
+            first = asyncio.create_task(bot.close())
+            await asyncio.sleep(0.01)
+            first.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await first
+            release.set()
+            await asyncio.wait_for(bot.close(), timeout=10)
+        assert bot._shutdown is not None and bot._shutdown.done() and not bot._shutdown.cancelled()
+    finally:  # whatever happened above, leave no worker process behind
+        release.set()
+        await real_close()

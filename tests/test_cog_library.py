@@ -181,8 +181,8 @@ async def test_optout_and_optin_toggle_for_this_guild_only(store):
     assert not await store.is_opted_out(guild.id, me.id)
 
 
-async def test_lookup_miss_after_public_defer_is_answered_privately(store):
-    """The public "thinking…" placeholder is removed so the not-found message is only seen by the asker."""
+async def test_lookup_miss_is_answered_privately_with_no_public_placeholder(store):
+    """The look-up runs before the acknowledgement, so a miss never shows a public "thinking…" to the channel."""
     from bot.interaction_errors import handle_interaction_error
 
     guild = make_guild()
@@ -190,7 +190,7 @@ async def test_lookup_miss_after_public_defer_is_answered_privately(store):
     inter = _inter(store, guild)
     with pytest.raises(NotFoundError) as caught:
         await cog.lookup.callback(cog, inter, "zzzzzz")
+    inter.response.defer.assert_not_awaited()
     await handle_interaction_error(inter, caught.value)
-    inter.delete_original_response.assert_awaited_once()
-    sent = inter.followup.send.await_args
-    assert sent.kwargs["ephemeral"] is True and sent.args[0] == "No analysis `zzzzzz` in this server."
+    sent = inter.response.send_message.await_args
+    assert sent.kwargs["ephemeral"] is True and "No analysis `zzzzzz` in this server." in str(sent)

@@ -125,3 +125,22 @@ def test_private_channel_detection():
     broken.permissions_for.side_effect = discord.ClientException("parent channel not found")
     assert is_private_channel(broken)  # cannot tell: keep it out of the shared library
 
+
+
+async def test_the_authors_own_private_analysis_is_shown_to_them_privately_never_to_the_channel(bot):
+    """/lookup, /recent and /search reply ephemerally when they show the member's private analysis."""
+    guild = make_guild()
+    author, other = make_member(guild=guild), make_member(guild=guild)
+    analysis_id = await _analyse(bot, guild, author, ephemeral=True)
+    lib = Library(bot)
+    for run in (lambda i: lib.lookup.callback(lib, i, analysis_id), lambda i: lib.recent.callback(lib, i),
+                lambda i: lib.search.callback(lib, i, "bridge")):
+        mine = make_interaction(client=bot, guild=guild, user=author)
+        await run(mine)
+        mine.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
+        assert mine.followup.send.await_args.kwargs["ephemeral"] is True
+    await _analyse(bot, guild, other)  # a public analysis: the public listing stays public
+    theirs = make_interaction(client=bot, guild=guild, user=other)
+    await lib.recent.callback(lib, theirs)
+    theirs.response.defer.assert_awaited_once_with(thinking=True)
+    assert analysis_id not in str(theirs.followup.send.await_args.kwargs["embed"].to_dict())
