@@ -8,7 +8,6 @@ Both run in this process on the same articles, interleaved. A second figure runs
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -81,9 +80,7 @@ def cli_throughput(texts: list[str]) -> dict[str, Any]:
 
 def main() -> None:
     """Command line entry: run and save."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    print(common.save("batch", run(parser.parse_args().quick)))
+    common.run_from_command_line("batch", run, __doc__)
 
 
 if __name__ == "__main__":

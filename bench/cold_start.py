@@ -9,7 +9,6 @@ its model load took, so the share of the cold start spent loading the model is k
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
@@ -82,9 +81,7 @@ def run(quick: bool = False) -> dict[str, Any]:
 
 def main() -> None:
     """Command line entry: run and save."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    print(common.save("cold_start", run(parser.parse_args().quick)))
+    common.run_from_command_line("cold_start", run, __doc__)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ subject and baseline interleaved, because the machine is shared and noisy: a slo
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import datetime as dt
 import gc
@@ -195,3 +196,10 @@ def load(name: str) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def run_from_command_line(name: str, run: Callable[[bool], dict[str, Any]], doc: str | None) -> None:
+    """The entry point every benchmark module shares: ``--quick``, run, save, and print where it went."""
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--quick", action="store_true")
+    print(save(name, run(parser.parse_args().quick)))

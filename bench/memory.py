@@ -12,7 +12,6 @@ loads the model is measured the same way for scale.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -179,9 +178,7 @@ def run(quick: bool = False) -> dict[str, Any]:
 
 def main() -> None:
     """Command line entry: run and save."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    print(common.save("memory", run(parser.parse_args().quick)))
+    common.run_from_command_line("memory", run, __doc__)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ compares every pair of sentences, so it is timed up to 5k words; the default met
 
 from __future__ import annotations
 
-import argparse
 import statistics
 from typing import Any
 
@@ -71,9 +70,7 @@ def run(quick: bool = False) -> dict[str, Any]:
 
 def main() -> None:
     """Command line entry: run and save."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    print(common.save("summariser", run(parser.parse_args().quick)))
+    common.run_from_command_line("summariser", run, __doc__)
 
 
 if __name__ == "__main__":
