@@ -16,6 +16,8 @@ from bot.store_settings import SettingsStore
 from bot.store_types import (
     PUBLIC,
     STAFF,
+    CardRef,
+    ForgetReport,
     GuildSettings,
     GuildStats,
     ReviewEvent,
@@ -34,6 +36,8 @@ __all__ = [
     "PUBLIC",
     "SEARCH_CANDIDATES",
     "STAFF",
+    "CardRef",
+    "ForgetReport",
     "GuildSettings",
     "GuildStats",
     "ReviewEvent",

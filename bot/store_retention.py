@@ -13,6 +13,8 @@ from bot.store_db import StoreBase
 from bot.store_types import (
     FORGOTTEN_ID,
     FORGOTTEN_NAME,
+    CardRef,
+    ForgetReport,
     check_export_filters,
     check_guild,
     csv_cell,
@@ -71,12 +73,14 @@ class RetentionStore(StoreBase):
                 count += len(page)
         return count
 
-    async def forget_user(self, guild_id: int, user_id: int) -> int:
+    async def forget_user(self, guild_id: int, user_id: int) -> ForgetReport:
         """Erase a member from this guild: their documents go, and where they reviewed, only their name goes.
 
         Documents they shared cascade to analyses, flags, those flags' audit log and search rows. Their
         verdicts and notes on other members' flags stay (the moderation record needs them) under a neutral
-        placeholder id and name. An opt-out row is kept: it is what keeps honouring their wish.
+        placeholder id and name. An opt-out row is kept: it is what keeps honouring their wish. The report
+        lists the posted review cards that still show the member, read in the same transaction, so the bot
+        can re-draw them.
         """
         check_guild(guild_id)
         user_id = int(user_id)
@@ -84,9 +88,16 @@ class RetentionStore(StoreBase):
             raise InputError(f"Invalid user id: {user_id}.")
         reviews = events = 0
         async with self._write() as db:
+            removed = await self._cards(
+                db, "FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id JOIN documents AS d"
+                " ON d.id = a.document_id WHERE f.guild_id = ? AND d.guild_id = ? AND d.author_id = ?",
+                (guild_id, guild_id, user_id))
             cur = await db.execute("DELETE FROM documents WHERE guild_id = ? AND author_id = ?", (guild_id, user_id))
             deleted = max(0, cur.rowcount)
+            anonymised: tuple[CardRef, ...] = ()
             if user_id != FORGOTTEN_ID:  # id 0 already is the placeholder (and the CLI's author-less documents)
+                anonymised = await self._cards(db, "FROM flags AS f WHERE f.guild_id = ? AND f.reviewer_id = ?",
+                                               (guild_id, user_id))
                 reviews = (await db.execute(
                     "UPDATE flags SET reviewer_id = ?, reviewer_name = ? WHERE guild_id = ? AND reviewer_id = ?",
                     (FORGOTTEN_ID, FORGOTTEN_NAME, guild_id, user_id))).rowcount
@@ -96,9 +107,18 @@ class RetentionStore(StoreBase):
             if deleted:  # rewrite the search index so no old segment still holds the deleted text's terms
                 await db.execute("INSERT INTO analyses_fts (analyses_fts) VALUES ('optimize')")
         await self._checkpoint()
-        log.info("forgot a user in guild %d: %d documents deleted, %d reviews and %d audit lines anonymised",
-                 guild_id, deleted, max(0, reviews), max(0, events))
-        return deleted
+        log.info("forgot a user in guild %d: %d documents deleted, %d reviews and %d audit lines anonymised, "
+                 "%d + %d review cards to re-draw", guild_id, deleted, max(0, reviews), max(0, events),
+                 len(removed), len(anonymised))
+        return ForgetReport(deleted, removed, anonymised)
+
+    @staticmethod
+    async def _cards(db: Any, source: str, params: tuple[int, ...]) -> tuple[CardRef, ...]:
+        """The distinct posted cards among the flags ``source`` (a FROM ... WHERE clause over ``f``) selects."""
+        rows = await db.execute_fetchall(
+            "SELECT DISTINCT f.review_channel_id, f.review_message_id "
+            + source + " AND f.review_message_id IS NOT NULL ORDER BY f.review_message_id", params)
+        return tuple(CardRef(int(channel), int(message)) for channel, message in rows)
 
     async def prune(self, *, now: datetime | None = None) -> int:
         """Delete documents older than each guild's ``retention_days``; returns how many went."""

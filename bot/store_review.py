@@ -71,6 +71,13 @@ class ReviewStore(StoreBase):
             cards.setdefault(flag.review_message_id or 0, []).append(flag)
         return list(cards.values())
 
+    async def flags_on_card(self, guild_id: int, message_id: int) -> list[StoredFlag]:
+        """The flags one posted review card shows, in card order; empty when none are left."""
+        check_guild(guild_id)
+        rows = await self._rows(_FLAG_SELECT + "WHERE guild_id = ? AND review_message_id = ? ORDER BY id",
+                                (guild_id, int(message_id)))
+        return [self._flag(r) for r in rows]
+
     async def pending_flags(
         self, guild_id: int, *, limit: int = 10, offset: int = 0, min_severity: str = "low",
     ) -> list[StoredFlag]:

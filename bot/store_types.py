@@ -124,6 +124,27 @@ class ReviewEvent:
 
 
 @dataclass(frozen=True)
+class CardRef:
+    """Where a review card was posted, so the bot can edit it after the flags behind it change."""
+
+    channel_id: int
+    message_id: int
+
+
+@dataclass(frozen=True)
+class ForgetReport:
+    """What a forget-me erased, and the posted review cards that still show the member until re-drawn.
+
+    ``removed_cards`` showed the member's own articles, whose flags are now gone; ``anonymised_cards`` show a
+    verdict or note the member gave, now recorded under the placeholder name.
+    """
+
+    documents: int
+    removed_cards: tuple[CardRef, ...] = ()
+    anonymised_cards: tuple[CardRef, ...] = ()
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """A search result: which analysis, and a snippet with the matched words between ``**``."""
 

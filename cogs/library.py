@@ -128,12 +128,13 @@ class Library(commands.Cog):
         user_id = interaction.user.id
 
         async def do_forget(_: discord.Interaction) -> str:
-            removed = await self.store.forget_user(guild_id, user_id)
-            log.info("forget: guild=%s user=%s documents=%d", guild_id, user_id, removed)
-            return (f"Done. Deleted {removed} article(s) you shared, with their analyses and flags. Where you "
-                    "reviewed flags as a moderator, the verdicts stay but Byline no longer records your name "
-                    "(review cards already posted in the channel are not edited). "
-                    "Use /optout to stop Byline reading your messages from now on.")
+            report = await self.store.forget_user(guild_id, user_id)
+            log.info("forget: guild=%s user=%s documents=%d", guild_id, user_id, report.documents)
+            self.bot.dispatch("byline_member_forgotten", guild_id, report)  # the review cog re-draws the cards
+            return (f"Done. Deleted {report.documents} article(s) you shared, with their analyses and flags. Where "
+                    "you reviewed flags as a moderator, the verdicts stay but Byline no longer records your name. "
+                    "Review cards in the moderators' channel that showed your articles or your name are being "
+                    "re-drawn without them. Use /optout to stop Byline reading your messages from now on.")
 
         view = ConfirmView(author_id=user_id, on_confirm=do_forget, confirm_label="Delete my data",
                            cancel_text="Cancelled. Nothing was deleted.")

@@ -21,7 +21,7 @@ from bot import render
 from bot.analysis.result import SEVERITY_RANK
 from bot.checks import moderator_only
 from bot.errors import BylineError, InputError
-from bot.store_types import STAFF
+from bot.store_types import STAFF, CardRef, ForgetReport
 from bot.views import FLAGS_PER_MESSAGE, Paginator, review_view
 
 if TYPE_CHECKING:
@@ -90,17 +90,43 @@ class Review(commands.Cog):
     async def _redraw_superseded(self, stored: StoredAnalysis) -> None:
         """Re-draw the cards of flags this analysis replaced: their buttons lock and the status says why."""
         for flags in await self.store.superseded_cards(stored.guild_id, stored.id):
-            first = flags[0]
-            if first.review_channel_id is None or first.review_message_id is None:
-                continue
-            analysis = await self.store.get_analysis(stored.guild_id, first.analysis_id, viewer_id=STAFF)
-            channel = self.bot.get_partial_messageable(first.review_channel_id, guild_id=stored.guild_id)
+            await self._redraw_card(stored.guild_id, flags)
+
+    @commands.Cog.listener("on_byline_member_forgotten")
+    async def redraw_forgotten(self, guild_id: int, report: ForgetReport) -> None:
+        """After a forget-me, no posted card may still show the member's article or name.
+
+        Cards of their own articles lose everything (the flags are gone); cards they reviewed are re-drawn from
+        the store, where their name is now the placeholder. One card's failure never stops the others.
+        """
+        for card in report.removed_cards:
+            await self._edit_card(guild_id, card, embed=render.removed_card_embed(), view=None)
+        for card in report.anonymised_cards:
             try:
-                await channel.get_partial_message(first.review_message_id).edit(
-                    embed=render.review_flags_embed(flags, analysis), view=review_view(flags))
-            except discord.HTTPException as exc:  # deleted card or lost access: the queue is right either way
-                log.warning("could not redraw review card %s in guild %s: %s", first.review_message_id,
-                            stored.guild_id, exc)
+                flags = await self.store.flags_on_card(guild_id, card.message_id)
+            except Exception:
+                log.exception("could not read review card %s of guild %s", card.message_id, guild_id)
+                continue
+            if flags:
+                await self._redraw_card(guild_id, flags)
+
+    async def _redraw_card(self, guild_id: int, flags: list[StoredFlag]) -> None:
+        """Re-draw one posted card from the flags it shows, as they are stored now."""
+        first = flags[0]
+        if first.review_channel_id is None or first.review_message_id is None:
+            return
+        analysis = await self.store.get_analysis(guild_id, first.analysis_id, viewer_id=STAFF)
+        await self._edit_card(guild_id, CardRef(first.review_channel_id, first.review_message_id),
+                              embed=render.review_flags_embed(flags, analysis), view=review_view(flags))
+
+    async def _edit_card(self, guild_id: int, card: CardRef, *, embed: discord.Embed,
+                         view: discord.ui.View | None) -> None:
+        """Edit a posted card; a deleted card or lost access is logged, since the store is right either way."""
+        channel = self.bot.get_partial_messageable(card.channel_id, guild_id=guild_id)
+        try:
+            await channel.get_partial_message(card.message_id).edit(embed=embed, view=view)
+        except discord.HTTPException as exc:
+            log.warning("could not redraw review card %s in guild %s: %s", card.message_id, guild_id, exc)
 
     async def _post_flags(self, stored: StoredAnalysis) -> None:
         settings = await self.store.get_settings(stored.guild_id)

@@ -149,6 +149,8 @@ async def test_forget_asks_then_deletes_only_the_callers_data(store):
     done = click.edit_original_response.await_args.kwargs["content"]
     assert done.startswith("Done. Deleted 1 article(s)")
     assert "no longer records your name" in done
+    event, event_guild, report = cog.bot.dispatch.call_args.args  # the review cog re-draws the posted cards
+    assert (event, event_guild, report.documents) == ("byline_member_forgotten", guild.id, 1)
     assert "removes your name" in inter.response.send_message.await_args.args[0]
 
 

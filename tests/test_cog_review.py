@@ -137,6 +137,59 @@ async def test_a_card_that_cannot_be_redrawn_does_not_stop_the_new_flags(store, 
     assert "could not redraw review card" in caplog.text
 
 
+def _cards_by_id(cog):
+    """Each posted card the cog edits, as its own AsyncMock, keyed by message id."""
+    cards: dict[int, mock.AsyncMock] = {}
+    partial = cog.bot.get_partial_messageable.return_value
+    partial.get_partial_message.side_effect = lambda mid: cards.setdefault(mid, mock.AsyncMock())
+    return cards
+
+
+async def test_forget_me_redraws_every_card_that_showed_the_member(store):
+    """Their own article's card keeps nothing of it; a card they decided shows the placeholder, not their name."""
+    guild = make_guild()
+    cog, channel = await _posting_cog(store, guild, "medium")
+    leaver, other = 4242, 5151
+    own = await _save(store, guild.id, author_id=leaver)
+    await cog.post_flags(own)  # card 900
+    theirs = await _save(store, guild.id, TEXT + " More.", author_id=other)
+    await cog.post_flags(theirs)  # card 901
+    await store.review_flag(guild.id, theirs.flag_ids[0], status="confirmed", reviewer_id=leaver,
+                            reviewer_name="Lea Ver")
+    cards = _cards_by_id(cog)
+
+    await cog.redraw_forgotten(guild.id, await store.forget_user(guild.id, leaver))
+
+    assert set(cards) == {900, 901}
+    removed = cards[900].edit.await_args.kwargs
+    assert removed["view"] is None
+    shown = str(removed["embed"].to_dict())
+    assert "forget" in shown and "Bridge" not in shown and "Sources close" not in shown and str(leaver) not in shown
+    redrawn = cards[901].edit.await_args.kwargs
+    shown = str(redrawn["embed"].to_dict())
+    assert "forgotten user" in shown and "Lea Ver" not in shown
+    assert len([c for c in redrawn["view"].children if isinstance(c, ReviewButton)]) == 6  # both flags' rows
+    assert all(call.args == (channel.id,) for call in cog.bot.get_partial_messageable.call_args_list)
+
+
+async def test_forget_me_goes_on_after_a_card_that_cannot_be_edited(store, caplog):
+    guild = make_guild()
+    cog, _ = await _posting_cog(store, guild, "medium")
+    leaver = 4242
+    first = await _save(store, guild.id, author_id=leaver)
+    await cog.post_flags(first)
+    second = await _save(store, guild.id, TEXT + " Again.", author_id=leaver)
+    await cog.post_flags(second)
+    cards = _cards_by_id(cog)
+    cards[900] = mock.AsyncMock()
+    cards[900].edit.side_effect = discord.Forbidden(mock.Mock(status=403, reason="Forbidden"), "Missing Access")
+
+    await cog.redraw_forgotten(guild.id, await store.forget_user(guild.id, leaver))
+
+    assert cards[901].edit.await_args.kwargs["view"] is None
+    assert "could not redraw review card 900" in caplog.text
+
+
 async def test_a_store_error_while_redrawing_does_not_stop_the_new_flags(store, caplog):
     from bot.errors import StoreError
 

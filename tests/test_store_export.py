@@ -139,7 +139,7 @@ async def test_forget_user_cascades_to_analyses_flags_events_and_search(store):
     fid = mine[0].flag_ids[0]
     await store.review_flag(1, fid, status="confirmed", reviewer_id=5, reviewer_name="Mo")
     await store.add_note(1, fid, reviewer_id=5, reviewer_name="Mo", note="ok")
-    assert await store.forget_user(1, 42) == 2
+    assert (await store.forget_user(1, 42)).documents == 2
     for gone in mine:
         assert await store.get_analysis(1, gone.id) is None
         assert await store.flags_for_analysis(1, gone.id) == []
@@ -150,5 +150,5 @@ async def test_forget_user_cascades_to_analyses_flags_events_and_search(store):
     assert _raw_count(path, "SELECT count(*) FROM analyses_fts") == 2
     assert _raw_count(path, "SELECT count(*) FROM review_events") == 0
     assert _raw_count(path, "SELECT count(*) FROM flags WHERE analysis_id IN (?, ?)", (mine[0].id, mine[1].id)) == 0
-    assert await store.forget_user(1, 42) == 0
+    assert (await store.forget_user(1, 42)).documents == 0
     assert await store.check_integrity() == []

@@ -78,7 +78,7 @@ async def test_forget_leaves_no_trace_of_the_user_in_any_table_or_the_search_ind
     assert len(traces(path)) > 8  # the scan sees documents, flags, audit rows and the FTS index before
     assert await store.count_search(1, "xylofjord") == 1
 
-    assert await store.forget_user(1, USER) == 1
+    assert (await store.forget_user(1, USER)).documents == 1
     assert traces(path) == []
     assert await store.get_analysis(1, own.id) is None and await store.count_search(1, "xylofjord") == 0
     raw = file_bytes(path).lower()
@@ -137,12 +137,12 @@ async def test_forget_keeps_the_opt_out_that_honours_the_wish(store):
 
 async def test_forgetting_twice_or_a_stranger_changes_nothing_more(store):
     await populate(store)
-    assert await store.forget_user(1, USER) == 1
+    assert (await store.forget_user(1, USER)).documents == 1
     snapshot = sorted(map(repr, every_value(Path(store.path))))
-    assert await store.forget_user(1, USER) == 0
-    assert await store.forget_user(1, 42) == 0
+    assert (await store.forget_user(1, USER)).documents == 0
+    assert (await store.forget_user(1, 42)).documents == 0
     assert sorted(map(repr, every_value(Path(store.path)))) == snapshot
-    assert await store.forget_user(1, FORGOTTEN_ID) == 0  # the placeholder itself: nothing left to erase
+    assert (await store.forget_user(1, FORGOTTEN_ID)).documents == 0  # the placeholder itself: nothing left to erase
     assert sorted(map(repr, every_value(Path(store.path)))) == snapshot
     with pytest.raises(InputError):
         await store.forget_user(1, -5)
@@ -180,10 +180,37 @@ async def test_an_open_reader_delays_emptying_the_log_and_says_so(store, caplog,
     try:
         reader.execute("BEGIN")
         reader.execute("SELECT count(*) FROM documents").fetchone()  # holds a read snapshot of the log
-        assert await store.forget_user(1, USER) == 1
+        assert (await store.forget_user(1, USER)).documents == 1
         assert "could not empty the write-ahead log" in caplog.text
         assert b"xylofjord" in file_bytes(path).lower()  # still in the log while the reader holds it
     finally:
         reader.close()
     assert await store._checkpoint() is True
     assert b"xylofjord" not in file_bytes(path).lower()
+
+
+async def test_forget_reports_the_posted_cards_that_still_show_the_member(store):
+    """Cards of the member's own flags are listed as removed; cards they reviewed or noted, as anonymised."""
+    own, theirs = await populate(store)
+    await store.set_review_messages(1, own.flag_ids, 555, 700)  # the member's own article's card
+    await store.set_review_message(1, theirs.flag_ids[1], 555, 667)  # noted by USER, decided by OTHER
+    other_guild = await save(store, 2, OWN_TEXT, USER)
+    await store.review_flag(2, other_guild.flag_ids[0], status="confirmed", reviewer_id=USER, reviewer_name=NAME)
+    await store.set_review_messages(2, other_guild.flag_ids, 888, 999)
+
+    report = await store.forget_user(1, USER)
+
+    assert report.documents == 1
+    assert [(c.channel_id, c.message_id) for c in report.removed_cards] == [(555, 700)]
+    assert [(c.channel_id, c.message_id) for c in report.anonymised_cards] == [(555, 666)]
+    assert await store.flags_on_card(1, 700) == []
+    card = await store.flags_on_card(1, 666)
+    assert [f.id for f in card] == [theirs.flag_ids[0]] and card[0].reviewer_name == FORGOTTEN_NAME
+    assert await store.flags_on_card(1, 999) == []  # another guild's card is never visible from this one
+    assert (await store.flags_on_card(2, 999))[0].reviewer_name == NAME  # nor touched
+
+
+async def test_forgetting_someone_with_no_cards_reports_none(store):
+    await save(store, 1, OWN_TEXT, USER)
+    report = await store.forget_user(1, USER)
+    assert (report.documents, report.removed_cards, report.anonymised_cards) == (1, (), ())

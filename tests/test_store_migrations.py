@@ -89,7 +89,7 @@ async def test_upgrade_from_every_earlier_version_keeps_the_data(tmp_path, start
         assert await s.search(1, "harbour") == []
         # And the upgraded database keeps working for new rows and for "forget me".
         await s.set_review_message(9, 5, 1, 2)
-        assert await s.forget_user(9, 44) == 1
+        assert (await s.forget_user(9, 44)).documents == 1
         assert await s.search(9, "harbour") == [] and await s.get_flag(9, 5) is None
 
 

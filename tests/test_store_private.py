@@ -87,7 +87,7 @@ async def test_the_cache_never_hands_a_private_analysis_to_someone_else(store):
 
 async def test_forget_removes_private_analyses_too(store):
     await _save(store, 1, private=True)
-    assert await store.forget_user(1, AUTHOR) == 1
+    assert (await store.forget_user(1, AUTHOR)).documents == 1
     assert await store.recent(1) == []
 
 

@@ -71,6 +71,7 @@ from bot.render.review_embeds import (
     REVIEW_FLAGS_PER_MESSAGE,
     STATUS_LABELS,
     flag_status_line,
+    removed_card_embed,
     review_field,
     review_flags_embed,
     review_queue_embed,
@@ -85,8 +86,8 @@ __all__ = [
     "SEVERITY_ICONS", "STATUS_LABELS", "SUMMARY_BUDGET", "SUMMARY_SENTENCE_CHARS", "TITLE_LIMIT", "URL_LIMIT",
     "Attachment", "Rendered", "analysis_embed", "category_label", "clip", "clip_content", "embed_title",
     "fit_embed", "flag_counts_line", "flag_field", "flag_heading", "flag_status_line", "footer_text",
-    "guild_stats_embed", "link_url", "one_line", "ordered_flags", "recent_embed", "render_analysis",
-    "render_compact", "report_attachment", "report_markdown", "review_field", "review_flags_embed",
+    "guild_stats_embed", "link_url", "one_line", "ordered_flags", "recent_embed", "removed_card_embed",
+    "render_analysis", "render_compact", "report_attachment", "report_markdown", "review_field", "review_flags_embed",
     "review_queue_embed", "review_stats_embed", "safe", "scorecard", "search_page_embed", "settings_embed",
     "summary_lines", "worst_severity",
 ]

@@ -80,6 +80,17 @@ def review_flags_embed(flags: Sequence[Any], analysis: StoredAnalysis | None = N
     return embed
 
 
+def removed_card_embed() -> discord.Embed:
+    """What a review card becomes when the member who shared the article had Byline forget it.
+
+    It keeps no text, title, link or mention of the member; the flags behind it no longer exist.
+    """
+    embed = discord.Embed(title="Removed at the member's request", colour=COLOURS[None])
+    embed.description = ("The member who shared this article asked Byline to forget their data, so the article, "
+                          "its analysis and these flags were deleted. Nothing here needs review.")
+    return embed
+
+
 def review_queue_embed(flags: Sequence[Any], *, page: int, pages: int, total: int) -> discord.Embed:
     """One page of pending flags, oldest first, for /review queue."""
     embed = discord.Embed(title=f"Review queue · {total} pending", colour=COLOURS["medium"])

@@ -147,3 +147,33 @@ def test_two_clicks_at_once_exactly_one_wins(byline: Harness) -> None:
     events = byline.store("review_events", int(fake.world.guild_id), target)
     assert [e.action for e in events].count(row.status) == 1
     assert not any(e.action == ("dismissed" if winner_is_mod else "confirmed") for e in events)
+
+
+def _button(message: dict, label: str) -> str:
+    """The custom_id of the button with this label (ConfirmView's ids are generated, its labels are not)."""
+    for row in message.get("components", []):
+        for item in row.get("components", []):
+            if item.get("type") == 2 and item.get("label") == label:
+                return str(item["custom_id"])
+    raise AssertionError(f"no {label!r} button in {message.get('components')!r}")
+
+
+def test_forget_me_empties_the_review_card_of_the_members_article(byline: Harness) -> None:
+    """After /forget, the posted card that quoted the member's article keeps none of it and has no buttons."""
+    fake = byline.fake
+    message, ids, aid = post_flagged_analysis(byline, 203)
+    author = fake.world.people["rev-author-203"]
+    flags = byline.store("get_analysis", int(fake.world.guild_id), aid).result.flags
+    flagged_words = [f.evidence.text for f in flags if f.evidence is not None]
+    prompt = invoke(fake, builders.slash(fake, author, "general", "forget"))
+    assert prompt.ephemeral and prompt.message is not None
+    done = invoke(fake, builders.component(fake, author, prompt.message, _button(prompt.message, "Delete my data")))
+    assert done.ack.status == 200
+    edit = fake.wait_for(lambda: [c for c in edits_of(fake, message["id"]) if "forget" in str(c.json)], 30,
+                         "the review card to be emptied")[-1]
+    card = fake.messages[message["id"]]
+    shown = str(card.get("embeds"))
+    assert "Removed at the member's request" in shown and not find_custom_ids(card), edit.json
+    assert flagged_words and not any(w in shown for w in flagged_words)
+    assert str(author.id) not in shown
+    assert all(flag(byline, i) is None for i in ids)
