@@ -197,7 +197,7 @@ def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
     async def work(store: Store) -> int:
         if args.retention_days is not None:
             await store.update_settings(args.guild, retention_days=args.retention_days)
-        return await store.prune()
+        return (await store.prune()).documents
 
     deleted = _run(args, settings, work)
     sys.stdout.write(f"pruned {deleted} documents\n")

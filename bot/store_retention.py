@@ -15,6 +15,7 @@ from bot.store_types import (
     FORGOTTEN_NAME,
     CardRef,
     ForgetReport,
+    PruneReport,
     check_export_filters,
     check_guild,
     csv_cell,
@@ -113,29 +114,36 @@ class RetentionStore(StoreBase):
         return ForgetReport(deleted, removed, anonymised)
 
     @staticmethod
-    async def _cards(db: Any, source: str, params: tuple[int, ...]) -> tuple[CardRef, ...]:
+    async def _cards(db: Any, source: str, params: tuple[Any, ...]) -> tuple[CardRef, ...]:
         """The distinct posted cards among the flags ``source`` (a FROM ... WHERE clause over ``f``) selects."""
         rows = await db.execute_fetchall(
             "SELECT DISTINCT f.review_channel_id, f.review_message_id "
             + source + " AND f.review_message_id IS NOT NULL ORDER BY f.review_message_id", params)
         return tuple(CardRef(int(channel), int(message)) for channel, message in rows)
 
-    async def prune(self, *, now: datetime | None = None) -> int:
-        """Delete documents older than each guild's ``retention_days``; returns how many went."""
+    async def prune(self, *, now: datetime | None = None) -> PruneReport:
+        """Delete documents older than each guild's ``retention_days``, noting the review cards they leave behind."""
         now = now or utcnow()
         total = 0
+        cards: dict[int, tuple[CardRef, ...]] = {}
         for guild_id, days in await self._rows(
                 "SELECT guild_id, retention_days FROM guild_settings WHERE retention_days IS NOT NULL"):
             cutoff = days_ago(now, int(days))
             while True:  # small batches, so the bot's own writes are never held up for long
                 async with self._write() as db:
-                    cur = await db.execute(
-                        "DELETE FROM documents WHERE id IN (SELECT id FROM documents WHERE guild_id = ? "
-                        "AND created_at < ? LIMIT ?)", (guild_id, cutoff, PRUNE_BATCH))
-                    deleted = max(0, cur.rowcount)
-                total += deleted
-                if deleted < PRUNE_BATCH:
+                    ids = [r[0] for r in await db.execute_fetchall(
+                        "SELECT id FROM documents WHERE guild_id = ? AND created_at < ? LIMIT ?",
+                        (guild_id, cutoff, PRUNE_BATCH))]
+                    if ids:
+                        marks = ", ".join("?" * len(ids))
+                        found = await self._cards(
+                            db, "FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id WHERE f.guild_id = ?"
+                            f" AND a.guild_id = ? AND a.document_id IN ({marks})", (guild_id, guild_id, *ids))
+                        cards[guild_id] = cards.get(guild_id, ()) + found
+                        await db.execute(f"DELETE FROM documents WHERE guild_id = ? AND id IN ({marks})",  # noqa: S608
+                                         (guild_id, *ids))
+                total += len(ids)
+                if len(ids) < PRUNE_BATCH:
                     break
         log.info("pruned %d documents past their guild's retention", total)
-        return total
-
+        return PruneReport(total, {g: c for g, c in cards.items() if c})

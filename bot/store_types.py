@@ -145,6 +145,14 @@ class ForgetReport:
 
 
 @dataclass(frozen=True)
+class PruneReport:
+    """What retention deleted, and per guild the posted review cards of the deleted flags, to empty."""
+
+    documents: int
+    removed_cards: dict[int, tuple[CardRef, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """A search result: which analysis, and a snippet with the matched words between ``**``."""
 

@@ -6,4 +6,5 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.library",
     "cogs.review",
     "cogs.settings",
+    "cogs.retention",
 )

@@ -10,6 +10,7 @@ import io
 import logging
 import math
 import tempfile
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -99,8 +100,7 @@ class Review(commands.Cog):
         Cards of their own articles lose everything (the flags are gone); cards they reviewed are re-drawn from
         the store, where their name is now the placeholder. One card's failure never stops the others.
         """
-        for card in report.removed_cards:
-            await self._edit_card(guild_id, card, embed=render.removed_card_embed(), view=None)
+        await self.empty_cards(guild_id, report.removed_cards, "forget")
         for card in report.anonymised_cards:
             try:
                 flags = await self.store.flags_on_card(guild_id, card.message_id)
@@ -109,6 +109,12 @@ class Review(commands.Cog):
                 continue
             if flags:
                 await self._redraw_card(guild_id, flags)
+
+    @commands.Cog.listener("on_byline_cards_removed")
+    async def empty_cards(self, guild_id: int, cards: Sequence[CardRef], reason: str) -> None:
+        """Cards whose flags were deleted keep none of the article and lose their buttons."""
+        for card in cards:
+            await self._edit_card(guild_id, card, embed=render.removed_card_embed(reason), view=None)
 
     async def _redraw_card(self, guild_id: int, flags: list[StoredFlag]) -> None:
         """Re-draw one posted card from the flags it shows, as they are stored now."""

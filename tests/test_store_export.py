@@ -123,12 +123,12 @@ async def test_prune_applies_each_guilds_retention(store, monkeypatch):
     await store.update_settings(1, retention_days=30)
     await store.update_settings(2, retention_days=90)
     later = datetime.now(UTC) + timedelta(days=60)
-    assert await store.prune(now=later) == 2
+    assert (await store.prune(now=later)).documents == 2
     assert (await store.guild_stats(1)).documents == 0 and await store.search(1, "bridge") == []
     assert (await store.guild_stats(2)).documents == 2  # 60 days are within 90
     assert (await store.guild_stats(3)).documents == 2  # no retention: kept forever
-    assert await store.prune(now=later) == 0
-    assert await store.prune(now=datetime.now(UTC) + timedelta(days=91)) == 2
+    assert (await store.prune(now=later)).documents == 0
+    assert (await store.prune(now=datetime.now(UTC) + timedelta(days=91))).documents == 2
     assert await store.check_integrity() == []
 
 

@@ -80,15 +80,23 @@ def review_flags_embed(flags: Sequence[Any], analysis: StoredAnalysis | None = N
     return embed
 
 
-def removed_card_embed() -> discord.Embed:
-    """What a review card becomes when the member who shared the article had Byline forget it.
+REMOVED_CARD_TEXT = {
+    "forget": ("Removed at the member's request",
+               "The member who shared this article asked Byline to forget their data, so the article, its analysis "
+               "and these flags were deleted. Nothing here needs review."),
+    "retention": ("Removed under this server's retention setting",
+                  "This server keeps analyses for a limited time (/settings set retention). This article, its "
+                  "analysis and these flags were deleted when that time ran out. Nothing here needs review."),
+}
 
-    It keeps no text, title, link or mention of the member; the flags behind it no longer exist.
+
+def removed_card_embed(reason: str) -> discord.Embed:
+    """What a review card becomes once the flags behind it are deleted (``reason``: forget or retention).
+
+    It keeps no text, title, link or mention of the member, so nothing deleted lives on in the channel.
     """
-    embed = discord.Embed(title="Removed at the member's request", colour=COLOURS[None])
-    embed.description = ("The member who shared this article asked Byline to forget their data, so the article, "
-                          "its analysis and these flags were deleted. Nothing here needs review.")
-    return embed
+    title, text = REMOVED_CARD_TEXT[reason]
+    return discord.Embed(title=title, description=text, colour=COLOURS[None])
 
 
 def review_queue_embed(flags: Sequence[Any], *, page: int, pages: int, total: int) -> discord.Embed:
