@@ -4,8 +4,10 @@ A fresh child process imports the bot (discord.py included), starts ``AnalysisSe
 shipped settings and its worker processes, and pushes 50 analyses through it as fast as the bounded
 queue accepts them (single articles plus a few 20k-word texts). This process samples the resident
 memory of that child and all its descendants from ``/proc`` every 50 ms; it reports the largest sum
-seen, and the sum of each process's own peak (``VmHWM``), an upper bound. A bare process that only
-loads the model is measured the same way for scale.
+seen, and the sum of each process's own peak (``VmHWM``), an upper bound. RSS counts a page shared by
+several processes once in each, so the largest sum of PSS (``smaps_rollup``: a shared page split
+between its sharers) is reported too: it is what the processes really use together. A bare process
+that only loads the model is measured the same way for scale.
 
     python -m bench.memory [--quick]
 """
@@ -93,6 +95,35 @@ def _descendants(root: int) -> list[int]:
     return out
 
 
+def _rollup_kb(pid: int) -> dict[str, int]:
+    """Pss and the shared/private split of one process, in kB (empty if it is gone)."""
+    out: dict[str, int] = {}
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("Rss", "Pss", "Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty"):
+                out[key] = int(value.split()[0])
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def _role(pid: int, root: int) -> str:
+    """Name a process of the tree by what it runs, for the per-process table."""
+    if pid == root:
+        return "bot"
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return "gone"
+    for marker in ("resource_tracker", "forkserver"):
+        if marker in cmdline:
+            # forkserver's children inherit its command line: they are the workers
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            return "worker" if marker == "forkserver" and parent != root else marker
+    return "worker"
+
+
 def _status_kb(pid: int, field: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -104,13 +135,19 @@ def _status_kb(pid: int, field: str) -> int:
 
 
 class Sampler(threading.Thread):
-    """Sum VmRSS over a process tree every 50 ms and keep the maximum."""
+    """Sum RSS and PSS over a process tree every 50 ms and keep the maximum of each.
+
+    Reading ``smaps_rollup`` walks the process's page tables (about 2 ms for a worker), which is why
+    this loop, not the measured tree, pays for it.
+    """
 
     def __init__(self, root: int) -> None:
         super().__init__(daemon=True)
         self.root = root
         self.peak_kb = 0
         self.peak_procs = 0
+        self.peak_pss_kb = 0
+        self.at_pss_peak: list[dict[str, Any]] = []
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -119,6 +156,12 @@ class Sampler(threading.Thread):
             total = sum(_status_kb(p, "VmRSS") for p in pids)
             if total > self.peak_kb:
                 self.peak_kb, self.peak_procs = total, len(pids)
+            rollups = {p: _rollup_kb(p) for p in pids}
+            pss = sum(r.get("Pss", 0) for r in rollups.values())
+            if pss > self.peak_pss_kb:
+                self.peak_pss_kb = pss
+                self.at_pss_peak = [{"role": _role(p, self.root), **{k: round(v / 1024, 1) for k, v in r.items()}}
+                                    for p, r in rollups.items() if r]
             self.stop.wait(0.05)
 
 
@@ -144,7 +187,8 @@ def measure_service(workers: int, texts_path: str) -> dict[str, Any]:
     info = json.loads(line) if line.strip() else {"error": "child produced no report", "rc": proc.returncode}
     return {"workers": workers, "processes": len(pids), "peak_sum_rss_mb": sampler.peak_kb / 1024,
             "sum_vmhwm_mb": sum(hwm.values()) / 1024, "per_process_vmhwm_mb": sorted(
-                (round(v / 1024, 1) for v in hwm.values()), reverse=True), **info}
+                (round(v / 1024, 1) for v in hwm.values()), reverse=True),
+            "peak_sum_pss_mb": sampler.peak_pss_kb / 1024, "per_process_at_pss_peak_mb": sampler.at_pss_peak, **info}
 
 
 def bare_model_mb() -> float:
@@ -170,8 +214,9 @@ def run(quick: bool = False) -> dict[str, Any]:
     finally:
         os.unlink(path)
     for row in rows:
-        print(f"  memory workers={row['workers']}: peak {row['peak_sum_rss_mb']:.0f} MB (sampled sum), "
-              f"sum of VmHWM {row['sum_vmhwm_mb']:.0f} MB over {row['processes']} processes, "
+        print(f"  memory workers={row['workers']}: peak {row['peak_sum_rss_mb']:.0f} MB (sampled sum of RSS), "
+              f"sum of VmHWM {row['sum_vmhwm_mb']:.0f} MB, peak sum of PSS {row['peak_sum_pss_mb']:.0f} MB "
+              f"over {row['processes']} processes, "
               f"{row.get('done', 0)} analyses in {row.get('seconds', 0):.1f} s")
     return {"target_mb": TARGET_MB, "analyses": N_ANALYSES, "rows": rows, "bare_model_mb": bare_model_mb()}
 
