@@ -101,9 +101,10 @@ class DiscordSettings:
     queue_size: int = 8
     user_rate_per_minute: int = 6
     channel_rate_per_minute: int = 10
+    shutdown_grace_seconds: float = 25.0
 
     def validate(self) -> None:
-        """Check the advanced endpoints and the throttles."""
+        """Check the advanced endpoints, the throttles and the shutdown grace period."""
         for key in ("api_base", "gateway_url"):
             value = getattr(self, key)
             schemes = ("http://", "https://") if key == "api_base" else ("ws://", "wss://")
@@ -111,6 +112,7 @@ class DiscordSettings:
         _check(1 <= self.queue_size <= 1000, "discord.queue_size", "must be between 1 and 1000")
         _check(self.user_rate_per_minute >= 1, "discord.user_rate_per_minute", "must be at least 1")
         _check(self.channel_rate_per_minute >= 1, "discord.channel_rate_per_minute", "must be at least 1")
+        _check(0 <= self.shutdown_grace_seconds <= 600, "discord.shutdown_grace_seconds", "must be between 0 and 600")
 
 
 @dataclass(frozen=True)

@@ -169,3 +169,15 @@ class FlagSuperseded(AlreadyReviewed):
         newer = f" (analysis `{analysis_id}`)" if analysis_id else ""
         self.user_message = f"This flag was replaced when the text was analysed again{newer}; it needs no review."
         self.args = (self.user_message,)
+
+
+class ShuttingDown(BusyError):
+    """Byline is stopping: new requests are refused while the ones already accepted finish and are answered."""
+
+    user_message = "Byline is restarting. Please try again in a minute."
+
+
+class CutShortByRestart(BylineError):
+    """An accepted request did not finish within the shutdown grace period (``discord.shutdown_grace_seconds``)."""
+
+    user_message = "Byline restarted before it could finish this request. Please try again in a minute."
