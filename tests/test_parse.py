@@ -75,3 +75,20 @@ def test_parse_many_keeps_order_and_mixes_short_and_long(nlp: Language, monkeypa
     texts = [_article(30), "A short note.", _article(12), _article(1)]
     docs = list(parse.parse_many(nlp, texts, batch_size=3))
     assert [d.text for d in docs] == texts
+
+
+def test_piece_batch_changes_no_annotation_and_pieces_keep_no_tensor(nlp: Language, monkeypatch) -> None:
+    """Memory settings only: parsing pieces one at a time or several together gives the same Doc."""
+    text = _article(40)
+    monkeypatch.setattr(parse, "PIECE_WORDS", 50)
+    monkeypatch.setattr(parse, "WHOLE_UP_TO", 0)
+    annotated = []
+    for batch in (1, 3):
+        monkeypatch.setattr(parse, "PIECE_BATCH", batch)
+        doc = parse.parse(nlp, text)
+        assert doc.tensor.size == 0  # the tok2vec output is freed, not carried into the joined Doc
+        annotated.append([(t.idx, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_, t.is_sent_start) for t in doc])
+    assert annotated[0] == annotated[1]
+    (joined,) = parse.parse_many(nlp, [text], batch_size=4)
+    assert joined.tensor.size == 0
+    assert [(t.idx, t.tag_, t.dep_, t.head.i) for t in joined] == [a[:4] for a in annotated[0]]

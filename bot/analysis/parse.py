@@ -5,6 +5,9 @@ and a 50k-word one above 1 GB, far over what a bot worker may use. A line break 
 sentence for Byline (see ``boundaries``), so cutting there changes no sentence; the pieces go through
 ``nlp.pipe`` and ``Doc.from_docs`` puts them back together with the exact text and offsets. Peak
 memory then stays near that of one piece, and the parse is a little faster too (smaller arrays).
+Each piece's ``tensor`` (the tok2vec output, 96 floats a token) is dropped as the piece leaves the
+pipeline: only the pipeline's own components read it, and keeping it for every piece and again in
+the joined ``Doc`` cost about 16 MB at the peak of a 20k-word parse.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -22,9 +26,11 @@ PIECE_WORDS = 1_000
 # words needs only about 70 MB more than a piece, so the cut is kept for the long texts that need it.
 WHOLE_UP_TO = 5_000
 BATCH_SIZE = 16
-# Pieces of one text parsed together: spaCy's memory follows the words in a batch, so four pieces
-# (about 4k words) keep a 20k-word parse near 250 MB, where 16 pieces would climb back to 480 MB.
-PIECE_BATCH = 4
+# Pieces of one text parsed together: spaCy's memory follows the words in a batch. One piece at a time
+# keeps a worker parsing a 20k-word text near 190 MB (four pieces: 240 MB, sixteen: 480 MB), so two
+# workers fit the 500 MB budget; it costs about 7% of that parse's time. Results do not depend on it:
+# the whole analysis of 6k-50k-word texts is identical with 1, 2 or 4.
+PIECE_BATCH = 1
 # The end of a line break and all the white space after it, so no white-space token is split in two.
 _CUT = re.compile(r"\n\s*")
 
@@ -65,7 +71,7 @@ def parse(nlp: Language, text: str) -> Doc:
     parts = pieces(text, PIECE_WORDS, WHOLE_UP_TO)
     if len(parts) == 1:
         return nlp(text)
-    return _join(nlp, text, list(nlp.pipe(parts, batch_size=PIECE_BATCH)))
+    return _join(nlp, text, [_without_tensor(doc) for doc in nlp.pipe(parts, batch_size=PIECE_BATCH)])
 
 
 def parse_many(nlp: Language, texts: Iterable[str], batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
@@ -74,11 +80,23 @@ def parse_many(nlp: Language, texts: Iterable[str], batch_size: int = BATCH_SIZE
     plan = [pieces(text, PIECE_WORDS, WHOLE_UP_TO) for text in items]
     stream = nlp.pipe((p for parts in plan for p in parts), batch_size=batch_size)
     for text, parts in zip(items, plan, strict=True):
-        docs = [next(stream) for _ in parts]
-        yield docs[0] if len(docs) == 1 else _join(nlp, text, docs)
+        if len(parts) == 1:
+            yield next(stream)
+        else:
+            yield _join(nlp, text, [_without_tensor(next(stream)) for _ in parts])
+
+
+def _without_tensor(doc: Doc) -> Doc:
+    """Free a finished piece's tok2vec output; the analysis never reads it (no vectors, no similarity).
+
+    Safe only once ``doc`` has left the last component: the tagger and parser read ``doc.tensor`` while
+    the pipeline runs.
+    """
+    doc.tensor = numpy.zeros((0,), dtype="float32")
+    return doc
 
 
 def _join(nlp: Language, text: str, docs: list[Doc]) -> Doc:
     """Join the pieces; fall back to a whole parse if the join ever failed to reproduce the text."""
-    joined = Doc.from_docs(docs, ensure_whitespace=False)
+    joined = Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor"])
     return joined if joined.text == text else nlp(text)
