@@ -10,6 +10,7 @@ from typing import IO, Any, Literal
 
 from bot.errors import InputError
 from bot.store_db import StoreBase
+from bot.store_review import queue_stale_cards
 from bot.store_types import (
     FORGOTTEN_ID,
     FORGOTTEN_NAME,
@@ -79,9 +80,9 @@ class RetentionStore(StoreBase):
 
         Documents they shared cascade to analyses, flags, those flags' audit log and search rows. Their
         verdicts and notes on other members' flags stay (the moderation record needs them) under a neutral
-        placeholder id and name. An opt-out row is kept: it is what keeps honouring their wish. The report
-        lists the posted review cards that still show the member, read in the same transaction, so the bot
-        can re-draw them.
+        placeholder id and name. An opt-out row is kept: it is what keeps honouring their wish. The posted
+        review cards that still show the member go on the clean-up list in the same transaction, so the bot
+        empties or re-draws them even if it is down right now.
         """
         check_guild(guild_id)
         user_id = int(user_id)
@@ -93,12 +94,14 @@ class RetentionStore(StoreBase):
                 db, "FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id JOIN documents AS d"
                 " ON d.id = a.document_id WHERE f.guild_id = ? AND d.guild_id = ? AND d.author_id = ?",
                 (guild_id, guild_id, user_id))
+            await queue_stale_cards(db, guild_id, removed, "forget")
             cur = await db.execute("DELETE FROM documents WHERE guild_id = ? AND author_id = ?", (guild_id, user_id))
             deleted = max(0, cur.rowcount)
             anonymised: tuple[CardRef, ...] = ()
             if user_id != FORGOTTEN_ID:  # id 0 already is the placeholder (and the CLI's author-less documents)
                 anonymised = await self._cards(db, "FROM flags AS f WHERE f.guild_id = ? AND f.reviewer_id = ?",
                                                (guild_id, user_id))
+                await queue_stale_cards(db, guild_id, anonymised, "redraw")
                 reviews = (await db.execute(
                     "UPDATE flags SET reviewer_id = ?, reviewer_name = ? WHERE guild_id = ? AND reviewer_id = ?",
                     (FORGOTTEN_ID, FORGOTTEN_NAME, guild_id, user_id))).rowcount
@@ -117,12 +120,13 @@ class RetentionStore(StoreBase):
     async def _cards(db: Any, source: str, params: tuple[Any, ...]) -> tuple[CardRef, ...]:
         """The distinct posted cards among the flags ``source`` (a FROM ... WHERE clause over ``f``) selects."""
         rows = await db.execute_fetchall(
-            "SELECT DISTINCT f.review_channel_id, f.review_message_id "
-            + source + " AND f.review_message_id IS NOT NULL ORDER BY f.review_message_id", params)
+            "SELECT DISTINCT f.review_channel_id, f.review_message_id "  # the + keeps the card index out of it
+            + source + " AND +f.review_message_id IS NOT NULL AND f.review_channel_id IS NOT NULL"
+            " ORDER BY f.review_message_id", params)
         return tuple(CardRef(int(channel), int(message)) for channel, message in rows)
 
     async def prune(self, *, now: datetime | None = None) -> PruneReport:
-        """Delete documents older than each guild's ``retention_days``, noting the review cards they leave behind."""
+        """Delete documents older than each guild's ``retention_days``; their posted cards go on the clean-up list."""
         now = now or utcnow()
         total = 0
         cards: dict[int, tuple[CardRef, ...]] = {}
@@ -140,10 +144,15 @@ class RetentionStore(StoreBase):
                             db, "FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id WHERE f.guild_id = ?"
                             f" AND a.guild_id = ? AND a.document_id IN ({marks})", (guild_id, guild_id, *ids))
                         cards[guild_id] = cards.get(guild_id, ()) + found
+                        await queue_stale_cards(db, guild_id, found, "retention")
                         await db.execute(f"DELETE FROM documents WHERE guild_id = ? AND id IN ({marks})",  # noqa: S608
                                          (guild_id, *ids))
                 total += len(ids)
                 if len(ids) < PRUNE_BATCH:
                     break
+        if total:  # as after a forget-me: no old search segment or log page may keep the deleted text
+            async with self._write() as db:
+                await db.execute("INSERT INTO analyses_fts (analyses_fts) VALUES ('optimize')")
+            await self._checkpoint()
         log.info("pruned %d documents past their guild's retention", total)
         return PruneReport(total, {g: c for g, c in cards.items() if c})

@@ -9,7 +9,10 @@ from bot.errors import AlreadyReviewed, FlagSuperseded, InputError, NotFoundErro
 from bot.store_db import StoreBase
 from bot.store_types import (
     STATUSES,
+    CardReason,
+    CardRef,
     ReviewEvent,
+    StaleCard,
     StoredFlag,
     check_guild,
     clean_short_id,
@@ -77,6 +80,24 @@ class ReviewStore(StoreBase):
         rows = await self._rows(_FLAG_SELECT + "WHERE guild_id = ? AND review_message_id = ? ORDER BY id",
                                 (guild_id, int(message_id)))
         return [self._flag(r) for r in rows]
+
+    async def stale_cards(self, *, limit: int = 50) -> list[StaleCard]:
+        """Posted cards that still show deleted or renamed data, oldest first: the bot's own clean-up list.
+
+        It spans guilds because the bot works it off as one job; each row names its guild, and every edit and
+        store read made for it is limited to that guild.
+        """
+        rows = await self._rows(
+            "SELECT guild_id, channel_id, message_id, reason FROM stale_cards ORDER BY created_at, message_id "
+            "LIMIT ?", (max(1, min(int(limit), 500)),))
+        return [StaleCard(int(g), int(c), int(m), r) for g, c, m, r in rows]
+
+    async def card_cleaned(self, card: StaleCard) -> None:
+        """Drop a card from the clean-up list; a different reason queued meanwhile keeps its row for another pass."""
+        check_guild(card.guild_id)
+        async with self._write() as db:
+            await db.execute("DELETE FROM stale_cards WHERE guild_id = ? AND message_id = ? AND reason = ?",
+                             (card.guild_id, card.message_id, card.reason))
 
     async def pending_flags(
         self, guild_id: int, *, limit: int = 10, offset: int = 0, min_severity: str = "low",
@@ -183,3 +204,13 @@ class ReviewStore(StoreBase):
             out[f"category:{category}"] = int(n)
         return out
 
+
+
+async def queue_stale_cards(db: Any, guild_id: int, cards: Sequence[CardRef], reason: CardReason) -> None:
+    """List cards for the bot to clean, in the caller's transaction; a removal outranks a pending re-draw."""
+    now = to_db_time(utcnow())
+    await db.executemany(
+        "INSERT INTO stale_cards (guild_id, message_id, channel_id, reason, created_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (guild_id, message_id) DO UPDATE SET reason = excluded.reason "
+        "WHERE excluded.reason != 'redraw'",
+        [(guild_id, c.message_id, c.channel_id, reason, now) for c in cards])

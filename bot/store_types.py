@@ -131,6 +131,19 @@ class CardRef:
     message_id: int
 
 
+CardReason = Literal["forget", "retention", "redraw"]
+
+
+@dataclass(frozen=True)
+class StaleCard:
+    """A posted review card that still shows data a forget-me or retention changed, until the bot cleans it."""
+
+    guild_id: int
+    channel_id: int
+    message_id: int
+    reason: CardReason
+
+
 @dataclass(frozen=True)
 class ForgetReport:
     """What a forget-me erased, and the posted review cards that still show the member until re-drawn.

@@ -16,6 +16,7 @@ from typing import Any
 import discord
 
 from bot import render
+from bot.cards import card_lock
 from bot.checks import interaction_is_moderator
 from bot.errors import AlreadyReviewed, BylineError, NotModerator
 from bot.interaction_errors import handle_interaction_error, send_ephemeral
@@ -126,15 +127,32 @@ async def refresh_review_message(interaction: discord.Interaction, *, focus: int
     store = interaction.client.store  # type: ignore[attr-defined]
     guild_id = _guild_id(interaction)
     ids = flag_ids_in_message(interaction.message) or [focus]
-    flags = [f for f in [await store.get_flag(guild_id, i) for i in ids] if f is not None]
-    if not flags:
-        return
-    analysis = await store.get_analysis(guild_id, flags[0].analysis_id, viewer_id=STAFF)
+    message_id = interaction.message.id if interaction.message is not None else 0
     try:
-        await interaction.edit_original_response(embed=render.review_flags_embed(flags, analysis),
-                                                 view=review_view(flags))
+        await draw_card(store, guild_id, message_id, interaction.edit_original_response, fallback_ids=ids)
     except discord.HTTPException as exc:  # the message may be gone; the decision is stored either way
         log.warning("could not edit review message for flag %s: %s", focus, exc)
+
+
+CardEdit = Callable[..., Awaitable[Any]]
+
+
+async def draw_card(store: Any, guild_id: int, message_id: int, edit: CardEdit, *,
+                    fallback_ids: Sequence[int] = (), empty_reason: str = "deleted") -> None:
+    """Draw a posted card from the store as it is now, under the card's lock, so the last edit is the newest.
+
+    The flags are those recorded on the card (or, for a card whose posting was never recorded, the ids on
+    its buttons); when none is left, the card is emptied and loses its buttons.
+    """
+    async with card_lock(message_id):
+        flags = await store.flags_on_card(guild_id, message_id) if message_id else []
+        if not flags:
+            flags = [f for f in [await store.get_flag(guild_id, i) for i in fallback_ids] if f is not None]
+        if not flags:
+            await edit(embed=render.removed_card_embed(empty_reason), view=None)
+            return
+        analysis = await store.get_analysis(guild_id, flags[0].analysis_id, viewer_id=STAFF)
+        await edit(embed=render.review_flags_embed(flags, analysis), view=review_view(flags))
 
 
 def review_buttons(flag_id: int, *, reviewed: bool = False, row: int | None = None) -> discord.ui.View:

@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
+from bot.cards import CARDS_STALE_EVENT
 from bot.errors import InputError, NotFoundError
 from bot.interaction_errors import PUBLIC_DEFER
 from bot.views import ConfirmView, Paginator
@@ -130,11 +131,12 @@ class Library(commands.Cog):
         async def do_forget(_: discord.Interaction) -> str:
             report = await self.store.forget_user(guild_id, user_id)
             log.info("forget: guild=%s user=%s documents=%d", guild_id, user_id, report.documents)
-            self.bot.dispatch("byline_member_forgotten", guild_id, report)  # the review cog re-draws the cards
+            self.bot.dispatch(CARDS_STALE_EVENT)  # the review cog empties or re-draws the cards it listed
             return (f"Done. Deleted {report.documents} article(s) you shared, with their analyses and flags. Where "
                     "you reviewed flags as a moderator, the verdicts stay but Byline no longer records your name. "
                     "Review cards in the moderators' channel that showed your articles or your name are being "
-                    "re-drawn without them. Use /optout to stop Byline reading your messages from now on.")
+                    "re-drawn without them. Byline's earlier replies in the channels stay until a moderator deletes "
+                    "them. Use /optout to stop Byline reading your messages from now on.")
 
         view = ConfirmView(author_id=user_id, on_confirm=do_forget, confirm_label="Delete my data",
                            cancel_text="Cancelled. Nothing was deleted.")

@@ -11,6 +11,7 @@ from typing import Any
 
 from discord.ext import commands, tasks
 
+from bot.cards import CARDS_STALE_EVENT
 from bot.store_types import PruneReport
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,9 @@ class Retention(commands.Cog):
         except Exception:
             log.exception("retention pruning failed; retrying in %.0f hour(s)", PRUNE_EVERY_HOURS)
             return None
-        for guild_id, cards in report.removed_cards.items():
-            self.bot.dispatch("byline_cards_removed", guild_id, cards, "retention")
+        finally:
+            # Always: the store's clean-up list may also hold cards from a command-line prune or a failed pass.
+            self.bot.dispatch(CARDS_STALE_EVENT)
         return report
 
     @tasks.loop(hours=PRUNE_EVERY_HOURS)

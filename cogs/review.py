@@ -6,11 +6,11 @@ this cog posts them, pages the queue and exports the decisions.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import math
 import tempfile
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -20,10 +20,11 @@ from discord.ext import commands
 
 from bot import render
 from bot.analysis.result import SEVERITY_RANK
+from bot.cards import CARDS_STALE_EVENT
 from bot.checks import moderator_only
-from bot.errors import BylineError, InputError
-from bot.store_types import STAFF, CardRef, ForgetReport
-from bot.views import FLAGS_PER_MESSAGE, Paginator, review_view
+from bot.errors import BylineError, InputError, NotFoundError
+from bot.store_types import StaleCard
+from bot.views import FLAGS_PER_MESSAGE, Paginator, draw_card, review_view
 
 if TYPE_CHECKING:
     from bot.store import StoredAnalysis, StoredFlag
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 QUEUE_PAGE_SIZE = 5
+CLEANUP_BATCH = 50  # cards re-drawn per store read while working off the clean-up list
 EXPORT_SPOOL_BYTES = 1_000_000  # exports bigger than this spill from memory to a temp file
 StatusChoice = Literal["pending", "confirmed", "dismissed", "superseded"]
 CategoryChoice = Literal["anonymous_source", "vague_source", "no_source", "unattributed_quote"]
@@ -64,6 +66,7 @@ class Review(commands.Cog):
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
+        self._cleaning = asyncio.Lock()  # one clean-up pass at a time; a second event waits, then finds less
 
     @property
     def store(self) -> Any:
@@ -91,48 +94,54 @@ class Review(commands.Cog):
     async def _redraw_superseded(self, stored: StoredAnalysis) -> None:
         """Re-draw the cards of flags this analysis replaced: their buttons lock and the status says why."""
         for flags in await self.store.superseded_cards(stored.guild_id, stored.id):
-            await self._redraw_card(stored.guild_id, flags)
-
-    @commands.Cog.listener("on_byline_member_forgotten")
-    async def redraw_forgotten(self, guild_id: int, report: ForgetReport) -> None:
-        """After a forget-me, no posted card may still show the member's article or name.
-
-        Cards of their own articles lose everything (the flags are gone); cards they reviewed are re-drawn from
-        the store, where their name is now the placeholder. One card's failure never stops the others.
-        """
-        await self.empty_cards(guild_id, report.removed_cards, "forget")
-        for card in report.anonymised_cards:
-            try:
-                flags = await self.store.flags_on_card(guild_id, card.message_id)
-            except Exception:
-                log.exception("could not read review card %s of guild %s", card.message_id, guild_id)
+            first = flags[0]
+            if first.review_channel_id is None or first.review_message_id is None:
                 continue
-            if flags:
-                await self._redraw_card(guild_id, flags)
+            card = StaleCard(stored.guild_id, first.review_channel_id, first.review_message_id, "redraw")
+            try:
+                await draw_card(self.store, card.guild_id, card.message_id, self._editor(card))
+            except discord.HTTPException as exc:  # deleted card or lost access: the queue is right either way
+                log.warning("could not redraw review card %s in guild %s: %s", card.message_id, card.guild_id, exc)
 
-    @commands.Cog.listener("on_byline_cards_removed")
-    async def empty_cards(self, guild_id: int, cards: Sequence[CardRef], reason: str) -> None:
-        """Cards whose flags were deleted keep none of the article and lose their buttons."""
-        for card in cards:
-            await self._edit_card(guild_id, card, embed=render.removed_card_embed(reason), view=None)
+    @commands.Cog.listener(f"on_{CARDS_STALE_EVENT}")
+    async def clean_stale_cards(self) -> int:
+        """Work off the store's list of cards that still show deleted or renamed data; returns how many went.
 
-    async def _redraw_card(self, guild_id: int, flags: list[StoredFlag]) -> None:
-        """Re-draw one posted card from the flags it shows, as they are stored now."""
-        first = flags[0]
-        if first.review_channel_id is None or first.review_message_id is None:
-            return
-        analysis = await self.store.get_analysis(guild_id, first.analysis_id, viewer_id=STAFF)
-        await self._edit_card(guild_id, CardRef(first.review_channel_id, first.review_message_id),
-                              embed=render.review_flags_embed(flags, analysis), view=review_view(flags))
+        A forget-me or retention lists them in the same transaction as the deletion, so this also catches up on
+        cards left by a crash, a Discord outage or a command-line prune. One card's failure never stops the rest;
+        a card Discord no longer has (or Byline can no longer reach) leaves the list, other failures stay on it
+        for the next pass.
+        """
+        async with self._cleaning:
+            cleaned = 0
+            while True:
+                batch = await self.store.stale_cards(limit=CLEANUP_BATCH)
+                done = [card for card in batch if await self._clean_card(card)]
+                cleaned += len(done)
+                if len(batch) < CLEANUP_BATCH or not done:
+                    break
+        if cleaned:
+            log.info("cleaned %d review card(s) after deletions", cleaned)
+        return cleaned
 
-    async def _edit_card(self, guild_id: int, card: CardRef, *, embed: discord.Embed,
-                         view: discord.ui.View | None) -> None:
-        """Edit a posted card; a deleted card or lost access is logged, since the store is right either way."""
-        channel = self.bot.get_partial_messageable(card.channel_id, guild_id=guild_id)
+    async def _clean_card(self, card: StaleCard) -> bool:
+        """Empty or re-draw one listed card; True once it may leave the list."""
+        empty_reason = "deleted" if card.reason == "redraw" else card.reason
         try:
-            await channel.get_partial_message(card.message_id).edit(embed=embed, view=view)
-        except discord.HTTPException as exc:
-            log.warning("could not redraw review card %s in guild %s: %s", card.message_id, guild_id, exc)
+            await draw_card(self.store, card.guild_id, card.message_id, self._editor(card), empty_reason=empty_reason)
+        except (discord.NotFound, discord.Forbidden) as exc:
+            log.warning("review card %s in guild %s is gone or out of reach (%s); dropping it from the clean-up",
+                        card.message_id, card.guild_id, exc)
+        except Exception as exc:  # Discord or the store failed: keep the row for the next pass
+            log.warning("could not clean review card %s in guild %s: %r", card.message_id, card.guild_id, exc)
+            return False
+        await self.store.card_cleaned(card)
+        return True
+
+    def _editor(self, card: StaleCard) -> Any:
+        """The edit call of one posted card, addressed by channel and message id (no fetch needed)."""
+        channel = self.bot.get_partial_messageable(card.channel_id, guild_id=card.guild_id)
+        return channel.get_partial_message(card.message_id).edit
 
     async def _post_flags(self, stored: StoredAnalysis) -> None:
         settings = await self.store.get_settings(stored.guild_id)
@@ -149,8 +158,21 @@ class Review(commands.Cog):
         for group in chunks(flags, FLAGS_PER_MESSAGE):
             message = await channel.send(embed=render.review_flags_embed(group, stored), view=review_view(group),
                                          allowed_mentions=render.NO_MENTIONS)
-            await self.store.set_review_messages(stored.guild_id, [f.id for f in group], channel_id, message.id)
+            try:
+                await self.store.set_review_messages(stored.guild_id, [f.id for f in group], channel_id, message.id)
+            except NotFoundError:  # a forget-me or retention deleted the flags while the card was being sent
+                await self._withdraw(message, stored)
+                return
         log.info("posted %d flag(s) of analysis %s to channel %s", len(flags), stored.id, channel_id)
+
+    async def _withdraw(self, message: discord.Message, stored: StoredAnalysis) -> None:
+        """Delete a card whose flags vanished before it could be recorded; nothing else would ever clean it."""
+        log.info("flags of analysis %s in guild %s were deleted while posting; withdrawing card %s",
+                 stored.id, stored.guild_id, message.id)
+        try:
+            await message.delete()
+        except discord.HTTPException as exc:
+            log.warning("could not withdraw review card %s in guild %s: %s", message.id, stored.guild_id, exc)
 
     async def _review_channel(self, guild_id: int, channel_id: int) -> discord.abc.Messageable | None:
         """The configured channel, only if it still exists, belongs to this guild and can hold messages."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.cards import CARDS_STALE_EVENT
 from bot.errors import NotFoundError
 from bot.views import ConfirmView, Paginator
 from cogs.library import Library
@@ -149,8 +150,7 @@ async def test_forget_asks_then_deletes_only_the_callers_data(store):
     done = click.edit_original_response.await_args.kwargs["content"]
     assert done.startswith("Done. Deleted 1 article(s)")
     assert "no longer records your name" in done
-    event, event_guild, report = cog.bot.dispatch.call_args.args  # the review cog re-draws the posted cards
-    assert (event, event_guild, report.documents) == ("byline_member_forgotten", guild.id, 1)
+    cog.bot.dispatch.assert_called_once_with(CARDS_STALE_EVENT)  # the review cog then cleans the listed cards
     assert "removes your name" in inter.response.send_message.await_args.args[0]
 
 

@@ -7,10 +7,9 @@ import sqlite3
 from datetime import timedelta
 from unittest import mock
 
-import discord
-
+from bot.cards import CARDS_STALE_EVENT
 from bot.errors import StoreError
-from bot.store_types import CardRef, to_db_time, utcnow
+from bot.store_types import StaleCard, to_db_time, utcnow
 from cogs.retention import Retention
 from cogs.review import Review
 from tests.helpers import flagged_result, make_store_bot
@@ -32,7 +31,7 @@ def _age(store, days: int) -> None:
     conn.close()
 
 
-async def test_prune_once_deletes_expired_analyses_and_asks_for_their_cards_to_be_emptied(store):
+async def test_prune_once_deletes_expired_analyses_and_lists_their_cards_for_the_clean_up(store):
     old = await _save(store, 1)
     await store.set_review_messages(1, old.flag_ids, 55, 66)
     other_guild = await _save(store, 2)  # no retention there: kept
@@ -45,10 +44,12 @@ async def test_prune_once_deletes_expired_analyses_and_asks_for_their_cards_to_b
     assert report is not None and report.documents == 1
     assert await store.get_analysis(1, old.id) is None
     assert await store.get_analysis(2, other_guild.id) is not None
-    cog.bot.dispatch.assert_called_once_with("byline_cards_removed", 1, (CardRef(55, 66),), "retention")
+    assert await store.stale_cards() == [StaleCard(1, 55, 66, "retention")]
+    cog.bot.dispatch.assert_called_once_with(CARDS_STALE_EVENT)
 
 
-async def test_nothing_expired_means_nothing_deleted_or_dispatched(store):
+async def test_nothing_expired_means_nothing_deleted_but_old_clean_up_work_is_still_announced(store):
+    """The clean-up list may hold cards from a command-line prune, so every round announces it."""
     kept = await _save(store, 1)
     await store.update_settings(1, retention_days=30)
     _age(store, 29)
@@ -56,7 +57,8 @@ async def test_nothing_expired_means_nothing_deleted_or_dispatched(store):
     report = await cog.prune_once()
     assert report is not None and report.documents == 0
     assert await store.get_analysis(1, kept.id) is not None
-    cog.bot.dispatch.assert_not_called()
+    assert await store.stale_cards() == []
+    cog.bot.dispatch.assert_called_once_with(CARDS_STALE_EVENT)
 
 
 async def test_a_store_failure_is_logged_and_never_raised(store, caplog):
@@ -66,20 +68,22 @@ async def test_a_store_failure_is_logged_and_never_raised(store, caplog):
     assert "retention pruning failed" in caplog.text
 
 
-async def test_the_review_cog_empties_cards_removed_by_retention(store, caplog):
+async def test_the_review_cog_empties_cards_removed_by_retention(store):
+    stored = await _save(store, 1)
+    await store.set_review_messages(1, stored.flag_ids, 55, 68)
+    await store.update_settings(1, retention_days=1)
+    _age(store, 2)
+    await Retention(make_store_bot(store)).prune_once()
     review = Review(make_store_bot(store))
-    cards: dict[int, mock.AsyncMock] = {}
-    review.bot.get_partial_messageable.return_value.get_partial_message.side_effect = (
-        lambda mid: cards.setdefault(mid, mock.AsyncMock()))
-    cards[67] = mock.AsyncMock()
-    cards[67].edit.side_effect = discord.NotFound(mock.Mock(status=404, reason="Not Found"), "Unknown Message")
+    card = review.bot.get_partial_messageable.return_value.get_partial_message.return_value
+    card.edit = mock.AsyncMock()
 
-    await review.empty_cards(1, (CardRef(55, 67), CardRef(55, 68)), "retention")
+    assert await review.clean_stale_cards() == 1
 
-    edit = cards[68].edit.await_args.kwargs
+    review.bot.get_partial_messageable.assert_called_once_with(55, guild_id=1)
+    edit = card.edit.await_args.kwargs
     assert edit["view"] is None and "retention" in edit["embed"].title
-    assert "Pool" not in str(edit["embed"].to_dict())
-    assert "could not redraw review card 67" in caplog.text  # one deleted card does not stop the next
+    assert "Pool" not in str(edit["embed"].to_dict()) and "Sources close" not in str(edit["embed"].to_dict())
 
 
 async def test_the_loop_prunes_only_after_the_gateway_is_ready_and_stops_with_the_cog(store):

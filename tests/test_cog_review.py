@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from unittest import mock
@@ -157,8 +158,9 @@ async def test_forget_me_redraws_every_card_that_showed_the_member(store):
     await store.review_flag(guild.id, theirs.flag_ids[0], status="confirmed", reviewer_id=leaver,
                             reviewer_name="Lea Ver")
     cards = _cards_by_id(cog)
+    await store.forget_user(guild.id, leaver)
 
-    await cog.redraw_forgotten(guild.id, await store.forget_user(guild.id, leaver))
+    assert await cog.clean_stale_cards() == 2
 
     assert set(cards) == {900, 901}
     removed = cards[900].edit.await_args.kwargs
@@ -170,24 +172,76 @@ async def test_forget_me_redraws_every_card_that_showed_the_member(store):
     assert "forgotten user" in shown and "Lea Ver" not in shown
     assert len([c for c in redrawn["view"].children if isinstance(c, ReviewButton)]) == 6  # both flags' rows
     assert all(call.args == (channel.id,) for call in cog.bot.get_partial_messageable.call_args_list)
+    assert await store.stale_cards() == []
+    assert await cog.clean_stale_cards() == 0  # nothing left: no edit is repeated
+    assert cards[900].edit.await_count == 1
 
 
-async def test_forget_me_goes_on_after_a_card_that_cannot_be_edited(store, caplog):
+async def test_clean_up_drops_cards_discord_lost_and_retries_the_rest_later(store, caplog):
     guild = make_guild()
     cog, _ = await _posting_cog(store, guild, "medium")
     leaver = 4242
-    first = await _save(store, guild.id, author_id=leaver)
-    await cog.post_flags(first)
-    second = await _save(store, guild.id, TEXT + " Again.", author_id=leaver)
-    await cog.post_flags(second)
+    for text in (TEXT, TEXT + " Again.", TEXT + " Third."):
+        await cog.post_flags(await _save(store, guild.id, text, author_id=leaver))  # cards 900, 901, 902
     cards = _cards_by_id(cog)
     cards[900] = mock.AsyncMock()
     cards[900].edit.side_effect = discord.Forbidden(mock.Mock(status=403, reason="Forbidden"), "Missing Access")
+    cards[901] = mock.AsyncMock()
+    cards[901].edit.side_effect = discord.HTTPException(mock.Mock(status=503, reason="Unavailable"), "try later")
+    await store.forget_user(guild.id, leaver)
 
-    await cog.redraw_forgotten(guild.id, await store.forget_user(guild.id, leaver))
+    assert await cog.clean_stale_cards() == 2  # 900 is out of reach for good; 902 is emptied; 901 must wait
+    assert cards[902].edit.await_args.kwargs["view"] is None
+    assert [c.message_id for c in await store.stale_cards()] == [901]
+    assert "could not clean review card 901" in caplog.text
 
-    assert cards[901].edit.await_args.kwargs["view"] is None
-    assert "could not redraw review card 900" in caplog.text
+    cards[901].edit.side_effect = None  # Discord is back
+    assert await cog.clean_stale_cards() == 1
+    assert cards[901].edit.await_args.kwargs["view"] is None and await store.stale_cards() == []
+
+
+async def test_the_clean_up_listens_for_the_event_the_other_cogs_send(store):
+    """Library and retention dispatch CARDS_STALE_EVENT; the review cog must be listening under that very name."""
+    from bot.cards import CARDS_STALE_EVENT
+
+    cog = Review(make_store_bot(store))
+    assert ("on_" + CARDS_STALE_EVENT, cog.clean_stale_cards) in cog.get_listeners()
+
+
+async def test_a_click_after_the_flags_were_deleted_empties_the_card(store):
+    """A moderator's click on a card whose article is gone replaces the card instead of leaving it as it was."""
+    from bot.views import refresh_review_message
+
+    guild = make_guild()
+    cog, channel = await _posting_cog(store, guild, "medium")
+    stored = await _save(store, guild.id, author_id=4242)
+    await cog.post_flags(stored)
+    await store.forget_user(guild.id, 4242)
+    click = _mod(store, guild)
+    click.message = make_message(channel=channel, message_id=900)
+    await refresh_review_message(click, focus=stored.flag_ids[0])
+    edit = click.edit_original_response.await_args.kwargs
+    assert edit["view"] is None and "Bridge" not in str(edit["embed"].to_dict())
+
+
+async def test_a_card_posted_while_its_flags_are_deleted_is_withdrawn(store):
+    """If a forget-me lands between sending a card and recording it, nothing would ever clean the card: delete it."""
+    guild = make_guild()
+    cog, channel = await _posting_cog(store, guild, "medium")
+    stored = await _save(store, guild.id, author_id=4242)
+    real_record = store.set_review_messages
+
+    async def forget_first(*args, **kwargs):
+        await store.forget_user(guild.id, 4242)
+        return await real_record(*args, **kwargs)
+
+    card = make_message(channel=channel, message_id=900)
+    channel.send.side_effect = None
+    channel.send.return_value = card
+    with mock.patch.object(store, "set_review_messages", side_effect=forget_first):
+        await cog.post_flags(stored)
+    channel.send.assert_awaited_once()
+    card.delete.assert_awaited_once()
 
 
 async def test_a_store_error_while_redrawing_does_not_stop_the_new_flags(store, caplog):
@@ -397,3 +451,38 @@ async def test_review_queue_links_to_posted_review_messages(store):
     fields = inter.followup.send.await_args.kwargs["embed"].fields
     link = f"https://discord.com/channels/{guild.id}/{channel.id}/900"
     assert [link in f.value for f in fields] == [True, True, False]  # the low flag was never posted
+
+
+async def test_a_slow_click_cannot_put_deleted_text_back_on_a_card(store):
+    """A refresh that read the flags before a forget-me must not land after the clean-up's edit."""
+    from bot.views import refresh_review_message
+
+    guild = make_guild()
+    cog, channel = await _posting_cog(store, guild, "medium")
+    stored = await _save(store, guild.id, author_id=4242)
+    await cog.post_flags(stored)  # card 900
+    shown: list[str] = []  # what the card shows, edit after edit, whoever made the edit
+    release, click_waiting = asyncio.Event(), asyncio.Event()
+
+    async def slow_click_edit(**kwargs):
+        click_waiting.set()
+        await release.wait()
+        shown.append(str(kwargs["embed"].to_dict()))
+
+    async def cleanup_edit(**kwargs):
+        shown.append(str(kwargs["embed"].to_dict()))
+
+    cog.bot.get_partial_messageable.return_value.get_partial_message.return_value.edit = cleanup_edit
+    click = _mod(store, guild)
+    click.message = make_message(channel=channel, message_id=900)
+    click.edit_original_response.side_effect = slow_click_edit
+    refresh = asyncio.create_task(refresh_review_message(click, focus=stored.flag_ids[0]))
+    await click_waiting.wait()  # the click has read the flags and is waiting on Discord
+    await store.forget_user(guild.id, 4242)
+    cleanup = asyncio.create_task(cog.clean_stale_cards())
+    await asyncio.wait({cleanup}, timeout=0.5)  # unguarded, the clean-up would finish here, before the click
+    release.set()
+    await asyncio.gather(refresh, cleanup)
+
+    assert len(shown) == 2 and "Bridge" in shown[0]
+    assert "Removed at the member's request" in shown[-1] and "Bridge" not in shown[-1]

@@ -152,3 +152,30 @@ async def test_forget_user_cascades_to_analyses_flags_events_and_search(store):
     assert _raw_count(path, "SELECT count(*) FROM flags WHERE analysis_id IN (?, ?)", (mine[0].id, mine[1].id)) == 0
     assert (await store.forget_user(1, 42)).documents == 0
     assert await store.check_integrity() == []
+
+
+async def test_prune_lists_each_guilds_cards_across_batches_and_leaves_no_text_behind(store, monkeypatch):
+    """With one document per batch and two guilds, every deleted card is listed under its own guild, once."""
+    from pathlib import Path
+
+    from bot.store_types import StaleCard
+
+    monkeypatch.setattr(store_module, "PRUNE_BATCH", 1)
+    ones = await fill(store, guild=1, n=2, tag="Quorvath")
+    twos = await fill(store, guild=2, n=2, tag="Quorvath")
+    for guild, saved, base in ((1, ones, 100), (2, twos, 200)):
+        for k, s in enumerate(saved):
+            await store.set_review_messages(guild, s.flag_ids, base, base + k + 1)
+        await store.update_settings(guild, retention_days=30)
+    report = await store.prune(now=datetime.now(UTC) + timedelta(days=31))
+
+    assert report.documents == 4
+    assert {g: sorted(c.message_id for c in cards) for g, cards in report.removed_cards.items()} == {
+        1: [101, 102], 2: [201, 202]}
+    assert sorted(await store.stale_cards(), key=lambda c: c.message_id) == [
+        StaleCard(1, 100, 101, "retention"), StaleCard(1, 100, 102, "retention"),
+        StaleCard(2, 200, 201, "retention"), StaleCard(2, 200, 202, "retention")]
+    path = Path(store.path)
+    wal = Path(str(path) + "-wal")
+    on_disk = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    assert b"quorvath" not in on_disk.lower()  # no search segment or log page keeps the pruned text

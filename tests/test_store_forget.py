@@ -190,7 +190,8 @@ async def test_an_open_reader_delays_emptying_the_log_and_says_so(store, caplog,
 
 
 async def test_forget_reports_the_posted_cards_that_still_show_the_member(store):
-    """Cards of the member's own flags are listed as removed; cards they reviewed or noted, as anonymised."""
+    """Cards of the member's own flags are listed as removed; cards they decided, as anonymised (a card never
+    shows who wrote a note, so a card they only noted is left alone)."""
     own, theirs = await populate(store)
     await store.set_review_messages(1, own.flag_ids, 555, 700)  # the member's own article's card
     await store.set_review_message(1, theirs.flag_ids[1], 555, 667)  # noted by USER, decided by OTHER
@@ -214,3 +215,22 @@ async def test_forgetting_someone_with_no_cards_reports_none(store):
     await save(store, 1, OWN_TEXT, USER)
     report = await store.forget_user(1, USER)
     assert (report.documents, report.removed_cards, report.anonymised_cards) == (1, (), ())
+
+
+async def test_the_clean_up_list_survives_until_each_card_is_cleaned(store):
+    """Cards go on the list in the forget's own transaction; a removal outranks a re-draw; cleaning is per reason."""
+    from bot.store_types import StaleCard
+
+    own, _ = await populate(store)  # USER decided OTHER's flag on card 666
+    await store.set_review_messages(1, own.flag_ids, 555, 700)
+    await store.forget_user(1, USER)
+    listed = await store.stale_cards()
+    assert sorted(listed, key=lambda c: c.message_id) == [StaleCard(1, 555, 666, "redraw"),
+                                                          StaleCard(1, 555, 700, "forget")]
+    await store.forget_user(1, OTHER)  # OTHER shared card 666's article: its pending re-draw becomes a removal
+    assert {(c.message_id, c.reason) for c in await store.stale_cards()} == {(700, "forget"), (666, "forget")}
+    await store.card_cleaned(StaleCard(1, 555, 666, "redraw"))  # a re-draw that started earlier: the row stays
+    assert len(await store.stale_cards()) == 2
+    await store.card_cleaned(StaleCard(1, 555, 666, "forget"))
+    await store.card_cleaned(StaleCard(2, 555, 700, "forget"))  # another guild's clean-up never touches this one
+    assert [c.message_id for c in await store.stale_cards()] == [700]

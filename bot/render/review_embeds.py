@@ -87,11 +87,12 @@ REMOVED_CARD_TEXT = {
     "retention": ("Removed under this server's retention setting",
                   "This server keeps analyses for a limited time (/settings set retention). This article, its "
                   "analysis and these flags were deleted when that time ran out. Nothing here needs review."),
+    "deleted": ("Removed", "The article behind these flags is no longer stored, so nothing here needs review."),
 }
 
 
 def removed_card_embed(reason: str) -> discord.Embed:
-    """What a review card becomes once the flags behind it are deleted (``reason``: forget or retention).
+    """What a review card becomes once the flags behind it are deleted (``reason``: a key of REMOVED_CARD_TEXT).
 
     It keeps no text, title, link or mention of the member, so nothing deleted lives on in the channel.
     """
