@@ -98,5 +98,5 @@ def _without_tensor(doc: Doc) -> Doc:
 
 def _join(nlp: Language, text: str, docs: list[Doc]) -> Doc:
     """Join the pieces; fall back to a whole parse if the join ever failed to reproduce the text."""
-    joined = Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor"])
+    joined = Doc.from_docs(docs, ensure_whitespace=False)  # the pieces' tensors are empty already
     return joined if joined.text == text else nlp(text)
