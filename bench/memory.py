@@ -176,6 +176,10 @@ def measure_service(workers: int, texts_path: str) -> dict[str, Any]:
     line = proc.stdout.readline()
     pids = _descendants(proc.pid)
     hwm = {pid: _status_kb(pid, "VmHWM") for pid in pids}
+    # What the idle bot keeps once the load is over (workers hold whatever the allocator did not give back).
+    settled = {pid: _status_kb(pid, "VmRSS") for pid in pids}
+    settled_rss = sum(settled.values())
+    settled_pss = sum(_rollup_kb(pid).get("Pss", 0) for pid in pids)
     sampler.stop.set()
     sampler.join()
     try:
@@ -188,7 +192,9 @@ def measure_service(workers: int, texts_path: str) -> dict[str, Any]:
     return {"workers": workers, "processes": len(pids), "peak_sum_rss_mb": sampler.peak_kb / 1024,
             "sum_vmhwm_mb": sum(hwm.values()) / 1024, "per_process_vmhwm_mb": sorted(
                 (round(v / 1024, 1) for v in hwm.values()), reverse=True),
-            "peak_sum_pss_mb": sampler.peak_pss_kb / 1024, "per_process_at_pss_peak_mb": sampler.at_pss_peak, **info}
+            "peak_sum_pss_mb": sampler.peak_pss_kb / 1024, "per_process_at_pss_peak_mb": sampler.at_pss_peak,
+            "settled_sum_rss_mb": settled_rss / 1024, "settled_sum_pss_mb": settled_pss / 1024,
+            "per_process_settled_rss_mb": sorted((round(v / 1024, 1) for v in settled.values()), reverse=True), **info}
 
 
 def bare_model_mb() -> float:
@@ -216,7 +222,8 @@ def run(quick: bool = False) -> dict[str, Any]:
     for row in rows:
         print(f"  memory workers={row['workers']}: peak {row['peak_sum_rss_mb']:.0f} MB (sampled sum of RSS), "
               f"sum of VmHWM {row['sum_vmhwm_mb']:.0f} MB, peak sum of PSS {row['peak_sum_pss_mb']:.0f} MB "
-              f"over {row['processes']} processes, "
+              f"over {row['processes']} processes; idle after the load {row['settled_sum_rss_mb']:.0f} MB RSS, "
+              f"{row['settled_sum_pss_mb']:.0f} MB PSS; "
               f"{row.get('done', 0)} analyses in {row.get('seconds', 0):.1f} s")
     return {"target_mb": TARGET_MB, "analyses": N_ANALYSES, "rows": rows, "bare_model_mb": bare_model_mb()}
 
