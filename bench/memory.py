@@ -7,7 +7,9 @@ memory of that child and all its descendants from ``/proc`` every 50 ms; it repo
 seen, and the sum of each process's own peak (``VmHWM``), an upper bound. RSS counts a page shared by
 several processes once in each, so the largest sum of PSS (``smaps_rollup``: a shared page split
 between its sharers) is reported too: it is what the processes really use together. A bare process
-that only loads the model is measured the same way for scale.
+that only loads the model is measured the same way for scale, and one warmed-up engine's peak is
+measured per text length, because the worst single text (just under ``parse.WHOLE_UP_TO`` words,
+parsed whole) is not in the load.
 
     python -m bench.memory [--quick]
 """
@@ -207,6 +209,38 @@ def bare_model_mb() -> float:
     return int(out.stdout.strip()) / 1024
 
 
+PEAK_SIZES = (1_000, 2_500, 4_900, 5_200, 20_000)
+
+_PEAK_CODE = """
+import json, sys
+from bot.analysis import Engine
+from bot.workers import WARM_UP_TEXT
+def kb(field):
+    return int([ln.split()[1] for ln in open('/proc/self/status') if ln.startswith(field + ':')][0])
+engine = Engine()
+engine.analyze(WARM_UP_TEXT)
+out = {'warm_mb': kb('VmRSS') / 1024}
+for words, text in json.load(sys.stdin):
+    open('/proc/self/clear_refs', 'w').write('5')  # restart VmHWM from the current RSS
+    before = kb('VmRSS')
+    engine.analyze(text)
+    out[str(words)] = {'before_mb': before / 1024, 'peak_mb': kb('VmHWM') / 1024}
+print(json.dumps(out))
+"""
+
+
+def worker_peak_by_words() -> dict[str, Any]:
+    """One warmed-up engine's RSS peak per text length: the load above has no 2k-5k-word text.
+
+    Texts up to ``parse.WHOLE_UP_TO`` words are parsed whole, so the worst single text is just under
+    that length, not the longest one.
+    """
+    texts = [(len(t.split()), t) for t in common.sized_texts("own", PEAK_SIZES).values()]
+    out = subprocess.run([sys.executable, "-c", _PEAK_CODE], input=json.dumps(texts), capture_output=True,
+                         text=True, check=True, cwd=common.ROOT)
+    return dict(json.loads(out.stdout))
+
+
 def run(quick: bool = False) -> dict[str, Any]:
     """Measure the shipped worker count, and two workers (one per core) in the full run."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
@@ -225,7 +259,11 @@ def run(quick: bool = False) -> dict[str, Any]:
               f"over {row['processes']} processes; idle after the load {row['settled_sum_rss_mb']:.0f} MB RSS, "
               f"{row['settled_sum_pss_mb']:.0f} MB PSS; "
               f"{row.get('done', 0)} analyses in {row.get('seconds', 0):.1f} s")
-    return {"target_mb": TARGET_MB, "analyses": N_ANALYSES, "rows": rows, "bare_model_mb": bare_model_mb()}
+    by_words = worker_peak_by_words()
+    print("  one worker's peak by text length: " + ", ".join(
+        f"{k} words {v['peak_mb']:.0f} MB" for k, v in by_words.items() if k != "warm_mb"))
+    return {"target_mb": TARGET_MB, "analyses": N_ANALYSES, "rows": rows, "bare_model_mb": bare_model_mb(),
+            "worker_peak_by_words": by_words}
 
 
 def main() -> None:
