@@ -27,9 +27,9 @@ PIECE_WORDS = 1_000
 WHOLE_UP_TO = 5_000
 BATCH_SIZE = 16
 # Pieces of one text parsed together: spaCy's memory follows the words in a batch. One piece at a time
-# keeps a worker parsing a 20k-word text near 190 MB (four pieces: 240 MB, sixteen: 480 MB), so two
-# workers fit the 500 MB budget; it costs about 5% of that parse's time. Results do not depend on it:
-# the whole analysis of 6k-50k-word texts is identical with 1, 2 or 4.
+# keeps a worker parsing a 20k-word text near 190 MB (four pieces: 240 MB, sixteen: 480 MB); it costs
+# about 5% of that parse's time. Results do not depend on it: the whole analysis of 6k-50k-word texts
+# is identical with 1, 2 or 4. The worst text is now one just under WHOLE_UP_TO (whole: about 270 MB).
 PIECE_BATCH = 1
 # The end of a line break and all the white space after it, so no white-space token is split in two.
 _CUT = re.compile(r"\n\s*")
