@@ -259,11 +259,13 @@ def run(quick: bool = False) -> dict[str, Any]:
               f"over {row['processes']} processes; idle after the load {row['settled_sum_rss_mb']:.0f} MB RSS, "
               f"{row['settled_sum_pss_mb']:.0f} MB PSS; "
               f"{row.get('done', 0)} analyses in {row.get('seconds', 0):.1f} s")
+    from bot.analysis.parse import WHOLE_UP_TO
+
     by_words = worker_peak_by_words()
     print("  one worker's peak by text length: " + ", ".join(
         f"{k} words {v['peak_mb']:.0f} MB" for k, v in by_words.items() if k != "warm_mb"))
     return {"target_mb": TARGET_MB, "analyses": N_ANALYSES, "rows": rows, "bare_model_mb": bare_model_mb(),
-            "worker_peak_by_words": by_words}
+            "worker_peak_by_words": by_words, "whole_up_to": WHOLE_UP_TO, "git": common._git_head()}
 
 
 def main() -> None:

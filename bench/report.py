@@ -175,27 +175,55 @@ def cold_start_section() -> list[str]:
 
 
 def memory_section() -> list[str]:
-    """Peak RSS of the bot process tree under load."""
+    """Peak RSS (and PSS) of the bot process tree under load, and one worker's peak per text length."""
     data = common.load("memory")
     lines = ["### Memory", ""]
     failed = _failed(data, "memory")
     if failed or data is None:
         return lines + (failed or [])
-    lines += [f"Command: `python -m bench.memory`{_run_note(data)}. A fresh process imports the bot, starts "
+    at = f" at commit `{data['git']}`" if data.get("git") else ""
+    lines += [f"Command: `python -m bench.memory`{_run_note(data)}{at}. A fresh process imports the bot, starts "
               f"`AnalysisService` with its worker processes and pushes {data['analyses']} analyses through it "
               "(single articles and four 20k-word texts); RSS of it and all its descendants is read from /proc "
-              "every 50 ms.", "",
-              "| workers | processes | peak sum of RSS | sum of per-process peaks (VmHWM) | analyses ok | target |",
-              "|---:|---:|---:|---:|---:|---|"]
+              "every 50 ms, and PSS from `smaps_rollup` (RSS counts a page shared by several processes once in "
+              "each; PSS splits it between them, so its sum is what the tree really uses). \"Idle\" is what "
+              "the tree holds once the load is over.", "",
+              "| workers | processes | peak sum of RSS | sum of per-process peaks (VmHWM) | peak sum of PSS "
+              "| idle RSS / PSS | analyses ok | target (RSS) |",
+              "|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in data["rows"]:
         peak = max(r["peak_sum_rss_mb"], r["sum_vmhwm_mb"])
         ok = "met" if peak <= data["target_mb"] else "**not met**"
+        pss = f"{r['peak_sum_pss_mb']:.0f} MB" if "peak_sum_pss_mb" in r else "–"
+        idle = (f"{r['settled_sum_rss_mb']:.0f} / {r['settled_sum_pss_mb']:.0f} MB"
+                if "settled_sum_rss_mb" in r else "–")
         lines.append(f"| {r['workers']} | {r['processes']} | {r['peak_sum_rss_mb']:.0f} MB "
-                     f"| {r['sum_vmhwm_mb']:.0f} MB | {r.get('done', 0)}/{data['analyses']} "
+                     f"| {r['sum_vmhwm_mb']:.0f} MB | {pss} | {idle} | {r.get('done', 0)}/{data['analyses']} "
                      f"| ≤ {data['target_mb']} MB {ok} |")
     lines += ["", f"For scale, a process that only loads the model and parses one article peaks at "
               f"{data['bare_model_mb']:.0f} MB.", ""]
-    return lines
+    return lines + _worst_text_lines(data)
+
+
+def _worst_text_lines(data: dict[str, Any]) -> list[str]:
+    """The load has no text just under the whole-parse limit; say what one costs and what two at once would."""
+    by_words = {k: v for k, v in data.get("worker_peak_by_words", {}).items() if isinstance(v, dict)}
+    if not by_words:
+        return []
+    worst_words, worst = max(by_words.items(), key=lambda kv: kv[1]["peak_mb"])
+    others = {r["workers"]: r for r in data["rows"]}
+    line = ("One warmed-up engine's peak RSS by text length: "
+            + ", ".join(f"{int(k):,} words {v['peak_mb']:.0f} MB" for k, v in by_words.items()) + ".")
+    two = others.get(2)
+    if two is not None and "per_process_vmhwm_mb" in two:
+        rest = sum(sorted(two["per_process_vmhwm_mb"], reverse=True)[2:])  # the bot and the resource tracker
+        both = rest + 2 * worst["peak_mb"]
+        verdict = "over" if both > data["target_mb"] else "within"
+        line += (f" Texts up to {data.get('whole_up_to', 5000):,} words are parsed whole, so the worst single text "
+                 f"is one of about {int(worst_words):,} words; two workers parsing such texts at the same moment "
+                 f"would hold about {both:.0f} MB RSS, {verdict} the {data['target_mb']} MB target (the load "
+                 "above never does that).")
+    return [line, ""]
 
 
 def store_section() -> list[str]:
