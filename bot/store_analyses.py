@@ -167,6 +167,23 @@ class AnalysesStore(StoreBase):
             flag_ids=flag_ids, cached=cached, private=bool(row[12]),
         )
 
+    async def record_reply(self, guild_id: int, analysis_id: str, channel_id: int, message_id: int) -> bool:
+        """Remember a public reply that shows an analysis, so a forget-me of its author can delete it too.
+
+        False when the analysis is already gone (a forget-me won the race): the caller should take the reply down.
+        """
+        check_guild(guild_id)
+        async with self._write() as db:
+            cur = await db.execute(
+                "INSERT OR IGNORE INTO replies (guild_id, message_id, channel_id, document_id) "
+                "SELECT ?, ?, ?, document_id FROM analyses WHERE id = ? AND guild_id = ?",
+                (guild_id, int(message_id), int(channel_id), clean_short_id(analysis_id), guild_id))
+            if cur.rowcount == 1:
+                return True
+            rows = await db.execute_fetchall("SELECT 1 FROM replies WHERE guild_id = ? AND message_id = ?",
+                                             (guild_id, int(message_id)))
+        return bool(list(rows))
+
     async def find_cached(
         self, guild_id: int, text: str, engine_version: str, *, private_for: int | None = None,
     ) -> StoredAnalysis | None:

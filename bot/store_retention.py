@@ -95,6 +95,11 @@ class RetentionStore(StoreBase):
                 " ON d.id = a.document_id WHERE f.guild_id = ? AND d.guild_id = ? AND d.author_id = ?",
                 (guild_id, guild_id, user_id))
             await queue_stale_cards(db, guild_id, removed, "forget")
+            replies = tuple(CardRef(int(c), int(m)) for c, m in await db.execute_fetchall(
+                "SELECT r.channel_id, r.message_id FROM replies AS r JOIN documents AS d ON d.id = r.document_id"
+                " WHERE r.guild_id = ? AND d.guild_id = ? AND d.author_id = ? ORDER BY r.message_id",
+                (guild_id, guild_id, user_id)))
+            await queue_stale_cards(db, guild_id, replies, "reply")
             cur = await db.execute("DELETE FROM documents WHERE guild_id = ? AND author_id = ?", (guild_id, user_id))
             deleted = max(0, cur.rowcount)
             anonymised: tuple[CardRef, ...] = ()
@@ -112,9 +117,9 @@ class RetentionStore(StoreBase):
                 await db.execute("INSERT INTO analyses_fts (analyses_fts) VALUES ('optimize')")
         await self._checkpoint()
         log.info("forgot a user in guild %d: %d documents deleted, %d reviews and %d audit lines anonymised, "
-                 "%d + %d review cards to re-draw", guild_id, deleted, max(0, reviews), max(0, events),
-                 len(removed), len(anonymised))
-        return ForgetReport(deleted, removed, anonymised)
+                 "%d + %d review cards to re-draw, %d replies to delete", guild_id, deleted, max(0, reviews),
+                 max(0, events), len(removed), len(anonymised), len(replies))
+        return ForgetReport(deleted, removed, anonymised, replies)
 
     @staticmethod
     async def _cards(db: Any, source: str, params: tuple[Any, ...]) -> tuple[CardRef, ...]:

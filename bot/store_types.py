@@ -131,7 +131,7 @@ class CardRef:
     message_id: int
 
 
-CardReason = Literal["forget", "retention", "redraw"]
+CardReason = Literal["forget", "retention", "redraw", "reply"]  # "reply": delete an analysis reply
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,7 @@ class ForgetReport:
     documents: int
     removed_cards: tuple[CardRef, ...] = ()
     anonymised_cards: tuple[CardRef, ...] = ()
+    replies: tuple[CardRef, ...] = ()  # Byline's public replies showing the member's articles, to delete
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ class Review(commands.Cog):
                 continue
             card = StaleCard(stored.guild_id, first.review_channel_id, first.review_message_id, "redraw")
             try:
-                await draw_card(self.store, card.guild_id, card.message_id, self._editor(card))
+                await draw_card(self.store, card.guild_id, card.message_id, self._message(card).edit)
             except discord.HTTPException as exc:  # deleted card or lost access: the queue is right either way
                 log.warning("could not redraw review card %s in guild %s: %s", card.message_id, card.guild_id, exc)
 
@@ -125,10 +125,14 @@ class Review(commands.Cog):
         return cleaned
 
     async def _clean_card(self, card: StaleCard) -> bool:
-        """Empty or re-draw one listed card; True once it may leave the list."""
+        """Empty, re-draw or (for an analysis reply) delete one listed message; True once it may leave the list."""
         empty_reason = "deleted" if card.reason == "redraw" else card.reason
         try:
-            await draw_card(self.store, card.guild_id, card.message_id, self._editor(card), empty_reason=empty_reason)
+            if card.reason == "reply":  # Byline's public analysis of a forgotten member's article: take it down
+                await self._message(card).delete()
+            else:
+                await draw_card(self.store, card.guild_id, card.message_id, self._message(card).edit,
+                                empty_reason=empty_reason)
         except (discord.NotFound, discord.Forbidden) as exc:
             log.warning("review card %s in guild %s is gone or out of reach (%s); dropping it from the clean-up",
                         card.message_id, card.guild_id, exc)
@@ -138,10 +142,10 @@ class Review(commands.Cog):
         await self.store.card_cleaned(card)
         return True
 
-    def _editor(self, card: StaleCard) -> Any:
-        """The edit call of one posted card, addressed by channel and message id (no fetch needed)."""
+    def _message(self, card: StaleCard) -> discord.PartialMessage:
+        """One posted message, addressed by channel and message id (no fetch needed)."""
         channel = self.bot.get_partial_messageable(card.channel_id, guild_id=card.guild_id)
-        return channel.get_partial_message(card.message_id).edit
+        return channel.get_partial_message(card.message_id)
 
     async def _post_flags(self, stored: StoredAnalysis) -> None:
         settings = await self.store.get_settings(stored.guild_id)

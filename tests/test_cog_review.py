@@ -486,3 +486,18 @@ async def test_a_slow_click_cannot_put_deleted_text_back_on_a_card(store):
 
     assert len(shown) == 2 and "Bridge" in shown[0]
     assert "Removed at the member's request" in shown[-1] and "Bridge" not in shown[-1]
+
+
+async def test_the_clean_up_deletes_byline_replies_that_showed_a_forgotten_article(store):
+    guild = make_guild()
+    cog, _ = await _posting_cog(store, guild, "medium")
+    stored = await _save(store, guild.id, author_id=4242)
+    await store.record_reply(guild.id, stored.id, 31, 3001)
+    cards = _cards_by_id(cog)
+    await store.forget_user(guild.id, 4242)
+
+    assert await cog.clean_stale_cards() == 1
+
+    cards[3001].delete.assert_awaited_once()
+    cards[3001].edit.assert_not_awaited()
+    assert await store.stale_cards() == []

@@ -234,3 +234,26 @@ async def test_the_clean_up_list_survives_until_each_card_is_cleaned(store):
     await store.card_cleaned(StaleCard(1, 555, 666, "forget"))
     await store.card_cleaned(StaleCard(2, 555, 700, "forget"))  # another guild's clean-up never touches this one
     assert [c.message_id for c in await store.stale_cards()] == [700]
+
+
+async def test_public_replies_of_a_forgotten_members_articles_are_listed_for_deletion(store):
+    """Byline's replies showing the member's articles go on the clean-up list; others' replies and guilds stay."""
+    from bot.store_types import CardRef, StaleCard
+
+    own, theirs = await populate(store)
+    assert await store.record_reply(1, own.id, 31, 3001)
+    assert await store.record_reply(1, own.id, 32, 3002)  # the same article answered again (a cached reply)
+    assert await store.record_reply(1, own.id, 32, 3002)  # recording twice is harmless
+    assert await store.record_reply(1, theirs.id, 31, 3003)
+    elsewhere = await save(store, 2, OWN_TEXT, USER)
+    assert await store.record_reply(2, elsewhere.id, 41, 4001)
+    assert not await store.record_reply(2, own.id, 41, 4002)  # guild 1's analysis is unknown in guild 2
+
+    report = await store.forget_user(1, USER)
+
+    assert report.replies == (CardRef(31, 3001), CardRef(32, 3002))
+    assert {c for c in await store.stale_cards() if c.reason == "reply"} == {
+        StaleCard(1, 31, 3001, "reply"), StaleCard(1, 32, 3002, "reply")}
+    assert not await store.record_reply(1, own.id, 33, 3004)  # too late: the caller must take that reply down
+    await store.forget_user(2, USER)
+    assert StaleCard(2, 41, 4001, "reply") in await store.stale_cards()
