@@ -9,6 +9,7 @@ shortly") at once instead of piling up behind a 3-second interaction deadline.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import signal
@@ -20,14 +21,13 @@ from typing import Any, TypeVar
 
 from bot.analysis.result import Result
 from bot.config import AnalysisSettings
-from bot.errors import AnalysisFailed, BusyError, InputError, NotAnArticle
+from bot.errors import AnalysisFailed, BusyError, InputError, NotAnArticle, ShuttingDown
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 # A worker is replaced after this many jobs, so spaCy's ever-growing string store can't creep up forever.
 MAX_TASKS_PER_CHILD = 500
-SHUTTING_DOWN = "Byline is shutting down; try again in a minute."
 
 WARM_UP_TEXT = "Warm-up Headline\nThe council met on Monday, officials said. \"It went well,\" the mayor said.\n"
 _engine: Any = None  # the worker process's Engine, built by _init_worker
@@ -148,12 +148,26 @@ class AnalysisService:
             for _ in range(self.workers):
                 loop.run_in_executor(executor, _ready).add_done_callback(_log_warm_failure)
 
-    async def close(self) -> None:
-        """Stop the workers without running queued jobs; their callers get BusyError ("shutting down")."""
+    async def close(self, timeout: float | None = None) -> None:
+        """Stop the workers without running queued jobs; their callers get ShuttingDown.
+
+        Running jobs are waited for, at most ``timeout`` seconds: then the worker processes are terminated, so
+        a huge article cannot hold a shutdown past the process manager's patience.
+        """
         self._closed = True
         executor, self._executor = self._executor, None
-        if executor is not None:
-            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+        if executor is None:
+            return
+        stopping = asyncio.ensure_future(asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True))
+        try:
+            await asyncio.wait_for(asyncio.shield(stopping), timeout)
+        except TimeoutError:
+            log.warning("analysis workers still busy %.0f s after close; terminating them", timeout)
+            _terminate_workers(executor)
+            try:
+                await asyncio.wait_for(asyncio.shield(stopping), timeout)
+            except TimeoutError:
+                log.error("analysis workers did not stop; leaving them behind")
 
     async def analyze(self, text: str, sentences: int | None = None) -> Result:
         """Analyse ``text`` in a worker; raise BusyError when the queue is full."""
@@ -170,7 +184,7 @@ class AnalysisService:
 
     async def _submit(self, fn: Callable[..., T], *args: Any) -> T:
         if self._closed:
-            raise BusyError(SHUTTING_DOWN)
+            raise ShuttingDown()
         with self._lock:
             if self._in_flight >= self.capacity:
                 self.rejected += 1
@@ -188,9 +202,11 @@ class AnalysisService:
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if self._closed and future.cancelled() and not (task is not None and task.cancelling()):
-                raise BusyError(SHUTTING_DOWN) from None  # close() dropped the queued job; the caller is not cancelled
+                raise ShuttingDown() from None  # close() dropped the queued job; the caller is not cancelled
             raise
         except BrokenProcessPool:
+            if self._closed:
+                raise ShuttingDown() from None  # close() terminated a job that outlived its timeout
             # Not retried: the job itself may be what killed the worker (a poison input would break the new pool too).
             log.error("an analysis worker died during a job; restarting the pool")
             await self._restart(executor)
@@ -217,7 +233,7 @@ class AnalysisService:
 
     def _ensure_executor(self) -> Executor:
         if self._closed:
-            raise BusyError(SHUTTING_DOWN)
+            raise ShuttingDown()
         if self._executor is None:
             self._executor = self._factory()
         return self._executor
@@ -232,6 +248,19 @@ class AnalysisService:
             return
         self._executor = self._factory()
         await asyncio.to_thread(broken.shutdown, wait=False, cancel_futures=True)
+
+
+def _terminate_workers(executor: Executor) -> None:
+    """Kill a process pool's workers mid-job. Before Python 3.14 (``terminate_workers``) the pool's own worker
+    table is the only handle; a thread pool cannot be stopped, so it is left to finish."""
+    stop = getattr(executor, "terminate_workers", None)
+    if callable(stop):
+        stop()
+        return
+    processes: dict[int, Any] = getattr(executor, "_processes", None) or {}
+    with contextlib.suppress(Exception):  # the pool's manager thread may change the table meanwhile
+        for process in list(processes.values()):
+            process.terminate()
 
 
 def _log_warm_failure(future: asyncio.Future[Any]) -> None:

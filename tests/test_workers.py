@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import AnalysisSettings
-from bot.errors import AnalysisFailed, BusyError, InputError
+from bot.errors import AnalysisFailed, BusyError, InputError, ShuttingDown
 from bot.workers import AnalysisService
 from tests.botkit import ARTICLE, GatedJob, thread_service
 
@@ -173,7 +173,7 @@ async def test_concurrent_failures_build_exactly_one_new_pool():
 
 
 async def test_after_close_jobs_are_refused_and_queued_callers_are_told_why():
-    """close(): a job waiting in the queue ends in BusyError ("shutting down"), not a bare CancelledError the
+    """close(): a job waiting in the queue ends in ShuttingDown (a BusyError), not a bare CancelledError the
     interaction handler would never answer; the running job still finishes; analyze() afterwards is refused at once
     and builds no new pool that nothing would shut down."""
     job = GatedJob()
@@ -184,17 +184,17 @@ async def test_after_close_jobs_are_refused_and_queued_callers_are_told_why():
     queued = asyncio.create_task(service.analyze(ARTICLE))
     closing = asyncio.create_task(service.close())
     try:
-        with pytest.raises(BusyError) as info:
+        with pytest.raises(ShuttingDown) as info:
             await asyncio.wait_for(queued, 10)
-        assert "shutting down" in info.value.user_message
+        assert "restarting" in info.value.user_message
     finally:
         job.release.set()
     await closing
     assert (await running).summary
     for call in (lambda: service.analyze(ARTICLE), service.worker_info):
-        with pytest.raises(BusyError) as info:
+        with pytest.raises(ShuttingDown) as info:
             await call()
-        assert "shutting down" in info.value.user_message
+        assert "restarting" in info.value.user_message
     assert service._executor is None and service.in_flight == 0
 
 
@@ -207,3 +207,47 @@ async def test_a_closed_process_service_spawns_nothing():
         await service.analyze(ARTICLE)
     assert service._executor is None
     await service.close()  # closing twice is harmless
+
+
+def _stuck_job(marker: str, sentences: int | None) -> dict:
+    """Say it started (the marker file), then run far longer than any shutdown may wait."""
+    import time
+
+    Path(marker).write_text("started", encoding="utf-8")
+    time.sleep(600)
+    return {}
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")  # exited (a zombie until the pool reaps it)
+
+
+async def test_close_with_a_timeout_terminates_a_worker_stuck_in_a_job(tmp_path):
+    """close(timeout): a job that would run for minutes no longer holds the shutdown: the worker process is
+    terminated after the timeout and its caller is told Byline is restarting."""
+    service = AnalysisService(AnalysisSettings(workers=1), queue_size=1, executor_factory=_spawn_pool,
+                              job=_stuck_job)
+    await service.start(warm=False)
+    marker = tmp_path / "started"
+    try:
+        pid = await service._submit(os.getpid)
+        caller = asyncio.create_task(service.analyze(str(marker)))
+        for _ in range(2000):
+            if marker.exists():
+                break
+            await asyncio.sleep(0.01)
+        assert marker.exists(), "the stuck job never started"
+        await asyncio.wait_for(service.close(timeout=0.5), 60)
+        with pytest.raises(ShuttingDown):
+            await asyncio.wait_for(caller, 30)
+        for _ in range(500):
+            if _gone(pid):
+                break
+            await asyncio.sleep(0.01)
+        assert _gone(pid)
+    finally:
+        await service.close(timeout=0.5)
