@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -20,10 +21,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings, StoreSettings
-from bot.errors import ConfigError
+from bot.errors import ConfigError, CutShortByRestart, ShuttingDown
 from bot.interaction_errors import handle_interaction_error
 from bot.monitor import LoopLagMonitor
 from bot.ratelimit import RateLimiter
+from bot.shutdown import CANCEL_WAIT_SECONDS, Drain
 from bot.workers import AnalysisService
 
 if TYPE_CHECKING:
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 
 StoreFactory = Callable[[StoreSettings], Awaitable["Store"]]
 RATE_WINDOW_SECONDS = 60.0
+# After the grace period: how long refusals sent while the gateway closed, and the workers, may take to finish.
+LATE_SECONDS = CANCEL_WAIT_SECONDS
 
 
 def build_intents(settings: Settings | None = None) -> discord.Intents:
@@ -59,6 +63,22 @@ class BylineTree(app_commands.CommandTree["BylineBot"]):
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
         """Answer privately and log; never raise."""
         await handle_interaction_error(interaction, error)
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Hold every command until it is answered, so shutdown waits for it; once Byline is stopping, a new
+        command is answered "restarting" (privately) instead of running."""
+        drain = self.client.drain
+        if interaction.type is discord.InteractionType.autocomplete:
+            return not drain.closing  # suggestions only: nothing to answer, nothing to wait for
+        name = getattr(interaction.command, "qualified_name", None) or "command"
+        user = interaction.user.id if interaction.user else None
+        try:
+            drain.hold(f"/{name} from user {user}",
+                       cut_short=functools.partial(handle_interaction_error, interaction, CutShortByRestart()))
+        except ShuttingDown as exc:
+            await handle_interaction_error(interaction, exc)
+            return False
+        return True
 
 
 class BylineBot(commands.Bot):
@@ -107,7 +127,8 @@ class BylineBot(commands.Bot):
         self.failed_extensions: dict[str, BaseException] = {}
         self._saved_endpoints: tuple[str, yarl.URL] | None = None
         self._services_started = False
-        self._stopping = False  # shutdown has begun: no gateway events, no reconnects
+        self._stopping = False  # shutdown has begun: no reconnects, new requests refused
+        self.drain = Drain()  # requests accepted and still owed an answer
         self._shutdown: asyncio.Task[None] | None = None
 
     # --- start-up -------------------------------------------------------------------------------
@@ -171,26 +192,46 @@ class BylineBot(commands.Bot):
         """Let a closed client start again, as discord.py's ``clear()`` promises."""
         self._stopping = False
         self._shutdown = None
+        self.drain.reopen()
         super().clear()
+
+    def _schedule_event(self, coro: Callable[..., Coroutine[Any, Any, Any]], event_name: str, *args: Any,
+                        **kwargs: Any) -> asyncio.Task[Any]:
+        """An event dispatched by a held request (the review cog posting flags) is waited for like the request."""
+        task = super()._schedule_event(coro, event_name, *args, **kwargs)
+        self.drain.follow(task)
+        return task
 
     async def close(self) -> None:
         """Shut down once, however many ask (a signal, ``start`` returning, ``async with`` ending)."""
+        self.drain.release(asyncio.current_task())  # a held caller waiting on the shutdown would wait on itself
         if self._shutdown is None:
             self._shutdown = asyncio.create_task(self._shut_down(), name="byline-shutdown")
         await asyncio.shield(self._shutdown)  # a cancelled caller must not cancel the shutdown itself
 
     async def _shut_down(self) -> None:
-        """Stop taking gateway events first, so no new work starts against closing services; unload cogs and
-        close services while REST still works (callers dropped from the queue can be answered); REST closes last."""
-        self._stopping = True
+        """Refuse new requests ("restarting") but let accepted ones finish and be answered, within the grace period;
+        tell what is left that it was cut short; then close the gateway, the cogs and the workers, REST (which
+        every answer needed), and the store last."""
+        self._stopping = True  # is_closed() turns true: a dropped gateway is not reconnected
+        self.drain.begin()
+        grace = self.settings.discord.shutdown_grace_seconds
+        log.info("shutting down: new requests are refused; %d in flight get up to %.0f s",
+                 len(self.drain.pending()), grace)
+        await self.drain.finish(grace)
         await self._close_gateway()
+        await self.drain.finish(LATE_SECONDS)  # refusals of requests that came in while the gateway closed
         for name in list(self.extensions):
             with contextlib.suppress(Exception):
                 await self.unload_extension(name)
-        if self._services_started:
+        services, self._services_started = self._services_started, False
+        if services:
             await self._close_services()
         await super().close()
+        if services:
+            await self._close_quietly(self._close_store)
         self._restore_endpoints()
+        log.info("shut down")
 
     async def _close_gateway(self) -> None:
         ws = self.ws
@@ -201,13 +242,16 @@ class BylineBot(commands.Bot):
                 log.exception("error while closing the gateway connection")
 
     async def _close_services(self) -> None:
-        self._services_started = False
         await self.loop_monitor.stop()
-        for closer in (self.fetcher.close, self.analyzer.close, self._close_store):
-            try:
-                await closer()
-            except Exception:  # keep closing the rest
-                log.exception("error while closing %s", getattr(closer, "__qualname__", closer))
+        await self._close_quietly(self.fetcher.close)
+        await self._close_quietly(functools.partial(self.analyzer.close, timeout=LATE_SECONDS))
+
+    @staticmethod
+    async def _close_quietly(closer: Callable[[], Awaitable[Any]]) -> None:
+        try:
+            await closer()
+        except Exception:  # keep closing the rest
+            log.exception("error while closing %s", getattr(closer, "__qualname__", closer))
 
     async def _close_store(self) -> None:
         store = getattr(self, "store", None)
@@ -264,9 +308,16 @@ async def _serve(settings: Settings, token: str, bot: BylineBot | None = None) -
     bot = bot or BylineBot(settings)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
+
+    def on_signal() -> None:
+        if stop.is_set():  # a second Ctrl-C: stop waiting for work in flight (it is still told it was cut short)
+            log.warning("second stop signal: cutting the shutdown grace period short")
+            bot.drain.hurry()
+        stop.set()
+
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal)
     async with bot:
         runner = asyncio.create_task(bot.start(token), name="byline-client")
         stopper = asyncio.create_task(stop.wait(), name="byline-stop")

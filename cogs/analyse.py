@@ -7,6 +7,7 @@ the one error handler, which answers ephemerally.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import BusyError, InputError, InputTooLarge, RateLimited
+from bot.errors import BusyError, CutShortByRestart, InputError, InputTooLarge, RateLimited
 from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
 from bot.render import render_analysis
 from cogs._inputs import MessageInput, analyse_input, is_private_channel, pick_input
@@ -127,6 +128,9 @@ class AnalyseCog(commands.Cog):
         self, interaction: discord.Interaction, picked: MessageInput, *, ephemeral: bool, author_id: int,
         message_link: str | None = None,
     ) -> None:
+        # Commands are held by the tree already; a modal submission is held (or refused, restarting) here.
+        self.bot.drain.hold(f"analysis for user {interaction.user.id}",
+                            cut_short=functools.partial(handle_interaction_error, interaction, CutShortByRestart()))
         guild_id = await self._admit(interaction)
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         if not ephemeral:

@@ -9,6 +9,7 @@ for a passing reason (busy queue, slow site, rate limit) does not count as answe
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import OrderedDict
 from typing import TYPE_CHECKING
@@ -17,7 +18,15 @@ from urllib.parse import urlsplit
 import discord
 from discord.ext import commands
 
-from bot.errors import AnalysisFailed, BusyError, BylineError, FetchTimeout, RateLimited
+from bot.errors import (
+    AnalysisFailed,
+    BusyError,
+    BylineError,
+    CutShortByRestart,
+    FetchTimeout,
+    RateLimited,
+    ShuttingDown,
+)
 from bot.pipeline import analyse_url
 from bot.render import NO_MENTIONS, clip_content, render_compact
 from bot.urls import find_urls
@@ -63,6 +72,10 @@ class LinksCog(commands.Cog):
         links = article_links(message.content or "")
         if not links:
             return  # no database access for the vast majority of messages
+        try:  # held until replied; while Byline restarts, skipped quietly like any failed courtesy reply
+            self.bot.drain.hold(f"auto-reply to message {message.id}")
+        except ShuttingDown:
+            return
         guild_id = message.guild.id
         settings = await self.bot.store.get_settings(guild_id)
         channel_ids = {message.channel.id, getattr(message.channel, "parent_id", None)}
@@ -94,6 +107,7 @@ class LinksCog(commands.Cog):
             return
         if payload.message_id in self._replied:
             return
+        refused = self._hold(f"📰 from user {payload.user_id} on message {payload.message_id}")
         guild_id = payload.guild_id
         if await self.bot.store.is_opted_out(guild_id, payload.user_id):
             return
@@ -101,6 +115,9 @@ class LinksCog(commands.Cog):
         if message is None or message.author.bot or message.webhook_id is not None:
             return
         if await self.bot.store.is_opted_out(guild_id, message.author.id):
+            return
+        if refused is not None:  # the checks above still apply: no reply to bots or members who opted out
+            await self._short_reply(message, refused.user_message, final=False)
             return
         try:
             self.bot.user_limiter.hit(payload.user_id)
@@ -110,7 +127,17 @@ class LinksCog(commands.Cog):
             return
         await self._analyse_on_demand(message, guild_id)
 
+    def _hold(self, what: str) -> ShuttingDown | None:
+        """Hold this request for shutdown to wait on; the refusal, once Byline is restarting."""
+        try:
+            self.bot.drain.hold(what)
+        except ShuttingDown as exc:
+            return exc
+        return None
+
     async def _analyse_on_demand(self, message: discord.Message, guild_id: int) -> None:
+        self.bot.drain.on_cut_short(functools.partial(self._short_reply, message, CutShortByRestart().user_message,
+                                                      final=False))
         meta = {"author_id": message.author.id, "channel_id": message.channel.id, "message_link": message.jump_url,
                 "private": is_private_channel(message.channel)}
         try:

@@ -16,22 +16,22 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.client import BylineBot, BylineTree, build_intents, run_bot
-from bot.errors import BusyError, ConfigError, StoreError
+from bot.errors import BusyError, ConfigError, ShuttingDown, StoreError
 from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
 from bot.store import Store
 from bot.views_report import ReportButton
 from cogs import EXTENSIONS
-from tests.botkit import bot_settings, thread_service
+from tests.botkit import bot_settings, rule_job, thread_service
 from tests.helpers import expired_interaction_error, http_error, make_interaction
 
 
-def new_bot(tmp_path, *, extensions=(), **discord_changes) -> BylineBot:
+def new_bot(tmp_path, *, extensions=(), job=rule_job, **discord_changes) -> BylineBot:
     settings = bot_settings(tmp_path, **discord_changes)
 
     async def factory(store_settings):
         return await Store.open(store_settings.path)
 
-    return BylineBot(settings, store_factory=factory, analyzer=thread_service(settings.analysis),
+    return BylineBot(settings, store_factory=factory, analyzer=thread_service(settings.analysis, job),
                      extensions=extensions)
 
 
@@ -125,19 +125,21 @@ async def test_close_stops_the_gateway_first_closes_services_while_rest_works_an
     seen: list[dict[str, object]] = []
     real_close = bot.analyzer.close
 
-    async def analyzer_close() -> None:
+    async def analyzer_close(timeout: float | None = None) -> None:
         seen.append({"gateway_closed": not ws.open, "is_closed": bot.is_closed(),
-                     "rest_open": bot._closing_task is None, "cogs_unloaded": "AnalyseCog" not in bot.cogs})
-        await real_close()
+                     "rest_open": bot._closing_task is None, "cogs_unloaded": "AnalyseCog" not in bot.cogs,
+                     "bounded": timeout is not None})
+        await real_close(timeout)
 
     with mock.patch.object(bot.analyzer, "close", side_effect=analyzer_close):
         await asyncio.gather(bot.close(), bot.close())
-    assert seen == [{"gateway_closed": True, "is_closed": True, "rest_open": True, "cogs_unloaded": True}]
+    assert seen == [{"gateway_closed": True, "is_closed": True, "rest_open": True, "cogs_unloaded": True,
+                     "bounded": True}]
     ws.close.assert_awaited_once_with(code=1000)
     assert bot.is_closed() and bot._closing_task is not None
-    with pytest.raises(BusyError) as info:
+    with pytest.raises(ShuttingDown) as info:
         await bot.analyzer.analyze("Anything at all.")
-    assert "shutting down" in info.value.user_message
+    assert "restarting" in info.value.user_message
 
 
 # --- endpoints and run_bot --------------------------------------------------------------------------
@@ -293,9 +295,9 @@ async def test_cancelling_the_first_closer_does_not_cancel_the_shutdown(tmp_path
     release = asyncio.Event()
     real_close = bot.analyzer.close
 
-    async def slow_close() -> None:
+    async def slow_close(timeout: float | None = None) -> None:
         await release.wait()
-        await real_close()
+        await real_close(timeout)
 
     try:
         with mock.patch.object(bot.analyzer, "close", side_effect=slow_close):

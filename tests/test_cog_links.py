@@ -3,6 +3,7 @@ page server, spec'd messages and channels."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from unittest import mock
@@ -10,7 +11,7 @@ from unittest import mock
 import discord
 import pytest
 
-from bot.errors import BusyError
+from bot.errors import BusyError, CutShortByRestart, ShuttingDown
 from bot.views_report import REPORT_TEMPLATE, ReportButton
 from cogs.links import REACTION_EMOJI, LinksCog, article_links
 from tests.botkit import ARTICLE, running_bot
@@ -209,6 +210,46 @@ async def test_reaction_respects_opt_out_emoji_bots_and_rate_limits(bot, cog):
             await cog.on_raw_reaction_add(reaction(message, user=spammer))
         replies += message.reply.await_count
     assert replies == 1
+
+
+async def test_while_restarting_a_reaction_is_told_to_retry_and_a_link_is_skipped(bot, cog, pages):
+    """After shutdown began: a 📰 gets one short "restarting" reply and stays open to a later 📰 (which analyses once
+    the bot is back); a link in an enabled channel is skipped quietly, without fetching the page."""
+    message = fetchable(make_message(content=ARTICLE))
+    channel = await enabled_channel(bot)
+    link = make_message(content=f"see {pages.url('/article')}", channel=channel)
+    bot.drain.begin()
+    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+        await asyncio.create_task(cog.on_raw_reaction_add(reaction(message)))  # each event has its own task
+        await asyncio.create_task(cog.on_message(link))
+        assert message.reply.await_args.args[0] == f"📰 {ShuttingDown.user_message}"
+        link.reply.assert_not_awaited()
+        assert "/article" not in pages.hits
+        bot.drain.reopen()
+        await asyncio.create_task(cog.on_raw_reaction_add(reaction(message)))
+    assert message.reply.await_count == 2
+    assert "⚠️ 3 flags" in message.reply.await_args.kwargs["embeds"][0].description
+
+
+async def test_a_reaction_cut_short_by_the_restart_is_told_so(bot, cog):
+    """A 📰 accepted before shutdown whose analysis outlives the grace period: cancelled, then one short reply saying
+    Byline restarted before finishing; the message stays open to a retry."""
+    message = fetchable(make_message(content=ARTICLE))
+    started, forever = asyncio.Event(), asyncio.Event()
+
+    async def stuck(*_args, **_kwargs):
+        started.set()
+        await forever.wait()
+
+    with mock.patch.object(bot, "get_channel", return_value=message.channel), \
+            mock.patch.object(bot.analyzer, "analyze", autospec=True, side_effect=stuck):
+        task = asyncio.create_task(cog.on_raw_reaction_add(reaction(message)))
+        await asyncio.wait_for(started.wait(), 10)
+        bot.drain.begin()
+        await asyncio.wait_for(bot.drain.finish(0), 10)
+    assert task.cancelled()
+    assert message.reply.await_args.args[0] == f"📰 {CutShortByRestart.user_message}"
+    assert message.id not in cog._replied
 
 
 # --- the Full report button -----------------------------------------------------------------------
