@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 from unittest import mock
 
 from discord.gateway import DiscordWebSocket
 
-from bot.client import BylineBot
+from bot.client import BylineBot, _serve
 from bot.errors import CutShortByRestart, ShuttingDown
 from bot.interaction_errors import handle_interaction_error
 from tests.botkit import ARTICLE, GatedJob, rule_job
@@ -170,3 +172,35 @@ async def test_events_an_accepted_request_dispatched_are_waited_for(tmp_path):
     posted.set()
     await asyncio.wait_for(closing, 30)
     assert seen == ["flags posted, rest open"]
+
+
+async def test_a_second_stop_signal_cuts_the_grace_period_short(tmp_path, monkeypatch):
+    """``byline run``: the first SIGTERM starts the shutdown (the grace period here is ten minutes); a second one
+    ends the wait at once, and the member whose analysis was running is told it was cut short."""
+    monkeypatch.setattr("bot.client.LATE_SECONDS", 0.2)  # a thread worker cannot be killed: do not wait long for it
+    job = GatedJob()
+    bot = await started_bot(tmp_path, job, shutdown_grace_seconds=600.0)
+    inter = make_interaction(client=bot)
+    started = asyncio.Event()
+
+    async def session(token: str) -> None:  # stands in for the gateway session, which ends once the bot closes
+        started.set()
+        while not (bot._shutdown is not None and bot._shutdown.done()):
+            await asyncio.sleep(0.01)
+
+    try:
+        with mock.patch.object(bot, "start", autospec=True, side_effect=session):
+            serving = asyncio.create_task(_serve(bot.settings, "token", bot))
+            await asyncio.wait_for(started.wait(), 10)  # the signal handlers are installed by now
+            task = analyse_in_own_task(bot, inter, ARTICLE)
+            assert await asyncio.to_thread(job.started.acquire, True, 10)
+            os.kill(os.getpid(), signal.SIGTERM)
+            await until(lambda: bot.drain.closing, "the first signal to start the shutdown")
+            await asyncio.sleep(0.05)
+            assert not serving.done()  # waiting for the running analysis
+            os.kill(os.getpid(), signal.SIGTERM)
+            await asyncio.wait_for(serving, 30)
+        assert task.cancelled()
+    finally:
+        job.release.set()
+    assert sent_texts(inter) == [CutShortByRestart.user_message]
