@@ -216,7 +216,7 @@ class BylineBot(commands.Bot):
         self._stopping = True  # is_closed() turns true: a dropped gateway is not reconnected
         self.drain.begin()
         grace = self.settings.discord.shutdown_grace_seconds
-        log.info("shutting down: new requests are refused; %d in flight get up to %.0f s",
+        log.info("shutting down: new requests are refused; %d in flight get up to %.1f s",
                  len(self.drain.pending()), grace)
         await self.drain.finish(grace)
         await self._close_gateway()
