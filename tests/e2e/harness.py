@@ -76,9 +76,11 @@ class PageServer:
         self._thread.join(10)
 
 
-def write_config(path: Path, fake: FakeDiscord, pages: PageServer, db: Path, *, dev_guild: bool = False) -> Path:
+def write_config(path: Path, fake: FakeDiscord, pages: PageServer, db: Path, *, dev_guild: bool = False,
+                 discord_extra: str = "") -> Path:
     """The TOML a self-hoster would write to run Byline against a Discord-compatible server."""
     guild_line = f"dev_guild_id = {fake.world.guild_id}\n" if dev_guild else ""
+    guild_line += discord_extra
     path.write_text(
         "[analysis]\nworkers = 1\n\n"
         f'[store]\npath = "{db}"\n\n'
@@ -115,14 +117,17 @@ class Harness:
         assert self.runner is not None and self.runner.client is not None
         return self.runner.client
 
-    def start_bot(self, *, dev_guild: bool = False) -> Any:
-        """Build BylineBot from the config file (as ``byline run`` does) and wait for READY."""
+    def start_bot(self, *, dev_guild: bool = False, discord_extra: str = "", **bot_options: Any) -> Any:
+        """Build BylineBot from the config file (as ``byline run`` does) and wait for READY.
+
+        ``discord_extra`` adds lines to the ``[discord]`` table; ``bot_options`` go to BylineBot (an injected
+        analyzer, for a scenario that must hold a job in flight)."""
         from bot import config
         from bot.client import BylineBot
 
-        write_config(self.config, self.fake, self.pages, self.db, dev_guild=dev_guild)
+        write_config(self.config, self.fake, self.pages, self.db, dev_guild=dev_guild, discord_extra=discord_extra)
         settings = config.load(self.config, environ={})
-        self.runner = BotThread(lambda: BylineBot(settings, guild_ready_timeout=0.2),
+        self.runner = BotThread(lambda: BylineBot(settings, guild_ready_timeout=0.2, **bot_options),
                                 name=f"byline-{len(self.generations)}")
         self.generations.append(self.runner)
         self.runner.start(timeout=120)

@@ -7,6 +7,7 @@ is its own. Tests stay synchronous and reach into the bot only through ``call()`
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import threading
 from collections.abc import Awaitable, Callable
@@ -70,6 +71,16 @@ class BotThread(Generic[C]):
     def alive(self) -> bool:
         """The thread still runs and the client has not closed: the bot did not crash."""
         return self._thread.is_alive() and self.client is not None and not self.client.is_closed()
+
+    def begin_close(self) -> concurrent.futures.Future[None]:
+        """Start closing the client without waiting (the test acts while the shutdown is under way)."""
+        assert self.client is not None
+        return asyncio.run_coroutine_threadsafe(self.client.close(), self.loop)
+
+    def join(self, timeout: float = 30.0) -> bool:
+        """Wait for the thread to end; True when it did."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
 
     def stop(self, timeout: float = 30.0) -> None:
         """Close the client (which ends ``start``) and join the thread."""
