@@ -95,6 +95,8 @@ def test_token_never_appears_in_repr():
         ("[fetch]\nallow_private_addresses = 'yes please'\n", {}, "fetch.allow_private_addresses"),
         ("[fetch]\nallowed_ports = [0]\n", {}, "fetch.allowed_ports"),
         ("[discord]\napi_base = 'ftp://x'\n", {}, "discord.api_base"),
+        ("[discord]\nshutdown_grace_seconds = -1\n", {}, "discord.shutdown_grace_seconds"),
+        ("", {"BYLINE_DISCORD_SHUTDOWN_GRACE_SECONDS": "3600"}, "discord.shutdown_grace_seconds"),
         ("[logging]\nlevel = 'LOUD'\n", {}, "logging.level"),
         ("", {"BYLINE_ANALYSIS_WORKERS": "many"}, "BYLINE_ANALYSIS_WORKERS"),
         ("analysis = 3\n", {}, "[analysis]"),
