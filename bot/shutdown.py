@@ -100,9 +100,8 @@ class Drain:
         self._hurry = None
 
     def hurry(self) -> None:
-        """End the current wait now (a second Ctrl-C): what still runs is cut short at once."""
-        if self._closing:
-            self._hurry_event().set()
+        """End the shutdown's waits now (a second Ctrl-C): what still runs is cut short at once."""
+        self._hurry_event().set()
 
     async def finish(self, timeout: float) -> None:
         """Wait up to ``timeout`` seconds for held tasks (new ones included), then cut short what is left."""
@@ -115,7 +114,7 @@ class Drain:
         deadline = loop.time() + timeout
         hurry = self._hurry_event()
         if self._running():
-            log.info("shutdown: waiting up to %.0f s for %d request(s) in flight", timeout, len(self._running()))
+            log.info("shutdown: waiting up to %.1f s for %d request(s) in flight", timeout, len(self._running()))
         while True:
             running = self._running()
             if not running:
