@@ -1,4 +1,4 @@
-"""Posted review cards: one lock per card, and the event that says some cards wait to be cleaned up.
+"""Posted messages: one lock per review card, the event that says some wait to be cleaned up, and replies to record.
 
 A card is edited from three places (a moderator's click, a newer analysis replacing its flags, and the
 clean-up after a forget-me or retention). Each reads the store and then edits; holding the card's lock across
@@ -8,7 +8,16 @@ both means the last edit always shows the latest stored state, so a slow click c
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+if TYPE_CHECKING:
+    from bot.store_types import StoredAnalysis
+
+log = logging.getLogger(__name__)
 
 CARDS_STALE_EVENT = "byline_cards_stale"  # dispatched after a forget-me or prune listed cards to clean
 
@@ -24,3 +33,23 @@ def card_lock(message_id: int) -> asyncio.Lock:
         lock = asyncio.Lock()
         per_loop[message_id] = lock
     return lock
+
+
+async def remember_reply(store: Any, stored: StoredAnalysis, message: discord.Message | discord.WebhookMessage) -> None:
+    """Record a public analysis reply so a forget-me of the article's author can take it down.
+
+    If the analysis is already gone (the author's forget-me won the race), the reply is taken down at once.
+    A store failure is logged: the reply itself has been delivered and must not turn into an error.
+    """
+    try:
+        kept = await store.record_reply(stored.guild_id, stored.id, message.channel.id, message.id)
+    except Exception:
+        log.exception("could not record reply %s to analysis %s", message.id, stored.id)
+        return
+    if kept:
+        return
+    log.info("analysis %s was deleted while its reply %s was sent; deleting the reply", stored.id, message.id)
+    try:
+        await message.delete()
+    except discord.HTTPException as exc:
+        log.warning("could not delete reply %s: %s", message.id, exc)

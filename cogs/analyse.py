@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cards import remember_reply
 from bot.errors import BusyError, CutShortByRestart, InputError, InputTooLarge, RateLimited
 from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
 from bot.render import render_analysis
@@ -164,8 +165,10 @@ class AnalyseCog(commands.Cog):
 
     async def _send(self, interaction: discord.Interaction, stored: StoredAnalysis, *, ephemeral: bool) -> None:
         rendered = render_analysis(stored)
-        await interaction.followup.send(ephemeral=ephemeral, **rendered.send_kwargs())
+        sent = await interaction.followup.send(ephemeral=ephemeral, wait=True, **rendered.send_kwargs())
         interaction.extras.pop(PUBLIC_DEFER, None)
+        if not ephemeral:  # a public reply shows the article: a forget-me of its author must be able to remove it
+            await remember_reply(self.bot.store, stored, sent)
         log.info("guild %s: analysis %s sent to user %s%s", interaction.guild_id, stored.id, interaction.user.id,
                  " (cached)" if stored.cached else "")
 

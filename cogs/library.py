@@ -135,8 +135,8 @@ class Library(commands.Cog):
             return (f"Done. Deleted {report.documents} article(s) you shared, with their analyses and flags. Where "
                     "you reviewed flags as a moderator, the verdicts stay but Byline no longer records your name. "
                     "Review cards in the moderators' channel that showed your articles or your name are being "
-                    "re-drawn without them. Byline's earlier replies in the channels stay until a moderator deletes "
-                    "them. Use /optout to stop Byline reading your messages from now on.")
+                    "re-drawn without them, and Byline's public replies showing your articles are being deleted. "
+                    "Use /optout to stop Byline reading your messages from now on.")
 
         view = ConfirmView(author_id=user_id, on_confirm=do_forget, confirm_label="Delete my data",
                            cancel_text="Cancelled. Nothing was deleted.")

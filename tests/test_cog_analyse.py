@@ -429,3 +429,31 @@ async def test_real_engine_through_the_cog(tmp_path, real_engine):
         for sentence in stored.result.summary:
             assert ARTICLE[sentence.start:sentence.end] == sentence.text
         assert len(embed) <= 6000
+
+
+async def test_a_public_result_is_recorded_so_its_authors_forget_me_takes_it_down(bot, cog):
+    """The public follow-up is remembered by message id; an ephemeral one (nobody else sees it) is not."""
+    inter = make_interaction(client=bot)
+    inter.followup.send.return_value = make_message(channel=inter.channel, message_id=7001)
+    await invoke(analyse(cog), inter, text=ARTICLE)
+    assert inter.followup.send.await_args.kwargs["wait"] is True
+    private = make_interaction(client=bot, guild=inter.guild, user=inter.user)
+    private.followup.send.return_value = make_message(channel=inter.channel, message_id=7002)
+    await invoke(analyse(cog), private, text=ARTICLE + " Another paragraph.", ephemeral=True)
+    report = await bot.store.forget_user(inter.guild_id, inter.user.id)
+    assert report.documents == 2
+    assert [(r.channel_id, r.message_id) for r in report.replies] == [(inter.channel.id, 7001)]
+
+
+async def test_a_reply_whose_analysis_was_forgotten_meanwhile_is_taken_down(bot):
+    """If the author's forget-me lands while the reply is on its way, the reply is deleted at once."""
+    from bot.analysis.result import Result
+    from bot.cards import remember_reply
+    from tests.botkit import rule_job
+
+    stored = await bot.store.save_analysis(5, ARTICLE, Result.from_dict(rule_job(ARTICLE, None)),
+                                           engine_version="t", author_id=42)
+    await bot.store.forget_user(5, 42)
+    reply = make_message(message_id=7003)
+    await remember_reply(bot.store, stored, reply)
+    reply.delete.assert_awaited_once()

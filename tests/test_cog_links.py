@@ -68,6 +68,20 @@ async def test_link_in_enabled_channel_gets_compact_reply_with_report_button(bot
     assert not embed.fields and len(embed) < 2000
 
 
+async def test_both_replies_to_a_shared_article_are_recorded_for_its_authors_forget_me(bot, cog, pages):
+    """The first reply and the cached repeat both show the article; a forget-me of its author lists both."""
+    channel = await enabled_channel(bot)
+    author = make_member(guild=channel.guild)
+    first = make_message(content=pages.url("/article"), channel=channel, author=author)
+    first.reply.return_value = make_message(channel=channel, message_id=8001)
+    await cog.on_message(first)
+    again = make_message(content=pages.url("/article?utm_source=x"), channel=channel, author=author)
+    again.reply.return_value = make_message(channel=channel, message_id=8002)
+    await cog.on_message(again)
+    report = await bot.store.forget_user(channel.guild.id, author.id)
+    assert sorted(r.message_id for r in report.replies) == [8001, 8002]
+
+
 async def test_ignores_disabled_channels_bots_webhooks_and_opted_out(bot, cog, pages):
     """Nothing happens (no fetch, no reply) for a disabled channel, a bot, a webhook or an opted-out author."""
     channel = await enabled_channel(bot)

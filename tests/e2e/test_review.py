@@ -159,12 +159,15 @@ def _button(message: dict, label: str) -> str:
 
 
 def test_forget_me_empties_the_review_card_of_the_members_article(byline: Harness) -> None:
-    """After /forget, the posted card that quoted the member's article keeps none of it and has no buttons."""
+    """After /forget, the posted card that quoted the member's article keeps none of it and has no buttons, and
+    Byline's public reply showing the article is deleted."""
     fake = byline.fake
     message, ids, aid = post_flagged_analysis(byline, 203)
     author = fake.world.people["rev-author-203"]
     flags = byline.store("get_analysis", int(fake.world.guild_id), aid).result.flags
     flagged_words = [f.evidence.text for f in flags if f.evidence is not None]
+    general = fake.world.channels["general"]["id"]
+    (reply_id,) = [mid for mid, m in fake.messages.items() if m["channel_id"] == general and aid in str(m["embeds"])]
     prompt = invoke(fake, builders.slash(fake, author, "general", "forget"))
     assert prompt.ephemeral and prompt.message is not None
     done = invoke(fake, builders.component(fake, author, prompt.message, _button(prompt.message, "Delete my data")))
@@ -177,3 +180,4 @@ def test_forget_me_empties_the_review_card_of_the_members_article(byline: Harnes
     assert flagged_words and not any(w in shown for w in flagged_words)
     assert str(author.id) not in shown
     assert all(flag(byline, i) is None for i in ids)
+    fake.wait_for(lambda: fake.messages[reply_id].get("deleted"), 30, "Byline's public reply to be deleted")
