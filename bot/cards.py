@@ -35,16 +35,19 @@ def card_lock(message_id: int) -> asyncio.Lock:
     return lock
 
 
-async def remember_reply(store: Any, stored: StoredAnalysis, message: discord.Message | discord.WebhookMessage) -> None:
+async def remember_reply(store: Any, stored: StoredAnalysis,
+                         message: discord.Message | discord.WebhookMessage | None) -> None:
     """Record a public analysis reply so a forget-me of the article's author can take it down.
 
     If the analysis is already gone (the author's forget-me won the race), the reply is taken down at once.
     A store failure is logged: the reply itself has been delivered and must not turn into an error.
     """
+    if message is None:  # nothing was posted that could be recorded
+        return
     try:
         kept = await store.record_reply(stored.guild_id, stored.id, message.channel.id, message.id)
     except Exception:
-        log.exception("could not record reply %s to analysis %s", message.id, stored.id)
+        log.exception("could not record the reply to analysis %s", stored.id)
         return
     if kept:
         return

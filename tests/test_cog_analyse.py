@@ -457,3 +457,21 @@ async def test_a_reply_whose_analysis_was_forgotten_meanwhile_is_taken_down(bot)
     reply = make_message(message_id=7003)
     await remember_reply(bot.store, stored, reply)
     reply.delete.assert_awaited_once()
+
+
+async def test_recording_a_reply_never_turns_a_delivered_answer_into_an_error(bot, caplog):
+    """The member already has the answer: a store failure, or nothing to record, is logged and swallowed."""
+    from bot.analysis.result import Result
+    from bot.cards import remember_reply
+    from bot.errors import StoreError
+    from tests.botkit import rule_job
+
+    stored = await bot.store.save_analysis(6, ARTICLE, Result.from_dict(rule_job(ARTICLE, None)),
+                                           engine_version="t", author_id=43)
+    reply = make_message(message_id=7004)
+    with mock.patch.object(bot.store, "record_reply", side_effect=StoreError("database is locked")) as record:
+        await remember_reply(bot.store, stored, reply)
+        await remember_reply(bot.store, stored, None)
+    assert record.await_count == 1
+    reply.delete.assert_not_awaited()
+    assert "could not record the reply" in caplog.text
