@@ -5,7 +5,8 @@ answer sent by the error handler after the command body raised is waited for as 
 ``hold`` refuses with ``ShuttingDown`` (the caller renders it as usual) but still holds the task, so that
 refusal is sent before the HTTP session closes too. Events dispatched from a held task (the review cog's
 "analysis stored") are held along with it. When the grace period ends, what still runs is cancelled and each
-request is told it was cut short.
+request is told it was cut short, unless its answer was already on its way (``drain.deliver``): an answer
+being sent is finished, never replaced by a cut-short notice.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.errors import ShuttingDown
 
 log = logging.getLogger(__name__)
 
 Answer = Callable[[], Awaitable[Any]]
+T = TypeVar("T")
 CANCEL_WAIT_SECONDS = 5.0  # how long cancelled handlers and their cut-short answers may take, each
 TOKEN_LIFETIME_SECONDS = 15 * 60 - 30  # an interaction token lives 15 min; keep a margin for the request itself
 
@@ -41,6 +43,7 @@ class Drain:
 
     def __init__(self) -> None:
         self._held: dict[asyncio.Task[Any], Held] = {}
+        self._delivering: set[asyncio.Future[Any]] = set()
         self._closing = False
         self._hurry: asyncio.Event | None = None
 
@@ -76,6 +79,26 @@ class Drain:
         held = self._held.get(task) if task is not None else None
         if held is not None and not held.refused:
             held.cut_short = answer
+
+    async def deliver(self, answer: Awaitable[T]) -> T:
+        """Send (or record) the calling request's answer so a shutdown cannot split it.
+
+        From here on the request counts as answered, so it is never also told it was cut short; the send runs to
+        its end even if the handler is cancelled meanwhile, and the cut-short step waits (bounded) for it.
+        """
+        task = asyncio.current_task()
+        held = self._held.get(task) if task is not None else None
+        if held is not None:
+            held.cut_short = None
+        inner = asyncio.ensure_future(answer)
+        self._delivering.add(inner)
+        inner.add_done_callback(self._delivered)
+        return await asyncio.shield(inner)
+
+    def _delivered(self, inner: asyncio.Future[Any]) -> None:
+        self._delivering.discard(inner)
+        if not inner.cancelled() and inner.exception() is not None:  # its handler may be gone: log it here
+            log.warning("shutdown: an answer could not be delivered: %r", inner.exception())
 
     def follow(self, task: asyncio.Task[Any]) -> None:
         """Hold ``task`` too when a held task started it (an event it dispatched)."""
@@ -138,6 +161,8 @@ class Drain:
             log.warning("shutdown: %s did not finish in time; cancelling it", held.what)
             task.cancel()
         await asyncio.wait(running, timeout=CANCEL_WAIT_SECONDS)
+        if self._delivering:  # answers already on their way go out before REST closes
+            await asyncio.wait(set(self._delivering), timeout=CANCEL_WAIT_SECONDS)
         answers = []
         for held in running.values():
             if held.cut_short is None:
@@ -173,3 +198,14 @@ class Drain:
     def _forget(self, task: asyncio.Task[Any]) -> None:
         with contextlib.suppress(KeyError):
             del self._held[task]
+
+
+def hold_interaction(interaction: Any, what: str) -> None:
+    """Hold a button or modal the way the command tree holds slash commands (they never pass through it).
+
+    Raises ``ShuttingDown`` once shutdown began, which the caller's error path turns into the usual private
+    "restarting" answer. A client without a drain (a bare discord.py client in tests) holds nothing.
+    """
+    drain = getattr(interaction.client, "drain", None)
+    if isinstance(drain, Drain):
+        drain.hold(what)

@@ -20,6 +20,7 @@ from bot.cards import card_lock
 from bot.checks import interaction_is_moderator
 from bot.errors import AlreadyReviewed, BylineError, NotModerator
 from bot.interaction_errors import handle_interaction_error, send_ephemeral
+from bot.shutdown import hold_interaction
 from bot.store_types import STAFF
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REVI
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the note modal, or apply the review and show its outcome on the review message."""
         try:
+            hold_interaction(interaction, f"review {self.action} of flag {self.flag_id}")
             if self.action == "note":
                 await interaction.response.send_modal(NoteModal(self.flag_id))
             else:
@@ -192,6 +194,7 @@ class NoteModal(discord.ui.Modal, title="Add a review note"):
 
     async def on_submit(self, interaction: discord.Interaction, /) -> None:
         """Re-check rights (the modal may outlive a role change), store the note, refresh the message."""
+        hold_interaction(interaction, f"note on flag {self.flag_id}")
         if not await interaction_is_moderator(interaction):
             raise NotModerator()
         await interaction.response.defer()

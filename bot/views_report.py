@@ -18,6 +18,7 @@ import discord
 from bot.errors import NotFoundError
 from bot.interaction_errors import handle_interaction_error
 from bot.render import CUSTOM_ID_LIMIT, render_analysis
+from bot.shutdown import hold_interaction
 from bot.store_types import STAFF
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REPO
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         """Answer with the full report; errors go through the one handler."""
         try:
+            hold_interaction(interaction, f"full report of {self.analysis_id} for user {interaction.user.id}")
             await interaction.response.defer(ephemeral=True, thinking=True)
             store = interaction.client.store  # type: ignore[attr-defined]
             stored = None

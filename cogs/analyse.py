@@ -165,10 +165,11 @@ class AnalyseCog(commands.Cog):
 
     async def _send(self, interaction: discord.Interaction, stored: StoredAnalysis, *, ephemeral: bool) -> None:
         rendered = render_analysis(stored)
-        sent = await interaction.followup.send(ephemeral=ephemeral, wait=True, **rendered.send_kwargs())
+        drain = self.bot.drain  # the answer is sent, then recorded, even if a shutdown cuts the handler short now
+        sent = await drain.deliver(interaction.followup.send(ephemeral=ephemeral, wait=True, **rendered.send_kwargs()))
         interaction.extras.pop(PUBLIC_DEFER, None)
         if not ephemeral:  # a public reply shows the article: a forget-me of its author must be able to remove it
-            await remember_reply(self.bot.store, stored, sent)
+            await drain.deliver(remember_reply(self.bot.store, stored, sent))
         log.info("guild %s: analysis %s sent to user %s%s", interaction.guild_id, stored.id, interaction.user.id,
                  " (cached)" if stored.cached else "")
 

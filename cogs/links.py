@@ -177,12 +177,12 @@ class LinksCog(commands.Cog):
             return
         rendered = render_compact(stored)
         try:
-            sent = await message.reply(mention_author=False, view=report_view(stored.id),
-                                       **rendered.send_kwargs())
+            sent = await self.bot.drain.deliver(message.reply(mention_author=False, view=report_view(stored.id),
+                                                              **rendered.send_kwargs()))
         except discord.HTTPException as exc:
             log.warning("could not reply to message %s: %s %s", message.id, exc.status, exc.code)
             return
-        await remember_reply(self.bot.store, stored, sent)
+        await self.bot.drain.deliver(remember_reply(self.bot.store, stored, sent))
 
     async def _short_reply(self, message: discord.Message, text: str, *, final: bool) -> None:
         """Say why a 📰 failed; only a ``final`` failure marks the message answered (a transient one may retry)."""

@@ -67,6 +67,14 @@ class Review(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
         self._cleaning = asyncio.Lock()  # one clean-up pass at a time; a second event waits, then finds less
+        self._pass: asyncio.Task[Any] | None = None
+
+    async def cog_unload(self) -> None:
+        """Stop a running clean-up pass before the store closes; its unfinished cards stay listed for next time."""
+        task = self._pass
+        if task is not None and not task.done() and task is not asyncio.current_task():
+            task.cancel()
+            await asyncio.wait([task], timeout=5)
 
     @property
     def store(self) -> Any:
@@ -113,6 +121,7 @@ class Review(commands.Cog):
         for the next pass.
         """
         async with self._cleaning:
+            self._pass = asyncio.current_task()
             cleaned = 0
             while True:
                 batch = await self.store.stale_cards(limit=CLEANUP_BATCH)
@@ -160,14 +169,22 @@ class Review(commands.Cog):
         if channel is None:
             return
         for group in chunks(flags, FLAGS_PER_MESSAGE):
-            message = await channel.send(embed=render.review_flags_embed(group, stored), view=review_view(group),
-                                         allowed_mentions=render.NO_MENTIONS)
-            try:
-                await self.store.set_review_messages(stored.guild_id, [f.id for f in group], channel_id, message.id)
-            except NotFoundError:  # a forget-me or retention deleted the flags while the card was being sent
-                await self._withdraw(message, stored)
+            # Shielded: a card sent but never recorded could not be cleaned after a forget-me or retention.
+            if not await asyncio.shield(self._post_card(channel, channel_id, group, stored)):
                 return
         log.info("posted %d flag(s) of analysis %s to channel %s", len(flags), stored.id, channel_id)
+
+    async def _post_card(self, channel: Any, channel_id: int, group: list[StoredFlag],
+                         stored: StoredAnalysis) -> bool:
+        """Send one card and record it; False when its flags vanished meanwhile (the card is then withdrawn)."""
+        message = await channel.send(embed=render.review_flags_embed(group, stored), view=review_view(group),
+                                     allowed_mentions=render.NO_MENTIONS)
+        try:
+            await self.store.set_review_messages(stored.guild_id, [f.id for f in group], channel_id, message.id)
+        except NotFoundError:  # a forget-me or retention deleted the flags while the card was being sent
+            await self._withdraw(message, stored)
+            return False
+        return True
 
     async def _withdraw(self, message: discord.Message, stored: StoredAnalysis) -> None:
         """Delete a card whose flags vanished before it could be recorded; nothing else would ever clean it."""

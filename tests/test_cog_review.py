@@ -501,3 +501,23 @@ async def test_the_clean_up_deletes_byline_replies_that_showed_a_forgotten_artic
     cards[3001].delete.assert_awaited_once()
     cards[3001].edit.assert_not_awaited()
     assert await store.stale_cards() == []
+
+
+async def test_unloading_the_cog_stops_a_clean_up_pass_and_keeps_its_cards_listed(store):
+    """At shutdown the cogs unload before the store closes: a long clean-up pass must stop there, losing nothing."""
+    guild = make_guild()
+    cog, _ = await _posting_cog(store, guild, "medium")
+    await cog.post_flags(await _save(store, guild.id, author_id=4242))  # card 900
+    stuck = asyncio.Event()
+
+    async def slow_edit(**kwargs):
+        stuck.set()
+        await asyncio.Event().wait()  # Discord never answers
+
+    cog.bot.get_partial_messageable.return_value.get_partial_message.return_value.edit = slow_edit
+    await store.forget_user(guild.id, 4242)
+    cleaning = asyncio.create_task(cog.clean_stale_cards())
+    await stuck.wait()
+    await cog.cog_unload()
+    assert cleaning.done()
+    assert [c.message_id for c in await store.stale_cards()] == [900]  # still listed for the next start

@@ -199,3 +199,57 @@ async def test_requests_whose_token_expired_are_not_answered(monkeypatch):
     drain.begin()
     await asyncio.wait_for(drain.finish(0), 10)
     assert stuck.task.cancelled() and stuck.told == []
+
+
+async def test_an_answer_on_its_way_is_finished_and_never_replaced_by_a_cut_short_notice():
+    """The grace period ends while the member's answer is being sent: the handler is cancelled, but the send
+    completes (cut-short waits for it) and the member is not also told the request was cut short."""
+    drain = Drain()
+    told: list[str] = []
+    sending, delivered = asyncio.Event(), asyncio.Event()
+    slow_network = asyncio.Event()
+
+    async def send_answer() -> str:
+        sending.set()
+        await slow_network.wait()
+        delivered.set()
+        return "message 1"
+
+    async def cut_short() -> None:
+        told.append("cut short")
+
+    async def handler() -> None:
+        drain.hold("analysis", cut_short=cut_short)
+        await drain.deliver(send_answer())
+
+    task = asyncio.create_task(handler())
+    await sending.wait()
+    drain.begin()
+    finishing = asyncio.create_task(drain.finish(0.01))  # the grace period ends while the send is in flight
+    for _ in range(2000):  # the send cannot end before the network is released, so only a cancel ends the task
+        if task.done():
+            break
+        await asyncio.sleep(0.005)
+    slow_network.set()
+    await settled(finishing)
+    assert task.cancelled()  # the handler itself was cut short ...
+    assert delivered.is_set()  # ... but its answer went out,
+    assert told == []  # and nobody was told otherwise
+
+
+async def test_a_request_cut_short_before_its_answer_is_still_told():
+    drain = Drain()
+    told: list[str] = []
+
+    async def cut_short() -> None:
+        told.append("cut short")
+
+    async def handler() -> None:
+        drain.hold("analysis", cut_short=cut_short)
+        await asyncio.Event().wait()  # still analysing when the grace period ends
+
+    task = asyncio.create_task(handler())
+    await asyncio.sleep(0)
+    drain.begin()
+    await settled(asyncio.create_task(drain.finish(0.01)))
+    assert task.cancelled() and told == ["cut short"]

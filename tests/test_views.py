@@ -351,3 +351,35 @@ def test_review_message_fits_discord_limits_with_hostile_text():
     assert all(len(f.value) <= render.FIELD_VALUE_LIMIT for f in embed.fields)
     assert "by \\*\\*Eve\\*\\*\\_" in embed.fields[0].value
     assert "**bold**" not in embed.fields[0].value
+
+
+async def test_buttons_during_shutdown_are_refused_and_change_nothing(store):
+    """Buttons skip the command tree, so they hold (or refuse) themselves: after shutdown begins a click gets the
+    private restarting answer and the flag stays pending; before it, the click is held like a command."""
+    from bot.errors import ShuttingDown
+    from bot.shutdown import Drain
+    from bot.views_report import ReportButton
+
+    guild = make_guild()
+    ids = await _flags(store, guild.id)
+    inter = _click(store, guild, perms=make_permissions(manage_messages=True), flag_ids=ids)
+    inter.client.drain = drain = Drain()
+    drain.begin()
+    button = await _rebuilt("confirm", ids[0], inter)
+    await asyncio.create_task(_press(button, inter))  # each request runs in its own task, as in discord.py
+    assert (await store.get_flag(guild.id, ids[0])).status == "pending"
+    assert _ephemeral_texts(inter) == [ShuttingDown.user_message]
+    inter.edit_original_response.assert_not_awaited()
+
+    report = _click(store, guild, perms=make_permissions(), flag_ids=ids)
+    report.client.drain = drain
+    await asyncio.create_task(ReportButton("abc234").callback(report))
+    assert _ephemeral_texts(report) == [ShuttingDown.user_message]
+
+    note = _click(store, guild, perms=make_permissions(manage_messages=True), flag_ids=ids)
+    note.client.drain = drain
+    modal = NoteModal(ids[0])
+    modal.note._value = "late note"
+    with pytest.raises(ShuttingDown):  # the modal's on_error answers it, as for every other error
+        await asyncio.create_task(modal.on_submit(note))
+    assert await store.review_events(guild.id, ids[0]) == []
