@@ -35,9 +35,12 @@ _model_loads = 0  # how many times this worker loaded the model (should stay 1)
 
 
 def _init_worker(settings: AnalysisSettings) -> None:
-    """Load the model once per worker process; Ctrl-C is the parent's business."""
+    """Load the model once per worker process. Stop signals are the parent's business: Ctrl-C reaches the whole
+    process group and systemd sends SIGTERM to every process of the service, and a worker dying then would fail
+    the very analyses the graceful shutdown is waiting for. The parent ends its workers itself (SIGKILL if stuck).
+    """
     global _engine, _model_loads
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _ignore_stop_signals()
     from bot.analysis import Engine
 
     _engine = Engine(settings)
@@ -46,6 +49,11 @@ def _init_worker(settings: AnalysisSettings) -> None:
     # The first analysis in a fresh process pays for lazy imports and allocator warm-up (about 0.4 s);
     # pay it here, before any member is waiting.
     _engine.analyze(WARM_UP_TEXT)
+
+
+def _ignore_stop_signals() -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
 
 
 def _ready() -> bool:
@@ -139,20 +147,24 @@ class AnalysisService:
     async def start(self, *, warm: bool = True) -> None:
         """Create the pool; with ``warm``, start the workers now so the first user doesn't wait for the model.
 
-        Starting again after close() is an explicit re-open (a cleared client running setup_hook again).
+        Refused with ShuttingDown after close(): a start-up still running when the shutdown closed the service must
+        not bring the workers back. A cleared client that starts over calls reopen() first.
         """
-        self._closed = False
         executor = self._ensure_executor()
         if warm:
             loop = asyncio.get_running_loop()
             for _ in range(self.workers):
                 loop.run_in_executor(executor, _ready).add_done_callback(_log_warm_failure)
 
+    def reopen(self) -> None:
+        """Allow start() again after close() (a cleared client running setup_hook again)."""
+        self._closed = False
+
     async def close(self, timeout: float | None = None) -> None:
         """Stop the workers without running queued jobs; their callers get ShuttingDown.
 
-        Running jobs are waited for, at most ``timeout`` seconds: then the worker processes are terminated, so
-        a huge article cannot hold a shutdown past the process manager's patience.
+        Running jobs are waited for, at most ``timeout`` seconds: then the worker processes are killed, so a huge
+        article cannot hold a shutdown past the process manager's patience. Takes at most twice ``timeout``.
         """
         self._closed = True
         executor, self._executor = self._executor, None
@@ -162,7 +174,7 @@ class AnalysisService:
         try:
             await asyncio.wait_for(asyncio.shield(stopping), timeout)
         except TimeoutError:
-            log.warning("analysis workers still busy %.0f s after close; terminating them", timeout)
+            log.warning("analysis workers still busy %.1f s after close; killing them", timeout)
             _terminate_workers(executor)
             try:
                 await asyncio.wait_for(asyncio.shield(stopping), timeout)
@@ -251,16 +263,18 @@ class AnalysisService:
 
 
 def _terminate_workers(executor: Executor) -> None:
-    """Kill a process pool's workers mid-job. Before Python 3.14 (``terminate_workers``) the pool's own worker
-    table is the only handle; a thread pool cannot be stopped, so it is left to finish."""
-    stop = getattr(executor, "terminate_workers", None)
+    """Kill a process pool's workers mid-job, with SIGKILL because they ignore SIGTERM (see _init_worker).
+
+    Python 3.14 has ``kill_workers``; before it the pool's own worker table is the only handle. A thread pool
+    cannot be stopped, so it is left to finish."""
+    stop = getattr(executor, "kill_workers", None)
     if callable(stop):
         stop()
         return
     processes: dict[int, Any] = getattr(executor, "_processes", None) or {}
     with contextlib.suppress(Exception):  # the pool's manager thread may change the table meanwhile
         for process in list(processes.values()):
-            process.terminate()
+            process.kill()
 
 
 def _log_warm_failure(future: asyncio.Future[Any]) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.config import AnalysisSettings
 from bot.errors import AnalysisFailed, BusyError, InputError, ShuttingDown
-from bot.workers import AnalysisService
+from bot.workers import AnalysisService, _ignore_stop_signals
 from tests.botkit import ARTICLE, GatedJob, thread_service
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -226,10 +226,18 @@ def _gone(pid: int) -> bool:
     return state in ("Z", "X")  # exited (a zombie until the pool reaps it)
 
 
-async def test_close_with_a_timeout_terminates_a_worker_stuck_in_a_job(tmp_path):
-    """close(timeout): a job that would run for minutes no longer holds the shutdown: the worker process is
-    terminated after the timeout and its caller is told Byline is restarting."""
-    service = AnalysisService(AnalysisSettings(workers=1), queue_size=1, executor_factory=_spawn_pool,
+def _stop_proof_pool() -> ProcessPoolExecutor:
+    """A spawn pool whose workers ignore SIGINT and SIGTERM as the real ones do, without loading the model."""
+    import multiprocessing
+
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_ignore_stop_signals)
+
+
+async def test_close_with_a_timeout_kills_a_worker_stuck_in_a_job(tmp_path):
+    """close(timeout): a job that would run for minutes no longer holds the shutdown: the worker process, which
+    ignores SIGTERM, is killed after the timeout and its caller is told Byline is restarting."""
+    service = AnalysisService(AnalysisSettings(workers=1), queue_size=1, executor_factory=_stop_proof_pool,
                               job=_stuck_job)
     await service.start(warm=False)
     marker = tmp_path / "started"
@@ -251,3 +259,39 @@ async def test_close_with_a_timeout_terminates_a_worker_stuck_in_a_job(tmp_path)
         assert _gone(pid)
     finally:
         await service.close(timeout=0.5)
+
+
+def _gated_job(folder: str) -> int:
+    """Say it started (with its pid), then wait for the test's release file; return the pid that did the work."""
+    import time
+
+    gate = Path(folder)
+    (gate / "started").write_text(str(os.getpid()), encoding="utf-8")
+    for _ in range(6000):
+        if (gate / "release").exists():
+            return os.getpid()
+        time.sleep(0.01)
+    raise TimeoutError("never released")
+
+
+async def test_a_stop_signal_sent_to_a_busy_worker_does_not_fail_its_job(tmp_path):
+    """systemd's stop sends SIGTERM to every process of the service (and Ctrl-C SIGINT to the process group): the
+    real worker (its own initializer) ignores both, so the analysis running during the grace period completes, in
+    the same process, instead of failing."""
+    service = AnalysisService(AnalysisSettings(workers=1), queue_size=1)
+    await service.start(warm=False)
+    try:
+        job = asyncio.create_task(service._submit(_gated_job, str(tmp_path)))
+        started = tmp_path / "started"
+        for _ in range(6000):  # the first job waits for the model to load
+            if started.exists() and started.read_text(encoding="utf-8"):
+                break
+            await asyncio.sleep(0.01)
+        pid = int(started.read_text(encoding="utf-8"))
+        os.kill(pid, signal.SIGTERM)
+        os.kill(pid, signal.SIGINT)
+        (tmp_path / "release").write_text("go", encoding="utf-8")
+        assert await asyncio.wait_for(job, 60) == pid
+        assert (await service.worker_info())["pid"] == pid and not _gone(pid)
+    finally:
+        await service.close(timeout=5)
