@@ -38,6 +38,13 @@ StoreFactory = Callable[[StoreSettings], Awaitable["Store"]]
 RATE_WINDOW_SECONDS = 60.0
 # After the grace period: how long refusals sent while the gateway closed, and the workers, may take to finish.
 LATE_SECONDS = CANCEL_WAIT_SECONDS
+# The gateway's own close may wait 30 s for Discord's close frame; nothing more is owed to it at shutdown.
+GATEWAY_CLOSE_SECONDS = 3.0
+# Everything after the grace period's cut-short answers (gateway, late refusals, a start-up still running, cogs,
+# workers) shares this one deadline. The workers get at least WORKER_FLOOR_SECONDS twice (wait, kill, wait), so a
+# stop takes at most grace + 2 * CANCEL_WAIT_SECONDS + AFTER_GRACE_SECONDS + 1.5 s (~32 s) plus closing the store.
+AFTER_GRACE_SECONDS = 20.0
+WORKER_FLOOR_SECONDS = 0.5
 
 
 def build_intents(settings: Settings | None = None) -> discord.Intents:
@@ -126,7 +133,9 @@ class BylineBot(commands.Bot):
         self.sync_commands = sync_commands
         self.failed_extensions: dict[str, BaseException] = {}
         self._saved_endpoints: tuple[str, yarl.URL] | None = None
-        self._services_started = False
+        self._services_started = False  # setup_hook began opening services: shutdown must close them
+        self._services_closed = False  # shutdown closed them: a start-up still running closes what it opens late
+        self._setting_up: asyncio.Event | None = None  # set once a running setup_hook has returned
         self._stopping = False  # shutdown has begun: no reconnects, new requests refused
         self.drain = Drain()  # requests accepted and still owed an answer
         self._shutdown: asyncio.Task[None] | None = None
@@ -139,21 +148,47 @@ class BylineBot(commands.Bot):
         await super().login(token)
 
     async def setup_hook(self) -> None:
-        """Open the store, start the services, register persistent buttons, load cogs, sync commands."""
-        self.store = await self._store_factory(self.settings.store)
-        await self.fetcher.start()
-        await self.analyzer.start()
-        self.loop_monitor.start()
+        """Open the store, start the services, register persistent buttons, load cogs, sync commands.
+
+        A stop arriving meanwhile ends the start-up at the next step; the shutdown waits for that (bounded) before
+        it closes the services, and what a start-up outliving that wait opens late, it closes itself."""
+        if self._stopping:
+            return
         self._services_started = True
+        self._setting_up = setting_up = asyncio.Event()
+        try:
+            await self._set_up()
+        finally:
+            setting_up.set()
+            if self._services_closed:
+                await self._close_late_starters()
+
+    async def _set_up(self) -> None:
+        self.store = await self._store_factory(self.settings.store)
+        if self._stopping:
+            return
+        await self.fetcher.start()
+        await self.analyzer.start()  # ShuttingDown if the shutdown closed it first
+        self.loop_monitor.start()
         self._register_dynamic_items()
         for name in self.initial_extensions:
+            if self._stopping:
+                log.info("stopping during start-up: cogs not loaded")
+                return
             try:
                 await self.load_extension(name)
             except Exception as exc:  # one broken cog must not take the bot down
                 self.failed_extensions[name] = exc
                 log.exception("could not load extension %s", name)
-        if self.sync_commands:
+        if self.sync_commands and not self._stopping:
             await self.sync_app_commands()
+
+    async def _close_late_starters(self) -> None:
+        """The shutdown gave up waiting for this start-up and closed the services already: close what opened since."""
+        log.warning("start-up outlived the shutdown; closing what it opened late")
+        await self._unload_extensions()
+        await self._close_services(WORKER_FLOOR_SECONDS)
+        await self._close_quietly(self._close_store)
 
     def _register_dynamic_items(self) -> None:
         from bot.views import ReviewButton
@@ -192,7 +227,10 @@ class BylineBot(commands.Bot):
         """Let a closed client start again, as discord.py's ``clear()`` promises."""
         self._stopping = False
         self._shutdown = None
+        self._services_closed = False
+        self._setting_up = None
         self.drain.reopen()
+        self.analyzer.reopen()
         super().clear()
 
     def _schedule_event(self, coro: Callable[..., Coroutine[Any, Any, Any]], event_name: str, *args: Any,
@@ -218,33 +256,60 @@ class BylineBot(commands.Bot):
         grace = self.settings.discord.shutdown_grace_seconds
         log.info("shutting down: new requests are refused; %d in flight get up to %.1f s",
                  len(self.drain.pending()), grace)
-        await self.drain.finish(grace)
-        await self._close_gateway()
-        await self.drain.finish(LATE_SECONDS)  # refusals of requests that came in while the gateway closed
-        for name in list(self.extensions):
-            with contextlib.suppress(Exception):
-                await self.unload_extension(name)
+        await self.drain.finish(grace)  # at most grace + 2 * CANCEL_WAIT_SECONDS (cancel, then cut-short answers)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + AFTER_GRACE_SECONDS
+
+        def left() -> float:
+            return max(deadline - loop.time(), 0.0)
+
+        await self._close_gateway(min(GATEWAY_CLOSE_SECONDS, left()))
+        # refusals of requests that came in while the gateway closed, then a start-up still under way
+        await self._bounded(self.drain.finish(min(LATE_SECONDS, left())), left(), "late refusals")
+        if self._setting_up is not None:
+            await self._bounded(self._setting_up.wait(), left(), "the start-up to stop")
+        await self._bounded(self._unload_extensions(), max(left(), WORKER_FLOOR_SECONDS), "unloading cogs")
         services, self._services_started = self._services_started, False
+        self._services_closed = True
         if services:
-            await self._close_services()
+            await self._close_services(min(LATE_SECONDS, max(left() / 2, WORKER_FLOOR_SECONDS)))
         await super().close()
         if services:
             await self._close_quietly(self._close_store)
         self._restore_endpoints()
         log.info("shut down")
 
-    async def _close_gateway(self) -> None:
-        ws = self.ws
-        if ws is not None and ws.open:
-            try:
-                await ws.close(code=1000)
-            except Exception:  # a broken socket must not stop the rest of the shutdown
-                log.exception("error while closing the gateway connection")
+    @staticmethod
+    async def _bounded(step: Awaitable[Any], timeout: float, what: str) -> None:
+        """One shutdown step, given up (and logged) at its share of the deadline."""
+        try:
+            await asyncio.wait_for(step, timeout)
+        except TimeoutError:
+            log.warning("shutdown: gave up waiting for %s", what)
 
-    async def _close_services(self) -> None:
+    async def _unload_extensions(self) -> None:
+        for name in list(self.extensions):
+            with contextlib.suppress(Exception):
+                await self.unload_extension(name)
+
+    async def _close_gateway(self, timeout: float) -> None:
+        ws = self.ws
+        if ws is None or not ws.open:
+            return
+        try:
+            await asyncio.wait_for(ws.close(code=1000), timeout)
+        except TimeoutError:
+            # Dropped, so discord.py's close() does not wait on it again; closing REST's session ends the socket.
+            log.warning("shutdown: the gateway did not close within %.1f s; dropping it", timeout)
+            self.ws = None  # type: ignore[assignment]
+        except Exception:  # a broken socket must not stop the rest of the shutdown
+            log.exception("error while closing the gateway connection")
+
+    async def _close_services(self, worker_timeout: float) -> None:
+        """Close the services; the workers take at most twice ``worker_timeout`` (wait, kill, wait)."""
         await self.loop_monitor.stop()
         await self._close_quietly(self.fetcher.close)
-        await self._close_quietly(functools.partial(self.analyzer.close, timeout=LATE_SECONDS))
+        await self._close_quietly(functools.partial(self.analyzer.close, timeout=worker_timeout))
 
     @staticmethod
     async def _close_quietly(closer: Callable[[], Awaitable[Any]]) -> None:
@@ -326,4 +391,10 @@ async def _serve(settings: Settings, token: str, bot: BylineBot | None = None) -
             log.info("shutting down")
             await bot.close()
         stopper.cancel()
-        await runner  # re-raises LoginFailure and friends
+        try:
+            await runner  # re-raises LoginFailure and friends
+        except Exception as exc:
+            if not stop.is_set():
+                raise
+            # A stop during login or command sync closes the HTTP session under it ("Session is closed").
+            log.info("start-up ended by the stop: %s: %s", type(exc).__name__, exc)
