@@ -9,6 +9,7 @@ query filters on it; no other module holds SQL.
 from __future__ import annotations
 
 from bot.store_analyses import AnalysesStore
+from bot.store_cards import CardRef, ForgetReport, PruneReport
 from bot.store_retention import EXPORT_COLUMNS, EXPORT_PAGE, PRUNE_BATCH, RetentionStore
 from bot.store_review import ReviewStore
 from bot.store_search import SEARCH_CANDIDATES, SearchStore
@@ -16,11 +17,8 @@ from bot.store_settings import SettingsStore
 from bot.store_types import (
     PUBLIC,
     STAFF,
-    CardRef,
-    ForgetReport,
     GuildSettings,
     GuildStats,
-    PruneReport,
     ReviewEvent,
     SearchHit,
     SiteStats,

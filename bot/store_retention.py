@@ -9,14 +9,12 @@ from datetime import datetime
 from typing import IO, Any, Literal
 
 from bot.errors import InputError
+from bot.store_cards import CardRef, ForgetReport, PruneReport
 from bot.store_db import StoreBase
 from bot.store_review import queue_stale_cards
 from bot.store_types import (
     FORGOTTEN_ID,
     FORGOTTEN_NAME,
-    CardRef,
-    ForgetReport,
-    PruneReport,
     check_export_filters,
     check_guild,
     csv_cell,

@@ -6,13 +6,11 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from bot.errors import AlreadyReviewed, FlagSuperseded, InputError, NotFoundError
+from bot.store_cards import CardReason, CardRef, StaleCard
 from bot.store_db import StoreBase
 from bot.store_types import (
     STATUSES,
-    CardReason,
-    CardRef,
     ReviewEvent,
-    StaleCard,
     StoredFlag,
     check_guild,
     clean_short_id,

@@ -12,7 +12,7 @@ from typing import Any
 from discord.ext import commands, tasks
 
 from bot.cards import CARDS_STALE_EVENT
-from bot.store_types import PruneReport
+from bot.store_cards import PruneReport
 
 log = logging.getLogger(__name__)
 

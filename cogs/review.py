@@ -23,7 +23,7 @@ from bot.analysis.result import SEVERITY_RANK
 from bot.cards import CARDS_STALE_EVENT
 from bot.checks import moderator_only
 from bot.errors import BylineError, InputError, NotFoundError
-from bot.store_types import StaleCard
+from bot.store_cards import StaleCard
 from bot.views import FLAGS_PER_MESSAGE, Paginator, draw_card, review_view
 
 if TYPE_CHECKING:

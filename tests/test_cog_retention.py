@@ -9,7 +9,8 @@ from unittest import mock
 
 from bot.cards import CARDS_STALE_EVENT
 from bot.errors import StoreError
-from bot.store_types import StaleCard, to_db_time, utcnow
+from bot.store_cards import StaleCard
+from bot.store_types import to_db_time, utcnow
 from cogs.retention import Retention
 from cogs.review import Review
 from tests.helpers import flagged_result, make_store_bot

@@ -158,7 +158,7 @@ async def test_prune_lists_each_guilds_cards_across_batches_and_leaves_no_text_b
     """With one document per batch and two guilds, every deleted card is listed under its own guild, once."""
     from pathlib import Path
 
-    from bot.store_types import StaleCard
+    from bot.store_cards import StaleCard
 
     monkeypatch.setattr(store_module, "PRUNE_BATCH", 1)
     ones = await fill(store, guild=1, n=2, tag="Quorvath")

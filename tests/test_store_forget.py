@@ -219,7 +219,7 @@ async def test_forgetting_someone_with_no_cards_reports_none(store):
 
 async def test_the_clean_up_list_survives_until_each_card_is_cleaned(store):
     """Cards go on the list in the forget's own transaction; a removal outranks a re-draw; cleaning is per reason."""
-    from bot.store_types import StaleCard
+    from bot.store_cards import StaleCard
 
     own, _ = await populate(store)  # USER decided OTHER's flag on card 666
     await store.set_review_messages(1, own.flag_ids, 555, 700)
@@ -238,7 +238,7 @@ async def test_the_clean_up_list_survives_until_each_card_is_cleaned(store):
 
 async def test_public_replies_of_a_forgotten_members_articles_are_listed_for_deletion(store):
     """Byline's replies showing the member's articles go on the clean-up list; others' replies and guilds stay."""
-    from bot.store_types import CardRef, StaleCard
+    from bot.store_cards import CardRef, StaleCard
 
     own, theirs = await populate(store)
     assert await store.record_reply(1, own.id, 31, 3001)
