@@ -181,3 +181,10 @@ class CutShortByRestart(BylineError):
     """An accepted request did not finish within the shutdown grace period (``discord.shutdown_grace_seconds``)."""
 
     user_message = "Byline restarted before it could finish this request. Please try again in a minute."
+
+
+class ForgottenMeanwhile(BylineError):
+    """The author's /forget landed while their text was being analysed, so the result must not be stored."""
+
+    user_message = ("The author of this text asked Byline to forget their data while it was being analysed, "
+                    "so nothing was stored or shown.")

@@ -41,6 +41,7 @@ async def analyse_and_store(
     channel_id: int | None = None,
     message_link: str | None = None,
     private: bool = False,
+    forget_generation: int | None = None,
 ) -> StoredAnalysis:
     """Return the stored analysis of ``text`` in this guild, analysing it only if it is new.
 
@@ -51,6 +52,8 @@ async def analyse_and_store(
     review cog posts its flags); a cached one is not, so flags are never posted twice.
     """
     check_size(text, bot.settings.analysis.max_chars)
+    if forget_generation is None:  # a forget-me of the author from now on voids this request
+        forget_generation = bot.store.forget_generation(guild_id, author_id)
     version = bot.analyzer.engine_version
     cached = await bot.store.find_cached(guild_id, text, version, private_for=author_id if private else None)
     if cached is not None:
@@ -60,7 +63,7 @@ async def analyse_and_store(
     result = await bot.analyzer.analyze(text, sentences=settings.summary_sentences)
     stored = await bot.store.save_analysis(
         guild_id, text, result, engine_version=version, title=title, url=url, author_id=author_id,
-        channel_id=channel_id, message_link=message_link, private=private,
+        channel_id=channel_id, message_link=message_link, private=private, forget_generation=forget_generation,
     )
     if not stored.cached:
         log.info("guild %s: stored analysis %s (%d flags)", guild_id, stored.id, len(stored.flag_ids))
@@ -84,6 +87,7 @@ async def analyse_url(
     worker could take the job anyway.
     """
     key = normalize_url(url)
+    generation = bot.store.forget_generation(guild_id, author_id)  # before the fetch, which may take a while
     cached = await bot.store.find_by_url(
         guild_id, key, max_age_seconds=bot.settings.fetch.cache_ttl_seconds, engine_version=bot.analyzer.engine_version,
         private_for=author_id if private else None,
@@ -96,5 +100,5 @@ async def analyse_url(
     article = await bot.fetcher.fetch(url)
     return await analyse_and_store(
         bot, guild_id, article.text, title=article.title, url=article.url or key, author_id=author_id,
-        channel_id=channel_id, message_link=message_link, private=private,
+        channel_id=channel_id, message_link=message_link, private=private, forget_generation=generation,
     )

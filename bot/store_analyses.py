@@ -16,7 +16,7 @@ from typing import Any
 import aiosqlite
 
 from bot.analysis.result import SEVERITY_RANK, Result, Stats
-from bot.errors import InputError
+from bot.errors import ForgottenMeanwhile, InputError
 from bot.store_db import StoreBase
 from bot.store_types import (
     PUBLIC,
@@ -67,11 +67,13 @@ class AnalysesStore(StoreBase):
     async def save_analysis(
         self, guild_id: int, text: str, result: Result, *, engine_version: str, title: str | None = None,
         url: str | None = None, author_id: int | None = None, channel_id: int | None = None,
-        message_link: str | None = None, private: bool = False,
+        message_link: str | None = None, private: bool = False, forget_generation: int | None = None,
     ) -> StoredAnalysis:
         """Store a result, or return the stored one (``cached=True``) for the same text and engine version.
 
         ``private`` keeps the analysis out of everyone's library but its author's (see ``document_key``).
+        ``forget_generation`` (from ``forget_generation()`` when the request began) makes a save refuse with
+        ForgottenMeanwhile if the author's forget-me landed during the analysis.
         """
         check_guild(guild_id)
         if not isinstance(text, str) or not text.strip():
@@ -80,6 +82,8 @@ class AnalysesStore(StoreBase):
         title, url, message_link = optional_text(title or result.title), optional_text(url), optional_text(message_link)
         digest = document_key(text, (author_id or 0) if private else None)
         async with self._write() as db:
+            if forget_generation is not None and self.forget_generation(guild_id, author_id) != forget_generation:
+                raise ForgottenMeanwhile()
             doc = list(await db.execute_fetchall(
                 "SELECT id FROM documents WHERE guild_id = ? AND content_hash = ?", (guild_id, digest)))
             if doc:

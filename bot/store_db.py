@@ -63,6 +63,13 @@ class StoreBase:
         self._busy_ms = busy_ms
         self._lock = asyncio.Lock()
         self._closed = False
+        # How many forget-mes each (guild, member) had in this process: an analysis started before one must not be
+        # saved after it. Kept in memory only (the race cannot outlive the process) so no member id is written.
+        self._forgets: dict[tuple[int, int], int] = {}
+
+    def forget_generation(self, guild_id: int, user_id: int | None) -> int:
+        """Read before a long analysis and pass to ``save_analysis``, which refuses if a forget-me came between."""
+        return self._forgets.get((guild_id, int(user_id or 0)), 0)
 
     @classmethod
     def open(cls: type[S], path: str | Path, *, busy_timeout_ms: int = 5000,

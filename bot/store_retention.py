@@ -88,6 +88,8 @@ class RetentionStore(StoreBase):
             raise InputError(f"Invalid user id: {user_id}.")
         reviews = events = 0
         async with self._write() as db:
+            key = (guild_id, user_id)
+            self._forgets[key] = self._forgets.get(key, 0) + 1  # under the write lock, as save_analysis checks it
             removed = await self._cards(
                 db, "FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id JOIN documents AS d"
                 " ON d.id = a.document_id WHERE f.guild_id = ? AND d.guild_id = ? AND d.author_id = ?",

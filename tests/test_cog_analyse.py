@@ -475,3 +475,21 @@ async def test_recording_a_reply_never_turns_a_delivered_answer_into_an_error(bo
     assert record.await_count == 1
     reply.delete.assert_not_awaited()
     assert "could not record the reply" in caplog.text
+
+
+async def test_a_forget_me_during_the_analysis_means_nothing_is_stored_or_shown(tmp_path):
+    """/forget lands while the member's text is in a worker: the result is dropped, and the member is told why."""
+    job = GatedJob()
+    async with running_bot(tmp_path, job=job) as bot:
+        cog = AnalyseCog(bot)
+        inter = make_interaction(client=bot)
+        running = asyncio.create_task(invoke(analyse(cog), inter, text=ARTICLE))
+        assert await asyncio.to_thread(job.started.acquire, True, 10)
+        await bot.store.forget_user(inter.guild_id, inter.user.id)
+        job.release.set()
+        await running
+        assert "forget their data while it was being analysed" in only_message(inter)
+        assert await bot.store.recent(inter.guild_id, viewer_id=STAFF) == []
+        again = make_interaction(client=bot, guild=inter.guild, user=inter.user)  # a new request is fine again
+        await invoke(analyse(cog), again, text=ARTICLE)
+        assert result_embed(again)[0].footer.text

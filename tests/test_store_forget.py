@@ -257,3 +257,23 @@ async def test_public_replies_of_a_forgotten_members_articles_are_listed_for_del
     assert not await store.record_reply(1, own.id, 33, 3004)  # too late: the caller must take that reply down
     await store.forget_user(2, USER)
     assert StaleCard(2, 41, 4001, "reply") in await store.stale_cards()
+
+
+async def test_a_save_begun_before_the_authors_forget_me_is_refused(store):
+    """The generation read when a request begins must still hold when its result is saved; nothing else changes."""
+    from bot.errors import ForgottenMeanwhile
+
+    before = store.forget_generation(1, USER)
+    other_before = store.forget_generation(1, OTHER)
+    elsewhere = store.forget_generation(2, USER)
+    await store.forget_user(1, USER)
+    with pytest.raises(ForgottenMeanwhile):
+        await store.save_analysis(1, OWN_TEXT, make_result(OWN_TEXT, ARTICLE_FLAGS), engine_version=ENGINE,
+                                  author_id=USER, forget_generation=before)
+    assert await store.recent(1, viewer_id="staff") == []
+    saved = await store.save_analysis(1, OWN_TEXT, make_result(OWN_TEXT, ARTICLE_FLAGS), engine_version=ENGINE,
+                                      author_id=USER, forget_generation=store.forget_generation(1, USER))
+    assert saved.author_id == USER
+    for guild, author, generation in ((1, OTHER, other_before), (2, USER, elsewhere)):  # not theirs to void
+        await store.save_analysis(guild, ARTICLE, make_result(ARTICLE, ARTICLE_FLAGS), engine_version=ENGINE,
+                                  author_id=author, forget_generation=generation)
