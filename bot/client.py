@@ -21,11 +21,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings, StoreSettings
-from bot.errors import ConfigError, CutShortByRestart, ShuttingDown
+from bot.errors import ConfigError, ShuttingDown
 from bot.interaction_errors import handle_interaction_error
 from bot.monitor import LoopLagMonitor
 from bot.ratelimit import RateLimiter
-from bot.shutdown import CANCEL_WAIT_SECONDS, Drain
+from bot.shutdown import CANCEL_WAIT_SECONDS, Drain, hold_interaction
 from bot.workers import AnalysisService
 
 if TYPE_CHECKING:
@@ -80,8 +80,7 @@ class BylineTree(app_commands.CommandTree["BylineBot"]):
         name = getattr(interaction.command, "qualified_name", None) or "command"
         user = interaction.user.id if interaction.user else None
         try:
-            drain.hold(f"/{name} from user {user}",
-                       cut_short=functools.partial(handle_interaction_error, interaction, CutShortByRestart()))
+            hold_interaction(interaction, f"/{name} from user {user}", answer_cut_short=True)
         except ShuttingDown as exc:
             await handle_interaction_error(interaction, exc)
             return False

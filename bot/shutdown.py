@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from bot.errors import ShuttingDown
+from bot.errors import CutShortByRestart, ShuttingDown
+from bot.interaction_errors import handle_interaction_error
 
 log = logging.getLogger(__name__)
 
@@ -200,12 +202,14 @@ class Drain:
             del self._held[task]
 
 
-def hold_interaction(interaction: Any, what: str) -> None:
-    """Hold a button or modal the way the command tree holds slash commands (they never pass through it).
+def hold_interaction(interaction: Any, what: str, *, answer_cut_short: bool = False) -> None:
+    """Hold an interaction's task until it is answered: a command, a modal, a button.
 
     Raises ``ShuttingDown`` once shutdown began, which the caller's error path turns into the usual private
-    "restarting" answer. A client without a drain (a bare discord.py client in tests) holds nothing.
+    "restarting" answer. With ``answer_cut_short``, a request the grace period cuts short is told so privately.
+    A client without a drain (a bare discord.py client in tests) holds nothing.
     """
     drain = getattr(interaction.client, "drain", None)
     if isinstance(drain, Drain):
-        drain.hold(what)
+        answer = functools.partial(handle_interaction_error, interaction, CutShortByRestart())
+        drain.hold(what, cut_short=answer if answer_cut_short else None)

@@ -7,7 +7,6 @@ the one error handler, which answers ephemerally.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 from typing import TYPE_CHECKING, Any
@@ -17,9 +16,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cards import remember_reply
-from bot.errors import BusyError, CutShortByRestart, InputError, InputTooLarge, RateLimited
+from bot.errors import BusyError, InputError, InputTooLarge, RateLimited
 from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
 from bot.render import render_analysis
+from bot.shutdown import hold_interaction
 from cogs._inputs import MessageInput, analyse_input, is_private_channel, pick_input
 
 if TYPE_CHECKING:
@@ -130,8 +130,7 @@ class AnalyseCog(commands.Cog):
         message_link: str | None = None,
     ) -> None:
         # Commands are held by the tree already; a modal submission is held (or refused, restarting) here.
-        self.bot.drain.hold(f"analysis for user {interaction.user.id}",
-                            cut_short=functools.partial(handle_interaction_error, interaction, CutShortByRestart()))
+        hold_interaction(interaction, f"analysis for user {interaction.user.id}", answer_cut_short=True)
         guild_id = await self._admit(interaction)
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         if not ephemeral:

@@ -73,10 +73,8 @@ class LinksCog(commands.Cog):
         links = article_links(message.content or "")
         if not links:
             return  # no database access for the vast majority of messages
-        try:  # held until replied; while Byline restarts, skipped quietly like any failed courtesy reply
-            self.bot.drain.hold(f"auto-reply to message {message.id}")
-        except ShuttingDown:
-            return
+        if self._hold(f"auto-reply to message {message.id}") is not None:
+            return  # Byline is restarting: skipped quietly like any failed courtesy reply
         guild_id = message.guild.id
         settings = await self.bot.store.get_settings(guild_id)
         channel_ids = {message.channel.id, getattr(message.channel, "parent_id", None)}

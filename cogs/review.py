@@ -105,11 +105,12 @@ class Review(commands.Cog):
             first = flags[0]
             if first.review_channel_id is None or first.review_message_id is None:
                 continue
-            card = StaleCard(stored.guild_id, first.review_channel_id, first.review_message_id, "redraw")
+            message_id = first.review_message_id
+            edit = self._message(stored.guild_id, first.review_channel_id, message_id).edit
             try:
-                await draw_card(self.store, card.guild_id, card.message_id, self._message(card).edit)
+                await draw_card(self.store, stored.guild_id, message_id, edit)
             except discord.HTTPException as exc:  # deleted card or lost access: the queue is right either way
-                log.warning("could not redraw review card %s in guild %s: %s", card.message_id, card.guild_id, exc)
+                log.warning("could not redraw review card %s in guild %s: %s", message_id, stored.guild_id, exc)
 
     @commands.Cog.listener(f"on_{CARDS_STALE_EVENT}")
     async def clean_stale_cards(self) -> int:
@@ -135,13 +136,13 @@ class Review(commands.Cog):
 
     async def _clean_card(self, card: StaleCard) -> bool:
         """Empty, re-draw or (for an analysis reply) delete one listed message; True once it may leave the list."""
-        empty_reason = "deleted" if card.reason == "redraw" else card.reason
+        message = self._message(card.guild_id, card.channel_id, card.message_id)
         try:
             if card.reason == "reply":  # Byline's public analysis of a forgotten member's article: take it down
-                await self._message(card).delete()
+                await message.delete()
             else:
-                await draw_card(self.store, card.guild_id, card.message_id, self._message(card).edit,
-                                empty_reason=empty_reason)
+                await draw_card(self.store, card.guild_id, card.message_id, message.edit,
+                                empty_reason="deleted" if card.reason == "redraw" else card.reason)
         except (discord.NotFound, discord.Forbidden) as exc:
             log.warning("review card %s in guild %s is gone or out of reach (%s); dropping it from the clean-up",
                         card.message_id, card.guild_id, exc)
@@ -151,10 +152,9 @@ class Review(commands.Cog):
         await self.store.card_cleaned(card)
         return True
 
-    def _message(self, card: StaleCard) -> discord.PartialMessage:
+    def _message(self, guild_id: int, channel_id: int, message_id: int) -> discord.PartialMessage:
         """One posted message, addressed by channel and message id (no fetch needed)."""
-        channel = self.bot.get_partial_messageable(card.channel_id, guild_id=card.guild_id)
-        return channel.get_partial_message(card.message_id)
+        return self.bot.get_partial_messageable(channel_id, guild_id=guild_id).get_partial_message(message_id)
 
     async def _post_flags(self, stored: StoredAnalysis) -> None:
         settings = await self.store.get_settings(stored.guild_id)
