@@ -424,3 +424,60 @@ def test_a_received_reaction_never_borrows_a_loose_noun_as_its_source(nlp, monke
     assert sources.left_neighbour(doc[2]) is not None  # the fallback that would have taken "minister"
     a = by_cue(attribution.find_attributions(doc, segment.sentences(doc)), "drew criticism")
     assert a.source is None and a.source_kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("According to the state auditor, the pension fund lost $2 million last year.",
+         "the pension fund lost $2 million last year."),
+        ("The pension fund lost $2 million last year, according to the state auditor.",
+         "The pension fund lost $2 million last year"),
+        ("The pension fund, according to the state auditor, lost $2 million last year.",
+         "The pension fund, according to the state auditor, lost $2 million last year."),
+    ],
+)
+def test_according_to_content_is_the_claim_without_the_phrase(nlp, text, claim):
+    a = by_cue(find(nlp, text), "according to")
+    assert a.content is not None and a.content.text == claim
+
+
+def test_an_object_with_its_predicate_is_the_claim(nlp):
+    a = by_cue(find(nlp, "Many residents see the new stadium as a waste of public money."), "see")
+    assert a.content is not None and a.content.text == "the new stadium as a waste of public money"
+
+
+def test_quote_content_leaves_out_the_comma_that_hands_over_to_the_cue(nlp):
+    a = by_cue(find(nlp, "“We will appeal the ruling,” the union's lawyer said."), "said")
+    assert a.direct_quote is True
+    assert a.content is not None and a.content.text == "We will appeal the ruling"
+
+
+def test_quote_content_keeps_its_own_question_mark(nlp):
+    a = by_cue(find(nlp, "“Who pays for the bridge?” the mayor asked."), "asked")
+    assert a.content is not None and a.content.text == "Who pays for the bridge?"
+
+
+def test_role_source_gets_the_name_given_beside_it(nlp):
+    text = "The airline's chief executive, Maria Santos, said the strike would cost millions."
+    a = by_cue(find(nlp, text), "said")
+    assert a.source is not None and a.source.text == "The airline's chief executive"
+    assert a.source_kind == "named"
+    assert a.speaker == "Maria Santos"
+
+
+def test_a_named_source_needs_no_speaker(nlp):
+    a = by_cue(find(nlp, "Maria Santos, the airline's chief executive, said the strike would cost millions."), "said")
+    assert a.source is not None and "Maria Santos" in a.source.text
+    assert a.speaker is None
+
+
+def test_a_pronoun_after_a_role_with_a_name_resolves_to_the_name(nlp):
+    text = (
+        "The airline's chief executive, Maria Santos, said the strike would cost millions. "
+        "She said talks would resume on Monday."
+    )
+    found = find(nlp, text)
+    second = [a for a in found if a.cue.text == "said"][1]
+    assert second.source_kind == "pronoun"
+    assert second.speaker == "Maria Santos"

@@ -57,6 +57,18 @@ def test_report_has_every_section(capsys):
     assert "\033[" not in out, "piped output must be plain text"
 
 
+def test_who_said_what_puts_the_person_before_the_words_that_point_to_them(capsys):
+    """The table cell is clipped at 28 characters, so the name goes first: it is what a reader looks for."""
+    code, out, err = run_cli(["analyze", str(SAMPLE)], capsys)
+    assert code == 0, err
+    table = out.split("Who said what", 1)[1].split("Sourcing scorecard", 1)[0]
+    rows = [line.strip() for line in table.splitlines()]
+    assert any(r.startswith("Paul Okafor (Meridian's") and " named " in r for r in rows), table
+    assert any(r.startswith("Councillor Amara Diallo (") and " pronoun " in r for r in rows), table
+    according = next(r for r in rows if "According to" in r)
+    assert according.endswith("the project would add about 1,200 jobs during construction.")
+
+
 def test_report_uses_colour_when_forced(capsys):
     code, out, _ = run_cli(["analyze", "--color", "always", str(SAMPLE)], capsys)
     assert code == 0

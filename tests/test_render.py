@@ -221,3 +221,19 @@ def test_a_stored_flag_with_an_unknown_severity_still_renders():
     stored = stored_analysis(Result(sentences=0, flags=[flag]))
     for rendered in (render.render_analysis(stored), render.render_compact(stored)):
         assert rendered.embeds[0].colour.value == render.COLOURS["low"]
+
+
+def _claim(kind: str, speaker: str | None = None) -> Attribution:
+    source = None if kind == "none" else Span(0, 2, "He")
+    return Attribution(Span(3, 7, "said"), source, None, kind, False, 0, speaker)
+
+
+def test_named_share_counts_a_pronoun_only_when_its_person_is_known():
+    """ "he said" with nobody to point to names no one a reader can check, so the scorecard must not count it."""
+    claims = [_claim("named"), _claim("pronoun", "Ruth Adeyemi"), _claim("pronoun"), _claim("none")]
+    stats = Stats.count(claims)
+    assert (stats.pronoun, stats.resolved) == (2, 1)
+    assert stats.named_share == 0.5
+    assert "resolved" not in stats.to_dict(), "the contract's stats object is unchanged"
+    result = Result(sentences=1, attributions=claims, stats=stats)
+    assert "**Named sources: 50%** (2 of 4 claims)" in render.scorecard(result)

@@ -47,7 +47,7 @@ def find_attributions(doc: Doc, sents: list[Sentence]) -> list[Attribution]:
     out: list[Attribution] = []
     for sent in sents:
         out.extend(_sentence_attributions(state, sent))
-    return _drop_inside_quotes(out, state.qindex)
+    return _drop_inside_quotes(out, state.qindex, doc_text(doc))
 
 
 class _State:
@@ -91,7 +91,7 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
             ranges = blocked_ranges(tok, attribution.content, attribution.direct_quote, state.qindex)
             blocked.extend((s, e, attribution, tok) for s, e in ranges)
         if attribution.source_kind == "named" and attribution.source is not None:
-            state.named.append(Mention(tok.i, sent.index, attribution.source.text))
+            state.named.append(Mention(tok.i, sent.index, attribution.speaker or attribution.source.text))
     found.sort(key=lambda a: a.cue.start)
     return found
 
@@ -173,7 +173,7 @@ def _depth(tok: Token) -> int:
     return depth
 
 
-def _drop_inside_quotes(found: list[Attribution], qindex: QuoteIndex) -> list[Attribution]:
+def _drop_inside_quotes(found: list[Attribution], qindex: QuoteIndex, text: str) -> list[Attribution]:
     """Drop cues inside a quote that another attribution reports (someone else's quoted words).
 
     Inside any quote, a cue that only a pronoun voices goes too (see ``DROP_KINDS_IN_QUOTE``).
@@ -191,7 +191,10 @@ def _drop_inside_quotes(found: list[Attribution], qindex: QuoteIndex) -> list[At
             continue
         while k < len(spans) and spans[k][1] <= quote.start:
             k += 1
-        if not (k < len(spans) and spans[k][0] <= quote.start + 1 and quote.end - 1 <= spans[k][1]):
+        reported = k < len(spans) and spans[k][0] <= quote.start + 1 and (
+            quote.end - 1 <= spans[k][1] or not text[spans[k][1] : quote.end - 1].strip(", ")
+        )  # a content may stop short of the comma that hands the quote over to its cue
+        if not reported:
             out.append(a)
     return out
 
@@ -224,6 +227,8 @@ def _verb_cue(
         kind = sources.classify(head, si, sj)
         if kind == "pronoun":
             speaker = resolver.resolve(head, named)
+        elif kind == "named":
+            speaker = sources.appositive_name(head)
     if head is None and not cues.is_reporting_passive(tok) and reaction is None:
         quoted = qindex.at(tok.idx) is not None
         if cues.no_source_score(tok, quoted) < NO_SOURCE_MIN or cues.score(tok, quoted) < NO_SOURCE_CUE_MIN:

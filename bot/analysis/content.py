@@ -27,16 +27,69 @@ def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tupl
     quote = adjacent_quote(doc, sent, tok, qindex)
     if quote is not None:
         start, end = quote.inner(text)
-        end = max(end, continued_end(text, qindex, quote, sent))
+        chained = continued_end(text, qindex, quote, sent)
+        if chained > end:
+            end = chained
+        elif quote.closed:
+            end = _drop_trailing_comma(text, start, end)
         return Span.of(text, start, end), True
-    if tok.pos_ == "ADV" or tok.lower_ == "according":
+    if tok.lower_ == "according":
+        return around_phrase(doc, sent, tok), False
+    if tok.pos_ == "ADV":
         return rest_of_sentence(doc, sent, tok), False
     by_dep = {c.dep_: c for c in tok.children}
     for dep in PREFERRED:
         child = by_dep.get(dep)
         if child is not None:
-            return _subtree(text, child), False
+            span = _subtree(text, child)
+            if dep == "dobj":
+                span = _with_predicate(text, tok, child, span)
+            return span, False
     return None, False
+
+
+def _drop_trailing_comma(text: str, start: int, end: int) -> int:
+    """“We will appeal,” she said: the comma belongs to the sentence around the quote, not to the words."""
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    return end if end > start else start
+
+
+def _with_predicate(text: str, verb: Token, obj: Token, span: Span) -> Span:
+    """ "see the project as the start of a wave", "called Oz a quack": the claim is the object and what it is called.
+
+    The object alone ("the project") says nothing; its predicate ("as ..." or a second object) is the claim.
+    """
+    end = span.end
+    for child in verb.children:
+        if child.i <= obj.i:
+            continue
+        if child.dep_ == "oprd" or (child.dep_ == "prep" and child.lower_ == "as"):
+            end = max(end, _subtree(text, child).end)
+    return span if end == span.end else Span.of(text, span.start, end)
+
+
+def around_phrase(doc: Doc, sent: Sentence, tok: Token) -> Span:
+    """The claim an "according to X" phrase vouches for: the sentence on the other side of the phrase.
+
+    "According to X, C." and "C, according to X." both give C; a phrase in mid-sentence ("C1, according to X,
+    C2") leaves the whole sentence, since C1 and C2 together are the claim.
+    """
+    text = doc_text(doc)
+    phrase_start, phrase_end = tok.idx, tok.right_edge.idx + len(tok.right_edge.text)
+    before = text[sent.start : phrase_start]
+    after = text[phrase_end : sent.end]
+    if not any(ch.isalnum() for ch in before):
+        start = phrase_end
+        while start < sent.end and not text[start].isalnum() and text[start] not in "\"“‘'":
+            start += 1
+        return Span.of(text, min(start, sent.end), sent.end)
+    if not any(ch.isalnum() for ch in after):
+        end = phrase_start
+        while end > sent.start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-("):
+            end -= 1
+        return Span.of(text, sent.start, end)
+    return Span.of(text, sent.start, sent.end)
 
 
 def blocked_ranges(tok: Token, content: Span | None, direct: bool, qindex: QuoteIndex) -> list[tuple[int, int]]:

@@ -70,7 +70,7 @@ class Attribution:
     source_kind: str
     direct_quote: bool
     sentence: int = 0
-    speaker: str | None = None  # the named antecedent of a pronoun source, when it is clear
+    speaker: str | None = None  # the person a pronoun source refers to, or whom a role source names beside it
 
     def to_dict(self) -> dict[str, Any]:
         """Return the contract's attribution object."""
@@ -118,6 +118,7 @@ class Stats:
     vague: int = 0
     pronoun: int = 0
     no_source: int = 0
+    resolved: int = 0  # pronoun sources whose person is known; not in the contract's stats object
 
     @classmethod
     def count(cls, attributions: list[Attribution]) -> Stats:
@@ -130,12 +131,16 @@ class Stats:
             vague=kinds.count("vague"),
             pronoun=kinds.count("pronoun"),
             no_source=kinds.count("none"),
+            resolved=sum(1 for a in attributions if a.source_kind == "pronoun" and a.speaker),
         )
 
     @property
     def named_share(self) -> float | None:
-        """Share of claims whose source is named (resolved pronouns count as named), or None."""
-        return (self.named + self.pronoun) / self.attributions if self.attributions else None
+        """Share of claims whose source is named (a pronoun counts when its person is known), or None.
+
+        An unresolved "he" or "who" names nobody a reader can check, so it does not count.
+        """
+        return (self.named + self.resolved) / self.attributions if self.attributions else None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the contract's stats object."""

@@ -219,6 +219,23 @@ def _pronoun_or_quantifier(head: Token) -> str:
     return "pronoun"
 
 
+def appositive_name(head: Token) -> str | None:
+    """The person a role source names in apposition: "Meridian's chief executive, Paul Okafor, denied ...".
+
+    The source span stops at the comma (the role is what the sentence leans on); the name is what a reader
+    looks for in the who-said-what table. None when the head is itself a person's name.
+    """
+    if head.ent_type_ == "PERSON":
+        return None
+    for child in head.rights:
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            i, j = np_bounds(child)
+            ent = [t for t in head.doc[i:j] if t.ent_type_ == "PERSON"]
+            if ent:
+                return head.doc[ent[0].i : ent[-1].i + 1].text
+    return None
+
+
 def _is_named_token(tok: Token) -> bool:
     if (tok.pos_ == "PROPN" and not tok.ent_type_) and (
         in_title_case_line(tok) or tok.lower_ in words("common_roles.txt")

@@ -50,7 +50,7 @@ def scorecard(result: Result) -> str:
     share = s.named_share or 0.0
     filled = round(share * 10)
     bar = "█" * filled + "░" * (10 - filled)
-    named = s.named + s.pronoun
+    named = s.named + s.resolved
     return (
         f"**Named sources: {share:.0%}** ({named} of {s.attributions} claims)\n`{bar}`\n"
         f"Anonymous {s.anonymous} · Vague {s.vague} · No source {s.no_source}"
