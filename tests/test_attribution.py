@@ -481,3 +481,37 @@ def test_a_pronoun_after_a_role_with_a_name_resolves_to_the_name(nlp):
     second = [a for a in found if a.cue.text == "said"][1]
     assert second.source_kind == "pronoun"
     assert second.speaker == "Maria Santos"
+
+
+def test_according_to_keeps_its_source_when_the_parser_loses_it(nlp):
+    """The parser can make the source the main clause's subject; the phrase after "to" is still the source."""
+    text = (
+        "According to the Foreign Secretary's office in Bangladesh, the North Korean diplomat allegedly "
+        "caught carrying the gold has since left the country."
+    )
+    a = by_cue(find(nlp, text), "According to")
+    assert a.source is not None and a.source.text == "the Foreign Secretary's office in Bangladesh"
+    assert a.source_kind == "named"
+
+
+def test_a_quoted_phrase_inside_a_reported_clause_keeps_the_whole_clause(nlp):
+    text = (
+        'Ziauddin said customs officials had received a tip that a diplomat would be carrying "illegal items." '
+        '"It was very tough. We have to be careful," Ziauddin said.'
+    )
+    first, second = [a for a in find(nlp, text) if a.cue.text == "said"]
+    assert first.content is not None
+    assert first.content.text == (
+        'customs officials had received a tip that a diplomat would be carrying "illegal items."'
+    )
+    assert first.direct_quote is True, "the clause holds the speaker's own words"
+    assert second.content is not None and second.content.text == "It was very tough. We have to be careful"
+
+
+def test_a_verb_with_its_own_clause_reports_the_clause_not_the_nearby_quote(nlp):
+    text = "“We will win this fight,” the senator said, adding that the vote would be close."
+    found = find(nlp, text)
+    said, adding = by_cue(found, "said"), by_cue(found, "adding")
+    assert said.content is not None and said.content.text == "We will win this fight"
+    assert adding.content is not None and adding.content.text == "that the vote would be close"
+    assert adding.direct_quote is False

@@ -221,8 +221,13 @@ def _verb_cue(
     head = sources.source_of(tok) or (None if reaction is not None else sources.left_neighbour(tok))
     source = kind = None
     speaker = None
+    bounds = None
+    if head is None and tok.lower_ == "according":
+        fallback = sources.according_object(tok)
+        if fallback is not None:
+            head, bounds = fallback[0], fallback[1:]
     if head is not None:
-        si, sj = sources.np_bounds(head)
+        si, sj = bounds or sources.np_bounds(head)
         source = Span.of(text, doc[si].idx, doc[sj - 1].idx + len(doc[sj - 1].text))
         kind = sources.classify(head, si, sj)
         if kind == "pronoun":

@@ -17,6 +17,7 @@ from bot.analysis.segment import Sentence
 PREFERRED = ("ccomp", "xcomp", "dobj", "pcomp", "attr", "oprd")
 BLOCKING = {"ccomp", "xcomp"}
 OTHER_CLAUSES = {"advcl", "conj", "acl", "relcl", "parataxis"}
+PARTIAL_QUOTE_HOSTS = {"ccomp", "xcomp"}
 MIN_QUOTE = 12  # characters, marks included: shorter quotes are scare quotes and titles
 MAX_CHAIN = 12
 
@@ -44,8 +45,23 @@ def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tupl
             span = _subtree(text, child)
             if dep == "dobj":
                 span = _with_predicate(text, tok, child, span)
-            return span, False
+            return _close_quotes(text, qindex, span)
     return None, False
+
+
+def _close_quotes(text: str, qindex: QuoteIndex, span: Span) -> tuple[Span, bool]:
+    """A reported clause with quoted words in it: 'said voter fraud “would be a way to lose.”'.
+
+    The parse tree stops before the closing mark, and sometimes mid-quote, so the span runs to the end of the
+    quote. The claim then holds the speaker's own words, so it counts as a direct quote (which the severity
+    rules weigh), and cues inside those words are the speaker's phrasing, not claims of their own.
+    """
+    quotes = [q for q in qindex.between(span.start, span.end) if q.end - q.start >= MIN_QUOTE]
+    if not quotes:
+        return span, False
+    last = quotes[-1]
+    end = max(span.end, last.end)  # the quoted words run on past where the parser ended the clause
+    return (span if end == span.end else Span.of(text, span.start, end)), True
 
 
 def _drop_trailing_comma(text: str, start: int, end: int) -> int:
@@ -135,11 +151,16 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
         return None
     best: Quote | None = None
     other_clauses = [_subtree(doc_text(doc), c) for c in tok.children if c.dep_ in OTHER_CLAUSES]
+    own_clauses = [_subtree(doc_text(doc), c) for c in tok.children if c.dep_ in PARTIAL_QUOTE_HOSTS]
     for quote in qindex.between(sent.start, sent.end):
         if quote.end - quote.start < MIN_QUOTE:
             continue
         if any(c.start <= quote.start and quote.end <= c.end for c in other_clauses):
             continue  # "mocked X, saying “...”": the quote is the other verb's
+        if any(c.start < quote.start < c.end or c.end <= quote.start or quote.end <= c.start for c in own_clauses):
+            # "said the tip named “illegal items.”": a quoted phrase inside the reported clause; “A,” she
+            # said, adding that B: a verb with a clause of its own reports that clause, not the quote.
+            continue
         if best is None or abs(quote.start - tok.idx) < abs(best.start - tok.idx):
             best = quote
     if best is not None:

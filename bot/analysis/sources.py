@@ -28,6 +28,8 @@ PRONOUN_DEPS = {"nsubj", "nsubjpass", "poss", "pobj"}
 INDEFINITE = {"a", "an", "one", "another", "some", "any", "several", "certain"}
 FIRST_SECOND_PERSON = {"my", "our", "your"}
 DEFINITE = {"the", "this", "that", "these", "those"}
+MAX_ACCORDING_WORDS = 12
+PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
 
 
 def source_of(cue: Token) -> Token | None:
@@ -78,6 +80,30 @@ def _reduced_relative(verb: Token) -> bool:
     if verb.dep_ not in ("advcl", "relcl") or any(c.dep_ in ("mark", "advmod") for c in verb.children):
         return False
     return left_neighbour(verb) is not None
+
+
+def according_object(cue: Token) -> tuple[Token, int, int] | None:
+    """The source of an "according to" whose object the parser hung elsewhere.
+
+    "According to the minister's office in Dhaka, the envoy has left": the parser sometimes makes "office"
+    the main clause's subject, leaving "to" without an object. English puts the source right after "to",
+    up to the comma, so take that phrase. Returns its head and token range, or None.
+    """
+    doc = cue.doc
+    start = cue.i + 2
+    if start >= len(doc) or doc[cue.i + 1].lower_ != "to":
+        return None
+    end = start
+    while end < len(doc) and end - start < MAX_ACCORDING_WORDS and not (
+        doc[end].is_space or doc[end].text in PHRASE_ENDS
+    ):
+        end += 1
+    if end == start or end - start >= MAX_ACCORDING_WORDS:
+        return None
+    phrase = doc[start:end]
+    if not any(t.pos_ in ("NOUN", "PROPN") for t in phrase):
+        return None
+    return phrase.root, start, end
 
 
 def left_neighbour(cue: Token) -> Token | None:
