@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.analysis.result import Result
 
 
@@ -109,3 +111,40 @@ def test_each_flag_sits_on_its_own_sentence(engine):
     text = "The weather was fine. Critics say the fair was badly run. Nothing else happened."
     [flag] = flags_of(engine, text, "vague_source")
     assert text[flag.start : flag.end] == "Critics say the fair was badly run."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A county judge barred the company from the auction.",  # an action, not a claim
+        "Several retailers have cut hundreds of jobs this year.",
+        "Border officers opened the suitcase and found the jewels.",  # "find" as an act
+        "In a radio address announcing the curfew, the mayor's aide said the streets were calm.",
+        "Fuel prices rose faster than expected in March.",  # a comparison
+        "The chemicals, known as PFAS, stay in the soil for decades.",  # a name
+    ],
+)
+def test_actions_names_and_comparisons_are_not_flagged_as_unsourced(engine, text):
+    flagged = [f for f in flags_of(engine, text) if f.category in ("anonymous_source", "vague_source", "no_source")]
+    if "mayor's aide said" in text:  # the speech in that sentence is still flagged, the participle is not
+        assert [f.evidence.text for f in flagged] == ["the mayor's aide"]
+    else:
+        assert flagged == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "evidence"),
+    [
+        ("Some residents attacked the plan at the meeting.", "vague_source", "Some residents"),
+        ("Two officials confirmed the deal.", "anonymous_source", "Two officials"),
+        ("Many analysts see the merger as a mistake.", "vague_source", "Many analysts"),
+        ("The plant is expected to close next year.", "no_source", "is expected"),
+    ],
+)
+def test_stances_judgements_and_predictions_are_still_flagged(engine, text, category, evidence):
+    assert [f.evidence.text for f in flags_of(engine, text, category)] == [evidence]
+
+
+def test_one_source_taking_two_stances_in_a_sentence_is_one_flag(engine):
+    text = "Business groups welcomed the tax cut and warned against further rises in fuel duty."
+    assert [f.evidence.text for f in flags_of(engine, text, "vague_source")] == ["Business groups"]
