@@ -515,3 +515,39 @@ def test_a_verb_with_its_own_clause_reports_the_clause_not_the_nearby_quote(nlp)
     assert said.content is not None and said.content.text == "We will win this fight"
     assert adding.content is not None and adding.content.text == "that the vote would be close"
     assert adding.direct_quote is False
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source", "claim"),
+    [
+        ('"Come back inside this minute!" shouts his grandmother.', "shouts", "his grandmother",
+         "Come back inside this minute!"),
+        ('"What a week this has been," tweeted Dana Brooks.', "tweeted", "Dana Brooks", "What a week this has been"),
+        ("Real costs have been borne by savers, observed Sarah Cole, an adviser to the fund.", "observed",
+         "Sarah Cole", "Real costs have been borne by savers"),
+        ("The deeper the shaft, the hotter the rock, said Okoro.", "said", "Okoro",
+         "The deeper the shaft, the hotter the rock"),
+    ],
+)
+def test_a_speaker_after_the_verb_is_the_source_not_words_of_the_claim(nlp, text, cue, source, claim):
+    a = by_cue(find(nlp, text), cue)
+    assert a.source is not None and a.source.text == source
+    assert a.source_kind == "named"
+    assert a.content is not None and a.content.text == claim
+
+
+def test_an_audience_after_the_verb_is_not_the_speaker(nlp):
+    a = by_cue(find(nlp, "Officials, citing the audit, told reporters."), "told")
+    assert a.source is not None and a.source.text == "Officials"
+
+
+def test_a_role_before_a_name_gives_the_name(nlp):
+    a = by_cue(find(nlp, 'Exports "fell sharply", trade office chief Hans-Dieter Vogel said.'), "said")
+    assert a.source is not None and "Vogel" in a.source.text
+    assert a.source_kind == "named"
+
+
+def test_a_quoted_question_before_its_speaker_is_the_content(nlp):
+    a = by_cue(find(nlp, '"Where do we go when the river floods?" Dana Brooks asked.'), "asked")
+    assert a.direct_quote is True
+    assert a.content is not None and a.content.text == "Where do we go when the river floods?"

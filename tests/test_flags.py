@@ -148,3 +148,22 @@ def test_stances_judgements_and_predictions_are_still_flagged(engine, text, cate
 def test_one_source_taking_two_stances_in_a_sentence_is_one_flag(engine):
     text = "Business groups welcomed the tax cut and warned against further rises in fuel duty."
     assert [f.evidence.text for f in flags_of(engine, text, "vague_source")] == ["Business groups"]
+
+
+def test_a_quoted_question_before_its_speaker_is_not_unattributed(engine):
+    assert flags_of(engine, '"Where do we go when the river floods?" Dana Brooks asked.') == []
+
+
+def test_a_quote_right_after_a_named_speaker_is_theirs(engine):
+    text = "Ravi Patel agreed with the board.\n\n\"I would never keep that much cash at home, not ever.\""
+    assert flags_of(engine, text, "unattributed_quote") == []
+
+
+def test_a_title_in_quotes_is_not_an_unattributed_quote(engine):
+    text = 'The gallery bought the engraving "The Anatomy of a Horse Seen From the Side" last year.'
+    assert flags_of(engine, text, "unattributed_quote") == []
+
+
+def test_a_quote_with_no_speaker_anywhere_near_is_still_flagged(engine):
+    text = "It was a long and wet afternoon.\n\n\"We want answers from the council right now and today.\""
+    assert [f.category for f in flags_of(engine, text)] == ["unattributed_quote"]

@@ -226,6 +226,10 @@ def _verb_cue(
         fallback = sources.according_object(tok)
         if fallback is not None:
             head, bounds = fallback[0], fallback[1:]
+    after = sources.speaker_after(tok)
+    inverted = after is not None and (head is None or _quoted_or_before_comma(head, tok, qindex))
+    if inverted:
+        head = after  # “Come back!” yells his grandmother; ..., observed Tom Hill, an adviser
     if head is not None:
         si, sj = bounds or sources.np_bounds(head)
         source = Span.of(text, doc[si].idx, doc[sj - 1].idx + len(doc[sj - 1].text))
@@ -239,8 +243,30 @@ def _verb_cue(
         if cues.no_source_score(tok, quoted) < NO_SOURCE_MIN or cues.score(tok, quoted) < NO_SOURCE_CUE_MIN:
             return None  # a cue with no source that rarely stands alone: likely not a claim at all
     content, direct = content_of(doc, sent, tok, qindex)
+    if inverted and not direct:
+        content = _before_cue(text, sent, tok)
     attribution = Attribution(cue, source, content, kind or "none", direct, sent.index, speaker)
     return attribution, range(i, j)
+
+
+def _before_cue(text: str, sent: Sentence, cue: Token) -> Span | None:
+    """The claim of an inverted "C, observed X": the sentence up to the comma before the verb."""
+    end = cue.idx
+    while end > sent.start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    start = sent.start
+    while start < end and text[start].isspace():
+        start += 1
+    return Span.of(text, start, end) if end > start else None
+
+
+def _quoted_or_before_comma(subject: Token, cue: Token, qindex: QuoteIndex) -> bool:
+    """The parser's subject is really part of the claim: words inside the quote, or a noun before the comma
+    that hands over to an inverted "..., observed X"."""
+    if qindex.at(subject.idx) is not None and qindex.at(cue.idx) is None:
+        return True
+    doc = cue.doc
+    return subject.right_edge.i < cue.i - 1 and doc[cue.i - 1].text == ","
 
 
 def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, range] | None:

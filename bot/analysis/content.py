@@ -170,7 +170,22 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
         return first
     if doc_text(doc)[sent.end - 1] == ":":
         return _next_quote(doc_text(doc), qindex, sent.end)
+    if not any(c.dep_ in PREFERRED for c in tok.children):
+        return _quote_just_before(doc_text(doc), qindex, sent.start)
     return None
+
+
+def _quote_just_before(text: str, qindex: QuoteIndex, pos: int) -> Quote | None:
+    """ “Where do we go now?” Ann Lee said. A question or exclamation mark ends the sentence inside the quote,
+    so the speaker's words sit in the sentence before; take them when only spaces (no paragraph break) part them.
+    """
+    before = pos
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    quote = qindex.at(before - 1) if before > 0 else None
+    if quote is None or not quote.closed or quote.end != before or quote.end - quote.start < MIN_QUOTE:
+        return None
+    return quote if text[quote.end - 2 : quote.end - 1] in ("?", "!") else None
 
 
 def _next_quote(text: str, qindex: QuoteIndex, pos: int) -> Quote | None:

@@ -82,6 +82,33 @@ def _reduced_relative(verb: Token) -> bool:
     return left_neighbour(verb) is not None
 
 
+def speaker_after(cue: Token) -> Token | None:
+    """The speaker of an inverted reporting clause: '“Come back!” yells his grandmother', '..., observed Tom Hill'.
+
+    The verb has no subject of its own before it, and a noun phrase right after it ends the sentence or meets a
+    comma; the parser calls that phrase an object, but a verb of saying does not take a person as its object
+    there.
+    """
+    if cue.pos_ != "VERB" or cue.tag_ not in ("VBD", "VBZ", "VBP") or cue.i + 1 >= len(cue.doc):
+        return None
+    doc = cue.doc
+    before = doc[cue.i - 1] if cue.i > 0 else None
+    if before is None or not (before.is_quote or before.text == ","):
+        return None
+    # A subject before the comma ("The deeper the mine, the hotter it gets, said Lee") is the claim's own noun.
+    has_subject = any(c.dep_ in ("nsubj", "nsubjpass") and c.i < cue.i for c in cue.children)
+    nxt = doc[cue.i + 1]
+    head = next((c for c in cue.children if c.dep_ in ("dobj", "nsubj", "attr") and c.left_edge.i == nxt.i), None)
+    if head is None or head.pos_ not in ("PROPN", "NOUN"):
+        return None
+    if has_subject and not (head.pos_ == "PROPN" or head.ent_type_ == "PERSON"):
+        return None  # "Officials, citing the report, told reporters": the object is only the audience
+    end = np_bounds(head)[1]
+    if end < len(doc) and doc[end].text not in (",", ".", ";", "!", "?") and not doc[end].is_space:
+        return None
+    return head
+
+
 def according_object(cue: Token) -> tuple[Token, int, int] | None:
     """The source of an "according to" whose object the parser hung elsewhere.
 
@@ -140,8 +167,19 @@ def _own_source(verb: Token) -> Token | None:
         if child.is_punct or child.is_space:
             continue  # a dash or a stray mark is sometimes parsed as a subject
         if child.dep_ in ("nsubj", "csubj", "expl") or (feeling and child.dep_ == "nsubjpass"):
-            return child  # "she is convinced that ...": who is convinced holds the belief
+            return _name_after_role(child)  # "she is convinced that ...": who is convinced holds the belief
     return None
+
+
+def _name_after_role(subject: Token) -> Token:
+    """ "labour office chief Frank-Juergen Weise said": the parser splits a role and the name after it into two
+    subjects; the name is the source."""
+    nxt = next((c for c in subject.head.children if c.i > subject.i and c.dep_ == "nsubj"), None)
+    if nxt is not None and nxt.left_edge.i == subject.right_edge.i + 1 and (
+        nxt.pos_ == "PROPN" or nxt.ent_type_ == "PERSON"
+    ):
+        return nxt
+    return subject
 
 
 def _passive(verb: Token) -> bool:
