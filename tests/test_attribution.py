@@ -551,3 +551,31 @@ def test_a_quoted_question_before_its_speaker_is_the_content(nlp):
     a = by_cue(find(nlp, '"Where do we go when the river floods?" Dana Brooks asked.'), "asked")
     assert a.direct_quote is True
     assert a.content is not None and a.content.text == "Where do we go when the river floods?"
+
+
+def test_a_name_inside_the_speakers_own_quote_is_not_the_speaker(nlp):
+    text = 'Coach Ben Ortiz met the board on Monday. "I have told Sam Price that his contract ends," he said.'
+    a = by_cue(find(nlp, text), "said")
+    assert a.source_kind == "pronoun"
+    assert a.speaker == "Ben Ortiz"
+
+
+def test_they_does_not_point_back_to_one_person(nlp):
+    text = (
+        "Chief executive Dana Kerr announced the cuts. Reporters say more cuts may follow. "
+        "They say the board wants to calm investors."
+    )
+    they = next(a for a in find(nlp, text) if a.source is not None and a.source.text == "They")
+    assert they.speaker is None
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Hyundai plans a plant in India. It said the plant would open in 2026.", "Hyundai"),
+        ("India signed the treaty in Geneva. It said the deal was fair.", "India"),
+    ],
+)
+def test_it_prefers_a_company_or_a_subject_to_a_place_in_passing(nlp, text, speaker):
+    a = by_cue(find(nlp, text), "said")
+    assert a.speaker == speaker

@@ -167,3 +167,25 @@ def test_a_title_in_quotes_is_not_an_unattributed_quote(engine):
 def test_a_quote_with_no_speaker_anywhere_near_is_still_flagged(engine):
     text = "It was a long and wet afternoon.\n\n\"We want answers from the council right now and today.\""
     assert [f.category for f in flags_of(engine, text)] == ["unattributed_quote"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mill is believed to be the oldest in the valley, according to the Dorset Heritage Trust.",
+        "When asked about the deficit, Mayor Ines Duarte said the town would borrow.",
+        "The mayor said the depot is expected to close in May.",
+    ],
+)
+def test_a_hedge_inside_a_sourced_claim_is_not_a_missing_source(engine, text):
+    assert flags_of(engine, text, "no_source") == []
+
+
+def test_an_evidential_on_the_claim_itself_is_still_flagged(engine):
+    text = "The depot is reportedly backed by two local unions."
+    assert [f.evidence.text for f in flags_of(engine, text, "no_source")] == ["reportedly"]
+
+
+def test_she_does_not_continue_a_crowd(engine):
+    text = "Singer Ana Ruiz played in Leeds. Fans waved flags and sang along. She said the tour would end in May."
+    assert [f for f in flags_of(engine, text) if f.category.endswith("_source")] == []

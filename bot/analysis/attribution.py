@@ -91,7 +91,8 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
             ranges = blocked_ranges(tok, attribution.content, attribution.direct_quote, state.qindex)
             blocked.extend((s, e, attribution, tok) for s, e in ranges)
         if attribution.source_kind == "named" and attribution.source is not None:
-            state.named.append(Mention(tok.i, sent.index, attribution.speaker or attribution.source.text))
+            name = attribution.speaker or attribution.source.text
+            state.named.append(Mention(tok.i, sent.index, name, _is_person(doc, attribution.source)))
     found.sort(key=lambda a: a.cue.start)
     return found
 
@@ -234,9 +235,7 @@ def _verb_cue(
         si, sj = bounds or sources.np_bounds(head)
         source = Span.of(text, doc[si].idx, doc[sj - 1].idx + len(doc[sj - 1].text))
         kind = sources.classify(head, si, sj)
-        if kind == "pronoun":
-            speaker = resolver.resolve(head, named)
-        elif kind == "named":
+        if kind == "named":
             speaker = sources.appositive_name(head)
     if head is None and not cues.is_reporting_passive(tok) and reaction is None:
         quoted = qindex.at(tok.idx) is not None
@@ -245,8 +244,31 @@ def _verb_cue(
     content, direct = content_of(doc, sent, tok, qindex)
     if inverted and not direct:
         content = _before_cue(text, sent, tok)
+    if kind == "pronoun" and head is not None:
+        speaker = resolver.resolve(head, named, _start_token(doc, content))
     attribution = Attribution(cue, source, content, kind or "none", direct, sent.index, speaker)
     return attribution, range(i, j)
+
+
+def _start_token(doc: Doc, span: Span | None) -> int | None:
+    """The index of the token where ``span`` starts, if any."""
+    if span is None:
+        return None
+    found = doc.char_span(span.start, span.end, alignment_mode="expand")
+    return found.start if found is not None else None
+
+
+def _is_person(doc: Doc, source: Span | None) -> bool | None:
+    """Whether a named source is a person ("Ann Lee", "the mayor") or a body ("the FBI", "Democrats")."""
+    found = doc.char_span(source.start, source.end, alignment_mode="expand") if source is not None else None
+    if found is None:
+        return None
+    head = found.root
+    if head.ent_type_ == "PERSON":
+        return True
+    if head.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC") or head.tag_ in ("NNS", "NNPS"):
+        return False
+    return None
 
 
 def _before_cue(text: str, sent: Sentence, cue: Token) -> Span | None:

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Token
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "i", "me", "my", "himself", "herself"}
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their", "we", "us", "our", "itself", "themselves"}
 RELATIVE = {"who", "whom", "whose", "which", "that"}
+ITS = {"it", "its", "itself"}
 LOOKBACK_SENTENCES = 3
 
 
@@ -25,6 +26,7 @@ class Mention:
     token: int
     sentence: int
     name: str
+    person: bool | None = None  # True for a person, False for a body or place, None when unknown
 
 
 class Resolver:
@@ -34,27 +36,44 @@ class Resolver:
         self.sent_of = sent_of
         self.people: list[Mention] = []
         self.groups: list[Mention] = []
+        self.orgs: list[Mention] = []
         self.entity_at: dict[int, str] = {}  # token index -> cleaned text of the entity holding it
         for ent in doc.ents:
             self.entity_at.update(dict.fromkeys(range(ent.start, ent.end), _clean(ent.text)))
-            target = self.people if ent.label_ == "PERSON" else self.groups if ent.label_ in ("ORG", "GPE") else None
-            if target is not None:
-                target.append(Mention(ent.start, sent_of[ent.start], _clean(ent.text)))
+            mention = Mention(ent.start, sent_of[ent.start], _clean(ent.text), ent.label_ == "PERSON")
+            if ent.label_ == "PERSON":
+                self.people.append(mention)
+            elif ent.label_ in ("ORG", "GPE") and ent.root.dep_ != "pobj":
+                # "signed the treaty in Geneva. It said ...": a place after a preposition is a setting, not a speaker
+                self.groups.append(mention)
+            if ent.label_ == "ORG":
+                self.orgs.append(mention)
 
-    def resolve(self, pronoun: Token, named_sources: list[Mention]) -> str | None:
-        """Return the name a pronoun source stands for, or None when it is not clear."""
+    def resolve(self, pronoun: Token, named_sources: list[Mention], before: int | None = None) -> str | None:
+        """Return the name a pronoun source stands for, or None when it is not clear.
+
+        ``before`` bounds the look-back (a token index): '“I told Tom Reed his contract ends,” he said' must
+        not find "Tom Reed" inside the speaker's own quote.
+        """
         low = pronoun.lower_
         if low in RELATIVE:
             return self._relative(pronoun)
         if low in PERSON_PRONOUNS:
-            pool = self.people
+            pool, wanted = self.people, True
         elif low in GROUP_PRONOUNS:
-            pool = self.groups
+            pool, wanted = self.groups, False
         else:
             return None
+        limit = pronoun.i if before is None else min(pronoun.i, before)
         here = self.sent_of[pronoun.i]
-        best = _last_before(pool, pronoun.i)
-        recent = _last_before(named_sources, pronoun.i)
+        best = _last_before(pool, limit)
+        if low in ITS and best is not None and not best.person:
+            # "Hyundai plans a plant in India. It said ...": a company speaks more often than a country.
+            org = _last_before(self.orgs, limit)
+            if org is not None and best.sentence - org.sentence <= 1:
+                best = org
+        fitting = [m for m in named_sources if m.person is None or m.person == wanted]
+        recent = _last_before(fitting, limit)
         if recent is not None and (best is None or recent.token >= best.token or low in PERSON_PRONOUNS):
             best = recent if best is None or recent.sentence >= best.sentence else best
         if best is None or here - best.sentence > LOOKBACK_SENTENCES:

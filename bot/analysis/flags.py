@@ -34,6 +34,7 @@ LONG_QUOTE_WORDS = 25
 MEDIUM_QUOTE_WORDS = 8
 PRONOUN_LOOKBACK = 2
 SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2}
+SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
 # "known as HFCs", "a bill called X": a participle that names something, not a claim about it.
 NAMING_VERBS = {"know", "call", "name", "dub", "label", "title", "term", "brand"}
 # Verbs of saying that are also actions on a thing: "found the bag", "announced the measure", "released
@@ -49,7 +50,10 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
     locate = _Locator(doc_text(doc), sents)
     out: list[Flag] = []
     previous: Attribution | None = None
+    sourced = [a for a in attributions if a.source is not None]
     for a in attributions:
+        if a.source_kind == "none" and _vouched_for(a, sourced, doc):
+            continue
         flag = _flag_for(a, previous, locate, doc)
         if flag is not None:
             out.append(flag)
@@ -140,7 +144,34 @@ def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator
         return None
     if a.sentence - previous.sentence > PRONOUN_LOOKBACK:
         return None
+    if a.source.text.lower() in SINGULAR_PRONOUNS and _plural(previous.source, doc):
+        return None  # "Fans waved flags. She said ...": "she" is not the fans
     return _unnamed_flag(a, previous.source_kind, a.source, locate, doc, previous)
+
+
+def _plural(source: Span, doc: Doc) -> bool:
+    span = doc.char_span(source.start, source.end, alignment_mode="expand")
+    return span is not None and span.root.tag_ in ("NNS", "NNPS")
+
+
+def _vouched_for(a: Attribution, sourced: list[Attribution], doc: Doc) -> bool:
+    """A source-less cue that a sourced claim in the same sentence covers is that source's wording.
+
+    "The bridge is believed to be the oldest, according to the society", "The mayor said the plant is expected
+    to close", "When asked about the budget, the mayor said ...": someone is named, so there is no missing source.
+    """
+    for other in sourced:
+        if other.sentence != a.sentence:
+            continue
+        if other.cue.text.lower() == "according to":
+            return True
+        if other.content is not None and other.content.start <= a.cue.start and a.cue.end <= other.content.end:
+            return True
+        mine = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+        theirs = doc.char_span(other.cue.start, other.cue.end, alignment_mode="expand")
+        if mine is not None and theirs is not None and mine.root.dep_ == "advcl" and mine.root.head.i == theirs.root.i:
+            return True  # a clause hung on the sourced verb: "When asked ..., X said"
+    return False
 
 
 def _worth_flagging(a: Attribution, doc: Doc) -> bool:
