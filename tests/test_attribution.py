@@ -579,3 +579,25 @@ def test_they_does_not_point_back_to_one_person(nlp):
 def test_it_prefers_a_company_or_a_subject_to_a_place_in_passing(nlp, text, speaker):
     a = by_cue(find(nlp, text), "said")
     assert a.speaker == speaker
+
+
+def test_a_negated_cue_keeps_its_not(nlp):
+    a = by_cue(find(nlp, "Critics do not agree that the levy works."), "do not agree")
+    assert a.source is not None and a.source.text == "Critics"
+
+
+def test_a_contracted_has_is_not_a_passive(nlp):
+    text = "Mayor Lin Ward spoke on Monday. He's said he fears the bank will close."
+    a = by_cue(find(nlp, text), "said")
+    assert a.source is not None and a.source.text == "He"
+    assert a.speaker is not None and "Ward" in a.speaker
+
+
+def test_a_bracketed_short_name_stays_whole(nlp):
+    a = by_cue(find(nlp, "Prices rose, the Office for National Statistics (ONS) said."), "said")
+    assert a.source is not None and a.source.text == "the Office for National Statistics (ONS)"
+
+
+def test_a_group_led_by_a_named_person_is_named(nlp):
+    a = by_cue(find(nlp, "Scientists led by chemist Ann Lee say the water is safe."), "say")
+    assert a.source_kind == "named"

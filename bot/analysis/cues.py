@@ -155,7 +155,13 @@ def is_reporting_passive(tok: Token) -> bool:
     if tok.pos_ != "VERB" or tok.lemma_.lower() not in words("reporting_passives.txt"):
         return False
     deps = {c.dep_ for c in tok.children}
-    return "auxpass" in deps and "agent" not in deps
+    return "auxpass" in deps and "agent" not in deps and not contracted_has(tok)
+
+
+def contracted_has(verb: Token) -> bool:
+    """ "He's said he fears ...": the parser reads the "'s" of "has" as a passive "is"; the past-tense tag
+    gives it away."""
+    return verb.tag_ == "VBD" and any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children)
 
 
 def cue_extent(tok: Token) -> tuple[int, int]:
@@ -173,7 +179,13 @@ def cue_extent(tok: Token) -> tuple[int, int]:
     for child in tok.children:
         if child.dep_ == "prt" and child.i == j:
             j += 1
-        elif child.dep_ == "auxpass" and child.i == i - 1:
+        elif child.dep_ == "auxpass" and child.i == i - 1 and child.lower_ not in ("'s", "’s"):
+            i -= 1
+    neg = next((c for c in tok.children if c.dep_ == "neg" and i - 3 <= c.i < i), None)
+    if neg is not None:
+        # "do not agree", "did not respond": the cue must not read as the opposite of the claim
+        i = neg.i
+        if i > 0 and doc[i - 1].head.i == tok.i and doc[i - 1].dep_ in ("aux", "auxpass"):
             i -= 1
     return i, j
 

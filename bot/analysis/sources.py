@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from bot.analysis.cues import received_reaction
+from bot.analysis.cues import contracted_has, received_reaction
 from bot.analysis.lexicon import words
 
 RAISING = {"seem", "appear", "look", "sound"}
@@ -168,6 +168,8 @@ def _own_source(verb: Token) -> Token | None:
             continue  # a dash or a stray mark is sometimes parsed as a subject
         if child.dep_ in ("nsubj", "csubj", "expl") or (feeling and child.dep_ == "nsubjpass"):
             return _name_after_role(child)  # "she is convinced that ...": who is convinced holds the belief
+        if child.dep_ == "nsubjpass" and contracted_has(verb):
+            return child
     return None
 
 
@@ -183,6 +185,8 @@ def _name_after_role(subject: Token) -> Token:
 
 
 def _passive(verb: Token) -> bool:
+    if contracted_has(verb):
+        return False
     deps = {c.dep_ for c in verb.children}
     return "auxpass" in deps or "nsubjpass" in deps or (verb.tag_ == "VBN" and not deps & {"aux", "nsubj"})
 
@@ -227,6 +231,12 @@ def np_bounds(head: Token) -> tuple[int, int]:
     doc = head.doc
     while right > head.i + 1 and (doc[right - 1].is_punct or doc[right - 1].is_space):
         right -= 1
+    opened = [t.i for t in doc[left:right] if t.text == "("]
+    if opened and not any(t.text == ")" for t in doc[opened[-1] : right]):
+        if right < len(doc) and doc[right].text == ")":
+            right += 1  # "the Office for National Statistics (ONS)": keep the bracket whole
+        elif opened[-1] > head.i:
+            right = opened[-1]
     while left < head.i and (doc[left].is_punct or doc[left].is_space):
         left += 1
     if head.tag_ == "POS" or head.lower_ in ("'s", "’s"):
@@ -248,6 +258,8 @@ def classify(head: Token, i: int, j: int) -> str:
     span = doc[i:j]
     has_name = any(t.ent_type_ in NAMED_ENTS or t.pos_ == "PROPN" for t in span if t.i != head.i)
     if head.lower_ in words("vague_nouns.txt") or head.like_num:
+        if _led_by_name(head):
+            return "named"
         return "named" if (lemma in words("poll_nouns.txt") and has_name) else "vague"
     if lemma in words("anonymous_nouns.txt"):
         return "anonymous"
@@ -258,8 +270,20 @@ def classify(head: Token, i: int, j: int) -> str:
         return "named" if has_name or named_author or _has_possessive(head) else "anonymous"
     if _capitalised_mid_sentence(head):
         return "named"  # "with RealClearPolitics showing ...": English capitalises names
-    modifier_name = any(_is_named_token(c) for c in head.children if c.dep_ in ("compound", "poss", "nmod"))
-    return _by_determiner(head, modifier_name)
+    modifier_name = any(
+        _is_named_token(c) and c.ent_type_ != "NORP"  # "two Houthi commanders", "a Saudi official": still unnamed
+        for c in head.children
+        if c.dep_ in ("compound", "poss", "nmod")
+    )
+    return _by_determiner(head, modifier_name or _led_by_name(head))
+
+
+def _led_by_name(head: Token) -> bool:
+    """ "Scientists led by chemist Ann Lee": a group that names the person who leads it can be checked."""
+    for acl in (c for c in head.children if c.dep_ == "acl" and c.lemma_.lower() in ("lead", "head", "chair")):
+        if any(t.ent_type_ == "PERSON" for t in acl.subtree):
+            return True
+    return False
 
 
 def classify_label(tokens: list[Token]) -> str:
