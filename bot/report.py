@@ -55,7 +55,7 @@ def render_report(text: str, result: Result, color: bool = False) -> str:
             out.append(f"  {st(_CYAN, CATEGORY_TITLES[category])}")
             out += [line for f in group for line in _flag_lines(text, f, st)]
     out += ["", st(_BOLD, "Who said what")]
-    out += _who_said_what(result.attributions)
+    out += _who_said_what(result.speech)
     out += ["", st(_BOLD, "Sourcing scorecard"), *_scorecard(result)]
     return "\n".join(out) + "\n"
 
@@ -89,12 +89,13 @@ def _who_said_what(attributions: list[Attribution]) -> list[str]:
 
 
 def _scorecard(result: Result) -> list[str]:
-    s = result.stats
+    s = result.speech_stats
     if not s.attributions:
         return ["  No reported claims, so nothing to score."]
     share = s.named_share or 0.0
     return [
-        f"  {s.attributions} reported claims: {s.named} named, {s.pronoun} by pronoun, {s.anonymous} anonymous, "
+        f"  {s.attributions} reported claim{'' if s.attributions == 1 else 's'}: {s.named} named, "
+        f"{s.pronoun} by pronoun, {s.anonymous} anonymous, "
         f"{s.vague} vague, {s.no_source} with no source.",
         f"  Named sourcing: {share:.0%} of claims.",
     ]

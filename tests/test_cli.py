@@ -287,3 +287,22 @@ def test_invalid_utf8_on_stdin_is_replaced_and_the_run_goes_on(tmp_path):
     rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert [r["id"] for r in rows] == ["bad", "ok"]
     assert "Traceback" not in proc.stderr.decode()
+
+
+def test_actions_stay_in_the_json_but_not_in_who_said_what(capsys, tmp_path):
+    """The JSON keeps every claim the finder reports (marked "speech": false); the reader's table shows speech."""
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "A county judge barred the company from the auction on Monday.\n"
+        "Mayor Ruth Adeyemi said the town would appeal the ruling.\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(["analyze", "--json", str(article)], capsys)
+    assert code == 0, err
+    rows = {a["cue"]["text"]: a["speech"] for a in json.loads(out)["attributions"]}
+    assert rows.get("said") is True
+    assert rows.get("barred") is False, rows
+    code, out, err = run_cli(["analyze", str(article)], capsys)
+    table = out.split("Who said what", 1)[1].split("Sourcing scorecard", 1)[0]
+    assert "Mayor Ruth Adeyemi" in table and "barred" not in table
+    assert "1 reported claim: 1 named" in out

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
-from bot.analysis import cues, headlines, sources
+from bot.analysis import cues, headlines, sources, speech
 from bot.analysis.content import blocked_ranges, content_of
 from bot.analysis.coref import Mention, Resolver
 from bot.analysis.doctext import doc_quotes, doc_text
@@ -47,7 +47,8 @@ def find_attributions(doc: Doc, sents: list[Sentence]) -> list[Attribution]:
     out: list[Attribution] = []
     for sent in sents:
         out.extend(_sentence_attributions(state, sent))
-    return _drop_inside_quotes(out, state.qindex, doc_text(doc))
+    kept = _drop_inside_quotes(out, state.qindex, doc_text(doc))
+    return [a if speech.is_speech(a, doc) else replace(a, speech=False) for a in kept]
 
 
 class _State:

@@ -35,11 +35,7 @@ MEDIUM_QUOTE_WORDS = 8
 PRONOUN_LOOKBACK = 2
 SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
-# "known as HFCs", "a bill called X": a participle that names something, not a claim about it.
-NAMING_VERBS = {"know", "call", "name", "dub", "label", "title", "term", "brand"}
-# Verbs of saying that are also actions on a thing: "found the bag", "announced the measure", "released
-# a video". With a plain object and no clause they report an act, not a claim.
-FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", "post", "write", "issue", "cite"}
+
 REASON_CHARS = 80
 
 
@@ -104,8 +100,8 @@ class _Locator:
 
 def _flag_for(a: Attribution, previous: Attribution | None, locate: _Locator, doc: Doc) -> Flag | None:
     kind = a.source_kind
-    if kind != "named" and not _worth_flagging(a, doc):
-        return None
+    if kind != "named" and not a.speech:
+        return None  # an action, a name or a comparison: nothing for a reader to ask "says who?" about
     if kind == "pronoun":
         return _pronoun_flag(a, previous, locate, doc)
     if kind in ("anonymous", "vague") and a.source is not None:
@@ -172,36 +168,6 @@ def _vouched_for(a: Attribution, sourced: list[Attribution], doc: Doc) -> bool:
         if mine is not None and theirs is not None and mine.root.dep_ == "advcl" and mine.root.head.i == theirs.root.i:
             return True  # a clause hung on the sourced verb: "When asked ..., X said"
     return False
-
-
-def _worth_flagging(a: Attribution, doc: Doc) -> bool:
-    """Whether the claim is speech, belief or a stance, which a reader can ask "says who?" about.
-
-    The attribution finder is generous, as who-said-what should be; a flag is a charge against the article,
-    so an action ("a judge banned the firm", "officers found the bag"), a name ("a gas known as HFC") or a
-    comparison ("rose faster than expected") is not flagged. A direct quote, a reported clause, an "as"
-    judgement ("see X as Y"), an evidential word and a verb of saying, believing or taking a stance are.
-    """
-    if a.direct_quote:
-        return True
-    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
-    if span is None:
-        return True
-    tok = span.root
-    lemma = tok.lemma_.lower()
-    if not tok.is_alpha or tok.pos_ != "VERB" or lemma == "accord":
-        return True  # a colon, a dash, "according to", an adverb ("reportedly") or a noun ("allegations")
-    deps = {c.dep_ for c in tok.children}
-    if tok.dep_ == "acl" and lemma in NAMING_VERBS:
-        return False  # "a gas known as HFC", "a bill called X": a name, not a claim
-    if any(c.dep_ == "mark" and c.lower_ in ("than", "as") for c in tok.children):
-        return False  # "rose faster than expected", "as predicted": a comparison, not a claim
-    if deps & {"ccomp", "csubj"}:
-        return True
-    speech = lemma in words("reporting_verbs.txt") or lemma in words("stance_verbs.txt")
-    if speech or (lemma in words("reporting_passives.txt") and "auxpass" in deps):
-        return not (lemma in FINDING_VERBS and "dobj" in deps and "xcomp" not in deps)
-    return any(c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as") for c in tok.children)
 
 
 def _strong(a: Attribution, doc: Doc) -> bool:

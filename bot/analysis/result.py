@@ -71,6 +71,7 @@ class Attribution:
     direct_quote: bool
     sentence: int = 0
     speaker: str | None = None  # the person a pronoun source refers to, or whom a role source names beside it
+    speech: bool = True  # speech, belief or a stance, not an action (see ``bot.analysis.speech``)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the contract's attribution object."""
@@ -82,6 +83,7 @@ class Attribution:
             "direct_quote": self.direct_quote,
             "sentence": self.sentence,
             "speaker": self.speaker,
+            "speech": self.speech,
         }
 
 
@@ -167,6 +169,16 @@ class Result:
     engine: str = ""
     version: int = CONTRACT_VERSION
 
+    @property
+    def speech(self) -> list[Attribution]:
+        """The claims that are speech, belief or a stance: what who-said-what and the scorecard show readers."""
+        return [a for a in self.attributions if a.speech]
+
+    @property
+    def speech_stats(self) -> Stats:
+        """Counts over ``speech``, for the scorecard (``stats`` counts every attribution, as the contract has it)."""
+        return Stats.count(self.speech)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the contract JSON object."""
         return {
@@ -192,6 +204,7 @@ class Result:
                 direct_quote=bool(a.get("direct_quote")),
                 sentence=int(a.get("sentence", 0)),
                 speaker=a.get("speaker"),
+                speech=bool(a.get("speech", True)),
             )
             for a in data.get("attributions", [])
         ]

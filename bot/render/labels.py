@@ -44,7 +44,7 @@ def ordered_flags(flags: Sequence[Flag]) -> list[Flag]:
 
 def scorecard(result: Result) -> str:
     """The sourcing scorecard: the share of claims with a named source, then the counts by kind."""
-    s = result.stats
+    s = result.speech_stats
     if not s.attributions:
         return "No reported claims found, so there is nothing to score."
     share = s.named_share or 0.0

@@ -45,11 +45,13 @@ def report_markdown(stored: StoredAnalysis) -> str:
 
 def _attribution_rows(result: Result) -> list[str]:
     """Who said what as a Markdown table; pipes in article text are escaped so a row can't split."""
-    if not result.attributions:
+    if not result.speech:
         return ["No reported claims found."]
     rows = ["| Source | Kind | Cue | Claim |", "|---|---|---|---|"]
-    for a in result.attributions:
-        who = a.speaker or (a.source.text if a.source else "—")
+    for a in result.speech:
+        who = a.source.text if a.source else "—"
+        if a.speaker and a.speaker != who:
+            who = f"{a.speaker} ({who})"
         claim = a.content.text if a.content else ""
         cells = [one_line(who), a.source_kind, one_line(a.cue.text), clip(one_line(claim), 300)]
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")

@@ -114,9 +114,9 @@ def render_compact(stored: StoredAnalysis) -> Rendered:
     )
     lines = [bullets] if bullets else []
     lines.append(flag_counts_line(result))
-    share = result.stats.named_share
-    if share is not None:
-        lines.append(f"Named sources: {share:.0%} of {result.stats.attributions} claims")
+    claims = result.speech_stats
+    if claims.named_share is not None:
+        lines.append(f"Named sources: {claims.named_share:.0%} of {claims.attributions} claims")
     embed.description = "\n".join(lines)
     fit_embed(embed)
     return Rendered(embeds=(embed,))
