@@ -601,3 +601,17 @@ def test_a_bracketed_short_name_stays_whole(nlp):
 def test_a_group_led_by_a_named_person_is_named(nlp):
     a = by_cue(find(nlp, "Scientists led by chemist Ann Lee say the water is safe."), "say")
     assert a.source_kind == "named"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Mayor Tom Reed issued a statement on Friday. The bridge will close, the statement said.", "named"),
+        ("Acme will shut two plants, the Daily Courier reported. Up to 500 jobs could go, the report added.", "named"),
+        ("A leaked memo surfaced on Friday. The bridge will close, the memo said.", "anonymous"),
+        ("The bridge will close, the report said.", "anonymous"),
+    ],
+)
+def test_a_document_named_earlier_is_named_when_it_speaks_again(nlp, text, kind):
+    a = [x for x in find(nlp, text) if x.source is not None and x.source.text.startswith("the ")][-1]
+    assert a.source_kind == kind

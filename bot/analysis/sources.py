@@ -29,6 +29,7 @@ INDEFINITE = {"a", "an", "one", "another", "some", "any", "several", "certain"}
 FIRST_SECOND_PERSON = {"my", "our", "your"}
 DEFINITE = {"the", "this", "that", "these", "those"}
 MAX_ACCORDING_WORDS = 12
+DOCUMENT_LOOKBACK = 200  # tokens, a few paragraphs
 PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
 
 
@@ -267,7 +268,9 @@ def classify(head: Token, i: int, j: int) -> str:
         # "a complaint filed by the SEC", "a slide from a presentation that Mr. X carries": author named
         whole = doc[head.left_edge.i : head.right_edge.i + 1]
         named_author = any(t.ent_type_ in ("PERSON", "ORG") for t in whole)
-        return "named" if has_name or named_author or _has_possessive(head) else "anonymous"
+        if has_name or named_author or _has_possessive(head) or _names_earlier(head):
+            return "named"
+        return "anonymous"
     if _capitalised_mid_sentence(head):
         return "named"  # "with RealClearPolitics showing ...": English capitalises names
     modifier_name = any(
@@ -276,6 +279,26 @@ def classify(head: Token, i: int, j: int) -> str:
         if c.dep_ in ("compound", "poss", "nmod")
     )
     return _by_determiner(head, modifier_name or _led_by_name(head))
+
+
+def _names_earlier(head: Token) -> bool:
+    """ "Mayor Reed issued a statement. ... the statement said": a definite document refers back to one whose
+    author was named, or to what a named source reported ("the Daily Post reported ... the report added")."""
+    if not any(c.lower_ in DEFINITE for c in head.children if c.dep_ == "det"):
+        return False
+    doc = head.doc
+    lemma = head.lemma_.lower()
+    for k in range(head.i - 1, max(-1, head.i - DOCUMENT_LOOKBACK), -1):
+        earlier = doc[k]
+        if earlier.lemma_.lower() != lemma:
+            continue
+        verb = earlier if earlier.pos_ == "VERB" else earlier.head if earlier.dep_ in ("dobj", "nsubjpass") else None
+        if earlier.pos_ == "NOUN" and any(t.ent_type_ in ("PERSON", "ORG") for t in earlier.subtree):
+            return True  # "a report by the Tax Foundation", "Reed's statement"
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
+        if subject is not None and (subject.ent_type_ in ("PERSON", "ORG") or subject.pos_ == "PROPN"):
+            return True  # "Reed issued a statement", "the Daily Post reported"
+    return False
 
 
 def _led_by_name(head: Token) -> bool:
