@@ -615,3 +615,10 @@ def test_a_group_led_by_a_named_person_is_named(nlp):
 def test_a_document_named_earlier_is_named_when_it_speaks_again(nlp, text, kind):
     a = [x for x in find(nlp, text) if x.source is not None and x.source.text.startswith("the ")][-1]
     assert a.source_kind == kind
+
+
+@pytest.mark.parametrize(
+    "text", ["All told, the club spent $5 million on players.", "Needless to say, the plan failed in May."]
+)
+def test_fixed_phrases_report_nothing(nlp, text):
+    assert find(nlp, text) == []

@@ -113,3 +113,16 @@ def test_closing_straight_quote_before_a_paragraph_break_stays_with_its_sentence
     text = 'An aide called it "a deal nobody wants to discuss in public."\n\nThe vote is next week.'
     got = [text[s.start : s.end] for s in segment.sentences(nlp(text))]
     assert got == ['An aide called it "a deal nobody wants to discuss in public."', "The vote is next week."]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Profits could rise by £400m. \"None of this changes much,\" said Jo Lane.",
+         ["Profits could rise by £400m.", "\"None of this changes much,\" said Jo Lane."]),
+        ("Sales reached $40m. Analysts were pleased.", ["Sales reached $40m.", "Analysts were pleased."]),
+        ("The fee was £5m. a year until 2020.", ["The fee was £5m. a year until 2020."]),
+    ],
+)
+def test_a_money_unit_with_a_full_stop_ends_the_sentence_before_a_capital(nlp, text, expected):
+    assert split(nlp, text) == expected

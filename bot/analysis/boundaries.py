@@ -24,6 +24,8 @@ BEFORE_NUMBER = frozenset({
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vol", "p",
     "pp", "fig", "art",
 })
+# Money and count units written after a number ("£400m.", "$2bn."), whose full stop ends the sentence.
+NUMBER_UNITS = frozenset({"m", "bn", "k", "tn", "mn", "b"})
 INITIALISM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 OPEN_QUOTES = frozenset("“‘«")
 CLOSE_QUOTES = frozenset("”»")
@@ -87,6 +89,8 @@ def rule_for(doc: Doc, i: int) -> bool | None:
     key = _abbrev_key(prev)
     if not key:
         return None
+    if key in NUMBER_UNITS and i >= 2 and doc[i - 2].like_num and (token.is_title or is_opening_quote(token)):
+        return True  # "profits rose by £400m. Analysts ...": the tokenizer keeps the full stop on the unit
     if key in TITLES:
         return False
     if key in BEFORE_NUMBER and token.like_num:

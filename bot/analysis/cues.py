@@ -26,6 +26,7 @@ ARG_DEPS = {"acomp", "attr", "dobj", "oprd"}
 # Verbs whose object is a reaction the subject receives: "drew criticism", "faces questions".
 RECEIVING = {"draw", "face", "receive", "attract", "endure", "earn", "invite", "weather"}
 MAX_REACTION_GAP = 3
+IDIOMS = {("all", "told"), ("needless", "say"), ("so", "speak"), ("that", "said")}
 DEP_BUCKET = {"ROOT": "R", "ccomp": "c", "conj": "j", "advcl": "a", "xcomp": "x", "relcl": "r", "acl": "l"}
 
 
@@ -143,11 +144,19 @@ def candidate(tok: Token) -> bool:
 
 def is_cue(tok: Token, quoted: bool) -> bool:
     """True when ``tok`` heads a cue."""
-    if tok.is_space or tok.is_punct or tok.like_num:
+    if tok.is_space or tok.is_punct or tok.like_num or _idiom(tok):
         return False
     if tok.lower_ in words("evidential_adverbs.txt") or is_reporting_passive(tok):
         return True
     return score(tok, quoted) >= THRESHOLD
+
+
+def _idiom(tok: Token) -> bool:
+    """ "All told, the club spent ...", "needless to say": fixed phrases that report nothing."""
+    doc = tok.doc
+    prev = doc[tok.i - 1].lower_ if tok.i > 0 else ""
+    nxt = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+    return (prev, tok.lower_) in IDIOMS and nxt in (",", "")
 
 
 def is_reporting_passive(tok: Token) -> bool:
