@@ -82,7 +82,7 @@ def _who_said_what(attributions: list[Attribution]) -> list[str]:
         who = a.source.text
         if a.speaker and a.source.text != a.speaker:
             who = f"{a.speaker} ({a.source.text})"  # the name first: a clipped cell keeps what readers look for
-        claim = _clip(a.content.text if a.content else "", MAX_CELL)
+        claim = _clip(a.claim, MAX_CELL)
         quote = '"' if a.direct_quote else ""
         lines.append(f"  {_clip(who, 28):<28} {a.source_kind:<10} {_clip(a.cue.text, 14):<14} {quote}{claim}{quote}")
     return lines

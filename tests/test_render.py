@@ -237,3 +237,14 @@ def test_named_share_counts_a_pronoun_only_when_its_person_is_known():
     assert "resolved" not in stats.to_dict(), "the contract's stats object is unchanged"
     result = Result(sentences=1, attributions=claims, stats=stats)
     assert "**Named sources: 50%** (2 of 4 claims)" in render.scorecard(result)
+
+
+def test_a_quote_resumed_after_its_speaker_reads_as_one_quote():
+    text = '"Sales are weak," Ann Lee said. "We expect no rebound."'
+    content = Span(1, len(text) - 1, text[1:-1])
+    a = Attribution(Span(24, 28, "said"), Span(16, 23, "Ann Lee"), content, "named", True, 0)
+    assert a.claim == "Sales are weak … We expect no rebound."
+    partial = Attribution(Span(0, 4, "said"), None, Span(0, 30, 'fraud "would be a way to lose."'), "none", True, 0)
+    assert partial.claim == 'fraud "would be a way to lose."', "a clause holding a quote is left as it is"
+    plain = Attribution(Span(0, 4, "said"), None, Span(0, 9, "it rained"), "none", False, 0)
+    assert plain.claim == "it rained"

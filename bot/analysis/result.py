@@ -6,6 +6,7 @@ added (``speaker``, ``sentence``, ``title``, ``engine``); none may change meanin
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -17,6 +18,9 @@ Severity = Literal["high", "medium", "low"]
 
 SOURCE_KINDS: tuple[str, ...] = ("named", "anonymous", "vague", "pronoun", "none")
 CATEGORIES: tuple[str, ...] = ("anonymous_source", "vague_source", "no_source", "unattributed_quote")
+QUOTE_MARKS = "\"“”"
+# From a closing quote mark to the next opening one: the '," she said. "' between two parts of one quote.
+_HANDOVER = re.compile(r'[”"][^“”"]*[“"]')
 SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 
@@ -72,6 +76,22 @@ class Attribution:
     sentence: int = 0
     speaker: str | None = None  # the person a pronoun source refers to, or whom a role source names beside it
     speech: bool = True  # speech, belief or a stance, not an action (see ``bot.analysis.speech``)
+
+    @property
+    def claim(self) -> str:
+        """The content as a reader should see it: a quote resumed after its attribution is shown as one quote.
+
+        The content span of '“A,” she said. “B.”' runs from A to B with the hand-over in between (spans are
+        contiguous); the reader gets "A … B" instead.
+        """
+        text = self.content.text if self.content else ""
+        if not self.direct_quote:
+            return text
+        first = next((k for k, ch in enumerate(text) if ch in QUOTE_MARKS), -1)
+        if first <= 0 or text[first - 1].isspace():
+            return text  # the content starts outside a quote: 'said fraud “would be a way to lose.”'
+        pieces = [p.strip().rstrip(",").strip() for p in _HANDOVER.split(text)]
+        return " … ".join(p for p in pieces if p)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the contract's attribution object."""

@@ -52,7 +52,7 @@ def _attribution_rows(result: Result) -> list[str]:
         who = a.source.text if a.source else "—"
         if a.speaker and a.speaker != who:
             who = f"{a.speaker} ({who})"
-        claim = a.content.text if a.content else ""
+        claim = a.claim
         cells = [one_line(who), a.source_kind, one_line(a.cue.text), clip(one_line(claim), 300)]
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return rows
