@@ -622,3 +622,16 @@ def test_a_document_named_earlier_is_named_when_it_speaks_again(nlp, text, kind)
 )
 def test_fixed_phrases_report_nothing(nlp, text):
     assert find(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Two Houthi commanders told reporters that the base was hit.", "anonymous"),
+        ("Three Democratic aides said the bill would pass.", "anonymous"),
+        ("The two Republican senators said the bill would pass.", "named"),
+    ],
+)
+def test_a_counted_group_is_unnamed_unless_it_was_introduced(nlp, text, kind):
+    a = next(a for a in find(nlp, text) if a.source is not None)
+    assert a.source_kind == kind

@@ -271,6 +271,9 @@ def classify(head: Token, i: int, j: int) -> str:
         if has_name or named_author or _has_possessive(head) or _names_earlier(head):
             return "named"
         return "anonymous"
+    counted = any(c.dep_ == "nummod" and c.like_num for c in head.children)
+    if head.tag_ == "NNS" and counted and not any(c.lower_ in DEFINITE for c in head.children if c.dep_ == "det"):
+        return "anonymous"  # "two Houthi commanders", "three Democratic aides": counted, not named (unlike "the two")
     if _capitalised_mid_sentence(head):
         return "named"  # "with RealClearPolitics showing ...": English capitalises names
     modifier_name = any(
