@@ -635,3 +635,17 @@ def test_fixed_phrases_report_nothing(nlp, text):
 def test_a_counted_group_is_unnamed_unless_it_was_introduced(nlp, text, kind):
     a = next(a for a in find(nlp, text) if a.source is not None)
     assert a.source_kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("A spokesman for Acme Corp said the plant would close.", "named"),
+        ("An Acme spokeswoman said the plant would close.", "named"),
+        ("A representative for the BBC told reporters the show would return.", "named"),
+        ("A spokesman said the plant would close.", "anonymous"),
+    ],
+)
+def test_a_spokesperson_for_a_named_body_is_on_the_record(nlp, text, kind):
+    a = next(a for a in find(nlp, text) if a.source is not None)
+    assert a.source_kind == kind

@@ -30,6 +30,7 @@ FIRST_SECOND_PERSON = {"my", "our", "your"}
 DEFINITE = {"the", "this", "that", "these", "those"}
 MAX_ACCORDING_WORDS = 12
 DOCUMENT_LOOKBACK = 200  # tokens, a few paragraphs
+SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "representative"}
 PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
 
 
@@ -262,6 +263,8 @@ def classify(head: Token, i: int, j: int) -> str:
         if _led_by_name(head):
             return "named"
         return "named" if (lemma in words("poll_nouns.txt") and has_name) else "vague"
+    if lemma in SPOKESPEOPLE and _speaks_for_named_body(head):
+        return "named"
     if lemma in words("anonymous_nouns.txt"):
         return "anonymous"
     if lemma in words("document_nouns.txt"):
@@ -282,6 +285,19 @@ def classify(head: Token, i: int, j: int) -> str:
         if c.dep_ in ("compound", "poss", "nmod")
     )
     return _by_determiner(head, modifier_name or _led_by_name(head))
+
+
+def _speaks_for_named_body(head: Token) -> bool:
+    """ "A spokesman for Acme Corp", "an Acme spokeswoman", "a representative for the BBC": an on-record
+    statement of a named body, which a reader can check with that body; a bare "a spokesman" stays unnamed."""
+    for tok in head.subtree:
+        if tok.i == head.i:
+            continue
+        if tok.ent_type_ in ("ORG", "GPE", "PERSON", "NORP") or (tok.pos_ == "PROPN" and tok.is_title):
+            return True
+        if tok.lower_ in words("institution_nouns.txt") and any(c.lower_ in DEFINITE for c in tok.children):
+            return True  # "a spokesman for the company": the body the article is about
+    return False
 
 
 def _names_earlier(head: Token) -> bool:
