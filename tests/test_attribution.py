@@ -649,3 +649,17 @@ def test_a_counted_group_is_unnamed_unless_it_was_introduced(nlp, text, kind):
 def test_a_spokesperson_for_a_named_body_is_on_the_record(nlp, text, kind):
     a = next(a for a in find(nlp, text) if a.source is not None)
     assert a.source_kind == kind
+
+
+def test_a_speaker_described_by_a_relative_clause_before_said(nlp):
+    text = '"You should call him and tell him today," a health care lawyer, who was present, said.'
+    a = by_cue(find(nlp, text), "said")
+    assert a.source is not None and a.source.text == "a health care lawyer"
+    assert a.direct_quote is True
+
+
+def test_the_audience_of_told_is_not_the_claim(nlp):
+    found = find(nlp, "Aid worker Dana Cole told reporters from Fiji.")
+    told = by_cue(found, "told")
+    assert told.content is None or "reporters" not in told.content.text
+    assert by_cue(find(nlp, "The mayor told reporters the plan failed."), "told").content.text == "the plan failed"

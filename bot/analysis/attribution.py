@@ -220,7 +220,9 @@ def _verb_cue(
     i, j = cues.cue_extent(tok)
     cue = Span.of(text, doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text))
     reaction = cues.received_reaction(tok)
-    head = sources.source_of(tok) or (None if reaction is not None else sources.left_neighbour(tok))
+    head = sources.source_of(tok) or (
+        None if reaction is not None else sources.left_neighbour(tok) or sources.relative_speaker(tok)
+    )
     source = kind = None
     speaker = None
     bounds = None

@@ -18,6 +18,7 @@ PREFERRED = ("ccomp", "xcomp", "dobj", "pcomp", "attr", "oprd")
 BLOCKING = {"ccomp", "xcomp"}
 OTHER_CLAUSES = {"advcl", "conj", "acl", "relcl", "parataxis"}
 PARTIAL_QUOTE_HOSTS = {"ccomp", "xcomp"}
+AUDIENCE_VERBS = {"tell", "inform", "assure", "remind", "brief", "notify", "ask"}
 MIN_QUOTE = 12  # characters, marks included: shorter quotes are scare quotes and titles
 MAX_CHAIN = 12
 
@@ -41,6 +42,8 @@ def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tupl
     by_dep = {c.dep_: c for c in tok.children}
     for dep in PREFERRED:
         child = by_dep.get(dep)
+        if dep == "dobj" and tok.lemma_.lower() in AUDIENCE_VERBS:
+            continue  # "told CNN from Fiji": the object is who heard it, not what was said
         if child is not None:
             span = _subtree(text, child)
             if dep == "dobj":
@@ -117,7 +120,8 @@ def blocked_ranges(tok: Token, content: Span | None, direct: bool, qindex: Quote
     reporter, however the parser attached them.
     """
     text = doc_text(tok.doc)
-    spans = [(s.start, s.end) for s in (_subtree(text, c) for c in tok.children if c.dep_ in BLOCKING)]
+    blocking = BLOCKING | ({"dobj"} if tok.lemma_.lower() in AUDIENCE_VERBS else set())  # "asked him about X"
+    spans = [(s.start, s.end) for s in (_subtree(text, c) for c in tok.children if c.dep_ in blocking)]
     if content is not None and direct:
         spans.extend((q.start, q.end) for q in qindex.between(content.start - 1, content.end))
     elif content is not None:

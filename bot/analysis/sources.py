@@ -111,6 +111,23 @@ def speaker_after(cue: Token) -> Token | None:
     return head
 
 
+def relative_speaker(cue: Token) -> Token | None:
+    """ '"...," a lawyer, who was present, said': a subjectless verb right after a relative clause on a noun.
+
+    The parser often hangs the noun on the quote's verb; the noun the clause describes is the speaker.
+    """
+    doc = cue.doc
+    if cue.pos_ != "VERB" or cue.i < 3 or doc[cue.i - 1].text != ",":
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in cue.children):
+        return None
+    clause = next((t for t in doc[max(0, cue.i - 12) : cue.i - 1] if t.dep_ == "relcl" and t.right_edge.i == cue.i - 2),
+                  None)
+    if clause is None or clause.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return clause.head
+
+
 def according_object(cue: Token) -> tuple[Token, int, int] | None:
     """The source of an "according to" whose object the parser hung elsewhere.
 
