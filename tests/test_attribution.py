@@ -663,3 +663,15 @@ def test_the_audience_of_told_is_not_the_claim(nlp):
     told = by_cue(found, "told")
     assert told.content is None or "reporters" not in told.content.text
     assert by_cue(find(nlp, "The mayor told reporters the plan failed."), "told").content.text == "the plan failed"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("The Conservatives also said taxes would have to rise.", "named"),
+        ("The Liberal Democrats said taxes would have to rise.", "named"),
+        ("Republicans said taxes would have to rise.", "vague"),
+    ],
+)
+def test_a_party_speaking_as_itself_is_named(nlp, text, kind):
+    assert by_cue(find(nlp, text), "said").source_kind == kind

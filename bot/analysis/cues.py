@@ -188,7 +188,7 @@ def cue_extent(tok: Token) -> tuple[int, int]:
     for child in tok.children:
         if child.dep_ == "prt" and child.i == j:
             j += 1
-        elif child.dep_ == "auxpass" and child.i == i - 1 and child.lower_ not in ("'s", "’s"):
+        elif child.dep_ == "auxpass" and child.i == i - 1 and _is_be(child):
             i -= 1
     neg = next((c for c in tok.children if c.dep_ == "neg" and i - 3 <= c.i < i), None)
     if neg is not None:
@@ -197,6 +197,11 @@ def cue_extent(tok: Token) -> tuple[int, int]:
         if i > 0 and doc[i - 1].head.i == tok.i and doc[i - 1].dep_ in ("aux", "auxpass"):
             i -= 1
     return i, j
+
+
+def _is_be(tok: Token) -> bool:
+    """A form of "be" ("is expected"), not the "'s" of "has" nor the "m" of "£130m seen"."""
+    return tok.is_alpha and tok.lemma_ == "be" and tok.lower_ != "m"
 
 
 def received_reaction(verb: Token) -> Token | None:

@@ -7,8 +7,8 @@ The rules (documented for users in ``docs/flags.md``):
 - ``vague_source``: the source is a mass or weasel phrase ("critics", "many"). Medium for a direct
   quote or a strong claim, else low.
 - ``no_source``: the claim is reported with no source at all ("reportedly", "it is believed").
-  High for a strong claim, low for hedges ("seems", "appears", "looks", "sounds"), else medium
-  (evidential adverbs, reporting passives such as "it is believed" or "is expected").
+  High for a strong claim, else medium (evidential adverbs, reporting passives such as "it is
+  believed" or "is expected"). The writer's own hedges ("seems", "appears") are not flagged.
 - ``unattributed_quote``: a quotation of 5 words or more that no attribution covers. High from 25
   words, medium from 8, else low.
 
@@ -28,13 +28,14 @@ from bot.analysis.quotes import merge
 from bot.analysis.result import Attribution, Flag, Span
 from bot.analysis.segment import Sentence
 
-HEDGES = {"seem", "seems", "seemed", "appear", "appears", "appeared", "look", "looks", "looked", "sound", "sounds"}
 MIN_QUOTE_WORDS = 5
 LONG_QUOTE_WORDS = 25
 MEDIUM_QUOTE_WORDS = 8
 PRONOUN_LOOKBACK = 2
 SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
+LEDE_SENTENCES = 3  # the headline and the first two sentences
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "prof"}
 
 REASON_CHARS = 80
 
@@ -47,8 +48,11 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
     out: list[Flag] = []
     previous: Attribution | None = None
     sourced = [a for a in attributions if a.source is not None]
+    named_next = _lede_names(doc, locate)
     for a in attributions:
         if a.source_kind == "none" and _vouched_for(a, sourced, doc):
+            continue
+        if a.source_kind == "anonymous" and _named_in_next_sentence(a, named_next, doc):
             continue
         flag = _flag_for(a, previous, locate, doc)
         if flag is not None:
@@ -107,7 +111,7 @@ def _flag_for(a: Attribution, previous: Attribution | None, locate: _Locator, do
     if kind in ("anonymous", "vague") and a.source is not None:
         return _unnamed_flag(a, kind, a.source, locate, doc, None)
     if kind == "none":
-        severity = "high" if _strong(a, doc) else "low" if a.cue.text.lower().split()[-1] in HEDGES else "medium"
+        severity = "high" if _strong(a, doc) else "medium"
         reason = f"{_quote(a.cue.text)} reports a claim without saying who makes it."
         return locate.flag("no_source", severity, a.cue, reason)
     return None
@@ -150,6 +154,29 @@ def _plural(source: Span, doc: Doc) -> bool:
     return span is not None and span.root.tag_ in ("NNS", "NNPS")
 
 
+def _lede_names(doc: Doc, locate: _Locator) -> dict[int, set[str]]:
+    """The last words of the names in each of the first sentences: "Riggs Bank" gives {"bank"} for its sentence."""
+    out: dict[int, set[str]] = {}
+    for ent in doc.ents:
+        if ent.label_ not in ("ORG", "PERSON", "GPE"):
+            continue
+        k = locate.sentence(ent.start_char).index
+        if k <= LEDE_SENTENCES:
+            out.setdefault(k, set()).add(ent[-1].lemma_.lower())
+    return out
+
+
+def _named_in_next_sentence(a: Attribution, named_next: dict[int, set[str]], doc: Doc) -> bool:
+    """ "A US bank has agreed to pay $8m. Riggs Bank said ...": a lede's unnamed source named right after it.
+
+    News openings often hold the name back for one sentence; only the opening sentences are read this way.
+    """
+    if a.source is None or a.sentence >= LEDE_SENTENCES:
+        return False
+    span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand")
+    return span is not None and span.root.lemma_.lower() in named_next.get(a.sentence + 1, set())
+
+
 def _vouched_for(a: Attribution, sourced: list[Attribution], doc: Doc) -> bool:
     """A source-less cue that a sourced claim in the same sentence covers is that source's wording.
 
@@ -187,7 +214,12 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
     # A quote right after a sentence about a named speaker is theirs, as news writing has it:
     # 'Ann Lee agreed. "I would never keep cash at home."'
     speaker_sents = {a.sentence for a in attributions if a.source_kind == "named" or a.speaker}
-    speaker_sents |= {locate.sentence(e.start).index for e in doc.ents if e.label_ == "PERSON"}
+    speaker_sents |= {locate.sentence(e.start_char).index for e in doc.ents if e.label_ == "PERSON"}
+    speaker_sents |= {  # "Ms Lomax", which the tagger may call an organisation
+        locate.sentence(t.idx).index
+        for t in doc[:-1]
+        if t.lower_.rstrip(".") in HONORIFICS and t.nbor(1).pos_ == "PROPN"
+    }
     out: list[Flag] = []
     k = 0
     text = doc_text(doc)
@@ -200,7 +232,11 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
         if k < len(covered) and covered[k][0] < q.end:
             continue
         here = locate.sentence(q.start).index
-        if here in cue_sents or here - 1 in speaker_sents:
+        ends_in = locate.sentence(max(q.start, q.end - 1)).index  # '"A. B," she says': the quote ends by its cue
+        mid_sentence = q.start > locate.sentence(q.start).start  # 'Ms Lomax intimated. "A."' glued into one
+        if here in cue_sents or ends_in in cue_sents or here - 1 in speaker_sents or (
+            mid_sentence and here in speaker_sents
+        ):
             continue
         severity = "high" if n_words >= LONG_QUOTE_WORDS else "medium" if n_words >= MEDIUM_QUOTE_WORDS else "low"
         evidence = Span.of(text, q.start, q.end)

@@ -30,6 +30,7 @@ FIRST_SECOND_PERSON = {"my", "our", "your"}
 DEFINITE = {"the", "this", "that", "these", "those"}
 MAX_ACCORDING_WORDS = 12
 DOCUMENT_LOOKBACK = 200  # tokens, a few paragraphs
+PARTIES = {"conservatives", "democrats", "republicans", "tories", "liberals", "greens", "socialists"}
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "representative"}
 PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
 
@@ -276,6 +277,8 @@ def classify(head: Token, i: int, j: int) -> str:
         return "named"
     span = doc[i:j]
     has_name = any(t.ent_type_ in NAMED_ENTS or t.pos_ == "PROPN" for t in span if t.i != head.i)
+    if head.lower_ in PARTIES and head.is_title and any(c.lower_ == "the" for c in head.children if c.dep_ == "det"):
+        return "named"  # "The Conservatives said": the party speaking as itself ("Republicans said" stays vague)
     if head.lower_ in words("vague_nouns.txt") or head.like_num:
         if _led_by_name(head):
             return "named"

@@ -8,7 +8,7 @@ only the claims this module calls speech (``Attribution.speech``).
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from bot.analysis.lexicon import words
 from bot.analysis.result import Attribution
@@ -17,6 +17,18 @@ from bot.analysis.result import Attribution
 NAMING_VERBS = {"know", "call", "name", "dub", "label", "title", "term", "brand"}
 # Verbs of saying that are also actions on a thing: "found the bag", "announced the measure", "released
 # a video". With a plain object and no clause they report an act, not a claim.
+# "Rescuers named the turtle Yawkey": verbs that give a name, never a claim.
+STRICT_NAMING = {"name", "title", "term", "christen", "rename"}  # and "known as"
+# The writer's own reading: "seems", "appears", "looks", "sounds" (and "seemingly") with nobody behind them.
+HEDGE_VERBS = {"seem", "appear", "look", "sound"}
+NOT_EVIDENTIAL = {"seemingly"}
+ADVICE_MODALS = {"should", "must", "ought"}
+# Bodies whose verbs are rulings ("the court found", "judges dismissed"), unless they report a clause.
+COURT_NOUNS = {"court", "judge", "jury", "tribunal", "magistrate", "panel", "justice"}
+ACCUSING_VERBS = {"accuse", "blame", "suspect", "allege", "criticise", "criticize", "condemn", "fault", "implicate"}
+# Nouns that are claims in themselves when nobody is named ("allegations of fraud", "rumours").
+CLAIM_NOUNS = {"allegation", "accusation", "claim", "rumor", "rumour", "speculation", "suspicion", "charge",
+               "report", "assessment", "estimate"}
 FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", "post", "write", "issue", "cite"}
 
 
@@ -34,9 +46,24 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return True
     tok = span.root
     lemma = tok.lemma_.lower()
+    if tok.pos_ in ("NOUN", "PROPN") and a.source is None:
+        return lemma in CLAIM_NOUNS  # "allegations of fraud", not "criticism" in a list or "the outlook"
+    if tok.lower_ in NOT_EVIDENTIAL or (lemma in HEDGE_VERBS and a.source is None):
+        return False  # the writer's own reading ("seems", "seemingly"), not a claim with a hidden source
     if not tok.is_alpha or tok.pos_ != "VERB" or lemma == "accord":
         return True  # a colon, a dash, "according to", an adverb ("reportedly") or a noun ("allegations")
+    if lemma in STRICT_NAMING or (lemma == "know" and _as_predicate(tok)) or (lemma == "ask" and a.source is None):
+        return False  # "rescuers named it Yawkey"; "when asked about it": a question put, not a claim
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ADVICE_MODALS for c in tok.children):
+        return False  # "people should not expect ...": advice, not a report
+    subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     deps = {c.dep_ for c in tok.children}
+    if subject is not None and subject.lemma_.lower() in COURT_NOUNS and lemma not in ("say", "tell", "write", "state"):
+        return False  # "a court found the doctor liable", "judges dismissed the challenge": a ruling, an act
+    if "auxpass" in deps and not deps & {"ccomp", "xcomp", "csubj", "oprd"} and not _as_predicate(tok):
+        # "is now known", "has not been charged", "was declared insolvent": a fact, not a claim; but "has been
+        # accused of fraud" is an accusation whoever makes it
+        return lemma in ACCUSING_VERBS
     if tok.dep_ == "acl" and lemma in NAMING_VERBS:
         return False  # "a gas known as HFC", "a bill called X": a name, not a claim
     if any(c.dep_ == "mark" and c.lower_ in ("than", "as") for c in tok.children):
@@ -46,4 +73,9 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     speech = lemma in words("reporting_verbs.txt") or lemma in words("stance_verbs.txt")
     if speech or (lemma in words("reporting_passives.txt") and "auxpass" in deps):
         return not (lemma in FINDING_VERBS and "dobj" in deps and "xcomp" not in deps)
+    return _as_predicate(tok)
+
+
+def _as_predicate(tok: Token) -> bool:
+    """ "see X as Y", "called him a liar": a judgement of something."""
     return any(c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as") for c in tok.children)
