@@ -675,3 +675,8 @@ def test_the_audience_of_told_is_not_the_claim(nlp):
 )
 def test_a_party_speaking_as_itself_is_named(nlp, text, kind):
     assert by_cue(find(nlp, text), "said").source_kind == kind
+
+
+def test_a_participle_clause_before_the_speaker_is_not_the_source(nlp):
+    a = by_cue(find(nlp, "Answering questions submitted via Facebook, Watson said she felt safe."), "said")
+    assert a.source is not None and a.source.text == "Watson"

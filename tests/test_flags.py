@@ -200,6 +200,9 @@ def test_she_does_not_continue_a_crowd(engine):
         "The builder has not been charged with any offence.",
         "People should not expect the fares to fall this year.",
         "Revenue fell to £90m from the £130m seen a year earlier.",
+        "Air passengers can demand compensation for long delays.",  # what they could do
+        "The storm has been dubbed Big Ben by forecasters at sea.",  # a name
+        "Whether the deal survives remains to be seen.",
         "A Welsh bank has agreed to pay $5m to the victims. Harbour Bank will put the money in a fund.",
     ],
 )

@@ -183,7 +183,9 @@ def _own_source(verb: Token) -> Token | None:
         if child.dep_ == "agent":
             return _pobj(child, None)
     feeling = verb.lemma_.lower() in words("feeling_passives.txt")
-    for child in verb.children:
+    # A noun subject before a clausal one: "Answering questions on Facebook, Watson said" is Watson's.
+    children = sorted(verb.children, key=lambda c: c.dep_ == "csubj")
+    for child in children:
         if child.is_punct or child.is_space:
             continue  # a dash or a stray mark is sometimes parsed as a subject
         if child.dep_ in ("nsubj", "csubj", "expl") or (feeling and child.dep_ == "nsubjpass"):

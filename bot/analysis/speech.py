@@ -23,6 +23,8 @@ STRICT_NAMING = {"name", "title", "term", "christen", "rename"}  # and "known as
 HEDGE_VERBS = {"seem", "appear", "look", "sound"}
 NOT_EVIDENTIAL = {"seemingly"}
 ADVICE_MODALS = {"should", "must", "ought"}
+MAYBE_MODALS = {"can", "could", "may", "might"}
+PASSIVE_NAMING = {"call", "dub", "name", "know", "label", "title", "term", "nickname"}
 # Bodies whose verbs are rulings ("the court found", "judges dismissed"), unless they report a clause.
 COURT_NOUNS = {"court", "judge", "jury", "tribunal", "magistrate", "panel", "justice"}
 ACCUSING_VERBS = {"accuse", "blame", "suspect", "allege", "criticise", "criticize", "condemn", "fault", "implicate"}
@@ -58,6 +60,12 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "people should not expect ...": advice, not a report
     subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     deps = {c.dep_ for c in tok.children}
+    if "ccomp" not in deps and any(c.dep_ == "aux" and c.lower_ in MAYBE_MODALS for c in tok.children):
+        return False  # "passengers can demand compensation": what someone could do, not what they said
+    if "auxpass" in deps and lemma in PASSIVE_NAMING:
+        return False  # "was dubbed Jihadi John", "are called 'free'": a name, not a claim
+    if lemma == "see" and (tok.head.lemma_ == "remain" or any(c.lower_ == "yet" for c in tok.children)):
+        return False  # "it remains to be seen", "is yet to be seen": nothing is claimed
     if subject is not None and subject.lemma_.lower() in COURT_NOUNS and lemma not in ("say", "tell", "write", "state"):
         return False  # "a court found the doctor liable", "judges dismissed the challenge": a ruling, an act
     if "auxpass" in deps and not deps & {"ccomp", "xcomp", "csubj", "oprd"} and not _as_predicate(tok):
