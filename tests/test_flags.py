@@ -221,3 +221,21 @@ def test_names_rulings_facts_advice_and_held_back_names_are_not_flagged(engine, 
 )
 def test_accusations_and_unnamed_officials_are_still_flagged(engine, text, category):
     assert flags_of(engine, text, category)
+
+
+def test_an_expert_named_in_the_next_sentence_is_not_flagged(engine):
+    text = (
+        "A leading expert says the levy is a desperate measure. "
+        '"It will not raise the money," says Jose Ortega of Harbour Capital.'
+    )
+    assert [f for f in flags_of(engine, text) if f.category == "anonymous_source"] == []
+
+
+def test_an_unnamed_official_in_the_opening_is_still_flagged_when_someone_else_is_named(engine):
+    text = "A senior official said the talks had failed. Mayor Lena Park said the plan was weak."
+    assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["A senior official"]
+
+
+def test_the_writers_own_i_is_not_an_unnamed_source(engine):
+    text = "A senior official said the talks had failed. I think the plan was weak from the start."
+    assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["A senior official"]

@@ -35,6 +35,10 @@ PRONOUN_LOOKBACK = 2
 SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
 LEDE_SENTENCES = 3  # the headline and the first two sentences
+NAMED_SPEAKER = "\x00named"  # marks a sentence of the opening with a named speaker
+# Descriptions that a lede uses for a person it names next; insiders ("a senior official") are never read so.
+LEDE_PEOPLE = {"expert", "executive", "man", "woman", "analyst", "economist", "chairman", "chief"}
+FIRST_PERSON = {"i", "we", "me", "us"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "prof"}
 
 REASON_CHARS = 80
@@ -49,6 +53,9 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
     previous: Attribution | None = None
     sourced = [a for a in attributions if a.source is not None]
     named_next = _lede_names(doc, locate)
+    for a in sourced:  # a named speaker in an opening sentence names what the sentence before held back
+        if a.source_kind == "named" and a.sentence <= LEDE_SENTENCES:
+            named_next.setdefault(a.sentence, set()).add(NAMED_SPEAKER)
     for a in attributions:
         if a.source_kind == "none" and _vouched_for(a, sourced, doc):
             continue
@@ -140,6 +147,8 @@ def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator
     """Flag "he said" only when it plainly continues an unnamed source of the sentence before."""
     if a.speaker or a.source is None or previous is None:
         return None
+    if a.source.text.lower() in FIRST_PERSON and not a.direct_quote:
+        return None  # "I think ..." outside quotes is the writer, who signs the piece
     if previous.source_kind not in ("anonymous", "vague") or previous.source is None:
         return None
     if a.sentence - previous.sentence > PRONOUN_LOOKBACK:
@@ -173,8 +182,14 @@ def _named_in_next_sentence(a: Attribution, named_next: dict[int, set[str]], doc
     """
     if a.source is None or a.sentence >= LEDE_SENTENCES:
         return False
+    following = named_next.get(a.sentence + 1, set())
     span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand")
-    return span is not None and span.root.lemma_.lower() in named_next.get(a.sentence + 1, set())
+    if span is None:
+        return False
+    if span.root.lemma_.lower() in following:
+        return True  # "A US bank ... Riggs Bank"
+    # "A leading expert says the tax is a mistake. '...,' says Jose Barrionuevo of Barclays.": a person held back
+    return NAMED_SPEAKER in following and span.root.lemma_.lower() in LEDE_PEOPLE
 
 
 def _vouched_for(a: Attribution, sourced: list[Attribution], doc: Doc) -> bool:
