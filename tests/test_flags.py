@@ -203,6 +203,9 @@ def test_she_does_not_continue_a_crowd(engine):
         "Air passengers can demand compensation for long delays.",  # what they could do
         "The storm has been dubbed Big Ben by forecasters at sea.",  # a name
         "Whether the deal survives remains to be seen.",
+        "It has yet to be seen if the levy will work.",
+        "Called aurora borealis in the north, the lights filled the sky.",
+        "The dairy group was declared insolvent in December.",
         "A Welsh bank has agreed to pay $5m to the victims. Harbour Bank will put the money in a fund.",
     ],
 )

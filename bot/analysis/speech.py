@@ -24,7 +24,7 @@ HEDGE_VERBS = {"seem", "appear", "look", "sound"}
 NOT_EVIDENTIAL = {"seemingly"}
 ADVICE_MODALS = {"should", "must", "ought"}
 MAYBE_MODALS = {"can", "could", "may", "might"}
-PASSIVE_NAMING = {"call", "dub", "name", "know", "label", "title", "term", "nickname"}
+PASSIVE_NAMING = {"call", "dub", "name", "know", "label", "title", "term", "nickname", "declare", "pronounce"}
 # Bodies whose verbs are rulings ("the court found", "judges dismissed"), unless they report a clause.
 COURT_NOUNS = {"court", "judge", "jury", "tribunal", "magistrate", "panel", "justice"}
 ACCUSING_VERBS = {"accuse", "blame", "suspect", "allege", "criticise", "criticize", "condemn", "fault", "implicate"}
@@ -64,7 +64,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "passengers can demand compensation": what someone could do, not what they said
     if "auxpass" in deps and lemma in PASSIVE_NAMING:
         return False  # "was dubbed Jihadi John", "are called 'free'": a name, not a claim
-    if lemma == "see" and (tok.head.lemma_ == "remain" or any(c.lower_ == "yet" for c in tok.children)):
+    before = {t.lower_ for t in doc[max(0, tok.i - 4) : tok.i]}
+    if lemma == "see" and before & {"yet", "remain", "remains", "remained"}:
         return False  # "it remains to be seen", "is yet to be seen": nothing is claimed
     if subject is not None and subject.lemma_.lower() in COURT_NOUNS and lemma not in ("say", "tell", "write", "state"):
         return False  # "a court found the doctor liable", "judges dismissed the challenge": a ruling, an act
@@ -72,8 +73,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         # "is now known", "has not been charged", "was declared insolvent": a fact, not a claim; but "has been
         # accused of fraud" is an accusation whoever makes it
         return lemma in ACCUSING_VERBS
-    if tok.dep_ == "acl" and lemma in NAMING_VERBS:
-        return False  # "a gas known as HFC", "a bill called X": a name, not a claim
+    if lemma in NAMING_VERBS and (tok.dep_ == "acl" or (tok.tag_ == "VBN" and "nsubj" not in deps)):
+        return False  # "a gas known as HFC", "Called aurora borealis in the north, the lights ...": a name
     if any(c.dep_ == "mark" and c.lower_ in ("than", "as") for c in tok.children):
         return False  # "rose faster than expected", "as predicted": a comparison, not a claim
     if deps & {"ccomp", "csubj"}:
