@@ -51,9 +51,13 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
     locate = _Locator(doc_text(doc), sents)
     out: list[Flag] = []
     previous: Attribution | None = None
-    sourced = [a for a in attributions if a.source is not None]
+    sourced: dict[int, list[Attribution]] = {}  # by sentence, so each look-up reads one sentence's claims
+    for a in attributions:
+        if a.source is not None:
+            sourced.setdefault(a.sentence, []).append(a)
     named_next = _lede_names(doc, locate)
-    for a in sourced:  # a named speaker in an opening sentence names what the sentence before held back
+    # A named speaker in an opening sentence names what the sentence before it held back.
+    for a in (x for group in sourced.values() for x in group):
         if a.source_kind == "named" and a.sentence <= LEDE_SENTENCES:
             named_next.setdefault(a.sentence, set()).add(NAMED_SPEAKER)
     for a in attributions:
@@ -192,15 +196,13 @@ def _named_in_next_sentence(a: Attribution, named_next: dict[int, set[str]], doc
     return NAMED_SPEAKER in following and span.root.lemma_.lower() in LEDE_PEOPLE
 
 
-def _vouched_for(a: Attribution, sourced: list[Attribution], doc: Doc) -> bool:
+def _vouched_for(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc) -> bool:
     """A source-less cue that a sourced claim in the same sentence covers is that source's wording.
 
     "The bridge is believed to be the oldest, according to the society", "The mayor said the plant is expected
     to close", "When asked about the budget, the mayor said ...": someone is named, so there is no missing source.
     """
-    for other in sourced:
-        if other.sentence != a.sentence:
-            continue
+    for other in sourced.get(a.sentence, []):
         if other.cue.text.lower() == "according to":
             return True
         if other.content is not None and other.content.start <= a.cue.start and a.cue.end <= other.content.end:
