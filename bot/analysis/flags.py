@@ -22,6 +22,7 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc
 
+from bot.analysis.boundaries import TITLES
 from bot.analysis.doctext import doc_quotes, doc_text
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import merge
@@ -34,12 +35,11 @@ MEDIUM_QUOTE_WORDS = 8
 PRONOUN_LOOKBACK = 2
 SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
+HONORIFICS = TITLES | {"miss", "sir", "dame"}  # the boundary rules' titles, which are always followed by a name
 LEDE_SENTENCES = 3  # the headline and the first two sentences
-NAMED_SPEAKER = "\x00named"  # marks a sentence of the opening with a named speaker
 # Descriptions that a lede uses for a person it names next; insiders ("a senior official") are never read so.
 LEDE_PEOPLE = {"expert", "executive", "man", "woman", "analyst", "economist", "chairman", "chief"}
 FIRST_PERSON = {"i", "we", "me", "us"}
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "prof"}
 
 REASON_CHARS = 80
 
@@ -55,15 +55,11 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
     for a in attributions:
         if a.source is not None:
             sourced.setdefault(a.sentence, []).append(a)
-    named_next = _lede_names(doc, locate)
-    # A named speaker in an opening sentence names what the sentence before it held back.
-    for a in (x for group in sourced.values() for x in group):
-        if a.source_kind == "named" and a.sentence <= LEDE_SENTENCES:
-            named_next.setdefault(a.sentence, set()).add(NAMED_SPEAKER)
+    lede = _Lede(doc, locate, sourced)
     for a in attributions:
         if a.source_kind == "none" and _vouched_for(a, sourced, doc):
             continue
-        if a.source_kind == "anonymous" and _named_in_next_sentence(a, named_next, doc):
+        if a.source_kind == "anonymous" and lede.names_next(a, doc):
             continue
         flag = _flag_for(a, previous, locate, doc)
         if flag is not None:
@@ -80,15 +76,14 @@ def _one_per_source(flags: list[Flag]) -> list[Flag]:
 
     ``flags`` are in text order; the most severe of a run of same-evidence flags is kept.
     """
+    def key(f: Flag) -> tuple[str, int, int, int]:
+        return f.category, f.start, f.evidence.start, f.evidence.end
+
     out: list[Flag] = []
     for flag in flags:
-        prev = out[-1] if out else None
-        same = prev is not None and (prev.category, prev.start, prev.evidence.start, prev.evidence.end) == (
-            flag.category, flag.start, flag.evidence.start, flag.evidence.end
-        )
-        if not same:
+        if not out or key(out[-1]) != key(flag):
             out.append(flag)
-        elif SEVERITY_ORDER[flag.severity] > SEVERITY_ORDER[prev.severity]:  # type: ignore[union-attr]
+        elif SEVERITY_ORDER[flag.severity] > SEVERITY_ORDER[out[-1].severity]:
             out[-1] = flag
     return out
 
@@ -167,33 +162,34 @@ def _plural(source: Span, doc: Doc) -> bool:
     return span is not None and span.root.tag_ in ("NNS", "NNPS")
 
 
-def _lede_names(doc: Doc, locate: _Locator) -> dict[int, set[str]]:
-    """The last words of the names in each of the first sentences: "Riggs Bank" gives {"bank"} for its sentence."""
-    out: dict[int, set[str]] = {}
-    for ent in doc.ents:
-        if ent.label_ not in ("ORG", "PERSON", "GPE"):
-            continue
-        k = locate.sentence(ent.start_char).index
-        if k <= LEDE_SENTENCES:
-            out.setdefault(k, set()).add(ent[-1].lemma_.lower())
-    return out
+class _Lede:
+    """Names in the opening sentences, for sources a lede holds back for one sentence.
 
-
-def _named_in_next_sentence(a: Attribution, named_next: dict[int, set[str]], doc: Doc) -> bool:
-    """ "A US bank has agreed to pay $8m. Riggs Bank said ...": a lede's unnamed source named right after it.
-
-    News openings often hold the name back for one sentence; only the opening sentences are read this way.
+    "A US bank has agreed to pay $8m. Riggs Bank said ...": the unnamed source is named right after it.
     """
-    if a.source is None or a.sentence >= LEDE_SENTENCES:
-        return False
-    following = named_next.get(a.sentence + 1, set())
-    span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand")
-    if span is None:
-        return False
-    if span.root.lemma_.lower() in following:
-        return True  # "A US bank ... Riggs Bank"
-    # "A leading expert says the tax is a mistake. '...,' says Jose Barrionuevo of Barclays.": a person held back
-    return NAMED_SPEAKER in following and span.root.lemma_.lower() in LEDE_PEOPLE
+
+    def __init__(self, doc: Doc, locate: _Locator, sourced: dict[int, list[Attribution]]) -> None:
+        self.last_words: dict[int, set[str]] = {}  # "Riggs Bank" gives {"bank"} for its sentence
+        for ent in doc.ents:
+            k = locate.sentence(ent.start_char).index
+            if ent.label_ in ("ORG", "PERSON", "GPE") and k <= LEDE_SENTENCES:
+                self.last_words.setdefault(k, set()).add(ent[-1].lemma_.lower())
+        self.named_speaker = {  # sentences of the opening with a named speaker
+            k for k, group in sourced.items() if k <= LEDE_SENTENCES and any(a.source_kind == "named" for a in group)
+        }
+
+    def names_next(self, a: Attribution, doc: Doc) -> bool:
+        """True when the sentence after an opening one names the unnamed source ``a`` held back."""
+        if a.source is None or a.sentence >= LEDE_SENTENCES:
+            return False
+        span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand")
+        if span is None:
+            return False
+        lemma = span.root.lemma_.lower()
+        if lemma in self.last_words.get(a.sentence + 1, set()):
+            return True  # "A US bank ... Riggs Bank"
+        # "A leading expert says the tax is a mistake. '...,' says Jose Barrionuevo of Barclays.": a person held back
+        return a.sentence + 1 in self.named_speaker and lemma in LEDE_PEOPLE
 
 
 def _vouched_for(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc) -> bool:

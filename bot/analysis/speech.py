@@ -15,8 +15,6 @@ from bot.analysis.result import Attribution
 
 # "known as HFCs", "a bill called X": a participle that names something, not a claim about it.
 NAMING_VERBS = {"know", "call", "name", "dub", "label", "title", "term", "brand"}
-# Verbs of saying that are also actions on a thing: "found the bag", "announced the measure", "released
-# a video". With a plain object and no clause they report an act, not a claim.
 # "Rescuers named the turtle Yawkey": verbs that give a name, never a claim.
 STRICT_NAMING = {"name", "title", "term", "christen", "rename"}  # and "known as"
 # The writer's own reading: "seems", "appears", "looks", "sounds" (and "seemingly") with nobody behind them.
@@ -31,6 +29,8 @@ ACCUSING_VERBS = {"accuse", "blame", "suspect", "allege", "criticise", "criticiz
 # Nouns that are claims in themselves when nobody is named ("allegations of fraud", "rumours").
 CLAIM_NOUNS = {"allegation", "accusation", "claim", "rumor", "rumour", "speculation", "suspicion", "charge",
                "report", "assessment", "estimate"}
+# Verbs of saying that are also actions on a thing: "found the bag", "announced the measure", "released
+# a video". With a plain object and no clause they report an act, not a claim.
 FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", "post", "write", "issue", "cite"}
 
 
