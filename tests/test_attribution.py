@@ -680,3 +680,64 @@ def test_a_party_speaking_as_itself_is_named(nlp, text, kind):
 def test_a_participle_clause_before_the_speaker_is_not_the_source(nlp):
     a = by_cue(find(nlp, "Answering questions submitted via Facebook, Watson said she felt safe."), "said")
     assert a.source is not None and a.source.text == "Watson"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Harlow: 1,204.\nMarsh: 977.",  # a tally, not a statement
+        "Follow the author on Twitter: @hwren.",
+        "Breaking: Flood Barrier Fails At Dawn As River Rises.",  # a headline kicker, not a speaker
+        "Name: Ada Cole Age: 41",  # a form: the second colon's label runs across the first
+    ],
+)
+def test_colons_that_introduce_no_statement_are_not_cues(nlp, text):
+    assert [a for a in find(nlp, text) if a.cue.text == ":"] == []
+
+
+def test_colon_before_a_title_case_headline_still_names_the_speaker(nlp):
+    """The tagger reads the verbs of a Title Case headline as names; it is still a statement."""
+    a = by_cue(find(nlp, "Survey: Renters Abandon City Centre For Suburbs\n\nRents rose again."), ":")
+    assert a.source is not None and a.source.text == "Survey"
+
+
+def test_doubled_apostrophes_are_quote_marks(nlp):
+    text = "''The bridge will not reopen before spring,'' said Ola Brandt. He added that ''nobody is to blame.''"
+    quotes = find_quotes(text)
+    assert [text[q.start : q.end] for q in quotes] == [
+        "''The bridge will not reopen before spring,''",
+        "''nobody is to blame.''",
+    ]
+    assert quotes[0].inner(text) == (2, text.index(",''") + 1)  # the marks are two characters wide
+    a = by_cue(find(nlp, text), "said")
+    assert a.source is not None and a.source.text == "Ola Brandt"
+    assert a.content is not None and a.content.text == "The bridge will not reopen before spring"
+
+
+def test_a_cue_inside_a_doubled_apostrophe_quote_is_not_a_claim_of_its_own(nlp):
+    text = "''My neighbours said the water was rising fast,'' Ola Brandt told reporters."
+    assert [a.cue.text for a in find(nlp, text)] == ["told"]
+
+
+def test_a_paragraph_reopened_without_its_line_break_starts_a_new_quote():
+    """Long quotes reopen each paragraph with a mark and close only the last; with the line breaks lost
+    the straight marks must not pair up across the paragraphs."""
+    text = '"We trained hard all week. "The second half was better. "We will learn from it." Then she left.'
+    quotes = find_quotes(text)
+    assert [(text[q.start : q.end], q.closed) for q in quotes] == [
+        ('"We trained hard all week.', False),
+        ('"The second half was better.', False),
+        ('"We will learn from it."', True),
+    ]
+
+
+def test_a_comma_glued_to_an_opening_quote_is_split_off(nlp):
+    a = by_cue(find(nlp, "Mayor Ruth Okoye said,“The library stays open, whatever the budget says.”"), "said")
+    assert a.source is not None and a.source.text == "Mayor Ruth Okoye"
+    assert a.content is not None and a.content.text.startswith("The library stays open")
+
+
+def test_a_surname_the_tagger_reads_as_an_adverb_is_the_speaker(nlp):
+    a = by_cue(find(nlp, '"It feels a little bit like a defeat for all of us," admitted Kiely.'), "admitted")
+    assert a.source is not None and a.source.text == "Kiely"
+    assert a.source_kind == "named"

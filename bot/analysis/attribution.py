@@ -21,6 +21,7 @@ from bot.analysis.result import Attribution, Span
 from bot.analysis.segment import Sentence
 
 MAX_COLON_PREFIX = 6
+MIN_HEADLINE_WORDS = 3  # capitalised words that make the text after a colon a headline
 NO_SOURCE_MIN = 0.1
 UNNAMED_MIN = 0.3
 NO_SOURCE_CUE_MIN = 0.45
@@ -193,8 +194,9 @@ def _drop_inside_quotes(found: list[Attribution], qindex: QuoteIndex, text: str)
             continue
         while k < len(spans) and spans[k][1] <= quote.start:
             k += 1
-        reported = k < len(spans) and spans[k][0] <= quote.start + 1 and (
-            quote.end - 1 <= spans[k][1] or not text[spans[k][1] : quote.end - 1].strip(", ")
+        inner_start, inner_end = quote.inner(text)
+        reported = k < len(spans) and spans[k][0] <= inner_start and (
+            inner_end <= spans[k][1] or not text[spans[k][1] : inner_end].strip(", ")
         )  # a content may stop short of the comma that hands the quote over to its cue
         if not reported:
             out.append(a)
@@ -299,9 +301,12 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
 
     The text before the colon must be a short name-like phrase at the start of the sentence.
     """
-    prefix = [t for t in doc[sent.token_start : colon.i] if not t.is_punct]
+    before = doc[sent.token_start : colon.i]
+    prefix = [t for t in before if not t.is_punct]
     if not prefix or len(prefix) > MAX_COLON_PREFIX or colon.i + 1 >= sent.token_end:
         return None
+    if any(t.text == ":" for t in before) or not _says_something(list(doc[colon.i + 1 : sent.token_end])):
+        return None  # "Name: Ann Lee Age: 27" is a form; "Clinton: 1,769." is a tally
     if any(t.pos_ in ("VERB", "AUX", "PRON", "ADP", "DET") for t in prefix) or not any(
         t.pos_ in ("PROPN", "NOUN") for t in prefix
     ):
@@ -318,6 +323,19 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
     line_end = text.find("\n", colon.idx, sent.end + MAX_LINE)
     content = Span.of(text, doc[colon.i + 1].idx, line_end if line_end > 0 else len(text.rstrip()))
     return Attribution(cue, source, content, kind, False, sent.index, None), range(colon.i, colon.i + 1)
+
+
+def _says_something(after: list[Token]) -> bool:
+    """What follows a colon is a statement only if it has a verb or a quotation: "Sanders: Win in a walk" and
+    "Trump: 'Total disaster'" do, "Clinton: 1,769." and "Twitter: @Milbank" do not. A Title Case headline
+    counts too, because the tagger reads its verbs as names ("Poll: Voters Abandon Party")."""
+    if any(t.pos_ in ("VERB", "AUX") or t.is_quote for t in after):
+        return True
+    if any(t.text == ":" for t in after):
+        return False  # "Name: Ada Cole Age: 41" is a form's next field, not a headline
+    alpha = [t for t in after if t.is_alpha]
+    capped = sum(1 for t in alpha if t.is_title or t.is_upper)
+    return capped >= MIN_HEADLINE_WORDS and capped >= 0.75 * len(alpha)
 
 
 def _headline_cue(doc: Doc, sent: Sentence, tok: Token, subject: tuple[int, int]) -> tuple[Attribution, range]:

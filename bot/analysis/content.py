@@ -189,7 +189,8 @@ def _quote_just_before(text: str, qindex: QuoteIndex, pos: int) -> Quote | None:
     quote = qindex.at(before - 1) if before > 0 else None
     if quote is None or not quote.closed or quote.end != before or quote.end - quote.start < MIN_QUOTE:
         return None
-    return quote if text[quote.end - 2 : quote.end - 1] in ("?", "!") else None
+    last = quote.inner(text)[1] - 1
+    return quote if text[last : last + 1] in ("?", "!") else None
 
 
 def _next_quote(text: str, qindex: QuoteIndex, pos: int) -> Quote | None:

