@@ -242,3 +242,36 @@ def test_an_unnamed_official_in_the_opening_is_still_flagged_when_someone_else_i
 def test_the_writers_own_i_is_not_an_unnamed_source(engine):
     text = "A senior official said the talks had failed. I think the plan was weak from the start."
     assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["A senior official"]
+
+
+def test_a_long_quote_whose_paragraphs_run_together_is_one_speakers(engine):
+    text = (
+        'Coach Lena Ortiz was pleased. "I thought we started slowly and then found our rhythm. '
+        '"The second half was the best we have played all season. '
+        '"We will enjoy tonight and then get ready for the cup tie."'
+    )
+    assert flags_of(engine, text, "unattributed_quote") == []
+
+
+def test_a_run_of_quotes_with_no_speaker_is_flagged_once(engine):
+    text = (
+        "The match ended in a draw.\n\n"
+        '"I felt we did enough to win the game even though the first half was flat. '
+        '"We dominated after the break and should have scored five or six."'
+    )
+    flags = flags_of(engine, text, "unattributed_quote")
+    assert len(flags) == 1 and flags[0].evidence.text.startswith('"I felt we did enough')
+    assert flags[0].severity == "high"  # severity weighs the whole run (27 words), not its first quote
+
+
+def test_a_quote_after_she_said_is_hers(engine):
+    text = (
+        "Ines Varga took the photographs over a year. She said she gave no direction for how anyone should pose.\n\n"
+        '"My favourite part of this project was how relaxed everybody was."'
+    )
+    assert flags_of(engine, text, "unattributed_quote") == []
+
+
+def test_a_name_set_before_a_quote_labels_it(engine):
+    text = 'Afterwards:\n- Harbour Town manager Dev Mistry "We deserved the win and the second half showed why."'
+    assert flags_of(engine, text, "unattributed_quote") == []

@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from bot.analysis.boundaries import TITLES
 from bot.analysis.doctext import doc_quotes, doc_text
 from bot.analysis.lexicon import words
-from bot.analysis.quotes import merge
+from bot.analysis.quotes import Quote, merge
 from bot.analysis.result import Attribution, Flag, Span
 from bot.analysis.segment import Sentence
 
@@ -35,10 +35,18 @@ MEDIUM_QUOTE_WORDS = 8
 PRONOUN_LOOKBACK = 2
 SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
+PERSONAL = {"he", "she"}  # a source that is plainly one person the story already has in view
 HONORIFICS = TITLES | {"miss", "sir", "dame"}  # the boundary rules' titles, which are always followed by a name
-LEDE_SENTENCES = 3  # the headline and the first two sentences
-# Descriptions that a lede uses for a person it names next; insiders ("a senior official") are never read so.
-LEDE_PEOPLE = {"expert", "executive", "man", "woman", "analyst", "economist", "chairman", "chief"}
+HELD_BACK_WINDOW = 3  # sentences after an unnamed source in which a story may name it
+# Descriptions a story uses for a person it names a sentence or two later ("A former trainer said ... Oly Olson
+# said"); insiders ("a senior official", "a source") are never read so.
+HELD_BACK_PEOPLE = {
+    "expert", "executive", "man", "woman", "analyst", "economist", "chairman", "chief", "acquaintance", "trainer",
+    "leader", "neighbour", "neighbor", "friend", "witness", "resident", "researcher", "scientist", "doctor",
+    "teacher", "coach", "relative", "colleague", "instructor", "student", "professor", "lawyer", "pilot",
+}
+# Unnamed sources a story keeps unnamed even when someone with the same title speaks next.
+ALWAYS_UNNAMED = {"source", "official", "person", "people", "insider", "aide"}
 FIRST_PERSON = {"i", "we", "me", "us"}
 
 REASON_CHARS = 80
@@ -55,11 +63,11 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
     for a in attributions:
         if a.source is not None:
             sourced.setdefault(a.sentence, []).append(a)
-    lede = _Lede(doc, locate, sourced)
+    held_back = _HeldBack(doc, locate, sourced)
     for a in attributions:
         if a.source_kind == "none" and _vouched_for(a, sourced, doc):
             continue
-        if a.source_kind == "anonymous" and lede.names_next(a, doc):
+        if a.source_kind in ("anonymous", "vague") and held_back.names_next(a, doc):
             continue
         flag = _flag_for(a, previous, locate, doc)
         if flag is not None:
@@ -162,34 +170,46 @@ def _plural(source: Span, doc: Doc) -> bool:
     return span is not None and span.root.tag_ in ("NNS", "NNPS")
 
 
-class _Lede:
-    """Names in the opening sentences, for sources a lede holds back for one sentence.
+class _HeldBack:
+    """Names given a sentence or two after an unnamed source, for the sources a story holds back.
 
-    "A US bank has agreed to pay $8m. Riggs Bank said ...": the unnamed source is named right after it.
+    "A US bank has agreed to pay $8m. Riggs Bank said ...", "A former trainer said the course is hard. '...,'
+    Oly Olson said.": the unnamed source is named right after it, and a reader sees who it was.
     """
 
     def __init__(self, doc: Doc, locate: _Locator, sourced: dict[int, list[Attribution]]) -> None:
-        self.last_words: dict[int, set[str]] = {}  # "Riggs Bank" gives {"bank"} for its sentence
+        self.named_words: dict[int, set[str]] = {}  # "Riggs Bank" gives {"bank"} for its sentence
         for ent in doc.ents:
-            k = locate.sentence(ent.start_char).index
-            if ent.label_ in ("ORG", "PERSON", "GPE") and k <= LEDE_SENTENCES:
-                self.last_words.setdefault(k, set()).add(ent[-1].lemma_.lower())
-        self.named_speaker = {  # sentences of the opening with a named speaker
-            k for k, group in sourced.items() if k <= LEDE_SENTENCES and any(a.source_kind == "named" for a in group)
-        }
+            if ent.label_ in ("ORG", "PERSON", "GPE"):
+                self.named_words.setdefault(locate.sentence(ent.start_char).index, set()).add(ent[-1].lemma_.lower())
+        self.named_speaker: set[int] = set()  # sentences with a named person speaking
+        for k, group in sourced.items():
+            for a in group:
+                if a.source_kind != "named" or a.source is None:
+                    continue
+                span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand")
+                if span is None:
+                    continue
+                # "Dusseldorf prosecutor Christoph Kumpa said": the title is a word the source shares
+                self.named_words.setdefault(k, set()).update(t.lemma_.lower() for t in span if t.is_alpha)
+                if any(t.ent_type_ == "PERSON" for t in span):
+                    self.named_speaker.add(k)
 
     def names_next(self, a: Attribution, doc: Doc) -> bool:
-        """True when the sentence after an opening one names the unnamed source ``a`` held back."""
-        if a.source is None or a.sentence >= LEDE_SENTENCES:
+        """True when one of the next sentences names the unnamed source ``a``."""
+        if a.source is None:
             return False
         span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand")
         if span is None:
             return False
         lemma = span.root.lemma_.lower()
-        if lemma in self.last_words.get(a.sentence + 1, set()):
-            return True  # "A US bank ... Riggs Bank"
-        # "A leading expert says the tax is a mistake. '...,' says Jose Barrionuevo of Barclays.": a person held back
-        return a.sentence + 1 in self.named_speaker and lemma in LEDE_PEOPLE
+        if lemma in ALWAYS_UNNAMED:
+            return False
+        after = range(a.sentence + 1, a.sentence + 1 + HELD_BACK_WINDOW)
+        if any(lemma in self.named_words.get(k, ()) for k in after):
+            return True  # "A US bank ... Riggs Bank", "German prosecutors ... prosecutor Christoph Kumpa"
+        person = lemma in HELD_BACK_PEOPLE and span.root.tag_ in ("NN", "NNP")
+        return person and any(k in self.named_speaker for k in after)
 
 
 def _vouched_for(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc) -> bool:
@@ -226,7 +246,12 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
     cue_sents = {a.sentence for a in attributions}
     # A quote right after a sentence about a named speaker is theirs, as news writing has it:
     # 'Ann Lee agreed. "I would never keep cash at home."'
-    speaker_sents = {a.sentence for a in attributions if a.source_kind == "named" or a.speaker}
+    # A "he" or "she" who said something in the sentence before is someone the reader already knows.
+    speaker_sents = {
+        a.sentence
+        for a in attributions
+        if a.source_kind == "named" or a.speaker or (a.source is not None and a.source.text.lower() in PERSONAL)
+    }
     speaker_sents |= {locate.sentence(e.start_char).index for e in doc.ents if e.label_ == "PERSON"}
     speaker_sents |= {  # "Ms Lomax", which the tagger may call an organisation
         locate.sentence(t.idx).index
@@ -236,26 +261,60 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
     out: list[Flag] = []
     k = 0
     text = doc_text(doc)
-    for q in doc_quotes(doc):
-        n_words = len(text[q.start : q.end].split())
-        if n_words < MIN_QUOTE_WORDS or _is_title(text[q.start : q.end]):
-            continue
-        while k < len(covered) and covered[k][1] <= q.start:
-            k += 1
-        if k < len(covered) and covered[k][0] < q.end:
-            continue
-        here = locate.sentence(q.start).index
-        ends_in = locate.sentence(max(q.start, q.end - 1)).index  # '"A. B," she says': the quote ends by its cue
-        mid_sentence = q.start > locate.sentence(q.start).start  # 'Ms Lomax intimated. "A."' glued into one
-        if here in cue_sents or ends_in in cue_sents or here - 1 in speaker_sents or (
-            mid_sentence and here in speaker_sents
-        ):
-            continue
-        severity = "high" if n_words >= LONG_QUOTE_WORDS else "medium" if n_words >= MEDIUM_QUOTE_WORDS else "low"
-        evidence = Span.of(text, q.start, q.end)
-        reason = f"This quotation is not attributed to anyone: {_quote(evidence.text)}."
-        out.append(locate.flag("unattributed_quote", severity, evidence, reason))
+    for run in _runs(text, doc_quotes(doc)):
+        unattributed: list[Quote] = []
+        for q in run:
+            while k < len(covered) and covered[k][1] <= q.start:
+                k += 1
+            if k < len(covered) and covered[k][0] < q.end:
+                break
+            here = locate.sentence(q.start).index
+            ends_in = locate.sentence(max(q.start, q.end - 1)).index  # '"A. B," she says': ends by its cue
+            mid_sentence = q.start > locate.sentence(q.start).start  # 'Ms Lomax intimated. "A."' glued into one
+            if here in cue_sents or ends_in in cue_sents or here - 1 in speaker_sents or (
+                mid_sentence and (here in speaker_sents or _labelled(doc, q))
+            ):
+                break
+            unattributed.append(q)
+        else:  # no quote of the run has a speaker: one flag for the run, as it is one speaker's words
+            out.append(_unattributed_flag(text, unattributed, locate))
     return out
+
+
+def _labelled(doc: Doc, q: Quote) -> bool:
+    """ '- Newcastle boss Graeme Souness "We deserved the win."': a name set right before the quote labels it."""
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None or span.start == 0:
+        return False
+    before = doc[span.start - 1]
+    return before.pos_ == "PROPN" or before.ent_type_ == "PERSON"
+
+
+def _runs(text: str, quotes: list[Quote]) -> list[list[Quote]]:
+    """Group the quotes that are one speaker's words: a long quote's paragraphs each reopen with a mark
+    ('... done. "Next ...' or an unclosed paragraph and the next), and quotes with only spaces between
+    them on one line run on. Titles and short scare quotes are left out; they are nobody's words."""
+    runs: list[list[Quote]] = []
+    previous: Quote | None = None
+    for q in quotes:
+        if len(text[q.start : q.end].split()) < MIN_QUOTE_WORDS or _is_title(text[q.start : q.end]):
+            previous = None
+            continue
+        gap = text[previous.end : q.start] if previous is not None else "x"
+        if previous is not None and not gap.strip() and (not previous.closed or "\n" not in gap):
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+        previous = q
+    return runs
+
+
+def _unattributed_flag(text: str, run: list[Quote], locate: _Locator) -> Flag:
+    n_words = sum(len(text[q.start : q.end].split()) for q in run)
+    severity = "high" if n_words >= LONG_QUOTE_WORDS else "medium" if n_words >= MEDIUM_QUOTE_WORDS else "low"
+    evidence = Span.of(text, run[0].start, run[0].end)
+    reason = f"This quotation is not attributed to anyone: {_quote(evidence.text)}."
+    return locate.flag("unattributed_quote", severity, evidence, reason)
 
 
 def _is_title(quoted: str) -> bool:

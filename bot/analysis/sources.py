@@ -102,6 +102,8 @@ def speaker_after(cue: Token) -> Token | None:
     has_subject = any(c.dep_ in ("nsubj", "nsubjpass") and c.i < cue.i for c in cue.children)
     nxt = doc[cue.i + 1]
     head = next((c for c in cue.children if c.dep_ in ("dobj", "nsubj", "attr") and c.left_edge.i == nxt.i), None)
+    if head is None and _name_read_as_adverb(nxt, cue):
+        return nxt
     if head is None or head.pos_ not in ("PROPN", "NOUN"):
         return None
     if has_subject and not (head.pos_ == "PROPN" or head.ent_type_ == "PERSON"):
@@ -110,6 +112,14 @@ def speaker_after(cue: Token) -> Token | None:
     if end < len(doc) and doc[end].text not in (",", ".", ";", "!", "?") and not doc[end].is_space:
         return None
     return head
+
+
+def _name_read_as_adverb(tok: Token, cue: Token) -> bool:
+    """ '"...," admitted Kiely.': the tagger reads an unfamiliar surname ending in -ly as an adverb. Capitalised,
+    mid-sentence, right after the verb and closing the clause, it can only be a name."""
+    if tok.pos_ != "ADV" or tok.head != cue or not tok.is_title or tok.i + 1 >= len(tok.doc):
+        return False
+    return tok.doc[tok.i + 1].text in (",", ".", ";", "!", "?")
 
 
 def relative_speaker(cue: Token) -> Token | None:
