@@ -282,7 +282,7 @@ def classify(head: Token, i: int, j: int) -> str:
     if head.pos_ == "PRON" or head.lower_ in words("pronouns.txt"):
         return _pronoun_or_quantifier(head)
     named_parts = [head, *head.conjuncts, *(c for c in head.children if c.dep_ == "appos")]
-    if any(_is_named_token(c) for c in named_parts):
+    if any(_is_named_token(c) for c in named_parts) or _surname_of_earlier_person(head):
         return "named"
     lemma = head.lemma_.lower()
     if head.lower_ in words("institution_nouns.txt") and not _indefinite(head):
@@ -408,6 +408,14 @@ def _is_named_token(tok: Token) -> bool:
             "vague_nouns.txt"
         )
     return False
+
+
+def _surname_of_earlier_person(tok: Token) -> bool:
+    """ "Anthony Cordesman said ... Cordesman said": a capitalised word that ends a person's name met earlier is
+    that person, whatever the tagger makes of it the second time (a noun, a nationality)."""
+    if not tok.is_title or tok.is_sent_start or (tok.pos_ == "PROPN" and tok.ent_type_ == "PERSON"):
+        return False
+    return any(ent.label_ == "PERSON" and ent.end <= tok.i and ent[-1].text == tok.text for ent in tok.doc.ents)
 
 
 def _has_possessive(head: Token) -> bool:
