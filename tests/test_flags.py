@@ -302,3 +302,30 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         '"We remain hopeful that the talks can resume next week," official spokesperson Ana Ruiz said.'
     )
     assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["A senior official"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Using the counting method favoured by statisticians, Reid graded every round he played.",
+        "Tensions between the two villages flared again when the bridge closed and the council did not step in.",
+        "A late header from Tom Price condemned Rovers to a fifth straight defeat.",
+        'Local police officials detained the driver and charged him with "reckless endangerment."',
+        "Some towns joined voluntarily, while others were ordered by federal judges to recognise the unions.",
+        "The bank had employed him since 2015, the company's press office said.",
+        "No note was found, the public prosecutor's office in Lyon said in a statement.",
+    ],
+)
+def test_descriptions_consequences_legal_acts_and_identified_offices_are_not_flagged(engine, text):
+    assert flags_of(engine, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("A clinic in Leeds said he had been treated there twice.", "anonymous_source"),
+        ("The singer, widely regarded as the finest of her generation, retired on Friday.", "no_source"),
+    ],
+)
+def test_an_unidentified_office_and_a_weasel_judgement_are_still_flagged(engine, text, category):
+    assert [f.category for f in flags_of(engine, text)] == [category]

@@ -316,7 +316,23 @@ def classify(head: Token, i: int, j: int) -> str:
         for c in head.children
         if c.dep_ in ("compound", "poss", "nmod")
     )
+    if _identified_body(head):
+        return "named"
     return _by_determiner(head, modifier_name or _led_by_name(head))
+
+
+def _identified_body(head: Token) -> bool:
+    """ "the airline's media office", "the prosecutor's office in Dusseldorf": an office whose owner or place
+    the phrase gives is a body a reader can check with; "a clinic in Leeds" stays unnamed."""
+    if head.lemma_.lower() not in words("body_nouns.txt") or _indefinite(head):
+        return False
+    for c in head.children:
+        if c.dep_ == "poss" and any(d.lower_ in DEFINITE for d in c.children if d.dep_ == "det"):
+            return True  # "the airline's": the airline the story is about
+        if c.dep_ == "prep" and c.lower_ in ("in", "of", "for", "at"):
+            if any(g.ent_type_ in ("GPE", "ORG", "FAC") for g in c.children if g.dep_ == "pobj"):
+                return True
+    return False
 
 
 def _speaks_for_named_body(head: Token) -> bool:

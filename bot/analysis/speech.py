@@ -34,6 +34,13 @@ CLAIM_NOUNS = {"allegation", "accusation", "claim", "rumor", "rumour", "speculat
 FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", "post", "write", "issue", "cite"}
 
 
+# Verbs of knowing and thinking that report a clause but are not in the saying and stance lists.
+THINKING_VERBS = {"think", "believe", "know", "feel", "hope", "fear", "suspect", "assume", "guess", "reckon",
+                  "understand", "realise", "realize", "learn", "hear", "expect", "worry", "wonder", "conclude",
+                  "determine", "decide", "estimate", "predict", "forecast", "calculate", "agree", "recall", "remember",
+                  "acknowledge", "concede", "admit", "doubt", "imagine", "suggest", "show", "indicate", "mean"}
+
+
 def is_speech(a: Attribution, doc: Doc) -> bool:
     """Whether the claim is speech, belief or a stance, which a reader can ask "says who?" about.
 
@@ -41,13 +48,15 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     saying, believing or taking a stance are; an action ("a judge banned the firm", "officers found the
     bag"), a name ("a gas known as HFC") or a comparison ("rose faster than expected") is not.
     """
-    if a.direct_quote:
-        return True
     span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
     if span is None:
         return True
     tok = span.root
     lemma = tok.lemma_.lower()
+    if lemma == "charge" and any(c.dep_ == "dobj" for c in tok.children) and _with_phrase(tok):
+        return False  # 'police charged him with "breach of the peace"': a legal act on the record, as "was charged" is
+    if a.direct_quote:
+        return True
     if tok.pos_ in ("NOUN", "PROPN") and a.source is None:
         return lemma in CLAIM_NOUNS  # "allegations of fraud", not "criticism" in a list or "the outlook"
     if tok.lower_ in NOT_EVIDENTIAL or (lemma in HEDGE_VERBS and a.source is None):
@@ -67,8 +76,16 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     before = {t.lower_ for t in doc[max(0, tok.i - 4) : tok.i]}
     if lemma == "see" and before & {"yet", "remain", "remains", "remained"}:
         return False  # "it remains to be seen", "is yet to be seen": nothing is claimed
-    if subject is not None and subject.lemma_.lower() in COURT_NOUNS and lemma not in ("say", "tell", "write", "state"):
-        return False  # "a court found the doctor liable", "judges dismissed the challenge": a ruling, an act
+    agent = next((g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+    bench = [t for t in (subject, agent) if t is not None and t.lemma_.lower() in COURT_NOUNS]
+    if bench and lemma not in ("say", "tell", "write", "state"):
+        return False  # "a court found the doctor liable", "were ordered by judges to ...": a ruling, an act
+    if lemma == "condemn" and any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children):
+        return False  # "a late goal condemned them to defeat": a consequence, not a condemnation
+    if tok.dep_ == "acl" and tok.tag_ == "VBN" and not deps & {"ccomp", "xcomp", "csubj", "oprd"}:
+        # "the method favored by scientists", "a plan backed by unions": describes a thing; but "widely
+        # regarded as the best" is a judgement with nobody behind it
+        return _as_predicate(tok)
     if "auxpass" in deps and not deps & {"ccomp", "xcomp", "csubj", "oprd"} and not _as_predicate(tok):
         # "is now known", "has not been charged", "was declared insolvent": a fact, not a claim; but "has been
         # accused of fraud" is an accusation whoever makes it
@@ -77,12 +94,18 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "a gas known as HFC", "Called aurora borealis in the north, the lights ...": a name
     if any(c.dep_ == "mark" and c.lower_ in ("than", "as") for c in tok.children):
         return False  # "rose faster than expected", "as predicted": a comparison, not a claim
-    if deps & {"ccomp", "csubj"}:
-        return True
     speech = lemma in words("reporting_verbs.txt") or lemma in words("stance_verbs.txt")
+    if deps & {"ccomp", "csubj"}:
+        # a reported clause makes a verb of saying or thinking a claim; "tensions sparked again when ... and
+        # Turkey didn't intervene" is a parse that hangs a clause on a verb that says nothing
+        return speech or lemma in words("reporting_passives.txt") or lemma in THINKING_VERBS
     if speech or (lemma in words("reporting_passives.txt") and "auxpass" in deps):
         return not (lemma in FINDING_VERBS and "dobj" in deps and "xcomp" not in deps)
     return _as_predicate(tok)
+
+
+def _with_phrase(tok: Token) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children)
 
 
 def _as_predicate(tok: Token) -> bool:
