@@ -329,9 +329,9 @@ def _identified_body(head: Token) -> bool:
     for c in head.children:
         if c.dep_ == "poss" and any(d.lower_ in DEFINITE for d in c.children if d.dep_ == "det"):
             return True  # "the airline's": the airline the story is about
-        if c.dep_ == "prep" and c.lower_ in ("in", "of", "for", "at"):
-            if any(g.ent_type_ in ("GPE", "ORG", "FAC") for g in c.children if g.dep_ == "pobj"):
-                return True
+        located = c.dep_ == "prep" and c.lower_ in ("in", "of", "for", "at")
+        if located and any(g.ent_type_ in ("GPE", "ORG", "FAC") for g in c.children if g.dep_ == "pobj"):
+            return True  # "the prosecutor's office in Lyon"
     return False
 
 
