@@ -771,3 +771,50 @@ def test_a_surname_met_earlier_as_a_person_is_named(nlp):
 def test_an_opinion_kicker_is_not_a_speaker(nlp):
     found = find(nlp, "Opinion: Why would anyone still want to run a village shop?")
     assert all(a.cue.text != ":" for a in found)
+
+
+def test_a_first_name_or_surname_at_the_start_of_a_sentence_is_the_person_met_earlier(nlp):
+    """Capitals tell nothing at a sentence start, and the tagger calls an unfamiliar name a plural noun
+    ("Virts said" came out as a vague group); a name met earlier settles it."""
+    doc = Doc(
+        nlp.vocab,
+        words=["Dana", "Virts", "waited", ".", "Virts", "said", "so", "."],
+        spaces=[True, True, False, True, True, True, False, False],
+        pos=["PROPN", "PROPN", "VERB", "PUNCT", "NOUN", "VERB", "ADV", "PUNCT"],
+        tags=["NNP", "NNP", "VBD", ".", "NNS", "VBD", "RB", "."],
+        lemmas=["Dana", "Virts", "wait", ".", "virt", "say", "so", "."],
+        heads=[1, 2, 2, 2, 5, 5, 5, 5],
+        deps=["compound", "nsubj", "ROOT", "punct", "nsubj", "ROOT", "advmod", "punct"],
+        sent_starts=[True, False, False, False, True, False, False, False],
+        ents=["B-PERSON", "I-PERSON", "O", "O", "O", "O", "O", "O"],
+    )
+    assert sources.classify(doc[4], 4, 5) == "named"
+    text = "Her mother, Efe Imafidon, taught her at home. Efe says the lessons began when she was three."
+    a = by_cue(find(nlp, text), "says")
+    assert a.source is not None and a.source.text == "Efe" and a.source_kind == "named"
+
+
+def test_a_lexicon_noun_is_never_read_as_a_name_from_a_headline(nlp):
+    found = find(nlp, "Officials Warn Of Floods\n\nOfficials said the river would rise by the weekend.")
+    said = by_cue(found, "said")
+    assert said.source_kind == "anonymous"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("There are fears the new bridge will not be ready before winter.", "fears"),
+        ("There were concerns over the safety of the old pier.", "concerns"),
+        ("There are fears of a poor harvest this year.", "fears"),
+    ],
+)
+def test_there_are_fears_is_a_claim_with_no_source(nlp, text, cue):
+    a = by_cue(find(nlp, text), cue)
+    assert a.source is None and a.source_kind == "none"
+
+
+@pytest.mark.parametrize(
+    "text", ["There is a fear of heights in the family.", "There are two bridges over the river."]
+)
+def test_there_is_without_a_claim_is_not_a_cue(nlp, text):
+    assert find(nlp, text) == []

@@ -329,3 +329,18 @@ def test_descriptions_consequences_legal_acts_and_identified_offices_are_not_fla
 )
 def test_an_unidentified_office_and_a_weasel_judgement_are_still_flagged(engine, text, category):
     assert [f.category for f in flags_of(engine, text)] == [category]
+
+
+def test_some_see_x_as_y_is_flagged_when_the_as_hangs_on_the_object(engine):
+    text = "Some see the decline of local papers as stemming from a loss of trust."
+    assert [f.evidence.text for f in flags_of(engine, text, "vague_source")] == ["Some"]
+
+
+def test_such_as_is_an_example_list_not_a_judgement(engine):
+    text = "The boy's parents offered him several treats, such as sweets and toys, to go to school."
+    assert flags_of(engine, text) == []
+
+
+def test_there_are_fears_is_flagged_as_having_no_source(engine):
+    text = "There are fears the new bridge will not be ready before winter."
+    assert [f.evidence.text for f in flags_of(engine, text, "no_source")] == ["fears"]

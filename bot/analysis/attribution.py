@@ -242,7 +242,7 @@ def _verb_cue(
         kind = sources.classify(head, si, sj)
         if kind == "named":
             speaker = sources.appositive_name(head)
-    if head is None and not cues.is_reporting_passive(tok) and reaction is None:
+    if head is None and not cues.is_reporting_passive(tok) and reaction is None and not cues.existential_claim(tok):
         quoted = qindex.at(tok.idx) is not None
         if cues.no_source_score(tok, quoted) < NO_SOURCE_MIN or cues.score(tok, quoted) < NO_SOURCE_CUE_MIN:
             return None  # a cue with no source that rarely stands alone: likely not a claim at all

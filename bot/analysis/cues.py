@@ -27,6 +27,10 @@ ARG_DEPS = {"acomp", "attr", "dobj", "oprd"}
 RECEIVING = {"draw", "face", "receive", "attract", "endure", "earn", "invite", "weather"}
 MAX_REACTION_GAP = 3
 IDIOMS = {("all", "told"), ("needless", "say"), ("so", "speak"), ("that", "said")}
+# Nouns of a claim or a feeling that "there are ..." presents with nobody behind it.
+EXISTENTIAL_NOUNS = {"fear", "concern", "suggestion", "speculation", "claim", "rumour", "rumor", "allegation", "talk",
+                     "worry", "doubt", "expectation", "suspicion", "belief", "feeling", "sense", "indication"}
+ABOUT = {"about", "over"}
 DEP_BUCKET = {"ROOT": "R", "ccomp": "c", "conj": "j", "advcl": "a", "xcomp": "x", "relcl": "r", "acl": "l"}
 
 
@@ -146,9 +150,21 @@ def is_cue(tok: Token, quoted: bool) -> bool:
     """True when ``tok`` heads a cue."""
     if tok.is_space or tok.is_punct or tok.like_num or _idiom(tok):
         return False
-    if tok.lower_ in words("evidential_adverbs.txt") or is_reporting_passive(tok):
+    if tok.lower_ in words("evidential_adverbs.txt") or is_reporting_passive(tok) or existential_claim(tok):
         return True
     return score(tok, quoted) >= THRESHOLD
+
+
+def existential_claim(tok: Token) -> bool:
+    """ "There are fears that ...", "there were concerns over ...": a claim set down as a fact of the world,
+    with nobody to hold to it (the weasel form of "some fear that")."""
+    if tok.pos_ != "NOUN" or tok.dep_ != "attr" or tok.lemma_.lower() not in EXISTENTIAL_NOUNS:
+        return False
+    verb = tok.head
+    if not _is_be(verb) or not any(c.dep_ == "expl" for c in verb.children):
+        return False
+    about = ABOUT | {"of"} if tok.tag_ == "NNS" else ABOUT  # "fears of a recession", not "a fear of heights"
+    return any(c.dep_ in ("acl", "relcl", "ccomp") or (c.dep_ == "prep" and c.lower_ in about) for c in tok.children)
 
 
 def _idiom(tok: Token) -> bool:

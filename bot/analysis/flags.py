@@ -43,7 +43,8 @@ HELD_BACK_WINDOW = 3  # sentences after an unnamed source in which a story may n
 HELD_BACK_PEOPLE = {
     "expert", "executive", "man", "woman", "analyst", "economist", "chairman", "chief", "acquaintance", "trainer",
     "leader", "neighbour", "neighbor", "friend", "witness", "resident", "researcher", "scientist", "doctor",
-    "teacher", "coach", "relative", "colleague", "instructor", "student", "professor", "lawyer", "pilot",
+    "teacher", "coach", "relative", "colleague", "instructor", "student", "professor", "lawyer", "pilot", "attorney",
+    "counsel",
 }
 # Unnamed sources a story keeps unnamed even when someone with the same title speaks next.
 ALWAYS_UNNAMED = {"source", "official", "person", "people", "insider", "aide"}

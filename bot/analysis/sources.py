@@ -427,11 +427,23 @@ def _is_named_token(tok: Token) -> bool:
 
 
 def _surname_of_earlier_person(tok: Token) -> bool:
-    """ "Anthony Cordesman said ... Cordesman said": a capitalised word that ends a person's name met earlier is
-    that person, whatever the tagger makes of it the second time (a noun, a nationality)."""
-    if not tok.is_title or tok.is_sent_start or (tok.pos_ == "PROPN" and tok.ent_type_ == "PERSON"):
+    """ "Anthony Cordesman said ... Cordesman said", "mother Efe ... Efe says": a capitalised word that ends a
+    name met earlier is that name, whatever the tagger makes of it the second time (a noun, a nationality),
+    even at the start of a sentence, where capitals tell nothing. Lexicon nouns ("Officials said") are never
+    read so, even after a Title Case headline that tagged them as names."""
+    if not tok.is_title or (tok.pos_ == "PROPN" and tok.ent_type_ == "PERSON"):
         return False
-    return any(ent.label_ == "PERSON" and ent.end <= tok.i and ent[-1].text == tok.text for ent in tok.doc.ents)
+    lower = tok.lower_
+    if lower in words("vague_nouns.txt") or tok.lemma_.lower() in words("anonymous_nouns.txt"):
+        return False
+    for ent in tok.doc.ents:
+        if ent.end > tok.i:
+            break
+        if ent.label_ in ("PERSON", "ORG") and ent[-1].text == tok.text:
+            return True
+        if ent.label_ == "PERSON" and len(ent) > 1 and ent[0].text == tok.text:
+            return True  # a first name, as features use them: "her mother, Efe Imafidon ... Efe says"
+    return False
 
 
 def _has_possessive(head: Token) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from bot.analysis.cues import existential_claim
 from bot.analysis.lexicon import words
 from bot.analysis.result import Attribution
 
@@ -58,7 +59,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if a.direct_quote:
         return True
     if tok.pos_ in ("NOUN", "PROPN") and a.source is None:
-        return lemma in CLAIM_NOUNS  # "allegations of fraud", not "criticism" in a list or "the outlook"
+        # "allegations of fraud", "there are fears that ...", not "criticism" in a list or "the outlook"
+        return lemma in CLAIM_NOUNS or existential_claim(tok)
     if tok.lower_ in NOT_EVIDENTIAL or (lemma in HEDGE_VERBS and a.source is None):
         return False  # the writer's own reading ("seems", "seemingly"), not a claim with a hidden source
     if not tok.is_alpha or tok.pos_ != "VERB" or lemma == "accord":
@@ -109,5 +111,12 @@ def _with_phrase(tok: Token) -> bool:
 
 
 def _as_predicate(tok: Token) -> bool:
-    """ "see X as Y", "called him a liar": a judgement of something."""
-    return any(c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as") for c in tok.children)
+    """ "see X as Y", "called him a liar": a judgement of something. The parser may hang the "as" on the
+    object instead ("Some see [the decline of marriage as stemming from ...]")."""
+    objects = [c for c in tok.children if c.dep_ == "dobj"]
+    return any(c.dep_ == "oprd" or _as(c) for c in tok.children) or any(_as(c) for o in objects for c in o.children)
+
+
+def _as(tok: Token) -> bool:
+    """An "as" phrase of judgement ("as a threat"), not an example list ("incentives, such as toys")."""
+    return tok.dep_ == "prep" and tok.lower_ == "as" and (tok.i == 0 or tok.doc[tok.i - 1].lower_ != "such")
