@@ -344,3 +344,35 @@ def test_such_as_is_an_example_list_not_a_judgement(engine):
 def test_there_are_fears_is_flagged_as_having_no_source(engine):
     text = "There are fears the new bridge will not be ready before winter."
     assert [f.evidence.text for f in flags_of(engine, text, "no_source")] == ["fears"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The first half saw Rovers keep the ball and hit the post twice.",  # a stretch of time
+        "Footage of the crash shows the van swerving onto the pavement.",  # a picture of events
+        "About two litres of water backed up in the cellar overnight.",
+        "In 2004 a coalition government agreed to a new border crossing at the river.",  # a decision
+        "Harbour officials originally declined to issue a permit for the march.",  # a refusal to act
+        "If campaigners want to save the pier, they will have to raise the money themselves.",  # a supposition
+        'One local resident put the question online: "Who pays for the repairs now?"',  # a question
+    ],
+)
+def test_questions_suppositions_decisions_and_things_that_cannot_speak_are_not_flagged(engine, text):
+    assert flags_of(engine, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Many residents say they feel ignored. What explains this sudden silence from the council?", "Many residents"),
+        ("Critics say the plan was rushed. The mayor resigned on Friday. That says it all.", "Critics"),
+    ],
+)
+def test_what_and_that_do_not_carry_a_vague_source_over(engine, text, evidence):
+    assert [f.evidence.text for f in flags_of(engine, text)] == [evidence]
+
+
+def test_officials_agreeing_that_something_is_so_are_still_flagged(engine):
+    text = "Officials agreed that the old bridge was no longer safe for lorries."
+    assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["Officials"]

@@ -36,6 +36,8 @@ PRONOUN_LOOKBACK = 2
 SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
 PERSONAL = {"he", "she"}  # a source that is plainly one person the story already has in view
+# Pronouns that can carry an unnamed source over from the sentence before.
+CONTINUING = {"he", "she", "they", "him", "her", "them", "it", "i", "we", "who"}
 HONORIFICS = TITLES | {"miss", "sir", "dame"}  # the boundary rules' titles, which are always followed by a name
 HELD_BACK_WINDOW = 3  # sentences after an unnamed source in which a story may name it
 # Descriptions a story uses for a person it names a sentence or two later ("A former trainer said ... Oly Olson
@@ -157,6 +159,8 @@ def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator
         return None
     if a.source.text.lower() in FIRST_PERSON and not a.direct_quote:
         return None  # "I think ..." outside quotes is the writer, who signs the piece
+    if a.source.text.lower() not in CONTINUING:
+        return None  # "That says it all", "What explains this?": not a person carried over
     if previous.source_kind not in ("anonymous", "vague") or previous.source is None:
         return None
     if a.sentence - previous.sentence > PRONOUN_LOOKBACK:

@@ -35,6 +35,11 @@ CLAIM_NOUNS = {"allegation", "accusation", "claim", "rumor", "rumour", "speculat
 FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", "post", "write", "issue", "cite"}
 
 
+# Subjects that cannot be the source of a claim: stretches of time and pictures of events.
+SPEECHLESS = {"half", "year", "week", "month", "day", "season", "decade", "century", "period", "night", "morning",
+              "weekend", "video", "footage", "photo", "photograph", "picture", "image", "recording", "clip"}
+# Verbs that commit to or refuse an act when they take "to": "agreed to talks", "declined to comment".
+UNDERTAKING = {"agree", "decline", "refuse"}
 # Verbs of knowing and thinking that report a clause but are not in the saying and stance lists.
 THINKING_VERBS = {"think", "believe", "know", "feel", "hope", "fear", "suspect", "assume", "guess", "reckon",
                   "understand", "realise", "realize", "learn", "hear", "expect", "worry", "wonder", "conclude",
@@ -56,6 +61,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     lemma = tok.lemma_.lower()
     if lemma == "charge" and any(c.dep_ == "dobj" for c in tok.children) and _with_phrase(tok):
         return False  # 'police charged him with "breach of the peace"': a legal act on the record, as "was charged" is
+    if a.content is not None and a.content.text.rstrip(" \"'”’").endswith("?"):
+        return False  # 'posed the question: "Should it be legal?"': a question asserts nothing
     if a.direct_quote:
         return True
     if tok.pos_ in ("NOUN", "PROPN") and a.source is None:
@@ -71,6 +78,16 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "people should not expect ...": advice, not a report
     subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     deps = {c.dep_ for c in tok.children}
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+        return False  # "If progressives want to ...", "Unless the authorities agree ...": a supposition
+    if subject is not None and not _can_speak(subject):
+        return False  # "The first half saw ...", "Video of the incident shows ...": nobody speaks
+    if lemma in UNDERTAKING and "ccomp" not in deps and (
+        "xcomp" in deps or any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children)
+    ):
+        return False  # "agreed to a Palestinian state", "declined to issue a permit": a decision, an act
+    if lemma == "back" and "prt" in deps and "dobj" not in deps:
+        return False  # "water backed up in the suit"
     if "ccomp" not in deps and any(c.dep_ == "aux" and c.lower_ in MAYBE_MODALS for c in tok.children):
         return False  # "passengers can demand compensation": what someone could do, not what they said
     if "auxpass" in deps and lemma in PASSIVE_NAMING:
@@ -104,6 +121,13 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if speech or (lemma in words("reporting_passives.txt") and "auxpass" in deps):
         return not (lemma in FINDING_VERBS and "dobj" in deps and "xcomp" not in deps)
     return _as_predicate(tok)
+
+
+def _can_speak(subject: Token) -> bool:
+    """A time ("the first half", "2015") or a picture ("video of the incident") says nothing itself."""
+    if subject.ent_type_ in ("DATE", "TIME"):
+        return False
+    return subject.lemma_.lower() not in SPEECHLESS
 
 
 def _with_phrase(tok: Token) -> bool:
