@@ -376,3 +376,23 @@ def test_what_and_that_do_not_carry_a_vague_source_over(engine, text, evidence):
 def test_officials_agreeing_that_something_is_so_are_still_flagged(engine):
     text = "Officials agreed that the old bridge was no longer safe for lorries."
     assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["Officials"]
+
+
+def test_a_quote_tagged_with_any_verb_names_its_speaker(engine):
+    text = (
+        "The girl enrolled in January.\n\n"
+        '"It is so interesting and it has the kind of maths I love," she giggles. '
+        '"It was easy for me because my mum taught me in a nice way."'
+    )
+    assert flags_of(engine, text, "unattributed_quote") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Ella shot the portraits in a week. Her series, "First and foremost I am the one," has 21 portraits.',
+        'The town launched a campaign called "Keep the pier open for all of us" in May.',
+    ],
+)
+def test_a_quoted_title_beside_what_it_names_is_not_an_unattributed_quote(engine, text):
+    assert flags_of(engine, text, "unattributed_quote") == []

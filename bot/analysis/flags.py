@@ -53,6 +53,7 @@ ALWAYS_UNNAMED = {"source", "official", "person", "people", "insider", "aide"}
 FIRST_PERSON = {"i", "we", "me", "us"}
 
 REASON_CHARS = 80
+NAMING_WORDS = {"called", "titled", "entitled", "named", "dubbed", "nicknamed", "headlined", "slogan"}
 
 
 def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence]) -> list[Flag]:
@@ -263,10 +264,14 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
         for t in doc[:-1]
         if t.lower_.rstrip(".") in HONORIFICS and t.nbor(1).pos_ == "PROPN"
     }
+    text = doc_text(doc)
+    quotes = [q for q in doc_quotes(doc) if not _names_a_work(doc, q)]
+    tagged = {locate.sentence(max(q.start, q.end - 1)).index for q in quotes if _tagged(doc, text, q)}
+    cue_sents |= tagged  # '"...," she giggles.' names its speaker as "she said" would
+    speaker_sents |= tagged
     out: list[Flag] = []
     k = 0
-    text = doc_text(doc)
-    for run in _runs(text, doc_quotes(doc)):
+    for run in _runs(text, quotes):
         unattributed: list[Quote] = []
         for q in run:
             while k < len(covered) and covered[k][1] <= q.start:
@@ -284,6 +289,31 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
         else:  # no quote of the run has a speaker: one flag for the run, as it is one speaker's words
             out.append(_unattributed_flag(text, unattributed, locate))
     return out
+
+
+def _tagged(doc: Doc, text: str, q: Quote) -> bool:
+    """ '"It was super easy," she giggles.': a quote handed over by its comma (or ? or !) to a person and a
+    verb is theirs, whatever the verb; only verbs of saying make a claim, but any verb tags the speaker."""
+    if not q.closed or text[q.inner(text)[1] - 1 : q.inner(text)[1]] not in (",", "?", "!"):
+        return False
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None or span.end + 1 >= len(doc):
+        return False
+    first, second = doc[span.end], doc[span.end + 1]
+    person = first.lower_ in PERSONAL or first.lower_ in ("they", "i", "we") or first.pos_ == "PROPN"
+    return (person and second.pos_ == "VERB") or (first.pos_ == "VERB" and second.pos_ in ("PROPN", "PRON"))
+
+
+def _names_a_work(doc: Doc, q: Quote) -> bool:
+    """ 'Her series, "First and foremost I am," has 21 portraits', 'a campaign called "Back the Pier"': a title
+    or a name set beside the noun it names, not somebody's words."""
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None:
+        return False
+    k = span.start - 1
+    while k >= 0 and (doc[k].is_punct and doc[k].text in (",", ":")):
+        k -= 1
+    return k >= 0 and (doc[k].lemma_.lower() in words("work_nouns.txt") or doc[k].lower_ in NAMING_WORDS)
 
 
 def _labelled(doc: Doc, q: Quote) -> bool:
