@@ -818,3 +818,14 @@ def test_there_are_fears_is_a_claim_with_no_source(nlp, text, cue):
 )
 def test_there_is_without_a_claim_is_not_a_cue(nlp, text):
     assert find(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "kind"),
+    [
+        ("Poll after poll in Portugal has confirmed that rents are the top issue.", "confirmed", "vague"),
+        ("A Gallup poll found that most voters back the new bridge.", "found", "named"),
+    ],
+)
+def test_a_poll_is_named_by_its_pollster_not_its_country(nlp, text, cue, kind):
+    assert by_cue(find(nlp, text), cue).source_kind == kind

@@ -22,6 +22,7 @@ RAISING = {"seem", "appear", "look", "sound"}
 COPULAS = {"be", "become", "remain"}
 CLIMB = {"xcomp", "conj", "advcl", "ccomp", "pcomp", "acl"}
 CUT_RIGHT = {"relcl", "appos", "advcl", "parataxis", "acl"}
+PLACES = {"GPE", "LOC", "NORP", "FAC"}
 NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"}
 NOUN_SOURCE_VERBS = {"express", "voice", "raise", "make", "issue", "offer", "release", "level", "lodge", "file"}
 PRONOUN_DEPS = {"nsubj", "nsubjpass", "poss", "pobj"}
@@ -294,7 +295,10 @@ def classify(head: Token, i: int, j: int) -> str:
     if head.lower_ in words("vague_nouns.txt") or head.like_num:
         if _led_by_name(head):
             return "named"
-        return "named" if (lemma in words("poll_nouns.txt") and has_name) else "vague"
+        # "a Gallup poll", "a CNN survey" name who asked; "poll after poll in Israel" only says where
+        others = [t for t in span if t.i != head.i]
+        pollster = any((t.ent_type_ in NAMED_ENTS or t.pos_ == "PROPN") and t.ent_type_ not in PLACES for t in others)
+        return "named" if (lemma in words("poll_nouns.txt") and pollster) else "vague"
     if lemma in SPOKESPEOPLE and _speaks_for_named_body(head):
         return "named"
     if lemma in words("anonymous_nouns.txt"):
