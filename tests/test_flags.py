@@ -244,13 +244,40 @@ def test_the_writers_own_i_is_not_an_unnamed_source(engine):
     assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["A senior official"]
 
 
-def test_a_long_quote_whose_paragraphs_run_together_is_one_speakers(engine):
-    text = (
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a long quote whose paragraphs ran together ('... done. "Next ...') is one speaker's
         'Coach Lena Ortiz was pleased. "I thought we started slowly and then found our rhythm. '
         '"The second half was the best we have played all season. '
-        '"We will enjoy tonight and then get ready for the cup tie."'
-    )
+        '"We will enjoy tonight and then get ready for the cup tie."',
+        # a "she" who said something just before
+        "Ines Varga took the photographs over a year. She said she gave no direction for how anyone should pose.\n\n"
+        '"My favourite part of this project was how relaxed everybody was."',
+        # a quote handed to a person with any verb names its speaker, and the next quote is theirs too
+        "The girl enrolled in January.\n\n"
+        '"It is so interesting and it has the kind of maths I love," she giggles. '
+        '"It was easy for me because my mum taught me in a nice way."',
+    ],
+)
+def test_quotes_whose_speaker_a_reader_can_tell_are_not_unattributed(engine, text):
     assert flags_of(engine, text, "unattributed_quote") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a person described by a role and named two sentences on
+        "A former instructor at the flying school said the course is exhausting. Most trainees finish it. "
+        '"I never saw anyone take a break halfway through the course," Oly Olsen said.',
+        # a body named by the same word in the next sentence (not in the opening, where an older rule applied)
+        "The pilot had flown for the airline since 2013. He lived with his parents. He trained in Arizona. "
+        "A Leeds clinic said he had been treated there twice last year. "
+        "But the Riverside Clinic said it had never treated him for depression.",
+    ],
+)
+def test_an_unnamed_source_named_soon_after_is_not_flagged(engine, text):
+    assert flags_of(engine, text, "anonymous_source") == []
 
 
 def test_a_run_of_quotes_with_no_speaker_is_flagged_once(engine):
@@ -264,36 +291,11 @@ def test_a_run_of_quotes_with_no_speaker_is_flagged_once(engine):
     assert flags[0].severity == "high"  # severity weighs the whole run (27 words), not its first quote
 
 
-def test_a_quote_after_she_said_is_hers(engine):
-    text = (
-        "Ines Varga took the photographs over a year. She said she gave no direction for how anyone should pose.\n\n"
-        '"My favourite part of this project was how relaxed everybody was."'
-    )
-    assert flags_of(engine, text, "unattributed_quote") == []
-
-
 def test_a_name_set_before_a_quote_labels_it(engine):
     # The NER misses both names here, so only the label rule can tell the quote is theirs.
     for name in ("Wexford boss Aled Pryce", "Carlisle boss Brogan Heath"):
         text = f'Reaction:\n- {name} "We were sharper after the break and the goal was coming."'
         assert flags_of(engine, text, "unattributed_quote") == []
-
-
-def test_a_person_named_two_sentences_after_their_role_is_not_flagged(engine):
-    text = (
-        "A former instructor at the flying school said the course is exhausting. Most trainees finish it. "
-        '"I never saw anyone take a break halfway through the course," Oly Olsen said.'
-    )
-    assert flags_of(engine, text, "anonymous_source") == []
-
-
-def test_a_body_named_by_the_same_word_next_is_not_flagged(engine):
-    text = (
-        "The pilot had flown for the airline since 2013. He lived with his parents. He trained in Arizona. "
-        "A Leeds clinic said he had been treated there twice last year. "
-        "But the Riverside Clinic said it had never treated him for depression."
-    )
-    assert flags_of(engine, text, "anonymous_source") == []
 
 
 def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
@@ -307,48 +309,14 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
 @pytest.mark.parametrize(
     "text",
     [
-        "Using the counting method favoured by statisticians, Reid graded every round he played.",
+        "Using the counting method favoured by statisticians, Reid graded every round he played.",  # describes
         "Tensions between the two villages flared again when the bridge closed and the council did not step in.",
-        "A late header from Tom Price condemned Rovers to a fifth straight defeat.",
-        'Local police officials detained the driver and charged him with "reckless endangerment."',
+        "A late header from Tom Price condemned Rovers to a fifth straight defeat.",  # a consequence
+        'Local police officials detained the driver and charged him with "reckless endangerment."',  # a legal act
         "Some towns joined voluntarily, while others were ordered by federal judges to recognise the unions.",
-        "The bank had employed him since 2015, the company's press office said.",
+        "The bank had employed him since 2015, the company's press office said.",  # an identified office
         "No note was found, the public prosecutor's office in Lyon said in a statement.",
-    ],
-)
-def test_descriptions_consequences_legal_acts_and_identified_offices_are_not_flagged(engine, text):
-    assert flags_of(engine, text) == []
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        ("A clinic in Leeds said he had been treated there twice.", "anonymous_source"),
-        ("The singer, widely regarded as the finest of her generation, retired on Friday.", "no_source"),
-    ],
-)
-def test_an_unidentified_office_and_a_weasel_judgement_are_still_flagged(engine, text, category):
-    assert [f.category for f in flags_of(engine, text)] == [category]
-
-
-def test_some_see_x_as_y_is_flagged_when_the_as_hangs_on_the_object(engine):
-    text = "Some see the decline of local papers as stemming from a loss of trust."
-    assert [f.evidence.text for f in flags_of(engine, text, "vague_source")] == ["Some"]
-
-
-def test_such_as_is_an_example_list_not_a_judgement(engine):
-    text = "The boy's parents offered him several treats, such as sweets and toys, to go to school."
-    assert flags_of(engine, text) == []
-
-
-def test_there_are_fears_is_flagged_as_having_no_source(engine):
-    text = "There are fears the new bridge will not be ready before winter."
-    assert [f.evidence.text for f in flags_of(engine, text, "no_source")] == ["fears"]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
+        "The boy's parents offered him several treats, such as sweets and toys, to go to school.",  # examples
         "The first half saw Rovers keep the ball and hit the post twice.",  # a stretch of time
         "Footage of the crash shows the van swerving onto the pavement.",  # a picture of events
         "About two litres of water backed up in the cellar overnight.",
@@ -358,33 +326,26 @@ def test_there_are_fears_is_flagged_as_having_no_source(engine):
         'One local resident put the question online: "Who pays for the repairs now?"',  # a question
     ],
 )
-def test_questions_suppositions_decisions_and_things_that_cannot_speak_are_not_flagged(engine, text):
+def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
     assert flags_of(engine, text) == []
 
 
 @pytest.mark.parametrize(
-    ("text", "evidence"),
+    ("text", "category", "evidence"),
     [
-        ("Many residents say they feel ignored. What explains this sudden silence from the council?", "Many residents"),
-        ("Critics say the plan was rushed. The mayor resigned on Friday. That says it all.", "Critics"),
+        ("A clinic in Leeds said he had been treated there twice.", "anonymous_source", "A clinic in Leeds"),
+        ("The singer, widely regarded as the finest of her generation, retired on Friday.", "no_source", "regarded"),
+        ("Some see the decline of local papers as stemming from a loss of trust.", "vague_source", "Some"),
+        ("There are fears the new bridge will not be ready before winter.", "no_source", "fears"),
+        ("Officials agreed that the old bridge was no longer safe for lorries.", "anonymous_source", "Officials"),
+        ("Many residents say they feel ignored. What explains this sudden silence from the council?", "vague_source",
+         "Many residents"),  # "what" does not carry the group over
+        ("Critics say the plan was rushed. The mayor resigned on Friday. That says it all.", "vague_source",
+         "Critics"),  # nor does "that"
     ],
 )
-def test_what_and_that_do_not_carry_a_vague_source_over(engine, text, evidence):
-    assert [f.evidence.text for f in flags_of(engine, text)] == [evidence]
-
-
-def test_officials_agreeing_that_something_is_so_are_still_flagged(engine):
-    text = "Officials agreed that the old bridge was no longer safe for lorries."
-    assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["Officials"]
-
-
-def test_a_quote_tagged_with_any_verb_names_its_speaker(engine):
-    text = (
-        "The girl enrolled in January.\n\n"
-        '"It is so interesting and it has the kind of maths I love," she giggles. '
-        '"It was easy for me because my mum taught me in a nice way."'
-    )
-    assert flags_of(engine, text, "unattributed_quote") == []
+def test_weasel_forms_and_unidentified_sources_are_still_flagged(engine, text, category, evidence):
+    assert [(f.category, f.evidence.text) for f in flags_of(engine, text)] == [(category, evidence)]
 
 
 @pytest.mark.parametrize(
