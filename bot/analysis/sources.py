@@ -16,6 +16,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from bot.analysis.cues import contracted_has, received_reaction
+from bot.analysis.doctext import name_words
 from bot.analysis.lexicon import words
 
 RAISING = {"seem", "appear", "look", "sound"}
@@ -440,14 +441,7 @@ def _surname_of_earlier_person(tok: Token) -> bool:
     lower = tok.lower_
     if lower in words("vague_nouns.txt") or tok.lemma_.lower() in words("anonymous_nouns.txt"):
         return False
-    for ent in tok.doc.ents:
-        if ent.end > tok.i:
-            break
-        if ent.label_ in ("PERSON", "ORG") and ent[-1].text == tok.text:
-            return True
-        if ent.label_ == "PERSON" and len(ent) > 1 and ent[0].text == tok.text:
-            return True  # a first name, as features use them: "her mother, Efe Imafidon ... Efe says"
-    return False
+    return name_words(tok.doc).get(tok.text, len(tok.doc) + 1) <= tok.i  # "her mother, Efe Imafidon ... Efe says"
 
 
 def _has_possessive(head: Token) -> bool:
