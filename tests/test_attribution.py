@@ -829,3 +829,16 @@ def test_there_is_without_a_claim_is_not_a_cue(nlp, text):
 )
 def test_a_poll_is_named_by_its_pollster_not_its_country(nlp, text, cue, kind):
     assert by_cue(find(nlp, text), cue).source_kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "kind"),
+    [
+        ("Broadband use is rising fast, according to figures gathered by the regulator, Ofcom.", "according to",
+         "named"),  # figures whose author the phrase names
+        ("Goldman Sachs analysts expect sales to rise by a tenth next year.", "expect", "named"),  # a firm's staff
+        ("Saudi officials expect sales to rise by a tenth next year.", "expect", "anonymous"),  # a nationality
+    ],
+)
+def test_figures_and_staff_of_a_named_body_are_named(nlp, text, cue, kind):
+    assert by_cue(find(nlp, text), cue).source_kind == kind

@@ -24,6 +24,8 @@ COPULAS = {"be", "become", "remain"}
 CLIMB = {"xcomp", "conj", "advcl", "ccomp", "pcomp", "acl"}
 CUT_RIGHT = {"relcl", "appos", "advcl", "parataxis", "acl"}
 PLACES = {"GPE", "LOC", "NORP", "FAC"}
+# Experts on an organisation's staff, whose findings are the organisation's.
+STAFF = {"analyst", "economist", "researcher", "scientist", "expert", "strategist", "engineer"}
 NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"}
 NOUN_SOURCE_VERBS = {"express", "voice", "raise", "make", "issue", "offer", "release", "level", "lodge", "file"}
 PRONOUN_DEPS = {"nsubj", "nsubjpass", "poss", "pobj"}
@@ -294,7 +296,7 @@ def classify(head: Token, i: int, j: int) -> str:
     if head.lower_ in PARTIES and head.is_title and any(c.lower_ == "the" for c in head.children if c.dep_ == "det"):
         return "named"  # "The Conservatives said": the party speaking as itself ("Republicans said" stays vague)
     if head.lower_ in words("vague_nouns.txt") or head.like_num:
-        if _led_by_name(head):
+        if _led_by_name(head) or (lemma in STAFF and _of_named_body(head)):
             return "named"
         # "a Gallup poll", "a CNN survey" name who asked; "poll after poll in Israel" only says where
         others = [t for t in span if t.i != head.i]
@@ -371,6 +373,14 @@ def _names_earlier(head: Token) -> bool:
         if subject is not None and (subject.ent_type_ in ("PERSON", "ORG") or subject.pos_ == "PROPN"):
             return True  # "Reed issued a statement", "the Daily Post reported"
     return False
+
+
+def _of_named_body(head: Token) -> bool:
+    """ "CEA analysts", "Goldman Sachs economists", "Herschel's scientists": the staff of a named organisation
+    speak for it, as its spokespeople do ("Saudi officials" and "Labour supporters" are not this)."""
+    return any(
+        c.dep_ in ("compound", "poss") and c.ent_type_ in ("ORG", "FAC", "PRODUCT") for c in head.children
+    )
 
 
 def _led_by_name(head: Token) -> bool:
