@@ -357,3 +357,48 @@ def test_weasel_forms_and_unidentified_sources_are_still_flagged(engine, text, c
 )
 def test_a_quoted_title_beside_what_it_names_is_not_an_unattributed_quote(engine, text):
     assert flags_of(engine, text, "unattributed_quote") == []
+
+
+def test_a_named_polls_respondents_are_its_findings_not_vague_sources(engine):
+    text = (
+        "Shoppers are wary of smart price tags, a survey says.\n\n"
+        "More than half of 2,000 people surveyed said they had privacy worries about the tags. "
+        "The survey of shoppers in four countries was carried out by consultancy group Brightwater. "
+        "The tags are cheap to make. Stores like them. They track stock.\n\n"
+        "Sixty percent of people said they were worried that the data would be sold."
+    )
+    assert flags_of(engine, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        # no one is named as the poll's maker: the respondents lean on an unnamed survey
+        ("A poll in Portugal asked 2,000 adults about rents. Many of those questioned said rents were too high.",
+         "Many of those questioned"),
+        # a count of officials is a kept-unnamed source, not a poll's respondents
+        ("A poll for the broadcaster RTN found voters split. One senior official said the vote would be delayed.",
+         "One senior official"),
+        ("One recent study found that the boards had more men called John than women of any name.",
+         "One recent study"),
+    ],
+)
+def test_an_unnamed_poll_and_unnamed_officials_are_still_flagged(engine, text, evidence):
+    assert evidence in [f.evidence.text for f in flags_of(engine, text)]
+
+
+def test_a_speaker_keeps_the_floor_through_a_line_of_narration(engine):
+    text = (
+        'Ms Cole said the library would stay open this year. "We have the money for this year at least," she said. '
+        'The council meets again in May. "After that, nobody knows what will happen to the building."'
+    )
+    assert flags_of(engine, text, "unattributed_quote") == []
+
+
+def test_a_quote_long_after_the_last_speaker_is_still_flagged(engine):
+    text = (
+        '"We have the money for this year at least," Ms Cole said. The council meets again in May. '
+        "The building dates from 1902. Its roof was mended in 2010. Repairs cost a great deal.\n\n"
+        '"After that, nobody knows what will happen to the building."'
+    )
+    assert [f.category for f in flags_of(engine, text)] == ["unattributed_quote"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from bot.analysis.boundaries import TITLES
 from bot.analysis.doctext import doc_quotes, doc_text
@@ -28,11 +28,13 @@ from bot.analysis.lexicon import words
 from bot.analysis.quotes import Quote, merge
 from bot.analysis.result import Attribution, Flag, Span
 from bot.analysis.segment import Sentence
+from bot.analysis.sources import described
 
 MIN_QUOTE_WORDS = 5
 LONG_QUOTE_WORDS = 25
 MEDIUM_QUOTE_WORDS = 8
 PRONOUN_LOOKBACK = 2
+FLOOR_GAP = 2  # sentences a known speaker's quotes may pause for narration and still be theirs
 SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
 PERSONAL = {"he", "she"}  # a source that is plainly one person the story already has in view
@@ -53,6 +55,12 @@ ALWAYS_UNNAMED = {"source", "official", "person", "people", "insider", "aide"}
 FIRST_PERSON = {"i", "we", "me", "us"}
 
 REASON_CHARS = 80
+PLACES = {"GPE", "LOC", "NORP", "FAC"}
+POLL_WORDS = {"poll", "survey", "study", "research", "questionnaire"}
+SHARE_REACH = 5  # tokens before a source in which "X% of" may stand
+POLL_WINDOW = 3  # sentences either side of a poll's respondents in which the story names the poll
+RESPONDENT_WORDS = {"questioned", "surveyed", "polled", "interviewed", "respondent", "respondents", "asked"}
+SHARE_WORDS = {"half", "majority", "most", "many", "some", "few", "third", "thirds", "quarter", "percent", "%"}
 NAMING_WORDS = {"called", "titled", "entitled", "named", "dubbed", "nicknamed", "headlined", "slogan"}
 
 
@@ -68,8 +76,11 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
         if a.source is not None:
             sourced.setdefault(a.sentence, []).append(a)
     held_back = _HeldBack(doc, locate, sourced)
+    polls = _named_poll_sentences(doc, locate)
     for a in attributions:
         if a.source_kind == "none" and _vouched_for(a, sourced, doc):
+            continue
+        if a.source_kind in ("anonymous", "vague") and _poll_result(a, doc, polls):
             continue
         if a.source_kind in ("anonymous", "vague") and held_back.names_next(a, doc):
             continue
@@ -218,6 +229,54 @@ class _HeldBack:
         return person and any(k in self.named_speaker for k in after)
 
 
+def _named_poll_sentences(doc: Doc, locate: _Locator) -> set[int]:
+    """Sentences that name a poll's maker: a poll, survey or study beside an organisation or person ("a survey
+    for consultancy Capgemini", "Polling firm Mori interviewed ...")."""
+    out: set[int] = set()
+    for tok in doc:
+        if tok.lemma_.lower() not in POLL_WORDS or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        makers = [t for t in tok.subtree if t.i != tok.i]  # "a CNN poll", "a survey for Capgemini"
+        makers += [c for c in tok.head.children if c.dep_ in ("nsubj", "agent")]  # "Nokia commissioned the study"
+        if any(_maker(t) for m in makers for t in m.subtree):
+            out.add(locate.sentence(tok.idx).index)
+    return out
+
+
+def _maker(tok: Token) -> bool:
+    """An organisation or person, or a name the NER did not type; not a place ("a poll in Israel"), unless the
+    name stands beside a common noun that says what it is ("the consultancy firm Capgemini")."""
+    if tok.ent_type_ in ("ORG", "PERSON"):
+        return True
+    return tok.pos_ == "PROPN" and (tok.ent_type_ not in PLACES or described(tok))
+
+
+def _poll_result(a: Attribution, doc: Doc, polls: set[int]) -> bool:
+    """ "More than half of those questioned said ...", "the survey found ...": the answers of a named poll's
+    respondents, or the poll itself, are that poll's findings, not an unnamed source's claim."""
+    if not polls or a.source is None:
+        return False
+    span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root.lemma_.lower()
+    definite = any(c.lower_ in ("the", "this", "that") for c in span.root.children if c.dep_ == "det")
+    near = range(a.sentence - POLL_WINDOW, a.sentence + POLL_WINDOW + 1)
+    if root in POLL_WORDS:
+        # "The survey found ..." once the story names whose survey it is; "a survey says ..." in the opening
+        # when the next sentences name it; "one recent study found" otherwise stays open
+        return definite or any(k in polls for k in range(a.sentence + 1, a.sentence + POLL_WINDOW + 1))
+    if root in words("anonymous_nouns.txt"):
+        return False  # "one senior official" is a source the story keeps unnamed, not a poll's respondent
+    before = doc[max(0, span.start - SHARE_REACH) : span.start]  # "More than 50% of [mobile owners]"
+    counted = any((t.like_num or t.ent_type_ in ("PERCENT", "CARDINAL")) and t.lower_ != "one" for t in span) or (
+        any(t.ent_type_ == "PERCENT" or t.text == "%" for t in before) and before[-1].lower_ == "of"
+    )
+    if counted or any(t.lower_ in RESPONDENT_WORDS for t in span):
+        return True  # "59% of people", "those questioned": a named poll's respondents, wherever it is named
+    return any(t.lower_ in SHARE_WORDS for t in span) and any(k in polls for k in near)  # "Most said" nearby
+
+
 def _vouched_for(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc) -> bool:
     """A source-less cue that a sourced claim in the same sentence covers is that source's wording.
 
@@ -271,12 +330,20 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
     speaker_sents |= tagged
     out: list[Flag] = []
     k = 0
+    floor = -1  # the last sentence of the last quote run whose speaker is known
     for run in _runs(text, quotes):
         unattributed: list[Quote] = []
+        start = locate.sentence(run[0].start).index
+        if floor >= 0 and start - floor <= FLOOR_GAP and not any(floor < s < start for s in cue_sents):
+            # 'Mr Hopkins said ... "...," he said. Many firms offer blogs. "That is the difference."': a quote
+            # a sentence or two after a known speaker's, with nobody else speaking between, is still theirs
+            floor = locate.sentence(max(run[-1].start, run[-1].end - 1)).index
+            continue
         for q in run:
             while k < len(covered) and covered[k][1] <= q.start:
                 k += 1
             if k < len(covered) and covered[k][0] < q.end:
+                floor = locate.sentence(max(run[-1].start, run[-1].end - 1)).index
                 break
             here = locate.sentence(q.start).index
             ends_in = locate.sentence(max(q.start, q.end - 1)).index  # '"A. B," she says': ends by its cue
@@ -284,10 +351,12 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
             if here in cue_sents or ends_in in cue_sents or here - 1 in speaker_sents or (
                 mid_sentence and (here in speaker_sents or _labelled(doc, q))
             ):
+                floor = locate.sentence(max(run[-1].start, run[-1].end - 1)).index
                 break
             unattributed.append(q)
         else:  # no quote of the run has a speaker: one flag for the run, as it is one speaker's words
             out.append(_unattributed_flag(text, unattributed, locate))
+            floor = -1
     return out
 
 

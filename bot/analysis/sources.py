@@ -26,6 +26,7 @@ CUT_RIGHT = {"relcl", "appos", "advcl", "parataxis", "acl"}
 PLACES = {"GPE", "LOC", "NORP", "FAC"}
 # Experts on an organisation's staff, whose findings are the organisation's.
 STAFF = {"analyst", "economist", "researcher", "scientist", "expert", "strategist", "engineer"}
+FIRM_ROLES = {"analyst", "economist", "strategist"}  # "CEA analysts" work at the CEA; "cancer researchers" do not
 NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"}
 NOUN_SOURCE_VERBS = {"express", "voice", "raise", "make", "issue", "offer", "release", "level", "lodge", "file"}
 PRONOUN_DEPS = {"nsubj", "nsubjpass", "poss", "pobj"}
@@ -299,8 +300,8 @@ def classify(head: Token, i: int, j: int) -> str:
         if _led_by_name(head) or (lemma in STAFF and _of_named_body(head)):
             return "named"
         # "a Gallup poll", "a CNN survey" name who asked; "poll after poll in Israel" only says where
-        others = [t for t in span if t.i != head.i]
-        pollster = any((t.ent_type_ in NAMED_ENTS or t.pos_ == "PROPN") and t.ent_type_ not in PLACES for t in others)
+        others = [t for t in head.subtree if t.i != head.i]  # "a survey for the consultancy Capgemini"
+        pollster = any((t.ent_type_ in NAMED_ENTS or t.pos_ == "PROPN") and not _place(t) for t in others)
         return "named" if (lemma in words("poll_nouns.txt") and pollster) else "vague"
     if lemma in SPOKESPEOPLE and _speaks_for_named_body(head):
         return "named"
@@ -375,12 +376,24 @@ def _names_earlier(head: Token) -> bool:
     return False
 
 
+def _place(tok: Token) -> bool:
+    """A place or nationality, as the NER tags it, unless the text says otherwise (see ``described``)."""
+    return tok.ent_type_ in PLACES and not described(tok)
+
+
+def described(tok: Token) -> bool:
+    """A name beside a common noun that says what it is ("the consultancy firm Capgemini", "consultancy group
+    Capgemini"): an organisation, whatever the NER called it."""
+    if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
+        return True
+    return any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in tok.children)
+
+
 def _of_named_body(head: Token) -> bool:
     """ "CEA analysts", "Goldman Sachs economists", "Herschel's scientists": the staff of a named organisation
     speak for it, as its spokespeople do ("Saudi officials" and "Labour supporters" are not this)."""
-    return any(
-        c.dep_ in ("compound", "poss") and c.ent_type_ in ("ORG", "FAC", "PRODUCT") for c in head.children
-    )
+    deps = ("compound", "poss") if head.lemma_.lower() in FIRM_ROLES else ("poss",)  # "ISIS experts" study ISIS
+    return any(c.dep_ in deps and c.ent_type_ in ("ORG", "FAC", "PRODUCT") for c in head.children)
 
 
 def _led_by_name(head: Token) -> bool:
