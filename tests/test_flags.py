@@ -324,6 +324,8 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Harbour officials originally declined to issue a permit for the march.",  # a refusal to act
         "If campaigners want to save the pier, they will have to raise the money themselves.",  # a supposition
         'One local resident put the question online: "Who pays for the repairs now?"',  # a question
+        "Big retailers know that the high street is changing for good.",  # the writer's account of a group
+        "Voters in both parties want a fresh face on the ballot this time.",
     ],
 )
 def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
@@ -338,6 +340,7 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
         ("Some see the decline of local papers as stemming from a loss of trust.", "vague_source", "Some"),
         ("There are fears the new bridge will not be ready before winter.", "no_source", "fears"),
         ("Officials agreed that the old bridge was no longer safe for lorries.", "anonymous_source", "Officials"),
+        ("It is understood that the manager will be replaced before the cup tie.", "no_source", "is understood"),
         ("Many residents say they feel ignored. What explains this sudden silence from the council?", "vague_source",
          "Many residents"),  # "what" does not carry the group over
         ("Critics say the plan was rushed. The mayor resigned on Friday. That says it all.", "vague_source",

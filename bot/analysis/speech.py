@@ -40,11 +40,14 @@ SPEECHLESS = {"half", "year", "week", "month", "day", "season", "decade", "centu
               "weekend", "video", "footage", "photo", "photograph", "picture", "image", "recording", "clip"}
 # Verbs that commit to or refuse an act when they take "to": "agreed to talks", "declined to comment".
 UNDERTAKING = {"agree", "decline", "refuse"}
+# Wanting, liking and knowing: what the writer says a group wants or knows is the writer's claim, not theirs.
+WANTING_KNOWING = {"want", "need", "wish", "like", "love", "hate", "prefer", "care", "enjoy", "dislike", "resent",
+                   "know", "understand", "realise", "realize", "learn", "remember", "recall"}
 # Verbs of knowing and thinking that report a clause but are not in the saying and stance lists.
-THINKING_VERBS = {"think", "believe", "know", "feel", "hope", "fear", "suspect", "assume", "guess", "reckon",
-                  "understand", "realise", "realize", "learn", "hear", "expect", "worry", "wonder", "conclude",
-                  "determine", "decide", "estimate", "predict", "forecast", "calculate", "agree", "recall", "remember",
-                  "acknowledge", "concede", "admit", "doubt", "imagine", "suggest", "show", "indicate", "mean"}
+THINKING_VERBS = {"think", "believe", "feel", "hope", "fear", "suspect", "assume", "guess", "reckon", "hear",
+                  "expect", "worry", "wonder", "conclude", "determine", "decide", "estimate", "predict", "forecast",
+                  "calculate", "agree", "acknowledge", "concede", "admit", "doubt", "imagine", "suggest", "show",
+                  "indicate", "mean"}
 
 
 def is_speech(a: Attribution, doc: Doc) -> bool:
@@ -72,6 +75,10 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # the writer's own reading ("seems", "seemingly"), not a claim with a hidden source
     if not tok.is_alpha or tok.pos_ != "VERB" or lemma == "accord":
         return True  # a colon, a dash, "according to", an adverb ("reportedly") or a noun ("allegations")
+    if lemma in WANTING_KNOWING and not any(c.dep_ == "auxpass" for c in tok.children):
+        # "Big businesses know ...", "voters want change": the writer's account of them, not a claim ("it is
+        # understood that ..." is the passive of reporting, and stays one)
+        return False
     if lemma in STRICT_NAMING or (lemma == "know" and _as_predicate(tok)) or (lemma == "ask" and a.source is None):
         return False  # "rescuers named it Yawkey"; "when asked about it": a question put, not a claim
     if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ADVICE_MODALS for c in tok.children):
