@@ -274,6 +274,10 @@ def test_quotes_whose_speaker_a_reader_can_tell_are_not_unattributed(engine, tex
         "The pilot had flown for the airline since 2013. He lived with his parents. He trained in Arizona. "
         "A Leeds clinic said he had been treated there twice last year. "
         "But the Riverside Clinic said it had never treated him for depression.",
+        # a body described first and named in the next sentence
+        "The shelling went on all night. Troops moved into the old town. "
+        "At least 40 people were killed, an activist group said. "
+        "The London-based Syrian Observatory for Human Rights said most of the dead were civilians.",
     ],
 )
 def test_an_unnamed_source_named_soon_after_is_not_flagged(engine, text):

@@ -50,6 +50,10 @@ HELD_BACK_PEOPLE = {
     "teacher", "coach", "relative", "colleague", "instructor", "student", "professor", "lawyer", "pilot", "attorney",
     "counsel",
 }
+# Descriptions of a body a story names a sentence or two later ("an activist group said ... the Syrian
+# Observatory for Human Rights said").
+HELD_BACK_BODIES = {"group", "organisation", "organization", "company", "firm", "charity", "watchdog", "monitor",
+                    "body", "union", "association", "institute", "network", "coalition", "campaign"}
 # Unnamed sources a story keeps unnamed even when someone with the same title speaks next.
 ALWAYS_UNNAMED = {"source", "official", "person", "people", "insider", "aide"}
 FIRST_PERSON = {"i", "we", "me", "us"}
@@ -200,6 +204,7 @@ class _HeldBack:
             if ent.label_ in ("ORG", "PERSON", "GPE"):
                 self.named_words.setdefault(locate.sentence(ent.start_char).index, set()).add(ent[-1].lemma_.lower())
         self.named_speaker: set[int] = set()  # sentences with a named person speaking
+        self.named_body: set[int] = set()  # sentences with a named organisation speaking
         for k, group in sourced.items():
             for a in group:
                 if a.source_kind != "named" or a.source is None:
@@ -211,6 +216,8 @@ class _HeldBack:
                 self.named_words.setdefault(k, set()).update(t.lemma_.lower() for t in span if t.is_alpha)
                 if any(t.ent_type_ == "PERSON" for t in span):
                     self.named_speaker.add(k)
+                if any(t.ent_type_ == "ORG" for t in span):
+                    self.named_body.add(k)
 
     def names_next(self, a: Attribution, doc: Doc) -> bool:
         """True when one of the next sentences names the unnamed source ``a``."""
@@ -225,8 +232,10 @@ class _HeldBack:
         after = range(a.sentence + 1, a.sentence + 1 + HELD_BACK_WINDOW)
         if any(lemma in self.named_words.get(k, ()) for k in after):
             return True  # "A US bank ... Riggs Bank", "German prosecutors ... prosecutor Christoph Kumpa"
-        person = lemma in HELD_BACK_PEOPLE and span.root.tag_ in ("NN", "NNP")
-        return person and any(k in self.named_speaker for k in after)
+        single = span.root.tag_ in ("NN", "NNP")
+        if single and lemma in HELD_BACK_BODIES and any(k in self.named_body for k in after):
+            return True  # "an activist group said ... the Syrian Observatory for Human Rights said"
+        return single and lemma in HELD_BACK_PEOPLE and any(k in self.named_speaker for k in after)
 
 
 def _named_poll_sentences(doc: Doc, locate: _Locator) -> set[int]:
