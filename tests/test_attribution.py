@@ -842,3 +842,10 @@ def test_a_poll_is_named_by_its_pollster_not_its_country(nlp, text, cue, kind):
 )
 def test_figures_and_staff_of_a_named_body_are_named(nlp, text, cue, kind):
     assert by_cue(find(nlp, text), cue).source_kind == kind
+
+
+def test_a_gerund_after_for_or_of_belongs_to_the_object(nlp):
+    """ "resented Roy for criticising religion": Roy did the criticising, not the ones who resented him."""
+    a = by_cue(find(nlp, "Extremists resented Roy for openly and regularly criticizing religion in his blog."),
+               "criticizing")
+    assert a.source is not None and a.source.text == "Roy"

@@ -330,6 +330,9 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         'One local resident put the question online: "Who pays for the repairs now?"',  # a question
         "Big retailers know that the high street is changing for good.",  # the writer's account of a group
         "Voters in both parties want a fresh face on the ballot this time.",
+        'Whatever the trial finds, all know who created the "climate of fear" in the town.',  # a quoted fragment
+        "The character gains weight according to how long he spends on the sofa.",  # "depending on"
+        "She had planned the killing with her lover for months, according to court testimony.",  # a public record
     ],
 )
 def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):

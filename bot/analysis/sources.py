@@ -26,6 +26,8 @@ CUT_RIGHT = {"relcl", "appos", "advcl", "parataxis", "acl"}
 PLACES = {"GPE", "LOC", "NORP", "FAC"}
 # Experts on an organisation's staff, whose findings are the organisation's.
 STAFF = {"analyst", "economist", "researcher", "scientist", "expert", "strategist", "engineer"}
+# Bodies whose records are public and identifiable: "court documents", "police records", "trial testimony".
+RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", "coroner", "inquest", "senate"}
 FIRM_ROLES = {"analyst", "economist", "strategist"}  # "CEA analysts" work at the CEA; "cancer researchers" do not
 NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"}
 NOUN_SOURCE_VERBS = {"express", "voice", "raise", "make", "issue", "offer", "release", "level", "lodge", "file"}
@@ -67,6 +69,9 @@ def source_of(cue: Token) -> Token | None:
             return node.head
         node = node.head
         if node.dep_ == "prep" and node.head.pos_ in ("VERB", "AUX"):
+            obj = next((c for c in node.head.children if c.dep_ == "dobj"), None)
+            if obj is not None and node.lower_ in ("for", "of"):
+                return obj  # "resented Roy for criticising religion", "accused him of lying": the object did it
             node = node.head  # "responded by saying": the gerund's source is the verb's
     return None
 
@@ -311,8 +316,10 @@ def classify(head: Token, i: int, j: int) -> str:
         # "a complaint filed by the SEC", "a slide from a presentation that Mr. X carries": author named
         whole = doc[head.left_edge.i : head.right_edge.i + 1]
         named_author = any(t.ent_type_ in ("PERSON", "ORG") for t in whole)
-        if has_name or named_author or _has_possessive(head) or _names_earlier(head):
-            return "named"
+        modifiers = [c for c in head.children if c.dep_ in ("compound", "amod")]
+        public_record = any(c.lemma_.lower() in RECORD_KEEPERS for c in modifiers)
+        if has_name or named_author or public_record or _has_possessive(head) or _names_earlier(head):
+            return "named"  # "court documents said": a public record anyone can ask for
         return "anonymous"
     counted = any(c.dep_ == "nummod" and c.like_num for c in head.children)
     if head.tag_ == "NNS" and counted and not any(c.lower_ in DEFINITE for c in head.children if c.dep_ == "det"):

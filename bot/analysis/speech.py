@@ -66,6 +66,10 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # 'police charged him with "breach of the peace"': a legal act on the record, as "was charged" is
     if a.content is not None and a.content.text.rstrip(" \"'”’").endswith("?"):
         return False  # 'posed the question: "Should it be legal?"': a question asserts nothing
+    if lemma in WANTING_KNOWING and not any(c.dep_ == "auxpass" for c in tok.children):
+        # "Big businesses know ...", "voters want change": the writer's account of them, not a claim ("it is
+        # understood that ..." is the passive of reporting, and stays one)
+        return False
     if a.direct_quote:
         return True
     if tok.pos_ in ("NOUN", "PROPN") and a.source is None:
@@ -73,12 +77,10 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return lemma in CLAIM_NOUNS or existential_claim(tok)
     if tok.lower_ in NOT_EVIDENTIAL or (lemma in HEDGE_VERBS and a.source is None):
         return False  # the writer's own reading ("seems", "seemingly"), not a claim with a hidden source
+    if lemma == "accord" and _depending_on(tok):
+        return False  # "gains weight according to how long he spends in the gym": "depending on", no source
     if not tok.is_alpha or tok.pos_ != "VERB" or lemma == "accord":
         return True  # a colon, a dash, "according to", an adverb ("reportedly") or a noun ("allegations")
-    if lemma in WANTING_KNOWING and not any(c.dep_ == "auxpass" for c in tok.children):
-        # "Big businesses know ...", "voters want change": the writer's account of them, not a claim ("it is
-        # understood that ..." is the passive of reporting, and stays one)
-        return False
     if lemma in STRICT_NAMING or (lemma == "know" and _as_predicate(tok)) or (lemma == "ask" and a.source is None):
         return False  # "rescuers named it Yawkey"; "when asked about it": a question put, not a claim
     if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ADVICE_MODALS for c in tok.children):
@@ -128,6 +130,14 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if speech or (lemma in words("reporting_passives.txt") and "auxpass" in deps):
         return not (lemma in FINDING_VERBS and "dobj" in deps and "xcomp" not in deps)
     return _as_predicate(tok)
+
+
+def _depending_on(according: Token) -> bool:
+    """ "according to how long ...", "according to whether ...": the phrase means "depending on"."""
+    to = next((c for c in according.children if c.lower_ == "to"), None)
+    if to is None or to.i + 1 >= len(according.doc):
+        return False
+    return according.doc[to.i + 1].lower_ in ("how", "whether", "what", "when", "where", "which", "who")
 
 
 def _can_speak(subject: Token) -> bool:
