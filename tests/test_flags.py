@@ -333,6 +333,8 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         'Whatever the trial finds, all know who created the "climate of fear" in the town.',  # a quoted fragment
         "The character gains weight according to how long he spends on the sofa.",  # "depending on"
         "She had planned the killing with her lover for months, according to court testimony.",  # a public record
+        "He had been drinking heavily before the flight, court papers said.",
+        "Authorities said in court papers that he had been drinking heavily before the flight.",
     ],
 )
 def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):

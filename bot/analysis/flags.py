@@ -28,7 +28,7 @@ from bot.analysis.lexicon import words
 from bot.analysis.quotes import Quote, merge
 from bot.analysis.result import Attribution, Flag, Span
 from bot.analysis.segment import Sentence
-from bot.analysis.sources import described
+from bot.analysis.sources import described, public_record
 
 MIN_QUOTE_WORDS = 5
 LONG_QUOTE_WORDS = 25
@@ -84,7 +84,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
     for a in attributions:
         if a.source_kind == "none" and _vouched_for(a, sourced, doc):
             continue
-        if a.source_kind in ("anonymous", "vague") and _poll_result(a, doc, polls):
+        if a.source_kind in ("anonymous", "vague") and (_poll_result(a, doc, polls) or _on_record(a, doc)):
             continue
         if a.source_kind in ("anonymous", "vague") and held_back.names_next(a, doc):
             continue
@@ -236,6 +236,17 @@ class _HeldBack:
         if single and lemma in HELD_BACK_BODIES and any(k in self.named_body for k in after):
             return True  # "an activist group said ... the Syrian Observatory for Human Rights said"
         return single and lemma in HELD_BACK_PEOPLE and any(k in self.named_speaker for k in after)
+
+
+def _on_record(a: Attribution, doc: Doc) -> bool:
+    """ "authorities said in court papers": whoever speaks, the claim stands in a public record."""
+    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+    if span is None:
+        return False
+    for prep in (c for c in span.root.children if c.dep_ == "prep" and c.lower_ == "in"):
+        if any(public_record(g) for g in prep.children if g.dep_ == "pobj"):
+            return True
+    return False
 
 
 def _named_poll_sentences(doc: Doc, locate: _Locator) -> set[int]:

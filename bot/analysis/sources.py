@@ -28,6 +28,7 @@ PLACES = {"GPE", "LOC", "NORP", "FAC"}
 STAFF = {"analyst", "economist", "researcher", "scientist", "expert", "strategist", "engineer"}
 # Bodies whose records are public and identifiable: "court documents", "police records", "trial testimony".
 RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", "coroner", "inquest", "senate"}
+RECORD_NOUNS = {"paper", "record", "filing", "document", "testimony", "transcript", "affidavit"}
 FIRM_ROLES = {"analyst", "economist", "strategist"}  # "CEA analysts" work at the CEA; "cancer researchers" do not
 NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"}
 NOUN_SOURCE_VERBS = {"express", "voice", "raise", "make", "issue", "offer", "release", "level", "lodge", "file"}
@@ -301,6 +302,8 @@ def classify(head: Token, i: int, j: int) -> str:
     has_name = any(t.ent_type_ in NAMED_ENTS or t.pos_ == "PROPN" for t in span if t.i != head.i)
     if head.lower_ in PARTIES and head.is_title and any(c.lower_ == "the" for c in head.children if c.dep_ == "det"):
         return "named"  # "The Conservatives said": the party speaking as itself ("Republicans said" stays vague)
+    if public_record(head):
+        return "named"  # "court papers", "police records": a record anyone can ask for
     if head.lower_ in words("vague_nouns.txt") or head.like_num:
         if _led_by_name(head) or (lemma in STAFF and _of_named_body(head)):
             return "named"
@@ -316,10 +319,8 @@ def classify(head: Token, i: int, j: int) -> str:
         # "a complaint filed by the SEC", "a slide from a presentation that Mr. X carries": author named
         whole = doc[head.left_edge.i : head.right_edge.i + 1]
         named_author = any(t.ent_type_ in ("PERSON", "ORG") for t in whole)
-        modifiers = [c for c in head.children if c.dep_ in ("compound", "amod")]
-        public_record = any(c.lemma_.lower() in RECORD_KEEPERS for c in modifiers)
-        if has_name or named_author or public_record or _has_possessive(head) or _names_earlier(head):
-            return "named"  # "court documents said": a public record anyone can ask for
+        if has_name or named_author or _has_possessive(head) or _names_earlier(head):
+            return "named"
         return "anonymous"
     counted = any(c.dep_ == "nummod" and c.like_num for c in head.children)
     if head.tag_ == "NNS" and counted and not any(c.lower_ in DEFINITE for c in head.children if c.dep_ == "det"):
@@ -381,6 +382,15 @@ def _names_earlier(head: Token) -> bool:
         if subject is not None and (subject.ent_type_ in ("PERSON", "ORG") or subject.pos_ == "PROPN"):
             return True  # "Reed issued a statement", "the Daily Post reported"
     return False
+
+
+def public_record(head: Token) -> bool:
+    """ "court documents", "court papers", "police records", "trial testimony": a record a court, the police or a
+    legislature keeps, which a reader can ask for."""
+    lemma = head.lemma_.lower()
+    if lemma not in RECORD_NOUNS and lemma not in words("document_nouns.txt"):
+        return False
+    return any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in RECORD_KEEPERS for c in head.children)
 
 
 def _place(tok: Token) -> bool:
