@@ -849,3 +849,24 @@ def test_a_gerund_after_for_or_of_belongs_to_the_object(nlp):
     a = by_cue(find(nlp, "Extremists resented Roy for openly and regularly criticizing religion in his blog."),
                "criticizing")
     assert a.source is not None and a.source.text == "Roy"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source", "kind"),
+    [
+        # a passive joined to a passive shares its agent
+        ("In May the inspector was arrested by the army and accused of selling identity cards.", "accused",
+         "the army", "named"),
+        # a clause after an inverted speaker's name
+        ('"Who will protect us now?" asked Cecilia Cruz as she sat in a cafe with a friend.', "asked",
+         "Cecilia Cruz", "named"),
+        # the maker named after "by", even when the NER takes the name for a place
+        ("Recent research by Jupiter suggested that people would prefer a dedicated music player.", "suggested",
+         "Recent research by Jupiter", "named"),
+        ("Recent research suggested that people would prefer a dedicated music player.", "suggested",
+         "Recent research", "anonymous"),
+    ],
+)
+def test_sources_found_across_a_conjunction_a_clause_or_a_by_phrase(nlp, text, cue, source, kind):
+    a = by_cue(find(nlp, text), cue)
+    assert a.source is not None and a.source.text == source and a.source_kind == kind

@@ -335,6 +335,9 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "She had planned the killing with her lover for months, according to court testimony.",  # a public record
         "He had been drinking heavily before the flight, court papers said.",
         "Authorities said in court papers that he had been drinking heavily before the flight.",
+        "According to the Wilson County Sheriff's Office, deputies responded to an armed robbery at 7 p.m.",
+        "The truck had no faults, a county mechanic found, according to Sheriff Ada Woodard.",  # told by a named one
+        "Almost 83 million people have downloaded the app, according to the phone firm's website.",
     ],
 )
 def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):

@@ -84,7 +84,9 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
     for a in attributions:
         if a.source_kind == "none" and _vouched_for(a, sourced, doc):
             continue
-        if a.source_kind in ("anonymous", "vague") and (_poll_result(a, doc, polls) or _on_record(a, doc)):
+        if a.source_kind in ("anonymous", "vague") and (
+            _poll_result(a, doc, polls) or _on_record(a, doc) or _told_by_named(a, sourced)
+        ):
             continue
         if a.source_kind in ("anonymous", "vague") and held_back.names_next(a, doc):
             continue
@@ -236,6 +238,17 @@ class _HeldBack:
         if single and lemma in HELD_BACK_BODIES and any(k in self.named_body for k in after):
             return True  # "an activist group said ... the Syrian Observatory for Human Rights said"
         return single and lemma in HELD_BACK_PEOPLE and any(k in self.named_speaker for k in after)
+
+
+def _told_by_named(a: Attribution, sourced: dict[int, list[Attribution]]) -> bool:
+    """ "According to the Sheriff's Office, deputies said ...", "..., a mechanic found, according to Woodard": the
+    unnamed source's words reach the reader through a named one, who answers for them."""
+    for other in sourced.get(a.sentence, []):
+        if other is a or other.source_kind != "named" or other.cue.text.lower() != "according to":
+            continue
+        if other.content is not None and other.content.start <= a.cue.start and a.cue.end <= other.content.end:
+            return True
+    return False
 
 
 def _on_record(a: Attribution, doc: Doc) -> bool:

@@ -28,6 +28,7 @@ PLACES = {"GPE", "LOC", "NORP", "FAC"}
 STAFF = {"analyst", "economist", "researcher", "scientist", "expert", "strategist", "engineer"}
 # Bodies whose records are public and identifiable: "court documents", "police records", "trial testimony".
 RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", "coroner", "inquest", "senate"}
+CLAUSE_OPENERS = {"as", "while", "when", "after", "before", "during"}  # words that open a clause after a name
 RECORD_NOUNS = {"paper", "record", "filing", "document", "testimony", "transcript", "affidavit"}
 FIRM_ROLES = {"analyst", "economist", "strategist"}  # "CEA analysts" work at the CEA; "cancer researchers" do not
 NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"}
@@ -60,6 +61,9 @@ def source_of(cue: Token) -> Token | None:
         found = _own_source(node)
         if found is not None:
             return None if found.dep_ == "expl" or _dummy_it(found, node) else found
+        if _passive(node) and node.dep_ == "conj" and _passive(node.head):
+            shared = next((c for c in node.head.children if c.dep_ == "agent"), None)
+            return _pobj(shared, None) if shared is not None else None  # "arrested by the army and accused of ..."
         if _passive(node) or node.dep_ not in CLIMB or node.head.i == node.i:
             return None
         if node is cue and _reduced_relative(cue):
@@ -120,9 +124,9 @@ def speaker_after(cue: Token) -> Token | None:
     if has_subject and not (head.pos_ == "PROPN" or head.ent_type_ == "PERSON"):
         return None  # "Officials, citing the report, told reporters": the object is only the audience
     end = np_bounds(head)[1]
-    if end < len(doc) and doc[end].text not in (",", ".", ";", "!", "?") and not doc[end].is_space:
-        return None
-    return head
+    closed = end >= len(doc) or doc[end].text in (",", ".", ";", "!", "?") or doc[end].is_space
+    # '"...?" asked Cecilia Cruz as she sat in a cafe': a clause after the name ends it too
+    return head if closed or doc[end].lower_ in CLAUSE_OPENERS else None
 
 
 def _name_read_as_adverb(tok: Token, cue: Token) -> bool:
@@ -334,7 +338,7 @@ def classify(head: Token, i: int, j: int) -> str:
     )
     if _identified_body(head):
         return "named"
-    return _by_determiner(head, modifier_name or _led_by_name(head))
+    return _by_determiner(head, modifier_name or _led_by_name(head) or _made_by_name(head))
 
 
 def _identified_body(head: Token) -> bool:
@@ -404,6 +408,17 @@ def described(tok: Token) -> bool:
     if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
         return True
     return any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in tok.children)
+
+
+def _made_by_name(head: Token) -> bool:
+    """ "research by Jupiter", "a chart from the VA": whoever made it is named in the phrase."""
+    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("by", "from")):
+        # a place makes nothing, so after "by" a name the NER took for a place is a maker ("research by Jupiter");
+        # after "from" it is where something comes from ("a witness from Leeds")
+        for t in prep.subtree:
+            if t.ent_type_ in ("ORG", "PERSON") or (t.pos_ == "PROPN" and (prep.lower_ == "by" or not _place(t))):
+                return True
+    return False
 
 
 def _of_named_body(head: Token) -> bool:
@@ -488,6 +503,8 @@ def _has_possessive(head: Token) -> bool:
     """A possessor that points to someone identifiable: "Trump's campaign", "her account" (not "my father")."""
     for c in head.children:
         if c.dep_ == "poss":
+            if c.pos_ == "NOUN" and any(d.lower_ in ("the", "this") for d in c.children if d.dep_ == "det"):
+                return True  # "the firm's website": the firm the story is about
             return c.lower_ not in FIRST_SECOND_PERSON and (c.pos_ in ("PROPN", "PRON") or bool(c.ent_type_))
     return False
 

@@ -95,6 +95,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         "xcomp" in deps or any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children)
     ):
         return False  # "agreed to a Palestinian state", "declined to issue a permit": a decision, an act
+    if lemma == "respond" and "ccomp" not in deps and any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children):
+        return False  # "deputies responded to a robbery": they went there
     if lemma == "back" and "prt" in deps and "dobj" not in deps:
         return False  # "water backed up in the suit"
     if "ccomp" not in deps and any(c.dep_ == "aux" and c.lower_ in MAYBE_MODALS for c in tok.children):
