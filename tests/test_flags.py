@@ -258,6 +258,9 @@ def test_the_writers_own_i_is_not_an_unnamed_source(engine):
         "The girl enrolled in January.\n\n"
         '"It is so interesting and it has the kind of maths I love," she giggles. '
         '"It was easy for me because my mum taught me in a nice way."',
+        # a quoted title or name beside what it names is nobody's words
+        'Ella shot the portraits in a week. Her series, "First and foremost I am the one," has 21 portraits.',
+        'The town launched a campaign called "Keep the pier open for all of us" in May.',
     ],
 )
 def test_quotes_whose_speaker_a_reader_can_tell_are_not_unattributed(engine, text):
@@ -361,17 +364,6 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
 )
 def test_weasel_forms_and_unidentified_sources_are_still_flagged(engine, text, category, evidence):
     assert [(f.category, f.evidence.text) for f in flags_of(engine, text)] == [(category, evidence)]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        'Ella shot the portraits in a week. Her series, "First and foremost I am the one," has 21 portraits.',
-        'The town launched a campaign called "Keep the pier open for all of us" in May.',
-    ],
-)
-def test_a_quoted_title_beside_what_it_names_is_not_an_unattributed_quote(engine, text):
-    assert flags_of(engine, text, "unattributed_quote") == []
 
 
 def test_a_named_polls_respondents_are_its_findings_not_vague_sources(engine):
