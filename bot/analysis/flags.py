@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from bot.analysis.boundaries import TITLES
 from bot.analysis.doctext import doc_quotes, doc_text
@@ -28,7 +28,7 @@ from bot.analysis.lexicon import words
 from bot.analysis.quotes import Quote, merge
 from bot.analysis.result import Attribution, Flag, Span
 from bot.analysis.segment import Sentence
-from bot.analysis.sources import described, public_record
+from bot.analysis.sources import is_maker, public_record
 
 MIN_QUOTE_WORDS = 5
 LONG_QUOTE_WORDS = 25
@@ -59,7 +59,6 @@ ALWAYS_UNNAMED = {"source", "official", "person", "people", "insider", "aide"}
 FIRST_PERSON = {"i", "we", "me", "us"}
 
 REASON_CHARS = 80
-PLACES = {"GPE", "LOC", "NORP", "FAC"}
 POLL_WORDS = {"poll", "survey", "study", "research", "questionnaire"}
 SHARE_REACH = 5  # tokens before a source in which "X% of" may stand
 POLL_WINDOW = 3  # sentences either side of a poll's respondents in which the story names the poll
@@ -85,10 +84,11 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
         if a.source_kind == "none" and _vouched_for(a, sourced, doc):
             continue
         if a.source_kind in ("anonymous", "vague") and (
-            _poll_result(a, doc, polls) or _on_record(a, doc) or _told_by_named(a, sourced)
+            _poll_result(a, doc, polls)
+            or _on_record(a, doc)
+            or _told_by_named(a, sourced)
+            or held_back.names_next(a, doc)
         ):
-            continue
-        if a.source_kind in ("anonymous", "vague") and held_back.names_next(a, doc):
             continue
         flag = _flag_for(a, previous, locate, doc)
         if flag is not None:
@@ -271,17 +271,9 @@ def _named_poll_sentences(doc: Doc, locate: _Locator) -> set[int]:
             continue
         makers = [t for t in tok.subtree if t.i != tok.i]  # "a CNN poll", "a survey for Capgemini"
         makers += [c for c in tok.head.children if c.dep_ in ("nsubj", "agent")]  # "Nokia commissioned the study"
-        if any(_maker(t) for m in makers for t in m.subtree):
+        if any(is_maker(t) for m in makers for t in m.subtree):
             out.add(locate.sentence(tok.idx).index)
     return out
-
-
-def _maker(tok: Token) -> bool:
-    """An organisation or person, or a name the NER did not type; not a place ("a poll in Israel"), unless the
-    name stands beside a common noun that says what it is ("the consultancy firm Capgemini")."""
-    if tok.ent_type_ in ("ORG", "PERSON"):
-        return True
-    return tok.pos_ == "PROPN" and (tok.ent_type_ not in PLACES or described(tok))
 
 
 def _poll_result(a: Attribution, doc: Doc, polls: set[int]) -> bool:
@@ -358,7 +350,7 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
     }
     text = doc_text(doc)
     quotes = [q for q in doc_quotes(doc) if not _names_a_work(doc, q)]
-    tagged = {locate.sentence(max(q.start, q.end - 1)).index for q in quotes if _tagged(doc, text, q)}
+    tagged = {_last_sentence(locate, q) for q in quotes if _tagged(doc, text, q)}
     cue_sents |= tagged  # '"...," she giggles.' names its speaker as "she said" would
     speaker_sents |= tagged
     out: list[Flag] = []
@@ -370,21 +362,21 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
         if floor >= 0 and start - floor <= FLOOR_GAP and not any(floor < s < start for s in cue_sents):
             # 'Mr Hopkins said ... "...," he said. Many firms offer blogs. "That is the difference."': a quote
             # a sentence or two after a known speaker's, with nobody else speaking between, is still theirs
-            floor = locate.sentence(max(run[-1].start, run[-1].end - 1)).index
+            floor = _last_sentence(locate, run[-1])
             continue
         for q in run:
             while k < len(covered) and covered[k][1] <= q.start:
                 k += 1
             if k < len(covered) and covered[k][0] < q.end:
-                floor = locate.sentence(max(run[-1].start, run[-1].end - 1)).index
+                floor = _last_sentence(locate, run[-1])
                 break
             here = locate.sentence(q.start).index
-            ends_in = locate.sentence(max(q.start, q.end - 1)).index  # '"A. B," she says': ends by its cue
+            ends_in = _last_sentence(locate, q)  # '"A. B," she says': the quote ends by its cue
             mid_sentence = q.start > locate.sentence(q.start).start  # 'Ms Lomax intimated. "A."' glued into one
             if here in cue_sents or ends_in in cue_sents or here - 1 in speaker_sents or (
                 mid_sentence and (here in speaker_sents or _labelled(doc, q))
             ):
-                floor = locate.sentence(max(run[-1].start, run[-1].end - 1)).index
+                floor = _last_sentence(locate, run[-1])
                 break
             unattributed.append(q)
         else:  # no quote of the run has a speaker: one flag for the run, as it is one speaker's words
@@ -393,10 +385,16 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
     return out
 
 
+def _last_sentence(locate: _Locator, q: Quote) -> int:
+    """The index of the sentence a quote ends in."""
+    return locate.sentence(max(q.start, q.end - 1)).index
+
+
 def _tagged(doc: Doc, text: str, q: Quote) -> bool:
     """ '"It was super easy," she giggles.': a quote handed over by its comma (or ? or !) to a person and a
     verb is theirs, whatever the verb; only verbs of saying make a claim, but any verb tags the speaker."""
-    if not q.closed or text[q.inner(text)[1] - 1 : q.inner(text)[1]] not in (",", "?", "!"):
+    inner_end = q.inner(text)[1]
+    if not q.closed or text[inner_end - 1 : inner_end] not in (",", "?", "!"):
         return False
     span = doc.char_span(q.start, q.end, alignment_mode="expand")
     if span is None or span.end + 1 >= len(doc):
@@ -437,13 +435,18 @@ def _runs(text: str, quotes: list[Quote]) -> list[list[Quote]]:
         if len(text[q.start : q.end].split()) < MIN_QUOTE_WORDS or _is_title(text[q.start : q.end]):
             previous = None
             continue
-        gap = text[previous.end : q.start] if previous is not None else "x"
-        if previous is not None and not gap.strip() and (not previous.closed or "\n" not in gap):
+        if previous is not None and _runs_on(text, previous, q):
             runs[-1].append(q)
         else:
             runs.append([q])
         previous = q
     return runs
+
+
+def _runs_on(text: str, previous: Quote, q: Quote) -> bool:
+    """Only white space between two quotes, and no paragraph break after a closed one."""
+    gap = text[previous.end : q.start]
+    return not gap.strip() and (not previous.closed or "\n" not in gap)
 
 
 def _unattributed_flag(text: str, run: list[Quote], locate: _Locator) -> Flag:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 OPEN = "“«"
 CLOSE = "”»"
 STRAIGHT = '"'
-DOUBLED = "''"
-SENTENCE_ENDS = ".?!…:"  # two apostrophes standing for a straight double quote
+DOUBLED = "''"  # two apostrophes standing for a straight double quote
+SENTENCE_ENDS = ".?!…:"  # after one of these, a straight mark glued to the next word reopens a quote
 
 
 @dataclass(frozen=True, slots=True)

@@ -398,11 +398,11 @@ def public_record(head: Token) -> bool:
 
 
 def _place(tok: Token) -> bool:
-    """A place or nationality, as the NER tags it, unless the text says otherwise (see ``described``)."""
-    return tok.ent_type_ in PLACES and not described(tok)
+    """A place or nationality, as the NER tags it, unless the text says otherwise (see ``_described``)."""
+    return tok.ent_type_ in PLACES and not _described(tok)
 
 
-def described(tok: Token) -> bool:
+def _described(tok: Token) -> bool:
     """A name beside a common noun that says what it is ("the consultancy firm Capgemini", "consultancy group
     Capgemini"): an organisation, whatever the NER called it."""
     if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
@@ -415,10 +415,15 @@ def _made_by_name(head: Token) -> bool:
     for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("by", "from")):
         # a place makes nothing, so after "by" a name the NER took for a place is a maker ("research by Jupiter");
         # after "from" it is where something comes from ("a witness from Leeds")
-        for t in prep.subtree:
-            if t.ent_type_ in ("ORG", "PERSON") or (t.pos_ == "PROPN" and (prep.lower_ == "by" or not _place(t))):
-                return True
+        if any(is_maker(t) or (prep.lower_ == "by" and t.pos_ == "PROPN") for t in prep.subtree):
+            return True
     return False
+
+
+def is_maker(tok: Token) -> bool:
+    """An organisation or person, or a name the NER did not type; not a place ("a poll in Israel", "a witness
+    from Leeds"), unless the name stands beside a common noun that says what it is (``_described``)."""
+    return tok.ent_type_ in ("ORG", "PERSON") or (tok.pos_ == "PROPN" and not _place(tok))
 
 
 def _of_named_body(head: Token) -> bool:

@@ -62,7 +62,7 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return True
     tok = span.root
     lemma = tok.lemma_.lower()
-    if lemma == "charge" and any(c.dep_ == "dobj" for c in tok.children) and _with_phrase(tok):
+    if lemma == "charge" and any(c.dep_ == "dobj" for c in tok.children) and _has_prep(tok, "with"):
         return False  # 'police charged him with "breach of the peace"': a legal act on the record, as "was charged" is
     if a.content is not None and a.content.text.rstrip(" \"'”’").endswith("?"):
         return False  # 'posed the question: "Should it be legal?"': a question asserts nothing
@@ -92,10 +92,10 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if subject is not None and not _can_speak(subject):
         return False  # "The first half saw ...", "Video of the incident shows ...": nobody speaks
     if lemma in UNDERTAKING and "ccomp" not in deps and (
-        "xcomp" in deps or any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children)
+        "xcomp" in deps or _has_prep(tok, "to")
     ):
         return False  # "agreed to a Palestinian state", "declined to issue a permit": a decision, an act
-    if lemma == "respond" and "ccomp" not in deps and any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children):
+    if lemma == "respond" and "ccomp" not in deps and _has_prep(tok, "to"):
         return False  # "deputies responded to a robbery": they went there
     if lemma == "back" and "prt" in deps and "dobj" not in deps:
         return False  # "water backed up in the suit"
@@ -110,7 +110,7 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     bench = [t for t in (subject, agent) if t is not None and t.lemma_.lower() in COURT_NOUNS]
     if bench and lemma not in ("say", "tell", "write", "state"):
         return False  # "a court found the doctor liable", "were ordered by judges to ...": a ruling, an act
-    if lemma == "condemn" and any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children):
+    if lemma == "condemn" and _has_prep(tok, "to"):
         return False  # "a late goal condemned them to defeat": a consequence, not a condemnation
     if tok.dep_ == "acl" and tok.tag_ == "VBN" and not deps & {"ccomp", "xcomp", "csubj", "oprd"}:
         # "the method favored by scientists", "a plan backed by unions": describes a thing; but "widely
@@ -149,8 +149,9 @@ def _can_speak(subject: Token) -> bool:
     return subject.lemma_.lower() not in SPEECHLESS
 
 
-def _with_phrase(tok: Token) -> bool:
-    return any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children)
+def _has_prep(tok: Token, word: str) -> bool:
+    """ "charged him with ...", "agreed to ...": the verb governs a prepositional phrase opened by ``word``."""
+    return any(c.dep_ == "prep" and c.lower_ == word for c in tok.children)
 
 
 def _as_predicate(tok: Token) -> bool:
