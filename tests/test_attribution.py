@@ -870,3 +870,42 @@ def test_a_gerund_after_for_or_of_belongs_to_the_object(nlp):
 def test_sources_found_across_a_conjunction_a_clause_or_a_by_phrase(nlp, text, cue, source, kind):
     a = by_cue(find(nlp, text), cue)
     assert a.source is not None and a.source.text == source and a.source_kind == kind
+
+
+@pytest.mark.parametrize(
+    "text, cue, source",
+    [
+        ("The mayor is looking for a quick win in the spring vote.", "looking", "The mayor"),
+        ("Councillor Ada Park seemed to blame the contractor for the delay.", "seemed", "Councillor Ada Park"),
+        ("The coach appeared to suggest that the referee had been bribed.", "appeared", "The coach"),
+    ],
+)
+def test_a_raising_verb_over_an_aim_or_a_saying_speaks_for_its_subject(nlp, text, cue, source):
+    """'looking for' is an aim and 'seemed to blame' a hedged saying: both are the subject's, not nobody's."""
+    a = by_cue(find(nlp, text), cue)
+    assert a.source is not None and a.source.text == source
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The new bridge can be seen as a symbol of the town's revival.",
+        "The mayor seemed tired after the long meeting.",
+    ],
+)
+def test_a_view_or_an_appearance_still_has_no_source(nlp, text):
+    cues = [a for a in find(nlp, text) if a.source is None]
+    assert cues, "expected a source-less cue"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Whether the new bridge will last remains to be seen.",
+        "The stolen van was seen parked behind the depot on Friday.",
+        "Two riders were seen leaving the stables before dawn.",
+        "The minister was nowhere to be seen during the flood.",
+    ],
+)
+def test_a_passive_see_without_as_is_a_sighting_not_a_claim(nlp, text):
+    assert all(a.cue.text.lower() not in ("seen", "be seen", "was seen", "were seen") for a in find(nlp, text))

@@ -148,7 +148,7 @@ def candidate(tok: Token) -> bool:
 
 def is_cue(tok: Token, quoted: bool) -> bool:
     """True when ``tok`` heads a cue."""
-    if tok.is_space or tok.is_punct or tok.like_num or _idiom(tok):
+    if tok.is_space or tok.is_punct or tok.like_num or _idiom(tok) or _sighting(tok):
         return False
     if tok.lower_ in words("evidential_adverbs.txt") or is_reporting_passive(tok) or existential_claim(tok):
         return True
@@ -173,6 +173,14 @@ def _idiom(tok: Token) -> bool:
     prev = doc[tok.i - 1].lower_ if tok.i > 0 else ""
     nxt = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
     return (prev, tok.lower_) in IDIOMS and nxt in (",", "")
+
+
+def _sighting(tok: Token) -> bool:
+    """ "Was seen walking", "remains to be seen", "nowhere to be seen": a passive "see" without "as" tells
+    what could be seen, not what anybody thinks ("is seen as the favourite" is a view)."""
+    if tok.lemma_.lower() != "see" or tok.pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in tok.children):
+        return False
+    return not any(c.lower_ == "as" for c in tok.children)
 
 
 def is_reporting_passive(tok: Token) -> bool:

@@ -20,6 +20,11 @@ from bot.analysis.doctext import name_words
 from bot.analysis.lexicon import words
 
 RAISING = {"seem", "appear", "look", "sound"}
+# "is looking for a win", "looks to cut taxes": seeking, not seeming, so the subject is the source.
+SEEKING_PARTICLES = {"for", "to", "forward", "ahead", "into", "toward", "towards"}
+# "He appeared to suggest ...", "Rubio seemed to urge ...": the hedge is the writer's, the saying the subject's.
+HEDGED_SAYING = {"recognise", "recognize", "feel", "believe", "think", "hope", "fear", "offer", "betray",
+                 "contradict", "show", "concede", "admit", "want"}
 COPULAS = {"be", "become", "remain"}
 CLIMB = {"xcomp", "conj", "advcl", "ccomp", "pcomp", "acl"}
 CUT_RIGHT = {"relcl", "appos", "advcl", "parataxis", "acl"}
@@ -47,7 +52,7 @@ PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
 def source_of(cue: Token) -> Token | None:
     """Return the head token of the source NP of the cue headed by ``cue``, or None."""
     lemma = cue.lemma_.lower()
-    if cue.pos_ == "ADV" or lemma in RAISING:
+    if cue.pos_ == "ADV" or (lemma in RAISING and not _seeking(cue) and not _hedged_saying(cue)):
         return None
     if lemma == "accord":
         return _pobj(cue, {"to"})
@@ -176,6 +181,24 @@ def according_object(cue: Token) -> tuple[Token, int, int] | None:
     if not any(t.pos_ in ("NOUN", "PROPN") for t in phrase):
         return None
     return phrase.root, start, end
+
+
+def _seeking(cue: Token) -> bool:
+    """True for "look" followed by for/to/forward/ahead: an aim its subject holds, not an appearance."""
+    return cue.lemma_.lower() == "look" and any(
+        c.dep_ in ("prep", "prt", "advmod") and c.lower_ in SEEKING_PARTICLES and c.i > cue.i for c in cue.children
+    )
+
+
+def _hedged_saying(cue: Token) -> bool:
+    """True for "seemed to confirm", "appeared to imply": a raising verb over a verb of saying or thinking."""
+    for c in cue.children:
+        if c.dep_ == "xcomp" and c.pos_ == "VERB":
+            verb = c.lemma_.lower()
+            return verb in HEDGED_SAYING or verb in words("reporting_verbs.txt") or (
+                verb in words("stance_verbs.txt") and verb not in RAISING
+            )
+    return False
 
 
 def left_neighbour(cue: Token) -> Token | None:
