@@ -340,6 +340,7 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Authorities said in court papers that he had been drinking heavily before the flight.",
         "According to the Wilson County Sheriff's Office, deputies responded to an armed robbery at 7 p.m.",
         "The truck had no faults, a county mechanic found, according to Sheriff Ada Woodard.",  # told by a named one
+        "Not according to a county mechanic, who \"found no faults\" with the truck, according to Sheriff Ada Woodard.",
         "Almost 83 million people have downloaded the app, according to the phone firm's website.",
     ],
 )

@@ -86,7 +86,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
         if a.source_kind in ("anonymous", "vague") and (
             _poll_result(a, doc, polls)
             or _on_record(a, doc)
-            or _told_by_named(a, sourced)
+            or _told_by_named(a, sourced, locate.text, locate.sents[a.sentence].end)
             or held_back.names_next(a, doc)
         ):
             continue
@@ -240,7 +240,7 @@ class _HeldBack:
         return single and lemma in HELD_BACK_PEOPLE and any(k in self.named_speaker for k in after)
 
 
-def _told_by_named(a: Attribution, sourced: dict[int, list[Attribution]]) -> bool:
+def _told_by_named(a: Attribution, sourced: dict[int, list[Attribution]], text: str, end: int) -> bool:
     """ "According to the Sheriff's Office, deputies said ...", "..., a mechanic found, according to Woodard": the
     unnamed source's words reach the reader through a named one, who answers for them."""
     for other in sourced.get(a.sentence, []):
@@ -248,7 +248,14 @@ def _told_by_named(a: Attribution, sourced: dict[int, list[Attribution]]) -> boo
             continue
         if other.content is not None and other.content.start <= a.cue.start and a.cue.end <= other.content.end:
             return True
+        if other.cue.start > a.cue.end and other.source is not None and _ends_sentence(other.source.end, text, end):
+            return True  # "..., according to Woodard." closing the sentence answers for all of it
     return False
+
+
+def _ends_sentence(offset: int, text: str, end: int) -> bool:
+    """Only closing punctuation or quote marks stand between ``offset`` and the sentence's end."""
+    return all(not ch.isalnum() for ch in text[offset:end])
 
 
 def _on_record(a: Attribution, doc: Doc) -> bool:
