@@ -186,6 +186,11 @@ def test_an_evidential_on_the_claim_itself_is_still_flagged(engine):
     assert [f.evidence.text for f in flags_of(engine, text, "no_source")] == ["reportedly"]
 
 
+def test_research_stays_unnamed_when_the_next_sentence_names_a_person_not_a_study(engine):
+    text = "Most readers now get their news on a phone, research suggests. Editor Ada Park said she was not surprised."
+    assert [f.evidence.text for f in flags_of(engine, text)] == ["research"]
+
+
 def test_she_does_not_continue_a_crowd(engine):
     text = "Singer Ana Ruiz played in Leeds. Fans waved flags and sang along. She said the tour would end in May."
     assert [f for f in flags_of(engine, text) if f.category.endswith("_source")] == []
@@ -207,6 +212,8 @@ def test_she_does_not_continue_a_crowd(engine):
         "Called aurora borealis in the north, the lights filled the sky.",
         "The dairy group was declared insolvent in December.",
         "A Welsh bank has agreed to pay $5m to the victims. Harbour Bank will put the money in a fund.",
+        "Most readers now get their news on a phone, research suggests. "
+        "Half of adults read no paper at all, according to a report by the think-tank Civitas.",
     ],
 )
 def test_names_rulings_facts_advice_and_held_back_names_are_not_flagged(engine, text):

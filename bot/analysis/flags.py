@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from bot.analysis.boundaries import TITLES
 from bot.analysis.doctext import doc_quotes, doc_text
@@ -54,6 +54,8 @@ HELD_BACK_PEOPLE = {
 # Observatory for Human Rights said").
 HELD_BACK_BODIES = {"group", "organisation", "organization", "company", "firm", "charity", "watchdog", "monitor",
                     "body", "union", "association", "institute", "network", "coalition", "campaign"}
+# Research and records besides the document nouns of the lexicon, for a study a story names a sentence later.
+DOCUMENT_LIKE = {"research", "survey", "poll", "information", "report", "study"}
 # Unnamed sources a story keeps unnamed even when someone with the same title speaks next.
 ALWAYS_UNNAMED = {"source", "official", "person", "people", "insider", "aide"}
 FIRST_PERSON = {"i", "we", "me", "us"}
@@ -207,6 +209,7 @@ class _HeldBack:
                 self.named_words.setdefault(locate.sentence(ent.start_char).index, set()).add(ent[-1].lemma_.lower())
         self.named_speaker: set[int] = set()  # sentences with a named person speaking
         self.named_body: set[int] = set()  # sentences with a named organisation speaking
+        self.named_document: set[int] = set()  # sentences citing a document whose maker is named
         for k, group in sourced.items():
             for a in group:
                 if a.source_kind != "named" or a.source is None:
@@ -220,6 +223,8 @@ class _HeldBack:
                     self.named_speaker.add(k)
                 if any(t.ent_type_ == "ORG" for t in span):
                     self.named_body.add(k)
+                if any(_document_word(t) for t in span):
+                    self.named_document.add(k)
 
     def names_next(self, a: Attribution, doc: Doc) -> bool:
         """True when one of the next sentences names the unnamed source ``a``."""
@@ -237,7 +242,15 @@ class _HeldBack:
         single = span.root.tag_ in ("NN", "NNP")
         if single and lemma in HELD_BACK_BODIES and any(k in self.named_body for k in after):
             return True  # "an activist group said ... the Syrian Observatory for Human Rights said"
+        if _document_word(span.root) and any(k in self.named_document for k in after):
+            return True  # "Research suggests ... According to a report by think-tank Demos, ..."
         return single and lemma in HELD_BACK_PEOPLE and any(k in self.named_speaker for k in after)
+
+
+def _document_word(tok: Token) -> bool:
+    """A word for a piece of research or a record: "research", "a report", "figures", "local reports"."""
+    lemma = tok.lemma_.lower()
+    return lemma in DOCUMENT_LIKE or lemma in words("document_nouns.txt") or tok.lower_ in words("document_nouns.txt")
 
 
 def _told_by_named(a: Attribution, sourced: dict[int, list[Attribution]], text: str, end: int) -> bool:
