@@ -214,6 +214,16 @@ def test_she_does_not_continue_a_crowd(engine):
         "A Welsh bank has agreed to pay $5m to the victims. Harbour Bank will put the money in a fund.",
         "Most readers now get their news on a phone, research suggests. "
         "Half of adults read no paper at all, according to a report by the think-tank Civitas.",
+        "Police blamed a local gang for the fire, but no group claimed responsibility.",  # nobody claimed it
+        "Wales and Ireland will share the cup, which both countries say is fair.",  # the two just named
+        "Neighbours called after they heard glass breaking.",  # they telephoned
+        "Prosecutors called three nurses to the stand on Tuesday.",  # a summons
+        "Armed men attacked the Ravenna gas plant in 2013.",  # an assault on a place
+        'The old bridge is called "Harbour Link" on the new maps.',  # a name
+        'To mark "Black Friday," as the crash became known, the bank closed early.',
+        "Chief prosecutor Ada Vance said the driver was drunk. The prosecutor said he had ignored two warnings.",
+        'The transport ministry said in a statement that the line was safe. Engineers checked it twice. '
+        '"We regret the delays," the statement said.',
     ],
 )
 def test_names_rulings_facts_advice_and_held_back_names_are_not_flagged(engine, text):
@@ -417,3 +427,17 @@ def test_a_quote_long_after_the_last_speaker_is_still_flagged(engine):
         '"After that, nobody knows what will happen to the building."'
     )
     assert [f.category for f in flags_of(engine, text)] == ["unattributed_quote"]
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Critics called for the mayor to resign.", "Critics"),  # a demand is a stance
+        ("Campaigners called the plan a disaster for the coast.", "Campaigners"),
+        ("Critics attacked the plan as reckless.", "Critics"),  # words, not force
+        ('The deal is called "a disaster" in some quarters.', "is called"),  # a judgement, not a name
+        ("A prosecutor said the driver was drunk. The prosecutor said he had ignored two warnings.", "A prosecutor"),
+    ],
+)
+def test_demands_judgements_and_a_role_never_named_are_still_flagged(engine, text, evidence):
+    assert evidence in [f.evidence.text for f in flags_of(engine, text)]

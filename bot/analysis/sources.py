@@ -341,7 +341,7 @@ def classify(head: Token, i: int, j: int) -> str:
     if lemma in SPOKESPEOPLE and _speaks_for_named_body(head):
         return "named"
     if lemma in words("anonymous_nouns.txt"):
-        return "anonymous"
+        return "named" if _role_named_earlier(head) else "anonymous"
     if lemma in words("document_nouns.txt"):
         # "a complaint filed by the SEC", "a slide from a presentation that Mr. X carries": author named
         whole = doc[head.left_edge.i : head.right_edge.i + 1]
@@ -405,9 +405,34 @@ def _names_earlier(head: Token) -> bool:
         verb = earlier if earlier.pos_ == "VERB" else earlier.head if earlier.dep_ in ("dobj", "nsubjpass") else None
         if earlier.pos_ == "NOUN" and any(t.ent_type_ in ("PERSON", "ORG") for t in earlier.subtree):
             return True  # "a report by the Tax Foundation", "Reed's statement"
+        if verb is None and earlier.dep_ == "pobj" and earlier.head.lower_ == "in" and earlier.head.head.pos_ == "VERB":
+            verb = earlier.head.head  # "the ministry said in a statement", "In a statement, the minister said"
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
-        if subject is not None and (subject.ent_type_ in ("PERSON", "ORG") or subject.pos_ == "PROPN"):
-            return True  # "Reed issued a statement", "the Daily Post reported"
+        if subject is not None and (
+            subject.ent_type_ in ("PERSON", "ORG")
+            or subject.pos_ == "PROPN"
+            or classify(subject, *np_bounds(subject)) == "named"
+        ):
+            return True  # "Reed issued a statement", "the Daily Post reported", "the ministry said in a statement"
+    return False
+
+
+def _role_named_earlier(head: Token) -> bool:
+    """ "U.S. prosecutor Bill Weinreb said ... The prosecutor told jurors": "the" and one person's role point back
+    to the person the story gave that role to ("a prosecutor", "the prosecutors" do not)."""
+    if head.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+        return False
+    lemma = head.lemma_.lower()
+    doc = head.doc
+    for k in range(head.i - 1, max(-1, head.i - DOCUMENT_LOOKBACK), -1):
+        earlier = doc[k]
+        if earlier.lemma_.lower() != lemma:
+            continue
+        beside_name = earlier.dep_ in ("compound", "appos") and earlier.head.ent_type_ == "PERSON"
+        if earlier.ent_type_ == "PERSON" or beside_name:
+            return True  # "prosecutor Bill Weinreb", "Weinreb, the prosecutor"
+        if any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in earlier.children):
+            return True  # "the prosecutor, Bill Weinreb,"
     return False
 
 
@@ -563,6 +588,8 @@ def _by_determiner(head: Token, has_name: bool) -> str:
         return "anonymous"
     if any(d in DEFINITE for d in dets) or _has_possessive(head) or has_name:
         return "named"
+    if "both" in dets:
+        return "named"  # "both countries", "both sides": the two parties the story has just named
     if head.tag_ in ("NNS", "NNPS"):
         return "vague"
     return "anonymous"

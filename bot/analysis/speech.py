@@ -38,6 +38,11 @@ FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", 
 # Subjects that cannot be the source of a claim: stretches of time and pictures of events.
 SPEECHLESS = {"half", "year", "week", "month", "day", "season", "decade", "century", "period", "night", "morning",
               "weekend", "video", "footage", "photo", "photograph", "picture", "image", "recording", "clip"}
+# Stance verbs that are also assaults when their object is a place: "attacked the embassy", "stormed the base".
+ASSAULTS = {"attack", "storm", "raid", "burn", "bomb", "besiege", "shell"}
+PLACES_ATTACKED = {"plant", "facility", "facilities", "embassy", "consulate", "base", "building", "village", "town",
+                   "city", "convoy", "compound", "station", "office", "camp", "checkpoint", "hotel", "school",
+                   "church", "mosque", "market", "border", "post", "headquarters", "prison", "field", "port"}
 # Verbs that commit to or refuse an act when they take "to": "agreed to talks", "declined to comment".
 UNDERTAKING = {"agree", "decline", "refuse"}
 # Wanting, liking and knowing: what the writer says a group wants or knows is the writer's claim, not theirs.
@@ -70,7 +75,7 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         # "Big businesses know ...", "voters want change": the writer's account of them, not a claim ("it is
         # understood that ..." is the passive of reporting, and stays one)
         return False
-    if a.direct_quote:
+    if a.direct_quote and not _names_in_quotes(tok):
         return True
     if tok.pos_ in ("NOUN", "PROPN") and a.source is None:
         # "allegations of fraud", "there are fears that ...", not "criticism" in a list or "the outlook"
@@ -91,6 +96,14 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "If progressives want to ...", "Unless the authorities agree ...": a supposition
     if subject is not None and not _can_speak(subject):
         return False  # "The first half saw ...", "Video of the incident shows ...": nobody speaks
+    if subject is not None and _nobody(subject):
+        return False  # "No group claimed responsibility": a claim nobody made is a fact about the claims
+    if lemma == "call" and not deps & {"ccomp", "oprd", "xcomp", "attr", "dobj"} and not _calls_for(tok):
+        return False  # "Folks called after they heard a shot": they telephoned
+    if lemma == "call" and _has_prep(tok, "to") and not deps & {"ccomp", "oprd", "xcomp"}:
+        return False  # "Prosecutors called them to the stand": a summons
+    if lemma in ASSAULTS and any(c.dep_ == "dobj" and _a_place(c) for c in tok.children):
+        return False  # "militants attacked the gas plant": an assault, not a stance
     if lemma in UNDERTAKING and "ccomp" not in deps and (
         "xcomp" in deps or _has_prep(tok, "to")
     ):
@@ -140,6 +153,37 @@ def _depending_on(according: Token) -> bool:
     if to is None or to.i + 1 >= len(according.doc):
         return False
     return according.doc[to.i + 1].lower_ in ("how", "whether", "what", "when", "where", "which", "who")
+
+
+def _names_in_quotes(tok: Token) -> bool:
+    """ 'it is called "Amazon Mom"', '"Bloody Sunday," as the day became known': a name in quote marks."""
+    deps = {c.dep_ for c in tok.children}
+    if tok.lemma_.lower() not in PASSIVE_NAMING or "auxpass" not in deps or deps & {"ccomp", "agent"}:
+        return False  # 'was called "reckless" by critics' is a judgement someone made
+    named = [c for c in tok.children if c.dep_ in ("oprd", "attr", "xcomp")]
+    return all(c.text[:1].isupper() for c in named)  # a proper name; 'is called "a disaster"' is a judgement
+
+
+def _calls_for(call: Token) -> bool:
+    """ "called for a ban", "called for the mayor to resign", "called on the council to act": a demand."""
+    if any(c.dep_ in ("prep", "mark", "prt") and c.lower_ in ("for", "on") for c in call.children):
+        return True
+    clauses = (c for c in call.children if c.dep_ == "advcl")
+    return any(any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children) for c in clauses)
+
+
+def _nobody(subject: Token) -> bool:
+    """ "no group", "nobody", "none of the officials": the subject denies that anyone spoke."""
+    if subject.lower_ in ("nobody", "none"):
+        return True
+    if subject.lower_ == "one" and subject.i > 0 and subject.nbor(-1).lower_ == "no":
+        return True  # "no one"
+    return any(c.dep_ == "det" and c.lower_ == "no" for c in subject.children)
+
+
+def _a_place(tok: Token) -> bool:
+    """A building, a site or a named place, which one attacks with force, not with words."""
+    return tok.ent_type_ in ("FAC", "GPE", "LOC") or tok.lemma_.lower() in PLACES_ATTACKED
 
 
 def _can_speak(subject: Token) -> bool:
