@@ -224,6 +224,14 @@ def test_she_does_not_continue_a_crowd(engine):
         "Chief prosecutor Ada Vance said the driver was drunk. The prosecutor said he had ignored two warnings.",
         'The transport ministry said in a statement that the line was safe. Engineers checked it twice. '
         '"We regret the delays," the statement said.',
+        'A Leeds man held in Dubai said he was sorry. "I regret every word," Tom Reddy said.',  # named right after
+        "Officials with the regional water authority said the dam held.",  # the body speaks through them
+        "Four patients were infected, according to a statement released by the hospital.",
+        "The hall will close, said a letter sent to members by the city council.",
+        "A telegram from the embassy in Lima described the kidnapping.",
+        "A Daily Courier profile of the mayor described her early years.",
+        "He had fled the country, according to local media reports. The Harbour Gazette reported that he left by boat.",
+        "Video shot from a police helicopter above the bridge showed that traffic was moving by noon.",
     ],
 )
 def test_names_rulings_facts_advice_and_held_back_names_are_not_flagged(engine, text):
@@ -429,10 +437,21 @@ def test_a_quote_long_after_the_last_speaker_is_still_flagged(engine):
     assert [f.category for f in flags_of(engine, text)] == ["unattributed_quote"]
 
 
+def test_she_does_not_continue_an_unnamed_man(engine):
+    text = "Nurse Ada Lin was hurt in the blast. A man told her she would live. Later, she testified, she felt cold."
+    assert [f.evidence.text for f in flags_of(engine, text)] == ["A man"]
+
+
 @pytest.mark.parametrize(
     ("text", "evidence"),
     [
         ("Critics called for the mayor to resign.", "Critics"),  # a demand is a stance
+        ("Officials at the scene said the fire spread fast.", "Officials at the scene"),  # a place, not a body
+        ("Two officials at the ministry said the deal was off.", "Two officials at the ministry"),  # counted people
+        ("A senior official at the Treasury said the talks had failed.", "A senior official at the Treasury"),
+        ("Most adults own a phone, according to official figures. It is estimated that half of children do, "
+         "according to Ofcom.", "official figures"),  # the next sentence names another source
+        ("A statement released by a hospital said the patients were safe.", "A statement"),
         ("Campaigners called the plan a disaster for the coast.", "Campaigners"),
         ("Critics attacked the plan as reckless.", "Critics"),  # words, not force
         ('The deal is called "a disaster" in some quarters.', "is called"),  # a judgement, not a name

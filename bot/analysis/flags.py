@@ -21,6 +21,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as Span_
 
 from bot.analysis.boundaries import TITLES
 from bot.analysis.doctext import doc_quotes, doc_text
@@ -37,6 +38,8 @@ PRONOUN_LOOKBACK = 2
 FLOOR_GAP = 2  # sentences a known speaker's quotes may pause for narration and still be theirs
 SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
+MALE_NOUNS = {"man", "men", "boy", "father", "son", "brother", "husband", "uncle", "nephew", "king", "gentleman"}
+FEMALE_NOUNS = {"woman", "women", "girl", "mother", "daughter", "sister", "wife", "aunt", "niece", "queen", "lady"}
 PERSONAL = {"he", "she"}  # a source that is plainly one person the story already has in view
 # Pronouns that can carry an unnamed source over from the sentence before.
 CONTINUING = {"he", "she", "they", "him", "her", "them", "it", "i", "we", "who"}
@@ -54,6 +57,8 @@ HELD_BACK_PEOPLE = {
 # Observatory for Human Rights said").
 HELD_BACK_BODIES = {"group", "organisation", "organization", "company", "firm", "charity", "watchdog", "monitor",
                     "body", "union", "association", "institute", "network", "coalition", "campaign"}
+PRESS_WORDS = {"report", "coverage", "media", "reporting"}  # "Korean media reports ... Yonhap reported"
+NOT_PEOPLE = {"ORG", "GPE", "NORP", "LOC", "FAC"}  # a speaking "work of art" is a name after a quote
 # Research and records besides the document nouns of the lexicon, for a study a story names a sentence later.
 DOCUMENT_LIKE = {"research", "survey", "poll", "information", "report", "study"}
 # Unnamed sources a story keeps unnamed even when someone with the same title speaks next.
@@ -187,12 +192,23 @@ def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator
         return None
     if a.source.text.lower() in SINGULAR_PRONOUNS and _plural(previous.source, doc):
         return None  # "Fans waved flags. She said ...": "she" is not the fans
+    if _other_sex(a.source.text.lower(), previous.source, doc):
+        return None  # "One man told her ... she testified": "she" is not the man
     return _unnamed_flag(a, previous.source_kind, a.source, locate, doc, previous)
 
 
 def _plural(source: Span, doc: Doc) -> bool:
     span = doc.char_span(source.start, source.end, alignment_mode="expand")
     return span is not None and span.root.tag_ in ("NNS", "NNPS")
+
+
+def _other_sex(pronoun: str, source: Span, doc: Doc) -> bool:
+    """A pronoun that cannot stand for the source's head noun: "she" for "a man", "he" for "a woman"."""
+    span = doc.char_span(source.start, source.end, alignment_mode="expand")
+    if span is None:
+        return False
+    head = span.root.lemma_.lower()
+    return (pronoun in ("she", "her") and head in MALE_NOUNS) or (pronoun in ("he", "him") and head in FEMALE_NOUNS)
 
 
 class _HeldBack:
@@ -219,7 +235,7 @@ class _HeldBack:
                     continue
                 # "Dusseldorf prosecutor Christoph Kumpa said": the title is a word the source shares
                 self.named_words.setdefault(k, set()).update(t.lemma_.lower() for t in span if t.is_alpha)
-                if any(t.ent_type_ == "PERSON" for t in span):
+                if any(t.ent_type_ == "PERSON" for t in span) or _bare_name(span):
                     self.named_speaker.add(k)
                 if any(t.ent_type_ == "ORG" for t in span):
                     self.named_body.add(k)
@@ -242,9 +258,18 @@ class _HeldBack:
         single = span.root.tag_ in ("NN", "NNP")
         if single and lemma in HELD_BACK_BODIES and any(k in self.named_body for k in after):
             return True  # "an activist group said ... the Syrian Observatory for Human Rights said"
-        if _document_word(span.root) and any(k in self.named_document for k in after):
-            return True  # "Research suggests ... According to a report by think-tank Demos, ..."
+        if _document_word(span.root) and (
+            any(k in self.named_document for k in after)
+            or (lemma in PRESS_WORDS and a.sentence + 1 in self.named_body)
+        ):
+            return True  # "Research suggests ... According to a report by Demos", "media reports ... Yonhap reported"
         return single and lemma in HELD_BACK_PEOPLE and any(k in self.named_speaker for k in after)
+
+
+def _bare_name(span: Span_) -> bool:
+    """ "Ryan Pate said": a name of capitalised words the NER left untyped (or split) is a person's."""
+    alpha = [t for t in span if t.is_alpha]
+    return bool(alpha) and all(t.pos_ == "PROPN" for t in alpha) and not any(t.ent_type_ in NOT_PEOPLE for t in alpha)
 
 
 def _document_word(tok: Token) -> bool:

@@ -44,6 +44,7 @@ FIRST_SECOND_PERSON = {"my", "our", "your"}
 DEFINITE = {"the", "this", "that", "these", "those"}
 MAX_ACCORDING_WORDS = 12
 DOCUMENT_LOOKBACK = 200  # tokens, a few paragraphs
+ROLE_LOOKBACK = 1000  # tokens: "the prosecutor" may point back to the story's named prosecutor many paragraphs on
 PARTIES = {"conservatives", "democrats", "republicans", "tories", "liberals", "greens", "socialists"}
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "representative"}
 PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
@@ -341,12 +342,12 @@ def classify(head: Token, i: int, j: int) -> str:
     if lemma in SPOKESPEOPLE and _speaks_for_named_body(head):
         return "named"
     if lemma in words("anonymous_nouns.txt"):
-        return "named" if _role_named_earlier(head) else "anonymous"
+        return "named" if _role_named_earlier(head) or _officials_of_named_body(head) else "anonymous"
     if lemma in words("document_nouns.txt"):
         # "a complaint filed by the SEC", "a slide from a presentation that Mr. X carries": author named
         whole = doc[head.left_edge.i : head.right_edge.i + 1]
         named_author = any(t.ent_type_ in ("PERSON", "ORG") for t in whole)
-        if has_name or named_author or _has_possessive(head) or _names_earlier(head):
+        if has_name or named_author or _has_possessive(head) or _names_earlier(head) or _made_by_name(head):
             return "named"
         return "anonymous"
     counted = any(c.dep_ == "nummod" and c.like_num for c in head.children)
@@ -417,6 +418,20 @@ def _names_earlier(head: Token) -> bool:
     return False
 
 
+def _officials_of_named_body(head: Token) -> bool:
+    """ "Officials with the regional authority said", "officials at Cedars-Sinai said": the body speaks through
+    its officials, and a reader can check with it; one "official at the ministry" stays an anonymous person."""
+    if head.tag_ != "NNS" or head.lemma_.lower() != "official" or _indefinite(head):
+        return False
+    if any(c.dep_ == "nummod" for c in head.children):
+        return False  # "two officials at the ministry": counted people, not the body
+    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("with", "at", "of", "from", "for")):
+        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            if _named_institution(pobj) or any(is_maker(t) for t in pobj.subtree):
+                return True
+    return False
+
+
 def _role_named_earlier(head: Token) -> bool:
     """ "U.S. prosecutor Bill Weinreb said ... The prosecutor told jurors": "the" and one person's role point back
     to the person the story gave that role to ("a prosecutor", "the prosecutors" do not)."""
@@ -424,7 +439,7 @@ def _role_named_earlier(head: Token) -> bool:
         return False
     lemma = head.lemma_.lower()
     doc = head.doc
-    for k in range(head.i - 1, max(-1, head.i - DOCUMENT_LOOKBACK), -1):
+    for k in range(head.i - 1, max(-1, head.i - ROLE_LOOKBACK), -1):
         earlier = doc[k]
         if earlier.lemma_.lower() != lemma:
             continue
@@ -459,13 +474,25 @@ def _described(tok: Token) -> bool:
 
 
 def _made_by_name(head: Token) -> bool:
-    """ "research by Jupiter", "a chart from the VA": whoever made it is named in the phrase."""
-    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("by", "from")):
+    """ "research by Jupiter", "a chart from the VA", "a letter sent by the Indian government": whoever made it is
+    named in the phrase."""
+    preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("by", "from")]
+    for acl in (c for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN"):
+        preps += [c for c in acl.children if c.dep_ == "agent"]  # "a statement released by the hospital"
+    for prep in preps:
+        if prep.dep_ == "agent" and any(_named_institution(g) for g in prep.children if g.dep_ == "pobj"):
+            return True
         # a place makes nothing, so after "by" a name the NER took for a place is a maker ("research by Jupiter");
         # after "from" it is where something comes from ("a witness from Leeds")
         if any(is_maker(t) or (prep.lower_ == "by" and t.pos_ == "PROPN") for t in prep.subtree):
             return True
     return False
+
+
+def _named_institution(tok: Token) -> bool:
+    """ "the hospital", "the Indian government": an institution the story has in view, or a named one."""
+    definite = any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children)
+    return definite and (tok.lower_ in words("institution_nouns.txt") or tok.lemma_.lower() in words("body_nouns.txt"))
 
 
 def is_maker(tok: Token) -> bool:

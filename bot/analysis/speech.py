@@ -96,6 +96,9 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "If progressives want to ...", "Unless the authorities agree ...": a supposition
     if subject is not None and not _can_speak(subject):
         return False  # "The first half saw ...", "Video of the incident shows ...": nobody speaks
+    source = doc.char_span(a.source.start, a.source.end, alignment_mode="expand") if a.source is not None else None
+    if source is not None and not _can_speak(source.root):
+        return False  # "Video shot from a helicopter showed ...", the verb joined to another
     if subject is not None and _nobody(subject):
         return False  # "No group claimed responsibility": a claim nobody made is a fact about the claims
     if lemma == "call" and not deps & {"ccomp", "oprd", "xcomp", "attr", "dobj"} and not _calls_for(tok):
@@ -190,6 +193,8 @@ def _can_speak(subject: Token) -> bool:
     """A time ("the first half", "2015") or a picture ("video of the incident") says nothing itself."""
     if subject.ent_type_ in ("DATE", "TIME"):
         return False
+    if subject.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.lemma_.lower() in SPEECHLESS for c in subject.children):
+        return False  # "Video shot from a helicopter showed ...", with "shot" parsed as the subject
     return subject.lemma_.lower() not in SPEECHLESS
 
 
