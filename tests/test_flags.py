@@ -460,3 +460,21 @@ def test_she_does_not_continue_an_unnamed_man(engine):
 )
 def test_demands_judgements_and_a_role_never_named_are_still_flagged(engine, text, evidence):
     assert evidence in [f.evidence.text for f in flags_of(engine, text)]
+
+
+def test_a_court_story_s_allegedly_reports_the_charges(engine):
+    text = (
+        "Ravi Mehta, 31, went on trial on Monday. Prosecutors say he stole from the charity. "
+        "He allegedly moved the money to a bank in Jersey."
+    )
+    assert [f for f in flags_of(engine, text) if f.category == "no_source"] == []
+
+
+def test_allegedly_outside_a_court_story_is_still_flagged(engine):
+    text = "The singer allegedly moved the money to a bank in Jersey before the tour."
+    assert [f.evidence.text for f in flags_of(engine, text, "no_source")] == ["allegedly"]
+
+
+def test_reportedly_is_flagged_even_in_a_court_story(engine):
+    text = "Ravi Mehta, 31, went on trial on Monday. He reportedly moved the money to a bank in Jersey."
+    assert [f.evidence.text for f in flags_of(engine, text, "no_source")] == ["reportedly"]

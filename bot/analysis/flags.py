@@ -57,6 +57,9 @@ HELD_BACK_PEOPLE = {
 # Observatory for Human Rights said").
 HELD_BACK_BODIES = {"group", "organisation", "organization", "company", "firm", "charity", "watchdog", "monitor",
                     "body", "union", "association", "institute", "network", "coalition", "campaign"}
+COURT_CASE_WORDS = {"charge", "court", "trial", "prosecutor", "prosecution", "indict", "indictment", "jury",
+                    "judge", "affidavit", "lawsuit", "plea", "defendant"}
+LEGAL_HEDGES = ("alleged", "allegedly", "accuse", "suspect")
 PRESS_WORDS = {"report", "coverage", "media", "reporting"}  # "Korean media reports ... Yonhap reported"
 NOT_PEOPLE = {"ORG", "GPE", "NORP", "LOC", "FAC"}  # a speaking "work of art" is a name after a quote
 # Research and records besides the document nouns of the lexicon, for a study a story names a sentence later.
@@ -87,8 +90,9 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
             sourced.setdefault(a.sentence, []).append(a)
     held_back = _HeldBack(doc, locate, sourced)
     polls = _named_poll_sentences(doc, locate)
+    in_court = _a_court_case(doc)
     for a in attributions:
-        if a.source_kind == "none" and _vouched_for(a, sourced, doc):
+        if a.source_kind == "none" and (_vouched_for(a, sourced, doc) or (in_court and _legal_hedge(a))):
             continue
         if a.source_kind in ("anonymous", "vague") and (
             _poll_result(a, doc, polls)
@@ -276,6 +280,18 @@ def _document_word(tok: Token) -> bool:
     """A word for a piece of research or a record: "research", "a report", "figures", "local reports"."""
     lemma = tok.lemma_.lower()
     return lemma in DOCUMENT_LIKE or lemma in words("document_nouns.txt") or tok.lower_ in words("document_nouns.txt")
+
+
+def _a_court_case(doc: Doc) -> bool:
+    """The story is about a case before a court: it speaks of charges, a trial, prosecutors or a jury."""
+    return any(t.lemma_.lower() in COURT_CASE_WORDS for t in doc)
+
+
+def _legal_hedge(a: Attribution) -> bool:
+    """ "allegedly", "is accused of", "are suspected": in a court story, the charges the story reports, whose
+    maker (the prosecution, the indictment) a reader can look up; "reportedly" is still a hidden source."""
+    words_ = a.cue.text.lower().split()
+    return bool(words_) and any(w.startswith(LEGAL_HEDGES) for w in words_)
 
 
 def _told_by_named(a: Attribution, sourced: dict[int, list[Attribution]], text: str, end: int) -> bool:
