@@ -232,6 +232,7 @@ def test_she_does_not_continue_a_crowd(engine):
         "A Daily Courier profile of the mayor described her early years.",
         "He had fled the country, according to local media reports. The Harbour Gazette reported that he left by boat.",
         "Video shot from a police helicopter above the bridge showed that traffic was moving by noon.",
+        'If sales of the "no sugar" range grow as expected, the firm will extend it to all its drinks.',
     ],
 )
 def test_names_rulings_facts_advice_and_held_back_names_are_not_flagged(engine, text):

@@ -75,6 +75,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         # "Big businesses know ...", "voters want change": the writer's account of them, not a claim ("it is
         # understood that ..." is the passive of reporting, and stays one)
         return False
+    if tok.tag_ == "VBN" and tok.i > 0 and doc[tok.i - 1].lower_ in ("as", "than") and not _has_clause(tok):
+        return False  # 'if "no artificial" sales grow as expected', however the parser hangs the "as"
     if a.direct_quote and not _names_in_quotes(tok):
         return True
     if tok.pos_ in ("NOUN", "PROPN") and a.source is None:
@@ -156,6 +158,10 @@ def _depending_on(according: Token) -> bool:
     if to is None or to.i + 1 >= len(according.doc):
         return False
     return according.doc[to.i + 1].lower_ in ("how", "whether", "what", "when", "where", "which", "who")
+
+
+def _has_clause(tok: Token) -> bool:
+    return any(c.dep_ in ("xcomp", "ccomp") for c in tok.children)
 
 
 def _names_in_quotes(tok: Token) -> bool:
