@@ -479,3 +479,19 @@ def test_allegedly_outside_a_court_story_is_still_flagged(engine):
 def test_reportedly_is_flagged_even_in_a_court_story(engine):
     text = "Ravi Mehta, 31, went on trial on Monday. He reportedly moved the money to a bank in Jersey."
     assert [f.evidence.text for f in flags_of(engine, text, "no_source")] == ["reportedly"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Patients ask the same things. "Should I take a pill?" "Which one is safest?" Doctors rarely have time.',
+        'The motel rebranded itself as "Sunny Coast Holiday Village." Guests kept coming.',
+    ],
+)
+def test_a_quoted_question_or_name_is_not_an_unattributed_quote(engine, text):
+    assert flags_of(engine, text, "unattributed_quote") == []
+
+
+def test_a_quoted_claim_still_needs_a_speaker(engine):
+    text = 'The council met on Monday. "The budget is a disaster and everyone knows it." The vote was delayed.'
+    assert [f.category for f in flags_of(engine, text)] == ["unattributed_quote"]

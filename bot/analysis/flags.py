@@ -60,6 +60,7 @@ HELD_BACK_BODIES = {"group", "organisation", "organization", "company", "firm", 
 COURT_CASE_WORDS = {"charge", "court", "trial", "prosecutor", "prosecution", "indict", "indictment", "jury",
                     "judge", "affidavit", "lawsuit", "plea", "defendant"}
 LEGAL_HEDGES = ("alleged", "allegedly", "accuse", "suspect")
+QUESTION_WORDS = 25  # a quoted question this short is one question, not a speech ending in one
 PRESS_WORDS = {"report", "coverage", "media", "reporting"}  # "Korean media reports ... Yonhap reported"
 NOT_PEOPLE = {"ORG", "GPE", "NORP", "LOC", "FAC"}  # a speaking "work of art" is a name after a quote
 # Research and records besides the document nouns of the lexicon, for a study a story names a sentence later.
@@ -410,7 +411,7 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
         if t.lower_.rstrip(".") in HONORIFICS and t.nbor(1).pos_ == "PROPN"
     }
     text = doc_text(doc)
-    quotes = [q for q in doc_quotes(doc) if not _names_a_work(doc, q)]
+    quotes = [q for q in doc_quotes(doc) if not (_names_a_work(doc, q) or _asks_or_names(text, q))]
     tagged = {_last_sentence(locate, q) for q in quotes if _tagged(doc, text, q)}
     cue_sents |= tagged  # '"...," she giggles.' names its speaker as "she said" would
     speaker_sents |= tagged
@@ -444,6 +445,18 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
             out.append(_unattributed_flag(text, unattributed, locate))
             floor = -1
     return out
+
+
+def _asks_or_names(text: str, q: Quote) -> bool:
+    """ '"Should I take a pill?"' asks and asserts nothing; '"You Win USA Vacation Resort"', every word
+    capitalised, is a name or a title. Neither is a claim whose speaker a reader must know."""
+    inner = text[q.start : q.end].strip(" \t\n\"'“”‘’«»")
+    words_ = [w for w in inner.split() if any(ch.isalpha() for ch in w)]
+    if not words_ or len(words_) > QUESTION_WORDS:
+        return False
+    if inner.rstrip().endswith("?") and inner.count("?") == 1 and not any(ch in inner for ch in ".!"):
+        return True
+    return 2 <= len(words_) <= 8 and all(w.lstrip("(").strip(".,!?")[:1].isupper() for w in words_)
 
 
 def _last_sentence(locate: _Locator, q: Quote) -> int:
