@@ -26,7 +26,7 @@ from spacy.tokens import Span as Span_
 from bot.analysis.boundaries import TITLES
 from bot.analysis.doctext import doc_quotes, doc_text
 from bot.analysis.lexicon import words
-from bot.analysis.quotes import Quote, merge
+from bot.analysis.quotes import Quote, merge, title_like
 from bot.analysis.result import Attribution, Flag, Span
 from bot.analysis.segment import Sentence
 from bot.analysis.sources import is_maker, public_record
@@ -456,7 +456,7 @@ def _asks_or_names(text: str, q: Quote) -> bool:
         return False
     if inner.rstrip().endswith("?") and inner.count("?") == 1 and not any(ch in inner for ch in ".!"):
         return True
-    return 2 <= len(words_) <= 8 and all(w.lstrip("(").strip(".,!?")[:1].isupper() for w in words_)
+    return title_like(inner)
 
 
 def _last_sentence(locate: _Locator, q: Quote) -> int:

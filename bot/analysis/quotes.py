@@ -124,3 +124,17 @@ def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append((start, end))
     return out
+
+
+SMALL_WORDS = {"a", "an", "the", "of", "to", "and", "or", "in", "on", "for", "at", "by", "with", "from", "&"}
+MAX_TITLE_WORDS = 10
+
+
+def title_like(text: str) -> bool:
+    """ '"You Win USA Vacation Resort"', '"Introduction to Computational Thinking"': every word but the small
+    ones capitalised, as in a name or a title, which nobody asserts."""
+    words_ = [w.strip(".,!?:;()\"'“”‘’") for w in text.split()]
+    words_ = [w for w in words_ if any(ch.isalpha() for ch in w)]
+    if not 2 <= len(words_) <= MAX_TITLE_WORDS or not words_[0][:1].isupper():
+        return False
+    return all(w[:1].isupper() or w.lower() in SMALL_WORDS for w in words_)

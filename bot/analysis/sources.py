@@ -44,6 +44,7 @@ FIRST_SECOND_PERSON = {"my", "our", "your"}
 DEFINITE = {"the", "this", "that", "these", "those"}
 MAX_ACCORDING_WORDS = 12
 DOCUMENT_LOOKBACK = 200  # tokens, a few paragraphs
+LEGAL_PAPERS = {"lawsuit", "complaint", "suit", "filing"}  # one court paper, named by any of these words
 ROLE_LOOKBACK = 1000  # tokens: "the prosecutor" may point back to the story's named prosecutor many paragraphs on
 PARTIES = {"conservatives", "democrats", "republicans", "tories", "liberals", "greens", "socialists"}
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "representative"}
@@ -399,9 +400,10 @@ def _names_earlier(head: Token) -> bool:
         return False
     doc = head.doc
     lemma = head.lemma_.lower()
+    same = LEGAL_PAPERS if lemma in LEGAL_PAPERS else {lemma}  # "Apple has issued a lawsuit ... The complaint said"
     for k in range(head.i - 1, max(-1, head.i - DOCUMENT_LOOKBACK), -1):
         earlier = doc[k]
-        if earlier.lemma_.lower() != lemma:
+        if earlier.lemma_.lower() not in same:
             continue
         verb = earlier if earlier.pos_ == "VERB" else earlier.head if earlier.dep_ in ("dobj", "nsubjpass") else None
         if earlier.pos_ == "NOUN" and any(t.ent_type_ in ("PERSON", "ORG") for t in earlier.subtree):

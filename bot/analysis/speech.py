@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 
 from bot.analysis.cues import existential_claim
 from bot.analysis.lexicon import words
+from bot.analysis.quotes import title_like
 from bot.analysis.result import Attribution
 
 # "known as HFCs", "a bill called X": a participle that names something, not a claim about it.
@@ -77,7 +78,9 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False
     if tok.tag_ == "VBN" and tok.i > 0 and doc[tok.i - 1].lower_ in ("as", "than") and not _has_clause(tok):
         return False  # 'if "no artificial" sales grow as expected', however the parser hangs the "as"
-    if a.direct_quote and not _names_in_quotes(tok):
+    # 'edX is launching a course called "Introduction to Data Science"': a quoted title does not make the verb
+    # speech; the checks below decide, as for any verb ('users compared it to "An Inconvenient Truth"' is a stance)
+    if a.direct_quote and not _names_in_quotes(tok) and (a.content is None or not title_like(a.content.text)):
         return True
     if tok.pos_ in ("NOUN", "PROPN") and a.source is None:
         # "allegations of fraud", "there are fears that ...", not "criticism" in a list or "the outlook"
@@ -167,7 +170,8 @@ def _has_clause(tok: Token) -> bool:
 def _names_in_quotes(tok: Token) -> bool:
     """ 'it is called "Amazon Mom"', '"Bloody Sunday," as the day became known': a name in quote marks."""
     deps = {c.dep_ for c in tok.children}
-    if tok.lemma_.lower() not in PASSIVE_NAMING or "auxpass" not in deps or deps & {"ccomp", "agent"}:
+    passive = "auxpass" in deps or (tok.dep_ == "acl" and tok.tag_ == "VBN")  # "a course called "Intro to X""
+    if tok.lemma_.lower() not in PASSIVE_NAMING or not passive or deps & {"ccomp", "agent"}:
         return False  # 'was called "reckless" by critics' is a judgement someone made
     named = [c for c in tok.children if c.dep_ in ("oprd", "attr", "xcomp")]
     return all(c.text[:1].isupper() for c in named)  # a proper name; 'is called "a disaster"' is a judgement
