@@ -235,6 +235,8 @@ def test_she_does_not_continue_a_crowd(engine):
         'If sales of the "no sugar" range grow as expected, the firm will extend it to all its drinks.',
         'This week a start-up is launching a free course called "Introduction to Marine Biology."',
         'Harbour Foods has filed a lawsuit against a former manager. The complaint said she "took the recipes".',
+        "A lot of my friends in Leeds say the city is too loud.",  # the writer's own circle
+        "My phone company did not tell me that the bill had risen.",
     ],
 )
 def test_names_rulings_facts_advice_and_held_back_names_are_not_flagged(engine, text):
@@ -455,6 +457,7 @@ def test_she_does_not_continue_an_unnamed_man(engine):
         ("Most adults own a phone, according to official figures. It is estimated that half of children do, "
          "according to Ofcom.", "official figures"),  # the next sentence names another source
         ("A statement released by a hospital said the patients were safe.", "A statement"),
+        ("A friend of the mayor said the plan would fail.", "A friend of the mayor"),
         ('Many viewers have compared the film to "The Day After Tomorrow," a disaster epic.', "Many viewers"),
         ("Campaigners called the plan a disaster for the coast.", "Campaigners"),
         ("Critics attacked the plan as reckless.", "Critics"),  # words, not force

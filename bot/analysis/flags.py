@@ -99,6 +99,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
             _poll_result(a, doc, polls)
             or _on_record(a, doc)
             or _told_by_named(a, sourced, locate.text, locate.sents[a.sentence].end)
+            or _writers_own(a, doc)
             or held_back.names_next(a, doc)
         ):
             continue
@@ -281,6 +282,19 @@ def _document_word(tok: Token) -> bool:
     """A word for a piece of research or a record: "research", "a report", "figures", "local reports"."""
     lemma = tok.lemma_.lower()
     return lemma in DOCUMENT_LIKE or lemma in words("document_nouns.txt") or tok.lower_ in words("document_nouns.txt")
+
+
+def _writers_own(a: Attribution, doc: Doc) -> bool:
+    """ "my pal from Wisconsin", "a lot of my friends": the writer's own circle, told in a signed first-person
+    piece, not a source the story hides."""
+    if a.source is None:
+        return False
+    span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand")
+    if span is None:
+        return False
+    preps = [c for c in span.root.children if c.dep_ == "prep"]  # "a lot of my friends"
+    heads = [span.root, *(g for p in preps for g in p.children if g.dep_ == "pobj")]
+    return any(c.dep_ == "poss" and c.lower_ == "my" for h in heads for c in h.children)
 
 
 def _a_court_case(doc: Doc) -> bool:
