@@ -236,6 +236,7 @@ def test_she_does_not_continue_a_crowd(engine):
         'This week a start-up is launching a free course called "Introduction to Marine Biology."',
         'Harbour Foods has filed a lawsuit against a former manager. The complaint said she "took the recipes".',
         "A lot of my friends in Leeds say the city is too loud.",  # the writer's own circle
+        "A car maker says the new rules will cost jobs. Ford Europe said 300 posts were at risk.",  # named next
         "My phone company did not tell me that the bill had risen.",
     ],
 )

@@ -56,7 +56,10 @@ HELD_BACK_PEOPLE = {
 # Descriptions of a body a story names a sentence or two later ("an activist group said ... the Syrian
 # Observatory for Human Rights said").
 HELD_BACK_BODIES = {"group", "organisation", "organization", "company", "firm", "charity", "watchdog", "monitor",
-                    "body", "union", "association", "institute", "network", "coalition", "campaign"}
+                    "body", "union", "association", "institute", "network", "coalition", "campaign",
+                    # a firm described by its trade: "Chip maker warns ... Texas Instruments said"
+                    "maker", "manufacturer", "retailer", "carrier", "operator", "provider", "developer",
+                    "publisher", "broadcaster", "airline", "insurer", "lender", "giant", "supplier", "chain"}
 COURT_CASE_WORDS = {"charge", "court", "trial", "prosecutor", "prosecution", "indict", "indictment", "jury",
                     "judge", "affidavit", "lawsuit", "plea", "defendant"}
 LEGAL_HEDGES = ("alleged", "allegedly", "accuse", "suspect")
