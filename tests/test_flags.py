@@ -357,6 +357,8 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "The boy's parents offered him several treats, such as sweets and toys, to go to school.",  # examples
         "The first half saw Rovers keep the ball and hit the post twice.",  # a stretch of time
         "Footage of the crash shows the van swerving onto the pavement.",  # a picture of events
+        "A nearby security camera showed the van leaving at midnight.",  # a camera records, it does not claim
+        "Only a small sign over the door announces that the bar is open.",
         "About two litres of water backed up in the cellar overnight.",
         "In 2004 a coalition government agreed to a new border crossing at the river.",  # a decision
         "Harbour officials originally declined to issue a permit for the march.",  # a refusal to act

@@ -38,7 +38,8 @@ FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", 
 
 # Subjects that cannot be the source of a claim: stretches of time and pictures of events.
 SPEECHLESS = {"half", "year", "week", "month", "day", "season", "decade", "century", "period", "night", "morning",
-              "weekend", "video", "footage", "photo", "photograph", "picture", "image", "recording", "clip"}
+              "weekend", "video", "footage", "photo", "photograph", "picture", "image", "recording", "clip",
+              "camera", "cctv", "dashcam", "sign", "banner", "placard", "poster", "scene"}
 # Stance verbs that are also assaults when their object is a place: "attacked the embassy", "stormed the base".
 ASSAULTS = {"attack", "storm", "raid", "burn", "bomb", "besiege", "shell"}
 PLACES_ATTACKED = {"plant", "facility", "facilities", "embassy", "consulate", "base", "building", "village", "town",
