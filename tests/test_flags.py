@@ -358,6 +358,9 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "The first half saw Rovers keep the ball and hit the post twice.",  # a stretch of time
         "Footage of the crash shows the van swerving onto the pavement.",  # a picture of events
         "A nearby security camera showed the van leaving at midnight.",  # a camera records, it does not claim
+        "A lawmaker in Manila says the singer should be banned. Ana Cruz said in a bill that he had insulted us.",
+        "Two files were deleted, according to a memo released on Friday by the agency's watchdog.",
+        "The speech was a warning, according to excerpts released by the White House.",
         "Only a small sign over the door announces that the bar is open.",
         "About two litres of water backed up in the cellar overnight.",
         "In 2004 a coalition government agreed to a new border crossing at the river.",  # a decision

@@ -51,7 +51,7 @@ HELD_BACK_PEOPLE = {
     "expert", "executive", "man", "woman", "analyst", "economist", "chairman", "chief", "acquaintance", "trainer",
     "leader", "neighbour", "neighbor", "friend", "witness", "resident", "researcher", "scientist", "doctor",
     "teacher", "coach", "relative", "colleague", "instructor", "student", "professor", "lawyer", "pilot", "attorney",
-    "counsel",
+    "counsel", "lawmaker", "legislator", "politician", "campaigner", "activist", "spokesman", "spokeswoman",
 }
 # Descriptions of a body a story names a sentence or two later ("an activist group said ... the Syrian
 # Observatory for Human Rights said").
@@ -248,7 +248,7 @@ class _HeldBack:
                     self.named_speaker.add(k)
                 if any(t.ent_type_ == "ORG" for t in span):
                     self.named_body.add(k)
-                if any(_document_word(t) for t in span):
+                if any(_document_word(t) for t in span) or _in_a_document(a, doc):
                     self.named_document.add(k)
 
     def names_next(self, a: Attribution, doc: Doc) -> bool:
@@ -279,6 +279,15 @@ def _bare_name(span: Span_) -> bool:
     """ "Ryan Pate said": a name of capitalised words the NER left untyped (or split) is a person's."""
     alpha = [t for t in span if t.is_alpha]
     return bool(alpha) and all(t.pos_ == "PROPN" for t in alpha) and not any(t.ent_type_ in NOT_PEOPLE for t in alpha)
+
+
+def _in_a_document(a: Attribution, doc: Doc) -> bool:
+    """ "Kennedy wrote in a memo", "the ministry said in a statement": a named source speaking through a paper."""
+    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+    if span is None:
+        return False
+    ins = [c for c in span.root.children if c.dep_ == "prep" and c.lower_ == "in"]
+    return any(_document_word(g) for p in ins for g in p.children if g.dep_ == "pobj")
 
 
 def _document_word(tok: Token) -> bool:

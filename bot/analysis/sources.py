@@ -493,7 +493,9 @@ def _made_by_name(head: Token) -> bool:
 
 def _named_institution(tok: Token) -> bool:
     """ "the hospital", "the Indian government": an institution the story has in view, or a named one."""
-    definite = any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children)
+    definite = any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children) or any(
+        c.dep_ == "poss" and any(d.dep_ == "det" and d.lower_ in DEFINITE for d in c.children) for c in tok.children
+    )  # "the hospital", "the agency's watchdog"
     return definite and (tok.lower_ in words("institution_nouns.txt") or tok.lemma_.lower() in words("body_nouns.txt"))
 
 
