@@ -360,6 +360,7 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "A nearby security camera showed the van leaving at midnight.",  # a camera records, it does not claim
         "A lawmaker in Manila says the singer should be banned. Ana Cruz said in a bill that he had insulted us.",
         "Two files were deleted, according to a memo released on Friday by the agency's watchdog.",
+        'Some critics say the tax will drive shops away. "It is a disaster," said trader Ada Lumb of Leeds.',
         "The speech was a warning, according to excerpts released by the White House.",
         "Only a small sign over the door announces that the bar is open.",
         "About two litres of water backed up in the cellar overnight.",
@@ -464,6 +465,7 @@ def test_she_does_not_continue_an_unnamed_man(engine):
          "according to Ofcom.", "official figures"),  # the next sentence names another source
         ("A statement released by a hospital said the patients were safe.", "A statement"),
         ("A friend of the mayor said the plan would fail.", "A friend of the mayor"),
+        ("Some critics say the tax will drive shops away. The mayor opened a market on Friday.", "Some critics"),
         ('Many viewers have compared the film to "The Day After Tomorrow," a disaster epic.', "Many viewers"),
         ("Campaigners called the plan a disaster for the coast.", "Campaigners"),
         ("Critics attacked the plan as reckless.", "Critics"),  # words, not force
