@@ -361,6 +361,9 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "A lawmaker in Manila says the singer should be banned. Ana Cruz said in a bill that he had insulted us.",
         "Two files were deleted, according to a memo released on Friday by the agency's watchdog.",
         'Some critics say the tax will drive shops away. "It is a disaster," said trader Ada Lumb of Leeds.',
+        "The award went to a phone app designed to let people write, edit and share songs.",  # an ability
+        "What the town needs are more councillors who tell voters the truth about the budget.",  # which ones
+        'The magazine specified that a gadget must be a "self-contained device that can be used on its own".',
         "The speech was a warning, according to excerpts released by the White House.",
         "Only a small sign over the door announces that the bar is open.",
         "About two litres of water backed up in the cellar overnight.",

@@ -40,6 +40,8 @@ FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", 
 SPEECHLESS = {"half", "year", "week", "month", "day", "season", "decade", "century", "period", "night", "morning",
               "weekend", "video", "footage", "photo", "photograph", "picture", "image", "recording", "clip",
               "camera", "cctv", "dashcam", "sign", "banner", "placard", "poster", "scene"}
+# Verbs that let or make someone do something: what follows is an ability, not a claim.
+CAUSATIVES = {"let", "allow", "enable", "help", "make", "permit"}
 # Stance verbs that are also assaults when their object is a place: "attacked the embassy", "stormed the base".
 ASSAULTS = {"attack", "storm", "raid", "burn", "bomb", "besiege", "shell"}
 PLACES_ATTACKED = {"plant", "facility", "facilities", "embassy", "consulate", "base", "building", "village", "town",
@@ -105,6 +107,10 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     source = doc.char_span(a.source.start, a.source.end, alignment_mode="expand") if a.source is not None else None
     if source is not None and not _can_speak(source.root):
         return False  # "Video shot from a helicopter showed ...", the verb joined to another
+    if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in CAUSATIVES and "ccomp" not in deps:
+        return False  # "a sequencer that lets people write and share songs": what they can do, not a claim
+    if tok.dep_ == "relcl" and subject is not None and subject.lower_ in ("who", "that") and _defining(tok):
+        return False  # "candidates who tell them the truth": a relative clause that says which ones
     if subject is not None and _nobody(subject):
         return False  # "No group claimed responsibility": a claim nobody made is a fact about the claims
     if lemma == "call" and not deps & {"ccomp", "oprd", "xcomp", "attr", "dobj"} and not _calls_for(tok):
@@ -184,6 +190,16 @@ def _calls_for(call: Token) -> bool:
         return True
     clauses = (c for c in call.children if c.dep_ == "advcl")
     return any(any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children) for c in clauses)
+
+
+def _defining(relcl: Token) -> bool:
+    """A relative clause glued to its noun ("people who think ..."), which picks out a kind of people; set off by
+    a comma ("Critics, who say the plan is flawed, ...") it reports what they say."""
+    noun = relcl.head
+    doc = relcl.doc
+    between = doc[noun.i + 1 : relcl.left_edge.i]
+    definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in noun.children)
+    return noun.pos_ in ("NOUN", "PRON") and not definite and not any(t.text in (",", "(", "—", "–") for t in between)
 
 
 def _nobody(subject: Token) -> bool:
