@@ -362,6 +362,16 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Two files were deleted, according to a memo released on Friday by the agency's watchdog.",
         'Some critics say the tax will drive shops away. "It is a disaster," said trader Ada Lumb of Leeds.',
         "The award went to a phone app designed to let people write, edit and share songs.",  # an ability
+        "Police have not said whether they know where the driver is.",  # no claim was made
+        "Friends called him Tony.",  # a name
+        "A few students, including Ada Moss from Leeds, said the course was too hard.",  # a named member
+        "The mayor has resigned, local media said, citing council leader Ann Hale.",  # a named source relayed
+        'The skater has been described as a "national treasure" by fellow skater Ann Lee.',
+        "He fled, according to an affidavit signed on Friday by FBI agent Tom Reyes. The document says he left "
+        "by boat.",
+        "A US remake has reportedly been planned. Two writers are involved, according to reports in the trade "
+        "paper Variety.",
+        "A prosecutor said the case would go ahead. County Attorney Ann Cole said a date would be set soon.",
         "What the town needs are more councillors who tell voters the truth about the budget.",  # which ones
         'The magazine specified that a gadget must be a "self-contained device that can be used on its own".',
         "The speech was a warning, according to excerpts released by the White House.",
@@ -468,6 +478,10 @@ def test_she_does_not_continue_an_unnamed_man(engine):
          "according to Ofcom.", "official figures"),  # the next sentence names another source
         ("A statement released by a hospital said the patients were safe.", "A statement"),
         ("A friend of the mayor said the plan would fail.", "A friend of the mayor"),
+        ("The riot was portrayed as violence by an angry mob, officials said.", "officials"),
+        ("Officials did not deny that the plant would close.", "Officials"),  # a denial refused is a claim
+        ("Singer Ada Moss has reportedly split from her band. Her manager Tom Ray said she was resting.",
+         "reportedly"),
         ("Some critics say the tax will drive shops away. The mayor opened a market on Friday.", "Some critics"),
         ('Many viewers have compared the film to "The Day After Tomorrow," a disaster epic.', "Many viewers"),
         ("Campaigners called the plan a disaster for the coast.", "Campaigners"),

@@ -51,7 +51,8 @@ HELD_BACK_PEOPLE = {
     "expert", "executive", "man", "woman", "analyst", "economist", "chairman", "chief", "acquaintance", "trainer",
     "leader", "neighbour", "neighbor", "friend", "witness", "resident", "researcher", "scientist", "doctor",
     "teacher", "coach", "relative", "colleague", "instructor", "student", "professor", "lawyer", "pilot", "attorney",
-    "counsel", "lawmaker", "legislator", "politician", "campaigner", "activist", "spokesman", "spokeswoman",
+    "counsel", "prosecutor", "lawmaker", "legislator", "politician", "campaigner", "activist", "spokesman",
+    "spokeswoman",
 }
 # Descriptions of a body a story names a sentence or two later ("an activist group said ... the Syrian
 # Observatory for Human Rights said").
@@ -64,7 +65,8 @@ COURT_CASE_WORDS = {"charge", "court", "trial", "prosecutor", "prosecution", "in
                     "judge", "affidavit", "lawsuit", "plea", "defendant"}
 LEGAL_HEDGES = ("alleged", "allegedly", "accuse", "suspect")
 QUESTION_WORDS = 25  # a quoted question this short is one question, not a speech ending in one
-PRESS_WORDS = {"report", "coverage", "media", "reporting"}  # "Korean media reports ... Yonhap reported"
+PRESS_WORDS = {"report", "coverage", "media", "reporting", "television", "tv", "radio", "newspaper", "press",
+               "broadcaster", "outlet"}  # "Korean media reports ... Yonhap reported"
 NOT_PEOPLE = {"ORG", "GPE", "NORP", "LOC", "FAC"}  # a speaking "work of art" is a name after a quote
 # Research and records besides the document nouns of the lexicon, for a study a story names a sentence later.
 DOCUMENT_LIKE = {"research", "survey", "poll", "information", "report", "study"}
@@ -99,13 +101,17 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
     polls = _named_poll_sentences(doc, locate)
     in_court = _a_court_case(doc)
     for a in attributions:
-        if a.source_kind == "none" and (_vouched_for(a, sourced, doc) or (in_court and _legal_hedge(a))):
+        if a.source_kind == "none" and (
+            _vouched_for(a, sourced, doc) or (in_court and _legal_hedge(a)) or held_back.reported_next(a)
+        ):
             continue
         if a.source_kind in ("anonymous", "vague") and (
             _poll_result(a, doc, polls)
             or _on_record(a, doc)
             or _told_by_named(a, sourced, locate.text, locate.sents[a.sentence].end)
             or _writers_own(a, doc)
+            or _names_a_member(a, doc)
+            or _cites_a_name(a, sourced, doc)
             or held_back.names_next(a, doc)
         ):
             continue
@@ -254,6 +260,11 @@ class _HeldBack:
                 if any(_document_word(t) for t in span) or _in_a_document(a, doc):
                     self.named_document.add(k)
 
+    def reported_next(self, a: Attribution) -> bool:
+        """ "... have reportedly been drawn up. ..., according to reports in the Hollywood Reporter.": the next
+        sentence says whose report it was."""
+        return a.cue.text.lower() == "reportedly" and a.sentence + 1 in self.named_document
+
     def names_next(self, a: Attribution, doc: Doc) -> bool:
         """True when one of the next sentences names the unnamed source ``a``."""
         if a.source is None:
@@ -299,6 +310,26 @@ def _document_word(tok: Token) -> bool:
     """A word for a piece of research or a record: "research", "a report", "figures", "local reports"."""
     lemma = tok.lemma_.lower()
     return lemma in DOCUMENT_LIKE or lemma in words("document_nouns.txt") or tok.lower_ in words("document_nouns.txt")
+
+
+def _names_a_member(a: Attribution, doc: Doc) -> bool:
+    """ "A few students, including Victoria Arild, said ...": the group is given a named member to ask."""
+    span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand") if a.source else None
+    if span is None:
+        return False
+    members = [c for c in span.root.children if c.dep_ == "prep" and c.lower_ in ("including", "among")]
+    return any(t.ent_type_ == "PERSON" or _bare_name(t.doc[t.i : t.i + 1]) for m in members for t in m.subtree)
+
+
+def _cites_a_name(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc) -> bool:
+    """ "Russian media said, citing security chief Alexander Bortnikov": the unnamed outlet relays a named source."""
+    for other in sourced.get(a.sentence, []):
+        if other.cue.text.lower() not in ("citing", "quoting") or other.content is None:
+            continue
+        cited = doc.char_span(other.content.start, other.content.end, alignment_mode="expand")
+        if cited is not None and any(t.ent_type_ in ("PERSON", "ORG") for t in cited):
+            return True
+    return False
 
 
 def _writers_own(a: Attribution, doc: Doc) -> bool:

@@ -232,6 +232,14 @@ def _own_source(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
             return _pobj(child, None)
+    if _passive(verb):
+        # "was described as a liar by critics": the parser hangs the by-phrase on the "as" noun
+        for as_ in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"):
+            for noun in (g for g in as_.children if g.dep_ == "pobj"):
+                by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+                agent = _pobj(by, None) if by is not None else None
+                if agent is not None and (agent.ent_type_ in ("PERSON", "ORG") or agent.pos_ == "PROPN"):
+                    return agent  # only a name: "portrayed as violence by an angry mob" is the mob's violence
     feeling = verb.lemma_.lower() in words("feeling_passives.txt")
     # A noun subject before a clausal one: "Answering questions on Facebook, Watson said" is Watson's.
     children = sorted(verb.children, key=lambda c: c.dep_ == "csubj")
@@ -401,6 +409,8 @@ def _names_earlier(head: Token) -> bool:
     doc = head.doc
     lemma = head.lemma_.lower()
     same = LEGAL_PAPERS if lemma in LEGAL_PAPERS else {lemma}  # "Apple has issued a lawsuit ... The complaint said"
+    if lemma in ("document", "paper"):
+        same = words("document_nouns.txt") | RECORD_NOUNS  # "an affidavit signed by Agent Garriola ... The document"
     for k in range(head.i - 1, max(-1, head.i - DOCUMENT_LOOKBACK), -1):
         earlier = doc[k]
         if earlier.lemma_.lower() not in same:
@@ -410,7 +420,12 @@ def _names_earlier(head: Token) -> bool:
             return True  # "a report by the Tax Foundation", "Reed's statement"
         if verb is None and earlier.dep_ == "pobj" and earlier.head.lower_ == "in" and earlier.head.head.pos_ == "VERB":
             verb = earlier.head.head  # "the ministry said in a statement", "In a statement, the minister said"
+        if verb is not None and _made_by_name(earlier):
+            return True  # "an affidavit signed by Agent Garriola ... the document said"
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
+        if subject is None and verb is not None:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)  # "the report was signed by Ann Cole"
+            subject = _pobj(agent, None) if agent is not None else None
         if subject is not None and (
             subject.ent_type_ in ("PERSON", "ORG")
             or subject.pos_ == "PROPN"
@@ -482,8 +497,8 @@ def _made_by_name(head: Token) -> bool:
     for acl in (c for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN"):
         preps += [c for c in acl.children if c.dep_ == "agent"]  # "a statement released by the hospital"
     for prep in preps:
-        if prep.dep_ == "agent" and any(_named_institution(g) for g in prep.children if g.dep_ == "pobj"):
-            return True
+        if prep.dep_ == "agent" and any(_named_institution(g) or is_maker(g) for g in prep.subtree if g.i != prep.i):
+            return True  # "an affidavit signed by FBI Special Agent Scott Garriola", "released by the hospital"
         # a place makes nothing, so after "by" a name the NER took for a place is a maker ("research by Jupiter");
         # after "from" it is where something comes from ("a witness from Leeds")
         if any(is_maker(t) or (prep.lower_ == "by" and t.pos_ == "PROPN") for t in prep.subtree):

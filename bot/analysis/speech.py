@@ -79,6 +79,9 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         # "Big businesses know ...", "voters want change": the writer's account of them, not a claim ("it is
         # understood that ..." is the passive of reporting, and stays one)
         return False
+    that_clause = any(c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in tok.children)
+    if lemma in CAUSATIVES and not that_clause:
+        return False  # "items left at the scene allowed detectives to identify him": letting is not saying
     if tok.tag_ == "VBN" and tok.i > 0 and doc[tok.i - 1].lower_ in ("as", "than") and not _has_clause(tok):
         return False  # 'if "no artificial" sales grow as expected', however the parser hangs the "as"
     # 'edX is launching a course called "Introduction to Data Science"': a quoted title does not make the verb
@@ -111,6 +114,12 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "a sequencer that lets people write and share songs": what they can do, not a claim
     if tok.dep_ == "relcl" and subject is not None and subject.lower_ in ("who", "that") and _defining(tok):
         return False  # "candidates who tell them the truth": a relative clause that says which ones
+    if any(c.dep_ == "neg" for c in tok.children) and not any(
+        c.dep_ == "ccomp" and not any(m.lower_ in ("whether", "if") for m in c.children) for c in tok.children
+    ):
+        return False  # "authorities haven't said whether ...": no claim was made
+    if lemma == "call" and any(c.dep_ == "oprd" and c.pos_ == "PROPN" for c in tok.children):
+        return False  # "Friends called him Tony": a name
     if subject is not None and _nobody(subject):
         return False  # "No group claimed responsibility": a claim nobody made is a fact about the claims
     if lemma == "call" and not deps & {"ccomp", "oprd", "xcomp", "attr", "dobj"} and not _calls_for(tok):
