@@ -13,6 +13,8 @@ and unnamed documents are ``anonymous``; masses, weasel words and polls without 
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from spacy.tokens import Token
 
 from bot.analysis.cues import contracted_has, received_reaction
@@ -408,7 +410,7 @@ def _names_earlier(head: Token) -> bool:
         return False
     doc = head.doc
     lemma = head.lemma_.lower()
-    same = LEGAL_PAPERS if lemma in LEGAL_PAPERS else {lemma}  # "Apple has issued a lawsuit ... The complaint said"
+    same: AbstractSet[str] = LEGAL_PAPERS if lemma in LEGAL_PAPERS else {lemma}  # "a lawsuit ... The complaint said"
     if lemma in ("document", "paper"):
         same = words("document_nouns.txt") | RECORD_NOUNS  # "an affidavit signed by Agent Garriola ... The document"
     for k in range(head.i - 1, max(-1, head.i - DOCUMENT_LOOKBACK), -1):
