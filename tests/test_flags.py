@@ -363,6 +363,7 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         'Some critics say the tax will drive shops away. "It is a disaster," said trader Ada Lumb of Leeds.',
         "The award went to a phone app designed to let people write, edit and share songs.",  # an ability
         "Police have not said whether they know where the driver is.",  # no claim was made
+        "A poll for the Harbour Gazette asked 900 voters about the mayor. Women back her by almost 20 points.",
         "Friends called him Tony.",  # a name
         "A few students, including Ada Moss from Leeds, said the course was too hard.",  # a named member
         "The mayor has resigned, local media said, citing council leader Ann Hale.",  # a named source relayed
@@ -480,6 +481,8 @@ def test_she_does_not_continue_an_unnamed_man(engine):
         ("A friend of the mayor said the plan would fail.", "A friend of the mayor"),
         ("The riot was portrayed as violence by an angry mob, officials said.", "officials"),
         ("Officials did not deny that the plant would close.", "Officials"),  # a denial refused is a claim
+        ("A poll for the Harbour Gazette asked 900 voters. Sales rose 26% last year, according to analysts.",
+         "analysts"),  # market figures, not the poll's
         ("Singer Ada Moss has reportedly split from her band. Her manager Tom Ray said she was resting.",
          "reportedly"),
         ("Some critics say the tax will drive shops away. The mayor opened a market on Friday.", "Some critics"),

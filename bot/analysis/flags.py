@@ -18,6 +18,7 @@ A pronoun source ("he said") is flagged only when it clearly stands for an earli
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from spacy.tokens import Doc, Token
@@ -81,6 +82,8 @@ REASON_CHARS = 80
 POLL_WORDS = {"poll", "survey", "study", "research", "questionnaire"}
 SHARE_REACH = 5  # tokens before a source in which "X% of" may stand
 POLL_WINDOW = 3  # sentences either side of a poll's respondents in which the story names the poll
+RATIO = re.compile(r"\d+-\d+")
+POLL_SKIP = {"analyst", "expert", "economist", "researcher", "scientist", "observer", "critic", "forecaster"}
 RESPONDENT_WORDS = {"questioned", "surveyed", "polled", "interviewed", "respondent", "respondents", "asked"}
 SHARE_WORDS = {"half", "majority", "most", "many", "some", "few", "third", "thirds", "quarter", "percent", "%"}
 NAMING_WORDS = {"called", "titled", "entitled", "named", "dubbed", "nicknamed", "headlined", "slogan"}
@@ -423,7 +426,19 @@ def _poll_result(a: Attribution, doc: Doc, polls: set[int]) -> bool:
     )
     if counted or any(t.lower_ in RESPONDENT_WORDS for t in span):
         return True  # "59% of people", "those questioned": a named poll's respondents, wherever it is named
+    sentence = span.root.sent
+    if a.source_kind == "vague" and root not in POLL_SKIP and any(_a_share(t) for t in sentence):
+        return True  # "By 82%-12%, millennials support checks", "Women back him by 20 points": the poll's figures
     return any(t.lower_ in SHARE_WORDS for t in span) and any(k in polls for k in near)  # "Most said" nearby
+
+
+def _a_share(tok: Token) -> bool:
+    """A poll's figure: a percentage, or a lead in points ("by almost 20 points")."""
+    if tok.ent_type_ == "PERCENT" or tok.text.endswith("%"):
+        return True
+    if tok.i > 0 and tok.nbor(-1).lower_ == "by" and RATIO.fullmatch(tok.text):
+        return True  # "By 2-1, millennials see ..."
+    return tok.lower_ == "points" and tok.i > 0 and tok.nbor(-1).like_num
 
 
 def _vouched_for(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc) -> bool:

@@ -82,6 +82,10 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     that_clause = any(c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in tok.children)
     if lemma in CAUSATIVES and not that_clause:
         return False  # "items left at the scene allowed detectives to identify him": letting is not saying
+    if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in CAUSATIVES and "ccomp" not in {
+        c.dep_ for c in tok.children
+    }:
+        return False  # "allowed detectives to identify him 'as the killer'", "lets people share songs"
     if tok.tag_ == "VBN" and tok.i > 0 and doc[tok.i - 1].lower_ in ("as", "than") and not _has_clause(tok):
         return False  # 'if "no artificial" sales grow as expected', however the parser hangs the "as"
     # 'edX is launching a course called "Introduction to Data Science"': a quoted title does not make the verb
