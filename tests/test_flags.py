@@ -364,6 +364,9 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "The award went to a phone app designed to let people write, edit and share songs.",  # an ability
         "Police have not said whether they know where the driver is.",  # no claim was made
         "A poll for the Harbour Gazette asked 900 voters about the mayor. Women back her by almost 20 points.",
+        "According to the Harbour Gazette, the studio wants a sequel. The director will reportedly meet them soon.",
+        "The indictment against him says he ran over his brother.",  # a court's paper
+        'Residents said jets pushed the fighters back. "We heard them all night," said resident Ari Bello.',
         "Friends called him Tony.",  # a name
         "A few students, including Ada Moss from Leeds, said the course was too hard.",  # a named member
         "The mayor has resigned, local media said, citing council leader Ann Hale.",  # a named source relayed
@@ -529,3 +532,8 @@ def test_a_quoted_question_or_name_is_not_an_unattributed_quote(engine, text):
 def test_a_quoted_claim_still_needs_a_speaker(engine):
     text = 'The council met on Monday. "The budget is a disaster and everyone knows it." The vote was delayed.'
     assert [f.category for f in flags_of(engine, text)] == ["unattributed_quote"]
+
+
+def test_who_after_a_named_person_does_not_continue_an_unnamed_group(engine):
+    text = "Some fans worried for the singer Ada Moss, who wrote in her column that she was ill."
+    assert [f.evidence.text for f in flags_of(engine, text)] == ["Some fans"]

@@ -73,7 +73,8 @@ NOT_PEOPLE = {"ORG", "GPE", "NORP", "LOC", "FAC"}  # a speaking "work of art" is
 DOCUMENT_LIKE = {"research", "survey", "poll", "information", "report", "study"}
 # Groups a story often illustrates at once with a named member: "Critics say ... '...,' said Jane Doe."
 ILLUSTRATED_GROUPS = {"critic", "other", "some", "they", "many", "expert", "analyst", "observer", "opponent",
-                      "supporter", "skeptic", "sceptic", "economist", "scholar", "advocate", "activist"}
+                      "supporter", "skeptic", "sceptic", "economist", "scholar", "advocate", "activist", "resident",
+                      "witness", "neighbour", "neighbor", "local", "parent", "voter", "fan"}
 # Unnamed sources a story keeps unnamed even when someone with the same title speaks next.
 ALWAYS_UNNAMED = {"source", "official", "person", "people", "insider", "aide"}
 FIRST_PERSON = {"i", "we", "me", "us"}
@@ -213,6 +214,8 @@ def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator
         return None
     if a.source.text.lower() in SINGULAR_PRONOUNS and _plural(previous.source, doc):
         return None  # "Fans waved flags. She said ...": "she" is not the fans
+    if a.source.text.lower() == "who" and not _who_is(a, previous, doc):
+        return None  # "Some worried for the star, who wrote ...": "who" is the star
     if _other_sex(a.source.text.lower(), previous.source, doc):
         return None  # "One man told her ... she testified": "she" is not the man
     return _unnamed_flag(a, previous.source_kind, a.source, locate, doc, previous)
@@ -221,6 +224,16 @@ def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator
 def _plural(source: Span, doc: Doc) -> bool:
     span = doc.char_span(source.start, source.end, alignment_mode="expand")
     return span is not None and span.root.tag_ in ("NNS", "NNPS")
+
+
+def _who_is(a: Attribution, previous: Attribution, doc: Doc) -> bool:
+    """Whether the "who" of ``a`` stands for the unnamed source of ``previous``: its noun lies in that source."""
+    span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand") if a.source else None
+    if span is None or previous.source is None:
+        return False
+    clause = span.root.head  # the relative clause's verb
+    noun = clause.head if clause.dep_ == "relcl" else None
+    return noun is not None and previous.source.start <= noun.idx < previous.source.end
 
 
 def _other_sex(pronoun: str, source: Span, doc: Doc) -> bool:
@@ -247,6 +260,7 @@ class _HeldBack:
         self.named_speaker: set[int] = set()  # sentences with a named person speaking
         self.named_body: set[int] = set()  # sentences with a named organisation speaking
         self.named_document: set[int] = set()  # sentences citing a document whose maker is named
+        self.named_press: set[int] = set()  # sentences that cite a named outlet or report: "according to X"
         for k, group in sourced.items():
             for a in group:
                 if a.source_kind != "named" or a.source is None:
@@ -262,11 +276,16 @@ class _HeldBack:
                     self.named_body.add(k)
                 if any(_document_word(t) for t in span) or _in_a_document(a, doc):
                     self.named_document.add(k)
+                if a.cue.text.lower() == "according to" or a.cue.text.lower().startswith("report"):
+                    self.named_press.add(k)
 
     def reported_next(self, a: Attribution) -> bool:
         """ "... have reportedly been drawn up. ..., according to reports in the Hollywood Reporter.": the next
-        sentence says whose report it was."""
-        return a.cue.text.lower() == "reportedly" and a.sentence + 1 in self.named_document
+        sentence says whose report it was; or the sentence before was a named outlet's ("According to the
+        Hollywood Reporter, ... The film-maker will reportedly meet ...")."""
+        if a.cue.text.lower() not in ("reportedly", "is said", "are said", "was said", "were said"):
+            return False
+        return a.sentence + 1 in self.named_document or a.sentence - 1 in self.named_press
 
     def names_next(self, a: Attribution, doc: Doc) -> bool:
         """True when one of the next sentences names the unnamed source ``a``."""

@@ -45,7 +45,9 @@ INDEFINITE = {"a", "an", "one", "another", "some", "any", "several", "certain"}
 FIRST_SECOND_PERSON = {"my", "our", "your"}
 DEFINITE = {"the", "this", "that", "these", "those"}
 MAX_ACCORDING_WORDS = 12
-DOCUMENT_LOOKBACK = 200  # tokens, a few paragraphs
+DOCUMENT_LOOKBACK = 500  # tokens, several paragraphs: "the statement" may point back that far
+# Papers only a court or its officers make: public records whatever the phrase adds.
+COURT_RECORDS = {"indictment", "affidavit", "subpoena", "deposition", "verdict"}
 LEGAL_PAPERS = {"lawsuit", "complaint", "suit", "filing"}  # one court paper, named by any of these words
 ROLE_LOOKBACK = 1000  # tokens: "the prosecutor" may point back to the story's named prosecutor many paragraphs on
 PARTIES = {"conservatives", "democrats", "republicans", "tories", "liberals", "greens", "socialists"}
@@ -474,6 +476,8 @@ def public_record(head: Token) -> bool:
     """ "court documents", "court papers", "police records", "trial testimony": a record a court, the police or a
     legislature keeps, which a reader can ask for."""
     lemma = head.lemma_.lower()
+    if lemma in COURT_RECORDS:
+        return True  # "The indictment against him says": a court's paper, whatever the phrase adds
     if lemma not in RECORD_NOUNS and lemma not in words("document_nouns.txt"):
         return False
     return any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in RECORD_KEEPERS for c in head.children)
