@@ -234,6 +234,7 @@ def test_she_does_not_continue_a_crowd(engine):
         "Video shot from a police helicopter above the bridge showed that traffic was moving by noon.",
         'If sales of the "no sugar" range grow as expected, the firm will extend it to all its drinks.',
         'This week a start-up is launching a free course called "Introduction to Marine Biology."',
+        'He wrote a book called "The Sound of Money" in 1990.',
         'Harbour Foods has filed a lawsuit against a former manager. The complaint said she "took the recipes".',
         "A lot of my friends in Leeds say the city is too loud.",  # the writer's own circle
         "A car maker says the new rules will cost jobs. Ford Europe said 300 posts were at risk.",  # named next
@@ -493,6 +494,7 @@ def test_she_does_not_continue_an_unnamed_man(engine):
         ("Campaigners called the plan a disaster for the coast.", "Campaigners"),
         ("Critics attacked the plan as reckless.", "Critics"),  # words, not force
         ('The deal is called "a disaster" in some quarters.', "is called"),  # a judgement, not a name
+        ('The mayor has been called the "Trump of the North" for his remarks.', "been called"),  # a label
         ("A prosecutor said the driver was drunk. The prosecutor said he had ignored two warnings.", "A prosecutor"),
     ],
 )

@@ -90,7 +90,9 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # 'if "no artificial" sales grow as expected', however the parser hangs the "as"
     # 'edX is launching a course called "Introduction to Data Science"': a quoted title does not make the verb
     # speech; the checks below decide, as for any verb ('users compared it to "An Inconvenient Truth"' is a stance)
-    if a.direct_quote and not _names_in_quotes(tok) and (a.content is None or not title_like(a.content.text)):
+    if a.direct_quote and not _names_in_quotes(tok) and (
+        lemma in PASSIVE_NAMING or a.content is None or not title_like(a.content.text)
+    ):
         return True
     if tok.pos_ in ("NOUN", "PROPN") and a.source is None:
         # "allegations of fraud", "there are fears that ...", not "criticism" in a list or "the outlook"
@@ -194,7 +196,13 @@ def _names_in_quotes(tok: Token) -> bool:
     if tok.lemma_.lower() not in PASSIVE_NAMING or not passive or deps & {"ccomp", "agent"}:
         return False  # 'was called "reckless" by critics' is a judgement someone made
     named = [c for c in tok.children if c.dep_ in ("oprd", "attr", "xcomp")]
-    return all(c.text[:1].isupper() for c in named)  # a proper name; 'is called "a disaster"' is a judgement
+    # a proper name ('a book called "The Sound of Money"'); 'is called "a disaster"' and 'has been called the
+    # "Trump of the East"' (an article outside the quote marks) are judgements
+    return all(c.text[:1].isupper() and not any(_article_outside_quotes(d) for d in c.children) for c in named)
+
+
+def _article_outside_quotes(tok: Token) -> bool:
+    return tok.dep_ == "det" and tok.i + 1 < len(tok.doc) and tok.nbor(1).is_quote
 
 
 def _calls_for(call: Token) -> bool:
