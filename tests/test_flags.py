@@ -368,6 +368,10 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "According to the Harbour Gazette, the studio wants a sequel. The director will reportedly meet them soon.",
         "The indictment against him says he ran over his brother.",  # a court's paper
         'Residents said jets pushed the fighters back. "We heard them all night," said resident Ari Bello.',
+        "The aides, led by campaign manager Tom Reyes, told donors that they would lose the first vote.",
+        "Attorneys for Ada Moss said her account was private.",  # a named party's lawyers
+        "Voters should choose freely, Reyes said, according to an Associated Press account.",
+        "Other councillors echoed those comments. Councillor Ann Hale said the plan was oversold.",
         "Friends called him Tony.",  # a name
         "A few students, including Ada Moss from Leeds, said the course was too hard.",  # a named member
         "The mayor has resigned, local media said, citing council leader Ann Hale.",  # a named source relayed
@@ -485,6 +489,8 @@ def test_she_does_not_continue_an_unnamed_man(engine):
         ("A friend of the mayor said the plan would fail.", "A friend of the mayor"),
         ("The riot was portrayed as violence by an angry mob, officials said.", "officials"),
         ("Officials did not deny that the plant would close.", "Officials"),  # a denial refused is a claim
+        ("The mayor, a regular in recent years, isn't expected to attend.", "isn't expected"),  # a forecast
+        ("Attorneys said the plan was illegal.", "Attorneys"),
         ("A poll for the Harbour Gazette asked 900 voters. Sales rose 26% last year, according to analysts.",
          "analysts"),  # market figures, not the poll's
         ("Singer Ada Moss has reportedly split from her band. Her manager Tom Ray said she was resting.",

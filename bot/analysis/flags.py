@@ -308,7 +308,8 @@ class _HeldBack:
             or (lemma in PRESS_WORDS and a.sentence + 1 in self.named_body)
         ):
             return True  # "Research suggests ... According to a report by Demos", "media reports ... Yonhap reported"
-        if a.source_kind == "vague" and a.sentence + 1 in self.named_speaker and lemma in ILLUSTRATED_GROUPS:
+        some = any(c.lower_ in ("other", "some") for c in span.root.children if c.dep_ in ("det", "amod"))
+        if a.source_kind == "vague" and a.sentence + 1 in self.named_speaker and (lemma in ILLUSTRATED_GROUPS or some):
             return True  # "Some critics say it will fail. '...,' said economist Jane Doe": one of them, named
         return single and lemma in HELD_BACK_PEOPLE and any(k in self.named_speaker for k in after)
 

@@ -51,6 +51,8 @@ COURT_RECORDS = {"indictment", "affidavit", "subpoena", "deposition", "verdict"}
 LEGAL_PAPERS = {"lawsuit", "complaint", "suit", "filing"}  # one court paper, named by any of these words
 ROLE_LOOKBACK = 1000  # tokens: "the prosecutor" may point back to the story's named prosecutor many paragraphs on
 PARTIES = {"conservatives", "democrats", "republicans", "tories", "liberals", "greens", "socialists"}
+COUNSEL = {"attorney", "attorneys", "lawyer", "lawyers", "counsel", "solicitor", "solicitors", "barrister",
+           "barristers"}
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "representative"}
 PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
 
@@ -354,8 +356,11 @@ def classify(head: Token, i: int, j: int) -> str:
         return "named" if (lemma in words("poll_nouns.txt") and pollster) else "vague"
     if lemma in SPOKESPEOPLE and _speaks_for_named_body(head):
         return "named"
+    if head.lower_ in COUNSEL and _speaks_for_named_body(head):
+        return "named"  # "Attorneys for Clinton said": a named party's lawyers speak for it on the record
     if lemma in words("anonymous_nouns.txt"):
-        return "named" if _role_named_earlier(head) or _officials_of_named_body(head) else "anonymous"
+        named = _role_named_earlier(head) or _officials_of_named_body(head) or _led_by_name(head)
+        return "named" if named else "anonymous"  # "The aides, led by campaign manager Terry Sullivan, told ..."
     if lemma in words("document_nouns.txt"):
         # "a complaint filed by the SEC", "a slide from a presentation that Mr. X carries": author named
         whole = doc[head.left_edge.i : head.right_edge.i + 1]

@@ -120,7 +120,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "a sequencer that lets people write and share songs": what they can do, not a claim
     if tok.dep_ == "relcl" and subject is not None and subject.lower_ in ("who", "that") and _defining(tok):
         return False  # "candidates who tell them the truth": a relative clause that says which ones
-    if any(c.dep_ == "neg" for c in tok.children) and not any(
+    forecast = lemma in words("reporting_passives.txt") and "auxpass" in deps  # "is not expected to attend"
+    if not forecast and any(c.dep_ == "neg" for c in tok.children) and not any(
         c.dep_ == "ccomp" and not any(m.lower_ in ("whether", "if") for m in c.children) for c in tok.children
     ):
         return False  # "authorities haven't said whether ...": no claim was made
