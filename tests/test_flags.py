@@ -371,6 +371,9 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "The aides, led by campaign manager Tom Reyes, told donors that they would lose the first vote.",
         "Attorneys for Ada Moss said her account was private.",  # a named party's lawyers
         "Voters should choose freely, Reyes said, according to an Associated Press account.",
+        "Doctors Without Borders said the clinic had been hit twice.",  # a name made of common nouns
+        "Researchers with the Harbour Medical Institute said the drug works.",  # staff of a named body
+        "Section 12 of the Harbour Penal Code says bail may be refused.",  # a statute
         "Other councillors echoed those comments. Councillor Ann Hale said the plan was oversold.",
         "Friends called him Tony.",  # a name
         "A few students, including Ada Moss from Leeds, said the course was too hard.",  # a named member
@@ -491,6 +494,8 @@ def test_she_does_not_continue_an_unnamed_man(engine):
         ("Officials did not deny that the plant would close.", "Officials"),  # a denial refused is a claim
         ("The mayor, a regular in recent years, isn't expected to attend.", "isn't expected"),  # a forecast
         ("Attorneys said the plan was illegal.", "Attorneys"),
+        ("Doctors without experience said the drug works.", "Doctors without experience"),
+        ("Researchers at a university in Ohio said the drug works.", "Researchers at a university in Ohio"),
         ("A poll for the Harbour Gazette asked 900 voters. Sales rose 26% last year, according to analysts.",
          "analysts"),  # market figures, not the poll's
         ("Singer Ada Moss has reportedly split from her band. Her manager Tom Ray said she was resting.",

@@ -342,6 +342,8 @@ def classify(head: Token, i: int, j: int) -> str:
     if head.lower_ in words("institution_nouns.txt") and not _indefinite(head):
         return "named"
     span = doc[i:j]
+    if _title_case_name(head):
+        return "named"  # "Doctors Without Borders", "Mothers Against Drunk Driving": a name, whatever its nouns
     has_name = any(t.ent_type_ in NAMED_ENTS or t.pos_ == "PROPN" for t in span if t.i != head.i)
     if head.lower_ in PARTIES and head.is_title and any(c.lower_ == "the" for c in head.children if c.dep_ == "det"):
         return "named"  # "The Conservatives said": the party speaking as itself ("Republicans said" stays vague)
@@ -532,10 +534,21 @@ def is_maker(tok: Token) -> bool:
 
 
 def _of_named_body(head: Token) -> bool:
-    """ "CEA analysts", "Goldman Sachs economists", "Herschel's scientists": the staff of a named organisation
-    speak for it, as its spokespeople do ("Saudi officials" and "Labour supporters" are not this)."""
+    """ "CEA analysts", "Goldman Sachs economists", "Herschel's scientists", "researchers with the New England
+    Journal of Medicine": the staff of a named organisation speak for it, as its spokespeople do ("Saudi officials"
+    and "Labour supporters" are not this)."""
     deps = ("compound", "poss") if head.lemma_.lower() in FIRM_ROLES else ("poss",)  # "ISIS experts" study ISIS
-    return any(c.dep_ in deps and c.ent_type_ in ("ORG", "FAC", "PRODUCT") for c in head.children)
+    if any(c.dep_ in deps and c.ent_type_ in ("ORG", "FAC", "PRODUCT") for c in head.children):
+        return True
+    staff_of = (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("with", "at", "from", "for"))
+    return any(g.ent_type_ == "ORG" for p in staff_of for g in p.subtree if g.i != p.i)
+
+
+def _title_case_name(head: Token) -> bool:
+    """A capitalised noun with a capitalised preposition after it, mid-sentence ("Doctors Without Borders")."""
+    if not head.is_title:
+        return False
+    return any(c.dep_ == "prep" and c.is_title and not c.is_sent_start and c.i == head.i + 1 for c in head.children)
 
 
 def _led_by_name(head: Token) -> bool:
