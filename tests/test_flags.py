@@ -372,6 +372,9 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Attorneys for Ada Moss said her account was private.",  # a named party's lawyers
         "Voters should choose freely, Reyes said, according to an Associated Press account.",
         "Doctors Without Borders said the clinic had been hit twice.",  # a name made of common nouns
+        'One user, identified as Ada Vance, said, "Do not let this go."',  # the phrase gives the name
+        "It was his first film, said his best friend at Lehigh, Tom Reyes.",
+        "An uncle of Ana Cruz, Paulo Cruz, told reporters that no one had seen her.",
         "Researchers with the Harbour Medical Institute said the drug works.",  # staff of a named body
         "Section 12 of the Harbour Penal Code says bail may be refused.",  # a statute
         "Other councillors echoed those comments. Councillor Ann Hale said the plan was oversold.",
@@ -495,6 +498,7 @@ def test_she_does_not_continue_an_unnamed_man(engine):
         ("The mayor, a regular in recent years, isn't expected to attend.", "isn't expected"),  # a forecast
         ("Attorneys said the plan was illegal.", "Attorneys"),
         ("Doctors without experience said the drug works.", "Doctors without experience"),
+        ("An official from Lehigh, Pennsylvania, said the plan would fail.", "An official from Lehigh, Pennsylvania"),
         ("Researchers at a university in Ohio said the drug works.", "Researchers at a university in Ohio"),
         ("A poll for the Harbour Gazette asked 900 voters. Sales rose 26% last year, according to analysts.",
          "analysts"),  # market figures, not the poll's

@@ -51,6 +51,7 @@ COURT_RECORDS = {"indictment", "affidavit", "subpoena", "deposition", "verdict"}
 LEGAL_PAPERS = {"lawsuit", "complaint", "suit", "filing"}  # one court paper, named by any of these words
 ROLE_LOOKBACK = 1000  # tokens: "the prosecutor" may point back to the story's named prosecutor many paragraphs on
 PARTIES = {"conservatives", "democrats", "republicans", "tories", "liberals", "greens", "socialists"}
+NAMING_PARTICIPLES = {"identify", "post", "know", "name", "list", "describe", "sign", "go", "write"}
 COUNSEL = {"attorney", "attorneys", "lawyer", "lawyers", "counsel", "solicitor", "solicitors", "barrister",
            "barristers"}
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "representative"}
@@ -336,7 +337,7 @@ def classify(head: Token, i: int, j: int) -> str:
     if head.pos_ == "PRON" or head.lower_ in words("pronouns.txt"):
         return _pronoun_or_quantifier(head)
     named_parts = [head, *head.conjuncts, *(c for c in head.children if c.dep_ == "appos")]
-    if any(_is_named_token(c) for c in named_parts) or _surname_of_earlier_person(head):
+    if any(_is_named_token(c) for c in named_parts) or _surname_of_earlier_person(head) or _given_a_name(head):
         return "named"
     lemma = head.lemma_.lower()
     if head.lower_ in words("institution_nouns.txt") and not _indefinite(head):
@@ -542,6 +543,21 @@ def _of_named_body(head: Token) -> bool:
         return True
     staff_of = (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("with", "at", "from", "for"))
     return any(g.ent_type_ == "ORG" for p in staff_of for g in p.subtree if g.i != p.i)
+
+
+def _given_a_name(head: Token) -> bool:
+    """ "One user, identified as Sas Vijay,", "his best friend at Lehigh, Bruce Turry,": the phrase gives the
+    person's name, though the parser hangs it on the last noun (a name cannot be renamed by another name)."""
+    if head.pos_ != "NOUN":
+        return False
+    for acl in (c for c in head.children if c.dep_ == "acl" and c.lemma_.lower() in NAMING_PARTICIPLES):
+        if any(g.pos_ == "PROPN" for p in acl.children if p.dep_ == "prep" and p.lower_ == "as" for g in p.children):
+            return True
+    for prep in (c for c in head.children if c.dep_ == "prep"):
+        for pobj in (g for g in prep.children if g.dep_ == "pobj" and g.pos_ == "PROPN"):
+            if any(a.dep_ == "appos" and a.pos_ == "PROPN" and a.ent_type_ not in PLACES for a in pobj.children):
+                return True
+    return False
 
 
 def _title_case_name(head: Token) -> bool:
