@@ -373,6 +373,13 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Voters should choose freely, Reyes said, according to an Associated Press account.",
         "Doctors Without Borders said the clinic had been hit twice.",  # a name made of common nouns
         'One user, identified as Ada Vance, said, "Do not let this go."',  # the phrase gives the name
+        "But think about it this way: if you do not vote, the problem becomes yours.",  # the writer to readers
+        "Many of you have noted the difference between the two speeches.",
+        "Critics praised the show, with The Harbour Courier's Ada Moss saying it was the best of the year.",
+        '"Everyone has the right to a dignified death," the proposed law says.',  # a public text
+        "A projection from the Cook Political Report shows that the number could fall.",
+        "Spokespeople at the State Department declined to say whether the rules had changed.",
+        "Ana Cruz was projected the winner on Tuesday, with Fox News and NBC News calling the race.",
         "It was his first film, said his best friend at Lehigh, Tom Reyes.",
         "An uncle of Ana Cruz, Paulo Cruz, told reporters that no one had seen her.",
         "Researchers with the Harbour Medical Institute said the drug works.",  # staff of a named body
@@ -499,6 +506,8 @@ def test_she_does_not_continue_an_unnamed_man(engine):
         ("Attorneys said the plan was illegal.", "Attorneys"),
         ("Doctors without experience said the drug works.", "Doctors without experience"),
         ("An official from Lehigh, Pennsylvania, said the plan would fail.", "An official from Lehigh, Pennsylvania"),
+        ("U.S. officials were quick to call it murder, with the head of the union calling it an attack.",
+         "U.S. officials"),  # officials stay unnamed whoever else speaks
         ("Researchers at a university in Ohio said the drug works.", "Researchers at a university in Ohio"),
         ("A poll for the Harbour Gazette asked 900 voters. Sales rose 26% last year, according to analysts.",
          "analysts"),  # market figures, not the poll's
@@ -554,3 +563,8 @@ def test_a_quoted_claim_still_needs_a_speaker(engine):
 def test_who_after_a_named_person_does_not_continue_an_unnamed_group(engine):
     text = "Some fans worried for the singer Ada Moss, who wrote in her column that she was ill."
     assert [f.evidence.text for f in flags_of(engine, text)] == ["Some fans"]
+
+
+def test_a_pronoun_inside_what_an_unnamed_group_said_is_not_flagged_again(engine):
+    text = "Critics say that they were never consulted about the bridge."
+    assert [f.evidence.text for f in flags_of(engine, text)] == ["Critics"]

@@ -106,7 +106,10 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
     in_court = _a_court_case(doc)
     for a in attributions:
         if a.source_kind == "none" and (
-            _vouched_for(a, sourced, doc) or (in_court and _legal_hedge(a)) or held_back.reported_next(a)
+            _vouched_for(a, sourced, doc)
+            or (in_court and _legal_hedge(a))
+            or held_back.reported_next(a)
+            or _with_named(a, sourced, doc)
         ):
             continue
         if a.source_kind in ("anonymous", "vague") and (
@@ -114,11 +117,14 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
             or _on_record(a, doc)
             or _told_by_named(a, sourced, locate.text, locate.sents[a.sentence].end)
             or _writers_own(a, doc)
+            or (_with_named(a, sourced, doc) and not _insider(a, doc))
             or _names_a_member(a, doc)
             or _cites_a_name(a, sourced, doc)
             or held_back.names_next(a, doc)
         ):
             continue
+        if a.source_kind == "pronoun" and _inside_a_claim(a, sourced):
+            continue  # "Democrats say there's a problem -- they're not sure ...": part of what was said
         flag = _flag_for(a, previous, locate, doc)
         if flag is not None:
             out.append(flag)
@@ -303,7 +309,7 @@ class _HeldBack:
         single = span.root.tag_ in ("NN", "NNP")
         if single and lemma in HELD_BACK_BODIES and any(k in self.named_body for k in after):
             return True  # "an activist group said ... the Syrian Observatory for Human Rights said"
-        if _document_word(span.root) and (
+        if _document_word(span.root) and lemma not in ("poll", "survey", "questionnaire") and (
             any(k in self.named_document for k in after)
             or (lemma in PRESS_WORDS and a.sentence + 1 in self.named_body)
         ):
@@ -356,8 +362,8 @@ def _cites_a_name(a: Attribution, sourced: dict[int, list[Attribution]], doc: Do
 
 
 def _writers_own(a: Attribution, doc: Doc) -> bool:
-    """ "my pal from Wisconsin", "a lot of my friends": the writer's own circle, told in a signed first-person
-    piece, not a source the story hides."""
+    """ "my pal from Wisconsin", "a lot of my friends", "many of you": the writer's own circle or readers, in a
+    signed first-person piece, not a source the story hides."""
     if a.source is None:
         return False
     span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand")
@@ -365,6 +371,8 @@ def _writers_own(a: Attribution, doc: Doc) -> bool:
         return False
     preps = [c for c in span.root.children if c.dep_ == "prep"]  # "a lot of my friends"
     heads = [span.root, *(g for p in preps for g in p.children if g.dep_ == "pobj")]
+    if any(h.lower_ == "you" for h in heads):
+        return True  # "Many of you have noted ...": the writer talking to readers
     return any(c.dep_ == "poss" and c.lower_ == "my" for h in heads for c in h.children)
 
 
@@ -459,6 +467,32 @@ def _a_share(tok: Token) -> bool:
     if tok.i > 0 and tok.nbor(-1).lower_ == "by" and RATIO.fullmatch(tok.text):
         return True  # "By 2-1, millennials see ..."
     return tok.lower_ == "points" and tok.i > 0 and tok.nbor(-1).like_num
+
+
+def _insider(a: Attribution, doc: Doc) -> bool:
+    """Officials, sources, aides: the unnamed a story keeps unnamed on purpose (``ALWAYS_UNNAMED``)."""
+    span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand") if a.source else None
+    return span is not None and span.root.lemma_.lower() in ALWAYS_UNNAMED
+
+
+def _inside_a_claim(a: Attribution, sourced: dict[int, list[Attribution]]) -> bool:
+    """The cue lies inside what another source in the sentence is reported to have said."""
+    return any(
+        o is not a and o.content is not None and o.content.start <= a.cue.start < o.content.end
+        for o in sourced.get(a.sentence, [])
+    )
+
+
+def _with_named(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc) -> bool:
+    """ "Critics praised the show, with The Hollywood Reporter's Amy Amatangelo saying ...", "was projected the
+    winner, with Fox News calling the race": the sentence names who, in a "with X saying" phrase."""
+    for other in sourced.get(a.sentence, []):
+        if other is a or other.source_kind != "named":
+            continue
+        span = doc.char_span(other.cue.start, other.cue.end, alignment_mode="expand")
+        if span is not None and span.root.tag_ == "VBG" and span.root.head.lower_ == "with":
+            return True
+    return False
 
 
 def _vouched_for(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc) -> bool:

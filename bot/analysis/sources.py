@@ -48,13 +48,15 @@ MAX_ACCORDING_WORDS = 12
 DOCUMENT_LOOKBACK = 500  # tokens, several paragraphs: "the statement" may point back that far
 # Papers only a court or its officers make: public records whatever the phrase adds.
 COURT_RECORDS = {"indictment", "affidavit", "subpoena", "deposition", "verdict"}
+PUBLIC_TEXTS = {"law", "bill", "statute", "constitution", "ordinance", "treaty", "charter", "legislation"}
 LEGAL_PAPERS = {"lawsuit", "complaint", "suit", "filing"}  # one court paper, named by any of these words
 ROLE_LOOKBACK = 1000  # tokens: "the prosecutor" may point back to the story's named prosecutor many paragraphs on
 PARTIES = {"conservatives", "democrats", "republicans", "tories", "liberals", "greens", "socialists"}
 NAMING_PARTICIPLES = {"identify", "post", "know", "name", "list", "describe", "sign", "go", "write"}
 COUNSEL = {"attorney", "attorneys", "lawyer", "lawyers", "counsel", "solicitor", "solicitors", "barrister",
            "barristers"}
-SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "representative"}
+SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "spokespeople",
+                "representative"}
 PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
 
 
@@ -486,6 +488,8 @@ def public_record(head: Token) -> bool:
     lemma = head.lemma_.lower()
     if lemma in COURT_RECORDS:
         return True  # "The indictment against him says": a court's paper, whatever the phrase adds
+    if lemma in PUBLIC_TEXTS and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in head.children):
+        return True  # "the law states", "the proposed law says": a text anyone can read
     if lemma not in RECORD_NOUNS and lemma not in words("document_nouns.txt"):
         return False
     return any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in RECORD_KEEPERS for c in head.children)

@@ -127,6 +127,9 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "authorities haven't said whether ...": no claim was made
     if lemma == "call" and any(c.dep_ == "oprd" and c.pos_ == "PROPN" for c in tok.children):
         return False  # "Friends called him Tony": a name
+    bare = not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+    if subject is None and tok.tag_ == "VB" and tok.dep_ == "ROOT" and bare:
+        return False  # "But think about it this way", "Think 'Barton Fink' meets ...": the writer to the reader
     if subject is not None and _nobody(subject):
         return False  # "No group claimed responsibility": a claim nobody made is a fact about the claims
     if lemma == "call" and not deps & {"ccomp", "oprd", "xcomp", "attr", "dobj"} and not _calls_for(tok):
