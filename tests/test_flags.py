@@ -361,7 +361,6 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "A nearby security camera showed the van leaving at midnight.",  # a camera records, it does not claim
         "A lawmaker in Manila says the singer should be banned. Ana Cruz said in a bill that he had insulted us.",
         "Two files were deleted, according to a memo released on Friday by the agency's watchdog.",
-        'Some critics say the tax will drive shops away. "It is a disaster," said trader Ada Lumb of Leeds.',
         "The award went to a phone app designed to let people write, edit and share songs.",  # an ability
         "Police have not said whether they know where the driver is.",  # no claim was made
         "A poll for the Harbour Gazette asked 900 voters about the mayor. Women back her by almost 20 points.",
@@ -384,7 +383,6 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "An uncle of Ana Cruz, Paulo Cruz, told reporters that no one had seen her.",
         "Researchers with the Harbour Medical Institute said the drug works.",  # staff of a named body
         "Section 12 of the Harbour Penal Code says bail may be refused.",  # a statute
-        "Other councillors echoed those comments. Councillor Ann Hale said the plan was oversold.",
         "Friends called him Tony.",  # a name
         "A few students, including Ada Moss from Leeds, said the course was too hard.",  # a named member
         "The mayor has resigned, local media said, citing council leader Ann Hale.",  # a named source relayed
@@ -397,7 +395,6 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "What the town needs are more councillors who tell voters the truth about the budget.",  # which ones
         'The magazine specified that a gadget must be a "self-contained device that can be used on its own".',
         "The speech was a warning, according to excerpts released by the White House.",
-        "Only a small sign over the door announces that the bar is open.",
         "About two litres of water backed up in the cellar overnight.",
         "In 2004 a coalition government agreed to a new border crossing at the river.",  # a decision
         "Harbour officials originally declined to issue a permit for the march.",  # a refusal to act
@@ -514,6 +511,11 @@ def test_she_does_not_continue_an_unnamed_man(engine):
         ("Singer Ada Moss has reportedly split from her band. Her manager Tom Ray said she was resting.",
          "reportedly"),
         ("Some critics say the tax will drive shops away. The mayor opened a market on Friday.", "Some critics"),
+        # a named critic next does not answer for the group: on unseen articles that rule removed as many right
+        # flags as wrong ones
+        ('Some critics say the tax will drive shops away. "It is a disaster," said trader Ada Lumb of Leeds.',
+         "Some critics"),
+        ("All signs point to the mayor accepting the plan.", "All signs"),
         ('Many viewers have compared the film to "The Day After Tomorrow," a disaster epic.', "Many viewers"),
         ("Campaigners called the plan a disaster for the coast.", "Campaigners"),
         ("Critics attacked the plan as reckless.", "Critics"),  # words, not force

@@ -39,7 +39,7 @@ FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", 
 # Subjects that cannot be the source of a claim: stretches of time and pictures of events.
 SPEECHLESS = {"half", "year", "week", "month", "day", "season", "decade", "century", "period", "night", "morning",
               "weekend", "video", "footage", "photo", "photograph", "picture", "image", "recording", "clip",
-              "camera", "cctv", "dashcam", "sign", "banner", "placard", "poster", "scene"}
+              "camera", "cctv", "dashcam", "banner", "placard", "poster", "scene"}  # not "sign": "all signs point to"
 # Verbs that let or make someone do something: what follows is an ability, not a claim.
 CAUSATIVES = {"let", "allow", "enable", "help", "make", "permit"}
 # Stance verbs that are also assaults when their object is a place: "attacked the embassy", "stormed the base".
