@@ -909,3 +909,13 @@ def test_a_view_or_an_appearance_still_has_no_source(nlp, text):
 )
 def test_a_passive_see_without_as_is_a_sighting_not_a_claim(nlp, text):
     assert all(a.cue.text.lower() not in ("seen", "be seen", "was seen", "were seen") for a in find(nlp, text))
+
+
+def test_a_quote_signed_on_the_next_line_with_a_hyphen(nlp):
+    text = '"The plan would ruin the harbour."\n- Ada Moss.\n"We will fight it in court."\n- Tom Reyes.'
+    found = [a for a in find(nlp, text) if a.cue.text == "-"]
+    assert sorted(a.source.text for a in found if a.source) == ["Ada Moss", "Tom Reyes"]
+
+
+def test_a_hyphen_that_starts_a_list_item_is_not_a_signature(nlp):
+    assert [a for a in find(nlp, "Items on sale:\n- apples\n- pears") if a.cue.text == "-"] == []

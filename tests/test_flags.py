@@ -373,6 +373,9 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Doctors Without Borders said the clinic had been hit twice.",  # a name made of common nouns
         'One user, identified as Ada Vance, said, "Do not let this go."',  # the phrase gives the name
         "But think about it this way: if you do not vote, the problem becomes yours.",  # the writer to readers
+        "Only time will tell whether the plan works.",  # an idiom
+        "Reporters asked residents about the fire, but many declined.",  # a refusal, no claim
+        "There is no suggestion that the mayor opposes the plan.",  # the writer rules a claim out
         "Many of you have noted the difference between the two speeches.",
         "Critics praised the show, with The Harbour Courier's Ada Moss saying it was the best of the year.",
         '"Everyone has the right to a dignified death," the proposed law says.',  # a public text

@@ -352,8 +352,11 @@ def _headline_cue(doc: Doc, sent: Sentence, tok: Token, subject: tuple[int, int]
 
 
 def _is_dash(tok: Token) -> bool:
-    """A signing dash, alone or glued to the closing quote ("”―")."""
-    return tok.text in DASHES or (len(tok.text) == 2 and tok.text[0] in "”\"" and tok.text[1] in "―—–")
+    """A signing dash, alone or glued to the closing quote ("”―"), or a hyphen that opens a line under a quote
+    ('"..."\n- Sanders.', as fact-check columns sign their quotes)."""
+    if tok.text in DASHES or (len(tok.text) == 2 and tok.text[0] in "”\"" and tok.text[1] in "―—–"):
+        return True
+    return tok.text == "-" and tok.i > 0 and "\n" in tok.doc[tok.i - 1].text_with_ws
 
 
 def _dash_cue(state: _State, sent: Sentence, dash: Token) -> tuple[Attribution, range] | None:

@@ -160,6 +160,8 @@ def existential_claim(tok: Token) -> bool:
     with nobody to hold to it (the weasel form of "some fear that")."""
     if tok.pos_ != "NOUN" or tok.dep_ != "attr" or tok.lemma_.lower() not in EXISTENTIAL_NOUNS:
         return False
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+        return False  # "there is no suggestion that ...": the writer rules a claim out
     verb = tok.head
     if not _is_be(verb) or not any(c.dep_ == "expl" for c in verb.children):
         return False

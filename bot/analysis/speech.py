@@ -130,6 +130,10 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     bare = not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
     if subject is None and tok.tag_ == "VB" and tok.dep_ == "ROOT" and bare:
         return False  # "But think about it this way", "Think 'Barton Fink' meets ...": the writer to the reader
+    if subject is not None and subject.lemma_.lower() == "time" and lemma == "tell":
+        return False  # "Only time will tell": an idiom, nobody's claim
+    if lemma in ("decline", "refuse") and not deps & {"ccomp", "dobj", "xcomp"} and not _has_prep(tok, "to"):
+        return False  # "many declined": they would not take part or comment
     if subject is not None and _nobody(subject):
         return False  # "No group claimed responsibility": a claim nobody made is a fact about the claims
     if lemma == "call" and not deps & {"ccomp", "oprd", "xcomp", "attr", "dobj"} and not _calls_for(tok):
