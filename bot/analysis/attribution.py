@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 from bot.analysis import cues, headlines, sources, speech
 from bot.analysis.content import blocked_ranges, content_of
 from bot.analysis.coref import Mention, Resolver
-from bot.analysis.doctext import doc_quotes, doc_text
+from bot.analysis.doctext import doc_quotes, doc_text, tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import QuoteIndex, merge
 from bot.analysis.result import Attribution, Span
@@ -257,15 +257,13 @@ def _verb_cue(
 
 def _start_token(doc: Doc, span: Span | None) -> int | None:
     """The index of the token where ``span`` starts, if any."""
-    if span is None:
-        return None
-    found = doc.char_span(span.start, span.end, alignment_mode="expand")
+    found = tokens_of(doc, span)
     return found.start if found is not None else None
 
 
 def _is_person(doc: Doc, source: Span | None) -> bool | None:
     """Whether a named source is a person ("Ann Lee", "the mayor") or a body ("the FBI", "Democrats")."""
-    found = doc.char_span(source.start, source.end, alignment_mode="expand") if source is not None else None
+    found = tokens_of(doc, source)
     if found is None:
         return None
     head = found.root

@@ -7,8 +7,10 @@ in text length. Every module of the attribution finder reads the text through ``
 from __future__ import annotations
 
 from spacy.tokens import Doc
+from spacy.tokens import Span as Tokens
 
 from bot.analysis.quotes import Quote, find_quotes
+from bot.analysis.result import Span
 
 _KEY = "byline_text"
 _QUOTES_KEY = "byline_quotes"
@@ -22,6 +24,11 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         doc.user_data[_KEY] = text
     return text
+
+
+def tokens_of(doc: Doc, span: Span | None) -> Tokens | None:
+    """The tokens under a character span of the result (a cue, a source, a claim), widened to whole tokens."""
+    return doc.char_span(span.start, span.end, alignment_mode="expand") if span is not None else None
 
 
 def doc_quotes(doc: Doc) -> list[Quote]:

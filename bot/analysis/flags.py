@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as Span_
 
 from bot.analysis.boundaries import TITLES
-from bot.analysis.doctext import doc_quotes, doc_text
+from bot.analysis.doctext import doc_quotes, doc_text, tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import Quote, merge, title_like
 from bot.analysis.result import Attribution, Flag, Span
@@ -224,13 +224,13 @@ def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator
 
 
 def _plural(source: Span, doc: Doc) -> bool:
-    span = doc.char_span(source.start, source.end, alignment_mode="expand")
+    span = tokens_of(doc, source)
     return span is not None and span.root.tag_ in ("NNS", "NNPS")
 
 
 def _who_is(a: Attribution, previous: Attribution, doc: Doc) -> bool:
     """Whether the "who" of ``a`` stands for the unnamed source of ``previous``: its noun lies in that source."""
-    span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand") if a.source else None
+    span = tokens_of(doc, a.source)
     if span is None or previous.source is None:
         return False
     clause = span.root.head  # the relative clause's verb
@@ -240,7 +240,7 @@ def _who_is(a: Attribution, previous: Attribution, doc: Doc) -> bool:
 
 def _other_sex(pronoun: str, source: Span, doc: Doc) -> bool:
     """A pronoun that cannot stand for the source's head noun: "she" for "a man", "he" for "a woman"."""
-    span = doc.char_span(source.start, source.end, alignment_mode="expand")
+    span = tokens_of(doc, source)
     if span is None:
         return False
     head = span.root.lemma_.lower()
@@ -267,7 +267,7 @@ class _HeldBack:
             for a in group:
                 if a.source_kind != "named" or a.source is None:
                     continue
-                span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand")
+                span = tokens_of(doc, a.source)
                 if span is None:
                     continue
                 # "Dusseldorf prosecutor Christoph Kumpa said": the title is a word the source shares
@@ -291,9 +291,7 @@ class _HeldBack:
 
     def names_next(self, a: Attribution, doc: Doc) -> bool:
         """True when one of the next sentences names the unnamed source ``a``."""
-        if a.source is None:
-            return False
-        span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand")
+        span = tokens_of(doc, a.source)
         if span is None:
             return False
         lemma = span.root.lemma_.lower()
@@ -321,7 +319,7 @@ def _bare_name(span: Span_) -> bool:
 
 def _in_a_document(a: Attribution, doc: Doc) -> bool:
     """ "Kennedy wrote in a memo", "the ministry said in a statement": a named source speaking through a paper."""
-    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+    span = tokens_of(doc, a.cue)
     if span is None:
         return False
     ins = [c for c in span.root.children if c.dep_ == "prep" and c.lower_ == "in"]
@@ -336,7 +334,7 @@ def _document_word(tok: Token) -> bool:
 
 def _names_a_member(a: Attribution, doc: Doc) -> bool:
     """ "A few students, including Victoria Arild, said ...": the group is given a named member to ask."""
-    span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand") if a.source else None
+    span = tokens_of(doc, a.source)
     if span is None:
         return False
     members = [c for c in span.root.children if c.dep_ == "prep" and c.lower_ in ("including", "among")]
@@ -348,7 +346,7 @@ def _cites_a_name(a: Attribution, sourced: dict[int, list[Attribution]], doc: Do
     for other in sourced.get(a.sentence, []):
         if other.cue.text.lower() not in ("citing", "quoting") or other.content is None:
             continue
-        cited = doc.char_span(other.content.start, other.content.end, alignment_mode="expand")
+        cited = tokens_of(doc, other.content)
         if cited is not None and any(t.ent_type_ in ("PERSON", "ORG") for t in cited):
             return True
     return False
@@ -357,9 +355,7 @@ def _cites_a_name(a: Attribution, sourced: dict[int, list[Attribution]], doc: Do
 def _writers_own(a: Attribution, doc: Doc) -> bool:
     """ "my pal from Wisconsin", "a lot of my friends", "many of you": the writer's own circle or readers, in a
     signed first-person piece, not a source the story hides."""
-    if a.source is None:
-        return False
-    span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand")
+    span = tokens_of(doc, a.source)
     if span is None:
         return False
     preps = [c for c in span.root.children if c.dep_ == "prep"]  # "a lot of my friends"
@@ -401,7 +397,7 @@ def _ends_sentence(offset: int, text: str, end: int) -> bool:
 
 def _on_record(a: Attribution, doc: Doc) -> bool:
     """ "authorities said in court papers": whoever speaks, the claim stands in a public record."""
-    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+    span = tokens_of(doc, a.cue)
     if span is None:
         return False
     for prep in (c for c in span.root.children if c.dep_ == "prep" and c.lower_ == "in"):
@@ -427,9 +423,9 @@ def _named_poll_sentences(doc: Doc, locate: _Locator) -> set[int]:
 def _poll_result(a: Attribution, doc: Doc, polls: set[int]) -> bool:
     """ "More than half of those questioned said ...", "the survey found ...": the answers of a named poll's
     respondents, or the poll itself, are that poll's findings, not an unnamed source's claim."""
-    if not polls or a.source is None:
+    if not polls:
         return False
-    span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand")
+    span = tokens_of(doc, a.source)
     if span is None:
         return False
     root = span.root.lemma_.lower()
@@ -464,7 +460,7 @@ def _a_share(tok: Token) -> bool:
 
 def _insider(a: Attribution, doc: Doc) -> bool:
     """Officials, sources, aides: the unnamed a story keeps unnamed on purpose (``ALWAYS_UNNAMED``)."""
-    span = doc.char_span(a.source.start, a.source.end, alignment_mode="expand") if a.source else None
+    span = tokens_of(doc, a.source)
     return span is not None and span.root.lemma_.lower() in ALWAYS_UNNAMED
 
 
@@ -482,7 +478,7 @@ def _with_named(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc)
     for other in sourced.get(a.sentence, []):
         if other is a or other.source_kind != "named":
             continue
-        span = doc.char_span(other.cue.start, other.cue.end, alignment_mode="expand")
+        span = tokens_of(doc, other.cue)
         if span is not None and span.root.tag_ == "VBG" and span.root.head.lower_ == "with":
             return True
     return False
@@ -499,8 +495,8 @@ def _vouched_for(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc
             return True
         if other.content is not None and other.content.start <= a.cue.start and a.cue.end <= other.content.end:
             return True
-        mine = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
-        theirs = doc.char_span(other.cue.start, other.cue.end, alignment_mode="expand")
+        mine = tokens_of(doc, a.cue)
+        theirs = tokens_of(doc, other.cue)
         if mine is not None and theirs is not None and mine.root.dep_ == "advcl" and mine.root.head.i == theirs.root.i:
             return True  # a clause hung on the sourced verb: "When asked ..., X said"
     return False
@@ -513,7 +509,7 @@ def _strong(a: Attribution, doc: Doc) -> bool:
         return True
     if a.content is None:
         return False
-    span = doc.char_span(a.content.start, a.content.end, alignment_mode="expand")
+    span = tokens_of(doc, a.content)
     return span is not None and any(t.lemma_.lower() in strong or t.lower_ in strong for t in span)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from bot.analysis.cues import existential_claim
+from bot.analysis.doctext import tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import title_like
 from bot.analysis.result import Attribution
@@ -66,7 +67,7 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     saying, believing or taking a stance are; an action ("a judge banned the firm", "officers found the
     bag"), a name ("a gas known as HFC") or a comparison ("rose faster than expected") is not.
     """
-    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+    span = tokens_of(doc, a.cue)
     if span is None:
         return True
     tok = span.root
@@ -113,7 +114,7 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "If progressives want to ...", "Unless the authorities agree ...": a supposition
     if subject is not None and not _can_speak(subject):
         return False  # "The first half saw ...", "Video of the incident shows ...": nobody speaks
-    source = doc.char_span(a.source.start, a.source.end, alignment_mode="expand") if a.source is not None else None
+    source = tokens_of(doc, a.source)
     if source is not None and not _can_speak(source.root):
         return False  # "Video shot from a helicopter showed ...", the verb joined to another
     if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in CAUSATIVES and "ccomp" not in deps:
