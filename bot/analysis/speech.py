@@ -72,7 +72,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return True
     tok = span.root
     lemma = tok.lemma_.lower()
-    if lemma == "charge" and any(c.dep_ == "dobj" for c in tok.children) and _has_prep(tok, "with"):
+    deps = {c.dep_ for c in tok.children}
+    if lemma == "charge" and "dobj" in deps and _has_prep(tok, "with"):
         return False  # 'police charged him with "breach of the peace"': a legal act on the record, as "was charged" is
     if a.content is not None and a.content.text.rstrip(" \"'”’").endswith("?"):
         return False  # 'posed the question: "Should it be legal?"': a question asserts nothing
@@ -83,11 +84,9 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     that_clause = any(c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in tok.children)
     if lemma in CAUSATIVES and not that_clause:
         return False  # "items left at the scene allowed detectives to identify him": letting is not saying
-    if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in CAUSATIVES and "ccomp" not in {
-        c.dep_ for c in tok.children
-    }:
+    if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in CAUSATIVES and "ccomp" not in deps:
         return False  # "allowed detectives to identify him 'as the killer'", "lets people share songs"
-    if tok.tag_ == "VBN" and tok.i > 0 and doc[tok.i - 1].lower_ in ("as", "than") and not _has_clause(tok):
+    if tok.tag_ == "VBN" and tok.i > 0 and doc[tok.i - 1].lower_ in ("as", "than") and not deps & {"xcomp", "ccomp"}:
         return False  # 'if "no artificial" sales grow as expected', however the parser hangs the "as"
     # 'edX is launching a course called "Introduction to Data Science"': a quoted title does not make the verb
     # speech; the checks below decide, as for any verb ('users compared it to "An Inconvenient Truth"' is a stance)
@@ -109,7 +108,6 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ADVICE_MODALS for c in tok.children):
         return False  # "people should not expect ...": advice, not a report
     subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    deps = {c.dep_ for c in tok.children}
     if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
         return False  # "If progressives want to ...", "Unless the authorities agree ...": a supposition
     if subject is not None and not _can_speak(subject):
@@ -117,8 +115,6 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     source = tokens_of(doc, a.source)
     if source is not None and not _can_speak(source.root):
         return False  # "Video shot from a helicopter showed ...", the verb joined to another
-    if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in CAUSATIVES and "ccomp" not in deps:
-        return False  # "a sequencer that lets people write and share songs": what they can do, not a claim
     if tok.dep_ == "relcl" and subject is not None and subject.lower_ in ("who", "that") and _defining(tok):
         return False  # "candidates who tell them the truth": a relative clause that says which ones
     forecast = lemma in words("reporting_passives.txt") and "auxpass" in deps  # "is not expected to attend"
@@ -126,27 +122,22 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         c.dep_ == "ccomp" and not any(m.lower_ in ("whether", "if") for m in c.children) for c in tok.children
     ):
         return False  # "authorities haven't said whether ...": no claim was made
-    if lemma == "call" and any(c.dep_ == "oprd" and c.pos_ == "PROPN" for c in tok.children):
-        return False  # "Friends called him Tony": a name
+    if lemma == "call" and _call_not_a_claim(tok, deps):
+        return False  # a name given, a telephone call or a summons
     bare = not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
     if subject is None and tok.tag_ == "VB" and tok.dep_ == "ROOT" and bare:
         return False  # "But think about it this way", "Think 'Barton Fink' meets ...": the writer to the reader
     if subject is not None and subject.lemma_.lower() == "time" and lemma == "tell":
         return False  # "Only time will tell": an idiom, nobody's claim
-    if lemma in ("decline", "refuse") and not deps & {"ccomp", "dobj", "xcomp"} and not _has_prep(tok, "to"):
-        return False  # "many declined": they would not take part or comment
     if subject is not None and _nobody(subject):
         return False  # "No group claimed responsibility": a claim nobody made is a fact about the claims
-    if lemma == "call" and not deps & {"ccomp", "oprd", "xcomp", "attr", "dobj"} and not _calls_for(tok):
-        return False  # "Folks called after they heard a shot": they telephoned
-    if lemma == "call" and _has_prep(tok, "to") and not deps & {"ccomp", "oprd", "xcomp"}:
-        return False  # "Prosecutors called them to the stand": a summons
     if lemma in ASSAULTS and any(c.dep_ == "dobj" and _a_place(c) for c in tok.children):
         return False  # "militants attacked the gas plant": an assault, not a stance
     if lemma in UNDERTAKING and "ccomp" not in deps and (
-        "xcomp" in deps or _has_prep(tok, "to")
+        "xcomp" in deps or _has_prep(tok, "to") or (lemma != "agree" and "dobj" not in deps)
     ):
-        return False  # "agreed to a Palestinian state", "declined to issue a permit": a decision, an act
+        # "agreed to a Palestinian state", "declined to issue a permit", "many declined": a decision, an act
+        return False
     if lemma == "respond" and "ccomp" not in deps and _has_prep(tok, "to"):
         return False  # "deputies responded to a robbery": they went there
     if lemma == "back" and "prt" in deps and "dobj" not in deps:
@@ -194,10 +185,6 @@ def _depending_on(according: Token) -> bool:
     return according.doc[to.i + 1].lower_ in ("how", "whether", "what", "when", "where", "which", "who")
 
 
-def _has_clause(tok: Token) -> bool:
-    return any(c.dep_ in ("xcomp", "ccomp") for c in tok.children)
-
-
 def _names_in_quotes(tok: Token) -> bool:
     """ 'it is called "Amazon Mom"', '"Bloody Sunday," as the day became known': a name in quote marks."""
     deps = {c.dep_ for c in tok.children}
@@ -212,6 +199,16 @@ def _names_in_quotes(tok: Token) -> bool:
 
 def _article_outside_quotes(tok: Token) -> bool:
     return tok.dep_ == "det" and tok.i + 1 < len(tok.doc) and tok.nbor(1).is_quote
+
+
+def _call_not_a_claim(call: Token, deps: set[str]) -> bool:
+    """ "Friends called him Tony" (a name), "Folks called after they heard a shot" (a telephone call),
+    "Prosecutors called them to the stand" (a summons); "called for a ban" and "called it a disaster" are claims."""
+    if any(c.dep_ == "oprd" and c.pos_ == "PROPN" for c in call.children):
+        return True
+    if not deps & {"ccomp", "oprd", "xcomp", "attr", "dobj"} and not _calls_for(call):
+        return True
+    return _has_prep(call, "to") and not deps & {"ccomp", "oprd", "xcomp"}
 
 
 def _calls_for(call: Token) -> bool:
