@@ -374,7 +374,7 @@ def classify(head: Token, i: int, j: int) -> str:
             return "named"
         return "anonymous"
     counted = any(c.dep_ == "nummod" and c.like_num for c in head.children)
-    if head.tag_ == "NNS" and counted and not any(c.lower_ in DEFINITE for c in head.children if c.dep_ == "det"):
+    if head.tag_ == "NNS" and counted and not _definite(head):
         return "anonymous"  # "two Houthi commanders", "three Democratic aides": counted, not named (unlike "the two")
     if _capitalised_mid_sentence(head):
         return "named"  # "with RealClearPolitics showing ...": English capitalises names
@@ -418,7 +418,7 @@ def _speaks_for_named_body(head: Token) -> bool:
 def _names_earlier(head: Token) -> bool:
     """ "Mayor Reed issued a statement. ... the statement said": a definite document refers back to one whose
     author was named, or to what a named source reported ("the Daily Post reported ... the report added")."""
-    if not any(c.lower_ in DEFINITE for c in head.children if c.dep_ == "det"):
+    if not _definite(head):
         return False
     doc = head.doc
     lemma = head.lemma_.lower()
@@ -488,7 +488,7 @@ def public_record(head: Token) -> bool:
     lemma = head.lemma_.lower()
     if lemma in COURT_RECORDS:
         return True  # "The indictment against him says": a court's paper, whatever the phrase adds
-    if lemma in PUBLIC_TEXTS and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in head.children):
+    if lemma in PUBLIC_TEXTS and _definite(head):
         return True  # "the law states", "the proposed law says": a text anyone can read
     if lemma not in RECORD_NOUNS and lemma not in words("document_nouns.txt"):
         return False
@@ -515,20 +515,21 @@ def _made_by_name(head: Token) -> bool:
     for acl in (c for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN"):
         preps += [c for c in acl.children if c.dep_ == "agent"]  # "a statement released by the hospital"
     for prep in preps:
-        if prep.dep_ == "agent" and any(_named_institution(g) or is_maker(g) for g in prep.subtree if g.i != prep.i):
-            return True  # "an affidavit signed by FBI Special Agent Scott Garriola", "released by the hospital"
         # a place makes nothing, so after "by" a name the NER took for a place is a maker ("research by Jupiter");
-        # after "from" it is where something comes from ("a witness from Leeds")
-        if any(is_maker(t) or (prep.lower_ == "by" and t.pos_ == "PROPN") for t in prep.subtree):
+        # after "from" it is where something comes from ("a witness from Leeds"); a participle's agent may also be
+        # an institution in view ("a statement released by the hospital")
+        agent = prep.dep_ == "agent"
+        if any(
+            is_maker(t) or (prep.lower_ == "by" and t.pos_ == "PROPN") or (agent and _named_institution(t))
+            for t in prep.subtree
+        ):
             return True
     return False
 
 
 def _named_institution(tok: Token) -> bool:
     """ "the hospital", "the Indian government": an institution the story has in view, or a named one."""
-    definite = any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children) or any(
-        c.dep_ == "poss" and any(d.dep_ == "det" and d.lower_ in DEFINITE for d in c.children) for c in tok.children
-    )  # "the hospital", "the agency's watchdog"
+    definite = _definite(tok) or any(c.dep_ == "poss" and _definite(c) for c in tok.children)  # "the agency's"
     return definite and (tok.lower_ in words("institution_nouns.txt") or tok.lemma_.lower() in words("body_nouns.txt"))
 
 
@@ -666,6 +667,11 @@ def in_title_case_line(tok: Token) -> bool:
     if len(alpha) < 3 or sent[-1].text in (".", "?", "!"):
         return False
     return sum(t.is_title or t.is_upper for t in alpha) >= 0.8 * len(alpha)
+
+
+def _definite(head: Token) -> bool:
+    """ "the report", "this statement", "those officials": a determiner that points to one the story has in view."""
+    return any(c.dep_ == "det" and c.lower_ in DEFINITE for c in head.children)
 
 
 def _indefinite(head: Token) -> bool:
