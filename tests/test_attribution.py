@@ -59,6 +59,8 @@ def test_reportedly_is_a_cue_without_source(nlp):
         ("It is widely believed that the vote count was wrong.", "believed"),
         ("The new harbour plan is being hailed as a breakthrough.", "hailed"),
         ("The deal was seen as a defeat for the union.", "seen"),
+        # a conjunct with its own subject does not borrow the first clause's agent ("by two unions")
+        ("The tower is backed by two unions, and it is widely believed that the state favours it.", "believed"),
     ],
 )
 def test_agentless_reporting_passive_has_no_source(nlp, text, cue_word):

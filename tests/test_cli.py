@@ -69,6 +69,26 @@ def test_who_said_what_puts_the_person_before_the_words_that_point_to_them(capsy
     assert according.endswith("the project would add about 1,200 jobs during construction.")
 
 
+def test_sample_article_shows_every_kind_of_flag_and_spares_the_named(capsys):
+    """The demo is a newcomer's first look: each weak-sourcing pattern it contains is flagged, with the right
+    category, and none of its named sources is."""
+    code, out, err = run_cli(["analyze", "--json", str(SAMPLE)], capsys)
+    assert code == 0, err
+    flags = {(f["category"], f["evidence"]["text"]) for f in json.loads(out)["flags"]}
+    expected = {
+        ("anonymous_source", "Officials familiar with the negotiations"),
+        ("anonymous_source", "A senior city official"),
+        ("vague_source", "Critics"),
+        ("vague_source", "Many residents"),
+        ("no_source", "reportedly"),
+        ("no_source", "believed"),  # "it is widely believed", not the unions that back the tower
+    }
+    assert expected <= flags, sorted(flags)
+    assert any(c == "unattributed_quote" and "best thing to happen" in e for c, e in flags), sorted(flags)
+    named = ("Diallo", "Okafor", "Park", "Planning Institute", "unions")
+    assert not [e for _, e in flags if any(n in e for n in named)], sorted(flags)
+
+
 def test_report_uses_colour_when_forced(capsys):
     code, out, _ = run_cli(["analyze", "--color", "always", str(SAMPLE)], capsys)
     assert code == 0

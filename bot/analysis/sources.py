@@ -77,7 +77,7 @@ def source_of(cue: Token) -> Token | None:
         found = _own_source(node)
         if found is not None:
             return None if found.dep_ == "expl" or _dummy_it(found, node) else found
-        if _passive(node) and node.dep_ == "conj" and _passive(node.head):
+        if _passive(node) and node.dep_ == "conj" and _passive(node.head) and not _has_subject(node):
             shared = next((c for c in node.head.children if c.dep_ == "agent"), None)
             return _pobj(shared, None) if shared is not None else None  # "arrested by the army and accused of ..."
         if _passive(node) or node.dep_ not in CLIMB or node.head.i == node.i:
@@ -95,6 +95,12 @@ def source_of(cue: Token) -> Token | None:
                 return obj  # "resented Roy for criticising religion", "accused him of lying": the object did it
             node = node.head  # "responded by saying": the gerund's source is the verb's
     return None
+
+
+def _has_subject(verb: Token) -> bool:
+    """ "Backed by the unions, and it is widely believed that ...": a conjunct with a subject of its own is a
+    clause of its own, so it does not share the first verb's agent."""
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
 
 
 def _dummy_it(subject: Token, verb: Token) -> bool:
