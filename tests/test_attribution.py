@@ -921,3 +921,26 @@ def test_a_quote_signed_on_the_next_line_with_a_hyphen(nlp):
 
 def test_a_hyphen_that_starts_a_list_item_is_not_a_signature(nlp):
     assert [a for a in find(nlp, "Items on sale:\n- apples\n- pears") if a.cue.text == "-"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source", "kind"),
+    [
+        # the frame makes "maintain" a verb of saying, though it mostly means keeping something up
+        ("The new plant is safe, the company maintains.", "maintains", "the company", "named"),
+        # the small parser reads "a senior official insists" as a noun phrase; the fronted claim gives it away
+        ("The new plant is safe and will create hundreds of jobs, a senior official insists.", "insists",
+         "a senior official", "anonymous"),
+        ("The new plant is safe and will create hundreds of jobs, the agency states.", "states", "the agency", None),
+    ],
+)
+def test_claim_fronted_before_a_final_reporting_verb(nlp, text, cue, source, kind):
+    a = by_cue(find(nlp, text), cue)
+    assert a.source is not None and a.source.text == source
+    assert kind is None or a.source_kind == kind
+    assert a.content is not None and a.content.text.startswith("The new plant is safe")
+
+
+def test_first_person_hedge_after_a_claim_is_not_a_fronted_report(nlp):
+    """ "..., I think." is the speaker's own hedge; only a verb of saying with a third party counts."""
+    assert not [a for a in find(nlp, "The plant is safe and will stay open, we believe.") if a.source_kind != "pronoun"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from bot.analysis.lexicon import cue_model, cue_weights, words
 
@@ -31,6 +31,8 @@ IDIOMS = {("all", "told"), ("needless", "say"), ("so", "speak"), ("that", "said"
 EXISTENTIAL_NOUNS = {"fear", "concern", "suggestion", "speculation", "claim", "rumour", "rumor", "allegation", "talk",
                      "worry", "doubt", "expectation", "suspicion", "belief", "feeling", "sense", "indication"}
 ABOUT = {"about", "over"}
+SENTENCE_ENDS = {".", "!", "?"}
+FIRST_PERSON = {"i", "we", "you"}
 DEP_BUCKET = {"ROOT": "R", "ccomp": "c", "conj": "j", "advcl": "a", "xcomp": "x", "relcl": "r", "acl": "l"}
 
 
@@ -152,7 +154,49 @@ def is_cue(tok: Token, quoted: bool) -> bool:
         return False
     if tok.lower_ in words("evidential_adverbs.txt") or is_reporting_passive(tok) or existential_claim(tok):
         return True
-    return score(tok, quoted) >= THRESHOLD
+    return score(tok, quoted) >= THRESHOLD or fronted_report(tok)
+
+
+def fronted_report(tok: Token) -> bool:
+    """ "The plant is safe, the company maintains.": a verb of saying that ends its sentence, after a comma, with
+    the claim in front of it. The frame is unambiguous even for verbs that mostly mean something else
+    ("maintain" a road), and it also catches the small parser's misreading of "a senior official insists" as a
+    noun phrase with "insists" a plural noun: the clause it governs gives it away."""
+    lemma = reporting_lemma(tok)
+    if lemma is None or lemma not in words("reporting_verbs.txt"):
+        return False
+    doc = tok.doc
+    if tok.i + 1 < len(doc) and doc[tok.i + 1].text not in SENTENCE_ENDS:
+        return False
+    claim = next((c for c in tok.children if c.dep_ == "ccomp" and c.i < tok.i), None)
+    comma = next((c for c in tok.children if c.text == "," and claim is not None and claim.i < c.i < tok.i), None)
+    if comma is None:
+        return False
+    subject = fronted_subject(tok, comma)
+    if not subject or any(t.lower_ in FIRST_PERSON for t in subject):
+        return False  # "..., I think": the speaker's or writer's own hedge
+    return all(t.is_alpha or t.text in ("'s", "’s", "-") for t in subject) and subject.root.head.i == tok.i
+
+
+def fronted_subject(tok: Token, comma: Token | None = None) -> Span:
+    """The words between the comma and a sentence-final reporting verb: who makes the fronted claim."""
+    if comma is None:
+        comma = next((c for c in tok.children if c.text == "," and c.i < tok.i), tok.doc[tok.i - 1 : tok.i][0])
+    return tok.doc[comma.i + 1 : tok.i]
+
+
+def reporting_lemma(tok: Token) -> str | None:
+    """The verb lemma of a reporting verb, or of a present-tense one the parser tagged as a plural noun."""
+    if tok.pos_ == "VERB":
+        return tok.lemma_.lower()
+    if tok.tag_ == "NNS" and tok.lower_.endswith("s") and tok.dep_ == "ROOT":
+        return tok.lower_[:-1]
+    return None
+
+
+def misread_verb(tok: Token) -> bool:
+    """A reporting verb the parser took for a plural noun ("..., a senior official insists.")."""
+    return tok.pos_ == "NOUN" and fronted_report(tok)
 
 
 def existential_claim(tok: Token) -> bool:
