@@ -147,7 +147,7 @@ class Fetcher:
             raise HTTPStatusError(resp.status, "The site sent a redirect without saying where to.")
         try:
             target = current.join(URL(location))
-        except ValueError:
+        except (ValueError, IndexError):  # yarl's IndexError: see netguard._parse
             raise HTTPStatusError(resp.status, "The site redirected to a malformed link.") from None
         log.debug("redirect %s -> %s", current, target)
         return check_url(target, self._settings)

@@ -263,7 +263,7 @@ def _parse(raw: str | URL) -> URL:
     try:
         url = raw if isinstance(raw, URL) else URL(text)
         netloc = urlsplit(text).netloc
-    except ValueError:
+    except (ValueError, IndexError):  # yarl raises IndexError on some authorities: 'http://[::1]@/'
         raise BadURL("That doesn't look like a web link.", reason="syntax") from None
     if url.scheme not in ("http", "https"):
         raise BadURL("Byline only fetches http:// and https:// links.", reason="scheme")

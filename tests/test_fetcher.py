@@ -184,6 +184,12 @@ class TestGuardPerHop:
         assert info.value.reason == reason
         assert server.hits["/to"] == 1 and server.hits["/article"] == 0
 
+    async def test_redirect_to_an_authority_the_url_parser_chokes_on(self, server):
+        """ "http://[::1]@/" makes yarl raise IndexError; any site could send it, so it must be a clear error."""
+        with pytest.raises(HTTPStatusError, match="malformed link"):
+            await fetch(self.settings(server.port), self.hop(server.port, "http://[::1]@/"), self.RESOLVER)
+        assert server.hits["/to"] == 1
+
     async def test_block_on_a_later_hop(self, server):
         inner = self.hop(server.port, f"http://intranet.test:{server.port}/article")
         with pytest.raises(BlockedAddress):

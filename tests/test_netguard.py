@@ -114,6 +114,9 @@ HOSTILE_STATIC = [
     ("http://exa mple.com/", BadURL, "syntax"),
     ("http://example.com:99999/", BadURL, "syntax"),
     ("http://127.0.0.1\\@example.com/", BadURL, "syntax"),
+    # yarl itself fails on these with IndexError, not ValueError
+    ("http://[::1]@/", BadURL, "syntax"),
+    ("http://a]b[@", BadURL, "syntax"),
     ("", BadURL, "syntax"),
 ]
 
