@@ -32,6 +32,11 @@ class Inflater:
         self._padding = False  # bytes after the last member that are not another member: ignored
         self._obj = zlib.decompressobj(_GZIP_OR_ZLIB)
 
+    @property
+    def finished(self) -> bool:
+        """The last member has ended and only padding follows: the body is complete."""
+        return self._padding
+
     def feed(self, data: bytes, limit: int) -> bytes:
         """Inflate ``data``, producing at most ``limit`` bytes (hitting the limit means the cap is crossed)."""
         try:
@@ -71,21 +76,33 @@ def make_inflater(header: str) -> Inflater | None:
 
 
 async def read_body(resp: aiohttp.ClientResponse, max_bytes: int) -> bytes:
-    """Stream the body and return it decoded; raise TooLarge as soon as it exceeds ``max_bytes``."""
+    """Stream the body and return it decoded; raise TooLarge as soon as it exceeds ``max_bytes``.
+
+    The bytes on the wire are capped too: a compressed stream that inflates to nothing (empty gzip members,
+    one after another) would otherwise be read until the deadline. Padding after the last member ends the body.
+    """
     inflater = make_inflater(resp.headers.get("Content-Encoding", ""))
     declared = resp.content_length
     if declared is not None and declared > max_bytes:
         raise TooLarge(_too_large(max_bytes), bytes_read=0, bytes_decoded=0)
+    max_wire = wire_limit(max_bytes)
     body = bytearray()
     read = 0
     async for chunk in resp.content.iter_chunked(CHUNK_BYTES):
         read += len(chunk)
         room = max_bytes - len(body) + 1
         body += inflater.feed(chunk, room) if inflater is not None else chunk[:room]
-        if len(body) > max_bytes:
-            log.info("body over %d decoded bytes after reading %d bytes; stopped", max_bytes, read)
+        if len(body) > max_bytes or read > max_wire:
+            log.info("body over the cap (%d decoded bytes, %d read); stopped", len(body), read)
             raise TooLarge(_too_large(max_bytes), bytes_read=read, bytes_decoded=len(body))
+        if inflater is not None and inflater.finished:
+            break
     return bytes(body)
+
+
+def wire_limit(max_bytes: int) -> int:
+    """Most bytes a body may take on the wire: compression can add a little to incompressible text, no more."""
+    return max_bytes + max_bytes // 100 + CHUNK_BYTES
 
 
 def _too_large(max_bytes: int) -> str:

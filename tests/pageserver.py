@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import zlib
 from collections import Counter
@@ -75,6 +76,9 @@ def build_app(state: ServerState) -> web.Application:
     app.router.add_get("/slow-body", _slow_body)
     app.router.add_get("/slow-headers", _slow_headers)
     app.router.add_get("/bomb", _bomb_handler(state, bomb))
+    article = gzip.compress(_page("article.html"))
+    app.router.add_get("/gzip-padding", _endless_gzip(article, b"\0" * 4096))
+    app.router.add_get("/gzip-empty-members", _endless_gzip(b"", gzip.compress(b"")))
     app.router.add_get("/status/{code}", _status)
     app.router.add_get("/chain/{n}", _chain)
     app.router.add_get("/loop", _loop)
@@ -136,6 +140,19 @@ async def _slow_body(request: web.Request) -> web.StreamResponse:
 async def _slow_headers(request: web.Request) -> web.Response:
     await asyncio.sleep(30)
     return web.Response(text="too late", content_type="text/html")
+
+
+def _endless_gzip(head: bytes, repeat: bytes):
+    """A gzip body that never ends: ``head``, then ``repeat`` over and over, each inflating to nothing."""
+    async def handler(request: web.Request) -> web.StreamResponse:
+        resp = web.StreamResponse(headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"})
+        await resp.prepare(request)
+        await resp.write(head)
+        block = repeat * max(1, 16384 // len(repeat))
+        with contextlib.suppress(ConnectionError):
+            while True:
+                await resp.write(block)
+    return handler
 
 
 def _bomb_handler(state: ServerState, bomb: bytes):

@@ -27,7 +27,7 @@ from bot.errors import (
 from bot.extract import decode_body
 from bot.fetcher import Article, Fetcher, fetch_article_sync, find_urls, normalize_url
 from bot.netguard import StaticResolver
-from bot.webbody import CHUNK_BYTES, Inflater
+from bot.webbody import CHUNK_BYTES, Inflater, wire_limit
 from tests.pageserver import PAGES, serve
 
 
@@ -248,6 +248,20 @@ class TestCaps:
         # ... after reading a sliver of the ~800 MB bomb's compressed bytes
         assert info.value.bytes_read <= 2 * CHUNK_BYTES
         assert info.value.bytes_read < server.bomb_size / 20
+
+    async def test_padding_after_the_last_gzip_member_ends_the_body(self, server):
+        """Endless zeros after a complete article: read the article, not the zeros until the deadline."""
+        settings = open_settings(server.port, timeout_seconds=5)
+        padded = await fetch(settings, server.url("/gzip-padding"))
+        plain = await fetch(settings, server.url("/article"))
+        assert padded.text == plain.text and padded.title == plain.title
+
+    async def test_compressed_stream_that_inflates_to_nothing_is_capped_on_the_wire(self, server):
+        with pytest.raises(TooLarge) as info:
+            await fetch(open_settings(server.port, max_bytes=100_000, timeout_seconds=5),
+                        server.url("/gzip-empty-members"))
+        assert info.value.bytes_decoded == 0
+        assert info.value.bytes_read <= wire_limit(100_000) + CHUNK_BYTES
 
     @pytest.mark.parametrize("path", ["/slow-body", "/slow-headers"])
     async def test_slow_server_hits_the_total_deadline(self, server, path):
