@@ -98,6 +98,23 @@ class StoreBase:
             raise
         return store
 
+    @contextlib.asynccontextmanager
+    async def _long_reader(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A connection of its own for a read that pages through many rows (an export).
+
+        A cursor left open holds its connection inside one read transaction; on the shared reader that would
+        freeze every other read (card redraws, opt-out and moderator checks) at the moment the export began.
+        An in-memory store has no file to open twice; it is only used in tests and reads in one go there.
+        """
+        if self._r is self._w:
+            yield self._r
+            return
+        conn = await self._connect(self.path, self._busy_ms)
+        try:
+            yield conn
+        finally:
+            await conn.close()
+
     @staticmethod
     async def _connect(path: str, busy_ms: int) -> aiosqlite.Connection:
         if path != ":memory:" and Path(path).is_dir():  # refused here: a failed connect leaves aiosqlite's thread

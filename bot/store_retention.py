@@ -56,7 +56,7 @@ class RetentionStore(StoreBase):
         if writer:
             writer.writerow(EXPORT_COLUMNS)
         count = 0
-        async with self._r.execute(
+        async with self._long_reader() as conn, conn.execute(
             "SELECT f.id, f.analysis_id, f.category, f.severity, f.status, f.span_start, f.span_end, f.evidence,"  # noqa: S608
             " f.reason, f.sentence, f.reviewer_id, f.reviewer_name, f.reviewed_at, f.note, f.created_at,"
             " d.title, d.url, d.message_link, f.superseded_by"

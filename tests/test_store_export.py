@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -179,3 +180,33 @@ async def test_prune_lists_each_guilds_cards_across_batches_and_leaves_no_text_b
     wal = Path(str(path) + "-wal")
     on_disk = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
     assert b"quorvath" not in on_disk.lower()  # no search segment or log page keeps the pruned text
+
+
+async def test_reads_made_while_an_export_pages_see_what_was_committed_since(store, monkeypatch):
+    """An export's open cursor must not freeze the bot's other reads at the moment it began (a moderator's
+    verdict redrawn as pending, an /optout or a forget not seen)."""
+    saved = await fill(store, n=4, author=4242)
+    monkeypatch.setattr(store_module, "EXPORT_PAGE", 2)
+    paused, resume = asyncio.Event(), asyncio.Event()
+    real_fetchmany = aiosqlite.Cursor.fetchmany
+
+    async def pausing_fetchmany(self, size=None):
+        rows = await real_fetchmany(self, size)
+        if not paused.is_set():
+            paused.set()
+            await resume.wait()  # hold the export mid-way, cursor open, after its first page
+        return rows
+
+    monkeypatch.setattr(aiosqlite.Cursor, "fetchmany", pausing_fetchmany)
+    export = asyncio.create_task(store.export_flags(1, io.StringIO(), fmt="jsonl"))
+    await asyncio.wait_for(paused.wait(), 10)
+    flag_id = saved[0].flag_ids[0]
+    await store.review_flag(1, flag_id, status="confirmed", reviewer_id=9, reviewer_name="Ana")
+    await store.set_opt_out(1, 555, True)
+    assert (await store.get_flag(1, flag_id)).status == "confirmed"
+    assert await store.is_opted_out(1, 555)
+    await store.forget_user(1, 4242)
+    assert await store.get_analysis(1, saved[0].id) is None
+    assert not export.done()
+    resume.set()
+    assert await asyncio.wait_for(export, 10) > 0
