@@ -20,6 +20,8 @@ from bot import render
 from bot.cards import CARDS_STALE_EVENT
 from bot.errors import InputError, NotFoundError
 from bot.interaction_errors import PUBLIC_DEFER
+from bot.store import SEARCH_CANDIDATES
+from bot.store_types import PUBLIC, Viewer
 from bot.views import ConfirmView, Paginator
 
 log = logging.getLogger(__name__)
@@ -88,11 +90,13 @@ class Library(commands.Cog):
         total = await self.store.count_search(guild_id, query, viewer_id=viewer_id)
         private = total != await self.store.count_search(guild_id, query)  # some hits are the member's private ones
         await _defer(interaction, private=private)
-        pages = max(1, math.ceil(total / SEARCH_PAGE_SIZE))
+        # A public reply pages through public analyses only: the member may get a private one while its buttons live.
+        viewer: Viewer = viewer_id if private else PUBLIC
+        pages = max(1, math.ceil(min(total, SEARCH_CANDIDATES) / SEARCH_PAGE_SIZE))  # search ranks no more than that
 
         async def render_page(page: int) -> discord.Embed:
             hits = await self.store.search(guild_id, query, limit=SEARCH_PAGE_SIZE, offset=page * SEARCH_PAGE_SIZE,
-                                           viewer_id=viewer_id)
+                                           viewer_id=viewer)
             return render.search_page_embed(query, hits, page=page, pages=pages, total=total)
 
         embed = await render_page(0)

@@ -196,3 +196,57 @@ async def test_lookup_miss_is_answered_privately_with_no_public_placeholder(stor
     await handle_interaction_error(inter, caught.value)
     sent = inter.response.send_message.await_args
     assert sent.kwargs["ephemeral"] is True and "No analysis `zzzzzz` in this server." in str(sent)
+
+
+LIGHTHOUSE = "The council approved the lighthouse repairs on Monday. Officials said work starts in May."
+
+
+async def _public_lighthouse_search(store, guild, member, n):
+    from tests.store_factory import ENGINE, make_result
+
+    for i in range(n):
+        text = f"{LIGHTHOUSE} Report number {i}."
+        await store.save_analysis(guild.id, text, make_result(text, title=f"Pier {i}"), engine_version=ENGINE,
+                                  author_id=999)
+    lib = Library(make_store_bot(store))
+    inter = make_interaction(client=lib.bot, guild=guild, user=member)
+    await lib.search.callback(lib, inter, "lighthouse")
+    assert inter.followup.send.await_args.kwargs["ephemeral"] is False
+    return lib, inter.followup.send.await_args.kwargs["view"]
+
+
+async def test_public_search_pages_never_show_a_private_analysis_stored_while_the_buttons_live(store):
+    """The pages are rendered again on each click; a public message must keep the public view it began with."""
+    from bot.store import STAFF
+    from tests.store_factory import ENGINE, make_result
+
+    guild = make_guild()
+    member = make_member(guild=guild)
+    lib, view = await _public_lighthouse_search(store, guild, member, 7)  # two pages
+    secret = "Lighthouse keeper disciplinary note. The board met privately."
+    hidden = await store.save_analysis(guild.id, secret, make_result(secret, title="Staff-only memo"),
+                                       engine_version=ENGINE, author_id=member.id, private=True)
+    assert (await store.get_analysis(guild.id, hidden.id, viewer_id=STAFF)).private
+    for press in (view.next_page, view.previous_page):
+        click = make_interaction(client=lib.bot, guild=guild, user=member)
+        await press.callback(click)
+        page = str(click.response.edit_message.await_args.kwargs["embed"].to_dict())
+        assert "Staff-only memo" not in page and hidden.id not in page
+        assert "Pier" in page
+
+
+async def test_search_offers_no_page_past_the_ranked_candidates(store, monkeypatch):
+    """The store ranks only the newest SEARCH_CANDIDATES matches; a page past them would say nothing matches."""
+    import bot.store_search
+    import cogs.library
+
+    monkeypatch.setattr(bot.store_search, "SEARCH_CANDIDATES", 7)
+    monkeypatch.setattr(cogs.library, "SEARCH_CANDIDATES", 7)
+    guild = make_guild()
+    member = make_member(guild=guild)
+    lib, view = await _public_lighthouse_search(store, guild, member, 12)
+    assert view.pages == 2  # 7 ranked hits, 5 a page
+    for _ in range(view.pages - 1):
+        click = make_interaction(client=lib.bot, guild=guild, user=member)
+        await view.next_page.callback(click)
+        assert click.response.edit_message.await_args.kwargs["embed"].fields
