@@ -248,3 +248,17 @@ def test_a_quote_resumed_after_its_speaker_reads_as_one_quote():
     assert partial.claim == 'fraud "would be a way to lose."', "a clause holding a quote is left as it is"
     plain = Attribution(Span(0, 4, "said"), None, Span(0, 9, "it rained"), "none", False, 0)
     assert plain.claim == "it rained"
+
+
+def test_search_snippets_are_escaped_but_keep_the_match_marks():
+    """A snippet is the article's own words: a masked link must not go live even when a match mark splits it."""
+    from types import SimpleNamespace
+
+    hit = SimpleNamespace(
+        analysis_id="a1", title="Council", url=None,
+        snippet="Click [**Verify**](https://evil.example/login) or ||free|| now, said the **verify** team",
+    )
+    value = render.search_page_embed("verify", [hit], page=0, pages=1, total=1).fields[0].value
+    assert not re.search(r"(?<!\\)\[[^\]]*\]\(https://evil", value), value
+    assert "||free||" not in value
+    assert "**verify**" in value and "**Verify**" in value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,9 @@ import discord
 
 from bot.render.labels import COLOURS, category_label, flag_counts_line
 from bot.render.limits import clip, fit_embed, link_url, one_line, safe
+
+# A bracket not already escaped: escaped in search snippets whatever follows it (see highlighted_snippet).
+UNESCAPED_BRACKET = re.compile(r"(?<!\\)([\[\]])")
 
 if TYPE_CHECKING:
     from bot.store import StoredAnalysis
@@ -20,13 +24,25 @@ def search_page_embed(query: str, hits: Sequence[Any], *, page: int, pages: int,
     if not hits:
         embed.description = "No stored analysis in this server matches that search."
     for hit in hits:
-        value = clip(one_line(hit.snippet), 300) or "—"  # the store marks matches with ** already
+        value = highlighted_snippet(hit.snippet, 300) or "—"
         if hit.url and len(hit.url) <= 500:
             value += f"\n<{hit.url}>"
         embed.add_field(name=f"{safe(hit.title or 'Untitled', 200)} · {hit.analysis_id}", value=value, inline=False)
     embed.set_footer(text=f"{total} result(s) · page {page + 1} of {max(1, pages)}")
     fit_embed(embed)
     return embed
+
+
+def highlighted_snippet(snippet: str, limit: int) -> str:
+    """Article text around a search match, escaped like all article text, with the store's ``**`` match marks kept.
+
+    The snippet is the article's own words: a masked link or a spoiler in it must not go live in Byline's reply.
+    """
+    parts = clip(one_line(snippet), limit).split("**")
+    if len(parts) % 2 == 0:
+        parts.append("")  # the clip cut a match mark's pair off: close the bold
+    # each part alone is escaped; a bracket is escaped whatever follows it, since a link may span a mark
+    return "**".join(UNESCAPED_BRACKET.sub(r"\\\1", discord.utils.escape_markdown(part)) for part in parts)
 
 
 def recent_embed(analyses: Sequence[StoredAnalysis]) -> discord.Embed:
