@@ -188,6 +188,15 @@ class AnalysesStore(StoreBase):
                                              (guild_id, int(message_id)))
         return bool(list(rows))
 
+    async def shown_in_channel(self, guild_id: int, analysis_id: str, channel_id: int) -> bool:
+        """Whether a reply of Byline's showing this analysis was posted in ``channel_id``: its members have seen it."""
+        check_guild(guild_id)
+        row = await self._row(
+            "SELECT 1 FROM replies AS r JOIN analyses AS a ON a.document_id = r.document_id "
+            "WHERE r.guild_id = ? AND r.channel_id = ? AND a.id = ? AND a.guild_id = ? LIMIT 1",
+            (guild_id, int(channel_id), clean_short_id(analysis_id), guild_id))
+        return row is not None
+
     async def find_cached(
         self, guild_id: int, text: str, engine_version: str, *, private_for: int | None = None,
     ) -> StoredAnalysis | None:

@@ -4,7 +4,8 @@ It is a ``DynamicItem`` whose custom_id carries only the analysis id (``byline:r
 keeps working after a restart: the click reloads the analysis from the store, scoped to the guild
 where the button was clicked, and answers privately with the full embed and the Markdown report. A private
 analysis (from a channel @everyone cannot read) opens for its author and for clicks in the channel it was
-analysed in, whose members already see the reply; anywhere else it is "not found".
+analysed in or any channel where Byline's reply showed it, whose members already see the reply; anywhere else it
+is "not found".
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REPO
             stored = None
             if interaction.guild_id is not None:
                 stored = await store.get_analysis(interaction.guild_id, self.analysis_id, viewer_id=STAFF)
-            if stored is not None and not _may_open(stored, interaction):
+            if stored is not None and not await _may_open(store, stored, interaction):
                 stored = None
             if stored is None:
                 raise NotFoundError("That analysis is no longer stored here (it may have been forgotten).")
@@ -64,12 +65,15 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REPO
             await handle_interaction_error(interaction, exc)
 
 
-def _may_open(stored: Any, interaction: discord.Interaction) -> bool:
-    """Public analyses open for anyone in the guild; a private one for its author or in its own channel."""
-    if not stored.private:
+async def _may_open(store: Any, stored: Any, interaction: discord.Interaction) -> bool:
+    """Public analyses open for anyone in the guild; a private one for its author, in its own channel, or in a
+    channel where Byline posted a reply showing it (the same member may share one article in two private rooms)."""
+    if not stored.private or interaction.user.id == stored.author_id:
         return True
-    return interaction.user.id == stored.author_id or (
-        stored.channel_id is not None and interaction.channel_id == stored.channel_id)
+    if interaction.channel_id is None:
+        return False
+    return interaction.channel_id == stored.channel_id or await store.shown_in_channel(
+        stored.guild_id, stored.id, interaction.channel_id)
 
 
 def report_view(analysis_id: str) -> discord.ui.View:

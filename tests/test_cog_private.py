@@ -144,3 +144,31 @@ async def test_the_authors_own_private_analysis_is_shown_to_them_privately_never
     await lib.recent.callback(lib, theirs)
     theirs.response.defer.assert_awaited_once_with(thinking=True)
     assert analysis_id not in str(theirs.followup.send.await_args.kwargs["embed"].to_dict())
+
+
+async def test_full_report_opens_in_every_private_room_where_the_reply_showed_it(bot):
+    """One member shares the same article in two private rooms: the second reply reuses the first room's private
+    analysis, and its Full report button must open for that room's members too, and still nowhere else."""
+    guild = make_guild()
+    author = make_member(guild=guild)
+    links = LinksCog(bot)
+    rooms = [private_channel(guild), private_channel(guild)]
+    replies = []
+    for room in rooms:
+        message = make_message(content=ARTICLE, channel=room, author=author)
+        message.reply.return_value = make_message(channel=room, author=bot.user)  # what Discord returns
+        room.fetch_message.return_value = message
+        data = {"message_id": message.id, "channel_id": room.id, "guild_id": guild.id,
+                "user_id": make_member(guild=guild).id, "burst": False, "type": 0}
+        event = discord.RawReactionActionEvent(data, discord.PartialEmoji(name=REACTION_EMOJI), "REACTION_ADD")
+        event.member = make_member(guild=guild)
+        with mock.patch.object(bot, "get_channel", return_value=room):
+            await links.on_raw_reaction_add(event)
+        replies.append(message.reply.await_args.kwargs["view"].children[0].custom_id)
+    assert replies[0] == replies[1]  # the second room was answered from the first room's stored analysis
+    match = re.fullmatch(REPORT_TEMPLATE, replies[1])
+    for room, opens in ((rooms[1], True), (private_channel(guild), False)):
+        click = make_interaction(client=bot, guild=guild, channel=room)
+        button = await ReportButton.from_custom_id(click, discord.ui.Button(custom_id=replies[1]), match)
+        await button.callback(click)
+        assert ("embeds" in click.followup.send.await_args.kwargs) is opens
