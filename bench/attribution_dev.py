@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.analysis import attribution, flags, segment  # noqa: E402
+from bot.analysis.exact import exact_attribution, exact_flag  # noqa: E402
 from bot.analysis.nlp import load_pipeline  # noqa: E402
 from bot.analysis.result import Stats  # noqa: E402
 
@@ -71,8 +72,8 @@ def predict(split: str, limit: int | None = None) -> Path:
             made = flags.make_flags(found, doc, sents)
             row = {
                 "id": g["id"],
-                "attributions": [a.to_dict() for a in found],
-                "flags": [f.to_dict() for f in made],
+                "attributions": [exact_attribution(g["text"], a).to_dict() for a in found],
+                "flags": [exact_flag(g["text"], f).to_dict() for f in made],
                 "stats": Stats.count(found).to_dict(),
             }
             fh.write(json.dumps(row) + "\n")

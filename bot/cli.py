@@ -10,6 +10,7 @@ import argparse
 import io
 import json
 import logging
+import math
 import sys
 from collections.abc import Iterator, Sequence
 from itertools import islice
@@ -168,11 +169,11 @@ def _parse_lines(source: IO[str]) -> Iterator[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line, parse_constant=_no_constant, parse_float=_finite_float)
         except json.JSONDecodeError as exc:
             yield {"id": None, "error": f"line {number} is not JSON: {exc.msg}"}
             continue
-        except (ValueError, RecursionError):  # a number too long to convert, or nesting too deep to parse
+        except (ValueError, RecursionError):  # NaN or 1e400, a number too long to convert, or nesting too deep
             yield {"id": None, "error": f"line {number} is not JSON that Byline can read"}
             continue
         if not isinstance(obj, dict):
@@ -185,6 +186,19 @@ def _parse_lines(source: IO[str]) -> Iterator[dict[str, Any]]:
             yield {"id": item_id, "error": f"line {number}: \"sentences\" must be a whole number from 0 to 100"}
         else:
             yield {"id": item_id, "text": text, "sentences": n} if n is not None else {"id": item_id, "text": text}
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON: echoing one back as an id would make the output line invalid too."""
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    """A JSON number, refused when it overflows to infinity (1e400), for the same reason."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large")
+    return value
 
 
 def _stdin_text() -> IO[str]:
@@ -204,7 +218,7 @@ def _chunks(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[st
 
 
 def _write_json(stream: IO[str], obj: dict[str, Any]) -> None:
-    stream.write(json.dumps(obj) + "\n")  # ASCII escapes survive lone surrogates in the input
+    stream.write(json.dumps(obj, allow_nan=False) + "\n")  # ASCII escapes survive lone surrogates in the input
 
 
 def cmd_run(args: argparse.Namespace, settings: config.Settings) -> int:

@@ -6,6 +6,7 @@ Colour is used only on a terminal (or when forced), so piped output stays plain 
 from __future__ import annotations
 
 import os
+import re
 from typing import IO
 
 from bot.analysis.result import CATEGORIES, Attribution, Flag, Result
@@ -19,6 +20,11 @@ CATEGORY_TITLES = {
 _RESET, _BOLD, _DIM, _RED, _YELLOW, _CYAN = "\033[0m", "\033[1m", "\033[2m", "\033[31m", "\033[33m", "\033[36m"
 SEVERITY_COLOURS = {"high": _RED, "medium": _YELLOW, "low": _DIM}
 MAX_CELL = 70
+# Characters of the article that must not reach a terminal as they are: C0 and C1 controls (ESC starts a
+# sequence that can clear the screen or retitle the window) and the bidi overrides that reorder what is shown.
+# Each becomes U+FFFD, one character for one, so offsets into the text still hold.
+_UNSAFE = {c: "\ufffd" for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0),
+                                 *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 
 
 def use_color(mode: str, stream: IO[str]) -> bool:
@@ -43,7 +49,7 @@ def render_report(text: str, result: Result, color: bool = False) -> str:
     st = _Style(color)
     out: list[str] = []
     if result.title:
-        out += [st(_BOLD, result.title), ""]
+        out += [st(_BOLD, _one_line(result.title)), ""]
     out.append(st(_BOLD, f"Summary ({len(result.summary)} of {result.sentences} sentences)"))
     out += [f"  • {_one_line(s.text)}" for s in result.summary] or ["  (nothing to summarise)"]
     out += ["", st(_BOLD, f"Flags ({len(result.flags)})")]
@@ -65,11 +71,13 @@ def _flag_lines(text: str, flag: Flag, st: _Style) -> list[str]:
     ev = flag.evidence
     rel_start, rel_end = ev.start - flag.start, ev.end - flag.start
     if 0 <= rel_start <= rel_end <= len(sentence) and ev.end > ev.start:
-        marked = sentence[:rel_start] + st(_BOLD + _YELLOW, f"[{ev.text}]") + sentence[rel_end:]
+        # flattened piece by piece: the style codes added here are the only control characters let through
+        marked = (_flat(sentence[:rel_start]) + st(_BOLD + _YELLOW, f"[{_flat(ev.text)}]")
+                  + _flat(sentence[rel_end:])).strip()
     else:
-        marked = sentence
+        marked = _one_line(sentence)
     badge = st(SEVERITY_COLOURS.get(flag.severity, ""), f"[{flag.severity}]")
-    return [f"    {badge} {_one_line(marked)}", f"      {st(_DIM, flag.reason)}"]
+    return [f"    {badge} {marked}", f"      {st(_DIM, _one_line(flag.reason))}"]
 
 
 def _who_said_what(attributions: list[Attribution]) -> list[str]:
@@ -102,7 +110,13 @@ def _scorecard(result: Result) -> list[str]:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Article text on one line, with nothing a terminal would obey."""
+    return " ".join(text.translate(_UNSAFE).split())
+
+
+def _flat(text: str) -> str:
+    """Like ``_one_line``, but a space at either end is kept (one), so pieces join as the sentence read."""
+    return re.sub(r"\s+", " ", text.translate(_UNSAFE))
 
 
 def _clip(text: str, width: int) -> str:

@@ -944,3 +944,9 @@ def test_claim_fronted_before_a_final_reporting_verb(nlp, text, cue, source, kin
 def test_first_person_hedge_after_a_claim_is_not_a_fronted_report(nlp):
     """ "..., I think." is the speaker's own hedge; only a verb of saying with a third party counts."""
     assert not [a for a in find(nlp, "The plant is safe and will stay open, we believe.") if a.source_kind != "pronoun"]
+
+
+def test_a_cue_with_nothing_after_it_has_no_content_not_an_empty_one(engine):
+    for text in ("Reportedly.", "According to officials."):
+        (a,) = engine.analyze(text).attributions
+        assert a.content is None

@@ -326,3 +326,73 @@ def test_actions_stay_in_the_json_but_not_in_who_said_what(capsys, tmp_path):
     table = out.split("Who said what", 1)[1].split("Sourcing scorecard", 1)[0]
     assert "Mayor Ruth Adeyemi" in table and "barred" not in table
     assert "1 reported claim: 1 named" in out
+
+
+def _strict_json(line: str) -> dict:
+    """Parse as a strict reader would: NaN and Infinity are not JSON."""
+    def refuse(name):
+        raise ValueError(name)
+    return json.loads(line, parse_constant=refuse)
+
+
+def test_a_byte_order_mark_and_leading_spaces_stay_out_of_the_spans(capsys, tmp_path):
+    """The parser reads a BOM as a space; every span must still be the input's own characters, trimmed."""
+    for name, data in (("bom.txt", "\ufeffThe port will close, officials said.\n"),
+                       ("spaces.txt", "  The port will close, officials said.\n")):
+        path = tmp_path / name
+        path.write_text(data, encoding="utf-8")
+        code, out, err = run_cli(["analyze", "--json", str(path)], capsys)
+        assert code == 0, err
+        result = json.loads(out)
+        text = path.read_text(encoding="utf-8")
+        assert_offsets(text, result)
+        (said,) = [a for a in result["attributions"] if a["cue"]["text"] == "said"]
+        assert said["content"]["text"] == "The port will close"
+
+
+def test_jsonl_refuses_nan_and_infinite_ids_so_every_output_line_is_strict_json(capsys, monkeypatch):
+    lines = ('{"id": NaN, "text": "Officials said it was fine."}\n{"id": 1e400, "text": "x y z"}\n'
+             '{"id": -Infinity, "text": "x"}\n{"id": 4, "text": "Officials said it was fine."}\n')
+    code, out, _ = run_cli(["analyze", "--jsonl", "-"], capsys, stdin=lines, monkeypatch=monkeypatch)
+    assert code == 0  # bad lines are reported in the output; the run goes on
+    rows = [_strict_json(line) for line in out.splitlines()]
+    assert [r["id"] for r in rows] == [None, None, None, 4]
+    assert all("error" in r for r in rows[:3]) and "error" not in rows[3]
+
+
+def test_report_never_passes_terminal_control_sequences_from_the_article(capsys, tmp_path):
+    path = tmp_path / "esc.txt"
+    path.write_text("Port Strike Ends \x1b[2J\nOfficials said the \x1b]0;owned port was closed, and it is "
+                    "reportedly \u202ebacked by the unions.\n", encoding="utf-8")
+    code, out, err = run_cli(["analyze", str(path)], capsys)
+    assert code == 0, err
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "Officials" in out and "reportedly" in out
+
+
+def test_lsa_on_a_text_it_cannot_rank_still_gives_a_summary_and_no_warning(capsys, monkeypatch):
+    code, out, err = run_cli(["analyze", "--json", "--method", "lsa", "--sentences", "1", "-"], capsys,
+                             stdin="He said.\n", monkeypatch=monkeypatch)
+    assert code == 0 and err == ""
+    assert [s["text"] for s in json.loads(out)["summary"]] == ["He said."]
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\u2028", "\u2029"])
+def test_every_kind_of_line_ending_reads_like_a_plain_one(capsys, monkeypatch, newline):
+    """A headline, an unclosed quote ended by its line, and the analysis itself do not depend on the line ending."""
+    lines = ["Port Strike Ends", '"We will fight this decision in every court in the land',
+             "Officials said the port would close.", "Some parents worry that the school will shut, a poll found."]
+    results = {}
+    for nl in ("\n", newline):
+        text = nl.join(lines) + nl
+        code, out, err = run_cli(["analyze", "--json", "-"], capsys, stdin=text, monkeypatch=monkeypatch)
+        assert code == 0, err
+        result = json.loads(out)
+        assert_offsets(text, result)
+        results[nl] = result
+    plain, other = results["\n"], results[newline]
+    assert other["title"] == plain["title"] == "Port Strike Ends"
+    assert [s["index"] for s in other["summary"]] == [s["index"] for s in plain["summary"]]
+    assert [(f["category"], f["evidence"]["text"]) for f in other["flags"]] == [
+        (f["category"], f["evidence"]["text"]) for f in plain["flags"]]
+    assert "unattributed_quote" in {f["category"] for f in plain["flags"]}

@@ -287,3 +287,23 @@ def test_salience_lifts_a_sentence_about_the_story_subject(nlp):
     lifted = centrality.Weights(salience=3.0, lead=1e9)
     assert 2 in centrality.rank(doc, sents, eligible, 2, flat)  # long and central, but names nobody
     assert centrality.rank(doc, sents, eligible, 2, lifted) == [0, 1]
+
+
+def test_a_headline_the_parser_splits_is_one_title_and_no_part_of_it_is_summarised(engine):
+    text = "Dockworkers Walk Out As Talks Collapse\nOfficials said the port would close on Tuesday.\n"
+    result = engine.analyze(text, sentences=3)
+    assert result.title == "Dockworkers Walk Out As Talks Collapse"
+    assert [s.text for s in result.summary] == ["Officials said the port would close on Tuesday."]
+
+
+def test_lines_of_invisible_characters_are_not_sentences(engine):
+    text = "Port Strike Ends\n\u200b\nOfficials said the port would close.\n\u200e\nCritics said the union had lied.\n"
+    result = engine.analyze(text, sentences=5, method="lead")
+    assert result.sentences == 3
+    assert [s.text for s in result.summary] == ["Officials said the port would close.",
+                                                "Critics said the union had lied."]
+
+
+def test_a_title_case_headline_ending_in_a_full_stop_is_still_the_title(engine):
+    text = "Man Spotted Directly Behind Senator At Rally Wearing Shirt.\n\nThe rally drew a crowd of 2,000.\n"
+    assert engine.analyze(text).title == "Man Spotted Directly Behind Senator At Rally Wearing Shirt."

@@ -13,6 +13,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.analysis import attribution, flags, parse, segment, summary
+from bot.analysis.doctext import doc_text
+from bot.analysis.exact import exact_attribution, exact_flag
 from bot.analysis.nlp import load_pipeline
 from bot.analysis.result import Result, Stats, SummarySentence
 from bot.analysis.validate import check_text
@@ -85,14 +87,16 @@ class Engine:
             n = max(0, sentences)
         chosen = summary.summarize(doc, sents, method or self.settings.summary_method, n)
         found = attribution.find_attributions(doc, sents)
+        raised = flags.make_flags(found, doc, sents)
+        line = segment.title_line(doc_text(doc), sents)  # the parser's view: every line ending is "\n" there
         return Result(
             sentences=len(sents),
             summary=[
                 SummarySentence(i, sents[i].start, sents[i].end, text[sents[i].start : sents[i].end]) for i in chosen
             ],
-            attributions=found,
-            flags=flags.make_flags(found, doc, sents),
+            attributions=[exact_attribution(text, a) for a in found],
+            flags=[exact_flag(text, f) for f in raised],
             stats=Stats.count(found),
-            title=segment.title(text, sents),
+            title=text[line[0] : line[1]] if line is not None else None,
             engine=self.version,
         )

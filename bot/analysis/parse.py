@@ -31,6 +31,9 @@ BATCH_SIZE = 16
 # about 5% of that parse's time. Results do not depend on it: the whole analysis of 6k-50k-word texts
 # is identical with 1, 2 or 4. The worst text is now one just under WHOLE_UP_TO (whole: about 270 MB).
 PIECE_BATCH = 1
+# Same-length swaps for the parser's view of a text (see ``parseable``).
+_PARSER_VIEW = str.maketrans({"\ufeff": " ", "\u200b": " ", "\r": "\n", "\u2028": "\n", "\u2029": "\n",
+                              "\x0b": "\n", "\x0c": "\n", "\x85": "\n"})
 # The end of a line break and all the white space after it, so no white-space token is split in two.
 _CUT = re.compile(r"\n\s*")
 
@@ -57,12 +60,14 @@ def pieces(text: str, piece_words: int = PIECE_WORDS, whole_up_to: int = WHOLE_U
 
 
 def parseable(text: str) -> str:
-    """The text the parser sees: a leading byte-order mark becomes a space.
+    """The text the parser sees: the input with every character kept in place, a few swapped for plainer ones.
 
-    Offsets must index the exact input, BOM included, but glued to the first word ("\ufeffOfficials") it
-    spoils that word's tag and entity. A space of the same length keeps every offset and is trimmed away.
+    Offsets must index the exact input, so nothing is added or removed. A byte-order mark or a zero-width space
+    glued to a word ("\ufeffOfficials") spoils its tag and entity, so it becomes a space. Every kind of line
+    break becomes "\n" ("\r\n" becomes " \n"), so a Windows, old-Mac or Unicode line ending parses and
+    segments exactly as a plain one. The result's spans are cut from the exact input afterwards (``exact``).
     """
-    return " " + text[1:] if text.startswith("\ufeff") else text
+    return text.replace("\r\n", " \n").translate(_PARSER_VIEW)
 
 
 def parse(nlp: Language, text: str) -> Doc:

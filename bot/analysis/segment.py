@@ -6,9 +6,13 @@ sentences into the trimmed, non-empty ``[start, end)`` spans that the contract i
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
+
+from bot.analysis.exact import blank
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,18 +39,46 @@ def sentences(doc: Doc) -> list[Sentence]:
 
 
 def _trim(sent: Span) -> tuple[Token, Token] | None:
-    tokens = [t for t in sent if not t.is_space]
+    tokens = [t for t in sent if not _blank(t)]
     if not tokens:
         return None
     return tokens[0], tokens[-1]
 
 
-def title(text: str, sents: list[Sentence]) -> str | None:
-    """Return the first line as a title when it looks like a headline (short, no final stop)."""
+def _blank(token: Token) -> bool:
+    """White space, or a token of nothing a reader can see (a stray zero-width or direction mark on its own line)."""
+    return token.is_space or all(blank(ch) or unicodedata.category(ch) in ("Mn", "Me") for ch in token.text)
+
+
+def title_line(text: str, sents: list[Sentence]) -> tuple[int, int] | None:
+    """The ``[start, end)`` of the first line when it looks like a headline: short, no final stop, text after it.
+
+    The whole line, not the first sentence: the parser sometimes splits a headline ("Dockworkers Walk Out | As
+    Talks Collapse"). ``text`` is the parser's view, where every line ending is "\\n".
+    """
     if not sents:
         return None
-    first = sents[0]
-    line = text[first.start : first.end]
-    if "\n" in text[first.end :] and len(line) <= 200 and not line.endswith((".", "?", "!", '"', "”")):
-        return line
-    return None
+    start = sents[0].start
+    end = text.find("\n", start)
+    if end < 0 or not text[end:].strip():
+        return None
+    while end > start and blank(text[end - 1]):
+        end -= 1
+    line = text[start:end]
+    if not line or len(line) > 200:
+        return None
+    if line.endswith((".", "?", "!", '"', "”")) and not _title_case(line):
+        return None  # a sentence, unless it is a title-case headline some sites end with a stop
+    return start, end
+
+
+def _title_case(line: str) -> bool:
+    """Most longer words capitalised: "Man Spotted Directly Behind Hillary At Rally Wearing Shirt She'll HATE."."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def title(text: str, sents: list[Sentence]) -> str | None:
+    """The headline (see ``title_line``), or None."""
+    line = title_line(text, sents)
+    return text[line[0] : line[1]] if line is not None else None

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from bot.analysis import centrality, sumy_adapter
 from bot.analysis.doctext import doc_text
-from bot.analysis.segment import Sentence, title
+from bot.analysis.segment import Sentence, title_line
 from bot.config import SUMMARY_METHODS
 from bot.errors import ConfigError
 
@@ -36,9 +36,11 @@ def default_length(n_sentences: int) -> int:
 
 
 def eligible(doc: Doc, sents: list[Sentence]) -> list[int]:
-    """Indices of the sentences a summary may use: all but a headline."""
-    skip = 1 if sents and title(doc_text(doc), sents) is not None else 0
-    return list(range(skip, len(sents)))
+    """Indices of the sentences a summary may use: all but those of a headline (one, or the parts it was split into)."""
+    line = title_line(doc_text(doc), sents)
+    if line is None:
+        return list(range(len(sents)))
+    return [s.index for s in sents if s.start >= line[1]]
 
 
 def summarize(doc: Doc, sents: list[Sentence], method: str, n: int) -> list[int]:

@@ -12,6 +12,7 @@ import functools
 import importlib
 import logging
 import re
+import warnings
 from collections.abc import Sequence
 
 from spacy.tokens import Doc
@@ -106,5 +107,10 @@ def summarize(doc: Doc, sents: Sequence[Sentence], eligible: Sequence[int], meth
     where = {id(obj): i for obj, i in zip(objects, candidates, strict=True)}
     summarizer = summarizer_class(method)(tokenizer.stem)
     summarizer.stop_words = stop_words()
-    picked = summarizer(ObjectDocumentModel([Paragraph(objects)]), min(n, len(objects)))
-    return sorted(where[id(s)] for s in picked)
+    wanted = min(n, len(objects))
+    with warnings.catch_warnings():  # LSA warns on its way to an empty pick when sentences share no words
+        warnings.simplefilter("ignore")
+        picked = {where[id(s)] for s in summarizer(ObjectDocumentModel([Paragraph(objects)]), wanted)}
+    # A method that finds nothing to rank (LSA on "He said.") still owes a summary: fill from the lead.
+    picked |= set([i for i in candidates if i not in picked][: wanted - len(picked)])
+    return sorted(picked)
