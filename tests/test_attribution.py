@@ -950,3 +950,27 @@ def test_a_cue_with_nothing_after_it_has_no_content_not_an_empty_one(engine):
     for text in ("Reportedly.", "According to officials."):
         (a,) = engine.analyze(text).attributions
         assert a.content is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # the entity tagger calls a sentence's first plural noun an organisation; capitals there tell nothing
+        ("Insiders said the plan was flawed.", "anonymous"),
+        ("Neighbours said they heard shouting.", "vague"),
+        ("Reviewers said the screen was sharp.", "vague"),
+        ("Apple said the screen was sharp.", "named"),
+        # people described by what they know are the classic unnamed insiders
+        ("People familiar with the matter said the deal was off.", "anonymous"),
+        ("People close to the player said he wanted to leave.", "anonymous"),
+        ("People briefed on the talks said the deal was off.", "anonymous"),
+        ("People said the deal was off.", "vague"),
+        # one member of a group is sourced as the group is
+        ("One of the diplomats said the plan was dead.", "anonymous"),
+        ("One of the lawyers for Acme Corp said the plan was dead.", "named"),
+        ("Many of the residents said the plan was dead.", "vague"),
+    ],
+)
+def test_source_kind_of_groups_and_their_members(nlp, text, kind):
+    a = by_cue(find(nlp, text), "said")
+    assert a.source_kind == kind, a.source.text if a.source else None

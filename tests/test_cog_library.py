@@ -238,10 +238,10 @@ async def test_public_search_pages_never_show_a_private_analysis_stored_while_th
 async def test_search_offers_no_page_past_the_ranked_candidates(store, monkeypatch):
     """The store ranks only the newest SEARCH_CANDIDATES matches; a page past them would say nothing matches."""
     import bot.store_search
-    import cogs.library
 
     monkeypatch.setattr(bot.store_search, "SEARCH_CANDIDATES", 7)
-    monkeypatch.setattr(cogs.library, "SEARCH_CANDIDATES", 7)
+    # the globals of the module Library came from: other tests reload cogs.library through the extension loader
+    monkeypatch.setitem(Library.search.callback.__globals__, "SEARCH_CANDIDATES", 7)
     guild = make_guild()
     member = make_member(guild=guild)
     lib, view = await _public_lighthouse_search(store, guild, member, 12)

@@ -573,3 +573,16 @@ def test_who_after_a_named_person_does_not_continue_an_unnamed_group(engine):
 def test_a_pronoun_inside_what_an_unnamed_group_said_is_not_flagged_again(engine):
     text = "Critics say that they were never consulted about the bridge."
     assert [f.evidence.text for f in flags_of(engine, text)] == ["Critics"]
+
+
+def test_one_of_them_carries_an_unnamed_group_over_and_is_flagged(engine):
+    text = 'Two nurses said they felt betrayed. "We trusted these people with our future," one of them said.'
+    flagged = [f for f in engine.analyze(text).flags if f.evidence.text == "one of them"]
+    assert flagged and flagged[0].category == "anonymous_source" and "Two nurses" in flagged[0].reason
+    named = 'Two nurses, Ann Lee and Bo Chan, said they felt betrayed. "We trusted them," one of them said.'
+    assert not [f for f in engine.analyze(named).flags if f.evidence.text == "one of them"]
+
+
+def test_a_group_that_names_a_member_body_is_not_flagged(engine):
+    text = "Groups including the Musicians' Union are calling for an end to the high cost of visas, saying it hurts."
+    assert not [f for f in engine.analyze(text).flags if f.evidence.text.startswith("Groups")]

@@ -206,21 +206,30 @@ def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator
     """Flag "he said" only when it plainly continues an unnamed source of the sentence before."""
     if a.speaker or a.source is None or previous is None:
         return None
-    if a.source.text.lower() in FIRST_PERSON and not a.direct_quote:
+    pronoun = _pronoun_of(a.source.text)
+    if pronoun in FIRST_PERSON and not a.direct_quote:
         return None  # "I think ..." outside quotes is the writer, who signs the piece
-    if a.source.text.lower() not in CONTINUING:
+    if pronoun not in CONTINUING:
         return None  # "That says it all", "What explains this?": not a person carried over
     if previous.source_kind not in ("anonymous", "vague") or previous.source is None:
         return None
     if a.sentence - previous.sentence > PRONOUN_LOOKBACK:
         return None
-    if a.source.text.lower() in SINGULAR_PRONOUNS and _plural(previous.source, doc):
+    if pronoun in SINGULAR_PRONOUNS and _plural(previous.source, doc):
         return None  # "Fans waved flags. She said ...": "she" is not the fans
-    if a.source.text.lower() == "who" and not _who_is(a, previous, doc):
+    if pronoun == "who" and not _who_is(a, previous, doc):
         return None  # "Some worried for the star, who wrote ...": "who" is the star
-    if _other_sex(a.source.text.lower(), previous.source, doc):
+    if _other_sex(pronoun, previous.source, doc):
         return None  # "One man told her ... she testified": "she" is not the man
     return _unnamed_flag(a, previous.source_kind, a.source, locate, doc, previous)
+
+
+def _pronoun_of(source: str) -> str:
+    """The pronoun a source stands on: "he", or "them" in "one of them", "two of them"."""
+    words_ = source.lower().split()
+    if len(words_) == 3 and words_[1] == "of":
+        return words_[2]
+    return source.lower()
 
 
 def _plural(source: Span, doc: Doc) -> bool:
@@ -333,12 +342,14 @@ def _document_word(tok: Token) -> bool:
 
 
 def _names_a_member(a: Attribution, doc: Doc) -> bool:
-    """ "A few students, including Victoria Arild, said ...": the group is given a named member to ask."""
+    """ "A few students, including Victoria Arild, said ...", "groups including the Musicians' Union": the group
+    is given a named member to ask."""
     span = tokens_of(doc, a.source)
     if span is None:
         return False
     members = [c for c in span.root.children if c.dep_ == "prep" and c.lower_ in ("including", "among")]
-    return any(t.ent_type_ == "PERSON" or _bare_name(t.doc[t.i : t.i + 1]) for m in members for t in m.subtree)
+    return any(t.ent_type_ in ("PERSON", "ORG") or _bare_name(t.doc[t.i : t.i + 1])
+               for m in members for t in m.subtree)
 
 
 def _cites_a_name(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc) -> bool:

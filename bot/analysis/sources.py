@@ -55,6 +55,10 @@ PARTIES = {"conservatives", "democrats", "republicans", "tories", "liberals", "g
 NAMING_PARTICIPLES = {"identify", "post", "know", "name", "list", "describe", "sign", "go", "write"}
 COUNSEL = {"attorney", "attorneys", "lawyer", "lawyers", "counsel", "solicitor", "solicitors", "barrister",
            "barristers"}
+# Words that name a part of a group ("one of the diplomats").
+PARTS = {"one", "each", "either", "neither", "any", "none"}
+# What people "in the know" are called by ("people familiar with the talks", "those briefed on the plan").
+INSIDER_WORDS = {"familiar", "close", "brief", "briefed", "knowledgeable", "privy", "involved"}
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "spokespeople",
                 "representative"}
 PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
@@ -342,6 +346,9 @@ def np_bounds(head: Token) -> tuple[int, int]:
 def classify(head: Token, i: int, j: int) -> str:
     """Return the source kind of the NP ``doc[i:j]`` headed by ``head``."""
     doc = head.doc
+    whole = _partitive_whole(head)
+    if whole is not None:
+        return classify(whole, i, j)  # "one of the diplomats" is as named as "the diplomats"
     if head.pos_ == "PRON" or head.lower_ in words("pronouns.txt"):
         return _pronoun_or_quantifier(head)
     named_parts = [head, *head.conjuncts, *(c for c in head.children if c.dep_ == "appos")]
@@ -358,6 +365,8 @@ def classify(head: Token, i: int, j: int) -> str:
         return "named"  # "The Conservatives said": the party speaking as itself ("Republicans said" stays vague)
     if public_record(head):
         return "named"  # "court papers", "police records": a record anyone can ask for
+    if _in_the_know(head):
+        return "anonymous"  # "people familiar with the matter", "people close to the player": insiders, unnamed
     if head.lower_ in words("vague_nouns.txt") or head.like_num:
         if _led_by_name(head) or (lemma in STAFF and _of_named_body(head)):
             return "named"
@@ -392,6 +401,34 @@ def classify(head: Token, i: int, j: int) -> str:
     if _identified_body(head):
         return "named"
     return _by_determiner(head, modifier_name or _led_by_name(head) or _made_by_name(head))
+
+
+def _partitive_whole(head: Token) -> Token | None:
+    """The group in "one of the diplomats", "each of the sources", "two of them": one member is sourced as the
+    group is. "Many of", "most of" keep their vagueness unless the group is a personal pronoun ("many of them"):
+    "many of those questioned" is still a vague many."""
+    single = head.lower_ in PARTS or head.like_num
+    if not single and head.lower_ not in words("vague_nouns.txt"):
+        return None
+    for c in head.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            whole = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if whole is not None and (single or whole.lower_ in ("them", "us", "you")):
+                return whole
+    return None
+
+
+def _in_the_know(head: Token) -> bool:
+    """People described by what they know, not by who they are: "familiar with", "close to", "briefed on", "with
+    knowledge of". Journalism's standard phrase for specific unnamed sources, whatever the noun."""
+    for c in head.children:
+        if c.dep_ in ("amod", "acl") and c.lemma_.lower() in INSIDER_WORDS:
+            return True
+        if c.dep_ == "prep" and c.lower_ == "with" and any(
+            g.lemma_.lower() in ("knowledge", "access") for g in c.children if g.dep_ == "pobj"
+        ):
+            return True
+    return False
 
 
 def _identified_body(head: Token) -> bool:
@@ -625,6 +662,8 @@ def appositive_name(head: Token) -> str | None:
 
 
 def _is_named_token(tok: Token) -> bool:
+    if _capitalised_only_by_position(tok):
+        return False  # "Insiders said ...": the tagger calls a sentence's first plural noun an organisation
     if (tok.pos_ == "PROPN" and not tok.ent_type_) and (
         in_title_case_line(tok) or tok.lower_ in words("common_roles.txt")
     ):
@@ -634,6 +673,17 @@ def _is_named_token(tok: Token) -> bool:
             "vague_nouns.txt"
         )
     return False
+
+
+def _capitalised_only_by_position(tok: Token) -> bool:
+    """A plural common noun that opens its sentence, which the entity tagger alone took for a name ("Insiders",
+    "Neighbours", "Reviewers" said ...); a name the tagger knows is a proper noun ("Democrats", "Apple")."""
+    if tok.tag_ != "NNS" or not tok.ent_type_ or tok.ent_iob_ != "B":
+        return False
+    nxt = tok.i + 1
+    if nxt < len(tok.doc) and tok.doc[nxt].ent_iob_ == "I":
+        return False  # part of a longer name
+    return tok.is_sent_start or tok.i == 0 or tok.doc[tok.i - 1].is_quote or tok.doc[tok.i - 1].is_punct
 
 
 def _surname_of_earlier_person(tok: Token) -> bool:
