@@ -346,9 +346,9 @@ def np_bounds(head: Token) -> tuple[int, int]:
 def classify(head: Token, i: int, j: int) -> str:
     """Return the source kind of the NP ``doc[i:j]`` headed by ``head``."""
     doc = head.doc
-    whole = _partitive_whole(head)
-    if whole is not None:
-        return classify(whole, i, j)  # "one of the diplomats" is as named as "the diplomats"
+    group = _partitive_whole(head)
+    if group is not None:
+        return classify(group, i, j)  # "one of the diplomats" is as named as "the diplomats"
     if head.pos_ == "PRON" or head.lower_ in words("pronouns.txt"):
         return _pronoun_or_quantifier(head)
     named_parts = [head, *head.conjuncts, *(c for c in head.children if c.dep_ == "appos")]
