@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
 
@@ -30,6 +31,9 @@ def _default_db_path() -> str:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return str(Path(base) / "byline" / "byline.db")
 
+# Upper bounds that keep a typo from becoming a crash or a memory blow-up later.
+MAX_CHARS_LIMIT = 50_000_000
+MAX_CONFIG_BYTES = 1_000_000
 
 @dataclass(frozen=True)
 class AnalysisSettings:
@@ -45,7 +49,8 @@ class AnalysisSettings:
         """Reject values the engine cannot honour."""
         _check(self.summary_method in SUMMARY_METHODS, "analysis.summary_method",
                f"must be one of {', '.join(SUMMARY_METHODS)}")
-        _check(self.max_chars >= 100, "analysis.max_chars", "must be at least 100")
+        _check(100 <= self.max_chars <= MAX_CHARS_LIMIT, "analysis.max_chars",
+               f"must be between 100 and {MAX_CHARS_LIMIT}")
         _check(1 <= self.workers <= 16, "analysis.workers", "must be between 1 and 16")
         _check(1 <= self.max_summary_sentences <= 50, "analysis.max_summary_sentences", "must be between 1 and 50")
         _check(bool(self.model.strip()), "analysis.model", "must not be empty")
@@ -61,7 +66,7 @@ class StoreSettings:
     def validate(self) -> None:
         """Reject an empty path or a silly timeout."""
         _check(bool(self.path.strip()), "store.path", "must not be empty")
-        _check(self.busy_timeout_ms >= 0, "store.busy_timeout_ms", "must not be negative")
+        _check(0 <= self.busy_timeout_ms <= 600_000, "store.busy_timeout_ms", "must be between 0 and 600000")
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ class FetchSettings:
         _check(self.cache_ttl_seconds >= 0, "fetch.cache_ttl_seconds", "must not be negative")
         _check(all(_is_network(n) for n in self.allowed_networks), "fetch.allowed_networks",
                "entries must be addresses or networks such as 10.1.2.0/24")
+        _check(bool(self.user_agent.strip()) and self.user_agent.isprintable(), "fetch.user_agent",
+               "must be one line of printable text")
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,8 @@ class DiscordSettings:
         for key in ("api_base", "gateway_url"):
             value = getattr(self, key)
             schemes = ("http://", "https://") if key == "api_base" else ("ws://", "wss://")
-            _check(not value or value.startswith(schemes), f"discord.{key}", f"must start with {' or '.join(schemes)}")
+            _check(not value or (value.startswith(schemes) and _has_host(value)), f"discord.{key}",
+                   f"must be a URL starting with {' or '.join(schemes)} and naming a host")
         _check(1 <= self.queue_size <= 1000, "discord.queue_size", "must be between 1 and 1000")
         _check(self.user_rate_per_minute >= 1, "discord.user_rate_per_minute", "must be at least 1")
         _check(self.channel_rate_per_minute >= 1, "discord.channel_rate_per_minute", "must be at least 1")
@@ -144,6 +152,13 @@ class Settings:
         return self
 
 
+def _has_host(url: str) -> bool:
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:
+        return False
+
+
 def _is_network(text: str) -> bool:
     try:
         ipaddress.ip_network(text, strict=False)
@@ -170,13 +185,28 @@ def _convert(key: str, raw: Any, annotation: Any, from_env: bool) -> Any:
     if origin is tuple:
         items = raw.split(",") if from_env and isinstance(raw, str) else raw
         if not isinstance(items, list | tuple):
-            raise ConfigError(f"config: {key} must be a list, got {raw!r}")
+            raise ConfigError(f"config: {key} must be a list, got {_shown(raw)}")
+        if from_env:
+            items = [item.strip() for item in items]  # "80, 443" as well as "80,443"
         return tuple(_convert(key, item, args[0], from_env) for item in items if item != "")
     converters: dict[Any, Callable[[Any], Any]] = {bool: _to_bool, int: _to_int, float: _to_float, str: _to_str}
     try:
         return converters[hint](raw) if from_env or hint is not str else _to_str(raw)
     except (TypeError, ValueError):
-        raise ConfigError(f"config: {key} must be {hint.__name__}, got {raw!r}") from None
+        raise ConfigError(f"config: {key} must be {hint.__name__}, got {_shown(raw)}") from None
+
+
+def _shown(raw: Any) -> str:
+    """The wrong value, as an error may show it: a short one as it is, a long text only by its length.
+
+    A token pasted into the wrong place (or given the wrong type) must never be printed back.
+    """
+    if isinstance(raw, str):
+        return repr(raw) if len(raw) <= 12 else f"a text of {len(raw)} characters"
+    if isinstance(raw, bool | int | float):
+        text = repr(raw)
+        return text if len(text) <= 24 else f"a number of {len(text)} digits"
+    return f"a {type(raw).__name__}"  # a list, a table: not echoed, it may hold the secret
 
 
 def _to_bool(raw: Any) -> bool:
@@ -228,15 +258,7 @@ def load(path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] 
     path = path or env.get("BYLINE_CONFIG") or None
     data: dict[str, Any] = {}
     if path:
-        try:
-            with open(path, "rb") as fh:
-                data = tomllib.load(fh)
-        except FileNotFoundError:
-            raise ConfigError(f"config: file not found: {path}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"config: {path} is not valid TOML: {exc}") from None
-        except OSError as exc:
-            raise ConfigError(f"config: cannot read {path}: {exc.strerror}") from None
+        data = _read_toml(str(path))
     sections = {f.name: f for f in dataclasses.fields(Settings)}
     for name, table in data.items():
         if name not in sections:
@@ -247,6 +269,27 @@ def load(path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] 
         name: _build_section(name, _resolve_section(fld), data.get(name, {}), env) for name, fld in sections.items()
     }
     return Settings(**built).validate()
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    """Parse the config file; anything that is not a readable TOML file of sane size is one clear line."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError(f"config: file not found: {path}") from None
+    except OSError as exc:
+        raise ConfigError(f"config: cannot read {path}: {exc.strerror}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"config: {path} is larger than {MAX_CONFIG_BYTES // 1000} kB; is it the right file?")
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"config: {path} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config: {path} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"config: {path} nests too deeply to be a config file") from None
 
 
 def _resolve_section(fld: dataclasses.Field[Any]) -> type:

@@ -9,10 +9,12 @@ import logging
 import logging.handlers
 
 from bot.config import LoggingSettings
+from bot.errors import ConfigError
 
 FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
 NOISY = (
     "discord", "discord.http", "discord.gateway", "aiohttp.access", "trafilatura", "htmldate", "charset_normalizer",
+    "aiosqlite",  # at DEBUG it logs every statement with its parameters: article text
 )
 
 
@@ -24,7 +26,10 @@ def setup(settings: LoggingSettings) -> None:
             root.removeHandler(handler)
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     if settings.file:
-        handlers.append(logging.handlers.RotatingFileHandler(settings.file, maxBytes=5_000_000, backupCount=3))
+        try:
+            handlers.append(logging.handlers.RotatingFileHandler(settings.file, maxBytes=5_000_000, backupCount=3))
+        except OSError as exc:
+            raise ConfigError(f"config: logging.file: cannot write {settings.file}: {exc.strerror}") from None
     for handler in handlers:
         handler.setFormatter(logging.Formatter(FORMAT))
         handler._byline = True  # type: ignore[attr-defined]

@@ -128,3 +128,68 @@ def test_package_and_engine_versions_agree():
     project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text("utf-8"))
     assert project["project"]["version"] == bot.__version__
     assert engine_version(AnalysisSettings()).startswith(f"byline/{bot.__version__} ")
+
+
+SECRET = "SECRET-TOKEN-123.abc.def"
+
+
+@pytest.mark.parametrize(
+    ("body", "environ"),
+    [
+        (f'[discord]\ntoken = ["{SECRET}"]\n', {}),
+        (f'[discord]\ntoken = {{a = "{SECRET}"}}\n', {}),
+        ("", {"BYLINE_DISCORD_DEV_GUILD_ID": SECRET}),  # a token pasted into the wrong variable
+        ("", {"BYLINE_FETCH_ALLOWED_PORTS": SECRET}),
+    ],
+)
+def test_a_wrong_value_is_named_but_a_secret_is_never_echoed(tmp_path, body, environ):
+    with pytest.raises(ConfigError) as info:
+        config.load(write(tmp_path, body), environ=environ)
+    message = info.value.user_message
+    assert "\n" not in message and ("discord." in message or "fetch." in message)
+    assert "SECRET" not in message and "abc.def" not in message
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"\xff\xfe\x00garbage" * 10, "not UTF-8"),
+        (("a = " + "[" * 5000 + "]" * 5000).encode(), "nests too deeply"),
+        (b"# " + b"x" * 1_100_000, "larger than"),
+    ],
+)
+def test_a_config_file_that_is_not_readable_toml_is_one_line(tmp_path, data, words):
+    path = tmp_path / "bad.toml"
+    path.write_bytes(data)
+    with pytest.raises(ConfigError, match=words):
+        config.load(path, environ={})
+
+
+@pytest.mark.parametrize(
+    ("environ", "key"),
+    [
+        ({"BYLINE_ANALYSIS_MAX_CHARS": "999999999999999999999999"}, "analysis.max_chars"),
+        ({"BYLINE_STORE_BUSY_TIMEOUT_MS": "9" * 400}, "store.busy_timeout_ms"),
+        ({"BYLINE_FETCH_USER_AGENT": "a\nb"}, "fetch.user_agent"),
+        ({"BYLINE_DISCORD_API_BASE": "http://"}, "discord.api_base"),
+    ],
+)
+def test_values_that_would_crash_later_are_refused_now(environ, key):
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        config.load(None, environ=environ)
+
+
+def test_list_values_from_the_environment_may_have_spaces():
+    settings = config.load(None, environ={"BYLINE_FETCH_ALLOWED_NETWORKS": "10.0.0.0/8, 192.168.0.0/16",
+                                          "BYLINE_FETCH_ALLOWED_PORTS": "80, 443"})
+    assert settings.fetch.allowed_networks == ("10.0.0.0/8", "192.168.0.0/16")
+    assert settings.fetch.allowed_ports == (80, 443)
+
+
+def test_an_unusable_log_file_is_a_config_error(tmp_path):
+    from bot import log
+
+    with pytest.raises(ConfigError, match="logging.file"):
+        log.setup(config.LoggingSettings(file=str(tmp_path / "missing" / "dir" / "byline.log")))
+    with pytest.raises(ConfigError, match="logging.file"):
+        log.setup(config.LoggingSettings(file=str(tmp_path)))
