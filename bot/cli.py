@@ -79,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # the output itself failed: a full disk, a closed terminal
+        print(f"byline: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def cmd_analyze(args: argparse.Namespace, settings: config.Settings) -> int:

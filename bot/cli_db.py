@@ -76,9 +76,16 @@ def _date(raw: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _run(args: argparse.Namespace, settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
-    """Open the store named by ``--db`` (or the config), run one coroutine, close it."""
+def _run(args: argparse.Namespace, settings: Settings, work: Callable[[Store], Awaitable[T]], *,
+         create: bool = False) -> T:
+    """Open the store named by ``--db`` (or the config), run one coroutine, close it.
+
+    Only ``analyze --save`` creates a database: a mistyped ``--db`` for show, search, stats, export or prune
+    must say so, not answer from a new empty file it just made.
+    """
     path = getattr(args, "db", None) or settings.store.path
+    if not create and path != ":memory:" and not Path(path).expanduser().exists():
+        raise InputError(f"No database at {path} (check --db or store.path).")
 
     async def go() -> T:
         async with Store.open(path, busy_timeout_ms=settings.store.busy_timeout_ms) as store:
@@ -91,7 +98,8 @@ def save_result(args: argparse.Namespace, settings: Settings, text: str, result:
     """Store an ``analyze --save`` result in the CLI's guild and return its short id."""
     guild = getattr(args, "guild", CLI_GUILD) or CLI_GUILD
     stored = _run(args, settings, lambda s: s.save_analysis(
-        guild, text, result, engine_version=result.engine or "unknown", title=meta.get("title"), url=meta.get("url")))
+        guild, text, result, engine_version=result.engine or "unknown", title=meta.get("title"), url=meta.get("url")),
+        create=True)
     return stored.id
 
 
@@ -176,20 +184,51 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 @contextlib.contextmanager
 def _atomic_file(path: str) -> Iterator[IO[str]]:
-    """Write next to ``path`` and rename at the end, so a failed export never leaves half a file."""
-    target = Path(path)
+    """Write next to ``path`` and rename at the end, so a failed export never leaves half a file.
+
+    A symlink is followed (its target is what gets replaced), an existing file keeps its permissions, and a
+    device or pipe (``/dev/stdout``) is written to as it is: renaming over it would replace the device.
+    """
+    target = Path(os.path.realpath(path))
+    if target.is_dir():
+        raise InputError(f"Cannot write {path}: it is a folder.")
+    if target.exists() and not target.is_file():
+        with _plain_file(path) as out:
+            yield out
+        return
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else _default_mode())
     except OSError as exc:
         raise InputError(f"Cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             yield out
         os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise InputError(f"Cannot write {path}: {exc.strerror}") from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def _plain_file(path: str) -> Iterator[IO[str]]:
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            yield out
+    except OSError as exc:
+        raise InputError(f"Cannot write {path}: {exc.strerror}") from None
+
+
+def _default_mode() -> int:
+    """The mode a new file gets from the umask (``mkstemp`` would make it 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
 from pathlib import Path
 from typing import Any, Generic, Self, TypeVar
@@ -32,6 +34,19 @@ BUSY_RETRIES = 8
 CHECKPOINT_WAIT_MS = 1000
 
 S = TypeVar("S", bound="StoreBase")
+
+
+def _check_openable(path: str) -> None:
+    """Refuse what SQLite could not open, before aiosqlite starts a thread for it."""
+    if path == ":memory:" or path.startswith("file::memory:"):
+        return
+    file = Path(path)
+    if file.is_dir():
+        raise StoreError(f"Cannot open the database {path}: it is a folder, not a file.")
+    if file.exists() and not os.access(file, os.R_OK):
+        raise StoreError(f"Cannot open the database {path}: permission denied.")
+    if not file.exists() and not os.access(file.parent, os.W_OK | os.X_OK):
+        raise StoreError(f"Cannot create the database {path}: its folder is not writable.")
 
 
 class _Opener(Generic[S]):
@@ -117,14 +132,14 @@ class StoreBase:
 
     @staticmethod
     async def _connect(path: str, busy_ms: int) -> aiosqlite.Connection:
-        if path != ":memory:" and Path(path).is_dir():  # refused here: a failed connect leaves aiosqlite's thread
-            raise StoreError(f"Cannot open the database {path}: it is a folder, not a file.")
+        _check_openable(path)  # refused here: a failed connect leaves aiosqlite's thread behind
         try:
             conn = await aiosqlite.connect(path, isolation_level=None, timeout=busy_ms / 1000)
         except sqlite3.Error as exc:
             raise StoreError(f"Cannot open the database {path}: {exc}") from None
         try:
             await conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+            await StoreBase._refuse_newer_schema(conn, path)  # before WAL: a refused file is left as it was
             await conn.execute("PRAGMA foreign_keys = ON")
             await StoreBase._retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"), busy_ms)
             await conn.execute("PRAGMA synchronous = FULL")
@@ -138,18 +153,32 @@ class StoreBase:
 
     @staticmethod
     async def _retry_busy(action: Callable[[], Any], busy_ms: int) -> Any:
-        """Run ``action``; if SQLite still reports busy after its own timeout, back off and try again."""
+        """Run ``action``; if SQLite reports busy at once (it does, without waiting, when two writers would
+        deadlock), back off and try again, but never for longer than the configured busy timeout in all."""
+        deadline = time.monotonic() + busy_ms / 1000
         for attempt in range(BUSY_RETRIES):
             try:
                 return await action()
             except sqlite3.OperationalError as exc:
-                if not is_busy(exc) or attempt == BUSY_RETRIES - 1:
-                    if is_busy(exc):
-                        raise StoreError("The database stayed busy for too long; please try again.") from None
+                if not is_busy(exc):
                     raise
-                log.warning("database busy (attempt %d), retrying", attempt + 1)
-                await asyncio.sleep(min(0.05 * 2**attempt, 1.0))
+                pause = min(0.05 * 2**attempt, 1.0)
+                if attempt == BUSY_RETRIES - 1 or time.monotonic() + pause > deadline:
+                    raise StoreError("The database stayed busy for too long; please try again.") from None
+                log.debug("database busy (attempt %d), retrying", attempt + 1)
+                await asyncio.sleep(pause)
         raise AssertionError("unreachable")
+
+    @staticmethod
+    async def _refuse_newer_schema(conn: aiosqlite.Connection, path: str) -> None:
+        async with conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        current, latest = (int(row[0]) if row else 0), len(migrations())
+        if current > latest:
+            raise StoreError(
+                f"The database {path} has schema version {current}, newer than this Byline "
+                f"understands ({latest}). Upgrade Byline, or point store.path at another file."
+            )
 
     async def _migrate(self, target: int | None) -> None:
         steps = migrations()
@@ -183,9 +212,10 @@ class StoreBase:
                 if broken:
                     raise sqlite3.IntegrityError(f"{len(broken)} rows would break a foreign key")
                 await db.execute(f"PRAGMA user_version = {version}")
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, StoreError) as exc:
+            cause = exc.__cause__ if isinstance(exc, StoreError) and exc.__cause__ is not None else exc
             raise StoreError(f"Upgrading the database to version {version} ({name}) failed and was "
-                             f"rolled back: {exc}") from exc
+                             f"rolled back: {cause}") from exc
         log.info("database %s migrated to version %d (%s)", self.path, version, name)
 
     async def _user_version(self) -> int:
@@ -229,8 +259,10 @@ class StoreBase:
             try:
                 await self._retry_busy(lambda: self._w.execute("BEGIN IMMEDIATE"), self._busy_ms)
                 yield self._w
-            except BaseException:
+            except BaseException as exc:
                 await asyncio.shield(self._rollback())
+                if isinstance(exc, sqlite3.OperationalError):  # read-only file, full disk, I/O error
+                    raise StoreError(f"Saving to the database failed: {exc}") from exc
                 raise
             try:
                 await asyncio.shield(self._w.execute("COMMIT"))

@@ -284,7 +284,7 @@ def days_ago(now: datetime, days: int) -> str:
 
 def check_guild(guild_id: int) -> int:
     """Guild ids are non-negative integers (0 is the CLI's own space); anything else is a caller bug."""
-    if isinstance(guild_id, bool) or not isinstance(guild_id, int) or guild_id < 0:
+    if isinstance(guild_id, bool) or not isinstance(guild_id, int) or not 0 <= guild_id < 2**63:
         raise InputError(f"Invalid server id: {guild_id!r}.")
     return guild_id
 

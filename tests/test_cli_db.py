@@ -148,3 +148,62 @@ def test_a_folder_given_as_the_database_is_one_clear_line(tmp_path):
     assert proc.returncode == 1
     expected = f"byline: Cannot open the database {tmp_path}: it is a folder, not a file."
     assert proc.stderr.strip().splitlines() == [expected]  # one line, no thread traceback after it
+
+
+@pytest.mark.parametrize("command", [["show", "abc123"], ["search", "bridge"], ["stats"],
+                                     ["export", "--format", "csv"], ["prune"]])
+def test_a_mistyped_database_path_is_an_error_and_creates_nothing(tmp_path, capsys, monkeypatch, command):
+    monkeypatch.setenv("BYLINE_LOGGING_LEVEL", "WARNING")
+    missing = tmp_path / "typo" / "sub" / "byline.db"
+    code, out, err = run(capsys, "db", *command, "--db", str(missing))
+    assert code == 1 and out == "" and "No database at" in err and err.count("\n") == 1
+    assert not (tmp_path / "typo").exists()
+
+
+def test_a_refused_newer_database_is_left_exactly_as_it_was(db, capsys):
+    saved_id(db)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    code, _, err = run(capsys, "db", "stats", "--db", db)
+    assert code == 1 and "newer than this Byline" in err
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # not switched to WAL on the way
+    conn.close()
+
+
+def test_a_server_id_too_large_for_sqlite_is_one_line(db, capsys):
+    saved_id(db)
+    code, _, err = run(capsys, "db", "stats", "--guild", "99999999999999999999", "--db", db)
+    assert code == 1 and "Invalid server id" in err and err.count("\n") == 1
+
+
+def test_export_follows_a_symlink_keeps_the_mode_and_never_replaces_a_device(db, capsys, tmp_path):
+    saved_id(db)
+    real = tmp_path / "real.csv"
+    real.write_text("old\n", encoding="utf-8")
+    real.chmod(0o644)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    code, _, err = run(capsys, "db", "export", "--format", "csv", "-o", str(link), "--db", db)
+    assert code == 0, err
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("id,")
+    assert real.stat().st_mode & 0o777 == 0o644
+    code, _, err = run(capsys, "db", "export", "--format", "csv", "-o", "/dev/null", "--db", db)
+    assert code == 0 and Path("/dev/null").is_char_device()
+    code, _, err = run(capsys, "db", "export", "--format", "csv", "-o", str(tmp_path), "--db", db)
+    assert code == 1 and "folder" in err
+
+
+def test_output_that_cannot_be_written_is_one_line(db, capsys, monkeypatch):
+    saved_id(db)
+
+    class Full(io.StringIO):
+        def write(self, s):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sys, "stdout", Full())
+    code = cli.main(["db", "stats", "--db", db])
+    err = capsys.readouterr().err
+    assert code == 1 and err == "byline: cannot write the output: No space left on device\n"

@@ -189,7 +189,7 @@ def test_list_values_from_the_environment_may_have_spaces():
 def test_an_unusable_log_file_is_a_config_error(tmp_path):
     from bot import log
 
-    with pytest.raises(ConfigError, match="logging.file"):
+    with pytest.raises(ConfigError, match=r"logging\.file"):
         log.setup(config.LoggingSettings(file=str(tmp_path / "missing" / "dir" / "byline.log")))
-    with pytest.raises(ConfigError, match="logging.file"):
+    with pytest.raises(ConfigError, match=r"logging\.file"):
         log.setup(config.LoggingSettings(file=str(tmp_path)))

@@ -255,3 +255,41 @@ def test_no_sql_outside_the_store_modules():
                  if not p.name.startswith("store") and sql.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
     assert sql.search((root / "bot" / "store_review.py").read_text(encoding="utf-8"))  # the pattern does match
+
+
+async def test_a_write_the_file_refuses_is_a_store_error_not_a_raw_sqlite_one(store):
+    from bot.errors import StoreError
+    from tests.store_factory import ENGINE, make_result
+
+    await store._w.execute("PRAGMA query_only = ON")  # as a read-only file or a full disk would refuse
+    with pytest.raises(StoreError, match="Saving to the database failed"):
+        await store.save_analysis(1, "A text. Officials said so.", make_result("A text. Officials said so."),
+                                  engine_version=ENGINE)
+
+
+async def test_busy_retries_stop_within_the_configured_timeout(monkeypatch):
+    """SQLite's own wait is the busy timeout; the retries on top of it must not multiply it."""
+    import sqlite3 as sq
+
+    from bot import store_db
+    from bot.errors import StoreError
+
+    calls = []
+    clock = [0.0]
+
+    async def busy():
+        calls.append(1)
+        raise sq.OperationalError("database is locked")
+
+    async def no_sleep(seconds):
+        clock[0] += seconds
+
+    monkeypatch.setattr(store_db.asyncio, "sleep", no_sleep)
+    monkeypatch.setattr(store_db.time, "monotonic", lambda: clock[0])
+    with pytest.raises(StoreError, match="busy"):
+        await store_db.StoreBase._retry_busy(busy, 0)
+    assert len(calls) == 1  # no time left: no retry at all
+    calls.clear()
+    with pytest.raises(StoreError, match="busy"):
+        await store_db.StoreBase._retry_busy(busy, 300)
+    assert 1 < len(calls) < store_db.BUSY_RETRIES and clock[0] <= 0.3
