@@ -586,3 +586,58 @@ def test_one_of_them_carries_an_unnamed_group_over_and_is_flagged(engine):
 def test_a_group_that_names_a_member_body_is_not_flagged(engine):
     text = "Groups including the Musicians' Union are calling for an end to the high cost of visas, saying it hurts."
     assert not [f for f in engine.analyze(text).flags if f.evidence.text.startswith("Groups")]
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        # an agentless reporting passive in a relative clause is the writer's aside, nobody's word
+        ("Rovers signed Marco Lenz, who is said to be unhappy.", "is said"),
+        ("It has been argued that such studies overstate the benefit.", "been argued"),
+        ("It has been suggested that the council hid the report.", "been suggested"),
+        # a firm named "... Research" is not a poll whose respondents the next sentence quotes
+        ("Phone sales fell 9% in the quarter, according to Counterpoint Research. Two people familiar with the "
+         "matter said Lumen would cut prices.", "Two people familiar with the matter"),
+        # "a charge the company denies" and "in charge of" do not make a court story
+        ("Greenline has been accused of falsifying maintenance logs, a charge the company denies.", "been accused"),
+        ("The minister allegedly took bribes from a developer. She is in charge of the housing budget.", "allegedly"),
+        ("The striker allegedly punched a teammate. He will be a judge on a TV talent show next year.", "allegedly"),
+    ],
+)
+def test_unsourced_claims_the_rules_used_to_miss_are_flagged(engine, text, evidence):
+    assert evidence in [f.evidence.text for f in engine.analyze(text).flags]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The striker allegedly punched a teammate. He was charged with assault on Monday.",
+        "The striker allegedly punched a teammate. A judge ordered him to stay away from the club.",
+        # an aside inside what a named source says stays theirs
+        "The MMF say British artists face an uphill struggle, thanks to visa rules, which are also seen as harsh.",
+    ],
+)
+def test_court_hedges_and_asides_in_named_claims_stay_unflagged(engine, text):
+    assert not [f for f in engine.analyze(text).flags if f.category == "no_source"]
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ('The singer has split from her husband, a representative for Lindqvist confirmed on Sunday. "They have '
+         'decided to part ways with love and respect," the representative said in a statement.',
+         "the representative"),
+        ("A spokesperson for Lindqvist said the tour was cancelled. The spokesperson said refunds would follow.",
+         "The spokesperson"),
+        ("The Valley Water Authority warned of shortages. The authority says it is spending more on pipes.",
+         "The authority"),
+        ("Gunmen seized the town, leaving as many as 2,000 people feared dead.", "as many as 2,000 people"),
+    ],
+)
+def test_back_references_and_what_is_feared_are_not_unnamed_sources(engine, text, evidence):
+    assert evidence not in [f.evidence.text for f in engine.analyze(text).flags]
+
+
+def test_an_accusation_is_a_strong_claim_whatever_its_form(engine):
+    (flag,) = engine.analyze("The minister has been accused of taking bribes.").flags
+    assert flag.category == "no_source" and flag.severity == "high"

@@ -107,7 +107,14 @@ def _is_candidate(tok: Token, quoted: bool) -> bool:
 
 def _escapes(tok: Token, quoted: bool, blockers: list[Token]) -> bool:
     """A cue inside another cue's complement that is not a nested claim (see the two cases below)."""
-    return not quoted and (_relative_cue(tok) or all(_conjunct_of(tok, by) for by in blockers))
+    return not quoted and (_relative_cue(tok) or _relative_hedge(tok) or all(_conjunct_of(tok, by) for by in blockers))
+
+
+def _relative_hedge(tok: Token) -> bool:
+    """ "signed Marco Lenz, who is said to be unhappy", "praised the plan, which is widely seen as a giveaway": an
+    agentless reporting passive in a relative clause is the writer's aside about the noun, not part of the
+    claim (or the action) around it, and nobody stands behind it."""
+    return tok.dep_ in ("relcl", "acl") and cues.is_reporting_passive(tok)
 
 
 def _conjunct_of(tok: Token, blocker: Token) -> bool:

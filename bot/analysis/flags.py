@@ -30,7 +30,7 @@ from bot.analysis.lexicon import words
 from bot.analysis.quotes import Quote, merge, title_like
 from bot.analysis.result import Attribution, Flag, Span
 from bot.analysis.segment import Sentence
-from bot.analysis.sources import is_maker, public_record
+from bot.analysis.sources import in_the_know, is_maker, public_record
 
 MIN_QUOTE_WORDS = 5
 LONG_QUOTE_WORDS = 25
@@ -62,8 +62,9 @@ HELD_BACK_BODIES = {"group", "organisation", "organization", "company", "firm", 
                     # a firm described by its trade: "Chip maker warns ... Texas Instruments said"
                     "maker", "manufacturer", "retailer", "carrier", "operator", "provider", "developer",
                     "publisher", "broadcaster", "airline", "insurer", "lender", "giant", "supplier", "chain"}
-COURT_CASE_WORDS = {"charge", "court", "trial", "prosecutor", "prosecution", "indict", "indictment", "jury",
-                    "judge", "affidavit", "lawsuit", "plea", "defendant"}
+# Words that put a story before a court. "Charge" and "judge" count only in their legal use (see _a_court_case).
+COURT_CASE_WORDS = {"court", "trial", "prosecutor", "prosecution", "indict", "indictment", "jury", "affidavit",
+                    "lawsuit", "defendant", "plead"}
 LEGAL_HEDGES = ("alleged", "allegedly", "accuse", "suspect")
 QUESTION_WORDS = 25  # a quoted question this short is one question, not a speech ending in one
 PRESS_WORDS = {"report", "coverage", "media", "reporting", "television", "tv", "radio", "newspaper", "press",
@@ -377,8 +378,20 @@ def _writers_own(a: Attribution, doc: Doc) -> bool:
 
 
 def _a_court_case(doc: Doc) -> bool:
-    """The story is about a case before a court: it speaks of charges, a trial, prosecutors or a jury."""
-    return any(t.lemma_.lower() in COURT_CASE_WORDS for t in doc)
+    """The story is about a case before a court: it speaks of charges, a trial, prosecutors or a jury.
+
+    "A charge the company denies" and "in charge of the budget" are not charges, nor is "a judge on a talent
+    show": "charge" counts as a verb ("was charged with") or in the plural, "judge" as one who acts ("a judge ruled").
+    """
+    for t in doc:
+        lemma = t.lemma_.lower()
+        if lemma in COURT_CASE_WORDS:
+            return True
+        if lemma == "charge" and (t.pos_ == "VERB" or t.tag_ == "NNS"):
+            return True
+        if lemma == "judge" and t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass", "agent", "pobj"):
+            return True
+    return False
 
 
 def _legal_hedge(a: Attribution) -> bool:
@@ -424,6 +437,8 @@ def _named_poll_sentences(doc: Doc, locate: _Locator) -> set[int]:
     for tok in doc:
         if tok.lemma_.lower() not in POLL_WORDS or tok.pos_ not in ("NOUN", "PROPN"):
             continue
+        if tok.pos_ == "PROPN" and tok.ent_type_ == "ORG":
+            continue  # "according to Counterpoint Research": a firm's name, not a poll
         makers = [t for t in tok.subtree if t.i != tok.i]  # "a CNN poll", "a survey for Capgemini"
         makers += [c for c in tok.head.children if c.dep_ in ("nsubj", "agent")]  # "Nokia commissioned the study"
         if any(is_maker(t) for m in makers for t in m.subtree):
@@ -446,8 +461,8 @@ def _poll_result(a: Attribution, doc: Doc, polls: set[int]) -> bool:
         # "The survey found ..." once the story names whose survey it is; "a survey says ..." in the opening
         # when the next sentences name it; "one recent study found" otherwise stays open
         return definite or any(k in polls for k in range(a.sentence + 1, a.sentence + POLL_WINDOW + 1))
-    if root in words("anonymous_nouns.txt"):
-        return False  # "one senior official" is a source the story keeps unnamed, not a poll's respondent
+    if root in words("anonymous_nouns.txt") or in_the_know(span.root):
+        return False  # "one senior official", "two people familiar with the matter": kept unnamed, not respondents
     before = doc[max(0, span.start - SHARE_REACH) : span.start]  # "More than 50% of [mobile owners]"
     counted = any((t.like_num or t.ent_type_ in ("PERCENT", "CARDINAL")) and t.lower_ != "one" for t in span) or (
         any(t.ent_type_ == "PERCENT" or t.text == "%" for t in before) and before[-1].lower_ == "of"
@@ -501,12 +516,14 @@ def _vouched_for(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc
     "The bridge is believed to be the oldest, according to the society", "The mayor said the plant is expected
     to close", "When asked about the budget, the mayor said ...": someone is named, so there is no missing source.
     """
+    mine = tokens_of(doc, a.cue)
+    aside = mine is not None and mine.root.dep_ in ("relcl", "acl")  # "Lenz, who is said to be unhappy"
     for other in sourced.get(a.sentence, []):
         if other.cue.text.lower() == "according to":
             return True
-        if other.content is not None and other.content.start <= a.cue.start and a.cue.end <= other.content.end:
+        inside = other.content is not None and other.content.start <= a.cue.start and a.cue.end <= other.content.end
+        if inside and not (aside and not other.speech):  # an aside on an action's object is nobody's word
             return True
-        mine = tokens_of(doc, a.cue)
         theirs = tokens_of(doc, other.cue)
         if mine is not None and theirs is not None and mine.root.dep_ == "advcl" and mine.root.head.i == theirs.root.i:
             return True  # a clause hung on the sourced verb: "When asked ..., X said"
@@ -516,7 +533,10 @@ def _vouched_for(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc
 def _strong(a: Attribution, doc: Doc) -> bool:
     """True when the cue or the content speaks of wrongdoing, crime or accusation."""
     strong = words("strong_claim_words.txt")
-    if a.cue.text.lower().split()[-1].rstrip(":") in strong:
+    cue = tokens_of(doc, a.cue)
+    if a.cue.text.lower().split()[-1].rstrip(":") in strong or (
+        cue is not None and cue.root.lemma_.lower() in strong  # "has been accused": the word, not its form
+    ):
         return True
     if a.content is None:
         return False

@@ -73,6 +73,8 @@ def source_of(cue: Token) -> Token | None:
         return _pobj(cue, {"to"})
     if cue.pos_ in ("NOUN", "PROPN"):
         return _noun_source(cue)
+    if _feared_dead(cue):
+        return None  # "2,000 people feared dead": the people are what is feared, and nobody says who fears it
     reaction = received_reaction(cue)
     if reaction is not None:
         return _pobj(reaction, {"from", "by"}) or _pobj(cue, {"from", "by"})
@@ -88,7 +90,9 @@ def source_of(cue: Token) -> Token | None:
             return None
         if node is cue and _reduced_relative(cue):
             return left_neighbour(cue)
-        if node.dep_ == "acl" and node.head.pos_ in ("NOUN", "PROPN") and not _framing_document(node.head):
+        if node.dep_ == "acl" and node.head.pos_ in ("NOUN", "PROPN") and not _framing_document(node.head) and (
+            node.tag_ != "VBN"  # "2,000 people feared dead": a past participle's noun is what is feared
+        ):
             # "a man calling himself ...", "rabbis denouncing the plan": the noun speaks. Not in a
             # prepositional phrase: "In a statement announcing X, the union ..." is the union's.
             return node.head
@@ -105,6 +109,14 @@ def _has_subject(verb: Token) -> bool:
     """ "Backed by the unions, and it is widely believed that ...": a conjunct with a subject of its own is a
     clause of its own, so it does not share the first verb's agent."""
     return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
+
+
+def _feared_dead(verb: Token) -> bool:
+    """ "Feared dead", "feared missing": a passive the parser reads as the people themselves fearing."""
+    return verb.lemma_.lower() == "fear" and any(
+        c.dep_ in ("oprd", "acomp", "xcomp") and c.lemma_.lower() in ("dead", "missing", "lost", "kill", "drown")
+        for c in verb.children
+    )
 
 
 def _dummy_it(subject: Token, verb: Token) -> bool:
@@ -365,7 +377,7 @@ def classify(head: Token, i: int, j: int) -> str:
         return "named"  # "The Conservatives said": the party speaking as itself ("Republicans said" stays vague)
     if public_record(head):
         return "named"  # "court papers", "police records": a record anyone can ask for
-    if _in_the_know(head):
+    if in_the_know(head):
         return "anonymous"  # "people familiar with the matter", "people close to the player": insiders, unnamed
     if head.lower_ in words("vague_nouns.txt") or head.like_num:
         if _led_by_name(head) or (lemma in STAFF and _of_named_body(head)):
@@ -418,7 +430,7 @@ def _partitive_whole(head: Token) -> Token | None:
     return None
 
 
-def _in_the_know(head: Token) -> bool:
+def in_the_know(head: Token) -> bool:
     """People described by what they know, not by who they are: "familiar with", "close to", "briefed on", "with
     knowledge of". Journalism's standard phrase for specific unnamed sources, whatever the noun."""
     for c in head.children:
@@ -508,7 +520,8 @@ def _officials_of_named_body(head: Token) -> bool:
 
 def _role_named_earlier(head: Token) -> bool:
     """ "U.S. prosecutor Bill Weinreb said ... The prosecutor told jurors": "the" and one person's role point back
-    to the person the story gave that role to ("a prosecutor", "the prosecutors" do not)."""
+    to the person (or named body, or named body's spokesperson) the story gave that role to ("a prosecutor", "the
+    prosecutors" do not)."""
     if head.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
         return False
     lemma = head.lemma_.lower()
@@ -522,6 +535,8 @@ def _role_named_earlier(head: Token) -> bool:
             return True  # "prosecutor Bill Weinreb", "Weinreb, the prosecutor"
         if any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in earlier.children):
             return True  # "the prosecutor, Bill Weinreb,"
+        if earlier.ent_type_ == "ORG" or (lemma in SPOKESPEOPLE and _speaks_for_named_body(earlier)):
+            return True  # "the Valley Water Authority ... the authority", "a spokesperson for X ... the spokesperson"
     return False
 
 
