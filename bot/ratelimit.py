@@ -78,3 +78,13 @@ class RateLimiter:
         stale = [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self.per]
         for key in stale:
             del self._hits[key]
+
+
+def hit_all(*checks: tuple[RateLimiter, Hashable]) -> None:
+    """Record one hit with every limiter, or raise ``RateLimited`` recording none: a channel that is full must not
+    use up the member's own allowance as well."""
+    waits = [limiter.retry_after(key) for limiter, key in checks]
+    if any(waits):
+        raise RateLimited(max(waits))
+    for limiter, key in checks:
+        limiter.hit(key)

@@ -26,8 +26,10 @@ from bot.errors import AnalysisFailed, BusyError, InputError, NotAnArticle, Shut
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-# A worker is replaced after this many jobs, so spaCy's ever-growing string store can't creep up forever.
-MAX_TASKS_PER_CHILD = 500
+# The pool is replaced after this many jobs, so spaCy's ever-growing string store can't creep up forever. Not
+# ProcessPoolExecutor's max_tasks_per_child: on Python 3.11 a worker that retires with jobs queued is never
+# replaced (CPython gh-115634), and those jobs, and the shutdown waiting for them, hang for good.
+JOBS_PER_POOL = 500
 
 WARM_UP_TEXT = "Warm-up Headline\nThe council met on Monday, officials said. \"It went well,\" the mayor said.\n"
 _engine: Any = None  # the worker process's Engine, built by _init_worker
@@ -94,7 +96,6 @@ def default_executor(settings: AnalysisSettings) -> Executor:
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
         initargs=(settings,),
-        max_tasks_per_child=MAX_TASKS_PER_CHILD,
     )
 
 
@@ -113,6 +114,7 @@ class AnalysisService:
         executor_factory: Callable[[], Executor] | None = None,
         job: Callable[[str, int | None], dict[str, Any]] = analyze_job,
         extract_job: Callable[[bytes, int], tuple[str | None, str]] = extract_html_job,
+        jobs_per_pool: int = JOBS_PER_POOL,
     ) -> None:
         self.settings = settings
         self.workers = settings.workers
@@ -124,6 +126,9 @@ class AnalysisService:
         self._executor: Executor | None = None
         self._closed = False  # set by close(): no new pool may be built after it
         self._in_flight = 0
+        self._jobs_per_pool = jobs_per_pool
+        self._submitted = 0  # jobs given to the current pool
+        self._retiring: set[Executor] = set()  # replaced pools still finishing the jobs they were given
         self._lock = threading.Lock()  # done-callbacks run on the pool's management thread
         self.completed = 0
         self.rejected = 0
@@ -168,14 +173,19 @@ class AnalysisService:
         """
         self._closed = True
         executor, self._executor = self._executor, None
-        if executor is None:
+        with self._lock:
+            pools = [p for p in (executor, *self._retiring) if p is not None]
+            self._retiring.clear()
+        if not pools:
             return
-        stopping = asyncio.ensure_future(asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True))
+        stopping = asyncio.ensure_future(asyncio.gather(
+            *(asyncio.to_thread(p.shutdown, wait=True, cancel_futures=True) for p in pools)))
         try:
             await asyncio.wait_for(asyncio.shield(stopping), timeout)
         except TimeoutError:
             log.warning("analysis workers still busy %.1f s after close; killing them", timeout)
-            _terminate_workers(executor)
+            for pool in pools:
+                _terminate_workers(pool)
             try:
                 await asyncio.wait_for(asyncio.shield(stopping), timeout)
             except TimeoutError:
@@ -232,11 +242,35 @@ class AnalysisService:
         for _attempt in range(2):
             executor = self._ensure_executor()
             try:
-                return executor, executor.submit(fn, *args)
+                future = executor.submit(fn, *args)
             except BrokenProcessPool:
                 log.error("the analysis pool broke while idle; restarting it")
                 await self._restart(executor)
+                continue
+            self._submitted += 1
+            if self._submitted >= self._jobs_per_pool:
+                self._retire(executor, future)
+            return executor, future
         raise AnalysisFailed()
+
+    def _retire(self, executor: Executor, last: Future[Any]) -> None:
+        """Give new jobs to a fresh pool; the old one finishes every job it holds, then its workers exit."""
+        log.info("analysis pool replaced after %d jobs", self._submitted)
+        self._executor = None
+        self._submitted = 0
+        with self._lock:
+            self._retiring.add(executor)
+        executor.shutdown(wait=False)  # queued jobs still run; nothing new is accepted
+        last.add_done_callback(lambda _f: self._forget_retired(executor))
+        with contextlib.suppress(RuntimeError):  # warm the next pool now, so no member waits for the model
+            loop = asyncio.get_running_loop()
+            fresh = self._ensure_executor()
+            for _ in range(self.workers):
+                loop.run_in_executor(fresh, _ready).add_done_callback(_log_warm_failure)
+
+    def _forget_retired(self, executor: Executor) -> None:
+        with self._lock:  # called on the old pool's management thread
+            self._retiring.discard(executor)
 
     def _release(self, _future: Future[Any] | None) -> None:
         with self._lock:

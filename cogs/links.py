@@ -29,6 +29,7 @@ from bot.errors import (
     ShuttingDown,
 )
 from bot.pipeline import analyse_url
+from bot.ratelimit import hit_all
 from bot.render import NO_MENTIONS, clip_content, render_compact
 from bot.urls import find_urls
 from bot.views_report import report_view
@@ -62,6 +63,7 @@ class LinksCog(commands.Cog):
     def __init__(self, bot: BylineBot) -> None:
         self.bot = bot
         self._replied: OrderedDict[int, None] = OrderedDict()
+        self._working: set[int] = set()  # messages whose 📰 is being answered right now
 
     # --- auto-replies -----------------------------------------------------------------------------
 
@@ -104,12 +106,24 @@ class LinksCog(commands.Cog):
             return
         if (payload.member is not None and payload.member.bot) or payload.user_id == getattr(self.bot.user, "id", None):
             return
-        if payload.message_id in self._replied:
-            return
+        if payload.message_id in self._replied or payload.message_id in self._working:
+            return  # ten members reacting at once get one answer, not ten fetches and ten analyses
+        self._working.add(payload.message_id)
+        try:
+            await self._on_reaction(payload, payload.guild_id)
+        finally:
+            self._working.discard(payload.message_id)
+
+    async def _on_reaction(self, payload: discord.RawReactionActionEvent, guild_id: int) -> None:
         refused = self._hold(f"📰 from user {payload.user_id} on message {payload.message_id}")
-        guild_id = payload.guild_id
         if await self.bot.store.is_opted_out(guild_id, payload.user_id):
             return
+        if refused is None:
+            try:  # before fetching the message: the limits also guard Discord's REST budget
+                hit_all((self.bot.channel_limiter, payload.channel_id), (self.bot.user_limiter, payload.user_id))
+            except RateLimited:
+                log.info("guild %s: 📰 from user %s skipped (rate limit)", guild_id, payload.user_id)
+                return
         message = await self._fetch_message(payload.channel_id, payload.message_id)
         if message is None or message.author.bot or message.webhook_id is not None:
             return
@@ -117,12 +131,6 @@ class LinksCog(commands.Cog):
             return
         if refused is not None:  # the checks above still apply: no reply to bots or members who opted out
             await self._short_reply(message, refused.user_message, final=False)
-            return
-        try:
-            self.bot.user_limiter.hit(payload.user_id)
-            self.bot.channel_limiter.hit(payload.channel_id)
-        except RateLimited:
-            log.info("guild %s: 📰 from user %s skipped (rate limit)", guild_id, payload.user_id)
             return
         await self._analyse_on_demand(message, guild_id)
 

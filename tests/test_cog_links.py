@@ -298,3 +298,66 @@ async def test_report_button_does_not_leak_across_guilds(bot):
     kwargs = inter.followup.send.await_args.kwargs
     assert kwargs["ephemeral"] is True and "embeds" not in kwargs
     assert "no longer stored here" in inter.followup.send.await_args.args[0]
+
+
+class CountingJob:
+    """The rule analysis, counted, and slow enough (a blocking wait) that concurrent reactions overlap."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.calls = 0
+        self.lock = threading.Lock()
+        self.gate = threading.Event()
+
+    def __call__(self, text, sentences):
+        from tests.botkit import rule_job
+
+        with self.lock:
+            self.calls += 1
+        self.gate.wait(0.2)
+        return rule_job(text, sentences)
+
+
+async def test_ten_reactions_on_one_message_get_one_fetch_one_analysis_and_one_reply(tmp_path):
+    job = CountingJob()
+    async with running_bot(tmp_path, job=job, queue_size=4, channel_rate_per_minute=100) as bot:
+        cog = LinksCog(bot)
+        guild = make_guild()
+        message = fetchable(make_message(content=ARTICLE, guild=guild))
+        with mock.patch.object(bot, "get_channel", return_value=message.channel):
+            await asyncio.gather(*(cog.on_raw_reaction_add(reaction(message, user=make_member(guild=guild)))
+                                   for _ in range(10)))
+        assert message.channel.fetch_message.await_count == 1
+        assert job.calls == 1 and message.reply.await_count == 1
+
+
+async def test_rate_limits_are_checked_before_the_message_is_fetched(tmp_path):
+    """A member over the limit costs no REST call per 📰."""
+    async with running_bot(tmp_path, user_rate_per_minute=1) as bot:
+        cog = LinksCog(bot)
+        guild = make_guild()
+        spammer = make_member(guild=guild)
+        channel = make_channel(guild=guild)
+        for i in range(20):
+            message = fetchable(make_message(content=f"{ARTICLE} Edition {i}.", channel=channel))
+            with mock.patch.object(bot, "get_channel", return_value=channel):
+                await cog.on_raw_reaction_add(reaction(message, user=spammer))
+        assert channel.fetch_message.await_count == 1
+
+
+async def test_a_full_channel_does_not_spend_the_members_own_allowance(tmp_path):
+    async with running_bot(tmp_path, user_rate_per_minute=2, channel_rate_per_minute=1) as bot:
+        cog = LinksCog(bot)
+        guild = make_guild()
+        busy, quiet = make_channel(guild=guild), make_channel(guild=guild)
+        bot.channel_limiter.hit(busy.id)  # someone else used the busy channel's allowance
+        member = make_member(guild=guild)
+        first = fetchable(make_message(content=f"{ARTICLE} One.", channel=busy))
+        with mock.patch.object(bot, "get_channel", return_value=busy):
+            await cog.on_raw_reaction_add(reaction(first, user=member))
+            await cog.on_raw_reaction_add(reaction(first, user=member))
+        second = fetchable(make_message(content=f"{ARTICLE} Two.", channel=quiet))
+        with mock.patch.object(bot, "get_channel", return_value=quiet):
+            await cog.on_raw_reaction_add(reaction(second, user=member))
+        assert first.reply.await_count == 0 and second.reply.await_count == 1

@@ -295,3 +295,31 @@ async def test_a_stop_signal_sent_to_a_busy_worker_does_not_fail_its_job(tmp_pat
         assert (await service.worker_info())["pid"] == pid and not _gone(pid)
     finally:
         await service.close(timeout=5)
+
+
+async def test_a_pool_is_replaced_after_its_share_of_jobs_and_still_finishes_the_ones_it_holds():
+    """Recycling must not strand queued jobs (as max_tasks_per_child does on Python 3.11, gh-115634)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    job = GatedJob()
+    pools: list[ThreadPoolExecutor] = []
+
+    def factory() -> ThreadPoolExecutor:
+        pools.append(ThreadPoolExecutor(max_workers=1))
+        return pools[-1]
+
+    service = AnalysisService(AnalysisSettings(workers=1), queue_size=8, executor_factory=factory, job=job,
+                              jobs_per_pool=2)
+    await service.start(warm=False)
+    try:
+        tasks = [asyncio.create_task(service.analyze(ARTICLE)) for _ in range(5)]
+        await wait_started(job)
+        assert len(pools) >= 3  # five jobs, two a pool: a third pool took the fifth
+        job.release.set()
+        results = await asyncio.wait_for(asyncio.gather(*tasks), 30)
+        assert len(results) == 5 and all(r.summary for r in results)
+        assert (await asyncio.wait_for(service.analyze(ARTICLE), 30)).summary  # and new work still runs
+    finally:
+        job.release.set()
+        await service.close(timeout=5)
+    assert all(p._shutdown for p in pools)  # every pool, retired or current, was shut down
