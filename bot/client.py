@@ -33,7 +33,7 @@ from bot.workers import AnalysisService
 
 if TYPE_CHECKING:
     from bot.fetcher import Fetcher
-    from bot.store import Store
+    from bot.store import Store, StoredAnalysis
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +121,8 @@ class BylineBot(commands.Bot):
         self.settings = settings
         self._store_factory: StoreFactory = store_factory or open_store
         self.analyzer = analyzer or AnalysisService(settings.analysis, queue_size=settings.discord.queue_size)
+        # Analyses under way, by (guild, document key, engine): later requests for the same text join them.
+        self.analyses_in_flight: dict[tuple[int, str, str], asyncio.Future[StoredAnalysis]] = {}
         if fetcher is None:
             from bot.fetcher import Fetcher
 

@@ -6,10 +6,13 @@ event are the same for /analyse, the context menu, link auto-replies and 📰 re
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import BusyError, InputError, InputTooLarge
+from bot.store_types import document_key
 from bot.urls import normalize_url
 
 if TYPE_CHECKING:
@@ -55,20 +58,40 @@ async def analyse_and_store(
     if forget_generation is None:  # a forget-me of the author from now on voids this request
         forget_generation = bot.store.forget_generation(guild_id, author_id)
     version = bot.analyzer.engine_version
-    cached = await bot.store.find_cached(guild_id, text, version, private_for=author_id if private else None)
+    private_for = author_id if private else None
+    cached = await bot.store.find_cached(guild_id, text, version, private_for=private_for)
     if cached is not None:
         log.debug("guild %s: cache hit %s", guild_id, cached.id)
         return cached
+    # The same article asked for by several members at once (a link pasted around, ten 📰) is analysed once:
+    # the later requests wait for the first, as they would have found it in the cache a moment later.
+    key = (guild_id, document_key(text, private_for), version)
+    waiting = bot.analyses_in_flight
+    job = waiting.get(key)
+    if job is None:
+        job = waiting[key] = asyncio.ensure_future(_analyse_and_save(
+            bot, guild_id, text, version, title=title, url=url, author_id=author_id, channel_id=channel_id,
+            message_link=message_link, private=private, forget_generation=forget_generation))
+        job.add_done_callback(functools.partial(_finished, waiting, key))
+    else:
+        log.debug("guild %s: joining an analysis of the same text already under way", guild_id)
+    return await asyncio.shield(job)  # a caller that gives up does not cancel it for the others
+
+
+async def _analyse_and_save(bot: BylineBot, guild_id: int, text: str, version: str, **meta: Any) -> StoredAnalysis:
     settings = await bot.store.get_settings(guild_id)
     result = await bot.analyzer.analyze(text, sentences=settings.summary_sentences)
-    stored = await bot.store.save_analysis(
-        guild_id, text, result, engine_version=version, title=title, url=url, author_id=author_id,
-        channel_id=channel_id, message_link=message_link, private=private, forget_generation=forget_generation,
-    )
+    stored = await bot.store.save_analysis(guild_id, text, result, engine_version=version, **meta)
     if not stored.cached:
         log.info("guild %s: stored analysis %s (%d flags)", guild_id, stored.id, len(stored.flag_ids))
         bot.dispatch(STORED_EVENT, stored)
     return stored
+
+
+def _finished(waiting: dict[Any, asyncio.Future[Any]], key: Any, job: asyncio.Future[Any]) -> None:
+    waiting.pop(key, None)
+    if not job.cancelled():
+        job.exception()  # retrieved here too: every caller may have gone, and asyncio would log it as lost
 
 
 async def analyse_url(

@@ -493,3 +493,19 @@ async def test_a_forget_me_during_the_analysis_means_nothing_is_stored_or_shown(
         again = make_interaction(client=bot, guild=inter.guild, user=inter.user)  # a new request is fine again
         await invoke(analyse(cog), again, text=ARTICLE)
         assert result_embed(again)[0].footer.text
+
+
+async def test_ten_members_asking_for_one_link_at_once_share_one_fetch_and_one_analysis(tmp_path):
+    """Nobody is told 'busy' for an article already being analysed for someone else."""
+    from tests.test_cog_links import CountingJob
+
+    job = CountingJob()
+    async with serve() as pages, running_bot(tmp_path, job=job, queue_size=4) as bot:
+        cog = AnalyseCog(bot)
+        guild = make_guild()
+        inters = [make_interaction(client=bot, guild=guild) for _ in range(10)]
+        await asyncio.gather(*(invoke(analyse(cog), i, url=pages.url("/article")) for i in inters))
+        answered = [i for i in inters if i.followup.send.await_count and "embeds" in i.followup.send.await_args.kwargs]
+        assert len(answered) == 10
+        assert pages.hits["/article"] == 1 and job.calls == 1
+        assert not bot.analyses_in_flight  # nothing left behind
