@@ -126,7 +126,7 @@ class BylineBot(commands.Bot):
         if fetcher is None:
             from bot.fetcher import Fetcher
 
-            fetcher = Fetcher(settings.fetch)
+            fetcher = Fetcher(settings.fetch, extractor=self.analyzer.extract_page)
         self.fetcher = fetcher
         self.user_limiter = RateLimiter(settings.discord.user_rate_per_minute, RATE_WINDOW_SECONDS)
         self.channel_limiter = RateLimiter(settings.discord.channel_rate_per_minute, RATE_WINDOW_SECONDS)

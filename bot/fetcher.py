@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
@@ -31,6 +32,9 @@ __all__ = ["Article", "Fetcher", "fetch_article_sync", "find_urls", "normalize_u
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ALLOWED_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
 CACHE_ENTRIES = 256
+CACHE_MAX_CHARS = 20_000_000  # all cached article text together
+CACHE_MAX_ARTICLE_CHARS = 1_000_000  # longer than any analysis accepts by default (analysis.max_chars is 200,000)
+Extractor = Callable[[Page, str, int], Awaitable["Article"]]
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,14 @@ class Article:
 class Fetcher:
     """Fetches links through one shared aiohttp session; safe to use from many tasks at once."""
 
-    def __init__(self, settings: FetchSettings, *, resolver: Resolver | None = None) -> None:
+    def __init__(self, settings: FetchSettings, *, resolver: Resolver | None = None,
+                 extractor: Extractor | None = None) -> None:
         self._settings = settings
         self._resolver: Resolver = resolver or SystemResolver()
+        # Extraction is CPU work that holds the interpreter lock for seconds on a big page: the bot hands it to
+        # its worker processes; the CLI, with no event loop to keep alive, runs it in a thread.
+        self._extractor: Extractor = extractor or _extract_in_thread
+        self._cached_chars = 0
         self._pinned = PinnedResolver()
         self._session: aiohttp.ClientSession | None = None
         self._cache: OrderedDict[str, tuple[float, Article]] = OrderedDict()
@@ -121,7 +130,7 @@ class Fetcher:
         except aiohttp.ClientError as exc:
             log.info("fetch of %s failed: %r", key, exc)
             raise FetchError("Byline couldn't connect to that site.") from None
-        article = await asyncio.to_thread(build_article, page, key, self._settings.min_article_chars)
+        article = await self._extractor(page, key, self._settings.min_article_chars)
         self._remember(key, article)
         return article
 
@@ -169,12 +178,18 @@ class Fetcher:
         return entry[1]
 
     def _remember(self, key: str, article: Article) -> None:
-        if self._settings.cache_ttl_seconds <= 0:
+        """Keep an article for the cache lifetime, within both an entry and a size budget; one too long to analyse
+        anyway is not kept (a few 5 MB pages would otherwise hold hundreds of MB)."""
+        if self._settings.cache_ttl_seconds <= 0 or len(article.text) > CACHE_MAX_ARTICLE_CHARS:
             return
+        old = self._cache.pop(key, None)
+        if old is not None:
+            self._cached_chars -= len(old[1].text)
         self._cache[key] = (time.monotonic(), article)
-        self._cache.move_to_end(key)
-        while len(self._cache) > CACHE_ENTRIES:
-            self._cache.popitem(last=False)
+        self._cached_chars += len(article.text)
+        while self._cache and (len(self._cache) > CACHE_ENTRIES or self._cached_chars > CACHE_MAX_CHARS):
+            _, (_, dropped) = self._cache.popitem(last=False)
+            self._cached_chars -= len(dropped.text)
 
 
 def _check_status(status: int) -> None:
@@ -203,3 +218,7 @@ def fetch_article_sync(url: str, settings: FetchSettings, *, resolver: Resolver 
             await fetcher.close()
 
     return asyncio.run(_run())
+
+
+async def _extract_in_thread(page: Page, url: str, min_chars: int) -> Article:
+    return await asyncio.to_thread(build_article, page, url, min_chars)

@@ -89,6 +89,14 @@ def extract_html_job(data: bytes, min_chars: int) -> tuple[str | None, str]:
     return article.title, article.text
 
 
+def extract_page_job(page: Any, url: str, min_chars: int) -> Any:
+    """Extract a fetched page's article in the worker: trafilatura holds the interpreter lock for seconds on a
+    big page, which in the bot's process would stall the event loop (and Discord's heartbeats) meanwhile."""
+    from bot.extract import build_article
+
+    return build_article(page, url, min_chars)
+
+
 def default_executor(settings: AnalysisSettings) -> Executor:
     """A spawn-based process pool: forking a process that runs an event loop and threads is unsafe."""
     return ProcessPoolExecutor(
@@ -199,6 +207,10 @@ class AnalysisService:
     async def extract_html(self, data: bytes, min_chars: int = 200) -> tuple[str | None, str]:
         """Extract an uploaded HTML file's article off the loop; returns (title, text)."""
         return await self._submit(self._extract_job, data, min_chars)
+
+    async def extract_page(self, page: Any, url: str, min_chars: int) -> Any:
+        """Extract a fetched page's article off the loop (the fetcher's extractor in the bot); may raise BusyError."""
+        return await self._submit(extract_page_job, page, url, min_chars)
 
     async def worker_info(self) -> dict[str, int]:
         """Ask one worker for its pid and model-load count (diagnostics and tests)."""

@@ -461,3 +461,57 @@ class TestInflater:
     def test_garbage_instead_of_gzip_is_still_refused(self):
         with pytest.raises(UnsupportedType):
             Inflater("gzip").feed(b"this is not compressed at all", 10**6)
+
+
+class TestExtractionCostAndCache:
+    """Extraction is CPU work the bot hands to its workers; its cost and the cache's memory are bounded."""
+
+    async def test_the_extractor_the_fetcher_was_given_does_the_extraction(self, server):
+        from bot.extract import build_article
+
+        calls = []
+
+        async def extractor(page, url, min_chars):
+            calls.append((page.url, url, min_chars))
+            return build_article(page, url, min_chars)
+
+        client = Fetcher(open_settings(server.port), extractor=extractor)
+        try:
+            article = await client.fetch(server.url("/article"))
+        finally:
+            await client.close()
+        assert calls and calls[0][0] == server.url("/article") and article.text
+
+    def test_the_bot_extracts_fetched_pages_in_its_workers(self, tmp_path):
+        from bot.client import BylineBot
+        from tests.botkit import bot_settings, thread_service
+
+        settings = bot_settings(tmp_path)
+        bot = BylineBot(settings, analyzer=thread_service(settings.analysis))
+        assert bot.fetcher._extractor == bot.analyzer.extract_page
+
+    def test_scripts_and_styles_are_dropped_and_markup_is_capped_before_extraction(self):
+        from bot.extract import MAX_EXTRACT_CHARS, Page, build_article
+
+        story = "".join(f"<p>Paragraph {n}: the council said the bridge would cost more than planned, officials "
+                        f"said on day {n}.</p>" for n in range(20))
+        body = ("<html><head><title>Bridge</title><script>" + "var x = 1;" * 100_000 + "</script><style>"
+                + "p{}" * 50_000 + "</style></head><body><article>" + story + "</article>"
+                + "<div>" + "<span>filler</span>" * (MAX_EXTRACT_CHARS // 10) + "</div></body></html>")
+        article = build_article(Page("https://x.example/a", body.encode(), "html", "utf-8"), "https://x.example/a", 200)
+        assert "the bridge would cost more" in article.text
+        assert "var x" not in article.text
+
+    def test_the_cache_keeps_within_its_size_budget_and_skips_what_is_too_long(self, monkeypatch):
+        monkeypatch.setattr(fetcher_module, "CACHE_MAX_CHARS", 1000)
+        client = Fetcher(FetchSettings())
+
+        def article(n: int, chars: int) -> Article:
+            return Article(url=f"https://x.example/{n}", final_url=f"https://x.example/{n}", canonical_url=None,
+                           title=None, author=None, date=None, site=None, text="x" * chars)
+
+        for n in range(5):
+            client._remember(f"k{n}", article(n, 300))
+        assert client._cached_chars <= 1000 and list(client._cache) == ["k2", "k3", "k4"]
+        client._remember("huge", article(9, fetcher_module.CACHE_MAX_ARTICLE_CHARS + 1))
+        assert "huge" not in client._cache
