@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STORED_EVENT = "byline_analysis_stored"  # listeners: on_byline_analysis_stored(stored)
+GUILD_RESERVE_DIVISOR = 4  # a quarter of the workers and queue (at least one place) is kept for other servers
+
+
+def guild_share(capacity: int) -> int:
+    """How many analyses one server may have under way: most of the queue, never all of it, so a busy server
+    cannot leave every other one with "Byline is busy"."""
+    return max(1, capacity - max(1, capacity // GUILD_RESERVE_DIVISOR))
 
 
 def check_size(text: str, max_chars: int) -> str:
@@ -69,6 +76,9 @@ async def analyse_and_store(
     waiting = bot.analyses_in_flight
     job = waiting.get(key)
     if job is None:
+        if sum(1 for g, _, _ in waiting if g == guild_id) >= guild_share(bot.analyzer.capacity):
+            raise BusyError("This server's articles are using Byline's share for one server right now; "
+                            "try again in a minute.")
         job = waiting[key] = asyncio.ensure_future(_analyse_and_save(
             bot, guild_id, text, version, title=title, url=url, author_id=author_id, channel_id=channel_id,
             message_link=message_link, private=private, forget_generation=forget_generation))

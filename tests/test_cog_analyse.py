@@ -509,3 +509,30 @@ async def test_ten_members_asking_for_one_link_at_once_share_one_fetch_and_one_a
         assert len(answered) == 10
         assert pages.hits["/article"] == 1 and job.calls == 1
         assert not bot.analyses_in_flight  # nothing left behind
+
+
+async def test_one_busy_server_cannot_take_every_place_in_the_queue(tmp_path):
+    """A server's analyses under way are capped below the whole capacity, so another server still gets in."""
+    from bot.errors import BusyError
+    from bot.pipeline import analyse_and_store, guild_share
+
+    job = GatedJob()
+    async with running_bot(tmp_path, job=job, queue_size=8) as bot:
+        share = guild_share(bot.analyzer.capacity)
+        assert 1 <= share < bot.analyzer.capacity
+        crowd = [asyncio.create_task(analyse_and_store(bot, 1, f"{ARTICLE} Edition {n}.")) for n in range(share)]
+        for _ in range(1000):  # the tasks register before their first wait
+            if len(bot.analyses_in_flight) >= share:
+                break
+            await asyncio.sleep(0.01)
+        with pytest.raises(BusyError, match="share for one server"):
+            await analyse_and_store(bot, 1, f"{ARTICLE} One too many.")
+        outsider = asyncio.create_task(analyse_and_store(bot, 2, f"{ARTICLE} Elsewhere."))
+        for _ in range(1000):
+            if len(bot.analyses_in_flight) > share:
+                break
+            await asyncio.sleep(0.01)
+        assert len(bot.analyses_in_flight) == share + 1
+        job.release.set()
+        stored = await asyncio.wait_for(asyncio.gather(*crowd, outsider), 30)
+        assert stored[-1].guild_id == 2
