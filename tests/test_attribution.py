@@ -974,3 +974,11 @@ def test_a_cue_with_nothing_after_it_has_no_content_not_an_empty_one(engine):
 def test_source_kind_of_groups_and_their_members(nlp, text, kind):
     a = by_cue(find(nlp, text), "said")
     assert a.source_kind == kind, a.source.text if a.source else None
+
+
+def test_he_never_stands_for_a_document_and_the_writers_i_for_nobody(engine):
+    text = "The man was charged on Friday, according to an indictment unsealed on Thursday. He pleaded not guilty."
+    (pleaded,) = [a for a in engine.analyze(text).attributions if a.cue.text == "pleaded"]
+    assert pleaded.speaker is None
+    quoted = 'Councillor Ann Lee said: "I told the board the deal was done."'
+    assert all(a.speaker in (None, "Councillor Ann Lee") for a in engine.analyze(quoted).attributions)

@@ -641,3 +641,14 @@ def test_back_references_and_what_is_feared_are_not_unnamed_sources(engine, text
 def test_an_accusation_is_a_strong_claim_whatever_its_form(engine):
     (flag,) = engine.analyze("The minister has been accused of taking bribes.").flags
     assert flag.category == "no_source" and flag.severity == "high"
+
+
+def test_a_copula_with_no_claim_is_not_flagged(engine):
+    assert not engine.analyze("Fans were quick to react online.").flags
+
+
+def test_a_study_published_in_a_named_journal_is_named(engine):
+    named = engine.analyze("The drug cut deaths by a third, according to a study published in the journal Nature.")
+    assert not named.flags
+    unnamed = engine.analyze("The drug cut deaths by a third, according to a study published last year.")
+    assert [f.evidence.text for f in unnamed.flags] == ["a study"]

@@ -260,7 +260,7 @@ def _verb_cue(
     if inverted and not direct:
         content = _before_cue(text, sent, tok)
     if kind == "pronoun" and head is not None:
-        speaker = resolver.resolve(head, named, _start_token(doc, content))
+        speaker = resolver.resolve(head, named, _start_token(doc, content), quoted=qindex.at(head.idx) is not None)
     attribution = Attribution(cue, source, content, kind or "none", direct, sent.index, speaker)
     return attribution, range(i, j)
 

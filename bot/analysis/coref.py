@@ -16,6 +16,7 @@ PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "i", "me", "my", "h
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their", "we", "us", "our", "itself", "themselves"}
 RELATIVE = {"who", "whom", "whose", "which", "that"}
 ITS = {"it", "its", "itself"}
+FIRST_PERSON = {"i", "me", "my", "we", "us", "our"}
 LOOKBACK_SENTENCES = 3
 
 
@@ -49,7 +50,9 @@ class Resolver:
             if ent.label_ == "ORG":
                 self.orgs.append(mention)
 
-    def resolve(self, pronoun: Token, named_sources: list[Mention], before: int | None = None) -> str | None:
+    def resolve(
+        self, pronoun: Token, named_sources: list[Mention], before: int | None = None, *, quoted: bool = True
+    ) -> str | None:
         """Return the name a pronoun source stands for, or None when it is not clear.
 
         ``before`` bounds the look-back (a token index): '“I told Tom Reed his contract ends,” he said' must
@@ -58,6 +61,8 @@ class Resolver:
         low = pronoun.lower_
         if low in RELATIVE:
             return self._relative(pronoun)
+        if low in FIRST_PERSON and not quoted:
+            return None  # "I urge every reader to go": outside quotes, "I" is the writer, whoever spoke last
         if low in PERSON_PRONOUNS:
             pool, wanted = self.people, True
         elif low in GROUP_PRONOUNS:
@@ -72,7 +77,7 @@ class Resolver:
             org = _last_before(self.orgs, limit)
             if org is not None and best.sentence - org.sentence <= 1:
                 best = org
-        fitting = [m for m in named_sources if m.person is None or m.person == wanted]
+        fitting = [m for m in named_sources if m.person == wanted or (m.person is None and _could_be(m.name, wanted))]
         recent = _last_before(fitting, limit)
         if recent is not None and (best is None or recent.token >= best.token or low in PERSON_PRONOUNS):
             best = recent if best is None or recent.sentence >= best.sentence else best
@@ -86,6 +91,15 @@ class Resolver:
         if noun is not None and (noun.ent_type_ in ("PERSON", "ORG") or noun.pos_ == "PROPN"):
             return self.entity_at.get(noun.i, noun.text)
         return None
+
+
+def _could_be(name: str, person: bool) -> bool:
+    """A source of unknown kind may stand behind "he" only if it reads as a name ("Okafor"), not as a thing
+    ("an indictment", "the report"); behind "it" or "they", anything may."""
+    if not person:
+        return True
+    first = name.split()[0] if name.split() else ""
+    return first[:1].isupper() and first.lower() not in ("a", "an", "the", "this", "that", "these", "those")
 
 
 def _last_before(pool: list[Mention], token: int) -> Mention | None:

@@ -33,6 +33,7 @@ from bot.analysis.segment import Sentence
 from bot.analysis.sources import in_the_know, is_maker, public_record
 
 MIN_QUOTE_WORDS = 5
+COPULA_FORMS = {"is", "are", "was", "were", "be", "been", "being", "am", "'s", "’s", "'re", "’re"}
 LONG_QUOTE_WORDS = 25
 MEDIUM_QUOTE_WORDS = 8
 PRONOUN_LOOKBACK = 2
@@ -173,6 +174,8 @@ def _flag_for(a: Attribution, previous: Attribution | None, locate: _Locator, do
     kind = a.source_kind
     if kind != "named" and not a.speech:
         return None  # an action, a name or a comparison: nothing for a reader to ask "says who?" about
+    if a.content is None and a.cue.text.lower() in COPULA_FORMS:
+        return None  # "Fans were quick to react online": a copula that reports nothing anyone said
     if kind == "pronoun":
         return _pronoun_flag(a, previous, locate, doc)
     if kind in ("anonymous", "vague") and a.source is not None:

@@ -572,6 +572,8 @@ def _made_by_name(head: Token) -> bool:
     preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("by", "from")]
     for acl in (c for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN"):
         preps += [c for c in acl.children if c.dep_ == "agent"]  # "a statement released by the hospital"
+        if acl.lemma_.lower() in ("publish", "print"):  # "a study published in the journal Nature"
+            preps += [c for c in acl.children if c.dep_ == "prep" and c.lower_ == "in"]
     for prep in preps:
         # a place makes nothing, so after "by" a name the NER took for a place is a maker ("research by Jupiter");
         # after "from" it is where something comes from ("a witness from Leeds"); a participle's agent may also be
