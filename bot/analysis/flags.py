@@ -24,6 +24,7 @@ from bisect import bisect_right
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as Span_
 
+from bot.analysis import cues
 from bot.analysis.boundaries import TITLES
 from bot.analysis.doctext import doc_quotes, doc_text, tokens_of
 from bot.analysis.lexicon import words
@@ -33,6 +34,9 @@ from bot.analysis.segment import Sentence
 from bot.analysis.sources import in_the_know, is_maker, public_record
 
 MIN_QUOTE_WORDS = 5
+# Adjectives that say what someone thinks ("critics are worried", "Republicans have been critical").
+STANCE_WORDS = {"critical", "worried", "concerned", "skeptical", "sceptical", "confident", "convinced", "adamant",
+                "unconvinced", "optimistic", "pessimistic", "unclear", "doubtful", "wary", "fearful", "hopeful"}
 COPULA_FORMS = {"is", "are", "was", "were", "be", "been", "being", "am", "'s", "’s", "'re", "’re"}
 LONG_QUOTE_WORDS = 25
 MEDIUM_QUOTE_WORDS = 8
@@ -174,7 +178,7 @@ def _flag_for(a: Attribution, previous: Attribution | None, locate: _Locator, do
     kind = a.source_kind
     if kind != "named" and not a.speech:
         return None  # an action, a name or a comparison: nothing for a reader to ask "says who?" about
-    if a.content is None and a.cue.text.lower() in COPULA_FORMS:
+    if a.content is None and a.cue.text.lower() in COPULA_FORMS and not _stance_under(a, doc):
         return None  # "Fans were quick to react online": a copula that reports nothing anyone said
     if kind == "pronoun":
         return _pronoun_flag(a, previous, locate, doc)
@@ -226,6 +230,17 @@ def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator
     if _other_sex(pronoun, previous.source, doc):
         return None  # "One man told her ... she testified": "she" is not the man
     return _unnamed_flag(a, previous.source_kind, a.source, locate, doc, previous)
+
+
+def _stance_under(a: Attribution, doc: Doc) -> bool:
+    """ "Officials were quick to call it murder", "critics are worried": a verb of saying or a word of stance under
+    the copula makes it a claim after all."""
+    cue = tokens_of(doc, a.cue)
+    if cue is None:
+        return False
+    below = [t for t in cue.root.subtree if t.i != cue.root.i and t.dep_ not in ("nsubj", "nsubjpass")]
+    return any(t.lower_ in STANCE_WORDS or (t.pos_ == "VERB" and cues.score(t, False) >= cues.THRESHOLD)
+               for t in below)
 
 
 def _pronoun_of(source: str) -> str:
