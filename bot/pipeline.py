@@ -77,8 +77,8 @@ async def analyse_and_store(
     job = waiting.get(key)
     if job is None:
         if sum(1 for g, _, _ in waiting if g == guild_id) >= guild_share(bot.analyzer.capacity):
-            raise BusyError("This server's articles are using Byline's share for one server right now; "
-                            "try again in a minute.")
+            raise BusyError("Byline is busy with this server's articles right now (one server may use only part of "
+                            "it, so others are served too). Please try again in a minute.")
         job = waiting[key] = asyncio.ensure_future(_analyse_and_save(
             bot, guild_id, text, version, title=title, url=url, author_id=author_id, channel_id=channel_id,
             message_link=message_link, private=private, forget_generation=forget_generation))

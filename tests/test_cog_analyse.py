@@ -525,7 +525,7 @@ async def test_one_busy_server_cannot_take_every_place_in_the_queue(tmp_path):
             if len(bot.analyses_in_flight) >= share:
                 break
             await asyncio.sleep(0.01)
-        with pytest.raises(BusyError, match="share for one server"):
+        with pytest.raises(BusyError, match="one server may use only part"):
             await analyse_and_store(bot, 1, f"{ARTICLE} One too many.")
         outsider = asyncio.create_task(analyse_and_store(bot, 2, f"{ARTICLE} Elsewhere."))
         for _ in range(1000):
