@@ -91,18 +91,22 @@ async def test_analysis_in_a_channel_everyone_cannot_read_is_private(bot):
     assert await _library_sees(bot, guild, other, analysis_id) == {"lookup": False, "recent": False, "search": False}
 
 
-async def test_reaction_in_a_private_channel_stores_privately_and_the_report_opens_only_there(bot):
-    guild = make_guild()
-    channel = private_channel(guild)
-    message = make_message(content=ARTICLE, channel=channel)
+async def react(bot, links: LinksCog, guild, channel, message) -> None:
+    """A member (not the author) adds 📰 to ``message`` in ``channel``, as the gateway would deliver it."""
     channel.fetch_message.return_value = message
-    links = LinksCog(bot)
     data = {"message_id": message.id, "channel_id": channel.id, "guild_id": guild.id,
             "user_id": make_member(guild=guild).id, "burst": False, "type": 0}
     event = discord.RawReactionActionEvent(data, discord.PartialEmoji(name=REACTION_EMOJI), "REACTION_ADD")
     event.member = make_member(guild=guild)
     with mock.patch.object(bot, "get_channel", return_value=channel):
         await links.on_raw_reaction_add(event)
+
+
+async def test_reaction_in_a_private_channel_stores_privately_and_the_report_opens_only_there(bot):
+    guild = make_guild()
+    channel = private_channel(guild)
+    message = make_message(content=ARTICLE, channel=channel)
+    await react(bot, LinksCog(bot), guild, channel, message)
     stored = (await bot.store.recent(guild.id, viewer_id=STAFF))[0]
     assert stored.private and stored.author_id == message.author.id
     custom_id = f"byline:report:{stored.id}"
@@ -157,13 +161,7 @@ async def test_full_report_opens_in_every_private_room_where_the_reply_showed_it
     for room in rooms:
         message = make_message(content=ARTICLE, channel=room, author=author)
         message.reply.return_value = make_message(channel=room, author=bot.user)  # what Discord returns
-        room.fetch_message.return_value = message
-        data = {"message_id": message.id, "channel_id": room.id, "guild_id": guild.id,
-                "user_id": make_member(guild=guild).id, "burst": False, "type": 0}
-        event = discord.RawReactionActionEvent(data, discord.PartialEmoji(name=REACTION_EMOJI), "REACTION_ADD")
-        event.member = make_member(guild=guild)
-        with mock.patch.object(bot, "get_channel", return_value=room):
-            await links.on_raw_reaction_add(event)
+        await react(bot, links, guild, room, message)
         replies.append(message.reply.await_args.kwargs["view"].children[0].custom_id)
     assert replies[0] == replies[1]  # the second room was answered from the first room's stored analysis
     match = re.fullmatch(REPORT_TEMPLATE, replies[1])
