@@ -982,3 +982,10 @@ def test_he_never_stands_for_a_document_and_the_writers_i_for_nobody(engine):
     assert pleaded.speaker is None
     quoted = 'Councillor Ann Lee said: "I told the board the deal was done."'
     assert all(a.speaker in (None, "Councillor Ann Lee") for a in engine.analyze(quoted).attributions)
+
+
+def test_an_evidential_adverb_claims_its_own_clause_not_a_quote_later_in_the_sentence(engine):
+    text = ('The company has reportedly held early talks with rivals, though a spokesman declined to comment on '
+            'what he called "market speculation."')
+    (hedge,) = [a for a in engine.analyze(text).attributions if a.cue.text == "reportedly"]
+    assert hedge.content is not None and "held early talks" in hedge.content.text and not hedge.direct_quote

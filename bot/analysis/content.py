@@ -26,6 +26,8 @@ MAX_CHAIN = 12
 def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tuple[Span | None, bool]:
     """Return ``(content, direct_quote)`` for the cue headed by ``tok``."""
     text = doc_text(doc)
+    if tok.pos_ == "ADV":  # "has reportedly held talks, though a spokesman called it 'speculation'": its clause
+        return rest_of_sentence(doc, sent, tok), False
     quote = adjacent_quote(doc, sent, tok, qindex)
     if quote is not None:
         start, end = quote.inner(text)
@@ -37,8 +39,6 @@ def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tupl
         return Span.of(text, start, end), True
     if tok.lower_ == "according":
         return around_phrase(doc, sent, tok), False
-    if tok.pos_ == "ADV":
-        return rest_of_sentence(doc, sent, tok), False
     by_dep = {c.dep_: c for c in tok.children}
     for dep in PREFERRED:
         child = by_dep.get(dep)
