@@ -652,3 +652,32 @@ def test_a_study_published_in_a_named_journal_is_named(engine):
     assert not named.flags
     unnamed = engine.analyze("The drug cut deaths by a third, according to a study published last year.")
     assert [f.evidence.text for f in unnamed.flags] == ["a study"]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_flagged"),
+    [
+        # a bare thing after an inverted verb of saying is what is promised, not who promises
+        ("Lumen unveils folding laptop, promises all-day battery\nThe company said it ships in May.",
+         "all-day battery"),
+        # a present-tense verb with no subject, read by the parser as a statement, is the writer's imperative
+        ("Once again, expect cinematic cut scenes and polished production values.", None),
+    ],
+)
+def test_misread_headlines_and_imperatives_are_not_flagged(engine, text, not_flagged):
+    raised = [f.evidence.text for f in engine.analyze(text).flags]
+    assert not_flagged not in raised if not_flagged else not raised
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ('"The plan is dead," said police.', "police"),
+        ('"The plan is dead," say experts.', "experts"),
+        ('"Come back!" yells his grandmother.', "his grandmother"),
+        ("Software writers are at risk, warns former programmer and inventor Florian Mueller.",
+         "former programmer and inventor Florian Mueller"),
+    ],
+)
+def test_inverted_speakers_are_still_found(engine, text, source):
+    assert source in [a.source.text for a in engine.analyze(text).attributions if a.source is not None]

@@ -161,10 +161,26 @@ def speaker_after(cue: Token) -> Token | None:
         return None
     if has_subject and not (head.pos_ == "PROPN" or head.ent_type_ == "PERSON"):
         return None  # "Officials, citing the report, told reporters": the object is only the audience
+    if head.pos_ == "NOUN" and not _could_speak(head):
+        return None  # "..., promises all-day battery": a bare thing is what is promised, not who promises
     end = np_bounds(head)[1]
     closed = end >= len(doc) or doc[end].text in (",", ".", ";", "!", "?") or doc[end].is_space
     # '"...?" asked Cecilia Cruz as she sat in a cafe': a clause after the name ends it too
     return head if closed or doc[end].lower_ in CLAUSE_OPENERS else None
+
+
+def _could_speak(head: Token) -> bool:
+    """A common noun after an inverted verb of saying is its speaker when it comes with a determiner or an owner
+    ("his grandmother", "a senior official") or is a word for people or bodies ("said police", "say experts")."""
+    if any(c.dep_ in ("det", "poss", "nummod") for c in head.children):
+        return True
+    i, j = np_bounds(head)
+    if any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") for t in head.doc[i:j]):
+        return True  # "warns former programmer and inventor Florian Mueller"
+    lemma, lower = head.lemma_.lower(), head.lower_
+    return (lemma in words("anonymous_nouns.txt") or lower in words("vague_nouns.txt")
+            or lower in words("institution_nouns.txt") or lemma in words("common_roles.txt")
+            or lemma in SPOKESPEOPLE or lower in COUNSEL)
 
 
 def _name_read_as_adverb(tok: Token, cue: Token) -> bool:

@@ -125,7 +125,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if lemma == "call" and _call_not_a_claim(tok, deps):
         return False  # a name given, a telephone call or a summons
     bare = not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
-    if subject is None and tok.tag_ == "VB" and tok.dep_ == "ROOT" and bare:
+    imperative = tok.tag_ == "VB" or (tok.tag_ == "VBP" and a.source is None)  # "Once again, expect ..." read as VBP
+    if subject is None and imperative and tok.dep_ == "ROOT" and bare:
         return False  # "But think about it this way", "Think 'Barton Fink' meets ...": the writer to the reader
     if subject is not None and subject.lemma_.lower() == "time" and lemma == "tell":
         return False  # "Only time will tell": an idiom, nobody's claim
