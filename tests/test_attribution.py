@@ -989,3 +989,14 @@ def test_an_evidential_adverb_claims_its_own_clause_not_a_quote_later_in_the_sen
             'what he called "market speculation."')
     (hedge,) = [a for a in engine.analyze(text).attributions if a.cue.text == "reportedly"]
     assert hedge.content is not None and "held early talks" in hedge.content.text and not hedge.direct_quote
+
+
+def test_a_relative_clause_verb_does_not_take_the_main_verbs_quote(engine):
+    text = ('Councillor Dev Mahajan, one of the two members who voted against, called the deal "a betrayal of every '
+            'renter in the city."')
+    found = engine.analyze(text).attributions
+    (called,) = [a for a in found if a.cue.text == "called"]
+    assert called.content is not None and "betrayal" in called.content.text
+    assert all(a.content is None or "betrayal" not in a.content.text for a in found if a.cue.text == "voted")
+    inner = engine.analyze('The senator, who said "we will never give up on this bill," left early.').attributions
+    assert [a.content.text for a in inner if a.cue.text == "said"] == ["we will never give up on this bill"]

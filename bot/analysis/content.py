@@ -156,8 +156,13 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
     best: Quote | None = None
     other_clauses = [_subtree(doc_text(doc), c) for c in tok.children if c.dep_ in OTHER_CLAUSES]
     own_clauses = [_subtree(doc_text(doc), c) for c in tok.children if c.dep_ in PARTIAL_QUOTE_HOSTS]
+    # "Mahajan, one of the members who voted against, called the deal '...'": a relative clause's verb quotes
+    # only inside its own clause; the quote after it is the main verb's
+    clause = _subtree(doc_text(doc), tok) if tok.dep_ == "relcl" else None
     for quote in qindex.between(sent.start, sent.end):
         if quote.end - quote.start < MIN_QUOTE:
+            continue
+        if clause is not None and not (clause.start <= quote.start and quote.end <= clause.end):
             continue
         if any(c.start <= quote.start and quote.end <= c.end for c in other_clauses):
             continue  # "mocked X, saying “...”": the quote is the other verb's
