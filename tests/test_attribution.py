@@ -1000,3 +1000,9 @@ def test_a_relative_clause_verb_does_not_take_the_main_verbs_quote(engine):
     assert all(a.content is None or "betrayal" not in a.content.text for a in found if a.cue.text == "voted")
     inner = engine.analyze('The senator, who said "we will never give up on this bill," left early.').attributions
     assert [a.content.text for a in inner if a.cue.text == "said"] == ["we will never give up on this bill"]
+
+
+def test_a_full_name_beside_a_role_is_the_speaker_even_when_the_ner_misses_it(engine):
+    text = "Kostel's chief negotiator, Ilya Baranov, told reporters the talks would resume."
+    (told,) = [a for a in engine.analyze(text).attributions if a.cue.text == "told"]
+    assert told.speaker == "Ilya Baranov"

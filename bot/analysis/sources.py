@@ -686,11 +686,16 @@ def appositive_name(head: Token) -> str | None:
     if head.ent_type_ == "PERSON":
         return None
     for child in head.rights:
-        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
-            i, j = np_bounds(child)
+        if child.dep_ != "appos":
+            continue
+        i, j = np_bounds(child)
+        if child.ent_type_ == "PERSON":
             ent = [t for t in head.doc[i:j] if t.ent_type_ == "PERSON"]
             if ent:
                 return head.doc[ent[0].i : ent[-1].i + 1].text
+        words_ = head.doc[i:j]
+        if len(words_) >= 2 and all(t.pos_ == "PROPN" and t.is_title for t in words_):
+            return words_.text  # "chief negotiator, Ilya Baranov,": a full name the NER did not type, beside a role
     return None
 
 
