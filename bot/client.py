@@ -389,7 +389,12 @@ def run_bot(settings: Settings) -> int:
 def model_installed(model: str) -> bool:
     """Whether the spaCy model can be loaded, checked without importing spaCy in the bot's parent process: a
     missing model would otherwise only show as a worker that failed to start, behind a bot that answers nothing."""
-    return Path(model).expanduser().is_dir() or importlib.util.find_spec(model.replace("-", "_")) is not None
+    if Path(model).expanduser().is_dir():
+        return True
+    try:
+        return importlib.util.find_spec(model.replace("-", "_")) is not None
+    except (ImportError, ValueError):  # "./models/x", "en_core.web": not an importable package name
+        return False
 
 
 async def _serve(settings: Settings, token: str, bot: BylineBot | None = None) -> None:

@@ -11,7 +11,7 @@ import functools
 import logging
 from typing import TYPE_CHECKING, Any
 
-from bot.errors import BusyError, InputError, InputTooLarge
+from bot.errors import BusyError, ForgottenMeanwhile, InputError, InputTooLarge
 from bot.store_types import document_key
 from bot.urls import normalize_url
 
@@ -74,18 +74,22 @@ async def analyse_and_store(
     # the later requests wait for the first, as they would have found it in the cache a moment later.
     key = (guild_id, document_key(text, private_for), version)
     waiting = bot.analyses_in_flight
+    meta: dict[str, Any] = {"title": title, "url": url, "author_id": author_id, "channel_id": channel_id,
+                            "message_link": message_link, "private": private, "forget_generation": forget_generation}
     job = waiting.get(key)
     if job is None:
         if sum(1 for g, _, _ in waiting if g == guild_id) >= guild_share(bot.analyzer.capacity):
             raise BusyError("Byline is busy with this server's articles right now (one server may use only part of "
                             "it, so others are served too). Please try again in a minute.")
-        job = waiting[key] = asyncio.ensure_future(_analyse_and_save(
-            bot, guild_id, text, version, title=title, url=url, author_id=author_id, channel_id=channel_id,
-            message_link=message_link, private=private, forget_generation=forget_generation))
+        job = waiting[key] = asyncio.ensure_future(_analyse_and_save(bot, guild_id, text, version, **meta))
         job.add_done_callback(functools.partial(_finished, waiting, key))
-    else:
-        log.debug("guild %s: joining an analysis of the same text already under way", guild_id)
-    return await asyncio.shield(job)  # a caller that gives up does not cancel it for the others
+        bot.drain.follow(job)  # held like the request that started it, and the review post it dispatches with it
+        return await asyncio.shield(job)  # a caller that gives up does not cancel it for the others
+    log.debug("guild %s: joining an analysis of the same text already under way", guild_id)
+    try:
+        return await asyncio.shield(job)
+    except ForgottenMeanwhile:  # the member who asked first has gone; this request is still wanted
+        return await _analyse_and_save(bot, guild_id, text, version, **meta)
 
 
 async def _analyse_and_save(bot: BylineBot, guild_id: int, text: str, version: str, **meta: Any) -> StoredAnalysis:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import multiprocessing
 import signal
@@ -137,6 +138,8 @@ class AnalysisService:
         self._jobs_per_pool = jobs_per_pool
         self._submitted = 0  # jobs given to the current pool
         self._retiring: set[Executor] = set()  # replaced pools still finishing the jobs they were given
+        self._pending: dict[Executor, set[Future[Any]]] = {}  # jobs each pool still holds
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()  # done-callbacks run on the pool's management thread
         self.completed = 0
         self.rejected = 0
@@ -260,29 +263,46 @@ class AnalysisService:
                 await self._restart(executor)
                 continue
             self._submitted += 1
+            self._loop = asyncio.get_running_loop()
+            with self._lock:
+                self._pending.setdefault(executor, set()).add(future)
+            future.add_done_callback(functools.partial(self._job_done, executor))
             if self._submitted >= self._jobs_per_pool:
-                self._retire(executor, future)
+                self._retire(executor)
             return executor, future
         raise AnalysisFailed()
 
-    def _retire(self, executor: Executor, last: Future[Any]) -> None:
-        """Give new jobs to a fresh pool; the old one finishes every job it holds, then its workers exit."""
+    def _retire(self, executor: Executor) -> None:
+        """Give new jobs to a fresh pool; the old one finishes every job it holds, then is shut down (``_job_done``).
+
+        Not shut down at once: on 3.11 that forgets the pool's processes, and close() could then neither wait for
+        nor kill a job still running there.
+        """
         log.info("analysis pool replaced after %d jobs", self._submitted)
         self._executor = None
-        self._submitted = 0
         with self._lock:
             self._retiring.add(executor)
-        executor.shutdown(wait=False)  # queued jobs still run; nothing new is accepted
-        last.add_done_callback(lambda _f: self._forget_retired(executor))
         with contextlib.suppress(RuntimeError):  # warm the next pool now, so no member waits for the model
             loop = asyncio.get_running_loop()
             fresh = self._ensure_executor()
             for _ in range(self.workers):
                 loop.run_in_executor(fresh, _ready).add_done_callback(_log_warm_failure)
 
-    def _forget_retired(self, executor: Executor) -> None:
-        with self._lock:  # called on the old pool's management thread
-            self._retiring.discard(executor)
+    def _job_done(self, executor: Executor, future: Future[Any]) -> None:
+        """Called on the pool's own thread: a retired pool whose last job ended is shut down, from the loop."""
+        with self._lock:
+            jobs = self._pending.get(executor)
+            if jobs is not None:
+                jobs.discard(future)
+            idle = not jobs
+            if idle:
+                self._pending.pop(executor, None)
+            finished = idle and executor in self._retiring
+            if finished:
+                self._retiring.discard(executor)
+        if finished and self._loop is not None and not self._loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: close() has shut every pool
+                self._loop.call_soon_threadsafe(functools.partial(executor.shutdown, wait=False))
 
     def _release(self, _future: Future[Any] | None) -> None:
         with self._lock:
@@ -294,6 +314,7 @@ class AnalysisService:
             raise ShuttingDown()
         if self._executor is None:
             self._executor = self._factory()
+            self._submitted = 0
         return self._executor
 
     async def _restart(self, broken: Executor) -> None:
@@ -305,6 +326,7 @@ class AnalysisService:
         if self._executor is not broken:
             return
         self._executor = self._factory()
+        self._submitted = 0
         await asyncio.to_thread(broken.shutdown, wait=False, cancel_futures=True)
 
 

