@@ -9,6 +9,7 @@ import os
 import signal
 from unittest import mock
 
+import pytest
 from discord.gateway import DiscordWebSocket
 
 from bot.client import BylineBot, _serve
@@ -143,10 +144,12 @@ async def test_work_unfinished_at_the_grace_deadline_is_cut_short_answered_and_l
     assert "that it was cut short" in caplog.text
 
 
-async def test_events_an_accepted_request_dispatched_are_waited_for(tmp_path):
+@pytest.mark.parametrize("via_pipeline", [False, True])
+async def test_events_an_accepted_request_dispatched_are_waited_for(tmp_path, via_pipeline):
     """The review cog posts flags from its own event task; shutdown waits for that task like for the request that
-    stored the analysis, so the post goes out before REST closes. An event from outside any request is not held."""
-    from bot.pipeline import STORED_EVENT
+    stored the analysis, so the post goes out before REST closes. Through the pipeline the analysis runs in a task of
+    its own (later requests for the same text join it), which is held as the request's follow-on."""
+    from bot.pipeline import STORED_EVENT, analyse_and_store
 
     bot = await started_bot(tmp_path, rule_job)
     await bot._async_setup_hook()  # what ``async with bot`` does: gives the client its loop for dispatch()
@@ -155,13 +158,17 @@ async def test_events_an_accepted_request_dispatched_are_waited_for(tmp_path):
 
     async def post_flags(stored: object) -> None:
         await posted.wait()
-        seen.append(f"{stored} posted, rest {'open' if bot._closing_task is None else 'closed'}")
+        rest = "open" if bot._closing_task is None else "closed"
+        seen.append(f"{'flags' if via_pipeline else stored} posted, rest {rest}")
 
     bot.add_listener(post_flags, f"on_{STORED_EVENT}")
 
     async def request() -> None:
         bot.drain.hold("an analysis")
-        bot.dispatch(STORED_EVENT, "flags")
+        if via_pipeline:
+            await analyse_and_store(bot, 1, ARTICLE, author_id=7)
+        else:
+            bot.dispatch(STORED_EVENT, "flags")
 
     await asyncio.create_task(request())
     assert bot.drain.pending() and all("follow-on" in what for what in bot.drain.pending())

@@ -5,36 +5,28 @@ from __future__ import annotations
 import asyncio
 from unittest import mock
 
+import pytest
+
 from cogs.links import LinksCog
 from tests.botkit import ARTICLE, running_bot
 from tests.helpers import make_guild, make_member, make_message
 from tests.test_cog_links import fetchable, reaction
 
 
-async def test_a_rate_limited_reactor_does_not_block_a_concurrent_entitled_one(tmp_path):
+@pytest.mark.parametrize("refusal", ["rate limit", "opt-out"])
+async def test_a_refused_reactor_does_not_block_a_concurrent_entitled_one(tmp_path, refusal):
     async with running_bot(tmp_path, user_rate_per_minute=1, channel_rate_per_minute=100) as bot:
         cog = LinksCog(bot)
         guild = make_guild()
-        spammer, member = make_member(guild=guild), make_member(guild=guild)
-        bot.user_limiter.hit(spammer.id)  # the spammer used up their own allowance elsewhere
+        refused, member = make_member(guild=guild), make_member(guild=guild)
+        if refusal == "rate limit":
+            bot.user_limiter.hit(refused.id)  # used up their own allowance elsewhere
+        else:
+            await bot.store.set_opt_out(guild.id, refused.id, True)
         message = fetchable(make_message(content=ARTICLE, guild=guild))
         with mock.patch.object(bot, "get_channel", return_value=message.channel):
             # two gateway events, each in its own task, arriving together
-            await asyncio.gather(cog.on_raw_reaction_add(reaction(message, user=spammer)),
-                                 cog.on_raw_reaction_add(reaction(message, user=member)))
-        # member is within every limit and asked explicitly: they must get the analysis
-        assert message.reply.await_count == 1, "the entitled member's 📰 was silently dropped"
-
-
-async def test_an_opted_out_reactor_does_not_block_a_concurrent_entitled_one(tmp_path):
-    async with running_bot(tmp_path, channel_rate_per_minute=100) as bot:
-        cog = LinksCog(bot)
-        guild = make_guild()
-        out, member = make_member(guild=guild), make_member(guild=guild)
-        await bot.store.set_opt_out(guild.id, out.id, True)
-        message = fetchable(make_message(content=ARTICLE, guild=guild))
-        with mock.patch.object(bot, "get_channel", return_value=message.channel):
-            await asyncio.gather(cog.on_raw_reaction_add(reaction(message, user=out)),
+            await asyncio.gather(cog.on_raw_reaction_add(reaction(message, user=refused)),
                                  cog.on_raw_reaction_add(reaction(message, user=member)))
         assert message.reply.await_count == 1, "the entitled member's 📰 was silently dropped"
 
