@@ -47,7 +47,11 @@ def _trim(sent: Span) -> tuple[Token, Token] | None:
 
 def _blank(token: Token) -> bool:
     """White space, or a token of nothing a reader can see (a stray zero-width or direction mark on its own line)."""
-    return token.is_space or all(blank(ch) or unicodedata.category(ch) in ("Mn", "Me") for ch in token.text)
+    if token.is_space:
+        return True
+    if token.text[:1].isalnum():
+        return False  # nearly every token: no need to look its characters up
+    return all(blank(ch) or unicodedata.category(ch) in ("Mn", "Me") for ch in token.text)
 
 
 def title_line(text: str, sents: list[Sentence]) -> tuple[int, int] | None:
