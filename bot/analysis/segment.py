@@ -39,10 +39,17 @@ def sentences(doc: Doc) -> list[Sentence]:
 
 
 def _trim(sent: Span) -> tuple[Token, Token] | None:
-    tokens = [t for t in sent if not _blank(t)]
-    if not tokens:
+    """The first and last tokens that are not blank, found from each end (only the edges are looked at)."""
+    doc = sent.doc
+    first = sent.start
+    while first < sent.end and _blank(doc[first]):
+        first += 1
+    if first == sent.end:
         return None
-    return tokens[0], tokens[-1]
+    last = sent.end - 1
+    while last > first and _blank(doc[last]):
+        last -= 1
+    return doc[first], doc[last]
 
 
 def _blank(token: Token) -> bool:
