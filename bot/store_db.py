@@ -49,6 +49,11 @@ def _check_openable(path: str) -> None:
         raise StoreError(f"Cannot create the database {path}: its folder is not writable.")
 
 
+def _newer_schema(path: str, current: int, latest: int) -> StoreError:
+    return StoreError(f"The database {path} has schema version {current}, newer than this Byline understands "
+                      f"({latest}). Upgrade Byline, or point store.path at another file.")
+
+
 class _Opener(Generic[S]):
     """What ``Store.open`` returns: ``await`` it for a store, or use ``async with`` to close it afterwards."""
 
@@ -175,21 +180,15 @@ class StoreBase:
             row = await cur.fetchone()
         current, latest = (int(row[0]) if row else 0), len(migrations())
         if current > latest:
-            raise StoreError(
-                f"The database {path} has schema version {current}, newer than this Byline "
-                f"understands ({latest}). Upgrade Byline, or point store.path at another file."
-            )
+            raise _newer_schema(path, current, latest)
 
     async def _migrate(self, target: int | None) -> None:
         steps = migrations()
         latest = len(steps)
         target = latest if target is None else target
         current = await self._user_version()
-        if current > latest:
-            raise StoreError(
-                f"The database {self.path} has schema version {current}, newer than this Byline "
-                f"understands ({latest}). Upgrade Byline, or point store.path at another file."
-            )
+        if current > latest:  # another process upgraded the file since this connection checked it
+            raise _newer_schema(self.path, current, latest)
         pending = [(v, n, sql) for v, n, sql in steps if current < v <= target]
         if not pending:
             return

@@ -5,6 +5,7 @@ Readers get frozen dataclasses, never rows, so a cog cannot poke at columns or h
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -344,8 +345,12 @@ def _optional_int(key: str, value: Any, low: int, high: int) -> int | None:
 # --- migrations and SQLite plumbing that holds no SQL of its own ------------------------------------------
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """The packaged migrations as ``(version, name, sql)``, checked to be numbered 1, 2, 3... with no gap."""
+@functools.cache
+def migrations() -> tuple[tuple[int, str, str], ...]:
+    """The packaged migrations as ``(version, name, sql)``, checked to be numbered 1, 2, 3... with no gap.
+
+    Read once per process: every connection (each export opens one) checks the schema version against them.
+    """
     found = []
     for entry in resources.files("bot").joinpath("migrations").iterdir():
         if entry.name.endswith(".sql"):
@@ -353,7 +358,7 @@ def migrations() -> list[tuple[int, str, str]]:
     found.sort()
     if [v for v, _, _ in found] != list(range(1, len(found) + 1)):
         raise StoreError("Byline's migration files are not numbered 1..N; the install is broken.")
-    return found
+    return tuple(found)
 
 
 def latest_version() -> int:
