@@ -235,8 +235,8 @@ def _verb_cue(
     source = kind = None
     speaker = None
     bounds = None
-    if cues.misread_verb(tok):
-        subject = cues.fronted_subject(tok)
+    subject = cues.fronted_subject(tok) if cues.misread_verb(tok) else None
+    if subject:
         head, bounds = subject.root, (subject.start, subject.end)
     if head is None and tok.lower_ == "according":
         fallback = sources.according_object(tok)

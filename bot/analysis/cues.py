@@ -168,21 +168,19 @@ def fronted_report(tok: Token) -> bool:
     doc = tok.doc
     if tok.i + 1 < len(doc) and doc[tok.i + 1].text not in SENTENCE_ENDS:
         return False
-    claim = next((c for c in tok.children if c.dep_ == "ccomp" and c.i < tok.i), None)
-    comma = next((c for c in tok.children if c.text == "," and claim is not None and claim.i < c.i < tok.i), None)
-    if comma is None:
-        return False
-    subject = fronted_subject(tok, comma)
+    subject = fronted_subject(tok)
     if not subject or any(t.lower_ in FIRST_PERSON for t in subject):
         return False  # "..., I think": the speaker's or writer's own hedge
     return all(t.is_alpha or t.text in ("'s", "’s", "-") for t in subject) and subject.root.head.i == tok.i
 
 
-def fronted_subject(tok: Token, comma: Token | None = None) -> Span:
-    """The words between the comma and a sentence-final reporting verb: who makes the fronted claim."""
-    if comma is None:
-        comma = next((c for c in tok.children if c.text == "," and c.i < tok.i), tok.doc[tok.i - 1 : tok.i][0])
-    return tok.doc[comma.i + 1 : tok.i]
+def fronted_subject(tok: Token) -> Span | None:
+    """The words between the comma that ends a fronted claim and the reporting verb: who makes the claim."""
+    claim = next((c for c in tok.children if c.dep_ == "ccomp" and c.i < tok.i), None)
+    if claim is None:
+        return None
+    comma = next((c for c in tok.children if c.text == "," and claim.i < c.i < tok.i), None)
+    return tok.doc[comma.i + 1 : tok.i] if comma is not None else None
 
 
 def reporting_lemma(tok: Token) -> str | None:
