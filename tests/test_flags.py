@@ -107,6 +107,13 @@ def test_pronoun_continuing_an_anonymous_source_is_flagged(engine):
     assert "refers back" in flags[1].reason
 
 
+def test_he_does_not_continue_an_unnamed_source_past_a_named_person(engine):
+    text = ("A senior official described the plan as doomed. For $90, trader Lena Marsh will sell you a copy, "
+            "she says.")
+    flags = flags_of(engine, text, "anonymous_source")
+    assert [f.evidence.text for f in flags] == ["A senior official"]
+
+
 def test_each_flag_sits_on_its_own_sentence(engine):
     text = "The weather was fine. Critics say the fair was badly run. Nothing else happened."
     [flag] = flags_of(engine, text, "vague_source")

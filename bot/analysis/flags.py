@@ -223,6 +223,8 @@ def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator
         return None
     if a.sentence - previous.sentence > PRONOUN_LOOKBACK:
         return None
+    if pronoun in SINGULAR_PRONOUNS and _person_between(previous.source, a.source, doc):
+        return None  # "a guy in Massachusetts sells snow. ... Kyle Waring will ship it, he says": "he" may be Waring
     if pronoun in SINGULAR_PRONOUNS and _plural(previous.source, doc):
         return None  # "Fans waved flags. She said ...": "she" is not the fans
     if pronoun == "who" and not _who_is(a, previous, doc):
@@ -249,6 +251,12 @@ def _pronoun_of(source: str) -> str:
     if len(words_) == 3 and words_[1] == "of":
         return words_[2]
     return source.lower()
+
+
+def _person_between(earlier: Span, later: Span, doc: Doc) -> bool:
+    """Whether a person is named between an unnamed source and a pronoun, so the pronoun need not continue it."""
+    return any(ent.label_ == "PERSON" and earlier.end <= ent.start_char and ent.end_char <= later.start
+               for ent in doc.ents)
 
 
 def _plural(source: Span, doc: Doc) -> bool:
