@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import courlan
 
@@ -14,13 +14,25 @@ _LINK = re.compile(r"<?(https?://[^\s<>\"'`|\\]+)>?", re.IGNORECASE)
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 _TRAILING = ".,;:!?*_~'\""
 _PAIRS = {")": "(", "]": "[", "}": "{"}
+# Query parameters that only say how a reader arrived (campaign tags and ad-click ids), never which article: a
+# parameter is dropped only when its whole name, lower-cased, matches. Anything else (id, gameId, ref, a bare
+# "?123") may pick the page, so it stays: two articles must never share a key.
+_TRACKING_PARAM = re.compile(
+    r"utm_[a-z0-9_]+"                                         # Google Analytics campaign tags
+    r"|(?:pk|mtm)_(?:campaign|cid|content|group|keyword|kwd|medium|placement|source)"  # Matomo campaign tags
+    r"|fbclid|gclid|gclsrc|dclid|gbraid|wbraid|msclkid|yclid|twclid|ttclid|li_fat_id|igshid"  # ad-click ids
+    r"|mc_cid|mc_eid"                                         # Mailchimp
+    r"|_ga|_gl|_hsenc|_hsmi|__hstc|__hssc|__hsfp|mkt_tok"     # Google linker, HubSpot, Marketo
+    r"|oly_anon_id|oly_enc_id|vero_conv|vero_id|_openstat"    # Omeda, Vero, Openstat
+)
 
 
 def normalize_url(url: str) -> str:
     """Return the link's normal form: lower-case host, no default port, no fragment, no tracking parameters.
 
     Two pastes of the same article (one from a newsletter with ``utm_*``, one from a share button with
-    ``fbclid``) then share one cache entry. Raises BadURL for anything that is not an http(s) link.
+    ``fbclid``) then share one cache entry, while links to two articles never do (see ``_clean_query``).
+    Raises BadURL for anything that is not an http(s) link.
     """
     text = url.strip() if isinstance(url, str) else ""
     try:
@@ -32,11 +44,26 @@ def normalize_url(url: str) -> str:
     if not parts.hostname:
         raise BadURL("That link has no host name.", reason="host")
     try:
-        normal = courlan.normalize_url(urlunsplit(parts._replace(fragment="")), strict=False)
+        # courlan handles host, port and path; its query cleaning drops parameters that pick the article
+        normal = courlan.normalize_url(urlunsplit(parts._replace(query="", fragment="")), strict=False)
     except (ValueError, AttributeError):
         raise BadURL("That doesn't look like a web link.", reason="syntax") from None
     cleaned = urlsplit(normal)
-    return urlunsplit(cleaned._replace(path=cleaned.path or "/", fragment=""))
+    return urlunsplit(cleaned._replace(path=cleaned.path or "/", query=_clean_query(parts.query), fragment=""))
+
+
+def _clean_query(query: str) -> str:
+    """The query without tracking parameters, sorted by name so a reordered paste gets the same key.
+
+    Each parameter is kept as written (value-less ones too); the sort is stable, so repeats of one name keep
+    their order, which some sites give meaning to.
+    """
+    kept = [part for part in query.split("&") if part and not _is_tracking(part)]
+    return "&".join(sorted(kept, key=lambda part: part.partition("=")[0]))
+
+
+def _is_tracking(part: str) -> bool:
+    return _TRACKING_PARAM.fullmatch(unquote_plus(part.partition("=")[0]).lower()) is not None
 
 
 def find_urls(text: str) -> list[str]:

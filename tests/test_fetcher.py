@@ -319,6 +319,16 @@ class TestSession:
         finally:
             await client.close()
 
+    async def test_links_that_differ_in_a_non_tracking_parameter_are_fetched_apart(self, server):
+        client = Fetcher(open_settings(server.port))
+        try:
+            first = await client.fetch(server.url("/article?gameId=1"))
+            second = await client.fetch(server.url("/article?gameId=2"))
+        finally:
+            await client.close()
+        assert server.hits["/article"] == 2
+        assert (first.url, second.url) == (server.url("/article?gameId=1"), server.url("/article?gameId=2"))
+
     async def test_concurrent_requests_for_one_link_share_a_download(self, server):
         client = Fetcher(open_settings(server.port))
         try:
