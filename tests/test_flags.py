@@ -114,6 +114,25 @@ def test_he_does_not_continue_an_unnamed_source_past_a_named_person(engine):
     assert [f.evidence.text for f in flags] == ["A senior official"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the body is named earlier in the same sentence
+        "The Harlow County Sheriff's Office is handling the crash, but a spokeswoman said it had no details yet.",
+        # the modifier is a word of a firm named earlier
+        "The gallery signed a lease for a shop owned by TF Cornerstone. Cornerstone representatives said the move "
+        "will draw visitors.",
+    ],
+)
+def test_a_spokesperson_for_a_body_named_just_before_is_not_flagged(engine, text):
+    assert flags_of(engine, text, "anonymous_source") == []
+
+
+def test_a_bare_spokesperson_is_still_flagged(engine):
+    text = "The plane came down near the river. A spokeswoman said it had no details yet."
+    assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["A spokeswoman"]
+
+
 def test_each_flag_sits_on_its_own_sentence(engine):
     text = "The weather was fine. Critics say the fair was badly run. Nothing else happened."
     [flag] = flags_of(engine, text, "vague_source")

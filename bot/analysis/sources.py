@@ -483,6 +483,24 @@ def _speaks_for_named_body(head: Token) -> bool:
             return True
         if tok.lower_ in words("institution_nouns.txt") and any(c.lower_ in DEFINITE for c in tok.children):
             return True  # "a spokesman for the company": the body the article is about
+    return _body_named_before(head)
+
+
+def _body_named_before(head: Token) -> bool:
+    """ "The county sheriff's office is handling it, but a spokeswoman said": a body named earlier in the sentence
+    is the one speaking; "TF Cornerstone ... Cornerstone representatives", "Chelsea Football Club ... a club
+    spokesperson": a modifier taken from a body the story named earlier is that body."""
+    modifiers = {c.lower_ for c in head.children if c.dep_ == "compound"}
+    sentence_start = head.sent.start
+    if any(t.is_title and t.lemma_.lower() in words("body_nouns.txt") for t in head.doc[sentence_start + 1 : head.i]):
+        return True  # "The Harlow County Sheriff's Office ..., but a spokeswoman said": NER often misses such names
+    for ent in head.doc.ents:
+        if ent.start >= head.i:
+            break
+        if ent.label_ != "ORG":
+            continue
+        if ent.start >= sentence_start or modifiers & {t.lower_ for t in ent}:
+            return True
     return False
 
 
