@@ -4,7 +4,7 @@ Slash commands, context menus, modals and buttons all end here (through ``Byline
 by calling ``handle_interaction_error`` themselves). Known errors (``BylineError``) show their own
 message; anything else is a bug: the member sees a short error id, the log gets the traceback under
 the same id. Replies are ephemeral and never ping. An interaction that has already expired (Discord
-error 10062, or a token past 15 minutes) cannot be answered at all, so that is logged and swallowed.
+error 10062, or 50027 for a token past 15 minutes) cannot be answered at all, so that is logged and swallowed.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 
 # Set in ``interaction.extras`` by code that deferred publicly, so an error can still be shown privately.
 PUBLIC_DEFER = "byline_public_defer"
-EXPIRED_CODES = frozenset({10062, 10015, 40060})  # unknown interaction, unknown webhook, already acknowledged
+# Unknown interaction, unknown webhook, already acknowledged, and invalid webhook token: Discord's 401 once the
+# token is past its 15 minutes, which a slow analysis's follow-up can meet.
+EXPIRED_CODES = frozenset({10062, 10015, 40060, 50027})
 
 
 def unwrap(error: BaseException) -> BaseException:

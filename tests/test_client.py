@@ -287,6 +287,19 @@ async def test_expired_interaction_is_survived_quietly():
     inter.followup.send.assert_not_awaited()
 
 
+async def test_a_token_past_15_minutes_is_expired_not_a_bug(caplog):
+    """A slow analysis's follow-up refused with 401/50027 (Invalid Webhook Token): no error id, no traceback,
+    and no second follow-up that would meet the same refusal."""
+    late = http_error(discord.HTTPException, 401, 50027, "Invalid Webhook Token")
+    inter = make_interaction(done=True)
+    inter.followup.send.side_effect = late
+    with caplog.at_level(logging.INFO, logger="bot.interaction_errors"):
+        await handle_interaction_error(inter, app_commands.CommandInvokeError(mock.Mock(), late))
+    inter.followup.send.assert_not_awaited()
+    inter.response.send_message.assert_not_awaited()
+    assert [r.levelno for r in caplog.records] == [logging.INFO] and "expired" in caplog.records[0].getMessage()
+
+
 async def test_handler_survives_failing_sends():
     """If Discord refuses the error message itself (expired or 500), the handler still returns normally."""
     for error in (expired_interaction_error(), http_error(discord.DiscordServerError, 500, 0, "boom")):
