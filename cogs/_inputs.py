@@ -1,7 +1,9 @@
 """What to analyse in a message or an upload: shared by the analyse and links cogs (not an extension).
 
 A message may hold a link, prose, a supported file, or an embed from a feed bot. A link wins unless the
-message is itself mostly prose (someone pasting an article with its source link at the end).
+message is itself mostly prose (someone pasting an article with its source link at the end). Links to chat,
+GIF and video hosts are passed over exactly as the link auto-reply passes them over, so 📰 on a message
+analyses the same link an auto-reply would.
 """
 
 from __future__ import annotations
@@ -38,24 +40,40 @@ class MessageInput:
 def pick_input(message: discord.Message) -> MessageInput:
     """Choose what to analyse in ``message``; raise InputError when there is nothing usable."""
     content = message.content or ""
-    urls = find_urls(content)
-    if urls:
-        prose = content
-        for link in urls:
-            prose = prose.replace(link, " ")
-        if len(prose.split()) < PROSE_WORDS_OVER_LINK:
-            return MessageInput(url=urls[0])
-    if content.strip():
+    links = find_urls(content)
+    prose = content
+    for link in links:
+        prose = prose.replace(link, " ")
+    words = len(prose.split())
+    articles = _article_links(content)
+    if articles and words < PROSE_WORDS_OVER_LINK:
+        return MessageInput(url=articles[0])
+    if words >= PROSE_WORDS_OVER_LINK or (words and not links):  # a comment on a video is not an article
         return MessageInput(text=content)
     for attachment in message.attachments:
         if attachment_kind(attachment.filename) is not None:
             return MessageInput(attachment=attachment)
     for embed in message.embeds:
         if embed.url and find_urls(embed.url):
-            return MessageInput(url=embed.url)
+            if _article_links(embed.url):
+                return MessageInput(url=embed.url)
+            continue  # a video or GIF preview: neither its link nor its blurb is an article
         if embed.description and embed.description.strip():
             return MessageInput(text=embed.description)
+    if links:
+        raise InputError("Byline reads news articles, not video, GIF or Discord links, and that message has no "
+                         "other link, text or .txt/.md/.html file.")
     raise InputError("That message has no text, link or .txt/.md/.html file for Byline to analyse.")
+
+
+def _article_links(text: str) -> list[str]:
+    """The auto-reply's link filter (chat, GIF and video hosts left out), so 📰 and the menu pick the link it would.
+
+    Imported when called: cogs.links imports this module, so importing it at the top would be circular.
+    """
+    from cogs.links import article_links
+
+    return article_links(text)
 
 
 def is_private_channel(channel: Any) -> bool:
