@@ -9,10 +9,13 @@ import courlan
 
 from bot.errors import BadURL
 
-# A link runs until whitespace or a character that cannot appear unescaped in a URL a person pastes.
-_LINK = re.compile(r"<?(https?://[^\s<>\"'`|\\]+)>?", re.IGNORECASE)
+# A link runs until whitespace or a character that cannot appear unescaped in a URL a person pastes. An apostrophe
+# can (Discord links "/wiki/Ender's_Game" whole), so it only counts as punctuation at the end.
+_LINK = re.compile(r"<?(https?://[^\s<>\"`|\\]+)>?", re.IGNORECASE)
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
-_TRAILING = ".,;:!?*_~'\""
+# What Discord leaves out of the end of a link (a sentence's punctuation and quote marks) and the markdown
+# emphasis it consumes. "!" and "?" are not here: Discord keeps them ("/wiki/Yahoo!"), so Byline does too.
+_TRAILING = ".,;:*_~'\""
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 # Query parameters that only say how a reader arrived (campaign tags and ad-click ids), never which article: a
 # parameter is dropped only when its whole name, lower-cased, matches. Anything else (id, gameId, ref, a bare
@@ -70,8 +73,9 @@ def find_urls(text: str) -> list[str]:
     """Return the http(s) links in a message, in order and without repeats (by normal form).
 
     ``<https://...>`` (Discord's suppressed embed) counts as a link; links inside code spans do not, since
-    people quote URLs in code to show them, not to share them. Trailing punctuation and unbalanced closing
-    brackets (from prose or markdown ``[text](url)``) are left out.
+    people quote URLs in code to show them, not to share them. A link ends where Discord's clickable link ends:
+    trailing punctuation (but not ``!`` or ``?``) and unbalanced closing brackets (from prose or markdown
+    ``[text](url)``) are left out.
     """
     seen: set[str] = set()
     found: list[str] = []

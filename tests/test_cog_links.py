@@ -143,6 +143,14 @@ async def test_fetch_failure_is_logged_not_replied(bot, cog, pages, caplog):
     assert "no auto-reply" in caplog.text and "HTTPStatusError" in caplog.text
 
 
+async def test_auto_reply_fetches_the_whole_link_discord_shows(bot, cog, pages):
+    """An apostrophe inside a link is part of the page asked for, as in the link Discord shows."""
+    channel = await enabled_channel(bot)
+    message = make_message(content="great read " + pages.url("/wiki/Ender's_Game"), channel=channel)
+    await cog.on_message(message)
+    assert pages.hits["/wiki/Ender's_Game"] == 1 and pages.hits["/wiki/Ender"] == 0
+
+
 def test_article_links_skip_chat_and_video_hosts():
     assert article_links("https://tenor.com/x https://youtu.be/y https://news.example/a") == ["https://news.example/a"]
 

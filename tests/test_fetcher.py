@@ -443,7 +443,7 @@ class TestUrlHelpers:
         assert find_urls(message) == [
             "https://a.example/story?utm_source=x",
             "https://en.wikipedia.org/wiki/Ferry_(boat)",
-            "https://b.example/p",
+            "https://b.example/p!",  # Discord keeps a final "!" in the link, so Byline does too
             "https://c.example/s",
         ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.urls import normalize_url
+from bot.urls import find_urls, normalize_url
 
 
 class TestNormalForm:
@@ -38,3 +38,23 @@ class TestNormalForm:
         assert normalize_url("https://a.example/p?&&id=3&") == "https://a.example/p?id=3"
         assert normalize_url("https://a.example/p?utm_source=x") == "https://a.example/p"
         assert normalize_url("https://a.example/p?") == "https://a.example/p"
+
+
+class TestFindingLinks:
+    """A link is taken as far as Discord makes it clickable, so Byline reads the page the member sees linked."""
+
+    @pytest.mark.parametrize("url", ["https://en.wikipedia.org/wiki/Ender's_Game", "https://en.wikipedia.org/wiki/Yahoo!",
+                                     "https://a.example/what?", "https://a.example/d'Artagnan's"])
+    def test_an_apostrophe_inside_and_a_final_bang_or_question_mark_stay(self, url):
+        assert find_urls(f"read {url} now") == [url]
+
+    @pytest.mark.parametrize(("text", "url"), [
+        ("see 'https://a.example/s' for more", "https://a.example/s"),
+        ("it's at https://a.example/s's.", "https://a.example/s's"),
+        ("(also https://en.wikipedia.org/wiki/Yahoo!)", "https://en.wikipedia.org/wiki/Yahoo!"),
+        ("links: https://a.example/s, https://b.example/t; https://c.example/u: done", "https://a.example/s"),
+        ('"https://a.example/s", he said', "https://a.example/s"),
+        ("**https://a.example/s**", "https://a.example/s"),
+    ])
+    def test_sentence_punctuation_and_quote_marks_at_the_end_are_left_out(self, text, url):
+        assert find_urls(text)[0] == url
