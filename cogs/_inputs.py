@@ -1,7 +1,9 @@
 """What to analyse in a message or an upload: shared by the analyse and links cogs (not an extension).
 
-A message may hold a link, prose, a supported file, or an embed from a feed bot. A link wins unless the
-message is itself mostly prose (someone pasting an article with its source link at the end). Links to chat,
+A message may hold a link, prose, a supported file, or an embed from a feed bot. Text of article length
+wins (someone pasting an article with its source link at the end); below that the text is a caption, and a
+supported file wins over it, then a link. Discord turns a long paste into message.txt while the member types
+a comment such as "thoughts on this?": the file is the article, the comment is not. Links to chat,
 GIF and video hosts are passed over exactly as the link auto-reply passes them over, so 📰 on a message
 analyses the same link an auto-reply would.
 """
@@ -24,8 +26,9 @@ if TYPE_CHECKING:
     from bot.store import StoredAnalysis
 
 ATTACHMENT_KINDS = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html"}
-# A message with a link and at least this many other words is analysed as text, not fetched.
-PROSE_WORDS_OVER_LINK = 60
+# Text with at least this many words (links aside) is an article in itself: analysed as text, not a caption on
+# the message's file or link.
+ARTICLE_WORDS = 60
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,16 @@ def pick_input(message: discord.Message) -> MessageInput:
     for link in links:
         prose = prose.replace(link, " ")
     words = len(prose.split())
-    articles = _article_links(content)
-    if articles and words < PROSE_WORDS_OVER_LINK:
-        return MessageInput(url=articles[0])
-    if words >= PROSE_WORDS_OVER_LINK or (words and not links):  # a comment on a video is not an article
+    if words >= ARTICLE_WORDS:
         return MessageInput(text=content)
     for attachment in message.attachments:
         if attachment_kind(attachment.filename) is not None:
             return MessageInput(attachment=attachment)
+    articles = _article_links(content)
+    if articles:
+        return MessageInput(url=articles[0])
+    if words and not links:  # a caption on nothing but a video is not an article either
+        return MessageInput(text=content)
     for embed in message.embeds:
         if embed.url and find_urls(embed.url):
             if _article_links(embed.url):

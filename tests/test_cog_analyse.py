@@ -391,6 +391,17 @@ async def test_context_menu_on_attachment_message(bot, cog):
     assert result_embed(inter)[0]
 
 
+async def test_context_menu_reads_the_file_not_the_comment_beside_it(bot, cog):
+    """A comment typed beside an uploaded article ("Thoughts on this?") does not hide the article."""
+    inter = make_interaction(client=bot)
+    att = make_attachment(filename="message.txt", data=ARTICLE.encode())
+    message = make_message(content="Thoughts on this?", guild=inter.guild, attachments=[att])
+    await invoke(cog.context_menu.callback, inter, message)
+    att.read.assert_awaited_once()
+    embed, _ = result_embed(inter)
+    assert "The city council approved" in embed.description
+
+
 async def test_context_menu_refuses_empty_and_opted_out(bot, cog):
     """Nothing to analyse, or an author who opted out: a private refusal and nothing stored."""
     inter = make_interaction(client=bot)

@@ -8,7 +8,8 @@ import pytest
 from bot.errors import InputError
 from cogs._inputs import pick_input
 from cogs.links import article_links
-from tests.helpers import make_message
+from tests.botkit import ARTICLE
+from tests.helpers import make_attachment, make_message
 
 
 @pytest.mark.parametrize("content", [
@@ -34,3 +35,24 @@ def test_the_preview_discord_adds_to_a_video_link_is_not_analysed():
                                     description="The official video, remastered in 4K for the anniversary.")]
     with pytest.raises(InputError, match="not video, GIF or Discord links"):
         pick_input(message)
+
+
+@pytest.mark.parametrize("caption", ["Thoughts on this?", "Pasted from https://news.example/a, the site is down"])
+def test_a_file_wins_over_a_short_caption_beside_it(caption):
+    """Discord turns a long paste into message.txt while the member types a comment: the file is the article."""
+    article = make_attachment(filename="message.txt", data=ARTICLE.encode())
+    picked = pick_input(make_message(content=caption, attachments=[make_attachment(filename="photo.png"), article]))
+    assert picked.attachment is article and picked.text is None and picked.url is None
+
+
+def test_text_of_article_length_wins_over_a_file():
+    """A message that is itself an article is what the member meant, whatever file rides along."""
+    text = " ".join(["word"] * 60)
+    picked = pick_input(make_message(content=text, attachments=[make_attachment(filename="notes.md")]))
+    assert picked.text == text
+
+
+def test_a_short_caption_beside_an_unsupported_file_is_still_read():
+    """A photo is not something Byline reads, so the text is all there is."""
+    picked = pick_input(make_message(content="Short note", attachments=[make_attachment(filename="photo.png")]))
+    assert picked.text == "Short note"
