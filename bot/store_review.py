@@ -79,15 +79,17 @@ class ReviewStore(StoreBase):
                                 (guild_id, int(message_id)))
         return [self._flag(r) for r in rows]
 
-    async def stale_cards(self, *, limit: int = 50) -> list[StaleCard]:
-        """Posted cards that still show deleted or renamed data, oldest first: the bot's own clean-up list.
+    async def stale_cards(self, *, limit: int = 50, after: StaleCard | None = None) -> list[StaleCard]:
+        """Posted cards that still show deleted or renamed data: the bot's own clean-up list, by guild and message.
 
         It spans guilds because the bot works it off as one job; each row names its guild, and every edit and
-        store read made for it is limited to that guild.
+        store read made for it is limited to that guild. ``after`` continues past a card, so one pass reaches the
+        whole list even when the cards at its head cannot be cleaned yet.
         """
+        key = (after.guild_id, after.message_id) if after is not None else (-1, -1)
         rows = await self._rows(
-            "SELECT guild_id, channel_id, message_id, reason FROM stale_cards ORDER BY created_at, message_id "
-            "LIMIT ?", (max(1, min(int(limit), 500)),))
+            "SELECT guild_id, channel_id, message_id, reason FROM stale_cards WHERE (guild_id, message_id) > (?, ?) "
+            "ORDER BY guild_id, message_id LIMIT ?", (*key, max(1, min(int(limit), 500))))
         return [StaleCard(int(g), int(c), int(m), r) for g, c, m, r in rows]
 
     async def card_cleaned(self, card: StaleCard) -> None:

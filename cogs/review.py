@@ -36,6 +36,7 @@ CLEANUP_BATCH = 50  # cards re-drawn per store read while working off the clean-
 EXPORT_SPOOL_BYTES = 1_000_000  # exports bigger than this spill from memory to a temp file
 StatusChoice = Literal["pending", "confirmed", "dismissed", "superseded"]
 CategoryChoice = Literal["anonymous_source", "vague_source", "no_source", "unattributed_quote"]
+CleanOutcome = Literal["cleaned", "forbidden", "failed"]  # what one clean-up attempt did to its listed card
 
 
 class ExportTooLarge(BylineError):
@@ -68,6 +69,7 @@ class Review(commands.Cog):
         self.bot = bot
         self._cleaning = asyncio.Lock()  # one clean-up pass at a time; a second event waits, then finds less
         self._pass: asyncio.Task[Any] | None = None
+        self._unreachable: set[tuple[int, int]] = set()  # cards already reported as out of reach (403)
 
     async def cog_unload(self) -> None:
         """Stop a running clean-up pass before the store closes; its unfinished cards stay listed for next time."""
@@ -116,26 +118,29 @@ class Review(commands.Cog):
     async def clean_stale_cards(self) -> int:
         """Work off the store's list of cards that still show deleted or renamed data; returns how many went.
 
-        A forget-me or retention lists them in the same transaction as the deletion, so this also catches up on
-        cards left by a crash, a Discord outage or a command-line prune. One card's failure never stops the rest;
-        a card Discord no longer has (or Byline can no longer reach) leaves the list, other failures stay on it
-        for the next pass.
+        A forget-me or retention lists them in the same transaction as the deletion, and this runs after each
+        forget-me and each hourly retention round, so it also catches up on cards left by a crash, a Discord
+        outage or a command-line prune. One pass walks the whole list: a card Discord no longer has (404) leaves
+        it; a card Byline may not edit right now (403: a locked channel, a changed role) stays listed, because
+        it may still quote a forgotten member and access usually comes back. Other failures stay listed too,
+        and a batch in which nothing but such failures happened ends the pass, so an outage is not hammered.
         """
         async with self._cleaning:
             self._pass = asyncio.current_task()
-            cleaned = 0
+            cleaned, after = 0, None
             while True:
-                batch = await self.store.stale_cards(limit=CLEANUP_BATCH)
-                done = [card for card in batch if await self._clean_card(card)]
-                cleaned += len(done)
-                if len(batch) < CLEANUP_BATCH or not done:
+                batch = await self.store.stale_cards(limit=CLEANUP_BATCH, after=after)
+                outcomes = [await self._clean_card(card) for card in batch]
+                cleaned += outcomes.count("cleaned")
+                if len(batch) < CLEANUP_BATCH or ("failed" in outcomes and "cleaned" not in outcomes):
                     break
+                after = batch[-1]
         if cleaned:
             log.info("cleaned %d review card(s) after deletions", cleaned)
         return cleaned
 
-    async def _clean_card(self, card: StaleCard) -> bool:
-        """Empty, re-draw or (for an analysis reply) delete one listed message; True once it may leave the list."""
+    async def _clean_card(self, card: StaleCard) -> CleanOutcome:
+        """Empty, re-draw or (for an analysis reply) delete one listed message; it leaves the list unless kept."""
         message = self._message(card.guild_id, card.channel_id, card.message_id)
         try:
             if card.reason == "reply":  # Byline's public analysis of a forgotten member's article: take it down
@@ -143,14 +148,28 @@ class Review(commands.Cog):
             else:
                 await draw_card(self.store, card.guild_id, card.message_id, message.edit,
                                 empty_reason="deleted" if card.reason == "redraw" else card.reason)
-        except (discord.NotFound, discord.Forbidden) as exc:
-            log.warning("review card %s in guild %s is gone or out of reach (%s); dropping it from the clean-up",
+        except discord.NotFound as exc:  # Unknown Message or Channel: nothing is left that could show the data
+            log.warning("review card %s in guild %s is gone (%s); dropping it from the clean-up",
                         card.message_id, card.guild_id, exc)
+        except discord.Forbidden as exc:
+            self._out_of_reach(card, exc)
+            return "forbidden"
         except Exception as exc:  # Discord or the store failed: keep the row for the next pass
             log.warning("could not clean review card %s in guild %s: %r", card.message_id, card.guild_id, exc)
-            return False
+            return "failed"
+        self._unreachable.discard((card.guild_id, card.message_id))
         await self.store.card_cleaned(card)
-        return True
+        return "cleaned"
+
+    def _out_of_reach(self, card: StaleCard, exc: discord.Forbidden) -> None:
+        """Warn once per card: it is retried every pass, and an hourly warning per card would drown the log."""
+        key = (card.guild_id, card.message_id)
+        if key in self._unreachable:
+            log.debug("review card %s in guild %s is still out of reach", card.message_id, card.guild_id)
+            return
+        self._unreachable.add(key)
+        log.warning("review card %s in guild %s is out of Byline's reach (%s); it stays on the clean-up list and "
+                    "is retried after each forget-me and retention round", card.message_id, card.guild_id, exc)
 
     def _message(self, guild_id: int, channel_id: int, message_id: int) -> discord.PartialMessage:
         """One posted message, addressed by channel and message id (no fetch needed)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import logging
 from unittest import mock
 
 import discord
@@ -16,6 +17,7 @@ from bot.views import Paginator, ReviewButton
 from cogs.review import ExportTooLarge, Review
 from tests.helpers import (
     flagged_result,
+    http_error,
     make_channel,
     make_guild,
     make_interaction,
@@ -178,26 +180,69 @@ async def test_forget_me_redraws_every_card_that_showed_the_member(store):
 
 
 async def test_clean_up_drops_cards_discord_lost_and_retries_the_rest_later(store, caplog):
+    """Only a 404 means the card is gone for good. A 403 (a locked channel) and an outage keep the card listed,
+    because it may still quote a forgotten member once Byline can reach it again."""
     guild = make_guild()
     cog, _ = await _posting_cog(store, guild, "medium")
     leaver = 4242
-    for text in (TEXT, TEXT + " Again.", TEXT + " Third."):
-        await cog.post_flags(await _save(store, guild.id, text, author_id=leaver))  # cards 900, 901, 902
+    for text in (TEXT, TEXT + " Again.", TEXT + " Third.", TEXT + " Fourth."):
+        await cog.post_flags(await _save(store, guild.id, text, author_id=leaver))  # cards 900 to 903
     cards = _cards_by_id(cog)
     cards[900] = mock.AsyncMock()
-    cards[900].edit.side_effect = discord.Forbidden(mock.Mock(status=403, reason="Forbidden"), "Missing Access")
+    cards[900].edit.side_effect = http_error(discord.NotFound, 404, 10008, "Unknown Message")
     cards[901] = mock.AsyncMock()
     cards[901].edit.side_effect = discord.HTTPException(mock.Mock(status=503, reason="Unavailable"), "try later")
+    cards[903] = mock.AsyncMock()
+    cards[903].edit.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
     await store.forget_user(guild.id, leaver)
 
-    assert await cog.clean_stale_cards() == 2  # 900 is out of reach for good; 902 is emptied; 901 must wait
+    assert await cog.clean_stale_cards() == 2  # 900 is gone for good; 902 is emptied; 901 and 903 must wait
     assert cards[902].edit.await_args.kwargs["view"] is None
-    assert [c.message_id for c in await store.stale_cards()] == [901]
-    assert "could not clean review card 901" in caplog.text
+    assert [c.message_id for c in await store.stale_cards()] == [901, 903]
+    assert "could not clean review card 901" in caplog.text and "card 903" in caplog.text
 
-    cards[901].edit.side_effect = None  # Discord is back
-    assert await cog.clean_stale_cards() == 1
-    assert cards[901].edit.await_args.kwargs["view"] is None and await store.stale_cards() == []
+    cards[901].edit.side_effect = cards[903].edit.side_effect = None  # Discord is back, the channel unlocked
+    assert await cog.clean_stale_cards() == 2
+    for message_id in (901, 903):
+        assert cards[message_id].edit.await_args.kwargs["view"] is None
+        assert "Bridge" not in str(cards[message_id].edit.await_args.kwargs["embed"].to_dict())
+    assert await store.stale_cards() == []
+
+
+async def test_a_card_out_of_reach_is_retried_every_pass_but_reported_once(store, caplog):
+    guild = make_guild()
+    cog, _ = await _posting_cog(store, guild, "medium")
+    await cog.post_flags(await _save(store, guild.id, author_id=4242))  # card 900
+    card = mock.AsyncMock()
+    card.edit.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
+    cog.bot.get_partial_messageable.return_value.get_partial_message.return_value = card
+    await store.forget_user(guild.id, 4242)
+    caplog.set_level(logging.WARNING, logger="cogs.review")
+
+    for _ in range(3):
+        assert await cog.clean_stale_cards() == 0
+
+    assert card.edit.await_count == 3 and [c.message_id for c in await store.stale_cards()] == [900]
+    assert len([r for r in caplog.records if "out of Byline's reach" in r.getMessage()]) == 1
+
+
+async def test_a_pass_reaches_the_cards_behind_those_it_cannot_clean(store):
+    """Cards kept for later must not block the rest of the list, however many of them come first."""
+    guild = make_guild()
+    cog, _ = await _posting_cog(store, guild, "medium")
+    for text in (TEXT, TEXT + " Again.", TEXT + " Third.", TEXT + " Fourth.", TEXT + " Fifth."):
+        await cog.post_flags(await _save(store, guild.id, text, author_id=4242))  # cards 900 to 904
+    cards = _cards_by_id(cog)
+    for message_id in (900, 901, 902):
+        cards[message_id] = mock.AsyncMock()
+        cards[message_id].edit.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
+    await store.forget_user(guild.id, 4242)
+
+    with mock.patch("cogs.review.CLEANUP_BATCH", 2):
+        assert await cog.clean_stale_cards() == 2
+
+    assert [c.message_id for c in await store.stale_cards()] == [900, 901, 902]
+    assert cards[904].edit.await_args.kwargs["view"] is None
 
 
 async def test_the_clean_up_listens_for_the_event_the_other_cogs_send(store):
