@@ -440,6 +440,7 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "The truck had no faults, a county mechanic found, according to Sheriff Ada Woodard.",  # told by a named one
         "Not according to a county mechanic, who \"found no faults\" with the truck, according to Sheriff Ada Woodard.",
         "Almost 83 million people have downloaded the app, according to the phone firm's website.",
+        "Older residents still remember the flood of 1953.",  # a memory of an event, no claim told
     ],
 )
 def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
@@ -450,6 +451,9 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
     ("text", "category", "evidence"),
     [
         ("A clinic in Leeds said he had been treated there twice.", "anonymous_source", "A clinic in Leeds"),
+        # remembering out loud, with a that-clause, is telling what happened
+        ("Colleagues recalled that she once refused to leave a field site during a storm.", "anonymous_source",
+         "Colleagues"),
         ("The singer, widely regarded as the finest of her generation, retired on Friday.", "no_source", "regarded"),
         ("Some see the decline of local papers as stemming from a loss of trust.", "vague_source", "Some"),
         ("There are fears the new bridge will not be ready before winter.", "no_source", "fears"),

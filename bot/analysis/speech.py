@@ -53,6 +53,8 @@ UNDERTAKING = {"agree", "decline", "refuse"}
 # Wanting, liking and knowing: what the writer says a group wants or knows is the writer's claim, not theirs.
 WANTING_KNOWING = {"want", "need", "wish", "like", "love", "hate", "prefer", "care", "enjoy", "dislike", "resent",
                    "know", "understand", "realise", "realize", "learn", "remember", "recall"}
+# Remembering out loud: "colleagues recalled that she refused" tells what they said happened.
+RECOLLECTING = {"recall", "remember"}
 # Verbs of knowing and thinking that report a clause but are not in the saying and stance lists.
 THINKING_VERBS = {"think", "believe", "feel", "hope", "fear", "suspect", "assume", "guess", "reckon", "hear",
                   "expect", "worry", "wonder", "conclude", "determine", "decide", "estimate", "predict", "forecast",
@@ -77,11 +79,12 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # 'police charged him with "breach of the peace"': a legal act on the record, as "was charged" is
     if a.content is not None and a.content.text.rstrip(" \"'”’").endswith("?"):
         return False  # 'posed the question: "Should it be legal?"': a question asserts nothing
-    if lemma in WANTING_KNOWING and not any(c.dep_ == "auxpass" for c in tok.children):
+    that_clause = any(c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in tok.children)
+    recollection = lemma in RECOLLECTING and that_clause and a.source is not None  # "Colleagues recalled that ..."
+    if lemma in WANTING_KNOWING and not recollection and not any(c.dep_ == "auxpass" for c in tok.children):
         # "Big businesses know ...", "voters want change": the writer's account of them, not a claim ("it is
         # understood that ..." is the passive of reporting, and stays one)
         return False
-    that_clause = any(c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in tok.children)
     if lemma in CAUSATIVES and not that_clause:
         return False  # "items left at the scene allowed detectives to identify him": letting is not saying
     if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in CAUSATIVES and "ccomp" not in deps:
