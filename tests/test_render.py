@@ -250,6 +250,38 @@ def test_a_quote_resumed_after_its_speaker_reads_as_one_quote():
     assert plain.claim == "it rained"
 
 
+TWO_MASKED_LINKS = ("Officials cited [the audit](https://gov.example/audit) and "
+                    "[https://gov.example/refunds](https://evil.example/login) as proof.")
+
+
+def live_masked_link(value: str) -> bool:
+    """True if an unescaped "[" comes before an unescaped "](http", however many backslashes sit in between."""
+    def unescaped(i: int) -> bool:
+        n = 0
+        while i - 1 - n >= 0 and value[i - 1 - n] == "\\":
+            n += 1
+        return n % 2 == 0
+    opens = [m.start() for m in re.finditer(r"\[", value) if unescaped(m.start())]
+    closes = [m.start() for m in re.finditer(r"\]\(https?://", value) if unescaped(m.start())]
+    return any(o < c for o in opens for c in closes)
+
+
+def test_no_masked_link_in_article_text_stays_live():
+    """discord.py escapes only the first "[" of a greedy masked-link match; the second link must not go live."""
+    assert not live_masked_link(render.safe(TWO_MASKED_LINKS, 350))
+    result = Result(sentences=1, summary=[SummarySentence(0, 0, len(TWO_MASKED_LINKS), TWO_MASKED_LINKS)])
+    for rendered in (render.render_analysis(stored_analysis(result)), render.render_compact(stored_analysis(result))):
+        description = rendered.embeds[0].description
+        assert "the audit" in description and not live_masked_link(description), description
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["[", "]", "(", ")", "\\", "*", "**", "_", "|", " ", "x", "https://e.example/",
+                                 "[x](https://e.example/)"]), max_size=30).map("".join))
+def test_escaped_article_text_never_holds_a_live_masked_link(text):
+    assert not live_masked_link(render.safe(text, 350))
+
+
 def test_search_snippets_are_escaped_but_keep_the_match_marks():
     """A snippet is the article's own words: a masked link must not go live even when a match mark splits it."""
     from types import SimpleNamespace

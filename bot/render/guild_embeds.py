@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.render.labels import COLOURS, category_label, flag_counts_line
-from bot.render.limits import clip, fit_embed, link_url, one_line, safe
-
-# A bracket not already escaped: escaped in search snippets whatever follows it (see highlighted_snippet).
-UNESCAPED_BRACKET = re.compile(r"(?<!\\)([\[\]])")
-# The join of a masked link's text and address, with a match mark between or not: "](", "]**(".
-LINK_JOIN = re.compile(r"\]((?:\*\*)?)\(")
+from bot.render.limits import break_link_joins, clip, escape_untrusted, fit_embed, link_url, one_line, safe
 
 if TYPE_CHECKING:
     from bot.store import StoredAnalysis
@@ -43,9 +37,8 @@ def highlighted_snippet(snippet: str, limit: int) -> str:
     parts = clip(one_line(snippet), limit).split("**")
     if len(parts) % 2 == 0:
         parts.append("")  # the clip cut a match mark's pair off: close the bold
-    # each part alone is escaped; a bracket is escaped whatever follows it, since a link may span a mark
-    escaped = "**".join(UNESCAPED_BRACKET.sub(r"\\\1", discord.utils.escape_markdown(part)) for part in parts)
-    return LINK_JOIN.sub("]\\1\u200b(", escaped)  # "](" can never open a link, whatever backslashes came before
+    # each part alone is escaped, then the joins again, since a link may span a mark ("]**(")
+    return break_link_joins("**".join(escape_untrusted(part) for part in parts))
 
 
 def recent_embed(analyses: Sequence[StoredAnalysis]) -> discord.Embed:

@@ -6,6 +6,8 @@ flattened, clipped and escaped here, and every embed passes through ``fit_embed`
 
 from __future__ import annotations
 
+import re
+
 import discord
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
@@ -25,6 +27,12 @@ ATTACHMENT_LIMIT_BYTES = 8_000_000  # below the smallest upload limit a guild ca
 
 NO_MENTIONS = discord.AllowedMentions.none()
 ELLIPSIS = "…"
+
+# A square bracket not already escaped. discord.py's escape_markdown escapes only the first "[" of its greedy
+# masked-link match, so a second "[text](url)" in one sentence stayed live: every bracket is escaped instead.
+UNESCAPED_BRACKET = re.compile(r"(?<!\\)([\[\]])")
+# The join of a masked link's text and address, with a search match mark between or not: "](", "]**(".
+LINK_JOIN = re.compile(r"\]((?:\*\*)?)\(")
 
 
 def clip(text: str, limit: int) -> str:
@@ -46,7 +54,21 @@ def one_line(text: str) -> str:
 
 def safe(text: str, limit: int) -> str:
     """Flatten, clip and escape untrusted article text for use inside an embed."""
-    return discord.utils.escape_markdown(clip(one_line(text), limit))
+    return escape_untrusted(clip(one_line(text), limit))
+
+
+def escape_untrusted(text: str) -> str:
+    """Escape markdown in untrusted text so none of it renders in Byline's voice, masked links above all.
+
+    A live masked link shows one address and opens another, so every bracket is escaped and every "](" is also
+    broken: backslashes the text brought itself could otherwise pair with an escape and undo it.
+    """
+    return break_link_joins(UNESCAPED_BRACKET.sub(r"\\\1", discord.utils.escape_markdown(text)))
+
+
+def break_link_joins(text: str) -> str:
+    """Put a zero-width space inside each "](" (or "]**(") so it can never join a masked link's text to its address."""
+    return LINK_JOIN.sub("]\\1\u200b(", text)
 
 
 def clip_content(text: str) -> str:
