@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -31,6 +32,11 @@ __all__ = ["Article", "Fetcher", "fetch_article_sync", "find_urls", "normalize_u
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ALLOWED_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
+# A media type fit to show a member: an IANA top-level type and a plain subtype ("application/vnd.ms-excel").
+# The header is the site's to write, so anything else (markdown, a masked link, kilobytes of text) is not echoed.
+SHOWN_TYPE = re.compile(
+    r"(?:application|audio|font|image|message|model|multipart|text|video)/[a-z0-9][a-z0-9.+-]{0,63}"
+)
 CACHE_ENTRIES = 256
 CACHE_MAX_CHARS = 20_000_000  # all cached article text together
 CACHE_MAX_ARTICLE_CHARS = 1_000_000  # longer than any analysis accepts by default (analysis.max_chars is 200,000)
@@ -165,8 +171,9 @@ class Fetcher:
         _check_status(resp.status)
         kind = ALLOWED_TYPES.get(resp.content_type) if "Content-Type" in resp.headers else None
         if kind is None:
-            shown = resp.headers.get("Content-Type", "no type").split(";")[0].strip() or "no type"
-            raise UnsupportedType(f"That link is not a web page ({shown}), so Byline can't read it.")
+            shown = _shown_type(resp.headers.get("Content-Type"))
+            detail = f" ({shown})" if shown else ""
+            raise UnsupportedType(f"That link is not a web page{detail}, so Byline can't read it.")
         body = await read_body(resp, self._settings.max_bytes)
         return Page(url=str(url), body=body, kind=kind, charset=resp.charset)
 
@@ -190,6 +197,14 @@ class Fetcher:
         while self._cache and (len(self._cache) > CACHE_ENTRIES or self._cached_chars > CACHE_MAX_CHARS):
             _, (_, dropped) = self._cache.popitem(last=False)
             self._cached_chars -= len(dropped.text)
+
+
+def _shown_type(header: str | None) -> str | None:
+    """The header's media type if it is a clean one (see SHOWN_TYPE); "no type" when there is none; else None."""
+    media = (header or "").split(";")[0].strip().lower()
+    if not media:
+        return "no type"
+    return media if SHOWN_TYPE.fullmatch(media) else None
 
 
 def _check_status(status: int) -> None:

@@ -66,6 +66,7 @@ def build_app(state: ServerState) -> web.Application:
     app.router.add_get("/json", _static(b'{"title": "not a page"}', "application/json"))
     app.router.add_get("/pdf", _static(b"%PDF-1.7\n%fake\n", "application/pdf"))
     app.router.add_get("/no-type", _no_type)
+    app.router.add_get("/typed", _typed)
     app.router.add_get("/gzip-article", _encoded(gzip.compress(_page("article.html")), "gzip"))
     app.router.add_get("/deflate-article", _encoded(zlib.compress(_page("article.html")), "deflate"))
     raw = zlib.compressobj(wbits=-15)
@@ -91,6 +92,11 @@ def _static(body: bytes, content_type: str):
     async def handler(request: web.Request) -> web.Response:
         return web.Response(body=body, headers={"Content-Type": content_type})
     return handler
+
+
+async def _typed(request: web.Request) -> web.Response:
+    """A non-page body under whatever Content-Type the ``type`` query asks for, hostile ones included."""
+    return web.Response(body=b"%PDF-1.7\n", headers={"Content-Type": request.query.get("type", "")})
 
 
 async def _no_type(request: web.Request) -> web.StreamResponse:

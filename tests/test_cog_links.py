@@ -7,6 +7,7 @@ import asyncio
 import logging
 import re
 from unittest import mock
+from urllib.parse import quote
 
 import discord
 import pytest
@@ -191,6 +192,16 @@ async def test_reaction_fetch_failure_gets_one_short_reply(bot, cog, pages):
     text = message.reply.await_args.args[0]
     assert text.startswith("📰 ") and "404" in text and len(text) < 300
     assert "embeds" not in message.reply.await_args.kwargs
+
+
+async def test_reaction_reply_never_echoes_a_hostile_content_type(bot, cog, pages):
+    """A site's Content-Type header is its own text: a masked link in it must not reach Byline's reply."""
+    hostile = quote("[Verify your Discord account](https://evil.example/login)", safe="")
+    message = fetchable(make_message(content=f"is this legit? {pages.url('/typed?type=' + hostile)}"))
+    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+        await cog.on_raw_reaction_add(reaction(message))
+    text = message.reply.await_args.args[0]
+    assert text == "📰 That link is not a web page, so Byline can't read it."
 
 
 async def test_reaction_after_a_busy_failure_can_be_retried(bot, cog):

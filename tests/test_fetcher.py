@@ -276,6 +276,19 @@ class TestRefusals:
         with pytest.raises(UnsupportedType):
             await fetch(open_settings(server.port), server.url(path))
 
+    @pytest.mark.parametrize(("header", "shown"), [
+        ("application/PDF; charset=binary", " (application/pdf)"),
+        ("[Verify](https://evil.example/login)", ""),
+        ("text/x-" + "a" * 200, ""),
+        ("image/png**bold**", ""),
+        ("evil.example/login", ""),
+        ("", " (no type)"),
+    ])
+    async def test_only_a_clean_media_type_is_shown(self, server, header, shown):
+        with pytest.raises(UnsupportedType) as info:
+            await fetch(open_settings(server.port), server.url("/typed?type=" + quote(header, safe="")))
+        assert info.value.user_message == f"That link is not a web page{shown}, so Byline can't read it."
+
     @pytest.mark.parametrize(("code", "words"), [
         (404, "doesn't exist"), (410, "doesn't exist"), (500, "error of its own"), (503, "error of its own"),
         (403, "refused"), (429, "limiting"), (418, "HTTP 418"),
