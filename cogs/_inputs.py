@@ -3,7 +3,8 @@
 A message may hold a link, prose, a supported file, or an embed from a feed bot. Text of article length
 wins (someone pasting an article with its source link at the end); below that the text is a caption, and a
 supported file wins over it, then a link. Discord turns a long paste into message.txt while the member types
-a comment such as "thoughts on this?": the file is the article, the comment is not. Links to chat,
+a comment such as "thoughts on this?": the file is the article, the comment is not. A forwarded message is
+read through the copy it carries (its snapshot), since its own content is empty. Links to chat,
 GIF and video hosts are passed over exactly as the link auto-reply passes them over, so 📰 on a message
 analyses the same link an auto-reply would.
 """
@@ -41,8 +42,28 @@ class MessageInput:
 
 
 def pick_input(message: discord.Message) -> MessageInput:
-    """Choose what to analyse in ``message``; raise InputError when there is nothing usable."""
-    content = message.content or ""
+    """Choose what to analyse in ``message``; raise InputError when there is nothing usable.
+
+    A forwarded message has no content of its own: what was forwarded is in its first snapshot.
+    """
+    found_links = False
+    forwarded = next(iter(message.message_snapshots), None)
+    for source in (message, forwarded):
+        if source is None:
+            continue
+        content = source.content or ""
+        picked = _pick(content, source.attachments, source.embeds)
+        if picked is not None:
+            return picked
+        found_links = found_links or bool(find_urls(content))
+    if found_links:
+        raise InputError("Byline reads news articles, not video, GIF or Discord links, and that message has no "
+                         "other link, text or .txt/.md/.html file.")
+    raise InputError("That message has no text, link or .txt/.md/.html file for Byline to analyse.")
+
+
+def _pick(content: str, attachments: list[discord.Attachment], embeds: list[discord.Embed]) -> MessageInput | None:
+    """What to analyse among one message's parts, or None when none of them will do."""
     links = find_urls(content)
     prose = content
     for link in links:
@@ -50,7 +71,7 @@ def pick_input(message: discord.Message) -> MessageInput:
     words = len(prose.split())
     if words >= ARTICLE_WORDS:
         return MessageInput(text=content)
-    for attachment in message.attachments:
+    for attachment in attachments:
         if attachment_kind(attachment.filename) is not None:
             return MessageInput(attachment=attachment)
     articles = _article_links(content)
@@ -58,17 +79,14 @@ def pick_input(message: discord.Message) -> MessageInput:
         return MessageInput(url=articles[0])
     if words and not links:  # a caption on nothing but a video is not an article either
         return MessageInput(text=content)
-    for embed in message.embeds:
+    for embed in embeds:
         if embed.url and find_urls(embed.url):
             if _article_links(embed.url):
                 return MessageInput(url=embed.url)
             continue  # a video or GIF preview: neither its link nor its blurb is an article
         if embed.description and embed.description.strip():
             return MessageInput(text=embed.description)
-    if links:
-        raise InputError("Byline reads news articles, not video, GIF or Discord links, and that message has no "
-                         "other link, text or .txt/.md/.html file.")
-    raise InputError("That message has no text, link or .txt/.md/.html file for Byline to analyse.")
+    return None
 
 
 def _article_links(text: str) -> list[str]:

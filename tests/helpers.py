@@ -119,6 +119,7 @@ def make_message(
     msg.webhook_id = webhook_id
     msg.attachments = attachments or []
     msg.embeds = []
+    msg.message_snapshots = []  # what a forward carries; tests of forwards put a real MessageSnapshot here
     msg.jump_url = f"https://discord.com/channels/{msg.guild.id}/{msg.channel.id}/{msg.id}"
     return msg
 

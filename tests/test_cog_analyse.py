@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from unittest import mock
 
+import discord
 import pytest
 
 from bot.analysis import Engine
@@ -400,6 +401,18 @@ async def test_context_menu_reads_the_file_not_the_comment_beside_it(bot, cog):
     att.read.assert_awaited_once()
     embed, _ = result_embed(inter)
     assert "The city council approved" in embed.description
+
+
+async def test_context_menu_on_a_forwarded_link_fetches_it(bot, cog, pages):
+    """A forward's content is empty; the link it carries (in its snapshot) is fetched like any other."""
+    inter = make_interaction(client=bot)
+    message = make_message(content="", guild=inter.guild)
+    payload = {"type": 0, "content": f"Worth a read: {pages.url('/article')}", "embeds": [], "attachments": [],
+               "flags": 0, "timestamp": "2025-01-01T00:00:00+00:00", "edited_timestamp": None}
+    message.message_snapshots = [discord.MessageSnapshot(bot._connection, payload)]
+    await invoke(cog.context_menu.callback, inter, message)
+    embed, _ = result_embed(inter)
+    assert embed.url == pages.url("/article") and pages.hits["/article"] == 1
 
 
 async def test_context_menu_refuses_empty_and_opted_out(bot, cog):

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+from unittest import mock
+
 import discord
 import pytest
+from discord.http import HTTPClient
+from discord.state import ConnectionState
 
 from bot.errors import InputError
 from cogs._inputs import pick_input
 from cogs.links import article_links
 from tests.botkit import ARTICLE
 from tests.helpers import make_attachment, make_message
+
+
+def forwarded(content: str = "", attachments: list[dict[str, Any]] | None = None) -> discord.MessageSnapshot:
+    """A real snapshot, as discord.py builds it from a forward's ``message_snapshots`` payload."""
+    data: Any = {"type": 0, "content": content, "embeds": [], "attachments": attachments or [], "flags": 0,
+                 "timestamp": "2025-01-01T00:00:00+00:00", "edited_timestamp": None}
+    state = mock.create_autospec(ConnectionState, instance=True)
+    state.http = mock.create_autospec(HTTPClient, instance=True)  # an instance attribute, so not in the spec
+    return discord.MessageSnapshot(state, data)
 
 
 @pytest.mark.parametrize("content", [
@@ -56,3 +70,23 @@ def test_a_short_caption_beside_an_unsupported_file_is_still_read():
     """A photo is not something Byline reads, so the text is all there is."""
     picked = pick_input(make_message(content="Short note", attachments=[make_attachment(filename="photo.png")]))
     assert picked.text == "Short note"
+
+
+@pytest.mark.parametrize(("content", "field", "expected"), [
+    (ARTICLE, "text", ARTICLE),
+    ("https://news.example/story", "url", "https://news.example/story"),
+])
+def test_a_forward_is_read_through_the_message_it_carries(content, field, expected):
+    """A forward's own content is empty; its snapshot holds the text or link."""
+    message = make_message(content="")
+    message.message_snapshots = [forwarded(content)]
+    assert getattr(pick_input(message), field) == expected
+
+
+def test_a_forwarded_file_is_read():
+    file = {"id": "1", "filename": "article.txt", "size": 900, "url": "https://cdn.example.invalid/a.txt",
+            "proxy_url": "https://media.example.invalid/a.txt"}
+    message = make_message(content="")
+    message.message_snapshots = [forwarded("Thoughts?", attachments=[file])]
+    attachment = pick_input(message).attachment
+    assert isinstance(attachment, discord.Attachment) and attachment.filename == "article.txt"
