@@ -89,6 +89,17 @@ def _pick(content: str, attachments: list[discord.Attachment], embeds: list[disc
     return None
 
 
+def lone_link(text: str) -> str | None:
+    """The link, when ``text`` is one link and nothing else (``<...>`` and end punctuation aside), else None.
+
+    A member who pastes a link where the article text goes means the article behind it, not the URL as prose.
+    """
+    links = find_urls(text)
+    if len(links) != 1 or any(ch.isalnum() for ch in text.replace(links[0], " ")):
+        return None
+    return links[0]
+
+
 def _article_links(text: str) -> list[str]:
     """The auto-reply's link filter (chat, GIF and video hosts left out), so 📰 and the menu pick the link it would.
 

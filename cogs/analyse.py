@@ -20,7 +20,7 @@ from bot.errors import BusyError, InputError, InputTooLarge, RateLimited
 from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
 from bot.render import render_analysis
 from bot.shutdown import hold_interaction
-from cogs._inputs import MessageInput, analyse_input, is_private_channel, pick_input
+from cogs._inputs import MessageInput, analyse_input, is_private_channel, lone_link, pick_input
 
 if TYPE_CHECKING:
     from bot.client import BylineBot
@@ -118,12 +118,14 @@ class AnalyseCog(commands.Cog):
                         message_link=message.jump_url)
 
     async def run_text(self, interaction: discord.Interaction, text: str, *, ephemeral: bool) -> None:
-        """Analyse pasted or typed text."""
+        """Analyse pasted or typed text; a text that is only a link is fetched, as the url option would."""
         if not text.strip():
             raise InputError("There is no text to analyse.")
         if len(text) > TEXT_OPTION_MAX:
             raise InputTooLarge(f"That text is {len(text):,} characters; attach it as a .txt file instead.")
-        await self._run(interaction, MessageInput(text=text), ephemeral=ephemeral, author_id=interaction.user.id)
+        link = lone_link(text)
+        picked = MessageInput(text=text) if link is None else MessageInput(url=link)
+        await self._run(interaction, picked, ephemeral=ephemeral, author_id=interaction.user.id)
 
     async def _run(
         self, interaction: discord.Interaction, picked: MessageInput, *, ephemeral: bool, author_id: int,

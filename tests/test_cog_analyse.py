@@ -279,6 +279,34 @@ async def test_url_is_fetched_once_then_served_from_the_link_cache(bot, cog, pag
     assert stored.url == pages.url("/article") and e1.url == stored.url
 
 
+@pytest.mark.parametrize("typed", ["{url}", "  <{url}>\n", "{url}."])
+async def test_a_link_typed_as_the_text_is_fetched_like_the_url_option(bot, cog, pages, typed):
+    """/analyse text:<a link> means the article behind it: fetched and stored with its URL, not the URL as prose."""
+    inter = make_interaction(client=bot)
+    await invoke(analyse(cog), inter, text=typed.format(url=pages.url("/article")))
+    embed, _ = result_embed(inter)
+    stored = await bot.store.get_analysis(inter.guild_id, analysis_id(embed), viewer_id=STAFF)
+    assert pages.hits["/article"] == 1 and stored.url == embed.url == pages.url("/article")
+
+
+async def test_a_link_pasted_in_the_modal_is_fetched(bot, cog, pages):
+    inter = make_interaction(client=bot)
+    modal = PasteModal(cog, ephemeral=True)
+    value = f"\n{pages.url('/article')}\n"
+    modal._refresh(inter, [{"type": 18, "component": {"type": 4, "custom_id": MODAL_INPUT_ID, "value": value}}], {})
+    await modal.on_submit(inter)
+    embed, kwargs = result_embed(inter)
+    assert kwargs["ephemeral"] is True and embed.url == pages.url("/article") and pages.hits["/article"] == 1
+
+
+async def test_text_around_a_link_is_still_text(bot, cog, pages):
+    """Only a lone link is fetched: an article that cites its source is analysed as written."""
+    inter = make_interaction(client=bot)
+    await invoke(analyse(cog), inter, text=f"{ARTICLE}\nSource: {pages.url('/article')}")
+    embed, _ = result_embed(inter)
+    assert pages.hits["/article"] == 0 and "The city council approved" in embed.description
+
+
 @pytest.mark.parametrize(("path", "expected"), [("/status/404", "404"), ("/pdf", ""), ("/paywall", "too little")])
 async def test_fetch_errors_are_private_and_readable(bot, cog, pages, path, expected):
     """HTTP errors, wrong content types and paywalls become the fetcher's own sentence, ephemerally."""
