@@ -13,6 +13,8 @@ from bot.errors import BadURL
 # can (Discord links "/wiki/Ender's_Game" whole), so it only counts as punctuation at the end.
 _LINK = re.compile(r"<?(https?://[^\s<>\"`|\\]+)>?", re.IGNORECASE)
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+# Discord's spoiler: the shortest run between two "||", across lines too.
+SPOILER = re.compile(r"\|\|.+?\|\|", re.DOTALL)
 # What Discord leaves out of the end of a link (a sentence's punctuation and quote marks) and the markdown
 # emphasis it consumes. "!" and "?" are not here: Discord keeps them ("/wiki/Yahoo!"), so Byline does too.
 _TRAILING = ".,;:*_~'\""
@@ -69,17 +71,20 @@ def _is_tracking(part: str) -> bool:
     return _TRACKING_PARAM.fullmatch(unquote_plus(part.partition("=")[0]).lower()) is not None
 
 
-def find_urls(text: str) -> list[str]:
+def find_urls(text: str, *, spoilers: bool = True) -> list[str]:
     """Return the http(s) links in a message, in order and without repeats (by normal form).
 
     ``<https://...>`` (Discord's suppressed embed) counts as a link; links inside code spans do not, since
     people quote URLs in code to show them, not to share them. A link ends where Discord's clickable link ends:
     trailing punctuation (but not ``!`` or ``?``) and unbalanced closing brackets (from prose or markdown
-    ``[text](url)``) are left out.
+    ``[text](url)``) are left out. With ``spoilers=False`` links inside ``||spoilers||`` are left out too.
     """
     seen: set[str] = set()
     found: list[str] = []
-    for match in _LINK.finditer(_CODE.sub(" ", text or "")):
+    visible = _CODE.sub(" ", text or "")
+    if not spoilers:
+        visible = SPOILER.sub(" ", visible)
+    for match in _LINK.finditer(visible):
         link = _trim(match.group(1))
         try:
             key = normalize_url(link)
@@ -89,6 +94,12 @@ def find_urls(text: str) -> list[str]:
             seen.add(key)
             found.append(link)
     return found
+
+
+def spoilered_urls(text: str) -> set[str]:
+    """Normal forms of the links that appear in ``text`` only behind a spoiler, which its poster chose to hide."""
+    shown = {normalize_url(link) for link in find_urls(text, spoilers=False)}
+    return {normalize_url(link) for link in find_urls(text)} - shown
 
 
 def _trim(link: str) -> str:

@@ -5,6 +5,10 @@ page that can't be read is logged and skipped, never answered with an error in t
 reaction is an explicit request, so its failures get one short reply. Bots, webhooks and members
 who opted out are never analysed, and each message gets at most one analysis reply. A request that failed
 for a passing reason (busy queue, slow site, rate limit) does not count as answered, so another 📰 retries.
+
+A link behind a spoiler (``||https://...||``) is its poster's choice to hide the story: auto-replies pass it
+over. A 📰 asks for it explicitly, so it is analysed, but the reply keeps it hidden: no headline or link, and
+the summary bullets are spoilers themselves (a reaction cannot be answered privately).
 """
 
 from __future__ import annotations
@@ -31,9 +35,9 @@ from bot.errors import (
 from bot.pipeline import analyse_url
 from bot.ratelimit import hit_all
 from bot.render import NO_MENTIONS, clip_content, render_compact
-from bot.urls import find_urls
+from bot.urls import SPOILER, find_urls, normalize_url, spoilered_urls
 from bot.views_report import report_view
-from cogs._inputs import analyse_input, is_private_channel, pick_input
+from cogs._inputs import MessageInput, analyse_input, is_private_channel, pick_input
 
 if TYPE_CHECKING:
     from bot.client import BylineBot
@@ -52,9 +56,23 @@ SKIP_HOSTS = frozenset({
 })
 
 
-def article_links(text: str) -> list[str]:
-    """Links in ``text`` that could be articles (chat, GIF and video hosts left out)."""
-    return [u for u in find_urls(text) if (urlsplit(u).hostname or "").lower() not in SKIP_HOSTS]
+def article_links(text: str, *, spoilers: bool = True) -> list[str]:
+    """Links in ``text`` that could be articles (chat, GIF and video hosts left out; with ``spoilers=False``,
+    links behind a spoiler too)."""
+    return [u for u in find_urls(text, spoilers=spoilers) if (urlsplit(u).hostname or "").lower() not in SKIP_HOSTS]
+
+
+def behind_spoiler(message: discord.Message, picked: MessageInput) -> bool:
+    """Whether the poster hid what ``picked`` takes from ``message`` behind a spoiler (link, text or file)."""
+    if picked.attachment is not None:
+        return bool(picked.attachment.is_spoiler())
+    if picked.text is not None:
+        return SPOILER.search(picked.text) is not None
+    if picked.url is None:
+        return False
+    key = normalize_url(picked.url)
+    texts = [message.content or "", *(snapshot.content or "" for snapshot in message.message_snapshots)]
+    return any(key in spoilered_urls(text) for text in texts)
 
 
 class LinksCog(commands.Cog):
@@ -69,10 +87,10 @@ class LinksCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """Auto-reply to the first article link in an enabled channel."""
+        """Auto-reply to the first article link in an enabled channel that is not behind a spoiler."""
         if message.guild is None or message.author.bot or message.webhook_id is not None:
             return
-        links = article_links(message.content or "")
+        links = article_links(message.content or "", spoilers=False)
         if not links:
             return  # no database access for the vast majority of messages
         if self._hold(f"auto-reply to message {message.id}") is not None:
@@ -152,12 +170,13 @@ class LinksCog(commands.Cog):
         meta = {"author_id": message.author.id, "channel_id": message.channel.id, "message_link": message.jump_url,
                 "private": is_private_channel(message.channel)}
         try:
-            stored = await analyse_input(self.bot, guild_id, pick_input(message), **meta)
+            picked = pick_input(message)
+            stored = await analyse_input(self.bot, guild_id, picked, **meta)
         except BylineError as exc:  # fetch failed, busy, nothing to analyse...: one short reply
             log.info("guild %s message %s: 📰 failed (%s)", guild_id, message.id, type(exc).__name__)
             await self._short_reply(message, exc.user_message, final=not isinstance(exc, TRANSIENT_ERRORS))
             return
-        await self._reply(message, stored)
+        await self._reply(message, stored, hidden=behind_spoiler(message, picked))
 
     # --- sending ------------------------------------------------------------------------------------
 
@@ -182,10 +201,10 @@ class LinksCog(commands.Cog):
             self._replied.popitem(last=False)
         return True
 
-    async def _reply(self, message: discord.Message, stored: StoredAnalysis) -> None:
+    async def _reply(self, message: discord.Message, stored: StoredAnalysis, *, hidden: bool = False) -> None:
         if not self._remember(message.id):
             return
-        rendered = render_compact(stored)
+        rendered = render_compact(stored, hidden=hidden)
         try:
             sent = await self.bot.drain.deliver(message.reply(mention_author=False, view=report_view(stored.id),
                                                               **rendered.send_kwargs()))

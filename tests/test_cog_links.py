@@ -152,6 +152,18 @@ async def test_auto_reply_fetches_the_whole_link_discord_shows(bot, cog, pages):
     assert pages.hits["/wiki/Ender's_Game"] == 1 and pages.hits["/wiki/Ender"] == 0
 
 
+async def test_a_link_behind_a_spoiler_gets_no_auto_reply(bot, cog, pages):
+    """A spoilered link is not fetched or answered in public; a plain link beside it still is."""
+    channel = await enabled_channel(bot)
+    hidden = make_message(content=f"no spoilers please: ||{pages.url('/article')}||", channel=channel)
+    await cog.on_message(hidden)
+    hidden.reply.assert_not_awaited()
+    assert pages.hits["/article"] == 0
+    mixed = make_message(content=f"||{pages.url('/plain')}|| and {pages.url('/article')}", channel=channel)
+    await cog.on_message(mixed)
+    assert reply_kwargs(mixed)["embeds"][0].url == pages.url("/article") and pages.hits["/plain"] == 0
+
+
 def test_article_links_skip_chat_and_video_hosts():
     assert article_links("https://tenor.com/x https://youtu.be/y https://news.example/a") == ["https://news.example/a"]
 
@@ -202,6 +214,17 @@ async def test_reaction_reply_never_echoes_a_hostile_content_type(bot, cog, page
         await cog.on_raw_reaction_add(reaction(message))
     text = message.reply.await_args.args[0]
     assert text == "📰 That link is not a web page, so Byline can't read it."
+
+
+async def test_reaction_on_a_spoilered_link_answers_behind_spoilers(bot, cog, pages):
+    """📰 asks for the spoilered article explicitly: it is analysed, but the reply shows no headline or link."""
+    message = fetchable(make_message(content=f"no spoilers please: ||{pages.url('/article')}||"))
+    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+        await cog.on_raw_reaction_add(reaction(message))
+    (embed,) = reply_kwargs(message)["embeds"]
+    assert "ferry" not in (embed.title or "").lower() and embed.url is None
+    bullets = [line for line in embed.description.splitlines() if line.startswith("• ")]
+    assert bullets and all(line.startswith("• ||") and line.endswith("||") for line in bullets)
 
 
 async def test_reaction_after_a_busy_failure_can_be_retried(bot, cog):

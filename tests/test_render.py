@@ -282,6 +282,19 @@ def test_escaped_article_text_never_holds_a_live_masked_link(text):
     assert not live_masked_link(render.safe(text, 350))
 
 
+def test_a_hidden_compact_reply_keeps_the_headline_link_and_summary_behind_spoilers():
+    """An article posted behind a spoiler: the compact reply shows no headline or link, and each bullet is a spoiler."""
+    sentence = "Rovers lost the final 3-0, the manager said\\"
+    result = Result(sentences=2, summary=[SummarySentence(0, 0, len(sentence), sentence)] * 2)
+    stored = stored_analysis(result, title="Rovers lose the cup final", url="https://news.example/rovers-lose")
+    (embed,) = render.render_compact(stored, hidden=True).embeds
+    assert "Rovers" not in embed.title and embed.url is None
+    bullets = [line for line in embed.description.splitlines() if line.startswith("• ")]
+    assert bullets == ["• ||Rovers lost the final 3-0, the manager said||"] * 2
+    (plain,) = render.render_compact(stored).embeds
+    assert plain.title == "Rovers lose the cup final" and "• Rovers lost" in plain.description
+
+
 def test_search_snippets_are_escaped_but_keep_the_match_marks():
     """A snippet is the article's own words: a masked link must not go live even when a match mark splits it."""
     from types import SimpleNamespace

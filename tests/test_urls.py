@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.urls import find_urls, normalize_url
+from bot.urls import find_urls, normalize_url, spoilered_urls
 
 
 class TestNormalForm:
@@ -58,3 +58,18 @@ class TestFindingLinks:
     ])
     def test_sentence_punctuation_and_quote_marks_at_the_end_are_left_out(self, text, url):
         assert find_urls(text)[0] == url
+
+
+class TestSpoilers:
+    """A link behind ``||spoiler||`` marks is one its poster chose to hide."""
+
+    TEXT = ("final score ||https://a.example/result|| and `||https://code.example/x||`, see https://b.example/news "
+            "||and\nhttps://c.example/recap|| ||https://b.example/news|| ||https://d.example/open")
+
+    def test_links_behind_a_spoiler_can_be_left_out(self):
+        assert find_urls(self.TEXT, spoilers=False) == ["https://b.example/news", "https://d.example/open"]
+        assert find_urls(self.TEXT) == ["https://a.example/result", "https://b.example/news", "https://c.example/recap",
+                                        "https://d.example/open"]
+
+    def test_only_a_link_never_shown_outside_a_spoiler_counts_as_spoilered(self):
+        assert spoilered_urls(self.TEXT) == {"https://a.example/result", "https://c.example/recap"}

@@ -51,6 +51,7 @@ from bot.render.limits import (
     link_url,
     one_line,
     safe,
+    spoiler,
 )
 from bot.render.markdown_report import report_attachment, report_markdown
 from bot.render.message import Attachment, Rendered
@@ -89,5 +90,5 @@ __all__ = [
     "guild_stats_embed", "link_url", "one_line", "ordered_flags", "recent_embed", "removed_card_embed",
     "render_analysis", "render_compact", "report_attachment", "report_markdown", "review_field", "review_flags_embed",
     "review_queue_embed", "review_stats_embed", "safe", "scorecard", "search_page_embed", "settings_embed",
-    "summary_lines", "worst_severity",
+    "spoiler", "summary_lines", "worst_severity",
 ]

@@ -71,6 +71,15 @@ def break_link_joins(text: str) -> str:
     return LINK_JOIN.sub("]\\1\u200b(", text)
 
 
+def spoiler(text: str) -> str:
+    """Hide already escaped text behind a Discord spoiler.
+
+    A backslash at the end would escape the closing bars and show everything, so it is dropped.
+    """
+    bare = text.rstrip("\\")
+    return f"||{bare}||" if bare else ""
+
+
 def clip_content(text: str) -> str:
     """Clip message content (errors, notices) to Discord's 2,000 characters."""
     return clip(text, CONTENT_LIMIT)

@@ -17,7 +17,7 @@ from bot.render.labels import (
     scorecard,
     worst_severity,
 )
-from bot.render.limits import FOOTER_LIMIT, clip, embed_title, fit_embed, link_url, one_line, safe
+from bot.render.limits import FOOTER_LIMIT, clip, embed_title, fit_embed, link_url, one_line, safe, spoiler
 from bot.render.markdown_report import report_attachment
 from bot.render.message import Rendered
 
@@ -30,6 +30,7 @@ SUMMARY_BUDGET = 2200
 MAX_FLAG_FIELDS = 8
 COMPACT_SUMMARY_SENTENCES = 2
 COMPACT_SENTENCE_CHARS = 280
+SPOILER_TITLE = "Article analysis (behind a spoiler)"
 
 
 def summary_lines(result: Result, *, per_sentence: int, budget: int, limit: int | None = None) -> tuple[str, bool]:
@@ -105,13 +106,20 @@ def render_analysis(stored: StoredAnalysis, *, attach_report: bool | None = None
     return Rendered(embeds=(embed,), attachments=attachments)
 
 
-def render_compact(stored: StoredAnalysis) -> Rendered:
-    """A short reply for link auto-replies: two summary bullets, the flag counts, the named share."""
+def render_compact(stored: StoredAnalysis, *, hidden: bool = False) -> Rendered:
+    """A short reply for link auto-replies and 📰: two summary bullets, the flag counts, the named share.
+
+    ``hidden`` is for an article its poster put behind a spoiler: the reply then reveals no more than the message
+    did, so the headline and link are left out and each summary bullet is a spoiler of its own.
+    """
     result = stored.result
     embed = _base_embed(stored)
     bullets, _ = summary_lines(
         result, per_sentence=COMPACT_SENTENCE_CHARS, budget=900, limit=COMPACT_SUMMARY_SENTENCES
     )
+    if hidden:
+        embed.title, embed.url = SPOILER_TITLE, None
+        bullets = "\n".join("• " + spoiler(line.removeprefix("• ")) for line in bullets.splitlines())
     lines = [bullets] if bullets else []
     lines.append(flag_counts_line(result))
     claims = result.speech_stats
