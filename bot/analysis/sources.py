@@ -352,7 +352,9 @@ def np_bounds(head: Token) -> tuple[int, int]:
     """Return the token range ``[i, j)`` of the noun phrase headed by ``head``, cut before comma asides."""
     left, right = head.left_edge.i, head.right_edge.i + 1
     for child in head.rights:
-        if child.dep_ in CUT_RIGHT or (child.dep_ == "punct" and child.text in ",;—–(("):
+        # an agent "hailed by allies as the best budget in years" ends at "allies"; "media such as Fox News" does not
+        judged_as = child.lower_ == "as" and head.head.dep_ == "agent" and head.doc[child.i - 1].lower_ != "such"
+        if child.dep_ in CUT_RIGHT or judged_as or (child.dep_ == "punct" and child.text in ",;—–(("):
             right = min(right, child.left_edge.i)
             break
     doc = head.doc

@@ -263,8 +263,10 @@ def _has_prep(tok: Token, word: str) -> bool:
 
 def _as_predicate(tok: Token) -> bool:
     """ "see X as Y", "called him a liar": a judgement of something. The parser may hang the "as" on the
-    object instead ("Some see [the decline of marriage as stemming from ...]")."""
+    object or the agent instead ("Some see [the decline of marriage as stemming from ...]")."""
     objects = [c for c in tok.children if c.dep_ == "dobj"]
+    # or on the agent: "is being hailed [by allies as the best budget in years]"
+    objects += [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     return any(c.dep_ == "oprd" or _as(c) for c in tok.children) or any(_as(c) for o in objects for c in o.children)
 
 
