@@ -62,6 +62,23 @@ def article_links(text: str, *, spoilers: bool = True) -> list[str]:
     return [u for u in find_urls(text, spoilers=spoilers) if (urlsplit(u).hostname or "").lower() not in SKIP_HOSTS]
 
 
+def missing_reply_rights(channel: discord.abc.Messageable) -> list[str]:
+    """The rights Byline lacks to post its reply embed in ``channel`` (empty when it has them, or can't tell).
+
+    Checked before an auto-reply, since without them the fetch, the analysis, the stored result and the review post
+    would all be spent on a reply Discord then refuses.
+    """
+    me = getattr(getattr(channel, "guild", None), "me", None)
+    permissions_for = getattr(channel, "permissions_for", None)
+    if not isinstance(me, discord.Member) or permissions_for is None:
+        return []
+    perms = permissions_for(me)
+    if not isinstance(perms, discord.Permissions):
+        return []
+    send = "send_messages_in_threads" if isinstance(channel, discord.Thread) else "send_messages"
+    return [name for name in (send, "embed_links", "read_message_history") if not getattr(perms, name)]
+
+
 def behind_spoiler(message: discord.Message, picked: MessageInput) -> bool:
     """Whether the poster hid what ``picked`` takes from ``message`` behind a spoiler (link, text or file)."""
     if picked.attachment is not None:
@@ -99,6 +116,11 @@ class LinksCog(commands.Cog):
         settings = await self.bot.store.get_settings(guild_id)
         channel_ids = {message.channel.id, getattr(message.channel, "parent_id", None)}
         if not channel_ids & settings.autoreply_channel_ids:
+            return
+        missing = missing_reply_rights(message.channel)
+        if missing:
+            log.info("guild %s channel %s: auto-reply skipped (Byline lacks %s)", guild_id, message.channel.id,
+                     ", ".join(missing))
             return
         if await self.bot.store.is_opted_out(guild_id, message.author.id):
             return
@@ -193,7 +215,11 @@ class LinksCog(commands.Cog):
             return None
 
     def _remember(self, message_id: int) -> bool:
-        """Mark a message as answered; False if it already was (one reply per message)."""
+        """Mark a message as answered; False if it already was (one reply per message).
+
+        Marked before the send, so a 📰 arriving while an auto-reply is on its way adds no second reply; a send that
+        fails is unmarked again (see ``_reply``), so a later 📰 can still ask.
+        """
         if message_id in self._replied:
             return False
         self._replied[message_id] = None
@@ -209,6 +235,7 @@ class LinksCog(commands.Cog):
             sent = await self.bot.drain.deliver(message.reply(mention_author=False, view=report_view(stored.id),
                                                               **rendered.send_kwargs()))
         except discord.HTTPException as exc:
+            self._replied.pop(message.id, None)  # not answered after all: a later 📰 may ask again
             log.warning("could not reply to message %s: %s %s", message.id, exc.status, exc.code)
             return
         await self.bot.drain.deliver(remember_reply(self.bot.store, stored, sent))
