@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# UTF-32 before UTF-16: the little-endian UTF-32 mark begins with the UTF-16 one.
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 # Labels browsers read as windows-1252 (the WHATWG Encoding standard): pages that say latin-1 mean cp1252.
 _AS_CP1252 = frozenset({"latin_1", "ascii", "iso8859-1", "iso-8859-1", "us-ascii", "cp1252"})
@@ -49,11 +51,24 @@ class Page:
     charset: str | None  # from the Content-Type header
 
 
+def bom_codec(body: bytes) -> tuple[str, int] | None:
+    """The codec a byte-order mark at the start of ``body`` names, and the mark's length; None without a mark.
+
+    A mark outranks every declared charset, and UTF-16 or UTF-32 text is full of NUL bytes, so callers that
+    refuse NULs as binary must look for it first.
+    """
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return codec, len(bom)
+    return None
+
+
 def decode_body(body: bytes, header_charset: str | None, kind: str = "html") -> str:
     """Decode with the byte-order mark, else the header's charset, else ``<meta charset>``, else detection."""
-    for bom, bom_codec in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom):].decode(bom_codec, errors="replace")
+    marked = bom_codec(body)
+    if marked is not None:
+        marked_codec, start = marked
+        return body[start:].decode(marked_codec, errors="replace")
     declared = [header_charset]
     if kind == "html":
         match = _META_CHARSET.search(body[:4096])

@@ -19,6 +19,7 @@ import discord
 
 from bot.analysis.validate import decode
 from bot.errors import InputError, InputTooLarge, UnsupportedAttachment
+from bot.extract import bom_codec
 from bot.pipeline import analyse_and_store, analyse_url
 from bot.urls import find_urls
 
@@ -152,10 +153,30 @@ async def read_attachment(bot: BylineBot, attachment: discord.Attachment) -> tup
     if not data.strip():
         raise InputError("That file is empty.")
     if kind == "html":
-        if b"\x00" in data[:65536]:
+        if bom_codec(data) is None and b"\x00" in data[:65536]:
             raise InputError("That file looks binary, not like an HTML page.")
         return await bot.analyzer.extract_html(data, bot.settings.fetch.min_article_chars)
-    return None, decode(data)
+    return None, decode_text_file(data)
+
+
+def decode_text_file(data: bytes) -> str:
+    """Decode an uploaded text file by its byte-order mark when it has one, else as UTF-8.
+
+    Notepad's and Word's "Unicode" is UTF-16 with a mark: full of NUL bytes, yet text. Without a mark the
+    strict UTF-8 rules apply, which refuse binary files and other encodings.
+    """
+    marked = bom_codec(data)
+    if marked is None:
+        return decode(data)
+    codec, start = marked
+    name = codec.upper().removesuffix("-LE").removesuffix("-BE")
+    try:
+        text = data[start:].decode(codec)
+    except UnicodeDecodeError:
+        raise InputError(f"That file is marked as {name} text but isn't valid {name}; it may be binary.") from None
+    if "\x00" in text:
+        raise InputError("That file looks binary (it contains NUL characters), not like text.")
+    return text
 
 
 async def analyse_input(bot: BylineBot, guild_id: int, picked: MessageInput, **meta: Any) -> StoredAnalysis:

@@ -5,6 +5,7 @@ against a local page server."""
 from __future__ import annotations
 
 import asyncio
+import codecs
 from unittest import mock
 
 import discord
@@ -240,10 +241,30 @@ async def test_html_file_is_extracted_off_loop(bot, cog):
     assert stored.title and stored.title in embed.title
 
 
+@pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("filename", ["article.txt", "page.html"])
+async def test_a_file_with_a_byte_order_mark_is_read_in_its_encoding(bot, cog, codec, filename):
+    """Notepad's and Word's "Unicode" is UTF-16 with a byte-order mark: full of NUL bytes, yet text."""
+    inter = make_interaction(client=bot)
+    text = ARTICLE if filename.endswith(".txt") else (PAGES / "article.html").read_text("utf-8")
+    data = text.encode(codec)
+    if codec == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    await invoke(analyse(cog), inter, file=make_attachment(filename=filename, data=data))
+    embed, _ = result_embed(inter)
+    stored = await bot.store.get_text(inter.guild_id, analysis_id(embed))
+    if filename.endswith(".txt"):
+        assert stored == ARTICLE  # the mark is not part of the text
+    else:
+        assert "\ufeff" not in stored and "\x00" not in stored and "harbour council" in stored
+
+
 @pytest.mark.parametrize(("filename", "data", "size", "expected", "downloaded"), [
     ("scan.pdf", b"%PDF-1.7", None, "not .pdf", False),
     ("big.txt", b"", 10**9, "limit", False),
     ("bin.txt", b"abc\x00\x01\x02def", None, "binary", True),
+    ("marked.txt", codecs.BOM_UTF16_LE + "ab\x00cd".encode("utf-16-le"), None, "binary", True),
+    ("broken.txt", codecs.BOM_UTF16_LE + b"\x00\xd8\x41\x00", None, "isn't valid UTF-16", True),
     ("latin.txt", "Caf\u00e9 cr\u00e8me".encode("latin-1"), None, "not valid UTF-8", True),
     ("empty.txt", b"  \n", None, "empty", True),
 ])
