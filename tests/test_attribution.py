@@ -1006,3 +1006,19 @@ def test_a_full_name_beside_a_role_is_the_speaker_even_when_the_ner_misses_it(en
     text = "Kostel's chief negotiator, Ilya Baranov, told reporters the talks would resume."
     (told,) = [a for a in engine.analyze(text).attributions if a.cue.text == "told"]
     assert told.speaker == "Ilya Baranov"
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "kind"),
+    [
+        ("NAIROBI, June 20 (Wire) - Kenya's finance minister, Samuel Otieno, on Thursday defended a package of tax "
+         "rises, saying the country had no choice.", "Kenya's finance minister", "named"),
+        ("NAIROBI (Reuters) - Kenya's finance minister said on Thursday the country had no choice.",
+         "Kenya's finance minister", "named"),
+        ("SAN JOSE — A senior executive at the firm said the layoffs would continue.",
+         "A senior executive at the firm", "anonymous"),
+    ],
+)
+def test_a_dateline_is_not_the_speaker(engine, text, source, kind):
+    [a] = [a for a in engine.analyze(text).attributions if a.cue.text in ("said", "saying")]
+    assert (a.source.text, a.source_kind) == (source, kind)

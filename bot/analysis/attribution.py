@@ -246,6 +246,8 @@ def _verb_cue(
     inverted = after is not None and (head is None or _quoted_or_before_comma(head, tok, qindex))
     if inverted:
         head = after  # “Come back!” yells his grandmother; ..., observed Tom Hill, an adviser
+    if head is not None and bounds is None:
+        head = sources.past_dateline(head)
     if head is not None:
         si, sj = bounds or sources.np_bounds(head)
         source = Span.of(text, doc[si].idx, doc[sj - 1].idx + len(doc[sj - 1].text))

@@ -169,6 +169,24 @@ def speaker_after(cue: Token) -> Token | None:
     return head if closed or doc[end].lower_ in CLAUSE_OPENERS else None
 
 
+def past_dateline(head: Token) -> Token:
+    """ "NAIROBI, June 20 (Wire) - Kenya's finance minister, Samuel Otieno, defended ...": the parser takes the
+    dateline's city as the subject, and the real one as a second subject or as its apposition. Return that."""
+    doc = head.doc
+    start = head.sent.start
+    if head.i + 1 >= len(doc) or not all(t.is_alpha and t.is_upper and len(t) > 1 for t in doc[start : head.i + 1]):
+        return head
+    if doc[head.i + 1].text not in (",", "(", "-", "—", "–"):
+        return head
+    later = [c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > head.i]
+    if later:
+        return later[0]  # "SAN JOSE — A senior executive said": two subjects, and the dateline is not one
+    # an apposition, but not the agency in brackets: "NAIROBI (Reuters) -"
+    beside = [c for c in head.children
+              if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN") and doc[c.i - 1].text != "("]
+    return beside[0] if beside else head
+
+
 def _could_speak(head: Token) -> bool:
     """A common noun after an inverted verb of saying is its speaker when it comes with a determiner or an owner
     ("his grandmother", "a senior official") or is a word for people or bodies ("said police", "say experts")."""
