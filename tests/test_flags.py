@@ -441,6 +441,7 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Not according to a county mechanic, who \"found no faults\" with the truck, according to Sheriff Ada Woodard.",
         "Almost 83 million people have downloaded the app, according to the phone firm's website.",
         "Older residents still remember the flood of 1953.",  # a memory of an event, no claim told
+        "Analysts polled by FactSet had expected 81 cents a share.",  # a named body's published survey
     ],
 )
 def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):

@@ -61,6 +61,7 @@ PARTS = {"one", "each", "either", "neither", "any", "none"}
 INSIDER_WORDS = {"familiar", "close", "brief", "briefed", "knowledgeable", "privy", "involved"}
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "spokespeople",
                 "representative"}
+POLLING = {"poll", "survey", "question", "canvass", "interview", "ask", "sample"}
 PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
 
 
@@ -416,7 +417,7 @@ def classify(head: Token, i: int, j: int) -> str:
     if in_the_know(head):
         return "anonymous"  # "people familiar with the matter", "people close to the player": insiders, unnamed
     if head.lower_ in words("vague_nouns.txt") or head.like_num:
-        if _led_by_name(head) or (lemma in STAFF and _of_named_body(head)):
+        if _led_by_name(head) or _polled_by_name(head) or (lemma in STAFF and _of_named_body(head)):
             return "named"
         # "a Gallup poll", "a CNN survey" name who asked; "poll after poll in Israel" only says where
         others = [t for t in head.subtree if t.i != head.i]  # "a survey for the consultancy Capgemini"
@@ -690,6 +691,15 @@ def _led_by_name(head: Token) -> bool:
     """ "Scientists led by chemist Ann Lee": a group that names the person who leads it can be checked."""
     for acl in (c for c in head.children if c.dep_ == "acl" and c.lemma_.lower() in ("lead", "head", "chair")):
         if any(t.ent_type_ == "PERSON" for t in acl.subtree):
+            return True
+    return False
+
+
+def _polled_by_name(head: Token) -> bool:
+    """ "Analysts polled by FactSet", "economists surveyed by Reuters": the answers are a named body's published
+    survey, which a reader can check."""
+    for acl in (c for c in head.children if c.dep_ == "acl" and c.lemma_.lower() in POLLING):
+        if any(is_maker(t) for c in acl.children if c.dep_ == "agent" for t in c.subtree):
             return True
     return False
 
