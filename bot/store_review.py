@@ -10,6 +10,7 @@ from bot.store_cards import CardReason, CardRef, StaleCard
 from bot.store_db import StoreBase
 from bot.store_types import (
     STATUSES,
+    GuildSettings,
     ReviewEvent,
     StoredFlag,
     check_guild,
@@ -99,23 +100,62 @@ class ReviewStore(StoreBase):
             await db.execute("DELETE FROM stale_cards WHERE guild_id = ? AND message_id = ? AND reason = ?",
                              (card.guild_id, card.message_id, card.reason))
 
+    async def _floor(self, guild_id: int, min_severity: str | None) -> int:
+        """The lowest severity rank that counts: ``min_severity``, or else the guild's review threshold.
+
+        Pending flags below the threshold are never posted, so by default they are not part of the queue: a
+        count that included them would show moderators work that no button or command lets them do.
+        """
+        if min_severity is None:
+            row = await self._row("SELECT flag_threshold FROM guild_settings WHERE guild_id = ?", (guild_id,))
+            min_severity = row[0] if row else GuildSettings(guild_id).flag_threshold
+        return severity_rank(min_severity)
+
     async def pending_flags(
-        self, guild_id: int, *, limit: int = 10, offset: int = 0, min_severity: str = "low",
+        self, guild_id: int, *, limit: int = 10, offset: int = 0, min_severity: str | None = None,
     ) -> list[StoredFlag]:
-        """The review queue: most severe first, then oldest first."""
+        """The review queue (at or above the guild's threshold unless ``min_severity`` says otherwise): most severe
+        first, then oldest first."""
         check_guild(guild_id)
         rows = await self._rows(
             _FLAG_SELECT + "WHERE guild_id = ? AND status = 'pending' AND severity_rank >= ? "
             "ORDER BY severity_rank DESC, id LIMIT ? OFFSET ?",
-            (guild_id, severity_rank(min_severity), max(0, min(int(limit), 100)), max(0, int(offset))))
+            (guild_id, await self._floor(guild_id, min_severity), max(0, min(int(limit), 100)),
+             max(0, int(offset))))
         return [self._flag(r) for r in rows]
 
-    async def count_pending(self, guild_id: int, *, min_severity: str = "low") -> int:
-        """How many flags wait for review at or above ``min_severity``."""
+    async def waiting_for_card(
+        self, guild_id: int, *, min_severity: str | None = None, limit: int = 50, analysis_id: str | None = None,
+    ) -> list[StoredFlag]:
+        """Pending flags at or above the threshold that have no review card yet, oldest first.
+
+        These are the flags a catch-up posts; ``analysis_id`` narrows them to one analysis (its own first post).
+        """
+        check_guild(guild_id)
+        args: tuple[Any, ...] = (guild_id, await self._floor(guild_id, min_severity))
+        where = ""
+        if analysis_id is not None:
+            where, args = "AND analysis_id = ? ", (*args, clean_short_id(analysis_id))
+        rows = await self._rows(
+            _FLAG_SELECT + "WHERE guild_id = ? AND status = 'pending' AND review_message_id IS NULL "
+            "AND severity_rank >= ? " + where + "ORDER BY id LIMIT ?",
+            (*args, max(1, min(int(limit), 500))))
+        return [self._flag(r) for r in rows]
+
+    async def count_waiting_for_card(self, guild_id: int, *, min_severity: str | None = None) -> int:
+        """How many pending flags at or above the threshold still have no review card."""
+        check_guild(guild_id)
+        row = await self._row(
+            "SELECT count(*) FROM flags WHERE guild_id = ? AND status = 'pending' AND review_message_id IS NULL "
+            "AND severity_rank >= ?", (guild_id, await self._floor(guild_id, min_severity)))
+        return int(row[0])
+
+    async def count_pending(self, guild_id: int, *, min_severity: str | None = None) -> int:
+        """How many flags wait for review at or above ``min_severity`` (by default the guild's threshold)."""
         check_guild(guild_id)
         row = await self._row(
             "SELECT count(*) FROM flags WHERE guild_id = ? AND status = 'pending' AND severity_rank >= ?",
-            (guild_id, severity_rank(min_severity)))
+            (guild_id, await self._floor(guild_id, min_severity)))
         return int(row[0])
 
     async def review_flag(
@@ -192,18 +232,23 @@ class ReviewStore(StoreBase):
             "WHERE guild_id = ? AND flag_id = ? ORDER BY id", (guild_id, int(flag_id)))
         return [ReviewEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6], from_db_time(r[7]) or utcnow()) for r in rows]
 
-    async def review_stats(self, guild_id: int) -> dict[str, int]:
-        """Flags by status (``pending``, ``confirmed``, ``dismissed``, ``superseded``) and by ``category:NAME``."""
+    async def review_stats(self, guild_id: int, *, min_severity: str | None = None) -> dict[str, int]:
+        """Flags by status (``pending``, ``confirmed``, ``dismissed``, ``superseded``) and by ``category:NAME``.
+
+        Pending flags below ``min_severity`` (by default the guild's threshold) are left out of both: they are
+        never sent for review, so counting them would show moderators a queue they cannot work off.
+        """
         check_guild(guild_id)
+        in_review = "guild_id = ? AND (status != 'pending' OR severity_rank >= ?)"
+        args = (guild_id, await self._floor(guild_id, min_severity))
         out = {s: 0 for s in STATUSES}
         for status, n in await self._rows(
-                "SELECT status, count(*) FROM flags WHERE guild_id = ? GROUP BY status", (guild_id,)):
+                f"SELECT status, count(*) FROM flags WHERE {in_review} GROUP BY status", args):  # noqa: S608
             out[status] = int(n)
         for category, n in await self._rows(
-                "SELECT category, count(*) FROM flags WHERE guild_id = ? GROUP BY category", (guild_id,)):
+                f"SELECT category, count(*) FROM flags WHERE {in_review} GROUP BY category", args):  # noqa: S608
             out[f"category:{category}"] = int(n)
         return out
-
 
 
 async def queue_stale_cards(db: Any, guild_id: int, cards: Sequence[CardRef], reason: CardReason) -> None:

@@ -1,7 +1,8 @@
-"""The moderators' review queue: flags go to the review channel with buttons; /review queue|stats; /export.
+"""The moderators' review queue: flags go to the review channel with buttons; /review queue|stats|repost; /export.
 
 The buttons themselves live in ``bot/views.py`` (persistent DynamicItems registered by the bot's setup_hook);
-this cog posts them, pages the queue and exports the decisions.
+this cog has them posted (``bot/review_posting.py`` also catches up on flags still without a card), cleans up
+cards after deletions, pages the queue and exports the decisions.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.analysis.result import SEVERITY_RANK
 from bot.cards import CARDS_STALE_EVENT
 from bot.checks import moderator_only
-from bot.errors import BylineError, InputError, NotFoundError
+from bot.errors import BylineError, InputError
+from bot.review_posting import AUTO_CATCH_UP_CARDS, CATCH_UP_CARDS, describe, post_waiting
 from bot.store_cards import StaleCard
-from bot.views import FLAGS_PER_MESSAGE, Paginator, draw_card, review_view
+from bot.views import FLAGS_PER_MESSAGE, Paginator, draw_card
 
 if TYPE_CHECKING:
     from bot.store import StoredAnalysis, StoredFlag
@@ -41,20 +42,6 @@ CleanOutcome = Literal["cleaned", "forbidden", "failed"]  # what one clean-up at
 
 class ExportTooLarge(BylineError):
     """The CSV is bigger than this server accepts as an attachment."""
-
-
-def flags_to_post(flags: list[StoredFlag], threshold: str) -> list[StoredFlag]:
-    """Pending flags at or above the guild's threshold that have not been posted yet."""
-    floor = SEVERITY_RANK.get(threshold, SEVERITY_RANK["medium"])
-    return [
-        f for f in flags
-        if f.status == "pending" and f.review_message_id is None and SEVERITY_RANK.get(f.severity, 0) >= floor
-    ]
-
-
-def chunks(items: list[StoredFlag], size: int) -> list[list[StoredFlag]]:
-    """Split flags into groups that fit one review message each."""
-    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 class Review(commands.Cog):
@@ -84,22 +71,39 @@ class Review(commands.Cog):
 
     @commands.Cog.listener("on_byline_analysis_stored")
     async def post_flags(self, stored: StoredAnalysis) -> None:
-        """Re-draw the cards of flags this analysis replaced, then post its own flags to the review channel.
+        """Re-draw the cards of flags this analysis replaced, post its own flags, then a few older ones still waiting.
 
-        Each step's failure is logged, never raised into dispatch, and never stops the other step.
+        A cached result repeats an analysis already stored, so it has nothing to re-draw, but its flags are posted
+        if their first post failed, and it still gives older waiting flags their turn. Each step's failure is
+        logged, never raised into dispatch, and never stops the other step.
         """
-        if stored.cached:
-            return  # a cached result was posted when it was first stored
+        if not stored.cached:
+            try:
+                await self._redraw_superseded(stored)
+            except Exception:
+                log.exception("could not redraw superseded cards of analysis %s in guild %s", stored.id,
+                              stored.guild_id)
         try:
-            await self._redraw_superseded(stored)
-        except Exception:
-            log.exception("could not redraw superseded cards of analysis %s in guild %s", stored.id, stored.guild_id)
-        if not stored.flag_ids:
-            return
-        try:
-            await self._post_flags(stored)
+            await self._post_after_store(stored)
         except Exception:
             log.exception("could not post flags of analysis %s in guild %s", stored.id, stored.guild_id)
+
+    async def _post_after_store(self, stored: StoredAnalysis) -> None:
+        """This analysis's flags first (all of them), then up to AUTO_CATCH_UP_CARDS cards of older waiting ones."""
+        last = None
+        if stored.flag_ids:
+            own_cards = math.ceil(len(stored.flag_ids) / FLAGS_PER_MESSAGE)
+            last = await post_waiting(self.bot, stored.guild_id, max_cards=own_cards, analysis_id=stored.id)
+            if last.cards:
+                log.info("posted %d flag(s) of analysis %s to channel %s", last.flags, stored.id, last.channel_id)
+        if last is None or last.problem is None:
+            last = await post_waiting(self.bot, stored.guild_id, max_cards=AUTO_CATCH_UP_CARDS)
+            if last.cards:
+                log.info("posted %d older waiting flag(s) in guild %s; %d still wait", last.flags, stored.guild_id,
+                         last.remaining)
+        if last.problem in ("channel_unavailable", "refused"):
+            log.warning("could not post flags of analysis %s in guild %s: %s %s", stored.id, stored.guild_id,
+                        last.problem, last.detail)
 
     async def _redraw_superseded(self, stored: StoredAnalysis) -> None:
         """Re-draw the cards of flags this analysis replaced: their buttons lock and the status says why."""
@@ -175,71 +179,22 @@ class Review(commands.Cog):
         """One posted message, addressed by channel and message id (no fetch needed)."""
         return self.bot.get_partial_messageable(channel_id, guild_id=guild_id).get_partial_message(message_id)
 
-    async def _post_flags(self, stored: StoredAnalysis) -> None:
-        settings = await self.store.get_settings(stored.guild_id)
-        if settings.review_channel_id is None:
-            return
-        flags = flags_to_post(await self.store.flags_for_analysis(stored.guild_id, stored.id),
-                              settings.flag_threshold)
-        if not flags:
-            return
-        channel_id = settings.review_channel_id
-        channel = await self._review_channel(stored.guild_id, channel_id)
-        if channel is None:
-            return
-        for group in chunks(flags, FLAGS_PER_MESSAGE):
-            # Shielded: a card sent but never recorded could not be cleaned after a forget-me or retention.
-            if not await asyncio.shield(self._post_card(channel, channel_id, group, stored)):
-                return
-        log.info("posted %d flag(s) of analysis %s to channel %s", len(flags), stored.id, channel_id)
-
-    async def _post_card(self, channel: Any, channel_id: int, group: list[StoredFlag],
-                         stored: StoredAnalysis) -> bool:
-        """Send one card and record it; False when its flags vanished meanwhile (the card is then withdrawn)."""
-        message = await channel.send(embed=render.review_flags_embed(group, stored), view=review_view(group),
-                                     allowed_mentions=render.NO_MENTIONS)
-        try:
-            await self.store.set_review_messages(stored.guild_id, [f.id for f in group], channel_id, message.id)
-        except NotFoundError:  # a forget-me or retention deleted the flags while the card was being sent
-            await self._withdraw(message, stored)
-            return False
-        return True
-
-    async def _withdraw(self, message: discord.Message, stored: StoredAnalysis) -> None:
-        """Delete a card whose flags vanished before it could be recorded; nothing else would ever clean it."""
-        log.info("flags of analysis %s in guild %s were deleted while posting; withdrawing card %s",
-                 stored.id, stored.guild_id, message.id)
-        try:
-            await message.delete()
-        except discord.HTTPException as exc:
-            log.warning("could not withdraw review card %s in guild %s: %s", message.id, stored.guild_id, exc)
-
-    async def _review_channel(self, guild_id: int, channel_id: int) -> discord.abc.Messageable | None:
-        """The configured channel, only if it still exists, belongs to this guild and can hold messages."""
-        channel: Any = self.bot.get_channel(channel_id)
-        if channel is None:
-            try:
-                channel = await self.bot.fetch_channel(channel_id)
-            except discord.HTTPException as exc:
-                log.warning("review channel %s of guild %s is unavailable: %s", channel_id, guild_id, exc)
-                return None
-        if getattr(getattr(channel, "guild", None), "id", None) != guild_id or not hasattr(channel, "send"):
-            log.warning("review channel %s is not a text channel of guild %s", channel_id, guild_id)
-            return None
-        return channel  # type: ignore[no-any-return]
-
     @review.command(name="queue", description="Page through the flags waiting for a moderator's decision.")
     @moderator_only()
     async def queue(self, interaction: discord.Interaction) -> None:
-        """Pending flags, five per page, only visible to the moderator who asked."""
+        """Pending flags at or above the server's threshold, five per page, only visible to the moderator who asked."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         guild_id = _guild(interaction)
-        total = await self.store.count_pending(guild_id)
+        settings = await self.store.get_settings(guild_id)
+        threshold = settings.flag_threshold
+        total = await self.store.count_pending(guild_id, min_severity=threshold)
         pages = max(1, math.ceil(total / QUEUE_PAGE_SIZE))
 
         async def render_page(page: int) -> discord.Embed:
-            flags = await self.store.pending_flags(guild_id, limit=QUEUE_PAGE_SIZE, offset=page * QUEUE_PAGE_SIZE)
-            return render.review_queue_embed(flags, page=page, pages=pages, total=total)
+            flags = await self.store.pending_flags(guild_id, limit=QUEUE_PAGE_SIZE, offset=page * QUEUE_PAGE_SIZE,
+                                                   min_severity=threshold)
+            embed = render.review_queue_embed(flags, page=page, pages=pages, total=total)
+            return _explain_missing_cards(embed, flags, has_channel=settings.review_channel_id is not None)
 
         embed = await render_page(0)
         if pages == 1:
@@ -252,10 +207,36 @@ class Review(commands.Cog):
     @review.command(name="stats", description="Count flags by review status and by category.")
     @moderator_only()
     async def stats(self, interaction: discord.Interaction) -> None:
-        """Counts only; they come from this guild's rows alone."""
+        """Counts only; they come from this guild's rows alone, and leave out flags below its threshold."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        stats = await self.store.review_stats(_guild(interaction))
-        await interaction.followup.send(embed=render.review_stats_embed(stats), ephemeral=True,
+        guild_id = _guild(interaction)
+        threshold = (await self.store.get_settings(guild_id)).flag_threshold
+        embed = render.review_stats_embed(await self.store.review_stats(guild_id, min_severity=threshold))
+        notes = []
+        waiting = await self.store.count_waiting_for_card(guild_id, min_severity=threshold)
+        if waiting:
+            notes.append(f"{waiting} pending flag(s) have no card in the review channel yet: /review repost posts "
+                         "them.")
+        below = (await self.store.count_pending(guild_id, min_severity="low")
+                 - await self.store.count_pending(guild_id, min_severity=threshold))
+        if below:
+            notes.append(f"{below} flag(s) below this server's {threshold} threshold are not sent for review and "
+                         "not counted (/settings set flag-threshold).")
+        if notes:
+            embed.set_footer(text=" ".join(notes))
+        await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=render.NO_MENTIONS)
+
+    @review.command(name="repost", description="Post review cards for flags that have none yet, oldest first.")
+    @moderator_only()
+    async def repost(self, interaction: discord.Interaction) -> None:
+        """Catch up by hand after a missed post, at most CATCH_UP_CARDS cards a run; the answer says what is left."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        guild_id = _guild(interaction)
+        posting = await post_waiting(self.bot, guild_id, max_cards=CATCH_UP_CARDS)
+        log.info("review repost: guild=%s user=%s flags=%d cards=%d remaining=%d problem=%s", guild_id,
+                 interaction.user.id, posting.flags, posting.cards, posting.remaining, posting.problem)
+        text = describe(posting) or "Every flag waiting for review already has a card in the review channel."
+        await interaction.followup.send(render.clip_content(text), ephemeral=True,
                                         allowed_mentions=render.NO_MENTIONS)
 
     @app_commands.command(name="export", description="Moderators: download the review decisions as a CSV file.")
@@ -299,6 +280,17 @@ class Review(commands.Cog):
         finally:
             text.detach()  # keep ``raw`` open for the upload
         return rows
+
+
+def _explain_missing_cards(embed: discord.Embed, flags: list[StoredFlag], *, has_channel: bool) -> discord.Embed:
+    """Say how to get buttons for listed flags that have no card yet, instead of pointing at buttons that are not
+    there."""
+    if any(f.review_message_id is None for f in flags):
+        embed.description = (
+            "Flags without a review-message link have no card yet: /review repost posts them." if has_channel else
+            "No review channel is set, so these flags have no buttons yet: a member with Manage Server can choose "
+            "one with /settings set review-channel, and the waiting flags are posted there.")
+    return embed
 
 
 def _upload_limit(interaction: discord.Interaction) -> int:

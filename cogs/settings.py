@@ -7,6 +7,7 @@ Manage Server check runs on every change: ``default_permissions`` only hides the
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import discord
@@ -16,6 +17,7 @@ from discord.ext import commands
 from bot import render
 from bot.checks import manager_only
 from bot.errors import InputError
+from bot.review_posting import CATCH_UP_CARDS, describe, post_waiting
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +76,28 @@ class Settings(commands.Cog):
     def _max_summary(self) -> int:
         return self.bot.settings.analysis.max_summary_sentences  # type: ignore[attr-defined]
 
-    async def _apply(self, interaction: discord.Interaction, done: str, **changes: Any) -> None:
-        """Store the change (the store validates again), log who made it, show the result privately."""
+    async def _apply(self, interaction: discord.Interaction, done: str,
+                     then: Callable[[int], Awaitable[str]] | None = None, **changes: Any) -> None:
+        """Store the change (the store validates again), log who made it, run ``then`` (whose words are added to
+        the answer), show the result privately."""
         guild_id = _guild(interaction)
         await _defer(interaction)
         updated = await self.store.update_settings(guild_id, **changes)
         log.info("settings changed: guild=%s user=%s keys=%s", guild_id, interaction.user.id, ",".join(changes))
+        if then is not None:
+            done = f"{done}\n{await then(guild_id)}".rstrip()
         await _done(interaction, done, updated)
+
+    async def _post_waiting_flags(self, guild_id: int) -> str:
+        """Give flags stored while no channel was set (or whose post failed) their cards in the new channel.
+
+        The setting is saved whatever happens here: a failure only leaves the flags waiting for /review repost.
+        """
+        try:
+            return describe(await post_waiting(self.bot, guild_id, max_cards=CATCH_UP_CARDS))
+        except Exception:
+            log.exception("could not post the waiting flags of guild %s to its new review channel", guild_id)
+            return "The flags already waiting could not be posted just now; /review repost tries again."
 
     async def _autoreply(self, interaction: discord.Interaction, channel: discord.TextChannel, enabled: bool) -> None:
         """Add or remove one channel atomically in the store, so two managers at once cannot lose a change."""
@@ -113,7 +130,7 @@ class Settings(commands.Cog):
             return
         _same_guild(interaction, channel, "channel")
         await self._apply(interaction, f"Flags will be posted in {channel.mention}." + _bot_cannot_post(channel),
-                          review_channel_id=channel.id)
+                          then=self._post_waiting_flags, review_channel_id=channel.id)
 
     @set_group.command(name="mod-role", description="Role whose members may review flags; empty = Manage Messages.")
     @app_commands.describe(role="The moderators' role (empty: Manage Messages only)")

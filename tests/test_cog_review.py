@@ -13,6 +13,7 @@ import pytest
 
 from bot.checks import ModeratorCheckFailure
 from bot.render import NO_MENTIONS
+from bot.review_posting import CATCH_UP_CARDS
 from bot.views import Paginator, ReviewButton
 from cogs.review import ExportTooLarge, Review
 from tests.helpers import (
@@ -325,17 +326,139 @@ async def test_many_flags_are_split_across_messages(store):
     assert [f.review_message_id for f in flags] == [900] * 5 + [901] * 2
 
 
-async def test_nothing_is_posted_without_a_review_channel_or_for_a_cached_result(store):
-    """No channel configured: silence. A cached re-run was already posted the first time."""
+async def test_nothing_is_posted_without_a_review_channel(store):
     guild = make_guild()
     cog, channel = _cog_with_channel(store, guild)
     stored = await _save(store, guild.id)
     await cog.post_flags(stored)
-    await store.update_settings(guild.id, review_channel_id=channel.id)
+    channel.send.assert_not_awaited()
+    assert [(await store.get_flag(guild.id, f)).review_message_id for f in stored.flag_ids] == [None] * 3
+
+
+async def test_a_cached_result_does_not_post_flags_that_already_have_a_card(store):
+    guild = make_guild()
+    cog, channel = await _posting_cog(store, guild, "medium")
+    await cog.post_flags(await _save(store, guild.id))
     again = await _save(store, guild.id)
     assert again.cached
     await cog.post_flags(again)
-    channel.send.assert_not_awaited()
+    channel.send.assert_awaited_once()
+
+
+# --- catching up on flags without a card ----------------------------------------------------------------------
+
+
+def _single_flag_articles(n: int) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """``n`` different articles with one high flag each, so each needs its own card."""
+    return [(f"Sources close to team {i} said it was late.", [("anonymous_source", "high", "Sources close")])
+            for i in range(n)]
+
+
+def _card_flag_ids(channel) -> list[list[int]]:
+    return [[c.flag_id for c in call.kwargs["view"].children if c.action == "confirm"]
+            for call in channel.send.await_args_list]
+
+
+async def test_flags_stored_before_the_review_channel_get_cards_with_the_next_analysis(store):
+    """A flag whose one posting chance came while no channel was set is posted later, not pending forever."""
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    early = [await _save(store, guild.id, text, flags) for text, flags in _single_flag_articles(3)]
+    for stored in early:
+        await cog.post_flags(stored)
+    await store.update_settings(guild.id, review_channel_id=channel.id)
+    again = await _save(store, guild.id, *_single_flag_articles(1)[0])
+    assert again.cached  # even a repeat of an old article gives the waiting flags their turn
+    await cog.post_flags(again)
+
+    # its own flag first, then AUTO_CATCH_UP_CARDS (2) cards of the oldest flags still waiting
+    assert _card_flag_ids(channel) == [[early[0].flag_ids[0]], [early[1].flag_ids[0]], [early[2].flag_ids[0]]]
+    assert None not in [(await store.get_flag(guild.id, s.flag_ids[0])).review_message_id for s in early]
+
+
+async def test_a_post_discord_refused_is_retried_by_a_later_analysis(store, caplog):
+    guild = make_guild()
+    cog, channel = await _posting_cog(store, guild, "medium")
+    working = channel.send.side_effect
+    channel.send.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
+    first = await _save(store, guild.id)
+    await cog.post_flags(first)
+    assert "could not post flags" in caplog.text
+    assert (await store.get_flag(guild.id, first.flag_ids[0])).review_message_id is None
+
+    channel.send.side_effect = working  # the channel's permissions are fixed
+    await cog.post_flags(await _save(store, guild.id, TEXT + " Later."))
+    posted = await store.get_flag(guild.id, first.flag_ids[0])
+    assert posted.review_message_id is not None and posted.status == "pending"
+    assert channel.send.await_count == 3  # the refused attempt, the new analysis's card, the retried card
+
+
+async def test_review_repost_posts_the_oldest_waiting_flags_a_capped_number_at_a_time(store):
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    stored = [await _save(store, guild.id, text, flags) for text, flags in _single_flag_articles(CATCH_UP_CARDS + 2)]
+    await store.update_settings(guild.id, review_channel_id=channel.id)
+
+    first = _mod(store, guild)
+    await _run_checks(cog.repost, first)
+    await cog.repost.callback(cog, first)
+    assert _card_flag_ids(channel) == [[s.flag_ids[0]] for s in stored[:CATCH_UP_CARDS]]
+    answer = first.followup.send.await_args
+    assert answer.kwargs["ephemeral"] is True
+    assert f"Posted {CATCH_UP_CARDS} flag(s) on {CATCH_UP_CARDS} card(s) in <#{channel.id}>" in answer.args[0]
+    assert "2 more flag(s) still wait" in answer.args[0]
+
+    second = _mod(store, guild)
+    await cog.repost.callback(cog, second)
+    assert _card_flag_ids(channel)[CATCH_UP_CARDS:] == [[s.flag_ids[0]] for s in stored[CATCH_UP_CARDS:]]
+    assert "still wait" not in second.followup.send.await_args.args[0]
+
+    third = _mod(store, guild)
+    await cog.repost.callback(cog, third)
+    assert channel.send.await_count == CATCH_UP_CARDS + 2
+    assert "already has a card" in third.followup.send.await_args.args[0]
+
+
+async def test_review_repost_refuses_non_moderators(store):
+    with pytest.raises(ModeratorCheckFailure):
+        await _run_checks(Review(make_store_bot(store)).repost, _mod(store, make_guild(), send_messages=True))
+
+
+async def test_review_repost_says_what_stopped_it_and_keeps_the_flags_waiting(store):
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    stored = await _save(store, guild.id)
+
+    no_channel = _mod(store, guild)
+    await cog.repost.callback(cog, no_channel)
+    assert "2 flag(s) wait" in no_channel.followup.send.await_args.args[0]  # the low one is below the threshold
+    assert "/settings set review-channel" in no_channel.followup.send.await_args.args[0]
+
+    await store.update_settings(guild.id, review_channel_id=channel.id)
+    channel.send.side_effect = http_error(discord.Forbidden, 403, 50013, "Missing Permissions")
+    refused = _mod(store, guild)
+    await cog.repost.callback(cog, refused)
+    text = refused.followup.send.await_args.args[0]
+    assert "Discord refused a post" in text and "Missing Permissions" in text and "2 flag(s) still wait" in text
+    assert [(await store.get_flag(guild.id, f)).review_message_id for f in stored.flag_ids] == [None] * 3
+
+
+async def test_two_posting_runs_at_once_give_each_flag_one_card(store):
+    """A stored analysis and /review repost may run together; neither may post what the other is posting."""
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    stored = [await _save(store, guild.id, text, flags) for text, flags in _single_flag_articles(3)]
+    await store.update_settings(guild.id, review_channel_id=channel.id)
+    ids = iter(range(900, 999))
+
+    async def slow_send(**kwargs):
+        await asyncio.sleep(0)  # Discord takes a moment: the other run gets to read the store meanwhile
+        return make_message(channel=channel, message_id=next(ids))
+
+    channel.send.side_effect = slow_send
+    await asyncio.gather(cog.repost.callback(cog, _mod(store, guild)), cog.post_flags(stored[0]),
+                         cog.repost.callback(cog, _mod(store, guild)))
+    assert sorted(f for card in _card_flag_ids(channel) for f in card) == sorted(s.flag_ids[0] for s in stored)
 
 
 async def test_review_channel_of_another_guild_is_not_used(store):
@@ -403,8 +526,52 @@ async def test_review_stats_counts_this_guild_only(store):
     inter = _mod(store, guild)
     await cog.stats.callback(cog, inter)
     embed = inter.followup.send.await_args.kwargs["embed"]
-    assert embed.description == "**2** pending · **1** confirmed · **0** dismissed"
+    assert embed.description == "**1** pending · **1** confirmed · **0** dismissed"
     assert "Anonymous source: 1" in embed.fields[0].value
+
+
+async def test_flags_below_the_threshold_are_not_counted_as_waiting_for_review(store):
+    """They are never posted, so the queue and the counts leave them out and say so, instead of showing
+    moderators pending flags that no button can decide."""
+    guild = make_guild()
+    cog, _ = await _posting_cog(store, guild, "medium")
+    stored = await _save(store, guild.id)
+    await cog.post_flags(stored)
+    low = stored.flag_ids[2]
+
+    queue = _mod(store, guild)
+    await cog.queue.callback(cog, queue)
+    embed = queue.followup.send.await_args.kwargs["embed"]
+    assert embed.title == "Review queue · 2 pending" and len(embed.fields) == 2
+    assert not any(f"#{low}" in f.name for f in embed.fields)
+
+    stats = _mod(store, guild)
+    await cog.stats.callback(cog, stats)
+    embed = stats.followup.send.await_args.kwargs["embed"]
+    assert embed.description.startswith("**2** pending")
+    assert "No source" not in embed.fields[0].value  # the low flag's category is not counted either
+    assert embed.footer.text.startswith("1 flag(s) below this server's medium threshold")
+
+    await store.update_settings(guild.id, flag_threshold="low")  # now it is meant for review, and waits for a card
+    stats = _mod(store, guild)
+    await cog.stats.callback(cog, stats)
+    embed = stats.followup.send.await_args.kwargs["embed"]
+    assert embed.description.startswith("**3** pending")
+    assert embed.footer.text.startswith("1 pending flag(s) have no card in the review channel yet")
+
+
+async def test_the_queue_says_how_to_get_cards_for_flags_that_have_none(store):
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    await _save(store, guild.id)
+    inter = _mod(store, guild)
+    await cog.queue.callback(cog, inter)
+    assert "No review channel is set" in inter.followup.send.await_args.kwargs["embed"].description
+
+    await store.update_settings(guild.id, review_channel_id=channel.id)
+    inter = _mod(store, guild)
+    await cog.queue.callback(cog, inter)
+    assert "/review repost" in inter.followup.send.await_args.kwargs["embed"].description
 
 
 # --- /export ------------------------------------------------------------------------------------------------
@@ -495,7 +662,7 @@ async def test_review_queue_links_to_posted_review_messages(store):
     await cog.queue.callback(cog, inter)
     fields = inter.followup.send.await_args.kwargs["embed"].fields
     link = f"https://discord.com/channels/{guild.id}/{channel.id}/900"
-    assert [link in f.value for f in fields] == [True, True, False]  # the low flag was never posted
+    assert [link in f.value for f in fields] == [True, True]  # the low flag is below the threshold
 
 
 async def test_a_slow_click_cannot_put_deleted_text_back_on_a_card(store):

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from unittest import mock
 
 import discord
 import pytest
 
 from bot.checks import ManagerCheckFailure
 from bot.config import AnalysisSettings, Settings
-from bot.errors import InputError
+from bot.errors import InputError, StoreError
 from bot.store import Store
 from cogs.settings import Settings as SettingsCog
 from tests.helpers import (
+    flagged_result,
     make_channel,
     make_guild,
     make_interaction,
     make_member,
+    make_message,
     make_permissions,
     make_role,
     make_store_bot,
@@ -81,6 +84,42 @@ async def test_review_channel_set_and_clear(store):
     assert fields["Review channel"] == channel.mention
     await cog.review_channel.callback(cog, _inter(store, guild), None)
     assert (await store.get_settings(guild.id)).review_channel_id is None
+
+
+async def _flag_waiting(store, guild):
+    """A high flag stored while the guild had no review channel, so it has no card."""
+    text = "The council met on Monday. Sources close to the mayor said the vote was rushed."
+    stored = await store.save_analysis(guild.id, text, flagged_result(text, [("anonymous_source", "high",
+                                                                              "Sources close")]), engine_version="t")
+    return stored.flag_ids[0]
+
+
+async def test_setting_the_review_channel_posts_the_flags_already_waiting(store):
+    """Flags stored before there was a review channel get their cards there at once, and the answer says so."""
+    guild = make_guild()
+    flag_id = await _flag_waiting(store, guild)
+    channel = make_channel(guild=guild, name="review")
+    channel.send.return_value = make_message(channel=channel, message_id=900)
+    cog = _cog(store)
+    cog.bot.get_channel.side_effect = lambda cid: channel if cid == channel.id else None
+    inter = _inter(store, guild)
+    await cog.review_channel.callback(cog, inter, channel)
+    channel.send.assert_awaited_once()
+    assert (await store.get_flag(guild.id, flag_id)).review_message_id == 900
+    said = inter.followup.send.await_args.args[0]
+    assert said.startswith(f"Flags will be posted in {channel.mention}") and "Posted 1 flag(s) on 1 card(s)" in said
+
+
+async def test_a_failed_catch_up_does_not_undo_the_new_review_channel(store):
+    guild = make_guild()
+    await _flag_waiting(store, guild)
+    channel = make_channel(guild=guild, name="review")
+    cog = _cog(store)
+    inter = _inter(store, guild)
+    with mock.patch.object(store, "waiting_for_card", side_effect=StoreError("database is locked")):
+        await cog.review_channel.callback(cog, inter, channel)
+    assert (await store.get_settings(guild.id)).review_channel_id == channel.id
+    assert "/review repost tries again" in inter.followup.send.await_args.args[0]
 
 
 async def test_channel_of_another_guild_is_refused(store):

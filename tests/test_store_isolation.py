@@ -60,9 +60,9 @@ async def test_every_read_stays_inside_its_guild(tmp_path_factory, docs, guild, 
         for short_id, g in owner.items():
             assert (await store.get_analysis(guild, short_id) is not None) == (g == guild)
             assert (await store.get_text(guild, short_id) is not None) == (g == guild)
-        pending = await store.pending_flags(guild, limit=100)
+        pending = await store.pending_flags(guild, limit=100, min_severity="low")
         assert {f.analysis_id for f in pending} == mine and all(f.guild_id == guild for f in pending)
-        assert await store.count_pending(guild) == len(mine)
+        assert await store.count_pending(guild, min_severity="low") == len(mine)
         out = io.StringIO()
         assert await store.export_flags(guild, out, fmt="jsonl") == len(mine)
         assert {json.loads(line)["analysis_id"] for line in out.getvalue().splitlines()} == mine

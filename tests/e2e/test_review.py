@@ -181,3 +181,62 @@ def test_forget_me_empties_the_review_card_of_the_members_article(byline: Harnes
     assert str(author.id) not in shown
     assert all(flag(byline, i) is None for i in ids)
     fake.wait_for(lambda: fake.messages[reply_id].get("deleted"), 30, "Byline's public reply to be deleted")
+
+
+def _repost_until_carded(byline: Harness, flag_ids: list[int], runs: int = 20) -> list[str]:
+    """A moderator runs /review repost until these flags have cards (each run posts a capped number)."""
+    fake = byline.fake
+    answers = []
+    for _ in range(runs):
+        answer = invoke(fake, builders.slash(fake, fake.world.people["mod"], "general", "review repost"))
+        assert answer.ephemeral and answer.message is not None
+        answers.append(answer.message["content"])
+        if all(flag(byline, i).review_message_id for i in flag_ids):
+            return answers
+    raise AssertionError(f"flags {flag_ids} still have no card after {runs} runs: {answers}")
+
+
+def _waiting_flags(byline: Harness, aid: str) -> list[int]:
+    rows = byline.store("flags_for_analysis", int(byline.fake.world.guild_id), aid)
+    waiting = [f.id for f in rows if f.severity in ("medium", "high")]
+    assert waiting and all(flag(byline, i).review_message_id is None for i in waiting)
+    return waiting
+
+
+def _analyse(byline: Harness, n: int) -> tuple[str, float]:
+    fake = byline.fake
+    inter = builders.slash(fake, fake.world.add_member(f"rev-author-{n}"), "general", "analyse", text=article(n))
+    sent = fake.interact(inter)
+    return analysis_id_from(wait_answer(fake, inter["token"], sent).message), sent
+
+
+def test_a_card_discord_refused_is_posted_by_review_repost(byline: Harness) -> None:
+    """The review channel refuses Byline's post once (a 403): the flags stay pending without a card, and a
+    moderator's /review repost gives them their card with working buttons."""
+    fake = byline.fake
+    review_channel = enable_review(byline)
+    fake.fail("POST", rf"^/channels/{review_channel}/messages$", 403, code=50013, message="Missing Permissions")
+    aid, sent = _analyse(byline, 204)
+    refused = fake.wait_call("POST", f"/channels/{review_channel}/messages", after=sent, timeout=60)
+    assert refused.status == 403
+    waiting = _waiting_flags(byline, aid)
+
+    answers = _repost_until_carded(byline, waiting)
+    assert "Posted" in answers[0]
+    card = fake.messages[str(flag(byline, waiting[0]).review_message_id)]
+    assert {f"byline:review:confirm:{i}" for i in waiting} <= set(find_custom_ids(card))
+    assert all(flag(byline, i).status == "pending" for i in waiting)
+
+
+def test_flags_stored_while_review_was_off_are_posted_when_a_channel_is_set(byline: Harness) -> None:
+    fake = byline.fake
+    enable_review(byline)
+    admin = fake.world.people["admin"]
+    off = invoke(fake, builders.slash(fake, admin, "general", "settings set review-channel"))
+    assert off.ephemeral and "off" in off.message["content"]
+    aid, _sent = _analyse(byline, 205)
+    waiting = _waiting_flags(byline, aid)
+
+    on = invoke(fake, builders.slash(fake, admin, "general", "settings set review-channel", channel="review"))
+    assert on.ephemeral and "Posted" in on.message["content"], on.message
+    _repost_until_carded(byline, waiting)  # at once, unless older flags were waiting too

@@ -41,7 +41,7 @@ def test_registered_commands_and_options(byline: Harness) -> None:
     assert analyse["text"] == (3, False) and analyse["url"] == (3, False) and analyse["file"] == (11, False)
     assert _options(slash["lookup"]) == {"id": (3, True)}
     assert _options(slash["search"]) == {"query": (3, True)}
-    assert set(_options(slash["review"])) == {"queue", "stats"}
+    assert set(_options(slash["review"])) == {"queue", "stats", "repost"}
     settings_set = next(o for o in slash["settings"]["options"] if o["name"] == "set")
     assert {o["name"] for o in settings_set["options"]} >= {"review-channel", "mod-role", "autoreply-add",
                                                            "autoreply-remove", "flag-threshold"}

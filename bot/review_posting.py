@@ -1,0 +1,168 @@
+"""Review cards: post the flags meant for review to the review channel, and catch up on those still without one.
+
+A flag gets its card when its analysis is stored, but that one chance can be missed: no review channel was set
+yet, Discord refused the post (a 403, a deleted channel, an outage), or the threshold was lowered later. Without
+a card a flag has no buttons and nobody can decide it, so whatever still has none is posted later, oldest first:
+a few cards after every stored analysis, and up to ``CATCH_UP_CARDS`` when a manager sets the review channel or
+a moderator runs ``/review repost``. A post that fails leaves its flags without a card, so the next run retries
+them; the cap keeps a long backlog from flooding the channel in one go.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+
+from bot import render
+from bot.errors import NotFoundError
+from bot.store_types import STAFF
+from bot.views import FLAGS_PER_MESSAGE, review_view
+
+if TYPE_CHECKING:
+    from bot.store_types import StoredFlag
+
+log = logging.getLogger(__name__)
+
+CATCH_UP_CARDS = 10  # cards one catch-up run posts at most (a setting change or /review repost)
+AUTO_CATCH_UP_CARDS = 2  # cards of older waiting flags each stored analysis posts after its own
+Problem = Literal["no_channel", "channel_unavailable", "refused"]
+
+_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, weakref.WeakValueDictionary[int, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary())
+
+
+@dataclass(frozen=True)
+class Posting:
+    """What one run posted, how many flags meant for review still have no card, and why it stopped early."""
+
+    flags: int = 0
+    cards: int = 0
+    remaining: int = 0
+    channel_id: int | None = None
+    problem: Problem | None = None
+    detail: str = ""  # Discord's words for a refused post, for the log and the moderator
+
+
+def _guild_lock(guild_id: int) -> asyncio.Lock:
+    """One posting run per guild at a time: two runs reading the same waiting flags would post them twice."""
+    per_loop = _locks.setdefault(asyncio.get_running_loop(), weakref.WeakValueDictionary())
+    lock = per_loop.get(guild_id)
+    if lock is None:
+        lock = asyncio.Lock()
+        per_loop[guild_id] = lock
+    return lock
+
+
+def group_cards(flags: Sequence[StoredFlag], max_cards: int) -> list[list[StoredFlag]]:
+    """Flags as cards, in the order given: one analysis per card (its title heads it), five flags at most."""
+    cards: list[list[StoredFlag]] = []
+    for flag in flags:
+        if cards and cards[-1][0].analysis_id == flag.analysis_id and len(cards[-1]) < FLAGS_PER_MESSAGE:
+            cards[-1].append(flag)
+        else:
+            cards.append([flag])
+    return cards[:max(0, max_cards)]
+
+
+async def post_waiting(bot: Any, guild_id: int, *, max_cards: int, analysis_id: str | None = None) -> Posting:
+    """Post up to ``max_cards`` cards of flags still waiting for one, oldest first (only ``analysis_id``'s if given).
+
+    Discord's refusal ends the run and is reported, not raised: the flags stay waiting for the next run.
+    """
+    async with _guild_lock(guild_id):
+        return await _post_waiting(bot, guild_id, max_cards, analysis_id)
+
+
+async def _post_waiting(bot: Any, guild_id: int, max_cards: int, analysis_id: str | None) -> Posting:
+    store = bot.store
+    settings = await store.get_settings(guild_id)
+    threshold, channel_id = settings.flag_threshold, settings.review_channel_id
+
+    async def remaining() -> int:
+        return int(await store.count_waiting_for_card(guild_id, min_severity=threshold))
+
+    if channel_id is None:
+        return Posting(remaining=await remaining(), problem="no_channel")
+    flags = await store.waiting_for_card(guild_id, min_severity=threshold, analysis_id=analysis_id,
+                                         limit=max_cards * FLAGS_PER_MESSAGE)
+    if not flags:
+        return Posting(remaining=await remaining(), channel_id=channel_id)
+    channel = await review_channel(bot, guild_id, channel_id)
+    if channel is None:
+        return Posting(remaining=await remaining(), channel_id=channel_id, problem="channel_unavailable")
+    posted = cards = 0
+    for group in group_cards(flags, max_cards):
+        try:
+            # Shielded: a card sent but never recorded could not be cleaned after a forget-me or retention.
+            kept = await asyncio.shield(_post_card(store, channel, channel_id, guild_id, group))
+        except discord.HTTPException as exc:
+            return Posting(posted, cards, await remaining(), channel_id, "refused", str(exc))
+        if kept:
+            posted, cards = posted + len(group), cards + 1
+    return Posting(posted, cards, await remaining(), channel_id)
+
+
+async def _post_card(store: Any, channel: Any, channel_id: int, guild_id: int, group: list[StoredFlag]) -> bool:
+    """Send one card and record it; False when its flags vanished meanwhile (the card is then withdrawn)."""
+    analysis = await store.get_analysis(guild_id, group[0].analysis_id, viewer_id=STAFF)
+    if analysis is None:  # deleted since the flags were read: nothing left to review
+        return False
+    message = await channel.send(embed=render.review_flags_embed(group, analysis), view=review_view(group),
+                                 allowed_mentions=render.NO_MENTIONS)
+    try:
+        await store.set_review_messages(guild_id, [f.id for f in group], channel_id, message.id)
+    except NotFoundError:  # a forget-me or retention deleted the flags while the card was being sent
+        await _withdraw(message, guild_id, group[0].analysis_id)
+        return False
+    return True
+
+
+async def _withdraw(message: discord.Message, guild_id: int, analysis_id: str) -> None:
+    """Delete a card whose flags vanished before it could be recorded; nothing else would ever clean it."""
+    log.info("flags of analysis %s in guild %s were deleted while posting; withdrawing card %s",
+             analysis_id, guild_id, message.id)
+    try:
+        await message.delete()
+    except discord.HTTPException as exc:
+        log.warning("could not withdraw review card %s in guild %s: %s", message.id, guild_id, exc)
+
+
+async def review_channel(bot: Any, guild_id: int, channel_id: int) -> discord.abc.Messageable | None:
+    """The configured channel, only if it still exists, belongs to this guild and can hold messages."""
+    channel: Any = bot.get_channel(channel_id)
+    if channel is None:
+        try:
+            channel = await bot.fetch_channel(channel_id)
+        except discord.HTTPException as exc:
+            log.warning("review channel %s of guild %s is unavailable: %s", channel_id, guild_id, exc)
+            return None
+    if getattr(getattr(channel, "guild", None), "id", None) != guild_id or not hasattr(channel, "send"):
+        log.warning("review channel %s is not a text channel of guild %s", channel_id, guild_id)
+        return None
+    return channel  # type: ignore[no-any-return]
+
+
+def describe(posting: Posting) -> str:
+    """What a catch-up did, for the member who started it; empty when nothing was waiting."""
+    where = f"<#{posting.channel_id}>" if posting.channel_id else "the review channel"
+    left = posting.remaining
+    if posting.problem == "no_channel":
+        return (f"{left} flag(s) wait for a review card, but no review channel is set: a member with Manage Server "
+                "can choose one with /settings set review-channel." if left else "")
+    if posting.problem == "channel_unavailable":
+        return (f"Byline cannot find or use {where}, so {left} flag(s) still wait for a card; check that the "
+                "channel exists and that Byline can see it, then run /review repost.")
+    done = f"Posted {posting.flags} flag(s) on {posting.cards} card(s) in {where}. " if posting.cards else ""
+    if posting.problem == "refused":
+        return (f"{done}Discord refused a post in {where} ({posting.detail}); {left} flag(s) still wait for a "
+                "card. Check that Byline may send messages with embeds there, then run /review repost.")
+    if left:
+        return (f"{done}{left} more flag(s) still wait for a card; each /review repost posts up to "
+                f"{CATCH_UP_CARDS} more cards.")
+    return done.strip()
