@@ -42,16 +42,25 @@ class MessageInput:
     attachment: Any = None  # discord.Attachment
 
 
-def pick_input(message: discord.Message) -> MessageInput:
-    """Choose what to analyse in ``message``; raise InputError when there is nothing usable.
+def message_parts(message: discord.Message) -> list[discord.Message | discord.MessageSnapshot]:
+    """The message, then the copy a forward carries (its first snapshot), since a forward's own content is empty.
 
-    A forwarded message has no content of its own: what was forwarded is in its first snapshot.
+    Every reader of a member's message (the menu, 📰, the auto-reply, the spoiler check) goes through this, so a
+    forward is read the same way everywhere.
     """
-    found_links = False
     forwarded = next(iter(message.message_snapshots), None)
-    for source in (message, forwarded):
-        if source is None:
-            continue
+    return [message] if forwarded is None else [message, forwarded]
+
+
+def message_text(message: discord.Message) -> str:
+    """The message's own text or, when it has none, the text of the message it forwards."""
+    return next((part.content for part in message_parts(message) if part.content), "")
+
+
+def pick_input(message: discord.Message) -> MessageInput:
+    """Choose what to analyse in ``message`` or the message it forwards; raise InputError when nothing is usable."""
+    found_links = False
+    for source in message_parts(message):
         content = source.content or ""
         picked = _pick(content, source.attachments, source.embeds)
         if picked is not None:

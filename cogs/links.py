@@ -37,7 +37,7 @@ from bot.ratelimit import hit_all
 from bot.render import NO_MENTIONS, clip_content, render_compact
 from bot.urls import SPOILER, find_urls, normalize_url, spoilered_urls
 from bot.views_report import report_view
-from cogs._inputs import MessageInput, analyse_input, is_private_channel, pick_input
+from cogs._inputs import MessageInput, analyse_input, is_private_channel, message_parts, message_text, pick_input
 
 if TYPE_CHECKING:
     from bot.client import BylineBot
@@ -88,8 +88,7 @@ def behind_spoiler(message: discord.Message, picked: MessageInput) -> bool:
     if picked.url is None:
         return False
     key = normalize_url(picked.url)
-    texts = [message.content or "", *(snapshot.content or "" for snapshot in message.message_snapshots)]
-    return any(key in spoilered_urls(text) for text in texts)
+    return any(key in spoilered_urls(part.content or "") for part in message_parts(message))
 
 
 class LinksCog(commands.Cog):
@@ -104,10 +103,11 @@ class LinksCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """Auto-reply to the first article link in an enabled channel that is not behind a spoiler."""
+        """Auto-reply to the first article link in an enabled channel (in the message or the one it forwards)
+        that is not behind a spoiler."""
         if message.guild is None or message.author.bot or message.webhook_id is not None:
             return
-        links = article_links(message.content or "", spoilers=False)
+        links = article_links(message_text(message), spoilers=False)
         if not links:
             return  # no database access for the vast majority of messages
         if self._hold(f"auto-reply to message {message.id}") is not None:

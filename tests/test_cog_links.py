@@ -164,6 +164,31 @@ async def test_a_link_behind_a_spoiler_gets_no_auto_reply(bot, cog, pages):
     assert reply_kwargs(mixed)["embeds"][0].url == pages.url("/article") and pages.hits["/plain"] == 0
 
 
+def forward_of(bot, message, content: str):
+    """``message`` made a forward: its own content empty, ``content`` in a real snapshot as discord.py builds it."""
+    payload = {"type": 0, "content": content, "embeds": [], "attachments": [], "flags": 0,
+               "timestamp": "2025-01-01T00:00:00+00:00", "edited_timestamp": None}
+    message.content = ""
+    message.message_snapshots = [discord.MessageSnapshot(bot._connection, payload)]
+    return message
+
+
+async def test_a_forwarded_link_gets_the_auto_reply_a_pasted_one_would(bot, cog, pages):
+    """A forward carries its link in the snapshot, not in its own (empty) content; it is answered all the same."""
+    channel = await enabled_channel(bot)
+    message = forward_of(bot, make_message(channel=channel), f"worth a read {pages.url('/article')}")
+    await cog.on_message(message)
+    assert reply_kwargs(message)["embeds"][0].url == pages.url("/article") and pages.hits["/article"] == 1
+
+
+async def test_a_forwarded_link_behind_a_spoiler_gets_no_auto_reply(bot, cog, pages):
+    channel = await enabled_channel(bot)
+    message = forward_of(bot, make_message(channel=channel), f"||{pages.url('/article')}||")
+    await cog.on_message(message)
+    message.reply.assert_not_awaited()
+    assert pages.hits["/article"] == 0
+
+
 def test_article_links_skip_chat_and_video_hosts():
     assert article_links("https://tenor.com/x https://youtu.be/y https://news.example/a") == ["https://news.example/a"]
 

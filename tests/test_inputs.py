@@ -11,7 +11,7 @@ from discord.http import HTTPClient
 from discord.state import ConnectionState
 
 from bot.errors import InputError
-from cogs._inputs import pick_input
+from cogs._inputs import message_text, pick_input
 from cogs.links import article_links
 from tests.botkit import ARTICLE
 from tests.helpers import make_attachment, make_message
@@ -90,3 +90,13 @@ def test_a_forwarded_file_is_read():
     message.message_snapshots = [forwarded("Thoughts?", attachments=[file])]
     attachment = pick_input(message).attachment
     assert isinstance(attachment, discord.Attachment) and attachment.filename == "article.txt"
+
+
+def test_message_text_is_the_messages_own_or_else_its_forwards():
+    """The auto-reply reads a forward's text through the same helper the menu and 📰 use."""
+    message = make_message(content="")
+    assert message_text(message) == ""
+    message.message_snapshots = [forwarded("see https://news.example/a")]
+    assert message_text(message) == "see https://news.example/a"
+    message.content = "my own words"
+    assert message_text(message) == "my own words"

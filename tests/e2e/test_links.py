@@ -61,6 +61,22 @@ def test_link_in_enabled_channel_gets_a_reply(byline: Harness, news_enabled: str
     assert full.ephemeral and analysis_id_from(full.message) == aid
 
 
+def test_forwarded_link_in_enabled_channel_gets_a_reply(byline: Harness, news_enabled: str) -> None:
+    """A forward's own content is empty and the link travels in its snapshot, as Discord's gateway sends it."""
+    fake = byline.fake
+    title, html = link_page(6)
+    url = byline.pages.add("/news/water-prices-6", html)
+    forwarded = {"message": {"type": 0, "content": f"Read this {url}", "embeds": [], "attachments": [], "flags": 0,
+                             "timestamp": "2025-01-01T00:00:00+00:00", "edited_timestamp": None}}
+    message = fake.world.user_message(fake.world.add_member("forwarder"), "news", "", message_snapshots=[forwarded],
+                                      message_reference={"type": 1, "channel_id": fake.world.channels["quiet"]["id"],
+                                                         "message_id": "1300000000000009999"})
+    sent = fake.inject("MESSAGE_CREATE", message)
+    reply = fake.wait_call("POST", f"/channels/{news_enabled}/messages", after=sent, timeout=90)
+    assert reply.status == 200 and str(reply.json["message_reference"]["message_id"]) == message["id"]
+    assert title in embed_text(reply.json)
+
+
 def test_same_link_again_uses_the_cache(byline: Harness, news_enabled: str) -> None:
     """A link pasted twice is fetched once; the second reply names the same analysis."""
     fake = byline.fake
