@@ -112,16 +112,22 @@ class ReviewStore(StoreBase):
         return severity_rank(min_severity)
 
     async def pending_flags(
-        self, guild_id: int, *, limit: int = 10, offset: int = 0, min_severity: str | None = None,
+        self, guild_id: int, *, limit: int = 10, after: StoredFlag | None = None, min_severity: str | None = None,
     ) -> list[StoredFlag]:
         """The review queue (at or above the guild's threshold unless ``min_severity`` says otherwise): most severe
-        first, then oldest first."""
+        first, then oldest first.
+
+        ``after`` is the last flag of the page before: the page starts right behind it even when flags ahead of it
+        were decided or added meanwhile, which an offset would turn into skipped or repeated flags.
+        """
         check_guild(guild_id)
+        where, args = "", [guild_id, await self._floor(guild_id, min_severity)]
+        if after is not None:
+            rank = severity_rank(after.severity)
+            where, args = "AND (severity_rank < ? OR (severity_rank = ? AND id > ?)) ", [*args, rank, rank, after.id]
         rows = await self._rows(
-            _FLAG_SELECT + "WHERE guild_id = ? AND status = 'pending' AND severity_rank >= ? "
-            "ORDER BY severity_rank DESC, id LIMIT ? OFFSET ?",
-            (guild_id, await self._floor(guild_id, min_severity), max(0, min(int(limit), 100)),
-             max(0, int(offset))))
+            _FLAG_SELECT + "WHERE guild_id = ? AND status = 'pending' AND severity_rank >= ? " + where
+            + "ORDER BY severity_rank DESC, id LIMIT ?", (*args, max(0, min(int(limit), 100))))
         return [self._flag(r) for r in rows]
 
     async def waiting_for_card(

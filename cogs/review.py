@@ -25,7 +25,8 @@ from bot.checks import moderator_only
 from bot.errors import BylineError, InputError
 from bot.review_posting import AUTO_CATCH_UP_CARDS, CATCH_UP_CARDS, describe, post_waiting
 from bot.store_cards import StaleCard
-from bot.views import FLAGS_PER_MESSAGE, Paginator, draw_card
+from bot.views import FLAGS_PER_MESSAGE, draw_card
+from bot.views_keyset import KeysetPage, KeysetPaginator
 
 if TYPE_CHECKING:
     from bot.store import StoredAnalysis, StoredFlag
@@ -182,26 +183,32 @@ class Review(commands.Cog):
     @review.command(name="queue", description="Page through the flags waiting for a moderator's decision.")
     @moderator_only()
     async def queue(self, interaction: discord.Interaction) -> None:
-        """Pending flags at or above the server's threshold, five per page, only visible to the moderator who asked."""
+        """Pending flags at or above the server's threshold, five per page, only visible to the moderator who asked.
+
+        Each page is read and counted again when it is shown, starting behind the last flag seen, so flags that
+        colleagues decide meanwhile, or that arrive meanwhile, neither hide others nor stay out of reach.
+        """
         await interaction.response.defer(ephemeral=True, thinking=True)
         guild_id = _guild(interaction)
-        settings = await self.store.get_settings(guild_id)
-        threshold = settings.flag_threshold
-        total = await self.store.count_pending(guild_id, min_severity=threshold)
-        pages = max(1, math.ceil(total / QUEUE_PAGE_SIZE))
 
-        async def render_page(page: int) -> discord.Embed:
-            flags = await self.store.pending_flags(guild_id, limit=QUEUE_PAGE_SIZE, offset=page * QUEUE_PAGE_SIZE,
+        async def read_page(after: StoredFlag | None, page: int) -> KeysetPage:
+            settings = await self.store.get_settings(guild_id)
+            threshold = settings.flag_threshold
+            flags = await self.store.pending_flags(guild_id, limit=QUEUE_PAGE_SIZE + 1, after=after,
                                                    min_severity=threshold)
-            embed = render.review_queue_embed(flags, page=page, pages=pages, total=total)
-            return _explain_missing_cards(embed, flags, has_channel=settings.review_channel_id is not None)
+            shown, more = flags[:QUEUE_PAGE_SIZE], len(flags) > QUEUE_PAGE_SIZE
+            total = await self.store.count_pending(guild_id, min_severity=threshold)
+            pages = max(page + 1 + int(more), math.ceil(total / QUEUE_PAGE_SIZE))
+            embed = render.review_queue_embed(shown, page=page, pages=pages, total=total)
+            embed = _explain_missing_cards(embed, shown, has_channel=settings.review_channel_id is not None)
+            return KeysetPage(embed, shown[-1] if more else None)
 
-        embed = await render_page(0)
-        if pages == 1:
-            await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=render.NO_MENTIONS)
+        first = await read_page(None, 0)
+        if first.next_after is None:
+            await interaction.followup.send(embed=first.embed, ephemeral=True, allowed_mentions=render.NO_MENTIONS)
             return
-        view = Paginator(author_id=interaction.user.id, pages=pages, render_page=render_page)
-        view.message = await interaction.followup.send(embed=embed, view=view, ephemeral=True, wait=True,
+        view = KeysetPaginator(author_id=interaction.user.id, first=first, read_page=read_page)
+        view.message = await interaction.followup.send(embed=first.embed, view=view, ephemeral=True, wait=True,
                                                        allowed_mentions=render.NO_MENTIONS)
 
     @review.command(name="stats", description="Count flags by review status and by category.")

@@ -14,7 +14,8 @@ import pytest
 from bot.checks import ModeratorCheckFailure
 from bot.render import NO_MENTIONS
 from bot.review_posting import CATCH_UP_CARDS
-from bot.views import Paginator, ReviewButton
+from bot.views import ReviewButton
+from bot.views_keyset import KeysetPaginator
 from cogs.review import ExportTooLarge, Review
 from tests.helpers import (
     flagged_result,
@@ -76,6 +77,12 @@ def _mod(store, guild, **perms):
 
     inter.followup.send.side_effect = keep_upload
     return inter
+
+
+async def _open_queue(store, inter) -> None:
+    """Run /review queue as a moderator would."""
+    cog = Review(make_store_bot(store))
+    await cog.queue.callback(cog, inter)
 
 
 async def _run_checks(command, inter) -> None:
@@ -509,11 +516,62 @@ async def test_review_queue_pages_pending_flags(store):
     assert sent["ephemeral"] is True and sent["embed"].title == "Review queue · 7 pending"
     assert len(sent["embed"].fields) == 5
     view = sent["view"]
-    assert isinstance(view, Paginator) and view.pages == 2
+    assert isinstance(view, KeysetPaginator) and sent["embed"].footer.text == "Page 1 of 2"
     turn = make_interaction(user=inter.user)
     await view.next_page.callback(turn)
     page2 = turn.response.edit_message.await_args.kwargs["embed"]
     assert len(page2.fields) == 2 and page2.footer.text == "Page 2 of 2"
+    assert view.next_page.disabled and not view.previous_page.disabled
+
+
+def _queue_ids(embed) -> list[int]:
+    return [int(f.name.rsplit("#", 1)[1].split()[0]) for f in embed.fields]
+
+
+async def _many_flags(store, guild, n, tag):
+    text = " ".join(f"Source {tag}{i} said so." for i in range(n))
+    return await _save(store, guild.id, text=text, flags=[("anonymous_source", "high", f"Source {tag}{i}")
+                                                          for i in range(n)])
+
+
+async def _turn(view, user, button="next_page"):
+    turn = make_interaction(user=user)
+    await getattr(view, button).callback(turn)
+    return turn.response.edit_message.await_args.kwargs["embed"]
+
+
+async def test_the_next_page_starts_behind_the_last_flag_seen_when_colleagues_decide_meanwhile(store):
+    guild = make_guild()
+    stored = await _many_flags(store, guild, 10, "a")
+    inter = _mod(store, guild)
+    await _open_queue(store, inter)
+    sent = inter.followup.send.await_args.kwargs
+    first = _queue_ids(sent["embed"])
+    assert first == list(stored.flag_ids[:5])
+    for flag_id in first:  # another moderator works through the same first page
+        await store.review_flag(guild.id, flag_id, status="dismissed", reviewer_id=2, reviewer_name="Other")
+
+    page2 = await _turn(sent["view"], inter.user)
+    assert _queue_ids(page2) == list(stored.flag_ids[5:])  # an offset of five would have shown nothing
+    assert page2.title == "Review queue · 5 pending"  # counted again, not the ten of the first page
+    back = await _turn(sent["view"], inter.user, "previous_page")
+    assert _queue_ids(back) == list(stored.flag_ids[5:])  # page one, as it is now
+
+
+async def test_flags_that_arrive_while_paging_can_be_reached(store):
+    guild = make_guild()
+    early = await _many_flags(store, guild, 6, "b")
+    inter = _mod(store, guild)
+    await _open_queue(store, inter)
+    view = inter.followup.send.await_args.kwargs["view"]
+    late = await _many_flags(store, guild, 10, "c")  # a busy server: ten more arrive
+
+    seen = _queue_ids(inter.followup.send.await_args.kwargs["embed"])
+    while not view.next_page.disabled:
+        page = await _turn(view, inter.user)
+        seen += _queue_ids(page)
+    assert seen == [*early.flag_ids, *late.flag_ids]
+    assert page.title == "Review queue · 16 pending" and page.footer.text == "Page 4 of 4"
 
 
 async def test_review_stats_counts_this_guild_only(store):

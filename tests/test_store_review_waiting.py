@@ -1,4 +1,5 @@
-"""The flags still waiting for a review card, and counts that leave out flags below a guild's threshold."""
+"""The review queue's reads: flags still waiting for a card, counts that leave out flags below the guild's
+threshold, and pages that start behind the last flag seen."""
 
 from __future__ import annotations
 
@@ -58,3 +59,13 @@ async def test_the_queue_and_its_counts_follow_the_guild_threshold_by_default(st
     assert [f.id for f in await store.pending_flags(1)] == [high]
     assert await store.count_pending(1) == 1 and await store.count_waiting_for_card(1) == 1
     assert await store.count_pending(1, min_severity="low") == 3  # asked for explicitly, everything
+
+
+async def test_a_queue_page_starts_behind_the_last_flag_seen(store):
+    (high, medium, _low), _ = await _save(store, 1)
+    (high2, medium2, _low2), _ = await _save(store, 1, TEXT + " Again.")
+    queue = await store.pending_flags(1, limit=2)
+    assert [f.id for f in queue] == [high, high2]  # most severe first, then oldest first
+    await store.review_flag(1, high, status="confirmed", reviewer_id=5, reviewer_name="Eve")  # decided meanwhile
+    assert [f.id for f in await store.pending_flags(1, limit=2, after=queue[-1])] == [medium, medium2]
+    assert [f.id for f in await store.pending_flags(1, after=queue[0])] == [high2, medium, medium2]

@@ -294,6 +294,29 @@ async def test_paginator_turns_pages_and_clamps():
     assert view.timeout is not None
 
 
+async def test_keyset_paginator_follows_the_reader_and_keeps_next_while_more_exist():
+    """Next is enabled exactly while the reader says more follow; Previous goes back to where a page started."""
+    from bot.views_keyset import KeysetPage, KeysetPaginator
+
+    reads: list[tuple[object, int]] = []
+    follows = {None: "a", "a": "b", "b": None}
+
+    async def read(after, page):
+        reads.append((after, page))
+        return KeysetPage(discord.Embed(title=f"after {after}"), follows[after])
+
+    author = make_member(name="author")
+    view = KeysetPaginator(author_id=author.id, first=await read(None, 0), read_page=read)
+    assert view.previous_page.disabled and not view.next_page.disabled
+    for _ in range(2):
+        await view.next_page.callback(make_interaction(user=author))
+    assert view.next_page.disabled and not view.previous_page.disabled
+    back = make_interaction(user=author)
+    await view.previous_page.callback(back)
+    assert back.response.edit_message.await_args.kwargs["embed"].title == "after a"
+    assert reads == [(None, 0), ("a", 1), ("b", 2), ("a", 1)] and not view.next_page.disabled
+
+
 async def test_confirm_view_runs_action_once_and_cancel_runs_nothing():
     """Confirm calls the action and locks the buttons; Cancel leaves things alone."""
     calls: list[int] = []
