@@ -1,4 +1,5 @@
-"""Link helpers: the normal form used as a cache and dedup key, and finding links in a chat message."""
+"""Link helpers: the normal form used as a cache and dedup key, finding links in a chat message, and telling
+which of them could be articles (one filter shared by the auto-reply, 📰 and the message menu)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ SPOILER = re.compile(r"\|\|.+?\|\|", re.DOTALL)
 # emphasis it consumes. "!" and "?" are not here: Discord keeps them ("/wiki/Yahoo!"), so Byline does too.
 _TRAILING = ".,;:*_~'\""
 _PAIRS = {")": "(", "]": "[", "}": "{"}
+# Chat, GIF and video hosts: never news articles, so their links are passed over without a request.
+SKIP_HOSTS = frozenset({
+    "discord.com", "discordapp.com", "cdn.discordapp.com", "media.discordapp.net", "discord.gg", "tenor.com",
+    "giphy.com", "media.giphy.com", "youtube.com", "www.youtube.com", "youtu.be", "twitch.tv", "www.twitch.tv",
+})
 # Query parameters that only say how a reader arrived (campaign tags and ad-click ids), never which article: a
 # parameter is dropped only when its whole name, lower-cased, matches. Anything else (id, gameId, ref, a bare
 # "?123") may pick the page, so it stays: two articles must never share a key.
@@ -94,6 +100,12 @@ def find_urls(text: str, *, spoilers: bool = True) -> list[str]:
             seen.add(key)
             found.append(link)
     return found
+
+
+def article_links(text: str, *, spoilers: bool = True) -> list[str]:
+    """Links in ``text`` that could be articles (chat, GIF and video hosts left out; with ``spoilers=False``,
+    links behind a spoiler too)."""
+    return [u for u in find_urls(text, spoilers=spoilers) if (urlsplit(u).hostname or "").lower() not in SKIP_HOSTS]
 
 
 def spoilered_urls(text: str) -> set[str]:

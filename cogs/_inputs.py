@@ -21,7 +21,7 @@ from bot.analysis.validate import decode
 from bot.errors import InputError, InputTooLarge, UnsupportedAttachment
 from bot.extract import bom_codec
 from bot.pipeline import analyse_and_store, analyse_url
-from bot.urls import find_urls
+from bot.urls import article_links, find_urls
 
 if TYPE_CHECKING:
     from bot.client import BylineBot
@@ -84,14 +84,14 @@ def _pick(content: str, attachments: list[discord.Attachment], embeds: list[disc
     for attachment in attachments:
         if attachment_kind(attachment.filename) is not None:
             return MessageInput(attachment=attachment)
-    articles = _article_links(content)
+    articles = article_links(content)
     if articles:
         return MessageInput(url=articles[0])
     if words and not links:  # a caption on nothing but a video is not an article either
         return MessageInput(text=content)
     for embed in embeds:
         if embed.url and find_urls(embed.url):
-            if _article_links(embed.url):
+            if article_links(embed.url):
                 return MessageInput(url=embed.url)
             continue  # a video or GIF preview: neither its link nor its blurb is an article
         if embed.description and embed.description.strip():
@@ -108,16 +108,6 @@ def lone_link(text: str) -> str | None:
     if len(links) != 1 or any(ch.isalnum() for ch in text.replace(links[0], " ")):
         return None
     return links[0]
-
-
-def _article_links(text: str) -> list[str]:
-    """The auto-reply's link filter (chat, GIF and video hosts left out), so 📰 and the menu pick the link it would.
-
-    Imported when called: cogs.links imports this module, so importing it at the top would be circular.
-    """
-    from cogs.links import article_links
-
-    return article_links(text)
 
 
 def is_private_channel(channel: Any) -> bool:

@@ -17,7 +17,6 @@ import functools
 import logging
 from collections import OrderedDict
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import discord
 from discord.ext import commands
@@ -35,7 +34,7 @@ from bot.errors import (
 from bot.pipeline import analyse_url
 from bot.ratelimit import hit_all
 from bot.render import NO_MENTIONS, clip_content, render_compact
-from bot.urls import SPOILER, find_urls, normalize_url, spoilered_urls
+from bot.urls import SPOILER, article_links, normalize_url, spoilered_urls
 from bot.views_report import report_view
 from cogs._inputs import MessageInput, analyse_input, is_private_channel, message_parts, message_text, pick_input
 
@@ -47,19 +46,8 @@ log = logging.getLogger(__name__)
 
 REACTION_EMOJI = "📰"
 REPLIED_MEMORY = 2048
-# Links that are never news articles: skip them without a request.
 # Failures that may not happen again in a minute: they are answered but the message stays open to a retry.
 TRANSIENT_ERRORS = (AnalysisFailed, BusyError, FetchTimeout, RateLimited)  # worth another 📰 later
-SKIP_HOSTS = frozenset({
-    "discord.com", "discordapp.com", "cdn.discordapp.com", "media.discordapp.net", "discord.gg", "tenor.com",
-    "giphy.com", "media.giphy.com", "youtube.com", "www.youtube.com", "youtu.be", "twitch.tv", "www.twitch.tv",
-})
-
-
-def article_links(text: str, *, spoilers: bool = True) -> list[str]:
-    """Links in ``text`` that could be articles (chat, GIF and video hosts left out; with ``spoilers=False``,
-    links behind a spoiler too)."""
-    return [u for u in find_urls(text, spoilers=spoilers) if (urlsplit(u).hostname or "").lower() not in SKIP_HOSTS]
 
 
 def missing_reply_rights(channel: discord.abc.Messageable) -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 
 from bot.errors import BusyError, CutShortByRestart, ShuttingDown
 from bot.views_report import REPORT_TEMPLATE, ReportButton
-from cogs.links import REACTION_EMOJI, LinksCog, article_links
+from cogs.links import REACTION_EMOJI, LinksCog
 from tests.botkit import ARTICLE, running_bot
 from tests.helpers import make_channel, make_guild, make_interaction, make_member, make_message, next_id
 from tests.pageserver import serve
@@ -187,10 +187,6 @@ async def test_a_forwarded_link_behind_a_spoiler_gets_no_auto_reply(bot, cog, pa
     await cog.on_message(message)
     message.reply.assert_not_awaited()
     assert pages.hits["/article"] == 0
-
-
-def test_article_links_skip_chat_and_video_hosts():
-    assert article_links("https://tenor.com/x https://youtu.be/y https://news.example/a") == ["https://news.example/a"]
 
 
 # --- 📰 reactions ---------------------------------------------------------------------------------

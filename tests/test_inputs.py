@@ -11,8 +11,8 @@ from discord.http import HTTPClient
 from discord.state import ConnectionState
 
 from bot.errors import InputError
+from bot.urls import article_links
 from cogs._inputs import message_text, pick_input
-from cogs.links import article_links
 from tests.botkit import ARTICLE
 from tests.helpers import make_attachment, make_message
 

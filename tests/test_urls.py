@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.urls import find_urls, normalize_url, spoilered_urls
+from bot.urls import article_links, find_urls, normalize_url, spoilered_urls
 
 
 class TestNormalForm:
@@ -73,3 +73,10 @@ class TestSpoilers:
 
     def test_only_a_link_never_shown_outside_a_spoiler_counts_as_spoilered(self):
         assert spoilered_urls(self.TEXT) == {"https://a.example/result", "https://c.example/recap"}
+
+
+def test_article_links_skip_chat_and_video_hosts():
+    """The one filter the auto-reply, 📰 and the message menu share."""
+    assert article_links("https://tenor.com/x https://youtu.be/y https://news.example/a") == ["https://news.example/a"]
+    assert article_links("||https://news.example/a|| https://news.example/b", spoilers=False) == [
+        "https://news.example/b"]
