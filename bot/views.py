@@ -216,20 +216,34 @@ class NoteModal(discord.ui.Modal, title="Add a review note"):
         await handle_interaction_error(interaction, error)
 
 
-class AuthorOnlyView(discord.ui.View):
-    """A short-lived view that only the member who ran the command may use."""
+RightsCheck = Callable[[discord.Interaction], Awaitable[bool]]
 
-    def __init__(self, author_id: int, *, timeout: float = 180.0) -> None:
+
+class AuthorOnlyView(discord.ui.View):
+    """A short-lived view that only the member who ran the command may use.
+
+    ``recheck`` is the command's own run-time rights check, asked again on every click: the view outlives the
+    command by minutes, and a member who loses the rights meanwhile must not keep reading what it shows.
+    """
+
+    def __init__(self, author_id: int, *, timeout: float = 180.0, recheck: RightsCheck | None = None,
+                 refusal: str = NotModerator.user_message) -> None:
         super().__init__(timeout=timeout)
         self.author_id = author_id
+        self.recheck = recheck
+        self.refusal = refusal
         self.message: discord.Message | discord.WebhookMessage | discord.InteractionMessage | None = None
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Other members get a polite ephemeral refusal instead of changing someone else's view."""
-        if interaction.user.id == self.author_id:
-            return True
-        await send_ephemeral(interaction, "These buttons belong to whoever ran the command.")
-        return False
+        """Other members, and the author once they lost the rights, get a polite ephemeral refusal."""
+        if interaction.user.id != self.author_id:
+            await send_ephemeral(interaction, "These buttons belong to whoever ran the command.")
+            return False
+        if self.recheck is not None and not await self.recheck(interaction):
+            log.info("view click refused, rights lost: guild=%s user=%s", interaction.guild_id, interaction.user.id)
+            await send_ephemeral(interaction, self.refusal)
+            return False
+        return True
 
     async def on_timeout(self) -> None:
         """Grey the buttons out so nobody clicks a dead view."""

@@ -13,7 +13,7 @@ from typing import Any
 
 import discord
 
-from bot.views import AuthorOnlyView
+from bot.views import AuthorOnlyView, RightsCheck
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,9 @@ PageReader = Callable[[Any | None, int], Awaitable[KeysetPage]]  # (start behind
 class KeysetPaginator(AuthorOnlyView):
     """Previous/Next where Next stays enabled while more items exist, however many there were at first."""
 
-    def __init__(self, *, author_id: int, first: KeysetPage, read_page: PageReader, timeout: float = 180.0) -> None:
-        super().__init__(author_id, timeout=timeout)
+    def __init__(self, *, author_id: int, first: KeysetPage, read_page: PageReader, timeout: float = 180.0,
+                 recheck: RightsCheck | None = None) -> None:
+        super().__init__(author_id, timeout=timeout, recheck=recheck)
         self.read_page = read_page
         self.starts: list[Any | None] = [None]  # what each page seen so far starts behind
         self.page = 0

@@ -21,7 +21,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.cards import CARDS_STALE_EVENT
-from bot.checks import moderator_only
+from bot.checks import interaction_is_moderator, moderator_only
 from bot.errors import BylineError, InputError
 from bot.review_posting import AUTO_CATCH_UP_CARDS, CATCH_UP_CARDS, describe, post_waiting
 from bot.store_cards import StaleCard
@@ -207,7 +207,8 @@ class Review(commands.Cog):
         if first.next_after is None:
             await interaction.followup.send(embed=first.embed, ephemeral=True, allowed_mentions=render.NO_MENTIONS)
             return
-        view = KeysetPaginator(author_id=interaction.user.id, first=first, read_page=read_page)
+        view = KeysetPaginator(author_id=interaction.user.id, first=first, read_page=read_page,
+                               recheck=interaction_is_moderator)  # a demoted moderator reads no further pages
         view.message = await interaction.followup.send(embed=first.embed, view=view, ephemeral=True, wait=True,
                                                        allowed_mentions=render.NO_MENTIONS)
 

@@ -574,6 +574,24 @@ async def test_flags_that_arrive_while_paging_can_be_reached(store):
     assert page.title == "Review queue · 16 pending" and page.footer.text == "Page 4 of 4"
 
 
+async def test_a_moderator_who_loses_the_rights_cannot_turn_the_queue_pages(store):
+    """Every page turn asks the run-time moderator check again, as the command itself did."""
+    guild = make_guild()
+    await _many_flags(store, guild, 7, "d")
+    inter = _mod(store, guild)
+    await _open_queue(store, inter)
+    view = inter.followup.send.await_args.kwargs["view"]
+    turn = make_interaction(client=make_store_bot(store), guild=guild, user=inter.user)
+    assert await view.interaction_check(turn) is True
+
+    inter.user.guild_permissions = make_permissions()  # demoted while the queue is open
+    turn = make_interaction(client=make_store_bot(store), guild=guild, user=inter.user)
+    assert await view.interaction_check(turn) is False
+    refusal = turn.response.send_message.await_args
+    assert refusal.args[0] == "Only moderators can do that." and refusal.kwargs["ephemeral"] is True
+    turn.response.edit_message.assert_not_awaited()
+
+
 async def test_review_stats_counts_this_guild_only(store):
     """Counts by status and category, ignoring another server's flags."""
     guild, other = make_guild(), make_guild()
