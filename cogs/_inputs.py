@@ -21,7 +21,7 @@ from bot.analysis.validate import decode
 from bot.errors import InputError, InputTooLarge, UnsupportedAttachment
 from bot.extract import bom_codec
 from bot.pipeline import analyse_and_store, analyse_url
-from bot.urls import article_links, find_urls
+from bot.urls import SPOILER, article_links, find_urls, normalize_url, spoilered_urls
 
 if TYPE_CHECKING:
     from bot.client import BylineBot
@@ -70,6 +70,21 @@ def pick_input(message: discord.Message) -> MessageInput:
         raise InputError("Byline reads news articles, not video, GIF or Discord links, and that message has no "
                          "other link, text or .txt/.md/.html file.")
     raise InputError("That message has no text, link or .txt/.md/.html file for Byline to analyse.")
+
+
+def behind_spoiler(message: discord.Message, picked: MessageInput) -> bool:
+    """Whether the poster hid what ``picked`` takes from ``message`` behind a spoiler (link, text or file).
+
+    Every answer that shows the article (📰, the message menu) asks this, so it never reveals more than the poster did.
+    """
+    if picked.attachment is not None:
+        return bool(picked.attachment.is_spoiler())
+    if picked.text is not None:
+        return SPOILER.search(picked.text) is not None
+    if picked.url is None:
+        return False
+    key = normalize_url(picked.url)
+    return any(key in spoilered_urls(part.content or "") for part in message_parts(message))
 
 
 def _pick(content: str, attachments: list[discord.Attachment], embeds: list[discord.Embed]) -> MessageInput | None:

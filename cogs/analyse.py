@@ -3,10 +3,15 @@
 The order of every request is the same: cheap checks that can fail privately (input, opt-out, busy,
 rate limit), then defer (within Discord's 3 s), then the slow work, then one follow-up. Failures go to
 the one error handler, which answers ephemerally.
+
+The menu answers in the channel, except for a link, text or file its poster hid behind a spoiler (``||...||``):
+that answer goes only to the member who asked, since a public embed would show the headline and summary the
+poster chose to hide.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from typing import TYPE_CHECKING, Any
@@ -20,7 +25,7 @@ from bot.errors import BusyError, InputError, InputTooLarge, RateLimited
 from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
 from bot.render import render_analysis
 from bot.shutdown import hold_interaction
-from cogs._inputs import MessageInput, analyse_input, is_private_channel, lone_link, pick_input
+from cogs._inputs import MessageInput, analyse_input, behind_spoiler, is_private_channel, lone_link, pick_input
 
 if TYPE_CHECKING:
     from bot.client import BylineBot
@@ -36,6 +41,7 @@ MODAL_TEXT_MAX = 4000  # Discord's cap on a modal text input
 MODAL_CUSTOM_ID = "byline:paste"
 MODAL_INPUT_ID = "byline:paste:text"
 CONTEXT_MENU_NAME = "Analyse with Byline"
+SPOILER_NOTE = "Only you can see this: that message hides it behind a spoiler."
 
 
 class PasteModal(discord.ui.Modal, title="Analyse an article"):
@@ -114,8 +120,9 @@ class AnalyseCog(commands.Cog):
         if interaction.guild_id is not None and await self.bot.store.is_opted_out(interaction.guild_id,
                                                                                  message.author.id):
             raise InputError("The author of that message has opted out of Byline, so it can't be analysed.")
-        await self._run(interaction, picked, ephemeral=False, author_id=message.author.id,
-                        message_link=message.jump_url)
+        hidden = behind_spoiler(message, picked)
+        await self._run(interaction, picked, ephemeral=hidden, author_id=message.author.id,
+                        message_link=message.jump_url, note=SPOILER_NOTE if hidden else None)
 
     async def run_text(self, interaction: discord.Interaction, text: str, *, ephemeral: bool) -> None:
         """Analyse pasted or typed text; a text that is only a link is fetched, as the url option would."""
@@ -129,7 +136,7 @@ class AnalyseCog(commands.Cog):
 
     async def _run(
         self, interaction: discord.Interaction, picked: MessageInput, *, ephemeral: bool, author_id: int,
-        message_link: str | None = None,
+        message_link: str | None = None, note: str | None = None,
     ) -> None:
         # Commands are held by the tree already; a modal submission is held (or refused, restarting) here.
         hold_interaction(interaction, f"analysis for user {interaction.user.id}", answer_cut_short=True)
@@ -142,7 +149,7 @@ class AnalyseCog(commands.Cog):
                                 "message_link": message_link,
                                 "private": ephemeral or is_private_channel(interaction.channel)}
         stored = await analyse_input(self.bot, guild_id, picked, **meta)
-        await self._send(interaction, stored, ephemeral=ephemeral)
+        await self._send(interaction, stored, ephemeral=ephemeral, note=note)
 
     async def _admit(self, interaction: discord.Interaction) -> int:
         """Refuse privately, before deferring: outside a server, opted out, busy, or over the rate limit."""
@@ -164,8 +171,11 @@ class AnalyseCog(commands.Cog):
         if retry > 0:
             raise RateLimited(retry)
 
-    async def _send(self, interaction: discord.Interaction, stored: StoredAnalysis, *, ephemeral: bool) -> None:
+    async def _send(self, interaction: discord.Interaction, stored: StoredAnalysis, *, ephemeral: bool,
+                    note: str | None = None) -> None:
         rendered = render_analysis(stored)
+        if note:  # one line above the result saying why it is answered this way
+            rendered = dataclasses.replace(rendered, content="\n".join(filter(None, (note, rendered.content))))
         drain = self.bot.drain  # the answer is sent, then recorded, even if a shutdown cuts the handler short now
         sent = await drain.deliver(interaction.followup.send(ephemeral=ephemeral, wait=True, **rendered.send_kwargs()))
         interaction.extras.pop(PUBLIC_DEFER, None)

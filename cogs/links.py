@@ -34,9 +34,9 @@ from bot.errors import (
 from bot.pipeline import analyse_url
 from bot.ratelimit import hit_all
 from bot.render import NO_MENTIONS, clip_content, render_compact
-from bot.urls import SPOILER, article_links, normalize_url, spoilered_urls
+from bot.urls import article_links
 from bot.views_report import report_view
-from cogs._inputs import MessageInput, analyse_input, is_private_channel, message_parts, message_text, pick_input
+from cogs._inputs import analyse_input, behind_spoiler, is_private_channel, message_text, pick_input
 
 if TYPE_CHECKING:
     from bot.client import BylineBot
@@ -65,18 +65,6 @@ def missing_reply_rights(channel: discord.abc.Messageable) -> list[str]:
         return []
     send = "send_messages_in_threads" if isinstance(channel, discord.Thread) else "send_messages"
     return [name for name in (send, "embed_links", "read_message_history") if not getattr(perms, name)]
-
-
-def behind_spoiler(message: discord.Message, picked: MessageInput) -> bool:
-    """Whether the poster hid what ``picked`` takes from ``message`` behind a spoiler (link, text or file)."""
-    if picked.attachment is not None:
-        return bool(picked.attachment.is_spoiler())
-    if picked.text is not None:
-        return SPOILER.search(picked.text) is not None
-    if picked.url is None:
-        return False
-    key = normalize_url(picked.url)
-    return any(key in spoilered_urls(part.content or "") for part in message_parts(message))
 
 
 class LinksCog(commands.Cog):

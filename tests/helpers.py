@@ -88,10 +88,11 @@ def make_channel(*, guild: Any = None, channel_id: int | None = None, name: str 
 def make_attachment(
     *, filename: str = "article.txt", data: bytes = b"", size: int | None = None, content_type: str | None = None
 ) -> Any:
-    """A spec'd Attachment whose ``read()`` returns ``data``."""
+    """A spec'd Attachment whose ``read()`` returns ``data``; a ``SPOILER_`` name marks it a spoiler, as on Discord."""
     att = _spec(discord.Attachment)
     att.id = next_id()
     att.filename = filename
+    att.is_spoiler.return_value = filename.startswith("SPOILER_")  # a bare mock's answer would be truthy
     att.size = len(data) if size is None else size
     att.content_type = content_type
     att.url = f"https://cdn.example.invalid/attachments/{att.id}/{filename}"

@@ -464,6 +464,42 @@ async def test_context_menu_on_a_forwarded_link_fetches_it(bot, cog, pages):
     assert embed.url == pages.url("/article") and pages.hits["/article"] == 1
 
 
+def spoilered_message(kind: str, pages, guild):
+    """A message whose link, text or file its poster hid behind a spoiler."""
+    if kind == "link":
+        return make_message(content=f"no spoilers please: ||{pages.url('/article')}||", guild=guild)
+    if kind == "text":
+        return make_message(content=f"||{ARTICLE}||", guild=guild)
+    hidden = make_attachment(filename="SPOILER_recap.txt", data=ARTICLE.encode())
+    return make_message(content="", guild=guild, attachments=[hidden])
+
+
+@pytest.mark.parametrize("kind", ["link", "text", "file"])
+async def test_context_menu_on_a_spoiler_answers_only_the_member_who_asked(bot, cog, pages, kind):
+    """The poster hid the story: the menu must not reveal it to the channel, so it answers privately and says why."""
+    inter = make_interaction(client=bot)
+    await invoke(cog.context_menu.callback, inter, spoilered_message(kind, pages, inter.guild))
+    inter.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
+    embed, kwargs = result_embed(inter)
+    assert kwargs["ephemeral"] is True
+    note = kwargs["content"]
+    assert "spoiler" in note and "\n" not in note
+    stored = await bot.store.get_analysis(inter.guild_id, analysis_id(embed), viewer_id=STAFF)
+    assert stored.private  # kept out of /recent and /search for everyone else, like any private answer
+    assert await bot.store.recent(inter.guild_id) == []
+
+
+async def test_context_menu_answers_in_public_when_nothing_is_behind_a_spoiler(bot, cog, pages):
+    """A spoiler elsewhere in the message does not hide the plain link the menu analyses."""
+    inter = make_interaction(client=bot)
+    message = make_message(content=f"||my take: overrated|| {pages.url('/article')}", guild=inter.guild)
+    await invoke(cog.context_menu.callback, inter, message)
+    inter.response.defer.assert_awaited_once_with(ephemeral=False, thinking=True)
+    embed, kwargs = result_embed(inter)
+    assert kwargs["ephemeral"] is False and "content" not in kwargs
+    assert embed.url == pages.url("/article")
+
+
 async def test_context_menu_refuses_empty_and_opted_out(bot, cog):
     """Nothing to analyse, or an author who opted out: a private refusal and nothing stored."""
     inter = make_interaction(client=bot)

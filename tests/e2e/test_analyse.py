@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bot.store import STAFF
 from tests.e2e import builders
 from tests.e2e.articles import article, clean_article, link_page
 from tests.e2e.flows import ACK_DEADLINE_S, invoke, wait_answer
@@ -76,6 +77,21 @@ def test_context_menu_analyses_the_target_message(byline: Harness) -> None:
     assert stored.channel_id == fake.world.channel_id("news")
     assert stored.message_link and target["id"] in stored.message_link
     assert "anonymous_source" in {f.category for f in stored.result.flags}
+
+
+def test_context_menu_on_a_spoiler_answers_only_the_member_who_asked(byline: Harness) -> None:
+    """A story hidden behind ``||...||`` is answered ephemerally (the defer too), with a line saying why."""
+    fake = byline.fake
+    author, reader = fake.world.add_member("spoil-author"), fake.world.add_member("spoil-reader")
+    target = fake.world.user_message(author, "news", f"||{article(106)}||")
+    menu = builders.context_menu(fake, reader, "news", "Analyse with Byline", target)
+    sent = fake.interact(menu)
+    answer = wait_answer(fake, menu["token"], sent)
+    assert answer.ack.json["type"] == 5 and answer.ack.json["data"]["flags"] & 64
+    assert answer.ephemeral and "spoiler" in answer.message["content"]
+    aid = analysis_id_from(answer.message)
+    assert byline.store("get_analysis", int(fake.world.guild_id), aid, viewer_id=STAFF).private
+    assert aid not in {stored.id for stored in byline.store("recent", int(fake.world.guild_id))}
 
 
 def test_analyse_without_options_opens_a_modal_whose_submit_is_analysed(byline: Harness) -> None:
