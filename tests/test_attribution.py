@@ -1022,3 +1022,9 @@ def test_a_full_name_beside_a_role_is_the_speaker_even_when_the_ner_misses_it(en
 def test_a_dateline_is_not_the_speaker(engine, text, source, kind):
     [a] = [a for a in engine.analyze(text).attributions if a.cue.text in ("said", "saying")]
     assert (a.source.text, a.source_kind) == (source, kind)
+
+
+def test_another_is_one_more_of_a_group_not_a_name(engine):
+    text = '"Never flying Skyvale again," one user wrote on X. Another posted: "Six hours with no water."'
+    [a] = [a for a in engine.analyze(text).attributions if a.cue.text == "posted"]
+    assert (a.source.text, a.source_kind) == ("Another", "pronoun")

@@ -46,6 +46,7 @@ def test_every_line_is_its_own_sentence(nlp):
         "The polls open at 7 a.m. and close at 8 p.m. on election day.",
         "Dr. Haddad told Sen. Whitfield that the clinic would stay open.",
         "Shares in Brightwater Corp. rose after the report.",
+        "The portrait of Malcolm X. Jordan hung in the hall.",  # an initial, not the platform
     ],
 )
 def test_abbreviations_do_not_split_a_sentence(nlp, text):
@@ -126,3 +127,9 @@ def test_closing_straight_quote_before_a_paragraph_break_stays_with_its_sentence
 )
 def test_a_money_unit_with_a_full_stop_ends_the_sentence_before_a_capital(nlp, text, expected):
     assert split(nlp, text) == expected
+
+
+def test_the_platform_x_ends_a_sentence(nlp):
+    text = '"Never flying Skyvale again," one user wrote on X. Another posted: "Six hours with no water."'
+    assert split(nlp, text) == ['"Never flying Skyvale again," one user wrote on X.',
+                                'Another posted: "Six hours with no water."']

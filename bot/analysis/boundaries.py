@@ -26,6 +26,8 @@ BEFORE_NUMBER = frozenset({
 })
 # Money and count units written after a number ("£400m.", "$2bn."), whose full stop ends the sentence.
 NUMBER_UNITS = frozenset({"m", "bn", "k", "tn", "mn", "b"})
+# "wrote on X.", "posted to X.": before the site once called Twitter, "X." ends the sentence.
+PLATFORM_PREPOSITIONS = frozenset({"on", "to", "via"})
 INITIALISM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 OPEN_QUOTES = frozenset("“‘«")
 CLOSE_QUOTES = frozenset("”»")
@@ -93,6 +95,8 @@ def rule_for(doc: Doc, i: int) -> bool | None:
         return True  # "profits rose by £400m. Analysts ...": the tokenizer keeps the full stop on the unit
     if key in TITLES:
         return False
+    if key == "x" and prev.text == "X." and i >= 2 and doc[i - 2].lower_ in PLATFORM_PREPOSITIONS:
+        return True  # '"Never again," one user wrote on X. Another posted': the platform, not an initial
     if key in BEFORE_NUMBER and token.like_num:
         return False
     if _starts_lower(token) or (token.like_num and INITIALISM.match(prev.text)):

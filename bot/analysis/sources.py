@@ -398,6 +398,8 @@ def classify(head: Token, i: int, j: int) -> str:
     group = _partitive_whole(head)
     if group is not None:
         return classify(group, i, j)  # "one of the diplomats" is as named as "the diplomats"
+    if head.lower_ == "another" and not any(c.dep_ in ("appos", "conj") for c in head.children):
+        return "pronoun"  # '"Never again," one user wrote. Another posted': one more of a group, even as PROPN
     if head.pos_ == "PRON" or head.lower_ in words("pronouns.txt"):
         return _pronoun_or_quantifier(head)
     named_parts = [head, *head.conjuncts, *(c for c in head.children if c.dep_ == "appos")]
