@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 REVIEW_TEMPLATE = r"byline:review:(?P<action>confirm|dismiss|note):(?P<flag_id>[0-9]+)"
 REVIEW_PATTERN = re.compile(REVIEW_TEMPLATE)
+NOTE_MODAL_PATTERN = re.compile(r"byline:note:(?P<flag_id>[0-9]+)")  # the note box's custom_id names its flag
+NOTE_INPUT_ID = "byline:note:text"
 FLAGS_PER_MESSAGE = render.REVIEW_FLAGS_PER_MESSAGE  # one action row per flag, and Discord allows five rows
 NOTE_MAX_CHARS = 1000
 _STATUS_FOR_ACTION = {"confirm": "confirmed", "dismiss": "dismissed"}
@@ -83,7 +85,9 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REVI
         try:
             hold_interaction(interaction, f"review {self.action} of flag {self.flag_id}")
             if self.action == "note":
-                await interaction.response.send_modal(NoteModal(self.flag_id))
+                modal = NoteModal(self.flag_id)
+                await interaction.response.send_modal(modal)
+                modal.stop()  # the submission is handled from its custom_id (handle_note_submit), never from memory
             else:
                 await apply_review(interaction, self.flag_id, _STATUS_FOR_ACTION[self.action])
         except Exception as exc:
@@ -181,39 +185,87 @@ def review_view(flags: Sequence[Any]) -> discord.ui.View:
     return view
 
 
+def note_modal_id(flag_id: int) -> str:
+    """The stable custom_id of the note box for one flag."""
+    return f"byline:note:{flag_id}"
+
+
 class NoteModal(discord.ui.Modal, title="Add a review note"):
-    """A free-text note on a flag; stored with the reviewer and kept in the audit trail."""
+    """A free-text note on a flag; stored with the reviewer and kept in the audit trail.
+
+    Its custom_id carries the flag id and its text box has a fixed id, so a submission is understood without the
+    object that opened it: after the bot restarted, or however long the moderator took to write the note.
+    """
 
     note: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
-        label="Note", style=discord.TextStyle.paragraph, max_length=NOTE_MAX_CHARS, min_length=1
+        label="Note", style=discord.TextStyle.paragraph, max_length=NOTE_MAX_CHARS, min_length=1,
+        custom_id=NOTE_INPUT_ID,
     )
 
     def __init__(self, flag_id: int) -> None:
-        super().__init__(timeout=600)
+        super().__init__(timeout=None, custom_id=note_modal_id(flag_id))
         self.flag_id = flag_id
 
     async def on_submit(self, interaction: discord.Interaction, /) -> None:
-        """Re-check rights (the modal may outlive a role change), store the note, refresh the message."""
-        hold_interaction(interaction, f"note on flag {self.flag_id}")
-        if not await interaction_is_moderator(interaction):
-            raise NotModerator()
-        await interaction.response.defer()
-        store = interaction.client.store  # type: ignore[attr-defined]
-        text = self.note.value.strip()
-        if not text:
-            raise BylineError("The note was empty, so nothing was saved.")
-        await store.add_note(_guild_id(interaction), self.flag_id, reviewer_id=interaction.user.id,
-                             reviewer_name=display_name(interaction.user), note=text)
-        log.info("note added: guild=%s flag=%s reviewer=%s", interaction.guild_id, self.flag_id, interaction.user.id)
-        if interaction.message is not None:
-            await refresh_review_message(interaction, focus=self.flag_id)
-        await send_ephemeral(interaction, f"Note saved on flag #{self.flag_id}.")
+        """Only reached if discord.py routes the submission to this object; the bot's own path is handle_note_submit."""
+        await save_note(interaction, self.flag_id, self.note.value)
 
     async def on_error(  # type: ignore[override]  # Modal.on_error takes no item; the stub types BaseView's
         self, interaction: discord.Interaction, error: Exception, /
     ) -> None:
         """Errors in a modal never reach the tree's handler; answer them here."""
         await handle_interaction_error(interaction, error)
+
+
+async def handle_note_submit(interaction: discord.Interaction) -> bool:
+    """Save the note from a submitted note box; False when the interaction is something else.
+
+    discord.py keeps an open modal only in memory, and dropped ours after ten minutes or on a restart, so the
+    moderator's typed note was lost with "interaction failed". The bot listens for every modal submission
+    instead and answers any whose custom_id names a flag; errors are answered here, like a button's.
+    """
+    data: Any = interaction.data or {}
+    match = NOTE_MODAL_PATTERN.fullmatch(str(data.get("custom_id", "")))
+    if interaction.type is not discord.InteractionType.modal_submit or match is None:
+        return False
+    try:
+        await save_note(interaction, int(match["flag_id"]), submitted_value(data.get("components", []),
+                                                                            NOTE_INPUT_ID))
+    except Exception as exc:
+        await handle_interaction_error(interaction, exc)
+    return True
+
+
+def submitted_value(components: Iterable[Any], custom_id: str) -> str:
+    """The value typed into one text box of a submitted modal (rows and labels both wrap text boxes)."""
+    for component in components:
+        if not isinstance(component, dict):
+            continue
+        if component.get("custom_id") == custom_id and isinstance(component.get("value"), str):
+            return str(component["value"])
+        nested = [*component.get("components", []), *([component["component"]] if "component" in component else [])]
+        found = submitted_value(nested, custom_id)
+        if found:
+            return found
+    return ""
+
+
+async def save_note(interaction: discord.Interaction, flag_id: int, text: str) -> None:
+    """Re-check rights (the note box may outlive a role change), store the note, refresh the card, say so."""
+    hold_interaction(interaction, f"note on flag {flag_id}")
+    if not await interaction_is_moderator(interaction):
+        raise NotModerator()
+    await interaction.response.defer()
+    store = interaction.client.store  # type: ignore[attr-defined]
+    text = text.strip()
+    if not text:
+        raise BylineError("The note was empty, so nothing was saved.")
+    await store.add_note(_guild_id(interaction), flag_id, reviewer_id=interaction.user.id,
+                         reviewer_name=display_name(interaction.user), note=text)
+    log.info("note added: guild=%s flag=%s reviewer=%s", interaction.guild_id, flag_id, interaction.user.id)
+    if interaction.message is not None:
+        await refresh_review_message(interaction, focus=flag_id)
+    await send_ephemeral(interaction, f"Note saved on flag #{flag_id}.")
 
 
 RightsCheck = Callable[[discord.Interaction], Awaitable[bool]]

@@ -25,7 +25,7 @@ from bot.checks import interaction_is_moderator, moderator_only
 from bot.errors import BylineError, InputError
 from bot.review_posting import AUTO_CATCH_UP_CARDS, CATCH_UP_CARDS, describe, post_waiting
 from bot.store_cards import StaleCard
-from bot.views import FLAGS_PER_MESSAGE, draw_card
+from bot.views import FLAGS_PER_MESSAGE, draw_card, handle_note_submit
 from bot.views_keyset import KeysetPage, KeysetPaginator
 
 if TYPE_CHECKING:
@@ -105,6 +105,11 @@ class Review(commands.Cog):
         if last.problem in ("channel_unavailable", "refused"):
             log.warning("could not post flags of analysis %s in guild %s: %s %s", stored.id, stored.guild_id,
                         last.problem, last.detail)
+
+    @commands.Cog.listener("on_interaction")
+    async def note_submitted(self, interaction: discord.Interaction) -> None:
+        """Save notes typed in a review card's note box, however long it was open and across restarts."""
+        await handle_note_submit(interaction)
 
     async def _redraw_superseded(self, stored: StoredAnalysis) -> None:
         """Re-draw the cards of flags this analysis replaced: their buttons lock and the status says why."""

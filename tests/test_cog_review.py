@@ -261,6 +261,12 @@ async def test_the_clean_up_listens_for_the_event_the_other_cogs_send(store):
     assert ("on_" + CARDS_STALE_EVENT, cog.clean_stale_cards) in cog.get_listeners()
 
 
+async def test_note_boxes_are_answered_from_every_interaction_the_bot_receives(store):
+    """discord.py forgets an open modal on restart; the cog hears every interaction, so no note goes unanswered."""
+    cog = Review(make_store_bot(store))
+    assert ("on_interaction", cog.note_submitted) in cog.get_listeners()
+
+
 async def test_a_click_after_the_flags_were_deleted_empties_the_card(store):
     """A moderator's click on a card whose article is gone replaces the card instead of leaving it as it was."""
     from bot.views import refresh_review_message

@@ -16,6 +16,7 @@ from bot.views import (
     Paginator,
     ReviewButton,
     flag_ids_in_message,
+    handle_note_submit,
     review_buttons,
     review_view,
 )
@@ -265,6 +266,63 @@ async def test_note_submit_rechecks_rights(store):
     submit.type = discord.InteractionType.modal_submit
     with pytest.raises(Exception, match="Only moderators"):
         await modal.on_submit(submit)
+    assert (await store.get_flag(guild.id, flag_id)).note is None
+
+
+def _note_submission(store: Store, guild, flag_id: int, text: str, *, perms: discord.Permissions):
+    """A note box submitted to a process that never saw it open (a restart, or ten minutes later)."""
+    inter = _click(store, guild, perms=perms, flag_ids=[flag_id])
+    inter.type = discord.InteractionType.modal_submit
+    inter.data = {"custom_id": f"byline:note:{flag_id}",
+                  "components": [{"type": 1, "components": [{"type": 4, "custom_id": "byline:note:text",
+                                                             "value": text}]}]}
+    return inter
+
+
+async def test_the_note_button_opens_a_box_named_after_its_flag_and_not_kept_in_memory(store):
+    guild = make_guild()
+    flag_id = (await _flags(store, guild.id))[0]
+    inter = _click(store, guild, perms=make_permissions(manage_messages=True), flag_ids=[flag_id])
+    await _press(await _rebuilt("note", flag_id, inter), inter)
+    modal = inter.response.send_modal.await_args.args[0]
+    payload = modal.to_dict()
+    assert payload["custom_id"] == f"byline:note:{flag_id}"
+    assert payload["components"][0]["components"][0]["custom_id"] == "byline:note:text"
+    assert modal.timeout is None and modal.is_finished()  # submissions are answered from the custom_id alone
+
+
+async def test_a_note_submitted_after_a_restart_is_saved_and_acknowledged(store):
+    guild = make_guild()
+    flag_id = (await _flags(store, guild.id))[0]
+    submit = _note_submission(store, guild, flag_id, "  Called the reporter: the source is the site manager. ",
+                              perms=make_permissions(manage_messages=True))
+    assert await handle_note_submit(submit) is True
+    flag = await store.get_flag(guild.id, flag_id)
+    assert flag.note == "Called the reporter: the source is the site manager." and flag.status == "pending"
+    assert [e.action for e in await store.review_events(guild.id, flag_id)] == ["note"]
+    assert _ephemeral_texts(submit) == [f"Note saved on flag #{flag_id}."]
+    assert "site manager" in submit.edit_original_response.await_args.kwargs["embed"].fields[0].value
+
+
+async def test_a_note_box_submitted_without_the_rights_saves_nothing_and_says_why(store):
+    guild = make_guild()
+    flag_id = (await _flags(store, guild.id))[0]
+    submit = _note_submission(store, guild, flag_id, "sneaky", perms=make_permissions())
+    assert await handle_note_submit(submit) is True
+    assert (await store.get_flag(guild.id, flag_id)).note is None
+    assert _ephemeral_texts(submit) == ["Only moderators can do that."]
+
+
+async def test_other_interactions_are_left_to_their_own_handlers(store):
+    guild = make_guild()
+    flag_id = (await _flags(store, guild.id))[0]
+    other_modal = _note_submission(store, guild, flag_id, "text", perms=make_permissions(manage_messages=True))
+    other_modal.data = {"custom_id": "byline:analyse:paste", "components": []}
+    click = _note_submission(store, guild, flag_id, "text", perms=make_permissions(manage_messages=True))
+    click.type = discord.InteractionType.component
+    for inter in (other_modal, click):
+        assert await handle_note_submit(inter) is False
+        inter.response.defer.assert_not_awaited()
     assert (await store.get_flag(guild.id, flag_id)).note is None
 
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.e2e import builders
-from tests.e2e.flows import followups, invoke
+from tests.e2e.flows import EPHEMERAL, followups, invoke
 from tests.e2e.harness import Harness, analysis_id_from
 from tests.e2e.test_review import flag, post_flagged_analysis
 
@@ -36,3 +36,20 @@ def test_old_buttons_and_data_survive_a_restart(byline: Harness) -> None:
     assert row.status == "confirmed" and row.reviewer_id == mod.id
     found = invoke(fake, builders.slash(fake, fake.world.add_member("after-restart"), "general", "lookup", id=aid))
     assert analysis_id_from(found.message) == aid
+
+
+def test_a_note_box_opened_before_a_restart_is_saved_after_it(byline: Harness) -> None:
+    """A moderator opens a card's note box, Byline restarts while they type, and the note is still saved."""
+    fake = byline.fake
+    message, ids, _aid = post_flagged_analysis(byline, 301)
+    mod = fake.world.people["mod"]
+    opened = invoke(fake, builders.component(fake, mod, message, f"byline:review:note:{ids[0]}"))
+    assert opened.ack.json["type"] == 9 and opened.message["custom_id"] == f"byline:note:{ids[0]}"
+    byline.stop_bot()
+    byline.start_bot()
+    submit = builders.modal_submit(fake, mod, "review", opened.message, "Asked the desk: the source is on record.")
+    fake.interact(submit)
+    answer = fake.wait_for(lambda: followups(fake, submit["token"]), 20, "the note's confirmation")[0]
+    assert answer["flags"] & EPHEMERAL and f"Note saved on flag #{ids[0]}" in answer["content"]
+    row = flag(byline, ids[0])
+    assert row.note == "Asked the desk: the source is on record." and row.status == "pending"
