@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from bot.analysis import centrality, segment, summary, sumy_adapter
+from bot.analysis import boilerplate, centrality, segment, summary, sumy_adapter
 from bot.config import SUMMARY_METHODS
 from bot.errors import ConfigError
 
@@ -307,3 +307,49 @@ def test_lines_of_invisible_characters_are_not_sentences(engine):
 def test_a_title_case_headline_ending_in_a_full_stop_is_still_the_title(engine):
     text = "Man Spotted Directly Behind Senator At Rally Wearing Shirt.\n\nThe rally drew a crowd of 2,000.\n"
     assert engine.analyze(text).title == "Man Spotted Directly Behind Senator At Rally Wearing Shirt."
+
+
+LIVE_BLOG = """Live: Harbour council votes on the pier
+
+Good morning and welcome to our live coverage of the harbour council's vote on the pier.
+We'll be bringing you all the latest from the council chamber in Port Ellery.
+09:10 The council voted by nine votes to two to rebuild the pier that a winter storm destroyed.
+09:25 The new pier will cost 4.2 million pounds and should open to walkers next summer.
+09:40 Harbour master Elin Carter said the council had made the right call on the pier.
+This post has been updated.
+For media enquiries, contact press@portellery.example.
+"""
+
+
+def test_notes_about_the_page_are_not_summarised(nlp):
+    doc = nlp(LIVE_BLOG)
+    sents = segment.sentences(doc)
+    picked = [doc.text[sents[i].start : sents[i].end] for i in summary.summarize(doc, sents, "byline", 3)]
+    assert len(picked) == 3
+    assert not any(p.startswith(("Good morning", "We'll", "This post", "For media")) for p in picked), picked
+
+
+def test_a_text_of_page_notes_alone_still_gets_a_summary(nlp):
+    doc = nlp("Good morning and welcome to our live coverage.\nFor media enquiries, contact press@acme.example.\n")
+    sents = segment.sentences(doc)
+    assert summary.summarize(doc, sents, "byline", 1) != []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Good morning and welcome to our live coverage of budget day.", True),
+        ("We'll be bringing you all the latest as the chancellor speaks.", True),
+        ("The interview has been edited for length and clarity.", True),
+        ("Q: When did you realise this summer was going to be different?", True),
+        ("About Solvane: Solvane is a European battery company.", True),
+        ("Interview by Sofia Brandt", True),
+        ("For media enquiries, contact press@solvane.example.", True),
+        ("Hi-tech posters guide commuters", False),
+        ("Welcome to Nigeria's free readers associations, where young men read the headlines.", False),
+        ("By the end of the year prices had doubled.", False),
+        ("About 40 percent of the crop was lost: the worst year since 1976.", False),
+    ],
+)
+def test_page_notes(sentence, expected):
+    assert boilerplate.is_boilerplate(sentence) is expected

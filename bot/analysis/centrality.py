@@ -7,7 +7,8 @@ TF-IDF cosine, ranked with PageRank), and when it carries enough words to say so
 that opens a direct quotation is a speaker's reaction or colour more often than the news itself, so
 it is discounted (not banned). A sentence that names the article's most-mentioned people, bodies or
 places is more likely to carry its story, so it gets a small lift. A light redundancy penalty stops two
-near-duplicates from filling the summary.
+near-duplicates from filling the summary. A note about the page ("Good morning and welcome to our live
+coverage", an interviewer's "Q:", a press release's "About Acme:") is discounted hard.
 
 Cost: the graphs are built over at most ``MAX_CANDIDATES`` sentences (the first ones), with numpy, from
 the parse the engine already made; nothing here grows with the square of the article length.
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Doc
 
+from bot.analysis.boilerplate import is_boilerplate
+from bot.analysis.doctext import doc_text
 from bot.analysis.segment import Sentence
 from bot.analysis.sumy_adapter import stop_words
 
@@ -48,6 +51,7 @@ class Weights:
     redundancy: float = 0.7   # penalty per unit of cosine similarity to a sentence already chosen
     quote: float = 0.3        # factor on a sentence that opens with a quotation mark
     salience: float = 0.25    # lift exp(salience * share of the top entities the sentence names)
+    boilerplate: float = 0.05  # factor on a note about the page ("Good morning and welcome", "Q:", "About X:")
 
 
 WEIGHTS = Weights()
@@ -63,6 +67,7 @@ def rank(doc: Doc, sents: Sequence[Sentence], eligible: Sequence[int], n: int, w
     cosine = cosine_matrix(counts)  # built once: it feeds both the centrality and the redundancy check
     score = sentence_scores(counts, lengths, len(eligible), weights, opens_quote(doc, chosen_sents), cosine)
     score = score * np.exp(weights.salience * entity_salience(doc, chosen_sents))
+    score = score * np.where(page_notes(doc, chosen_sents), weights.boilerplate, 1.0)
     picked = select(score, cosine, min(n, len(candidates)), weights.redundancy)
     return sorted(candidates[j] for j in picked)
 
@@ -109,6 +114,12 @@ def entity_salience(doc: Doc, sents: Sequence[Sentence]) -> np.ndarray:
         named[k].add(key)
     top = {key for key, _ in mentions.most_common(TOP_ENTITIES)}
     return np.array([len(keys & top) / TOP_ENTITIES for keys in named], dtype=float)
+
+
+def page_notes(doc: Doc, sents: Sequence[Sentence]) -> np.ndarray:
+    """True for each sentence that is a note about the page rather than the story (see ``boilerplate``)."""
+    text = doc_text(doc)
+    return np.array([is_boilerplate(text[s.start : s.end]) for s in sents], dtype=bool)
 
 
 def opens_quote(doc: Doc, sents: Sequence[Sentence]) -> np.ndarray:

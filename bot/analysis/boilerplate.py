@@ -1,0 +1,48 @@
+"""Sentences that belong to the page rather than the story: greetings, notes to the reader, contacts.
+
+A live blog opens with "Good morning and welcome to our live coverage", an interview carries "edited for
+length and clarity" and its interviewer's "Q:" lines, a press release ends "About Acme: ..." and "For media
+enquiries, contact ...". These share words with the rest of the article, so centrality alone can pick them
+for a summary. The default summary discounts them (it does not ban them: a text made only of them still gets
+a summary). Patterns are hand-written for Byline.
+"""
+
+from __future__ import annotations
+
+import re
+
+_OPENINGS = re.compile(
+    r"""^[\W_]*(?:
+        (?:good\s+(?:morning|afternoon|evening)|hello|hi)(?=[\s,!.])
+      | welcome\s+(?:back|to\s+(?:our|this|my))\b
+      | thanks?\s+(?:you\s+)?for\s+(?:joining|reading|following)\b
+      | (?:q|question)\s*[:.]\s
+      | (?:editor'?s?\s+note|notes?\s+to\s+editors|media\s+contact|press\s+contact)\b
+      | for\s+(?:media|press)\s+(?:enquiries|inquiries)\b
+      | (?:read\s+more|see\s+also|click\s+here|sign\s+up|subscribe)\b
+      | (?:image|photo|picture)\s+(?:caption|credit)\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A byline on its own line: "By Jane Moss", "Interview by Sofia Brandt", "Reporting by Ann Lee and Tom Hill".
+_BYLINE = re.compile(r"^(?i:(?:interview|reporting|words|written|story|text)\s+)?(?i:by)\s+[A-Z][\w.'\-]*"
+                     r"(?:\s+(?:and\s+)?[A-Z][\w.'\-]*){0,5}[.,]?$")
+# "About Solvane: Solvane is a European battery company ...": the press release's standard closing note.
+_ABOUT_NOTE = re.compile(r"^About\s+[A-Z][\w&.'\- ]{0,60}:\s")
+_ANYWHERE = re.compile(
+    r"""(?:
+        \bedited\s+for\s+(?:length|clarity)\b
+      | \blive\s+(?:coverage|updates|blog)\b
+      | \bwe(?:'ll|\s+will)\s+(?:be\s+)?bring(?:ing)?\s+you\b
+      | \bthis\s+(?:story|article|post)\s+(?:has\s+been|was)\s+(?:updated|corrected|amended)\b
+      | \ball\s+rights\s+reserved\b
+      | [\w.+-]+@[\w-]+\.[a-z]{2,}\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """Whether a sentence is a note about the page (a greeting, an editing note, a contact), not the story."""
+    text = sentence.strip()
+    return bool(_OPENINGS.match(text) or _ABOUT_NOTE.match(text) or _BYLINE.match(text) or _ANYWHERE.search(text))
