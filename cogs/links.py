@@ -3,7 +3,8 @@
 An auto-reply is a courtesy, so it fails quietly: a channel over its rate limit, a busy queue or a
 page that can't be read is logged and skipped, never answered with an error in the channel. A 📰
 reaction is an explicit request, so its failures get one short reply. Bots, webhooks and members
-who opted out are never analysed, and each message gets at most one analysis reply. A request that failed
+who opted out are never analysed, and each message gets at most one analysis reply. Where Byline lacks the rights
+to post its reply, neither an auto-reply nor a 📰 fetches or analyses anything. A request that failed
 for a passing reason (busy queue, slow site, rate limit) does not count as answered, so another 📰 retries.
 
 A link behind a spoiler (``||https://...||``) is its poster's choice to hide the story: auto-replies pass it
@@ -53,8 +54,8 @@ TRANSIENT_ERRORS = (AnalysisFailed, BusyError, FetchTimeout, RateLimited)  # wor
 def missing_reply_rights(channel: discord.abc.Messageable) -> list[str]:
     """The rights Byline lacks to post its reply embed in ``channel`` (empty when it has them, or can't tell).
 
-    Checked before an auto-reply, since without them the fetch, the analysis, the stored result and the review post
-    would all be spent on a reply Discord then refuses.
+    Checked before an auto-reply and before a 📰's message is fetched, since without them the fetch, the analysis,
+    the stored result and the review post would all be spent on a reply Discord then refuses.
     """
     me = getattr(getattr(channel, "guild", None), "me", None)
     permissions_for = getattr(channel, "permissions_for", None)
@@ -179,11 +180,21 @@ class LinksCog(commands.Cog):
     # --- sending ------------------------------------------------------------------------------------
 
     async def _fetch_message(self, channel_id: int, message_id: int) -> discord.Message | None:
+        """The message a 📰 asks about, or None when it can't be read or Byline may not answer in its channel.
+
+        The rights are checked as for an auto-reply, before the fetch: a reply Discord would refuse is not worth the
+        fetch, the analysis, the stored result or the review post.
+        """
         channel = self.bot.get_channel(channel_id)
         try:
             if channel is None:
                 channel = await self.bot.fetch_channel(channel_id)
             if not isinstance(channel, discord.abc.Messageable):
+                return None
+            missing = missing_reply_rights(channel)
+            if missing:
+                log.info("channel %s: 📰 on message %s skipped (Byline lacks %s)", channel_id, message_id,
+                         ", ".join(missing))
                 return None
             return await channel.fetch_message(message_id)
         except discord.HTTPException as exc:

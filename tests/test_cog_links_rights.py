@@ -80,3 +80,23 @@ def test_a_thread_needs_the_right_to_send_in_threads():
     assert missing_reply_rights(thread) == ["send_messages_in_threads"]
     thread.permissions_for.return_value = make_permissions(**{**ALL_RIGHTS, "send_messages": False})
     assert missing_reply_rights(thread) == []
+
+
+@pytest.mark.parametrize("lacking", ["send_messages", "embed_links", "read_message_history"])
+async def test_a_reaction_where_byline_cannot_reply_fetches_and_analyses_nothing(tmp_path, pages, caplog, lacking):
+    """📰 goes through the auto-reply's own check, before the message is even fetched, and stays open to a retry."""
+    async with running_bot(tmp_path) as bot:
+        cog = LinksCog(bot)
+        channel = await channel_with_rights(bot, **{lacking: False})
+        message = fetchable(make_message(content=pages.url("/article"), channel=channel))
+        with mock.patch.object(bot, "get_channel", return_value=channel), \
+                caplog.at_level(logging.INFO, logger="cogs.links"):
+            await cog.on_raw_reaction_add(reaction(message))
+        channel.fetch_message.assert_not_awaited()
+        message.reply.assert_not_awaited()
+        assert pages.hits["/article"] == 0 and await bot.store.recent(channel.guild.id) == []
+        assert lacking in caplog.text
+        channel.permissions_for.return_value = make_permissions(**ALL_RIGHTS)  # the moderators fixed the rights
+        with mock.patch.object(bot, "get_channel", return_value=channel):
+            await cog.on_raw_reaction_add(reaction(message))
+        assert "embeds" in message.reply.await_args.kwargs
