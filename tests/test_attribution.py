@@ -1028,3 +1028,19 @@ def test_another_is_one_more_of_a_group_not_a_name(engine):
     text = '"Never flying Skyvale again," one user wrote on X. Another posted: "Six hours with no water."'
     [a] = [a for a in engine.analyze(text).attributions if a.cue.text == "posted"]
     assert (a.source.text, a.source_kind) == ("Another", "pronoun")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Q: When did you know it would be a bad year?\n\nA: In May, honestly. The ditches were already low.",
+        "About Solvane: Solvane is a European battery company on a mission to speed up the energy transition.",
+    ],
+)
+def test_interview_markers_and_about_notes_are_not_speakers(engine, text):
+    assert [a for a in engine.analyze(text).attributions if a.cue.text == ":"] == []
+
+
+def test_a_transcript_speaker_before_a_colon_is_still_one(engine):
+    [a] = [a for a in engine.analyze("PENCE: Well, the plan will work.").attributions if a.cue.text == ":"]
+    assert a.source.text == "PENCE"

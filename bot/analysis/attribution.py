@@ -327,8 +327,8 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
         first = prefix[0]
     source = Span.of(text, first.idx, prefix[-1].idx + len(prefix[-1].text))
     kind = sources.classify_label(prefix)
-    if kind == "anonymous" or prefix[-1].lower_ in words("boilerplate_labels.txt"):
-        return None  # "Editor's note:", "Correction:", "Two questions:" introduce no speaker
+    if kind == "anonymous" or prefix[-1].lower_ in words("boilerplate_labels.txt") or prefix[0].lower_ == "about":
+        return None  # "Editor's note:", "Correction:", "Q:", "About Acme:" introduce no speaker
     cue = Span.of(text, colon.idx, colon.idx + 1)
     line_end = text.find("\n", colon.idx, sent.end + MAX_LINE)
     content = Span.of(text, doc[colon.i + 1].idx, line_end if line_end > 0 else len(text.rstrip()))
