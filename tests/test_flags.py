@@ -133,6 +133,23 @@ def test_a_bare_spokesperson_is_still_flagged(engine):
     assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["A spokeswoman"]
 
 
+def test_the_expert_after_an_unnamed_expert_is_still_unnamed(engine):
+    text = ('An independent expert said the findings were "encouraging but not conclusive." '
+            '"The volunteers are not a random sample," the expert said. '
+            "The study was paid for by the charity. It followed 80,000 adults. "
+            "Prof. James Haddad, a neurologist who was not involved, said the study was large.")
+    flags = flags_of(engine, text, "anonymous_source")
+    assert [f.evidence.text for f in flags][:1] == ["An independent expert"]
+    [said] = [a for a in engine.analyze(text).attributions if a.source is not None and a.source.text == "the expert"]
+    assert said.source_kind == "anonymous"
+
+
+def test_the_analyst_beside_a_name_stays_named(engine):
+    text = ("Roffman, a securities analyst for a Philadelphia firm, doubted the casino would pay. "
+            "The analyst said the casino would fail within a year.")
+    assert flags_of(engine, text, "anonymous_source") == []
+
+
 def test_each_flag_sits_on_its_own_sentence(engine):
     text = "The weather was fine. Critics say the fair was badly run. Nothing else happened."
     [flag] = flags_of(engine, text, "vague_source")

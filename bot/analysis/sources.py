@@ -61,6 +61,10 @@ PARTS = {"one", "each", "either", "neither", "any", "none"}
 INSIDER_WORDS = {"familiar", "close", "brief", "briefed", "knowledgeable", "privy", "involved"}
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "spokespeople",
                 "representative"}
+# One person described by a role; "the expert" after "an independent expert" is the same unnamed person.
+PERSON_ROLES = {"expert", "doctor", "lawyer", "attorney", "analyst", "aide", "adviser", "advisor", "witness",
+                "spokesman", "spokeswoman", "spokesperson", "official", "officer", "source", "economist",
+                "researcher", "scientist", "diplomat", "insider", "executive", "employee", "resident", "teacher"}
 POLLING = {"poll", "survey", "question", "canvass", "interview", "ask", "sample"}
 PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
 
@@ -451,7 +455,28 @@ def classify(head: Token, i: int, j: int) -> str:
     )
     if _identified_body(head):
         return "named"
+    if _back_to_unnamed(head):
+        return "anonymous"  # "An independent expert said ... the expert said": still nobody named
     return _by_determiner(head, modifier_name or _led_by_name(head) or _made_by_name(head))
+
+
+def _back_to_unnamed(head: Token) -> bool:
+    """ "An independent expert said ... 'Volunteers are no random sample,' the expert said": "the" + a person's role
+    points back to the last mention of that role, and when that was an unnamed "an expert", so is this one."""
+    lemma = head.lemma_.lower()
+    if head.tag_ != "NN" or lemma not in PERSON_ROLES or not _definite(head):
+        return False
+    if any(c.dep_ in ("compound", "poss") and (c.pos_ == "PROPN" or c.ent_type_) for c in head.children):
+        return False  # "the former HP executive": the phrase itself says whose
+    doc = head.doc
+    for k in range(head.i - 1, max(-1, head.i - ROLE_LOOKBACK), -1):
+        earlier = doc[k]
+        if earlier.lemma_.lower() != lemma or earlier.pos_ != "NOUN":
+            continue
+        if earlier.dep_ == "appos" or any(c.dep_ == "appos" for c in earlier.children):
+            return False  # "Roffman, a securities analyst, ...": that role had a name beside it
+        return _indefinite(earlier) and classify(earlier, *np_bounds(earlier)) == "anonymous"
+    return False
 
 
 def _partitive_whole(head: Token) -> Token | None:
