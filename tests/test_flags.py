@@ -471,6 +471,8 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
         ("A clinic in Leeds said he had been treated there twice.", "anonymous_source", "A clinic in Leeds"),
         # a judgement whose "as" the parser hangs on the agent; the source ends before it
         ("The speech is being hailed by allies as the best budget in years.", "anonymous_source", "allies"),
+        # a plural role in capitals is a group, though the tagger calls "MPs" an organisation
+        ("Several MPs said the budget would do too little for business.", "vague_source", "Several MPs"),
         # remembering out loud, with a that-clause, is telling what happened
         ("Colleagues recalled that she once refused to leave a field site during a storm.", "anonymous_source",
          "Colleagues"),

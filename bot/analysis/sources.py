@@ -65,6 +65,9 @@ SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokes
 PERSON_ROLES = {"expert", "doctor", "lawyer", "attorney", "analyst", "aide", "adviser", "advisor", "witness",
                 "spokesman", "spokeswoman", "spokesperson", "official", "officer", "source", "economist",
                 "researcher", "scientist", "diplomat", "insider", "executive", "employee", "resident", "teacher"}
+# Roles written as capitals, in the plural: members of a parliament, doctors, company heads. A group, not a name
+# ("whose CEO" keeps the singular's older reading, where the capital stands for one known person).
+ROLE_ACRONYMS = {"mps", "meps", "msps", "mlas", "tds", "gps", "ceos", "cfos", "ctos"}
 POLLING = {"poll", "survey", "question", "canvass", "interview", "ask", "sample"}
 PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
 
@@ -777,6 +780,8 @@ def appositive_name(head: Token) -> str | None:
 def _is_named_token(tok: Token) -> bool:
     if _capitalised_only_by_position(tok):
         return False  # "Insiders said ...": the tagger calls a sentence's first plural noun an organisation
+    if tok.lower_ in ROLE_ACRONYMS:
+        return False  # "several MPs", "two CEOs": people in a role, which the tagger may call an organisation
     if (tok.pos_ == "PROPN" and not tok.ent_type_) and (
         in_title_case_line(tok) or tok.lower_ in words("common_roles.txt")
     ):
@@ -824,6 +829,8 @@ def _has_possessive(head: Token) -> bool:
 
 def _capitalised_mid_sentence(tok: Token) -> bool:
     if not tok.text[:1].isupper() or tok.is_sent_start or tok.lower_ in words("common_roles.txt"):
+        return False
+    if tok.lower_ in ROLE_ACRONYMS:
         return False
     prev = tok.doc[tok.i - 1] if tok.i > 0 else None
     return prev is not None and not prev.is_punct and not prev.is_space and not in_title_case_line(tok)
