@@ -473,6 +473,9 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
         ("The speech is being hailed by allies as the best budget in years.", "anonymous_source", "allies"),
         # a plural role in capitals is a group, though the tagger calls "MPs" an organisation
         ("Several MPs said the budget would do too little for business.", "vague_source", "Several MPs"),
+        # a study is no poll of the economists: its maker named next does not make "many" its respondents
+        ("Many economists see the tariffs as a tax on consumers. A study by the Peterson Institute estimated that "
+         "similar measures cost each household $400 a year.", "vague_source", "Many economists"),
         # remembering out loud, with a that-clause, is telling what happened
         ("Colleagues recalled that she once refused to leave a field site during a storm.", "anonymous_source",
          "Colleagues"),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Set as AbstractSet
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as Span_
@@ -83,6 +84,7 @@ FIRST_PERSON = {"i", "we", "me", "us"}
 
 REASON_CHARS = 80
 POLL_WORDS = {"poll", "survey", "study", "research", "questionnaire"}
+SURVEY_WORDS = {"poll", "survey", "questionnaire"}  # the ones that ask people, whose answers "most said" reports
 SHARE_REACH = 5  # tokens before a source in which "X% of" may stand
 POLL_WINDOW = 3  # sentences either side of a poll's respondents in which the story names the poll
 RATIO = re.compile(r"\d+-\d+")
@@ -104,7 +106,8 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
         if a.source is not None:
             sourced.setdefault(a.sentence, []).append(a)
     held_back = _HeldBack(doc, locate, sourced)
-    polls = _named_poll_sentences(doc, locate)
+    polls = _named_poll_sentences(doc, locate, POLL_WORDS)
+    surveys = _named_poll_sentences(doc, locate, SURVEY_WORDS) | _studies_that_asked(doc, locate, polls)
     in_court = _a_court_case(doc)
     for a in attributions:
         if a.source_kind == "none" and (
@@ -115,7 +118,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
         ):
             continue
         if a.source_kind in ("anonymous", "vague") and (
-            _poll_result(a, doc, polls)
+            _poll_result(a, doc, polls, surveys)
             or _on_record(a, doc)
             or _told_by_named(a, sourced, locate.text, locate.sents[a.sentence].end)
             or _writers_own(a, doc)
@@ -456,12 +459,12 @@ def _on_record(a: Attribution, doc: Doc) -> bool:
     return False
 
 
-def _named_poll_sentences(doc: Doc, locate: _Locator) -> set[int]:
-    """Sentences that name a poll's maker: a poll, survey or study beside an organisation or person ("a survey
-    for consultancy Capgemini", "Polling firm Mori interviewed ...")."""
+def _named_poll_sentences(doc: Doc, locate: _Locator, kinds: AbstractSet[str]) -> set[int]:
+    """Sentences that name a poll's maker: a poll, survey or study (of ``kinds``) beside an organisation or person
+    ("a survey for consultancy Capgemini", "Polling firm Mori interviewed ...")."""
     out: set[int] = set()
     for tok in doc:
-        if tok.lemma_.lower() not in POLL_WORDS or tok.pos_ not in ("NOUN", "PROPN"):
+        if tok.lemma_.lower() not in kinds or tok.pos_ not in ("NOUN", "PROPN"):
             continue
         if tok.pos_ == "PROPN" and tok.ent_type_ == "ORG":
             continue  # "according to Counterpoint Research": a firm's name, not a poll
@@ -472,7 +475,15 @@ def _named_poll_sentences(doc: Doc, locate: _Locator) -> set[int]:
     return out
 
 
-def _poll_result(a: Attribution, doc: Doc, polls: set[int]) -> bool:
+def _studies_that_asked(doc: Doc, locate: _Locator, polls: set[int]) -> set[int]:
+    """Named studies near "those questioned", "respondents": research that asked people, as a survey does."""
+    if not polls:
+        return set()
+    asked = {locate.sentence(t.idx).index for t in doc if t.lower_ in RESPONDENT_WORDS}
+    return {k for k in polls if any(abs(k - j) <= POLL_WINDOW for j in asked)}
+
+
+def _poll_result(a: Attribution, doc: Doc, polls: set[int], surveys: set[int]) -> bool:
     """ "More than half of those questioned said ...", "the survey found ...": the answers of a named poll's
     respondents, or the poll itself, are that poll's findings, not an unnamed source's claim."""
     if not polls:
@@ -498,7 +509,8 @@ def _poll_result(a: Attribution, doc: Doc, polls: set[int]) -> bool:
     sentence = span.root.sent
     if a.source_kind == "vague" and root not in POLL_SKIP and any(_a_share(t) for t in sentence):
         return True  # "By 82%-12%, millennials support checks", "Women back him by 20 points": the poll's figures
-    return any(t.lower_ in SHARE_WORDS for t in span) and any(k in polls for k in near)  # "Most said" nearby
+    # "Most said" near a named survey; a study is no poll of them: "Many economists see ... A study by X estimated"
+    return any(t.lower_ in SHARE_WORDS for t in span) and any(k in surveys for k in near)
 
 
 def _a_share(tok: Token) -> bool:
