@@ -353,3 +353,22 @@ def test_a_text_of_page_notes_alone_still_gets_a_summary(nlp):
 )
 def test_page_notes(sentence, expected):
     assert boilerplate.is_boilerplate(sentence) is expected
+
+
+def test_a_sentence_from_the_middle_of_a_quote_is_discounted(nlp):
+    text = ("Mine closes after forty years\n\n"
+            "The Ridgeway gold mine will close in March, its owner said, ending 40 years of mining in the town.\n\n"
+            "Shire president Colin Bradshaw said the closure of the mine would test whether the town could survive.\n\n"
+            "\"I'm not going to tell you it'll all be fine. They've got mortgages based on mining wages at the mine, "
+            "and there's nothing in the town that pays like the mine.\n\n"
+            "\"But the town has come back before.\"\n")
+    doc = nlp(text)
+    sents = segment.sentences(doc)
+    inside = centrality.opens_quote(doc, sents)
+    texts = [text[s.start : s.end] for s in sents]
+    assert [t for t, q in zip(texts, inside, strict=True) if q] == [
+        "\"I'm not going to tell you it'll all be fine.",
+        "They've got mortgages based on mining wages at the mine, and there's nothing in the town that pays like "
+        "the mine.",
+        "\"But the town has come back before.\"",
+    ]

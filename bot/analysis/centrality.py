@@ -26,7 +26,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from bot.analysis.boilerplate import is_boilerplate
-from bot.analysis.doctext import doc_text
+from bot.analysis.doctext import doc_quotes, doc_text
 from bot.analysis.segment import Sentence
 from bot.analysis.sumy_adapter import stop_words
 
@@ -123,8 +123,15 @@ def page_notes(doc: Doc, sents: Sequence[Sentence]) -> np.ndarray:
 
 
 def opens_quote(doc: Doc, sents: Sequence[Sentence]) -> np.ndarray:
-    """True for each sentence whose first token is a quotation mark (straight or curly)."""
-    return np.array([doc[s.token_start].is_quote for s in sents], dtype=bool)
+    """True for each sentence that opens with a quotation mark (straight or curly) or starts inside a quotation
+    ("... nothing pays like that." in the middle of a speaker's three-paragraph quote)."""
+    quotes = doc_quotes(doc)
+    starts = [q.start for q in quotes]
+    out = np.zeros(len(sents), dtype=bool)
+    for row, s in enumerate(sents):
+        k = bisect_right(starts, s.start) - 1
+        out[row] = doc[s.token_start].is_quote or (k >= 0 and quotes[k].start < s.start < quotes[k].end)
+    return out
 
 
 def sentence_scores(
