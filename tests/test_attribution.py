@@ -1045,3 +1045,10 @@ def test_a_transcript_speaker_before_a_colon_is_still_one(engine):
     text = "The debate, in their words\n\nKAINE: It will not work, and voters know it.\n"
     [a] = [a for a in engine.analyze(text).attributions if a.cue.text == ":"]
     assert a.source.text == "KAINE"
+
+
+def test_a_name_with_an_age_is_a_person_for_he(engine):
+    text = ("Rovers go top\n\nHartley, 22, said he had dedicated the goals to his grandfather. "
+            '"He brought me to my first game here," he said.')
+    [a] = [a for a in engine.analyze(text).attributions if a.source is not None and a.source.text == "he"]
+    assert a.speaker == "Hartley"

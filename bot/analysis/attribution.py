@@ -279,11 +279,17 @@ def _is_person(doc: Doc, source: Span | None) -> bool | None:
     if found is None:
         return None
     head = found.root
-    if head.ent_type_ == "PERSON":
+    if head.ent_type_ == "PERSON" or _aged(head):
         return True
     if head.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC") or head.tag_ in ("NNS", "NNPS"):
         return False
     return None
+
+
+def _aged(head: Token) -> bool:
+    """ "Hartley, 22, said": a name with an age beside it is a person's, whatever type the NER gave it."""
+    return any(c.dep_ in ("appos", "npadvmod", "amod") and c.like_num and c.text.isdigit() and 0 < int(c.text) < 120
+               for c in head.children)
 
 
 def _before_cue(text: str, sent: Sentence, cue: Token) -> Span | None:
