@@ -476,6 +476,9 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
         # a study is no poll of the economists: its maker named next does not make "many" its respondents
         ("Many economists see the tariffs as a tax on consumers. A study by the Peterson Institute estimated that "
          "similar measures cost each household $400 a year.", "vague_source", "Many economists"),
+        # an uncounted group is vague, a counted one ("two farmers") stays anonymous
+        ("Some farmers have called for compensation.", "vague_source", "Some farmers"),
+        ("Two farmers have called for compensation.", "anonymous_source", "Two farmers"),
         # remembering out loud, with a that-clause, is telling what happened
         ("Colleagues recalled that she once refused to leave a field site during a storm.", "anonymous_source",
          "Colleagues"),

@@ -855,9 +855,11 @@ def _indefinite(head: Token) -> bool:
 
 
 def _by_determiner(head: Token, has_name: bool) -> str:
-    dets = [c.lower_ for c in head.children if c.dep_ in ("det", "poss", "nummod", "predet")]
+    dets = [c.lower_ for c in head.children if c.dep_ in ("det", "poss", "nummod", "predet", "amod")]
     if any(d in INDEFINITE for d in dets):
-        return "anonymous"
+        # "some farmers", "several lawmakers": an uncounted group is vague; "a farmer", "one lawmaker" is a person
+        uncounted = head.tag_ == "NNS" and not any(d in ("a", "an", "one", "another") for d in dets)
+        return "vague" if uncounted else "anonymous"
     if any(d in DEFINITE for d in dets) or _has_possessive(head) or has_name:
         return "named"
     if "both" in dets:
