@@ -344,6 +344,8 @@ def test_a_text_of_page_notes_alone_still_gets_a_summary(nlp):
         ("Q: When did you realise this summer was going to be different?", True),
         ("About Solvane: Solvane is a European battery company.", True),
         ("Interview by Sofia Brandt", True),
+        ("By Rachel Oduya, Courts Reporter", True),
+        ("By Monday, Officials had left", False),
         ("For media enquiries, contact press@solvane.example.", True),
         ("Hi-tech posters guide commuters", False),
         ("Welcome to Nigeria's free readers associations, where young men read the headlines.", False),

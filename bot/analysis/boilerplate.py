@@ -24,9 +24,9 @@ _OPENINGS = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
-# A byline on its own line: "By Jane Moss", "Interview by Sofia Brandt", "Reporting by Ann Lee and Tom Hill".
+# A byline on its own line: "By Jane Moss", "Interview by Sofia Brandt", "By Rachel Oduya, Courts Reporter".
 _BYLINE = re.compile(r"^(?i:(?:interview|reporting|words|written|story|text)\s+)?(?i:by)\s+[A-Z][\w.'\-]*"
-                     r"(?:\s+(?:and\s+)?[A-Z][\w.'\-]*){0,5}[.,]?$")
+                     r"(?:\s+(?:and\s+)?[A-Z][\w.'\-]*){0,5}(?:,(?:\s+[A-Z][\w.'\-]*){1,4})?[.,]?$")
 # "About Solvane: Solvane is a European battery company ...": the press release's standard closing note.
 _ABOUT_NOTE = re.compile(r"^About\s+[A-Z][\w&.'\- ]{0,60}:\s")
 _ANYWHERE = re.compile(

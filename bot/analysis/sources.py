@@ -574,8 +574,8 @@ def _names_earlier(head: Token) -> bool:
             return True  # "a report by the Tax Foundation", "Reed's statement"
         if verb is None and earlier.dep_ == "pobj" and earlier.head.lower_ == "in" and earlier.head.head.pos_ == "VERB":
             verb = earlier.head.head  # "the ministry said in a statement", "In a statement, the minister said"
-        if verb is not None and _made_by_name(earlier):
-            return True  # "an affidavit signed by Agent Garriola ... the document said"
+        if _made_by_name(earlier):
+            return True  # "an affidavit signed by Agent Garriola ... the document said", "a complaint filed by X"
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
         if subject is None and verb is not None:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)  # "the report was signed by Ann Cole"
@@ -665,11 +665,22 @@ def _made_by_name(head: Token) -> bool:
         # an institution in view ("a statement released by the hospital")
         agent = prep.dep_ == "agent"
         if any(
-            is_maker(t) or (prep.lower_ == "by" and t.pos_ == "PROPN") or (agent and _named_institution(t))
+            is_maker(t) or (prep.lower_ == "by" and t.pos_ == "PROPN")
+            or (agent and (_named_institution(t) or _named_body_earlier(t)))
             for t in prep.subtree
         ):
             return True
     return False
+
+
+def _named_body_earlier(tok: Token) -> bool:
+    """ "St Columba's Hospital Trust ... a complaint filed by the trust": "the" and the last word of a body the
+    story named earlier point back to it."""
+    if tok.pos_ != "NOUN" or not _definite(tok):
+        return False
+    lemma = tok.lemma_.lower()
+    return any(ent.label_ == "ORG" and ent.end <= tok.i and ent[-1].lemma_.lower() == lemma
+               for ent in tok.doc.ents if ent.start >= tok.i - ROLE_LOOKBACK)
 
 
 def _named_institution(tok: Token) -> bool:
