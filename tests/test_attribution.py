@@ -1052,3 +1052,9 @@ def test_a_name_with_an_age_is_a_person_for_he(engine):
             '"He brought me to my first game here," he said.')
     [a] = [a for a in engine.analyze(text).attributions if a.source is not None and a.source.text == "he"]
     assert a.speaker == "Hartley"
+
+
+def test_a_live_blog_time_stamp_is_not_part_of_the_source(engine):
+    text = "Live: Budget day\n\n12:52 Dunmore says the deficit will fall.\n"
+    [a] = [a for a in engine.analyze(text).attributions if a.cue.text == "says"]
+    assert (a.source.text, a.source_kind) == ("Dunmore", "named")

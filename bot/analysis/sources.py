@@ -13,6 +13,7 @@ and unnamed documents are ``anonymous``; masses, weasel words and polls without 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Set as AbstractSet
 
 from spacy.tokens import Token
@@ -68,6 +69,7 @@ PERSON_ROLES = {"expert", "doctor", "lawyer", "attorney", "analyst", "aide", "ad
 # Roles written as capitals, in the plural: members of a parliament, doctors, company heads. A group, not a name
 # ("whose CEO" keeps the singular's older reading, where the capital stands for one known person).
 ROLE_ACRONYMS = {"mps", "meps", "msps", "mlas", "tds", "gps", "ceos", "cfos", "ctos"}
+CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}(?:[ap]\.?m\.?)?$", re.IGNORECASE)
 POLLING = {"poll", "survey", "question", "canvass", "interview", "ask", "sample"}
 PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
 
@@ -392,11 +394,16 @@ def np_bounds(head: Token) -> tuple[int, int]:
             right += 1  # "the Office for National Statistics (ONS)": keep the bracket whole
         elif opened[-1] > head.i:
             right = opened[-1]
-    while left < head.i and (doc[left].is_punct or doc[left].is_space):
-        left += 1
+    while left < head.i and (doc[left].is_punct or doc[left].is_space or _clock_time(doc[left])):
+        left += 1  # a live blog's "09:48 A Treasury source": the time stamps the entry, it is not the source
     if head.tag_ == "POS" or head.lower_ in ("'s", "’s"):
         right = max(right, head.i + 1)
     return left, max(right, head.i + 1)
+
+
+def _clock_time(tok: Token) -> bool:
+    """ "09:48", "9.15am", "14:05": a time of day written as digits."""
+    return bool(CLOCK.match(tok.text))
 
 
 def classify(head: Token, i: int, j: int) -> str:
