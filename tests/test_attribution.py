@@ -1055,6 +1055,7 @@ def test_a_name_with_an_age_is_a_person_for_he(engine):
 
 
 def test_a_live_blog_time_stamp_is_not_part_of_the_source(engine):
-    text = "Live: Budget day\n\n12:52 Dunmore says the deficit will fall.\n"
+    text = ("Live: Budget day\n\n09:48 A Treasury source tells us that the fuel duty freeze will be extended for "
+            "another year.\n\n12:52 Dunmore says the deficit will fall.\n")
     [a] = [a for a in engine.analyze(text).attributions if a.cue.text == "says"]
     assert (a.source.text, a.source_kind) == ("Dunmore", "named")
