@@ -25,6 +25,7 @@ class StaleCard:
     channel_id: int
     message_id: int
     reason: CardReason
+    attempts: int = 0  # clean-ups Discord refused so far; the bot gives the card up after a few
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Literal
 
 from bot.errors import AlreadyReviewed, FlagSuperseded, InputError, NotFoundError
@@ -80,18 +81,23 @@ class ReviewStore(StoreBase):
                                 (guild_id, int(message_id)))
         return [self._flag(r) for r in rows]
 
-    async def stale_cards(self, *, limit: int = 50, after: StaleCard | None = None) -> list[StaleCard]:
+    async def stale_cards(self, *, limit: int = 50, after: StaleCard | None = None,
+                          due_by: datetime | None = None) -> list[StaleCard]:
         """Posted cards that still show deleted or renamed data: the bot's own clean-up list, by guild and message.
 
         It spans guilds because the bot works it off as one job; each row names its guild, and every edit and
         store read made for it is limited to that guild. ``after`` continues past a card, so one pass reaches the
-        whole list even when the cards at its head cannot be cleaned yet.
+        whole list even when the cards at its head cannot be cleaned yet. ``due_by`` leaves out the cards put off
+        until later by ``retry_card_later``, so a pass does not ask Discord about them again too soon.
         """
         key = (after.guild_id, after.message_id) if after is not None else (-1, -1)
+        due = "" if due_by is None else "AND (next_try_at IS NULL OR next_try_at <= ?) "
+        args: tuple[Any, ...] = (*key, *(() if due_by is None else (to_db_time(due_by),)))
         rows = await self._rows(
-            "SELECT guild_id, channel_id, message_id, reason FROM stale_cards WHERE (guild_id, message_id) > (?, ?) "
-            "ORDER BY guild_id, message_id LIMIT ?", (*key, max(1, min(int(limit), 500))))
-        return [StaleCard(int(g), int(c), int(m), r) for g, c, m, r in rows]
+            "SELECT guild_id, channel_id, message_id, reason, attempts FROM stale_cards "  # noqa: S608 - constants
+            f"WHERE (guild_id, message_id) > (?, ?) {due}ORDER BY guild_id, message_id LIMIT ?",
+            (*args, max(1, min(int(limit), 500))))
+        return [StaleCard(int(g), int(c), int(m), r, int(n)) for g, c, m, r, n in rows]
 
     async def card_cleaned(self, card: StaleCard) -> None:
         """Drop a card from the clean-up list; a different reason queued meanwhile keeps its row for another pass."""
@@ -99,6 +105,14 @@ class ReviewStore(StoreBase):
         async with self._write() as db:
             await db.execute("DELETE FROM stale_cards WHERE guild_id = ? AND message_id = ? AND reason = ?",
                              (card.guild_id, card.message_id, card.reason))
+
+    async def retry_card_later(self, card: StaleCard, *, attempts: int, next_try_at: datetime) -> None:
+        """Keep a card Discord refused on the list, counting the refusal and putting its next try off until then."""
+        check_guild(card.guild_id)
+        async with self._write() as db:
+            await db.execute("UPDATE stale_cards SET attempts = ?, next_try_at = ? WHERE guild_id = ? "
+                             "AND message_id = ?", (max(0, int(attempts)), to_db_time(next_try_at),
+                                                    card.guild_id, card.message_id))
 
     async def _floor(self, guild_id: int, min_severity: str | None) -> int:
         """The lowest severity rank that counts: ``min_severity``, or else the guild's review threshold.

@@ -25,6 +25,7 @@ from bot.checks import interaction_is_moderator, moderator_only
 from bot.errors import BylineError, InputError
 from bot.review_posting import AUTO_CATCH_UP_CARDS, CATCH_UP_CARDS, describe, post_waiting
 from bot.store_cards import StaleCard
+from bot.store_types import utcnow
 from bot.views import FLAGS_PER_MESSAGE, draw_card, handle_note_submit
 from bot.views_keyset import KeysetPage, KeysetPaginator
 
@@ -38,7 +39,14 @@ CLEANUP_BATCH = 50  # cards re-drawn per store read while working off the clean-
 EXPORT_SPOOL_BYTES = 1_000_000  # exports bigger than this spill from memory to a temp file
 StatusChoice = Literal["pending", "confirmed", "dismissed", "superseded"]
 CategoryChoice = Literal["anonymous_source", "vague_source", "no_source", "unattributed_quote"]
-CleanOutcome = Literal["cleaned", "forbidden", "failed"]  # what one clean-up attempt did to its listed card
+CleanOutcome = Literal["cleaned", "dropped", "forbidden", "failed"]  # what one clean-up attempt did to its card
+# A card Discord refuses (403) is tried again after these gaps, doubling, and given up after the last attempt:
+# about three days in all. Error codes that cannot get better (no access to the channel, unknown channel or
+# message) drop it at once.
+CLEANUP_MAX_ATTEMPTS = 8
+CLEANUP_RETRY_FIRST = timedelta(minutes=55)  # just under the hourly retention round, so that round retries it
+CLEANUP_RETRY_MAX = timedelta(hours=24)
+FINAL_CLEANUP_CODES = frozenset({50001, 10003, 10008})  # Missing Access, Unknown Channel, Unknown Message
 
 
 class ExportTooLarge(BylineError):
@@ -57,7 +65,6 @@ class Review(commands.Cog):
         self.bot = bot
         self._cleaning = asyncio.Lock()  # one clean-up pass at a time; a second event waits, then finds less
         self._pass: asyncio.Task[Any] | None = None
-        self._unreachable: set[tuple[int, int]] = set()  # cards already reported as out of reach (403)
 
     async def cog_unload(self) -> None:
         """Stop a running clean-up pass before the store closes; its unfinished cards stay listed for next time."""
@@ -126,31 +133,42 @@ class Review(commands.Cog):
 
     @commands.Cog.listener(f"on_{CARDS_STALE_EVENT}")
     async def clean_stale_cards(self) -> int:
-        """Work off the store's list of cards that still show deleted or renamed data; returns how many went.
+        """Work off the store's list of cards that still show deleted or renamed data; returns how many left it.
 
         A forget-me or retention lists them in the same transaction as the deletion, and this runs after each
         forget-me and each hourly retention round, so it also catches up on cards left by a crash, a Discord
-        outage or a command-line prune. One pass walks the whole list: a card Discord no longer has (404) leaves
-        it; a card Byline may not edit right now (403: a locked channel, a changed role) stays listed, because
-        it may still quote a forgotten member and access usually comes back. Other failures stay listed too,
-        and a batch in which nothing but such failures happened ends the pass, so an outage is not hammered.
+        outage or a command-line prune. One pass walks the whole list of cards that are due: a card Discord no
+        longer has, or that sits in a server Byline left, leaves it; a card Byline may not edit right now (a 403
+        such as a changed role) stays listed for a few more tries with growing gaps, because it may still quote a
+        forgotten member and access usually comes back, but not for ever, since every refusal counts against
+        Discord's invalid-request budget. Other failures stay listed too, and a batch in which nothing but such
+        failures happened ends the pass, so an outage is not hammered.
         """
         async with self._cleaning:
             self._pass = asyncio.current_task()
-            cleaned, after = 0, None
+            cleaned, after, now = 0, None, utcnow()
+            departed: set[int] = set()  # guilds Byline left whose cards this pass dropped (logged once each)
             while True:
-                batch = await self.store.stale_cards(limit=CLEANUP_BATCH, after=after)
-                outcomes = [await self._clean_card(card) for card in batch]
-                cleaned += outcomes.count("cleaned")
-                if len(batch) < CLEANUP_BATCH or ("failed" in outcomes and "cleaned" not in outcomes):
+                batch = await self.store.stale_cards(limit=CLEANUP_BATCH, after=after, due_by=now)
+                outcomes = [await self._clean_card(card, now, departed) for card in batch]
+                went = outcomes.count("cleaned") + outcomes.count("dropped")
+                cleaned += went
+                if len(batch) < CLEANUP_BATCH or ("failed" in outcomes and not went):
                     break
                 after = batch[-1]
         if cleaned:
-            log.info("cleaned %d review card(s) after deletions", cleaned)
+            log.info("%d review card(s) left the clean-up list after deletions", cleaned)
         return cleaned
 
-    async def _clean_card(self, card: StaleCard) -> CleanOutcome:
+    async def _clean_card(self, card: StaleCard, now: datetime, departed: set[int]) -> CleanOutcome:
         """Empty, re-draw or (for an analysis reply) delete one listed message; it leaves the list unless kept."""
+        if self._left_guild(card.guild_id):  # Discord would refuse every request there (Missing Access)
+            if card.guild_id not in departed:
+                departed.add(card.guild_id)
+                log.warning("Byline is no longer in guild %s; dropping its review cards from the clean-up",
+                            card.guild_id)
+            await self.store.card_cleaned(card)
+            return "dropped"
         message = self._message(card.guild_id, card.channel_id, card.message_id)
         try:
             if card.reason == "reply":  # Byline's public analysis of a forgotten member's article: take it down
@@ -158,28 +176,45 @@ class Review(commands.Cog):
             else:
                 await draw_card(self.store, card.guild_id, card.message_id, message.edit,
                                 empty_reason="deleted" if card.reason == "redraw" else card.reason)
-        except discord.NotFound as exc:  # Unknown Message or Channel: nothing is left that could show the data
-            log.warning("review card %s in guild %s is gone (%s); dropping it from the clean-up",
-                        card.message_id, card.guild_id, exc)
-        except discord.Forbidden as exc:
-            self._out_of_reach(card, exc)
-            return "forbidden"
-        except Exception as exc:  # Discord or the store failed: keep the row for the next pass
+        except discord.HTTPException as exc:
+            if isinstance(exc, discord.NotFound) or exc.code in FINAL_CLEANUP_CODES:
+                # Unknown Message or Channel, or no access to the channel at all: nothing Byline could still edit
+                log.warning("review card %s in guild %s is gone or out of reach for good (%s); dropping it from the "
+                            "clean-up", card.message_id, card.guild_id, exc)
+                await self.store.card_cleaned(card)
+                return "dropped"
+            if isinstance(exc, discord.Forbidden):
+                return await self._refused(card, exc, now)
             log.warning("could not clean review card %s in guild %s: %r", card.message_id, card.guild_id, exc)
             return "failed"
-        self._unreachable.discard((card.guild_id, card.message_id))
+        except Exception as exc:  # the store failed: keep the row for the next pass
+            log.warning("could not clean review card %s in guild %s: %r", card.message_id, card.guild_id, exc)
+            return "failed"
         await self.store.card_cleaned(card)
         return "cleaned"
 
-    def _out_of_reach(self, card: StaleCard, exc: discord.Forbidden) -> None:
-        """Warn once per card: it is retried every pass, and an hourly warning per card would drown the log."""
-        key = (card.guild_id, card.message_id)
-        if key in self._unreachable:
-            log.debug("review card %s in guild %s is still out of reach", card.message_id, card.guild_id)
-            return
-        self._unreachable.add(key)
-        log.warning("review card %s in guild %s is out of Byline's reach (%s); it stays on the clean-up list and "
-                    "is retried after each forget-me and retention round", card.message_id, card.guild_id, exc)
+    def _left_guild(self, guild_id: int) -> bool:
+        """True when Byline is no longer in the guild; only asked once the guild cache is complete (after ready)."""
+        return bool(self.bot.is_ready()) and self.bot.get_guild(guild_id) is None
+
+    async def _refused(self, card: StaleCard, exc: discord.Forbidden, now: datetime) -> CleanOutcome:
+        """Count a 403 and put the card off (one warning on the first refusal), or give it up after the last try."""
+        attempts = card.attempts + 1
+        if attempts >= CLEANUP_MAX_ATTEMPTS:
+            log.warning("review card %s in guild %s was refused %d times (last: %s); giving up on it, so it may "
+                        "still show deleted data", card.message_id, card.guild_id, attempts, exc)
+            await self.store.card_cleaned(card)
+            return "dropped"
+        wait = min(CLEANUP_RETRY_FIRST * 2 ** (attempts - 1), CLEANUP_RETRY_MAX)
+        await self.store.retry_card_later(card, attempts=attempts, next_try_at=now + wait)
+        if attempts == 1:
+            log.warning("review card %s in guild %s is out of Byline's reach (%s); it stays on the clean-up list "
+                        "and is tried up to %d more time(s), with growing gaps", card.message_id, card.guild_id, exc,
+                        CLEANUP_MAX_ATTEMPTS - 1)
+        else:
+            log.debug("review card %s in guild %s is still out of reach (try %d)", card.message_id, card.guild_id,
+                      attempts)
+        return "forbidden"
 
     def _message(self, guild_id: int, channel_id: int, message_id: int) -> discord.PartialMessage:
         """One posted message, addressed by channel and message id (no fetch needed)."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 import logging
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import discord
@@ -16,7 +18,7 @@ from bot.render import NO_MENTIONS
 from bot.review_posting import CATCH_UP_CARDS
 from bot.views import ReviewButton
 from bot.views_keyset import KeysetPaginator
-from cogs.review import ExportTooLarge, Review
+from cogs.review import CLEANUP_MAX_ATTEMPTS, ExportTooLarge, Review
 from tests.helpers import (
     flagged_result,
     http_error,
@@ -148,6 +150,32 @@ async def test_a_card_that_cannot_be_redrawn_does_not_stop_the_new_flags(store, 
     assert "could not redraw review card" in caplog.text
 
 
+def _missing_permissions():
+    """A 403 that may pass (a role lost a permission), unlike Missing Access to the whole channel."""
+    return http_error(discord.Forbidden, 403, 50013, "Missing Permissions")
+
+
+class _Clock:
+    """The clean-up's idea of now, moved by hand: back-off is tested by stepping time, never by waiting."""
+
+    def __init__(self, start):
+        self.now = start
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, *, minutes):
+        self.now += timedelta(minutes=minutes)
+
+
+@contextlib.contextmanager
+def _clock(*, minutes=0):
+    """Patch the review cog's clock, ``minutes`` ahead of the real one, and hand it over."""
+    clock = _Clock(datetime.now(UTC) + timedelta(minutes=minutes))
+    with mock.patch("cogs.review.utcnow", clock):
+        yield clock
+
+
 def _cards_by_id(cog):
     """Each posted card the cog edits, as its own AsyncMock, keyed by message id."""
     cards: dict[int, mock.AsyncMock] = {}
@@ -188,8 +216,8 @@ async def test_forget_me_redraws_every_card_that_showed_the_member(store):
 
 
 async def test_clean_up_drops_cards_discord_lost_and_retries_the_rest_later(store, caplog):
-    """Only a 404 means the card is gone for good. A 403 (a locked channel) and an outage keep the card listed,
-    because it may still quote a forgotten member once Byline can reach it again."""
+    """A 404 means the card is gone for good. A 403 Missing Permissions (a changed role) and an outage keep the card
+    listed, because it may still quote a forgotten member once Byline can reach it again."""
     guild = make_guild()
     cog, _ = await _posting_cog(store, guild, "medium")
     leaver = 4242
@@ -201,7 +229,7 @@ async def test_clean_up_drops_cards_discord_lost_and_retries_the_rest_later(stor
     cards[901] = mock.AsyncMock()
     cards[901].edit.side_effect = discord.HTTPException(mock.Mock(status=503, reason="Unavailable"), "try later")
     cards[903] = mock.AsyncMock()
-    cards[903].edit.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
+    cards[903].edit.side_effect = _missing_permissions()
     await store.forget_user(guild.id, leaver)
 
     assert await cog.clean_stale_cards() == 2  # 900 is gone for good; 902 is emptied; 901 and 903 must wait
@@ -209,29 +237,115 @@ async def test_clean_up_drops_cards_discord_lost_and_retries_the_rest_later(stor
     assert [c.message_id for c in await store.stale_cards()] == [901, 903]
     assert "could not clean review card 901" in caplog.text and "card 903" in caplog.text
 
-    cards[901].edit.side_effect = cards[903].edit.side_effect = None  # Discord is back, the channel unlocked
-    assert await cog.clean_stale_cards() == 2
+    cards[901].edit.side_effect = cards[903].edit.side_effect = None  # Discord is back, the role fixed
+    with _clock(minutes=60):  # 903 waits out its back-off; 901 (an outage, not a refusal) is due at once
+        assert await cog.clean_stale_cards() == 2
     for message_id in (901, 903):
         assert cards[message_id].edit.await_args.kwargs["view"] is None
         assert "Bridge" not in str(cards[message_id].edit.await_args.kwargs["embed"].to_dict())
     assert await store.stale_cards() == []
 
 
-async def test_a_card_out_of_reach_is_retried_every_pass_but_reported_once(store, caplog):
+async def test_a_refused_card_is_retried_with_growing_gaps_then_given_up(store, caplog):
+    """A 403 that may pass keeps the card for a few tries, each later than the last, then it is given up with one
+    line: retried every pass for ever, a refusing server's cards would use up Discord's invalid-request budget."""
     guild = make_guild()
     cog, _ = await _posting_cog(store, guild, "medium")
     await cog.post_flags(await _save(store, guild.id, author_id=4242))  # card 900
     card = mock.AsyncMock()
-    card.edit.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
+    card.edit.side_effect = _missing_permissions()
     cog.bot.get_partial_messageable.return_value.get_partial_message.return_value = card
     await store.forget_user(guild.id, 4242)
     caplog.set_level(logging.WARNING, logger="cogs.review")
 
-    for _ in range(3):
-        assert await cog.clean_stale_cards() == 0
+    gaps, elapsed = [], 0.0
+    with _clock() as clock:
+        while await store.stale_cards():
+            before = card.edit.await_count
+            assert await cog.clean_stale_cards() in (0, 1)
+            if card.edit.await_count > before:
+                gaps.append(elapsed)
+                elapsed = 0.0
+            clock.advance(minutes=5)
+            elapsed += 5
 
-    assert card.edit.await_count == 3 and [c.message_id for c in await store.stale_cards()] == [900]
-    assert len([r for r in caplog.records if "out of Byline's reach" in r.getMessage()]) == 1
+    assert card.edit.await_count == CLEANUP_MAX_ATTEMPTS
+    assert gaps[1:] == sorted(gaps[1:]) and gaps[2] > gaps[1] >= 55  # the gaps grow, none shorter than an hour's round
+    assert max(gaps) <= 24 * 60 + 5
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len([m for m in warnings if "out of Byline's reach" in m]) == 1
+    assert len([m for m in warnings if "giving up" in m]) == 1
+
+
+async def test_a_refused_card_waits_out_its_gap_even_after_a_forget_me(store):
+    """A /forget runs a pass at once; a card put off by a 403 is not asked for again before its time."""
+    guild = make_guild()
+    cog, _ = await _posting_cog(store, guild, "medium")
+    await cog.post_flags(await _save(store, guild.id, author_id=4242))  # card 900
+    card = mock.AsyncMock()
+    card.edit.side_effect = _missing_permissions()
+    cog.bot.get_partial_messageable.return_value.get_partial_message.return_value = card
+    await store.forget_user(guild.id, 4242)
+    with _clock() as clock:
+        for _ in range(5):
+            await cog.clean_stale_cards()
+        assert card.edit.await_count == 1
+        clock.advance(minutes=60)
+        card.edit.side_effect = None  # access is back
+        assert await cog.clean_stale_cards() == 1
+    assert await store.stale_cards() == []
+
+
+@pytest.mark.parametrize(("cls", "status", "code", "text"), [
+    (discord.Forbidden, 403, 50001, "Missing Access"),
+    (discord.NotFound, 404, 10003, "Unknown Channel"),
+    (discord.NotFound, 404, 10008, "Unknown Message"),
+])
+async def test_a_card_refused_for_good_is_dropped_after_one_request(store, caplog, cls, status, code, text):
+    guild = make_guild()
+    cog, _ = await _posting_cog(store, guild, "medium")
+    await cog.post_flags(await _save(store, guild.id, author_id=4242))
+    card = mock.AsyncMock()
+    card.edit.side_effect = http_error(cls, status, code, text)
+    cog.bot.get_partial_messageable.return_value.get_partial_message.return_value = card
+    await store.forget_user(guild.id, 4242)
+
+    for _ in range(3):
+        await cog.clean_stale_cards()
+
+    assert card.edit.await_count == 1 and await store.stale_cards() == []
+    assert "dropping it from the clean-up" in caplog.text
+
+
+async def test_cards_in_a_server_byline_left_are_dropped_without_asking_discord(store, caplog):
+    guild = make_guild()
+    cog, _ = await _posting_cog(store, guild, "medium")
+    await cog.post_flags(await _save(store, guild.id, author_id=4242))
+    await cog.post_flags(await _save(store, guild.id, TEXT + " Again.", author_id=4242))
+    cards = _cards_by_id(cog)
+    await store.forget_user(guild.id, 4242)
+    cog.bot.is_ready.return_value = True
+    cog.bot.get_guild.side_effect = lambda gid: None if gid == guild.id else make_guild(guild_id=gid)
+
+    assert await cog.clean_stale_cards() == 2
+
+    assert cards == {} and await store.stale_cards() == []
+    assert len([r for r in caplog.records if "no longer in" in r.getMessage()]) == 1  # one line per server
+
+
+async def test_before_ready_an_unknown_guild_is_not_taken_for_one_byline_left(store):
+    """Until the ready event the guild cache is still filling, so a missing guild proves nothing."""
+    guild = make_guild()
+    cog, _ = await _posting_cog(store, guild, "medium")
+    await cog.post_flags(await _save(store, guild.id, author_id=4242))
+    cards = _cards_by_id(cog)
+    await store.forget_user(guild.id, 4242)
+    cog.bot.is_ready.return_value = False
+    cog.bot.get_guild.return_value = None
+
+    assert await cog.clean_stale_cards() == 1
+
+    assert cards[900].edit.await_args.kwargs["view"] is None
 
 
 async def test_a_pass_reaches_the_cards_behind_those_it_cannot_clean(store):
@@ -243,7 +357,7 @@ async def test_a_pass_reaches_the_cards_behind_those_it_cannot_clean(store):
     cards = _cards_by_id(cog)
     for message_id in (900, 901, 902):
         cards[message_id] = mock.AsyncMock()
-        cards[message_id].edit.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
+        cards[message_id].edit.side_effect = _missing_permissions()
     await store.forget_user(guild.id, 4242)
 
     with mock.patch("cogs.review.CLEANUP_BATCH", 2):

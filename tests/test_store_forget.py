@@ -236,6 +236,27 @@ async def test_the_clean_up_list_survives_until_each_card_is_cleaned(store):
     assert [c.message_id for c in await store.stale_cards()] == [700]
 
 
+async def test_a_card_put_off_after_a_refusal_is_left_out_of_passes_until_its_time(store):
+    """The count and the next try live on the row, so back-off survives a restart; a new reason keeps the count."""
+    from datetime import timedelta
+
+    from bot.store_types import utcnow
+
+    own, _ = await populate(store)
+    await store.set_review_messages(1, own.flag_ids, 555, 700)
+    await store.forget_user(1, USER)  # lists 700 (removal) and 666 (re-draw)
+    now = utcnow()
+    (card,) = [c for c in await store.stale_cards() if c.message_id == 700]
+    await store.retry_card_later(card, attempts=3, next_try_at=now + timedelta(hours=2))
+
+    assert [c.message_id for c in await store.stale_cards(due_by=now)] == [666]
+    assert [c.message_id for c in await store.stale_cards(due_by=now + timedelta(hours=2))] == [666, 700]
+    await store.forget_user(1, OTHER)  # 666 becomes a removal too; 700's count and wait are untouched
+    assert {(c.message_id, c.attempts) for c in await store.stale_cards()} == {(666, 0), (700, 3)}
+    await store.card_cleaned(card)
+    assert [c.message_id for c in await store.stale_cards()] == [666]
+
+
 async def test_public_replies_of_a_forgotten_members_articles_are_listed_for_deletion(store):
     """Byline's replies showing the member's articles go on the clean-up list; others' replies and guilds stay."""
     from bot.store_cards import CardRef, StaleCard
