@@ -41,6 +41,9 @@ FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", 
 SPEECHLESS = {"half", "year", "week", "month", "day", "season", "decade", "century", "period", "night", "morning",
               "weekend", "video", "footage", "photo", "photograph", "picture", "image", "recording", "clip",
               "camera", "cctv", "dashcam", "banner", "placard", "poster", "scene"}  # not "sign": "all signs point to"
+# What "according to" may cite that is a rule or a plan, not anyone's word.
+NORMS = {"protocol", "procedure", "rule", "regulation", "guideline", "custom", "tradition", "plan", "schedule",
+         "timetable", "script", "practice", "convention", "etiquette"}
 # Verbs that let or make someone do something: what follows is an ability, not a claim.
 CAUSATIVES = {"let", "allow", "enable", "help", "make", "permit"}
 # Stance verbs that are also assaults when their object is a place: "attacked the embassy", "stormed the base".
@@ -104,6 +107,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # the writer's own reading ("seems", "seemingly"), not a claim with a hidden source
     if lemma == "accord" and _depending_on(tok):
         return False  # "gains weight according to how long he spends in the gym": "depending on", no source
+    if lemma == "accord" and _a_norm(a, doc):
+        return False  # "According to protocol, the controller should have called": a rule, nobody's word
     if not tok.is_alpha or tok.pos_ != "VERB" or lemma == "accord":
         return True  # a colon, a dash, "according to", an adverb ("reportedly") or a noun ("allegations")
     if lemma in STRICT_NAMING or (lemma == "know" and _as_predicate(tok)) or (lemma == "ask" and a.source is None):
@@ -179,6 +184,12 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if speech or (lemma in words("reporting_passives.txt") and "auxpass" in deps):
         return not (lemma in FINDING_VERBS and "dobj" in deps and "xcomp" not in deps)
     return _as_predicate(tok)
+
+
+def _a_norm(a: Attribution, doc: Doc) -> bool:
+    """ "according to protocol", "according to the rules", "according to plan": what should happen, not a claim."""
+    source = tokens_of(doc, a.source)
+    return source is not None and source.root.lemma_.lower() in NORMS
 
 
 def _depending_on(according: Token) -> bool:
