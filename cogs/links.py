@@ -9,7 +9,8 @@ for a passing reason (busy queue, slow site, rate limit) does not count as answe
 
 A link behind a spoiler (``||https://...||``) is its poster's choice to hide the story: auto-replies pass it
 over. A 📰 asks for it explicitly, so it is analysed, but the reply keeps it hidden: no headline or link, and
-the summary bullets are spoilers themselves (a reaction cannot be answered privately).
+the summary bullets are spoilers themselves (a reaction cannot be answered privately). The analysis is stored as
+private, so the shared library (/recent, /search, /lookup) does not show other members what the poster hid.
 """
 
 from __future__ import annotations
@@ -166,16 +167,18 @@ class LinksCog(commands.Cog):
     async def _analyse_on_demand(self, message: discord.Message, guild_id: int) -> None:
         self.bot.drain.on_cut_short(functools.partial(self._short_reply, message, CutShortByRestart().user_message,
                                                       final=False))
-        meta = {"author_id": message.author.id, "channel_id": message.channel.id, "message_link": message.jump_url,
-                "private": is_private_channel(message.channel)}
         try:
             picked = pick_input(message)
-            stored = await analyse_input(self.bot, guild_id, picked, **meta)
+            hidden = behind_spoiler(message, picked)
+            # A spoilered story is stored private too: /recent and /search must not show what the reply hides.
+            stored = await analyse_input(self.bot, guild_id, picked, author_id=message.author.id,
+                                         channel_id=message.channel.id, message_link=message.jump_url,
+                                         private=hidden or is_private_channel(message.channel))
         except BylineError as exc:  # fetch failed, busy, nothing to analyse...: one short reply
             log.info("guild %s message %s: 📰 failed (%s)", guild_id, message.id, type(exc).__name__)
             await self._short_reply(message, exc.user_message, final=not isinstance(exc, TRANSIENT_ERRORS))
             return
-        await self._reply(message, stored, hidden=behind_spoiler(message, picked))
+        await self._reply(message, stored, hidden=hidden)
 
     # --- sending ------------------------------------------------------------------------------------
 

@@ -248,6 +248,28 @@ async def test_reaction_on_a_spoilered_link_answers_behind_spoilers(bot, cog, pa
     assert bullets and all(line.startswith("• ||") and line.endswith("||") for line in bullets)
 
 
+async def test_reaction_on_a_spoilered_link_keeps_it_out_of_the_shared_library(bot, cog, pages):
+    """The hidden story is stored private: /recent and /search show it to the poster only, never to other members."""
+    message = fetchable(make_message(content=f"no spoilers please: ||{pages.url('/article')}||"))
+    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+        await cog.on_raw_reaction_add(reaction(message))
+    analysis_id = reply_kwargs(message)["embeds"][0].footer.text.split()[1]
+    guild_id, other = message.guild.id, next_id()
+
+    assert await bot.store.recent(guild_id, viewer_id=other) == []
+    assert await bot.store.search(guild_id, "ferry", viewer_id=other) == []
+    assert await bot.store.get_analysis(guild_id, analysis_id, viewer_id=other) is None
+    assert [a.id for a in await bot.store.recent(guild_id, viewer_id=message.author.id)] == [analysis_id]
+
+
+async def test_reaction_on_a_plain_link_stays_in_the_shared_library(bot, cog, pages):
+    message = fetchable(make_message(content=f"worth a read: {pages.url('/article')}"))
+    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+        await cog.on_raw_reaction_add(reaction(message))
+    assert len(await bot.store.recent(message.guild.id, viewer_id=next_id())) == 1
+    assert len(await bot.store.search(message.guild.id, "ferry", viewer_id=next_id())) == 1
+
+
 async def test_reaction_after_a_busy_failure_can_be_retried(bot, cog):
     """A 📰 that met a full queue is answered with the reason but not marked done: the next 📰 analyses."""
     message = fetchable(make_message(content=ARTICLE))
