@@ -458,6 +458,7 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Not according to a county mechanic, who \"found no faults\" with the truck, according to Sheriff Ada Woodard.",
         "Almost 83 million people have downloaded the app, according to the phone firm's website.",
         "Older residents still remember the flood of 1953.",  # a memory of an event, no claim told
+        "Our research has found that people feel phones buzz when they do not.",  # the writer's own work
         "According to protocol, the controllers should have called their colleagues at once.",  # a rule, not a word
         # a court paper filed by a body the story named, and the same paper again
         "Lee was finance director of St Columba's Hospital Trust. A civil complaint filed by the trust says the couple "
