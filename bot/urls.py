@@ -4,7 +4,7 @@ which of them could be articles (one filter shared by the auto-reply, 📰 and t
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from urllib.parse import quote_from_bytes, unquote_to_bytes, urlsplit, urlunsplit
 
 import courlan
 
@@ -25,21 +25,34 @@ SKIP_HOSTS = frozenset({
     "discord.com", "discordapp.com", "cdn.discordapp.com", "media.discordapp.net", "discord.gg", "tenor.com",
     "giphy.com", "media.giphy.com", "youtube.com", "www.youtube.com", "youtu.be", "twitch.tv", "www.twitch.tv",
 })
-# Query parameters that only say how a reader arrived (campaign tags and ad-click ids), never which article: a
-# parameter is dropped only when its whole name, lower-cased, matches. Anything else (id, gameId, ref, a bare
-# "?123") may pick the page, so it stays: two articles must never share a key.
+# Query parameters that only say how a reader arrived (campaign tags, share buttons and ad-click ids), never which
+# article: a parameter is dropped only when its whole name, decoded and lower-cased, matches. Anything else (id,
+# gameId, ref, a bare "?123") may pick the page, so it stays: two articles must never share a key.
 _TRACKING_PARAM = re.compile(
     r"utm_[a-z0-9_]+"                                         # Google Analytics campaign tags
     r"|(?:pk|mtm)_(?:campaign|cid|content|group|keyword|kwd|medium|placement|source)"  # Matomo campaign tags
     r"|fbclid|gclid|gclsrc|dclid|gbraid|wbraid|msclkid|yclid|twclid|ttclid|li_fat_id|igshid"  # ad-click ids
+    r"|gad_source|gad_campaignid"                             # Google Ads click
     r"|mc_cid|mc_eid"                                         # Mailchimp
     r"|_ga|_gl|_hsenc|_hsmi|__hstc|__hssc|__hsfp|mkt_tok"     # Google linker, HubSpot, Marketo
     r"|oly_anon_id|oly_enc_id|vero_conv|vero_id|_openstat"    # Omeda, Vero, Openstat
+    r"|xtor|at_(?:campaign|creation|custom\d+|detail_placement|emailtype|format|general_placement|link|medium"
+    r"|platform|recipient_id|recipient_list|send_date|source|term|type|variant)"  # AT Internet (BBC, Le Monde)
+    r"|ns_(?:campaign|fee|linkname|mchannel|source)"          # comScore (BBC share links)
+    r"|s_cid|s_kwcid"                                         # Adobe Analytics campaign ids
+    r"|referringsource|smid|smtyp"                            # New York Times share buttons
+    r"|ref_src|ref_url|__twitter_impression"                  # X/Twitter embeds and cards
 )
+# Characters left as they are in a canonical query name or value, besides letters, digits and "-._~": none of them
+# separates parameters or names from values. "&", "+", "#" and "%" are always escaped, and a ";" or "=" is kept
+# exactly as written (raw or escaped), since some servers split parameters on a raw ";".
+_QUERY_SAFE = "!$'()*,/:@?"
+_RAW_DELIMITERS = re.compile(r"([;=])")
 
 
 def normalize_url(url: str) -> str:
-    """Return the link's normal form: lower-case host, no default port, no fragment, no tracking parameters.
+    """Return the link's normal form: lower-case host, no default port, no fragment, no tracking parameters, and
+    the query in one spelling.
 
     Two pastes of the same article (one from a newsletter with ``utm_*``, one from a share button with
     ``fbclid``) then share one cache entry, while links to two articles never do (see ``_clean_query``).
@@ -64,17 +77,39 @@ def normalize_url(url: str) -> str:
 
 
 def _clean_query(query: str) -> str:
-    """The query without tracking parameters, sorted by name so a reordered paste gets the same key.
+    """The query without tracking parameters, in one spelling, sorted by name so a reordered paste gets the same key.
 
-    Each parameter is kept as written (value-less ones too); the sort is stable, so repeats of one name keep
-    their order, which some sites give meaning to.
+    Each name and value is decoded and encoded again the one way (``_canonical``), so ``caf%C3%A9`` and ``café``,
+    ``a%20b`` and ``a+b``, ``%7e`` and ``~``, ``%2f`` and ``%2F`` match, as every server reading the query sees
+    them. A parameter with an empty value is written bare (``?a`` and ``?a=`` are the same empty value to form
+    parsers), so ``?123`` stays ``?123``. The sort is stable, so repeats of one name keep their order, which some
+    sites give meaning to.
     """
-    kept = [part for part in query.split("&") if part and not _is_tracking(part)]
-    return "&".join(sorted(kept, key=lambda part: part.partition("=")[0]))
+    kept: list[tuple[str, str]] = []
+    for part in query.split("&"):
+        name, _, value = part.partition("=")
+        if (name or value) and not _is_tracking(name):
+            kept.append((_canonical(name), _canonical(value)))
+    kept.sort(key=lambda pair: pair[0])
+    return "&".join(f"{name}={value}" if value else name for name, value in kept)
 
 
-def _is_tracking(part: str) -> bool:
-    return _TRACKING_PARAM.fullmatch(unquote_plus(part.partition("=")[0]).lower()) is not None
+def _canonical(piece: str) -> str:
+    """One query name or value in a single percent-encoding: "+" is a space, escapes are upper-case, and only
+    what must be escaped is; a raw ";" or "=" stays raw, apart from an escaped one (see ``_QUERY_SAFE``)."""
+    out = []
+    for i, chunk in enumerate(_RAW_DELIMITERS.split(piece)):
+        if i % 2:  # a raw delimiter
+            out.append(chunk)
+        else:
+            raw = unquote_to_bytes(chunk.replace("+", " ").encode("utf-8", "surrogatepass"))
+            out.append(quote_from_bytes(raw, safe=_QUERY_SAFE))
+    return "".join(out)
+
+
+def _is_tracking(name: str) -> bool:
+    decoded = unquote_to_bytes(name.replace("+", " ").encode("utf-8", "surrogatepass")).decode("utf-8", "replace")
+    return _TRACKING_PARAM.fullmatch(decoded.lower()) is not None
 
 
 def find_urls(text: str, *, spoilers: bool = True) -> list[str]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.urls import article_links, find_urls, normalize_url, spoilered_urls
 
@@ -38,6 +42,58 @@ class TestNormalForm:
         assert normalize_url("https://a.example/p?&&id=3&") == "https://a.example/p?id=3"
         assert normalize_url("https://a.example/p?utm_source=x") == "https://a.example/p"
         assert normalize_url("https://a.example/p?") == "https://a.example/p"
+
+
+class TestOneSpellingPerQuery:
+    """Equal queries written two ways share a key; escapes that change what a server reads never merge."""
+
+    BASE = "https://news.example/2024/05/01/story.html"
+
+    @pytest.mark.parametrize(("first", "second"), [
+        ("q=caf%C3%A9", "q=café"),      # a browser's copy and a typed link
+        ("q=caf%c3%a9", "q=caf%C3%A9"),  # hex case
+        ("q=a%20b", "q=a+b"),            # the two spellings of a space
+        ("q=%7e", "q=~"),                # an unreserved character escaped for nothing
+        ("q=%2f", "q=/"),                # a slash escaped or not: servers decode both to "/"
+        ("%69d=3", "id=3"),              # names too
+        ("a", "a="),                     # an empty value, with or without "="
+        ("b=%E9&a", "a=&b=%e9"),         # not UTF-8: kept byte for byte
+    ])
+    def test_spellings_of_one_query_share_a_key(self, first, second):
+        assert normalize_url(f"{self.BASE}?{first}") == normalize_url(f"{self.BASE}?{second}")
+
+    @pytest.mark.parametrize(("first", "second"), [
+        ("q=a%2Bb", "q=a+b"),            # a literal plus is not a space
+        ("q=a%26b", "q=a&b"),            # an escaped "&" is part of the value, a raw one starts a parameter
+        ("q=a%3Bb", "q=a;b"),            # some servers split parameters on a raw ";"
+        ("q=%E9", "q=%E8"),              # two bytes that are not UTF-8 are still two values
+        ("q=a", "Q=a"),                  # names are case-sensitive
+    ])
+    def test_escapes_that_change_the_query_keep_keys_apart(self, first, second):
+        assert normalize_url(f"{self.BASE}?{first}") != normalize_url(f"{self.BASE}?{second}")
+
+    def test_a_value_less_query_is_written_bare(self):
+        assert normalize_url("https://a.example/story.php?123=") == "https://a.example/story.php?123"
+        assert normalize_url("https://a.example/p?q=caf%c3%a9+au+lait") == "https://a.example/p?q=caf%C3%A9%20au%20lait"
+
+    @given(st.text(alphabet=st.characters(blacklist_characters="&#+;=%",
+                                          blacklist_categories=("Cc", "Cs", "Zs", "Zl", "Zp")), max_size=30))
+    def test_escaping_every_character_gives_the_same_key(self, value):
+        """Any value a pasted link can hold (no whitespace or control characters: a link ends there)."""
+        plain = normalize_url(f"{self.BASE}?v={value}")
+        assert normalize_url(f"{self.BASE}?v={quote(value, safe='')}") == plain
+        assert normalize_url(plain) == plain
+
+    @pytest.mark.parametrize("tracker", ["at_medium=RSS&at_campaign=KARANGA", "xtor=RSS-3208", "AT_Format=1",
+                                         "referringSource=articleShare", "smid=nytcore-ios-share",
+                                         "ref_src=twsrc%5Etfw", "ref_url=https%3A%2F%2Fa.example", "gad_source=1",
+                                         "s_cid=123", "ns_mchannel=social&ns_source=twitter", "s%5Fcid=9"])
+    def test_news_share_trackers_are_dropped(self, tracker):
+        assert normalize_url(f"{self.BASE}?id=3&{tracker}") == f"{self.BASE}?id=3"
+
+    @pytest.mark.parametrize("lookalike", ["at=1", "at_page=2", "xtor2=1", "s_cids=1", "ref_source=1", "smids=1"])
+    def test_names_near_the_new_trackers_are_kept(self, lookalike):
+        assert normalize_url(f"https://a.example/s?{lookalike}") == f"https://a.example/s?{lookalike}"
 
 
 class TestFindingLinks:
