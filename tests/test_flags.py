@@ -458,6 +458,8 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Not according to a county mechanic, who \"found no faults\" with the truck, according to Sheriff Ada Woodard.",
         "Almost 83 million people have downloaded the app, according to the phone firm's website.",
         "Older residents still remember the flood of 1953.",  # a memory of an event, no claim told
+        "The pilot had not reported any fault, according to an update on Monday from the NTSB.",  # a body's paper
+        "Clinton leads by 300 delegates, according to a tally by the Associated Press.",
         "Our research has found that people feel phones buzz when they do not.",  # the writer's own work
         "According to protocol, the controllers should have called their colleagues at once.",  # a rule, not a word
         # a court paper filed by a body the story named, and the same paper again
@@ -474,6 +476,7 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
     ("text", "category", "evidence"),
     [
         ("A clinic in Leeds said he had been treated there twice.", "anonymous_source", "A clinic in Leeds"),
+        ("A doctor from Johns Hopkins said the drug was unsafe.", "anonymous_source", "A doctor from Johns Hopkins"),
         # a judgement whose "as" the parser hangs on the agent; the source ends before it
         ("The speech is being hailed by allies as the best budget in years.", "anonymous_source", "allies"),
         # a plural role in capitals is a group, though the tagger calls "MPs" an organisation

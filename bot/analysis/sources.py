@@ -467,7 +467,16 @@ def classify(head: Token, i: int, j: int) -> str:
         return "named"
     if _back_to_unnamed(head):
         return "anonymous"  # "An independent expert said ... the expert said": still nobody named
+    if _indefinite(head) and not _a_person(head) and _made_by_name(head):
+        return "named"  # "an update on Monday from the NTSB": a thing a named body put out (not "a doctor from X")
     return _by_determiner(head, modifier_name or _led_by_name(head) or _made_by_name(head))
+
+
+def _a_person(head: Token) -> bool:
+    """Whether a common noun names a person or people ("a doctor", "an aide"), who stay unnamed beside a body."""
+    lemma, lower = head.lemma_.lower(), head.lower_
+    return (lemma in PERSON_ROLES or lower in words("common_roles.txt") or lemma in words("anonymous_nouns.txt")
+            or lower in words("vague_nouns.txt") or head.ent_type_ in ("PERSON", "NORP"))
 
 
 def _back_to_unnamed(head: Token) -> bool:
