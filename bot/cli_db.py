@@ -118,9 +118,9 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
                   "flag_ids": list(stored.flag_ids), "result": stored.result.to_dict()}
         sys.stdout.write(json.dumps(record) + "\n")
         return 0
-    from bot.report import render_report, use_color
+    from bot.report import one_line, render_report, use_color
 
-    sys.stdout.write(f"{stored.id}  {stored.created_at:%Y-%m-%d %H:%M} UTC  {stored.url or ''}\n\n")
+    sys.stdout.write(f"{stored.id}  {stored.created_at:%Y-%m-%d %H:%M} UTC  {one_line(stored.url or '')}\n\n")
     sys.stdout.write(render_report(text, stored.result, color=use_color("auto", sys.stdout)))
     return 0
 
@@ -134,9 +134,11 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if not hits:
         sys.stdout.write("No matches.\n")
         return 0
+    from bot.report import one_line  # titles and snippets are members' text: no escape sequence reaches the terminal
+
     for hit in hits:
-        title = hit.title or hit.url or "(untitled)"
-        snippet = " ".join(hit.snippet.split())
+        title = one_line(hit.title or hit.url or "(untitled)")
+        snippet = one_line(hit.snippet)
         sys.stdout.write(f"{hit.analysis_id}  {hit.created_at:%Y-%m-%d}  {title}\n    {snippet}\n")
     sys.stdout.write(f"{len(hits)} of {total} matches\n")
     return 0

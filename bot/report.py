@@ -49,9 +49,9 @@ def render_report(text: str, result: Result, color: bool = False) -> str:
     st = _Style(color)
     out: list[str] = []
     if result.title:
-        out += [st(_BOLD, _one_line(result.title)), ""]
+        out += [st(_BOLD, one_line(result.title)), ""]
     out.append(st(_BOLD, f"Summary ({len(result.summary)} of {result.sentences} sentences)"))
-    out += [f"  • {_one_line(s.text)}" for s in result.summary] or ["  (nothing to summarise)"]
+    out += [f"  • {one_line(s.text)}" for s in result.summary] or ["  (nothing to summarise)"]
     out += ["", st(_BOLD, f"Flags ({len(result.flags)})")]
     if not result.flags:
         out.append("  No anonymous, vague or missing sources found.")
@@ -75,9 +75,9 @@ def _flag_lines(text: str, flag: Flag, st: _Style) -> list[str]:
         marked = (_flat(sentence[:rel_start]) + st(_BOLD + _YELLOW, f"[{_flat(ev.text)}]")
                   + _flat(sentence[rel_end:])).strip()
     else:
-        marked = _one_line(sentence)
+        marked = one_line(sentence)
     badge = st(SEVERITY_COLOURS.get(flag.severity, ""), f"[{flag.severity}]")
-    return [f"    {badge} {marked}", f"      {st(_DIM, _one_line(flag.reason))}"]
+    return [f"    {badge} {marked}", f"      {st(_DIM, one_line(flag.reason))}"]
 
 
 def _who_said_what(attributions: list[Attribution]) -> list[str]:
@@ -109,16 +109,17 @@ def _scorecard(result: Result) -> list[str]:
     ]
 
 
-def _one_line(text: str) -> str:
-    """Article text on one line, with nothing a terminal would obey."""
+def one_line(text: str) -> str:
+    """Article text on one line, with nothing a terminal would obey: every command that prints stored text
+    (``analyze``, ``db show``, ``db search``) passes it through here, since members wrote it."""
     return " ".join(text.translate(_UNSAFE).split())
 
 
 def _flat(text: str) -> str:
-    """Like ``_one_line``, but a space at either end is kept (one), so pieces join as the sentence read."""
+    """Like ``one_line``, but a space at either end is kept (one), so pieces join as the sentence read."""
     return re.sub(r"\s+", " ", text.translate(_UNSAFE))
 
 
 def _clip(text: str, width: int) -> str:
-    flat = _one_line(text)
+    flat = one_line(text)
     return flat if len(flat) <= width else flat[: width - 1] + "…"

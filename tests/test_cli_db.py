@@ -74,6 +74,21 @@ def test_search_lists_hits_and_survives_hostile_queries(db, capsys):
     assert code == 1 and "--limit" in err
 
 
+def test_search_and_show_print_no_control_characters_from_stored_text(db, capsys):
+    """Members' titles, links and article text may hold ESC sequences; the terminal must never receive them."""
+    text = ARTICLE + " Ferry \x1b[2J\x1b]0;owned\x07 news \u202egnirts."
+    args = argparse.Namespace(db=db)
+    short_id = save_result(args, config.load(None, {}), text, make_result(text, ARTICLE_FLAGS),
+                           {"title": "Harbour \x1b[31mbudget\x9b", "url": "https://news.example/\x1b[1mferry"})
+    for argv in (("db", "search", "ferry", "--db", db), ("db", "search", "harbour", "--db", db),
+                 ("db", "show", short_id, "--db", db)):
+        code, out, _ = run(capsys, *argv)
+        assert code == 0 and short_id in out, argv
+        assert not any(ch in out for ch in "\x1b\x07\x9b\u202e"), argv
+    code, out, _ = run(capsys, "db", "search", "ferry", "--db", db)
+    assert "Harbour \ufffd[31mbudget\ufffd" in out and "**Ferry** \ufffd[2J" in out  # one for one, the rest kept
+
+
 def test_stats_reports_counts(db, capsys):
     saved_id(db)
     code, out, _ = run(capsys, "db", "stats", "--db", db)
