@@ -150,6 +150,13 @@ def test_the_analyst_beside_a_name_stays_named(engine):
     assert flags_of(engine, text, "anonymous_source") == []
 
 
+def test_a_pronoun_does_not_carry_on_an_unnamed_source_that_was_not_flagged(engine):
+    # "The three officers" tried something (an act, not flagged), so "they thought" does not carry a flag on
+    text = ("Patrolman Dan Reyes, Sgt. Ana Ruiz and Officer Tom Hale chased the van. The three officers tried to stop "
+            "it at the bridge. They thought they would be able to arrest the driver.")
+    assert [f for f in flags_of(engine, text) if f.category.endswith("_source")] == []
+
+
 def test_each_flag_sits_on_its_own_sentence(engine):
     text = "The weather was fine. Critics say the fair was badly run. Nothing else happened."
     [flag] = flags_of(engine, text, "vague_source")
@@ -458,6 +465,7 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Not according to a county mechanic, who \"found no faults\" with the truck, according to Sheriff Ada Woodard.",
         "Almost 83 million people have downloaded the app, according to the phone firm's website.",
         "Older residents still remember the flood of 1953.",  # a memory of an event, no claim told
+        'For Bonhoeffer, "cheap grace" is seeking forgiveness without remorse.',  # a term in quotes is no speaker
         "The pilot had not reported any fault, according to an update on Monday from the NTSB.",  # a body's paper
         "Clinton leads by 300 delegates, according to a tally by the Associated Press.",
         "Our research has found that people feel phones buzz when they do not.",  # the writer's own work

@@ -251,6 +251,8 @@ def _verb_cue(
     if head is not None:
         si, sj = bounds or sources.np_bounds(head)
         source = Span.of(text, doc[si].idx, doc[sj - 1].idx + len(doc[sj - 1].text))
+        if _a_quoted_term(source, qindex):
+            return None  # 'For Bonhoeffer, "cheap grace" is seeking forgiveness': a term in quote marks says nothing
         kind = sources.classify(head, si, sj)
         if kind == "named":
             speaker = sources.appositive_name(head)
@@ -265,6 +267,12 @@ def _verb_cue(
         speaker = resolver.resolve(head, named, _start_token(doc, content), quoted=qindex.at(head.idx) is not None)
     attribution = Attribution(cue, source, content, kind or "none", direct, sent.index, speaker)
     return attribution, range(i, j)
+
+
+def _a_quoted_term(source: Span, qindex: QuoteIndex) -> bool:
+    """Whether the source is exactly the words inside one pair of quote marks ('"cheap grace" is ...')."""
+    quote = qindex.at(source.start)
+    return quote is not None and quote.start + quote.opening == source.start and quote.end - quote.closing == source.end
 
 
 def _start_token(doc: Doc, span: Span | None) -> int | None:

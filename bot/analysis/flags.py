@@ -134,7 +134,9 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
         if flag is not None:
             out.append(flag)
         if a.source_kind != "pronoun":
-            previous = a
+            # a pronoun may carry an unnamed source's flag on, but not one the rules above held back
+            withheld = a.source_kind in ("anonymous", "vague") and flag is None
+            previous = None if withheld else a
     out.extend(_unattributed_quotes(attributions, locate, doc))
     out.sort(key=lambda f: (f.start, f.evidence.start))
     return _one_per_source(out)
