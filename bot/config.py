@@ -108,6 +108,7 @@ class DiscordSettings:
     queue_size: int = 8
     user_rate_per_minute: int = 6
     channel_rate_per_minute: int = 10
+    search_rate_per_minute: int = 20
     shutdown_grace_seconds: float = 25.0
 
     def validate(self) -> None:
@@ -120,6 +121,7 @@ class DiscordSettings:
         _check(1 <= self.queue_size <= 1000, "discord.queue_size", "must be between 1 and 1000")
         _check(self.user_rate_per_minute >= 1, "discord.user_rate_per_minute", "must be at least 1")
         _check(self.channel_rate_per_minute >= 1, "discord.channel_rate_per_minute", "must be at least 1")
+        _check(self.search_rate_per_minute >= 1, "discord.search_rate_per_minute", "must be at least 1")
         _check(0 <= self.shutdown_grace_seconds <= 600, "discord.shutdown_grace_seconds", "must be between 0 and 600")
 
 

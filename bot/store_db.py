@@ -1,9 +1,10 @@
 """The store's connections, transactions and migrations: what every part of ``bot.store.Store`` builds on.
 
-One long-lived writer connection per store (an asyncio lock keeps each write transaction whole) and a second
-connection for reads, so a long export never holds up the bot's writes. Writes start with ``BEGIN IMMEDIATE``,
-which takes the write lock up front: with WAL and a busy timeout, several processes can share one file without
-"database is locked" surprises.
+One long-lived writer connection per store (an asyncio lock keeps each write transaction whole), a second
+connection for reads, so a long export never holds up the bot's writes, and a third for full-text searches, so a
+search that walks much of the index never holds up the quick reads (settings, opt-outs, button clicks). Writes
+start with ``BEGIN IMMEDIATE``, which takes the write lock up front: with WAL and a busy timeout, several processes
+can share one file without "database is locked" surprises.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ class StoreBase:
         self.path = path
         self._w = writer
         self._r = reader
+        self._s = reader  # searches; its own connection once the file is open (see ``_open``)
         self._busy_ms = busy_ms
         self._lock = asyncio.Lock()
         self._closed = False
@@ -107,13 +109,16 @@ class StoreBase:
                 raise StoreError(f"Cannot create the folder for the database {path}: {exc.strerror}") from None
             path = str(Path(path).expanduser())
         writer = await cls._connect(path, busy_ms)
-        reader = writer
+        store = cls(path, writer, writer, busy_ms)
         try:
-            store = cls(path, writer, reader, busy_ms)
             await store._migrate(migrate_to)
             if not memory:
                 store._r = await cls._connect(path, busy_ms)
+                store._s = await cls._connect(path, busy_ms)
         except BaseException:
+            for conn in {store._s, store._r}:
+                if conn is not writer:
+                    await conn.close()
             await writer.close()
             raise
         return store
@@ -235,8 +240,9 @@ class StoreBase:
             return
         self._closed = True
         async with self._lock:
-            if self._r is not self._w:
-                await self._r.close()
+            for conn in (self._s, self._r):
+                if conn is not self._w:
+                    await conn.close()
             await self._w.close()
 
     async def __aenter__(self) -> Self:
@@ -275,13 +281,15 @@ class StoreBase:
         except sqlite3.OperationalError as exc:  # nothing to roll back: BEGIN never ran or failed
             log.debug("rollback skipped: %s", exc)
 
-    async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    async def _rows(self, sql: str, params: Sequence[Any] = (), *, search: bool = False) -> list[sqlite3.Row]:
+        """Run a read on the shared reader, or with ``search`` on the searches' own connection."""
         if self._closed:
             raise StoreError("The database is closed.")
-        return list(await self._retry_busy(lambda: self._r.execute_fetchall(sql, params), self._busy_ms))
+        conn = self._s if search else self._r
+        return list(await self._retry_busy(lambda: conn.execute_fetchall(sql, params), self._busy_ms))
 
-    async def _row(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        rows = await self._rows(sql, params)
+    async def _row(self, sql: str, params: Sequence[Any] = (), *, search: bool = False) -> Any:
+        rows = await self._rows(sql, params, search=search)
         return rows[0] if rows else None
 
     async def check_integrity(self) -> list[str]:

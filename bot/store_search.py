@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.search_query import fts_query
 from bot.store_db import StoreBase
 from bot.store_types import (
     PUBLIC,
@@ -13,7 +14,6 @@ from bot.store_types import (
     Viewer,
     check_guild,
     from_db_time,
-    fts_query,
     guild_match,
     utcnow,
 )
@@ -51,7 +51,9 @@ class SearchStore(StoreBase):
         default, public ones only.
 
         bm25 ranks only the guild's SEARCH_CANDIDATES most recent matches, which bounds the per-row work
-        for a common word in a big guild (FTS5 still counts each term's documents once per query).
+        for a common word in a big guild (FTS5 still counts each term's documents once per query). The query is
+        bounded too (``bot.search_query``), and runs on the searches' own connection, so other reads never wait
+        behind it.
         """
         check_guild(guild_id)
         terms = fts_query(query)
@@ -68,7 +70,7 @@ class SearchStore(StoreBase):
             "JOIN analyses_fts ON analyses_fts.rowid = top.rid "
             "JOIN analyses AS a ON a.seq = top.rid JOIN documents AS d ON d.id = a.document_id "
             "WHERE analyses_fts MATCH ? AND a.guild_id = ? AND d.guild_id = ? ORDER BY top.score, top.rid DESC",
-            (match, *hide_args, SEARCH_CANDIDATES, limit, offset, match, guild_id, guild_id))
+            (match, *hide_args, SEARCH_CANDIDATES, limit, offset, match, guild_id, guild_id), search=True)
         return [SearchHit(r[0], r[1], r[2], r[3], from_db_time(r[4]) or utcnow(), float(r[5])) for r in rows]
 
     async def count_search(self, guild_id: int, query: str, *, viewer_id: Viewer = PUBLIC) -> int:
@@ -79,7 +81,7 @@ class SearchStore(StoreBase):
             return 0
         hide, hide_args = _hidden(guild_id, viewer_id)
         row = await self._row("SELECT count(*) FROM analyses_fts WHERE analyses_fts MATCH ?" + hide,  # noqa: S608
-                              (guild_match(guild_id, terms), *hide_args))
+                              (guild_match(guild_id, terms), *hide_args), search=True)
         return int(row[0])
 
     async def guild_stats(self, guild_id: int) -> GuildStats:

@@ -39,10 +39,7 @@ ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 ID_LENGTH = 6
 _ID_RE = re.compile(f"^[{ID_ALPHABET}]{{{ID_LENGTH}}}$")
 
-MAX_QUERY_CHARS = 512
-MAX_QUERY_TERMS = 24
 _WS = re.compile(r"\s+")
-_HAS_WORD = re.compile(r"[^\W_]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -232,28 +229,6 @@ def site_of(url: str | None) -> str | None:
     if not host:
         return None
     return host.removeprefix("www.")
-
-
-def fts_query(raw: str) -> str | None:
-    """Turn anything a user types into a safe FTS5 query: each word a quoted term, all of them required.
-
-    Quoting makes operators (NEAR, AND, ``^``, ``col:``, parentheses) plain words; a trailing ``*`` on a word
-    keeps its prefix search. Returns None when nothing searchable is left.
-    """
-    if not isinstance(raw, str):
-        return None
-    text = unicodedata.normalize("NFC", no_surrogates(raw[:MAX_QUERY_CHARS])).replace("\x00", " ")
-    terms: list[str] = []
-    for piece in text.split():
-        prefix = piece.endswith("*")
-        word = piece.rstrip("*")
-        if not _HAS_WORD.search(word):
-            continue
-        quoted = '"' + word.replace('"', '""') + '"'
-        terms.append(quoted + ("*" if prefix else ""))
-        if len(terms) >= MAX_QUERY_TERMS:
-            break
-    return " ".join(terms) or None
 
 
 def guild_match(guild_id: int, terms: str) -> str:

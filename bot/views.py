@@ -331,9 +331,14 @@ class Paginator(AuthorOnlyView):
         self.next_page.disabled = self.page >= self.pages - 1
 
     async def show(self, interaction: discord.Interaction, page: int) -> None:
-        """Render ``page`` (clamped) and replace the message's embed in the one interaction response."""
-        self.page = max(0, min(page, self.pages - 1))
-        embed = await self.render_page(self.page)
+        """Render ``page`` (clamped) and replace the message's embed in the one interaction response.
+
+        The page number moves only once the page rendered: a refused turn (rate limit, store error) keeps the
+        view on the page the message still shows.
+        """
+        target = max(0, min(page, self.pages - 1))
+        embed = await self.render_page(target)
+        self.page = target
         self._sync_buttons()
         await interaction.response.edit_message(embed=embed, view=self)
 

@@ -20,6 +20,8 @@ from bot import render
 from bot.cards import CARDS_STALE_EVENT
 from bot.errors import InputError, NotFoundError
 from bot.interaction_errors import PUBLIC_DEFER
+from bot.ratelimit import RateLimiter
+from bot.search_query import query_problem
 from bot.store import SEARCH_CANDIDATES
 from bot.store_types import PUBLIC, Viewer
 from bot.views import ConfirmView, Paginator
@@ -56,6 +58,8 @@ class Library(commands.Cog):
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
+        # Searches and page turns per member per minute: only this cog searches, so the allowance lives here.
+        self.search_limiter = RateLimiter(bot.settings.discord.search_rate_per_minute)  # type: ignore[attr-defined]
 
     @property
     def store(self) -> Any:
@@ -81,12 +85,20 @@ class Library(commands.Cog):
     @app_commands.describe(query="Words to look for; all must appear (end a word with * for a prefix)")
     @app_commands.guild_only()
     async def search(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 200]) -> None:
-        """Paged results with Previous/Next buttons that only the searcher can press."""
+        """Paged results with Previous/Next buttons that only the searcher can press.
+
+        A search may read much of the server's index, so the query is bounded (``query_problem`` says why one is
+        refused) and each member gets ``[discord] search_rate_per_minute`` searches and page turns a minute.
+        """
         query = query.strip()
         if not query or len(query) > MAX_QUERY_CHARS:
             raise InputError(f"Give between 1 and {MAX_QUERY_CHARS} characters to search for.")
+        problem = query_problem(query)
+        if problem is not None:
+            raise InputError(problem)
         guild_id = _guild(interaction)
         viewer_id = interaction.user.id
+        self.search_limiter.hit(viewer_id)
         total = await self.store.count_search(guild_id, query, viewer_id=viewer_id)
         private = total != await self.store.count_search(guild_id, query)  # some hits are the member's private ones
         await _defer(interaction, private=private)
@@ -99,11 +111,15 @@ class Library(commands.Cog):
                                            viewer_id=viewer)
             return render.search_page_embed(query, hits, page=page, pages=pages, total=total)
 
+        async def turn_page(page: int) -> discord.Embed:
+            self.search_limiter.hit(viewer_id)  # each turn runs the search again
+            return await render_page(page)
+
         embed = await render_page(0)
         if pages == 1:
             await interaction.followup.send(embed=embed, allowed_mentions=render.NO_MENTIONS, ephemeral=private)
             return
-        view = Paginator(author_id=interaction.user.id, pages=pages, render_page=render_page)
+        view = Paginator(author_id=interaction.user.id, pages=pages, render_page=turn_page)
         view.message = await interaction.followup.send(embed=embed, view=view, wait=True, ephemeral=private,
                                                        allowed_mentions=render.NO_MENTIONS)
 

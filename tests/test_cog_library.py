@@ -94,6 +94,55 @@ async def test_search_single_page_has_no_buttons_and_no_match_says_so(store):
     assert miss.followup.send.await_args.kwargs["embed"].description.startswith("No stored analysis")
 
 
+async def test_search_refuses_short_prefixes_and_too_many_words_before_reading_anything(store):
+    """The member is told why; nothing is acknowledged publicly, searched or counted against their allowance."""
+    from bot.errors import InputError
+
+    guild = make_guild()
+    await _save(store, guild.id)
+    cog = Library(make_store_bot(store))
+    for query, words in (("a* b* c* d* e*", "at least 3 letters"), ("harbour ha*", r"`ha\*`"),
+                         (" ".join(f"pier{i}" for i in range(12)), "at most 8 words")):
+        inter = _inter(store, guild)
+        with pytest.raises(InputError, match=words):
+            await cog.search.callback(cog, inter, query)
+        inter.response.defer.assert_not_awaited()
+        assert cog.search_limiter.retry_after(inter.user.id) == 0
+    inter = _inter(store, guild)
+    await cog.search.callback(cog, inter, "harbour harbour harb*")  # repeats count once; 4 letters will do
+    assert len(inter.followup.send.await_args.kwargs["embed"].fields) == 1
+
+
+async def test_search_and_its_page_turns_share_a_per_member_limit(store):
+    """Each search and each page turn counts; over the limit the member is told to wait, and others are not."""
+    from bot import config
+    from bot.errors import RateLimited
+
+    guild = make_guild()
+    for i in range(7):
+        await _save(store, guild.id, f"{ARTICLE} Lighthouse report number {i}.", title=f"Pier {i}")
+    settings = config.load(None, {"BYLINE_DISCORD_SEARCH_RATE_PER_MINUTE": "3"})
+    cog = Library(make_store_bot(store, settings))
+    member = make_member(guild=guild)
+    inter = _inter(store, guild, user=member)
+    await cog.search.callback(cog, inter, "lighthouse")  # 1
+    view = inter.followup.send.await_args.kwargs["view"]
+    await view.next_page.callback(make_interaction(user=member))  # 2
+    await view.previous_page.callback(make_interaction(user=member))  # 3
+    refused = make_interaction(user=member)
+    with pytest.raises(RateLimited):
+        await view.next_page.callback(refused)
+    refused.response.edit_message.assert_not_awaited()
+    assert view.page == 0 and view.next_page.disabled is False  # the view still matches the message it sits on
+    again = _inter(store, guild, user=member)
+    with pytest.raises(RateLimited):
+        await cog.search.callback(cog, again, "harbour")
+    again.response.defer.assert_not_awaited()
+    other = _inter(store, guild)
+    await cog.search.callback(cog, other, "lighthouse")  # someone else's allowance is their own
+    assert other.followup.send.await_args.kwargs["embed"].fields
+
+
 # --- /recent and /stats -------------------------------------------------------------------------------------
 
 

@@ -97,6 +97,7 @@ def test_token_never_appears_in_repr():
         ("[discord]\napi_base = 'ftp://x'\n", {}, "discord.api_base"),
         ("[discord]\nshutdown_grace_seconds = -1\n", {}, "discord.shutdown_grace_seconds"),
         ("", {"BYLINE_DISCORD_SHUTDOWN_GRACE_SECONDS": "3600"}, "discord.shutdown_grace_seconds"),
+        ("[discord]\nsearch_rate_per_minute = 0\n", {}, "discord.search_rate_per_minute"),
         ("[logging]\nlevel = 'LOUD'\n", {}, "logging.level"),
         ("", {"BYLINE_ANALYSIS_WORKERS": "many"}, "BYLINE_ANALYSIS_WORKERS"),
         ("analysis = 3\n", {}, "[analysis]"),

@@ -34,7 +34,7 @@ async def test_open_sets_wal_foreign_keys_and_busy_timeout(tmp_path):
     path = tmp_path / "sub" / "dir" / "byline.db"  # missing folders are created
     async with Store.open(path, busy_timeout_ms=1234) as s:
         assert await s.schema_version() == latest_version()
-        for conn in (s._w, s._r):
+        for conn in (s._w, s._r, s._s):  # writer, reader and the searches' own reader
             assert (await conn.execute_fetchall("PRAGMA journal_mode"))[0][0] == "wal"
             assert (await conn.execute_fetchall("PRAGMA foreign_keys"))[0][0] == 1
             assert (await conn.execute_fetchall("PRAGMA busy_timeout"))[0][0] == 1234

@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bot.store_search as store_module  # the part that owns search
+from bot.search_query import MAX_QUERY_TERMS, fts_query, parse_query, query_problem
 from bot.store import Store
-from bot.store_types import fts_query, guild_match
+from bot.store_types import guild_match
 from tests.store_factory import ENGINE, make_result
 
 DOCS = {
@@ -115,7 +116,8 @@ async def test_operators_are_plain_words_not_syntax(store):
 
 
 def test_sanitised_query_shapes():
-    assert fts_query('say "hi" NEAR(x*') == '"say" """hi""" "NEAR(x"*'
+    assert fts_query('say "hi" NEAR(xyz*') == '"say" """hi""" "NEAR(xyz"*'
+    assert fts_query('say "hi" NEAR(x*') == '"say" """hi"""'  # the prefix is the last word's: "x*", too short
     assert fts_query("(( ** ^") is None
     assert fts_query("") is None
     assert fts_query(None) is None  # type: ignore[arg-type]
@@ -153,3 +155,60 @@ async def test_any_query_through_the_store_is_safe(store, query):
     """The same, end to end through ``Store.search`` and ``count_search`` on the real file (read-only)."""
     hits = await store.search(1, query, limit=50)
     assert len(hits) == await store.count_search(1, query)
+
+
+# --- bounded queries: many or short prefix terms would walk the guild's whole index once each -------------
+
+
+def test_short_prefixes_are_dropped_and_named():
+    parsed = parse_query("bridge a* ab* abc* e\u0301te\u0301* x-y*")  # letters are counted once composed (NFC)
+    assert parsed.terms == ('"bridge"', '"abc"*', '"\u00e9t\u00e9"*')
+    assert parsed.short_prefixes == ("a*", "ab*", "x-y*")  # "x-y*" ends in the one-letter prefix "y*"
+    assert "at least 3 letters" in (query_problem("bridge ab*") or "") and "`ab*`" in query_problem("bridge ab*")
+    assert query_problem("brid* budget") is None and query_problem("a b c") is None  # whole short words are fine
+
+
+def test_repeated_terms_count_once_and_the_number_of_words_is_capped():
+    assert parse_query("bridge Bridge BRIDGE brid* brid*").terms == ('"bridge"', '"brid"*')
+    assert query_problem(" ".join(["ferry"] * 40)) is None
+    eight = " ".join(f"word{i}" for i in range(MAX_QUERY_TERMS))
+    assert len(parse_query(eight).terms) == MAX_QUERY_TERMS and query_problem(eight) is None
+    nine = f"{eight} ninth"
+    assert parse_query(nine).terms == parse_query(eight).terms and parse_query(nine).over_limit
+    assert query_problem(nine) == f"Search for at most {MAX_QUERY_TERMS} words at a time."
+    assert parse_query("a-b-c-d-e-f-g-h-i").terms == ()  # one term, but nine words to look up
+    assert parse_query("a-b-c-d-e-f-g-h").terms == ('"a-b-c-d-e-f-g-h"',)
+
+
+async def test_the_store_searches_what_is_left_of_an_oversized_query(store):
+    """Whatever the store is given stays bounded: dropped terms are not searched for, the rest still works."""
+    assert await store.count_search(1, "bridge " + "b* " * 30) == 2  # the short prefixes are left out
+    assert await store.count_search(1, " ".join(f"{c}*" for c in "abcdefghijklmnopqrstuvwxy")) == 0
+    assert await store.count_search(1, "bridge council " + " ".join(f"zz{i}" for i in range(20))) == 0
+    assert [h.title for h in await store.search(1, "bridge bridge bridge budget budget")] == ["City budget"]
+
+
+async def test_a_search_runs_on_its_own_connection_and_never_holds_up_other_reads(store):
+    """A search that is still reading must leave settings and opt-out checks free to answer meanwhile."""
+    import asyncio
+    import threading
+
+    inside, release = threading.Event(), threading.Event()
+
+    def hold() -> int:  # SQLite's progress callback: runs on the search connection's thread while it reads
+        inside.set()
+        release.wait()
+        return 0
+
+    await store._s.set_progress_handler(hold, 1)
+    search = asyncio.create_task(store.search(1, "bridge"))
+    try:
+        await asyncio.to_thread(inside.wait)
+        assert not await store.is_opted_out(1, 42)
+        assert (await store.get_settings(1)).guild_id == 1
+        assert await store.get_analysis(1, "zzzzzz") is None
+        assert not search.done()  # the reads above finished while the search was still inside SQLite
+    finally:
+        release.set()
+        await store._s.set_progress_handler(None, 1)
+    assert {h.title for h in await search} == {"Bridge delayed again", "City budget"}
