@@ -25,6 +25,7 @@ from bot.errors import BusyError, InputError, InputTooLarge, RateLimited
 from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
 from bot.render import render_analysis
 from bot.shutdown import hold_interaction
+from cogs._authors import message_source, opted_out
 from cogs._inputs import MessageInput, analyse_input, behind_spoiler, is_private_channel, lone_link, pick_input
 
 if TYPE_CHECKING:
@@ -115,13 +116,13 @@ class AnalyseCog(commands.Cog):
 
     @app_commands.guild_only()
     async def analyse_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
-        """Analyse the link, text or file in a message (the message's author owns the stored text)."""
+        """Analyse the link, text or file in a message (its author, or a forward's original author, owns the text)."""
         picked = pick_input(message)
-        if interaction.guild_id is not None and await self.bot.store.is_opted_out(interaction.guild_id,
-                                                                                 message.author.id):
+        source = await message_source(self.bot, message)  # a forward's original: at most one short, bounded fetch
+        if interaction.guild_id is not None and await opted_out(self.bot, interaction.guild_id, message, source):
             raise InputError("The author of that message has opted out of Byline, so it can't be analysed.")
         hidden = behind_spoiler(message, picked)
-        await self._run(interaction, picked, ephemeral=hidden, author_id=message.author.id,
+        await self._run(interaction, picked, ephemeral=hidden, author_id=source.author_id,
                         message_link=message.jump_url, note=SPOILER_NOTE if hidden else None)
 
     async def run_text(self, interaction: discord.Interaction, text: str, *, ephemeral: bool) -> None:

@@ -2,10 +2,11 @@
 
 An auto-reply is a courtesy, so it fails quietly: a channel over its rate limit, a busy queue or a
 page that can't be read is logged and skipped, never answered with an error in the channel. A 📰
-reaction is an explicit request, so its failures get one short reply. Bots, webhooks and members
-who opted out are never analysed, and each message gets at most one analysis reply. Where Byline lacks the rights
-to post its reply, neither an auto-reply nor a 📰 fetches or analyses anything. A request that failed
-for a passing reason (busy queue, slow site, rate limit) does not count as answered, so another 📰 retries.
+reaction is an explicit request, so its failures get one short reply. Bots, webhooks and members who opted out
+are never analysed (for a forward, neither the forwarder nor the original's author may have opted out, and the
+analysis is stored under the original's author), and each message gets at most one analysis reply. Where Byline
+lacks the rights to post its reply, neither an auto-reply nor a 📰 fetches or analyses anything. A request that
+failed for a passing reason (busy queue, slow site, rate limit) does not count as answered, so another 📰 retries.
 
 A link behind a spoiler (``||https://...||``) is its poster's choice to hide the story: auto-replies pass it
 over. A 📰 asks for it explicitly, so it is analysed, but the reply keeps it hidden: no headline or link, and
@@ -38,6 +39,7 @@ from bot.ratelimit import hit_all
 from bot.render import NO_MENTIONS, clip_content, render_compact
 from bot.urls import article_links
 from bot.views_report import report_view
+from cogs._authors import ForwardUnresolved, message_source, opted_out
 from cogs._inputs import analyse_input, behind_spoiler, is_private_channel, message_text, pick_input
 
 if TYPE_CHECKING:
@@ -100,13 +102,19 @@ class LinksCog(commands.Cog):
             log.info("guild %s channel %s: auto-reply skipped (Byline lacks %s)", guild_id, message.channel.id,
                      ", ".join(missing))
             return
-        if await self.bot.store.is_opted_out(guild_id, message.author.id):
+        try:
+            source = await message_source(self.bot, message)
+        except ForwardUnresolved:
+            log.info("guild %s message %s: no auto-reply (the forwarded original is out of reach)", guild_id,
+                     message.id)
+            return
+        if await opted_out(self.bot, guild_id, message, source):
             return
         if not self.bot.channel_limiter.try_hit(message.channel.id):
             log.info("guild %s channel %s: auto-reply skipped (channel rate limit)", guild_id, message.channel.id)
             return
         try:
-            stored = await analyse_url(self.bot, guild_id, links[0], author_id=message.author.id,
+            stored = await analyse_url(self.bot, guild_id, links[0], author_id=source.author_id,
                                        channel_id=message.channel.id, message_link=message.jump_url,
                                        private=is_private_channel(message.channel))
         except BylineError as exc:
@@ -149,12 +157,17 @@ class LinksCog(commands.Cog):
         message = await self._fetch_message(payload.channel_id, payload.message_id)
         if message is None or message.author.bot or message.webhook_id is not None:
             return
-        if await self.bot.store.is_opted_out(guild_id, message.author.id):
+        try:
+            source = await message_source(self.bot, message)
+        except ForwardUnresolved as exc:  # whose words these are is unknown: say so rather than guess
+            await self._short_reply(message, exc.user_message, final=True)
+            return
+        if await opted_out(self.bot, guild_id, message, source):
             return
         if refused is not None:  # the checks above still apply: no reply to bots or members who opted out
             await self._short_reply(message, refused.user_message, final=False)
             return
-        await self._analyse_on_demand(message, guild_id)
+        await self._analyse_on_demand(message, guild_id, source.author_id)
 
     def _hold(self, what: str) -> ShuttingDown | None:
         """Hold this request for shutdown to wait on; the refusal, once Byline is restarting."""
@@ -164,14 +177,14 @@ class LinksCog(commands.Cog):
             return exc
         return None
 
-    async def _analyse_on_demand(self, message: discord.Message, guild_id: int) -> None:
+    async def _analyse_on_demand(self, message: discord.Message, guild_id: int, author_id: int) -> None:
         self.bot.drain.on_cut_short(functools.partial(self._short_reply, message, CutShortByRestart().user_message,
                                                       final=False))
         try:
             picked = pick_input(message)
             hidden = behind_spoiler(message, picked)
             # A spoilered story is stored private too: /recent and /search must not show what the reply hides.
-            stored = await analyse_input(self.bot, guild_id, picked, author_id=message.author.id,
+            stored = await analyse_input(self.bot, guild_id, picked, author_id=author_id,
                                          channel_id=message.channel.id, message_link=message.jump_url,
                                          private=hidden or is_private_channel(message.channel))
         except BylineError as exc:  # fetch failed, busy, nothing to analyse...: one short reply

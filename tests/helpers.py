@@ -8,7 +8,9 @@ can be asserted. Ids come from a counter so two mocks never share one by acciden
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 from unittest import mock
@@ -121,8 +123,33 @@ def make_message(
     msg.attachments = attachments or []
     msg.embeds = []
     msg.message_snapshots = []  # what a forward carries; tests of forwards put a real MessageSnapshot here
+    msg.reference = None  # a reply or a forward points at its message here (see make_forward)
     msg.jump_url = f"https://discord.com/channels/{msg.guild.id}/{msg.channel.id}/{msg.id}"
     return msg
+
+
+def make_forward(state: Any, message: Any, content: str, original: Any = None) -> Any:
+    """``message`` made a forward: its own content empty, ``content`` in a real snapshot as discord.py builds it from
+    the gateway (``state`` is a ConnectionState), and, when ``original`` is given, a real forward reference to it."""
+    payload = {"type": 0, "content": content, "embeds": [], "attachments": [], "flags": 0,
+               "timestamp": "2025-01-01T00:00:00+00:00", "edited_timestamp": None}
+    message.content = ""
+    message.message_snapshots = [discord.MessageSnapshot(state, payload)]  # type: ignore[arg-type]
+    if original is not None:
+        message.reference = discord.MessageReference(
+            message_id=original.id, channel_id=original.channel.id, guild_id=original.guild.id,
+            type=discord.MessageReferenceType.forward)
+    return message
+
+
+@contextlib.contextmanager
+def bot_sees(bot: Any, *channels: Any) -> Iterator[None]:
+    """The bot's cache holds ``channels`` (looked up by id) and their guilds, as once the gateway is ready."""
+    by_id = {channel.id: channel for channel in channels}
+    guilds = {channel.guild.id: channel.guild for channel in channels}
+    with mock.patch.object(bot, "get_channel", side_effect=by_id.get), \
+            mock.patch.object(bot, "get_guild", side_effect=guilds.get):
+        yield
 
 
 class _DoneState:

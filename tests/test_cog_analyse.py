@@ -18,8 +18,12 @@ from bot.store import STAFF
 from cogs.analyse import MODAL_INPUT_ID, AnalyseCog, PasteModal
 from tests.botkit import ARTICLE, GatedJob, running_bot
 from tests.helpers import (
+    bot_sees,
     expired_interaction_error,
+    http_error,
     make_attachment,
+    make_channel,
+    make_forward,
     make_guild,
     make_interaction,
     make_member,
@@ -452,16 +456,49 @@ async def test_context_menu_reads_the_file_not_the_comment_beside_it(bot, cog):
     assert "The city council approved" in embed.description
 
 
+def forward_in(bot, guild, content: str):
+    """A forward in ``guild`` of a member's message in another channel, which Byline can fetch."""
+    origin = make_channel(guild=guild, name="origin")
+    original = make_message(content=content, channel=origin)
+    origin.fetch_message.return_value = original
+    return make_forward(bot._connection, make_message(guild=guild), content, original), original
+
+
 async def test_context_menu_on_a_forwarded_link_fetches_it(bot, cog, pages):
-    """A forward's content is empty; the link it carries (in its snapshot) is fetched like any other."""
+    """A forward's content is empty; the link it carries (in its snapshot) is fetched like any other, and the
+    analysis belongs to the member who wrote the original."""
     inter = make_interaction(client=bot)
-    message = make_message(content="", guild=inter.guild)
-    payload = {"type": 0, "content": f"Worth a read: {pages.url('/article')}", "embeds": [], "attachments": [],
-               "flags": 0, "timestamp": "2025-01-01T00:00:00+00:00", "edited_timestamp": None}
-    message.message_snapshots = [discord.MessageSnapshot(bot._connection, payload)]
-    await invoke(cog.context_menu.callback, inter, message)
+    message, original = forward_in(bot, inter.guild, f"Worth a read: {pages.url('/article')}")
+    with bot_sees(bot, message.channel, original.channel):
+        await invoke(cog.context_menu.callback, inter, message)
     embed, _ = result_embed(inter)
     assert embed.url == pages.url("/article") and pages.hits["/article"] == 1
+    stored = await bot.store.get_analysis(inter.guild_id, analysis_id(embed), viewer_id=STAFF)
+    assert stored.author_id == original.author.id
+
+
+async def test_context_menu_refuses_a_forward_of_an_opted_out_members_message(bot, cog):
+    inter = make_interaction(client=bot)
+    message, original = forward_in(bot, inter.guild, ARTICLE)
+    await bot.store.set_opt_out(inter.guild_id, original.author.id, True)
+    with bot_sees(bot, message.channel, original.channel):
+        await invoke(cog.context_menu.callback, inter, message)
+    assert "opted out" in only_message(inter)
+    assert await bot.store.recent(inter.guild_id, viewer_id=STAFF) == []
+
+
+async def test_context_menu_refuses_a_forward_whose_original_it_cannot_see(bot, cog):
+    """A forward with no reference to follow, or whose original Byline may not read: refused, never guessed."""
+    inter = make_interaction(client=bot)
+    orphan = make_forward(bot._connection, make_message(guild=inter.guild), ARTICLE)
+    locked, original = forward_in(bot, inter.guild, ARTICLE)
+    original.channel.fetch_message.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
+    for message in (orphan, locked):
+        asked = make_interaction(client=bot, guild=inter.guild)
+        with bot_sees(bot, message.channel, original.channel):
+            await invoke(cog.context_menu.callback, asked, message)
+        assert "forwarded" in only_message(asked)
+    assert await bot.store.recent(inter.guild_id, viewer_id=STAFF) == []
 
 
 def spoilered_message(kind: str, pages, guild):

@@ -13,10 +13,21 @@ import discord
 import pytest
 
 from bot.errors import BusyError, CutShortByRestart, ShuttingDown
+from bot.store_types import STAFF
 from bot.views_report import REPORT_TEMPLATE, ReportButton
 from cogs.links import REACTION_EMOJI, LinksCog
 from tests.botkit import ARTICLE, running_bot
-from tests.helpers import make_channel, make_guild, make_interaction, make_member, make_message, next_id
+from tests.helpers import (
+    bot_sees,
+    http_error,
+    make_channel,
+    make_forward,
+    make_guild,
+    make_interaction,
+    make_member,
+    make_message,
+    next_id,
+)
 from tests.pageserver import serve
 
 
@@ -164,21 +175,32 @@ async def test_a_link_behind_a_spoiler_gets_no_auto_reply(bot, cog, pages):
     assert reply_kwargs(mixed)["embeds"][0].url == pages.url("/article") and pages.hits["/plain"] == 0
 
 
-def forward_of(bot, message, content: str):
-    """``message`` made a forward: its own content empty, ``content`` in a real snapshot as discord.py builds it."""
-    payload = {"type": 0, "content": content, "embeds": [], "attachments": [], "flags": 0,
-               "timestamp": "2025-01-01T00:00:00+00:00", "edited_timestamp": None}
-    message.content = ""
-    message.message_snapshots = [discord.MessageSnapshot(bot._connection, payload)]
-    return message
+def forward_of(bot, message, content: str, original=None):
+    """``message`` made a forward (of ``original`` when given), as discord.py builds it from the gateway."""
+    return make_forward(bot._connection, message, content, original)
+
+
+def original_in(guild, content: str = "", *, author=None):
+    """A member's message in another channel of ``guild``, fetchable there, for a forward to point at."""
+    origin = make_channel(guild=guild, name="origin")
+    original = make_message(content=content, channel=origin, author=author)
+    origin.fetch_message.return_value = original
+    return original
 
 
 async def test_a_forwarded_link_gets_the_auto_reply_a_pasted_one_would(bot, cog, pages):
-    """A forward carries its link in the snapshot, not in its own (empty) content; it is answered all the same."""
+    """A forward carries its link in the snapshot, not in its own (empty) content; it is answered all the same,
+    and stored under the member who wrote the original."""
     channel = await enabled_channel(bot)
-    message = forward_of(bot, make_message(channel=channel), f"worth a read {pages.url('/article')}")
-    await cog.on_message(message)
-    assert reply_kwargs(message)["embeds"][0].url == pages.url("/article") and pages.hits["/article"] == 1
+    content = f"worth a read {pages.url('/article')}"
+    original = original_in(channel.guild, content)
+    message = forward_of(bot, make_message(channel=channel), content, original)
+    with bot_sees(bot, channel, original.channel):
+        await cog.on_message(message)
+    (embed,) = reply_kwargs(message)["embeds"]
+    assert embed.url == pages.url("/article") and pages.hits["/article"] == 1
+    stored = await bot.store.get_analysis(channel.guild.id, embed.footer.text.split()[1])
+    assert stored.author_id == original.author.id != message.author.id
 
 
 async def test_a_forwarded_link_behind_a_spoiler_gets_no_auto_reply(bot, cog, pages):
@@ -187,6 +209,35 @@ async def test_a_forwarded_link_behind_a_spoiler_gets_no_auto_reply(bot, cog, pa
     await cog.on_message(message)
     message.reply.assert_not_awaited()
     assert pages.hits["/article"] == 0
+
+
+async def test_a_forward_of_an_opted_out_members_link_gets_no_auto_reply(bot, cog, pages):
+    channel = await enabled_channel(bot)
+    content = f"worth a read {pages.url('/article')}"
+    original = original_in(channel.guild, content)
+    await bot.store.set_opt_out(channel.guild.id, original.author.id, True)
+    message = forward_of(bot, make_message(channel=channel), content, original)
+    with bot_sees(bot, channel, original.channel):
+        await cog.on_message(message)
+    message.reply.assert_not_awaited()
+    assert pages.hits["/article"] == 0 and await bot.store.recent(channel.guild.id) == []
+
+
+async def test_a_forward_whose_original_is_out_of_reach_gets_no_auto_reply(bot, cog, pages, caplog):
+    """A deleted original, or one from a server Byline is not in: its author's wishes are unknown, so no guess."""
+    channel = await enabled_channel(bot)
+    content = f"worth a read {pages.url('/article')}"
+    deleted = original_in(channel.guild, content)
+    deleted.channel.fetch_message.side_effect = http_error(discord.NotFound, 404, 10008, "Unknown Message")
+    elsewhere = original_in(make_guild(), content)
+    caplog.set_level(logging.INFO, logger="cogs.links")
+    for original in (deleted, elsewhere):
+        message = forward_of(bot, make_message(channel=channel), content, original)
+        with bot_sees(bot, channel, deleted.channel):  # Byline is not in ``elsewhere``'s server
+            await cog.on_message(message)
+        message.reply.assert_not_awaited()
+    elsewhere.channel.fetch_message.assert_not_awaited()  # no request Discord would only refuse
+    assert pages.hits["/article"] == 0 and "forwarded original is out of reach" in caplog.text
 
 
 # --- 📰 reactions ---------------------------------------------------------------------------------
@@ -268,6 +319,55 @@ async def test_reaction_on_a_plain_link_stays_in_the_shared_library(bot, cog, pa
         await cog.on_raw_reaction_add(reaction(message))
     assert len(await bot.store.recent(message.guild.id, viewer_id=next_id())) == 1
     assert len(await bot.store.search(message.guild.id, "ferry", viewer_id=next_id())) == 1
+
+
+async def test_reaction_on_a_forward_of_an_opted_out_members_message_is_not_analysed(bot, cog):
+    """The forwarder did not write the forwarded text: its author opted out, so nothing is analysed or stored."""
+    guild = make_guild()
+    original = original_in(guild, ARTICLE)
+    await bot.store.set_opt_out(guild.id, original.author.id, True)
+    forward = fetchable(forward_of(bot, make_message(guild=guild), ARTICLE, original))
+    with bot_sees(bot, forward.channel, original.channel):
+        await cog.on_raw_reaction_add(reaction(forward))
+    original.channel.fetch_message.assert_awaited_once_with(original.id)
+    forward.reply.assert_not_awaited()
+    assert await bot.store.recent(guild.id, viewer_id=STAFF) == []
+
+
+async def test_reaction_on_a_forward_stores_it_under_the_original_author_for_their_forget_me(bot, cog):
+    guild = make_guild()
+    original = original_in(guild, ARTICLE)
+    forward = fetchable(forward_of(bot, make_message(guild=guild), ARTICLE, original))
+    with bot_sees(bot, forward.channel, original.channel):
+        await cog.on_raw_reaction_add(reaction(forward))
+    (stored,) = await bot.store.recent(guild.id, viewer_id=STAFF)
+    assert stored.author_id == original.author.id
+    await bot.store.forget_user(guild.id, original.author.id)
+    assert await bot.store.recent(guild.id, viewer_id=STAFF) == []
+
+
+async def test_reaction_on_a_forward_honours_an_opt_out_in_the_server_it_came_from(bot, cog):
+    here, there = make_guild(), make_guild()
+    original = original_in(there, ARTICLE)
+    await bot.store.set_opt_out(there.id, original.author.id, True)
+    forward = fetchable(forward_of(bot, make_message(guild=here), ARTICLE, original))
+    with bot_sees(bot, forward.channel, original.channel):
+        await cog.on_raw_reaction_add(reaction(forward))
+    forward.reply.assert_not_awaited()
+    assert await bot.store.recent(here.id, viewer_id=STAFF) == []
+
+
+async def test_reaction_on_a_forward_whose_original_is_gone_is_refused_politely(bot, cog):
+    guild = make_guild()
+    original = original_in(guild, ARTICLE)
+    original.channel.fetch_message.side_effect = http_error(discord.NotFound, 404, 10008, "Unknown Message")
+    forward = fetchable(forward_of(bot, make_message(guild=guild), ARTICLE, original))
+    with bot_sees(bot, forward.channel, original.channel):
+        await cog.on_raw_reaction_add(reaction(forward))
+        await cog.on_raw_reaction_add(reaction(forward))  # one answer per message, as for any final refusal
+    forward.reply.assert_awaited_once()
+    assert "forwarded" in forward.reply.await_args.args[0]
+    assert await bot.store.recent(guild.id, viewer_id=STAFF) == []
 
 
 async def test_reaction_after_a_busy_failure_can_be_retried(bot, cog):

@@ -62,19 +62,25 @@ def test_link_in_enabled_channel_gets_a_reply(byline: Harness, news_enabled: str
 
 
 def test_forwarded_link_in_enabled_channel_gets_a_reply(byline: Harness, news_enabled: str) -> None:
-    """A forward's own content is empty and the link travels in its snapshot, as Discord's gateway sends it."""
+    """A forward's own content is empty and the link travels in its snapshot, as Discord's gateway sends it; the
+    original is fetched to learn who wrote it, and the analysis is theirs (for their opt-out and forget-me)."""
     fake = byline.fake
     title, html = link_page(6)
     url = byline.pages.add("/news/water-prices-6", html)
-    forwarded = {"message": {"type": 0, "content": f"Read this {url}", "embeds": [], "attachments": [], "flags": 0,
+    writer = fake.world.add_member("writer")
+    original, _ = _post(byline, "quiet", f"Read this {url}", author=writer)  # no auto-reply in #quiet
+    forwarded = {"message": {"type": 0, "content": original["content"], "embeds": [], "attachments": [], "flags": 0,
                              "timestamp": "2025-01-01T00:00:00+00:00", "edited_timestamp": None}}
     message = fake.world.user_message(fake.world.add_member("forwarder"), "news", "", message_snapshots=[forwarded],
-                                      message_reference={"type": 1, "channel_id": fake.world.channels["quiet"]["id"],
-                                                         "message_id": "1300000000000009999"})
+                                      message_reference={"type": 1, "channel_id": original["channel_id"],
+                                                         "guild_id": fake.world.guild_id,
+                                                         "message_id": original["id"]})
     sent = fake.inject("MESSAGE_CREATE", message)
     reply = fake.wait_call("POST", f"/channels/{news_enabled}/messages", after=sent, timeout=90)
     assert reply.status == 200 and str(reply.json["message_reference"]["message_id"]) == message["id"]
     assert title in embed_text(reply.json)
+    stored = byline.store("get_analysis", int(fake.world.guild_id), analysis_id_from(reply.json))
+    assert stored is not None and stored.author_id == int(writer.user["id"])
 
 
 def test_same_link_again_uses_the_cache(byline: Harness, news_enabled: str) -> None:
