@@ -6,12 +6,18 @@ a card a flag has no buttons and nobody can decide it, so whatever still has non
 a few cards after every stored analysis, and up to ``CATCH_UP_CARDS`` when a manager sets the review channel or
 a moderator runs ``/review repost``. A post that fails leaves its flags without a card, so the next run retries
 them; the cap keeps a long backlog from flooding the channel in one go.
+
+Once Discord refuses a post (or the channel cannot be found), the automatic runs after stored analyses pause for
+``REFUSAL_PAUSE_SECONDS`` in that guild: otherwise every link reply in a busy server would add one more refused
+request, and Discord bans a bot that makes too many. Setting the channel and ``/review repost`` still try at once,
+and a run that gets through lifts the pause. The pause is kept in memory only; a restart simply tries again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,10 +37,13 @@ log = logging.getLogger(__name__)
 
 CATCH_UP_CARDS = 10  # cards one catch-up run posts at most (a setting change or /review repost)
 AUTO_CATCH_UP_CARDS = 2  # cards of older waiting flags each stored analysis posts after its own
-Problem = Literal["no_channel", "channel_unavailable", "refused"]
+REFUSAL_PAUSE_SECONDS = 600.0  # automatic runs skip a guild this long after Discord refused its review channel
+Problem = Literal["no_channel", "channel_unavailable", "refused", "paused"]
 
 _locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, weakref.WeakValueDictionary[int, asyncio.Lock]] = (
     weakref.WeakKeyDictionary())
+# Per event loop, like the locks: guild id -> the monotonic time until which automatic runs leave it alone.
+_pauses: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, float]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -70,13 +79,33 @@ def group_cards(flags: Sequence[StoredFlag], max_cards: int) -> list[list[Stored
     return cards[:max(0, max_cards)]
 
 
-async def post_waiting(bot: Any, guild_id: int, *, max_cards: int, analysis_id: str | None = None) -> Posting:
+def _now() -> float:
+    """The clock the pause is measured on (a function, so tests can step it instead of waiting)."""
+    return time.monotonic()
+
+
+def _guild_pauses() -> dict[int, float]:
+    return _pauses.setdefault(asyncio.get_running_loop(), {})
+
+
+async def post_waiting(bot: Any, guild_id: int, *, max_cards: int, analysis_id: str | None = None,
+                       automatic: bool = False) -> Posting:
     """Post up to ``max_cards`` cards of flags still waiting for one, oldest first (only ``analysis_id``'s if given).
 
-    Discord's refusal ends the run and is reported, not raised: the flags stay waiting for the next run.
+    Discord's refusal ends the run and is reported, not raised: the flags stay waiting for the next run. An
+    ``automatic`` run (after a stored analysis) does nothing, and reports ``paused``, while the guild's last
+    refusal is recent; a run a member asked for always tries.
     """
     async with _guild_lock(guild_id):
-        return await _post_waiting(bot, guild_id, max_cards, analysis_id)
+        pauses = _guild_pauses()
+        if automatic and pauses.get(guild_id, 0.0) > _now():
+            return Posting(problem="paused")
+        posting = await _post_waiting(bot, guild_id, max_cards, analysis_id)
+        if posting.problem in ("channel_unavailable", "refused"):
+            pauses[guild_id] = _now() + REFUSAL_PAUSE_SECONDS
+        else:
+            pauses.pop(guild_id, None)
+        return posting
 
 
 async def _post_waiting(bot: Any, guild_id: int, max_cards: int, analysis_id: str | None) -> Posting:

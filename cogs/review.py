@@ -23,7 +23,13 @@ from bot import render
 from bot.cards import CARDS_STALE_EVENT
 from bot.checks import interaction_is_moderator, moderator_only
 from bot.errors import BylineError, InputError
-from bot.review_posting import AUTO_CATCH_UP_CARDS, CATCH_UP_CARDS, describe, post_waiting
+from bot.review_posting import (
+    AUTO_CATCH_UP_CARDS,
+    CATCH_UP_CARDS,
+    REFUSAL_PAUSE_SECONDS,
+    describe,
+    post_waiting,
+)
 from bot.store_cards import StaleCard
 from bot.store_types import utcnow
 from bot.views import FLAGS_PER_MESSAGE, draw_card, handle_note_submit
@@ -97,21 +103,30 @@ class Review(commands.Cog):
             log.exception("could not post flags of analysis %s in guild %s", stored.id, stored.guild_id)
 
     async def _post_after_store(self, stored: StoredAnalysis) -> None:
-        """This analysis's flags first (all of them), then up to AUTO_CATCH_UP_CARDS cards of older waiting ones."""
+        """This analysis's flags first (all of them), then up to AUTO_CATCH_UP_CARDS cards of older waiting ones.
+
+        Both are automatic runs: for a while after the review channel refused a post they send nothing, and the
+        flags wait for a later run or /review repost.
+        """
         last = None
         if stored.flag_ids:
             own_cards = math.ceil(len(stored.flag_ids) / FLAGS_PER_MESSAGE)
-            last = await post_waiting(self.bot, stored.guild_id, max_cards=own_cards, analysis_id=stored.id)
+            last = await post_waiting(self.bot, stored.guild_id, max_cards=own_cards, analysis_id=stored.id,
+                                      automatic=True)
             if last.cards:
                 log.info("posted %d flag(s) of analysis %s to channel %s", last.flags, stored.id, last.channel_id)
         if last is None or last.problem is None:
-            last = await post_waiting(self.bot, stored.guild_id, max_cards=AUTO_CATCH_UP_CARDS)
+            last = await post_waiting(self.bot, stored.guild_id, max_cards=AUTO_CATCH_UP_CARDS, automatic=True)
             if last.cards:
                 log.info("posted %d older waiting flag(s) in guild %s; %d still wait", last.flags, stored.guild_id,
                          last.remaining)
         if last.problem in ("channel_unavailable", "refused"):
-            log.warning("could not post flags of analysis %s in guild %s: %s %s", stored.id, stored.guild_id,
-                        last.problem, last.detail)
+            log.warning("could not post flags of analysis %s in guild %s: %s %s; automatic posts there pause for "
+                        "%.0f minutes", stored.id, stored.guild_id, last.problem, last.detail,
+                        REFUSAL_PAUSE_SECONDS / 60)
+        elif last.problem == "paused":
+            log.debug("flags of analysis %s in guild %s wait: the review channel refused a post lately", stored.id,
+                      stored.guild_id)
 
     @commands.Cog.listener("on_interaction")
     async def note_submitted(self, interaction: discord.Interaction) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from bot.checks import ModeratorCheckFailure
 from bot.render import NO_MENTIONS
-from bot.review_posting import CATCH_UP_CARDS
+from bot.review_posting import AUTO_CATCH_UP_CARDS, CATCH_UP_CARDS, REFUSAL_PAUSE_SECONDS
 from bot.views import ReviewButton
 from bot.views_keyset import KeysetPaginator
 from cogs.review import CLEANUP_MAX_ATTEMPTS, ExportTooLarge, Review
@@ -503,7 +503,24 @@ async def test_flags_stored_before_the_review_channel_get_cards_with_the_next_an
     assert None not in [(await store.get_flag(guild.id, s.flag_ids[0])).review_message_id for s in early]
 
 
-async def test_a_post_discord_refused_is_retried_by_a_later_analysis(store, caplog):
+class _PostingClock:
+    """The review-posting pause's clock, stepped by hand (never waited on)."""
+
+    def __init__(self):
+        self.now = 1_000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def posting_clock():
+    clock = _PostingClock()
+    with mock.patch("bot.review_posting._now", clock):
+        yield clock
+
+
+async def test_a_post_discord_refused_is_retried_by_a_later_analysis(store, caplog, posting_clock):
     guild = make_guild()
     cog, channel = await _posting_cog(store, guild, "medium")
     working = channel.send.side_effect
@@ -514,10 +531,59 @@ async def test_a_post_discord_refused_is_retried_by_a_later_analysis(store, capl
     assert (await store.get_flag(guild.id, first.flag_ids[0])).review_message_id is None
 
     channel.send.side_effect = working  # the channel's permissions are fixed
+    posting_clock.now += REFUSAL_PAUSE_SECONDS  # and the pause after the refusal is over
     await cog.post_flags(await _save(store, guild.id, TEXT + " Later."))
     posted = await store.get_flag(guild.id, first.flag_ids[0])
     assert posted.review_message_id is not None and posted.status == "pending"
     assert channel.send.await_count == 3  # the refused attempt, the new analysis's card, the retried card
+
+
+async def test_after_a_refusal_stored_analyses_send_nothing_for_a_while(store, caplog, posting_clock):
+    """Every link reply runs the automatic catch-up; against a refusing channel each would be one more refused
+    request, so after one refusal the guild's automatic posts pause, flagged or not, cached or not."""
+    guild = make_guild()
+    cog, channel = await _posting_cog(store, guild, "medium")
+    working = channel.send.side_effect
+    channel.send.side_effect = http_error(discord.Forbidden, 403, 50013, "Missing Permissions")
+    await cog.post_flags(await _save(store, guild.id))  # refused: its flags wait
+    assert channel.send.await_count == 1
+    assert "pause for 10 minutes" in caplog.text
+
+    for i in range(5):
+        await cog.post_flags(await _save(store, guild.id, f"The council met on day {i}.", flags=[]))
+        await cog.post_flags(await _save(store, guild.id, TEXT + f" Day {i}."))  # a flagged one waits too
+    await cog.post_flags(await _save(store, guild.id))  # a cache hit
+    posting_clock.now += REFUSAL_PAUSE_SECONDS - 1
+    await cog.post_flags(await _save(store, guild.id, "Still nothing to review.", flags=[]))
+    assert channel.send.await_count == 1
+
+    other = make_guild()  # the pause is per guild
+    other_cog, other_channel = await _posting_cog(store, other, "medium")
+    await other_cog.post_flags(await _save(store, other.id))
+    assert other_channel.send.await_count == 1
+
+    channel.send.side_effect = working
+    posting_clock.now += 1
+    await cog.post_flags(await _save(store, guild.id, "Nothing here either.", flags=[]))
+    assert channel.send.await_count == 1 + AUTO_CATCH_UP_CARDS  # the pause is over: the oldest waiting flags go
+
+
+async def test_review_repost_tries_at_once_during_a_pause_and_lifts_it(store, posting_clock):
+    guild = make_guild()
+    cog, channel = await _posting_cog(store, guild, "medium")
+    working = channel.send.side_effect
+    channel.send.side_effect = http_error(discord.Forbidden, 403, 50013, "Missing Permissions")
+    first = await _save(store, guild.id)
+    await cog.post_flags(first)
+
+    channel.send.side_effect = working  # a moderator fixed the channel and asks at once
+    await cog.repost.callback(cog, _mod(store, guild))
+    assert (await store.get_flag(guild.id, first.flag_ids[0])).review_message_id is not None
+    sent = channel.send.await_count
+    later = await _save(store, guild.id, TEXT + " Later.")
+    await cog.post_flags(later)  # no pause left: the next analysis's card goes straight away
+    assert channel.send.await_count == sent + 1
+    assert (await store.get_flag(guild.id, later.flag_ids[0])).review_message_id is not None
 
 
 async def test_review_repost_posts_the_oldest_waiting_flags_a_capped_number_at_a_time(store):

@@ -16,6 +16,7 @@ from bot.store import Store
 from cogs.settings import Settings as SettingsCog
 from tests.helpers import (
     flagged_result,
+    http_error,
     make_channel,
     make_guild,
     make_interaction,
@@ -108,6 +109,26 @@ async def test_setting_the_review_channel_posts_the_flags_already_waiting(store)
     assert (await store.get_flag(guild.id, flag_id)).review_message_id == 900
     said = inter.followup.send.await_args.args[0]
     assert said.startswith(f"Flags will be posted in {channel.mention}") and "Posted 1 flag(s) on 1 card(s)" in said
+
+
+async def test_setting_the_review_channel_tries_at_once_even_after_a_refusal(store):
+    """A refusal pauses the automatic posts after each analysis, not a manager who just fixed the channel."""
+    from bot.review_posting import post_waiting
+
+    guild = make_guild()
+    flag_id = await _flag_waiting(store, guild)
+    channel = make_channel(guild=guild, name="review")
+    channel.send.side_effect = http_error(discord.Forbidden, 403, 50013, "Missing Permissions")
+    cog = _cog(store)
+    cog.bot.get_channel.side_effect = lambda cid: channel if cid == channel.id else None
+    await store.update_settings(guild.id, review_channel_id=channel.id)
+    assert (await post_waiting(cog.bot, guild.id, max_cards=1, automatic=True)).problem == "refused"
+    assert (await post_waiting(cog.bot, guild.id, max_cards=1, automatic=True)).problem == "paused"
+
+    channel.send.side_effect = None
+    channel.send.return_value = make_message(channel=channel, message_id=900)
+    await cog.review_channel.callback(cog, _inter(store, guild), channel)
+    assert channel.send.await_count == 2 and (await store.get_flag(guild.id, flag_id)).review_message_id == 900
 
 
 async def test_a_failed_catch_up_does_not_undo_the_new_review_channel(store):
