@@ -64,7 +64,12 @@ def missing_reply_rights(channel: discord.abc.Messageable) -> list[str]:
     permissions_for = getattr(channel, "permissions_for", None)
     if not isinstance(me, discord.Member) or permissions_for is None:
         return []
-    perms = permissions_for(me)
+    try:
+        perms = permissions_for(me)
+    except discord.ClientException as exc:  # a thread whose parent channel is not cached: nothing to go on
+        log.info("channel %s: Byline's rights there cannot be worked out (%s); not checking them",
+                 getattr(channel, "id", None), exc)
+        return []
     if not isinstance(perms, discord.Permissions):
         return []
     send = "send_messages_in_threads" if isinstance(channel, discord.Thread) else "send_messages"

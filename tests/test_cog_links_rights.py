@@ -10,6 +10,7 @@ import pytest
 
 from cogs.links import LinksCog, missing_reply_rights
 from tests.botkit import running_bot
+from tests.e2e.payloads import World, snowflake
 from tests.helpers import http_error, make_channel, make_guild, make_member, make_message, make_permissions
 from tests.pageserver import serve
 from tests.test_cog_links import fetchable, reaction
@@ -80,6 +81,45 @@ def test_a_thread_needs_the_right_to_send_in_threads():
     assert missing_reply_rights(thread) == ["send_messages_in_threads"]
     thread.permissions_for.return_value = make_permissions(**{**ALL_RIGHTS, "send_messages": False})
     assert missing_reply_rights(thread) == []
+
+
+def thread_without_its_parent():
+    """A real discord.py thread whose parent channel is not in the cache (Thread.permissions_for then raises)."""
+    world = World()
+    data = world.guild_create()
+    thread_id = snowflake()
+    data["threads"] = [{"id": thread_id, "type": 11, "name": "a post", "guild_id": world.guild_id,
+                        "parent_id": snowflake(), "owner_id": world.people["mod"].user["id"], "last_message_id": None,
+                        "rate_limit_per_user": 0, "message_count": 1, "member_count": 1, "flags": 0,
+                        "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
+                                            "archive_timestamp": "2024-01-01T00:00:00+00:00", "locked": False}}]
+    state = discord.Client(intents=discord.Intents.default())._connection
+    state.user = discord.ClientUser(state=state, data=world.bot.user)  # type: ignore[arg-type]
+    guild = discord.Guild(data=data, state=state)  # type: ignore[arg-type]
+    state._add_guild(guild)
+    return guild.get_thread(int(thread_id))
+
+
+def test_rights_in_a_thread_whose_parent_is_not_cached_are_not_checked(caplog):
+    """discord.py cannot work them out there; the check says so in the log instead of raising into the listener."""
+    thread = thread_without_its_parent()
+    assert thread.parent is None and isinstance(thread.guild.me, discord.Member)
+    with pytest.raises(discord.ClientException):
+        thread.permissions_for(thread.guild.me)
+    with caplog.at_level(logging.INFO, logger="cogs.links"):
+        assert missing_reply_rights(thread) == []
+    assert "cannot be worked out" in caplog.text
+
+
+async def test_a_link_in_a_thread_whose_parent_is_not_cached_is_still_answered(tmp_path, pages):
+    async with running_bot(tmp_path) as bot:
+        thread = thread_without_its_parent()
+        await bot.store.update_settings(thread.guild.id, autoreply_channel_ids=[thread.id])
+        message = make_message(content=pages.url("/article"), channel=thread)
+        await LinksCog(bot).on_message(message)
+        message.reply.assert_awaited_once()
+        (stored,) = await bot.store.recent(thread.guild.id, viewer_id=message.author.id)
+        assert stored.private  # whether @everyone can read the thread is unknown too: kept private
 
 
 @pytest.mark.parametrize("lacking", ["send_messages", "embed_links", "read_message_history"])
