@@ -6,6 +6,8 @@ in text length. Every module of the attribution finder reads the text through ``
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.tokens import Doc
 from spacy.tokens import Span as Tokens
 
@@ -15,6 +17,7 @@ from bot.analysis.result import Span
 _KEY = "byline_text"
 _QUOTES_KEY = "byline_quotes"
 _NAMES_KEY = "byline_name_words"
+_ENTS_KEY = "byline_entities"
 
 
 def doc_text(doc: Doc) -> str:
@@ -55,3 +58,17 @@ def name_words(doc: Doc) -> dict[str, int]:
                 index.setdefault(ent[0].text, ent.end)  # a first name, as features use them
         doc.user_data[_NAMES_KEY] = index
     return index
+
+
+def entities_in(doc: Doc, lo: int, hi: int) -> list[Tokens]:
+    """The named entities that start at token ``lo`` or later and before token ``hi``, in order.
+
+    ``Doc.ents`` builds a new tuple of spans on every access; the rules that look back for a name read a
+    slice of one cached list instead, so each look-up costs O(log n) plus what it returns.
+    """
+    cached = doc.user_data.get(_ENTS_KEY)
+    if cached is None:
+        ents = list(doc.ents)
+        cached = doc.user_data[_ENTS_KEY] = (ents, [e.start for e in ents])
+    ents, starts = cached
+    return ents[bisect_left(starts, lo) : bisect_left(starts, hi)]

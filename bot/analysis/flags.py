@@ -27,7 +27,7 @@ from spacy.tokens import Span as Span_
 
 from bot.analysis import cues
 from bot.analysis.boundaries import TITLES
-from bot.analysis.doctext import doc_quotes, doc_text, tokens_of
+from bot.analysis.doctext import doc_quotes, doc_text, entities_in, tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import Quote, merge, title_like
 from bot.analysis.result import Attribution, Flag, Span
@@ -260,8 +260,10 @@ def _pronoun_of(source: str) -> str:
 
 def _person_between(earlier: Span, later: Span, doc: Doc) -> bool:
     """Whether a person is named between an unnamed source and a pronoun, so the pronoun need not continue it."""
-    return any(ent.label_ == "PERSON" and earlier.end <= ent.start_char and ent.end_char <= later.start
-               for ent in doc.ents)
+    first, last = tokens_of(doc, earlier), tokens_of(doc, later)
+    if first is None or last is None:
+        return False
+    return any(ent.label_ == "PERSON" and ent.end <= last.start for ent in entities_in(doc, first.end, last.start))
 
 
 def _plural(source: Span, doc: Doc) -> bool:

@@ -19,7 +19,7 @@ from collections.abc import Set as AbstractSet
 from spacy.tokens import Token
 
 from bot.analysis.cues import contracted_has, received_reaction
-from bot.analysis.doctext import name_words
+from bot.analysis.doctext import entities_in, name_words
 from bot.analysis.lexicon import words
 
 RAISING = {"seem", "appear", "look", "sound"}
@@ -561,12 +561,8 @@ def _body_named_before(head: Token) -> bool:
     sentence_start = head.sent.start
     if any(t.is_title and t.lemma_.lower() in words("body_nouns.txt") for t in head.doc[sentence_start + 1 : head.i]):
         return True  # "The Harlow County Sheriff's Office ..., but a spokeswoman said": NER often misses such names
-    for ent in head.doc.ents:
-        if ent.start >= head.i:
-            break
-        if ent.label_ != "ORG":
-            continue
-        if ent.start >= sentence_start or modifiers & {t.lower_ for t in ent}:
+    for ent in entities_in(head.doc, 0, head.i):
+        if ent.label_ == "ORG" and (ent.start >= sentence_start or modifiers & {t.lower_ for t in ent}):
             return True
     return False
 
@@ -696,7 +692,7 @@ def _named_body_earlier(tok: Token) -> bool:
         return False
     lemma = tok.lemma_.lower()
     return any(ent.label_ == "ORG" and ent.end <= tok.i and ent[-1].lemma_.lower() == lemma
-               for ent in tok.doc.ents if ent.start >= tok.i - ROLE_LOOKBACK)
+               for ent in entities_in(tok.doc, tok.i - ROLE_LOOKBACK, tok.i))
 
 
 def _named_institution(tok: Token) -> bool:
