@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -42,17 +43,31 @@ async def remember_reply(store: Any, stored: StoredAnalysis,
     If the analysis is already gone (the author's forget-me won the race), the reply is taken down at once.
     A store failure is logged: the reply itself has been delivered and must not turn into an error.
     """
-    if message is None:  # nothing was posted that could be recorded
-        return
+    if message is not None:
+        await _record_or_delete(
+            lambda: store.record_reply(stored.guild_id, stored.id, message.channel.id, message.id), message, stored.id)
+
+
+async def remember_shown(store: Any, guild_id: int, analysis_ids: Sequence[str],
+                         message: discord.Message | discord.WebhookMessage | None) -> None:
+    """The same for a message that lists several analyses (/recent, a /search page), possibly several members':
+    a forget-me of any of their authors takes it down."""
+    if message is not None and analysis_ids:
+        await _record_or_delete(lambda: store.record_shown(guild_id, analysis_ids, message.channel.id, message.id),
+                                message, ", ".join(analysis_ids))
+
+
+async def _record_or_delete(record: Callable[[], Awaitable[bool]],
+                            message: discord.Message | discord.WebhookMessage, shown: str) -> None:
     try:
-        kept = await store.record_reply(stored.guild_id, stored.id, message.channel.id, message.id)
+        kept = await record()
     except Exception:
-        log.exception("could not record the reply to analysis %s", stored.id)
+        log.exception("could not record the reply showing analysis %s", shown)
         return
     if kept:
         return
-    log.info("analysis %s was deleted while its reply %s was sent; deleting the reply", stored.id, message.id)
+    log.info("analysis %s was deleted while message %s showing it was sent; deleting the message", shown, message.id)
     try:
         await message.delete()
     except discord.HTTPException as exc:
-        log.warning("could not delete reply %s: %s", message.id, exc)
+        log.warning("could not delete message %s: %s", message.id, exc)

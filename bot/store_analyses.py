@@ -176,17 +176,31 @@ class AnalysesStore(StoreBase):
 
         False when the analysis is already gone (a forget-me won the race): the caller should take the reply down.
         """
+        return await self.record_shown(guild_id, (analysis_id,), channel_id, message_id)
+
+    async def record_shown(self, guild_id: int, analysis_ids: Sequence[str], channel_id: int,
+                           message_id: int) -> bool:
+        """Remember a public message that shows these analyses (a listing may show several members' articles), so
+        a forget-me of any of their authors deletes it.
+
+        Nothing is recorded, and the answer is False, when one of them is already gone (a forget-me or retention
+        won the race): the message shows deleted data and the caller should take it down.
+        """
         check_guild(guild_id)
+        ids = {clean_short_id(a) for a in analysis_ids}
+        if None in ids:
+            return False
+        marks = ", ".join("?" * len(ids))
         async with self._write() as db:
-            cur = await db.execute(
-                "INSERT OR IGNORE INTO replies (guild_id, message_id, channel_id, document_id) "
-                "SELECT ?, ?, ?, document_id FROM analyses WHERE id = ? AND guild_id = ?",
-                (guild_id, int(message_id), int(channel_id), clean_short_id(analysis_id), guild_id))
-            if cur.rowcount == 1:
-                return True
-            rows = await db.execute_fetchall("SELECT 1 FROM replies WHERE guild_id = ? AND message_id = ?",
-                                             (guild_id, int(message_id)))
-        return bool(list(rows))
+            found = list(await db.execute_fetchall(
+                f"SELECT document_id FROM analyses WHERE guild_id = ? AND id IN ({marks})",  # noqa: S608
+                (guild_id, *ids)))
+            if len(found) != len(ids):
+                return False
+            await db.executemany(
+                "INSERT OR IGNORE INTO replies (guild_id, message_id, channel_id, document_id) VALUES (?, ?, ?, ?)",
+                [(guild_id, int(message_id), int(channel_id), int(doc)) for (doc,) in found])
+        return True
 
     async def shown_in_channel(self, guild_id: int, analysis_id: str, channel_id: int) -> bool:
         """Whether a reply of Byline's showing this analysis was posted in ``channel_id``: its members have seen it."""

@@ -96,10 +96,15 @@ class RetentionStore(StoreBase):
                 (guild_id, guild_id, user_id))
             await queue_stale_cards(db, guild_id, removed, "forget")
             replies = tuple(CardRef(int(c), int(m)) for c, m in await db.execute_fetchall(
-                "SELECT r.channel_id, r.message_id FROM replies AS r JOIN documents AS d ON d.id = r.document_id"
-                " WHERE r.guild_id = ? AND d.guild_id = ? AND d.author_id = ? ORDER BY r.message_id",
+                "SELECT DISTINCT r.channel_id, r.message_id FROM replies AS r JOIN documents AS d"
+                " ON d.id = r.document_id WHERE r.guild_id = ? AND d.guild_id = ? AND d.author_id = ?"
+                " ORDER BY r.message_id",
                 (guild_id, guild_id, user_id)))
             await queue_stale_cards(db, guild_id, replies, "reply")
+            if replies:  # those messages go whole: other members' articles they listed no longer need them
+                marks = ", ".join("?" * len(replies))
+                await db.execute(f"DELETE FROM replies WHERE guild_id = ? AND message_id IN ({marks})",  # noqa: S608
+                                 (guild_id, *(r.message_id for r in replies)))
             cur = await db.execute("DELETE FROM documents WHERE guild_id = ? AND author_id = ?", (guild_id, user_id))
             deleted = max(0, cur.rowcount)
             anonymised: tuple[CardRef, ...] = ()

@@ -17,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.cards import CARDS_STALE_EVENT
+from bot.cards import CARDS_STALE_EVENT, remember_shown
 from bot.errors import InputError, NotFoundError
 from bot.interaction_errors import PUBLIC_DEFER
 from bot.ratelimit import RateLimiter
@@ -79,7 +79,10 @@ class Library(commands.Cog):
         if stored is None:
             raise NotFoundError(f"No analysis `{render.safe(analysis_id, 32)}` in this server.")
         await _defer(interaction, private=stored.private)
-        await interaction.followup.send(**render.render_analysis(stored).send_kwargs(), ephemeral=stored.private)
+        sent = await interaction.followup.send(**render.render_analysis(stored).send_kwargs(), wait=True,
+                                               ephemeral=stored.private)
+        if not stored.private:  # it shows the member's article in the channel: their /forget must reach it
+            await remember_shown(self.store, stored.guild_id, (stored.id,), sent)
 
     @app_commands.command(name="search", description="Search this server's stored analyses by words in the text.")
     @app_commands.describe(query="Words to look for; all must appear (end a word with * for a prefix)")
@@ -106,22 +109,31 @@ class Library(commands.Cog):
         viewer: Viewer = viewer_id if private else PUBLIC
         pages = max(1, math.ceil(min(total, SEARCH_CANDIDATES) / SEARCH_PAGE_SIZE))  # search ranks no more than that
 
-        async def render_page(page: int) -> discord.Embed:
+        async def render_page(page: int) -> tuple[discord.Embed, tuple[str, ...]]:
             hits = await self.store.search(guild_id, query, limit=SEARCH_PAGE_SIZE, offset=page * SEARCH_PAGE_SIZE,
                                            viewer_id=viewer)
-            return render.search_page_embed(query, hits, page=page, pages=pages, total=total)
+            embed = render.search_page_embed(query, hits, page=page, pages=pages, total=total)
+            return embed, tuple(hit.analysis_id for hit in hits)
+
+        sent: discord.WebhookMessage | None = None
 
         async def turn_page(page: int) -> discord.Embed:
             self.search_limiter.hit(viewer_id)  # each turn runs the search again
-            return await render_page(page)
+            embed, shown = await render_page(page)
+            if not private:  # the same message now lists these articles too: recorded before it shows them
+                await remember_shown(self.store, guild_id, shown, sent)
+            return embed
 
-        embed = await render_page(0)
+        embed, shown = await render_page(0)
         if pages == 1:
-            await interaction.followup.send(embed=embed, allowed_mentions=render.NO_MENTIONS, ephemeral=private)
-            return
-        view = Paginator(author_id=interaction.user.id, pages=pages, render_page=turn_page)
-        view.message = await interaction.followup.send(embed=embed, view=view, wait=True, ephemeral=private,
-                                                       allowed_mentions=render.NO_MENTIONS)
+            sent = await interaction.followup.send(embed=embed, wait=True, ephemeral=private,
+                                                   allowed_mentions=render.NO_MENTIONS)
+        else:
+            view = Paginator(author_id=interaction.user.id, pages=pages, render_page=turn_page)
+            sent = view.message = await interaction.followup.send(
+                embed=embed, view=view, wait=True, ephemeral=private, allowed_mentions=render.NO_MENTIONS)
+        if not private:  # every member whose article the page lists can have it deleted with /forget
+            await remember_shown(self.store, guild_id, shown, sent)
 
     @app_commands.command(name="recent", description="List the latest analyses in this server.")
     @app_commands.guild_only()
@@ -130,8 +142,10 @@ class Library(commands.Cog):
         items = await self.store.recent(_guild(interaction), limit=RECENT_COUNT, viewer_id=interaction.user.id)
         private = any(item.private for item in items)
         await _defer(interaction, private=private)
-        await interaction.followup.send(embed=render.recent_embed(items), allowed_mentions=render.NO_MENTIONS,
-                                        ephemeral=private)
+        sent = await interaction.followup.send(embed=render.recent_embed(items), allowed_mentions=render.NO_MENTIONS,
+                                               wait=True, ephemeral=private)
+        if not private:  # it lists members' articles in the channel: a /forget of any of them deletes it
+            await remember_shown(self.store, _guild(interaction), tuple(item.id for item in items), sent)
 
     @app_commands.command(name="stats", description="How this server's articles cite sources, overall and by site.")
     @app_commands.guild_only()

@@ -299,3 +299,70 @@ async def test_search_offers_no_page_past_the_ranked_candidates(store, monkeypat
         click = make_interaction(client=lib.bot, guild=guild, user=member)
         await view.next_page.callback(click)
         assert click.response.edit_message.await_args.kwargs["embed"].fields
+
+
+# --- public library replies can be taken down by /forget -----------------------------------------------------
+
+
+def _posting(store, guild, user=None):
+    """An interaction whose follow-up returns a posted message, as ``followup.send(wait=True)`` does."""
+    from tests.helpers import make_message
+
+    inter = _inter(store, guild, user)
+    inter.followup.send.return_value = make_message(channel=inter.channel)
+    return inter, inter.followup.send.return_value
+
+
+async def test_a_public_lookup_is_deleted_by_its_authors_forget_and_a_private_one_is_never_recorded(store):
+    from bot.store_cards import CardRef
+
+    guild = make_guild()
+    author, reader = make_member(guild=guild), make_member(guild=guild)
+    shared = await _save(store, guild.id, author_id=author.id)
+    cog = Library(make_store_bot(store))
+    inter, posted = _posting(store, guild, reader)
+    await cog.lookup.callback(cog, inter, shared.id)
+    assert inter.followup.send.await_args.kwargs["ephemeral"] is False
+    secret = "Lighthouse keeper disciplinary note. The board met privately."
+    mine = await store.save_analysis(guild.id, secret, flagged_result(secret, []), engine_version="test-1",
+                                     author_id=author.id, private=True)
+    own, _ = _posting(store, guild, author)
+    await cog.lookup.callback(cog, own, mine.id)
+    assert own.followup.send.await_args.kwargs["ephemeral"] is True
+    report = await store.forget_user(guild.id, author.id)
+    assert report.replies == (CardRef(posted.channel.id, posted.id),)  # the private answer was never recorded
+
+
+async def test_recent_is_deleted_by_the_forget_of_any_member_it_lists(store):
+    from bot.store_cards import CardRef
+
+    guild = make_guild()
+    one, two = make_member(guild=guild), make_member(guild=guild)
+    await _save(store, guild.id, author_id=one.id, title="First")
+    await _save(store, guild.id, ARTICLE + " More.", author_id=two.id, title="Second")
+    cog = Library(make_store_bot(store))
+    inter, posted = _posting(store, guild)
+    await cog.recent.callback(cog, inter)
+    assert len(inter.followup.send.await_args.kwargs["embed"].fields) == 2
+    assert (await store.forget_user(guild.id, two.id)).replies == (CardRef(posted.channel.id, posted.id),)
+
+
+async def test_each_search_page_shown_is_recorded_against_the_message(store):
+    """Page one's articles when it is posted, page two's when the member turns to it: the same message either way."""
+    from bot.store_cards import CardRef
+
+    guild = make_guild()
+    early, late = make_member(guild=guild), make_member(guild=guild)
+    for i in range(7):  # newest first ranks equal scores, so the two oldest land on page two
+        await _save(store, guild.id, f"{ARTICLE} Lighthouse report number {i}.", title=f"Pier {i}",
+                    author_id=early.id if i < 2 else late.id)
+    searcher = make_member(guild=guild)
+    cog = Library(make_store_bot(store))
+    inter, posted = _posting(store, guild, searcher)
+    await cog.search.callback(cog, inter, "lighthouse")
+    view = inter.followup.send.await_args.kwargs["view"]
+    other = make_member(guild=guild)
+    unturned, _ = _posting(store, guild, other)
+    await cog.search.callback(cog, unturned, "lighthouse")  # nobody turns this one to page two
+    await view.next_page.callback(make_interaction(user=searcher))
+    assert (await store.forget_user(guild.id, early.id)).replies == (CardRef(posted.channel.id, posted.id),)

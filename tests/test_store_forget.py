@@ -280,6 +280,22 @@ async def test_public_replies_of_a_forgotten_members_articles_are_listed_for_del
     assert StaleCard(2, 41, 4001, "reply") in await store.stale_cards()
 
 
+async def test_a_message_listing_several_members_articles_is_listed_once_for_whoever_forgets_first(store):
+    """/recent or a /search page shows many articles in one message: any of their authors' forget-me deletes it."""
+    from bot.store_cards import CardRef
+
+    own, theirs = await populate(store)
+    assert await store.record_shown(1, [own.id, theirs.id], 31, 5001)
+    assert await store.record_shown(1, [theirs.id], 31, 5002)
+    assert await store.record_shown(1, [own.id, own.id.upper()], 31, 5003)  # the same article twice counts once
+    assert not await store.record_shown(1, [theirs.id, "zzzzzz"], 31, 5004)  # one is gone: nothing is recorded
+    assert not await store.record_shown(1, [theirs.id, "not an id"], 31, 5004)
+
+    assert (await store.forget_user(1, USER)).replies == (CardRef(31, 5001), CardRef(31, 5003))
+    # 5001 is on its way out whole, so OTHER's forget-me later lists only the message that still stands.
+    assert (await store.forget_user(1, OTHER)).replies == (CardRef(31, 5002),)
+
+
 async def test_a_save_begun_before_the_authors_forget_me_is_refused(store):
     """The generation read when a request begins must still hold when its result is saved; nothing else changes."""
     from bot.errors import ForgottenMeanwhile

@@ -93,6 +93,24 @@ async def test_upgrade_from_every_earlier_version_keeps_the_data(tmp_path, start
         assert await s.search(9, "harbour") == [] and await s.get_flag(9, 5) is None
 
 
+async def test_replies_recorded_before_version_9_are_kept_and_a_message_may_then_show_several_articles(tmp_path):
+    """Version 9 keys a reply by message and document: old rows move over, a listing records each article it shows."""
+    path = tmp_path / "v8.db"
+    async with Store.open(path, migrate_to=8):
+        pass
+    _write_v1_rows(path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("INSERT INTO replies (guild_id, message_id, channel_id, document_id) VALUES (9, 700, 70, 1)")
+    conn.close()
+    async with Store.open(path) as s:
+        assert await s.check_integrity() == []
+        other = await s.save_analysis(9, OLD_TEXT + " More.", make_result(OLD_TEXT), engine_version=ENGINE,
+                                      author_id=45)
+        assert await s.record_shown(9, ["b3b3b3", other.id], 70, 700)  # the same message lists a second article
+        assert [r.message_id for r in (await s.forget_user(9, 44)).replies] == [700]  # the reply from version 8
+
+
 async def test_a_newer_schema_is_refused_and_left_untouched(tmp_path):
     path = tmp_path / "future.db"
     async with Store.open(path):
