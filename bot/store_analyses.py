@@ -17,6 +17,7 @@ import aiosqlite
 
 from bot.analysis.result import SEVERITY_RANK, Result, Stats
 from bot.errors import ForgottenMeanwhile, InputError
+from bot.store_cjk import index_pending
 from bot.store_db import StoreBase
 from bot.store_types import (
     PUBLIC,
@@ -102,6 +103,7 @@ class AnalysesStore(StoreBase):
                 doc_id = int(cur.lastrowid or 0)
             short_id, created, flag_ids = await self._insert_analysis(db, guild_id, doc_id, text, result,
                                                                       engine_version)
+            await index_pending(db)  # a CJK text gets its pairs row with the save (see bot.store_cjk)
             if doc:
                 await self._supersede(db, guild_id, doc_id, short_id)
             meta = list(await db.execute_fetchall(

@@ -115,6 +115,7 @@ class StoreBase:
             if not memory:
                 store._r = await cls._connect(path, busy_ms)
                 store._s = await cls._connect(path, busy_ms)
+            await store._after_open()
         except BaseException:
             for conn in {store._s, store._r}:
                 if conn is not writer:
@@ -122,6 +123,9 @@ class StoreBase:
             await writer.close()
             raise
         return store
+
+    async def _after_open(self) -> None:
+        """Finish what a migration could not do in SQL; the store's parts that have such work override this."""
 
     @contextlib.asynccontextmanager
     async def _long_reader(self) -> AsyncIterator[aiosqlite.Connection]:

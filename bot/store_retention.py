@@ -10,6 +10,7 @@ from typing import IO, Any, Literal
 
 from bot.errors import InputError
 from bot.store_cards import CardRef, ForgetReport, PruneReport
+from bot.store_cjk import CJK_TABLE
 from bot.store_db import StoreBase
 from bot.store_review import queue_stale_cards
 from bot.store_types import (
@@ -24,6 +25,12 @@ from bot.store_types import (
 )
 
 log = logging.getLogger(__name__)
+
+
+async def optimize_search(db: Any) -> None:
+    """Merge both search indexes into fresh segments, so no old one keeps a deleted text's words or pairs."""
+    for table in ("analyses_fts", CJK_TABLE):
+        await db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")  # noqa: S608
 
 EXPORT_PAGE = 500
 PRUNE_BATCH = 500
@@ -118,8 +125,8 @@ class RetentionStore(StoreBase):
                 events = (await db.execute(
                     "UPDATE review_events SET actor_id = ?, actor_name = ? WHERE guild_id = ? AND actor_id = ?",
                     (FORGOTTEN_ID, FORGOTTEN_NAME, guild_id, user_id))).rowcount
-            if deleted:  # rewrite the search index so no old segment still holds the deleted text's terms
-                await db.execute("INSERT INTO analyses_fts (analyses_fts) VALUES ('optimize')")
+            if deleted:  # rewrite the search indexes so no old segment still holds the deleted text's terms
+                await optimize_search(db)
         await self._checkpoint()
         log.info("forgot a user in guild %d: %d documents deleted, %d reviews and %d audit lines anonymised, "
                  "%d + %d review cards to re-draw, %d replies to delete", guild_id, deleted, max(0, reviews),
@@ -162,7 +169,7 @@ class RetentionStore(StoreBase):
                     break
         if total:  # as after a forget-me: no old search segment or log page may keep the deleted text
             async with self._write() as db:
-                await db.execute("INSERT INTO analyses_fts (analyses_fts) VALUES ('optimize')")
+                await optimize_search(db)
             await self._checkpoint()
         log.info("pruned %d documents past their guild's retention", total)
         return PruneReport(total, {g: c for g, c in cards.items() if c})

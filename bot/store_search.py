@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.search_query import fts_query
+import logging
+
+from bot.search_query import has_cjk, marked_snippet, parse_query
+from bot.store_cjk import CJK_TABLE, PENDING_BATCH, has_pairs_index, index_pending
 from bot.store_db import StoreBase
 from bot.store_types import (
     PUBLIC,
@@ -18,8 +21,12 @@ from bot.store_types import (
     utcnow,
 )
 
+log = logging.getLogger(__name__)
+
+FTS_TABLE = "analyses_fts"
 SNIPPET = "snippet(analyses_fts, -1, '**', '**', '…', 16)"
-BM25 = "bm25(analyses_fts, 4.0, 2.0, 1.0, 0.0)"  # title, summary, text, guild token
+WEIGHTS = "4.0, 2.0, 1.0, 0.0"  # bm25 weights of title, summary, text, guild token (the same in both indexes)
+SNIPPET_START = 160  # a CJK hit whose words cannot be pointed at shows the article's start
 SEARCH_CANDIDATES = 1000
 # The guild's private analyses that a member may not see (not theirs); a small set, found through a partial index.
 HIDDEN_FROM = ("SELECT a.seq FROM analyses AS a JOIN documents AS d ON d.id = a.document_id "
@@ -28,6 +35,14 @@ HIDDEN_FROM = ("SELECT a.seq FROM analyses AS a JOIN documents AS d ON d.id = a.
 
 ALL_PRIVATE = ("SELECT a.seq FROM analyses AS a JOIN documents AS d ON d.id = a.document_id "
                "WHERE d.guild_id = ? AND d.private = 1")
+
+
+def _cut(text: str, title: str | None, words: tuple[str, ...]) -> str:
+    """A CJK hit's snippet: around a CJK query word (the reason this index was asked) in the text or title, else
+    around another of its words, else the article's start."""
+    words = tuple(sorted(words, key=lambda word: not has_cjk(word)))
+    return (marked_snippet(text, words) or marked_snippet(title or "", words)
+            or text[:SNIPPET_START] + ("…" if len(text) > SNIPPET_START else ""))
 
 
 def _hidden(guild_id: int, viewer_id: Viewer) -> tuple[str, tuple[int, ...]]:
@@ -53,36 +68,56 @@ class SearchStore(StoreBase):
         bm25 ranks only the guild's SEARCH_CANDIDATES most recent matches, which bounds the per-row work
         for a common word in a big guild (FTS5 still counts each term's documents once per query). The query is
         bounded too (``bot.search_query``), and runs on the searches' own connection, so other reads never wait
-        behind it.
+        behind it. A query with Chinese, Japanese or Korean words searches the pairs index (``bot.store_cjk``),
+        with the same guild scope and hiding; its snippet is cut from the article, since that index holds pairs.
         """
         check_guild(guild_id)
-        terms = fts_query(query)
-        if terms is None:
+        parsed = parse_query(query)
+        if parsed.match is None:
             return []
-        match = guild_match(guild_id, terms)
+        table = CJK_TABLE if parsed.cjk else FTS_TABLE
+        match = guild_match(guild_id, parsed.match)
         limit, offset = max(0, min(int(limit), 50)), max(0, int(offset))
         hide, hide_args = _hidden(guild_id, viewer_id)
+        snippet = "d.text" if parsed.cjk else SNIPPET
         rows = await self._rows(
-            f"WITH cand AS MATERIALIZED (SELECT rowid AS rid, {BM25} AS score FROM analyses_fts "  # noqa: S608
-            f" WHERE analyses_fts MATCH ?{hide} ORDER BY rowid DESC LIMIT ?), "
+            f"WITH cand AS MATERIALIZED (SELECT rowid AS rid, bm25({table}, {WEIGHTS}) AS score FROM {table} "  # noqa: S608
+            f" WHERE {table} MATCH ?{hide} ORDER BY rowid DESC LIMIT ?), "
             "top AS (SELECT rid, score FROM cand ORDER BY score, rid DESC LIMIT ? OFFSET ?) "
-            f"SELECT a.id, d.title, d.url, {SNIPPET}, a.created_at, top.score FROM top "
-            "JOIN analyses_fts ON analyses_fts.rowid = top.rid "
+            f"SELECT a.id, d.title, d.url, {snippet}, a.created_at, top.score FROM top "
+            f"JOIN {table} ON {table}.rowid = top.rid "
             "JOIN analyses AS a ON a.seq = top.rid JOIN documents AS d ON d.id = a.document_id "
-            "WHERE analyses_fts MATCH ? AND a.guild_id = ? AND d.guild_id = ? ORDER BY top.score, top.rid DESC",
+            f"WHERE {table} MATCH ? AND a.guild_id = ? AND d.guild_id = ? ORDER BY top.score, top.rid DESC",
             (match, *hide_args, SEARCH_CANDIDATES, limit, offset, match, guild_id, guild_id), search=True)
-        return [SearchHit(r[0], r[1], r[2], r[3], from_db_time(r[4]) or utcnow(), float(r[5])) for r in rows]
+        return [SearchHit(r[0], r[1], r[2], _cut(r[3], r[1], parsed.words) if parsed.cjk else r[3],
+                          from_db_time(r[4]) or utcnow(), float(r[5])) for r in rows]
 
     async def count_search(self, guild_id: int, query: str, *, viewer_id: Viewer = PUBLIC) -> int:
         """How many analyses in this guild match ``query`` for ``viewer_id`` (paging stops at SEARCH_CANDIDATES)."""
         check_guild(guild_id)
-        terms = fts_query(query)
-        if terms is None:
+        parsed = parse_query(query)
+        if parsed.match is None:
             return 0
+        table = CJK_TABLE if parsed.cjk else FTS_TABLE
         hide, hide_args = _hidden(guild_id, viewer_id)
-        row = await self._row("SELECT count(*) FROM analyses_fts WHERE analyses_fts MATCH ?" + hide,  # noqa: S608
-                              (guild_match(guild_id, terms), *hide_args), search=True)
+        row = await self._row(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?" + hide,  # noqa: S608
+                              (guild_match(guild_id, parsed.match), *hide_args), search=True)
         return int(row[0])
+
+    async def _after_open(self) -> None:
+        """Write the pairs rows a migration or another writer queued (see ``bot.store_cjk``), a batch at a time."""
+        await super()._after_open()
+        written = 0
+        while True:
+            async with self._write() as db:
+                if not await has_pairs_index(db):
+                    return
+                done = await index_pending(db)
+            written += done
+            if done < PENDING_BATCH:
+                break
+        if written:
+            log.info("indexed %d analyses with Chinese, Japanese or Korean text for search", written)
 
     async def guild_stats(self, guild_id: int) -> GuildStats:
         """Counts for the server scorecard, each document's latest analysis only."""

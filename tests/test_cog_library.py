@@ -366,3 +366,20 @@ async def test_each_search_page_shown_is_recorded_against_the_message(store):
     await cog.search.callback(cog, unturned, "lighthouse")  # nobody turns this one to page two
     await view.next_page.callback(make_interaction(user=searcher))
     assert (await store.forget_user(guild.id, early.id)).replies == (CardRef(posted.channel.id, posted.id),)
+
+
+async def test_search_finds_a_japanese_word_and_refuses_a_lone_character(store):
+    """/search reaches words inside unspaced CJK sentences; one character alone is refused with the reason."""
+    from bot.errors import InputError
+
+    guild = make_guild()
+    text = "東京で大きな地震が発生した。被害は軽微だと当局は述べた。"
+    stored = await store.save_analysis(guild.id, text, flagged_result(text, []), engine_version="test-1",
+                                       title="地震のニュース")
+    cog = Library(make_store_bot(store))
+    inter = _inter(store, guild)
+    await cog.search.callback(cog, inter, "地震")
+    (field,) = inter.followup.send.await_args.kwargs["embed"].fields
+    assert stored.id in field.name and "**地震**" in field.value
+    with pytest.raises(InputError, match="at least two"):
+        await cog.search.callback(cog, _inter(store, guild), "震")
