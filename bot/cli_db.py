@@ -21,6 +21,7 @@ from typing import IO, Any, TypeVar
 from bot.analysis.result import Result
 from bot.config import Settings
 from bot.errors import InputError, NotFoundError
+from bot.search_query import query_problem
 from bot.store import Store
 from bot.store_types import STAFF, STATUSES, StoredAnalysis
 
@@ -130,6 +131,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     query = " ".join(args.query)
     if not 1 <= args.limit <= 50:
         raise InputError("--limit must be between 1 and 50.")
+    problem = query_problem(query)  # the store would drop those words; say so rather than answer another search
+    if problem is not None:
+        raise InputError(problem)
     hits, total = _run(args, settings, lambda s: _search(s, args.guild, query, args.limit))
     if not hits:
         sys.stdout.write("No matches.\n")

@@ -72,6 +72,8 @@ def test_search_lists_hits_and_survives_hostile_queries(db, capsys):
     assert out == "No matches.\n"
     code, _, err = run(capsys, "db", "search", "bridge", "--limit", "0", "--db", db)
     assert code == 1 and "--limit" in err
+    code, out, err = run(capsys, "db", "search", "bridge", "b*", "--db", db)  # not silently a search for "bridge"
+    assert code == 1 and out == "" and "at least 3 letters" in err and err.count("\n") == 1
 
 
 def test_search_and_show_print_no_control_characters_from_stored_text(db, capsys):
