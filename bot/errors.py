@@ -188,3 +188,13 @@ class ForgottenMeanwhile(BylineError):
 
     user_message = ("The author of this text asked Byline to forget their data while it was being analysed, "
                     "so nothing was stored or shown.")
+
+
+class OptedOutMeanwhile(ForgottenMeanwhile):
+    """The author ran /optout while their text was being analysed, so the result must not be stored.
+
+    A kind of ForgottenMeanwhile: whoever else asked for the same article at the same time is still answered.
+    """
+
+    user_message = ("The author of this text asked Byline to stop reading their messages while it was being "
+                    "analysed, so nothing was stored or shown.")

@@ -16,7 +16,7 @@ from typing import Any
 import aiosqlite
 
 from bot.analysis.result import SEVERITY_RANK, Result, Stats
-from bot.errors import ForgottenMeanwhile, InputError
+from bot.errors import ForgottenMeanwhile, InputError, OptedOutMeanwhile
 from bot.store_cjk import index_pending
 from bot.store_db import StoreBase
 from bot.store_types import (
@@ -74,7 +74,9 @@ class AnalysesStore(StoreBase):
 
         ``private`` keeps the analysis out of everyone's library but its author's (see ``document_key``).
         ``forget_generation`` (from ``forget_generation()`` when the request began) makes a save refuse with
-        ForgottenMeanwhile if the author's forget-me landed during the analysis.
+        ForgottenMeanwhile if the author's forget-me landed during the analysis. An author who has opted out in
+        this guild is never stored: the save refuses with OptedOutMeanwhile (requests check the opt-out when they
+        begin, so this catches an /optout that landed during the analysis).
         """
         check_guild(guild_id)
         if not isinstance(text, str) or not text.strip():
@@ -85,6 +87,9 @@ class AnalysesStore(StoreBase):
         async with self._write() as db:
             if forget_generation is not None and self.forget_generation(guild_id, author_id) != forget_generation:
                 raise ForgottenMeanwhile()
+            if author_id is not None and list(await db.execute_fetchall(
+                    "SELECT 1 FROM opt_outs WHERE guild_id = ? AND user_id = ?", (guild_id, int(author_id)))):
+                raise OptedOutMeanwhile()
             doc = list(await db.execute_fetchall(
                 "SELECT id FROM documents WHERE guild_id = ? AND content_hash = ?", (guild_id, digest)))
             if doc:

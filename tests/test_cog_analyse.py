@@ -641,6 +641,25 @@ async def test_a_forget_me_during_the_analysis_means_nothing_is_stored_or_shown(
         assert result_embed(again)[0].footer.text
 
 
+async def test_an_optout_during_the_analysis_means_nothing_is_stored_or_shown(tmp_path):
+    """/optout lands while the member's text is in a worker: the result is dropped, and the member is told why."""
+    job = GatedJob()
+    async with running_bot(tmp_path, job=job) as bot:
+        cog = AnalyseCog(bot)
+        inter = make_interaction(client=bot)
+        running = asyncio.create_task(invoke(analyse(cog), inter, text=ARTICLE))
+        assert await asyncio.to_thread(job.started.acquire, True, 10)
+        await bot.store.set_opt_out(inter.guild_id, inter.user.id, True)
+        job.release.set()
+        await running
+        assert "asked Byline to stop reading their messages while it was being analysed" in only_message(inter)
+        assert await bot.store.recent(inter.guild_id, viewer_id=STAFF) == []
+        await bot.store.set_opt_out(inter.guild_id, inter.user.id, False)  # after /optin it is stored again
+        again = make_interaction(client=bot, guild=inter.guild, user=inter.user)
+        await invoke(analyse(cog), again, text=ARTICLE)
+        assert result_embed(again)[0].footer.text
+
+
 async def test_ten_members_asking_for_one_link_at_once_share_one_fetch_and_one_analysis(tmp_path):
     """Nobody is told 'busy' for an article already being analysed for someone else."""
     from tests.test_cog_links import CountingJob

@@ -62,3 +62,19 @@ async def test_a_first_caller_giving_up_does_not_cancel_the_analysis_for_others(
         assert stored.id
         await asyncio.sleep(0)
         assert not bot.analyses_in_flight
+
+
+async def test_an_optout_while_the_text_is_analysed_stores_nothing(tmp_path):
+    """README: members who run /optout are never stored, even when the /optout lands mid-analysis."""
+    from bot.errors import OptedOutMeanwhile
+
+    job = GatedJob()
+    async with running_bot(tmp_path, job=job) as bot:
+        alice = asyncio.create_task(analyse_and_store(bot, GUILD, ARTICLE, author_id=ALICE))
+        await wait_started(job)
+        await bot.store.set_opt_out(GUILD, ALICE, True)
+        job.release.set()
+        with pytest.raises(OptedOutMeanwhile):
+            await alice
+        assert await bot.store.recent(GUILD, viewer_id="staff") == []
+        assert (await analyse_and_store(bot, GUILD, ARTICLE, author_id=BOB)).author_id == BOB

@@ -314,3 +314,21 @@ async def test_a_save_begun_before_the_authors_forget_me_is_refused(store):
     for guild, author, generation in ((1, OTHER, other_before), (2, USER, elsewhere)):  # not theirs to void
         await store.save_analysis(guild, ARTICLE, make_result(ARTICLE, ARTICLE_FLAGS), engine_version=ENGINE,
                                   author_id=author, forget_generation=generation)
+
+
+async def test_an_opted_out_author_is_never_stored(store):
+    """An /optout that lands during an analysis voids its save, however the request began; others are unaffected."""
+    from bot.errors import ForgottenMeanwhile, OptedOutMeanwhile
+
+    generation = store.forget_generation(1, USER)
+    await store.set_opt_out(1, USER, True)
+    for kwargs in ({"forget_generation": generation}, {}, {"private": True}):
+        with pytest.raises(OptedOutMeanwhile) as refused:
+            await store.save_analysis(1, OWN_TEXT, make_result(OWN_TEXT, ARTICLE_FLAGS), engine_version=ENGINE,
+                                      author_id=USER, **kwargs)
+        assert isinstance(refused.value, ForgottenMeanwhile)  # a joined request of someone else still goes ahead
+    assert await store.recent(1, viewer_id="staff") == []
+    assert (await store.save_analysis(2, OWN_TEXT, make_result(OWN_TEXT), engine_version=ENGINE,
+                                      author_id=USER)).author_id == USER  # opted out in guild 1 only
+    assert (await store.save_analysis(1, OWN_TEXT, make_result(OWN_TEXT), engine_version=ENGINE,
+                                      author_id=OTHER)).author_id == OTHER
