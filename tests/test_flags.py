@@ -157,6 +157,18 @@ def test_a_pronoun_does_not_carry_on_an_unnamed_source_that_was_not_flagged(engi
     assert [f for f in flags_of(engine, text) if f.category.endswith("_source")] == []
 
 
+def test_an_unnamed_source_named_next_by_the_same_marks_is_not_flagged(engine):
+    text = ("Four crew members are believed dead after the jet crashed, an Air Force official said. "
+            "Air Force Col. Dana Reyes said the crew had reported no problems.")
+    assert [f for f in flags_of(engine, text, "anonymous_source")] == []
+
+
+def test_another_unnamed_official_is_still_flagged_when_a_different_name_follows(engine):
+    text = ("Four crew members are believed dead, an Air Force official said. "
+            "Navy Capt. Dana Reyes said the search would go on.")
+    assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["an Air Force official"]
+
+
 def test_each_flag_sits_on_its_own_sentence(engine):
     text = "The weather was fine. Critics say the fair was badly run. Nothing else happened."
     [flag] = flags_of(engine, text, "vague_source")

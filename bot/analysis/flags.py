@@ -303,6 +303,7 @@ class _HeldBack:
             if ent.label_ in ("ORG", "PERSON", "GPE"):
                 self.named_words.setdefault(locate.sentence(ent.start_char).index, set()).add(ent[-1].lemma_.lower())
         self.named_speaker: set[int] = set()  # sentences with a named person speaking
+        self.speaker_words: dict[int, set[str]] = {}  # "Air Force Col. Monte Cannon said" gives {"air", "force", ...}
         self.named_body: set[int] = set()  # sentences with a named organisation speaking
         self.named_document: set[int] = set()  # sentences citing a document whose maker is named
         self.named_press: set[int] = set()  # sentences that cite a named outlet or report: "according to X"
@@ -317,6 +318,7 @@ class _HeldBack:
                 self.named_words.setdefault(k, set()).update(t.lemma_.lower() for t in span if t.is_alpha)
                 if any(t.ent_type_ == "PERSON" for t in span) or _bare_name(span):
                     self.named_speaker.add(k)
+                    self.speaker_words.setdefault(k, set()).update(t.lower_ for t in span if t.is_alpha)
                 if any(t.ent_type_ == "ORG" for t in span):
                     self.named_body.add(k)
                 if any(_document_word(t) for t in span) or _in_a_document(a, doc):
@@ -338,6 +340,9 @@ class _HeldBack:
         if span is None:
             return False
         lemma = span.root.lemma_.lower()
+        marks = {t.lower_ for t in span if t.pos_ == "PROPN" and t.i < span.root.i}  # before the noun: "Air Force"
+        if marks and marks <= self.speaker_words.get(a.sentence + 1, set()):
+            return True  # "an Air Force official said ... Air Force Col. Monte Cannon said": the same person, named
         if lemma in ALWAYS_UNNAMED:
             return False
         after = range(a.sentence + 1, a.sentence + 1 + HELD_BACK_WINDOW)
