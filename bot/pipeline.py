@@ -31,6 +31,17 @@ def guild_share(capacity: int) -> int:
     return max(1, capacity - max(1, capacity // GUILD_RESERVE_DIVISOR))
 
 
+def begin_request(bot: BylineBot, guild_id: int, author_id: int | None, forget_generation: int | None = None) -> int:
+    """The forget-me generation a request carries to its save: a forget-me of the author from then on voids it.
+
+    Take it when the request begins, before any slow step (a download, a fetch, an extraction), and pass it on:
+    a forget-me during that step must void the request too. A generation already taken is kept.
+    """
+    if forget_generation is not None:
+        return forget_generation
+    return bot.store.forget_generation(guild_id, author_id)
+
+
 def check_size(text: str, max_chars: int) -> str:
     """Cheap checks done on the loop before any work is queued; the worker does the thorough ones."""
     if not text or not text.strip():
@@ -62,8 +73,7 @@ async def analyse_and_store(
     review cog posts its flags); a cached one is not, so flags are never posted twice.
     """
     check_size(text, bot.settings.analysis.max_chars)
-    if forget_generation is None:  # a forget-me of the author from now on voids this request
-        forget_generation = bot.store.forget_generation(guild_id, author_id)
+    forget_generation = begin_request(bot, guild_id, author_id, forget_generation)
     version = bot.analyzer.engine_version
     private_for = author_id if private else None
     cached = await bot.store.find_cached(guild_id, text, version, private_for=private_for)
@@ -117,14 +127,15 @@ async def analyse_url(
     channel_id: int | None = None,
     message_link: str | None = None,
     private: bool = False,
+    forget_generation: int | None = None,
 ) -> StoredAnalysis:
     """Analyse the article behind ``url``, reusing a recent analysis of the same link in this guild.
 
     Raises the fetcher's ``FetchError``s (member-readable) and ``BusyError`` before fetching when no
-    worker could take the job anyway.
+    worker could take the job anyway. ``forget_generation`` is the request's, when it began before this call.
     """
     key = normalize_url(url)
-    generation = bot.store.forget_generation(guild_id, author_id)  # before the fetch, which may take a while
+    generation = begin_request(bot, guild_id, author_id, forget_generation)  # before the fetch, which may be slow
     cached = await bot.store.find_by_url(
         guild_id, key, max_age_seconds=bot.settings.fetch.cache_ttl_seconds, engine_version=bot.analyzer.engine_version,
         private_for=author_id if private else None,

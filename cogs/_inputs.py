@@ -20,7 +20,7 @@ import discord
 from bot.analysis.validate import decode
 from bot.errors import InputError, InputTooLarge, UnsupportedAttachment
 from bot.extract import bom_codec
-from bot.pipeline import analyse_and_store, analyse_url
+from bot.pipeline import analyse_and_store, analyse_url, begin_request
 from bot.urls import SPOILER, article_links, find_urls, normalize_url, spoilered_urls
 
 if TYPE_CHECKING:
@@ -195,6 +195,7 @@ def decode_text_file(data: bytes) -> str:
 
 async def analyse_input(bot: BylineBot, guild_id: int, picked: MessageInput, **meta: Any) -> StoredAnalysis:
     """Analyse whatever ``picked`` holds (link, text or upload) through the one pipeline."""
+    meta["forget_generation"] = begin_request(bot, guild_id, meta.get("author_id"), meta.get("forget_generation"))
     if picked.url is not None:
         return await analyse_url(bot, guild_id, picked.url, **meta)
     title, text = None, picked.text or ""

@@ -10,11 +10,13 @@ import pytest
 from discord.http import HTTPClient
 from discord.state import ConnectionState
 
-from bot.errors import InputError
+from bot.errors import ForgottenMeanwhile, InputError
+from bot.store import STAFF
 from bot.urls import article_links
-from cogs._inputs import message_text, pick_input
-from tests.botkit import ARTICLE
-from tests.helpers import make_attachment, make_message
+from cogs._inputs import MessageInput, analyse_input, message_text, pick_input
+from tests.botkit import ARTICLE, running_bot
+from tests.helpers import make_attachment, make_guild, make_message
+from tests.pageserver import PAGES, serve
 
 
 def forwarded(content: str = "", attachments: list[dict[str, Any]] | None = None) -> discord.MessageSnapshot:
@@ -100,3 +102,41 @@ def test_message_text_is_the_messages_own_or_else_its_forwards():
     assert message_text(message) == "see https://news.example/a"
     message.content = "my own words"
     assert message_text(message) == "my own words"
+
+
+# --- a forget-me while the input is still being read voids the request --------------------------------------
+
+
+@pytest.mark.parametrize(("filename", "data"), [
+    ("article.txt", ARTICLE.encode()),
+    ("page.html", (PAGES / "article.html").read_bytes()),  # then extracted in a worker, after the download
+], ids=["text", "html"])
+async def test_a_forget_me_while_the_file_downloads_stores_nothing(tmp_path, filename, data):
+    """The request began before the download: a /forget landing during it must void the save, as privacy.md says."""
+    async with running_bot(tmp_path) as bot:
+        guild, author = make_guild(), 4242
+        att = make_attachment(filename=filename, data=data)
+
+        async def read_while_the_member_forgets() -> bytes:
+            await bot.store.forget_user(guild.id, author)
+            return data
+
+        att.read.side_effect = read_while_the_member_forgets
+        with pytest.raises(ForgottenMeanwhile):
+            await analyse_input(bot, guild.id, MessageInput(attachment=att), author_id=author, channel_id=1,
+                                message_link=None, private=False)
+        assert await bot.store.recent(guild.id, viewer_id=STAFF) == []
+        again = make_attachment(filename=filename, data=data)  # a request begun after the forget-me is served
+        stored = await analyse_input(bot, guild.id, MessageInput(attachment=again), author_id=author, channel_id=1)
+        assert stored.author_id == author
+
+
+async def test_a_link_keeps_the_generation_its_request_began_with(tmp_path):
+    """A caller that began the request earlier passes its generation on; the fetch must not take a newer one."""
+    async with serve() as pages, running_bot(tmp_path) as bot:
+        began = bot.store.forget_generation(9, 4242)
+        await bot.store.forget_user(9, 4242)
+        with pytest.raises(ForgottenMeanwhile):
+            await analyse_input(bot, 9, MessageInput(url=pages.url("/article")), author_id=4242,
+                                forget_generation=began)
+        assert await bot.store.recent(9, viewer_id=STAFF) == []
