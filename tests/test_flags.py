@@ -477,6 +477,8 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Not according to a county mechanic, who \"found no faults\" with the truck, according to Sheriff Ada Woodard.",
         "Almost 83 million people have downloaded the app, according to the phone firm's website.",
         "Older residents still remember the flood of 1953.",  # a memory of an event, no claim told
+        "More than half of her address was devoted to criticizing the mayor's housing record.",  # a gerund's doer
+        "He was sentenced to probation after pleading guilty to fraud.",
         'For Bonhoeffer, "cheap grace" is seeking forgiveness without remorse.',  # a term in quotes is no speaker
         "The pilot had not reported any fault, according to an update on Monday from the NTSB.",  # a body's paper
         "Clinton leads by 300 delegates, according to a tally by the Associated Press.",

@@ -189,11 +189,19 @@ def _flag_for(a: Attribution, previous: Attribution | None, locate: _Locator, do
         return _pronoun_flag(a, previous, locate, doc)
     if kind in ("anonymous", "vague") and a.source is not None:
         return _unnamed_flag(a, kind, a.source, locate, doc, None)
+    if kind == "none" and _gerund(a, doc):
+        return None  # "was devoted to criticizing Trump", "after pleading guilty": whoever does it is in the clause
     if kind == "none":
         severity = "high" if _strong(a, doc) else "medium"
         reason = f"{_quote(a.cue.text)} reports a claim without saying who makes it."
         return locate.flag("no_source", severity, a.cue, reason)
     return None
+
+
+def _gerund(a: Attribution, doc: Doc) -> bool:
+    """A cue in "-ing" form with no subject of its own: its doer is the clause's, not a hidden source."""
+    cue = tokens_of(doc, a.cue)
+    return cue is not None and len(cue) == 1 and cue.root.tag_ == "VBG"
 
 
 def _unnamed_flag(
