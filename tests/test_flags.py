@@ -479,6 +479,10 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Older residents still remember the flood of 1953.",  # a memory of an event, no claim told
         "More than half of her address was devoted to criticizing the mayor's housing record.",  # a gerund's doer
         "He was sentenced to probation after pleading guilty to fraud.",
+        "And did anyone see them being led into the woods?",  # the writer's own question claims nothing
+        "A veteran from Ohio pleaded not guilty to the charges on Monday.",  # a plea, on the court record
+        "The fighter collapsed in the ring, according to video footage of the bout.",  # pictures say nothing
+        "A bailiff called police after discovering the body in the courthouse.",  # finding a thing, not a claim
         'For Bonhoeffer, "cheap grace" is seeking forgiveness without remorse.',  # a term in quotes is no speaker
         "The pilot had not reported any fault, according to an update on Monday from the NTSB.",  # a body's paper
         "Clinton leads by 300 delegates, according to a tally by the Associated Press.",
@@ -498,6 +502,8 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
     ("text", "category", "evidence"),
     [
         ("A clinic in Leeds said he had been treated there twice.", "anonymous_source", "A clinic in Leeds"),
+        ('A senior official said the talks had failed, adding: "What else could we do?"', "anonymous_source",
+         "A senior official"),  # a sentence ending in a quoted question is no question of the writer's
         ("A doctor from Johns Hopkins said the drug was unsafe.", "anonymous_source", "A doctor from Johns Hopkins"),
         # a judgement whose "as" the parser hangs on the agent; the source ends before it
         ("The speech is being hailed by allies as the best budget in years.", "anonymous_source", "allies"),

@@ -185,6 +185,8 @@ def _flag_for(a: Attribution, previous: Attribution | None, locate: _Locator, do
         return None  # an action, a name or a comparison: nothing for a reader to ask "says who?" about
     if a.content is None and a.cue.text.lower() in COPULA_FORMS and not _stance_under(a, doc):
         return None  # "Fans were quick to react online": a copula that reports nothing anyone said
+    if _writers_question(locate.sents[a.sentence], locate.text, doc):
+        return None  # "And did anyone see them led into the woods?": the writer asks; a question claims nothing
     if kind == "pronoun":
         return _pronoun_flag(a, previous, locate, doc)
     if kind in ("anonymous", "vague") and a.source is not None:
@@ -196,6 +198,14 @@ def _flag_for(a: Attribution, previous: Attribution | None, locate: _Locator, do
         reason = f"{_quote(a.cue.text)} reports a claim without saying who makes it."
         return locate.flag("no_source", severity, a.cue, reason)
     return None
+
+
+def _writers_question(sent: Sentence, text: str, doc: Doc) -> bool:
+    """Whether the sentence is a question in the writer's own voice: it ends with "?" outside quote marks."""
+    end = len(text[sent.start : sent.end].rstrip()) + sent.start
+    if end <= sent.start or text[end - 1] != "?":
+        return False
+    return not any(q.start < end - 1 < q.end for q in doc_quotes(doc) if q.start < sent.end and q.end > sent.start)
 
 
 def _gerund(a: Attribution, doc: Doc) -> bool:

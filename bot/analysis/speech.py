@@ -34,7 +34,8 @@ CLAIM_NOUNS = {"allegation", "accusation", "claim", "rumor", "rumour", "speculat
                "report", "assessment", "estimate"}
 # Verbs of saying that are also actions on a thing: "found the bag", "announced the measure", "released
 # a video". With a plain object and no clause they report an act, not a claim.
-FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", "post", "write", "issue", "cite"}
+FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", "post", "write", "issue", "cite",
+                 "discover"}
 
 
 # Subjects that cannot be the source of a claim: stretches of time and pictures of events.
@@ -107,6 +108,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # the writer's own reading ("seems", "seemingly"), not a claim with a hidden source
     if lemma == "accord" and _depending_on(tok):
         return False  # "gains weight according to how long he spends in the gym": "depending on", no source
+    if lemma == "plead" and any(c.lower_ in ("guilty", "innocent") for c in tok.subtree):
+        return False  # "pleaded not guilty": a plea entered in court, on the record
     if lemma == "accord" and _a_norm(a, doc):
         return False  # "According to protocol, the controller should have called": a rule, nobody's word
     if not tok.is_alpha or tok.pos_ != "VERB" or lemma == "accord":
@@ -188,8 +191,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
 
 def _a_norm(a: Attribution, doc: Doc) -> bool:
     """ "according to protocol", "according to the rules", "according to plan": what should happen, not a claim."""
-    source = tokens_of(doc, a.source)
-    return source is not None and source.root.lemma_.lower() in NORMS
+    source = tokens_of(doc, a.source)  # and "according to video footage": pictures, which say nothing
+    return source is not None and (source.root.lemma_.lower() in NORMS or source.root.lower_ in SPEECHLESS)
 
 
 def _depending_on(according: Token) -> bool:
