@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -253,3 +254,16 @@ def message_with_view(view: discord.ui.View, *, guild: Any = None, channel: Any 
     msg.components = [discord.ActionRow(row) for row in view.to_components()]  # type: ignore[arg-type]
     msg.flags = discord.MessageFlags()
     return msg
+
+
+def live_masked_link(value: str) -> bool:
+    """True if an unescaped "[" comes before an unescaped "](http", however many backslashes sit in between:
+    Discord would render that stretch as a masked link."""
+    def unescaped(i: int) -> bool:
+        n = 0
+        while i - 1 - n >= 0 and value[i - 1 - n] == "\\":
+            n += 1
+        return n % 2 == 0
+    opens = [m.start() for m in re.finditer(r"\[", value) if unescaped(m.start())]
+    closes = [m.start() for m in re.finditer(r"\]\(https?://", value) if unescaped(m.start())]
+    return any(o < c for o in opens for c in closes)

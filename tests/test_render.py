@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bot import render
 from bot.analysis.result import Attribution, Flag, Result, Span, Stats, SummarySentence
 from tests.botkit import ARTICLE, rule_job, stored_analysis
+from tests.helpers import live_masked_link
 
 
 def article_result() -> Result:
@@ -252,18 +253,6 @@ def test_a_quote_resumed_after_its_speaker_reads_as_one_quote():
 
 TWO_MASKED_LINKS = ("Officials cited [the audit](https://gov.example/audit) and "
                     "[https://gov.example/refunds](https://evil.example/login) as proof.")
-
-
-def live_masked_link(value: str) -> bool:
-    """True if an unescaped "[" comes before an unescaped "](http", however many backslashes sit in between."""
-    def unescaped(i: int) -> bool:
-        n = 0
-        while i - 1 - n >= 0 and value[i - 1 - n] == "\\":
-            n += 1
-        return n % 2 == 0
-    opens = [m.start() for m in re.finditer(r"\[", value) if unescaped(m.start())]
-    closes = [m.start() for m in re.finditer(r"\]\(https?://", value) if unescaped(m.start())]
-    return any(o < c for o in opens for c in closes)
 
 
 def test_no_masked_link_in_article_text_stays_live():

@@ -2,28 +2,18 @@
 it (e.g. `\\[free nitro\\](https://evil.example)` searched for "nitro")."""
 from __future__ import annotations
 
-import re
-
 from bot.analysis.result import Result
 from bot.render.guild_embeds import search_page_embed
 from bot.store_types import STAFF
 from tests.botkit import rule_job
+from tests.helpers import live_masked_link
 
 GUILD = 5
 
 
-def _live_masked_link(value: str) -> bool:
-    def unescaped(i: int) -> bool:
-        n = 0
-        while i - 1 - n >= 0 and value[i - 1 - n] == "\\":
-            n += 1
-        return n % 2 == 0
-    opens = [m.start() for m in re.finditer(r"\[", value) if unescaped(m.start())]
-    closes = [m.start() for m in re.finditer(r"\]\(https?://", value) if unescaped(m.start())]
-    return any(o < c for o in opens for c in closes)
 
 
-async def test_search_snippet_does_not_make_a_live_masked_link(tmp_path):
+async def test_search_snippet_does_not_make_alive_masked_link(tmp_path):
     from bot.store import Store
     async with Store.open(tmp_path / 'b.db') as store:
         await _check(store)
@@ -38,4 +28,4 @@ async def _check(store):
     assert hits, "search found nothing"
     embed = search_page_embed("nitro", hits, page=0, pages=1, total=len(hits))
     value = embed.fields[0].value
-    assert not _live_masked_link(value), f"live masked link in the search reply: {value}"
+    assert not live_masked_link(value), f"live masked link in the search reply: {value}"
