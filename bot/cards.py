@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
+
+from bot.locks import KeyedLocks
 
 if TYPE_CHECKING:
     from bot.store_types import StoredAnalysis
@@ -22,18 +23,12 @@ log = logging.getLogger(__name__)
 
 CARDS_STALE_EVENT = "byline_cards_stale"  # dispatched after a forget-me or prune listed cards to clean
 
-_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, weakref.WeakValueDictionary[int, asyncio.Lock]] = (
-    weakref.WeakKeyDictionary())
+_card_locks = KeyedLocks()
 
 
 def card_lock(message_id: int) -> asyncio.Lock:
     """The running loop's lock for one card; it lives only while someone holds or awaits it."""
-    per_loop = _locks.setdefault(asyncio.get_running_loop(), weakref.WeakValueDictionary())
-    lock = per_loop.get(message_id)
-    if lock is None:
-        lock = asyncio.Lock()
-        per_loop[message_id] = lock
-    return lock
+    return _card_locks(message_id)
 
 
 async def remember_reply(store: Any, stored: StoredAnalysis,

@@ -27,6 +27,7 @@ import discord
 
 from bot import render
 from bot.errors import NotFoundError
+from bot.locks import KeyedLocks
 from bot.store_types import STAFF
 from bot.views import FLAGS_PER_MESSAGE, review_view
 
@@ -40,8 +41,7 @@ AUTO_CATCH_UP_CARDS = 2  # cards of older waiting flags each stored analysis pos
 REFUSAL_PAUSE_SECONDS = 600.0  # automatic runs skip a guild this long after Discord refused its review channel
 Problem = Literal["no_channel", "channel_unavailable", "refused", "paused"]
 
-_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, weakref.WeakValueDictionary[int, asyncio.Lock]] = (
-    weakref.WeakKeyDictionary())
+_guild_locks = KeyedLocks()  # one posting run per guild at a time
 # Per event loop, like the locks: guild id -> the monotonic time until which automatic runs leave it alone.
 _pauses: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, float]] = weakref.WeakKeyDictionary()
 
@@ -60,12 +60,7 @@ class Posting:
 
 def _guild_lock(guild_id: int) -> asyncio.Lock:
     """One posting run per guild at a time: two runs reading the same waiting flags would post them twice."""
-    per_loop = _locks.setdefault(asyncio.get_running_loop(), weakref.WeakValueDictionary())
-    lock = per_loop.get(guild_id)
-    if lock is None:
-        lock = asyncio.Lock()
-        per_loop[guild_id] = lock
-    return lock
+    return _guild_locks(guild_id)
 
 
 def group_cards(flags: Sequence[StoredFlag], max_cards: int) -> list[list[StoredFlag]]:
