@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Set as AbstractSet
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as Span_
@@ -106,8 +105,8 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
         if a.source is not None:
             sourced.setdefault(a.sentence, []).append(a)
     held_back = _HeldBack(doc, locate, sourced)
-    polls = _named_poll_sentences(doc, locate, POLL_WORDS)
-    surveys = _named_poll_sentences(doc, locate, SURVEY_WORDS) | _studies_that_asked(doc, locate, polls)
+    polls, surveys = _named_poll_sentences(doc, locate)
+    surveys |= _studies_that_asked(doc, locate, polls)
     in_court = _a_court_case(doc)
     for a in attributions:
         if a.source_kind == "none" and (
@@ -487,20 +486,26 @@ def _on_record(a: Attribution, doc: Doc) -> bool:
     return False
 
 
-def _named_poll_sentences(doc: Doc, locate: _Locator, kinds: AbstractSet[str]) -> set[int]:
-    """Sentences that name a poll's maker: a poll, survey or study (of ``kinds``) beside an organisation or person
-    ("a survey for consultancy Capgemini", "Polling firm Mori interviewed ...")."""
-    out: set[int] = set()
+def _named_poll_sentences(doc: Doc, locate: _Locator) -> tuple[set[int], set[int]]:
+    """Sentences that name a poll's maker: a poll, survey or study beside an organisation or person ("a survey
+    for consultancy Capgemini", "Polling firm Mori interviewed ..."); and, of those, the ones whose poll asked
+    people (``SURVEY_WORDS``), found in the same pass."""
+    polls: set[int] = set()
+    surveys: set[int] = set()
     for tok in doc:
-        if tok.lemma_.lower() not in kinds or tok.pos_ not in ("NOUN", "PROPN"):
+        lemma = tok.lemma_.lower()
+        if lemma not in POLL_WORDS or tok.pos_ not in ("NOUN", "PROPN"):
             continue
         if tok.pos_ == "PROPN" and tok.ent_type_ == "ORG":
             continue  # "according to Counterpoint Research": a firm's name, not a poll
         makers = [t for t in tok.subtree if t.i != tok.i]  # "a CNN poll", "a survey for Capgemini"
         makers += [c for c in tok.head.children if c.dep_ in ("nsubj", "agent")]  # "Nokia commissioned the study"
         if any(is_maker(t) for m in makers for t in m.subtree):
-            out.add(locate.sentence(tok.idx).index)
-    return out
+            k = locate.sentence(tok.idx).index
+            polls.add(k)
+            if lemma in SURVEY_WORDS:
+                surveys.add(k)
+    return polls, surveys
 
 
 def _studies_that_asked(doc: Doc, locate: _Locator, polls: set[int]) -> set[int]:
