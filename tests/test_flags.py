@@ -492,6 +492,8 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Lee was finance director of St Columba's Hospital Trust. A civil complaint filed by the trust says the couple "
         "moved the money abroad. The complaint says the trust has recovered little of it.",
         "Analysts polled by FactSet had expected 81 cents a share.",  # a named body's published survey
+        'A second photo showed a hatch on which the words "engine room" are still legible.',  # what a picture shows
+        'The video showed the men chanting "we will return" outside the gates.',
     ],
 )
 def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
