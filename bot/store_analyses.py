@@ -1,7 +1,8 @@
 """Saving analyses and finding them again: by text (the cache), by link, by short id, newest first.
 
 Saving a text that was analysed before under another engine version supersedes the older analysis's
-undecided flags, so the review queue only ever holds the current analysis's flags.
+undecided flags, so the review queue only ever holds the current analysis's flags, and the current flags take over
+the verdicts moderators already gave the same claims, so nothing they decided comes back to them.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bot.store_types import (
     from_db_time,
     new_short_id,
     no_surrogates,
+    normalise_text,
     optional_text,
     site_of,
     to_db_time,
@@ -40,6 +42,7 @@ from bot.store_types import (
 log = logging.getLogger(__name__)
 
 ID_RETRIES = 8
+DECIDED = ("confirmed", "dismissed")  # verdicts a newer analysis of the same text carries over
 _ANALYSIS_SELECT = """
 SELECT a.id, a.guild_id, a.document_id, d.title, d.url, d.author_id, d.channel_id, d.message_link,
        a.engine_version, a.created_at, a.result_json,
@@ -152,21 +155,68 @@ class AnalysesStore(StoreBase):
     async def _supersede(self, db: aiosqlite.Connection, guild_id: int, doc_id: int, new_id: str) -> None:
         """Take the document's older analyses' still-pending flags out of the queue, each with an audit line.
 
-        Confirmed and dismissed flags keep their verdicts: only the undecided ones are replaced by the flags of
-        the analysis just saved.
+        Confirmed and dismissed flags keep their verdicts, and the new analysis's flags that raise the same
+        question again take them over (see ``_carry_verdicts``); only the rest wait for review.
         """
+        now = to_db_time(utcnow())
+        carried = await self._carry_verdicts(db, guild_id, doc_id, new_id, now)
         stale = list(await db.execute_fetchall(
             "SELECT f.id FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id AND a.guild_id = f.guild_id "
             "WHERE a.document_id = ? AND a.guild_id = ? AND a.id <> ? AND f.status = 'pending' ORDER BY f.id",
             (doc_id, guild_id, new_id)))
-        now = to_db_time(utcnow())
         for (flag_id,) in stale:
             await db.execute(
                 "UPDATE flags SET status = 'superseded', reviewed_at = ?, superseded_by = ? "
                 "WHERE id = ? AND guild_id = ? AND status = 'pending'", (now, new_id, flag_id, guild_id))
             await self._event(db, guild_id, flag_id, "superseded", None, None, f"Replaced by analysis {new_id}", now)
-        if stale:
-            log.info("superseded %d pending flags in guild %d (analysis %s)", len(stale), guild_id, new_id)
+        if stale or carried:
+            log.info("superseded %d pending flags and carried %d verdicts in guild %d (analysis %s)", len(stale),
+                     carried, guild_id, new_id)
+
+    async def _carry_verdicts(self, db: aiosqlite.Connection, guild_id: int, doc_id: int, new_id: str,
+                              now: str) -> int:
+        """Give the new analysis's flags the verdicts moderators already gave the same claims; return how many.
+
+        A claim is the same when the category, the evidence and the sentence are (whitespace folded): offsets
+        alone are not enough, since another engine version may cut the text differently. A claim whose category
+        changed (dismissed as "vague", now "anonymous") is a new question and stays pending. The verdict comes
+        from the newest earlier analysis in which a moderator decided that claim (a verdict carried before counts,
+        so an unchanged claim keeps it through every upgrade). A claim the article makes twice is paired
+        occurrence by occurrence, in text order, so one decision never settles two flags. The carried flag takes
+        the status, reviewer, time and note, names the flag in ``verdict_from``, and gets a 'carried' audit line.
+        """
+        rows = list(await db.execute_fetchall(
+            "SELECT f.id, f.analysis_id, f.category, f.evidence, f.sentence, f.status, f.reviewer_id,"
+            " f.reviewer_name, f.reviewed_at, f.note, a.id = ? AS is_new"
+            " FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id AND a.guild_id = f.guild_id"
+            " WHERE a.document_id = ? AND a.guild_id = ? AND f.guild_id = ? ORDER BY a.seq DESC, f.position, f.id",
+            (new_id, doc_id, guild_id, guild_id)))
+        fresh: dict[tuple[str, str, str], list[Any]] = {}
+        earlier: dict[tuple[str, str, str], dict[str, list[Any]]] = {}  # claim -> analysis -> flags, newest first
+        for row in rows:
+            key = (str(row[2]), normalise_text(str(row[3])), normalise_text(str(row[4])))
+            if row[10]:
+                if row[5] == "pending":
+                    fresh.setdefault(key, []).append(row)
+            else:
+                earlier.setdefault(key, {}).setdefault(str(row[1]), []).append(row)
+        carried = 0
+        for key, new_flags in fresh.items():
+            decided = next((flags for flags in earlier.get(key, {}).values()
+                            if any(f[5] in DECIDED for f in flags)), [])
+            for flag, old in zip(new_flags, decided, strict=False):
+                if old[5] not in DECIDED:
+                    continue
+                cur = await db.execute(
+                    "UPDATE flags SET status = ?, reviewer_id = ?, reviewer_name = ?, reviewed_at = ?, note = ?,"
+                    " verdict_from = ? WHERE id = ? AND guild_id = ? AND status = 'pending'",
+                    (old[5], old[6], old[7], old[8], old[9], old[0], flag[0], guild_id))
+                if cur.rowcount == 1:
+                    carried += 1
+                    await self._event(db, guild_id, flag[0], "carried", None, None,
+                                      f"Carried the verdict '{old[5]}' from flag #{old[0]} of analysis {old[1]}: "
+                                      "same category, evidence and sentence", now)
+        return carried
 
     @staticmethod
     def _analysis(row: Sequence[Any], *, cached: bool = False) -> StoredAnalysis:

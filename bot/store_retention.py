@@ -37,7 +37,7 @@ PRUNE_BATCH = 500
 EXPORT_COLUMNS = (
     "id", "analysis_id", "category", "severity", "status", "start", "end", "evidence", "reason", "sentence",
     "reviewer_id", "reviewer_name", "reviewed_at", "note", "created_at", "title", "url", "message_link",
-    "superseded_by",
+    "superseded_by", "verdict_from",
 )
 
 
@@ -66,7 +66,7 @@ class RetentionStore(StoreBase):
         async with self._long_reader() as conn, conn.execute(
             "SELECT f.id, f.analysis_id, f.category, f.severity, f.status, f.span_start, f.span_end, f.evidence,"  # noqa: S608
             " f.reason, f.sentence, f.reviewer_id, f.reviewer_name, f.reviewed_at, f.note, f.created_at,"
-            " d.title, d.url, d.message_link, f.superseded_by"
+            " d.title, d.url, d.message_link, f.superseded_by, f.verdict_from"
             " FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id JOIN documents AS d ON d.id = a.document_id"
             f" WHERE {' AND '.join(where)} AND a.guild_id = f.guild_id AND d.guild_id = f.guild_id ORDER BY f.id",
             params,

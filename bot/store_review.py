@@ -27,7 +27,7 @@ from bot.store_types import (
 _FLAG_SELECT = """
 SELECT id, guild_id, analysis_id, category, severity, span_start, span_end, evidence, reason, sentence, status,
        reviewer_id, reviewer_name, reviewed_at, note, review_channel_id, review_message_id, created_at,
-       superseded_by
+       superseded_by, verdict_from
 FROM flags
 """
 
@@ -42,6 +42,7 @@ class ReviewStore(StoreBase):
             end=row[6], evidence=row[7], reason=row[8], sentence=row[9], status=row[10], reviewer_id=row[11],
             reviewer_name=row[12], reviewed_at=from_db_time(row[13]), note=row[14], review_channel_id=row[15],
             review_message_id=row[16], created_at=from_db_time(row[17]) or utcnow(), superseded_by=row[18],
+            verdict_from=row[19],
         )
 
     async def get_flag(self, guild_id: int, flag_id: int) -> StoredFlag | None:
@@ -176,6 +177,17 @@ class ReviewStore(StoreBase):
         row = await self._row(
             "SELECT count(*) FROM flags WHERE guild_id = ? AND status = 'pending' AND severity_rank >= ?",
             (guild_id, await self._floor(guild_id, min_severity)))
+        return int(row[0])
+
+    async def count_carried(self, guild_id: int) -> int:
+        """How many confirmed or dismissed flags took their verdict over from the same claim on an earlier analysis.
+
+        They count under their verdict in ``review_stats`` like any other decision, so this says how many of those
+        verdicts repeat one a moderator gave before rather than a new decision.
+        """
+        check_guild(guild_id)
+        row = await self._row("SELECT count(*) FROM flags WHERE guild_id = ? AND verdict_from IS NOT NULL",
+                              (guild_id,))
         return int(row[0])
 
     async def review_flag(

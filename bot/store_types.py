@@ -105,11 +105,13 @@ class StoredFlag:
     review_message_id: int | None
     created_at: datetime
     superseded_by: str | None = None  # the analysis whose flags replaced this one (status 'superseded')
+    verdict_from: int | None = None  # the earlier flag whose verdict this one carried (see AnalysesStore._supersede)
 
 
 @dataclass(frozen=True)
 class ReviewEvent:
-    """One line of the append-only audit log: confirmed, dismissed, note, posted or superseded."""
+    """One line of the append-only audit log: confirmed, dismissed, note, posted, superseded or carried (a verdict
+    taken over from the same claim on an earlier analysis of the article)."""
 
     id: int
     guild_id: int

@@ -285,6 +285,10 @@ class Review(commands.Cog):
         if below:
             notes.append(f"{below} flag(s) below this server's {threshold} threshold are not sent for review and "
                          "not counted (/settings set flag-threshold).")
+        carried = await self.store.count_carried(guild_id)
+        if carried:
+            notes.append(f"{carried} confirmed or dismissed flag(s) took over the verdict a moderator gave the same "
+                         "claim on an earlier analysis of the article, so it was not asked again.")
         if notes:
             embed.set_footer(text=" ".join(notes))
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=render.NO_MENTIONS)

@@ -137,6 +137,37 @@ async def test_a_newer_analysis_redraws_the_cards_of_the_flags_it_replaced(store
     assert channel.send.await_count == 2  # the new analysis's own card
 
 
+async def test_a_newer_analysis_posts_no_card_for_claims_moderators_already_decided(store):
+    """After an engine upgrade the decided claims keep their verdicts: only the undecided one gets a new card, the
+    queue and the stats agree, and the stats say how many verdicts were carried over."""
+    guild = make_guild()
+    cog, channel = await _posting_cog(store, guild, "medium")
+    old = await _save(store, guild.id)
+    await cog.post_flags(old)
+    high, _medium, _low = old.flag_ids
+    await store.review_flag(guild.id, high, status="confirmed", reviewer_id=5, reviewer_name="Eve")
+    cog.bot.get_partial_messageable.return_value.get_partial_message.return_value = mock.AsyncMock()
+    new = await store.save_analysis(guild.id, TEXT, flagged_result(TEXT, FLAGS, title="Bridge"),
+                                    engine_version="test-2", title="Bridge")
+    await cog.post_flags(new)
+
+    new_high, new_medium, _new_low = new.flag_ids
+    assert channel.send.await_count == 2
+    buttons = [c for c in channel.send.await_args.kwargs["view"].children if isinstance(c, ReviewButton)]
+    assert {b.custom_id.split(":")[-1] for b in buttons} == {str(new_medium)}
+    assert (await store.get_flag(guild.id, new_high)).review_message_id is None
+
+    queue = _mod(store, guild)
+    await cog.queue.callback(cog, queue)
+    embed = queue.followup.send.await_args.kwargs["embed"]
+    assert embed.title == "Review queue · 1 pending" and [f"#{new_medium}" in f.name for f in embed.fields] == [True]
+    stats = _mod(store, guild)
+    await cog.stats.callback(cog, stats)
+    embed = stats.followup.send.await_args.kwargs["embed"]
+    assert embed.description == "**1** pending · **2** confirmed · **0** dismissed · **2** superseded"
+    assert "1 confirmed or dismissed flag(s) took over the verdict" in embed.footer.text
+
+
 async def test_a_card_that_cannot_be_redrawn_does_not_stop_the_new_flags(store, caplog):
     guild = make_guild()
     cog, channel = await _posting_cog(store, guild, "medium")

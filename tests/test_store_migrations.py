@@ -11,6 +11,7 @@ import pytest
 import bot.store_db as store_module  # the part that runs migrations
 from bot.errors import StoreError
 from bot.store import Store, latest_version, migrations
+from bot.store_types import content_hash
 from tests.store_factory import ENGINE, make_result
 
 OLD_TEXT = "The port reopened on Friday. Officials familiar with the plan said costs rose."
@@ -109,6 +110,25 @@ async def test_replies_recorded_before_version_9_are_kept_and_a_message_may_then
                                       author_id=45)
         assert await s.record_shown(9, ["b3b3b3", other.id], 70, 700)  # the same message lists a second article
         assert [r.message_id for r in (await s.forget_user(9, 44)).replies] == [700]  # the reply from version 8
+
+
+async def test_verdicts_given_before_version_11_are_carried_to_the_next_analysis_of_the_text(tmp_path):
+    """Version 11 adds flags.verdict_from: old rows have none, and a verdict given under version 10 is carried."""
+    path = tmp_path / "v10.db"
+    async with Store.open(path, migrate_to=10):
+        pass
+    _write_v1_rows(path)
+    conn = sqlite3.connect(path)
+    with conn:  # the hand-written document gets the key a real save would have given it
+        conn.execute("UPDATE documents SET content_hash = ? WHERE id = 1", (content_hash(OLD_TEXT),))
+    conn.close()
+    async with Store.open(path) as s:
+        assert await s.check_integrity() == []
+        assert (await s.get_flag(9, 5)).verdict_from is None
+        new = await s.save_analysis(9, OLD_TEXT, make_result(OLD_TEXT, [OLD_FLAG]), engine_version="engine/2")
+        carried = await s.get_flag(9, new.flag_ids[0])
+        assert (carried.status, carried.reviewer_name, carried.verdict_from) == ("confirmed", "Mo", 5)
+        assert await s.count_pending(9) == 0
 
 
 async def test_a_newer_schema_is_refused_and_left_untouched(tmp_path):

@@ -33,12 +33,15 @@ async def test_newer_engine_retires_pending_flags_and_keeps_verdicts(store):
     kept = await store.get_flag(1, decided)
     assert (kept.status, kept.reviewer_name, kept.superseded_by) == ("dismissed", "Mo", None)
 
+    # The new flag for the claim Mo dismissed takes that verdict over; only the undecided claim waits again.
+    again, undecided = new.flag_ids
     queue = await store.pending_flags(1, limit=50)
-    assert sorted(f.id for f in queue) == sorted(new.flag_ids)
-    assert await store.count_pending(1) == len(new.flag_ids) == 2
+    assert [f.id for f in queue] == [undecided]
+    assert await store.count_pending(1) == 1
     stats = await store.review_stats(1)
-    assert (stats["pending"], stats["dismissed"], stats["superseded"], stats["confirmed"]) == (2, 1, 1, 0)
+    assert (stats["pending"], stats["dismissed"], stats["superseded"], stats["confirmed"]) == (1, 2, 1, 0)
     assert (await store.guild_stats(1)).flags_by_status["superseded"] == 1
+    assert (await store.get_flag(1, again)).status == "dismissed"
 
     events = await store.review_events(1, waiting)
     assert [(e.action, e.actor_id, e.actor_name) for e in events] == [("superseded", None, None)]
@@ -201,3 +204,154 @@ async def test_superseded_cards_group_each_posted_card_and_stay_in_their_guild(s
     assert all(f.guild_id == 1 for f in cards[0])
     assert await store.superseded_cards(2, new.id) == []
     assert await store.superseded_cards(1, old.id) == []
+
+
+# --- verdicts carried over to the newer analysis's flags ------------------------------------------------------
+
+
+def _flag_at(text: str, category: str, severity: str, phrase: str, occurrence: int = 0, *, sentence: bool = True):
+    """A flag on the ``occurrence``-th ``phrase`` in ``text``, spanning its sentence (or just the phrase)."""
+    from bot.analysis.result import Flag, Span
+
+    at = -1
+    for _ in range(occurrence + 1):
+        at = text.index(phrase, at + 1)
+    start = text.rfind(".", 0, at) + 1 if sentence else at
+    while text[start].isspace():
+        start += 1
+    end = text.find(".", at) + 1 if sentence else at + len(phrase)
+    return Flag(category, severity, start, end, Span.of(text, at, at + len(phrase)), f"Check '{phrase}'.")
+
+
+async def save_flags(store, flags, *, guild=1, engine=OLD, text=ARTICLE):
+    result = make_result(text)
+    result.flags.extend(flags)
+    return await store.save_analysis(guild, text, result, engine_version=engine)
+
+
+async def test_a_claim_already_decided_keeps_its_verdict_and_never_reaches_the_queue_again(store):
+    old = await save(store)
+    confirmed, undecided = old.flag_ids
+    mo = await store.review_flag(1, confirmed, status="confirmed", reviewer_id=3, reviewer_name="Mo",
+                                 note="no second source")
+    new = await save(store, engine=NEW)
+    carried, waiting = new.flag_ids
+
+    flag = await store.get_flag(1, carried)
+    assert (flag.status, flag.reviewer_id, flag.reviewer_name, flag.note) == ("confirmed", 3, "Mo", "no second source")
+    assert flag.reviewed_at == mo.reviewed_at and flag.verdict_from == confirmed and flag.superseded_by is None
+    events = await store.review_events(1, carried)
+    assert [(e.action, e.actor_id, e.actor_name) for e in events] == [("carried", None, None)]
+    assert f"#{confirmed}" in events[0].note and old.id in events[0].note and "'confirmed'" in events[0].note
+    assert (await store.get_flag(1, waiting)).status == "pending"
+    assert (await store.get_flag(1, undecided)).status == "superseded"
+    assert [e.action for e in await store.review_events(1, confirmed)] == ["confirmed"]  # the source is untouched
+
+    # Queue, counts, cards and stats all agree: one claim waits, the carried one is a verdict like any other.
+    assert [f.id for f in await store.pending_flags(1, limit=50)] == [waiting]
+    assert await store.count_pending(1) == 1
+    assert [f.id for f in await store.waiting_for_card(1)] == [waiting]
+    assert await store.count_waiting_for_card(1) == 1
+    stats = await store.review_stats(1)
+    assert (stats["pending"], stats["confirmed"], stats["dismissed"], stats["superseded"]) == (1, 2, 0, 1)
+    by_status = (await store.guild_stats(1)).flags_by_status
+    assert by_status == {"pending": 1, "confirmed": 2, "dismissed": 0, "superseded": 1}
+    assert await store.count_carried(1) == 1
+    with pytest.raises(AlreadyReviewed):  # a carried verdict is a verdict: no second decision on it
+        await store.review_flag(1, carried, status="dismissed", reviewer_id=4, reviewer_name="Al")
+
+
+async def test_the_claim_is_matched_by_its_words_not_its_offsets(store):
+    """The same article pasted with other spacing is the same document, but every offset moved."""
+    old = await save(store)
+    await store.review_flag(1, old.flag_ids[0], status="dismissed", reviewer_id=3, reviewer_name="Mo")
+    spaced = ARTICLE.replace(". ", ".   ").replace("familiar with", "familiar  with")
+    new = await save(store, engine=NEW, text=spaced,
+                     flags=[("anonymous_source", "high", "Sources familiar  with the talks"), ARTICLE_FLAGS[1]])
+    assert new.document_id == old.document_id
+    moved = await store.get_flag(1, new.flag_ids[0])
+    assert moved.start != (await store.get_flag(1, old.flag_ids[0])).start
+    assert (moved.status, moved.verdict_from) == ("dismissed", old.flag_ids[0])
+    assert (await store.get_flag(1, new.flag_ids[1])).status == "pending"
+
+
+async def test_a_dismissed_claim_that_now_has_another_category_is_a_new_question(store):
+    old = await save(store)
+    vague = old.flag_ids[1]
+    await store.review_flag(1, vague, status="dismissed", reviewer_id=3, reviewer_name="Mo")
+    recategorised = [("anonymous_source", "high", "Sources familiar with the talks"),
+                     ("anonymous_source", "medium", "Critics")]
+    new = await save(store, engine=NEW, flags=recategorised)
+    flag = await store.get_flag(1, new.flag_ids[1])
+    assert (flag.status, flag.reviewer_id, flag.verdict_from) == ("pending", None, None)
+    assert await store.review_events(1, flag.id) == []
+    assert sorted(f.id for f in await store.pending_flags(1)) == sorted(new.flag_ids)
+
+
+async def test_other_evidence_or_another_sentence_is_another_claim(store):
+    old = await save_flags(store, [_flag_at(ARTICLE, "vague_source", "medium", "Critics")])
+    await store.review_flag(1, old.flag_ids[0], status="dismissed", reviewer_id=3, reviewer_name="Mo")
+    new = await save_flags(store, [_flag_at(ARTICLE, "vague_source", "medium", "Critics say"),  # other evidence
+                                   _flag_at(ARTICLE, "vague_source", "medium", "Critics", sentence=False)],
+                           engine=NEW)  # the same evidence, but the engine now cuts the sentence down to it
+    assert [(await store.get_flag(1, i)).status for i in new.flag_ids] == ["pending", "pending"]
+
+
+async def test_one_verdict_settles_one_occurrence_of_a_claim_the_article_makes_twice(store):
+    text = ARTICLE + " Critics say the design is unsafe."
+    both = [_flag_at(text, "vague_source", "medium", "Critics", n) for n in (0, 1)]
+    old = await save_flags(store, both, text=text)
+    await store.review_flag(1, old.flag_ids[0], status="dismissed", reviewer_id=3, reviewer_name="Mo")
+    new = await save_flags(store, both, engine=NEW, text=text)
+    first, second = [await store.get_flag(1, i) for i in new.flag_ids]
+    assert (first.status, first.verdict_from) == ("dismissed", old.flag_ids[0])
+    assert (second.status, second.verdict_from) == ("pending", None)
+
+
+async def test_verdicts_follow_the_claim_through_every_upgrade_and_the_latest_decision_wins(store):
+    first = await save(store)
+    await store.review_flag(1, first.flag_ids[0], status="confirmed", reviewer_id=3, reviewer_name="Mo")
+    second = await save(store, engine=NEW)
+    assert (await store.get_flag(1, second.flag_ids[0])).verdict_from == first.flag_ids[0]
+    await store.review_flag(1, second.flag_ids[1], status="dismissed", reviewer_id=4, reviewer_name="Al")
+    third = await save(store, engine="engine/3")
+    kept, later = [await store.get_flag(1, i) for i in third.flag_ids]
+    assert (kept.status, kept.reviewer_name, kept.verdict_from) == ("confirmed", "Mo", second.flag_ids[0])
+    assert (later.status, later.reviewer_name, later.verdict_from) == ("dismissed", "Al", second.flag_ids[1])
+    assert await store.count_pending(1) == 0
+
+    # A claim an engine version missed keeps its verdict for the next version that finds it again.
+    fourth = await save(store, engine="engine/4", flags=ARTICLE_FLAGS[1:])
+    fifth = await save(store, engine="engine/5")
+    assert (await store.get_flag(1, fourth.flag_ids[0])).verdict_from == third.flag_ids[1]
+    back = await store.get_flag(1, fifth.flag_ids[0])
+    assert (back.status, back.verdict_from) == ("confirmed", third.flag_ids[0])
+
+
+async def test_verdicts_never_cross_guilds(store):
+    theirs = await save(store, guild=2)
+    await store.review_flag(2, theirs.flag_ids[0], status="dismissed", reviewer_id=3, reviewer_name="Mo")
+    await save(store, guild=1)
+    ours = await save(store, guild=1, engine=NEW)
+    assert [(await store.get_flag(1, i)).status for i in ours.flag_ids] == ["pending", "pending"]
+
+
+async def test_export_names_the_flag_a_verdict_was_carried_from(store):
+    old = await save(store)
+    await store.review_flag(1, old.flag_ids[0], status="confirmed", reviewer_id=3, reviewer_name="Mo")
+    new = await save(store, engine=NEW)
+    out = io.StringIO()
+    await store.export_flags(1, out, fmt="jsonl", status="confirmed")
+    rows = {r["id"]: r for r in map(json.loads, out.getvalue().splitlines())}
+    assert rows[old.flag_ids[0]]["verdict_from"] is None
+    assert rows[new.flag_ids[0]]["verdict_from"] == old.flag_ids[0]
+    assert rows[new.flag_ids[0]]["reviewer_name"] == "Mo"
+
+
+async def test_forgetting_the_moderator_also_unnames_the_verdicts_carried_from_them(store):
+    old = await save(store)
+    await store.review_flag(1, old.flag_ids[0], status="confirmed", reviewer_id=3, reviewer_name="Mo")
+    new = await save(store, engine=NEW)
+    await store.forget_user(1, 3)
+    carried = await store.get_flag(1, new.flag_ids[0])
+    assert (carried.status, carried.reviewer_id, carried.reviewer_name) == ("confirmed", 0, "forgotten user")
