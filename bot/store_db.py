@@ -23,8 +23,10 @@ import aiosqlite
 
 from bot.errors import StoreError
 from bot.store_types import (
+    GuildSettings,
     is_busy,
     migrations,
+    severity_rank,
     split_statements,
 )
 
@@ -302,6 +304,17 @@ class StoreBase:
         problems = [str(r[0]) for r in rows if r[0] != "ok"]
         problems += [f"foreign key: {tuple(r)}" for r in await self._rows("PRAGMA foreign_key_check")]
         return problems
+
+    async def _floor(self, guild_id: int, min_severity: str | None) -> int:
+        """The lowest severity rank that counts: ``min_severity``, or else the guild's review threshold.
+
+        Pending flags below the threshold are never posted, so by default they are not part of the queue: a
+        count that included them would show moderators work that no button or command lets them do.
+        """
+        if min_severity is None:
+            row = await self._row("SELECT flag_threshold FROM guild_settings WHERE guild_id = ?", (guild_id,))
+            min_severity = row[0] if row else GuildSettings(guild_id).flag_threshold
+        return severity_rank(min_severity)
 
     @staticmethod
     async def _event(db: aiosqlite.Connection, guild_id: int, flag_id: int, action: str, actor_id: int | None,

@@ -12,7 +12,7 @@ from bot.errors import InputError
 from bot.store_cards import CardRef, ForgetReport, PruneReport
 from bot.store_cjk import CJK_TABLE
 from bot.store_db import StoreBase
-from bot.store_review import queue_stale_cards
+from bot.store_review import in_queue, queue_stale_cards
 from bot.store_types import (
     FORGOTTEN_ID,
     FORGOTTEN_NAME,
@@ -37,7 +37,7 @@ PRUNE_BATCH = 500
 EXPORT_COLUMNS = (
     "id", "analysis_id", "category", "severity", "status", "start", "end", "evidence", "reason", "sentence",
     "reviewer_id", "reviewer_name", "reviewed_at", "note", "created_at", "title", "url", "message_link",
-    "superseded_by", "verdict_from",
+    "superseded_by", "verdict_from", "in_queue",
 )
 
 
@@ -47,12 +47,24 @@ class RetentionStore(StoreBase):
     async def export_flags(
         self, guild_id: int, out: IO[str], *, fmt: Literal["csv", "jsonl"], status: str | None = None,
         category: str | None = None, since: datetime | None = None, until: datetime | None = None,
+        min_severity: str | None = None,
     ) -> int:
-        """Write this guild's flags (filtered) to ``out`` page by page; returns the number of rows."""
+        """Write this guild's flags (filtered) to ``out`` page by page; returns the number of rows.
+
+        Every row says in ``in_queue`` whether the flag is in the review queue (pending at or above the threshold:
+        ``min_severity``, by default the guild's). ``status="pending"`` exports exactly those, the flags that
+        ``/review queue`` lists and counts; pending flags below the threshold are in the unfiltered export, with
+        ``in_queue`` false.
+        """
         check_guild(guild_id)
         check_export_filters(fmt, status, category)
+        floor = await self._floor(guild_id, min_severity)
         where: list[str] = ["f.guild_id = ?"]
-        params: list[Any] = [guild_id]
+        params: list[Any] = [floor, guild_id]
+        if status == "pending":
+            where.append(f"({in_queue('f.')})")
+            params.append(floor)
+            status = None
         for clause, value in (("f.status = ?", status), ("f.category = ?", category),
                               ("f.created_at >= ?", since and to_db_time(since)),
                               ("f.created_at < ?", until and to_db_time(until))):
@@ -66,17 +78,19 @@ class RetentionStore(StoreBase):
         async with self._long_reader() as conn, conn.execute(
             "SELECT f.id, f.analysis_id, f.category, f.severity, f.status, f.span_start, f.span_end, f.evidence,"  # noqa: S608
             " f.reason, f.sentence, f.reviewer_id, f.reviewer_name, f.reviewed_at, f.note, f.created_at,"
-            " d.title, d.url, d.message_link, f.superseded_by, f.verdict_from"
+            " d.title, d.url, d.message_link, f.superseded_by, f.verdict_from,"
+            f" {in_queue('f.')} AS in_queue"
             " FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id JOIN documents AS d ON d.id = a.document_id"
             f" WHERE {' AND '.join(where)} AND a.guild_id = f.guild_id AND d.guild_id = f.guild_id ORDER BY f.id",
             params,
         ) as cur:
             while page := list(await cur.fetchmany(EXPORT_PAGE)):
                 for row in page:
+                    values = [*row[:-1], bool(row[-1])]
                     if writer:
-                        writer.writerow([csv_cell(v) for v in row])
+                        writer.writerow([csv_cell(v) for v in values[:-1]] + [str(values[-1]).lower()])
                     else:
-                        out.write(json.dumps(dict(zip(EXPORT_COLUMNS, row, strict=True))) + "\n")
+                        out.write(json.dumps(dict(zip(EXPORT_COLUMNS, values, strict=True))) + "\n")
                 count += len(page)
         return count
 

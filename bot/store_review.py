@@ -11,7 +11,6 @@ from bot.store_cards import CardReason, CardRef, StaleCard
 from bot.store_db import StoreBase
 from bot.store_types import (
     STATUSES,
-    GuildSettings,
     ReviewEvent,
     StoredFlag,
     check_guild,
@@ -30,6 +29,15 @@ SELECT id, guild_id, analysis_id, category, severity, span_start, span_end, evid
        superseded_by, verdict_from
 FROM flags
 """
+
+
+def in_queue(alias: str = "") -> str:
+    """The SQL condition for a flag that is in the review queue (one ``?``: the threshold's severity rank).
+
+    The queue, its counts, ``/review stats`` and the export's ``in_queue`` column and ``pending`` filter all use
+    this, so they can never disagree about which flags wait for a moderator.
+    """
+    return f"{alias}status = 'pending' AND {alias}severity_rank >= ?"
 
 
 class ReviewStore(StoreBase):
@@ -115,17 +123,6 @@ class ReviewStore(StoreBase):
                              "AND message_id = ?", (max(0, int(attempts)), to_db_time(next_try_at),
                                                     card.guild_id, card.message_id))
 
-    async def _floor(self, guild_id: int, min_severity: str | None) -> int:
-        """The lowest severity rank that counts: ``min_severity``, or else the guild's review threshold.
-
-        Pending flags below the threshold are never posted, so by default they are not part of the queue: a
-        count that included them would show moderators work that no button or command lets them do.
-        """
-        if min_severity is None:
-            row = await self._row("SELECT flag_threshold FROM guild_settings WHERE guild_id = ?", (guild_id,))
-            min_severity = row[0] if row else GuildSettings(guild_id).flag_threshold
-        return severity_rank(min_severity)
-
     async def pending_flags(
         self, guild_id: int, *, limit: int = 10, after: StoredFlag | None = None, min_severity: str | None = None,
     ) -> list[StoredFlag]:
@@ -141,7 +138,7 @@ class ReviewStore(StoreBase):
             rank = severity_rank(after.severity)
             where, args = "AND (severity_rank < ? OR (severity_rank = ? AND id > ?)) ", [*args, rank, rank, after.id]
         rows = await self._rows(
-            _FLAG_SELECT + "WHERE guild_id = ? AND status = 'pending' AND severity_rank >= ? " + where
+            _FLAG_SELECT + f"WHERE guild_id = ? AND {in_queue()} " + where
             + "ORDER BY severity_rank DESC, id LIMIT ?", (*args, max(0, min(int(limit), 100))))
         return [self._flag(r) for r in rows]
 
@@ -175,7 +172,7 @@ class ReviewStore(StoreBase):
         """How many flags wait for review at or above ``min_severity`` (by default the guild's threshold)."""
         check_guild(guild_id)
         row = await self._row(
-            "SELECT count(*) FROM flags WHERE guild_id = ? AND status = 'pending' AND severity_rank >= ?",
+            f"SELECT count(*) FROM flags WHERE guild_id = ? AND {in_queue()}",  # noqa: S608 - constant SQL
             (guild_id, await self._floor(guild_id, min_severity)))
         return int(row[0])
 
@@ -271,7 +268,7 @@ class ReviewStore(StoreBase):
         never sent for review, so counting them would show moderators a queue they cannot work off.
         """
         check_guild(guild_id)
-        in_review = "guild_id = ? AND (status != 'pending' OR severity_rank >= ?)"
+        in_review = f"guild_id = ? AND (status != 'pending' OR ({in_queue()}))"
         args = (guild_id, await self._floor(guild_id, min_severity))
         out = {s: 0 for s in STATUSES}
         for status, n in await self._rows(

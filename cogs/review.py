@@ -307,7 +307,8 @@ class Review(commands.Cog):
                                         allowed_mentions=render.NO_MENTIONS)
 
     @app_commands.command(name="export", description="Moderators: download the review decisions as a CSV file.")
-    @app_commands.describe(status="Only flags with this review status", category="Only flags of this kind",
+    @app_commands.describe(status="Only flags with this review status (pending: those in the review queue)",
+                           category="Only flags of this kind",
                            days="Only flags from the last N days")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_messages=True)
@@ -315,7 +316,11 @@ class Review(commands.Cog):
     async def export(self, interaction: discord.Interaction, status: StatusChoice | None = None,
                      category: CategoryChoice | None = None,
                      days: app_commands.Range[int, 1, 3650] | None = None) -> None:
-        """Stream the CSV into a spooled file, so a big guild's export never sits in memory twice."""
+        """Stream the CSV into a spooled file, so a big guild's export never sits in memory twice.
+
+        ``status=pending`` exports the review queue (what /review queue lists and counts); every row's ``in_queue``
+        column says whether the flag is in it, so an unfiltered export shows the flags below the threshold too.
+        """
         if days is not None and not 1 <= days <= 3650:
             raise InputError("Days must be between 1 and 3650.")
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -334,8 +339,12 @@ class Review(commands.Cog):
             raw.seek(0)
             name = f"byline-flags-{guild_id}-{datetime.now(UTC):%Y%m%d}.csv"
             file = discord.File(raw, filename=name)  # type: ignore[arg-type]  # a binary spooled file reads like one
-            await interaction.followup.send(f"{rows} flag(s) exported.", file=file,
-                                            ephemeral=True)
+            said = f"{rows} flag(s) exported."
+            if status == "pending":
+                threshold = (await self.store.get_settings(guild_id)).flag_threshold
+                said = (f"{rows} flag(s) exported: the review queue, pending flags at or above this server's "
+                        f"{threshold} threshold (an export without a status filter also lists those below it).")
+            await interaction.followup.send(said, file=file, ephemeral=True)
         log.info("exported %d flag(s) for guild %s (user %s)", rows, guild_id, interaction.user.id)
 
     async def _write_csv(self, guild_id: int, raw: Any, **filters: Any) -> int:

@@ -112,6 +112,20 @@ def test_export_to_a_file_with_filters(db, capsys, tmp_path):
     assert code == 0 and out == ""
 
 
+def test_export_of_pending_flags_lists_the_review_queue_only(db, capsys):
+    """The CLI's --status pending is the bot's: flags below the guild's threshold are not waiting for review."""
+    saved_id(db)  # a high and a medium flag; the CLI guild's default threshold is medium
+    conn = sqlite3.connect(db)
+    with conn:  # what /settings set flag-threshold high stores
+        conn.execute("INSERT INTO guild_settings (guild_id, flag_threshold) VALUES (0, 'high')")
+    conn.close()
+    code, out, _ = run(capsys, "db", "export", "--format", "jsonl", "--status", "pending", "--db", db)
+    assert code == 0 and [json.loads(line)["category"] for line in out.splitlines()] == ["anonymous_source"]
+    code, out, _ = run(capsys, "db", "export", "--format", "jsonl", "--db", db)
+    assert [(r["category"], r["in_queue"]) for r in map(json.loads, out.splitlines())] == [
+        ("anonymous_source", True), ("vague_source", False)]
+
+
 def test_failed_export_leaves_no_file(db, capsys, tmp_path):
     saved_id(db)
     code, _, err = run(capsys, "db", "export", "--format", "csv", "--category", "rumour",

@@ -923,6 +923,29 @@ async def test_export_filters_by_status_and_category(store):
     assert "file" not in none.followup.send.await_args.kwargs
 
 
+async def test_exporting_pending_flags_gives_the_queue_moderators_see(store):
+    """/export status=pending lists the same flags as /review queue, never those below the threshold, and says so."""
+    guild = make_guild()
+    stored = await _save(store, guild.id)  # high, medium and low; the threshold is medium
+    high, medium, low = stored.flag_ids
+    cog = Review(make_store_bot(store))
+    queue = _mod(store, guild)
+    await cog.queue.callback(cog, queue)
+    assert queue.followup.send.await_args.kwargs["embed"].title == "Review queue · 2 pending"
+
+    inter = _mod(store, guild)
+    await cog.export.callback(cog, inter, status="pending")
+    rows = _csv_rows(inter)
+    assert [(int(r["id"]), r["in_queue"]) for r in rows] == [(high, "true"), (medium, "true")]
+    said = inter.followup.send.await_args.args[0]
+    assert said.startswith("2 flag(s) exported: the review queue") and "medium threshold" in said
+
+    everything = _mod(store, guild)
+    await cog.export.callback(cog, everything)
+    assert [(int(r["id"]), r["in_queue"]) for r in _csv_rows(everything)] == [
+        (high, "true"), (medium, "true"), (low, "false")]
+
+
 async def test_export_can_list_flags_replaced_by_a_newer_analysis(store):
     """Re-analysing under a newer engine retires the old pending flags; moderators can still export them."""
     guild = make_guild()

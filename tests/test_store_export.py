@@ -72,6 +72,50 @@ async def test_jsonl_export_filters_by_status_category_and_date(store):
     assert len(await export(since=(now - timedelta(hours=1)).replace(tzinfo=None))) == 6  # naive = UTC
 
 
+async def test_exporting_the_pending_flags_exports_the_review_queue(store):
+    """status=pending means what /review queue means: pending at or above the guild's threshold. Every row says
+    whether its flag is in the queue, so an unfiltered export still holds the flags below it, marked as such."""
+    text = "Lead. Sources familiar with the talks said so. Critics say it is bad. It reportedly failed."
+    flags = [("anonymous_source", "high", "Sources familiar"), ("vague_source", "medium", "Critics"),
+             ("no_source", "low", "reportedly")]
+    high, medium, low = (await store.save_analysis(1, text, make_result(text, flags), engine_version=ENGINE)).flag_ids
+    await store.save_analysis(2, text, make_result(text, flags), engine_version=ENGINE)  # another guild's queue
+
+    async def export(fmt="jsonl", **filters):
+        out = io.StringIO()
+        count = await store.export_flags(1, out, fmt=fmt, **filters)
+        rows = ([json.loads(line) for line in out.getvalue().splitlines()] if fmt == "jsonl"
+                else list(csv.DictReader(io.StringIO(out.getvalue()))))
+        assert count == len(rows)
+        return rows
+
+    queue = [f.id for f in await store.pending_flags(1)]
+    assert queue == [high, medium] and await store.count_pending(1) == 2  # the default threshold is medium
+    assert sorted(r["id"] for r in await export(status="pending")) == sorted(queue)
+    everything = {r["id"]: r["in_queue"] for r in await export()}
+    assert everything == {high: True, medium: True, low: False}
+    assert {r["id"]: r["in_queue"] for r in await export(fmt="csv")} == {str(high): "true", str(medium): "true",
+                                                                           str(low): "false"}
+
+    await store.update_settings(1, flag_threshold="high")
+    assert [r["id"] for r in await export(status="pending")] == [high] == [f.id for f in await store.pending_flags(1)]
+    await store.update_settings(1, flag_threshold="low")
+    assert [r["id"] for r in await export(status="pending", category="no_source")] == [low]
+
+    await store.review_flag(1, high, status="confirmed", reviewer_id=3, reviewer_name="Mo")  # decided: out of it
+    assert [r["id"] for r in await export(status="pending")] == [medium, low]
+    assert [(r["id"], r["in_queue"]) for r in await export(status="confirmed")] == [(high, False)]
+
+
+async def test_export_columns_only_ever_grow(store):
+    """Readers of older exports find every column where it was; the new ones come last."""
+    assert EXPORT_COLUMNS[:19] == (
+        "id", "analysis_id", "category", "severity", "status", "start", "end", "evidence", "reason", "sentence",
+        "reviewer_id", "reviewer_name", "reviewed_at", "note", "created_at", "title", "url", "message_link",
+        "superseded_by")
+    assert EXPORT_COLUMNS[19:] == ("verdict_from", "in_queue")
+
+
 async def test_export_refuses_bad_filters(store):
     for bad in ({"fmt": "xml"}, {"fmt": "csv", "status": "open"}, {"fmt": "csv", "category": "rumour"}):
         with pytest.raises(InputError):
