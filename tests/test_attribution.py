@@ -151,6 +151,13 @@ def test_nested_claim_is_not_a_second_attribution(nlp):
     assert [a.cue.text for a in found] == ["said"]
 
 
+def test_a_speaker_set_off_by_commas_inside_a_hedge_is_found(nlp):
+    """ "It seems, Robin said, that ...": the outer "seems" must not swallow the named speaker as a nested claim."""
+    found = find(nlp, 'It seems, Robin said, that the pilot "wanted to destroy the aircraft."')
+    said = by_cue(found, "said")
+    assert said.source is not None and said.source.text == "Robin" and said.source_kind == "named"
+
+
 def test_headline_colon_names_the_speaker(nlp):
     a = by_cue(find(nlp, "Reyes: Park Will Reopen in May\n\nThe park has been closed since winter."), ":")
     assert a.source is not None and a.source.text == "Reyes"

@@ -64,6 +64,9 @@ def test_the_writers_own_hedge_is_not_a_missing_source(engine):
     """ "seems" is the writer's reading, not a claim someone unnamed made; "is expected to" still is."""
     assert flags_of(engine, "The plan seems to have support in the council.", "no_source") == []
     assert flags_of(engine, "The plan is expected to win support in the council.", "no_source")
+    # a quotation inside the hedged clause does not make the hedge someone else's claim
+    assert flags_of(engine, 'The move appears to confirm the "deep unease" among party members.', "no_source") == []
+    assert flags_of(engine, 'It seems, Robin said, that the pilot "wanted to destroy the aircraft."') == []
 
 
 def test_unattributed_quote(engine):

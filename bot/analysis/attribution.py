@@ -107,7 +107,24 @@ def _is_candidate(tok: Token, quoted: bool) -> bool:
 
 def _escapes(tok: Token, quoted: bool, blockers: list[Token]) -> bool:
     """A cue inside another cue's complement that is not a nested claim (see the two cases below)."""
-    return not quoted and (_relative_cue(tok) or _relative_hedge(tok) or all(_conjunct_of(tok, by) for by in blockers))
+    return not quoted and (
+        _relative_cue(tok) or _relative_hedge(tok) or _aside(tok) or all(_conjunct_of(tok, by) for by in blockers)
+    )
+
+
+def _aside(tok: Token) -> bool:
+    """ "It seems, Robin said, that ...": a speaker set off by commas inside the clause is who says all of it."""
+    doc = tok.doc
+    first, last = tok.left_edge.i, tok.right_edge.i
+    opened = doc[first].text == "," or (first > 0 and doc[first - 1].text == ",")
+    closed = doc[last].text == "," or (last + 1 < len(doc) and doc[last + 1].text == ",")
+    return (
+        tok.dep_ == "parataxis"
+        and _own_subject(tok) is not None
+        and opened
+        and closed
+        and cues.score(tok, False) >= CONJUNCT_MIN
+    )
 
 
 def _relative_hedge(tok: Token) -> bool:

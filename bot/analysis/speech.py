@@ -98,6 +98,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     # 'edX is launching a course called "Introduction to Data Science"': a quoted title does not make the verb
     # speech; the checks below decide, as for any verb ('users compared it to "An Inconvenient Truth"' is a stance)
     pictured = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if tok.lower_ in NOT_EVIDENTIAL or (lemma in HEDGE_VERBS and a.source is None):
+        return False  # the writer's own reading ("seems", "seemingly"), not a claim with a hidden source
     if a.direct_quote and pictured is not None and pictured.lemma_.lower() in SPEECHLESS:
         return False  # 'Another photo showed valves marked "open"': the quote is what the picture shows
     if a.direct_quote and not _names_in_quotes(tok) and (
