@@ -158,6 +158,13 @@ def test_a_speaker_set_off_by_commas_inside_a_hedge_is_found(nlp):
     assert said.source is not None and said.source.text == "Robin" and said.source_kind == "named"
 
 
+def test_a_speaker_before_an_aside_after_the_quote_is_found(nlp):
+    """ '"...," Bill Eastland, wearing a hat, said': the parser cuts the name off from "said"."""
+    text = "“We have had more successful conventions than this one,” Bill Eastland, wearing a cowboy hat, said."
+    said = by_cue(find(nlp, text), "said")
+    assert said.source is not None and said.source.text == "Bill Eastland" and said.source_kind == "named"
+
+
 def test_headline_colon_names_the_speaker(nlp):
     a = by_cue(find(nlp, "Reyes: Park Will Reopen in May\n\nThe park has been closed since winter."), ":")
     assert a.source is not None and a.source.text == "Reyes"

@@ -247,7 +247,9 @@ def _verb_cue(
     cue = Span.of(text, doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text))
     reaction = cues.received_reaction(tok)
     head = sources.source_of(tok) or (
-        None if reaction is not None else sources.left_neighbour(tok) or sources.relative_speaker(tok)
+        None
+        if reaction is not None
+        else sources.left_neighbour(tok) or sources.relative_speaker(tok) or sources.speaker_before_aside(tok)
     )
     source = kind = None
     speaker = None

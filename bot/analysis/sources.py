@@ -298,6 +298,26 @@ def left_neighbour(cue: Token) -> Token | None:
     return prev
 
 
+def speaker_before_aside(cue: Token) -> Token | None:
+    """The name before an aside that the parser cut off from its verb: '"...," Bill Eastland, wearing a cowboy
+    hat and campaign pins, said as confetti fell'. The aside opens with a participle and sits between commas."""
+    if cue.pos_ != "VERB" or cue.tag_ not in ("VBD", "VBP", "VBZ") or _passive(cue) or _has_subject(cue):
+        return None
+    doc = cue.doc
+    if cue.i < 4 or doc[cue.i - 1].text != ",":
+        return None
+    for k in range(cue.i - 2, max(0, cue.i - 16), -1):
+        if doc[k].text == ",":
+            if doc[k + 1].tag_ not in ("VBG", "VBN") or k == 0:
+                return None
+            prev = doc[k - 1]
+            named = prev.pos_ == "PROPN" or prev.ent_type_ == "PERSON"
+            return prev if named and prev.dep_ not in ("nsubj", "nsubjpass", "dobj") else None
+        if doc[k].is_sent_start or (doc[k].pos_ == "VERB" and doc[k].tag_ in ("VBD", "VBZ", "VBP")):
+            return None
+    return None
+
+
 def _framing_document(noun: Token) -> bool:
     """ "In a statement announcing X, the union ...": the document frames a claim that is the subject's."""
     return noun.dep_ == "pobj" and noun.lemma_.lower() in words("document_nouns.txt")
