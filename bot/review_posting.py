@@ -4,8 +4,9 @@ A flag gets its card when its analysis is stored, but that one chance can be mis
 yet, Discord refused the post (a 403, a deleted channel, an outage), or the threshold was lowered later. Without
 a card a flag has no buttons and nobody can decide it, so whatever still has none is posted later, oldest first:
 a few cards after every stored analysis, and up to ``CATCH_UP_CARDS`` when a manager sets the review channel or
-a moderator runs ``/review repost``. A post that fails leaves its flags without a card, so the next run retries
-them; the cap keeps a long backlog from flooding the channel in one go.
+a moderator runs ``/review repost``, and just after a manager lowers the threshold (the answer says how many it
+will post, then the run starts). A post that fails leaves its flags without a card, so the next run retries them;
+the cap keeps a long backlog from flooding the channel in one go.
 
 Once Discord refuses a post (or the channel cannot be found), the automatic runs after stored analyses pause for
 ``REFUSAL_PAUSE_SECONDS`` in that guild: otherwise every link reply in a busy server would add one more refused
@@ -39,6 +40,9 @@ log = logging.getLogger(__name__)
 CATCH_UP_CARDS = 10  # cards one catch-up run posts at most (a setting change or /review repost)
 AUTO_CATCH_UP_CARDS = 2  # cards of older waiting flags each stored analysis posts after its own
 REFUSAL_PAUSE_SECONDS = 600.0  # automatic runs skip a guild this long after Discord refused its review channel
+# Dispatched with a guild id once a change (a lowered threshold) admitted flags still waiting for a card: the
+# settings cog answers first and runs the catch-up on this event, held by the bot's drain like the command.
+CATCH_UP_EVENT = "byline_review_catch_up"
 Problem = Literal["no_channel", "channel_unavailable", "refused", "paused"]
 
 _guild_locks = KeyedLocks()  # one posting run per guild at a time
@@ -113,15 +117,14 @@ async def _post_waiting(bot: Any, guild_id: int, max_cards: int, analysis_id: st
 
     if channel_id is None:
         return Posting(remaining=await remaining(), problem="no_channel")
-    flags = await store.waiting_for_card(guild_id, min_severity=threshold, analysis_id=analysis_id,
-                                         limit=max_cards * FLAGS_PER_MESSAGE)
-    if not flags:
+    groups = await _next_cards(store, guild_id, threshold, max_cards, analysis_id)
+    if not groups:
         return Posting(remaining=await remaining(), channel_id=channel_id)
     channel = await review_channel(bot, guild_id, channel_id)
     if channel is None:
         return Posting(remaining=await remaining(), channel_id=channel_id, problem="channel_unavailable")
     posted = cards = 0
-    for group in group_cards(flags, max_cards):
+    for group in groups:
         try:
             # Shielded: a card sent but never recorded could not be cleaned after a forget-me or retention.
             kept = await asyncio.shield(_post_card(store, channel, channel_id, guild_id, group))
@@ -130,6 +133,31 @@ async def _post_waiting(bot: Any, guild_id: int, max_cards: int, analysis_id: st
         if kept:
             posted, cards = posted + len(group), cards + 1
     return Posting(posted, cards, await remaining(), channel_id)
+
+
+async def _next_cards(store: Any, guild_id: int, threshold: str, max_cards: int,
+                      analysis_id: str | None) -> list[list[StoredFlag]]:
+    """The cards a run would post next: the oldest waiting flags, grouped, ``max_cards`` at most."""
+    flags = await store.waiting_for_card(guild_id, min_severity=threshold, analysis_id=analysis_id,
+                                         limit=max(1, max_cards) * FLAGS_PER_MESSAGE)
+    return group_cards(flags, max_cards)
+
+
+async def preview_waiting(bot: Any, guild_id: int, *, max_cards: int) -> Posting:
+    """What a run of ``post_waiting`` with ``max_cards`` would post if it started now, without posting anything.
+
+    For an answer that must go out before the run (a lowered threshold): the flags and cards it would send and how
+    many flags would still wait after it, or ``no_channel`` with the number waiting.
+    """
+    store = bot.store
+    settings = await store.get_settings(guild_id)
+    threshold, channel_id = settings.flag_threshold, settings.review_channel_id
+    waiting = int(await store.count_waiting_for_card(guild_id, min_severity=threshold))
+    if channel_id is None:
+        return Posting(remaining=waiting, problem="no_channel")
+    groups = await _next_cards(store, guild_id, threshold, max_cards, None)
+    flags = sum(len(g) for g in groups)
+    return Posting(flags, len(groups), max(0, waiting - flags), channel_id)
 
 
 async def _post_card(store: Any, channel: Any, channel_id: int, guild_id: int, group: list[StoredFlag]) -> bool:
@@ -170,6 +198,20 @@ async def review_channel(bot: Any, guild_id: int, channel_id: int) -> discord.ab
         log.warning("review channel %s is not a text channel of guild %s", channel_id, guild_id)
         return None
     return channel  # type: ignore[no-any-return]
+
+
+def announce(plan: Posting) -> str:
+    """What a catch-up about to run (``preview_waiting``) will post, for the member whose change started it."""
+    if plan.problem == "no_channel":
+        return describe(plan)
+    if not plan.flags:
+        return "No flag is waiting for a review card."
+    where = f"<#{plan.channel_id}>" if plan.channel_id else "the review channel"
+    text = f"{plan.flags} waiting flag(s) will now be posted on {plan.cards} card(s) in {where}."
+    if plan.remaining:
+        text += (f" {plan.remaining} more will still wait for a card; each /review repost posts up to "
+                 f"{CATCH_UP_CARDS} more cards.")
+    return text
 
 
 def describe(posting: Posting) -> str:

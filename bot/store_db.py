@@ -308,8 +308,9 @@ class StoreBase:
     async def _floor(self, guild_id: int, min_severity: str | None) -> int:
         """The lowest severity rank that counts: ``min_severity``, or else the guild's review threshold.
 
-        Pending flags below the threshold are never posted, so by default they are not part of the queue: a
-        count that included them would show moderators work that no button or command lets them do.
+        Pending flags below the threshold are not posted, so by default they are not part of the queue: a count
+        that included them would show moderators work that no button or command lets them do (a card posted
+        before the threshold was raised is the exception; see ``bot.store_review.in_queue``).
         """
         if min_severity is None:
             row = await self._row("SELECT flag_threshold FROM guild_settings WHERE guild_id = ?", (guild_id,))

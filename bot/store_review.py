@@ -34,10 +34,12 @@ FROM flags
 def in_queue(alias: str = "") -> str:
     """The SQL condition for a flag that is in the review queue (one ``?``: the threshold's severity rank).
 
-    The queue, its counts, ``/review stats`` and the export's ``in_queue`` column and ``pending`` filter all use
-    this, so they can never disagree about which flags wait for a moderator.
+    A pending flag is in it when it is at or above the threshold, or when its card is already posted: raising the
+    threshold leaves those cards and their buttons in the review channel, so they stay moderators' work and must
+    not vanish from the queue and its counts. The queue, its counts, ``/review stats`` and the export's
+    ``in_queue`` column and ``pending`` filter all use this, so they never disagree about what waits for review.
     """
-    return f"{alias}status = 'pending' AND {alias}severity_rank >= ?"
+    return f"{alias}status = 'pending' AND ({alias}severity_rank >= ? OR {alias}review_message_id IS NOT NULL)"
 
 
 class ReviewStore(StoreBase):
@@ -126,8 +128,8 @@ class ReviewStore(StoreBase):
     async def pending_flags(
         self, guild_id: int, *, limit: int = 10, after: StoredFlag | None = None, min_severity: str | None = None,
     ) -> list[StoredFlag]:
-        """The review queue (at or above the guild's threshold unless ``min_severity`` says otherwise): most severe
-        first, then oldest first.
+        """The review queue (at or above the guild's threshold unless ``min_severity`` says otherwise, plus any
+        flag whose card is already posted; see ``in_queue``): most severe first, then oldest first.
 
         ``after`` is the last flag of the page before: the page starts right behind it even when flags ahead of it
         were decided or added meanwhile, which an offset would turn into skipped or repeated flags.
@@ -169,7 +171,8 @@ class ReviewStore(StoreBase):
         return int(row[0])
 
     async def count_pending(self, guild_id: int, *, min_severity: str | None = None) -> int:
-        """How many flags wait for review at or above ``min_severity`` (by default the guild's threshold)."""
+        """How many flags wait for review at or above ``min_severity`` (by default the guild's threshold), or
+        below it with a card already posted (see ``in_queue``)."""
         check_guild(guild_id)
         row = await self._row(
             f"SELECT count(*) FROM flags WHERE guild_id = ? AND {in_queue()}",  # noqa: S608 - constant SQL
@@ -264,8 +267,8 @@ class ReviewStore(StoreBase):
     async def review_stats(self, guild_id: int, *, min_severity: str | None = None) -> dict[str, int]:
         """Flags by status (``pending``, ``confirmed``, ``dismissed``, ``superseded``) and by ``category:NAME``.
 
-        Pending flags below ``min_severity`` (by default the guild's threshold) are left out of both: they are
-        never sent for review, so counting them would show moderators a queue they cannot work off.
+        Pending flags below ``min_severity`` (by default the guild's threshold) that have no card are left out of
+        both: they are never sent for review, so counting them would show moderators a queue they cannot work off.
         """
         check_guild(guild_id)
         in_review = f"guild_id = ? AND (status != 'pending' OR ({in_queue()}))"

@@ -17,7 +17,8 @@ from discord.ext import commands
 from bot import render
 from bot.checks import manager_only
 from bot.errors import InputError
-from bot.review_posting import CATCH_UP_CARDS, describe, post_waiting
+from bot.review_posting import CATCH_UP_CARDS, CATCH_UP_EVENT, announce, describe, post_waiting, preview_waiting
+from bot.store_types import severity_rank
 
 log = logging.getLogger(__name__)
 
@@ -176,8 +177,53 @@ class Settings(commands.Cog):
     @app_commands.describe(level="low posts every flag; high posts only the most serious ones")
     @manager_only()
     async def flag_threshold(self, interaction: discord.Interaction, level: Threshold) -> None:
-        """Choose which flags reach the review channel."""
-        await self._apply(interaction, f"Flags of {level} severity and above go to review.", flag_threshold=level)
+        """Choose which flags reach the review channel.
+
+        Lowering it admits stored flags that never got a card: the answer says how many will be posted, and once
+        it is sent the usual capped catch-up posts them (``CATCH_UP_EVENT``), so the manager never waits on Discord.
+        Raising it posts nothing and takes nothing down: cards already posted keep their buttons, and their flags
+        stay in the queue until decided.
+        """
+        guild_id = _guild(interaction)
+        await _defer(interaction)
+        before = (await self.store.get_settings(guild_id)).flag_threshold
+        updated = await self.store.update_settings(guild_id, flag_threshold=level)
+        log.info("settings changed: guild=%s user=%s keys=flag_threshold (%s -> %s)", guild_id,
+                 interaction.user.id, before, updated.flag_threshold)
+        done = f"Flags of {level} severity and above go to review."
+        lowered = severity_rank(updated.flag_threshold) < severity_rank(before)
+        catch_up = False
+        if lowered:
+            try:
+                plan = await preview_waiting(self.bot, guild_id, max_cards=CATCH_UP_CARDS)
+                done, catch_up = f"{done}\n{announce(plan)}".rstrip(), plan.flags > 0
+            except Exception:
+                log.exception("could not count the flags a lower threshold admits in guild %s", guild_id)
+                done += "\nThe flags it admits are posted shortly; /review repost says how many still wait."
+                catch_up = updated.review_channel_id is not None
+        elif severity_rank(updated.flag_threshold) > severity_rank(before):
+            done += ("\nCards already in the review channel stay, with their buttons, and their flags stay in "
+                     "/review queue until decided.")
+        try:
+            await _done(interaction, done, updated)
+        finally:  # the threshold changed even if the answer could not be sent (an expired interaction)
+            if catch_up:
+                self.bot.dispatch(CATCH_UP_EVENT, guild_id)
+
+    @commands.Cog.listener(f"on_{CATCH_UP_EVENT}")
+    async def catch_up(self, guild_id: int) -> None:
+        """Post the flags a settings change admitted: the same capped, per-guild-locked run as /review repost.
+
+        It runs after the manager was answered; a failure is logged and leaves the flags waiting for the next
+        analysis or /review repost.
+        """
+        try:
+            posting = await post_waiting(self.bot, guild_id, max_cards=CATCH_UP_CARDS)
+        except Exception:
+            log.exception("could not post the flags waiting for a card in guild %s", guild_id)
+            return
+        log.info("review catch-up: guild=%s flags=%d cards=%d remaining=%d problem=%s %s", guild_id, posting.flags,
+                 posting.cards, posting.remaining, posting.problem, posting.detail)
 
     @set_group.command(name="retention", description="Delete stored analyses after this many days; empty = keep.")
     @app_commands.describe(days="Days to keep analyses (empty: keep until deleted)")

@@ -269,3 +269,187 @@ async def test_store_adds_and_removes_one_autoreply_channel_atomically(store):
     updated, changed = await store.set_autoreply_channel(guild.id, 5, False)
     assert changed and updated.autoreply_channel_ids == frozenset()
     assert (await store.get_settings(other.id)).autoreply_channel_ids == {7}
+
+
+# --- the flag threshold and the review cards --------------------------------------------------------------------
+
+ARTICLE = ("The council met on Monday. Sources close to the mayor said the vote was rushed. Some say it was unfair. "
+           "The vote reportedly broke the rules.")
+LEVELS = [("anonymous_source", "high", "Sources close"), ("vague_source", "medium", "Some say"),
+          ("no_source", "low", "reportedly")]
+
+
+def _reviewing_cog(store, guild):
+    """A settings cog whose guild has a fake review channel; each card sent there gets the next message id."""
+    cog = _cog(store)
+    channel = make_channel(guild=guild, name="review")
+    ids = iter(range(900, 10_000))
+    channel.send.side_effect = lambda **kw: make_message(channel=channel, message_id=next(ids))
+    cog.bot.get_channel.side_effect = lambda cid: channel if cid == channel.id else None
+    return cog, channel
+
+
+async def _posted_at_medium(store, guild, cog, channel, articles=1):
+    """Analyses stored and posted under the default medium threshold: their low flags have no card."""
+    from bot.review_posting import post_waiting
+
+    await store.update_settings(guild.id, review_channel_id=channel.id)
+    lows = []
+    for n in range(articles):
+        text = f"Item {n}. {ARTICLE}"
+        stored = await store.save_analysis(guild.id, text, flagged_result(text, LEVELS), engine_version="t")
+        await post_waiting(cog.bot, guild.id, max_cards=1, analysis_id=stored.id)
+        lows.append(stored.flag_ids[2])
+    channel.send.reset_mock()
+    return lows
+
+
+async def test_lowering_the_threshold_answers_first_then_posts_the_flags_it_admits(store):
+    from bot.review_posting import CATCH_UP_EVENT
+
+    guild = make_guild()
+    cog, channel = _reviewing_cog(store, guild)
+    (low,) = await _posted_at_medium(store, guild, cog, channel)
+    inter = _inter(store, guild)
+    order: list[str] = []
+    inter.followup.send.side_effect = lambda *a, **k: order.append("answer")
+    cog.bot.dispatch.side_effect = lambda *a: order.append("catch-up")
+
+    await cog.flag_threshold.callback(cog, inter, "low")
+
+    assert (await store.get_settings(guild.id)).flag_threshold == "low"
+    assert order == ["answer", "catch-up"]  # the manager is answered before anything is posted
+    channel.send.assert_not_awaited()
+    cog.bot.dispatch.assert_called_once_with(CATCH_UP_EVENT, guild.id)
+    said = inter.followup.send.await_args.args[0]
+    assert said == (f"Flags of low severity and above go to review.\n1 waiting flag(s) will now be posted on 1 "
+                    f"card(s) in {channel.mention}.")
+
+    await cog.catch_up(guild.id)  # what the dispatched event runs
+    channel.send.assert_awaited_once()
+    assert (await store.get_flag(guild.id, low)).review_message_id is not None
+    assert await store.count_waiting_for_card(guild.id) == 0
+
+
+async def test_a_failed_count_or_answer_still_leaves_the_catch_up_to_run(store):
+    """The threshold is stored either way, so the flags it admits are posted even when counting them failed or the
+    answer could not be delivered."""
+    from bot.review_posting import CATCH_UP_EVENT
+
+    guild = make_guild()
+    cog, channel = _reviewing_cog(store, guild)
+    await _posted_at_medium(store, guild, cog, channel)
+    inter = _inter(store, guild)
+    with mock.patch.object(store, "count_waiting_for_card", side_effect=StoreError("database is locked")):
+        await cog.flag_threshold.callback(cog, inter, "low")
+    assert "posted shortly; /review repost says how many still wait" in inter.followup.send.await_args.args[0]
+    cog.bot.dispatch.assert_called_once_with(CATCH_UP_EVENT, guild.id)
+
+    await store.update_settings(guild.id, flag_threshold="medium")
+    cog.bot.dispatch.reset_mock()
+    expired = _inter(store, guild)
+    expired.followup.send.side_effect = http_error(discord.NotFound, 404, 10062, "Unknown interaction")
+    with pytest.raises(discord.NotFound):
+        await cog.flag_threshold.callback(cog, expired, "low")
+    cog.bot.dispatch.assert_called_once_with(CATCH_UP_EVENT, guild.id)
+
+
+async def test_the_catch_up_after_lowering_is_capped_and_the_answer_says_what_still_waits(store):
+    from bot.review_posting import CATCH_UP_CARDS
+
+    guild = make_guild()
+    cog, channel = _reviewing_cog(store, guild)
+    articles = CATCH_UP_CARDS + 2  # one low flag each, one card each
+    lows = await _posted_at_medium(store, guild, cog, channel, articles=articles)
+    inter = _inter(store, guild)
+    await cog.flag_threshold.callback(cog, inter, "low")
+    said = inter.followup.send.await_args.args[0]
+    assert (f"{CATCH_UP_CARDS} waiting flag(s) will now be posted on {CATCH_UP_CARDS} card(s)" in said
+            and "2 more will still wait for a card; each /review repost posts up to" in said)
+
+    await cog.catch_up(guild.id)
+    assert channel.send.await_count == CATCH_UP_CARDS
+    carded = [(await store.get_flag(guild.id, f)).review_message_id is not None for f in lows]
+    assert carded == [True] * CATCH_UP_CARDS + [False, False]  # oldest first
+
+
+async def test_the_catch_up_takes_the_guild_posting_lock(store):
+    """It is the shared runner, so a run already posting in the guild finishes before it reads the waiting flags."""
+    from bot.review_posting import _guild_lock
+
+    guild = make_guild()
+    cog, channel = _reviewing_cog(store, guild)
+    await _posted_at_medium(store, guild, cog, channel)
+    await cog.flag_threshold.callback(cog, _inter(store, guild), "low")
+    async with _guild_lock(guild.id):
+        task = asyncio.create_task(cog.catch_up(guild.id))
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert not task.done()
+        channel.send.assert_not_awaited()
+    await task
+    channel.send.assert_awaited_once()
+
+
+async def test_the_catch_up_listens_for_the_event_the_threshold_change_sends():
+    from bot.review_posting import CATCH_UP_EVENT
+
+    assert (f"on_{CATCH_UP_EVENT}", "catch_up") in SettingsCog.__cog_listeners__
+
+
+async def test_lowering_without_a_review_channel_posts_nothing_and_says_how_to_get_the_cards(store):
+    guild = make_guild()
+    cog = _cog(store)
+    await _flag_waiting(store, guild)  # a high flag, no channel
+    text = "Lead. It reportedly broke the rules."
+    await store.save_analysis(guild.id, text, flagged_result(text, [("no_source", "low", "reportedly")]),
+                              engine_version="t")
+    inter = _inter(store, guild)
+    await cog.flag_threshold.callback(cog, inter, "low")
+    cog.bot.dispatch.assert_not_called()
+    assert ("2 flag(s) wait for a review card, but no review channel is set"
+            in inter.followup.send.await_args.args[0])
+
+
+async def test_raising_the_threshold_posts_nothing_and_leaves_posted_cards_in_the_queue(store):
+    guild = make_guild()
+    cog, channel = _reviewing_cog(store, guild)
+    await store.update_settings(guild.id, flag_threshold="low", review_channel_id=channel.id)
+    text = f"Item. {ARTICLE}"
+    stored = await store.save_analysis(guild.id, text, flagged_result(text, LEVELS), engine_version="t")
+    await _post_all(cog, guild)
+    high, medium, low = stored.flag_ids
+    card = (await store.get_flag(guild.id, high)).review_message_id
+    assert card is not None and channel.send.await_count == 1
+    inter = _inter(store, guild)
+    await cog.flag_threshold.callback(cog, inter, "high")
+
+    cog.bot.dispatch.assert_not_called()
+    cog.bot.get_partial_messageable.assert_not_called()  # no card is edited or deleted
+    assert channel.send.await_count == 1
+    assert "Cards already in the review channel stay" in inter.followup.send.await_args.args[0]
+    for flag_id in (high, medium, low):
+        flag = await store.get_flag(guild.id, flag_id)
+        assert (flag.status, flag.review_message_id) == ("pending", card)
+    assert [f.id for f in await store.pending_flags(guild.id)] == [high, medium, low]
+    assert await store.count_pending(guild.id) == 3 and (await store.review_stats(guild.id))["pending"] == 3
+    assert await store.count_waiting_for_card(guild.id) == 0
+    # A flag below the new threshold that was never posted is still out of the queue.
+    later = await store.save_analysis(guild.id, text + " More.", flagged_result(text, LEVELS), engine_version="t")
+    assert [f.id for f in await store.pending_flags(guild.id)] == [high, later.flag_ids[0], medium, low]
+
+
+async def _post_all(cog, guild):
+    from bot.review_posting import post_waiting
+
+    await post_waiting(cog.bot, guild.id, max_cards=10)
+
+
+async def test_setting_the_same_threshold_again_starts_no_catch_up(store):
+    guild = make_guild()
+    cog, channel = _reviewing_cog(store, guild)
+    await _posted_at_medium(store, guild, cog, channel)
+    inter = _inter(store, guild)
+    await cog.flag_threshold.callback(cog, inter, "medium")
+    cog.bot.dispatch.assert_not_called()
+    assert inter.followup.send.await_args.args[0] == "Flags of medium severity and above go to review."

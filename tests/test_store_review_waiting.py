@@ -69,3 +69,28 @@ async def test_a_queue_page_starts_behind_the_last_flag_seen(store):
     await store.review_flag(1, high, status="confirmed", reviewer_id=5, reviewer_name="Eve")  # decided meanwhile
     assert [f.id for f in await store.pending_flags(1, limit=2, after=queue[-1])] == [medium, medium2]
     assert [f.id for f in await store.pending_flags(1, after=queue[0])] == [high2, medium, medium2]
+
+
+async def test_raising_the_threshold_keeps_flags_whose_card_is_posted_in_the_queue(store):
+    """Their cards stay in the review channel with working buttons, so the queue, its counts, the stats and the
+    export keep them; an unposted flag below the new threshold leaves the queue as before."""
+    import io
+    import json
+
+    (high, medium, low), _ = await _save(store, 1)
+    (high2, medium2, _low2), _ = await _save(store, 1, TEXT + " Again.")
+    await store.set_review_messages(1, [high, medium], 10, 20)  # posted while the threshold was medium
+    await store.update_settings(1, flag_threshold="high")
+
+    assert [f.id for f in await store.pending_flags(1)] == [high, high2, medium]
+    assert await store.count_pending(1) == 3 and (await store.review_stats(1))["pending"] == 3
+    assert [f.id for f in await store.waiting_for_card(1)] == [high2]
+    out = io.StringIO()
+    await store.export_flags(1, out, fmt="jsonl", status="pending")
+    assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == [high, medium, high2]
+    everything = io.StringIO()
+    await store.export_flags(1, everything, fmt="jsonl")
+    in_queue = {r["id"]: r["in_queue"] for r in map(json.loads, everything.getvalue().splitlines())}
+    assert (in_queue[medium], in_queue[low], in_queue[medium2]) == (True, False, False)
+    await store.review_flag(1, medium, status="dismissed", reviewer_id=5, reviewer_name="Eve")
+    assert await store.count_pending(1) == 2

@@ -240,3 +240,35 @@ def test_flags_stored_while_review_was_off_are_posted_when_a_channel_is_set(byli
     on = invoke(fake, builders.slash(fake, admin, "general", "settings set review-channel", channel="review"))
     assert on.ephemeral and "Posted" in on.message["content"], on.message
     _repost_until_carded(byline, waiting)  # at once, unless older flags were waiting too
+
+
+def test_lowering_the_flag_threshold_answers_first_then_posts_the_flags_it_admits(byline: Harness) -> None:
+    """A low flag stored under the medium threshold has no card; lowering the threshold answers the manager with
+    how many waiting flags will be posted, and only then do the cards reach the review channel."""
+    from bot.analysis.result import Flag, Result, Span
+
+    fake = byline.fake
+    review_channel = enable_review(byline)
+    admin = fake.world.people["admin"]
+    guild = int(fake.world.guild_id)
+    text = "The pier closed on Sunday. The repairs reportedly cost twice the estimate."
+    at = text.index("reportedly")
+    low = Flag("no_source", "low", text.index("The repairs"), len(text), Span.of(text, at, at + 10), "No source.")
+    stored = byline.store("save_analysis", guild, text, Result(sentences=2, flags=[low], engine="e2e"),
+                          engine_version="e2e-low-flag", title="Pier")
+    (flag_id,) = stored.flag_ids
+    assert flag(byline, flag_id).review_message_id is None and byline.store("count_waiting_for_card", guild) == 0
+    try:
+        inter = builders.slash(fake, admin, "general", "settings set flag-threshold", level="low")
+        sent = fake.interact(inter)
+        answer = wait_answer(fake, inter["token"], sent)
+        assert answer.ephemeral and "waiting flag(s) will now be posted on" in answer.message["content"], answer.message
+        first_card = fake.wait_call("POST", f"/channels/{review_channel}/messages", after=sent, timeout=60)
+        assert first_card.at > answer.via.at  # the answer went out before the catch-up posted anything
+        _repost_until_carded(byline, [flag_id])  # at once, unless more than one run's worth of flags waited
+        card = fake.messages[str(flag(byline, flag_id).review_message_id)]
+        assert f"byline:review:confirm:{flag_id}" in set(find_custom_ids(card))
+    finally:
+        raised = invoke(fake, builders.slash(fake, admin, "general", "settings set flag-threshold", level="medium"))
+        assert "Cards already in the review channel stay" in raised.message["content"]
+    assert flag(byline, flag_id).status == "pending" and fake.messages[str(flag(byline, flag_id).review_message_id)]
