@@ -497,6 +497,9 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Analysts polled by FactSet had expected 81 cents a share.",  # a named body's published survey
         'A second photo showed a hatch on which the words "engine room" are still legible.',  # what a picture shows
         'The video showed the men chanting "we will return" outside the gates.',
+        # a record of the named speaker's own words, and a web address, which names its owner
+        '"We are not going to back down," Walker said, according to a transcript provided by his staff.',
+        "The jet has a range of 7,000 miles, according to gulfstream.com.",
     ],
 )
 def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
@@ -536,6 +539,11 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
 )
 def test_weasel_forms_and_unidentified_sources_are_still_flagged(engine, text, category, evidence):
     assert [(f.category, f.evidence.text) for f in flags_of(engine, text)] == [(category, evidence)]
+
+
+def test_a_person_relaying_a_named_speakers_words_is_still_flagged(engine):
+    text = '"We will not back down," Walker said, according to a campaign official.'
+    assert [f.evidence.text for f in flags_of(engine, text)] == ["a campaign official"]
 
 
 def test_a_named_polls_respondents_are_its_findings_not_vague_sources(engine):

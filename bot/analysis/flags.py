@@ -87,6 +87,10 @@ SURVEY_WORDS = {"poll", "survey", "questionnaire"}  # the ones that ask people, 
 SHARE_REACH = 5  # tokens before a source in which "X% of" may stand
 POLL_WINDOW = 3  # sentences either side of a poll's respondents in which the story names the poll
 RATIO = re.compile(r"\d+-\d+")
+# Records of someone's own words: "Walker said, according to a transcript", "Pence said, according to audio".
+RECORDS_OF_WORDS = {"transcript", "audio", "recording", "tape", "video", "footage", "text", "copy", "excerpt",
+                    "readout", "record"}
+WEB_ADDRESS = re.compile(r"(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,6}(?:/\S*)?")
 POLL_SKIP = {"analyst", "expert", "economist", "researcher", "scientist", "observer", "critic", "forecaster"}
 RESPONDENT_WORDS = {"questioned", "surveyed", "polled", "interviewed", "respondent", "respondents", "asked"}
 SHARE_WORDS = {"half", "majority", "most", "many", "some", "few", "third", "thirds", "quarter", "percent", "%"}
@@ -124,6 +128,8 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
             or (_with_named(a, sourced, doc) and not _insider(a, doc))
             or _names_a_member(a, doc)
             or _cites_a_name(a, sourced, doc)
+            or _channel_of_named(a, sourced, doc)
+            or _a_website(a)
             or held_back.names_next(a, doc)
         ):
             continue
@@ -567,6 +573,26 @@ def _inside_a_claim(a: Attribution, sourced: dict[int, list[Attribution]]) -> bo
         o is not a and o.content is not None and o.content.start <= a.cue.start < o.content.end
         for o in sourced.get(a.sentence, [])
     )
+
+
+def _channel_of_named(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc) -> bool:
+    """ '"...," Walker said, according to a transcript provided by his staff': the document only carries the words
+    of the named speaker whose verb the "according to" hangs on."""
+    mine, source = tokens_of(doc, a.cue), tokens_of(doc, a.source)
+    if mine is None or source is None or a.cue.text.lower() != "according to":
+        return False
+    if source.root.lemma_.lower() not in RECORDS_OF_WORDS:
+        return False  # "X said ..., according to a Treasury official": a person relays it, and is unnamed
+    for other in sourced.get(a.sentence, []):
+        theirs = tokens_of(doc, other.cue)
+        if other is not a and other.source_kind == "named" and theirs is not None and mine.root.head.i == theirs.root.i:
+            return True
+    return False
+
+
+def _a_website(a: Attribution) -> bool:
+    """ "according to gulfstream.com": a web address names its owner."""
+    return a.source is not None and WEB_ADDRESS.fullmatch(a.source.text.strip()) is not None
 
 
 def _with_named(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc) -> bool:
