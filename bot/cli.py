@@ -28,14 +28,30 @@ EXIT_USAGE = 2
 JSONL_CHUNK = 32
 
 
+CONFIG_HELP = "TOML config file (default: $BYLINE_CONFIG)"
+
+
+def config_option() -> argparse.ArgumentParser:
+    """A parent parser that lets every subcommand take ``--config`` after its name too.
+
+    Its default is SUPPRESS: a subcommand that was not given ``--config`` then leaves the top-level value alone
+    (argparse copies every default of a subparser over the namespace, which would reset it to None).
+    """
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--config", default=argparse.SUPPRESS, help=CONFIG_HELP)
+    return parent
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser; subcommands register themselves here."""
     parser = argparse.ArgumentParser(prog="byline", description="Summarise news and flag weakly sourced claims.")
     parser.add_argument("--version", action="version", version=f"byline {__version__}")
-    parser.add_argument("--config", help="TOML config file (default: $BYLINE_CONFIG)")
+    parser.add_argument("--config", help=CONFIG_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
+    parents = [config_option()]
 
-    an = sub.add_parser("analyze", aliases=["analyse"], help="analyse an article (file, stdin or URL)")
+    an = sub.add_parser("analyze", aliases=["analyse"], parents=parents,
+                        help="analyse an article (file, stdin or URL)")
     an.add_argument("input", nargs="?", help="plain-text article, or - for stdin")
     mode = an.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print one JSON result (the contract)")
@@ -48,19 +64,19 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour the report")
     an.set_defaults(handler=cmd_analyze)
 
-    run = sub.add_parser("run", help="start the Discord bot (needs a token)")
+    run = sub.add_parser("run", parents=parents, help="start the Discord bot (needs a token)")
     run.set_defaults(handler=cmd_run)
 
-    _add_db_commands(sub)
+    _add_db_commands(sub, parents)
     return parser
 
 
-def _add_db_commands(sub: Any) -> None:
+def _add_db_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     try:
         from bot.cli_db import add_parser
     except ImportError:  # the store CLI is optional until it exists
         return
-    add_parser(sub)
+    add_parser(sub, parents)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -29,25 +29,28 @@ T = TypeVar("T")
 CLI_GUILD = 0
 
 
-def add_parser(sub: Any) -> None:
-    """Register ``byline db`` and its subcommands."""
-    db = sub.add_parser("db", help="look at, search, export and prune the stored analyses")
+def add_parser(sub: Any, parents: Sequence[argparse.ArgumentParser] = ()) -> None:
+    """Register ``byline db`` and its subcommands; ``parents`` (the ``--config`` option) go on each level."""
+    db = sub.add_parser("db", parents=list(parents), help="look at, search, export and prune the stored analyses")
     cmds = db.add_subparsers(dest="db_command", required=True)
 
-    show = _common(cmds.add_parser("show", help="show one stored analysis"))
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return _common(cmds.add_parser(name, parents=list(parents), help=help_text))
+
+    show = command("show", "show one stored analysis")
     show.add_argument("id", help="the short id printed by analyze --save")
     show.add_argument("--json", action="store_true", help="print the stored record as JSON")
     show.set_defaults(handler=cmd_show)
 
-    search = _common(cmds.add_parser("search", help="full-text search of titles, summaries and texts"))
+    search = command("search", "full-text search of titles, summaries and texts")
     search.add_argument("query", nargs="+", help="words to look for (all must match; word* for a prefix)")
     search.add_argument("--limit", type=int, default=10, help="how many hits (default 10, at most 50)")
     search.set_defaults(handler=cmd_search)
 
-    stats = _common(cmds.add_parser("stats", help="counts, sourcing and review figures"))
+    stats = command("stats", "counts, sourcing and review figures")
     stats.set_defaults(handler=cmd_stats)
 
-    export = _common(cmds.add_parser("export", help="export flags as CSV or JSON Lines"))
+    export = command("export", "export flags as CSV or JSON Lines")
     export.add_argument("--format", dest="fmt", choices=["csv", "jsonl"], required=True)
     export.add_argument("--status", choices=list(STATUSES))
     export.add_argument("--category", help="anonymous_source, vague_source, no_source or unattributed_quote")
@@ -56,7 +59,7 @@ def add_parser(sub: Any) -> None:
     export.add_argument("--output", "-o", help="write to FILE (atomically) instead of stdout")
     export.set_defaults(handler=cmd_export)
 
-    prune = _common(cmds.add_parser("prune", help="delete data older than each server's retention"))
+    prune = command("prune", "delete data older than each server's retention")
     prune.add_argument("--retention-days", type=int, metavar="N",
                        help="first set this guild's retention to N days")
     prune.set_defaults(handler=cmd_prune)

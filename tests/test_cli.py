@@ -396,3 +396,35 @@ def test_every_kind_of_line_ending_reads_like_a_plain_one(capsys, monkeypatch, n
     assert [(f["category"], f["evidence"]["text"]) for f in other["flags"]] == [
         (f["category"], f["evidence"]["text"]) for f in plain["flags"]]
     assert "unattributed_quote" in {f["category"] for f in plain["flags"]}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--config", "{missing}", "analyze", "{sample}"],
+        ["analyze", "--config", "{missing}", "{sample}"],
+        ["analyze", "{sample}", "--config", "{missing}"],
+        ["--config", "{example}", "analyze", "--config", "{missing}", "{sample}"],  # the later one wins
+        ["run", "--config", "{missing}"],
+        ["db", "--config", "{missing}", "stats"],
+        ["db", "stats", "--config", "{missing}"],
+    ],
+)
+def test_config_is_read_before_or_after_the_subcommand(capsys, tmp_path, monkeypatch, argv):
+    """The file named is the one loaded wherever --config stands (a missing file proves it was looked for)."""
+    monkeypatch.delenv("BYLINE_CONFIG", raising=False)
+    missing = tmp_path / "nowhere.toml"
+    filled = [a.format(missing=missing, sample=SAMPLE, example=ROOT / "config.example.toml") for a in argv]
+    code, out, err = run_cli(filled, capsys)
+    assert code == 1 and out == ""
+    assert err == f"byline: config: file not found: {missing}\n"
+
+
+def test_config_after_the_subcommand_is_applied(capsys, tmp_path, monkeypatch):
+    monkeypatch.delenv("BYLINE_CONFIG", raising=False)
+    small = tmp_path / "small.toml"
+    small.write_text("[analysis]\nmax_chars = 500\n", encoding="utf-8")
+    code, _, err = run_cli(["analyze", "--config", str(small), str(SAMPLE)], capsys)
+    assert code == 1 and "too long" in err and "500" in err
+    code, _, err = run_cli(["analyze", str(SAMPLE), "--config", str(ROOT / "config.example.toml")], capsys)
+    assert code == 0, err
