@@ -7,6 +7,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import logging
@@ -111,6 +112,8 @@ def cmd_analyze(args: argparse.Namespace, settings: config.Settings) -> int:
         return _analyze_jsonl(engine, args)
     text, meta = _read_input(args, settings)
     result = engine.analyze(text, sentences=args.sentences, method=args.method)
+    if meta.get("title"):  # a fetched page's <title>, as --save and the bot's link replies store it
+        result = dataclasses.replace(result, title=meta["title"])
     if args.save:
         from bot.cli_db import save_result
 

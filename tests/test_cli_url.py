@@ -87,3 +87,23 @@ async def test_http_error_is_one_clear_line(server, tmp_path):
 async def test_bad_url_is_one_clear_line(tmp_path):
     code, _, err = await run_cli(tmp_path, "analyze", "--url", "file:///etc/passwd")
     assert code == 1 and "http:// and https://" in one_line(err)
+
+
+async def test_the_page_title_is_the_result_title_in_every_output(server, tmp_path):
+    """--json, the report and --save all carry the page's <title>: the article text itself has no headline line."""
+    allow = {"BYLINE_FETCH_ALLOW_PRIVATE_ADDRESSES": "true", "BYLINE_FETCH_ALLOWED_PORTS": str(server.port)}
+    db = str(tmp_path / "url.db")
+    code, out, err = await run_cli(tmp_path, "analyze", "--save", "--db", db, "--url", server.url("/article"), **allow)
+    assert code == 0, err
+    code, shown, err = await run_cli(tmp_path, "db", "show", out.strip(), "--json", "--db", db)
+    assert code == 0, err
+    stored = json.loads(shown)
+    title = stored["title"]
+    assert title and "Harbour council approves new ferry timetable" in title
+    assert stored["result"]["title"] == title
+    code, out, err = await run_cli(tmp_path, "analyze", "--json", "--url", server.url("/article"), **allow)
+    assert code == 0, err
+    assert json.loads(out)["title"] == title
+    code, out, err = await run_cli(tmp_path, "analyze", "--color", "never", "--url", server.url("/article"), **allow)
+    assert code == 0, err
+    assert out.splitlines()[:2] == [title, ""]
