@@ -84,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``byline`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    problem = _ignored_option(args)
+    if problem is not None:
+        print(f"byline: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         settings = config.load(args.config)
         logsetup.setup(settings.logging)
@@ -99,6 +103,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # the output itself failed: a full disk, a closed terminal
         print(f"byline: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _ignored_option(args: argparse.Namespace) -> str | None:
+    """Name an ``analyze`` option that the others given would make it ignore, rather than ignore it silently."""
+    if getattr(args, "handler", None) is not cmd_analyze:
+        return None
+    if args.jsonl and args.url:
+        return "--url cannot be combined with --jsonl (a batch reads {\"id\", \"text\"} lines, not links)."
+    if args.jsonl and args.save:
+        return "--save cannot be combined with --jsonl (save one article at a time)."
+    if args.url and args.input:
+        return f"give either --url or a file, not both (got --url and {args.input})."
+    if args.db and not args.save:
+        return "--db is only used with --save."
+    return None
 
 
 def cmd_analyze(args: argparse.Namespace, settings: config.Settings) -> int:

@@ -428,3 +428,26 @@ def test_config_after_the_subcommand_is_applied(capsys, tmp_path, monkeypatch):
     assert code == 1 and "too long" in err and "500" in err
     code, _, err = run_cli(["analyze", str(SAMPLE), "--config", str(ROOT / "config.example.toml")], capsys)
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["analyze", "--jsonl", "--save", "--db", "{db}"], "--save cannot be combined with --jsonl"),
+        (["analyze", "--jsonl", "--save"], "--save cannot be combined with --jsonl"),
+        (["analyze", "--jsonl", "--url", "http://127.0.0.1/a"], "--url cannot be combined with --jsonl"),
+        (["analyze", "--jsonl", "-", "--url", "http://127.0.0.1/a"], "--url cannot be combined with --jsonl"),
+        (["analyze", "--url", "http://127.0.0.1/a", "{sample}"], "either --url or a file"),
+        (["analyze", "--db", "{db}", "{sample}"], "--db is only used with --save"),
+    ],
+)
+def test_options_that_would_be_ignored_are_refused(capsys, tmp_path, monkeypatch, argv, needle):
+    """Nothing is read, fetched or saved: one line on stderr and the usage exit status instead."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where a --save without --db would write
+    db = tmp_path / "batch.db"
+    stdin = json.dumps({"id": "a", "text": ARTICLE}) + "\n"
+    filled = [a.format(db=db, sample=SAMPLE) for a in argv]
+    code, out, err = run_cli(filled, capsys, stdin=stdin, monkeypatch=monkeypatch)
+    assert code == 2 and out == ""
+    assert err.startswith("byline: ") and needle in err and err.count("\n") == 1
+    assert not db.exists() and not (tmp_path / "data").exists()
