@@ -212,7 +212,7 @@ def _parse_lines(source: IO[str]) -> Iterator[dict[str, Any]]:
         try:
             obj = json.loads(line, parse_constant=_no_constant, parse_float=_finite_float)
         except json.JSONDecodeError as exc:
-            yield {"id": None, "error": f"line {number} is not JSON: {exc.msg}"}
+            yield {"id": None, "error": f"line {number} is not JSON: {_json_problem(exc)}"}
             continue
         except (ValueError, RecursionError):  # NaN or 1e400, a number too long to convert, or nesting too deep
             yield {"id": None, "error": f"line {number} is not JSON that Byline can read"}
@@ -227,6 +227,12 @@ def _parse_lines(source: IO[str]) -> Iterator[dict[str, Any]]:
             yield {"id": item_id, "error": f"line {number}: \"sentences\" must be a whole number from 0 to 100"}
         else:
             yield {"id": item_id, "text": text, "sentences": n} if n is not None else {"id": item_id, "text": text}
+
+
+def _json_problem(exc: json.JSONDecodeError) -> str:
+    """The reader's complaint as a whole phrase: its messages ("Invalid control character at") stop before the place."""
+    where = f"column {exc.colno}" if exc.lineno == 1 else f"line {exc.lineno} column {exc.colno}"
+    return f"{exc.msg} {where}" if exc.msg.endswith(" at") else f"{exc.msg} at {where}"
 
 
 def _no_constant(name: str) -> Any:

@@ -451,3 +451,13 @@ def test_options_that_would_be_ignored_are_refused(capsys, tmp_path, monkeypatch
     assert code == 2 and out == ""
     assert err.startswith("byline: ") and needle in err and err.count("\n") == 1
     assert not db.exists() and not (tmp_path / "data").exists()
+
+
+def test_a_jsonl_line_that_is_not_json_gets_a_whole_sentence(capsys, monkeypatch):
+    stdin = '{"id": "b", "text": "broken\n{"id": "c" "text": "x"}\n'
+    code, out, _ = run_cli(["analyze", "--jsonl", "-"], capsys, stdin=stdin, monkeypatch=monkeypatch)
+    assert code == 0
+    assert [json.loads(line)["error"] for line in out.splitlines()] == [
+        "line 1 is not JSON: Invalid control character at column 28",
+        "line 2 is not JSON: Expecting ',' delimiter at column 12",
+    ]
