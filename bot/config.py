@@ -9,6 +9,7 @@ resulting frozen object is passed around explicitly: nothing imports a global.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import ipaddress
 import os
 import tomllib
@@ -244,6 +245,7 @@ def _build_section(name: str, cls: type, table: Mapping[str, Any], environ: Mapp
     for key in table:
         if key not in known:
             raise ConfigError(f"config: unknown key {name}.{key}")
+    _check_env_names(name, known, environ)
     values: dict[str, Any] = {}
     for key, hint in known.items():
         env_name = f"BYLINE_{name.upper()}_{key.upper()}"
@@ -252,6 +254,20 @@ def _build_section(name: str, cls: type, table: Mapping[str, Any], environ: Mapp
         elif key in table:
             values[key] = _convert(f"{name}.{key}", table[key], hint, False)
     return cls(**values)
+
+
+def _check_env_names(name: str, known: Mapping[str, Any], environ: Mapping[str, str]) -> None:
+    """Refuse ``BYLINE_<SECTION>_<KEY>`` for a known section but no such key, as the TOML file's typos are.
+
+    Variables whose second word is no section (``BYLINE_CONFIG``, a test switch) are not settings and are left alone.
+    """
+    prefix = f"BYLINE_{name.upper()}_"
+    keys = [key.upper() for key in known]
+    for env_name in sorted(environ):
+        if env_name.startswith(prefix) and env_name[len(prefix):] not in keys:
+            close = difflib.get_close_matches(env_name[len(prefix):].upper(), keys, n=1, cutoff=0.7)
+            hint = f"; did you mean ${prefix}{close[0]}?" if close else f" (keys: {', '.join(sorted(known))})"
+            raise ConfigError(f"config: unknown variable ${env_name}: [{name}] has no such key{hint}")
 
 
 def load(path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:

@@ -461,3 +461,11 @@ def test_a_jsonl_line_that_is_not_json_gets_a_whole_sentence(capsys, monkeypatch
         "line 1 is not JSON: Invalid control character at column 28",
         "line 2 is not JSON: Expecting ',' delimiter at column 12",
     ]
+
+
+def test_a_misspelled_environment_setting_is_a_one_line_error(capsys, monkeypatch):
+    monkeypatch.setenv("BYLINE_ANALYSIS_MAXCHARS", "10")
+    code, out, err = run_cli(["analyze", str(SAMPLE)], capsys)
+    assert code == 1 and out == ""
+    assert err == ("byline: config: unknown variable $BYLINE_ANALYSIS_MAXCHARS: [analysis] has no such key; "
+                   "did you mean $BYLINE_ANALYSIS_MAX_CHARS?\n")

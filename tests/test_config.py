@@ -194,3 +194,32 @@ def test_an_unusable_log_file_is_a_config_error(tmp_path):
         log.setup(config.LoggingSettings(file=str(tmp_path / "missing" / "dir" / "byline.log")))
     with pytest.raises(ConfigError, match=r"logging\.file"):
         log.setup(config.LoggingSettings(file=str(tmp_path)))
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"BYLINE_ANALYSIS_MAXCHARS": "10"},
+         "config: unknown variable $BYLINE_ANALYSIS_MAXCHARS: [analysis] has no such key; "
+         "did you mean $BYLINE_ANALYSIS_MAX_CHARS?"),
+        ({"BYLINE_DISCORD_TOKN": SECRET},  # named, never echoed: it holds the value meant for the token
+         "config: unknown variable $BYLINE_DISCORD_TOKN: [discord] has no such key; "
+         "did you mean $BYLINE_DISCORD_TOKEN?"),
+        ({"BYLINE_STORE_COLOUR": "blue"},
+         "config: unknown variable $BYLINE_STORE_COLOUR: [store] has no such key (keys: busy_timeout_ms, path)"),
+        ({"BYLINE_LOGGING_level": "DEBUG"},  # the names are upper case, as for every other key
+         "config: unknown variable $BYLINE_LOGGING_level: [logging] has no such key; "
+         "did you mean $BYLINE_LOGGING_LEVEL?"),
+    ],
+)
+def test_an_environment_variable_for_no_key_of_a_known_section_is_refused(env, expected):
+    with pytest.raises(ConfigError) as info:
+        config.load(None, environ=env)
+    assert str(info.value) == expected
+
+
+def test_byline_variables_that_are_not_settings_are_left_alone():
+    """BYLINE_CONFIG names the file and BYLINE_E2E_STRICT_LAG is a test switch: no section of theirs, no error."""
+    settings = config.load(None, environ={"BYLINE_CONFIG": "", "BYLINE_E2E_STRICT_LAG": "1", "BYLINE_OTHER_TOOL": "x",
+                                          "BYLINE_DISCORD_TOKEN": SECRET, "BYLINE_ANALYSIS_MAX_CHARS": "7000"})
+    assert settings.discord.token == SECRET and settings.analysis.max_chars == 7000
