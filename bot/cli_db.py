@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from bot.analysis.result import Result
-from bot.config import Settings
+from bot.config import MAX_RETENTION_DAYS, Settings
 from bot.errors import InputError, NotFoundError
 from bot.search_query import query_problem
 from bot.store import Store
@@ -61,7 +61,7 @@ def add_parser(sub: Any, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
 
     prune = command("prune", "delete data older than each server's retention")
     prune.add_argument("--retention-days", type=int, metavar="N",
-                       help="first set this guild's retention to N days")
+                       help=f"first set this guild's retention to N days (1 to {MAX_RETENTION_DAYS})")
     prune.set_defaults(handler=cmd_prune)
 
 
@@ -242,6 +242,9 @@ def _default_mode() -> int:
 
 def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
     """Apply every guild's retention (optionally setting this guild's first)."""
+    if args.retention_days is not None and not 1 <= args.retention_days <= MAX_RETENTION_DAYS:
+        raise InputError(f"--retention-days must be between 1 and {MAX_RETENTION_DAYS}.")
+
     async def work(store: Store) -> int:
         if args.retention_days is not None:
             await store.update_settings(args.guild, retention_days=args.retention_days)

@@ -35,6 +35,8 @@ def _default_db_path() -> str:
 # Upper bounds that keep a typo from becoming a crash or a memory blow-up later.
 MAX_CHARS_LIMIT = 50_000_000
 MAX_CONFIG_BYTES = 1_000_000
+# The longest retention a server may set, in days: /settings set retention and `byline db prune --retention-days`.
+MAX_RETENTION_DAYS = 3650
 
 @dataclass(frozen=True)
 class AnalysisSettings:

@@ -142,7 +142,29 @@ def test_prune_with_retention_and_bad_values(db, capsys):
     code, out, _ = run(capsys, "db", "prune", "--retention-days", "30", "--db", db)
     assert code == 0 and out == "pruned 0 documents\n"
     code, _, err = run(capsys, "db", "prune", "--retention-days", "0", "--db", db)
-    assert code == 1 and "retention_days" in err
+    assert code == 1 and err == "byline: --retention-days must be between 1 and 3650.\n"
+
+
+def test_prune_retention_has_the_bots_bounds(db, capsys):
+    """/settings set retention takes 1 to 3650 days; the CLI takes the same, and a refused value changes nothing."""
+    import asyncio
+
+    from bot.config import MAX_RETENTION_DAYS
+    from bot.store import Store
+
+    assert MAX_RETENTION_DAYS == 3650
+    saved_id(db)
+    code, out, _ = run(capsys, "db", "prune", "--retention-days", "3650", "--db", db)
+    assert code == 0 and out == "pruned 0 documents\n"
+    for days in ("3651", "36500"):
+        code, out, err = run(capsys, "db", "prune", "--retention-days", days, "--db", db)
+        assert code == 1 and out == "" and err == "byline: --retention-days must be between 1 and 3650.\n"
+
+    async def retention() -> int | None:
+        async with Store.open(db) as store:
+            return (await store.get_settings(0)).retention_days
+
+    assert asyncio.run(retention()) == 3650
 
 
 def test_a_newer_database_is_a_one_line_error(db, capsys):
