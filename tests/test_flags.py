@@ -64,6 +64,7 @@ def test_the_writers_own_hedge_is_not_a_missing_source(engine):
     """ "seems" is the writer's reading, not a claim someone unnamed made; "is expected to" still is."""
     assert flags_of(engine, "The plan seems to have support in the council.", "no_source") == []
     assert flags_of(engine, "The plan is expected to win support in the council.", "no_source")
+    assert flags_of(engine, "Three people were reported dead after the storm.", "no_source")  # not "missing"
     # a quotation inside the hedged clause does not make the hedge someone else's claim
     assert flags_of(engine, 'The move appears to confirm the "deep unease" among party members.', "no_source") == []
     assert flags_of(engine, 'It seems, Robin said, that the pilot "wanted to destroy the aircraft."') == []
@@ -500,6 +501,8 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         # a record of the named speaker's own words, and a web address, which names its owner
         '"We are not going to back down," Walker said, according to a transcript provided by his staff.',
         "The jet has a range of 7,000 miles, according to gulfstream.com.",
+        "The hiker was reported missing a week later.",  # a missing-person report, an event
+        "Fans are waiting for the recently-announced spinoff movie.",  # which movie, not a claim about it
     ],
 )
 def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):

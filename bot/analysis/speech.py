@@ -37,6 +37,8 @@ CLAIM_NOUNS = {"allegation", "accusation", "claim", "rumor", "rumour", "speculat
 FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", "post", "write", "issue", "cite",
                  "discover"}
 
+# Participles that say a thing was made public; before a noun they pick the thing out, not a claim about it.
+MADE_PUBLIC = {"announce", "release", "publish", "issue", "unveil", "launch", "post", "disclose"}
 
 # Subjects that cannot be the source of a claim: stretches of time and pictures of events.
 SPEECHLESS = {"half", "year", "week", "month", "day", "season", "decade", "century", "period", "night", "morning",
@@ -97,6 +99,10 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # 'if "no artificial" sales grow as expected', however the parser hangs the "as"
     # 'edX is launching a course called "Introduction to Data Science"': a quoted title does not make the verb
     # speech; the checks below decide, as for any verb ('users compared it to "An Inconvenient Truth"' is a stance)
+    if lemma == "report" and "auxpass" in deps and any(c.lower_ == "missing" for c in tok.children):
+        return False  # "He was reported missing": a missing-person report was filed, an event
+    if tok.dep_ == "amod" and lemma in MADE_PUBLIC:
+        return False  # "the recently-announced spinoff", "the newly released figures": which thing, not a claim
     pictured = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if tok.lower_ in NOT_EVIDENTIAL or (lemma in HEDGE_VERBS and a.source is None):
         return False  # the writer's own reading ("seems", "seemingly"), not a claim with a hidden source
