@@ -18,7 +18,7 @@ import discord
 from bot import render
 from bot.cards import card_lock
 from bot.checks import interaction_is_moderator
-from bot.errors import AlreadyReviewed, BylineError, NotModerator
+from bot.errors import AlreadyReviewed, BylineError, NotModerator, ShuttingDown
 from bot.interaction_errors import handle_interaction_error, send_ephemeral
 from bot.shutdown import hold_interaction
 from bot.store_types import STAFF
@@ -287,7 +287,18 @@ class AuthorOnlyView(discord.ui.View):
         self.message: discord.Message | discord.WebhookMessage | discord.InteractionMessage | None = None
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Other members, and the author once they lost the rights, get a polite ephemeral refusal."""
+        """Other members, and the author once they lost the rights, get a polite ephemeral refusal.
+
+        Every click is held first, like a command: discord.py runs the check and then the callback in one task, so
+        the shutdown waits for the whole click, and a click arriving once Byline is stopping is refused privately
+        ("restarting") and runs nothing (a /forget confirmed then deletes nothing).
+        """
+        try:
+            hold_interaction(interaction, f"{type(self).__name__} click from user {interaction.user.id}",
+                             answer_cut_short=True)
+        except ShuttingDown as exc:
+            await handle_interaction_error(interaction, exc)
+            return False
         if interaction.user.id != self.author_id:
             await send_ephemeral(interaction, "These buttons belong to whoever ran the command.")
             return False

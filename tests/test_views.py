@@ -464,3 +464,78 @@ async def test_buttons_during_shutdown_are_refused_and_change_nothing(store):
     with pytest.raises(ShuttingDown):  # the modal's on_error answers it, as for every other error
         await asyncio.create_task(modal.on_submit(note))
     assert await store.review_events(guild.id, ids[0]) == []
+
+
+class _DrainClient:
+    """A client with only the shutdown drain, which is all a short-lived view's click needs from it."""
+
+    def __init__(self) -> None:
+        from bot.shutdown import Drain
+
+        self.drain = Drain()
+
+
+async def test_short_lived_view_clicks_after_shutdown_began_are_refused_and_run_nothing():
+    """README: buttons arriving once Byline is stopping are told it is restarting. The /forget prompt, the /search and
+    /review queue pagers are no exception: the click gets the private refusal, and Delete my data deletes nothing."""
+    from bot.errors import ShuttingDown
+    from bot.views_keyset import KeysetPage, KeysetPaginator
+
+    ran: list[str] = []
+
+    async def forget(inter) -> str:
+        ran.append("forget")
+        return "Deleted."
+
+    async def render_page(page: int) -> discord.Embed:
+        ran.append(f"page {page}")
+        return discord.Embed(title=f"page {page}")
+
+    async def read(after, page):
+        ran.append(f"keyset {page}")
+        return KeysetPage(discord.Embed(title="queue"), "more")
+
+    client = _DrainClient()
+    author = make_member(name="author")
+    views = [(ConfirmView(author_id=author.id, on_confirm=forget), "confirm"),
+             (Paginator(author_id=author.id, pages=3, render_page=render_page), "next_page"),
+             (KeysetPaginator(author_id=author.id, first=KeysetPage(discord.Embed(), "a"), read_page=read), "next_page")]
+    client.drain.begin()
+    for view, button in views:
+        click = make_interaction(client=client, user=author)
+        await asyncio.create_task(view._scheduled_task(getattr(view, button), click))  # as discord.py runs a click
+        assert _ephemeral_texts(click) == [ShuttingDown.user_message], type(view).__name__
+        click.response.edit_message.assert_not_awaited()
+        click.edit_original_response.assert_not_awaited()
+    stranger = make_interaction(client=client)
+    await asyncio.create_task(views[0][0]._scheduled_task(views[0][0].confirm, stranger))
+    assert _ephemeral_texts(stranger) == [ShuttingDown.user_message]
+    assert ran == []
+    assert not views[0][0].is_finished()  # the prompt is not locked: nothing was decided
+
+
+async def test_a_short_lived_view_click_accepted_before_shutdown_is_waited_for():
+    """A Delete my data click under way when the stop begins is held like a command: the shutdown waits for the
+    deletion and its answer (it is neither refused half-way nor cut off when REST closes)."""
+    client = _DrainClient()
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def forget(inter) -> str:
+        entered.set()
+        await release.wait()
+        return "Deleted."
+
+    author = make_member(name="author")
+    view = ConfirmView(author_id=author.id, on_confirm=forget)
+    click = make_interaction(client=client, user=author)
+    task = asyncio.create_task(view._scheduled_task(view.confirm, click))
+    await entered.wait()
+    client.drain.begin()
+    assert client.drain.pending() == [f"ConfirmView click from user {author.id}"]
+    finishing = asyncio.create_task(client.drain.finish(timeout=60))
+    await asyncio.sleep(0)
+    release.set()
+    await finishing
+    assert task.done() and not task.cancelled()
+    assert click.edit_original_response.await_args.kwargs["content"] == "Deleted."
+    assert client.drain.pending() == []
