@@ -112,6 +112,7 @@ class DiscordSettings:
     user_rate_per_minute: int = 6
     channel_rate_per_minute: int = 10
     search_rate_per_minute: int = 20
+    library_rate_per_minute: int = 20
     shutdown_grace_seconds: float = 25.0
 
     def validate(self) -> None:
@@ -125,6 +126,7 @@ class DiscordSettings:
         _check(self.user_rate_per_minute >= 1, "discord.user_rate_per_minute", "must be at least 1")
         _check(self.channel_rate_per_minute >= 1, "discord.channel_rate_per_minute", "must be at least 1")
         _check(self.search_rate_per_minute >= 1, "discord.search_rate_per_minute", "must be at least 1")
+        _check(self.library_rate_per_minute >= 1, "discord.library_rate_per_minute", "must be at least 1")
         _check(0 <= self.shutdown_grace_seconds <= 600, "discord.shutdown_grace_seconds", "must be between 0 and 600")
 
 
