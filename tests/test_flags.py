@@ -501,6 +501,9 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         # a record of the named speaker's own words, and a web address, which names its owner
         '"We are not going to back down," Walker said, according to a transcript provided by his staff.',
         "The jet has a range of 7,000 miles, according to gulfstream.com.",
+        "Trump has won 758 delegates, according to a CNN tally.",  # a thing a named body compiled
+        'That was a reference to a BBC story claiming Downing Street "sexed up" the dossier.',
+        "A 1996 FEC advisory opinion added that paid speeches would count as campaign events.",
         "The hiker was reported missing a week later.",  # a missing-person report, an event
         "Fans are waiting for the recently-announced spinoff movie.",  # which movie, not a claim about it
     ],
@@ -542,6 +545,15 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
 )
 def test_weasel_forms_and_unidentified_sources_are_still_flagged(engine, text, category, evidence):
     assert [(f.category, f.evidence.text) for f in flags_of(engine, text)] == [(category, evidence)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A CNN producer said the tape was real.", "One Sanders supporter said the count was rigged.",
+     "A March speech claimed the count was rigged."],
+)
+def test_a_person_beside_a_named_body_and_a_dated_speech_stay_unnamed(engine, text):
+    assert flags_of(engine, text, "anonymous_source")
 
 
 def test_a_person_relaying_a_named_speakers_words_is_still_flagged(engine):

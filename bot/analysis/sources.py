@@ -458,6 +458,8 @@ def classify(head: Token, i: int, j: int) -> str:
         # "a Gallup poll", "a CNN survey" name who asked; "poll after poll in Israel" only says where
         others = [t for t in head.subtree if t.i != head.i]  # "a survey for the consultancy Capgemini"
         pollster = any((t.ent_type_ in NAMED_ENTS or t.pos_ == "PROPN") and not _place(t) for t in others)
+        if lemma in words("document_nouns.txt") and _maker_before(head):
+            return "named"  # "A 1996 FEC advisory opinion": the body that wrote it is named
         return "named" if (lemma in words("poll_nouns.txt") and pollster) else "vague"
     if lemma in SPOKESPEOPLE and _speaks_for_named_body(head):
         return "named"
@@ -487,9 +489,27 @@ def classify(head: Token, i: int, j: int) -> str:
         return "named"
     if _back_to_unnamed(head):
         return "anonymous"  # "An independent expert said ... the expert said": still nobody named
-    if _indefinite(head) and not _a_person(head) and _made_by_name(head):
-        return "named"  # "an update on Monday from the NTSB": a thing a named body put out (not "a doctor from X")
+    if _indefinite(head) and not _a_person(head) and (_made_by_name(head) or _maker_before(head)):
+        # "an update on Monday from the NTSB", "a CNN tally": a thing a named body put out (not "a doctor from X",
+        # "a CNN producer")
+        return "named"
     return _by_determiner(head, modifier_name or _led_by_name(head) or _made_by_name(head))
+
+
+# Things a body compiles or publishes besides the documents of the lexicon: "a CNN tally", "a BBC story".
+COMPILED = {"tally", "count", "story", "database", "readout", "average", "chart", "estimate", "projection",
+            "forecast", "tracker", "data", "figure", "analysis", "model", "survey", "poll", "investigation"}
+
+
+def _maker_before(head: Token) -> bool:
+    """A named organisation or person in front of a common noun for a thing ("a CNN tally", "a BBC story")."""
+    lemma = head.lemma_.lower()
+    if head.pos_ != "NOUN" or not (lemma in COMPILED or lemma in words("document_nouns.txt")):
+        return False
+    return any(
+        c.dep_ in ("compound", "nmod") and c.ent_type_ not in ("NORP", "DATE", "TIME") and is_maker(c)
+        for c in head.children
+    )
 
 
 def _a_person(head: Token) -> bool:
