@@ -7,10 +7,15 @@ Old keys are dropped as they expire, so memory stays bounded by the number of re
 from __future__ import annotations
 
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Hashable
+from typing import Any
 
 from bot.errors import RateLimited
+
+# The limiters several places share, per owner (the bot): they go when it does.
+_SHARED: weakref.WeakKeyDictionary[Any, dict[str, RateLimiter]] = weakref.WeakKeyDictionary()
 
 
 class RateLimiter:
@@ -88,3 +93,24 @@ def hit_all(*checks: tuple[RateLimiter, Hashable]) -> None:
         raise RateLimited(max(waits))
     for limiter, key in checks:
         limiter.hit(key)
+
+
+def shared_limiter(owner: Any, name: str, limit: int, per: float = 60.0) -> RateLimiter:
+    """``owner``'s limiter called ``name``, made with ``limit`` hits per ``per`` seconds on first use.
+
+    For one allowance spent in several places that share no object but the bot, such as a cog's commands and a
+    persistent button.
+    """
+    limiters = _SHARED.setdefault(owner, {})
+    if name not in limiters:
+        limiters[name] = RateLimiter(limit, per)
+    return limiters[name]
+
+
+def library_limiter(bot: Any) -> RateLimiter:
+    """The per-member allowance of library reads: /lookup, /recent, /stats and the Full report button.
+
+    Each reads the store and renders on the bot's one event loop, which every server shares, so a member
+    repeating them gets ``[discord] library_rate_per_minute`` a minute (searches have their own allowance).
+    """
+    return shared_limiter(bot, "library", bot.settings.discord.library_rate_per_minute)

@@ -7,10 +7,12 @@ the verdicts moderators already gave the same claims, so nothing they decided co
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,6 +53,38 @@ FROM analyses AS a JOIN documents AS d ON d.id = a.document_id
 """
 # Private analyses are shown to their author only; only STAFF callers (review cards, the CLI) see every row.
 VISIBLE_TO = " AND (d.private = 0 OR d.author_id IS ?)"
+# A listing's rows with their flags counted by category, from the documents and flags tables: never result_json.
+_LISTING_SELECT = """
+WITH top AS MATERIALIZED (
+    SELECT a.seq, a.id, a.guild_id, a.document_id, d.title, d.url, d.author_id, d.channel_id, a.created_at, d.private
+    FROM analyses AS a JOIN documents AS d ON d.id = a.document_id WHERE a.guild_id = ?{hide}
+    ORDER BY a.seq DESC LIMIT ?)
+SELECT top.id, top.guild_id, top.document_id, top.title, top.url, top.author_id, top.channel_id, top.created_at,
+       top.private, f.category, group_concat(f.id), min(f.position)
+FROM top LEFT JOIN flags AS f ON f.analysis_id = top.id
+GROUP BY top.seq, f.category ORDER BY top.seq DESC
+"""
+
+
+@dataclass(frozen=True)
+class ListedAnalysis:
+    """One analysis as a listing (/recent) shows it: its document's title and link, and its flags counted.
+
+    Read with SQL alone. The full result is JSON of over a megabyte for a long article, and decoding ten of them
+    to print a title and a count per line would stall the bot for every server meanwhile.
+    """
+
+    id: str
+    guild_id: int
+    document_id: int
+    title: str | None
+    url: str | None
+    author_id: int | None
+    channel_id: int | None
+    created_at: datetime
+    flag_ids: tuple[int, ...]
+    flag_counts: tuple[tuple[str, int], ...]  # (category, flags): most first, ties in reading order
+    private: bool = False
 
 
 def visible(viewer_id: Viewer) -> tuple[str, tuple[int, ...]]:
@@ -87,6 +121,18 @@ class AnalysesStore(StoreBase):
         text, engine_version = no_surrogates(text), no_surrogates(engine_version)
         title, url, message_link = optional_text(title or result.title), optional_text(url), optional_text(message_link)
         digest = document_key(text, (author_id or 0) if private else None)
+        saved = await self._save_or_find(guild_id, digest, text, result, engine_version, title, url, author_id,
+                                         channel_id, message_link, private, forget_generation)
+        if isinstance(saved, StoredAnalysis):
+            return saved
+        return await self._decoded(saved, cached=True)  # stored already: decoded once the write lock is free
+
+    async def _save_or_find(
+        self, guild_id: int, digest: str, text: str, result: Result, engine_version: str, title: str | None,
+        url: str | None, author_id: int | None, channel_id: int | None, message_link: str | None, private: bool,
+        forget_generation: int | None,
+    ) -> StoredAnalysis | Sequence[Any]:
+        """The new analysis, or the row of the same text's analysis by this engine version if one is stored."""
         async with self._write() as db:
             if forget_generation is not None and self.forget_generation(guild_id, author_id) != forget_generation:
                 raise ForgottenMeanwhile()
@@ -101,7 +147,7 @@ class AnalysesStore(StoreBase):
                     _ANALYSIS_SELECT + "WHERE a.guild_id = ? AND a.document_id = ? AND a.engine_version = ? "
                     "ORDER BY a.seq DESC LIMIT 1", (guild_id, doc_id, engine_version)))
                 if found:
-                    return self._analysis(found[0], cached=True)
+                    return found[0]
             else:
                 cur = await db.execute(
                     "INSERT INTO documents (guild_id, content_hash, text, title, url, site, author_id, channel_id,"
@@ -218,6 +264,11 @@ class AnalysesStore(StoreBase):
                                       "same category, evidence and sentence", now)
         return carried
 
+    async def _decoded(self, row: Sequence[Any], *, cached: bool = False) -> StoredAnalysis:
+        """``_analysis`` on a worker thread: a long article's result is over a megabyte of JSON, and decoding it on
+        the event loop would hold up every server's commands and the gateway's heartbeat meanwhile."""
+        return await asyncio.to_thread(self._analysis, row, cached=cached)
+
     @staticmethod
     def _analysis(row: Sequence[Any], *, cached: bool = False) -> StoredAnalysis:
         flag_ids = tuple(sorted(int(i) for i in row[11].split(","))) if row[11] else ()
@@ -282,7 +333,7 @@ class AnalysesStore(StoreBase):
             _ANALYSIS_SELECT + "WHERE d.guild_id = ? AND d.content_hash IN (?, ?) AND a.guild_id = ? "
             "AND a.engine_version = ? ORDER BY a.seq DESC LIMIT 1",
             (guild_id, *keys, guild_id, engine_version))
-        return self._analysis(row, cached=True) if row else None
+        return await self._decoded(row, cached=True) if row else None
 
     async def find_by_url(
         self, guild_id: int, url: str, *, max_age_seconds: int, engine_version: str, private_for: int | None = None,
@@ -297,7 +348,7 @@ class AnalysesStore(StoreBase):
             _ANALYSIS_SELECT + "WHERE d.guild_id = ? AND d.url = ? AND a.guild_id = ? AND a.engine_version = ? "
             "AND a.created_at >= ? AND (d.private = 0 OR d.author_id IS ?) ORDER BY a.seq DESC LIMIT 1",
             (guild_id, url, guild_id, engine_version, cutoff, private_for if private_for is not None else -1))
-        return self._analysis(row, cached=True) if row else None
+        return await self._decoded(row, cached=True) if row else None
 
     async def get_analysis(
         self, guild_id: int, analysis_id: str, *, viewer_id: Viewer = PUBLIC,
@@ -311,7 +362,7 @@ class AnalysesStore(StoreBase):
         hide, args = visible(viewer_id)
         row = await self._row(_ANALYSIS_SELECT + "WHERE a.id = ? AND a.guild_id = ?" + hide,
                               (short_id, guild_id, *args))
-        return self._analysis(row) if row else None
+        return await self._decoded(row) if row else None
 
     async def get_text(self, guild_id: int, analysis_id: str) -> str | None:
         """The analysed text behind an analysis (for re-rendering a report), in this guild only."""
@@ -322,11 +373,27 @@ class AnalysesStore(StoreBase):
             "WHERE a.id = ? AND a.guild_id = ? AND d.guild_id = ?", (short_id, guild_id, guild_id))
         return str(row[0]) if row else None
 
-    async def recent(self, guild_id: int, *, limit: int = 10, viewer_id: Viewer = PUBLIC) -> list[StoredAnalysis]:
-        """The newest analyses in this guild that ``viewer_id`` may see (see ``visible``)."""
+    async def recent(self, guild_id: int, *, limit: int = 10, viewer_id: Viewer = PUBLIC) -> list[ListedAnalysis]:
+        """The newest analyses in this guild that ``viewer_id`` may see (see ``visible``), as a listing shows them.
+
+        One statement reads titles, links and each analysis's flags counted by category from the documents and
+        flags tables; no result is decoded (a full one is for ``get_analysis``).
+        """
         check_guild(guild_id)
         hide, args = visible(viewer_id)
-        rows = await self._rows(_ANALYSIS_SELECT + "WHERE a.guild_id = ?" + hide + " ORDER BY a.seq DESC LIMIT ?",
-                                (guild_id, *args, max(0, min(int(limit), 100))))
-        return [self._analysis(r) for r in rows]
-
+        rows = await self._rows(_LISTING_SELECT.format(hide=hide), (guild_id, *args, max(0, min(int(limit), 100))))
+        listed: dict[str, tuple[Sequence[Any], list[tuple[str, int, int]], list[int]]] = {}
+        for row in rows:
+            _, counts, ids = listed.setdefault(row[0], (row, [], []))
+            if row[9] is not None:
+                found = [int(i) for i in str(row[10]).split(",")]
+                counts.append((str(row[9]), len(found), int(row[11])))
+                ids.extend(found)
+        return [
+            ListedAnalysis(
+                id=r[0], guild_id=r[1], document_id=r[2], title=r[3], url=r[4], author_id=r[5], channel_id=r[6],
+                created_at=from_db_time(r[7]) or utcnow(), flag_ids=tuple(sorted(ids)),
+                flag_counts=tuple((c, n) for c, n, _ in sorted(counts, key=lambda k: (-k[1], k[2]))),
+                private=bool(r[8]))
+            for r, counts, ids in listed.values()
+        ]

@@ -10,6 +10,7 @@ is "not found".
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -18,6 +19,7 @@ import discord
 
 from bot.errors import NotFoundError
 from bot.interaction_errors import handle_interaction_error
+from bot.ratelimit import library_limiter
 from bot.render import CUSTOM_ID_LIMIT, render_analysis
 from bot.shutdown import hold_interaction
 from bot.store_types import STAFF
@@ -47,9 +49,14 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REPO
         return cls(match["analysis_id"])
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        """Answer with the full report; errors go through the one handler."""
+        """Answer with the full report; errors go through the one handler.
+
+        A click counts against the member's allowance of library reads (``[discord] library_rate_per_minute``),
+        shared with /lookup, /recent and /stats; the result is decoded and the report rendered off the event loop.
+        """
         try:
             hold_interaction(interaction, f"full report of {self.analysis_id} for user {interaction.user.id}")
+            library_limiter(interaction.client).hit(interaction.user.id)
             await interaction.response.defer(ephemeral=True, thinking=True)
             store = interaction.client.store  # type: ignore[attr-defined]
             stored = None
@@ -59,7 +66,7 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REPO
                 stored = None
             if stored is None:
                 raise NotFoundError("That analysis is no longer stored here (it may have been forgotten).")
-            rendered = render_analysis(stored, attach_report=True)
+            rendered = await asyncio.to_thread(render_analysis, stored, attach_report=True)
             await interaction.followup.send(ephemeral=True, **rendered.send_kwargs())
         except Exception as exc:  # every failure must reach the member
             await handle_interaction_error(interaction, exc)

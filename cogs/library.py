@@ -8,6 +8,7 @@ only; everyone else gets the same "not found" as for an id that does not exist.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from typing import Any
@@ -20,7 +21,7 @@ from bot import render
 from bot.cards import CARDS_STALE_EVENT, remember_shown
 from bot.errors import InputError, NotFoundError
 from bot.interaction_errors import PUBLIC_DEFER
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import RateLimiter, library_limiter
 from bot.search_query import query_problem
 from bot.store import SEARCH_CANDIDATES
 from bot.store_types import PUBLIC, Viewer
@@ -60,6 +61,9 @@ class Library(commands.Cog):
         self.bot = bot
         # Searches and page turns per member per minute: only this cog searches, so the allowance lives here.
         self.search_limiter = RateLimiter(bot.settings.discord.search_rate_per_minute)  # type: ignore[attr-defined]
+        # /lookup, /recent, /stats and the Full report button share one allowance (``[discord]
+        # library_rate_per_minute``): each reads the store and renders on the loop every server shares.
+        self.read_limiter = library_limiter(bot)
 
     @property
     def store(self) -> Any:
@@ -73,14 +77,17 @@ class Library(commands.Cog):
         """The full analysis embed, from this server's analyses only; the member's private one only to them.
 
         The look-up (one indexed read) comes before the acknowledgement, which must know whether to be public.
+        The result is decoded and rendered off the event loop: a long article's is over a megabyte of JSON.
         """
-        stored = await self.store.get_analysis(_guild(interaction), analysis_id.strip().lstrip("#").lower(),
+        guild_id = _guild(interaction)
+        self.read_limiter.hit(interaction.user.id)
+        stored = await self.store.get_analysis(guild_id, analysis_id.strip().lstrip("#").lower(),
                                                viewer_id=interaction.user.id)
         if stored is None:
             raise NotFoundError(f"No analysis `{render.safe(analysis_id, 32)}` in this server.")
         await _defer(interaction, private=stored.private)
-        sent = await interaction.followup.send(**render.render_analysis(stored).send_kwargs(), wait=True,
-                                               ephemeral=stored.private)
+        rendered = await asyncio.to_thread(render.render_analysis, stored)
+        sent = await interaction.followup.send(**rendered.send_kwargs(), wait=True, ephemeral=stored.private)
         if not stored.private:  # it shows the member's article in the channel: their /forget must reach it
             await remember_shown(self.store, stored.guild_id, (stored.id,), sent)
 
@@ -138,8 +145,13 @@ class Library(commands.Cog):
     @app_commands.command(name="recent", description="List the latest analyses in this server.")
     @app_commands.guild_only()
     async def recent(self, interaction: discord.Interaction) -> None:
-        """Newest first, with ids for /lookup; private to the member when it lists their private analyses."""
-        items = await self.store.recent(_guild(interaction), limit=RECENT_COUNT, viewer_id=interaction.user.id)
+        """Newest first, with ids for /lookup; private to the member when it lists their private analyses.
+
+        Titles, links and flag counts come from the store's listing, which never decodes a result.
+        """
+        guild_id = _guild(interaction)
+        self.read_limiter.hit(interaction.user.id)
+        items = await self.store.recent(guild_id, limit=RECENT_COUNT, viewer_id=interaction.user.id)
         private = any(item.private for item in items)
         await _defer(interaction, private=private)
         sent = await interaction.followup.send(embed=render.recent_embed(items), allowed_mentions=render.NO_MENTIONS,
@@ -151,8 +163,10 @@ class Library(commands.Cog):
     @app_commands.guild_only()
     async def stats(self, interaction: discord.Interaction) -> None:
         """The share of unnamed sources overall and by site, and flag counts."""
+        guild_id = _guild(interaction)
+        self.read_limiter.hit(interaction.user.id)
         await _defer_public(interaction)
-        stats = await self.store.guild_stats(_guild(interaction))
+        stats = await self.store.guild_stats(guild_id)
         await interaction.followup.send(embed=render.guild_stats_embed(stats), allowed_mentions=render.NO_MENTIONS)
 
     @app_commands.command(name="forget", description="Delete everything Byline stored from your messages here.")

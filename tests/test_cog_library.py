@@ -159,6 +159,83 @@ async def test_recent_lists_this_guild_newest_first(store):
     assert names == [f"Second · {second.id}", f"First · {first.id}"]
 
 
+async def test_recent_decodes_no_stored_result(store, monkeypatch):
+    """Each line's flag count comes from the store's listing: no result is decoded for /recent."""
+    from bot.analysis.result import Result
+
+    guild = make_guild()
+    stored = await _save(store, guild.id)
+    calls = []
+    monkeypatch.setattr(Result, "from_dict", classmethod(lambda cls, data: calls.append(data)))
+    cog = Library(make_store_bot(store))
+    inter = _inter(store, guild)
+    await cog.recent.callback(cog, inter)
+    (field,) = inter.followup.send.await_args.kwargs["embed"].fields
+    assert field.name == f"Pier closure · {stored.id}"
+    assert "⚠️ 2 flags: 1 anonymous source, 1 vague source" in field.value
+    assert "<https://port.example/pier>" in field.value
+    assert calls == []
+
+
+async def test_lookup_decodes_and_renders_off_the_event_loop(store, monkeypatch):
+    """A long article's result is over a megabyte of JSON: /lookup decodes and renders it on a worker thread."""
+    import threading
+
+    from bot import render
+    from bot.analysis.result import Result
+
+    guild = make_guild()
+    stored = await _save(store, guild.id)
+    threads = []
+    real_decode, real_render = Result.from_dict.__func__, render.render_analysis
+
+    def decode(cls, data):
+        threads.append(("decode", threading.get_ident()))
+        return real_decode(cls, data)
+
+    def draw(*args, **kwargs):
+        threads.append(("render", threading.get_ident()))
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(Result, "from_dict", classmethod(decode))
+    monkeypatch.setattr(render, "render_analysis", draw)
+    cog = Library(make_store_bot(store))
+    inter = _inter(store, guild)
+    await cog.lookup.callback(cog, inter, stored.id)
+    assert stored.id in inter.followup.send.await_args.kwargs["embeds"][0].footer.text
+    assert [what for what, _ in threads] == ["decode", "render"]
+    assert threading.get_ident() not in {thread for _, thread in threads}
+
+
+async def test_lookup_recent_and_stats_share_a_per_member_limit(store):
+    """Each counts against ``library_rate_per_minute``; over it the member is told to wait before anything is
+    read or acknowledged; other members and the member's searches keep their own allowances."""
+    from bot import config
+    from bot.errors import RateLimited
+
+    guild = make_guild()
+    stored = await _save(store, guild.id)
+    settings = config.load(None, {"BYLINE_DISCORD_LIBRARY_RATE_PER_MINUTE": "3"})
+    cog = Library(make_store_bot(store, settings))
+    member = make_member(guild=guild)
+    await cog.recent.callback(cog, _inter(store, guild, user=member))
+    await cog.lookup.callback(cog, _inter(store, guild, user=member), stored.id)
+    await cog.stats.callback(cog, _inter(store, guild, user=member))
+    for run in (lambda i: cog.recent.callback(cog, i), lambda i: cog.lookup.callback(cog, i, stored.id),
+                lambda i: cog.stats.callback(cog, i)):
+        refused = _inter(store, guild, user=member)
+        with pytest.raises(RateLimited):
+            await run(refused)
+        refused.response.defer.assert_not_awaited()
+        refused.followup.send.assert_not_awaited()
+    other = _inter(store, guild)
+    await cog.recent.callback(cog, other)
+    assert other.followup.send.await_args.kwargs["embed"].fields
+    searched = _inter(store, guild, user=member)
+    await cog.search.callback(cog, searched, "harbour")
+    assert searched.followup.send.await_args.kwargs["embed"].fields
+
+
 async def test_stats_reports_unnamed_share_by_site(store):
     """The scorecard names the site and the flag counts of this server."""
     guild = make_guild()

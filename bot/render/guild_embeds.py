@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.render.labels import COLOURS, category_label, flag_counts_line
+from bot.render.labels import COLOURS, category_label, flag_counts_text
 from bot.render.limits import break_link_joins, clip, escape_untrusted, fit_embed, link_url, one_line, safe
 
 if TYPE_CHECKING:
-    from bot.store import StoredAnalysis
+    from bot.store_analyses import ListedAnalysis
 
 
 def search_page_embed(query: str, hits: Sequence[Any], *, page: int, pages: int, total: int) -> discord.Embed:
@@ -41,17 +41,16 @@ def highlighted_snippet(snippet: str, limit: int) -> str:
     return break_link_joins("**".join(escape_untrusted(part) for part in parts))
 
 
-def recent_embed(analyses: Sequence[StoredAnalysis]) -> discord.Embed:
+def recent_embed(analyses: Sequence[ListedAnalysis]) -> discord.Embed:
     """The latest analyses in this server, newest first, for /recent."""
     embed = discord.Embed(title="Recent analyses", colour=COLOURS[None])
     if not analyses:
         embed.description = "Nothing has been analysed in this server yet."
     for item in analyses[:10]:
-        value = f"{discord.utils.format_dt(item.created_at, 'R')} · {flag_counts_line(item.result)}"
+        value = f"{discord.utils.format_dt(item.created_at, 'R')} · {flag_counts_text(item.flag_counts)}"
         if link_url(item.url) and len(item.url or "") <= 500:
             value += f"\n<{item.url}>"
-        embed.add_field(name=f"{safe(item.title or item.result.title or 'Untitled', 200)} · {item.id}",
-                        value=value, inline=False)
+        embed.add_field(name=f"{safe(item.title or 'Untitled', 200)} · {item.id}", value=value, inline=False)
     fit_embed(embed)
     return embed
 

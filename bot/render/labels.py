@@ -59,11 +59,17 @@ def scorecard(result: Result) -> str:
 
 def flag_counts_line(result: Result) -> str:
     """One line such as ``⚠️ 3 flags: 2 anonymous source, 1 vague source``."""
-    if not result.flags:
-        return "✅ No anonymous, vague or missing sources found."
     counts: dict[str, int] = {}
     for flag in result.flags:
         counts[flag.category] = counts.get(flag.category, 0) + 1
-    parts = [f"{n} {category_label(c).lower()}" for c, n in sorted(counts.items(), key=lambda kv: -kv[1])]
-    noun = "flag" if len(result.flags) == 1 else "flags"
-    return f"⚠️ {len(result.flags)} {noun}: {', '.join(parts)}"
+    return flag_counts_text(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def flag_counts_text(counts: Sequence[tuple[str, int]]) -> str:
+    """``flag_counts_line`` from (category, flags) pairs, most first, as a listing reads them from the store."""
+    total = sum(n for _, n in counts)
+    if not total:
+        return "✅ No anonymous, vague or missing sources found."
+    parts = [f"{n} {category_label(c).lower()}" for c, n in counts if n]
+    noun = "flag" if total == 1 else "flags"
+    return f"⚠️ {total} {noun}: {', '.join(parts)}"
