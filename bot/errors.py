@@ -11,6 +11,9 @@ class BylineError(Exception):
     """Base for errors whose message is safe to show to a user."""
 
     user_message: str = "Something went wrong."
+    # A passing failure (a busy queue, a failing or slow site, a locked database): the same request may well work
+    # in a minute, so it is never taken as the final answer (a 📰 whose reply said "try again" can be retried).
+    transient: bool = False
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or self.user_message)
@@ -33,10 +36,13 @@ class BusyError(BylineError):
     """The analysis queue is full; the user should try again shortly."""
 
     user_message = "Byline is busy right now. Please try again in a minute."
+    transient = True
 
 
 class RateLimited(BylineError):
     """A user or channel asked too often."""
+
+    transient = True
 
     def __init__(self, retry_after: float) -> None:
         self.retry_after = retry_after
@@ -65,7 +71,12 @@ class NotFoundError(BylineError):
 
 
 class StoreError(BylineError):
-    """The database cannot be used (for example a schema newer than this code)."""
+    """The database cannot be used (for example a schema newer than this code, or locked for too long).
+
+    Transient for a request: the bot only meets it once the database opened, when it is busy or failing for now.
+    """
+
+    transient = True
 
 
 class FetchError(BylineError):
@@ -106,6 +117,7 @@ class FetchTimeout(FetchError):
     """The site took longer than ``fetch.timeout_seconds`` in total."""
 
     user_message = "The site took too long to answer."
+    transient = True
 
 
 class TooLarge(FetchError):
@@ -126,11 +138,22 @@ class UnsupportedType(FetchError):
 
 
 class HTTPStatusError(FetchError):
-    """The site answered with an error status; ``status`` keeps the number."""
+    """The site answered with an error status; ``status`` keeps the number.
+
+    A timeout (408), a rate limit (429) or a server error (5xx) is the site's passing trouble: transient.
+    """
 
     def __init__(self, status: int, message: str | None = None) -> None:
         self.status = status
+        self.transient = status in (408, 429) or status >= 500
         super().__init__(message or f"The site answered with an error (HTTP {status}).")
+
+
+class SiteUnreachable(FetchError):
+    """No connection to the site could be made (refused, reset, no route): often a passing outage."""
+
+    user_message = "Byline couldn't connect to that site."
+    transient = True
 
 
 class NotAnArticle(FetchError):
@@ -155,6 +178,7 @@ class AnalysisFailed(BylineError):
     """An analysis worker crashed or could not start; the request can simply be retried."""
 
     user_message = "The analysis failed unexpectedly. Please try again."
+    transient = True
 
 
 class UnsupportedAttachment(InputError):
@@ -181,6 +205,7 @@ class CutShortByRestart(BylineError):
     """An accepted request did not finish within the shutdown grace period (``discord.shutdown_grace_seconds``)."""
 
     user_message = "Byline restarted before it could finish this request. Please try again in a minute."
+    transient = True
 
 
 class ForgottenMeanwhile(BylineError):

@@ -20,7 +20,7 @@ import aiohttp
 from yarl import URL
 
 from bot.config import FetchSettings
-from bot.errors import FetchError, FetchTimeout, HTTPStatusError, TooManyRedirects, UnsupportedType
+from bot.errors import FetchError, FetchTimeout, HTTPStatusError, SiteUnreachable, TooManyRedirects, UnsupportedType
 from bot.extract import Page, build_article
 from bot.netguard import PinnedResolver, Resolver, SystemResolver, check_url, resolve_checked
 from bot.urls import find_urls, normalize_url
@@ -135,7 +135,7 @@ class Fetcher:
             raise FetchError("The site's secure connection (HTTPS certificate) could not be verified.") from None
         except aiohttp.ClientError as exc:
             log.info("fetch of %s failed: %r", key, exc)
-            raise FetchError("Byline couldn't connect to that site.") from None
+            raise SiteUnreachable() from None
         article = await self._extractor(page, key, self._settings.min_article_chars)
         self._remember(key, article)
         return article

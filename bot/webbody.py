@@ -8,6 +8,7 @@ memory stays bounded and reading stops at the first chunk that crosses the cap.
 from __future__ import annotations
 
 import logging
+import re
 import zlib
 
 import aiohttp
@@ -20,6 +21,9 @@ CHUNK_BYTES = 16 * 1024
 _GZIP_OR_ZLIB = zlib.MAX_WBITS | 32  # auto-detects a gzip or zlib header
 _RAW_DEFLATE = -zlib.MAX_WBITS
 _GZIP_MAGIC = b"\x1f\x8b"
+# A coding name fit to show a member ("br", "zstd", "x-compress"). The header is the site's to write, and the refusal
+# can be posted in public (a 📰 reply), so anything else (markdown, a masked link, a mention) is not echoed.
+SHOWN_ENCODING = re.compile(r"[a-z0-9][a-z0-9._+-]{0,31}")
 
 
 class Inflater:
@@ -72,7 +76,8 @@ def make_inflater(header: str) -> Inflater | None:
         return None
     if encoding in ("gzip", "x-gzip", "deflate"):
         return Inflater("deflate" if encoding == "deflate" else "gzip")
-    raise UnsupportedType(f"That page uses a compression Byline doesn't read ({encoding}).")
+    detail = f" ({encoding})" if SHOWN_ENCODING.fullmatch(encoding) else ""
+    raise UnsupportedType(f"That page uses a compression Byline doesn't read{detail}.")
 
 
 async def read_body(resp: aiohttp.ClientResponse, max_bytes: int) -> bytes:

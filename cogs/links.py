@@ -6,7 +6,8 @@ reaction is an explicit request, so its failures get one short reply. Bots, webh
 are never analysed (for a forward, neither the forwarder nor the original's author may have opted out, and the
 analysis is stored under the original's author), and each message gets at most one analysis reply. Where Byline
 lacks the rights to post its reply, neither an auto-reply nor a 📰 fetches or analyses anything. A request that
-failed for a passing reason (busy queue, slow site, rate limit) does not count as answered, so another 📰 retries.
+failed for a passing reason (busy queue, a slow or failing site, rate limit) does not count as answered, so
+another 📰 retries.
 
 A link behind a spoiler (``||https://...||``) is its poster's choice to hide the story: auto-replies pass it
 over. A 📰 asks for it explicitly, so it is analysed, but the reply keeps it hidden: no headline or link, and
@@ -25,18 +26,11 @@ import discord
 from discord.ext import commands
 
 from bot.cards import remember_reply
-from bot.errors import (
-    AnalysisFailed,
-    BusyError,
-    BylineError,
-    CutShortByRestart,
-    FetchTimeout,
-    RateLimited,
-    ShuttingDown,
-)
+from bot.errors import BylineError, CutShortByRestart, RateLimited, ShuttingDown
 from bot.pipeline import analyse_url
 from bot.ratelimit import hit_all
 from bot.render import NO_MENTIONS, clip_content, render_compact
+from bot.render.limits import escape_untrusted
 from bot.urls import article_links
 from bot.views_report import report_view
 from cogs._authors import ForwardUnresolved, message_source, opted_out
@@ -50,8 +44,6 @@ log = logging.getLogger(__name__)
 
 REACTION_EMOJI = "📰"
 REPLIED_MEMORY = 2048
-# Failures that may not happen again in a minute: they are answered but the message stays open to a retry.
-TRANSIENT_ERRORS = (AnalysisFailed, BusyError, FetchTimeout, RateLimited)  # worth another 📰 later
 
 
 def missing_reply_rights(channel: discord.abc.Messageable) -> list[str]:
@@ -194,7 +186,7 @@ class LinksCog(commands.Cog):
                                          private=hidden or is_private_channel(message.channel))
         except BylineError as exc:  # fetch failed, busy, nothing to analyse...: one short reply
             log.info("guild %s message %s: 📰 failed (%s)", guild_id, message.id, type(exc).__name__)
-            await self._short_reply(message, exc.user_message, final=not isinstance(exc, TRANSIENT_ERRORS))
+            await self._short_reply(message, exc.user_message, final=not exc.transient)
             return
         await self._reply(message, stored, hidden=hidden)
 
@@ -249,11 +241,16 @@ class LinksCog(commands.Cog):
         await self.bot.drain.deliver(remember_reply(self.bot.store, stored, sent))
 
     async def _short_reply(self, message: discord.Message, text: str, *, final: bool) -> None:
-        """Say why a 📰 failed; only a ``final`` failure marks the message answered (a transient one may retry)."""
+        """Say why a 📰 failed; only a ``final`` failure marks the message answered (a transient one may retry).
+
+        The reason can quote what a site sent, and this reply is public: escaped, so no markdown or masked link in it
+        speaks in Byline's voice.
+        """
         if message.id in self._replied or (final and not self._remember(message.id)):
             return
         try:
-            await message.reply(clip_content(f"📰 {text}"), mention_author=False, allowed_mentions=NO_MENTIONS)
+            await message.reply(clip_content(f"📰 {escape_untrusted(text)}"), mention_author=False,
+                                allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
             log.warning("could not reply to message %s: %s %s", message.id, exc.status, exc.code)
 

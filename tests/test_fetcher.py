@@ -27,7 +27,7 @@ from bot.errors import (
 from bot.extract import decode_body
 from bot.fetcher import Article, Fetcher, fetch_article_sync, find_urls, normalize_url
 from bot.netguard import StaticResolver
-from bot.webbody import CHUNK_BYTES, Inflater, wire_limit
+from bot.webbody import CHUNK_BYTES, Inflater, make_inflater, wire_limit
 from tests.pageserver import PAGES, serve
 
 
@@ -288,6 +288,42 @@ class TestRefusals:
         with pytest.raises(UnsupportedType) as info:
             await fetch(open_settings(server.port), server.url("/typed?type=" + quote(header, safe="")))
         assert info.value.user_message == f"That link is not a web page{shown}, so Byline can't read it."
+
+    @pytest.mark.parametrize(("header", "shown"), [
+        ("br", " (br)"),
+        (" X-Compress ", " (x-compress)"),
+        ("zstd", " (zstd)"),
+        ("[Verify](https://evil.example/login)", ""),
+        ("x) **Byline verified this** <@&123456789012345678> @everyone (", ""),
+        ("gzip, br", ""),
+        ("a" * 33, ""),
+        ("-br", ""),
+    ])
+    def test_only_a_clean_coding_name_is_shown(self, header, shown):
+        """A refusal can be posted in public, and a Content-Encoding header is the site's own text."""
+        with pytest.raises(UnsupportedType) as info:
+            make_inflater(header)
+        assert info.value.user_message == f"That page uses a compression Byline doesn't read{shown}."
+
+    @pytest.mark.parametrize(("path", "transient"), [
+        ("/status/500", True), ("/status/503", True), ("/status/429", True), ("/slow-headers", True),
+        ("/status/404", False), ("/status/403", False), ("/status/418", False), ("/paywall", False), ("/pdf", False),
+        ("/brotli", False), ("/big", False), ("/chain/9", False),
+    ])
+    async def test_a_sites_passing_trouble_is_transient_and_a_refusal_is_not(self, server, path, transient):
+        """Transient errors are worth asking again later (another 📰); a refusal would only be refused again."""
+        settings = open_settings(server.port, timeout_seconds=0.3, max_bytes=100_000, max_redirects=3)
+        with pytest.raises(FetchError) as info:
+            await fetch(settings, server.url(path))
+        assert info.value.transient is transient
+
+    async def test_a_site_that_cannot_be_reached_is_transient(self):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        with pytest.raises(FetchError) as info:
+            await fetch(open_settings(port), f"http://127.0.0.1:{port}/")
+        assert info.value.transient is True
 
     @pytest.mark.parametrize(("code", "words"), [
         (404, "doesn't exist"), (410, "doesn't exist"), (500, "error of its own"), (503, "error of its own"),
