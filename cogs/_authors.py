@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +29,10 @@ log = logging.getLogger(__name__)
 
 # A forward's original is looked up before a menu answer is deferred, inside Discord's 3 s: give up well before.
 FORWARD_LOOKUP_SECONDS = 1.5
+# A forward whose original could not be looked up is refused again without asking Discord for a while: every
+# refused look-up (403) counts toward Discord's invalid-request budget, which is the whole bot's.
+MISS_SECONDS = 300.0
+MISS_ENTRIES = 512
 
 
 class ForwardUnresolved(InputError):
@@ -44,10 +51,36 @@ class Source:
     guild_id: int | None
 
 
-async def message_source(bot: BylineBot, message: discord.Message) -> Source:
+class LookupMisses:
+    """Forwarded originals recently found out of reach, by (channel id, message id): a few minutes, a few hundred."""
+
+    def __init__(self, *, seconds: float = MISS_SECONDS, entries: int = MISS_ENTRIES,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._seconds = seconds
+        self._entries = entries
+        self._clock = clock
+        self._missed: OrderedDict[tuple[int, int], float] = OrderedDict()
+
+    def __contains__(self, key: tuple[int, int]) -> bool:
+        missed = self._missed.get(key)
+        if missed is not None and self._clock() - missed >= self._seconds:
+            del self._missed[key]
+            missed = None
+        return missed is not None
+
+    def add(self, key: tuple[int, int]) -> None:
+        """Remember a failed look-up; the oldest is forgotten past the size limit."""
+        self._missed.pop(key, None)
+        self._missed[key] = self._clock()
+        while len(self._missed) > self._entries:
+            self._missed.popitem(last=False)
+
+
+async def message_source(bot: BylineBot, message: discord.Message, *, misses: LookupMisses | None = None) -> Source:
     """The author of what Byline reads in ``message``: its own author, or the original's for a forward.
 
-    Raises ForwardUnresolved for a forward whose original cannot be found.
+    Raises ForwardUnresolved for a forward whose original cannot be found; with ``misses``, one that was not found
+    a moment ago is refused without asking Discord again.
     """
     if not message.message_snapshots:  # not a forward: the text is the poster's own
         return Source(message.author.id, getattr(message.guild, "id", None))
@@ -56,7 +89,15 @@ async def message_source(bot: BylineBot, message: discord.Message) -> Source:
         raise ForwardUnresolved()
     original: Any = ref.cached_message or ref.resolved
     if not isinstance(original, discord.Message):
-        original = await _fetch_original(bot, ref)
+        key = (ref.channel_id, ref.message_id)
+        if misses is not None and key in misses:
+            raise ForwardUnresolved()
+        try:
+            original = await _fetch_original(bot, ref)
+        except ForwardUnresolved:
+            if misses is not None:
+                misses.add(key)
+            raise
     if original.id != ref.message_id:
         raise ForwardUnresolved()
     return Source(original.author.id, ref.guild_id)

@@ -25,7 +25,7 @@ from bot.errors import BusyError, InputError, InputTooLarge, RateLimited
 from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
 from bot.render import render_analysis
 from bot.shutdown import hold_interaction
-from cogs._authors import message_source, opted_out
+from cogs._authors import LookupMisses, message_source, opted_out
 from cogs._inputs import MessageInput, analyse_input, behind_spoiler, is_private_channel, lone_link, pick_input
 
 if TYPE_CHECKING:
@@ -75,6 +75,7 @@ class AnalyseCog(commands.Cog):
     def __init__(self, bot: BylineBot) -> None:
         self.bot = bot
         self.context_menu = app_commands.ContextMenu(name=CONTEXT_MENU_NAME, callback=self.analyse_message)
+        self._forward_misses = LookupMisses()  # forwarded originals just found out of reach: not asked again soon
 
     async def cog_load(self) -> None:
         """Context menus can't live in a cog class body, so register it by hand."""
@@ -118,12 +119,16 @@ class AnalyseCog(commands.Cog):
     async def analyse_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Analyse the link, text or file in a message (its author, or a forward's original author, owns the text)."""
         picked = pick_input(message)
-        source = await message_source(self.bot, message)  # a forward's original: at most one short, bounded fetch
-        if interaction.guild_id is not None and await opted_out(self.bot, interaction.guild_id, message, source):
+        # Admitted (rate limit included) before a forward's original is looked up: that is a REST call, and Discord
+        # counts the refused ones (403) against the whole bot.
+        guild_id = await self._hold_and_admit(interaction)
+        # A forward's original: at most one short, bounded fetch, and none again soon for one just out of reach.
+        source = await message_source(self.bot, message, misses=self._forward_misses)
+        if await opted_out(self.bot, guild_id, message, source):
             raise InputError("The author of that message has opted out of Byline, so it can't be analysed.")
         hidden = behind_spoiler(message, picked)
-        await self._run(interaction, picked, ephemeral=hidden, author_id=source.author_id,
-                        message_link=message.jump_url, note=SPOILER_NOTE if hidden else None)
+        await self._answer(interaction, guild_id, picked, ephemeral=hidden, author_id=source.author_id,
+                           message_link=message.jump_url, note=SPOILER_NOTE if hidden else None)
 
     async def run_text(self, interaction: discord.Interaction, text: str, *, ephemeral: bool) -> None:
         """Analyse pasted or typed text; a text that is only a link is fetched, as the url option would."""
@@ -139,9 +144,20 @@ class AnalyseCog(commands.Cog):
         self, interaction: discord.Interaction, picked: MessageInput, *, ephemeral: bool, author_id: int,
         message_link: str | None = None, note: str | None = None,
     ) -> None:
+        guild_id = await self._hold_and_admit(interaction)
+        await self._answer(interaction, guild_id, picked, ephemeral=ephemeral, author_id=author_id,
+                           message_link=message_link, note=note)
+
+    async def _hold_and_admit(self, interaction: discord.Interaction) -> int:
         # Commands are held by the tree already; a modal submission is held (or refused, restarting) here.
         hold_interaction(interaction, f"analysis for user {interaction.user.id}", answer_cut_short=True)
-        guild_id = await self._admit(interaction)
+        return await self._admit(interaction)
+
+    async def _answer(
+        self, interaction: discord.Interaction, guild_id: int, picked: MessageInput, *, ephemeral: bool,
+        author_id: int, message_link: str | None = None, note: str | None = None,
+    ) -> None:
+        """Defer, analyse and send: the slow part, once the request was admitted."""
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         if not ephemeral:
             interaction.extras[PUBLIC_DEFER] = True

@@ -33,7 +33,7 @@ from bot.render import NO_MENTIONS, clip_content, render_compact
 from bot.render.limits import escape_untrusted
 from bot.urls import article_links
 from bot.views_report import report_view
-from cogs._authors import ForwardUnresolved, message_source, opted_out
+from cogs._authors import ForwardUnresolved, LookupMisses, message_source, opted_out
 from cogs._inputs import analyse_input, behind_spoiler, is_private_channel, message_text, pick_input
 
 if TYPE_CHECKING:
@@ -75,6 +75,7 @@ class LinksCog(commands.Cog):
         self.bot = bot
         self._replied: OrderedDict[int, None] = OrderedDict()
         self._working: set[int] = set()  # messages whose 📰 is being answered right now
+        self._forward_misses = LookupMisses()  # forwarded originals just found out of reach: not asked again soon
 
     # --- auto-replies -----------------------------------------------------------------------------
 
@@ -99,16 +100,18 @@ class LinksCog(commands.Cog):
             log.info("guild %s channel %s: auto-reply skipped (Byline lacks %s)", guild_id, message.channel.id,
                      ", ".join(missing))
             return
+        # Before a forward's original is looked up: that is a REST call, and Discord counts the refused ones (403)
+        # against the whole bot, so forwards must not get around the channel's limit.
+        if not self.bot.channel_limiter.try_hit(message.channel.id):
+            log.info("guild %s channel %s: auto-reply skipped (channel rate limit)", guild_id, message.channel.id)
+            return
         try:
-            source = await message_source(self.bot, message)
+            source = await message_source(self.bot, message, misses=self._forward_misses)
         except ForwardUnresolved:
             log.info("guild %s message %s: no auto-reply (the forwarded original is out of reach)", guild_id,
                      message.id)
             return
         if await opted_out(self.bot, guild_id, message, source):
-            return
-        if not self.bot.channel_limiter.try_hit(message.channel.id):
-            log.info("guild %s channel %s: auto-reply skipped (channel rate limit)", guild_id, message.channel.id)
             return
         try:
             stored = await analyse_url(self.bot, guild_id, links[0], author_id=source.author_id,
@@ -155,7 +158,7 @@ class LinksCog(commands.Cog):
         if message is None or message.author.bot or message.webhook_id is not None:
             return
         try:
-            source = await message_source(self.bot, message)
+            source = await message_source(self.bot, message, misses=self._forward_misses)
         except ForwardUnresolved as exc:  # whose words these are is unknown: say so rather than guess
             await self._short_reply(message, exc.user_message, final=True)
             return

@@ -501,6 +501,41 @@ async def test_context_menu_refuses_a_forward_whose_original_it_cannot_see(bot, 
     assert await bot.store.recent(inter.guild_id, viewer_id=STAFF) == []
 
 
+async def test_the_menu_spends_the_members_allowance_before_looking_a_forward_up(tmp_path):
+    """Each forward's original is a REST look-up, and Discord counts refused ones against the whole bot: past the
+    member's limit, a forward is refused without one."""
+    async with running_bot(tmp_path, user_rate_per_minute=2) as bot:
+        cog = AnalyseCog(bot)
+        first = make_interaction(client=bot)
+        forwards = [forward_in(bot, first.guild, ARTICLE) for _ in range(5)]
+        for _message, original in forwards:
+            original.channel.fetch_message.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
+        answers = []
+        for message, original in forwards:
+            asked = make_interaction(client=bot, guild=first.guild, user=first.user)
+            with bot_sees(bot, message.channel, original.channel):
+                await invoke(cog.context_menu.callback, asked, message)
+            answers.append(only_message(asked))
+        assert sum(original.channel.fetch_message.await_count for _m, original in forwards) == 2
+        assert ["forwarded" in a for a in answers] == [True, True, False, False, False]
+        assert all("going a bit fast" in a for a in answers[2:])
+
+
+async def test_the_menu_does_not_look_up_again_a_forward_it_just_could_not_see(tmp_path):
+    """A forward whose original was just refused (403) is refused again without another look-up, for every member."""
+    async with running_bot(tmp_path, user_rate_per_minute=100) as bot:
+        cog = AnalyseCog(bot)
+        first = make_interaction(client=bot)
+        message, original = forward_in(bot, first.guild, ARTICLE)
+        original.channel.fetch_message.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
+        for _ in range(10):
+            asked = make_interaction(client=bot, guild=first.guild)
+            with bot_sees(bot, message.channel, original.channel):
+                await invoke(cog.context_menu.callback, asked, message)
+            assert "forwarded" in only_message(asked)
+        original.channel.fetch_message.assert_awaited_once_with(original.id)
+
+
 def spoilered_message(kind: str, pages, guild):
     """A message whose link, text or file its poster hid behind a spoiler."""
     if kind == "link":

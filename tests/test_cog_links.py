@@ -240,6 +240,39 @@ async def test_a_forward_whose_original_is_out_of_reach_gets_no_auto_reply(bot, 
     assert pages.hits["/article"] == 0 and "forwarded original is out of reach" in caplog.text
 
 
+async def test_forwards_do_not_get_around_the_channel_limit_with_look_ups(bot, cog, pages):
+    """Each forward's original is a REST look-up, and Discord counts refused ones (403) against the whole bot: past
+    the channel's limit (3 a minute here), a forward is skipped without one."""
+    channel = await enabled_channel(bot)
+    content = f"worth a read {pages.url('/article')}"
+    hidden = [original_in(channel.guild, content) for _ in range(10)]
+    for original in hidden:  # each in a channel Byline may not read
+        original.channel.fetch_message.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
+    with bot_sees(bot, channel, *(original.channel for original in hidden)):
+        for original in hidden:
+            await cog.on_message(forward_of(bot, make_message(channel=channel), content, original))
+    assert sum(original.channel.fetch_message.await_count for original in hidden) == 3
+    assert pages.hits["/article"] == 0
+
+
+async def test_a_forward_just_found_out_of_reach_is_not_looked_up_again(tmp_path, pages):
+    """The same unreadable original forwarded again and again, in two channels: one look-up, then quiet refusals."""
+    async with running_bot(tmp_path, channel_rate_per_minute=100) as bot:
+        cog = LinksCog(bot)
+        first = await enabled_channel(bot)
+        second = await enabled_channel(bot, guild=first.guild)
+        content = f"worth a read {pages.url('/article')}"
+        hidden = original_in(first.guild, content)
+        hidden.channel.fetch_message.side_effect = http_error(discord.NotFound, 404, 10008, "Unknown Message")
+        with bot_sees(bot, first, second, hidden.channel):
+            for i in range(20):
+                message = forward_of(bot, make_message(channel=(first, second)[i % 2]), content, hidden)
+                await cog.on_message(message)
+                message.reply.assert_not_awaited()
+        hidden.channel.fetch_message.assert_awaited_once_with(hidden.id)
+        assert pages.hits["/article"] == 0
+
+
 # --- 📰 reactions ---------------------------------------------------------------------------------
 
 

@@ -296,3 +296,58 @@ def test_search_snippets_are_escaped_but_keep_the_match_marks():
     assert not re.search(r"(?<!\\)\[[^\]]*\]\(https://evil", value), value
     assert "||free||" not in value
     assert "**verify**" in value and "**Verify**" in value
+
+
+# --- listings: every item given is shown, within Discord's 6,000 characters ------------------------------------
+
+LONG_TITLE = ("Live updates: " + "council votes on the harbour bridge budget after a long night of debate " * 3)[:190]
+LONG_URL = "https://news.example.com/2026/01/02/" + "harbour-bridge-budget-vote-" * 14  # 414 characters
+MARKUP_TITLE = "*_[Verify](https://evil.example/login) ||x|| " * 6
+MANY_FLAGS = (("anonymous_source", 12), ("vague_source", 9), ("no_source", 3), ("unattributed_quote", 1))
+
+
+def _listed(i: int, title: str):
+    from datetime import UTC, datetime
+
+    from bot.store_analyses import ListedAnalysis
+
+    return ListedAnalysis(f"abc23{i}", 1, i, title, f"{LONG_URL}{i}", None, None, datetime.now(UTC), (), MANY_FLAGS)
+
+
+def _link_line_is_whole(lines: list[str], url: str) -> bool:
+    """Under the first line: the whole link, or its site alone as plain text, or nothing; never a cut link."""
+    return lines in ([f"<{url}>"], ["news.example.com"], [])
+
+
+def test_recent_shows_every_analysis_it_is_given_however_long_the_titles_and_links():
+    """/recent records every listed analysis as shown (for /forget): all ten must be in the embed, each with its
+    id, its flag count and its link whole (or its site), the titles giving way."""
+    for title in (LONG_TITLE, MARKUP_TITLE):
+        items = [_listed(i, title) for i in range(10)]
+        embed = render.recent_embed(items)
+        embed_total_ok(embed)
+        assert [f.name.rsplit(" · ", 1)[1] for f in embed.fields] == [item.id for item in items]
+        for fld, item in zip(embed.fields, items, strict=True):
+            first, *rest = fld.value.split("\n")
+            assert first.endswith(render.labels.flag_counts_text(MANY_FLAGS))
+            assert _link_line_is_whole(rest, item.url), fld.value
+            assert not live_masked_link(fld.name) and len(fld.name) > len(" · abc230") + 20
+        assert f"<{items[0].url}>" in embed.fields[0].value  # there is room for the links themselves
+
+
+def test_a_search_page_shows_every_hit_however_much_its_text_needs_escaping():
+    from datetime import UTC, datetime
+
+    from bot.store_types import SearchHit
+
+    url = "https://news.example.com/" + "x_" * 237  # 499 characters
+    snippet = "the **bridge** " + "_*" * 100 + " [a](https://evil.example/login) " + "_*" * 60  # escapes double it
+    title = "*_" * 60 + MARKUP_TITLE
+    hits = [SearchHit(f"abc23{i}", title, url, snippet, datetime.now(UTC), 1.0) for i in range(5)]
+    embed = render.search_page_embed("bridge", hits, page=0, pages=2, total=10)
+    embed_total_ok(embed)
+    assert [f.name.rsplit(" · ", 1)[1] for f in embed.fields] == [hit.analysis_id for hit in hits]
+    for fld in embed.fields:
+        first, *rest = fld.value.split("\n")
+        assert "**bridge**" in first and _link_line_is_whole(rest, url), fld.value
+        assert not live_masked_link(fld.value) and not live_masked_link(fld.name)

@@ -2,16 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import discord
 
 from bot.render.labels import COLOURS, category_label, flag_counts_text
-from bot.render.limits import break_link_joins, clip, escape_untrusted, fit_embed, link_url, one_line, safe
+from bot.render.limits import (
+    EMBED_TOTAL_LIMIT,
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    break_link_joins,
+    clip,
+    escape_untrusted,
+    fit_embed,
+    link_url,
+    longest_within,
+    one_line,
+    safe,
+    safe_within,
+)
 
 if TYPE_CHECKING:
     from bot.store_analyses import ListedAnalysis
+
+
+# A listing (/recent, a /search page) gives each item an equal share of the embed's 6,000 characters, so fit_embed
+# never drops one (the caller records every item listed as shown, for /forget). Within its share an item keeps
+# its id and the line under its title whole; a link is shown whole or not at all (its site stands in); the title
+# gives way, keeping TITLE_FLOOR characters before a link may take the room.
+TITLE_CHARS = 200
+LINK_CHARS = 500
+SNIPPET_CHARS = 300
+TITLE_FLOOR = 60
 
 
 def search_page_embed(query: str, hits: Sequence[Any], *, page: int, pages: int, total: int) -> discord.Embed:
@@ -19,14 +43,66 @@ def search_page_embed(query: str, hits: Sequence[Any], *, page: int, pages: int,
     embed = discord.Embed(title=f"Search: {safe(query, 200)}", colour=COLOURS[None])
     if not hits:
         embed.description = "No stored analysis in this server matches that search."
-    for hit in hits:
-        value = highlighted_snippet(hit.snippet, 300) or "—"
-        if hit.url and len(hit.url) <= 500:
-            value += f"\n<{hit.url}>"
-        embed.add_field(name=f"{safe(hit.title or 'Untitled', 200)} · {hit.analysis_id}", value=value, inline=False)
     embed.set_footer(text=f"{total} result(s) · page {page + 1} of {max(1, pages)}")
+    share = _share_per_item(embed, len(hits))
+    for hit in hits:
+        name, value = _listing_field(share, hit.title, hit.analysis_id, hit.url,
+                                     lambda room, hit=hit: _snippet_within(hit.snippet, room))
+        embed.add_field(name=name, value=value, inline=False)
     fit_embed(embed)
     return embed
+
+
+def _snippet_within(snippet: str, room: int) -> str:
+    """The highlighted snippet (``SNIPPET_CHARS`` of article text at most) in at most ``room`` characters."""
+    full = highlighted_snippet(snippet, SNIPPET_CHARS)
+    if len(full) > room:
+        full = longest_within(lambda keep: highlighted_snippet(snippet, keep), room)
+    return full or "—"
+
+
+def _share_per_item(embed: discord.Embed, items: int) -> int:
+    """Each item's equal part of what the embed has left (its title, description and footer come first)."""
+    return (EMBED_TOTAL_LIMIT - len(embed)) // max(1, items)
+
+
+def _listing_field(share: int, title: str | None, ident: str, url: str | None,
+                   head: Callable[[int], str]) -> tuple[str, str]:
+    """One listed analysis as a field of at most ``share`` characters: "title · id" over ``head`` and its link.
+
+    The id is kept whole (it is what /lookup takes), and ``head(room)`` gives the line under it in at most
+    ``room`` characters, leaving the title TITLE_FLOOR. The link is shown whole on its own line if the title still
+    keeps TITLE_FLOOR, else its site alone, as plain text: a cut link would open another page. The title has the
+    rest, up to TITLE_CHARS of its text.
+    """
+    suffix = f" · {ident}"
+    name_room = FIELD_NAME_LIMIT - len(suffix)
+    full_title = safe(title or "Untitled", TITLE_CHARS)
+    title_floor = min(TITLE_FLOOR, len(full_title))
+    value = head(min(FIELD_VALUE_LIMIT, share - len(suffix) - title_floor))
+    room = share - len(suffix) - len(value)
+    link = ""
+    if link_url(url) and len(url or "") <= LINK_CHARS:
+        link = f"\n<{url}>"
+    if len(link) > room - title_floor or len(value) + len(link) > FIELD_VALUE_LIMIT:
+        site = _site(url)
+        link = f"\n{safe(site, 100)}" if site else ""
+        if len(link) > room - title_floor:
+            link = ""
+    room -= len(link)
+    name = full_title if len(full_title) <= min(room, name_room) else safe_within(title or "Untitled",
+                                                                                  min(room, name_room))
+    return f"{name or '…'}{suffix}", value + link
+
+
+def _site(url: str | None) -> str | None:
+    """The host a link points to, to stand in for a link too long to show whole."""
+    if not link_url(url):
+        return None
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
 
 
 def highlighted_snippet(snippet: str, limit: int) -> str:
@@ -42,15 +118,20 @@ def highlighted_snippet(snippet: str, limit: int) -> str:
 
 
 def recent_embed(analyses: Sequence[ListedAnalysis]) -> discord.Embed:
-    """The latest analyses in this server, newest first, for /recent."""
+    """The latest analyses in this server, newest first, for /recent.
+
+    Every analysis given gets its line (the caller records them all as shown, for /forget): each field has an
+    equal share of the embed, and long titles and links give way within it (see ``_listing_field``).
+    """
     embed = discord.Embed(title="Recent analyses", colour=COLOURS[None])
     if not analyses:
         embed.description = "Nothing has been analysed in this server yet."
-    for item in analyses[:10]:
-        value = f"{discord.utils.format_dt(item.created_at, 'R')} · {flag_counts_text(item.flag_counts)}"
-        if link_url(item.url) and len(item.url or "") <= 500:
-            value += f"\n<{item.url}>"
-        embed.add_field(name=f"{safe(item.title or 'Untitled', 200)} · {item.id}", value=value, inline=False)
+    items = analyses[:10]
+    share = _share_per_item(embed, len(items))
+    for item in items:
+        line = f"{discord.utils.format_dt(item.created_at, 'R')} · {flag_counts_text(item.flag_counts)}"
+        name, value = _listing_field(share, item.title, item.id, item.url, lambda _room, line=line: line)
+        embed.add_field(name=name, value=value, inline=False)
     fit_embed(embed)
     return embed
 

@@ -7,6 +7,7 @@ flattened, clipped and escaped here, and every embed passes through ``fit_embed`
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import discord
 
@@ -55,6 +56,24 @@ def one_line(text: str) -> str:
 def safe(text: str, limit: int) -> str:
     """Flatten, clip and escape untrusted article text for use inside an embed."""
     return escape_untrusted(clip(one_line(text), limit))
+
+
+def safe_within(text: str, limit: int) -> str:
+    """``safe`` text that is at most ``limit`` characters once escaped (escaping can double a clipped text)."""
+    return longest_within(lambda keep: safe(text, keep), limit)
+
+
+def longest_within(render: Callable[[int], str], limit: int) -> str:
+    """The longest ``render(keep)`` (``keep`` characters of some text, escaped) that fits in ``limit`` characters."""
+    best, low, high = "", 0, max(0, limit)
+    while low <= high:
+        keep = (low + high) // 2
+        out = render(keep)
+        if len(out) <= limit:
+            best, low = out, keep + 1
+        else:
+            high = keep - 1
+    return best
 
 
 def escape_untrusted(text: str) -> str:
