@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -25,6 +26,7 @@ from bot.errors import BusyError, InputError, InputTooLarge, RateLimited
 from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
 from bot.render import render_analysis
 from bot.shutdown import hold_interaction
+from bot.views import submitted_value
 from cogs._authors import LookupMisses, message_source, opted_out
 from cogs._inputs import MessageInput, analyse_input, behind_spoiler, is_private_channel, lone_link, pick_input
 
@@ -37,20 +39,23 @@ log = logging.getLogger(__name__)
 TEXT_OPTION_MAX = 6000  # Discord's cap on a string option
 URL_OPTION_MAX = 2000
 MODAL_TEXT_MAX = 4000  # Discord's cap on a modal text input
-# discord.py keys open modals by custom_id, so every modal gets its own (this prefix + the opening interaction's id):
-# a shared id would let one member's modal swallow another's submission.
+# A paste box's custom_id says where its answer goes (public or private) and, to keep every box apart, the opening
+# interaction's id: the submission is answered from the custom_id alone (see handle_paste_submit), after a restart or
+# however long the member took. A box opened before the visibility was in the id is answered privately.
 MODAL_CUSTOM_ID = "byline:paste"
 MODAL_INPUT_ID = "byline:paste:text"
+PASTE_MODAL_PATTERN = re.compile(r"byline:paste:(?:(?P<visibility>public|private):)?[0-9a-f]+")
 CONTEXT_MENU_NAME = "Analyse with Byline"
 SPOILER_NOTE = "Only you can see this: that message hides it behind a spoiler."
 
 
 class PasteModal(discord.ui.Modal, title="Analyse an article"):
-    """A paragraph box for pasting an article when /analyse gets no option."""
+    """A paragraph box for pasting an article when /analyse gets no option; never kept in memory once sent."""
 
     def __init__(self, cog: AnalyseCog, *, ephemeral: bool, interaction_id: int | None = None) -> None:
         key = interaction_id if interaction_id is not None else os.urandom(8).hex()
-        super().__init__(timeout=900, custom_id=f"{MODAL_CUSTOM_ID}:{key}")
+        visibility = "private" if ephemeral else "public"
+        super().__init__(timeout=None, custom_id=f"{MODAL_CUSTOM_ID}:{visibility}:{key}")
         self.cog = cog
         self.ephemeral = ephemeral
         self.article: discord.ui.TextInput[PasteModal] = discord.ui.TextInput(
@@ -61,7 +66,7 @@ class PasteModal(discord.ui.Modal, title="Analyse an article"):
                                        component=self.article))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        """Analyse the pasted text."""
+        """Analyse the pasted text (only reached if discord.py routes the submission here; see handle_paste_submit)."""
         await self.cog.run_text(interaction, self.article.value or "", ephemeral=self.ephemeral)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
@@ -107,7 +112,9 @@ class AnalyseCog(commands.Cog):
             raise InputError("Give only one of text, url or file.")
         if not given:
             self._precheck_modal(interaction)
-            await interaction.response.send_modal(PasteModal(self, ephemeral=ephemeral, interaction_id=interaction.id))
+            modal = PasteModal(self, ephemeral=ephemeral, interaction_id=interaction.id)
+            await interaction.response.send_modal(modal)
+            modal.stop()  # the submission is answered from its custom_id (handle_paste_submit), never from memory
             return
         if text is not None:
             await self.run_text(interaction, text, ephemeral=ephemeral)
@@ -129,6 +136,29 @@ class AnalyseCog(commands.Cog):
         hidden = behind_spoiler(message, picked)
         await self._answer(interaction, guild_id, picked, ephemeral=hidden, author_id=source.author_id,
                            message_link=message.jump_url, note=SPOILER_NOTE if hidden else None)
+
+    @commands.Cog.listener("on_interaction")
+    async def paste_submitted(self, interaction: discord.Interaction) -> None:
+        """Analyse what was pasted in a paste box, however long it was open and across restarts."""
+        await self.handle_paste_submit(interaction)
+
+    async def handle_paste_submit(self, interaction: discord.Interaction) -> bool:
+        """Analyse a submitted paste box; False when the interaction is something else.
+
+        discord.py keeps an open modal only in memory, so a box submitted after a restart (or after the modal's
+        timeout) used to find no handler, and the member's pasted article was lost with "interaction failed". Every
+        modal submission is seen here instead, and one whose custom_id names a paste box is answered, as it asked.
+        """
+        data: Any = interaction.data or {}
+        match = PASTE_MODAL_PATTERN.fullmatch(str(data.get("custom_id", "")))
+        if interaction.type is not discord.InteractionType.modal_submit or match is None:
+            return False
+        text = submitted_value(data.get("components", []), MODAL_INPUT_ID)
+        try:
+            await self.run_text(interaction, text, ephemeral=match["visibility"] != "public")
+        except Exception as exc:  # a modal's errors never reach the tree's handler
+            await handle_interaction_error(interaction, exc)
+        return True
 
     async def run_text(self, interaction: discord.Interaction, text: str, *, ephemeral: bool) -> None:
         """Analyse pasted or typed text; a text that is only a link is fetched, as the url option would."""

@@ -184,33 +184,80 @@ async def test_no_option_opens_the_modal_and_its_submit_is_analysed(bot, cog):
     assert await bot.store.get_analysis(submit.guild_id, analysis_id(embed), viewer_id=STAFF) is not None
 
 
-async def test_two_open_modals_each_get_their_own_submission(bot, cog):
-    """Two members' paste modals live side by side in discord.py's real ViewStore (keyed by custom_id):
-    each submission reaches its own modal, so a private paste stays private and both are acknowledged."""
-    store = bot._connection._view_store
-    opener_a = make_interaction(client=bot)  # wants a private result
-    opener_b = make_interaction(client=bot)  # another server, public result
-    await invoke(analyse(cog), opener_a, ephemeral=True)
-    await invoke(analyse(cog), opener_b, ephemeral=False)
-    modals = [i.response.send_modal.await_args.args[0] for i in (opener_a, opener_b)]
-    for modal in modals:  # what InteractionResponse.send_modal does with the real state
-        bot._connection.store_view(modal)
-    ids = [m.to_dict()["custom_id"] for m in modals]  # the ids Discord would send back on submit
-    assert ids[0] != ids[1] and all(store._modals.get(i) is m for i, m in zip(ids, modals, strict=True))
-    submits = [make_interaction(client=bot, guild=o.guild, user=o.user) for o in (opener_a, opener_b)]
+async def submit_to(cog: AnalyseCog, interaction) -> None:
+    """Hand ``interaction`` to the cog's on_interaction listeners, as discord.py's dispatch does for every one."""
+    for name, listener in cog.get_listeners():
+        if name == "on_interaction":
+            await listener(interaction)
+
+
+def paste_submission(bot, opener, custom_id: str, text: str):
+    """A paste box submitted to a process that never saw it open (a restart, or long after it opened)."""
+    submit = make_interaction(client=bot, guild=opener.guild, user=opener.user, channel=opener.channel)
+    submit.type = discord.InteractionType.modal_submit
+    submit.data = {"custom_id": custom_id,
+                   "components": [{"type": 18, "component": {"type": 4, "custom_id": MODAL_INPUT_ID, "value": text}}]}
+    return submit
+
+
+async def test_the_paste_box_is_named_for_its_answer_and_not_kept_in_memory(bot, cog):
+    """The box's custom_id says whether its answer is private; discord.py does not hold it (nor time it out)."""
+    for ephemeral, visibility in ((True, "private"), (False, "public")):
+        opener = make_interaction(client=bot)
+        await invoke(analyse(cog), opener, ephemeral=ephemeral)
+        (modal,) = opener.response.send_modal.await_args.args
+        assert modal.to_dict()["custom_id"] == f"byline:paste:{visibility}:{opener.id}"
+        assert modal.timeout is None and modal.is_finished()  # submissions are answered from the custom_id alone
+    assert not bot._connection._view_store._modals
+
+
+async def test_paste_boxes_submitted_after_a_restart_are_answered_as_each_asked(bot):
+    """Two members' boxes, one private and one public, opened by one process and submitted to the next: each paste
+    is analysed, under its member, and the private one stays private."""
+    before = AnalyseCog(bot)
+    openers = [make_interaction(client=bot), make_interaction(client=bot)]
+    await invoke(analyse(before), openers[0], ephemeral=True)
+    await invoke(analyse(before), openers[1], ephemeral=False)
+    ids = [o.response.send_modal.await_args.args[0].to_dict()["custom_id"] for o in openers]
+    after = AnalyseCog(bot)  # the restarted bot: no modal object, only what Discord sends back
     texts = [ARTICLE, ARTICLE + "\nA second paragraph that makes this paste different."]
-    for custom_id, submit, text in zip(ids, submits, texts, strict=True):
-        fields = [{"type": 18, "component": {"type": 4, "custom_id": MODAL_INPUT_ID, "value": text}}]
-        store.dispatch_modal(custom_id, submit, fields, {})
-    await asyncio.wait_for(asyncio.gather(*(m.wait() for m in modals)), 10)
-    submits[0].response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
-    submits[1].response.defer.assert_awaited_once_with(ephemeral=False, thinking=True)
+    submits = [paste_submission(bot, o, i, t) for o, i, t in zip(openers, ids, texts, strict=True)]
+    for submit in submits:
+        await submit_to(after, submit)
     for submit, private in zip(submits, (True, False), strict=True):
+        submit.response.defer.assert_awaited_once_with(ephemeral=private, thinking=True)
         embed, kwargs = result_embed(submit)
         assert kwargs["ephemeral"] is private
         stored = await bot.store.get_analysis(submit.guild_id, analysis_id(embed), viewer_id=STAFF)
-        assert stored is not None and stored.author_id == submit.user.id
-    assert not store._modals  # both finished and left the store
+        assert stored is not None and stored.author_id == submit.user.id and stored.private is private
+
+
+async def test_a_paste_box_opened_before_its_id_named_the_visibility_is_answered_privately(bot, cog):
+    """A box opened by the previous version (``byline:paste:<interaction id>``) is not lost; not knowing whether the
+    member wanted a private answer, Byline gives one."""
+    opener = make_interaction(client=bot)
+    submit = paste_submission(bot, opener, f"byline:paste:{opener.id}", ARTICLE)
+    await submit_to(cog, submit)
+    submit.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
+    assert result_embed(submit)[1]["ephemeral"] is True
+
+
+async def test_a_paste_box_submitted_after_a_restart_gets_its_errors_privately(bot, cog):
+    opener = make_interaction(client=bot)
+    submit = paste_submission(bot, opener, f"byline:paste:public:{opener.id}", "   ")
+    await submit_to(cog, submit)
+    assert "no text" in only_message(submit)
+    submit.response.defer.assert_not_awaited()
+
+
+async def test_other_modal_submissions_are_left_to_their_own_handlers(bot, cog):
+    opener = make_interaction(client=bot)
+    for custom_id in ("byline:note:12", MODAL_INPUT_ID, "byline:paste:public:", "other:paste:public:1"):
+        submit = paste_submission(bot, opener, custom_id, ARTICLE)
+        assert await cog.handle_paste_submit(submit) is False
+        submit.response.send_message.assert_not_awaited()
+        submit.response.defer.assert_not_awaited()
+    assert await bot.store.recent(opener.guild_id, viewer_id=STAFF) == []
 
 
 async def test_modal_errors_reach_the_handler(bot, cog):
