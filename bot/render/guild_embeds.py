@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -46,8 +47,7 @@ def search_page_embed(query: str, hits: Sequence[Any], *, page: int, pages: int,
     embed.set_footer(text=f"{total} result(s) · page {page + 1} of {max(1, pages)}")
     share = _share_per_item(embed, len(hits))
     for hit in hits:
-        name, value = _listing_field(share, hit.title, hit.analysis_id, hit.url,
-                                     lambda room, hit=hit: _snippet_within(hit.snippet, room))
+        name, value = _listing_field(share, hit.title, hit.analysis_id, hit.url, partial(_snippet_within, hit.snippet))
         embed.add_field(name=name, value=value, inline=False)
     fit_embed(embed)
     return embed
@@ -95,12 +95,18 @@ def _listing_field(share: int, title: str | None, ident: str, url: str | None,
     return f"{name or '…'}{suffix}", value + link
 
 
+def _as_is(line: str, _room: int) -> str:
+    """A line under a listed title that is kept whole (it is short: a date and the flag counts)."""
+    return line
+
+
 def _site(url: str | None) -> str | None:
     """The host a link points to, to stand in for a link too long to show whole."""
-    if not link_url(url):
+    checked = link_url(url)
+    if checked is None:
         return None
     try:
-        return urlsplit(url).hostname
+        return urlsplit(checked).hostname
     except ValueError:
         return None
 
@@ -130,7 +136,7 @@ def recent_embed(analyses: Sequence[ListedAnalysis]) -> discord.Embed:
     share = _share_per_item(embed, len(items))
     for item in items:
         line = f"{discord.utils.format_dt(item.created_at, 'R')} · {flag_counts_text(item.flag_counts)}"
-        name, value = _listing_field(share, item.title, item.id, item.url, lambda _room, line=line: line)
+        name, value = _listing_field(share, item.title, item.id, item.url, partial(_as_is, line))
         embed.add_field(name=name, value=value, inline=False)
     fit_embed(embed)
     return embed
