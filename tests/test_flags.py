@@ -505,6 +505,10 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         'That was a reference to a BBC story claiming Downing Street "sexed up" the dossier.',
         "A 1996 FEC advisory opinion added that paid speeches would count as campaign events.",
         "The hiker was reported missing a week later.",  # a missing-person report, an event
+        # a crowd's protest is an event in public, not a claim that needs a source
+        "Hundreds of thousands of protesters packed the streets, demanding cheaper housing.",
+        "In 2012, when tens of thousands protested against Putin, he was arrested again.",
+        "By the end the home fans were chanting for the head of the chairman.",
         "Fans are waiting for the recently-announced spinoff movie.",  # which movie, not a claim about it
     ],
 )
@@ -554,6 +558,10 @@ def test_weasel_forms_and_unidentified_sources_are_still_flagged(engine, text, c
 )
 def test_a_person_beside_a_named_body_and_a_dated_speech_stay_unnamed(engine, text):
     assert flags_of(engine, text, "anonymous_source")
+
+
+def test_what_protesters_say_is_still_a_claim(engine):
+    assert flags_of(engine, "Protesters said the police had fired first.", "vague_source")
 
 
 def test_a_person_relaying_a_named_speakers_words_is_still_flagged(engine):

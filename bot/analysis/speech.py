@@ -40,6 +40,12 @@ FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", 
 # Participles that say a thing was made public; before a noun they pick the thing out, not a claim about it.
 MADE_PUBLIC = {"announce", "release", "publish", "issue", "unveil", "launch", "post", "disclose"}
 
+# A crowd's protest, which is an event in public rather than a claim: "protesters demanding he resign".
+PROTESTING = {"demand", "protest", "chant", "shout", "decry", "rally", "march", "campaign", "yell", "jeer", "boo",
+              "heckle", "call"}
+CROWDS = {"protester", "protestor", "demonstrator", "crowd", "marcher", "fan", "activist", "campaigner", "mob",
+          "thousand", "hundred", "rioter", "picket"}
+
 # Subjects that cannot be the source of a claim: stretches of time and pictures of events.
 SPEECHLESS = {"half", "year", "week", "month", "day", "season", "decade", "century", "period", "night", "morning",
               "weekend", "video", "footage", "photo", "photograph", "picture", "image", "recording", "clip",
@@ -161,6 +167,9 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     ):
         # "agreed to a Palestinian state", "declined to issue a permit", "many declined": a decision, an act
         return False
+    who = tokens_of(doc, a.source)
+    if lemma in PROTESTING and "ccomp" not in deps and _a_crowd(subject or (who.root if who is not None else tok)):
+        return False  # "protesters packed the streets, demanding ...", "fans were chanting for his head": a protest
     if lemma == "respond" and "ccomp" not in deps and _has_prep(tok, "to"):
         return False  # "deputies responded to a robbery": they went there
     if lemma == "back" and "prt" in deps and "dobj" not in deps:
@@ -279,6 +288,11 @@ def _can_speak(subject: Token) -> bool:
     if subject.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.lemma_.lower() in SPEECHLESS for c in subject.children):
         return False  # "Video shot from a helicopter showed ...", with "shot" parsed as the subject
     return subject.lemma_.lower() not in SPEECHLESS
+
+
+def _a_crowd(tok: Token) -> bool:
+    """Protesters, a crowd, fans: people who act together in public, so what they chant is an event."""
+    return tok.lemma_.lower() in CROWDS or (tok.lower_ == "thousands" and tok.head.lower_ in ("of", "thousands"))
 
 
 def _has_prep(tok: Token, word: str) -> bool:
