@@ -42,7 +42,7 @@ MADE_PUBLIC = {"announce", "release", "publish", "issue", "unveil", "launch", "p
 
 # A crowd's protest, which is an event in public rather than a claim: "protesters demanding he resign".
 PROTESTING = {"demand", "protest", "chant", "shout", "decry", "rally", "march", "campaign", "yell", "jeer", "boo",
-              "heckle", "call"}
+              "heckle"}
 CROWDS = {"protester", "protestor", "demonstrator", "crowd", "marcher", "fan", "activist", "campaigner", "mob",
           "thousand", "hundred", "rioter", "picket"}
 
@@ -168,7 +168,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         # "agreed to a Palestinian state", "declined to issue a permit", "many declined": a decision, an act
         return False
     who = tokens_of(doc, a.source)
-    if lemma in PROTESTING and "ccomp" not in deps and _a_crowd(subject or (who.root if who is not None else tok)):
+    protest = lemma in PROTESTING or (lemma == "call" and _calls_for(tok))  # not "called the plan a disaster"
+    if protest and "ccomp" not in deps and _a_crowd(subject or (who.root if who is not None else tok)):
         return False  # "protesters packed the streets, demanding ...", "fans were chanting for his head": a protest
     if lemma == "respond" and "ccomp" not in deps and _has_prep(tok, "to"):
         return False  # "deputies responded to a robbery": they went there
