@@ -505,6 +505,9 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         'That was a reference to a BBC story claiming Downing Street "sexed up" the dossier.',
         "A 1996 FEC advisory opinion added that paid speeches would count as campaign events.",
         "The hiker was reported missing a week later.",  # a missing-person report, an event
+        # "someone", "everyone", "anyone": anybody at all, or a bystander in a scene, not a source kept back
+        "The next time someone accuses you of acting like a Neanderthal, do not be offended.",
+        "When she asked her students, everyone in the class said they knew the word.",
         # a crowd's protest is an event in public, not a claim that needs a source
         "Hundreds of thousands of protesters packed the streets, demanding cheaper housing.",
         "In 2012, when tens of thousands protested against Putin, he was arrested again.",
@@ -558,6 +561,10 @@ def test_weasel_forms_and_unidentified_sources_are_still_flagged(engine, text, c
 )
 def test_a_person_beside_a_named_body_and_a_dated_speech_stay_unnamed(engine, text):
     assert flags_of(engine, text, "anonymous_source")
+
+
+def test_someone_in_the_know_is_still_flagged(engine):
+    assert flags_of(engine, "Someone familiar with the talks said the deal was close.")
 
 
 def test_what_protesters_say_is_still_a_claim(engine):

@@ -80,6 +80,7 @@ DOCUMENT_LIKE = {"research", "survey", "poll", "information", "report", "study"}
 # Unnamed sources a story keeps unnamed even when someone with the same title speaks next.
 ALWAYS_UNNAMED = {"source", "official", "person", "people", "insider", "aide"}
 FIRST_PERSON = {"i", "we", "me", "us"}
+ANYBODY = {"someone", "somebody", "anyone", "anybody", "everyone", "everybody"}
 
 REASON_CHARS = 80
 POLL_WORDS = {"poll", "survey", "study", "research", "questionnaire"}
@@ -125,6 +126,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
             or _on_record(a, doc)
             or _told_by_named(a, sourced, locate.text, locate.sents[a.sentence].end)
             or _writers_own(a, doc)
+            or _anybody(a, doc)
             or (_with_named(a, sourced, doc) and not _insider(a, doc))
             or _names_a_member(a, doc)
             or _cites_a_name(a, sourced, doc)
@@ -437,6 +439,14 @@ def _writers_own(a: Attribution, doc: Doc) -> bool:
         return True  # "Many of you have noted ...": the writer talking to readers
     # "my pal", and "our research has found": the writer's (or the paper's) own work, signed by the piece
     return any(c.dep_ == "poss" and c.lower_ in ("my", "our") for h in heads for c in h.children)
+
+
+def _anybody(a: Attribution, doc: Doc) -> bool:
+    """ "The next time someone accuses you", "until someone tells me", "everyone in the class said": an indefinite
+    person stands for anyone, or for a scene's bystander, not for a source the story keeps back; but "someone
+    familiar with the talks" is an insider."""
+    span = tokens_of(doc, a.source)
+    return span is not None and span.root.lower_ in ANYBODY and not in_the_know(span.root)
 
 
 def _a_court_case(doc: Doc) -> bool:
