@@ -2,14 +2,22 @@
 
 Cogs call these two functions and nothing else, so caching, scoping by guild and the review
 event are the same for /analyse, the context menu, link auto-replies and 📰 reactions.
+
+Each server may hold only its share of the worker places (``guild_share``). A request counts against its server
+from its first step that needs a worker (a link's fetch and extraction, an uploaded page's extraction, an analysis)
+until it ends, however it ends; requests sharing work (ten 📰 on one link) share one place (``GuildLoad``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
-from typing import TYPE_CHECKING, Any
+import weakref
+from collections import Counter
+from collections.abc import Coroutine, Hashable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.errors import BusyError, ForgottenMeanwhile, InputError, InputTooLarge
 from bot.store_types import document_key
@@ -21,14 +29,136 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 STORED_EVENT = "byline_analysis_stored"  # listeners: on_byline_analysis_stored(stored)
 GUILD_RESERVE_DIVISOR = 4  # a quarter of the workers and queue (at least one place) is kept for other servers
 
 
+SHARE_REFUSAL = ("Byline is busy with this server's articles right now (one server may use only part of it, so "
+                 "others are served too). Please try again in a minute.")
+
+
 def guild_share(capacity: int) -> int:
-    """How many analyses one server may have under way: most of the queue, never all of it, so a busy server
-    cannot leave every other one with "Byline is busy"."""
+    """How many worker places one server may hold (fetches being extracted, uploads, analyses): most of the queue,
+    never all of it, so a busy server cannot leave every other one with "Byline is busy"."""
     return max(1, capacity - max(1, capacity // GUILD_RESERVE_DIVISOR))
+
+
+class GuildLoad:
+    """The worker places each server holds: one per distinct piece of work under way (a *slot*).
+
+    A slot is held while anything claims it: a request on its way (``GuildRequest``), a fetch still extracting, an
+    analysis still running. So work shared by several requests counts once, and work a request gave up on (a
+    fetch others share, an analysis others join) counts until it really ends.
+    """
+
+    def __init__(self) -> None:
+        self._claims: dict[int, Counter[Hashable]] = {}
+        self.job_slots: dict[Hashable, Hashable] = {}  # the slot each analysis under way holds, by its key
+
+    def held(self, guild_id: int) -> int:
+        """How many places ``guild_id`` holds now."""
+        return len(self._claims.get(guild_id, ()))
+
+    def claim(self, guild_id: int, slot: Hashable, share: int | None = None) -> None:
+        """Claim ``slot``; with ``share``, refuse (BusyError) a slot not yet held when the server holds that many."""
+        claims = self._claims.setdefault(guild_id, Counter())
+        if share is not None and slot not in claims and len(claims) >= share:
+            raise BusyError(SHARE_REFUSAL)
+        claims[slot] += 1
+
+    def release(self, guild_id: int, slot: Hashable) -> None:
+        """Give one claim on ``slot`` back; the place is free once nothing claims it."""
+        claims = self._claims.get(guild_id)
+        if claims is None or claims[slot] <= 0:
+            return
+        claims[slot] -= 1
+        if claims[slot] <= 0:
+            del claims[slot]
+        if not claims:
+            del self._claims[guild_id]
+
+
+_LOADS: weakref.WeakKeyDictionary[Any, GuildLoad] = weakref.WeakKeyDictionary()
+
+
+def guild_load(bot: BylineBot) -> GuildLoad:
+    """The bot's per-server count of worker places."""
+    load = _LOADS.get(bot)
+    if load is None:
+        load = _LOADS[bot] = GuildLoad()
+    return load
+
+
+class GuildRequest:
+    """One request's place in its server's share, from its first step needing a worker until it ends.
+
+    Made by ``guild_request``; passed on through the steps (fetch or extraction, then analysis), so a request keeps
+    the place it was admitted with instead of queueing for a second one.
+    """
+
+    def __init__(self, load: GuildLoad, guild_id: int, share: int) -> None:
+        self.load = load
+        self.guild_id = guild_id
+        self.share = share
+        self.slot: Hashable | None = None
+
+    def take(self, slot: Hashable) -> None:
+        """Hold ``slot``, refused with BusyError when it is new work and the server holds its share already.
+
+        A request that holds a place keeps it: its next step (the analysis of a fetched page) is the same work.
+        """
+        if self.slot is None:
+            self.load.claim(self.guild_id, slot, self.share)
+            self.slot = slot
+
+    def join(self, slot: Hashable) -> None:
+        """Move to ``slot``, work already under way (never refused: it takes no new place)."""
+        if slot == self.slot:
+            return
+        self.load.claim(self.guild_id, slot)
+        self.end()
+        self.slot = slot
+
+    def end(self) -> None:
+        """Give the request's place back (the work it started may still hold it)."""
+        if self.slot is not None:
+            self.load.release(self.guild_id, self.slot)
+            self.slot = None
+
+
+@contextlib.contextmanager
+def guild_request(bot: BylineBot, guild_id: int, request: GuildRequest | None = None) -> Iterator[GuildRequest]:
+    """The request's place in its server's share: ``request`` when the caller holds one already (it gives it
+    back), else a new one, given back when the block ends however it ends (an error, a cancellation)."""
+    if request is not None:
+        if request.guild_id != guild_id:
+            raise ValueError("a request's place belongs to one server")
+        yield request
+        return
+    request = GuildRequest(guild_load(bot), guild_id, guild_share(bot.analyzer.capacity))
+    try:
+        yield request
+    finally:
+        request.end()
+
+
+async def held_until_done(request: GuildRequest, work: Coroutine[Any, Any, T]) -> T:
+    """Run ``work`` with the request's place claimed until the work ends, even if the request gives up first: a
+    shared fetch goes on for the others, and its extraction keeps a worker place meanwhile."""
+    if request.slot is None:
+        raise ValueError("take a place before starting work")
+    load, guild_id, slot = request.load, request.guild_id, request.slot
+    task = asyncio.ensure_future(work)
+    load.claim(guild_id, slot)
+    task.add_done_callback(functools.partial(_work_done, load, guild_id, slot))
+    return await asyncio.shield(task)
+
+
+def _work_done(load: GuildLoad, guild_id: int, slot: Hashable, task: asyncio.Future[Any]) -> None:
+    load.release(guild_id, slot)
+    if not task.cancelled():
+        task.exception()  # retrieved here too: the request may have gone, and asyncio would log it as lost
 
 
 def begin_request(bot: BylineBot, guild_id: int, author_id: int | None, forget_generation: int | None = None) -> int:
@@ -63,8 +193,12 @@ async def analyse_and_store(
     message_link: str | None = None,
     private: bool = False,
     forget_generation: int | None = None,
+    request: GuildRequest | None = None,
 ) -> StoredAnalysis:
     """Return the stored analysis of ``text`` in this guild, analysing it only if it is new.
+
+    Raises BusyError when the analysis is new and the server holds its share of the workers already, unless
+    ``request`` (the caller's ``guild_request``) holds a place since an earlier step (a fetch, an extraction).
 
     A ``private`` request (ephemeral, or from a channel @everyone cannot read) is stored for its author's
     eyes only; it may reuse a public analysis of the same text, but never another member's private one.
@@ -86,20 +220,24 @@ async def analyse_and_store(
     waiting = bot.analyses_in_flight
     meta: dict[str, Any] = {"title": title, "url": url, "author_id": author_id, "channel_id": channel_id,
                             "message_link": message_link, "private": private, "forget_generation": forget_generation}
-    job = waiting.get(key)
-    if job is None:
-        if sum(1 for g, _, _ in waiting if g == guild_id) >= guild_share(bot.analyzer.capacity):
-            raise BusyError("Byline is busy with this server's articles right now (one server may use only part of "
-                            "it, so others are served too). Please try again in a minute.")
-        job = waiting[key] = asyncio.ensure_future(_analyse_and_save(bot, guild_id, text, version, **meta))
-        job.add_done_callback(functools.partial(_finished, waiting, key))
-        bot.drain.follow(job)  # held like the request that started it, and the review post it dispatches with it
-        return await asyncio.shield(job)  # a caller that gives up does not cancel it for the others
-    log.debug("guild %s: joining an analysis of the same text already under way", guild_id)
-    try:
-        return await asyncio.shield(job)
-    except ForgottenMeanwhile:  # the member who asked first has gone; this request is still wanted
-        return await _analyse_and_save(bot, guild_id, text, version, **meta)
+    load = guild_load(bot)
+    with guild_request(bot, guild_id, request) as request:
+        job = waiting.get(key)
+        if job is None:
+            request.take(key)  # refused when the server holds its share, unless the request holds a place already
+            slot = request.slot
+            job = waiting[key] = asyncio.ensure_future(_analyse_and_save(bot, guild_id, text, version, **meta))
+            load.claim(guild_id, slot)  # the analysis holds the place until it ends, whoever still waits for it
+            load.job_slots[key] = slot
+            job.add_done_callback(functools.partial(_finished, waiting, key, load, guild_id, slot))
+            bot.drain.follow(job)  # held like the request that started it, and the review post it dispatches with it
+            return await asyncio.shield(job)  # a caller that gives up does not cancel it for the others
+        log.debug("guild %s: joining an analysis of the same text already under way", guild_id)
+        request.join(load.job_slots.get(key, key))  # the analysis's place, not one more
+        try:
+            return await asyncio.shield(job)
+        except ForgottenMeanwhile:  # the member who asked first has gone; this request is still wanted
+            return await _analyse_and_save(bot, guild_id, text, version, **meta)
 
 
 async def _analyse_and_save(bot: BylineBot, guild_id: int, text: str, version: str, **meta: Any) -> StoredAnalysis:
@@ -112,8 +250,11 @@ async def _analyse_and_save(bot: BylineBot, guild_id: int, text: str, version: s
     return stored
 
 
-def _finished(waiting: dict[Any, asyncio.Future[Any]], key: Any, job: asyncio.Future[Any]) -> None:
+def _finished(waiting: dict[Any, asyncio.Future[Any]], key: Any, load: GuildLoad, guild_id: int, slot: Hashable,
+              job: asyncio.Future[Any]) -> None:
     waiting.pop(key, None)
+    load.job_slots.pop(key, None)
+    load.release(guild_id, slot)
     if not job.cancelled():
         job.exception()  # retrieved here too: every caller may have gone, and asyncio would log it as lost
 
@@ -128,11 +269,14 @@ async def analyse_url(
     message_link: str | None = None,
     private: bool = False,
     forget_generation: int | None = None,
+    request: GuildRequest | None = None,
 ) -> StoredAnalysis:
     """Analyse the article behind ``url``, reusing a recent analysis of the same link in this guild.
 
     Raises the fetcher's ``FetchError``s (member-readable) and ``BusyError`` before fetching when no
-    worker could take the job anyway. ``forget_generation`` is the request's, when it began before this call.
+    worker could take the job anyway, or the server holds its share of them already (the page's extraction takes
+    a place too; members asking for the same link at once share it). ``forget_generation`` is the request's, when
+    it began before this call.
     """
     key = normalize_url(url)
     generation = begin_request(bot, guild_id, author_id, forget_generation)  # before the fetch, which may be slow
@@ -145,8 +289,11 @@ async def analyse_url(
         return cached
     if bot.analyzer.is_busy():
         raise BusyError()
-    article = await bot.fetcher.fetch(url)
-    return await analyse_and_store(
-        bot, guild_id, article.text, title=article.title, url=article.url or key, author_id=author_id,
-        channel_id=channel_id, message_link=message_link, private=private, forget_generation=generation,
-    )
+    with guild_request(bot, guild_id, request) as request:
+        request.take(("link", key, author_id if private else None))
+        article = await held_until_done(request, bot.fetcher.fetch(url))
+        return await analyse_and_store(
+            bot, guild_id, article.text, title=article.title, url=article.url or key, author_id=author_id,
+            channel_id=channel_id, message_link=message_link, private=private, forget_generation=generation,
+            request=request,
+        )

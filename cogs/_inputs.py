@@ -20,7 +20,7 @@ import discord
 from bot.analysis.validate import decode
 from bot.errors import InputError, InputTooLarge, UnsupportedAttachment
 from bot.extract import bom_codec
-from bot.pipeline import analyse_and_store, analyse_url, begin_request
+from bot.pipeline import analyse_and_store, analyse_url, begin_request, guild_request
 from bot.urls import SPOILER, article_links, find_urls, normalize_url, spoilered_urls
 
 if TYPE_CHECKING:
@@ -198,7 +198,12 @@ async def analyse_input(bot: BylineBot, guild_id: int, picked: MessageInput, **m
     meta["forget_generation"] = begin_request(bot, guild_id, meta.get("author_id"), meta.get("forget_generation"))
     if picked.url is not None:
         return await analyse_url(bot, guild_id, picked.url, **meta)
-    title, text = None, picked.text or ""
-    if picked.attachment is not None:
+    if picked.attachment is None:
+        return await analyse_and_store(bot, guild_id, picked.text or "", **meta)
+    with guild_request(bot, guild_id) as request:
+        if attachment_kind(picked.attachment.filename) == "html":
+            # The page is extracted in a worker: a place in the server's share, taken before the download.
+            private_for = meta.get("author_id") if meta.get("private") else None
+            request.take(("upload", picked.attachment.id, private_for))
         title, text = await read_attachment(bot, picked.attachment)
-    return await analyse_and_store(bot, guild_id, text, title=title, **meta)
+        return await analyse_and_store(bot, guild_id, text, title=title, request=request, **meta)
