@@ -499,7 +499,8 @@ async def test_short_lived_view_clicks_after_shutdown_began_are_refused_and_run_
     author = make_member(name="author")
     views = [(ConfirmView(author_id=author.id, on_confirm=forget), "confirm"),
              (Paginator(author_id=author.id, pages=3, render_page=render_page), "next_page"),
-             (KeysetPaginator(author_id=author.id, first=KeysetPage(discord.Embed(), "a"), read_page=read), "next_page")]
+             (KeysetPaginator(author_id=author.id, first=KeysetPage(discord.Embed(), "a"), read_page=read),
+              "next_page")]
     client.drain.begin()
     for view, button in views:
         click = make_interaction(client=client, user=author)
