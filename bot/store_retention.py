@@ -27,10 +27,7 @@ from bot.store_types import (
 log = logging.getLogger(__name__)
 
 
-async def optimize_search(db: Any) -> None:
-    """Merge both search indexes into fresh segments, so no old one keeps a deleted text's words or pairs."""
-    for table in ("analyses_fts", CJK_TABLE):
-        await db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")  # noqa: S608
+SEARCH_TABLES = ("analyses_fts", CJK_TABLE)
 
 EXPORT_PAGE = 500
 PRUNE_BATCH = 500
@@ -43,6 +40,10 @@ EXPORT_COLUMNS = (
 
 class RetentionStore(StoreBase):
     """Exporting, forgetting and pruning, each limited to the guilds it concerns."""
+
+    # Whether a deleted text's words may still sit in an old search index segment (see ``compact_search``). True
+    # when the store opens, since a process that stopped may have deleted something after its last compaction.
+    _search_compact_due = True
 
     async def export_flags(
         self, guild_id: int, out: IO[str], *, fmt: Literal["csv", "jsonl"], status: str | None = None,
@@ -139,8 +140,8 @@ class RetentionStore(StoreBase):
                 events = (await db.execute(
                     "UPDATE review_events SET actor_id = ?, actor_name = ? WHERE guild_id = ? AND actor_id = ?",
                     (FORGOTTEN_ID, FORGOTTEN_NAME, guild_id, user_id))).rowcount
-            if deleted:  # rewrite the search indexes so no old segment still holds the deleted text's terms
-                await optimize_search(db)
+        if deleted:  # its search rows are gone; the words left in old index segments go in the next compaction
+            self._search_compact_due = True
         await self._checkpoint()
         log.info("forgot a user in guild %d: %d documents deleted, %d reviews and %d audit lines anonymised, "
                  "%d + %d review cards to re-draw, %d replies to delete", guild_id, deleted, max(0, reviews),
@@ -157,7 +158,12 @@ class RetentionStore(StoreBase):
         return tuple(CardRef(int(channel), int(message)) for channel, message in rows)
 
     async def prune(self, *, now: datetime | None = None) -> PruneReport:
-        """Delete documents older than each guild's ``retention_days``; their posted cards go on the clean-up list."""
+        """Delete documents older than each guild's ``retention_days``; their posted cards go on the clean-up list.
+
+        Then, if anything was deleted since the last one (here, by a forget-me, or before this process started),
+        compact the search indexes (``compact_search``): the bot runs this every hour, so a deleted text's words
+        leave the index within the hour, at the cost of one compaction an hour however many forget-mes came.
+        """
         now = now or utcnow()
         total = 0
         cards: dict[int, tuple[CardRef, ...]] = {}
@@ -181,9 +187,27 @@ class RetentionStore(StoreBase):
                 total += len(ids)
                 if len(ids) < PRUNE_BATCH:
                     break
-        if total:  # as after a forget-me: no old search segment or log page may keep the deleted text
-            async with self._write() as db:
-                await optimize_search(db)
-            await self._checkpoint()
         log.info("pruned %d documents past their guild's retention", total)
+        if total:
+            self._search_compact_due = True
+        if self._search_compact_due:
+            await self.compact_search()
         return PruneReport(total, {g: c for g, c in cards.items() if c})
+
+    async def compact_search(self) -> None:
+        """Rewrite both search indexes into one segment each, so no old segment keeps a deleted text's words.
+
+        Deleting a row takes it out of every search at once, but FTS5 only records the deletion: the text's words,
+        with their positions, stay in the older index segments until those are merged with the record. Only a
+        full merge ('optimize') reaches them all, and it rewrites every guild's index while every other write
+        waits (about two seconds on a file of 900 MB), so it runs here, from the retention round, at most once a
+        round, not on every forget-me. (A merge in small steps would free the lock between them, but each save
+        landing meanwhile restarts it from the whole index, so on a busy bot it need never finish.) The
+        write-ahead log is emptied afterwards, so no page image of the old segments stays there either.
+        """
+        async with self._write() as db:
+            for table in SEARCH_TABLES:
+                await db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")  # noqa: S608
+        self._search_compact_due = False  # until the next deletion (none could land while the lock was held)
+        await self._checkpoint()
+        log.info("compacted the search indexes")

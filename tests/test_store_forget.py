@@ -73,14 +73,20 @@ def file_bytes(path: Path) -> bytes:
 
 
 async def test_forget_leaves_no_trace_of_the_user_in_any_table_or_the_search_index(store):
+    """At once, nothing finds or shows the text; its words leave the search index's old segments (all FTS5 delete
+    leaves behind) in the next retention round's compaction, and then the file holds no trace at all."""
     path = Path(store.path)
     own, _ = await populate(store)
     assert len(traces(path)) > 8  # the scan sees documents, flags, audit rows and the FTS index before
     assert await store.count_search(1, "xylofjord") == 1
 
     assert (await store.forget_user(1, USER)).documents == 1
-    assert traces(path) == []
+    assert {table for table, _ in traces(path)} <= {"analyses_fts_data"}  # old index segments only
     assert await store.get_analysis(1, own.id) is None and await store.count_search(1, "xylofjord") == 0
+    assert await store.count_search(1, "zedfeather") == 0 and await store.recent(1, viewer_id="staff") != []
+
+    await store.prune()  # the hourly retention round, which compacts the indexes after a deletion
+    assert traces(path) == []
     raw = file_bytes(path).lower()
     for needle in (b"zedfeather", b"xylofjord", str(USER).encode(), struct.pack(">q", USER)):
         assert needle not in raw, needle
@@ -131,6 +137,7 @@ async def test_forget_keeps_the_opt_out_that_honours_the_wish(store):
     await populate(store)
     await store.set_opt_out(1, USER, True)
     await store.forget_user(1, USER)
+    await store.prune()
     assert await store.is_opted_out(1, USER)
     assert {table for table, _ in traces(Path(store.path))} == {"opt_outs"}
 
@@ -176,11 +183,13 @@ async def test_an_open_reader_delays_emptying_the_log_and_says_so(store, caplog,
     monkeypatch.setattr(store_db, "CHECKPOINT_WAIT_MS", 50)
     path = Path(store.path)
     await populate(store)
+    await store.prune()  # the compaction due since the store opened
     reader = sqlite3.connect(path)
     try:
         reader.execute("BEGIN")
         reader.execute("SELECT count(*) FROM documents").fetchone()  # holds a read snapshot of the log
         assert (await store.forget_user(1, USER)).documents == 1
+        await store.prune()  # its compaction rewrites the index, but the old pages stay in the file behind the reader
         assert "could not empty the write-ahead log" in caplog.text
         assert b"xylofjord" in file_bytes(path).lower()  # still in the log while the reader holds it
     finally:
@@ -332,3 +341,49 @@ async def test_an_opted_out_author_is_never_stored(store):
                                       author_id=USER)).author_id == USER  # opted out in guild 1 only
     assert (await store.save_analysis(1, OWN_TEXT, make_result(OWN_TEXT), engine_version=ENGINE,
                                       author_id=OTHER)).author_id == OTHER
+
+
+async def _traced(store) -> list[str]:
+    """The statements the store's writer runs from now on (SQLite's own trace, on the writer's thread)."""
+    statements: list[str] = []
+    await store._w.set_trace_callback(statements.append)
+    return statements
+
+
+def _compacting(statements: list[str]) -> list[str]:
+    return [s for s in statements if "'optimize'" in s or "'merge'" in s]
+
+
+async def test_forget_leaves_the_search_compaction_to_the_hourly_round_which_runs_it_once(store):
+    """A forget-me rewrites no index: that rewrites every guild's whole index under the write lock, as often as a
+    member asks. The retention round compacts once after any number of deletions, and not again until the next."""
+    await populate(store)
+    await save(store, 1, "Another member shared this. Sources familiar with the talks said so. Critics agree.",
+               OTHER)
+    await store.prune()  # due once since the store opened
+    statements = await _traced(store)
+    assert (await store.forget_user(1, USER)).documents == 1
+    assert (await store.forget_user(1, OTHER)).documents == 2
+    assert _compacting(statements) == []
+    await store.prune()
+    assert _compacting(statements) != []
+    statements.clear()
+    await store.prune()  # nothing deleted since
+    assert _compacting(statements) == []
+
+
+async def test_a_restart_before_the_round_still_compacts_in_the_first_round_after_it(tmp_path):
+    """Whether a deletion awaits compaction is kept in memory only, so a store that opens assumes one does."""
+    from bot.store import Store
+
+    path = tmp_path / "byline.db"
+    async with Store.open(path) as first:
+        await populate(first)
+        await first.forget_user(1, USER)
+    assert {table for table, _ in traces(path)} <= {"analyses_fts_data"}
+    async with Store.open(path) as second:
+        statements = await _traced(second)
+        await second.prune()
+        assert _compacting(statements) != []
+    assert traces(path) == []
+    assert b"xylofjord" not in file_bytes(path).lower()
