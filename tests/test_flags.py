@@ -505,6 +505,10 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         'That was a reference to a BBC story claiming Downing Street "sexed up" the dossier.',
         "A 1996 FEC advisory opinion added that paid speeches would count as campaign events.",
         "The hiker was reported missing a week later.",  # a missing-person report, an event
+        # a ruling on record, and the writer's own description or irony
+        "More than 1,200 emails have now been deemed classified.",
+        "The Iranian response is best described as one that reflects a clash of visions.",
+        "The Houthis are, ostensibly, hostile to the United States.",
         # "someone", "everyone", "anyone": anybody at all, or a bystander in a scene, not a source kept back
         "The next time someone accuses you of acting like a Neanderthal, do not be offended.",
         "When she asked her students, everyone in the class said they knew the word.",

@@ -22,10 +22,11 @@ NAMING_VERBS = {"know", "call", "name", "dub", "label", "title", "term", "brand"
 STRICT_NAMING = {"name", "title", "term", "christen", "rename"}  # and "known as"
 # The writer's own reading: "seems", "appears", "looks", "sounds" (and "seemingly") with nobody behind them.
 HEDGE_VERBS = {"seem", "appear", "look", "sound"}
-NOT_EVIDENTIAL = {"seemingly"}
+NOT_EVIDENTIAL = {"seemingly", "ostensibly"}
 ADVICE_MODALS = {"should", "must", "ought"}
 MAYBE_MODALS = {"can", "could", "may", "might"}
-PASSIVE_NAMING = {"call", "dub", "name", "know", "label", "title", "term", "nickname", "declare", "pronounce"}
+PASSIVE_NAMING = {"call", "dub", "name", "know", "label", "title", "term", "nickname", "declare", "pronounce",
+                  "deem"}  # "was deemed too brutal for MI6", "have been deemed classified": a ruling, on record
 # Bodies whose verbs are rulings ("the court found", "judges dismissed"), unless they report a clause.
 COURT_NOUNS = {"court", "judge", "jury", "tribunal", "magistrate", "panel", "justice"}
 ACCUSING_VERBS = {"accuse", "blame", "suspect", "allege", "criticise", "criticize", "condemn", "fault", "implicate"}
@@ -177,6 +178,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "water backed up in the suit"
     if "ccomp" not in deps and any(c.dep_ == "aux" and c.lower_ in MAYBE_MODALS for c in tok.children):
         return False  # "passengers can demand compensation": what someone could do, not what they said
+    if lemma == "describe" and any(c.dep_ == "advmod" and c.lower_ in ("best", "deceptively") for c in tok.children):
+        return False  # "is best described as ...": the writer's own description
     if "auxpass" in deps and lemma in PASSIVE_NAMING:
         return False  # "was dubbed Jihadi John", "are called 'free'": a name, not a claim
     before = {t.lower_ for t in doc[max(0, tok.i - 4) : tok.i]}
