@@ -34,6 +34,19 @@ ELLIPSIS = "…"
 UNESCAPED_BRACKET = re.compile(r"(?<!\\)([\[\]])")
 # The join of a masked link's text and address, with a search match mark between or not: "](", "]**(".
 LINK_JOIN = re.compile(r"\]((?:\*\*)?)\(")
+# The start of Discord's own inline syntax, which it renders even in text sent with no mentions allowed: "<@id>" and
+# "<@!id>" (a member's pill), "<@&id>" (a role's), "<#id>" (a channel's), "</name:id>" (a command link), "<t:unix:R>"
+# (a live timestamp), "<:name:id>" and "<a:name:id>" (a custom emoji), "<id:browse>" (a server menu). An article
+# quoting one would show a real moderator role, member or channel in Byline's voice.
+DISCORD_TAG = re.compile(r"<(?=[@#/:]|(?:a|t|id):)", re.IGNORECASE)
+# "@everyone" and "@here": never a ping (sends allow no mentions) but still drawn highlighted, as a mention.
+MASS_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
+# What breaks both: a zero-width space after the "<" or "@". It is invisible, and Discord matches these only with
+# nothing in between, so they show as the plain text they are, in every part of an embed. A backslash would not do:
+# not every part reads markdown escapes (a footer or an author name shows a backslash as is, and titles are never
+# markdown-escaped here), and a backslash the article brought itself can pair with ours and undo it. discord.py's own
+# escape_mentions inserts the same character for the same reason; clipping may drop it, never leave a tag whole.
+ZWSP = "\u200b"
 
 
 def clip(text: str, limit: int) -> str:
@@ -80,9 +93,18 @@ def escape_untrusted(text: str) -> str:
     """Escape markdown in untrusted text so none of it renders in Byline's voice, masked links above all.
 
     A live masked link shows one address and opens another, so every bracket is escaped and every "](" is also
-    broken: backslashes the text brought itself could otherwise pair with an escape and undo it.
+    broken: backslashes the text brought itself could otherwise pair with an escape and undo it. Mentions, channel
+    and command links, timestamps and ``@everyone`` are broken too (``break_mentions``), so they read as text.
     """
-    return break_link_joins(UNESCAPED_BRACKET.sub(r"\\\1", discord.utils.escape_markdown(text)))
+    return break_mentions(break_link_joins(UNESCAPED_BRACKET.sub(r"\\\1", discord.utils.escape_markdown(text))))
+
+
+def break_mentions(text: str) -> str:
+    """Put a zero-width space after the "<" of Discord's inline syntax and the "@" of @everyone/@here (see DISCORD_TAG).
+
+    Only ever inserts, so it can't undo another escape; the result is longer, so budgets are checked after it.
+    """
+    return MASS_MENTION.sub("@" + ZWSP, DISCORD_TAG.sub("<" + ZWSP, text))
 
 
 def break_link_joins(text: str) -> str:
@@ -105,8 +127,16 @@ def clip_content(text: str) -> str:
 
 
 def embed_title(text: str) -> str:
-    """A title on one line within Discord's limit, since headlines can carry newlines and any length."""
-    return clip(one_line(text), TITLE_LIMIT)
+    """A title on one line within Discord's limit, since headlines can carry newlines and any length.
+
+    Headlines are untrusted, so Discord's mention and timestamp syntax in them is broken (``break_mentions``); that
+    adds characters, so the clip is chosen to fit once it is done.
+    """
+    flat = one_line(text)
+    title = break_mentions(clip(flat, TITLE_LIMIT))
+    if len(title) > TITLE_LIMIT:
+        title = longest_within(lambda keep: break_mentions(clip(flat, keep)), TITLE_LIMIT)
+    return title
 
 
 def link_url(url: str | None) -> str | None:
