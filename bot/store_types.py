@@ -19,6 +19,7 @@ from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
 from bot.analysis.result import CATEGORIES, SEVERITY_RANK, Result
+from bot.config import MAX_RETENTION_DAYS
 from bot.errors import InputError, StoreError
 
 # 'superseded': the same text was analysed again (another engine version) while the flag still waited, so the
@@ -300,7 +301,7 @@ def _check_setting(key: str, value: Any) -> Any:
     if key == "summary_sentences":
         return _optional_int(key, value, 1, 50)
     if key == "retention_days":
-        return _optional_int(key, value, 1, 36_500)
+        return _optional_int(key, value, 1, MAX_RETENTION_DAYS)  # the bound /settings and the CLI give
     if key == "flag_threshold":
         if value not in THRESHOLDS:
             raise InputError(f"flag_threshold must be one of {', '.join(THRESHOLDS)}.")

@@ -16,13 +16,13 @@ from discord.ext import commands
 
 from bot import render
 from bot.checks import manager_only
+from bot.config import MAX_RETENTION_DAYS
 from bot.errors import InputError
 from bot.review_posting import CATCH_UP_CARDS, CATCH_UP_EVENT, announce, describe, post_waiting, preview_waiting
 from bot.store_types import severity_rank
 
 log = logging.getLogger(__name__)
 
-MAX_RETENTION_DAYS = 3650
 Threshold = Literal["low", "medium", "high"]
 
 

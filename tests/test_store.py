@@ -190,6 +190,19 @@ async def test_settings_default_update_validate_and_stay_per_guild(store):
     assert (await store.get_settings(5)).flag_threshold == "high"
 
 
+async def test_the_store_keeps_retention_within_the_bound_settings_and_the_cli_give(store):
+    """One longest retention (bot.config.MAX_RETENTION_DAYS, 3650 days): the store refuses a day more."""
+    from bot.config import MAX_RETENTION_DAYS
+    from cogs import settings as settings_cog
+
+    assert MAX_RETENTION_DAYS == 3650 and settings_cog.MAX_RETENTION_DAYS is MAX_RETENTION_DAYS
+    assert (await store.update_settings(5, retention_days=3650)).retention_days == 3650
+    for days in (3651, 36_500):
+        with pytest.raises(InputError, match="from 1 to 3650"):
+            await store.update_settings(5, retention_days=days)
+    assert (await store.get_settings(5)).retention_days == 3650
+
+
 async def test_opt_outs_are_per_guild_and_reversible(store):
     await store.set_opt_out(1, 77, True)
     await store.set_opt_out(1, 77, True)  # twice is harmless
