@@ -165,6 +165,14 @@ def test_a_speaker_before_an_aside_after_the_quote_is_found(nlp):
     assert said.source is not None and said.source.text == "Bill Eastland" and said.source_kind == "named"
 
 
+def test_quoted_as_saying_names_the_passive_subject_as_the_speaker(nlp):
+    found = find(nlp, "An unnamed official was quoted as saying that the talks had failed.")
+    assert len(found) == 1  # one claim, not one for "quoted" and one for "saying"
+    assert found[0].source is not None and found[0].source.text == "An unnamed official"
+    assert found[0].source_kind == "anonymous"
+    assert found[0].content is not None and "the talks had failed" in found[0].content.text
+
+
 def test_headline_colon_names_the_speaker(nlp):
     a = by_cue(find(nlp, "Reyes: Park Will Reopen in May\n\nThe park has been closed since winter."), ":")
     assert a.source is not None and a.source.text == "Reyes"

@@ -225,6 +225,14 @@ def test_a_quote_right_after_a_named_speaker_is_theirs(engine):
     assert flags_of(engine, text, "unattributed_quote") == []
 
 
+def test_a_quote_after_he_was_quoted_as_saying_is_still_his(engine):
+    text = (
+        'He declined the offer. "I will not go," he was quoted as saying by French radio station RTL. '
+        '"They cannot buy me with a little piece of paper. I am not a child."'
+    )
+    assert flags_of(engine, text, "unattributed_quote") == []
+
+
 def test_a_title_in_quotes_is_not_an_unattributed_quote(engine):
     text = 'The gallery bought the engraving "The Anatomy of a Horse Seen From the Side" last year.'
     assert flags_of(engine, text, "unattributed_quote") == []

@@ -280,12 +280,20 @@ def _verb_cue(
         if cues.no_source_score(tok, quoted) < NO_SOURCE_MIN or cues.score(tok, quoted) < NO_SOURCE_CUE_MIN:
             return None  # a cue with no source that rarely stands alone: likely not a claim at all
     content, direct = content_of(doc, sent, tok, qindex)
+    if content is None and _quoted_as_saying(tok):
+        return None  # "was quoted as saying that ...": the claim is the "saying" cue's, with the same source
     if inverted and not direct:
         content = _before_cue(text, sent, tok)
     if kind == "pronoun" and head is not None:
         speaker = resolver.resolve(head, named, _start_token(doc, content), quoted=qindex.at(head.idx) is not None)
     attribution = Attribution(cue, source, content, kind or "none", direct, sent.index, speaker)
     return attribution, range(i, j)
+
+
+def _quoted_as_saying(tok: Token) -> bool:
+    return tok.lemma_.lower() == "quote" and any(
+        c.lower_ == "as" and any(g.dep_ == "pcomp" and cues.is_cue(g, False) for g in c.children) for c in tok.children
+    )
 
 
 def _a_quoted_term(source: Span, qindex: QuoteIndex) -> bool:

@@ -733,7 +733,10 @@ def _tagged(doc: Doc, text: str, q: Quote) -> bool:
         return False
     first, second = doc[span.end], doc[span.end + 1]
     person = first.lower_ in PERSONAL or first.lower_ in ("they", "i", "we") or first.pos_ == "PROPN"
-    return (person and second.pos_ == "VERB") or (first.pos_ == "VERB" and second.pos_ in ("PROPN", "PRON"))
+    # '"...," he was quoted as saying': an auxiliary may stand between the person and the verb
+    passive = second.pos_ == "AUX" and span.end + 2 < len(doc) and doc[span.end + 2].pos_ == "VERB"
+    inverted = first.pos_ == "VERB" and second.pos_ in ("PROPN", "PRON")
+    return (person and (second.pos_ == "VERB" or passive)) or inverted
 
 
 def _names_a_work(doc: Doc, q: Quote) -> bool:

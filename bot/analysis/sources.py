@@ -77,6 +77,9 @@ PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
 def source_of(cue: Token) -> Token | None:
     """Return the head token of the source NP of the cue headed by ``cue``, or None."""
     lemma = cue.lemma_.lower()
+    quoted_as = _quoted_as(cue)
+    if quoted_as is not None:
+        return quoted_as
     if cue.pos_ == "ADV" or (lemma in RAISING and not _seeking(cue) and not _hedged_saying(cue)):
         return None
     if lemma == "accord":
@@ -113,6 +116,16 @@ def source_of(cue: Token) -> Token | None:
                 return obj  # "resented Roy for criticising religion", "accused him of lying": the object did it
             node = node.head  # "responded by saying": the gerund's source is the verb's
     return None
+
+
+def _quoted_as(cue: Token) -> Token | None:
+    """ "An official was quoted as saying ...": the passive's subject is who said it, not whoever quoted them."""
+    verb = cue
+    if cue.dep_ == "pcomp" and cue.head.lower_ == "as" and cue.head.dep_ == "prep":
+        verb = cue.head.head
+    if verb.lemma_.lower() != "quote" or not _passive(verb) or not any(c.lower_ == "as" for c in verb.children):
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
 
 
 def _has_subject(verb: Token) -> bool:
