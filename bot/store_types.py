@@ -26,6 +26,10 @@ from bot.errors import InputError, StoreError
 # newer analysis's flags replace it in the queue; a verdict already given is never superseded.
 Status = Literal["pending", "confirmed", "dismissed", "superseded"]
 STATUSES: tuple[str, ...] = ("pending", "confirmed", "dismissed", "superseded")
+# Not a status: how server statistics count apart a pending flag under the review threshold (so in no queue).
+BELOW_THRESHOLD: Final = "below threshold"
+# How /stats and `byline db stats` name those counts, so their "pending" is not read as every pending flag.
+STATS_LABELS: Final = {"pending": "pending (in review queue)", BELOW_THRESHOLD: "below threshold (not sent for review)"}
 # Who is looking at the library: a member's id (public analyses and their own private ones), PUBLIC (nobody in
 # particular: public ones only, the default) or STAFF (review cards for moderators, the CLI): every analysis.
 PUBLIC: Final = "public"
@@ -160,8 +164,11 @@ class GuildStats:
     analyses: int = 0
     attributions: Mapping[str, int] = field(default_factory=dict)
     sites: tuple[SiteStats, ...] = ()
+    # by status, "pending" counting the review queue only (see bot.store_review.in_queue), as /review stats does
     flags_by_status: Mapping[str, int] = field(default_factory=dict)
-    flags_by_category: Mapping[str, int] = field(default_factory=dict)
+    # pending flags below the server's threshold with no card: never sent for review, so in no queue
+    flags_below_threshold: int = 0
+    flags_by_category: Mapping[str, int] = field(default_factory=dict)  # every flag, whatever its status
 
     @property
     def total_attributions(self) -> int:

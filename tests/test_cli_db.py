@@ -94,7 +94,7 @@ def test_search_and_show_print_no_control_characters_from_stored_text(db, capsys
 def test_stats_reports_counts(db, capsys):
     saved_id(db)
     code, out, _ = run(capsys, "db", "stats", "--db", db)
-    assert code == 0 and "Documents: 1" in out and "pending 2" in out and "anonymous_source 1" in out
+    assert code == 0 and "Documents: 1" in out and "pending (in review queue) 2" in out and "anonymous_source 1" in out
 
 
 def test_export_to_a_file_with_filters(db, capsys, tmp_path):
