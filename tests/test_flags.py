@@ -566,6 +566,12 @@ def test_weasel_forms_and_unidentified_sources_are_still_flagged(engine, text, c
     assert [(f.category, f.evidence.text) for f in flags_of(engine, text)] == [(category, evidence)]
 
 
+def test_a_named_possessor_before_a_curly_apostrophe_names_the_source(engine):
+    text = "Bernie Sanders won Oregon. Sanders’ campaign announced it would seek a recanvass in Kentucky."
+    assert flags_of(engine, text) == []
+    assert flags_of(engine, "Officials’ statements said the count was wrong.", "anonymous_source")
+
+
 @pytest.mark.parametrize(
     "text",
     ["A CNN producer said the tape was real.", "One Sanders supporter said the count was rigged.",

@@ -899,8 +899,20 @@ def _has_possessive(head: Token) -> bool:
         if c.dep_ == "poss":
             if c.pos_ == "NOUN" and any(d.lower_ in ("the", "this") for d in c.children if d.dep_ == "det"):
                 return True  # "the firm's website": the firm the story is about
-            return c.lower_ not in FIRST_SECOND_PERSON and (c.pos_ in ("PROPN", "PRON") or bool(c.ent_type_))
+            named = c.pos_ in ("PROPN", "PRON") or bool(c.ent_type_) or _name_before_apostrophe(c)
+            return c.lower_ not in FIRST_SECOND_PERSON and named
     return False
+
+
+def _name_before_apostrophe(tok: Token) -> bool:
+    """ "Sanders’ campaign": before a curly apostrophe the tagger may read a name as a plural noun. It is a name if
+    it is capitalised mid-sentence, or if the story uses the same word as a name elsewhere."""
+    if not tok.is_title or not any(d.dep_ == "case" for d in tok.children):
+        return False
+    if not tok.is_sent_start:
+        return True
+    return any(t.lower_ == tok.lower_ and t.i != tok.i and (t.pos_ == "PROPN" or t.ent_type_ in NAMED_ENTS)
+               for t in tok.doc)
 
 
 def _capitalised_mid_sentence(tok: Token) -> bool:
