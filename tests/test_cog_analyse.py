@@ -145,14 +145,16 @@ async def test_no_cross_guild_cache(bot, cog):
 
 
 async def test_mentions_in_article_never_ping(bot, cog):
-    """@everyone and user mentions in the text are shown but every send disables mentions."""
+    """@everyone and user mentions in the text are shown as plain text (a zero-width space breaks each, see
+    bot.render.limits.break_mentions) and every send disables mentions."""
     text = "@everyone <@123> Sources familiar with the talks said the deal is off. Critics say it was doomed."
     inter = make_interaction(client=bot)
     await invoke(analyse(cog), inter, text=text)
     embed, kwargs = result_embed(inter)
     mentions = kwargs["allowed_mentions"]
     assert not (mentions.everyone or mentions.users or mentions.roles or mentions.replied_user)
-    assert "@everyone" in embed.description
+    assert "@everyone <@123>" in embed.description.replace("\u200b", "")
+    assert "@everyone" not in embed.description and "<@123>" not in embed.description
 
 
 @pytest.mark.parametrize(("opts", "expected"), [
