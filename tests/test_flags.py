@@ -506,6 +506,8 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Analysts polled by FactSet had expected 81 cents a share.",  # a named body's published survey
         'A second photo showed a hatch on which the words "engine room" are still legible.',  # what a picture shows
         'The video showed the men chanting "we will return" outside the gates.',
+        'Not only did the video explode the myth, showing the impact of serving as "child soldiers," in his phrase, '
+        "but it became a legal football.",
         # a record of the named speaker's own words, and a web address, which names its owner
         '"We are not going to back down," Walker said, according to a transcript provided by his staff.',
         "The jet has a range of 7,000 miles, according to gulfstream.com.",

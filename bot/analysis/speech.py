@@ -48,9 +48,10 @@ CROWDS = {"protester", "protestor", "demonstrator", "crowd", "marcher", "fan", "
           "thousand", "hundred", "rioter", "picket"}
 
 # Subjects that cannot be the source of a claim: stretches of time and pictures of events.
+PICTURES = {"video", "footage", "photo", "photograph", "picture", "image", "recording", "clip", "camera", "cctv",
+            "dashcam", "banner", "placard", "poster", "scene"}  # not "sign": "all signs point to"
 SPEECHLESS = {"half", "year", "week", "month", "day", "season", "decade", "century", "period", "night", "morning",
-              "weekend", "video", "footage", "photo", "photograph", "picture", "image", "recording", "clip",
-              "camera", "cctv", "dashcam", "banner", "placard", "poster", "scene"}  # not "sign": "all signs point to"
+              "weekend"} | PICTURES
 # What "according to" may cite that is a rule or a plan, not anyone's word.
 NORMS = {"protocol", "procedure", "rule", "regulation", "guideline", "custom", "tradition", "plan", "schedule",
          "timetable", "script", "practice", "convention", "etiquette"}
@@ -111,6 +112,9 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if tok.dep_ == "amod" and lemma in MADE_PUBLIC:
         return False  # "the recently-announced spinoff", "the newly released figures": which thing, not a claim
     pictured = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if pictured is None:
+        shown_by = tokens_of(doc, a.source)  # 'the video exploded the myth, showing ... "child soldiers"'
+        pictured = shown_by.root if shown_by is not None and shown_by.root.lemma_.lower() in PICTURES else None
     if tok.lower_ in NOT_EVIDENTIAL or (lemma in HEDGE_VERBS and a.source is None):
         return False  # the writer's own reading ("seems", "seemingly"), not a claim with a hidden source
     if a.direct_quote and pictured is not None and pictured.lemma_.lower() in SPEECHLESS:
