@@ -113,6 +113,12 @@ def _ignored_option(args: argparse.Namespace) -> str | None:
         return "--url cannot be combined with --jsonl (a batch reads {\"id\", \"text\"} lines, not links)."
     if args.jsonl and args.save:
         return "--save cannot be combined with --jsonl (save one article at a time)."
+    if args.json and args.save:  # --save prints the id alone, the one line a script reads
+        return ("--json cannot be combined with --save (which prints the id; `byline db show ID --json` then prints "
+                "the stored result as JSON).")
+    if args.color != "auto" and (args.json or args.jsonl or args.save):
+        shown = "--json" if args.json else "--jsonl" if args.jsonl else "--save"
+        return f"--color {args.color} is only used by the report, not with {shown}."
     if args.url and args.input:
         return f"give either --url or a file, not both (got --url and {args.input})."
     if args.db and not args.save:

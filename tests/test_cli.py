@@ -439,6 +439,12 @@ def test_config_after_the_subcommand_is_applied(capsys, tmp_path, monkeypatch):
         (["analyze", "--jsonl", "-", "--url", "http://127.0.0.1/a"], "--url cannot be combined with --jsonl"),
         (["analyze", "--url", "http://127.0.0.1/a", "{sample}"], "either --url or a file"),
         (["analyze", "--db", "{db}", "{sample}"], "--db is only used with --save"),
+        # --save prints the id alone: the JSON would be dropped, and colour only ever applies to the report
+        (["analyze", "--json", "--save", "--db", "{db}", "{sample}"], "--json cannot be combined with --save"),
+        (["analyze", "--json", "--color", "always", "{sample}"], "--color always is only used by the report"),
+        (["analyze", "--json", "--color", "never", "{sample}"], "--color never is only used by the report"),
+        (["analyze", "--jsonl", "--color", "always", "-"], "--color always is only used by the report"),
+        (["analyze", "--save", "--db", "{db}", "--color", "never", "{sample}"], "--color never is only used"),
     ],
 )
 def test_options_that_would_be_ignored_are_refused(capsys, tmp_path, monkeypatch, argv, needle):
@@ -451,6 +457,19 @@ def test_options_that_would_be_ignored_are_refused(capsys, tmp_path, monkeypatch
     assert code == 2 and out == ""
     assert err.startswith("byline: ") and needle in err and err.count("\n") == 1
     assert not db.exists() and not (tmp_path / "data").exists()
+
+
+def test_color_auto_the_default_goes_with_every_mode(capsys, tmp_path, monkeypatch):
+    """Only a --color that would be ignored is refused: auto (the default, spelt out in scripts) is accepted."""
+    code, out, err = run_cli(["analyze", "--json", "--color", "auto", str(SAMPLE)], capsys)
+    assert code == 0 and json.loads(out)["summary"], err
+    stdin = json.dumps({"id": "a", "text": ARTICLE}) + "\n"
+    code, out, err = run_cli(["analyze", "--jsonl", "--color", "auto", "-"], capsys, stdin=stdin,
+                             monkeypatch=monkeypatch)
+    assert code == 0 and json.loads(out)["id"] == "a", err
+    code, out, err = run_cli(["analyze", "--save", "--db", str(tmp_path / "s.db"), "--color", "auto", str(SAMPLE)],
+                             capsys)
+    assert code == 0 and len(out.split()) == 1, err
 
 
 def test_a_jsonl_line_that_is_not_json_gets_a_whole_sentence(capsys, monkeypatch):
