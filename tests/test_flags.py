@@ -515,6 +515,10 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         'That was a reference to a BBC story claiming Downing Street "sexed up" the dossier.',
         "A 1996 FEC advisory opinion added that paid speeches would count as campaign events.",
         "The hiker was reported missing a week later.",  # a missing-person report, an event
+        # the writer's own lesson, a replay, and a group the writer counts in
+        "History has shown that every cut to the military costs more later.",
+        "But replays suggested the defender was perhaps unfortunate to see red.",
+        "Many observers of the computing scene, including myself, think the results will be disastrous.",
         # a ruling on record, and the writer's own description or irony
         "More than 1,200 emails have now been deemed classified.",
         "The Iranian response is best described as one that reflects a clash of visions.",

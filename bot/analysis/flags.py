@@ -437,6 +437,8 @@ def _writers_own(a: Attribution, doc: Doc) -> bool:
     heads = [span.root, *(g for p in preps for g in p.children if g.dep_ == "pobj")]
     if any(h.lower_ == "you" for h in heads):
         return True  # "Many of you have noted ...": the writer talking to readers
+    if any(t.lower_ in ("myself", "ourselves") for t in span.root.subtree):
+        return True  # "Many observers, including myself, think ...": the writer counts in
     # "my pal", and "our research has found": the writer's (or the paper's) own work, signed by the piece
     return any(c.dep_ == "poss" and c.lower_ in ("my", "our") for h in heads for c in h.children)
 

@@ -49,9 +49,9 @@ CROWDS = {"protester", "protestor", "demonstrator", "crowd", "marcher", "fan", "
 
 # Subjects that cannot be the source of a claim: stretches of time and pictures of events.
 PICTURES = {"video", "footage", "photo", "photograph", "picture", "image", "recording", "clip", "camera", "cctv",
-            "dashcam", "banner", "placard", "poster", "scene"}  # not "sign": "all signs point to"
+            "dashcam", "banner", "placard", "poster", "scene", "replay"}  # not "sign": "all signs point to"
 SPEECHLESS = {"half", "year", "week", "month", "day", "season", "decade", "century", "period", "night", "morning",
-              "weekend"} | PICTURES
+              "weekend", "history"} | PICTURES  # "History has shown ...": the writer's lesson, nobody's word
 # What "according to" may cite that is a rule or a plan, not anyone's word.
 NORMS = {"protocol", "procedure", "rule", "regulation", "guideline", "custom", "tradition", "plan", "schedule",
          "timetable", "script", "practice", "convention", "etiquette"}
