@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 STORED_EVENT = "byline_analysis_stored"  # listeners: on_byline_analysis_stored(stored)
 GUILD_RESERVE_DIVISOR = 4  # a quarter of the workers and queue (at least one place) is kept for other servers
+FORGOTTEN_RESTARTS = 3  # times one request starts a shared analysis again after its first requester was forgotten
 
 
 SHARE_REFUSAL = ("Byline is busy with this server's articles right now (one server may use only part of it, so "
@@ -222,22 +223,31 @@ async def analyse_and_store(
                             "message_link": message_link, "private": private, "forget_generation": forget_generation}
     load = guild_load(bot)
     with guild_request(bot, guild_id, request) as request:
-        job = waiting.get(key)
-        if job is None:
-            request.take(key)  # refused when the server holds its share, unless the request holds a place already
-            slot = request.slot
-            job = waiting[key] = asyncio.ensure_future(_analyse_and_save(bot, guild_id, text, version, **meta))
-            load.claim(guild_id, slot)  # the analysis holds the place until it ends, whoever still waits for it
-            load.job_slots[key] = slot
-            job.add_done_callback(functools.partial(_finished, waiting, key, load, guild_id, slot))
-            bot.drain.follow(job)  # held like the request that started it, and the review post it dispatches with it
-            return await asyncio.shield(job)  # a caller that gives up does not cancel it for the others
-        log.debug("guild %s: joining an analysis of the same text already under way", guild_id)
-        request.join(load.job_slots.get(key, key))  # the analysis's place, not one more
-        try:
-            return await asyncio.shield(job)
-        except ForgottenMeanwhile:  # the member who asked first has gone; this request is still wanted
-            return await _analyse_and_save(bot, guild_id, text, version, **meta)
+        for _ in range(FORGOTTEN_RESTARTS + 1):
+            job = waiting.get(key)
+            if job is None or job.done():  # none, or the voided one, not yet let go of: start it again
+                request.take(key)  # refused when the server holds its share, unless the request holds a place
+                slot = request.slot
+                job = waiting[key] = asyncio.ensure_future(_analyse_and_save(bot, guild_id, text, version, **meta))
+                load.claim(guild_id, slot)  # the analysis holds the place until it ends, whoever still waits for it
+                load.job_slots[key] = slot
+                job.add_done_callback(functools.partial(_finished, waiting, key, load, guild_id, slot))
+                bot.drain.follow(job)  # held like the request that started it, and the review post it dispatches
+                return await asyncio.shield(job)  # a caller that gives up does not cancel it for the others
+            log.debug("guild %s: joining an analysis of the same text already under way", guild_id)
+            request.join(load.job_slots.get(key, key))  # the analysis's place, not one more
+            try:
+                return await asyncio.shield(job)
+            except ForgottenMeanwhile:
+                # The member whose request started it has gone (/forget, /optout); this request is still wanted,
+                # unless its own author went too. Back to the check above with the same request and place: the
+                # first request to get there starts the analysis again, and the others join it, so it still runs
+                # once, under the one place they share.
+                if forget_generation != bot.store.forget_generation(guild_id, author_id):
+                    raise
+                log.debug("guild %s: the request that started the analysis was voided; analysing again", guild_id)
+        # Forget-me after forget-me, each landing during the analysis: stop rather than run it again and again.
+        raise BusyError()
 
 
 async def _analyse_and_save(bot: BylineBot, guild_id: int, text: str, version: str, **meta: Any) -> StoredAnalysis:
@@ -252,8 +262,9 @@ async def _analyse_and_save(bot: BylineBot, guild_id: int, text: str, version: s
 
 def _finished(waiting: dict[Any, asyncio.Future[Any]], key: Any, load: GuildLoad, guild_id: int, slot: Hashable,
               job: asyncio.Future[Any]) -> None:
-    waiting.pop(key, None)
-    load.job_slots.pop(key, None)
+    if waiting.get(key) is job:  # not a later analysis of the same text, started once this one was voided
+        del waiting[key]
+        load.job_slots.pop(key, None)
     load.release(guild_id, slot)
     if not job.cancelled():
         job.exception()  # retrieved here too: every caller may have gone, and asyncio would log it as lost
