@@ -16,7 +16,7 @@ import functools
 import logging
 import weakref
 from collections import Counter
-from collections.abc import Coroutine, Hashable, Iterator
+from collections.abc import Awaitable, Hashable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.errors import BusyError, ForgottenMeanwhile, InputError, InputTooLarge
@@ -144,9 +144,10 @@ def guild_request(bot: BylineBot, guild_id: int, request: GuildRequest | None = 
         request.end()
 
 
-async def held_until_done(request: GuildRequest, work: Coroutine[Any, Any, T]) -> T:
-    """Run ``work`` with the request's place claimed until the work ends, even if the request gives up first: a
-    shared fetch goes on for the others, and its extraction keeps a worker place meanwhile."""
+async def held_until_done(request: GuildRequest, work: Awaitable[T]) -> T:
+    """Run ``work`` (a coroutine, or a future others may await too) with the request's place claimed until the work
+    ends, even if the request gives up first: a shared fetch goes on for the others, and its extraction keeps a
+    worker place meanwhile."""
     if request.slot is None:
         raise ValueError("take a place before starting work")
     load, guild_id, slot = request.load, request.guild_id, request.slot

@@ -11,6 +11,10 @@ analyses the same link an auto-reply would.
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import weakref
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -20,7 +24,7 @@ import discord
 from bot.analysis.validate import decode
 from bot.errors import InputError, InputTooLarge, UnsupportedAttachment
 from bot.extract import bom_codec
-from bot.pipeline import analyse_and_store, analyse_url, begin_request, guild_request
+from bot.pipeline import GuildRequest, analyse_and_store, analyse_url, begin_request, guild_request, held_until_done
 from bot.urls import SPOILER, article_links, find_urls, normalize_url, spoilered_urls
 
 if TYPE_CHECKING:
@@ -205,5 +209,37 @@ async def analyse_input(bot: BylineBot, guild_id: int, picked: MessageInput, **m
             # The page is extracted in a worker: a place in the server's share, taken before the download.
             private_for = meta.get("author_id") if meta.get("private") else None
             request.take(("upload", picked.attachment.id, private_for))
-        title, text = await read_attachment(bot, picked.attachment)
+            title, text = await _read_shared(bot, request, picked.attachment)
+        else:
+            title, text = await read_attachment(bot, picked.attachment)
         return await analyse_and_store(bot, guild_id, text, title=title, request=request, **meta)
+
+
+_READS: weakref.WeakKeyDictionary[Any, dict[Hashable, asyncio.Future[tuple[str | None, str]]]] = (
+    weakref.WeakKeyDictionary())
+
+
+async def _read_shared(bot: BylineBot, request: GuildRequest, attachment: discord.Attachment) -> tuple[str | None, str]:
+    """Download and extract an uploaded page once for every request holding the same place (members using the
+    message menu on one message): they share the one place, so they share the one worker job too.
+
+    The first request starts it, held in the server's share until it ends (``held_until_done``), even if that request
+    gives up; the others await the same result, or error. A request that gives up never cancels it for the others.
+    """
+    reads = _READS.get(bot)
+    if reads is None:
+        reads = _READS[bot] = {}
+    key = (request.guild_id, request.slot)
+    shared = reads.get(key)
+    if shared is None:
+        shared = reads[key] = asyncio.ensure_future(read_attachment(bot, attachment))
+        shared.add_done_callback(functools.partial(_read_done, reads, key))
+        return await held_until_done(request, shared)
+    return await asyncio.shield(shared)
+
+
+def _read_done(reads: dict[Hashable, asyncio.Future[Any]], key: Hashable, done: asyncio.Future[Any]) -> None:
+    if reads.get(key) is done:
+        del reads[key]
+    if not done.cancelled():
+        done.exception()  # retrieved here too: every request may have gone, and asyncio would log it as lost

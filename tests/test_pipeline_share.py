@@ -199,3 +199,87 @@ async def test_places_are_given_back_on_every_path(tmp_path, monkeypatch):
         gate.opened.set()
         await until(lambda: held(bot, GUILD_A) == 0)
         assert bot.analyzer.in_flight == 0
+
+
+def claims_on(bot: Any, guild_id: int, slot: Any) -> int:
+    """How many claims (requests, and the work they started) hold one of the server's places."""
+    from bot.pipeline import guild_load
+
+    return guild_load(bot)._claims.get(guild_id, Counter())[slot]
+
+
+class CountingGate(Gate):
+    """A Gate that also counts the jobs it held."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def wrap(self, job: Callable[..., Any]) -> Callable[..., Any]:
+        gated = super().wrap(job)
+
+        def counted(*args: Any) -> Any:
+            with self._lock:
+                self.calls += 1
+            return gated(*args)
+
+        return counted
+
+
+async def test_members_asking_for_one_uploaded_page_share_one_download_and_extraction(tmp_path):
+    """The message menu on one message's .html file, asked for by as many members as there are worker places: one
+    place in the server's share, so one download and one extraction in the workers, not one per member (which
+    filled every worker while the server held one place, and other servers were told Byline is busy)."""
+    gate = CountingGate()
+    async with running_bot(tmp_path, queue_size=4) as bot:
+        bot.analyzer._extract_job = gate.wrap(workers.extract_html_job)
+        crowd_size = bot.analyzer.capacity
+        shared = make_attachment(filename="story.html", data=page("story").encode())
+        crowd = [asyncio.create_task(analyse_input(bot, GUILD_A, MessageInput(attachment=shared), author_id=n))
+                 for n in range(crowd_size)]
+        await until(lambda: claims_on(bot, GUILD_A, ("upload", shared.id, None)) >= crowd_size)
+        assert await asyncio.to_thread(gate.started.acquire, True, 30)
+        assert held(bot, GUILD_A) == 1 and bot.analyzer.in_flight == 1, "one place, but more worker jobs"
+        outsider = asyncio.create_task(analyse_input(bot, GUILD_B, MessageInput(text=f"{ARTICLE} Elsewhere."),
+                                                     author_id=7))
+        await until(lambda: outsider.done() or bot.analyzer.in_flight == 2)  # B's analysis queued behind A's
+        assert not outsider.done(), f"server B was refused: {outsider.exception()!r}"
+        gate.opened.set()
+        stored = await asyncio.wait_for(asyncio.gather(*crowd), 60)
+        assert (await asyncio.wait_for(outsider, 60)).guild_id == GUILD_B
+        assert len({s.id for s in stored}) == 1 and stored[0].title == "story"
+        assert gate.calls == 1, f"{gate.calls} extractions of one uploaded page"
+        assert shared.read.await_count == 1
+        assert held(bot, GUILD_A) == held(bot, GUILD_B) == 0
+
+
+async def test_a_shared_upload_outlives_the_requests_that_give_up_and_fails_for_all(tmp_path):
+    """The request that started the download giving up cancels it for no one: the others get the page, and the
+    place is held until the extraction ends. A page the worker refuses is refused to every request, extracted once."""
+    gate = CountingGate()
+    async with running_bot(tmp_path, queue_size=4) as bot:
+        bot.analyzer._extract_job = gate.wrap(workers.extract_html_job)
+        shared = make_attachment(filename="story.html", data=page("story").encode())
+        first, second, third = (asyncio.create_task(analyse_input(bot, GUILD_A, MessageInput(attachment=shared),
+                                                                  author_id=n)) for n in range(3))
+        assert await asyncio.to_thread(gate.started.acquire, True, 30)
+        await until(lambda: claims_on(bot, GUILD_A, ("upload", shared.id, None)) >= 3)
+        first.cancel()
+        second.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        with pytest.raises(asyncio.CancelledError):
+            await second
+        assert held(bot, GUILD_A) == 1 and not third.done()
+        gate.opened.set()
+        stored = await asyncio.wait_for(third, 60)
+        assert stored.title == "story" and gate.calls == 1
+        await until(lambda: held(bot, GUILD_A) == 0)
+
+        thin = make_attachment(filename="thin.html", data=b"<html><body><p>Too short.</p></body></html>")
+        refused = await asyncio.gather(*(analyse_input(bot, GUILD_A, MessageInput(attachment=thin), author_id=n)
+                                         for n in range(3)), return_exceptions=True)
+        assert all(isinstance(r, InputError) and "too little article text" in str(r) for r in refused), refused
+        assert gate.calls == 2 and thin.read.await_count == 1
+        assert held(bot, GUILD_A) == 0
