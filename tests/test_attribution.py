@@ -173,6 +173,22 @@ def test_quoted_as_saying_names_the_passive_subject_as_the_speaker(nlp):
     assert found[0].content is not None and "the talks had failed" in found[0].content.text
 
 
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("The Vermont senator emailed supporters saying: “The struggle continues” and vowing to compete.",
+         "The Vermont senator"),
+        ("Texas Sen. Ted Cruz is making a pitch to New York voters saying a state law banning fracking is hurting "
+         "the economy.", "Texas Sen. Ted Cruz"),
+        ("With commentators saying that it humiliated the president, the row grew.", "commentators"),
+        ("Investigators discovered a letter saying he wanted to fight.", "a letter"),
+    ],
+)
+def test_saying_after_the_people_addressed_is_the_addressers(nlp, text, speaker):
+    said = by_cue(find(nlp, text), "saying")
+    assert said.source is not None and said.source.text == speaker
+
+
 def test_headline_colon_names_the_speaker(nlp):
     a = by_cue(find(nlp, "Reyes: Park Will Reopen in May\n\nThe park has been closed since winter."), ":")
     assert a.source is not None and a.source.text == "Reyes"

@@ -39,6 +39,11 @@ RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", 
 CLAUSE_OPENERS = {"as", "while", "when", "after", "before", "during"}  # words that open a clause after a name
 RECORD_NOUNS = {"paper", "record", "filing", "document", "testimony", "transcript", "affidavit"}
 FIRM_ROLES = {"analyst", "economist", "strategist"}  # "CEA analysts" work at the CEA; "cancer researchers" do not
+# Verbs and nouns of addressing people, after which a "saying" is the addresser's (see ``_addressing_subject``).
+ADDRESSING = {"email", "e-mail", "text", "message", "tweet", "write", "address", "urge", "thank", "remind", "rally"}
+DELIVERING = {"make", "give", "deliver", "send", "issue", "post"}  # "made a pitch to voters saying ..."
+SAYING = {"say", "state", "declare", "tell", "argue", "vow", "warn", "insist", "promise", "claim", "write"}
+ADDRESSES = {"pitch", "appeal", "speech", "plea", "message", "letter", "email", "note", "address", "call"}
 NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"}
 NOUN_SOURCE_VERBS = {"express", "voice", "raise", "make", "issue", "offer", "release", "level", "lodge", "file"}
 PRONOUN_DEPS = {"nsubj", "nsubjpass", "poss", "pobj"}
@@ -103,6 +108,9 @@ def source_of(cue: Token) -> Token | None:
             return None
         if node is cue and _reduced_relative(cue):
             return left_neighbour(cue)
+        addresser = _addressing_subject(node) if node is cue else None
+        if addresser is not None:
+            return addresser  # "The senator emailed supporters saying ...": she says it, not the supporters
         if node.dep_ == "acl" and node.head.pos_ in ("NOUN", "PROPN") and not _framing_document(node.head) and (
             node.tag_ != "VBN"  # "2,000 people feared dead": a past participle's noun is what is feared
         ):
@@ -116,6 +124,33 @@ def source_of(cue: Token) -> Token | None:
                 return obj  # "resented Roy for criticising religion", "accused him of lying": the object did it
             node = node.head  # "responded by saying": the gerund's source is the verb's
     return None
+
+
+def _addressing_subject(cue: Token) -> Token | None:
+    """The subject of a verb that addresses people, when the parser hangs the "saying" on those people:
+    "emailed supporters saying ...", "made a pitch to voters saying ...", "attacked the plans for pensioners
+    saying ...". Not "arrested a man calling himself a prophet": arresting is not addressing anyone."""
+    if cue.dep_ != "acl" or cue.tag_ != "VBG" or cue.head.dep_ not in ("dobj", "pobj", "dative"):
+        return None
+    if cue.lemma_.lower() not in SAYING:
+        return None  # "a super PAC supporting Clinton": the noun does it
+    verb = cue.head.head
+    if cue.head.dep_ == "pobj" and verb.dep_ == "prep":
+        if verb.lower_ == "with":
+            return None  # "with commentators saying ...": the commentators say it
+        verb = verb.head
+        if verb.dep_ == "pobj" and verb.head.dep_ == "prep":  # "the plans for pensioners"
+            verb = verb.head.head
+    if verb.pos_ not in ("VERB", "NOUN"):
+        return None
+    if verb.pos_ == "NOUN":  # "the plans for pensioners": up to the verb that has them
+        verb = verb.head
+    lemma = verb.lemma_.lower()
+    addressing = lemma in ADDRESSING or lemma in ("attack", "criticize", "criticise")
+    pitched = lemma in DELIVERING and any(c.dep_ == "dobj" and c.lemma_.lower() in ADDRESSES for c in verb.children)
+    if not (addressing or pitched):
+        return None
+    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
 
 def _quoted_as(cue: Token) -> Token | None:
