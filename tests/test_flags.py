@@ -587,6 +587,23 @@ def test_a_person_beside_a_named_body_and_a_dated_speech_stay_unnamed(engine, te
     assert flags_of(engine, text, "anonymous_source")
 
 
+@pytest.mark.parametrize(
+    "text, evidence",
+    [
+        ("A head teacher I spoke to said the new tests were a disaster.", "A head teacher"),  # not the writer
+        ("We are told that the new tests will raise standards.", "are told"),  # told by nobody named
+        ("I was told that the executives did not want to sit with him.", "was told"),
+    ],
+)
+def test_what_the_writer_was_told_by_someone_unnamed_is_flagged(engine, text, evidence):
+    assert [f.evidence.text for f in flags_of(engine, text)] == [evidence]
+
+
+def test_a_memoirs_bare_i_was_told_and_a_day_are_not_sources(engine):
+    assert flags_of(engine, "We met the surgeon. I was told the mass was probably not cancer.") == []
+    assert flags_of(engine, "I was a supporter on the day I became the first member to endorse him.") == []
+
+
 def test_someone_in_the_know_is_still_flagged(engine):
     assert flags_of(engine, "Someone familiar with the talks said the deal was close.")
 

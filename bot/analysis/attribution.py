@@ -275,7 +275,11 @@ def _verb_cue(
         kind = sources.classify(head, si, sj)
         if kind == "named":
             speaker = sources.appositive_name(head)
-    if head is None and not cues.is_reporting_passive(tok) and reaction is None and not cues.existential_claim(tok):
+    told = sources.told_unnamed(tok)
+    if told:
+        head = None  # "We are told that ...": whoever told the writer is not named
+    sourceless = told or cues.is_reporting_passive(tok) or cues.existential_claim(tok)
+    if head is None and not sourceless and reaction is None:
         quoted = qindex.at(tok.idx) is not None
         if cues.no_source_score(tok, quoted) < NO_SOURCE_MIN or cues.score(tok, quoted) < NO_SOURCE_CUE_MIN:
             return None  # a cue with no source that rarely stands alone: likely not a claim at all

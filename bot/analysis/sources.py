@@ -99,6 +99,8 @@ def source_of(cue: Token) -> Token | None:
     node: Token = cue
     for _ in range(6):
         found = _own_source(node)
+        if found is not None and found.lower_ in ("i", "we") and node is not cue and _contact_clause(node):
+            return node.head  # "A head teacher I spoke to said ...": the teacher said it, not the writer
         if found is not None:
             return None if found.dep_ == "expl" or _dummy_it(found, node) else found
         if _passive(node) and node.dep_ == "conj" and _passive(node.head) and not _has_subject(node):
@@ -151,6 +153,30 @@ def _addressing_subject(cue: Token) -> Token | None:
     if not (addressing or pitched):
         return None
     return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def _contact_clause(verb: Token) -> bool:
+    """ "a head teacher I spoke to", "one parent we interviewed": the writer's relative clause on a noun."""
+    noun = verb.head
+    if verb.dep_ != "relcl" or noun.pos_ not in ("NOUN", "PROPN") or noun.i > verb.i:
+        return False  # not "the day I became the first member to endorse him"
+    lemma = noun.lemma_.lower()
+    return lemma in PERSON_ROLES or lemma in words("common_roles.txt") or lemma in words("anonymous_nouns.txt") or (
+        noun.lower_ in words("vague_nouns.txt")
+    )
+
+
+def told_unnamed(cue: Token) -> bool:
+    """ "We are told that ...", "I was told the deal is off": the writer was told by someone left unnamed."""
+    if cue.lemma_.lower() != "tell" or not _passive(cue) or any(c.dep_ == "agent" for c in cue.children):
+        return False
+    subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+    clause = next((c for c in cue.children if c.dep_ == "ccomp"), None)
+    if subject is None or clause is None or subject.lower_ not in ("i", "we"):
+        return False
+    # "We are told that ...", "I was told that ..."; a bare "I was told the mass was benign" in a memoir is
+    # usually the doctor just mentioned
+    return subject.lower_ == "we" or any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
 
 
 def _quoted_as(cue: Token) -> Token | None:
