@@ -604,6 +604,12 @@ def test_a_memoirs_bare_i_was_told_and_a_day_are_not_sources(engine):
     assert flags_of(engine, "I was a supporter on the day I became the first member to endorse him.") == []
 
 
+def test_a_hedging_participle_after_a_comma_has_no_source(engine):
+    """ "..., believed to have been ...": the attackers named before the comma do not believe anything."""
+    text = "The attack was carried out by two gunmen, believed to have been supported by at least two accomplices."
+    assert [(f.category, f.evidence.text) for f in flags_of(engine, text)] == [("no_source", "believed")]
+
+
 def test_someone_in_the_know_is_still_flagged(engine):
     assert flags_of(engine, "Someone familiar with the talks said the deal was close.")
 

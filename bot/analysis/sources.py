@@ -91,6 +91,8 @@ def source_of(cue: Token) -> Token | None:
         return _pobj(cue, {"to"})
     if cue.pos_ in ("NOUN", "PROPN"):
         return _noun_source(cue)
+    if _participle_hedge(cue):
+        return None  # "two gunmen, believed to have been helped by ...": nobody is said to believe it
     if _feared_dead(cue):
         return None  # "2,000 people feared dead": the people are what is feared, and nobody says who fears it
     reaction = received_reaction(cue)
@@ -193,6 +195,19 @@ def _has_subject(verb: Token) -> bool:
     """ "Backed by the unions, and it is widely believed that ...": a conjunct with a subject of its own is a
     clause of its own, so it does not share the first verb's agent."""
     return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
+
+
+def _participle_hedge(verb: Token) -> bool:
+    """ ", believed to have ...", ", thought to be ...": a reporting participle after a comma, with no subject of
+    its own, is an agentless passive even when the tagger reads it as a past tense."""
+    return (
+        verb.dep_ in ("advcl", "acl")
+        and verb.lemma_.lower() in words("reporting_passives.txt")
+        and verb.i > 0
+        and verb.doc[verb.i - 1].text == ","
+        and not _has_subject(verb)
+        and any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in verb.children)
+    )
 
 
 def _feared_dead(verb: Token) -> bool:
