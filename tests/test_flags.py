@@ -604,6 +604,17 @@ def test_a_memoirs_bare_i_was_told_and_a_day_are_not_sources(engine):
     assert flags_of(engine, "I was a supporter on the day I became the first member to endorse him.") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Any other accusations of flip-flopping, he added, "are just ridiculous."',  # his words about them
+        "But the staffing change, hammered out on Sunday and formally announced on Wednesday, was a surprise.",
+    ],
+)
+def test_a_claim_noun_in_a_named_speakers_words_and_an_announced_event_are_not_flagged(engine, text):
+    assert flags_of(engine, text, "no_source") == []
+
+
 def test_a_hedging_participle_after_a_comma_has_no_source(engine):
     """ "..., believed to have been ...": the attackers named before the comma do not believe anything."""
     text = "The attack was carried out by two gunmen, believed to have been supported by at least two accomplices."

@@ -630,6 +630,11 @@ def _vouched_for(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc
     for other in sourced.get(a.sentence, []):
         if other.cue.text.lower() == "according to":
             return True
+        same_words = other is not a and a.content is not None and other.content is not None and (
+            (a.content.start, a.content.end) == (other.content.start, other.content.end)
+        )
+        if same_words and mine is not None and (mine.root.pos_ in ("NOUN", "PROPN") or mine.root.dep_ == "acl"):
+            return True  # 'Any other accusations, he added, "are ridiculous."': the same words, and he says them
         inside = other.content is not None and other.content.start <= a.cue.start and a.cue.end <= other.content.end
         if inside and not (aside and not other.speech):  # an aside on an action's object is nobody's word
             return True

@@ -109,7 +109,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     # speech; the checks below decide, as for any verb ('users compared it to "An Inconvenient Truth"' is a stance)
     if lemma == "report" and "auxpass" in deps and any(c.lower_ == "missing" for c in tok.children):
         return False  # "He was reported missing": a missing-person report was filed, an event
-    if tok.dep_ == "amod" and lemma in MADE_PUBLIC:
+    reduced = tok.tag_ == "VBN" and tok.dep_ in ("acl", "conj") and not deps & {"ccomp", "xcomp", "auxpass"}
+    if lemma in MADE_PUBLIC and (tok.dep_ == "amod" or reduced):
         return False  # "the recently-announced spinoff", "the newly released figures": which thing, not a claim
     pictured = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if pictured is None:
