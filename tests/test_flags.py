@@ -515,6 +515,7 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         'That was a reference to a BBC story claiming Downing Street "sexed up" the dossier.',
         "A 1996 FEC advisory opinion added that paid speeches would count as campaign events.",
         "The hiker was reported missing a week later.",  # a missing-person report, an event
+        "People with hand tremors find it hard to use conventional mice.",  # what they go through
         # the writer's own lesson, a replay, and a group the writer counts in
         "History has shown that every cut to the military costs more later.",
         "But replays suggested the defender was perhaps unfortunate to see red.",
@@ -627,6 +628,7 @@ def test_someone_in_the_know_is_still_flagged(engine):
 
 def test_what_protesters_say_is_still_a_claim(engine):
     assert flags_of(engine, "Protesters said the police had fired first.", "vague_source")
+    assert flags_of(engine, "Critics find it hard to believe the plan will work.", "vague_source")  # a stance
 
 
 def test_a_person_relaying_a_named_speakers_words_is_still_flagged(engine):

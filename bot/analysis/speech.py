@@ -41,6 +41,7 @@ FINDING_VERBS = {"find", "announce", "reveal", "report", "disclose", "release", 
 # Participles that say a thing was made public; before a noun they pick the thing out, not a claim about it.
 MADE_PUBLIC = {"announce", "release", "publish", "issue", "unveil", "launch", "post", "disclose"}
 
+EASE = {"hard", "difficult", "easy", "impossible", "tough", "tricky", "simple", "hard-pressed", "harder", "easier"}
 # A crowd's protest, which is an event in public rather than a claim: "protesters demanding he resign".
 PROTESTING = {"demand", "protest", "chant", "shout", "decry", "rally", "march", "campaign", "yell", "jeer", "boo",
               "heckle"}
@@ -109,6 +110,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     # speech; the checks below decide, as for any verb ('users compared it to "An Inconvenient Truth"' is a stance)
     if lemma == "report" and "auxpass" in deps and any(c.lower_ == "missing" for c in tok.children):
         return False  # "He was reported missing": a missing-person report was filed, an event
+    if lemma == "find" and any(_it_is_hard(c) for c in tok.children):
+        return False  # "People with tremors find it hard to use a mouse": what they go through, not a claim
     reduced = tok.tag_ == "VBN" and tok.dep_ in ("acl", "conj") and not deps & {"ccomp", "xcomp", "auxpass"}
     if lemma in MADE_PUBLIC and (tok.dep_ == "amod" or reduced):
         return False  # "the recently-announced spinoff", "the newly released figures": which thing, not a claim
@@ -297,6 +300,18 @@ def _can_speak(subject: Token) -> bool:
     if subject.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.lemma_.lower() in SPEECHLESS for c in subject.children):
         return False  # "Video shot from a helicopter showed ...", with "shot" parsed as the subject
     return subject.lemma_.lower() not in SPEECHLESS
+
+
+def _it_is_hard(tok: Token) -> bool:
+    """ "find [it hard] to ...", "find [it difficult]": the ease or difficulty of something, as experienced."""
+    if tok.dep_ not in ("ccomp", "oprd", "xcomp", "acomp") or tok.lemma_.lower() not in EASE:
+        return False
+    if any(c.dep_ in ("xcomp", "advcl") and (c.lemma_.lower() in THINKING_VERBS or c.lemma_.lower() in ("accept",))
+           for c in tok.children):
+        return False  # "Critics find it hard to believe the plan will work": a stance
+    return any(c.lower_ == "it" for c in tok.children) or any(
+        c.lower_ == "it" and c.dep_ == "dobj" for c in tok.head.children
+    )
 
 
 def _a_crowd(tok: Token) -> bool:
