@@ -6,7 +6,13 @@ a card a flag has no buttons and nobody can decide it, so whatever still has non
 a few cards after every stored analysis, and up to ``CATCH_UP_CARDS`` when a manager sets the review channel or
 a moderator runs ``/review repost``, and just after a manager lowers the threshold (the answer says how many it
 will post, then the run starts). A post that fails leaves its flags without a card, so the next run retries them;
-the cap keeps a long backlog from flooding the channel in one go.
+the cap keeps a long backlog from flooding the channel in one go. A card Discord accepted but the store could not
+record (busy past its timeout, a full disk) is deleted again: unrecorded, it would be posted a second time and no
+forget-me or retention would ever find it.
+
+A run reads the guild's settings again before each card, under ``settings_lock``, which a manager's change of the
+review channel or threshold also takes: once that change is stored, no card goes to the old channel (the run stops)
+or shows flags below the new threshold (they are skipped).
 
 Once Discord refuses a post (or the channel cannot be found), the automatic runs after stored analyses pause for
 ``REFUSAL_PAUSE_SECONDS`` in that guild: otherwise every link reply in a busy server would add one more refused
@@ -27,9 +33,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import discord
 
 from bot import render
-from bot.errors import NotFoundError
+from bot.errors import NotFoundError, StoreError
 from bot.locks import KeyedLocks
-from bot.store_types import STAFF
+from bot.store_types import STAFF, severity_rank
 from bot.views import FLAGS_PER_MESSAGE, review_view
 
 if TYPE_CHECKING:
@@ -43,9 +49,14 @@ REFUSAL_PAUSE_SECONDS = 600.0  # automatic runs skip a guild this long after Dis
 # Dispatched with a guild id once a change (a lowered threshold) admitted flags still waiting for a card: the
 # settings cog answers first and runs the catch-up on this event, held by the bot's drain like the command.
 CATCH_UP_EVENT = "byline_review_catch_up"
-Problem = Literal["no_channel", "channel_unavailable", "refused", "paused"]
+# "changed": the review channel was changed or cleared during the run, which then stopped. "no_rights": Byline lacks
+# a right it needs to post in the channel (only a preview says so; a run lets Discord refuse).
+Problem = Literal["no_channel", "channel_unavailable", "refused", "paused", "changed", "no_rights"]
+# What posting a card needs in the review channel, as Discord names it (View Channel clears all the others).
+POST_RIGHTS = (("view_channel", "View Channel"), ("send_messages", "Send Messages"), ("embed_links", "Embed Links"))
 
 _guild_locks = KeyedLocks()  # one posting run per guild at a time
+_settings_locks = KeyedLocks()  # one card checked against the settings and posted, or one change of them
 # Per event loop, like the locks: guild id -> the monotonic time until which automatic runs leave it alone.
 _pauses: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, float]] = weakref.WeakKeyDictionary()
 
@@ -59,12 +70,18 @@ class Posting:
     remaining: int = 0
     channel_id: int | None = None
     problem: Problem | None = None
-    detail: str = ""  # Discord's words for a refused post, for the log and the moderator
+    detail: str = ""  # Discord's words for a refused post, or the rights missing, for the log and the moderator
 
 
 def _guild_lock(guild_id: int) -> asyncio.Lock:
     """One posting run per guild at a time: two runs reading the same waiting flags would post them twice."""
     return _guild_locks(guild_id)
+
+
+def settings_lock(guild_id: int) -> asyncio.Lock:
+    """Held while one card is checked against the guild's settings, sent and recorded, and by a manager's change
+    of the review channel or threshold: the change waits for the card in flight, and the next card sees it."""
+    return _settings_locks(guild_id)
 
 
 def group_cards(flags: Sequence[StoredFlag], max_cards: int) -> list[list[StoredFlag]]:
@@ -112,8 +129,9 @@ async def _post_waiting(bot: Any, guild_id: int, max_cards: int, analysis_id: st
     settings = await store.get_settings(guild_id)
     threshold, channel_id = settings.flag_threshold, settings.review_channel_id
 
-    async def remaining() -> int:
-        return int(await store.count_waiting_for_card(guild_id, min_severity=threshold))
+    async def remaining() -> int:  # under the threshold in force now: a manager may have changed it meanwhile
+        now = (await store.get_settings(guild_id)).flag_threshold
+        return int(await store.count_waiting_for_card(guild_id, min_severity=now))
 
     if channel_id is None:
         return Posting(remaining=await remaining(), problem="no_channel")
@@ -127,12 +145,31 @@ async def _post_waiting(bot: Any, guild_id: int, max_cards: int, analysis_id: st
     for group in groups:
         try:
             # Shielded: a card sent but never recorded could not be cleaned after a forget-me or retention.
-            kept = await asyncio.shield(_post_card(store, channel, channel_id, guild_id, group))
+            sent = await asyncio.shield(_post_if_still_wanted(store, channel, channel_id, guild_id, group))
         except discord.HTTPException as exc:
             return Posting(posted, cards, await remaining(), channel_id, "refused", str(exc))
-        if kept:
-            posted, cards = posted + len(group), cards + 1
+        if sent is None:
+            log.info("the review channel of guild %s changed during a posting run; it stopped after %d card(s)",
+                     guild_id, cards)
+            return Posting(posted, cards, await remaining(), channel_id, "changed")
+        if sent:
+            posted, cards = posted + sent, cards + 1
     return Posting(posted, cards, await remaining(), channel_id)
+
+
+async def _post_if_still_wanted(store: Any, channel: Any, channel_id: int, guild_id: int,
+                                group: list[StoredFlag]) -> int | None:
+    """Post one card of ``group`` as the guild's settings stand now: the flags it showed (0 when none was posted),
+    or None when the review channel is no longer ``channel_id`` (changed or cleared), so the run must stop."""
+    async with settings_lock(guild_id):
+        current = await store.get_settings(guild_id)
+        if current.review_channel_id != channel_id:
+            return None
+        floor = severity_rank(current.flag_threshold)  # raised meanwhile: flags below it are no longer sent
+        wanted = [f for f in group if severity_rank(f.severity) >= floor]
+        if not wanted or not await _post_card(store, channel, channel_id, guild_id, wanted):
+            return 0
+        return len(wanted)
 
 
 async def _next_cards(store: Any, guild_id: int, threshold: str, max_cards: int,
@@ -147,7 +184,9 @@ async def preview_waiting(bot: Any, guild_id: int, *, max_cards: int) -> Posting
     """What a run of ``post_waiting`` with ``max_cards`` would post if it started now, without posting anything.
 
     For an answer that must go out before the run (a lowered threshold): the flags and cards it would send and how
-    many flags would still wait after it, or ``no_channel`` with the number waiting.
+    many flags would still wait after it; or, with nothing to post and the number waiting, ``no_channel``,
+    ``channel_unavailable`` (deleted, or out of Byline's sight) or ``no_rights`` (``detail`` names the rights
+    Byline lacks there), so the answer never promises cards that cannot be posted.
     """
     store = bot.store
     settings = await store.get_settings(guild_id)
@@ -156,33 +195,71 @@ async def preview_waiting(bot: Any, guild_id: int, *, max_cards: int) -> Posting
     if channel_id is None:
         return Posting(remaining=waiting, problem="no_channel")
     groups = await _next_cards(store, guild_id, threshold, max_cards, None)
+    if not groups:
+        return Posting(remaining=waiting, channel_id=channel_id)
+    channel = await review_channel(bot, guild_id, channel_id)
+    if channel is None:
+        return Posting(remaining=waiting, channel_id=channel_id, problem="channel_unavailable")
+    lacking = missing_rights(channel)
+    if lacking:
+        return Posting(remaining=waiting, channel_id=channel_id, problem="no_rights", detail=", ".join(lacking))
     flags = sum(len(g) for g in groups)
     return Posting(flags, len(groups), max(0, waiting - flags), channel_id)
 
 
+def missing_rights(channel: Any) -> list[str]:
+    """The rights of ``POST_RIGHTS`` Byline lacks in ``channel``, as Discord names them; empty when it has them all,
+    or when its member or the channel's permissions are not known (Discord then has the last word)."""
+    me = getattr(getattr(channel, "guild", None), "me", None)
+    if not isinstance(me, discord.Member):
+        return []
+    perms = channel.permissions_for(me)
+    if not isinstance(perms, discord.Permissions):
+        return []
+    return [name for attr, name in POST_RIGHTS if not getattr(perms, attr)]
+
+
 async def _post_card(store: Any, channel: Any, channel_id: int, guild_id: int, group: list[StoredFlag]) -> bool:
-    """Send one card and record it; False when its flags vanished meanwhile (the card is then withdrawn)."""
+    """Send one card and record it; False when its flags vanished meanwhile (the card is then withdrawn).
+
+    A card that cannot be recorded for another reason (the store stayed busy, even on a second try, or the disk is
+    full) is withdrawn too, and the error raised: unrecorded, its flags would get a second card on the next run,
+    and neither a forget-me nor retention would ever find this one to clean.
+    """
     analysis = await store.get_analysis(guild_id, group[0].analysis_id, viewer_id=STAFF)
     if analysis is None:  # deleted since the flags were read: nothing left to review
         return False
     message = await channel.send(embed=render.review_flags_embed(group, analysis), view=review_view(group),
                                  allowed_mentions=render.NO_MENTIONS)
     try:
-        await store.set_review_messages(guild_id, [f.id for f in group], channel_id, message.id)
+        await _record(store, guild_id, group, channel_id, message.id)
     except NotFoundError:  # a forget-me or retention deleted the flags while the card was being sent
-        await _withdraw(message, guild_id, group[0].analysis_id)
+        await _withdraw(message, guild_id, group[0].analysis_id, "its flags were deleted while it was posted")
         return False
+    except Exception:
+        await _withdraw(message, guild_id, group[0].analysis_id, "it could not be recorded")
+        raise
     return True
 
 
-async def _withdraw(message: discord.Message, guild_id: int, analysis_id: str) -> None:
-    """Delete a card whose flags vanished before it could be recorded; nothing else would ever clean it."""
-    log.info("flags of analysis %s in guild %s were deleted while posting; withdrawing card %s",
-             analysis_id, guild_id, message.id)
+async def _record(store: Any, guild_id: int, group: list[StoredFlag], channel_id: int, message_id: int) -> None:
+    """Record a sent card, trying once more if the store failed (a busy database often frees up)."""
+    flag_ids = [f.id for f in group]
+    try:
+        await store.set_review_messages(guild_id, flag_ids, channel_id, message_id)
+    except StoreError as exc:
+        log.warning("could not record review card %s in guild %s (%s); trying once more", message_id, guild_id, exc)
+        await store.set_review_messages(guild_id, flag_ids, channel_id, message_id)
+
+
+async def _withdraw(message: discord.Message, guild_id: int, analysis_id: str, why: str) -> None:
+    """Delete a card that could not be recorded; nothing else would ever clean it."""
+    log.info("withdrawing review card %s of analysis %s in guild %s: %s", message.id, analysis_id, guild_id, why)
     try:
         await message.delete()
     except discord.HTTPException as exc:
-        log.warning("could not withdraw review card %s in guild %s: %s", message.id, guild_id, exc)
+        log.warning("could not withdraw unrecorded review card %s (channel %s, guild %s), which stays posted and is "
+                    "cleaned by nothing: %s", message.id, getattr(message.channel, "id", None), guild_id, exc)
 
 
 async def review_channel(bot: Any, guild_id: int, channel_id: int) -> discord.abc.Messageable | None:
@@ -202,7 +279,7 @@ async def review_channel(bot: Any, guild_id: int, channel_id: int) -> discord.ab
 
 def announce(plan: Posting) -> str:
     """What a catch-up about to run (``preview_waiting``) will post, for the member whose change started it."""
-    if plan.problem == "no_channel":
+    if plan.problem is not None:
         return describe(plan)
     if not plan.flags:
         return "No flag is waiting for a review card."
@@ -224,7 +301,13 @@ def describe(posting: Posting) -> str:
     if posting.problem == "channel_unavailable":
         return (f"Byline cannot find or use {where}, so {left} flag(s) still wait for a card; check that the "
                 "channel exists and that Byline can see it, then run /review repost.")
+    if posting.problem == "no_rights":
+        return (f"Byline lacks {posting.detail} in {where}, so {left} flag(s) still wait for a card; give it "
+                "those rights there, then run /review repost.")
     done = f"Posted {posting.flags} flag(s) on {posting.cards} card(s) in {where}. " if posting.cards else ""
+    if posting.problem == "changed":
+        stopped = f"{done}The review channel was changed or turned off meanwhile, so this run stopped"
+        return f"{stopped}; {left} flag(s) still wait for a card." if left else f"{stopped}."
     if posting.problem == "refused":
         return (f"{done}Discord refused a post in {where} ({posting.detail}); {left} flag(s) still wait for a "
                 "card. Check that Byline may send messages with embeds there, then run /review repost.")

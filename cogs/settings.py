@@ -18,7 +18,16 @@ from bot import render
 from bot.checks import manager_only
 from bot.config import MAX_RETENTION_DAYS
 from bot.errors import InputError
-from bot.review_posting import CATCH_UP_CARDS, CATCH_UP_EVENT, announce, describe, post_waiting, preview_waiting
+from bot.review_posting import (
+    CATCH_UP_CARDS,
+    CATCH_UP_EVENT,
+    announce,
+    describe,
+    missing_rights,
+    post_waiting,
+    preview_waiting,
+    settings_lock,
+)
 from bot.store_types import severity_rank
 
 log = logging.getLogger(__name__)
@@ -40,16 +49,28 @@ def _same_guild(interaction: discord.Interaction, thing: Any, what: str) -> None
 
 def _bot_cannot_post(channel: discord.TextChannel) -> str:
     """A warning when Byline lacks the rights to post review messages in ``channel`` (empty when fine)."""
-    me = getattr(channel.guild, "me", None)
-    perms = channel.permissions_for(me) if isinstance(me, discord.Member) else None
-    if isinstance(perms, discord.Permissions) and not (perms.send_messages and perms.embed_links):
-        return f"\nNote: Byline cannot send messages with embeds in {channel.mention} yet; give it those rights."
+    lacking = missing_rights(channel)
+    if lacking:
+        return (f"\nNote: Byline lacks {', '.join(lacking)} in {channel.mention}; give it those rights, or no "
+                "review card can be posted there.")
     return ""
 
 
 async def _defer(interaction: discord.Interaction) -> None:
     """Acknowledge first: a write can wait seconds for another process's lock, past Discord's 3 s deadline."""
     await interaction.response.defer(ephemeral=True, thinking=True)
+
+
+async def _tell(interaction: discord.Interaction | None, text: str) -> None:
+    """A private follow-up to a manager's change, if there is anyone to tell; an expired interaction is logged."""
+    if interaction is None or not text:
+        return
+    try:
+        await interaction.followup.send(render.clip_content(text), ephemeral=True,
+                                        allowed_mentions=render.NO_MENTIONS)
+    except discord.HTTPException as exc:
+        log.info("could not tell the manager in guild %s what the review catch-up did: %s", interaction.guild_id,
+                 exc)
 
 
 async def _done(interaction: discord.Interaction, done: str, updated: Any) -> None:
@@ -80,10 +101,15 @@ class Settings(commands.Cog):
     async def _apply(self, interaction: discord.Interaction, done: str,
                      then: Callable[[int], Awaitable[str]] | None = None, **changes: Any) -> None:
         """Store the change (the store validates again), log who made it, run ``then`` (whose words are added to
-        the answer), show the result privately."""
+        the answer), show the result privately.
+
+        The change waits for a review card being posted (``settings_lock``), so once it is stored, and answered, no
+        card goes to a review channel that was just changed or cleared.
+        """
         guild_id = _guild(interaction)
         await _defer(interaction)
-        updated = await self.store.update_settings(guild_id, **changes)
+        async with settings_lock(guild_id):
+            updated = await self.store.update_settings(guild_id, **changes)
         log.info("settings changed: guild=%s user=%s keys=%s", guild_id, interaction.user.id, ",".join(changes))
         if then is not None:
             done = f"{done}\n{await then(guild_id)}".rstrip()
@@ -182,12 +208,15 @@ class Settings(commands.Cog):
         Lowering it admits stored flags that never got a card: the answer says how many will be posted, and once
         it is sent the usual capped catch-up posts them (``CATCH_UP_EVENT``), so the manager never waits on Discord.
         Raising it posts nothing and takes nothing down: cards already posted keep their buttons, and their flags
-        stay in the queue until decided.
+        stay in the queue until decided; a catch-up still running posts none of the flags now below it. When the
+        review channel is gone or Byline lacks the rights to post there, the answer says so instead of promising
+        cards, and no catch-up starts; a catch-up that fails or stops anyway tells the manager in a follow-up.
         """
         guild_id = _guild(interaction)
         await _defer(interaction)
-        before = (await self.store.get_settings(guild_id)).flag_threshold
-        updated = await self.store.update_settings(guild_id, flag_threshold=level)
+        async with settings_lock(guild_id):  # the card in flight, if any, goes out first; the next sees the change
+            before = (await self.store.get_settings(guild_id)).flag_threshold
+            updated = await self.store.update_settings(guild_id, flag_threshold=level)
         log.info("settings changed: guild=%s user=%s keys=flag_threshold (%s -> %s)", guild_id,
                  interaction.user.id, before, updated.flag_threshold)
         done = f"Flags of {level} severity and above go to review."
@@ -208,22 +237,28 @@ class Settings(commands.Cog):
             await _done(interaction, done, updated)
         finally:  # the threshold changed even if the answer could not be sent (an expired interaction)
             if catch_up:
-                self.bot.dispatch(CATCH_UP_EVENT, guild_id)
+                self.bot.dispatch(CATCH_UP_EVENT, guild_id, report_to=interaction)
 
     @commands.Cog.listener(f"on_{CATCH_UP_EVENT}")
-    async def catch_up(self, guild_id: int) -> None:
+    async def catch_up(self, guild_id: int, report_to: discord.Interaction | None = None) -> None:
         """Post the flags a settings change admitted: the same capped, per-guild-locked run as /review repost.
 
         It runs after the manager was answered; a failure is logged and leaves the flags waiting for the next
-        analysis or /review repost.
+        analysis or /review repost. When the run failed or stopped short (Discord refused the post, the channel
+        is gone or was changed meanwhile), the manager who made the change (``report_to``) is told so privately,
+        since their answer promised the cards; the interaction's follow-ups work for 15 minutes.
         """
         try:
             posting = await post_waiting(self.bot, guild_id, max_cards=CATCH_UP_CARDS)
         except Exception:
             log.exception("could not post the flags waiting for a card in guild %s", guild_id)
+            await _tell(report_to, "The waiting flags could not be posted after all, because of an error on "
+                                   "Byline's side; they wait for the next analysis or /review repost.")
             return
         log.info("review catch-up: guild=%s flags=%d cards=%d remaining=%d problem=%s %s", guild_id, posting.flags,
                  posting.cards, posting.remaining, posting.problem, posting.detail)
+        if posting.problem is not None:
+            await _tell(report_to, describe(posting))
 
     @set_group.command(name="retention", description="Delete stored analyses after this many days; empty = keep.")
     @app_commands.describe(days="Days to keep analyses (empty: keep until deleted)")

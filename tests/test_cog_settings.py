@@ -313,14 +313,14 @@ async def test_lowering_the_threshold_answers_first_then_posts_the_flags_it_admi
     inter = _inter(store, guild)
     order: list[str] = []
     inter.followup.send.side_effect = lambda *a, **k: order.append("answer")
-    cog.bot.dispatch.side_effect = lambda *a: order.append("catch-up")
+    cog.bot.dispatch.side_effect = lambda *a, **k: order.append("catch-up")
 
     await cog.flag_threshold.callback(cog, inter, "low")
 
     assert (await store.get_settings(guild.id)).flag_threshold == "low"
     assert order == ["answer", "catch-up"]  # the manager is answered before anything is posted
     channel.send.assert_not_awaited()
-    cog.bot.dispatch.assert_called_once_with(CATCH_UP_EVENT, guild.id)
+    cog.bot.dispatch.assert_called_once_with(CATCH_UP_EVENT, guild.id, report_to=inter)
     said = inter.followup.send.await_args.args[0]
     assert said == (f"Flags of low severity and above go to review.\n1 waiting flag(s) will now be posted on 1 "
                     f"card(s) in {channel.mention}.")
@@ -343,7 +343,7 @@ async def test_a_failed_count_or_answer_still_leaves_the_catch_up_to_run(store):
     with mock.patch.object(store, "count_waiting_for_card", side_effect=StoreError("database is locked")):
         await cog.flag_threshold.callback(cog, inter, "low")
     assert "posted shortly; /review repost says how many still wait" in inter.followup.send.await_args.args[0]
-    cog.bot.dispatch.assert_called_once_with(CATCH_UP_EVENT, guild.id)
+    cog.bot.dispatch.assert_called_once_with(CATCH_UP_EVENT, guild.id, report_to=inter)
 
     await store.update_settings(guild.id, flag_threshold="medium")
     cog.bot.dispatch.reset_mock()
@@ -351,7 +351,7 @@ async def test_a_failed_count_or_answer_still_leaves_the_catch_up_to_run(store):
     expired.followup.send.side_effect = http_error(discord.NotFound, 404, 10062, "Unknown interaction")
     with pytest.raises(discord.NotFound):
         await cog.flag_threshold.callback(cog, expired, "low")
-    cog.bot.dispatch.assert_called_once_with(CATCH_UP_EVENT, guild.id)
+    cog.bot.dispatch.assert_called_once_with(CATCH_UP_EVENT, guild.id, report_to=expired)
 
 
 async def test_the_catch_up_after_lowering_is_capped_and_the_answer_says_what_still_waits(store):
