@@ -5,7 +5,8 @@ under the forwarder's name would analyse and store a member who opted out, and k
 member's /forget. So every reader of a member's message (the auto-reply, 📰 and the message menu) asks here who
 the author is: for a forward, the message it points to is looked up (Byline's cache, else one fetch in a server
 Byline is in). When that fails (deleted, in a DM or a server Byline is not in, no access), the forward is refused
-rather than credited to a guess.
+rather than credited to a guess, and not looked up again for a while by any of them (one memory per bot). A look-up
+that only timed out or met a Discord server error is refused as a passing failure, and not remembered.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,8 +31,8 @@ log = logging.getLogger(__name__)
 
 # A forward's original is looked up before a menu answer is deferred, inside Discord's 3 s: give up well before.
 FORWARD_LOOKUP_SECONDS = 1.5
-# A forward whose original could not be looked up is refused again without asking Discord for a while: every
-# refused look-up (403) counts toward Discord's invalid-request budget, which is the whole bot's.
+# A forward whose original Discord refused (403, 404) is refused again without asking Discord for a while: every
+# refused look-up counts toward Discord's invalid-request budget, which is the whole bot's.
 MISS_SECONDS = 300.0
 MISS_ENTRIES = 512
 
@@ -41,6 +43,14 @@ class ForwardUnresolved(InputError):
     user_message = ("Byline can't see the message that was forwarded here (it may be deleted, or somewhere Byline "
                     "can't read), so it can't check that its author allows analysis. Share the link or text itself "
                     "instead.")
+
+
+class ForwardLookupFailed(ForwardUnresolved):
+    """Discord did not answer the look-up of a forward's original in time (or failed): it may well next time."""
+
+    user_message = ("Byline couldn't reach Discord to check who wrote the forwarded message, so it can't check that "
+                    "its author allows analysis. Please try again in a minute.")
+    transient = True
 
 
 @dataclass(frozen=True)
@@ -76,11 +86,27 @@ class LookupMisses:
             self._missed.popitem(last=False)
 
 
-async def message_source(bot: BylineBot, message: discord.Message, *, misses: LookupMisses | None = None) -> Source:
+# One memory of misses per bot, shared by every entry point (auto-reply, 📰, the message menu): it goes with the bot.
+_MISSES: weakref.WeakKeyDictionary[Any, LookupMisses] = weakref.WeakKeyDictionary()
+
+
+def forward_misses(bot: BylineBot) -> LookupMisses:
+    """``bot``'s forwarded originals recently found out of reach, made on first use."""
+    misses = _MISSES.get(bot)
+    if misses is None:
+        misses = _MISSES[bot] = LookupMisses()
+    return misses
+
+
+async def message_source(bot: BylineBot, message: discord.Message, *,
+                         before_lookup: Callable[[], None] | None = None) -> Source:
     """The author of what Byline reads in ``message``: its own author, or the original's for a forward.
 
-    Raises ForwardUnresolved for a forward whose original cannot be found; with ``misses``, one that was not found
-    a moment ago is refused without asking Discord again.
+    Raises ForwardUnresolved for a forward whose original cannot be found; one Discord refused a moment ago is
+    refused without asking again (``forward_misses``). ForwardLookupFailed, a passing failure, is not remembered.
+    ``before_lookup`` is called just before a request to Discord, and only then (not for a message that is not a
+    forward, an original in the cache, or a refusal remembered or needing no request); what it raises (a rate limit)
+    stops the look-up and is passed on.
     """
     if not message.message_snapshots:  # not a forward: the text is the poster's own
         return Source(message.author.id, getattr(message.guild, "id", None))
@@ -90,12 +116,13 @@ async def message_source(bot: BylineBot, message: discord.Message, *, misses: Lo
     original: Any = ref.cached_message or ref.resolved
     if not isinstance(original, discord.Message):
         key = (ref.channel_id, ref.message_id)
-        if misses is not None and key in misses:
+        misses = forward_misses(bot)
+        if key in misses:
             raise ForwardUnresolved()
         try:
-            original = await _fetch_original(bot, ref)
-        except ForwardUnresolved:
-            if misses is not None:
+            original = await _fetch_original(bot, ref, before_lookup)
+        except ForwardUnresolved as exc:
+            if not exc.transient:
                 misses.add(key)
             raise
     if original.id != ref.message_id:
@@ -103,20 +130,26 @@ async def message_source(bot: BylineBot, message: discord.Message, *, misses: Lo
     return Source(original.author.id, ref.guild_id)
 
 
-async def _fetch_original(bot: BylineBot, ref: discord.MessageReference) -> discord.Message:
+async def _fetch_original(bot: BylineBot, ref: discord.MessageReference,
+                          before_lookup: Callable[[], None] | None) -> discord.Message:
     """Fetch a forward's original, only from a server Byline is in: elsewhere Discord would just refuse."""
     if ref.guild_id is None or bot.get_guild(ref.guild_id) is None or ref.message_id is None:
         log.info("forwarded message %s in channel %s is outside Byline's servers", ref.message_id, ref.channel_id)
         raise ForwardUnresolved()
+    if before_lookup is not None:
+        before_lookup()
     try:
         async with asyncio.timeout(FORWARD_LOOKUP_SECONDS):
             channel: Any = bot.get_channel(ref.channel_id) or await bot.fetch_channel(ref.channel_id)
             if not isinstance(channel, discord.abc.Messageable) or getattr(channel, "id", None) != ref.channel_id:
                 raise ForwardUnresolved()
             return await channel.fetch_message(ref.message_id)
-    except (discord.HTTPException, TimeoutError) as exc:
+    except (discord.Forbidden, discord.NotFound) as exc:  # Discord's answer: no such message, or not for Byline
         log.info("could not look up forwarded message %s in channel %s: %r", ref.message_id, ref.channel_id, exc)
         raise ForwardUnresolved() from None
+    except (discord.HTTPException, TimeoutError) as exc:  # Discord slow or failing: no answer about the message
+        log.info("forwarded message %s in channel %s not looked up for now: %r", ref.message_id, ref.channel_id, exc)
+        raise ForwardLookupFailed() from None
 
 
 async def opted_out(bot: BylineBot, guild_id: int, message: discord.Message, source: Source) -> bool:

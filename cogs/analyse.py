@@ -27,7 +27,7 @@ from bot.interaction_errors import PUBLIC_DEFER, handle_interaction_error
 from bot.render import render_analysis
 from bot.shutdown import hold_interaction
 from bot.views import submitted_value
-from cogs._authors import LookupMisses, message_source, opted_out
+from cogs._authors import message_source, opted_out
 from cogs._inputs import MessageInput, analyse_input, behind_spoiler, is_private_channel, lone_link, pick_input
 
 if TYPE_CHECKING:
@@ -80,7 +80,6 @@ class AnalyseCog(commands.Cog):
     def __init__(self, bot: BylineBot) -> None:
         self.bot = bot
         self.context_menu = app_commands.ContextMenu(name=CONTEXT_MENU_NAME, callback=self.analyse_message)
-        self._forward_misses = LookupMisses()  # forwarded originals just found out of reach: not asked again soon
 
     async def cog_load(self) -> None:
         """Context menus can't live in a cog class body, so register it by hand."""
@@ -130,7 +129,7 @@ class AnalyseCog(commands.Cog):
         # counts the refused ones (403) against the whole bot.
         guild_id = await self._hold_and_admit(interaction)
         # A forward's original: at most one short, bounded fetch, and none again soon for one just out of reach.
-        source = await message_source(self.bot, message, misses=self._forward_misses)
+        source = await message_source(self.bot, message)
         if await opted_out(self.bot, guild_id, message, source):
             raise InputError("The author of that message has opted out of Byline, so it can't be analysed.")
         hidden = behind_spoiler(message, picked)

@@ -4,7 +4,9 @@ An auto-reply is a courtesy, so it fails quietly: a channel over its rate limit,
 page that can't be read is logged and skipped, never answered with an error in the channel. A 📰
 reaction is an explicit request, so its failures get one short reply. Bots, webhooks and members who opted out
 are never analysed (for a forward, neither the forwarder nor the original's author may have opted out, and the
-analysis is stored under the original's author), and each message gets at most one analysis reply. Where Byline
+analysis is stored under the original's author), and their links spend none of a channel's auto-reply allowance
+(except a forward whose original had to be looked up first: that request to Discord is paid for before it is
+made). Each message gets at most one analysis reply. Where Byline
 lacks the rights to post its reply, neither an auto-reply nor a 📰 fetches or analyses anything. A request that
 failed for a passing reason (busy queue, a slow or failing site, rate limit) does not count as answered, so
 another 📰 retries.
@@ -33,7 +35,7 @@ from bot.render import NO_MENTIONS, clip_content, render_compact
 from bot.render.limits import escape_untrusted
 from bot.urls import article_links
 from bot.views_report import report_view
-from cogs._authors import ForwardUnresolved, LookupMisses, message_source, opted_out
+from cogs._authors import ForwardUnresolved, message_source, opted_out
 from cogs._inputs import analyse_input, behind_spoiler, is_private_channel, message_text, pick_input
 
 if TYPE_CHECKING:
@@ -75,7 +77,6 @@ class LinksCog(commands.Cog):
         self.bot = bot
         self._replied: OrderedDict[int, None] = OrderedDict()
         self._working: set[int] = set()  # messages whose 📰 is being answered right now
-        self._forward_misses = LookupMisses()  # forwarded originals just found out of reach: not asked again soon
 
     # --- auto-replies -----------------------------------------------------------------------------
 
@@ -100,18 +101,32 @@ class LinksCog(commands.Cog):
             log.info("guild %s channel %s: auto-reply skipped (Byline lacks %s)", guild_id, message.channel.id,
                      ", ".join(missing))
             return
-        # Before a forward's original is looked up: that is a REST call, and Discord counts the refused ones (403)
-        # against the whole bot, so forwards must not get around the channel's limit.
-        if not self.bot.channel_limiter.try_hit(message.channel.id):
-            log.info("guild %s channel %s: auto-reply skipped (channel rate limit)", guild_id, message.channel.id)
+        # A member who opted out is never answered, so their links spend none of the channel's allowance.
+        if await self.bot.store.is_opted_out(guild_id, message.author.id):
             return
+        # The allowance is spent before a forward's original is fetched: that is a REST call, and Discord counts the
+        # refused ones (403) against the whole bot, so forwards must not get around the channel's limit. Anything
+        # else (no look-up needed) is checked for opt-outs first, and spends it only when it is to be answered.
+        spent = False
+
+        def spend_before_lookup() -> None:
+            nonlocal spent
+            self.bot.channel_limiter.hit(message.channel.id)  # RateLimited: no look-up
+            spent = True
+
         try:
-            source = await message_source(self.bot, message, misses=self._forward_misses)
+            source = await message_source(self.bot, message, before_lookup=spend_before_lookup)
         except ForwardUnresolved:
             log.info("guild %s message %s: no auto-reply (the forwarded original is out of reach)", guild_id,
                      message.id)
             return
+        except RateLimited:
+            log.info("guild %s channel %s: auto-reply skipped (channel rate limit)", guild_id, message.channel.id)
+            return
         if await opted_out(self.bot, guild_id, message, source):
+            return
+        if not spent and not self.bot.channel_limiter.try_hit(message.channel.id):
+            log.info("guild %s channel %s: auto-reply skipped (channel rate limit)", guild_id, message.channel.id)
             return
         try:
             stored = await analyse_url(self.bot, guild_id, links[0], author_id=source.author_id,
@@ -158,9 +173,9 @@ class LinksCog(commands.Cog):
         if message is None or message.author.bot or message.webhook_id is not None:
             return
         try:
-            source = await message_source(self.bot, message, misses=self._forward_misses)
+            source = await message_source(self.bot, message)
         except ForwardUnresolved as exc:  # whose words these are is unknown: say so rather than guess
-            await self._short_reply(message, exc.user_message, final=True)
+            await self._short_reply(message, exc.user_message, final=not exc.transient)
             return
         if await opted_out(self.bot, guild_id, message, source):
             return

@@ -8,8 +8,16 @@ import discord
 import pytest
 from discord.state import ConnectionState
 
+from bot.errors import RateLimited
 from bot.store import Store
-from cogs._authors import ForwardUnresolved, Source, message_source, opted_out
+from cogs._authors import (
+    ForwardLookupFailed,
+    ForwardUnresolved,
+    Source,
+    forward_misses,
+    message_source,
+    opted_out,
+)
 from tests.helpers import bot_sees, http_error, make_channel, make_forward, make_guild, make_message, make_store_bot
 
 
@@ -60,6 +68,74 @@ async def test_an_original_discord_will_not_hand_over_is_unresolved(bot, failure
     original.channel.fetch_message.side_effect = failure
     with bot_sees(bot, forward.channel, original.channel), pytest.raises(ForwardUnresolved):
         await message_source(bot, forward)
+
+
+async def test_an_original_discord_refused_is_not_asked_for_again_by_anyone_on_the_bot(bot):
+    """One memory of refusals per bot, shared by the auto-reply, 📰 and the message menu alike."""
+    forward, original = forward_pair(bot)
+    original.channel.fetch_message.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
+    with bot_sees(bot, forward.channel, original.channel):
+        for _ in range(3):
+            with pytest.raises(ForwardUnresolved) as caught:
+                await message_source(bot, forward)
+            assert not caught.value.transient
+    original.channel.fetch_message.assert_awaited_once()
+    assert forward_misses(bot) is forward_misses(bot)
+    assert (original.channel.id, original.id) in forward_misses(bot)
+
+
+@pytest.mark.parametrize("failure", [
+    TimeoutError(),  # what asyncio.timeout raises once FORWARD_LOOKUP_SECONDS pass: Discord slow, not a refusal
+    http_error(discord.DiscordServerError, 503, 0, "Service Unavailable"),
+])
+async def test_a_look_up_discord_did_not_answer_is_a_passing_failure_and_not_remembered(bot, failure):
+    forward, original = forward_pair(bot)
+    original.channel.fetch_message.side_effect = failure
+    with bot_sees(bot, forward.channel, original.channel):
+        with pytest.raises(ForwardLookupFailed) as caught:
+            await message_source(bot, forward)
+        assert caught.value.transient and "try again" in caught.value.user_message
+        original.channel.fetch_message.side_effect = None  # Discord answers again
+        assert await message_source(bot, forward) == Source(original.author.id, original.guild.id)
+    assert original.channel.fetch_message.await_count == 2
+
+
+async def test_before_lookup_is_called_only_for_a_request_to_discord(bot):
+    """The hook an auto-reply spends its channel allowance in: not for a plain message, a cached original, a refusal
+    needing no request or one remembered; once for a look-up; and what it raises stops the look-up."""
+    calls: list[int] = []
+
+    def hook() -> None:
+        calls.append(1)
+
+    await message_source(bot, make_message(content="hello"), before_lookup=hook)
+    cached, original = forward_pair(bot)
+    cached.reference._state._get_message.return_value = original
+    await message_source(bot, cached, before_lookup=hook)
+    elsewhere, _ = forward_pair(bot)
+    with bot_sees(bot, make_channel()), pytest.raises(ForwardUnresolved):  # Byline is not in its server
+        await message_source(bot, elsewhere, before_lookup=hook)
+    assert calls == []
+    forward, original = forward_pair(bot)
+    with bot_sees(bot, forward.channel, original.channel):
+        assert await message_source(bot, forward, before_lookup=hook) == Source(original.author.id, original.guild.id)
+    assert calls == [1]
+    refused, hidden = forward_pair(bot)
+    hidden.channel.fetch_message.side_effect = http_error(discord.NotFound, 404, 10008, "Unknown Message")
+    with bot_sees(bot, refused.channel, hidden.channel):
+        for _ in range(2):
+            with pytest.raises(ForwardUnresolved):
+                await message_source(bot, refused, before_lookup=hook)
+    assert calls == [1, 1]  # the second time, the remembered refusal
+    limited, original = forward_pair(bot)
+
+    def over_the_limit() -> None:
+        raise RateLimited(30)
+
+    with bot_sees(bot, limited.channel, original.channel), pytest.raises(RateLimited):
+        await message_source(bot, limited, before_lookup=over_the_limit)
+    original.channel.fetch_message.assert_not_awaited()
+    assert (original.channel.id, original.id) not in forward_misses(bot)  # not Discord's refusal: asked next time
 
 
 async def test_a_forward_from_a_dm_or_a_server_byline_is_not_in_costs_no_request(bot):

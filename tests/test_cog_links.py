@@ -15,6 +15,8 @@ import pytest
 from bot.errors import BusyError, CutShortByRestart, ShuttingDown
 from bot.store_types import STAFF
 from bot.views_report import REPORT_TEMPLATE, ReportButton
+from cogs._authors import ForwardUnresolved
+from cogs.analyse import AnalyseCog
 from cogs.links import REACTION_EMOJI, LinksCog
 from tests.botkit import ARTICLE, running_bot
 from tests.helpers import (
@@ -271,6 +273,86 @@ async def test_a_forward_just_found_out_of_reach_is_not_looked_up_again(tmp_path
                 message.reply.assert_not_awaited()
         hidden.channel.fetch_message.assert_awaited_once_with(hidden.id)
         assert pages.hits["/article"] == 0
+
+
+async def test_an_opted_out_members_links_spend_none_of_the_channels_auto_replies(bot, cog, pages):
+    """Links from a member who opted out are never answered, so they leave the channel's allowance (3 a minute
+    here) to everyone else: pasted, or forwarded, whatever the original."""
+    channel = await enabled_channel(bot)
+    opted = make_member(guild=channel.guild)
+    await bot.store.set_opt_out(channel.guild.id, opted.id, True)
+    content = f"worth a read {pages.url('/article')}"
+    hidden = original_in(channel.guild, content)
+    hidden.channel.fetch_message.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
+    with bot_sees(bot, channel, hidden.channel):
+        for i in range(3):
+            pasted = make_message(content=pages.url(f"/article?n={i}"), channel=channel, author=opted)
+            forwarded = forward_of(bot, make_message(channel=channel, author=opted), content, hidden)
+            for message in (pasted, forwarded):
+                await cog.on_message(message)
+                message.reply.assert_not_awaited()
+        hidden.channel.fetch_message.assert_not_awaited()  # the forwarder's own opt-out needs no look-up
+        others = [make_message(content=pages.url(f"/article?m={i}"), channel=channel) for i in range(3)]
+        for message in others:
+            await cog.on_message(message)
+    assert [message.reply.await_count for message in others] == [1, 1, 1]
+
+
+async def test_a_forward_of_an_opted_out_author_known_without_a_look_up_spends_nothing(bot, cog, pages):
+    """An original in Byline's cache needs no request to Discord: its author's opt-out is checked before the
+    channel's allowance is spent, as for a pasted link."""
+    channel = await enabled_channel(bot)
+    content = f"worth a read {pages.url('/article')}"
+    original = original_in(channel.guild, content)
+    await bot.store.set_opt_out(channel.guild.id, original.author.id, True)
+    with bot_sees(bot, channel, original.channel):
+        for _ in range(3):
+            forward = forward_of(bot, make_message(channel=channel), content, original)
+            forward.reference._state = mock.Mock(_get_message=mock.Mock(return_value=original))  # cached
+            await cog.on_message(forward)
+            forward.reply.assert_not_awaited()
+    original.channel.fetch_message.assert_not_awaited()
+    other = make_message(content=pages.url("/article?other"), channel=channel)
+    await cog.on_message(other)
+    assert other.reply.await_count == 1
+
+
+async def test_the_analyse_menu_and_a_reaction_share_the_memory_of_an_unreachable_original(tmp_path):
+    """One memory of refused look-ups per bot: the menu found the original out of reach, so a 📰 on the same
+    forward is refused without asking Discord again (each refusal counts against the whole bot)."""
+    async with running_bot(tmp_path) as bot:
+        menu, links = AnalyseCog(bot), LinksCog(bot)
+        asked = make_interaction(client=bot)
+        original = original_in(asked.guild, ARTICLE)
+        original.channel.fetch_message.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
+        message = fetchable(forward_of(bot, make_message(guild=asked.guild), ARTICLE, original))
+        with bot_sees(bot, message.channel, original.channel):
+            try:
+                await menu.context_menu.callback(asked, message)
+            except ForwardUnresolved as exc:  # what the command tree's error handler answers privately
+                assert "forwarded" in exc.user_message
+            else:
+                raise AssertionError("the menu analysed a forward whose original it could not see")
+            await links.on_raw_reaction_add(reaction(message))
+        assert original.channel.fetch_message.await_count == 1
+        assert "forwarded" in message.reply.await_args.args[0]
+
+
+async def test_a_reaction_on_a_forward_whose_look_up_timed_out_can_be_retried(bot, cog):
+    """Discord slow to hand over the original: the 📰 is told to try again, and the next one looks it up afresh."""
+    guild = make_guild()
+    original = original_in(guild, ARTICLE)
+    original.channel.fetch_message.side_effect = TimeoutError()  # as asyncio.timeout raises it
+    forward = fetchable(forward_of(bot, make_message(guild=guild), ARTICLE, original))
+    with bot_sees(bot, forward.channel, original.channel):
+        await cog.on_raw_reaction_add(reaction(forward))
+        assert "try again" in forward.reply.await_args.args[0]
+        original.channel.fetch_message.side_effect = None
+        await cog.on_raw_reaction_add(reaction(forward))
+    assert original.channel.fetch_message.await_count == 2 and forward.reply.await_count == 2
+    (embed,) = forward.reply.await_args.kwargs["embeds"]
+    stored = await bot.store.get_analysis(guild.id, embed.footer.text.split()[1], viewer_id=STAFF)
+    assert stored.author_id == original.author.id
 
 
 # --- 📰 reactions ---------------------------------------------------------------------------------
