@@ -185,6 +185,13 @@ class UnsupportedAttachment(InputError):
     """An attachment that is not a .txt, .md or .html file, or is too big to read."""
 
 
+class AttachmentDownloadFailed(InputError):
+    """Discord did not hand over an uploaded file (its CDN failing, a dropped connection): try again."""
+
+    user_message = "Byline couldn't download that file from Discord; try again."
+    transient = True
+
+
 class FlagSuperseded(AlreadyReviewed):
     """The flag's text was analysed again, so the newer analysis's flags replaced it in the review queue."""
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.analysis.validate import decode
-from bot.errors import InputError, InputTooLarge, UnsupportedAttachment
+from bot.errors import AttachmentDownloadFailed, InputError, InputTooLarge, UnsupportedAttachment
 from bot.extract import bom_codec
 from bot.pipeline import GuildRequest, analyse_and_store, analyse_url, begin_request, guild_request, held_until_done
 from bot.urls import SPOILER, article_links, find_urls, normalize_url, spoilered_urls
@@ -165,7 +165,7 @@ async def read_attachment(bot: BylineBot, attachment: discord.Attachment) -> tup
     try:
         data = await attachment.read()
     except discord.DiscordException as exc:
-        raise InputError("Byline couldn't download that file from Discord; try again.") from exc
+        raise AttachmentDownloadFailed() from exc
     if len(data) > limit:
         raise InputTooLarge(f"That file is over the {limit / 1e6:.1f} MB limit.")
     if not data.strip():

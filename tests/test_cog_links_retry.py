@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from unittest import mock
 
+import discord
 import pytest
 from aiohttp import web
 
 from bot.errors import StoreError, UnsupportedType
 from cogs.links import LinksCog
 from tests.botkit import ARTICLE, running_bot
-from tests.helpers import live_masked_link, make_member, make_message
+from tests.helpers import http_error, live_masked_link, make_attachment, make_member, make_message
 from tests.pageserver import PAGES, serve
 from tests.test_cog_links import fetchable, reaction
 
@@ -112,6 +113,19 @@ async def test_a_reaction_after_a_database_failure_can_be_retried(bot, cog):
     assert message.reply.await_args.args[0] == f"📰 {busy.user_message}"
     await react(bot, cog, message)
     assert message.reply.await_count == 2
+    assert "⚠️ 3 flags" in message.reply.await_args.kwargs["embeds"][0].description
+
+
+async def test_a_reaction_after_a_failed_file_download_can_be_retried(bot, cog):
+    """Discord's CDN failing to hand over an uploaded file: the reply says to try again, and another 📰 does."""
+    upload = make_attachment(filename="story.txt", data=ARTICLE.encode())
+    upload.read.side_effect = http_error(discord.HTTPException, 503, 0, "upstream")
+    message = fetchable(make_message(content="", attachments=[upload]))
+    await react(bot, cog, message)
+    assert "try again" in message.reply.await_args.args[0]
+    upload.read.side_effect = None  # the CDN is back
+    await react(bot, cog, message, user=make_member(guild=message.guild))
+    assert message.reply.await_count == 2 and upload.read.await_count == 2
     assert "⚠️ 3 flags" in message.reply.await_args.kwargs["embeds"][0].description
 
 

@@ -13,9 +13,9 @@ from discord.state import ConnectionState
 from bot.errors import ForgottenMeanwhile, InputError
 from bot.store import STAFF
 from bot.urls import article_links
-from cogs._inputs import MessageInput, analyse_input, message_text, pick_input
+from cogs._inputs import MessageInput, analyse_input, message_text, pick_input, read_attachment
 from tests.botkit import ARTICLE, running_bot
-from tests.helpers import make_attachment, make_guild, make_message
+from tests.helpers import http_error, make_attachment, make_guild, make_message
 from tests.pageserver import PAGES, serve
 
 
@@ -140,3 +140,17 @@ async def test_a_link_keeps_the_generation_its_request_began_with(tmp_path):
             await analyse_input(bot, 9, MessageInput(url=pages.url("/article")), author_id=4242,
                                 forget_generation=began)
         assert await bot.store.recent(9, viewer_id=STAFF) == []
+
+
+@pytest.mark.parametrize("failure", [
+    http_error(discord.HTTPException, 503, 0, "upstream"),
+    discord.DiscordException("connection dropped"),
+])
+async def test_a_file_discord_did_not_hand_over_is_a_passing_failure(tmp_path, failure):
+    """"Try again" is meant: the error is transient, so a 📰 told so is not taken as answered."""
+    upload = make_attachment(filename="story.md", data=ARTICLE.encode())
+    upload.read.side_effect = failure
+    async with running_bot(tmp_path) as bot:
+        with pytest.raises(InputError) as caught:
+            await read_attachment(bot, upload)
+    assert caught.value.transient and "try again" in caught.value.user_message
