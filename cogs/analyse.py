@@ -50,28 +50,21 @@ SPOILER_NOTE = "Only you can see this: that message hides it behind a spoiler."
 
 
 class PasteModal(discord.ui.Modal, title="Analyse an article"):
-    """A paragraph box for pasting an article when /analyse gets no option; never kept in memory once sent."""
+    """A paragraph box for pasting an article when /analyse gets no option; never kept in memory once sent.
 
-    def __init__(self, cog: AnalyseCog, *, ephemeral: bool, interaction_id: int | None = None) -> None:
+    Only what Discord shows: the submission is answered by ``AnalyseCog.handle_paste_submit``, from the custom_id.
+    """
+
+    def __init__(self, *, ephemeral: bool, interaction_id: int | None = None) -> None:
         key = interaction_id if interaction_id is not None else os.urandom(8).hex()
         visibility = "private" if ephemeral else "public"
         super().__init__(timeout=None, custom_id=f"{MODAL_CUSTOM_ID}:{visibility}:{key}")
-        self.cog = cog
-        self.ephemeral = ephemeral
         self.article: discord.ui.TextInput[PasteModal] = discord.ui.TextInput(
             style=discord.TextStyle.paragraph, custom_id=MODAL_INPUT_ID, min_length=1, max_length=MODAL_TEXT_MAX,
             placeholder="Paste the article text here.",
         )
         self.add_item(discord.ui.Label(text="Article text", description="Up to 4,000 characters.",
                                        component=self.article))
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        """Analyse the pasted text (only reached if discord.py routes the submission here; see handle_paste_submit)."""
-        await self.cog.run_text(interaction, self.article.value or "", ephemeral=self.ephemeral)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
-        """Send modal failures through the one handler."""
-        await handle_interaction_error(interaction, error)
 
 
 class AnalyseCog(commands.Cog):
@@ -111,7 +104,7 @@ class AnalyseCog(commands.Cog):
             raise InputError("Give only one of text, url or file.")
         if not given:
             self._precheck_modal(interaction)
-            modal = PasteModal(self, ephemeral=ephemeral, interaction_id=interaction.id)
+            modal = PasteModal(ephemeral=ephemeral, interaction_id=interaction.id)
             await interaction.response.send_modal(modal)
             modal.stop()  # the submission is answered from its custom_id (handle_paste_submit), never from memory
             return

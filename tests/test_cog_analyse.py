@@ -172,15 +172,15 @@ async def test_bad_text_is_refused_privately_before_deferring(bot, cog, opts, ex
 
 
 async def test_no_option_opens_the_modal_and_its_submit_is_analysed(bot, cog):
-    """With no option a paste modal opens (paragraph, max 4000); submitting it analyses the text."""
+    """With no option a paste modal opens (paragraph, max 4000); submitting it (as Discord sends it, to the cog's
+    on_interaction listener) analyses the text."""
     inter = make_interaction(client=bot)
     await invoke(analyse(cog), inter, ephemeral=True)
     (modal,) = inter.response.send_modal.await_args.args
     assert isinstance(modal, PasteModal) and modal.article.max_length == 4000
     assert modal.article.style.name == "paragraph"
-    submit = make_interaction(client=bot, guild=inter.guild, user=inter.user)
-    modal._refresh(submit, [{"type": 18, "component": {"type": 4, "custom_id": MODAL_INPUT_ID, "value": ARTICLE}}], {})
-    await modal.on_submit(submit)
+    submit = paste_submission(bot, inter, modal.to_dict()["custom_id"], ARTICLE)
+    await submit_to(cog, submit)
     submit.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
     embed, _ = result_embed(submit)
     assert await bot.store.get_analysis(submit.guild_id, analysis_id(embed), viewer_id=STAFF) is not None
@@ -263,12 +263,14 @@ async def test_other_modal_submissions_are_left_to_their_own_handlers(bot, cog):
 
 
 async def test_modal_errors_reach_the_handler(bot, cog):
-    """A whitespace-only paste gets a private error instead of a failed interaction."""
-    inter = make_interaction(client=bot)
-    modal = PasteModal(cog, ephemeral=False)
-    modal._refresh(inter, [{"type": 18, "component": {"type": 4, "custom_id": MODAL_INPUT_ID, "value": "  "}}], {})
-    await modal._scheduled_task(inter, [], {})
-    assert "no text" in only_message(inter)
+    """A whitespace-only paste in a box meant for a public answer gets a private error, not a failed interaction."""
+    opener = make_interaction(client=bot)
+    await invoke(analyse(cog), opener, ephemeral=False)
+    (modal,) = opener.response.send_modal.await_args.args
+    submit = paste_submission(bot, opener, modal.to_dict()["custom_id"], "  ")
+    await submit_to(cog, submit)
+    assert "no text" in only_message(submit)
+    submit.response.defer.assert_not_awaited()
 
 
 # --- files ----------------------------------------------------------------------------------------
@@ -364,12 +366,12 @@ async def test_a_link_typed_as_the_text_is_fetched_like_the_url_option(bot, cog,
 
 
 async def test_a_link_pasted_in_the_modal_is_fetched(bot, cog, pages):
-    inter = make_interaction(client=bot)
-    modal = PasteModal(cog, ephemeral=True)
-    value = f"\n{pages.url('/article')}\n"
-    modal._refresh(inter, [{"type": 18, "component": {"type": 4, "custom_id": MODAL_INPUT_ID, "value": value}}], {})
-    await modal.on_submit(inter)
-    embed, kwargs = result_embed(inter)
+    opener = make_interaction(client=bot)
+    await invoke(analyse(cog), opener, ephemeral=True)
+    (modal,) = opener.response.send_modal.await_args.args
+    submit = paste_submission(bot, opener, modal.to_dict()["custom_id"], f"\n{pages.url('/article')}\n")
+    await submit_to(cog, submit)
+    embed, kwargs = result_embed(submit)
     assert kwargs["ephemeral"] is True and embed.url == pages.url("/article") and pages.hits["/article"] == 1
 
 
