@@ -61,7 +61,7 @@ WITH top AS MATERIALIZED (
     ORDER BY a.seq DESC LIMIT ?)
 SELECT top.id, top.guild_id, top.document_id, top.title, top.url, top.author_id, top.channel_id, top.created_at,
        top.private, f.category, group_concat(f.id), min(f.position)
-FROM top LEFT JOIN flags AS f ON f.analysis_id = top.id
+FROM top LEFT JOIN flags AS f ON f.analysis_id = top.id AND f.guild_id = top.guild_id
 GROUP BY top.seq, f.category ORDER BY top.seq DESC
 """
 

@@ -329,11 +329,16 @@ async def test_verdicts_follow_the_claim_through_every_upgrade_and_the_latest_de
 
 
 async def test_verdicts_never_cross_guilds(store):
-    theirs = await save(store, guild=2)
-    await store.review_flag(2, theirs.flag_ids[0], status="dismissed", reviewer_id=3, reviewer_name="Mo")
-    await save(store, guild=1)
-    ours = await save(store, guild=1, engine=NEW)
-    assert [(await store.get_flag(1, i)).status for i in ours.flag_ids] == ["pending", "pending"]
+    """The same text saved in two servers, decided in one: re-analysed in both, the verdict carries only where it was
+    given (the other server's moderators never decided anything)."""
+    ours, theirs = await save(store, guild=1), await save(store, guild=2)
+    await store.review_flag(1, ours.flag_ids[0], status="dismissed", reviewer_id=3, reviewer_name="Mo")
+    ours_again = await save(store, guild=1, engine=NEW)
+    theirs_again = await save(store, guild=2, engine=NEW)
+    assert [(await store.get_flag(1, i)).status for i in ours_again.flag_ids] == ["dismissed", "pending"]
+    assert [(await store.get_flag(2, i)).status for i in theirs_again.flag_ids] == ["pending", "pending"]
+    assert [f.id for f in await store.pending_flags(2, limit=50)] == list(theirs_again.flag_ids)
+    assert (await store.get_flag(2, theirs.flag_ids[0])).status == "superseded"
 
 
 async def test_export_names_the_flag_a_verdict_was_carried_from(store):
