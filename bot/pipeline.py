@@ -14,12 +14,12 @@ import asyncio
 import contextlib
 import functools
 import logging
-import weakref
 from collections import Counter
 from collections.abc import Awaitable, Hashable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.errors import BusyError, ForgottenMeanwhile, InputError, InputTooLarge
+from bot.per_bot import PerBot
 from bot.store_types import document_key
 from bot.urls import normalize_url
 
@@ -80,15 +80,12 @@ class GuildLoad:
             del self._claims[guild_id]
 
 
-_LOADS: weakref.WeakKeyDictionary[Any, GuildLoad] = weakref.WeakKeyDictionary()
+_LOADS: PerBot[GuildLoad] = PerBot(GuildLoad)
 
 
 def guild_load(bot: BylineBot) -> GuildLoad:
     """The bot's per-server count of worker places."""
-    load = _LOADS.get(bot)
-    if load is None:
-        load = _LOADS[bot] = GuildLoad()
-    return load
+    return _LOADS.of(bot)
 
 
 class GuildRequest:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import InputError
+from bot.per_bot import PerBot
 
 if TYPE_CHECKING:
     from bot.client import BylineBot
@@ -87,15 +87,12 @@ class LookupMisses:
 
 
 # One memory of misses per bot, shared by every entry point (auto-reply, 📰, the message menu): it goes with the bot.
-_MISSES: weakref.WeakKeyDictionary[Any, LookupMisses] = weakref.WeakKeyDictionary()
+_MISSES: PerBot[LookupMisses] = PerBot(LookupMisses)
 
 
 def forward_misses(bot: BylineBot) -> LookupMisses:
     """``bot``'s forwarded originals recently found out of reach, made on first use."""
-    misses = _MISSES.get(bot)
-    if misses is None:
-        misses = _MISSES[bot] = LookupMisses()
-    return misses
+    return _MISSES.of(bot)
 
 
 async def message_source(bot: BylineBot, message: discord.Message, *,

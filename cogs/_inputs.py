@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import weakref
 from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -24,6 +23,7 @@ import discord
 from bot.analysis.validate import decode
 from bot.errors import AttachmentDownloadFailed, InputError, InputTooLarge, UnsupportedAttachment
 from bot.extract import bom_codec
+from bot.per_bot import PerBot
 from bot.pipeline import GuildRequest, analyse_and_store, analyse_url, begin_request, guild_request, held_until_done
 from bot.urls import SPOILER, article_links, find_urls, normalize_url, spoilered_urls
 
@@ -215,8 +215,7 @@ async def analyse_input(bot: BylineBot, guild_id: int, picked: MessageInput, **m
         return await analyse_and_store(bot, guild_id, text, title=title, request=request, **meta)
 
 
-_READS: weakref.WeakKeyDictionary[Any, dict[Hashable, asyncio.Future[tuple[str | None, str]]]] = (
-    weakref.WeakKeyDictionary())
+_READS: PerBot[dict[Hashable, asyncio.Future[tuple[str | None, str]]]] = PerBot(dict)
 
 
 async def _read_shared(bot: BylineBot, request: GuildRequest, attachment: discord.Attachment) -> tuple[str | None, str]:
@@ -226,9 +225,7 @@ async def _read_shared(bot: BylineBot, request: GuildRequest, attachment: discor
     The first request starts it, held in the server's share until it ends (``held_until_done``), even if that request
     gives up; the others await the same result, or error. A request that gives up never cancels it for the others.
     """
-    reads = _READS.get(bot)
-    if reads is None:
-        reads = _READS[bot] = {}
+    reads = _READS.of(bot)
     key = (request.guild_id, request.slot)
     shared = reads.get(key)
     if shared is None:
