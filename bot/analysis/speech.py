@@ -90,6 +90,7 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     tok = span.root
     lemma = tok.lemma_.lower()
     deps = {c.dep_ for c in tok.children}
+    source = tokens_of(doc, a.source)
     if lemma == "charge" and "dobj" in deps and _has_prep(tok, "with"):
         return False  # 'police charged him with "breach of the peace"': a legal act on the record, as "was charged" is
     if a.content is not None and a.content.text.rstrip(" \"'”’").endswith("?"):
@@ -116,9 +117,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if lemma in MADE_PUBLIC and (tok.dep_ == "amod" or reduced):
         return False  # "the recently-announced spinoff", "the newly released figures": which thing, not a claim
     pictured = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if pictured is None:
-        shown_by = tokens_of(doc, a.source)  # 'the video exploded the myth, showing ... "child soldiers"'
-        pictured = shown_by.root if shown_by is not None and shown_by.root.lemma_.lower() in PICTURES else None
+    if pictured is None and source is not None and source.root.lemma_.lower() in PICTURES:
+        pictured = source.root  # 'the video exploded the myth, showing ... "child soldiers"'
     if tok.lower_ in NOT_EVIDENTIAL or (lemma in HEDGE_VERBS and a.source is None):
         return False  # the writer's own reading ("seems", "seemingly"), not a claim with a hidden source
     if a.direct_quote and pictured is not None and pictured.lemma_.lower() in SPEECHLESS:
@@ -130,8 +130,6 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if tok.pos_ in ("NOUN", "PROPN") and a.source is None:
         # "allegations of fraud", "there are fears that ...", not "criticism" in a list or "the outlook"
         return lemma in CLAIM_NOUNS or existential_claim(tok)
-    if tok.lower_ in NOT_EVIDENTIAL or (lemma in HEDGE_VERBS and a.source is None):
-        return False  # the writer's own reading ("seems", "seemingly"), not a claim with a hidden source
     if lemma == "accord" and _depending_on(tok):
         return False  # "gains weight according to how long he spends in the gym": "depending on", no source
     if lemma == "plead" and any(c.lower_ in ("guilty", "innocent") for c in tok.subtree):
@@ -149,7 +147,6 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "If progressives want to ...", "Unless the authorities agree ...": a supposition
     if subject is not None and not _can_speak(subject):
         return False  # "The first half saw ...", "Video of the incident shows ...": nobody speaks
-    source = tokens_of(doc, a.source)
     if source is not None and not _can_speak(source.root):
         return False  # "Video shot from a helicopter showed ...", the verb joined to another
     if tok.dep_ == "relcl" and subject is not None and subject.lower_ in ("who", "that") and _defining(tok):
@@ -176,9 +173,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     ):
         # "agreed to a Palestinian state", "declined to issue a permit", "many declined": a decision, an act
         return False
-    who = tokens_of(doc, a.source)
     protest = lemma in PROTESTING or (lemma == "call" and _calls_for(tok))  # not "called the plan a disaster"
-    if protest and "ccomp" not in deps and _a_crowd(subject or (who.root if who is not None else tok)):
+    if protest and "ccomp" not in deps and _a_crowd(subject or (source.root if source is not None else tok)):
         return False  # "protesters packed the streets, demanding ...", "fans were chanting for his head": a protest
     if lemma == "respond" and "ccomp" not in deps and _has_prep(tok, "to"):
         return False  # "deputies responded to a robbery": they went there
