@@ -7,15 +7,12 @@ Old keys are dropped as they expire, so memory stays bounded by the number of re
 from __future__ import annotations
 
 import time
-import weakref
 from collections import deque
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from bot.errors import RateLimited
-
-# The limiters several places share, per owner (the bot): they go when it does.
-_SHARED: weakref.WeakKeyDictionary[Any, dict[str, RateLimiter]] = weakref.WeakKeyDictionary()
+from bot.per_bot import PerBot
 
 
 class RateLimiter:
@@ -95,13 +92,17 @@ def hit_all(*checks: tuple[RateLimiter, Hashable]) -> None:
         limiter.hit(key)
 
 
+# The limiters several places share, per owner (the bot): they go when it does.
+_SHARED: PerBot[dict[str, RateLimiter]] = PerBot(dict)
+
+
 def shared_limiter(owner: Any, name: str, limit: int, per: float = 60.0) -> RateLimiter:
     """``owner``'s limiter called ``name``, made with ``limit`` hits per ``per`` seconds on first use.
 
     For one allowance spent in several places that share no object but the bot, such as a cog's commands and a
     persistent button.
     """
-    limiters = _SHARED.setdefault(owner, {})
+    limiters = _SHARED.of(owner)
     if name not in limiters:
         limiters[name] = RateLimiter(limit, per)
     return limiters[name]
