@@ -289,6 +289,14 @@ async def _lowering(store, guild, bot, channel):
     return low
 
 
+async def _lower_to_low(bot, guild):
+    """A manager lowers the threshold to "low" through the settings cog: the cog and the manager's interaction."""
+    cog = SettingsCog(bot)
+    inter = _manager(bot, guild)
+    await cog.flag_threshold.callback(cog, inter, "low")
+    return cog, inter
+
+
 async def test_lowering_the_threshold_says_the_review_channel_is_gone_instead_of_promising_cards(store):
     guild = make_guild()
     bot, (channel,) = _bot_with_channels(store, guild, "review")
@@ -296,9 +304,7 @@ async def test_lowering_the_threshold_says_the_review_channel_is_gone_instead_of
     bot.get_channel.side_effect = None
     bot.get_channel.return_value = None
     bot.fetch_channel.side_effect = http_error(discord.NotFound, 404, 10003, "Unknown Channel")
-    cog = SettingsCog(bot)
-    inter = _manager(bot, guild)
-    await cog.flag_threshold.callback(cog, inter, "low")
+    _cog, inter = await _lower_to_low(bot, guild)
 
     said = inter.followup.send.await_args.args[0]
     assert "will now be posted" not in said
@@ -315,9 +321,7 @@ async def test_lowering_the_threshold_names_the_rights_byline_lacks_in_the_revie
     await _lowering(store, guild, bot, channel)
     guild.me = make_member(guild=guild, name="Byline", bot=True)
     channel.permissions_for.return_value = make_permissions(view_channel=True, send_messages=True)
-    cog = SettingsCog(bot)
-    inter = _manager(bot, guild)
-    await cog.flag_threshold.callback(cog, inter, "low")
+    _cog, inter = await _lower_to_low(bot, guild)
 
     said = inter.followup.send.await_args.args[0]
     assert "will now be posted" not in said
@@ -333,9 +337,7 @@ async def test_with_the_rights_in_place_the_answer_still_promises_the_cards(stor
     await _lowering(store, guild, bot, channel)
     guild.me = make_member(guild=guild, name="Byline", bot=True)
     channel.permissions_for.return_value = make_permissions(view_channel=True, send_messages=True, embed_links=True)
-    cog = SettingsCog(bot)
-    inter = _manager(bot, guild)
-    await cog.flag_threshold.callback(cog, inter, "low")
+    _cog, inter = await _lower_to_low(bot, guild)
     assert "1 waiting flag(s) will now be posted on 1 card(s)" in inter.followup.send.await_args.args[0]
     bot.dispatch.assert_called_once_with(CATCH_UP_EVENT, guild.id, report_to=inter)
 
@@ -344,9 +346,7 @@ async def test_a_catch_up_discord_refuses_tells_the_manager_who_was_promised_the
     guild = make_guild()
     bot, (channel,) = _bot_with_channels(store, guild, "review")
     await _lowering(store, guild, bot, channel)
-    cog = SettingsCog(bot)
-    inter = _manager(bot, guild)
-    await cog.flag_threshold.callback(cog, inter, "low")
+    cog, inter = await _lower_to_low(bot, guild)
     assert "will now be posted" in inter.followup.send.await_args.args[0]
     channel.send.side_effect = http_error(discord.Forbidden, 403, 50013, "Missing Permissions")
 
@@ -361,9 +361,7 @@ async def test_a_catch_up_that_fails_tells_the_manager_and_a_good_one_says_nothi
     guild = make_guild()
     bot, (channel,) = _bot_with_channels(store, guild, "review")
     await _lowering(store, guild, bot, channel)
-    cog = SettingsCog(bot)
-    inter = _manager(bot, guild)
-    await cog.flag_threshold.callback(cog, inter, "low")
+    cog, inter = await _lower_to_low(bot, guild)
     with mock.patch.object(store, "waiting_for_card", side_effect=StoreError("database is locked")):
         await cog.catch_up(guild.id, report_to=inter)
     assert inter.followup.send.await_count == 2
@@ -378,9 +376,7 @@ async def test_an_expired_interaction_does_not_break_the_catch_up(store):
     guild = make_guild()
     bot, (channel,) = _bot_with_channels(store, guild, "review")
     await _lowering(store, guild, bot, channel)
-    cog = SettingsCog(bot)
-    inter = _manager(bot, guild)
-    await cog.flag_threshold.callback(cog, inter, "low")
+    cog, inter = await _lower_to_low(bot, guild)
     channel.send.side_effect = http_error(discord.Forbidden, 403, 50013, "Missing Permissions")
     inter.followup.send.side_effect = http_error(discord.NotFound, 404, 10015, "Unknown Webhook")
     await cog.catch_up(guild.id, report_to=inter)  # nothing raised into the event dispatch
