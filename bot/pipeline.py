@@ -4,8 +4,9 @@ Cogs call these two functions and nothing else, so caching, scoping by guild and
 event are the same for /analyse, the context menu, link auto-replies and 📰 reactions.
 
 Each server may hold only its share of the worker places (``guild_share``). A request counts against its server
-from its first step that needs a worker (a link's fetch and extraction, an uploaded page's extraction, an analysis)
-until it ends, however it ends; requests sharing work (ten 📰 on one link) share one place (``GuildLoad``).
+from its first step that needs a worker (a link's fetch and extraction, an upload's download and, for a page,
+extraction, an analysis) until it ends, however it ends; requests sharing work (ten 📰 on one link, the message menu
+on one file) share one place (``GuildLoad``).
 """
 
 from __future__ import annotations

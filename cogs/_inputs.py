@@ -149,11 +149,11 @@ def attachment_kind(filename: str) -> str | None:
     return ATTACHMENT_KINDS.get(PurePath(filename or "").suffix.lower())
 
 
-async def read_attachment(bot: BylineBot, attachment: discord.Attachment) -> tuple[str | None, str]:
-    """Download and decode an uploaded .txt/.md/.html file; return (title, text).
+def check_attachment(bot: BylineBot, attachment: discord.Attachment) -> tuple[str, int]:
+    """The upload's kind and byte limit, refusing an unsupported or oversized file by what Discord says of it.
 
-    HTML goes through the fetcher's extraction rules in a worker process, since parsing a large page
-    would otherwise stall the event loop.
+    Cheap, so done before the request takes a place in its server's share: such a file is told what is wrong with
+    it, never that Byline is busy.
     """
     kind = attachment_kind(attachment.filename)
     if kind is None:
@@ -162,6 +162,16 @@ async def read_attachment(bot: BylineBot, attachment: discord.Attachment) -> tup
     limit = bot.settings.fetch.max_bytes if kind == "html" else bot.settings.analysis.max_chars * 4
     if attachment.size > limit:
         raise InputTooLarge(f"That file is {attachment.size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB.")
+    return kind, limit
+
+
+async def read_attachment(bot: BylineBot, attachment: discord.Attachment) -> tuple[str | None, str]:
+    """Download and decode an uploaded .txt/.md/.html file; return (title, text).
+
+    HTML goes through the fetcher's extraction rules in a worker process, since parsing a large page
+    would otherwise stall the event loop.
+    """
+    kind, limit = check_attachment(bot, attachment)
     try:
         data = await attachment.read()
     except discord.DiscordException as exc:
@@ -204,14 +214,13 @@ async def analyse_input(bot: BylineBot, guild_id: int, picked: MessageInput, **m
         return await analyse_url(bot, guild_id, picked.url, **meta)
     if picked.attachment is None:
         return await analyse_and_store(bot, guild_id, picked.text or "", **meta)
+    check_attachment(bot, picked.attachment)
     with guild_request(bot, guild_id) as request:
-        if attachment_kind(picked.attachment.filename) == "html":
-            # The page is extracted in a worker: a place in the server's share, taken before the download.
-            private_for = meta.get("author_id") if meta.get("private") else None
-            request.take(("upload", picked.attachment.id, private_for))
-            title, text = await _read_shared(bot, request, picked.attachment)
-        else:
-            title, text = await read_attachment(bot, picked.attachment)
+        # Any upload takes a place in the server's share before its download, kept into its analysis (an uploaded
+        # page is extracted in a worker on the way): members asking for one file share that place and one download.
+        private_for = meta.get("author_id") if meta.get("private") else None
+        request.take(("upload", picked.attachment.id, private_for))
+        title, text = await _read_shared(bot, request, picked.attachment)
         return await analyse_and_store(bot, guild_id, text, title=title, request=request, **meta)
 
 
@@ -219,8 +228,8 @@ _READS: PerBot[dict[Hashable, asyncio.Future[tuple[str | None, str]]]] = PerBot(
 
 
 async def _read_shared(bot: BylineBot, request: GuildRequest, attachment: discord.Attachment) -> tuple[str | None, str]:
-    """Download and extract an uploaded page once for every request holding the same place (members using the
-    message menu on one message): they share the one place, so they share the one worker job too.
+    """Download (and, for a page, extract) an upload once for every request holding the same place (members using
+    the message menu on one message): they share the one place, so they share the one download and worker job too.
 
     The first request starts it, held in the server's share until it ends (``held_until_done``), even if that request
     gives up; the others await the same result, or error. A request that gives up never cancels it for the others.

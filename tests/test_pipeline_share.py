@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -282,4 +282,113 @@ async def test_a_shared_upload_outlives_the_requests_that_give_up_and_fails_for_
                                          for n in range(3)), return_exceptions=True)
         assert all(isinstance(r, InputError) and "too little article text" in str(r) for r in refused), refused
         assert gate.calls == 2 and thin.read.await_count == 1
+        assert held(bot, GUILD_A) == 0
+
+
+# --- plain-text uploads: no worker job to read them, yet the same place, the same sharing ----------------------
+
+
+def held_read(opened: asyncio.Event, data: bytes) -> Callable[[], Awaitable[bytes]]:
+    """An upload's ``read`` side effect that hands the bytes over only once opened (a slow Discord CDN)."""
+
+    async def read() -> bytes:
+        await opened.wait()
+        return data
+
+    return read
+
+
+def text_upload(name: str, opened: asyncio.Event | None = None, data: bytes | None = None) -> Any:
+    """A .txt upload holding a distinct article; with ``opened``, its download waits for that event."""
+    body = data if data is not None else f"{ARTICLE.replace('river bridge', f'{name} bridge')}\n".encode()
+    upload = make_attachment(filename=f"{name}.txt", data=body)
+    if opened is not None:
+        upload.read.side_effect = held_read(opened, body)
+    return upload
+
+
+async def test_members_asking_for_one_text_upload_share_one_download_and_place(tmp_path):
+    """The message menu on one message.txt, asked for by as many members as there are worker places: one place in
+    the server's share and one download, not one per member (each downloaded it again, up to the size limit)."""
+    opened = asyncio.Event()
+    async with running_bot(tmp_path, queue_size=4) as bot:
+        crowd_size = bot.analyzer.capacity
+        shared = text_upload("story", opened)
+        crowd = [asyncio.create_task(analyse_input(bot, GUILD_A, MessageInput(attachment=shared), author_id=n))
+                 for n in range(crowd_size)]
+        await until(lambda: claims_on(bot, GUILD_A, ("upload", shared.id, None)) >= crowd_size
+                    or shared.read.await_count > 1)
+        assert shared.read.await_count == 1, f"{shared.read.await_count} downloads of one upload"
+        assert held(bot, GUILD_A) == 1
+        opened.set()
+        stored = await asyncio.wait_for(asyncio.gather(*crowd), 60)
+        assert len({s.id for s in stored}) == 1 and shared.read.await_count == 1
+        assert held(bot, GUILD_A) == 0
+
+
+async def test_text_uploads_count_against_their_servers_share(tmp_path):
+    """Server A's members downloading distinct .txt files hold A's whole share: A's next file is refused before it
+    is downloaded, and server B's file is still read and analysed."""
+    opened = asyncio.Event()
+    async with running_bot(tmp_path, queue_size=4) as bot:
+        share = guild_share(bot.analyzer.capacity)
+        files = [text_upload(f"s{n}", opened) for n in range(share)]
+        crowd = [asyncio.create_task(analyse_input(bot, GUILD_A, MessageInput(attachment=f), author_id=n))
+                 for n, f in enumerate(files)]
+        await until(lambda: all(f.read.await_count == 1 for f in files))
+        assert held(bot, GUILD_A) == share, "downloads under way took no place in the server's share"
+        late_file = text_upload("late")
+        with pytest.raises(BusyError, match=SHARE_REFUSAL):
+            await analyse_input(bot, GUILD_A, MessageInput(attachment=late_file), author_id=99)
+        late_file.read.assert_not_awaited()
+        outsider = await asyncio.wait_for(
+            analyse_input(bot, GUILD_B, MessageInput(attachment=text_upload("elsewhere")), author_id=7), 60)
+        assert outsider.guild_id == GUILD_B
+        opened.set()
+        stored = await asyncio.wait_for(asyncio.gather(*crowd), 60)
+        assert len({s.id for s in stored}) == share
+        assert held(bot, GUILD_A) == held(bot, GUILD_B) == 0
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (b"  \n", "empty"),
+    (b"abc\x00\x01\x02def", "binary"),
+    ("Caf\u00e9 cr\u00e8me".encode("latin-1"), "not valid UTF-8"),
+], ids=["empty", "binary", "latin-1"])
+async def test_a_bad_text_upload_is_downloaded_once_and_refused_to_every_request(tmp_path, data, expected):
+    """Members asking at once for one unreadable .txt all get its clear error, from one download, and the place
+    is given back."""
+    opened = asyncio.Event()
+    async with running_bot(tmp_path, queue_size=4) as bot:
+        bad = text_upload("bad", opened, data)
+        asking = [asyncio.create_task(analyse_input(bot, GUILD_A, MessageInput(attachment=bad), author_id=n))
+                  for n in range(3)]
+        await until(lambda: claims_on(bot, GUILD_A, ("upload", bad.id, None)) >= 3 or bad.read.await_count > 1)
+        opened.set()
+        refused = await asyncio.gather(*asking, return_exceptions=True)
+        assert all(isinstance(r, InputError) and expected in r.user_message for r in refused), refused
+        assert bad.read.await_count == 1
+        assert held(bot, GUILD_A) == 0
+
+
+async def test_an_oversized_or_unsupported_upload_is_refused_as_such_even_when_the_server_is_busy(tmp_path):
+    """What Discord says of a file (its name, its size) is checked before the request takes a place: a member is
+    told the file is too big or not readable, not that Byline is busy, and it is never downloaded."""
+    opened = asyncio.Event()
+    async with running_bot(tmp_path, queue_size=4) as bot:
+        share = guild_share(bot.analyzer.capacity)
+        files = [text_upload(f"s{n}", opened) for n in range(share)]
+        crowd = [asyncio.create_task(analyse_input(bot, GUILD_A, MessageInput(attachment=f), author_id=n))
+                 for n, f in enumerate(files)]
+        await until(lambda: held(bot, GUILD_A) == share)
+        huge = make_attachment(filename="huge.md", size=10**9)
+        scan = make_attachment(filename="scan.pdf", data=b"%PDF-1.7")
+        with pytest.raises(InputError, match="limit"):
+            await analyse_input(bot, GUILD_A, MessageInput(attachment=huge), author_id=98)
+        with pytest.raises(InputError, match=r"not \.pdf"):
+            await analyse_input(bot, GUILD_A, MessageInput(attachment=scan), author_id=99)
+        huge.read.assert_not_awaited()
+        scan.read.assert_not_awaited()
+        opened.set()
+        await asyncio.wait_for(asyncio.gather(*crowd), 60)
         assert held(bot, GUILD_A) == 0
