@@ -18,7 +18,7 @@ import discord
 from bot import render
 from bot.cards import card_lock
 from bot.checks import interaction_is_moderator
-from bot.errors import AlreadyReviewed, BylineError, NotModerator, ShuttingDown
+from bot.errors import AlreadyReviewed, BylineError, NotFoundError, NotModerator, ShuttingDown
 from bot.interaction_errors import handle_interaction_error, send_ephemeral
 from bot.shutdown import hold_interaction
 from bot.store_types import STAFF
@@ -106,6 +106,9 @@ async def apply_review(interaction: discord.Interaction, flag_id: int, status: s
         await refresh_review_message(interaction, focus=flag_id)
         await send_ephemeral(interaction, exc.user_message)
         return
+    except NotFoundError:  # forgotten or pruned before the clean-up reached this card: take its text down now
+        await refresh_review_message(interaction, focus=flag_id)
+        raise
     log.info("flag reviewed: guild=%s flag=%s status=%s reviewer=%s", guild_id, flag_id, status, interaction.user.id)
     await refresh_review_message(interaction, focus=flag.id)
     await send_ephemeral(interaction, f"Flag #{flag.id} {status}. Thanks!")
@@ -260,8 +263,13 @@ async def save_note(interaction: discord.Interaction, flag_id: int, text: str) -
     text = text.strip()
     if not text:
         raise BylineError("The note was empty, so nothing was saved.")
-    await store.add_note(_guild_id(interaction), flag_id, reviewer_id=interaction.user.id,
-                         reviewer_name=display_name(interaction.user), note=text)
+    try:
+        await store.add_note(_guild_id(interaction), flag_id, reviewer_id=interaction.user.id,
+                             reviewer_name=display_name(interaction.user), note=text)
+    except NotFoundError:  # deleted while the box was open: the card must not keep showing it
+        if interaction.message is not None:
+            await refresh_review_message(interaction, focus=flag_id)
+        raise
     log.info("note added: guild=%s flag=%s reviewer=%s", interaction.guild_id, flag_id, interaction.user.id)
     if interaction.message is not None:
         await refresh_review_message(interaction, focus=flag_id)

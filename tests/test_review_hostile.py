@@ -1,0 +1,86 @@
+"""Hostile review-flow cases: clicks on cards whose flags are gone, crafted ids, lost rights, dead channels."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.store import Store
+from bot.views import handle_note_submit, review_view
+from tests.helpers import (
+    flagged_result,
+    make_guild,
+    make_interaction,
+    make_member,
+    make_permissions,
+    make_store_bot,
+    message_with_view,
+)
+from tests.test_views import _press, _rebuilt
+
+TEXT = (
+    "The council approved the budget on Monday. Sources familiar with the talks said the vote was rushed. "
+    "Critics say the plan favours developers. The mayor said the city would publish the figures."
+)
+FLAGS = [("anonymous_source", "high", "Sources familiar with the talks"), ("vague_source", "medium", "Critics")]
+
+
+async def _save(store: Store, guild_id: int, *, author_id: int | None = None, text: str = TEXT):
+    return await store.save_analysis(guild_id, text, flagged_result(text, FLAGS, title="Budget vote"),
+                                     engine_version="test-1", title="Budget vote", author_id=author_id)
+
+
+def _mod_click(store: Store, guild, message, **perms: bool):
+    rights = make_permissions(**(perms or {"manage_messages": True}))
+    user = make_member(guild=guild, name="Mo", permissions=rights)
+    inter = make_interaction(client=make_store_bot(store), guild=guild, user=user)
+    inter.permissions = rights
+    inter.type = discord.InteractionType.component
+    inter.message = message
+    return inter
+
+
+def _ephemeral_texts(inter) -> list[str]:
+    calls = inter.response.send_message.await_args_list + inter.followup.send.await_args_list
+    return [c.args[0] for c in calls if c.kwargs.get("ephemeral")]
+
+
+async def _posted_card(store: Store, guild, stored):
+    """A card for ``stored``'s flags, recorded in the store as posted, as Discord hands it back on a click."""
+    flags = [await store.get_flag(guild.id, i) for i in stored.flag_ids]
+    card = message_with_view(review_view(flags), guild=guild)
+    await store.set_review_messages(guild.id, list(stored.flag_ids), card.channel.id, card.id)
+    return card
+
+
+async def test_a_confirm_click_on_a_card_whose_article_was_forgotten_empties_the_card(store):
+    """The member forgot their article before the cleanup reached its card: a moderator's Confirm says the flag is
+    gone and replaces the card, instead of leaving the deleted sentence up with live buttons."""
+    guild = make_guild()
+    stored = await _save(store, guild.id, author_id=4242)
+    card = await _posted_card(store, guild, stored)
+    await store.forget_user(guild.id, 4242)
+    inter = _mod_click(store, guild, card)
+    await _press(await _rebuilt("confirm", stored.flag_ids[0], inter), inter)
+    assert any("No flag" in t for t in _ephemeral_texts(inter))
+    inter.edit_original_response.assert_awaited()
+    edit = inter.edit_original_response.await_args.kwargs
+    assert edit["view"] is None
+    assert "Sources familiar" not in str(edit["embed"].to_dict())
+
+
+async def test_a_note_saved_on_a_card_whose_article_was_forgotten_empties_the_card(store):
+    """The same for a note box left open while the article's author ran /forget."""
+    guild = make_guild()
+    stored = await _save(store, guild.id, author_id=4242)
+    card = await _posted_card(store, guild, stored)
+    await store.forget_user(guild.id, 4242)
+    submit = _mod_click(store, guild, card)
+    submit.type = discord.InteractionType.modal_submit
+    submit.data = {"custom_id": f"byline:note:{stored.flag_ids[0]}",
+                   "components": [{"type": 1, "components": [{"type": 4, "custom_id": "byline:note:text",
+                                                              "value": "checked"}]}]}
+    assert await handle_note_submit(submit) is True
+    assert any("No flag" in t for t in _ephemeral_texts(submit))
+    edit = submit.edit_original_response.await_args.kwargs
+    assert edit["view"] is None
+    assert "Sources familiar" not in str(edit["embed"].to_dict())
