@@ -56,6 +56,20 @@ def _bot_cannot_post(channel: discord.TextChannel) -> str:
     return ""
 
 
+def _everyone_can_read(channel: discord.TextChannel) -> str:
+    """A warning when @everyone can read ``channel``: review cards quote private analyses' flagged sentences too
+    (docs/privacy.md), so such a channel would publish them. Unknown rights give no warning."""
+    everyone = getattr(getattr(channel, "guild", None), "default_role", None)
+    try:
+        perms = channel.permissions_for(everyone) if everyone is not None else None
+    except Exception:  # an unresolved role or channel: say nothing rather than guess
+        return ""
+    if isinstance(perms, discord.Permissions) and perms.view_channel:
+        return (f"\nNote: everyone in this server can read {channel.mention}, and review cards also show the "
+                "flagged sentences of private analyses; keep the review channel to moderators.")
+    return ""
+
+
 async def _defer(interaction: discord.Interaction) -> None:
     """Acknowledge first: a write can wait seconds for another process's lock, past Discord's 3 s deadline."""
     await interaction.response.defer(ephemeral=True, thinking=True)
@@ -156,7 +170,8 @@ class Settings(commands.Cog):
             await self._apply(interaction, "Review posting is off.", review_channel_id=None)
             return
         _same_guild(interaction, channel, "channel")
-        await self._apply(interaction, f"Flags will be posted in {channel.mention}." + _bot_cannot_post(channel),
+        await self._apply(interaction, f"Flags will be posted in {channel.mention}." + _bot_cannot_post(channel)
+                          + _everyone_can_read(channel),
                           then=self._post_waiting_flags, review_channel_id=channel.id)
 
     @set_group.command(name="mod-role", description="Role whose members may review flags; empty = Manage Messages.")

@@ -6,12 +6,15 @@ import discord
 
 from bot.store import Store
 from bot.views import handle_note_submit, review_view
+from cogs.settings import Settings as SettingsCog
 from tests.helpers import (
     flagged_result,
+    make_channel,
     make_guild,
     make_interaction,
     make_member,
     make_permissions,
+    make_role,
     make_store_bot,
     message_with_view,
 )
@@ -84,3 +87,40 @@ async def test_a_note_saved_on_a_card_whose_article_was_forgotten_empties_the_ca
     edit = submit.edit_original_response.await_args.kwargs
     assert edit["view"] is None
     assert "Sources familiar" not in str(edit["embed"].to_dict())
+
+
+# --- a review channel everyone can read -----------------------------------------------------------------------
+
+
+def _channel_readable_by_everyone(guild, *, everyone_sees: bool):
+    """A review channel whose @everyone rights are real Permissions, as discord.py resolves them."""
+    channel = make_channel(guild=guild, name="review")
+    everyone = make_role(role_id=guild.id, name="@everyone")
+    guild.default_role = everyone
+    guild.me = None  # Byline's own rights unknown: only the @everyone warning is under test
+
+    def permissions_for(target):
+        return make_permissions(view_channel=everyone_sees) if target is everyone else make_permissions()
+
+    channel.permissions_for.side_effect = permissions_for
+    return channel
+
+
+async def test_setting_a_review_channel_everyone_can_read_warns_that_private_flags_would_show(store):
+    """Cards quote the flagged sentences of private analyses too (docs/privacy.md), so a channel @everyone can read
+    would publish them: the manager is told so, and Byline can tell, since it asks the same of analysed channels."""
+    guild = make_guild()
+    cog = SettingsCog(make_store_bot(store))
+    public = _channel_readable_by_everyone(guild, everyone_sees=True)
+    inter = make_interaction(client=cog.bot, guild=guild, user=make_member(guild=guild))
+    inter.permissions = make_permissions(manage_guild=True)
+    await cog.review_channel.callback(cog, inter, public)
+    said = inter.followup.send.await_args.args[0]
+    assert (await store.get_settings(guild.id)).review_channel_id == public.id
+    assert "everyone" in said and "private" in said
+
+    private = _channel_readable_by_everyone(guild, everyone_sees=False)
+    inter = make_interaction(client=cog.bot, guild=guild, user=make_member(guild=guild))
+    inter.permissions = make_permissions(manage_guild=True)
+    await cog.review_channel.callback(cog, inter, private)
+    assert "everyone" not in inter.followup.send.await_args.args[0]
