@@ -43,23 +43,26 @@ class KeysetPaginator(AuthorOnlyView):
         self.previous_page.disabled = self.page <= 0
         self.next_page.disabled = self._next_after is None
 
-    async def _show(self, interaction: discord.Interaction) -> None:
-        """Read the current page as the list is now and replace the message's embed in the one response."""
-        page = await self.read_page(self.starts[self.page], self.page)
-        self._next_after = page.next_after
+    async def _show(self, interaction: discord.Interaction, page: int, starts: list[Any | None]) -> None:
+        """Read page ``page`` as the list is now and replace the message's embed in the one response.
+
+        The pager moves to it only once it was read: a turn whose read fails leaves the message where it was, so
+        the pager must stay there too, or later turns number their pages wrong and Previous takes an extra click.
+        """
+        read = await self.read_page(starts[page], page)
+        self.page, self.starts, self._next_after = page, starts, read.next_after
         self._sync_buttons()
-        await interaction.response.edit_message(embed=page.embed, view=self)
+        await interaction.response.edit_message(embed=read.embed, view=self)
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
     async def previous_page(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
         """Go back to where the page before started (its items may have changed meanwhile)."""
-        self.page = max(0, self.page - 1)
-        await self._show(interaction)
+        await self._show(interaction, max(0, self.page - 1), self.starts)
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
     async def next_page(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
         """Go on behind the last item shown; pages seen further on before are read again from here."""
-        if self._next_after is not None:
-            self.starts = [*self.starts[:self.page + 1], self._next_after]
-            self.page += 1
-        await self._show(interaction)
+        if self._next_after is None:
+            await self._show(interaction, self.page, self.starts)
+            return
+        await self._show(interaction, self.page + 1, [*self.starts[:self.page + 1], self._next_after])

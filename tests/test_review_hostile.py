@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import discord
+import pytest
 
 from bot.store import Store
 from bot.views import handle_note_submit, review_view
@@ -124,3 +127,26 @@ async def test_setting_a_review_channel_everyone_can_read_warns_that_private_fla
     inter.permissions = make_permissions(manage_guild=True)
     await cog.review_channel.callback(cog, inter, private)
     assert "everyone" not in inter.followup.send.await_args.args[0]
+
+
+# --- the review queue's pager -----------------------------------------------------------------------------------
+
+
+async def test_a_queue_page_turn_that_fails_leaves_the_pager_on_the_page_it_shows(store):
+    """A turn whose read fails (the store busy past its timeout) shows nothing new, so the pager must not move:
+    otherwise the next Next skips a page number and Previous needs an extra click to get back."""
+    from bot.errors import StoreError
+    from tests.test_cog_review import _many_flags, _mod, _open_queue, _queue_ids, _turn
+
+    guild = make_guild()
+    stored = await _many_flags(store, guild, 12, "q")
+    inter = _mod(store, guild)
+    await _open_queue(store, inter)
+    view = inter.followup.send.await_args.kwargs["view"]
+    with mock.patch.object(store, "pending_flags", side_effect=StoreError("database is locked")), \
+            pytest.raises(StoreError):
+        await _turn(view, inter.user)
+    page2 = await _turn(view, inter.user)
+    assert _queue_ids(page2) == list(stored.flag_ids[5:10]) and page2.footer.text == "Page 2 of 3"
+    back = await _turn(view, inter.user, "previous_page")
+    assert _queue_ids(back) == list(stored.flag_ids[:5]) and back.footer.text == "Page 1 of 3"
