@@ -23,7 +23,7 @@ from bot.config import MAX_RETENTION_DAYS, Settings
 from bot.errors import InputError, NotFoundError
 from bot.search_query import query_problem
 from bot.store import Store
-from bot.store_types import BELOW_THRESHOLD, STAFF, STATS_LABELS, STATUSES, StoredAnalysis
+from bot.store_types import BELOW_THRESHOLD, CARRIED, STAFF, STATS_LABELS, STATUSES, StoredAnalysis
 
 T = TypeVar("T")
 CLI_GUILD = 0
@@ -164,7 +164,8 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
            f"({', '.join(f'{k} {v}' for k, v in stats.attributions.items())})",
            f"Unnamed share: {_pct(stats.unnamed_share)}",
            "Flags: " + ", ".join(f"{STATS_LABELS.get(k, k)} {v}" for k, v in stats.flags_by_status.items())
-           + f", {STATS_LABELS[BELOW_THRESHOLD]} {stats.flags_below_threshold}"]
+           + f", {STATS_LABELS[BELOW_THRESHOLD]} {stats.flags_below_threshold}"
+           + f", {STATS_LABELS[CARRIED]} {stats.flags_carried}"]
     if stats.flags_by_category:
         out.append("By category: " + ", ".join(f"{k} {v}" for k, v in stats.flags_by_category.items()))
     for site in stats.sites:

@@ -42,6 +42,15 @@ def in_queue(alias: str = "") -> str:
     return f"{alias}status = 'pending' AND ({alias}severity_rank >= ? OR {alias}review_message_id IS NOT NULL)"
 
 
+def carried_verdict(alias: str = "") -> str:
+    """The SQL condition for a flag whose verdict was carried over from the same claim on an earlier analysis.
+
+    Not a new decision: the moderator's decision is already counted on the flag they decided, so the statistics
+    (``review_stats``, ``guild_stats``) count these apart instead of a second time under their verdict.
+    """
+    return f"{alias}verdict_from IS NOT NULL"
+
+
 class ReviewStore(StoreBase):
     """Flags of one guild and the decisions taken on them."""
 
@@ -182,11 +191,11 @@ class ReviewStore(StoreBase):
     async def count_carried(self, guild_id: int) -> int:
         """How many confirmed or dismissed flags took their verdict over from the same claim on an earlier analysis.
 
-        They count under their verdict in ``review_stats`` like any other decision, so this says how many of those
-        verdicts repeat one a moderator gave before rather than a new decision.
+        ``review_stats`` leaves them out of its confirmed and dismissed counts (the decision is counted once, on the
+        flag the moderator decided), so this says how many there are besides.
         """
         check_guild(guild_id)
-        row = await self._row("SELECT count(*) FROM flags WHERE guild_id = ? AND verdict_from IS NOT NULL",
+        row = await self._row(f"SELECT count(*) FROM flags WHERE guild_id = ? AND {carried_verdict()}",  # noqa: S608
                               (guild_id,))
         return int(row[0])
 
@@ -269,13 +278,16 @@ class ReviewStore(StoreBase):
 
         Pending flags below ``min_severity`` (by default the guild's threshold) that have no card are left out of
         both: they are never sent for review, so counting them would show moderators a queue they cannot work off.
+        A verdict carried over from an earlier analysis (``count_carried``) is left out of the statuses, not the
+        categories: the moderator's decision counts once, on the flag they decided, which keeps its verdict.
         """
         check_guild(guild_id)
         in_review = f"guild_id = ? AND (status != 'pending' OR ({in_queue()}))"
         args = (guild_id, await self._floor(guild_id, min_severity))
         out = {s: 0 for s in STATUSES}
         for status, n in await self._rows(
-                f"SELECT status, count(*) FROM flags WHERE {in_review} GROUP BY status", args):  # noqa: S608
+                f"SELECT status, count(*) FROM flags WHERE {in_review} AND NOT ({carried_verdict()}) "  # noqa: S608
+                "GROUP BY status", args):
             out[status] = int(n)
         for category, n in await self._rows(
                 f"SELECT category, count(*) FROM flags WHERE {in_review} GROUP BY category", args):  # noqa: S608

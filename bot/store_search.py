@@ -7,9 +7,10 @@ import logging
 from bot.search_query import has_cjk, marked_snippet, parse_query
 from bot.store_cjk import CJK_TABLE, PENDING_BATCH, has_pairs_index, index_pending
 from bot.store_db import StoreBase
-from bot.store_review import in_queue
+from bot.store_review import carried_verdict, in_queue
 from bot.store_types import (
     BELOW_THRESHOLD,
+    CARRIED,
     PUBLIC,
     STAFF,
     STATUSES,
@@ -136,12 +137,15 @@ class SearchStore(StoreBase):
             f"total(n_anonymous + n_vague + n_none) {latest} AND d.site IS NOT NULL AND d.private = 0 "
             "GROUP BY d.site ORDER BY count(*) DESC, d.site LIMIT 25", (guild_id,))
         # "pending" is the review queue's pending (``in_queue``, what /review queue and /review stats count); a
-        # pending flag below the threshold, never sent for review, is counted apart as BELOW_THRESHOLD
+        # pending flag below the threshold, never sent for review, is counted apart as BELOW_THRESHOLD; a verdict
+        # carried over from an earlier analysis is counted apart as CARRIED, its decision being counted on the flag
+        # the moderator decided (as /review stats counts them)
         by_status = await self._rows(
-            f"SELECT CASE WHEN status != 'pending' OR ({in_queue()}) THEN status ELSE ? END, count(*) "  # noqa: S608
-            "FROM flags WHERE guild_id = ? GROUP BY 1", (await self._floor(guild_id, None), BELOW_THRESHOLD, guild_id))
+            f"SELECT CASE WHEN {carried_verdict()} THEN ? WHEN status != 'pending' OR ({in_queue()}) THEN status "  # noqa: S608
+            "ELSE ? END, count(*) FROM flags WHERE guild_id = ? GROUP BY 1",
+            (CARRIED, await self._floor(guild_id, None), BELOW_THRESHOLD, guild_id))
         counts = {r[0]: int(r[1]) for r in by_status}
-        below = counts.pop(BELOW_THRESHOLD, 0)
+        below, carried = counts.pop(BELOW_THRESHOLD, 0), counts.pop(CARRIED, 0)
         by_category = await self._rows(
             "SELECT category, count(*) FROM flags WHERE guild_id = ? GROUP BY category ORDER BY category",
             (guild_id,))
@@ -149,7 +153,7 @@ class SearchStore(StoreBase):
             guild_id=guild_id, documents=int(totals[0]), analyses=int(totals[1]),
             attributions={k: int(v) for k, v in zip(kinds, totals[2:], strict=True)},
             sites=tuple(SiteStats(r[0], int(r[1]), int(r[2]), int(r[3])) for r in sites),
-            flags_by_status={s: 0 for s in STATUSES} | counts, flags_below_threshold=below,
+            flags_by_status={s: 0 for s in STATUSES} | counts, flags_below_threshold=below, flags_carried=carried,
             flags_by_category={r[0]: int(r[1]) for r in by_category},
         )
 

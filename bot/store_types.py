@@ -28,8 +28,12 @@ Status = Literal["pending", "confirmed", "dismissed", "superseded"]
 STATUSES: tuple[str, ...] = ("pending", "confirmed", "dismissed", "superseded")
 # Not a status: how server statistics count apart a pending flag under the review threshold (so in no queue).
 BELOW_THRESHOLD: Final = "below threshold"
+# Not a status either: a confirmed or dismissed flag that took over the verdict given the same claim on an earlier
+# analysis (migration 0011). Statistics count it apart, so each moderator's decision is counted once, on its own flag.
+CARRIED: Final = "carried"
 # How /stats and `byline db stats` name those counts, so their "pending" is not read as every pending flag.
-STATS_LABELS: Final = {"pending": "pending (in review queue)", BELOW_THRESHOLD: "below threshold (not sent for review)"}
+STATS_LABELS: Final = {"pending": "pending (in review queue)", BELOW_THRESHOLD: "below threshold (not sent for review)",
+                       CARRIED: "verdict carried over (not a new decision)"}
 # Who is looking at the library: a member's id (public analyses and their own private ones), PUBLIC (nobody in
 # particular: public ones only, the default) or STAFF (review cards for moderators, the CLI): every analysis.
 PUBLIC: Final = "public"
@@ -164,10 +168,13 @@ class GuildStats:
     analyses: int = 0
     attributions: Mapping[str, int] = field(default_factory=dict)
     sites: tuple[SiteStats, ...] = ()
-    # by status, "pending" counting the review queue only (see bot.store_review.in_queue), as /review stats does
+    # by status, "pending" counting the review queue only (see bot.store_review.in_queue), as /review stats does, and
+    # "confirmed" and "dismissed" the moderators' own decisions only, as /review stats does too
     flags_by_status: Mapping[str, int] = field(default_factory=dict)
     # pending flags below the server's threshold with no card: never sent for review, so in no queue
     flags_below_threshold: int = 0
+    # flags that took over a verdict given before (``verdict_from``): counted here, not again under their verdict
+    flags_carried: int = 0
     flags_by_category: Mapping[str, int] = field(default_factory=dict)  # every flag, whatever its status
 
     @property

@@ -287,8 +287,9 @@ class Review(commands.Cog):
                          "not counted (/settings set flag-threshold).")
         carried = await self.store.count_carried(guild_id)
         if carried:
-            notes.append(f"{carried} confirmed or dismissed flag(s) took over the verdict a moderator gave the same "
-                         "claim on an earlier analysis of the article, so it was not asked again.")
+            notes.append(f"{carried} flag(s) took over the verdict a moderator gave the same claim on an earlier "
+                         "analysis of the article, so it was not asked again; not counted again as confirmed or "
+                         "dismissed.")
         if notes:
             embed.set_footer(text=" ".join(notes))
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=render.NO_MENTIONS)

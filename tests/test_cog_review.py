@@ -164,8 +164,9 @@ async def test_a_newer_analysis_posts_no_card_for_claims_moderators_already_deci
     stats = _mod(store, guild)
     await cog.stats.callback(cog, stats)
     embed = stats.followup.send.await_args.kwargs["embed"]
-    assert embed.description == "**1** pending · **2** confirmed · **0** dismissed · **2** superseded"
-    assert "1 confirmed or dismissed flag(s) took over the verdict" in embed.footer.text
+    assert embed.description == "**1** pending · **1** confirmed · **0** dismissed · **2** superseded"
+    assert "1 flag(s) took over the verdict" in embed.footer.text
+    assert "not counted again as confirmed or dismissed" in embed.footer.text
 
 
 async def test_a_card_that_cannot_be_redrawn_does_not_stop_the_new_flags(store, caplog):

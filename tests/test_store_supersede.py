@@ -39,7 +39,7 @@ async def test_newer_engine_retires_pending_flags_and_keeps_verdicts(store):
     assert [f.id for f in queue] == [undecided]
     assert await store.count_pending(1) == 1
     stats = await store.review_stats(1)
-    assert (stats["pending"], stats["dismissed"], stats["superseded"], stats["confirmed"]) == (1, 2, 1, 0)
+    assert (stats["pending"], stats["dismissed"], stats["superseded"], stats["confirmed"]) == (1, 1, 1, 0)
     assert (await store.guild_stats(1)).flags_by_status["superseded"] == 1
     assert (await store.get_flag(1, again)).status == "dismissed"
 
@@ -247,16 +247,16 @@ async def test_a_claim_already_decided_keeps_its_verdict_and_never_reaches_the_q
     assert (await store.get_flag(1, undecided)).status == "superseded"
     assert [e.action for e in await store.review_events(1, confirmed)] == ["confirmed"]  # the source is untouched
 
-    # Queue, counts, cards and stats all agree: one claim waits, the carried one is a verdict like any other.
+    # Queue, counts, cards and stats all agree: one claim waits; the carried verdict is no second decision.
     assert [f.id for f in await store.pending_flags(1, limit=50)] == [waiting]
     assert await store.count_pending(1) == 1
     assert [f.id for f in await store.waiting_for_card(1)] == [waiting]
     assert await store.count_waiting_for_card(1) == 1
     stats = await store.review_stats(1)
-    assert (stats["pending"], stats["confirmed"], stats["dismissed"], stats["superseded"]) == (1, 2, 0, 1)
-    by_status = (await store.guild_stats(1)).flags_by_status
-    assert by_status == {"pending": 1, "confirmed": 2, "dismissed": 0, "superseded": 1}
-    assert await store.count_carried(1) == 1
+    assert (stats["pending"], stats["confirmed"], stats["dismissed"], stats["superseded"]) == (1, 1, 0, 1)
+    server = await store.guild_stats(1)
+    assert server.flags_by_status == {"pending": 1, "confirmed": 1, "dismissed": 0, "superseded": 1}
+    assert server.flags_carried == await store.count_carried(1) == 1
     with pytest.raises(AlreadyReviewed):  # a carried verdict is a verdict: no second decision on it
         await store.review_flag(1, carried, status="dismissed", reviewer_id=4, reviewer_name="Al")
 

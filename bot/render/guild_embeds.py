@@ -24,7 +24,7 @@ from bot.render.limits import (
     safe,
     safe_within,
 )
-from bot.store_types import BELOW_THRESHOLD, STATS_LABELS
+from bot.store_types import BELOW_THRESHOLD, CARRIED, STATS_LABELS
 
 if TYPE_CHECKING:
     from bot.store_analyses import ListedAnalysis
@@ -163,7 +163,7 @@ def guild_stats_embed(stats: Any, *, top_sites: int = 10) -> discord.Embed:
     if stats.flags_by_category:
         rows = [f"{category_label(k)}: {v}" for k, v in sorted(stats.flags_by_category.items())]
         embed.add_field(name="Flags by category", value="\n".join(rows), inline=True)
-    if stats.flags_by_status or stats.flags_below_threshold:
+    if stats.flags_by_status or stats.flags_below_threshold or stats.flags_carried:
         embed.add_field(name="Flags by review status", value="\n".join(status_rows(stats)), inline=True)
     fit_embed(embed)
     return embed
@@ -171,10 +171,13 @@ def guild_stats_embed(stats: Any, *, top_sites: int = 10) -> discord.Embed:
 
 def status_rows(stats: Any) -> list[str]:
     """Flags by review status, "pending" being the review queue's (as /review queue and /review stats count it),
-    then the pending flags below the server's threshold, which were never sent for review, on a line of their own."""
+    then the pending flags below the server's threshold, which were never sent for review, and the verdicts carried
+    over from an earlier analysis (already counted once, as the decision they repeat), each on a line of its own."""
     rows = [f"{STATS_LABELS.get(k, k)}: {v}" for k, v in sorted(stats.flags_by_status.items())]
     if stats.flags_below_threshold:
         rows.append(f"{STATS_LABELS[BELOW_THRESHOLD]}: {stats.flags_below_threshold}")
+    if stats.flags_carried:
+        rows.append(f"{STATS_LABELS[CARRIED]}: {stats.flags_carried}")
     return rows
 
 
