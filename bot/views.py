@@ -85,6 +85,7 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REVI
         try:
             hold_interaction(interaction, f"review {self.action} of flag {self.flag_id}")
             if self.action == "note":
+                await _check_flag_exists(interaction, self.flag_id)
                 modal = NoteModal(self.flag_id)
                 await interaction.response.send_modal(modal)
                 modal.stop()  # the submission is handled from its custom_id (handle_note_submit), never from memory
@@ -112,6 +113,16 @@ async def apply_review(interaction: discord.Interaction, flag_id: int, status: s
     log.info("flag reviewed: guild=%s flag=%s status=%s reviewer=%s", guild_id, flag_id, status, interaction.user.id)
     await refresh_review_message(interaction, focus=flag.id)
     await send_ephemeral(interaction, f"Flag #{flag.id} {status}. Thanks!")
+
+
+async def _check_flag_exists(interaction: discord.Interaction, flag_id: int) -> None:
+    """Before opening a note box: a flag deleted meanwhile (forget-me, retention) would only lose the typed note, so
+    say so now and take the deleted text off the card."""
+    store = interaction.client.store  # type: ignore[attr-defined]
+    if await store.get_flag(_guild_id(interaction), flag_id) is None:
+        await interaction.response.defer()  # deferred update: the card itself is edited
+        await refresh_review_message(interaction, focus=flag_id)
+        raise NotFoundError(f"No flag #{flag_id} in this server.")
 
 
 def _guild_id(interaction: discord.Interaction) -> int:

@@ -150,3 +150,18 @@ async def test_a_queue_page_turn_that_fails_leaves_the_pager_on_the_page_it_show
     assert _queue_ids(page2) == list(stored.flag_ids[5:10]) and page2.footer.text == "Page 2 of 3"
     back = await _turn(view, inter.user, "previous_page")
     assert _queue_ids(back) == list(stored.flag_ids[:5]) and back.footer.text == "Page 1 of 3"
+
+
+async def test_add_note_on_a_card_whose_article_was_forgotten_opens_no_box(store):
+    """A note box on a deleted flag could only lose what the moderator types: the click says the flag is gone and
+    empties the card instead of opening the box."""
+    guild = make_guild()
+    stored = await _save(store, guild.id, author_id=4242)
+    card = await _posted_card(store, guild, stored)
+    await store.forget_user(guild.id, 4242)
+    inter = _mod_click(store, guild, card)
+    await _press(await _rebuilt("note", stored.flag_ids[0], inter), inter)
+    inter.response.send_modal.assert_not_awaited()
+    assert any("No flag" in t for t in _ephemeral_texts(inter))
+    edit = inter.edit_original_response.await_args.kwargs
+    assert edit["view"] is None and "Sources familiar" not in str(edit["embed"].to_dict())
