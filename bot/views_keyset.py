@@ -46,13 +46,20 @@ class KeysetPaginator(AuthorOnlyView):
     async def _show(self, interaction: discord.Interaction, page: int, starts: list[Any | None]) -> None:
         """Read page ``page`` as the list is now and replace the message's embed in the one response.
 
-        The pager moves to it only once it was read: a turn whose read fails leaves the message where it was, so
-        the pager must stay there too, or later turns number their pages wrong and Previous takes an extra click.
+        The pager keeps the move only once the message shows the page: a turn whose read fails, or whose edit
+        Discord refuses (an expired click), leaves the message where it was, so the pager must stay there too, or
+        later turns number their pages wrong and Previous takes an extra click.
         """
         read = await self.read_page(starts[page], page)
+        before = self.page, self.starts, self._next_after
         self.page, self.starts, self._next_after = page, starts, read.next_after
-        self._sync_buttons()
-        await interaction.response.edit_message(embed=read.embed, view=self)
+        self._sync_buttons()  # the buttons sent with the page must match it
+        try:
+            await interaction.response.edit_message(embed=read.embed, view=self)
+        except BaseException:
+            self.page, self.starts, self._next_after = before
+            self._sync_buttons()
+            raise
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
     async def previous_page(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:

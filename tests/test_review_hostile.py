@@ -165,3 +165,22 @@ async def test_add_note_on_a_card_whose_article_was_forgotten_opens_no_box(store
     assert any("No flag" in t for t in _ephemeral_texts(inter))
     edit = inter.edit_original_response.await_args.kwargs
     assert edit["view"] is None and "Sources familiar" not in str(edit["embed"].to_dict())
+
+
+async def test_a_queue_page_turn_discord_refuses_leaves_the_pager_on_the_page_it_shows(store):
+    """The same when the read worked but Discord refused the edit (the click expired: 10062): the message did not
+    change, so neither may the pager."""
+    from tests.helpers import expired_interaction_error
+    from tests.test_cog_review import _many_flags, _mod, _open_queue, _queue_ids, _turn
+
+    guild = make_guild()
+    stored = await _many_flags(store, guild, 12, "r")
+    inter = _mod(store, guild)
+    await _open_queue(store, inter)
+    view = inter.followup.send.await_args.kwargs["view"]
+    late = make_interaction(user=inter.user)
+    late.response.edit_message.side_effect = expired_interaction_error()
+    with pytest.raises(discord.NotFound):
+        await view.next_page.callback(late)
+    page2 = await _turn(view, inter.user)
+    assert _queue_ids(page2) == list(stored.flag_ids[5:10]) and page2.footer.text == "Page 2 of 3"
