@@ -593,6 +593,34 @@ def test_a_quoted_question_before_its_speaker_is_the_content(nlp):
     assert a.content is not None and a.content.text == "Where do we go when the river floods?"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u201cWe talked it over, \u2018What can we do? What help do you need?\u2019\u201d Mara Voss said.",
+        "\u201cWe talked it over, \u2018Please help us.\u2019\u201d Mara Voss said.",
+    ],
+)
+def test_a_quote_ending_in_a_nested_quote_before_its_speaker_is_the_content(nlp, text):
+    a = by_cue(find(nlp, text), "said")
+    assert a.direct_quote is True
+    assert a.content is not None and a.content.text.startswith("We talked it over")
+    assert a.speech is True  # it asserts more than the question it ends on
+
+
+def test_a_question_alone_asserts_nothing_but_a_quote_ending_in_one_does(nlp):
+    alone = by_cue(find(nlp, '"Where do we go when the river floods?" Dana Brooks asked.'), "asked")
+    assert alone.speech is False
+    more = by_cue(find(nlp, '"The river rose overnight. Where do we go now?" Dana Brooks said.'), "said")
+    assert more.speech is True
+
+
+def test_a_subject_inside_the_quote_is_not_the_speaker_outside_it(nlp):
+    text = '"A pilot called me last week, worried about his heart," a family doctor told me at the clinic.'
+    a = by_cue(find(nlp, text), "told")
+    assert a.source is not None and a.source.text == "a family doctor"
+    assert a.source_kind == "anonymous"
+
+
 def test_a_name_inside_the_speakers_own_quote_is_not_the_speaker(nlp):
     text = 'Coach Ben Ortiz met the board on Monday. "I have told Sam Price that his contract ends," he said.'
     a = by_cue(find(nlp, text), "said")

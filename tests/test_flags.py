@@ -220,6 +220,11 @@ def test_a_quoted_question_before_its_speaker_is_not_unattributed(engine):
     assert flags_of(engine, '"Where do we go when the river floods?" Dana Brooks asked.') == []
 
 
+def test_a_quote_that_ends_in_a_nested_question_before_its_speaker_is_not_unattributed(engine):
+    text = "\u201cShe asked us, \u2018What can I do? What help do you need?\u2019\u201d Mara Voss said."
+    assert flags_of(engine, text, "unattributed_quote") == []
+
+
 def test_a_quote_right_after_a_named_speaker_is_theirs(engine):
     text = "Ravi Patel agreed with the board.\n\n\"I would never keep that much cash at home, not ever.\""
     assert flags_of(engine, text, "unattributed_quote") == []

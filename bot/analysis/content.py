@@ -21,6 +21,7 @@ PARTIAL_QUOTE_HOSTS = {"ccomp", "xcomp"}
 AUDIENCE_VERBS = {"tell", "inform", "assure", "remind", "brief", "notify", "ask"}
 MIN_QUOTE = 12  # characters, marks included: shorter quotes are scare quotes and titles
 MAX_CHAIN = 12
+CLOSING_MARKS = "’'\"”»›"
 
 
 def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tuple[Span | None, bool]:
@@ -194,8 +195,14 @@ def _quote_just_before(text: str, qindex: QuoteIndex, pos: int) -> Quote | None:
     quote = qindex.at(before - 1) if before > 0 else None
     if quote is None or not quote.closed or quote.end != before or quote.end - quote.start < MIN_QUOTE:
         return None
-    last = quote.inner(text)[1] - 1
-    return quote if text[last : last + 1] in ("?", "!") else None
+    inner_start, last = quote.inner(text)
+    nested_end = last
+    while last > inner_start and text[last - 1] in CLOSING_MARKS:
+        last -= 1
+    # “..., ‘What can I do?’” Weaver said; “..., ‘Help me.’” Weaver said: the mark that ends the words sits
+    # inside a nested quote, and there even a full stop belongs to the inner words, not to the speaker's
+    ends = ("?", "!", ".") if last < nested_end else ("?", "!")
+    return quote if text[last - 1 : last] in ends else None
 
 
 def _next_quote(text: str, qindex: QuoteIndex, pos: int) -> Quote | None:

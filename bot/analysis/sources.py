@@ -19,8 +19,9 @@ from collections.abc import Set as AbstractSet
 from spacy.tokens import Token
 
 from bot.analysis.cues import contracted_has, received_reaction
-from bot.analysis.doctext import entities_in, name_words
+from bot.analysis.doctext import doc_quotes, entities_in, name_words
 from bot.analysis.lexicon import words
+from bot.analysis.quotes import QuoteIndex
 
 RAISING = {"seem", "appear", "look", "sound"}
 # "is looking for a win", "looks to cut taxes": seeking, not seeming, so the subject is the source.
@@ -425,8 +426,11 @@ def _own_source(verb: Token) -> Token | None:
                 if agent is not None and (agent.ent_type_ in ("PERSON", "ORG") or agent.pos_ == "PROPN"):
                     return agent  # only a name: "portrayed as violence by an angry mob" is the mob's violence
     feeling = verb.lemma_.lower() in words("feeling_passives.txt")
-    # A noun subject before a clausal one: "Answering questions on Facebook, Watson said" is Watson's.
+    # A noun subject before a clausal one: "Answering questions on Facebook, Watson said" is Watson's, and one
+    # outside a quotation before one inside it: the parser gives '"A pilot called me," a doctor told me' both.
     children = sorted(verb.children, key=lambda c: c.dep_ == "csubj")
+    if sum(1 for c in children if c.dep_ == "nsubj") > 1:
+        children.sort(key=lambda c: (c.dep_ == "csubj", _quoted_away(c, verb)))
     for child in children:
         if child.is_punct or child.is_space:
             continue  # a dash or a stray mark is sometimes parsed as a subject
@@ -435,6 +439,13 @@ def _own_source(verb: Token) -> Token | None:
         if child.dep_ == "nsubjpass" and contracted_has(verb):
             return child
     return None
+
+
+def _quoted_away(subject: Token, verb: Token) -> bool:
+    """Whether the subject stands inside a quotation that the verb is outside of: it is then the quote's own."""
+    quotes = QuoteIndex(doc_quotes(subject.doc))
+    inside = quotes.at(subject.idx)
+    return inside is not None and quotes.at(verb.idx) is not inside
 
 
 def _name_after_role(subject: Token) -> Token:

@@ -8,8 +8,11 @@ only the claims this module calls speech (``Attribution.speech``).
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 
+from bot.analysis.content import CLOSING_MARKS
 from bot.analysis.cues import existential_claim
 from bot.analysis.doctext import tokens_of
 from bot.analysis.lexicon import words
@@ -23,6 +26,8 @@ STRICT_NAMING = {"name", "title", "term", "christen", "rename"}  # and "known as
 # The writer's own reading: "seems", "appears", "looks", "sounds" (and "seemingly") with nobody behind them.
 HEDGE_VERBS = {"seem", "appear", "look", "sound"}
 NOT_EVIDENTIAL = {"seemingly", "ostensibly"}
+# An earlier sentence end, or a nested quotation opening, inside a claim that ends with a question mark.
+MORE_THAN_A_QUESTION = re.compile(r"[.!?][\"'”’]*\s+\S|[\s,:;(][‘“'\"]\S")
 ADVICE_MODALS = {"should", "must", "ought"}
 MAYBE_MODALS = {"can", "could", "may", "might"}
 PASSIVE_NAMING = {"call", "dub", "name", "know", "label", "title", "term", "nickname", "declare", "pronounce",
@@ -93,7 +98,7 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     source = tokens_of(doc, a.source)
     if lemma == "charge" and "dobj" in deps and _has_prep(tok, "with"):
         return False  # 'police charged him with "breach of the peace"': a legal act on the record, as "was charged" is
-    if a.content is not None and a.content.text.rstrip(" \"'”’").endswith("?"):
+    if a.content is not None and _only_a_question(a.content.text):
         return False  # 'posed the question: "Should it be legal?"': a question asserts nothing
     that_clause = any(c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in tok.children)
     recollection = lemma in RECOLLECTING and that_clause and a.source is not None  # "Colleagues recalled that ..."
@@ -313,6 +318,18 @@ def _it_is_hard(tok: Token) -> bool:
 def _a_crowd(tok: Token) -> bool:
     """Protesters, a crowd, fans: people who act together in public, so what they chant is an event."""
     return tok.lemma_.lower() in CROWDS or (tok.lower_ == "thousands" and tok.head.lower_ in ("of", "thousands"))
+
+
+def _only_a_question(content: str) -> bool:
+    """Whether the claim is one question and nothing else.
+
+    "We talked about it. What can I do?" asserts its first sentence, and "we asked, ‘What can I do?’" reports
+    that a question was put: both stay claims.
+    """
+    body = content.rstrip(" " + CLOSING_MARKS)
+    if not body.endswith("?"):
+        return False
+    return not MORE_THAN_A_QUESTION.search(body[:-1])
 
 
 def _has_prep(tok: Token, word: str) -> bool:
