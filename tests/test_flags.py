@@ -126,6 +126,8 @@ def test_he_does_not_continue_an_unnamed_source_past_a_named_person(engine):
         # the modifier is a word of a firm named earlier
         "The gallery signed a lease for a shop owned by TF Cornerstone. Cornerstone representatives said the move "
         "will draw visitors.",
+        # "the firm" can only be the firm the story named
+        "Shares in Halvorsen Foods rose on Monday. A spokesman for the firm said the sale was going ahead.",
     ],
 )
 def test_a_spokesperson_for_a_body_named_just_before_is_not_flagged(engine, text):
@@ -135,6 +137,8 @@ def test_a_spokesperson_for_a_body_named_just_before_is_not_flagged(engine, text
 def test_a_bare_spokesperson_is_still_flagged(engine):
     text = "The plane came down near the river. A spokeswoman said it had no details yet."
     assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["A spokeswoman"]
+    text = "The plane came down near the river. A spokeswoman for the firm said it had no details yet."
+    assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["A spokeswoman for the firm"]
 
 
 def test_the_expert_after_an_unnamed_expert_is_still_unnamed(engine):

@@ -688,9 +688,17 @@ def _speaks_for_named_body(head: Token) -> bool:
             continue
         if tok.ent_type_ in ("ORG", "GPE", "PERSON", "NORP") or (tok.pos_ == "PROPN" and tok.is_title):
             return True
-        if tok.lower_ in words("institution_nouns.txt") and any(c.lower_ in DEFINITE for c in tok.children):
-            return True  # "a spokesman for the company": the body the article is about
+        definite = any(c.lower_ in DEFINITE for c in tok.children)
+        if definite and tok.lower_ in words("institution_nouns.txt"):
+            return True  # "a spokesman for the government": the body the article is about
+        if definite and tok.lemma_.lower() in words("organisation_nouns.txt") and _organisation_before(head):
+            return True  # "Rank ... A spokesman for the firm": the firm the story named
     return _body_named_before(head)
+
+
+def _organisation_before(head: Token) -> bool:
+    """Whether the story named an organisation before ``head`` (so "the firm" can only be one it named)."""
+    return any(ent.label_ == "ORG" for ent in entities_in(head.doc, 0, head.i))
 
 
 def _body_named_before(head: Token) -> bool:
