@@ -123,7 +123,8 @@ class SearchStore(StoreBase):
             log.info("indexed %d analyses with Chinese, Japanese or Korean text for search", written)
 
     async def guild_stats(self, guild_id: int) -> GuildStats:
-        """Counts for the server scorecard, each document's latest analysis only."""
+        """Counts for the server scorecard: attributions, sites and flags by category from each document's latest
+        analysis only; flags by status from every flag, each once (see ``GuildStats``)."""
         check_guild(guild_id)
         latest = ("FROM analyses AS a JOIN documents AS d ON d.id = a.document_id WHERE a.guild_id = ? "
                   "AND a.seq = (SELECT max(seq) FROM analyses WHERE document_id = a.document_id)")
@@ -146,9 +147,13 @@ class SearchStore(StoreBase):
             (CARRIED, await self._floor(guild_id, None), BELOW_THRESHOLD, guild_id))
         counts = {r[0]: int(r[1]) for r in by_status}
         below, carried = counts.pop(BELOW_THRESHOLD, 0), counts.pop(CARRIED, 0)
+        # categories count the flags of each document's latest analysis, as the attributions do: a re-analysis
+        # supersedes or carries over the earlier flags, which would otherwise be counted again beside their successors
         by_category = await self._rows(
-            "SELECT category, count(*) FROM flags WHERE guild_id = ? GROUP BY category ORDER BY category",
-            (guild_id,))
+            "SELECT f.category, count(*) FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id "
+            "AND a.guild_id = f.guild_id WHERE f.guild_id = ? "
+            "AND a.seq = (SELECT max(seq) FROM analyses WHERE document_id = a.document_id) "
+            "GROUP BY f.category ORDER BY f.category", (guild_id,))
         return GuildStats(
             guild_id=guild_id, documents=int(totals[0]), analyses=int(totals[1]),
             attributions={k: int(v) for k, v in zip(kinds, totals[2:], strict=True)},

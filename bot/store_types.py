@@ -161,7 +161,12 @@ class SiteStats:
 
 @dataclass(frozen=True)
 class GuildStats:
-    """What a server has analysed; counts use each document's latest analysis only, so re-runs don't double."""
+    """What a server has analysed.
+
+    Attributions, sites and flags by category use each document's latest analysis only, so re-runs don't double.
+    Flags by status count every flag once under one heading: a decision taken on an earlier analysis stays a
+    decision, a pending flag a re-analysis replaced is counted as superseded, and a verdict carried over apart.
+    """
 
     guild_id: int
     documents: int = 0
@@ -175,7 +180,8 @@ class GuildStats:
     flags_below_threshold: int = 0
     # flags that took over a verdict given before (``verdict_from``): counted here, not again under their verdict
     flags_carried: int = 0
-    flags_by_category: Mapping[str, int] = field(default_factory=dict)  # every flag, whatever its status
+    # the flags of each document's latest analysis, whatever their status: not those a re-analysis replaced
+    flags_by_category: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def total_attributions(self) -> int:
