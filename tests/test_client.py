@@ -132,7 +132,7 @@ async def test_close_stops_the_gateway_first_closes_services_while_rest_works_an
                      "bounded": timeout is not None})
         await real_close(timeout)
 
-    with mock.patch.object(bot.analyzer, "close", side_effect=analyzer_close):
+    with mock.patch.object(bot.analyzer, "close", autospec=True, side_effect=analyzer_close):
         await asyncio.gather(bot.close(), bot.close())
     assert seen == [{"gateway_closed": True, "is_closed": True, "rest_open": True, "cogs_unloaded": True,
                      "bounded": True}]
@@ -256,12 +256,22 @@ async def test_known_error_before_responding_is_an_ephemeral_response():
     inter.followup.send.assert_not_awaited()
 
 
+async def _analyse(interaction: discord.Interaction) -> None:
+    """The callback of the real command the errors below are raised from."""
+
+
+def _invoke_error(error: Exception) -> app_commands.CommandInvokeError:
+    """``error`` wrapped as discord.py wraps what a command raises, around a real Command (not a bare mock)."""
+    command = app_commands.Command(name="analyse", description="Analyse an article.", callback=_analyse)
+    return app_commands.CommandInvokeError(command, error)
+
+
 async def test_error_after_public_defer_drops_the_placeholder_and_follows_up_privately():
     """After a public defer the 'thinking' message is deleted so the error can be ephemeral."""
     inter = make_interaction()
     await inter.response.defer(thinking=True)
     inter.extras[PUBLIC_DEFER] = True
-    await handle_interaction_error(inter, app_commands.CommandInvokeError(mock.Mock(), BusyError()))
+    await handle_interaction_error(inter, _invoke_error(BusyError()))
     inter.delete_original_response.assert_awaited_once()
     assert inter.followup.send.await_args.kwargs["ephemeral"] is True
     inter.response.send_message.assert_not_awaited()
@@ -271,7 +281,7 @@ async def test_unexpected_error_shows_an_id_and_logs_the_traceback(caplog):
     """A bug: the member sees a short id, the log holds the same id with the traceback."""
     inter = make_interaction()
     with caplog.at_level(logging.ERROR, logger="bot.interaction_errors"):
-        await handle_interaction_error(inter, app_commands.CommandInvokeError(mock.Mock(), KeyError("secret")))
+        await handle_interaction_error(inter, _invoke_error(KeyError("secret")))
     message = inter.response.send_message.await_args.args[0]
     error_id = message.split("`")[1]
     assert len(error_id) == 8 and "secret" not in message
@@ -282,7 +292,7 @@ async def test_unexpected_error_shows_an_id_and_logs_the_traceback(caplog):
 async def test_expired_interaction_is_survived_quietly():
     """An expired interaction (10062) raised by defer: nothing more is sent, nothing raised."""
     inter = make_interaction()
-    await handle_interaction_error(inter, app_commands.CommandInvokeError(mock.Mock(), expired_interaction_error()))
+    await handle_interaction_error(inter, _invoke_error(expired_interaction_error()))
     inter.response.send_message.assert_not_awaited()
     inter.followup.send.assert_not_awaited()
 
@@ -294,7 +304,7 @@ async def test_a_token_past_15_minutes_is_expired_not_a_bug(caplog):
     inter = make_interaction(done=True)
     inter.followup.send.side_effect = late
     with caplog.at_level(logging.INFO, logger="bot.interaction_errors"):
-        await handle_interaction_error(inter, app_commands.CommandInvokeError(mock.Mock(), late))
+        await handle_interaction_error(inter, _invoke_error(late))
     inter.followup.send.assert_not_awaited()
     inter.response.send_message.assert_not_awaited()
     assert [r.levelno for r in caplog.records] == [logging.INFO] and "expired" in caplog.records[0].getMessage()
@@ -343,7 +353,7 @@ async def test_cancelling_the_first_closer_does_not_cancel_the_shutdown(tmp_path
         await real_close(timeout)
 
     try:
-        with mock.patch.object(bot.analyzer, "close", side_effect=slow_close):
+        with mock.patch.object(bot.analyzer, "close", autospec=True, side_effect=slow_close):
             first = asyncio.create_task(bot.close())
             await asyncio.sleep(0.01)
             first.cancel()

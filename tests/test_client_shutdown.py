@@ -88,7 +88,7 @@ async def test_shutdown_answers_running_and_queued_analyses_then_closes_rest_the
         tasks = [analyse_in_own_task(bot, first, ARTICLE), analyse_in_own_task(bot, queued, ARTICLE + " Later.")]
         assert await asyncio.to_thread(job.started.acquire, True, 10)
         await until(lambda: bot.analyzer.in_flight == 2, "the second analysis to wait in the queue")
-        with mock.patch.object(bot.store, "close", side_effect=store_close):
+        with mock.patch.object(bot.store, "close", autospec=True, side_effect=store_close):
             closing = asyncio.create_task(bot.close())
             await until(lambda: bot.drain.closing, "shutdown to begin")
             late = make_interaction(client=bot)

@@ -343,7 +343,7 @@ async def test_url_is_fetched_once_then_served_from_the_link_cache(bot, cog, pag
     """A link is fetched and stored with its URL; the same link again skips the fetcher entirely."""
     guild = make_guild()
     url = pages.url("/article?utm_source=newsletter")
-    with mock.patch.object(bot.fetcher, "fetch", wraps=bot.fetcher.fetch) as fetch:
+    with mock.patch.object(bot.fetcher, "fetch", autospec=True, side_effect=bot.fetcher.fetch) as fetch:
         first = make_interaction(client=bot, guild=guild)
         await invoke(analyse(cog), first, url=url)
         second = make_interaction(client=bot, guild=guild)
@@ -701,7 +701,8 @@ async def test_recording_a_reply_never_turns_a_delivered_answer_into_an_error(bo
     stored = await bot.store.save_analysis(6, ARTICLE, Result.from_dict(rule_job(ARTICLE, None)),
                                            engine_version="t", author_id=43)
     reply = make_message(message_id=7004)
-    with mock.patch.object(bot.store, "record_reply", side_effect=StoreError("database is locked")) as record:
+    locked = StoreError("database is locked")
+    with mock.patch.object(bot.store, "record_reply", autospec=True, side_effect=locked) as record:
         await remember_reply(bot.store, stored, reply)
         await remember_reply(bot.store, stored, None)
     assert record.await_count == 1

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import discord
 import pytest
+from discord.state import ConnectionState
 
 from bot.errors import BusyError, CutShortByRestart, ShuttingDown
 from bot.store_types import STAFF
@@ -110,7 +111,7 @@ async def test_ignores_disabled_channels_bots_webhooks_and_opted_out(bot, cog, p
         make_message(content="no links here", channel=channel),
         make_message(content="`https://example.com/in-code`", channel=channel),
     ]
-    with mock.patch.object(bot.fetcher, "fetch", wraps=bot.fetcher.fetch) as fetch:
+    with mock.patch.object(bot.fetcher, "fetch", autospec=True, side_effect=bot.fetcher.fetch) as fetch:
         for message in messages:
             await cog.on_message(message)
             message.reply.assert_not_awaited()
@@ -121,7 +122,7 @@ async def test_ignores_disabled_channels_bots_webhooks_and_opted_out(bot, cog, p
 async def test_repeat_link_uses_the_store_cache(bot, cog, pages):
     """The same link posted again (with tracking junk) is answered from the store, without fetching."""
     channel = await enabled_channel(bot)
-    with mock.patch.object(bot.fetcher, "fetch", wraps=bot.fetcher.fetch) as fetch:
+    with mock.patch.object(bot.fetcher, "fetch", autospec=True, side_effect=bot.fetcher.fetch) as fetch:
         first = make_message(content=pages.url("/article"), channel=channel)
         await cog.on_message(first)
         second = make_message(content=pages.url("/article?fbclid=abc"), channel=channel)
@@ -308,7 +309,8 @@ async def test_a_forward_of_an_opted_out_author_known_without_a_look_up_spends_n
     with bot_sees(bot, channel, original.channel):
         for _ in range(3):
             forward = forward_of(bot, make_message(channel=channel), content, original)
-            forward.reference._state = mock.Mock(_get_message=mock.Mock(return_value=original))  # cached
+            forward.reference._state = mock.create_autospec(ConnectionState, instance=True)
+            forward.reference._state._get_message.return_value = original  # in Byline's cache
             await cog.on_message(forward)
             forward.reply.assert_not_awaited()
     original.channel.fetch_message.assert_not_awaited()
@@ -376,7 +378,7 @@ def fetchable(message):
 async def test_reaction_analyses_on_demand_even_outside_enabled_channels(bot, cog):
     """📰 on a text message in a normal channel: one reply with the compact embed; a second 📰 adds nothing."""
     message = fetchable(make_message(content=ARTICLE))
-    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+    with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel):
         await cog.on_raw_reaction_add(reaction(message))
         await cog.on_raw_reaction_add(reaction(message))
     kwargs = reply_kwargs(message)
@@ -386,7 +388,7 @@ async def test_reaction_analyses_on_demand_even_outside_enabled_channels(bot, co
 async def test_reaction_fetch_failure_gets_one_short_reply(bot, cog, pages):
     """📰 on a link that can't be read: a short reply with the reason, no embed."""
     message = fetchable(make_message(content=pages.url("/status/404")))
-    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+    with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel):
         await cog.on_raw_reaction_add(reaction(message))
     text = message.reply.await_args.args[0]
     assert text.startswith("📰 ") and "404" in text and len(text) < 300
@@ -397,7 +399,7 @@ async def test_reaction_reply_never_echoes_a_hostile_content_type(bot, cog, page
     """A site's Content-Type header is its own text: a masked link in it must not reach Byline's reply."""
     hostile = quote("[Verify your Discord account](https://evil.example/login)", safe="")
     message = fetchable(make_message(content=f"is this legit? {pages.url('/typed?type=' + hostile)}"))
-    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+    with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel):
         await cog.on_raw_reaction_add(reaction(message))
     text = message.reply.await_args.args[0]
     assert text == "📰 That link is not a web page, so Byline can't read it."
@@ -406,7 +408,7 @@ async def test_reaction_reply_never_echoes_a_hostile_content_type(bot, cog, page
 async def test_reaction_on_a_spoilered_link_answers_behind_spoilers(bot, cog, pages):
     """📰 asks for the spoilered article explicitly: it is analysed, but the reply shows no headline or link."""
     message = fetchable(make_message(content=f"no spoilers please: ||{pages.url('/article')}||"))
-    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+    with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel):
         await cog.on_raw_reaction_add(reaction(message))
     (embed,) = reply_kwargs(message)["embeds"]
     assert "ferry" not in (embed.title or "").lower() and embed.url is None
@@ -417,7 +419,7 @@ async def test_reaction_on_a_spoilered_link_answers_behind_spoilers(bot, cog, pa
 async def test_reaction_on_a_spoilered_link_keeps_it_out_of_the_shared_library(bot, cog, pages):
     """The hidden story is stored private: /recent and /search show it to the poster only, never to other members."""
     message = fetchable(make_message(content=f"no spoilers please: ||{pages.url('/article')}||"))
-    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+    with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel):
         await cog.on_raw_reaction_add(reaction(message))
     analysis_id = reply_kwargs(message)["embeds"][0].footer.text.split()[1]
     guild_id, other = message.guild.id, next_id()
@@ -430,7 +432,7 @@ async def test_reaction_on_a_spoilered_link_keeps_it_out_of_the_shared_library(b
 
 async def test_reaction_on_a_plain_link_stays_in_the_shared_library(bot, cog, pages):
     message = fetchable(make_message(content=f"worth a read: {pages.url('/article')}"))
-    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+    with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel):
         await cog.on_raw_reaction_add(reaction(message))
     assert len(await bot.store.recent(message.guild.id, viewer_id=next_id())) == 1
     assert len(await bot.store.search(message.guild.id, "ferry", viewer_id=next_id())) == 1
@@ -488,8 +490,8 @@ async def test_reaction_on_a_forward_whose_original_is_gone_is_refused_politely(
 async def test_reaction_after_a_busy_failure_can_be_retried(bot, cog):
     """A 📰 that met a full queue is answered with the reason but not marked done: the next 📰 analyses."""
     message = fetchable(make_message(content=ARTICLE))
-    with mock.patch.object(bot, "get_channel", return_value=message.channel):
-        with mock.patch.object(bot.analyzer, "analyze", side_effect=BusyError()):
+    with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel):
+        with mock.patch.object(bot.analyzer, "analyze", autospec=True, side_effect=BusyError()):
             await cog.on_raw_reaction_add(reaction(message))
         assert "busy" in message.reply.await_args.args[0]
         await cog.on_raw_reaction_add(reaction(message))
@@ -512,7 +514,7 @@ async def test_reaction_respects_opt_out_emoji_bots_and_rate_limits(bot, cog):
         (fetchable(make_message(content=ARTICLE, guild=guild)), {"user": reactor_out}),
     ]
     for message, opts in cases:
-        with mock.patch.object(bot, "get_channel", return_value=message.channel):
+        with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel):
             await cog.on_raw_reaction_add(reaction(message, **opts))
         message.reply.assert_not_awaited()
     spammer = make_member(guild=guild)
@@ -520,7 +522,7 @@ async def test_reaction_respects_opt_out_emoji_bots_and_rate_limits(bot, cog):
     replies = 0
     for i in range(3):
         message = fetchable(make_message(content=f"{ARTICLE} Edition {i}.", guild=guild))
-        with mock.patch.object(bot, "get_channel", return_value=message.channel):
+        with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel):
             await cog.on_raw_reaction_add(reaction(message, user=spammer))
         replies += message.reply.await_count
     assert replies == 1
@@ -533,7 +535,7 @@ async def test_while_restarting_a_reaction_is_told_to_retry_and_a_link_is_skippe
     channel = await enabled_channel(bot)
     link = make_message(content=f"see {pages.url('/article')}", channel=channel)
     bot.drain.begin()
-    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+    with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel):
         await asyncio.create_task(cog.on_raw_reaction_add(reaction(message)))  # each event has its own task
         await asyncio.create_task(cog.on_message(link))
         assert message.reply.await_args.args[0] == f"📰 {ShuttingDown.user_message}"
@@ -555,7 +557,7 @@ async def test_a_reaction_cut_short_by_the_restart_is_told_so(bot, cog):
         started.set()
         await forever.wait()
 
-    with mock.patch.object(bot, "get_channel", return_value=message.channel), \
+    with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel), \
             mock.patch.object(bot.analyzer, "analyze", autospec=True, side_effect=stuck):
         task = asyncio.create_task(cog.on_raw_reaction_add(reaction(message)))
         await asyncio.wait_for(started.wait(), 10)
@@ -625,7 +627,7 @@ async def test_ten_reactions_on_one_message_get_one_fetch_one_analysis_and_one_r
         cog = LinksCog(bot)
         guild = make_guild()
         message = fetchable(make_message(content=ARTICLE, guild=guild))
-        with mock.patch.object(bot, "get_channel", return_value=message.channel):
+        with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel):
             await asyncio.gather(*(cog.on_raw_reaction_add(reaction(message, user=make_member(guild=guild)))
                                    for _ in range(10)))
         assert message.channel.fetch_message.await_count == 1
@@ -641,7 +643,7 @@ async def test_rate_limits_are_checked_before_the_message_is_fetched(tmp_path):
         channel = make_channel(guild=guild)
         for i in range(20):
             message = fetchable(make_message(content=f"{ARTICLE} Edition {i}.", channel=channel))
-            with mock.patch.object(bot, "get_channel", return_value=channel):
+            with mock.patch.object(bot, "get_channel", autospec=True, return_value=channel):
                 await cog.on_raw_reaction_add(reaction(message, user=spammer))
         assert channel.fetch_message.await_count == 1
 
@@ -654,10 +656,10 @@ async def test_a_full_channel_does_not_spend_the_members_own_allowance(tmp_path)
         bot.channel_limiter.hit(busy.id)  # someone else used the busy channel's allowance
         member = make_member(guild=guild)
         first = fetchable(make_message(content=f"{ARTICLE} One.", channel=busy))
-        with mock.patch.object(bot, "get_channel", return_value=busy):
+        with mock.patch.object(bot, "get_channel", autospec=True, return_value=busy):
             await cog.on_raw_reaction_add(reaction(first, user=member))
             await cog.on_raw_reaction_add(reaction(first, user=member))
         second = fetchable(make_message(content=f"{ARTICLE} Two.", channel=quiet))
-        with mock.patch.object(bot, "get_channel", return_value=quiet):
+        with mock.patch.object(bot, "get_channel", autospec=True, return_value=quiet):
             await cog.on_raw_reaction_add(reaction(second, user=member))
         assert first.reply.await_count == 0 and second.reply.await_count == 1

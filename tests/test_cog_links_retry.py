@@ -79,7 +79,7 @@ def cog(bot):
 
 
 async def react(bot, cog, message, *, user=None) -> None:
-    with mock.patch.object(bot, "get_channel", return_value=message.channel):
+    with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel):
         await cog.on_raw_reaction_add(reaction(message, user=user))
 
 

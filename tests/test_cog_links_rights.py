@@ -66,7 +66,7 @@ async def test_a_refused_auto_reply_leaves_the_message_open_to_a_later_reaction(
         message.reply.side_effect = http_error(discord.Forbidden, 403, 50013, "Missing Permissions")
         await cog.on_message(message)
         message.reply.side_effect = None  # the moderators fixed the channel's rights
-        with mock.patch.object(bot, "get_channel", return_value=channel):
+        with mock.patch.object(bot, "get_channel", autospec=True, return_value=channel):
             await cog.on_raw_reaction_add(reaction(message))
         assert message.reply.await_count == 2
         assert "embeds" in message.reply.await_args.kwargs
@@ -129,7 +129,7 @@ async def test_a_reaction_where_byline_cannot_reply_fetches_and_analyses_nothing
         cog = LinksCog(bot)
         channel = await channel_with_rights(bot, **{lacking: False})
         message = fetchable(make_message(content=pages.url("/article"), channel=channel))
-        with mock.patch.object(bot, "get_channel", return_value=channel), \
+        with mock.patch.object(bot, "get_channel", autospec=True, return_value=channel), \
                 caplog.at_level(logging.INFO, logger="cogs.links"):
             await cog.on_raw_reaction_add(reaction(message))
         channel.fetch_message.assert_not_awaited()
@@ -137,6 +137,6 @@ async def test_a_reaction_where_byline_cannot_reply_fetches_and_analyses_nothing
         assert pages.hits["/article"] == 0 and await bot.store.recent(channel.guild.id) == []
         assert lacking in caplog.text
         channel.permissions_for.return_value = make_permissions(**ALL_RIGHTS)  # the moderators fixed the rights
-        with mock.patch.object(bot, "get_channel", return_value=channel):
+        with mock.patch.object(bot, "get_channel", autospec=True, return_value=channel):
             await cog.on_raw_reaction_add(reaction(message))
         assert "embeds" in message.reply.await_args.kwargs

@@ -24,7 +24,7 @@ async def test_a_refused_reactor_does_not_block_a_concurrent_entitled_one(tmp_pa
         else:
             await bot.store.set_opt_out(guild.id, refused.id, True)
         message = fetchable(make_message(content=ARTICLE, guild=guild))
-        with mock.patch.object(bot, "get_channel", return_value=message.channel):
+        with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel):
             # two gateway events, each in its own task, arriving together
             await asyncio.gather(cog.on_raw_reaction_add(reaction(message, user=refused)),
                                  cog.on_raw_reaction_add(reaction(message, user=member)))
@@ -39,7 +39,7 @@ async def test_reactions_one_after_the_other_are_answered_once(tmp_path):
         spammer, member = make_member(guild=guild), make_member(guild=guild)
         bot.user_limiter.hit(spammer.id)
         message = fetchable(make_message(content=ARTICLE, guild=guild))
-        with mock.patch.object(bot, "get_channel", return_value=message.channel):
+        with mock.patch.object(bot, "get_channel", autospec=True, return_value=message.channel):
             await cog.on_raw_reaction_add(reaction(message, user=spammer))
             await cog.on_raw_reaction_add(reaction(message, user=member))
         assert message.reply.await_count == 1

@@ -98,7 +98,7 @@ async def react(bot, links: LinksCog, guild, channel, message) -> None:
             "user_id": make_member(guild=guild).id, "burst": False, "type": 0}
     event = discord.RawReactionActionEvent(data, discord.PartialEmoji(name=REACTION_EMOJI), "REACTION_ADD")
     event.member = make_member(guild=guild)
-    with mock.patch.object(bot, "get_channel", return_value=channel):
+    with mock.patch.object(bot, "get_channel", autospec=True, return_value=channel):
         await links.on_raw_reaction_add(event)
 
 

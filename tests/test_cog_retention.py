@@ -7,6 +7,8 @@ import sqlite3
 from datetime import timedelta
 from unittest import mock
 
+import discord
+
 from bot.cards import CARDS_STALE_EVENT
 from bot.errors import StoreError
 from bot.store_cards import StaleCard
@@ -64,7 +66,7 @@ async def test_nothing_expired_means_nothing_deleted_but_old_clean_up_work_is_st
 
 async def test_a_store_failure_is_logged_and_never_raised(store, caplog):
     cog = Retention(make_store_bot(store))
-    with mock.patch.object(store, "prune", side_effect=StoreError("database is locked")):
+    with mock.patch.object(store, "prune", autospec=True, side_effect=StoreError("database is locked")):
         assert await cog.prune_once() is None
     assert "retention pruning failed" in caplog.text
 
@@ -76,8 +78,8 @@ async def test_the_review_cog_empties_cards_removed_by_retention(store):
     _age(store, 2)
     await Retention(make_store_bot(store)).prune_once()
     review = Review(make_store_bot(store))
-    card = review.bot.get_partial_messageable.return_value.get_partial_message.return_value
-    card.edit = mock.AsyncMock()
+    card = mock.create_autospec(discord.PartialMessage, instance=True, spec_set=True)
+    review.bot.get_partial_messageable.return_value.get_partial_message.return_value = card
 
     assert await review.clean_stale_cards() == 1
 
@@ -92,7 +94,7 @@ async def test_the_loop_prunes_only_after_the_gateway_is_ready_and_stops_with_th
     bot = make_store_bot(store)
     bot.wait_until_ready.side_effect = ready.wait
     cog = Retention(bot)
-    with mock.patch.object(store, "prune", wraps=store.prune) as prune:
+    with mock.patch.object(store, "prune", autospec=True, side_effect=store.prune) as prune:
         await cog.cog_load()
         await asyncio.sleep(0.05)
         assert cog.prune_loop.is_running() and prune.await_count == 0

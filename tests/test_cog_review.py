@@ -49,6 +49,11 @@ async def _save(store, guild_id, text=TEXT, flags=FLAGS, author_id=None):
                                      author_id=author_id)
 
 
+def _card():
+    """A posted review card as the cog addresses it (a spec'd PartialMessage): a misspelt call fails the test."""
+    return mock.create_autospec(discord.PartialMessage, instance=True, spec_set=True)
+
+
 def _cog_with_channel(store, guild):
     bot = make_store_bot(store)
     channel = make_channel(guild=guild, name="review")
@@ -121,7 +126,7 @@ async def test_a_newer_analysis_redraws_the_cards_of_the_flags_it_replaced(store
     cog, channel = await _posting_cog(store, guild, "medium")
     old = await _save(store, guild.id)
     await cog.post_flags(old)
-    card = mock.AsyncMock()
+    card = _card()
     cog.bot.get_partial_messageable.return_value.get_partial_message.return_value = card
     new = await store.save_analysis(guild.id, TEXT, flagged_result(TEXT, FLAGS, title="Bridge"),
                                     engine_version="test-2", title="Bridge")
@@ -146,7 +151,7 @@ async def test_a_newer_analysis_posts_no_card_for_claims_moderators_already_deci
     await cog.post_flags(old)
     high, _medium, _low = old.flag_ids
     await store.review_flag(guild.id, high, status="confirmed", reviewer_id=5, reviewer_name="Eve")
-    cog.bot.get_partial_messageable.return_value.get_partial_message.return_value = mock.AsyncMock()
+    cog.bot.get_partial_messageable.return_value.get_partial_message.return_value = _card()
     new = await store.save_analysis(guild.id, TEXT, flagged_result(TEXT, FLAGS, title="Bridge"),
                                     engine_version="test-2", title="Bridge")
     await cog.post_flags(new)
@@ -173,8 +178,8 @@ async def test_a_card_that_cannot_be_redrawn_does_not_stop_the_new_flags(store, 
     guild = make_guild()
     cog, channel = await _posting_cog(store, guild, "medium")
     await cog.post_flags(await _save(store, guild.id))
-    gone = mock.AsyncMock()
-    gone.edit.side_effect = discord.NotFound(mock.Mock(status=404, reason="Not Found"), "Unknown Message")
+    gone = _card()
+    gone.edit.side_effect = http_error(discord.NotFound, 404, 10008, "Unknown Message")
     cog.bot.get_partial_messageable.return_value.get_partial_message.return_value = gone
     new = await store.save_analysis(guild.id, TEXT, flagged_result(TEXT, FLAGS), engine_version="test-2")
     await cog.post_flags(new)
@@ -214,9 +219,9 @@ def _clock(*, minutes=0):
 
 def _cards_by_id(cog):
     """Each posted card the cog edits, as its own AsyncMock, keyed by message id."""
-    cards: dict[int, mock.AsyncMock] = {}
+    cards: dict[int, mock.NonCallableMagicMock] = {}
     partial = cog.bot.get_partial_messageable.return_value
-    partial.get_partial_message.side_effect = lambda mid: cards.setdefault(mid, mock.AsyncMock())
+    partial.get_partial_message.side_effect = lambda mid: cards.setdefault(mid, _card())
     return cards
 
 
@@ -260,11 +265,11 @@ async def test_clean_up_drops_cards_discord_lost_and_retries_the_rest_later(stor
     for text in (TEXT, TEXT + " Again.", TEXT + " Third.", TEXT + " Fourth."):
         await cog.post_flags(await _save(store, guild.id, text, author_id=leaver))  # cards 900 to 903
     cards = _cards_by_id(cog)
-    cards[900] = mock.AsyncMock()
+    cards[900] = _card()
     cards[900].edit.side_effect = http_error(discord.NotFound, 404, 10008, "Unknown Message")
-    cards[901] = mock.AsyncMock()
-    cards[901].edit.side_effect = discord.HTTPException(mock.Mock(status=503, reason="Unavailable"), "try later")
-    cards[903] = mock.AsyncMock()
+    cards[901] = _card()
+    cards[901].edit.side_effect = http_error(discord.HTTPException, 503, 0, "try later")
+    cards[903] = _card()
     cards[903].edit.side_effect = _missing_permissions()
     await store.forget_user(guild.id, leaver)
 
@@ -288,7 +293,7 @@ async def test_a_refused_card_is_retried_with_growing_gaps_then_given_up(store, 
     guild = make_guild()
     cog, _ = await _posting_cog(store, guild, "medium")
     await cog.post_flags(await _save(store, guild.id, author_id=4242))  # card 900
-    card = mock.AsyncMock()
+    card = _card()
     card.edit.side_effect = _missing_permissions()
     cog.bot.get_partial_messageable.return_value.get_partial_message.return_value = card
     await store.forget_user(guild.id, 4242)
@@ -320,7 +325,7 @@ async def test_a_refused_card_waits_out_its_gap_even_after_a_forget_me(store):
     guild = make_guild()
     cog, _ = await _posting_cog(store, guild, "medium")
     await cog.post_flags(await _save(store, guild.id, author_id=4242))  # card 900
-    card = mock.AsyncMock()
+    card = _card()
     card.edit.side_effect = _missing_permissions()
     cog.bot.get_partial_messageable.return_value.get_partial_message.return_value = card
     await store.forget_user(guild.id, 4242)
@@ -343,7 +348,7 @@ async def test_a_card_refused_for_good_is_dropped_after_one_request(store, caplo
     guild = make_guild()
     cog, _ = await _posting_cog(store, guild, "medium")
     await cog.post_flags(await _save(store, guild.id, author_id=4242))
-    card = mock.AsyncMock()
+    card = _card()
     card.edit.side_effect = http_error(cls, status, code, text)
     cog.bot.get_partial_messageable.return_value.get_partial_message.return_value = card
     await store.forget_user(guild.id, 4242)
@@ -394,7 +399,7 @@ async def test_a_pass_reaches_the_cards_behind_those_it_cannot_clean(store):
         await cog.post_flags(await _save(store, guild.id, text, author_id=4242))  # cards 900 to 904
     cards = _cards_by_id(cog)
     for message_id in (900, 901, 902):
-        cards[message_id] = mock.AsyncMock()
+        cards[message_id] = _card()
         cards[message_id].edit.side_effect = _missing_permissions()
     await store.forget_user(guild.id, 4242)
 
@@ -449,7 +454,7 @@ async def test_a_card_posted_while_its_flags_are_deleted_is_withdrawn(store):
     card = make_message(channel=channel, message_id=900)
     channel.send.side_effect = None
     channel.send.return_value = card
-    with mock.patch.object(store, "set_review_messages", side_effect=forget_first):
+    with mock.patch.object(store, "set_review_messages", autospec=True, side_effect=forget_first):
         await cog.post_flags(stored)
     channel.send.assert_awaited_once()
     card.delete.assert_awaited_once()
@@ -460,7 +465,7 @@ async def test_a_store_error_while_redrawing_does_not_stop_the_new_flags(store, 
 
     guild = make_guild()
     cog, channel = await _posting_cog(store, guild, "medium")
-    with mock.patch.object(store, "superseded_cards", side_effect=StoreError("database is locked")):
+    with mock.patch.object(store, "superseded_cards", autospec=True, side_effect=StoreError("database is locked")):
         await cog.post_flags(await _save(store, guild.id))
     channel.send.assert_awaited_once()
     assert "could not redraw superseded cards" in caplog.text

@@ -137,7 +137,7 @@ async def test_a_failed_catch_up_does_not_undo_the_new_review_channel(store):
     channel = make_channel(guild=guild, name="review")
     cog = _cog(store)
     inter = _inter(store, guild)
-    with mock.patch.object(store, "waiting_for_card", side_effect=StoreError("database is locked")):
+    with mock.patch.object(store, "waiting_for_card", autospec=True, side_effect=StoreError("database is locked")):
         await cog.review_channel.callback(cog, inter, channel)
     assert (await store.get_settings(guild.id)).review_channel_id == channel.id
     assert "/review repost tries again" in inter.followup.send.await_args.args[0]
@@ -340,7 +340,8 @@ async def test_a_failed_count_or_answer_still_leaves_the_catch_up_to_run(store):
     cog, channel = _reviewing_cog(store, guild)
     await _posted_at_medium(store, guild, cog, channel)
     inter = _inter(store, guild)
-    with mock.patch.object(store, "count_waiting_for_card", side_effect=StoreError("database is locked")):
+    locked = StoreError("database is locked")
+    with mock.patch.object(store, "count_waiting_for_card", autospec=True, side_effect=locked):
         await cog.flag_threshold.callback(cog, inter, "low")
     assert "posted shortly; /review repost says how many still wait" in inter.followup.send.await_args.args[0]
     cog.bot.dispatch.assert_called_once_with(CATCH_UP_EVENT, guild.id, report_to=inter)

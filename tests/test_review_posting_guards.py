@@ -85,7 +85,7 @@ async def test_a_card_the_store_cannot_record_is_taken_down_and_the_flag_gets_on
     await store.update_settings(guild.id, review_channel_id=channel.id)
     flag_id = await _waiting_flag(store, guild)
     busy = StoreError("The database stayed busy for too long; please try again.")
-    with (mock.patch.object(store, "set_review_messages", side_effect=busy) as record,
+    with (mock.patch.object(store, "set_review_messages", autospec=True, side_effect=busy) as record,
           pytest.raises(StoreError)):  # the run fails as before; the card does not stay behind
         await post_waiting(bot, guild.id, max_cards=10)
     assert record.await_count == 2  # recorded once more before giving the card up
@@ -114,7 +114,7 @@ async def test_a_card_recorded_on_the_second_try_stays(store):
             raise StoreError("The database stayed busy for too long; please try again.")
         return await real(*args, **kwargs)
 
-    with mock.patch.object(store, "set_review_messages", side_effect=busy_once):
+    with mock.patch.object(store, "set_review_messages", autospec=True, side_effect=busy_once):
         posting = await post_waiting(bot, guild.id, max_cards=10)
     (card,) = SENT[channel.id]
     assert (posting.flags, posting.cards) == (1, 1)
@@ -135,7 +135,7 @@ async def test_a_card_that_can_be_neither_recorded_nor_deleted_is_logged_with_it
         return message
 
     channel.send.side_effect = send
-    with (mock.patch.object(store, "set_review_messages", side_effect=StoreError("disk full")),
+    with (mock.patch.object(store, "set_review_messages", autospec=True, side_effect=StoreError("disk full")),
           pytest.raises(StoreError)):
         await post_waiting(bot, guild.id, max_cards=10)
     warned = [r for r in caplog.records if r.levelno == logging.WARNING and "could not withdraw" in r.getMessage()]
@@ -185,7 +185,7 @@ async def _change_while_a_card_is_in_flight(gate, store, change) -> None:
         asked_for_lock.set()
         return real_lock(guild_id)
 
-    with (mock.patch.object(store, "update_settings", side_effect=update),
+    with (mock.patch.object(store, "update_settings", autospec=True, side_effect=update),
           mock.patch.dict(cog_globals, {"settings_lock": lock})):
         task = asyncio.create_task(change)
         waits = [asyncio.create_task(asked_for_lock.wait()), asyncio.create_task(stored.wait())]
@@ -362,7 +362,7 @@ async def test_a_catch_up_that_fails_tells_the_manager_and_a_good_one_says_nothi
     bot, (channel,) = _bot_with_channels(store, guild, "review")
     await _lowering(store, guild, bot, channel)
     cog, inter = await _lower_to_low(bot, guild)
-    with mock.patch.object(store, "waiting_for_card", side_effect=StoreError("database is locked")):
+    with mock.patch.object(store, "waiting_for_card", autospec=True, side_effect=StoreError("database is locked")):
         await cog.catch_up(guild.id, report_to=inter)
     assert inter.followup.send.await_count == 2
     assert "could not be posted after all" in inter.followup.send.await_args.args[0]
