@@ -373,6 +373,10 @@ def test_the_writers_own_i_is_not_an_unnamed_source(engine):
         "The girl enrolled in January.\n\n"
         '"It is so interesting and it has the kind of maths I love," she giggles. '
         '"It was easy for me because my mum taught me in a nice way."',
+        # a known speaker's quotes may pause for three sentences of narration and still be theirs
+        '"It has far more room to grow than the old one," said Dr Ada Quill. Standards matter on a network this '
+        "size. Agreeing on them is slow work. Most users will never notice the change. "
+        '"Our first goal is that nobody should notice any difference at all."',
         # a quoted title or name beside what it names is nobody's words
         'Ella shot the portraits in a week. Her series, "First and foremost I am the one," has 21 portraits.',
         'The town launched a campaign called "Keep the pier open for all of us" in May.',
@@ -380,6 +384,16 @@ def test_the_writers_own_i_is_not_an_unnamed_source(engine):
 )
 def test_quotes_whose_speaker_a_reader_can_tell_are_not_unattributed(engine, text):
     assert flags_of(engine, text, "unattributed_quote") == []
+
+
+def test_a_quote_four_sentences_of_narration_after_a_speaker_is_flagged(engine):
+    text = (
+        '"It has far more room to grow than the old one," said Dr Ada Quill. Standards matter on a network this '
+        "size. Agreeing on them is slow work. Most users will never notice the change. Rollout begins in spring. "
+        '"Our first goal is that nobody should notice any difference at all."'
+    )
+    [flag] = flags_of(engine, text, "unattributed_quote")
+    assert flag.evidence.text.startswith('"Our first goal')
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ COPULA_FORMS = {"is", "are", "was", "were", "be", "been", "being", "am", "'s", "
 LONG_QUOTE_WORDS = 25
 MEDIUM_QUOTE_WORDS = 8
 PRONOUN_LOOKBACK = 2
-FLOOR_GAP = 2  # sentences a known speaker's quotes may pause for narration and still be theirs
+FLOOR_GAP = 4  # sentences a known speaker's quotes may pause for narration and still be theirs
 SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
 MALE_NOUNS = {"man", "men", "boy", "father", "son", "brother", "husband", "uncle", "nephew", "king", "gentleman"}
@@ -688,7 +688,7 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
         start = locate.sentence(run[0].start).index
         if floor >= 0 and start - floor <= FLOOR_GAP and not any(floor < s < start for s in cue_sents):
             # 'Mr Hopkins said ... "...," he said. Many firms offer blogs. "That is the difference."': a quote
-            # a sentence or two after a known speaker's, with nobody else speaking between, is still theirs
+            # up to three sentences after a known speaker's, with nobody else speaking between, is still theirs
             floor = _last_sentence(locate, run[-1])
             continue
         for q in run:
