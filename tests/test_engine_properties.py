@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.analysis.validate import check_text
 from bot.errors import InputError
 
 PIECES = st.sampled_from(
@@ -35,7 +37,11 @@ def test_random_text_never_crashes_and_offsets_are_exact(engine, text):
     try:
         result = engine.analyze(text)
     except InputError:
-        return  # empty or unusable input is refused with a clear error, which is fine
+        # Empty or unusable input is refused with a clear error, which is fine, but only by the up-front check:
+        # an InputError from the analysis itself would be a crash dressed as a refusal.
+        with pytest.raises(InputError):
+            check_text(text, engine.settings.max_chars)
+        return
     for span in spans_of(result):
         assert 0 <= span.start <= span.end <= len(text)
         assert text[span.start : span.end] == span.text

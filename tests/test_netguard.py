@@ -300,4 +300,8 @@ def test_teredo_and_6to4_expose_their_ipv4():
 
 def test_check_ip_accepts_public_addresses():
     for address in ("93.184.216.34", "1.1.1.1", "2606:4700:4700::1111"):
-        check_ip(address, GUARDED)
+        assert check_ip(address, GUARDED) is None  # no BlockedAddress raised
+        assert classify(ipaddress.ip_address(address)) is None
+    # Control: the same call does refuse a neighbouring private address, so passing above means something.
+    with pytest.raises(BlockedAddress):
+        check_ip("10.0.0.1", GUARDED)
