@@ -18,6 +18,20 @@ from tests.test_workers import wait_started
 GUILD, ALICE, BOB = 11, 101, 202
 
 
+async def until(condition: Callable[[], bool]) -> None:
+    """Let the loop run until ``condition`` holds (bounded: a broken test fails instead of hanging)."""
+    for _ in range(3000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")
+
+
+def claims(bot: Any) -> int:
+    """How many claims the guild's requests and analyses hold on its places (a joiner holds one)."""
+    return sum(guild_load(bot)._claims.get(GUILD, Counter()).values())
+
+
 async def test_a_joiner_is_served_when_the_member_who_asked_first_is_forgotten(tmp_path):
     """Bob asks for the same public text Alice's request is analysing; Alice then runs /forget. Alice's request is
     void, but Bob never asked to be forgotten: his request is analysed and stored for him."""
@@ -26,7 +40,7 @@ async def test_a_joiner_is_served_when_the_member_who_asked_first_is_forgotten(t
         alice = asyncio.create_task(analyse_and_store(bot, GUILD, ARTICLE, author_id=ALICE))
         await wait_started(job)
         bob = asyncio.create_task(analyse_and_store(bot, GUILD, ARTICLE, author_id=BOB))
-        await asyncio.sleep(0.05)  # Bob has joined Alice's job
+        await until(lambda: claims(bot) == 2 + 1)  # Alice's request, the analysis, and Bob who joined it
         assert len(bot.analyses_in_flight) == 1
         await bot.store.forget_user(GUILD, ALICE)
         job.release.set()
@@ -60,7 +74,7 @@ async def test_a_first_caller_giving_up_does_not_cancel_the_analysis_for_others(
         alice = asyncio.create_task(analyse_and_store(bot, GUILD, ARTICLE, author_id=ALICE))
         await wait_started(job)
         bob = asyncio.create_task(analyse_and_store(bot, GUILD, ARTICLE, author_id=BOB))
-        await asyncio.sleep(0.05)
+        await until(lambda: claims(bot) == 2 + 1)  # Bob has joined Alice's analysis before she gives up
         alice.cancel()
         job.release.set()
         stored = await asyncio.wait_for(bob, 10)
@@ -104,20 +118,6 @@ class CountingGates:
         self.started.release()
         (self.first if n == 1 else self.later).wait(30)
         return rule_job(text, sentences)
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    """Let the loop run until ``condition`` holds (bounded: a broken test fails instead of hanging)."""
-    for _ in range(3000):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the condition never held")
-
-
-def claims(bot: Any) -> int:
-    """How many claims the guild's requests and analyses hold on its places (a joiner holds one)."""
-    return sum(guild_load(bot)._claims.get(GUILD, Counter()).values())
 
 
 async def test_after_the_first_requesters_forget_me_the_others_share_one_new_analysis(tmp_path):
