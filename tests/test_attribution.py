@@ -132,6 +132,11 @@ def test_quote_said_name_continues_after_the_cue(nlp):
         ("Some say the mayor knew about the contract.", "say", "Some", "vague"),
         ("The mayor said the park would reopen in May.", "said", "The mayor", "named"),
         ("Police said two men were arrested at the scene.", "said", "Police", "named"),
+        # a working group of a named organisation speaks for it; one from a nationality does not
+        ("An IMF mission said growth would slow next year.", "said", "An IMF mission", "named"),
+        ("A team from the World Health Organization said cases rose.", "said", "A team from", "named"),
+        ("A Saudi delegation said the talks had failed.", "said", "A Saudi delegation", "anonymous"),
+        ("A team of doctors said the boy was recovering.", "said", "A team of doctors", "anonymous"),
     ],
 )
 def test_source_kinds(nlp, text, cue, source, kind):

@@ -35,6 +35,8 @@ CUT_RIGHT = {"relcl", "appos", "advcl", "parataxis", "acl"}
 PLACES = {"GPE", "LOC", "NORP", "FAC"}
 # Experts on an organisation's staff, whose findings are the organisation's.
 STAFF = {"analyst", "economist", "researcher", "scientist", "expert", "strategist", "engineer"}
+# Working groups a body sends or sets up: "an IMF mission", "a UN delegation", "a team from the WHO" speak for it.
+UNITS = {"mission", "delegation", "team", "panel", "committee", "taskforce", "inquiry", "envoy"}
 # Bodies whose records are public and identifiable: "court documents", "police records", "trial testimony".
 RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", "coroner", "inquest", "senate"}
 CLAUSE_OPENERS = {"as", "while", "when", "after", "before", "during"}  # words that open a clause after a name
@@ -585,7 +587,7 @@ def classify(head: Token, i: int, j: int) -> str:
         for c in head.children
         if c.dep_ in ("compound", "poss", "nmod")
     )
-    if _identified_body(head):
+    if _identified_body(head) or (lemma in UNITS and _unit_of_named_body(head)):
         return "named"
     if _back_to_unnamed(head):
         return "anonymous"  # "An independent expert said ... the expert said": still nobody named
@@ -853,6 +855,15 @@ def is_maker(tok: Token) -> bool:
     """An organisation or person, or a name the NER did not type; not a place ("a poll in Israel", "a witness
     from Leeds"), unless the name stands beside a common noun that says what it is (``_described``)."""
     return tok.ent_type_ in ("ORG", "PERSON") or (tok.pos_ == "PROPN" and not _place(tok))
+
+
+def _unit_of_named_body(head: Token) -> bool:
+    """ "An IMF mission", "a team from the WHO": a working group of a named organisation, which a reader can
+    check with it ("a Saudi delegation", a nationality, is not one)."""
+    if any(c.dep_ in ("compound", "poss") and c.ent_type_ == "ORG" for c in head.children):
+        return True
+    of = (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "at"))
+    return any(g.ent_type_ == "ORG" for p in of for g in p.subtree if g.i != p.i)
 
 
 def _of_named_body(head: Token) -> bool:
