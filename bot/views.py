@@ -8,10 +8,11 @@ views, so every callback here answers errors itself through ``handle_interaction
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 
@@ -20,10 +21,11 @@ from bot.cards import card_lock
 from bot.checks import interaction_is_moderator
 from bot.errors import AlreadyReviewed, BylineError, NotFoundError, NotModerator, ShuttingDown
 from bot.interaction_errors import handle_interaction_error, send_ephemeral
-from bot.shutdown import hold_interaction
+from bot.shutdown import Drain, hold_interaction
 from bot.store_types import STAFF
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 REVIEW_TEMPLATE = r"byline:review:(?P<action>confirm|dismiss|note):(?P<flag_id>[0-9]+)"
 REVIEW_PATTERN = re.compile(REVIEW_TEMPLATE)
@@ -83,16 +85,32 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REVI
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the note modal, or apply the review and show its outcome on the review message."""
         try:
-            hold_interaction(interaction, f"review {self.action} of flag {self.flag_id}")
+            hold_interaction(interaction, f"review {self.action} of flag {self.flag_id}", answer_cut_short=True)
             if self.action == "note":
                 await _check_flag_exists(interaction, self.flag_id)
                 modal = NoteModal(self.flag_id)
-                await interaction.response.send_modal(modal)
+                await deliver(interaction, interaction.response.send_modal(modal))
                 modal.stop()  # the submission is handled from its custom_id (handle_note_submit), never from memory
             else:
                 await apply_review(interaction, self.flag_id, _STATUS_FOR_ACTION[self.action])
         except Exception as exc:
-            await handle_interaction_error(interaction, exc)
+            await deliver(interaction, handle_interaction_error(interaction, exc))
+
+
+def deliver(interaction: discord.Interaction, answer: Awaitable[T]) -> Awaitable[T]:
+    """Send a review click's or note's answer through the shutdown drain (``Drain.deliver``): once it is on its way,
+    a grace period ending meanwhile lets it finish and adds no "cut short" notice, so nobody is answered twice."""
+    drain = getattr(interaction.client, "drain", None)
+    return drain.deliver(answer) if isinstance(drain, Drain) else answer
+
+
+def _saved_if_cut_short(interaction: discord.Interaction, text: str) -> None:
+    """Once a decision or note is stored, a shutdown cutting the rest short (the card's re-draw) says it was saved,
+    rather than asking the moderator to try again what is already done."""
+    drain = getattr(interaction.client, "drain", None)
+    if isinstance(drain, Drain):
+        drain.on_cut_short(functools.partial(send_ephemeral, interaction,
+                                             f"{text} Byline restarted before it could update the card."))
 
 
 async def apply_review(interaction: discord.Interaction, flag_id: int, status: str) -> None:
@@ -105,14 +123,15 @@ async def apply_review(interaction: discord.Interaction, flag_id: int, status: s
                                        reviewer_name=display_name(interaction.user))
     except AlreadyReviewed as exc:
         await refresh_review_message(interaction, focus=flag_id)
-        await send_ephemeral(interaction, exc.user_message)
+        await deliver(interaction, send_ephemeral(interaction, exc.user_message))
         return
     except NotFoundError:  # forgotten or pruned before the clean-up reached this card: take its text down now
         await refresh_review_message(interaction, focus=flag_id)
         raise
     log.info("flag reviewed: guild=%s flag=%s status=%s reviewer=%s", guild_id, flag_id, status, interaction.user.id)
+    _saved_if_cut_short(interaction, f"Flag #{flag.id} {status}.")
     await refresh_review_message(interaction, focus=flag.id)
-    await send_ephemeral(interaction, f"Flag #{flag.id} {status}. Thanks!")
+    await deliver(interaction, send_ephemeral(interaction, f"Flag #{flag.id} {status}. Thanks!"))
 
 
 async def _check_flag_exists(interaction: discord.Interaction, flag_id: int) -> None:
@@ -246,7 +265,7 @@ async def handle_note_submit(interaction: discord.Interaction) -> bool:
         await save_note(interaction, int(match["flag_id"]), submitted_value(data.get("components", []),
                                                                             NOTE_INPUT_ID))
     except Exception as exc:
-        await handle_interaction_error(interaction, exc)
+        await deliver(interaction, handle_interaction_error(interaction, exc))
     return True
 
 
@@ -266,7 +285,7 @@ def submitted_value(components: Iterable[Any], custom_id: str) -> str:
 
 async def save_note(interaction: discord.Interaction, flag_id: int, text: str) -> None:
     """Re-check rights (the note box may outlive a role change), store the note, refresh the card, say so."""
-    hold_interaction(interaction, f"note on flag {flag_id}")
+    hold_interaction(interaction, f"note on flag {flag_id}", answer_cut_short=True)
     if not await interaction_is_moderator(interaction):
         raise NotModerator()
     await interaction.response.defer()
@@ -282,9 +301,10 @@ async def save_note(interaction: discord.Interaction, flag_id: int, text: str) -
             await refresh_review_message(interaction, focus=flag_id)
         raise
     log.info("note added: guild=%s flag=%s reviewer=%s", interaction.guild_id, flag_id, interaction.user.id)
+    _saved_if_cut_short(interaction, f"Note saved on flag #{flag_id}.")
     if interaction.message is not None:
         await refresh_review_message(interaction, focus=flag_id)
-    await send_ephemeral(interaction, f"Note saved on flag #{flag_id}.")
+    await deliver(interaction, send_ephemeral(interaction, f"Note saved on flag #{flag_id}."))
 
 
 RightsCheck = Callable[[discord.Interaction], Awaitable[bool]]
