@@ -685,10 +685,18 @@ async def test_a_reply_whose_analysis_was_forgotten_meanwhile_is_taken_down(bot)
 
     stored = await bot.store.save_analysis(5, ARTICLE, Result.from_dict(rule_job(ARTICLE, None)),
                                            engine_version="t", author_id=42)
+    kept = await bot.store.save_analysis(5, ARTICLE + " More.", Result.from_dict(rule_job(ARTICLE, None)),
+                                         engine_version="t", author_id=43)
     await bot.store.forget_user(5, 42)
     reply = make_message(message_id=7003)
     await remember_reply(bot.store, stored, reply)
     reply.delete.assert_awaited_once()
+    # Control: the reply to an analysis that is still there is kept (and recorded, so a later forget-me finds it).
+    other = make_message(message_id=7005)
+    await remember_reply(bot.store, kept, other)
+    other.delete.assert_not_awaited()
+    report = await bot.store.forget_user(5, 43)
+    assert [(r.channel_id, r.message_id) for r in report.replies] == [(other.channel.id, 7005)]
 
 
 async def test_recording_a_reply_never_turns_a_delivered_answer_into_an_error(bot, caplog):

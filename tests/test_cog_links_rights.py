@@ -55,6 +55,9 @@ async def test_with_the_rights_the_auto_reply_is_sent(tmp_path, pages):
         message = make_message(content=pages.url("/article"), channel=channel)
         await LinksCog(bot).on_message(message)
         message.reply.assert_awaited_once()
+        (stored,) = await bot.store.recent(channel.guild.id)
+        (embed,) = message.reply.await_args.kwargs["embeds"]  # the analysis itself, not an apology
+        assert stored.id in embed.footer.text and pages.hits["/article"] == 1
 
 
 async def test_a_refused_auto_reply_leaves_the_message_open_to_a_later_reaction(tmp_path, pages):

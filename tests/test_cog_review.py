@@ -702,8 +702,14 @@ async def test_review_channel_of_another_guild_is_not_used(store):
     guild, elsewhere = make_guild(), make_guild()
     cog, channel = _cog_with_channel(store, elsewhere)
     await store.update_settings(guild.id, review_channel_id=channel.id)
-    await cog.post_flags(await _save(store, guild.id))
+    stored = await _save(store, guild.id)
+    await cog.post_flags(stored)
     channel.send.assert_not_awaited()
+    assert (await store.get_flag(guild.id, stored.flag_ids[0])).review_message_id is None
+    # Control: the same channel does take its own server's flags, so the refusal above is about the server.
+    await store.update_settings(elsewhere.id, review_channel_id=channel.id)
+    await cog.post_flags(await _save(store, elsewhere.id))
+    channel.send.assert_awaited_once()
 
 
 async def test_posting_failure_is_logged_not_raised(store, caplog):
