@@ -33,12 +33,25 @@ NOTE_MODAL_PATTERN = re.compile(r"byline:note:(?P<flag_id>[0-9]+)")  # the note 
 NOTE_INPUT_ID = "byline:note:text"
 FLAGS_PER_MESSAGE = render.REVIEW_FLAGS_PER_MESSAGE  # one action row per flag, and Discord allows five rows
 NOTE_MAX_CHARS = 1000
+FLAG_ID_MAX = 2**63 - 1  # SQLite's largest integer: a bigger id makes the store raise OverflowError, not "not found"
 _STATUS_FOR_ACTION = {"confirm": "confirmed", "dismiss": "dismissed"}
 _BUTTON_LOOK = {
     "confirm": ("Confirm", discord.ButtonStyle.danger),
     "dismiss": ("Dismiss", discord.ButtonStyle.secondary),
     "note": ("Add note", discord.ButtonStyle.primary),
 }
+
+
+def flag_id_in_range(flag_id: int) -> bool:
+    """Whether a flag id read from a custom_id can name a row at all; only a forged or mangled one cannot."""
+    return 0 < flag_id <= FLAG_ID_MAX
+
+
+def known_flag_id(flag_id: int) -> int:
+    """``flag_id``, or the refusal an unknown flag gets when no row can have it, before the store sees it."""
+    if not flag_id_in_range(flag_id):
+        raise NotFoundError(f"No flag #{flag_id} in this server.")
+    return flag_id
 
 
 def review_custom_id(action: str, flag_id: int) -> str:
@@ -86,6 +99,7 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REVI
         """Open the note modal, or apply the review and show its outcome on the review message."""
         try:
             hold_interaction(interaction, f"review {self.action} of flag {self.flag_id}", answer_cut_short=True)
+            known_flag_id(self.flag_id)
             if self.action == "note":
                 await _check_flag_exists(interaction, self.flag_id)
                 modal = NoteModal(self.flag_id)
@@ -156,8 +170,9 @@ def flag_ids_in_message(message: discord.Message | None) -> list[int]:
     for component in getattr(message, "components", None) or []:
         for child in getattr(component, "children", []) or []:
             match = REVIEW_PATTERN.fullmatch(getattr(child, "custom_id", None) or "")
-            if match and int(match["flag_id"]) not in ids:
-                ids.append(int(match["flag_id"]))
+            flag_id = int(match["flag_id"]) if match else 0
+            if flag_id_in_range(flag_id) and flag_id not in ids:
+                ids.append(flag_id)
     return ids
 
 
@@ -286,6 +301,7 @@ def submitted_value(components: Iterable[Any], custom_id: str) -> str:
 async def save_note(interaction: discord.Interaction, flag_id: int, text: str) -> None:
     """Re-check rights (the note box may outlive a role change), store the note, refresh the card, say so."""
     hold_interaction(interaction, f"note on flag {flag_id}", answer_cut_short=True)
+    known_flag_id(flag_id)
     if not await interaction_is_moderator(interaction):
         raise NotModerator()
     await interaction.response.defer()
