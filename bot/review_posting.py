@@ -12,7 +12,9 @@ forget-me or retention would ever find it.
 
 A run reads the guild's settings again before each card, under ``settings_lock``, which a manager's change of the
 review channel or threshold also takes: once that change is stored, no card goes to the old channel (the run stops)
-or shows flags below the new threshold (they are skipped).
+or shows flags below the new threshold (they are skipped). A card's flags are read again just before it is sent and
+once it is recorded: a newer analysis of the article may supersede them meanwhile, so they are left off it, or it is
+re-drawn at once (that analysis's own re-draw finds recorded cards only).
 
 Once Discord refuses a post (or the channel cannot be found), the automatic runs after stored analyses pause for
 ``REFUSAL_PAUSE_SECONDS`` in that guild: otherwise every link reply in a busy server would add one more refused
@@ -36,7 +38,7 @@ from bot import render
 from bot.errors import NotFoundError, StoreError
 from bot.locks import KeyedLocks
 from bot.store_types import STAFF, severity_rank
-from bot.views import FLAGS_PER_MESSAGE, review_view
+from bot.views import FLAGS_PER_MESSAGE, draw_card, review_view
 
 if TYPE_CHECKING:
     from bot.store_types import StoredFlag
@@ -166,10 +168,17 @@ async def _post_if_still_wanted(store: Any, channel: Any, channel_id: int, guild
         if current.review_channel_id != channel_id:
             return None
         floor = severity_rank(current.flag_threshold)  # raised meanwhile: flags below it are no longer sent
-        wanted = [f for f in group if severity_rank(f.severity) >= floor]
+        wanted = [f for f in await _still_waiting(store, guild_id, group) if severity_rank(f.severity) >= floor]
         if not wanted or not await _post_card(store, channel, channel_id, guild_id, wanted):
             return 0
         return len(wanted)
+
+
+async def _still_waiting(store: Any, guild_id: int, group: list[StoredFlag]) -> list[StoredFlag]:
+    """``group``'s flags as stored now, less those that no longer wait for a card: a newer analysis of the article
+    may have superseded some since they were read, and a card would show them as pending, with live buttons."""
+    fresh = [await store.get_flag(guild_id, f.id) for f in group]
+    return [f for f in fresh if f is not None and f.status == "pending" and f.review_message_id is None]
 
 
 async def _next_cards(store: Any, guild_id: int, threshold: str, max_cards: int,
@@ -239,7 +248,21 @@ async def _post_card(store: Any, channel: Any, channel_id: int, guild_id: int, g
     except Exception:
         await _withdraw(message, guild_id, group[0].analysis_id, "it could not be recorded")
         raise
+    await _redraw_if_changed(store, guild_id, message, group)
     return True
+
+
+async def _redraw_if_changed(store: Any, guild_id: int, message: discord.Message, shown: list[StoredFlag]) -> None:
+    """Re-draw a card whose flags changed while it was sent (a newer analysis superseded them): that analysis's own
+    re-draw only finds recorded cards, so it may have missed this one, which would keep live buttons until clicked."""
+    now = await store.flags_on_card(guild_id, message.id)
+    if {(f.id, f.status) for f in now} == {(f.id, f.status) for f in shown}:
+        return
+    try:
+        await draw_card(store, guild_id, message.id, message.edit)
+    except (discord.HTTPException, StoreError) as exc:  # the card is recorded: a click or a later re-draw fixes it
+        log.warning("could not redraw review card %s in guild %s after its flags changed: %s", message.id, guild_id,
+                    exc)
 
 
 async def _record(store: Any, guild_id: int, group: list[StoredFlag], channel_id: int, message_id: int) -> None:
