@@ -100,7 +100,9 @@ async def test_monitor_samples_the_running_loop():
 
     monitor = LoopLagMonitor(interval=0.001)
     monitor.start()
-    while monitor.count < 3:
+    for _ in range(2000):  # bounded: a sampler that never samples fails here instead of hanging the suite
+        if monitor.count >= 3:
+            break
         await asyncio.sleep(0.005)
     await monitor.stop()
     assert not monitor.running and monitor.count >= 3
