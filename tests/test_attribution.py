@@ -626,6 +626,29 @@ def test_a_subject_inside_the_quote_is_not_the_speaker_outside_it(nlp):
     assert a.source_kind == "anonymous"
 
 
+def test_a_quoted_word_inside_the_object_keeps_the_object_in_the_claim(nlp):
+    text = "The rally ran late. Mara Voss called half of the council \u201cutterly spineless\u201d on Friday."
+    a = by_cue(find(nlp, text), "called")
+    assert a.content is not None and a.content.text == "half of the council \u201cutterly spineless\u201d"
+    assert a.direct_quote is True
+
+
+def test_a_quote_after_a_quoted_word_goes_on_in_the_same_claim(nlp):
+    text = (
+        'The rally ran late. Mara Voss called the film "irresponsible." "It will give the men a platform they '
+        'should never have." The film airs on Sunday.'
+    )
+    a = by_cue(find(nlp, text), "called")
+    assert a.content is not None and a.content.text.startswith('the film "irresponsible."')
+    assert "platform they should never have" in a.content.text
+
+
+def test_a_title_in_quote_marks_does_not_make_an_action_speech(nlp):
+    text = 'The board met on Monday. Senator Ray Ortiz signed a bill called "The Fair Water Act" into law.'
+    a = by_cue(find(nlp, text), "signed")
+    assert a.speech is False
+
+
 def test_a_name_inside_the_speakers_own_quote_is_not_the_speaker(nlp):
     text = 'Coach Ben Ortiz met the board on Monday. "I have told Sam Price that his contract ends," he said.'
     a = by_cue(find(nlp, text), "said")

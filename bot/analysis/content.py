@@ -18,6 +18,7 @@ PREFERRED = ("ccomp", "xcomp", "dobj", "pcomp", "attr", "oprd")
 BLOCKING = {"ccomp", "xcomp"}
 OTHER_CLAUSES = {"advcl", "conj", "acl", "relcl", "parataxis"}
 PARTIAL_QUOTE_HOSTS = {"ccomp", "xcomp"}
+FRAGMENT_HOSTS = {"dobj", "oprd", "attr"}
 AUDIENCE_VERBS = {"tell", "inform", "assure", "remind", "brief", "notify", "ask"}
 MIN_QUOTE = 12  # characters, marks included: shorter quotes are scare quotes and titles
 MAX_CHAIN = 12
@@ -49,11 +50,11 @@ def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tupl
             span = _subtree(text, child)
             if dep == "dobj":
                 span = _with_predicate(text, tok, child, span)
-            return _close_quotes(text, qindex, span)
+            return _close_quotes(text, qindex, span, sent)
     return None, False
 
 
-def _close_quotes(text: str, qindex: QuoteIndex, span: Span) -> tuple[Span, bool]:
+def _close_quotes(text: str, qindex: QuoteIndex, span: Span, sent: Sentence) -> tuple[Span, bool]:
     """A reported clause with quoted words in it: 'said voter fraud “would be a way to lose.”'.
 
     The parse tree stops before the closing mark, and sometimes mid-quote, so the span runs to the end of the
@@ -65,7 +66,16 @@ def _close_quotes(text: str, qindex: QuoteIndex, span: Span) -> tuple[Span, bool
         return span, False
     last = quotes[-1]
     end = max(span.end, last.end)  # the quoted words run on past where the parser ended the clause
+    if last.end >= end and not _handed_over(text, qindex, last, sent):
+        end = max(end, continued_end(text, qindex, last, sent))  # 'called it "wrong." "Creating ...': it goes on
     return (span if end == span.end else Span.of(text, span.start, end)), True
+
+
+def _handed_over(text: str, qindex: QuoteIndex, quote: Quote, sent: Sentence) -> bool:
+    """Whether the quote after ``quote`` ends with a comma, handing over to a cue of its own ('"It was tough,"
+    Ali said'), so it is not more of the claim before it."""
+    nxt = _next_quote(text, qindex, max(quote.end, sent.end))
+    return nxt is not None and text[: nxt.inner(text)[1]].rstrip().endswith(",")
 
 
 def _drop_trailing_comma(text: str, start: int, end: int) -> int:
@@ -157,6 +167,10 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
     best: Quote | None = None
     other_clauses = [_subtree(doc_text(doc), c) for c in tok.children if c.dep_ in OTHER_CLAUSES]
     own_clauses = [_subtree(doc_text(doc), c) for c in tok.children if c.dep_ in PARTIAL_QUOTE_HOSTS]
+    # 'called half of his supporters “deplorables”': a quoted word inside the verb's object is part of the claim
+    objects = [_subtree(doc_text(doc), c) for c in tok.children if c.dep_ in FRAGMENT_HOSTS]
+    object_start = min((c.start for c in objects), default=None)
+    object_end = max((c.end for c in objects), default=None)
     # "Mahajan, one of the members who voted against, called the deal '...'": a relative clause's verb quotes
     # only inside its own clause; the quote after it is the main verb's
     clause = _subtree(doc_text(doc), tok) if tok.dep_ == "relcl" else None
@@ -164,6 +178,8 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
         if quote.end - quote.start < MIN_QUOTE:
             continue
         if clause is not None and not (clause.start <= quote.start and quote.end <= clause.end):
+            continue
+        if object_start is not None and object_end is not None and object_start < quote.start < object_end:
             continue
         if any(c.start <= quote.start and quote.end <= c.end for c in other_clauses):
             continue  # "mocked X, saying “...”": the quote is the other verb's

@@ -27,6 +27,7 @@ STRICT_NAMING = {"name", "title", "term", "christen", "rename"}  # and "known as
 HEDGE_VERBS = {"seem", "appear", "look", "sound"}
 NOT_EVIDENTIAL = {"seemingly", "ostensibly"}
 # An earlier sentence end, or a nested quotation opening, inside a claim that ends with a question mark.
+QUOTED_PART = re.compile(r"[“\"]([^“”\"]+)[”\"]")
 MORE_THAN_A_QUESTION = re.compile(r"[.!?][\"'”’]*\s+\S|[\s,:;(][‘“'\"]\S")
 ADVICE_MODALS = {"should", "must", "ought"}
 MAYBE_MODALS = {"can", "could", "may", "might"}
@@ -129,7 +130,7 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if a.direct_quote and pictured is not None and pictured.lemma_.lower() in SPEECHLESS:
         return False  # 'Another photo showed valves marked "open"': the quote is what the picture shows
     if a.direct_quote and not _names_in_quotes(tok) and (
-        lemma in PASSIVE_NAMING or a.content is None or not title_like(a.content.text)
+        lemma in PASSIVE_NAMING or a.content is None or not title_like(_quoted_words(a.content.text))
     ):
         return True
     if tok.pos_ in ("NOUN", "PROPN") and a.source is None:
@@ -318,6 +319,13 @@ def _it_is_hard(tok: Token) -> bool:
 def _a_crowd(tok: Token) -> bool:
     """Protesters, a crowd, fans: people who act together in public, so what they chant is an event."""
     return tok.lemma_.lower() in CROWDS or (tok.lower_ == "thousands" and tok.head.lower_ in ("of", "thousands"))
+
+
+def _quoted_words(content: str) -> str:
+    """The words inside the quote marks of a claim that quotes only part of itself ('a bill called “The Fair Pay
+    Act”' gives 'The Fair Pay Act'), else the whole claim: a title in quote marks is nobody's words."""
+    found = QUOTED_PART.findall(content)
+    return " ".join(found) if found else content
 
 
 def _only_a_question(content: str) -> bool:
