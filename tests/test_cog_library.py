@@ -289,8 +289,13 @@ async def test_forget_cancel_keeps_everything(store):
     inter = _inter(store, guild, user=me)
     await cog.forget.callback(cog, inter)
     view = inter.response.send_message.await_args.kwargs["view"]
-    await view.cancel.callback(make_interaction(guild=guild, user=me))
+    click = make_interaction(guild=guild, user=me)
+    await view.cancel.callback(click)
     assert await store.get_analysis(guild.id, mine.id) is not None
+    answer = click.response.edit_message.await_args.kwargs
+    assert answer["content"] == "Cancelled. Nothing was deleted." and answer["view"] is view
+    assert view.is_finished() and all(b.disabled for b in view.children)  # no later Confirm on the same prompt
+    cog.bot.dispatch.assert_not_called()
 
 
 async def test_optout_and_optin_toggle_for_this_guild_only(store):
