@@ -716,10 +716,13 @@ async def test_posting_failure_is_logged_not_raised(store, caplog):
     """A Forbidden from Discord must not break the event dispatch."""
     guild = make_guild()
     cog, channel = _cog_with_channel(store, guild)
-    channel.send.side_effect = discord.Forbidden(type("R", (), {"status": 403, "reason": "Forbidden"})(), "no")
+    channel.send.side_effect = http_error(discord.Forbidden, 403, 50001, "Missing Access")
     await store.update_settings(guild.id, review_channel_id=channel.id)
-    await cog.post_flags(await _save(store, guild.id))
+    stored = await _save(store, guild.id)
+    await cog.post_flags(stored)  # returns: the refusal is not raised into the event dispatch
+    channel.send.assert_awaited_once()
     assert "could not post flags" in caplog.text
+    assert (await store.get_flag(guild.id, stored.flag_ids[0])).review_message_id is None  # still waiting for a card
 
 
 # --- /review queue and stats ------------------------------------------------------------------------------
