@@ -633,6 +633,21 @@ def test_a_quoted_word_inside_the_object_keeps_the_object_in_the_claim(nlp):
     assert a.direct_quote is True
 
 
+@pytest.mark.parametrize(
+    ("text", "cue", "claim"),
+    [
+        ("The rally ran late. Ray Ortiz described the new rules as a \u201cslow-motion disaster\u201d.",
+         "described", "the new rules as a \u201cslow-motion disaster\u201d"),
+        ("The rally ran late. Ray Ortiz criticized the county for being \u201cutterly asleep at the wheel\u201d.",
+         "criticized", "the county for being \u201cutterly asleep at the wheel\u201d"),
+    ],
+)
+def test_a_quote_inside_an_as_or_for_phrase_keeps_what_it_is_said_of(nlp, text, cue, claim):
+    a = by_cue(find(nlp, text), cue)
+    assert a.content is not None and a.content.text == claim
+    assert a.direct_quote is True
+
+
 def test_a_quote_after_a_quoted_word_goes_on_in_the_same_claim(nlp):
     text = (
         'The rally ran late. Mara Voss called the film "irresponsible." "It will give the men a platform they '

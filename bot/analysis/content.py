@@ -19,6 +19,7 @@ BLOCKING = {"ccomp", "xcomp"}
 OTHER_CLAUSES = {"advcl", "conj", "acl", "relcl", "parataxis"}
 PARTIAL_QUOTE_HOSTS = {"ccomp", "xcomp"}
 FRAGMENT_HOSTS = {"dobj", "oprd", "attr"}
+FRAGMENT_PREPS = {"as", "for", "of", "about", "to"}
 AUDIENCE_VERBS = {"tell", "inform", "assure", "remind", "brief", "notify", "ask"}
 MIN_QUOTE = 12  # characters, marks included: shorter quotes are scare quotes and titles
 MAX_CHAIN = 12
@@ -42,6 +43,11 @@ def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tupl
     if tok.lower_ == "according":
         return around_phrase(doc, sent, tok), False
     by_dep = {c.dep_: c for c in tok.children}
+    objects = _objects(doc, tok)
+    if objects is not None and not by_dep.keys() & BLOCKING and _quote_inside(qindex, objects):
+        # 'described the law as a “crazy system”', 'faulted the press for being “dishonest”': the objects
+        # and the quoted words inside them are the claim
+        return _close_quotes(text, qindex, objects, sent)
     for dep in PREFERRED:
         child = by_dep.get(dep)
         if dep == "dobj" and tok.lemma_.lower() in AUDIENCE_VERBS:
@@ -76,6 +82,24 @@ def _handed_over(text: str, qindex: QuoteIndex, quote: Quote, sent: Sentence) ->
     Ali said'), so it is not more of the claim before it."""
     nxt = _next_quote(text, qindex, max(quote.end, sent.end))
     return nxt is not None and text[: nxt.inner(text)[1]].rstrip().endswith(",")
+
+
+def _objects(doc: Doc, tok: Token) -> Span | None:
+    """The stretch of the verb's objects and object-like phrases ("X as Y", "X for Y"), or None."""
+    text = doc_text(doc)
+    parts = [
+        _subtree(text, c)
+        for c in tok.children
+        if c.dep_ in FRAGMENT_HOSTS or (c.dep_ == "prep" and c.lower_ in FRAGMENT_PREPS and c.i > tok.i)
+    ]
+    if not parts:
+        return None
+    return Span.of(text, min(p.start for p in parts), max(p.end for p in parts))
+
+
+def _quote_inside(qindex: QuoteIndex, span: Span) -> bool:
+    """Whether a quotation (not a short scare quote) starts inside ``span`` after its first word."""
+    return any(span.start < q.start and q.end - q.start >= MIN_QUOTE for q in qindex.between(span.start, span.end))
 
 
 def _drop_trailing_comma(text: str, start: int, end: int) -> int:
@@ -168,9 +192,7 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
     other_clauses = [_subtree(doc_text(doc), c) for c in tok.children if c.dep_ in OTHER_CLAUSES]
     own_clauses = [_subtree(doc_text(doc), c) for c in tok.children if c.dep_ in PARTIAL_QUOTE_HOSTS]
     # 'called half of his supporters “deplorables”': a quoted word inside the verb's object is part of the claim
-    objects = [_subtree(doc_text(doc), c) for c in tok.children if c.dep_ in FRAGMENT_HOSTS]
-    object_start = min((c.start for c in objects), default=None)
-    object_end = max((c.end for c in objects), default=None)
+    objects = _objects(doc, tok)
     # "Mahajan, one of the members who voted against, called the deal '...'": a relative clause's verb quotes
     # only inside its own clause; the quote after it is the main verb's
     clause = _subtree(doc_text(doc), tok) if tok.dep_ == "relcl" else None
@@ -179,7 +201,7 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
             continue
         if clause is not None and not (clause.start <= quote.start and quote.end <= clause.end):
             continue
-        if object_start is not None and object_end is not None and object_start < quote.start < object_end:
+        if objects is not None and objects.start < quote.start < objects.end:
             continue
         if any(c.start <= quote.start and quote.end <= c.end for c in other_clauses):
             continue  # "mocked X, saying “...”": the quote is the other verb's
