@@ -95,8 +95,8 @@ def score(gold_rows: list[dict], pred_rows: list[dict], quoted_only: bool = Fals
     """Every measure above over the articles, micro-averaged.
 
     With ``quoted_only`` the quote measures keep only gold contents with a quotation mark in or around them (the
-    GenderGapTracker annotates quotes; PolNeAR also has beliefs, plans and nominal claims) and the predicted
-    contents that are direct quotes.
+    GenderGapTracker annotates quotes; PolNeAR also has beliefs, plans and nominal claims), and the same test
+    picks the predicted contents.
     """
     exact = {role: Counts() for role in ROLES}
     overlap = {role: Counts() for role in ROLES}
@@ -121,7 +121,7 @@ def score(gold_rows: list[dict], pred_rows: list[dict], quoted_only: bool = Fals
         predicted = [(a, s[0]) for a, s in predicted if s and s[0][0] < s[0][1]]
         if quoted_only:
             contents = [(a, s) for a, s in contents if any(ch in QUOTE_MARKS for ch in text[s[0] - 2 : s[1] + 2])]
-            predicted = [(a, s) for a, s in predicted if a.get("direct_quote")]
+            predicted = [(a, s) for a, s in predicted if any(ch in QUOTE_MARKS for ch in text[s[0] - 2 : s[1] + 2])]
         for share in THRESHOLDS:
             hits_r = 0
             for ga, gs in contents:
