@@ -51,6 +51,18 @@ def carried_verdict(alias: str = "") -> str:
     return f"{alias}verdict_from IS NOT NULL"
 
 
+def on_latest_analysis(table: str) -> str:
+    """The SQL condition for a flag of its document's latest analysis (``table``: the flags table's name or alias).
+
+    The statistics count flags by category on these only (``review_stats``, ``guild_stats``), as ``guild_stats``
+    counts attributions: a re-analysis supersedes or carries over the earlier flags, which would otherwise be counted
+    again beside their successors. Statuses still count every flag, each once.
+    """
+    own = f"a.id = {table}.analysis_id AND a.guild_id = {table}.guild_id"  # ``table`` is ours, never user input
+    return (f"EXISTS (SELECT 1 FROM analyses AS a WHERE {own} "  # noqa: S608
+            "AND a.seq = (SELECT max(seq) FROM analyses WHERE document_id = a.document_id))")
+
+
 class ReviewStore(StoreBase):
     """Flags of one guild and the decisions taken on them."""
 
@@ -278,8 +290,10 @@ class ReviewStore(StoreBase):
 
         Pending flags below ``min_severity`` (by default the guild's threshold) that have no card are left out of
         both: they are never sent for review, so counting them would show moderators a queue they cannot work off.
-        A verdict carried over from an earlier analysis (``count_carried``) is left out of the statuses, not the
-        categories: the moderator's decision counts once, on the flag they decided, which keeps its verdict.
+        A verdict carried over from an earlier analysis (``count_carried``) is left out of the statuses: the
+        moderator's decision counts once, on the flag they decided, which keeps its verdict. The categories count the
+        flags of each document's latest analysis only (``on_latest_analysis``), as ``guild_stats`` does, so a
+        re-analysed article's superseded and carried-over flags are not counted again beside their successors.
         """
         check_guild(guild_id)
         in_review = f"guild_id = ? AND (status != 'pending' OR ({in_queue()}))"
@@ -290,7 +304,8 @@ class ReviewStore(StoreBase):
                 "GROUP BY status", args):
             out[status] = int(n)
         for category, n in await self._rows(
-                f"SELECT category, count(*) FROM flags WHERE {in_review} GROUP BY category", args):  # noqa: S608
+                f"SELECT category, count(*) FROM flags WHERE {in_review} AND {on_latest_analysis('flags')} "  # noqa: S608
+                "GROUP BY category", args):
             out[f"category:{category}"] = int(n)
         return out
 

@@ -7,7 +7,7 @@ import logging
 from bot.search_query import has_cjk, marked_snippet, parse_query
 from bot.store_cjk import CJK_TABLE, PENDING_BATCH, has_pairs_index, index_pending
 from bot.store_db import StoreBase
-from bot.store_review import carried_verdict, in_queue
+from bot.store_review import carried_verdict, in_queue, on_latest_analysis
 from bot.store_types import (
     BELOW_THRESHOLD,
     CARRIED,
@@ -147,13 +147,10 @@ class SearchStore(StoreBase):
             (CARRIED, await self._floor(guild_id, None), BELOW_THRESHOLD, guild_id))
         counts = {r[0]: int(r[1]) for r in by_status}
         below, carried = counts.pop(BELOW_THRESHOLD, 0), counts.pop(CARRIED, 0)
-        # categories count the flags of each document's latest analysis, as the attributions do: a re-analysis
-        # supersedes or carries over the earlier flags, which would otherwise be counted again beside their successors
+        # categories count the flags of each document's latest analysis, as the attributions do (and /review stats)
         by_category = await self._rows(
-            "SELECT f.category, count(*) FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id "
-            "AND a.guild_id = f.guild_id WHERE f.guild_id = ? "
-            "AND a.seq = (SELECT max(seq) FROM analyses WHERE document_id = a.document_id) "
-            "GROUP BY f.category ORDER BY f.category", (guild_id,))
+            f"SELECT category, count(*) FROM flags WHERE guild_id = ? AND {on_latest_analysis('flags')} "  # noqa: S608
+            "GROUP BY category ORDER BY category", (guild_id,))
         return GuildStats(
             guild_id=guild_id, documents=int(totals[0]), analyses=int(totals[1]),
             attributions={k: int(v) for k, v in zip(kinds, totals[2:], strict=True)},

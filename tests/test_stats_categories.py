@@ -1,5 +1,6 @@
-"""/stats and `byline db stats` count flags by category over each article's latest analysis only, as they count its
-attributions: a re-analysed article's superseded or replaced flags are not counted a second time beside the new ones."""
+"""/stats, `byline db stats` and /review stats count flags by category over each article's latest analysis only, as
+/stats counts its attributions: a re-analysed article's superseded or replaced flags are not counted a second time
+beside the new ones."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ import asyncio
 from bot import cli
 from bot.store import Store
 from cogs.library import Library
-from tests.helpers import flagged_result, make_guild, make_interaction, make_member, make_store_bot
+from cogs.review import Review
+from tests.helpers import (
+    flagged_result,
+    make_guild,
+    make_interaction,
+    make_member,
+    make_permissions,
+    make_store_bot,
+)
 
 TEXT = ("Officials said the bridge would reopen. Sources close to the contractor said it was late. "
         "Some say the repairs were rushed.")
@@ -46,6 +55,29 @@ async def test_slash_stats_shows_the_current_flags_by_category(store):
     await cog.stats.callback(cog, inter)
     embed = inter.followup.send.await_args.kwargs["embed"]
     rows = next(f.value for f in embed.fields if f.name == "Flags by category").splitlines()
+    assert [row.rsplit(": ", 1)[1] for row in rows] == ["1", "2"]  # anonymous, then vague
+
+
+async def test_review_stats_counts_categories_as_slash_stats_does(store):
+    await _reanalysed(store, 1)
+    review = await store.review_stats(1)
+    categories = {k.removeprefix("category:"): v for k, v in review.items() if k.startswith("category:")}
+    assert categories == (await store.guild_stats(1)).flags_by_category == {"anonymous_source": 1, "vague_source": 2}
+    # the statuses are unchanged: the old decision once, the superseded flags, the carried copies left out
+    assert (review["confirmed"], review["superseded"], review["pending"]) == (1, 2, 2)
+
+
+async def test_slash_review_stats_shows_the_current_flags_by_category(store):
+    guild = make_guild()
+    await _reanalysed(store, guild.id)
+    bot = make_store_bot(store)
+    cog = Review(bot)
+    rights = make_permissions(manage_messages=True)
+    inter = make_interaction(client=bot, guild=guild, user=make_member(guild=guild, permissions=rights))
+    inter.permissions = rights
+    await cog.stats.callback(cog, inter)
+    embed = inter.followup.send.await_args.kwargs["embed"]
+    rows = next(f.value for f in embed.fields if f.name == "By category").splitlines()
     assert [row.rsplit(": ", 1)[1] for row in rows] == ["1", "2"]  # anonymous, then vague
 
 
