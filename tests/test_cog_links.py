@@ -385,6 +385,27 @@ async def test_reaction_analyses_on_demand_even_outside_enabled_channels(bot, co
     assert "⚠️ 3 flags" in kwargs["embeds"][0].description
 
 
+async def test_a_reaction_on_an_answered_message_is_not_looked_at(tmp_path):
+    """Another member's 📰 on a message Byline already answered stops at once: the message is not fetched again and
+    none of that member's allowance is spent, so their own 📰 on another message is still answered. (``_reply`` would
+    refuse a second reply anyway, so the reply count alone cannot tell whether this early check is there.)"""
+    async with running_bot(tmp_path, user_rate_per_minute=1) as bot:
+        cog = LinksCog(bot)
+        guild = make_guild()
+        here, there = make_channel(guild=guild), make_channel(guild=guild)
+        answered = fetchable(make_message(content=f"{ARTICLE} One.", channel=here))
+        latecomer = make_member(guild=guild)
+        with mock.patch.object(bot, "get_channel", autospec=True, return_value=here):
+            await cog.on_raw_reaction_add(reaction(answered))
+            assert answered.reply.await_count == 1
+            await cog.on_raw_reaction_add(reaction(answered, user=latecomer))
+        assert answered.reply.await_count == 1 and here.fetch_message.await_count == 1
+        other = fetchable(make_message(content=f"{ARTICLE} Two.", channel=there))
+        with mock.patch.object(bot, "get_channel", autospec=True, return_value=there):
+            await cog.on_raw_reaction_add(reaction(other, user=latecomer))
+        assert other.reply.await_count == 1  # the latecomer's one 📰 a minute was not spent on the answered message
+
+
 async def test_reaction_fetch_failure_gets_one_short_reply(bot, cog, pages):
     """📰 on a link that can't be read: a short reply with the reason, no embed."""
     message = fetchable(make_message(content=pages.url("/status/404")))
