@@ -163,6 +163,22 @@ def test_a_speaker_set_off_by_commas_inside_a_hedge_is_found(nlp):
     assert said.source is not None and said.source.text == "Robin" and said.source_kind == "named"
 
 
+def test_a_speaker_set_off_by_commas_is_the_source_of_the_clause_around_it(nlp):
+    text = "The debate ran late. Voters, Lena Ortiz suggested, need not fear that the banks can buy politicians."
+    a = by_cue(find(nlp, text), "suggested")
+    assert a.source is not None and a.source.text == "Lena Ortiz"
+    assert a.content is not None and a.content.text.startswith("Voters") and "buy politicians" in a.content.text
+
+
+def test_an_aside_claim_stops_before_a_clause_joined_after_it(nlp):
+    text = "The debate ran late. The surgery was a sensible choice, doctors say, and some wondered why it took so long."
+    found = find(nlp, text)
+    say = by_cue(found, "say")
+    assert say.content is not None and say.content.text == "The surgery was a sensible choice"
+    wondered = by_cue(found, "wondered")
+    assert wondered.source is not None and wondered.source.text == "some"
+
+
 def test_a_speaker_before_an_aside_after_the_quote_is_found(nlp):
     """ '"...," Bill Eastland, wearing a hat, said': the parser cuts the name off from "said"."""
     text = "“We have had more successful conventions than this one,” Bill Eastland, wearing a cowboy hat, said."

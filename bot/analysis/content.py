@@ -57,7 +57,24 @@ def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tupl
             if dep == "dobj":
                 span = _with_predicate(text, tok, child, span)
             return _close_quotes(text, qindex, span, sent)
+    if tok.dep_ == "parataxis" and any(c.dep_ == "nsubj" for c in tok.children):
+        # "Voters, Clinton suggested, need not worry ...": a speaker set off by commas says the clause around it,
+        # up to a clause joined after it ("..., doctors say, and some wondered ...")
+        return _close_quotes(text, qindex, _host_clause(text, tok), sent)
     return None, False
+
+
+def _host_clause(text: str, aside: Token) -> Span:
+    """The clause an aside sits in, without the clauses joined to it after the aside."""
+    head = aside.head
+    joined = [c for c in head.children if c.dep_ in ("cc", "conj") and c.i > aside.i]
+    end_tok = head.right_edge
+    doc = head.doc
+    if joined:
+        end_tok = doc[min(c.left_edge.i for c in joined) - 1]
+    while end_tok.i > head.left_edge.i and (end_tok.is_punct or aside.left_edge.i <= end_tok.i <= aside.right_edge.i):
+        end_tok = doc[end_tok.i - 1]  # "The surgery was a no-brainer, doctors say": the claim ends before the aside
+    return Span.of(text, head.left_edge.idx, end_tok.idx + len(end_tok.text))
 
 
 def _close_quotes(text: str, qindex: QuoteIndex, span: Span, sent: Sentence) -> tuple[Span, bool]:

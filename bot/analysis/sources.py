@@ -432,7 +432,7 @@ def _own_source(verb: Token) -> Token | None:
     # outside a quotation before one inside it: the parser gives '"A pilot called me," a doctor told me' both.
     children = sorted(verb.children, key=lambda c: c.dep_ == "csubj")
     if sum(1 for c in children if c.dep_ == "nsubj") > 1:
-        children.sort(key=lambda c: (c.dep_ == "csubj", _quoted_away(c, verb)))
+        children.sort(key=lambda c: (c.dep_ == "csubj", _quoted_away(c, verb), _commas_away(c, verb)))
     for child in children:
         if child.is_punct or child.is_space:
             continue  # a dash or a stray mark is sometimes parsed as a subject
@@ -441,6 +441,15 @@ def _own_source(verb: Token) -> Token | None:
         if child.dep_ == "nsubjpass" and contracted_has(verb):
             return child
     return None
+
+
+def _commas_away(subject: Token, verb: Token) -> int:
+    """How many commas part a subject before the verb from it: in "Voters, Clinton suggested, don't ..." the parser
+    gives "suggested" both nouns, and the one beside the verb is who suggests."""
+    doc = subject.doc
+    if verb.dep_ != "parataxis" or subject.i > verb.i:
+        return 0  # "The family, protesters and civic leaders have been demanding": a list, not an aside
+    return sum(1 for t in doc[subject.right_edge.i + 1 : verb.i] if t.text == ",")
 
 
 def _quoted_away(subject: Token, verb: Token) -> bool:
