@@ -134,6 +134,11 @@ def test_a_spokesperson_for_a_body_named_just_before_is_not_flagged(engine, text
     assert flags_of(engine, text, "anonymous_source") == []
 
 
+def test_calling_it_a_judgement_in_quote_marks_is_still_flagged(engine):
+    text = 'The team lost again. Critics call it "a disaster for the whole town" after a run of defeats.'
+    assert [f.evidence.text for f in flags_of(engine, text, "vague_source")] == ["Critics"]
+
+
 def test_a_bare_spokesperson_is_still_flagged(engine):
     text = "The plane came down near the river. A spokeswoman said it had no details yet."
     assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["A spokeswoman"]
@@ -192,6 +197,8 @@ def test_each_flag_sits_on_its_own_sentence(engine):
         "In a radio address announcing the curfew, the mayor's aide said the streets were calm.",
         "Fuel prices rose faster than expected in March.",  # a comparison
         "The chemicals, known as PFAS, stay in the soil for decades.",  # a name
+        'The team won again. Economists call it the "Cinderella Effect" after a run of wins.',  # a name given
+        "Declared candidates.\n\nSen. Ada Quill (D-Maine) \u2014 Announced March 23, 2015\n",  # a caption's date
     ],
 )
 def test_actions_names_and_comparisons_are_not_flagged_as_unsourced(engine, text):

@@ -122,6 +122,10 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     reduced = tok.tag_ == "VBN" and tok.dep_ in ("acl", "conj") and not deps & {"ccomp", "xcomp", "auxpass"}
     if lemma in MADE_PUBLIC and (tok.dep_ == "amod" or reduced):
         return False  # "the recently-announced spinoff", "the newly released figures": which thing, not a claim
+    if lemma in MADE_PUBLIC and a.source is None and _only_a_date(tok):
+        return False  # "Sen. Ted Cruz - Announced March 23, 2015": a caption's date, not a claim
+    if lemma in NAMING_VERBS and _a_quoted_name(tok):
+        return False  # 'Academics call it the "Flutie Effect"': a name given, like "known as", not a judgement
     pictured = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if pictured is None and source is not None and source.root.lemma_.lower() in PICTURES:
         pictured = source.root  # 'the video exploded the myth, showing ... "child soldiers"'
@@ -319,6 +323,23 @@ def _it_is_hard(tok: Token) -> bool:
 def _a_crowd(tok: Token) -> bool:
     """Protesters, a crowd, fans: people who act together in public, so what they chant is an event."""
     return tok.lemma_.lower() in CROWDS or (tok.lower_ == "thousands" and tok.head.lower_ in ("of", "thousands"))
+
+
+def _only_a_date(verb: Token) -> bool:
+    """Whether the verb's only words are a date: "Announced March 23, 2015", with no subject, object or clause."""
+    kids = [c for c in verb.children if not (c.is_punct or c.is_space)]
+    return bool(kids) and all(c.ent_type_ in ("DATE", "TIME") for c in kids)
+
+
+def _a_quoted_name(verb: Token) -> bool:
+    """ 'call it the "Flutie Effect"', 'dubbed them the "Gang of Eight"': the word given is a name in quote marks,
+    every word capitalised ('call it "a disaster"' is a judgement)."""
+    for given in (c for c in verb.children if c.dep_ in ("oprd", "xcomp", "attr")):
+        words_ = [t for t in given.subtree if t.is_alpha and t.dep_ != "det"]
+        quoted = any(t.is_quote for t in given.subtree) or (given.i > 0 and verb.doc[given.left_edge.i - 1].is_quote)
+        if quoted and words_ and all(t.is_title for t in words_):
+            return True
+    return False
 
 
 def _quoted_words(content: str) -> str:
