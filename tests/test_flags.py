@@ -393,6 +393,17 @@ def test_quotes_whose_speaker_a_reader_can_tell_are_not_unattributed(engine, tex
     assert flags_of(engine, text, "unattributed_quote") == []
 
 
+def test_a_quote_after_a_sentence_naming_a_person_the_tagger_typed_otherwise_is_theirs(engine):
+    text = (
+        "Donald Trump gave an interview on Sunday.\n\n"
+        "What \u201cgo after them\u201d actually means is left to the imagination of voters, since Trump spoke only "
+        "in evasive bromides during the interview.\n\n"
+        "\u201cWe have to do something and it\u2019s the only way you stop it.\u201d\u00a0\n"
+        "\u201cWe have to be a lot tougher. We are playing with a different set of rules.\u201d\n"
+    )
+    assert flags_of(engine, text, "unattributed_quote") == []
+
+
 def test_a_quote_four_sentences_of_narration_after_a_speaker_is_flagged(engine):
     text = (
         '"It has far more room to grow than the old one," said Dr Ada Quill. Standards matter on a network this '

@@ -670,6 +670,9 @@ def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc:
         if a.source_kind == "named" or a.speaker or (a.source is not None and a.source.text.lower() in PERSONAL)
     }
     speaker_sents |= {locate.sentence(e.start_char).index for e in doc.ents if e.label_ == "PERSON"}
+    # "since Trump spoke only in bromides": a person's name the tagger typed otherwise here, but PERSON elsewhere
+    surnames = {e[-1].text for e in doc.ents if e.label_ == "PERSON"}
+    speaker_sents |= {locate.sentence(t.idx).index for t in doc if t.pos_ == "PROPN" and t.text in surnames}
     speaker_sents |= {  # "Ms Lomax", which the tagger may call an organisation
         locate.sentence(t.idx).index
         for t in doc[:-1]
