@@ -216,6 +216,17 @@ def test_headline_colon_names_the_speaker(nlp):
     assert a.source_kind == "named"
 
 
+def test_a_kicker_before_a_dash_and_a_speaker_colon_is_not_a_claim_of_its_own(nlp):
+    text = (
+        "Iowa results are in.\n\nPollsters agree - Dana Brooks: \u201cOne of the biggest lessons was a simple one: "
+        "keep on contacting voters as late as possible.\u201d\n"
+    )
+    found = find(nlp, text)
+    assert [a.cue.text for a in found] == [":"]
+    assert found[0].source is not None and found[0].source.text == "Dana Brooks"
+    assert found[0].source_kind == "named"
+
+
 def test_dash_signed_quote(nlp):
     text = "“The town has changed so much in ten years.” ― Jonas Weber\n“I miss the old market.” ― Ida Lang"
     found = find(nlp, text)

@@ -96,7 +96,20 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
             name = attribution.speaker or attribution.source.text
             state.named.append(Mention(tok.i, sent.index, name, _is_person(doc, attribution.source)))
     found.sort(key=lambda a: a.cue.start)
-    return found
+    return _without_kicker_cues(found, doc_text(doc), sent)
+
+
+def _without_kicker_cues(found: list[Attribution], text: str, sent: Sentence) -> list[Attribution]:
+    """ "Pollsters agree - Carl Bialik: “...”": the words before the dash are a kicker summing up the named quote,
+    not a claim of their own, so cues in them go."""
+    kicker_end = next(
+        (a.source.start for a in found if a.cue.text == ":" and a.source is not None and a.source.start > sent.start
+         and text[sent.start : a.source.start].rstrip().endswith(tuple(DASHES | {"-"}))),
+        None,
+    )
+    if kicker_end is None:
+        return found
+    return [a for a in found if a.cue.text == ":" or not sent.start <= a.cue.start < kicker_end]
 
 
 def _is_candidate(tok: Token, quoted: bool) -> bool:
@@ -357,6 +370,9 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
     The text before the colon must be a short name-like phrase at the start of the sentence.
     """
     before = doc[sent.token_start : colon.i]
+    dash = next((t for t in reversed(before) if t.text in DASHES or t.text == "-"), None)
+    if dash is not None and dash.i + 1 < colon.i and dash.whitespace_:
+        before = doc[dash.i + 1 : colon.i]  # "Pollsters agree - Carl Bialik: “...”": a kicker, then the speaker
     prefix = [t for t in before if not t.is_punct]
     if not prefix or len(prefix) > MAX_COLON_PREFIX or colon.i + 1 >= sent.token_end:
         return None
@@ -367,7 +383,7 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
     ):
         return None
     text = doc_text(doc)
-    first = doc[sent.token_start]
+    first = before[0]
     if first.is_punct:
         first = prefix[0]
     source = Span.of(text, first.idx, prefix[-1].idx + len(prefix[-1].text))
