@@ -126,6 +126,10 @@ def test_he_does_not_continue_an_unnamed_source_past_a_named_person(engine):
         # the modifier is a word of a firm named earlier
         "The gallery signed a lease for a shop owned by TF Cornerstone. Cornerstone representatives said the move "
         "will draw visitors.",
+        # the statement the named office put out, however the parser hung "saying in a statement"
+        "The office moved fast. The solicitor's office announced Monday that prosecutors would amend his sentence, "
+        'saying in a statement, "The sentence was far too harsh for a first offense." "As such, the court has '
+        'amended its sentence to time served," the statement said.',
         # "the firm" can only be the firm the story named
         "Shares in Halvorsen Foods rose on Monday. A spokesman for the firm said the sale was going ahead.",
     ],
@@ -137,6 +141,11 @@ def test_a_spokesperson_for_a_body_named_just_before_is_not_flagged(engine, text
 def test_calling_it_a_judgement_in_quote_marks_is_still_flagged(engine):
     text = 'The team lost again. Critics call it "a disaster for the whole town" after a run of defeats.'
     assert [f.evidence.text for f in flags_of(engine, text, "vague_source")] == ["Critics"]
+
+
+def test_the_researchers_of_a_named_person_are_not_a_vague_source(engine):
+    text = "Paul Allen funded the search. The gun blew sailors off the deck, Allen's researchers said."
+    assert [f for f in flags_of(engine, text) if f.category in ("anonymous_source", "vague_source")] == []
 
 
 def test_a_bare_spokesperson_is_still_flagged(engine):

@@ -748,6 +748,10 @@ def _names_earlier(head: Token) -> bool:
         if _made_by_name(earlier):
             return True  # "an affidavit signed by Agent Garriola ... the document said", "a complaint filed by X"
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
+        if subject is None and verb is not None and verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj", "xcomp"):
+            # "the solicitor's office announced that ..., saying in a statement": the participle is the speaker's,
+            # however high up the parser hung it
+            subject = _named_speaker_above(verb)
         if subject is None and verb is not None:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)  # "the report was signed by Ann Cole"
             subject = _pobj(agent, None) if agent is not None else None
@@ -758,6 +762,19 @@ def _names_earlier(head: Token) -> bool:
         ):
             return True  # "Reed issued a statement", "the Daily Post reported", "the ministry said in a statement"
     return False
+
+
+def _named_speaker_above(verb: Token) -> Token | None:
+    """The first named subject of the verbs above a subjectless participle, a few levels up at most."""
+    node = verb
+    for _ in range(3):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
+        if subject is not None and classify(subject, *np_bounds(subject)) == "named":
+            return subject
+    return None
 
 
 def _officials_of_named_body(head: Token) -> bool:
@@ -882,6 +899,8 @@ def _of_named_body(head: Token) -> bool:
     deps = ("compound", "poss") if head.lemma_.lower() in FIRM_ROLES else ("poss",)  # "ISIS experts" study ISIS
     if any(c.dep_ in deps and c.ent_type_ in ("ORG", "FAC", "PRODUCT") for c in head.children):
         return True
+    if any(c.dep_ == "poss" and c.ent_type_ == "PERSON" for c in head.children):
+        return True  # "Allen's researchers": the team a named person runs
     staff_of = (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("with", "at", "from", "for"))
     return any(g.ent_type_ == "ORG" for p in staff_of for g in p.subtree if g.i != p.i)
 
