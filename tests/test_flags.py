@@ -138,6 +138,23 @@ def test_a_spokesperson_for_a_body_named_just_before_is_not_flagged(engine, text
     assert flags_of(engine, text, "anonymous_source") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The vote is close. Supporters of the plan would argue that it fits the mood of the town.",
+        "The vote is close. Many residents might consider the plan a good deal for the harbour.",
+        "The vote is close. Critics will say the tower blocks the sun on the beach.",
+    ],
+)
+def test_a_guess_at_what_unnamed_people_would_say_is_not_flagged(engine, text):
+    assert [f for f in flags_of(engine, text) if f.category in ("anonymous_source", "vague_source")] == []
+
+
+def test_an_unnamed_source_who_would_not_say_is_still_flagged(engine):
+    text = "The vote is close. A senior official would not disclose how the council had voted on the tower."
+    assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["A senior official"]
+
+
 def test_calling_it_a_judgement_in_quote_marks_is_still_flagged(engine):
     text = 'The team lost again. Critics call it "a disaster for the whole town" after a run of defeats.'
     assert [f.evidence.text for f in flags_of(engine, text, "vague_source")] == ["Critics"]

@@ -192,6 +192,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "water backed up in the suit"
     if "ccomp" not in deps and any(c.dep_ == "aux" and c.lower_ in MAYBE_MODALS for c in tok.children):
         return False  # "passengers can demand compensation": what someone could do, not what they said
+    if a.source_kind in ("anonymous", "vague") and _foreseen(tok):
+        return False  # "Supporters would argue that ...", "voters might consider it": the writer's guess at them
     if lemma == "describe" and any(c.dep_ == "advmod" and c.lower_ in ("best", "deceptively") for c in tok.children):
         return False  # "is best described as ...": the writer's own description
     if "auxpass" in deps and lemma in PASSIVE_NAMING:
@@ -323,6 +325,16 @@ def _it_is_hard(tok: Token) -> bool:
 def _a_crowd(tok: Token) -> bool:
     """Protesters, a crowd, fans: people who act together in public, so what they chant is an event."""
     return tok.lemma_.lower() in CROWDS or (tok.lower_ == "thousands" and tok.head.lower_ in ("of", "thousands"))
+
+
+def _foreseen(verb: Token) -> bool:
+    """A modal on the verb makes the saying a guess or a forecast, not a report: "would argue", "will hope",
+    "might decide"; "would not disclose", a refusal, is still something a source did."""
+    modals = [c for c in verb.children if c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ not in ADVICE_MODALS]
+    if not modals:
+        return False
+    refused = any(c.dep_ == "neg" for c in verb.children) and modals[0].lower_ in ("would", "will", "wo")
+    return not refused
 
 
 def _only_a_date(verb: Token) -> bool:
