@@ -155,6 +155,20 @@ def test_an_unnamed_source_who_would_not_say_is_still_flagged(engine):
     assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["A senior official"]
 
 
+def test_the_prosecution_in_a_court_story_is_on_the_record(engine):
+    text = (
+        "Dana Voss went on trial on Monday, charged with fraud. Prosecutors said she moved the money through two "
+        "shell firms. Two former prosecutors said the case would be hard to win."
+    )
+    flagged = [f.evidence.text for f in flags_of(engine, text) if f.category == "anonymous_source"]
+    assert flagged == ["Two former prosecutors"]
+
+
+def test_one_prosecutor_speaking_alone_is_still_unnamed(engine):
+    text = "Dana Voss went on trial on Monday, charged with fraud. A prosecutor said the money was never found."
+    assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["A prosecutor"]
+
+
 def test_calling_it_a_judgement_in_quote_marks_is_still_flagged(engine):
     text = 'The team lost again. Critics call it "a disaster for the whole town" after a run of defeats.'
     assert [f.evidence.text for f in flags_of(engine, text, "vague_source")] == ["Critics"]

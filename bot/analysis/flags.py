@@ -71,6 +71,7 @@ HELD_BACK_BODIES = {"group", "organisation", "organization", "company", "firm", 
 COURT_CASE_WORDS = {"court", "trial", "prosecutor", "prosecution", "indict", "indictment", "jury", "affidavit",
                     "lawsuit", "defendant", "plead"}
 LEGAL_HEDGES = ("alleged", "allegedly", "accuse", "suspect")
+NOT_THE_PROSECUTION = {"a", "an", "one", "some", "several", "many", "former", "other", "ex", "retired"}
 QUESTION_WORDS = 25  # a quoted question this short is one question, not a speech ending in one
 PRESS_WORDS = {"report", "coverage", "media", "reporting", "television", "tv", "radio", "newspaper", "press",
                "broadcaster", "outlet"}  # "Korean media reports ... Yonhap reported"
@@ -123,6 +124,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
             continue
         if a.source_kind in ("anonymous", "vague") and (
             _poll_result(a, doc, polls, surveys)
+            or (in_court and _the_prosecution(a, doc))
             or _on_record(a, doc)
             or _told_by_named(a, sourced, locate.text, locate.sents[a.sentence].end)
             or _writers_own(a, doc)
@@ -466,6 +468,22 @@ def _a_court_case(doc: Doc) -> bool:
         if lemma == "judge" and t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass", "agent", "pobj"):
             return True
     return False
+
+
+def _the_prosecution(a: Attribution, doc: Doc) -> bool:
+    """ "Prosecutors said", "federal prosecutors allege": in a court story, the prosecution of the case speaking on
+    the record, in court or in its filings, which a reader can look up; "two prosecutors" or "a prosecutor" (people
+    counted or singled out) and prosecutors who spoke on condition of anonymity stay flagged."""
+    found = tokens_of(doc, a.source)
+    if found is None:
+        return False
+    head = found.root
+    if head.lemma_.lower() not in ("prosecutor", "prosecution") or "anonym" in head.sent.text.lower():
+        return False
+    if head.lemma_.lower() == "prosecutor" and head.tag_ != "NNS":
+        return False
+    singled = any(c.dep_ == "nummod" or c.lower_ in NOT_THE_PROSECUTION for c in head.children)
+    return not singled  # "two prosecutors", "some prosecutors", "former prosecutors" are people, not the case's side
 
 
 def _legal_hedge(a: Attribution) -> bool:
