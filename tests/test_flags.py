@@ -155,6 +155,21 @@ def test_an_unnamed_source_who_would_not_say_is_still_flagged(engine):
     assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["A senior official"]
 
 
+def test_a_document_spoken_of_again_beside_its_maker_is_not_flagged(engine):
+    text = (
+        "The economy grew in 2004, the International Monetary Fund said. An IMF mission made the comments in a "
+        "report published after ten days of talks. In particular, the report pointed to the sale of iron ore."
+    )
+    assert flags_of(engine, text, "anonymous_source") == []
+    text = "A report on the harbour came out on Monday. The report said the beach would lose its afternoon sun."
+    assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["The report"]
+
+
+def test_a_first_mention_of_a_definite_document_is_still_flagged(engine):
+    text = "The council met on Monday. The memo said the tower would add 1,200 jobs."
+    assert [f.evidence.text for f in flags_of(engine, text, "anonymous_source")] == ["The memo"]
+
+
 def test_the_prosecution_in_a_court_story_is_on_the_record(engine):
     text = (
         "Dana Voss went on trial on Monday, charged with fraud. Prosecutors said she moved the money through two "

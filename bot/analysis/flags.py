@@ -125,6 +125,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
         if a.source_kind in ("anonymous", "vague") and (
             _poll_result(a, doc, polls, surveys)
             or (in_court and _the_prosecution(a, doc))
+            or _document_again(a, doc)
             or _on_record(a, doc)
             or _told_by_named(a, sourced, locate.text, locate.sents[a.sentence].end)
             or _writers_own(a, doc)
@@ -468,6 +469,25 @@ def _a_court_case(doc: Doc) -> bool:
         if lemma == "judge" and t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass", "agent", "pobj"):
             return True
     return False
+
+
+def _document_again(a: Attribution, doc: Doc) -> bool:
+    """ "Datamonitor published a report ... The report also found", "the ministry said in a statement ... the
+    statement said": "the" and one document the story already spoke of, beside a name, point back to it; a first
+    mention ("The memo said") or one beside no name ("A report was published. The report said") is still flagged."""
+    found = tokens_of(doc, a.source)
+    if found is None:
+        return False
+    head = found.root
+    lemma = head.lemma_.lower()
+    if head.tag_ != "NN" or lemma not in words("document_nouns.txt"):
+        return False
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+        return False
+    return any(
+        t.lemma_.lower() == lemma and any(e.label_ in ("PERSON", "ORG", "GPE") for e in t.sent.ents)
+        for t in doc[: found.start]
+    )  # the earlier mention's sentence names who made it: "Pakistan's government said in a statement"
 
 
 def _the_prosecution(a: Attribution, doc: Doc) -> bool:
