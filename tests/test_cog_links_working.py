@@ -53,6 +53,10 @@ async def test_reactions_one_after_the_other_are_answered_once(tmp_path):
 # it; the checks at the sending end (``_reply``, ``_short_reply``) are what keep that message at one reply.
 
 
+# Patched on the module object LinksCog was imported from, not by name: a test that loads the extension (test_client)
+# re-imports cogs.links, and a patch by dotted name would reach that new module while this LinksCog kept the old one.
+
+
 def _gated(real, entered: asyncio.Event, go: asyncio.Event, *, fail: BaseException | None = None):
     async def held(*args, **kwargs):
         entered.set()
@@ -71,9 +75,10 @@ async def test_a_reaction_answered_while_an_auto_reply_is_on_its_way_adds_no_sec
         channel = await enabled_channel(bot)
         message = fetchable(make_message(content=f"look {pages.url('/article')}", channel=channel))
         entered, go = asyncio.Event(), asyncio.Event()
-        with mock.patch("cogs.links.analyse_url", _gated(links.analyse_url, entered, go)):
+        with mock.patch.object(links, "analyse_url", _gated(links.analyse_url, entered, go)):
             auto = asyncio.create_task(cog.on_message(message))
-            await entered.wait()  # the auto-reply is past its checks, in its analysis
+            async with asyncio.timeout(10):  # a gate never reached fails the test instead of hanging the suite
+                await entered.wait()  # the auto-reply is past its checks, in its analysis
             with mock.patch.object(bot, "get_channel", autospec=True, return_value=channel):
                 await cog.on_raw_reaction_add(reaction(message))
             assert message.reply.await_count == 1  # the 📰's answer
@@ -90,10 +95,12 @@ async def test_a_reaction_failing_for_a_passing_reason_after_the_message_was_ans
         channel = await enabled_channel(bot)
         message = fetchable(make_message(content=f"look {pages.url('/article')}", channel=channel))
         entered, go = asyncio.Event(), asyncio.Event()
-        with mock.patch("cogs.links.analyse_input", _gated(links.analyse_input, entered, go, fail=BusyError())), \
+        with mock.patch.object(links, "analyse_input",
+                               _gated(links.analyse_input, entered, go, fail=BusyError())), \
                 mock.patch.object(bot, "get_channel", autospec=True, return_value=channel):
             asked = asyncio.create_task(cog.on_raw_reaction_add(reaction(message)))
-            await entered.wait()  # the 📰 is past its checks, in its analysis
+            async with asyncio.timeout(10):
+                await entered.wait()  # the 📰 is past its checks, in its analysis
             await cog.on_message(message)
             assert message.reply.await_count == 1 and "embeds" in message.reply.await_args.kwargs  # the auto-reply
             go.set()
