@@ -21,13 +21,7 @@ from tests.helpers import (
     make_store_bot,
     message_with_view,
 )
-from tests.test_views import _press, _rebuilt
-
-TEXT = (
-    "The council approved the budget on Monday. Sources familiar with the talks said the vote was rushed. "
-    "Critics say the plan favours developers. The mayor said the city would publish the figures."
-)
-FLAGS = [("anonymous_source", "high", "Sources familiar with the talks"), ("vague_source", "medium", "Critics")]
+from tests.test_views import FLAGS, TEXT, _press, _rebuilt
 
 
 async def _save(store: Store, guild_id: int, *, author_id: int | None = None, text: str = TEXT):
