@@ -98,7 +98,10 @@ def _handed_over(text: str, qindex: QuoteIndex, quote: Quote, sent: Sentence) ->
     """Whether the quote after ``quote`` ends with a comma, handing over to a cue of its own ('"It was tough,"
     Ali said'), so it is not more of the claim before it."""
     nxt = _next_quote(text, qindex, max(quote.end, sent.end))
-    return nxt is not None and text[: nxt.inner(text)[1]].rstrip().endswith(",")
+    if nxt is None:
+        return False
+    start, end = nxt.inner(text)
+    return text[start:end].rstrip().endswith(",")  # the quote's own words only: no copy of the text before it
 
 
 def _objects(doc: Doc, tok: Token) -> Span | None:
