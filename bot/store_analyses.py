@@ -279,15 +279,19 @@ class AnalysesStore(StoreBase):
             flag_ids=flag_ids, cached=cached, private=bool(row[12]),
         )
 
-    async def record_reply(self, guild_id: int, analysis_id: str, channel_id: int, message_id: int) -> bool:
+    async def record_reply(self, guild_id: int, analysis_id: str, channel_id: int, message_id: int, *,
+                           source_message_id: int | None = None) -> bool:
         """Remember a public reply that shows an analysis, so a forget-me of its author can delete it too.
 
+        ``source_message_id`` is the member's message the reply answered (a link auto-reply or a 📰; it is in the
+        same channel), so ``replied_to`` still knows it was answered after a restart.
         False when the analysis is already gone (a forget-me won the race): the caller should take the reply down.
         """
-        return await self.record_shown(guild_id, (analysis_id,), channel_id, message_id)
+        return await self.record_shown(guild_id, (analysis_id,), channel_id, message_id,
+                                       source_message_id=source_message_id)
 
     async def record_shown(self, guild_id: int, analysis_ids: Sequence[str], channel_id: int,
-                           message_id: int) -> bool:
+                           message_id: int, *, source_message_id: int | None = None) -> bool:
         """Remember a public message that shows these analyses (a listing may show several members' articles), so
         a forget-me of any of their authors deletes it.
 
@@ -305,10 +309,45 @@ class AnalysesStore(StoreBase):
                 (guild_id, *ids)))
             if len(found) != len(ids):
                 return False
+            source = None if source_message_id is None else int(source_message_id)
             await db.executemany(
-                "INSERT OR IGNORE INTO replies (guild_id, message_id, channel_id, document_id) VALUES (?, ?, ?, ?)",
-                [(guild_id, int(message_id), int(channel_id), int(doc)) for (doc,) in found])
+                "INSERT OR IGNORE INTO replies (guild_id, message_id, channel_id, document_id, source_message_id)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(guild_id, int(message_id), int(channel_id), int(doc), source) for (doc,) in found])
         return True
+
+    async def replied_to(self, guild_id: int, source_message_id: int) -> bool:
+        """Whether a reply of Byline's that answered this member's message is still recorded, in this guild only.
+
+        One indexed look-up, cheap enough for every 📰. The row goes with its analysis (retention, a forget-me) and
+        with the reply itself (``forget_deleted_replies``), and then the message may be answered again.
+        """
+        check_guild(guild_id)
+        row = await self._row(
+            "SELECT 1 FROM replies WHERE guild_id = ? AND source_message_id = ? LIMIT 1",
+            (guild_id, int(source_message_id)))
+        return row is not None
+
+    async def forget_deleted_replies(self, guild_id: int, message_ids: Sequence[int]) -> tuple[int, ...]:
+        """Drop the records of these messages of Byline's, deleted in Discord (say by a moderator), in this guild.
+
+        There is nothing left for a forget-me to take down, and the members' messages they answered (returned) may
+        be answered again. Most deleted messages are no reply of Byline's: they cost one indexed read and no write.
+        """
+        check_guild(guild_id)
+        ids = sorted({int(m) for m in message_ids})
+        if not ids:
+            return ()
+        marks = ", ".join("?" * len(ids))
+        where = f"WHERE guild_id = ? AND message_id IN ({marks})"
+        if await self._row(f"SELECT 1 FROM replies {where} LIMIT 1", (guild_id, *ids)) is None:  # noqa: S608
+            return ()
+        async with self._write() as db:
+            sources = list(await db.execute_fetchall(
+                f"SELECT DISTINCT source_message_id FROM replies {where} AND source_message_id IS NOT NULL",  # noqa: S608
+                (guild_id, *ids)))
+            await db.execute(f"DELETE FROM replies {where}", (guild_id, *ids))  # noqa: S608
+        return tuple(int(s) for (s,) in sources)
 
     async def shown_in_channel(self, guild_id: int, analysis_id: str, channel_id: int) -> bool:
         """Whether a reply of Byline's showing this analysis was posted in ``channel_id``: its members have seen it."""

@@ -131,6 +131,46 @@ async def test_verdicts_given_before_version_11_are_carried_to_the_next_analysis
         assert await s.count_pending(9) == 0
 
 
+async def _v11_with_a_reply(tmp_path):
+    """A version 11 database with the v1 rows and a reply recorded under version 11 (it names no answered message)."""
+    path = tmp_path / "v11.db"
+    async with Store.open(path, migrate_to=11):
+        pass
+    _write_v1_rows(path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("INSERT INTO replies (guild_id, message_id, channel_id, document_id) VALUES (9, 700, 70, 1)")
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize("clean_up", ["forget", "retention", "reply deleted"])
+async def test_replies_from_version_12_know_the_message_they_answered_per_guild_until_cleaned_up(tmp_path, clean_up):
+    """Version 12 adds replies.source_message_id: old rows answer nothing, new ones are found in their guild only, and
+    every clean-up path (a forget-me, retention, the reply deleted in Discord) frees the message for a new answer."""
+    path = await _v11_with_a_reply(tmp_path)
+    async with Store.open(path) as s:
+        assert await s.schema_version() == 12 and await s.check_integrity() == []
+        assert not await s.replied_to(9, 700) and not await s.replied_to(9, 600)
+        assert await s.record_reply(9, "b3b3b3", 70, 701, source_message_id=600)
+        elsewhere = await s.save_analysis(1, OLD_TEXT, make_result(OLD_TEXT), engine_version=ENGINE, author_id=44)
+        assert await s.record_reply(1, elsewhere.id, 10, 801, source_message_id=601)
+        assert await s.replied_to(9, 600) and await s.replied_to(1, 601)
+        assert not await s.replied_to(1, 600) and not await s.replied_to(9, 601)  # never across guilds
+        assert await s.forget_deleted_replies(1, [701, 700]) == ()  # guild 9's replies are not guild 1's to drop
+        assert await s.replied_to(9, 600)
+        if clean_up == "forget":
+            assert sorted(r.message_id for r in (await s.forget_user(9, 44)).replies) == [700, 701]
+        elif clean_up == "retention":  # guild 9 keeps 90 days; the v1 analyses are from 2024
+            await s.prune()
+            assert await s.get_analysis(9, "b3b3b3") is None
+        else:
+            assert await s.forget_deleted_replies(9, [701, 999]) == (600,)
+            assert [r.message_id for r in (await s.forget_user(9, 44)).replies] == [700]
+        assert not await s.replied_to(9, 600)
+        assert await s.replied_to(1, 601)  # the other guild's answer stays
+
+
 async def test_a_newer_schema_is_refused_and_left_untouched(tmp_path):
     path = tmp_path / "future.db"
     async with Store.open(path):
