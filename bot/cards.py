@@ -32,15 +32,19 @@ def card_lock(message_id: int) -> asyncio.Lock:
 
 
 async def remember_reply(store: Any, stored: StoredAnalysis,
-                         message: discord.Message | discord.WebhookMessage | None) -> None:
+                         message: discord.Message | discord.WebhookMessage | None, *,
+                         answered: int | None = None) -> None:
     """Record a public analysis reply so a forget-me of the article's author can take it down.
 
+    ``answered`` is the id of the member's message the reply answers (a link auto-reply or a 📰), so that message
+    is known as answered after a restart too.
     If the analysis is already gone (the author's forget-me won the race), the reply is taken down at once.
     A store failure is logged: the reply itself has been delivered and must not turn into an error.
     """
     if message is not None:
         await _record_or_delete(
-            lambda: store.record_reply(stored.guild_id, stored.id, message.channel.id, message.id), message, stored.id)
+            lambda: store.record_reply(stored.guild_id, stored.id, message.channel.id, message.id,
+                                       source_message_id=answered), message, stored.id)
 
 
 async def remember_shown(store: Any, guild_id: int, analysis_ids: Sequence[str],

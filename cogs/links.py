@@ -6,7 +6,9 @@ reaction is an explicit request, so its failures get one short reply. Bots, webh
 are never analysed (for a forward, neither the forwarder nor the original's author may have opted out, and the
 analysis is stored under the original's author), and their links spend none of a channel's auto-reply allowance
 (except a forward whose original had to be looked up first: that request to Discord is paid for before it is
-made). Each message gets at most one analysis reply. Where Byline
+made). Each message gets at most one analysis reply, across restarts too: the stored reply records which message
+it answered, and a 📰 on that message is looked up there before anything is spent. A reply deleted in Discord (say by
+a moderator) drops that record, so a new 📰 may answer the message again. Where Byline
 lacks the rights to post its reply, neither an auto-reply nor a 📰 fetches or analyses anything. A request that
 failed for a passing reason (busy queue, a slow or failing site, rate limit) does not count as answered, so
 another 📰 retries.
@@ -153,6 +155,13 @@ class LinksCog(commands.Cog):
         refused = self._hold(f"📰 from user {payload.user_id} on message {payload.message_id}")
         if await self.bot.store.is_opted_out(guild_id, payload.user_id):
             return
+        # Memory forgets on a restart (and past REPLIED_MEMORY messages); the stored reply does not. Read before the
+        # allowance is spent and before the ``_working`` check, which must stay next to its ``add`` (no await between).
+        if payload.message_id not in self._replied and await self.bot.store.replied_to(guild_id, payload.message_id):
+            self._remember(payload.message_id)
+            return
+        if payload.message_id in self._replied:  # answered while the store was being read
+            return
         if payload.message_id in self._working:
             return  # ten members reacting at once get one answer, not ten fetches and ten analyses
         if refused is None:
@@ -256,7 +265,36 @@ class LinksCog(commands.Cog):
             self._replied.pop(message.id, None)  # not answered after all: a later 📰 may ask again
             log.warning("could not reply to message %s: %s %s", message.id, exc.status, exc.code)
             return
-        await self.bot.drain.deliver(remember_reply(self.bot.store, stored, sent))
+        await self.bot.drain.deliver(remember_reply(self.bot.store, stored, sent, answered=message.id))
+
+    # --- a reply deleted in Discord ------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        """A reply of Byline's deleted (say by a moderator): the message it answered may be answered again."""
+        cached = payload.cached_message
+        if payload.guild_id is None or (cached is not None and cached.author.id != getattr(self.bot.user, "id", None)):
+            return
+        await self._reply_deleted(payload.guild_id, (payload.message_id,))
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        """The same for a purge."""
+        if payload.guild_id is not None:
+            await self._reply_deleted(payload.guild_id, tuple(payload.message_ids))
+
+    async def _reply_deleted(self, guild_id: int, message_ids: tuple[int, ...]) -> None:
+        try:
+            answered = await self.bot.store.forget_deleted_replies(guild_id, message_ids)
+        except BylineError as exc:  # the row stays: that message keeps its one answer, as before the deletion
+            log.warning("guild %s: could not drop the records of deleted messages %s: %s", guild_id, message_ids,
+                        exc)
+            return
+        for message_id in answered:
+            self._replied.pop(message_id, None)
+        if answered:
+            log.info("guild %s: Byline's replies to messages %s were deleted; a new 📰 may answer them", guild_id,
+                     answered)
 
     async def _short_reply(self, message: discord.Message, text: str, *, final: bool) -> None:
         """Say why a 📰 failed; only a ``final`` failure marks the message answered (a transient one may retry).
