@@ -71,6 +71,7 @@ HELD_BACK_BODIES = {"group", "organisation", "organization", "company", "firm", 
 COURT_CASE_WORDS = {"court", "trial", "prosecutor", "prosecution", "indict", "indictment", "jury", "affidavit",
                     "lawsuit", "defendant", "plead"}
 LEGAL_HEDGES = ("alleged", "allegedly", "accuse", "suspect")
+DOCUMENT_AGAIN_LOOKBACK = 3000  # tokens: "the report" points back this far at most, so each look costs a bounded scan
 NOT_THE_PROSECUTION = {"a", "an", "one", "some", "several", "many", "former", "other", "ex", "retired"}
 QUESTION_WORDS = 25  # a quoted question this short is one question, not a speech ending in one
 PRESS_WORDS = {"report", "coverage", "media", "reporting", "television", "tv", "radio", "newspaper", "press",
@@ -486,7 +487,7 @@ def _document_again(a: Attribution, doc: Doc) -> bool:
         return False
     return any(
         t.lemma_.lower() == lemma and any(e.label_ in ("PERSON", "ORG", "GPE") for e in t.sent.ents)
-        for t in doc[: found.start]
+        for t in doc[max(0, found.start - DOCUMENT_AGAIN_LOOKBACK) : found.start]
     )  # the earlier mention's sentence names who made it: "Pakistan's government said in a statement"
 
 
