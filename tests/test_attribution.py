@@ -1195,3 +1195,20 @@ def test_a_live_blog_time_stamp_is_not_part_of_the_source(engine):
             "another year.\n\n12:52 Dunmore says the deficit will fall.\n")
     [a] = [a for a in engine.analyze(text).attributions if a.cue.text == "says"]
     assert (a.source.text, a.source_kind) == ("Dunmore", "named")
+
+
+def test_a_text_repeating_the_report_said_works_out_each_mention_once(nlp, monkeypatch):
+    """Each mention's "does an earlier one name its maker?" may ask the same of the mention before it; without the
+    per-doc memo that chain was exponential in the number of mentions, and an article like this one hung a worker."""
+    calls: list[int] = []
+    real = sources._names_earlier_uncached
+
+    def counted(head):
+        calls.append(head.i)
+        return real(head)
+
+    monkeypatch.setattr(sources, "_names_earlier_uncached", counted)
+    units = 14
+    found = find(nlp, "The report said the plan failed. The report said in a report that costs rose. " * units)
+    assert len([a for a in found if a.cue.text == "said"]) == 2 * units
+    assert len(calls) == len(set(calls)) <= 3 * units  # each head at most once

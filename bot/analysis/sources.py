@@ -14,9 +14,10 @@ and unnamed documents are ``anonymous``; masses, weasel words and polls without 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Set as AbstractSet
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from bot.analysis.cues import contracted_has, received_reaction
 from bot.analysis.doctext import doc_quotes, entities_in, name_words
@@ -36,6 +37,8 @@ PLACES = {"GPE", "LOC", "NORP", "FAC"}
 # Experts on an organisation's staff, whose findings are the organisation's.
 STAFF = {"analyst", "economist", "researcher", "scientist", "expert", "strategist", "engineer"}
 # Working groups a body sends or sets up: "an IMF mission", "a UN delegation", "a team from the WHO" speak for it.
+_NAMES_EARLIER_KEY = "byline_names_earlier"
+_LEMMA_INDEX_KEY = "byline_lemma_index"
 UNITS = {"mission", "delegation", "team", "panel", "committee", "taskforce", "inquiry", "envoy"}
 # Bodies whose records are public and identifiable: "court documents", "police records", "trial testimony".
 RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", "coroner", "inquest", "senate"}
@@ -728,7 +731,39 @@ def _body_named_before(head: Token) -> bool:
 
 def _names_earlier(head: Token) -> bool:
     """ "Mayor Reed issued a statement. ... the statement said": a definite document refers back to one whose
-    author was named, or to what a named source reported ("the Daily Post reported ... the report added")."""
+    author was named, or to what a named source reported ("the Daily Post reported ... the report added").
+
+    The answer for each head is kept on the doc: an earlier mention's author may itself be "the report", whose
+    answer looks further back again, and without the memo a text repeating "the report said" took exponential time.
+    """
+    memo: dict[int, bool] = head.doc.user_data.setdefault(_NAMES_EARLIER_KEY, {})
+    if head.i not in memo:
+        memo[head.i] = False  # while it is being worked out, a mention that leads back to it counts as unnamed
+        memo[head.i] = _names_earlier_uncached(head)
+    return memo[head.i]
+
+
+def _earlier_with_lemma(doc: Doc, lemmas: AbstractSet[str], before: int) -> list[int]:
+    """The tokens with one of ``lemmas`` in the ``DOCUMENT_LOOKBACK`` tokens before ``before``, nearest first.
+
+    Read from a per-doc index of where each lemma occurs, so each look-back costs a binary search per lemma.
+    """
+    index: dict[str, list[int]] | None = doc.user_data.get(_LEMMA_INDEX_KEY)
+    if index is None:
+        index = {}
+        for t in doc:
+            index.setdefault(t.lemma_.lower(), []).append(t.i)
+        doc.user_data[_LEMMA_INDEX_KEY] = index
+    low = max(0, before - DOCUMENT_LOOKBACK + 1)
+    found: list[int] = []
+    for lemma in lemmas:
+        places = index.get(lemma)
+        if places:
+            found.extend(places[bisect_left(places, low) : bisect_left(places, before)])
+    return sorted(found, reverse=True)
+
+
+def _names_earlier_uncached(head: Token) -> bool:
     if not _definite(head):
         return False
     doc = head.doc
@@ -736,10 +771,8 @@ def _names_earlier(head: Token) -> bool:
     same: AbstractSet[str] = LEGAL_PAPERS if lemma in LEGAL_PAPERS else {lemma}  # "a lawsuit ... The complaint said"
     if lemma in ("document", "paper"):
         same = words("document_nouns.txt") | RECORD_NOUNS  # "an affidavit signed by Agent Garriola ... The document"
-    for k in range(head.i - 1, max(-1, head.i - DOCUMENT_LOOKBACK), -1):
+    for k in _earlier_with_lemma(doc, same, head.i):
         earlier = doc[k]
-        if earlier.lemma_.lower() not in same:
-            continue
         verb = earlier if earlier.pos_ == "VERB" else earlier.head if earlier.dep_ in ("dobj", "nsubjpass") else None
         if earlier.pos_ == "NOUN" and any(t.ent_type_ in ("PERSON", "ORG") for t in earlier.subtree):
             return True  # "a report by the Tax Foundation", "Reed's statement"
