@@ -71,6 +71,7 @@ HELD_BACK_BODIES = {"group", "organisation", "organization", "company", "firm", 
 COURT_CASE_WORDS = {"court", "trial", "prosecutor", "prosecution", "indict", "indictment", "jury", "affidavit",
                     "lawsuit", "defendant", "plead"}
 LEGAL_HEDGES = ("alleged", "allegedly", "accuse", "suspect")
+_DOCUMENT_MENTIONS_KEY = "byline_named_document_mentions"
 DOCUMENT_AGAIN_LOOKBACK = 3000  # tokens: "the report" points back this far at most, so each look costs a bounded scan
 NOT_THE_PROSECUTION = {"a", "an", "one", "some", "several", "many", "former", "other", "ex", "retired"}
 QUESTION_WORDS = 25  # a quoted question this short is one question, not a speech ending in one
@@ -485,10 +486,28 @@ def _document_again(a: Attribution, doc: Doc) -> bool:
         return False
     if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
         return False
-    return any(
-        t.lemma_.lower() == lemma and any(e.label_ in ("PERSON", "ORG", "GPE") for e in t.sent.ents)
-        for t in doc[max(0, found.start - DOCUMENT_AGAIN_LOOKBACK) : found.start]
-    )  # the earlier mention's sentence names who made it: "Pakistan's government said in a statement"
+    # the earlier mention's sentence names who made it: "Pakistan's government said in a statement"
+    mentions = _named_document_mentions(doc).get(lemma, [])
+    k = bisect_right(mentions, found.start - 1)
+    return k > 0 and mentions[k - 1] >= found.start - DOCUMENT_AGAIN_LOOKBACK
+
+
+def _named_document_mentions(doc: Doc) -> dict[str, list[int]]:
+    """Where each document noun occurs in a sentence that names a person, body or place, built once per doc so
+    that each "the report" costs a binary search, not a scan."""
+    cached = doc.user_data.get(_DOCUMENT_MENTIONS_KEY)
+    if cached is None:
+        cached = {}
+        documents = words("document_nouns.txt")
+        for sent in doc.sents:
+            if not any(e.label_ in ("PERSON", "ORG", "GPE") for e in sent.ents):
+                continue
+            for t in sent:
+                lemma = t.lemma_.lower()
+                if lemma in documents:
+                    cached.setdefault(lemma, []).append(t.i)
+        doc.user_data[_DOCUMENT_MENTIONS_KEY] = cached
+    return cached
 
 
 def _the_prosecution(a: Attribution, doc: Doc) -> bool:
