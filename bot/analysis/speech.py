@@ -26,8 +26,9 @@ STRICT_NAMING = {"name", "title", "term", "christen", "rename"}  # and "known as
 # The writer's own reading: "seems", "appears", "looks", "sounds" (and "seemingly") with nobody behind them.
 HEDGE_VERBS = {"seem", "appear", "look", "sound"}
 NOT_EVIDENTIAL = {"seemingly", "ostensibly"}
-# An earlier sentence end, or a nested quotation opening, inside a claim that ends with a question mark.
+# The words inside one pair of double quote marks.
 QUOTED_PART = re.compile(r"[“\"]([^“”\"]+)[”\"]")
+# An earlier sentence end, or a nested quotation opening, inside a claim that ends with a question mark.
 MORE_THAN_A_QUESTION = re.compile(r"[.!?][\"'”’]*\s+\S|[\s,:;(][‘“'\"]\S")
 ADVICE_MODALS = {"should", "must", "ought"}
 MAYBE_MODALS = {"can", "could", "may", "might"}
