@@ -70,6 +70,11 @@ class NotFoundError(BylineError):
     user_message = "Nothing with that id in this server."
 
 
+def no_such_flag(flag_id: int) -> NotFoundError:
+    """The one refusal for a flag id that names no flag here: a store look-up's, or a forged id's before any."""
+    return NotFoundError(f"No flag #{flag_id} in this server.")
+
+
 class StoreError(BylineError):
     """The database cannot be used (for example a schema newer than this code, or locked for too long).
 

@@ -202,6 +202,12 @@ class Drain:
             del self._held[task]
 
 
+def drain_of(interaction: Any) -> Drain | None:
+    """The client's shutdown drain, or None for a client without one (a bare discord.py client in tests)."""
+    drain = getattr(interaction.client, "drain", None)
+    return drain if isinstance(drain, Drain) else None
+
+
 def hold_interaction(interaction: Any, what: str, *, answer_cut_short: bool = False) -> None:
     """Hold an interaction's task until it is answered: a command, a modal, a button.
 
@@ -209,7 +215,7 @@ def hold_interaction(interaction: Any, what: str, *, answer_cut_short: bool = Fa
     "restarting" answer. With ``answer_cut_short``, a request the grace period cuts short is told so privately.
     A client without a drain (a bare discord.py client in tests) holds nothing.
     """
-    drain = getattr(interaction.client, "drain", None)
-    if isinstance(drain, Drain):
+    drain = drain_of(interaction)
+    if drain is not None:
         answer = functools.partial(handle_interaction_error, interaction, CutShortByRestart())
         drain.hold(what, cut_short=answer if answer_cut_short else None)

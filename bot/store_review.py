@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.errors import AlreadyReviewed, FlagSuperseded, InputError, NotFoundError
+from bot.errors import AlreadyReviewed, FlagSuperseded, InputError, no_such_flag
 from bot.store_cards import CardReason, CardRef, StaleCard
 from bot.store_db import StoreBase
 from bot.store_types import (
@@ -231,7 +231,7 @@ class ReviewStore(StoreBase):
             rows = list(await db.execute_fetchall(_FLAG_SELECT + "WHERE id = ? AND guild_id = ?",
                                                   (int(flag_id), guild_id)))
         if not rows:
-            raise NotFoundError(f"No flag #{flag_id} in this server.")
+            raise no_such_flag(flag_id)
         flag = self._flag(rows[0])
         if cur.rowcount != 1 and flag.status == "superseded":
             raise FlagSuperseded(flag.superseded_by)
@@ -252,7 +252,7 @@ class ReviewStore(StoreBase):
             cur = await db.execute("UPDATE flags SET note = ? WHERE id = ? AND guild_id = ?",
                                    (note, int(flag_id), guild_id))
             if cur.rowcount != 1:
-                raise NotFoundError(f"No flag #{flag_id} in this server.")
+                raise no_such_flag(flag_id)
             await self._event(db, guild_id, flag_id, "note", reviewer_id, reviewer_name, note, now)
             rows = list(await db.execute_fetchall(_FLAG_SELECT + "WHERE id = ? AND guild_id = ?",
                                                   (int(flag_id), guild_id)))
@@ -274,7 +274,7 @@ class ReviewStore(StoreBase):
                     "UPDATE flags SET review_channel_id = ?, review_message_id = ? WHERE id = ? AND guild_id = ?",
                     (channel_id, message_id, int(flag_id), guild_id))
                 if cur.rowcount != 1:
-                    raise NotFoundError(f"No flag #{flag_id} in this server.")
+                    raise no_such_flag(flag_id)
                 await self._event(db, guild_id, flag_id, "posted", None, None, None, now)
 
     async def review_events(self, guild_id: int, flag_id: int) -> list[ReviewEvent]:

@@ -19,9 +19,9 @@ import discord
 from bot import render
 from bot.cards import card_lock
 from bot.checks import interaction_is_moderator
-from bot.errors import AlreadyReviewed, BylineError, NotFoundError, NotModerator, ShuttingDown
+from bot.errors import AlreadyReviewed, BylineError, NotFoundError, NotModerator, ShuttingDown, no_such_flag
 from bot.interaction_errors import handle_interaction_error, send_ephemeral
-from bot.shutdown import Drain, hold_interaction
+from bot.shutdown import drain_of, hold_interaction
 from bot.store_types import STAFF
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def flag_id_in_range(flag_id: int) -> bool:
 def known_flag_id(flag_id: int) -> int:
     """``flag_id``, or the refusal an unknown flag gets when no row can have it, before the store sees it."""
     if not flag_id_in_range(flag_id):
-        raise NotFoundError(f"No flag #{flag_id} in this server.")
+        raise no_such_flag(flag_id)
     return flag_id
 
 
@@ -114,15 +114,15 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REVI
 def deliver(interaction: discord.Interaction, answer: Awaitable[T]) -> Awaitable[T]:
     """Send a review click's or note's answer through the shutdown drain (``Drain.deliver``): once it is on its way,
     a grace period ending meanwhile lets it finish and adds no "cut short" notice, so nobody is answered twice."""
-    drain = getattr(interaction.client, "drain", None)
-    return drain.deliver(answer) if isinstance(drain, Drain) else answer
+    drain = drain_of(interaction)
+    return drain.deliver(answer) if drain is not None else answer
 
 
 def _saved_if_cut_short(interaction: discord.Interaction, text: str) -> None:
     """Once a decision or note is stored, a shutdown cutting the rest short (the card's re-draw) says it was saved,
     rather than asking the moderator to try again what is already done."""
-    drain = getattr(interaction.client, "drain", None)
-    if isinstance(drain, Drain):
+    drain = drain_of(interaction)
+    if drain is not None:
         drain.on_cut_short(functools.partial(send_ephemeral, interaction,
                                              f"{text} Byline restarted before it could update the card."))
 
@@ -155,7 +155,7 @@ async def _check_flag_exists(interaction: discord.Interaction, flag_id: int) -> 
     if await store.get_flag(_guild_id(interaction), flag_id) is None:
         await interaction.response.defer()  # deferred update: the card itself is edited
         await refresh_review_message(interaction, focus=flag_id)
-        raise NotFoundError(f"No flag #{flag_id} in this server.")
+        raise no_such_flag(flag_id)
 
 
 def _guild_id(interaction: discord.Interaction) -> int:
