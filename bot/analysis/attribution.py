@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 from bot.analysis import cues, headlines, sources, speech
 from bot.analysis.content import blocked_ranges, content_of
 from bot.analysis.coref import Mention, Resolver
-from bot.analysis.doctext import doc_quotes, doc_text, tokens_of
+from bot.analysis.doctext import doc_text, quote_index, tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import QuoteIndex, merge
 from bot.analysis.result import Attribution, Span
@@ -58,7 +58,7 @@ class _State:
     def __init__(self, doc: Doc, sents: list[Sentence]) -> None:
         self.doc = doc
         self.sent_of = _sentence_of_tokens(doc, sents)
-        self.qindex = QuoteIndex(doc_quotes(doc))
+        self.qindex = quote_index(doc)
         self.resolver = Resolver(doc, self.sent_of)
         self.named: list[Mention] = []
 

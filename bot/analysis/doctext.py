@@ -11,11 +11,12 @@ from bisect import bisect_left
 from spacy.tokens import Doc
 from spacy.tokens import Span as Tokens
 
-from bot.analysis.quotes import Quote, find_quotes
+from bot.analysis.quotes import Quote, QuoteIndex, find_quotes
 from bot.analysis.result import Span
 
 _KEY = "byline_text"
 _QUOTES_KEY = "byline_quotes"
+_QUOTE_INDEX_KEY = "byline_quote_index"
 _NAMES_KEY = "byline_name_words"
 _ENTS_KEY = "byline_entities"
 
@@ -40,6 +41,14 @@ def doc_quotes(doc: Doc) -> list[Quote]:
     if quotes is None:
         quotes = doc.user_data[_QUOTES_KEY] = find_quotes(doc_text(doc))
     return quotes
+
+
+def quote_index(doc: Doc) -> QuoteIndex:
+    """Return the index of the document's quotations ("which quote holds this offset?"), built once per doc."""
+    index = doc.user_data.get(_QUOTE_INDEX_KEY)
+    if index is None:
+        index = doc.user_data[_QUOTE_INDEX_KEY] = QuoteIndex(doc_quotes(doc))
+    return index
 
 
 def name_words(doc: Doc) -> dict[str, int]:

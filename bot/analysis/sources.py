@@ -20,9 +20,8 @@ from collections.abc import Set as AbstractSet
 from spacy.tokens import Doc, Token
 
 from bot.analysis.cues import contracted_has, received_reaction
-from bot.analysis.doctext import doc_quotes, entities_in, name_words
+from bot.analysis.doctext import entities_in, name_words, quote_index
 from bot.analysis.lexicon import words
-from bot.analysis.quotes import QuoteIndex
 
 RAISING = {"seem", "appear", "look", "sound"}
 # "is looking for a win", "looks to cut taxes": seeking, not seeming, so the subject is the source.
@@ -457,7 +456,7 @@ def _commas_away(subject: Token, verb: Token) -> int:
 
 def _quoted_away(subject: Token, verb: Token) -> bool:
     """Whether the subject stands inside a quotation that the verb is outside of: it is then the quote's own."""
-    quotes = QuoteIndex(doc_quotes(subject.doc))
+    quotes = quote_index(subject.doc)
     inside = quotes.at(subject.idx)
     return inside is not None and quotes.at(verb.idx) is not inside
 
