@@ -974,3 +974,31 @@ def test_misread_headlines_and_imperatives_are_not_flagged(engine, text, not_fla
 )
 def test_inverted_speakers_are_still_found(engine, text, source):
     assert source in [a.source.text for a in engine.analyze(text).attributions if a.source is not None]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Critics say harbour plan will hurt fishermen\n\n",  # a title line
+        "Critics say harbour plan will hurt fishermen.\n\n",  # a sentence-case headline with a stop
+        "Harbour plan under fire.\nCritics say fishermen will suffer.\n\n",  # a headline and a deck line
+    ],
+)
+def test_a_heading_is_not_flagged_but_the_body_still_is(engine, heading):
+    body = (
+        "The council unveiled its harbour plan on Monday. Critics say the plan will hurt fishermen, "
+        "and some residents fear higher rents."
+    )
+    text = heading + body
+    flags = flags_of(engine, text)
+    assert flags, "the body's own unnamed sources must still be flagged"
+    assert all(f.start >= len(heading) for f in flags)
+    assert sorted(f.evidence.text for f in flags) == ["Critics", "some residents"]
+
+
+def test_a_short_first_paragraph_is_a_heading_but_a_long_lede_is_not(engine):
+    lede = (
+        "Critics say the harbour plan the council unveiled on Monday will hurt the fishermen who have worked "
+        "the quay for generations.\n\nThe council disagrees."
+    )
+    assert [f.evidence.text for f in flags_of(engine, lede)] == ["Critics"]

@@ -30,7 +30,7 @@ from bot.analysis.doctext import doc_quotes, doc_text, entities_in, tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import Quote, merge, title_like
 from bot.analysis.result import Attribution, Flag, Span
-from bot.analysis.segment import Sentence
+from bot.analysis.segment import Sentence, heading_end
 from bot.analysis.sources import in_the_know, is_maker, public_record
 
 MIN_QUOTE_WORDS = 5
@@ -150,6 +150,8 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
             withheld = a.source_kind in ("anonymous", "vague") and flag is None
             previous = None if withheld else a
     out.extend(_unattributed_quotes(attributions, locate, doc))
+    heading = heading_end(locate.text, sents)
+    out = [f for f in out if f.start >= heading]  # "Critics slam plan": the body says who, or is flagged itself
     out.sort(key=lambda f: (f.start, f.evidence.start))
     return _one_per_source(out)
 

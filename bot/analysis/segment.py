@@ -83,6 +83,29 @@ def title_line(text: str, sents: list[Sentence]) -> tuple[int, int] | None:
     return start, end
 
 
+# A first paragraph of lines this short, set apart by a blank line, is a headline (and deck) even with a full stop.
+HEADING_MAX_WORDS = 15
+
+
+def heading_end(text: str, sents: list[Sentence]) -> int:
+    """Where the article's heading ends (0 when it has none): the title line, or a first paragraph of one or two
+    lines of at most ``HEADING_MAX_WORDS`` words each, followed by a blank line ("Pence blames media for Trump's
+    flap." and a deck line under it).
+
+    A heading restates a claim the body reports with its source, so the flags belong to the body.
+    """
+    line = title_line(text, sents)
+    if not sents:
+        return 0
+    start = sents[0].start
+    gap = re.compile(r"\n[^\S\n]*\n").search(text, start)
+    if gap is not None and text[gap.end() :].strip():
+        lines = text[start : gap.start()].split("\n")
+        if len(lines) <= 2 and all(len(line.split()) <= HEADING_MAX_WORDS for line in lines):
+            return gap.start()
+    return line[1] if line is not None else 0
+
+
 def _title_case(line: str) -> bool:
     """Most longer words capitalised: "Man Spotted Directly Behind Hillary At Rally Wearing Shirt She'll HATE."."""
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]

@@ -439,7 +439,7 @@ def _own_source(verb: Token) -> Token | None:
         if child.is_punct or child.is_space:
             continue  # a dash or a stray mark is sometimes parsed as a subject
         if child.dep_ in ("nsubj", "csubj", "expl") or (feeling and child.dep_ == "nsubjpass"):
-            return _name_after_role(child)  # "she is convinced that ...": who is convinced holds the belief
+            return _name_after_role(_noun_under_verb(child))  # "she is convinced that ...": who is convinced holds it
         if child.dep_ == "nsubjpass" and contracted_has(verb):
             return child
     return None
@@ -459,6 +459,17 @@ def _quoted_away(subject: Token, verb: Token) -> bool:
     quotes = quote_index(subject.doc)
     inside = quotes.at(subject.idx)
     return inside is not None and quotes.at(verb.idx) is not inside
+
+
+def _noun_under_verb(subject: Token) -> Token:
+    """ "Mrs. Clinton, the nominee and favorite to win the election come November, proposed ...": the parser can take
+    a verb inside the subject's own words for the subject and hang the person under it; the person is the source."""
+    if subject.dep_ != "nsubj" or subject.pos_ not in ("VERB", "AUX"):
+        return subject
+    noun = next((c for c in subject.children if c.dep_ == "nsubj" and c.i < subject.i), None)
+    if noun is None or noun.pos_ not in ("NOUN", "PROPN"):
+        return subject
+    return noun
 
 
 def _name_after_role(subject: Token) -> Token:
