@@ -1002,3 +1002,20 @@ def test_a_short_first_paragraph_is_a_heading_but_a_long_lede_is_not(engine):
         "the quay for generations.\n\nThe council disagrees."
     )
     assert [f.evidence.text for f in flags_of(engine, lede)] == ["Critics"]
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # the campaign put the email out, so the email speaks for the campaign
+        ("On Saturday, the Okafor campaign sent out a fundraising email stressing that the race had turned.", []),
+        ("The Okafor campaign sent an email to supporters on Monday.\n\n"
+         '"We can win this race if you give today," the email read. It said that the polls had turned.', []),
+        # nobody is said to have put it out, or it is someone else's
+        ("On Saturday, a fundraising email stressed that the race had turned.", ["a fundraising email"]),
+        ("On Saturday, a donor obtained a fundraising email stressing that the race had turned.",
+         ["a fundraising email"]),
+    ],
+)
+def test_a_document_a_named_sender_put_out_speaks_for_them(engine, text, flagged):
+    assert [f.evidence.text for f in flags_of(engine, text)] == flagged

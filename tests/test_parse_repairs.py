@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import spacy
 from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 from bot.analysis import sources
 
@@ -12,7 +12,7 @@ def _doc(rows: list[tuple[str, int, str, str, str, str]]) -> Doc:
     """(word, head index, dep, pos, tag, entity type) rows into a parsed Doc."""
     words = [r[0] for r in rows]
     doc = Doc(
-        Vocab(),
+        spacy.blank("en").vocab,  # a blank English vocab gives each word its lower case, as the model's does
         words=words,
         heads=[r[1] for r in rows],
         deps=[r[2] for r in rows],
@@ -58,3 +58,21 @@ def test_a_verb_subject_without_a_noun_under_it_is_kept():
     ])
     head = sources.source_of(doc[1])
     assert head is not None and head.text == "Waiting"
+
+
+def test_a_noun_the_parser_hung_with_its_article_on_a_verb_read_as_a_noun_is_still_definite():
+    # '"...," the email read.': "read" parsed as a noun with "the" and "email" under it; "the email" is definite.
+    doc = _doc([
+        ("the", 2, "det", "DET", "DT", ""),
+        ("email", 2, "compound", "NOUN", "NN", ""),
+        ("read", 2, "ROOT", "NOUN", "NN", ""),
+        (".", 2, "punct", "PUNCT", ".", ""),
+    ])
+    assert sources._definite(doc[1])
+    bare = _doc([
+        ("an", 2, "det", "DET", "DT", ""),
+        ("email", 2, "compound", "NOUN", "NN", ""),
+        ("read", 2, "ROOT", "NOUN", "NN", ""),
+        (".", 2, "punct", "PUNCT", ".", ""),
+    ])
+    assert not sources._definite(bare[1])

@@ -598,7 +598,7 @@ def classify(head: Token, i: int, j: int) -> str:
         named_author = any(t.ent_type_ in ("PERSON", "ORG") for t in whole)
         if has_name or named_author or _has_possessive(head) or _names_earlier(head) or _made_by_name(head):
             return "named"
-        return "anonymous"
+        return "named" if _issued_by_named(head) else "anonymous"
     counted = any(c.dep_ == "nummod" and c.like_num for c in head.children)
     if head.tag_ == "NNS" and counted and not _definite(head):
         return "anonymous"  # "two Houthi commanders", "three Democratic aides": counted, not named (unlike "the two")
@@ -1112,7 +1112,28 @@ def in_title_case_line(tok: Token) -> bool:
 
 def _definite(head: Token) -> bool:
     """ "the report", "this statement", "those officials": a determiner that points to one the story has in view."""
-    return any(c.dep_ == "det" and c.lower_ in DEFINITE for c in head.children)
+    if any(c.dep_ == "det" and c.lower_ in DEFINITE for c in head.children):
+        return True
+    # '"...," the email read': the parser may take the verb for a noun and hang "the" and the noun on it
+    outer = head.head
+    return (head.dep_ == "compound" and outer.tag_ == "NN" and outer.i == head.i + 1
+            and any(c.dep_ == "det" and c.lower_ in DEFINITE and c.i < head.i for c in outer.children))
+
+
+# Verbs by which a subject puts out a document it made: "the campaign sent out an email", "the firm issued a
+# statement" (not "obtained", "read" or "received", which take someone else's).
+ISSUING = {"send", "release", "issue", "publish", "post", "circulate", "distribute", "air", "run", "launch",
+           "file", "write", "sign", "unveil", "put", "tweet", "email", "broadcast"}
+
+
+def _issued_by_named(head: Token) -> bool:
+    """ "His campaign sent out a fundraising email stressing ...": the document is the object of a verb by which a
+    named (or possessed) subject puts it out, so it speaks for that subject."""
+    verb = head.head
+    if head.dep_ != "dobj" or verb.pos_ != "VERB" or verb.lemma_.lower() not in ISSUING:
+        return False
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subject is not None and classify(subject, *np_bounds(subject)) == "named"
 
 
 def _indefinite(head: Token) -> bool:
