@@ -1019,3 +1019,41 @@ def test_a_short_first_paragraph_is_a_heading_but_a_long_lede_is_not(engine):
 )
 def test_a_document_a_named_sender_put_out_speaks_for_them(engine, text, flagged):
     assert [f.evidence.text for f in flags_of(engine, text)] == flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A quick look at the figures suggests that the plan is failing.",  # the writer looking, nobody's word
+        "A walk through the new offices hints at the changes.",
+        "Reporters wrote about a student referred to online as #stickerboy, who got into the rally.",  # a name
+        "While Okafor was formally nominated as the party's candidate, her rival met donors across the street.",
+        # the parser hangs the friend's quotation on "nominated" too
+        '"Some staffer slipped up. Let\'s move on," said Curt Brown, a close friend of Gov. Ann Lee, who was '
+        "formally nominated as the running mate on Tuesday.",
+        # "what to expect" is a question, not a claim
+        "The basic job of the newsletter, for its 5,000 readers, is to be useful, not loud; to give readers a sense "
+        "of what to expect over the next day, not to explore the deeper problems of the town.",
+    ],
+)
+def test_looking_naming_appointing_and_asking_what_to_expect_are_not_claims(engine, text):
+    flagged = [(f.category, f.evidence.text) for f in flags_of(engine, text)]
+    assert all(category == "vague_source" and evidence == "Reporters" for category, evidence in flagged), flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("A senior official suggests that the plan is failing.", "A senior official"),
+        ("Voters expect the plan to fail, many say.", "many"),
+        ("The plan is expected to fail.", "is expected"),
+    ],
+)
+def test_unnamed_sources_next_to_those_rules_are_still_flagged(engine, text, evidence):
+    assert evidence in [f.evidence.text for f in flags_of(engine, text)]
+
+
+def test_people_doing_the_looking_still_speak(engine):
+    text = ("Investigators searching the pilot's Berlin apartment said they found documents revealing he had been "
+            "declared unfit for work.")
+    assert "Investigators searching the pilot's Berlin apartment" in [f.evidence.text for f in flags_of(engine, text)]

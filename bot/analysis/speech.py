@@ -20,7 +20,7 @@ from bot.analysis.quotes import title_like
 from bot.analysis.result import Attribution
 
 # "known as HFCs", "a bill called X": a participle that names something, not a claim about it.
-NAMING_VERBS = {"know", "call", "name", "dub", "label", "title", "term", "brand"}
+NAMING_VERBS = {"know", "call", "name", "dub", "label", "title", "term", "brand", "refer"}  # "referred to as"
 # "Rescuers named the turtle Yawkey": verbs that give a name, never a claim.
 STRICT_NAMING = {"name", "title", "term", "christen", "rename"}  # and "known as"
 # The writer's own reading: "seems", "appears", "looks", "sounds" (and "seemingly") with nobody behind them.
@@ -58,11 +58,19 @@ CROWDS = {"protester", "protestor", "demonstrator", "crowd", "marcher", "fan", "
 # Subjects that cannot be the source of a claim: stretches of time and pictures of events.
 PICTURES = {"video", "footage", "photo", "photograph", "picture", "image", "recording", "clip", "camera", "cctv",
             "dashcam", "banner", "placard", "poster", "scene", "replay"}  # not "sign": "all signs point to"
+# The writer's own looking around: "A Google search shows ...", "A walk through their offices hints at ...".
+LOOKING = {"search", "walk", "look", "glance", "visit", "tour", "scan", "stroll", "peek", "skim", "browse",
+           "perusal"}
 SPEECHLESS = {"half", "year", "week", "month", "day", "season", "decade", "century", "period", "night", "morning",
               "weekend", "history"} | PICTURES  # "History has shown ...": the writer's lesson, nobody's word
 # What "according to" may cite that is a rule or a plan, not anyone's word.
 NORMS = {"protocol", "procedure", "rule", "regulation", "guideline", "custom", "tradition", "plan", "schedule",
          "timetable", "script", "practice", "convention", "etiquette"}
+# Putting someone in a post: "was formally nominated as the party's standard-bearer" is an act on record.
+APPOINTING = {"nominate", "appoint", "elect", "reelect", "re-elect", "install", "designate", "ordain", "crown",
+              "inaugurate", "swear"}
+# "knowing what to expect", "unsure how to respond": an infinitive after a question word asks, it does not claim.
+QUESTION_WORDS = {"what", "how", "whether", "where", "when", "who", "whom", "which", "why"}
 # Verbs that let or make someone do something: what follows is an ability, not a claim.
 CAUSATIVES = {"let", "allow", "enable", "help", "make", "permit"}
 # Stance verbs that are also assaults when their object is a place: "attacked the embassy", "stormed the base".
@@ -100,6 +108,10 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     source = tokens_of(doc, a.source)
     if lemma == "charge" and "dobj" in deps and _has_prep(tok, "with"):
         return False  # 'police charged him with "breach of the peace"': a legal act on the record, as "was charged" is
+    if lemma in APPOINTING and tok.pos_ == "VERB" and "ccomp" not in deps:
+        # "was formally nominated as running mate", "elected him chairman": a post given, not a claim, even when
+        # the parser hangs a quotation beside it on the verb
+        return False
     if a.content is not None and _only_a_question(a.content.text):
         return False  # 'posed the question: "Should it be legal?"': a question asserts nothing
     that_clause = any(c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in tok.children)
@@ -149,6 +161,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "According to protocol, the controller should have called": a rule, nobody's word
     if not tok.is_alpha or tok.pos_ != "VERB" or lemma == "accord":
         return True  # a colon, a dash, "according to", an adverb ("reportedly") or a noun ("allegations")
+    if tok.i >= 2 and doc[tok.i - 1].lower_ == "to" and doc[tok.i - 2].lower_ in QUESTION_WORDS:
+        return False  # "a sense of what to expect", "how to respond": no one claims anything
     if lemma in STRICT_NAMING or (lemma == "know" and _as_predicate(tok)) or (lemma == "ask" and a.source is None):
         return False  # "rescuers named it Yawkey"; "when asked about it": a question put, not a claim
     if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ADVICE_MODALS for c in tok.children):
@@ -303,12 +317,14 @@ def _a_place(tok: Token) -> bool:
 
 
 def _can_speak(subject: Token) -> bool:
-    """A time ("the first half", "2015") or a picture ("video of the incident") says nothing itself."""
+    """A time ("the first half", "2015"), a picture ("video of the incident") or a look round ("a Google search")
+    says nothing itself."""
     if subject.ent_type_ in ("DATE", "TIME"):
         return False
     if subject.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.lemma_.lower() in SPEECHLESS for c in subject.children):
         return False  # "Video shot from a helicopter showed ...", with "shot" parsed as the subject
-    return subject.lemma_.lower() not in SPEECHLESS
+    lemma = subject.lemma_.lower()
+    return lemma not in SPEECHLESS and not (lemma in LOOKING and subject.pos_ == "NOUN")  # not "officers searching"
 
 
 def _it_is_hard(tok: Token) -> bool:
