@@ -29,6 +29,9 @@ _BYLINE = re.compile(r"^(?i:(?:interview|reporting|words|written|story|text)\s+)
                      r"(?:\s+(?:and\s+)?[A-Z][\w.'\-]*){0,5}(?:,(?:\s+[A-Z][\w.'\-]*){1,4})?[.,]?$")
 # "About Solvane: Solvane is a European battery company ...": the press release's standard closing note.
 _ABOUT_NOTE = re.compile(r"^About\s+[A-Z][\w&.'\- ]{0,60}:\s")
+# An e-mail address is looked for only from the start of a run of address characters: tried from every position
+# of a long run (a pasted text with no spaces), the search was quadratic in the run's length; a match from inside
+# a run implies one from its start, so what the search finds is the same.
 _ANYWHERE = re.compile(
     r"""(?:
         \bedited\s+for\s+(?:length|clarity)\b
@@ -36,7 +39,7 @@ _ANYWHERE = re.compile(
       | \bwe(?:'ll|\s+will)\s+(?:be\s+)?bring(?:ing)?\s+you\b
       | \bthis\s+(?:story|article|post)\s+(?:has\s+been|was)\s+(?:updated|corrected|amended)\b
       | \ball\s+rights\s+reserved\b
-      | [\w.+-]+@[\w-]+\.[a-z]{2,}\b
+      | (?<![\w.+-])[\w.+-]+@[\w-]+\.[a-z]{2,}\b
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
