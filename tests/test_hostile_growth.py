@@ -45,6 +45,16 @@ def _find(nlp, text: str) -> Callable[[], object]:
     return lambda: attribution.find_attributions(doc, segment.sentences(doc))
 
 
+def test_a_long_line_of_colons_reads_a_few_words_before_each(nlp):
+    """ "Lee: we will win Moss: we will win ..." on one line: each colon used to read every word back to the start of
+    the sentence, and every word after it, to decide whether a speaker's label stands before it."""
+    def count(units: int) -> int:
+        return lines_run((attribution,), _find(nlp, "Lee: we will win Moss: we will win " * units))
+
+    small, large = count(30), count(60)
+    assert large <= GROWTH * small
+
+
 def test_an_address_is_looked_for_only_from_the_start_of_a_run():
     """A text of letters with no space or stop is one sentence of one long run; trying an e-mail address from every
     position of it was quadratic (200,000 letters took minutes). A match is now tried only where a run of address

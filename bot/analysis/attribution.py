@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as Tokens
 
 from bot.analysis import cues, headlines, sources, speech
 from bot.analysis.content import blocked_ranges, content_of
@@ -34,6 +35,7 @@ RELATIVE_PRONOUNS = {"who", "that", "which", "whom", "what"}
 DASHES = {"―", "—", "–", "--"}
 MAX_NAME_TOKENS = 4
 MAX_LINE = 20_000  # a transcript turn runs to the end of its line, looked for this far at most
+_NEXT_MARKS_KEY = "byline_next_marks"
 
 
 def find_attributions(doc: Doc, sents: list[Sentence]) -> list[Attribution]:
@@ -369,14 +371,13 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
 
     The text before the colon must be a short name-like phrase at the start of the sentence.
     """
-    before = doc[sent.token_start : colon.i]
-    dash = next((t for t in reversed(before) if t.text in DASHES or t.text == "-"), None)
-    if dash is not None and dash.i + 1 < colon.i and dash.whitespace_:
-        before = doc[dash.i + 1 : colon.i]  # "Pollsters agree - Carl Bialik: “...”": a kicker, then the speaker
+    before = _before_colon(doc, sent, colon)
+    if before is None:
+        return None  # more than a short phrase, or another colon, before it
     prefix = [t for t in before if not t.is_punct]
     if not prefix or len(prefix) > MAX_COLON_PREFIX or colon.i + 1 >= sent.token_end:
         return None
-    if any(t.text == ":" for t in before) or not _says_something(list(doc[colon.i + 1 : sent.token_end])):
+    if any(t.text == ":" for t in before) or not _says_something(doc, colon.i + 1, sent.token_end):
         return None  # "Name: Ann Lee Age: 27" is a form; "Clinton: 1,769." is a tally
     if any(t.pos_ in ("VERB", "AUX", "PRON", "ADP", "DET") for t in prefix) or not any(
         t.pos_ in ("PROPN", "NOUN") for t in prefix
@@ -396,17 +397,63 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
     return Attribution(cue, source, content, kind, False, sent.index, None), range(colon.i, colon.i + 1)
 
 
-def _says_something(after: list[Token]) -> bool:
-    """What follows a colon is a statement only if it has a verb or a quotation: "Sanders: Win in a walk" and
-    "Trump: 'Total disaster'" do, "Clinton: 1,769." and "Twitter: @Milbank" do not. A Title Case headline
-    counts too, because the tagger reads its verbs as names ("Poll: Voters Abandon Party")."""
-    if any(t.pos_ in ("VERB", "AUX") or t.is_quote for t in after):
+def _before_colon(doc: Doc, sent: Sentence, colon: Token) -> Tokens | None:
+    """The words before a colon: back to the sentence start, or to the nearest dash when a kicker stands before the
+    speaker ("Pollsters agree - Carl Bialik: “...”").
+
+    The walk back stops with None at another colon or past ``MAX_COLON_PREFIX`` words, either of which rules the
+    colon out; so each colon reads a few words, not the whole sentence before it (a long line of colons was
+    quadratic).
+    """
+    seen = 0
+    dash_seen = False
+    for k in range(colon.i - 1, sent.token_start - 1, -1):
+        tok = doc[k]
+        if not dash_seen and (tok.text in DASHES or tok.text == "-"):
+            dash_seen = True  # only the nearest dash can cut the phrase
+            if k + 1 < colon.i and tok.whitespace_:
+                return doc[k + 1 : colon.i]
+        if tok.text == ":":
+            return None
+        if not tok.is_punct:
+            seen += 1
+            if seen > MAX_COLON_PREFIX:
+                return None
+    return doc[sent.token_start : colon.i]
+
+
+def _says_something(doc: Doc, start: int, end: int) -> bool:
+    """What follows a colon (``doc[start:end]``) is a statement only if it has a verb or a quotation: "Sanders: Win
+    in a walk" and "Trump: 'Total disaster'" do, "Clinton: 1,769." and "Twitter: @Milbank" do not. A Title Case
+    headline counts too, because the tagger reads its verbs as names ("Poll: Voters Abandon Party").
+
+    The first two questions are answered from a per-doc index of the next verb and the next colon, so many colons
+    in one sentence do not each read the rest of it.
+    """
+    voiced, colons = _next_marks(doc)
+    if voiced[start] < end:
         return True
-    if any(t.text == ":" for t in after):
+    if colons[start] < end:
         return False  # "Name: Ada Cole Age: 41" is a form's next field, not a headline
+    after = doc[start:end]  # only the sentence's last colon gets here
     alpha = [t for t in after if t.is_alpha]
     capped = sum(1 for t in alpha if t.is_title or t.is_upper)
     return capped >= MIN_HEADLINE_WORDS and capped >= 0.75 * len(alpha)
+
+
+def _next_marks(doc: Doc) -> tuple[list[int], list[int]]:
+    """For each token index ``i``, the first index ``>= i`` of a verb, auxiliary or quote mark, and of a colon
+    (``len(doc)`` when there is none); built once per doc."""
+    cached = doc.user_data.get(_NEXT_MARKS_KEY)
+    if cached is None:
+        n = len(doc)
+        voiced, colons = [n] * (n + 1), [n] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            tok = doc[k]
+            voiced[k] = k if tok.pos_ in ("VERB", "AUX") or tok.is_quote else voiced[k + 1]
+            colons[k] = k if tok.text == ":" else colons[k + 1]
+        cached = doc.user_data[_NEXT_MARKS_KEY] = (voiced, colons)
+    return cached
 
 
 def _headline_cue(doc: Doc, sent: Sentence, tok: Token, subject: tuple[int, int]) -> tuple[Attribution, range]:
