@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.analysis import attribution, boilerplate, segment
+from bot.analysis import attribution, boilerplate, content, segment
 
 GROWTH = 2.5  # a linear cost doubles with the text; a quadratic one quadruples
 
@@ -50,6 +50,16 @@ def test_a_long_line_of_colons_reads_a_few_words_before_each(nlp):
     the sentence, and every word after it, to decide whether a speaker's label stands before it."""
     def count(units: int) -> int:
         return lines_run((attribution,), _find(nlp, "Lee: we will win Moss: we will win " * units))
+
+    small, large = count(30), count(60)
+    assert large <= GROWTH * small
+
+
+def test_nested_asides_are_stepped_over_not_walked(nlp):
+    """ "(he said (she said (they said ...": the claim of each aside-like cue ends before the aside, and walking back
+    over the aside token by token made every cue read the rest of the sentence."""
+    def count(units: int) -> int:
+        return lines_run((content,), _find(nlp, "(he said (she said (they said " * units + ")" * 10))
 
     small, large = count(30), count(60)
     assert large <= GROWTH * small

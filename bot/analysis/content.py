@@ -72,8 +72,11 @@ def _host_clause(text: str, aside: Token) -> Span:
     doc = head.doc
     if joined:
         end_tok = doc[min(c.left_edge.i for c in joined) - 1]
-    while end_tok.i > head.left_edge.i and (end_tok.is_punct or aside.left_edge.i <= end_tok.i <= aside.right_edge.i):
-        end_tok = doc[end_tok.i - 1]  # "The surgery was a no-brainer, doctors say": the claim ends before the aside
+    lowest, aside_start, aside_end = head.left_edge.i, aside.left_edge.i, aside.right_edge.i
+    while end_tok.i > lowest and (end_tok.is_punct or aside_start <= end_tok.i <= aside_end):
+        # "The surgery was a no-brainer, doctors say": the claim ends before the aside, which is stepped over in
+        # one go (word by word, nested asides made a long sentence quadratic)
+        end_tok = doc[max(aside_start - 1, lowest) if aside_start <= end_tok.i <= aside_end else end_tok.i - 1]
     return Span.of(text, head.left_edge.idx, end_tok.idx + len(end_tok.text))
 
 
