@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.analysis import attribution, boilerplate, content, segment
+from bot.analysis import attribution, boilerplate, content, headlines, segment, sources
 
 GROWTH = 2.5  # a linear cost doubles with the text; a quadratic one quadruples
 
@@ -62,6 +62,27 @@ def test_nested_asides_are_stepped_over_not_walked(nlp):
         return lines_run((content,), _find(nlp, "(he said (she said (they said " * units + ")" * 10))
 
     small, large = count(30), count(60)
+    assert large <= GROWTH * small
+
+
+def test_whole_sentence_questions_are_answered_once_per_sentence(nlp):
+    """Is the sentence a Title Case headline, where does its first word stand, how far do its opening capitals
+    run, does it name a body before a word: asked for every word of one long sentence, each answer read the whole
+    sentence again."""
+    def count(units: int) -> int:
+        doc = nlp("- - NAIROBI TODAY " + "Moss, Office, Lee, Slams, " * units)
+        assert len(list(doc.sents)) == 1
+
+        def ask() -> None:
+            for tok in doc:
+                sources.in_title_case_line(tok)
+                headlines._line_start(tok)
+                sources.past_dateline(tok)
+                sources._body_named_before(tok)
+
+        return lines_run((sources, headlines), ask)
+
+    small, large = count(15), count(30)
     assert large <= GROWTH * small
 
 

@@ -6,7 +6,9 @@ in text length. Every module of the attribution finder reads the text through ``
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from typing import TypeVar
 
 from spacy.tokens import Doc
 from spacy.tokens import Span as Tokens
@@ -19,6 +21,10 @@ _QUOTES_KEY = "byline_quotes"
 _QUOTE_INDEX_KEY = "byline_quote_index"
 _NAMES_KEY = "byline_name_words"
 _ENTS_KEY = "byline_entities"
+_SENT_STARTS_KEY = "byline_sentence_starts"
+_PER_SENTENCE_KEY = "byline_per_sentence"
+
+T = TypeVar("T")
 
 
 def doc_text(doc: Doc) -> str:
@@ -81,3 +87,25 @@ def entities_in(doc: Doc, lo: int, hi: int) -> list[Tokens]:
         cached = doc.user_data[_ENTS_KEY] = (ents, [e.start for e in ents])
     ents, starts = cached
     return ents[bisect_left(starts, lo) : bisect_left(starts, hi)]
+
+
+def sentence_of(doc: Doc, i: int) -> Tokens:
+    """spaCy's sentence holding token ``i``, the span ``doc[i].sent`` gives, found by a binary search in a per-doc
+    list of sentence starts (``Token.sent`` walks token by token to both ends of the sentence, so asking it for
+    every cue of one long sentence was quadratic)."""
+    starts = doc.user_data.get(_SENT_STARTS_KEY)
+    if starts is None:
+        starts = doc.user_data[_SENT_STARTS_KEY] = [s.start for s in doc.sents]
+    k = bisect_right(starts, i) - 1
+    return doc[starts[k] : starts[k + 1] if k + 1 < len(starts) else len(doc)]
+
+
+def per_sentence(doc: Doc, i: int, name: str, compute: Callable[[Tokens], T]) -> T:
+    """``compute`` of the sentence holding token ``i`` (see ``sentence_of``), worked out once per sentence and
+    ``name``: a question about a whole sentence, asked for each of its cues, then costs its length only once."""
+    sent = sentence_of(doc, i)
+    memo: dict[tuple[str, int], T] = doc.user_data.setdefault(_PER_SENTENCE_KEY, {})
+    key = (name, sent.start)
+    if key not in memo:
+        memo[key] = compute(sent)
+    return memo[key]

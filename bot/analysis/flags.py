@@ -26,7 +26,7 @@ from spacy.tokens import Span as Span_
 
 from bot.analysis import cues
 from bot.analysis.boundaries import TITLES
-from bot.analysis.doctext import doc_quotes, doc_text, entities_in, tokens_of
+from bot.analysis.doctext import doc_quotes, doc_text, entities_in, per_sentence, tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import Quote, merge, title_like
 from bot.analysis.result import Attribution, Flag, Span
@@ -520,7 +520,9 @@ def _the_prosecution(a: Attribution, doc: Doc) -> bool:
     if found is None:
         return False
     head = found.root
-    if head.lemma_.lower() not in ("prosecutor", "prosecution") or "anonym" in head.sent.text.lower():
+    if head.lemma_.lower() not in ("prosecutor", "prosecution") or per_sentence(
+        doc, head.i, "anonymity", _mentions_anonymity
+    ):
         return False
     if head.lemma_.lower() == "prosecutor" and head.tag_ != "NNS":
         return False
@@ -617,11 +619,18 @@ def _poll_result(a: Attribution, doc: Doc, polls: set[int], surveys: set[int]) -
     )
     if counted or any(t.lower_ in RESPONDENT_WORDS for t in span):
         return True  # "59% of people", "those questioned": a named poll's respondents, wherever it is named
-    sentence = span.root.sent
-    if a.source_kind == "vague" and root not in POLL_SKIP and any(_a_share(t) for t in sentence):
+    if a.source_kind == "vague" and root not in POLL_SKIP and per_sentence(doc, span.root.i, "share", _has_a_share):
         return True  # "By 82%-12%, millennials support checks", "Women back him by 20 points": the poll's figures
     # "Most said" near a named survey; a study is no poll of them: "Many economists see ... A study by X estimated"
     return any(t.lower_ in SHARE_WORDS for t in span) and any(k in surveys for k in near)
+
+
+def _mentions_anonymity(sent: Span_) -> bool:
+    return "anonym" in sent.text.lower()  # "spoke on condition of anonymity"
+
+
+def _has_a_share(sent: Span_) -> bool:
+    return any(_a_share(t) for t in sent)
 
 
 def _a_share(tok: Token) -> bool:

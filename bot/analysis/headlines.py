@@ -8,8 +8,10 @@ source. How often the verb heads a cue with a subject in running text (the weigh
 
 from __future__ import annotations
 
+from spacy.tokens import Span as Tokens
 from spacy.tokens import Token
 
+from bot.analysis.doctext import per_sentence
 from bot.analysis.lexicon import cue_weights, words
 from bot.analysis.sources import INDEFINITE, in_title_case_line
 
@@ -59,11 +61,12 @@ def _verb_follows(tok: Token) -> bool:
 
 def _line_start(tok: Token) -> int:
     """The first word of the line holding ``tok`` (the sentence start, after any white space)."""
-    sent = tok.sent
-    k = sent.start
-    while k < tok.i and (tok.doc[k].is_space or tok.doc[k].is_punct):
-        k += 1
-    return k
+    return min(tok.i, per_sentence(tok.doc, tok.i, "first_word", _first_word))
+
+
+def _first_word(sent: Tokens) -> int:
+    """The index of the first token of ``sent`` that is neither white space nor punctuation, or its end."""
+    return next((t.i for t in sent if not (t.is_space or t.is_punct)), sent.end)
 
 
 def _verb_rate(word: str) -> float:

@@ -18,9 +18,10 @@ from bisect import bisect_left
 from collections.abc import Set as AbstractSet
 
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as Tokens
 
 from bot.analysis.cues import contracted_has, received_reaction
-from bot.analysis.doctext import entities_in, name_words, quote_index
+from bot.analysis.doctext import entities_in, name_words, per_sentence, quote_index, sentence_of
 from bot.analysis.lexicon import words
 
 RAISING = {"seem", "appear", "look", "sound"}
@@ -277,9 +278,8 @@ def past_dateline(head: Token) -> Token:
     """ "NAIROBI, June 20 (Wire) - Kenya's finance minister, Samuel Otieno, defended ...": the parser takes the
     dateline's city as the subject, and the real one as a second subject or as its apposition. Return that."""
     doc = head.doc
-    start = head.sent.start
-    if head.i + 1 >= len(doc) or not all(t.is_alpha and t.is_upper and len(t) > 1 for t in doc[start : head.i + 1]):
-        return head
+    if head.i + 1 >= len(doc) or per_sentence(doc, head.i, "capitals_end", _capitals_end) <= head.i:
+        return head  # not every word up to the head is in capitals
     if doc[head.i + 1].text not in (",", "(", "-", "—", "–"):
         return head
     later = [c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > head.i]
@@ -289,6 +289,11 @@ def past_dateline(head: Token) -> Token:
     beside = [c for c in head.children
               if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN") and doc[c.i - 1].text != "("]
     return beside[0] if beside else head
+
+
+def _capitals_end(sent: Tokens) -> int:
+    """The index of the first token of ``sent`` that is not a word in capitals ("NAIROBI"), or its end."""
+    return next((t.i for t in sent if not (t.is_alpha and t.is_upper and len(t) > 1)), sent.end)
 
 
 def _could_speak(head: Token) -> bool:
@@ -730,13 +735,20 @@ def _body_named_before(head: Token) -> bool:
     is the one speaking; "TF Cornerstone ... Cornerstone representatives", "Chelsea Football Club ... a club
     spokesperson": a modifier taken from a body the story named earlier is that body."""
     modifiers = {c.lower_ for c in head.children if c.dep_ == "compound"}
-    sentence_start = head.sent.start
-    if any(t.is_title and t.lemma_.lower() in words("body_nouns.txt") for t in head.doc[sentence_start + 1 : head.i]):
+    sentence_start = sentence_of(head.doc, head.i).start
+    if per_sentence(head.doc, head.i, "first_body_noun", _first_body_noun) < head.i:
         return True  # "The Harlow County Sheriff's Office ..., but a spokeswoman said": NER often misses such names
     for ent in entities_in(head.doc, 0, head.i):
         if ent.label_ == "ORG" and (ent.start >= sentence_start or modifiers & {t.lower_ for t in ent}):
             return True
     return False
+
+
+def _first_body_noun(sent: Tokens) -> int:
+    """The index of the first capitalised body noun ("Office") after the first word of ``sent``, or its end."""
+    return next(
+        (t.i for t in sent[1:] if t.is_title and t.lemma_.lower() in words("body_nouns.txt")), sent.end
+    )
 
 
 def _names_earlier(head: Token) -> bool:
@@ -1103,7 +1115,10 @@ def _capitalised_mid_sentence(tok: Token) -> bool:
 
 def in_title_case_line(tok: Token) -> bool:
     """True when the token's sentence is a title-case headline (most words capitalised, no full stop)."""
-    sent = tok.sent
+    return per_sentence(tok.doc, tok.i, "title_case", _title_case_sentence)
+
+
+def _title_case_sentence(sent: Tokens) -> bool:
     alpha = [t for t in sent if t.is_alpha and len(t.text) > 3]
     if len(alpha) < 3 or sent[-1].text in (".", "?", "!"):
         return False
