@@ -96,3 +96,14 @@ def test_an_address_is_looked_for_only_from_the_start_of_a_run():
     assert pattern.match("jo.smith@acme.com", 3) is None  # from inside the run: not tried
     assert boilerplate.is_boilerplate("x" * 50 + "@acme.com")
     assert not boilerplate.is_boilerplate("x" * 5000)
+
+
+def test_a_name_before_an_apostrophe_is_looked_up_not_searched_for(nlp):
+    """ "Sanders’ campaign said ..." opening sentence after sentence: whether "Sanders" is used as a name elsewhere
+    was a scan of the whole text for each of them."""
+    def count(units: int) -> int:
+        return lines_run((sources,), _find(nlp, "Sanders’ campaign said the plan failed. " * units))
+
+    small, large = count(20), count(40)
+    assert large <= GROWTH * small
+

@@ -39,6 +39,7 @@ STAFF = {"analyst", "economist", "researcher", "scientist", "expert", "strategis
 # Working groups a body sends or sets up: "an IMF mission", "a UN delegation", "a team from the WHO" speak for it.
 _NAMES_EARLIER_KEY = "byline_names_earlier"
 _LEMMA_INDEX_KEY = "byline_lemma_index"
+_NAME_USES_KEY = "byline_name_uses"
 UNITS = {"mission", "delegation", "team", "panel", "committee", "taskforce", "inquiry", "envoy"}
 # Bodies whose records are public and identifiable: "court documents", "police records", "trial testimony".
 RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", "coroner", "inquest", "senate"}
@@ -1100,8 +1101,20 @@ def _name_before_apostrophe(tok: Token) -> bool:
         return False
     if not tok.is_sent_start:
         return True
-    return any(t.lower_ == tok.lower_ and t.i != tok.i and (t.pos_ == "PROPN" or t.ent_type_ in NAMED_ENTS)
-               for t in tok.doc)
+    return any(i != tok.i for i in _name_uses(tok.doc).get(tok.lower_, ()))
+
+
+def _name_uses(doc: Doc) -> dict[str, list[int]]:
+    """Where each word is used as a name (a proper noun, or inside a named entity), by lower-case form; built once
+    per doc, so the question above costs a look-up, not a scan of the whole text for every sentence-opening name."""
+    index: dict[str, list[int]] | None = doc.user_data.get(_NAME_USES_KEY)
+    if index is None:
+        index = {}
+        for t in doc:
+            if t.pos_ == "PROPN" or t.ent_type_ in NAMED_ENTS:
+                index.setdefault(t.lower_, []).append(t.i)
+        doc.user_data[_NAME_USES_KEY] = index
+    return index
 
 
 def _capitalised_mid_sentence(tok: Token) -> bool:
