@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from bot.analysis import attribution, boilerplate, content, headlines, segment, sources
+from bot.analysis import attribution, boilerplate, content, flags, headlines, segment, sources
+from bot.analysis.result import Attribution, Span
 
 GROWTH = 2.5  # a linear cost doubles with the text; a quadratic one quadruples
 
@@ -107,3 +109,24 @@ def test_a_name_before_an_apostrophe_is_looked_up_not_searched_for(nlp):
     small, large = count(20), count(40)
     assert large <= GROWTH * small
 
+
+def test_a_pronoun_cue_inside_a_claim_is_found_without_reading_every_claim(nlp):
+    """A long sentence of "he said ..., he said ...": whether each pronoun's cue lies inside another claim of the
+    sentence was a pass over all of that sentence's claims."""
+    def count(units: int) -> int:
+        text = "he said it and " * units
+        doc = nlp(text)
+        found = [
+            Attribution(Span.of(text, 15 * k + 3, 15 * k + 7), Span.of(text, 15 * k, 15 * k + 2),
+                        Span.of(text, 15 * k + 8, 15 * k + 10), "pronoun", False, 0)
+            for k in range(units)
+        ]
+        found.append(Attribution(Span.of(text, 3, 7), None, Span.of(text, 0, 10), "none", False, 0))  # sourceless
+        found.append(replace(found[0], content=Span.of(text, 0, len(text))))  # holds every cue but its own
+        sourced = {0: [a for a in found if a.source is not None]}
+        inside = [flags._inside_a_claim(a, sourced) for a in found]
+        assert inside == [True] * units + [True, False]  # the sourceless one holds nothing for the others
+        return lines_run((flags,), lambda: flags.make_flags(found, doc, segment.sentences(doc)))
+
+    small, large = count(100), count(200)
+    assert large <= GROWTH * small

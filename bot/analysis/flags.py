@@ -116,6 +116,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
     polls, surveys = _named_poll_sentences(doc, locate)
     surveys |= _studies_that_asked(doc, locate, polls)
     in_court = _a_court_case(doc)
+    claims: dict[int, _Claims] = {}  # by sentence, built when first asked (see ``_inside_a_claim``)
     for a in attributions:
         if a.source_kind == "none" and (
             _vouched_for(a, sourced, doc)
@@ -140,7 +141,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
             or held_back.names_next(a, doc)
         ):
             continue
-        if a.source_kind == "pronoun" and _inside_a_claim(a, sourced):
+        if a.source_kind == "pronoun" and _inside_a_claim(a, sourced, claims):
             continue  # "Democrats say there's a problem -- they're not sure ...": part of what was said
         flag = _flag_for(a, previous, locate, doc)
         if flag is not None:
@@ -648,12 +649,36 @@ def _insider(a: Attribution, doc: Doc) -> bool:
     return span is not None and span.root.lemma_.lower() in ALWAYS_UNNAMED
 
 
-def _inside_a_claim(a: Attribution, sourced: dict[int, list[Attribution]]) -> bool:
-    """The cue lies inside what another source in the sentence is reported to have said."""
-    return any(
-        o is not a and o.content is not None and o.content.start <= a.cue.start < o.content.end
-        for o in sourced.get(a.sentence, [])
-    )
+def _inside_a_claim(
+    a: Attribution, sourced: dict[int, list[Attribution]], claims: dict[int, _Claims] | None = None
+) -> bool:
+    """The cue lies inside what another source in the sentence is reported to have said.
+
+    ``claims`` keeps each sentence's claims sorted by their ends, so each cue costs two binary searches; asking every
+    cue of a long sentence of pronoun sources about every other claim of it was quadratic.
+    """
+    claims = {} if claims is None else claims
+    if a.sentence not in claims:
+        claims[a.sentence] = _Claims(sourced.get(a.sentence, []))
+    return claims[a.sentence].others_hold(a, a.cue.start)
+
+
+class _Claims:
+    """The contents of one sentence's sourced claims, for "how many of them hold this offset?"."""
+
+    def __init__(self, group: list[Attribution]) -> None:
+        contents = [o.content for o in group if o.content is not None]
+        self.starts = sorted(c.start for c in contents)
+        self.ends = sorted(c.end for c in contents)
+        self.copies: dict[int, int] = {}  # how many times each attribution is in the group
+        for o in group:
+            self.copies[id(o)] = self.copies.get(id(o), 0) + 1
+
+    def others_hold(self, a: Attribution, offset: int) -> bool:
+        """Whether the content of a claim other than ``a`` holds ``offset``."""
+        holding = bisect_right(self.starts, offset) - bisect_right(self.ends, offset)  # start <= offset < end
+        own = a.content is not None and a.content.start <= offset < a.content.end
+        return holding - (self.copies.get(id(a), 0) if own else 0) > 0
 
 
 def _channel_of_named(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc) -> bool:
