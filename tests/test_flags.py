@@ -1057,3 +1057,22 @@ def test_people_doing_the_looking_still_speak(engine):
     text = ("Investigators searching the pilot's Berlin apartment said they found documents revealing he had been "
             "declared unfit for work.")
     assert "Investigators searching the pilot's Berlin apartment" in [f.evidence.text for f in flags_of(engine, text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # the leaders of a body the story named speak for it on the record
+        ("The Meridian Foundation invited every candidate.\n\nLeaders of the organization have said they invite all "
+         "candidates to speak.", []),
+        ("The Meridian Foundation invited every candidate.\n\nOther leaders of the organization said they were uneasy.",
+         ["Other leaders of the organization"]),
+        ("Leaders have said they will fight the plan.", ["Leaders"]),
+        # an effort is its maker's, not a source of its own
+        ("Okafor will try to move past the row in an effort to rally voters and paint her rival as a relic.", []),
+        # an idiom
+        ("Now that Okafor has claimed the mayor founded the gang, the candidate had some explaining to do.", []),
+    ],
+)
+def test_a_bodys_leaders_an_effort_and_some_explaining(engine, text, flagged):
+    assert [f.evidence.text for f in flags_of(engine, text)] == flagged

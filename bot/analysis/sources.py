@@ -36,10 +36,12 @@ CUT_RIGHT = {"relcl", "appos", "advcl", "parataxis", "acl"}
 PLACES = {"GPE", "LOC", "NORP", "FAC"}
 # Experts on an organisation's staff, whose findings are the organisation's.
 STAFF = {"analyst", "economist", "researcher", "scientist", "expert", "strategist", "engineer"}
-# Working groups a body sends or sets up: "an IMF mission", "a UN delegation", "a team from the WHO" speak for it.
 _NAMES_EARLIER_KEY = "byline_names_earlier"
 _LEMMA_INDEX_KEY = "byline_lemma_index"
 _NAME_USES_KEY = "byline_name_uses"
+# Nouns of trying: "in an effort to ...", "in a bid to ..." is what the verb's subject tries.
+EFFORTS = {"effort", "bid", "attempt", "push", "drive", "quest", "move"}
+# Working groups a body sends or sets up: "an IMF mission", "a UN delegation", "a team from the WHO" speak for it.
 UNITS = {"mission", "delegation", "team", "panel", "committee", "taskforce", "inquiry", "envoy"}
 # Bodies whose records are public and identifiable: "court documents", "police records", "trial testimony".
 RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", "coroner", "inquest", "senate"}
@@ -122,6 +124,10 @@ def source_of(cue: Token) -> Token | None:
         addresser = _addressing_subject(node) if node is cue else None
         if addresser is not None:
             return addresser  # "The senator emailed supporters saying ...": she says it, not the supporters
+        effort = _effort_of(node)
+        if effort is not None:
+            node = effort  # "He will try ... in an effort to paint her as ...": the effort is his, not a speaker
+            continue
         if node.dep_ == "acl" and node.head.pos_ in ("NOUN", "PROPN") and not _framing_document(node.head) and (
             node.tag_ != "VBN"  # "2,000 people feared dead": a past participle's noun is what is feared
         ):
@@ -423,6 +429,18 @@ def _framing_document(noun: Token) -> bool:
     return noun.dep_ == "pobj" and noun.lemma_.lower() in words("document_nouns.txt")
 
 
+def _effort_of(node: Token) -> Token | None:
+    """The verb whose subject makes an effort: "He will try ... in an effort to paint her as ...", "she spoke in a
+    bid to calm fears". An infinitive on a noun of trying, inside a phrase on a verb; None otherwise."""
+    if node.dep_ != "acl" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+        return None
+    noun = node.head
+    if noun.lemma_.lower() not in EFFORTS or noun.dep_ != "pobj" or noun.head.dep_ != "prep":
+        return None
+    verb = noun.head.head
+    return verb if verb.pos_ in ("VERB", "AUX") else None
+
+
 def _own_source(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
@@ -583,7 +601,9 @@ def classify(head: Token, i: int, j: int) -> str:
     if in_the_know(head):
         return "anonymous"  # "people familiar with the matter", "people close to the player": insiders, unnamed
     if head.lower_ in words("vague_nouns.txt") or head.like_num:
-        if _led_by_name(head) or _polled_by_name(head) or (lemma in STAFF and _of_named_body(head)):
+        if _led_by_name(head) or _polled_by_name(head) or (lemma in STAFF and _of_named_body(head)) or (
+            _officials_of_named_body(head)
+        ):
             return "named"
         # "a Gallup poll", "a CNN survey" name who asked; "poll after poll in Israel" only says where
         others = [t for t in head.subtree if t.i != head.i]  # "a survey for the consultancy Capgemini"
@@ -834,16 +854,20 @@ def _named_speaker_above(verb: Token) -> Token | None:
 
 
 def _officials_of_named_body(head: Token) -> bool:
-    """ "Officials with the regional authority said", "officials at Cedars-Sinai said": the body speaks through
-    its officials, and a reader can check with it; one "official at the ministry" stays an anonymous person."""
-    if head.tag_ != "NNS" or head.lemma_.lower() != "official" or _indefinite(head):
+    """ "Officials with the regional authority said", "officials at Cedars-Sinai said", "leaders of the
+    organization" after it was named: the body speaks through its officials and leaders, and a reader can check
+    with it; one "official at the ministry" stays an anonymous person, and "leaders" alone a vague group."""
+    if head.tag_ != "NNS" or head.lemma_.lower() not in ("official", "leader") or _indefinite(head):
         return False
-    if any(c.dep_ == "nummod" for c in head.children):
-        return False  # "two officials at the ministry": counted people, not the body
+    if any(c.dep_ == "nummod" or c.lower_ in ("other", "many", "most", "few") for c in head.children):
+        return False  # "two officials at the ministry", "other leaders of the party": some people, not the body
     for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("with", "at", "of", "from", "for")):
         for pobj in (g for g in prep.children if g.dep_ == "pobj"):
             if _named_institution(pobj) or any(is_maker(t) for t in pobj.subtree):
                 return True
+            body_again = _definite(pobj) and pobj.lemma_.lower() in words("organisation_nouns.txt")
+            if body_again and _organisation_before(head):
+                return True  # "AIPAC ... Leaders of the organization have said": the body the story named
     return False
 
 

@@ -108,6 +108,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     source = tokens_of(doc, a.source)
     if lemma == "charge" and "dobj" in deps and _has_prep(tok, "with"):
         return False  # 'police charged him with "breach of the peace"': a legal act on the record, as "was charged" is
+    if lemma == "explain" and doc[tok.i + 1 : tok.i + 3].text.lower() == "to do":
+        return False  # "had some explaining to do": an idiom, nobody explained anything
     if lemma in APPOINTING and tok.pos_ == "VERB" and "ccomp" not in deps:
         # "was formally nominated as running mate", "elected him chairman": a post given, not a claim, even when
         # the parser hangs a quotation beside it on the verb
