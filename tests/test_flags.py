@@ -1076,3 +1076,18 @@ def test_people_doing_the_looking_still_speak(engine):
 )
 def test_a_bodys_leaders_an_effort_and_some_explaining(engine, text, flagged):
     assert [f.evidence.text for f in flags_of(engine, text)] == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("On Thursday, the Meridian Foundation announced she was not coming.\n\n"
+         '"She will not attend the meeting," the release said.', []),
+        ('"She will not attend the meeting," the release said.', ["the release"]),
+        # an announcement by nobody named does not name the release
+        ("On Thursday, officials announced she was not coming.\n\n"
+         '"She will not attend the meeting," the release said.', ["the release"]),
+    ],
+)
+def test_a_release_just_after_a_named_announcement_is_that_announcement(engine, text, flagged):
+    assert sorted(f.evidence.text for f in flags_of(engine, text)) == flagged

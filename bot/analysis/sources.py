@@ -61,6 +61,10 @@ FIRST_SECOND_PERSON = {"my", "our", "your"}
 DEFINITE = {"the", "this", "that", "these", "those"}
 MAX_ACCORDING_WORDS = 12
 DOCUMENT_LOOKBACK = 500  # tokens, several paragraphs: "the statement" may point back that far
+# Documents that put out what a verb announced, and how near before them the announcing must be (a paragraph).
+ANNOUNCING = {"release": {"announce", "release", "issue"}, "statement": {"announce", "issue", "state"},
+              "announcement": {"announce"}}
+ANNOUNCED_LOOKBACK = 80
 # Papers only a court or its officers make: public records whatever the phrase adds.
 COURT_RECORDS = {"indictment", "affidavit", "subpoena", "deposition", "verdict"}
 PUBLIC_TEXTS = {"law", "bill", "statute", "constitution", "ordinance", "treaty", "charter", "legislation"}
@@ -837,6 +841,23 @@ def _names_earlier_uncached(head: Token) -> bool:
             or classify(subject, *np_bounds(subject)) == "named"
         ):
             return True  # "Reed issued a statement", "the Daily Post reported", "the ministry said in a statement"
+    return _announced_just_before(head)
+
+
+def _announced_just_before(head: Token) -> bool:
+    """ "On Thursday, the Republican Party of Wyoming announced she wasn't coming. '...,' the release said": a
+    release or statement just after a named subject announced something is that announcement."""
+    verbs = ANNOUNCING.get(head.lemma_.lower())
+    if verbs is None:
+        return False
+    doc = head.doc
+    for k in _earlier_with_lemma(doc, verbs, head.i):
+        if head.i - k > ANNOUNCED_LOOKBACK:
+            break
+        verb = doc[k]
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb.pos_ == "VERB" else None
+        if subject is not None and classify(subject, *np_bounds(subject)) == "named":
+            return True
     return False
 
 
