@@ -1091,3 +1091,17 @@ def test_a_bodys_leaders_an_effort_and_some_explaining(engine, text, flagged):
 )
 def test_a_release_just_after_a_named_announcement_is_that_announcement(engine, text, flagged):
     assert sorted(f.evidence.text for f in flags_of(engine, text)) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("About 40 teachers have said that they will join the strike on Monday, according to an organizer.",
+         ["an organizer"]),
+        # not a report of what they said: the according-to may be about the deal alone
+        ("Unions also denounced the deal, which would cut the firm's tax rate to 17 percent, according to an "
+         "organizer.", ["Unions", "an organizer"]),
+    ],
+)
+def test_the_source_of_a_reported_saying_is_the_one_it_is_according_to(engine, text, flagged):
+    assert sorted(f.evidence.text for f in flags_of(engine, text)) == flagged

@@ -139,6 +139,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
             or _channel_of_named(a, sourced, doc)
             or _a_website(a)
             or held_back.names_next(a, doc)
+            or _reported_according_to(a, sourced)
         ):
             continue
         if a.source_kind == "pronoun" and _inside_a_claim(a, sourced, claims):
@@ -647,6 +648,23 @@ def _insider(a: Attribution, doc: Doc) -> bool:
     """Officials, sources, aides: the unnamed a story keeps unnamed on purpose (``ALWAYS_UNNAMED``)."""
     span = tokens_of(doc, a.source)
     return span is not None and span.root.lemma_.lower() in ALWAYS_UNNAMED
+
+
+SAYING_FORMS = {"say", "says", "said", "saying", "tell", "tells", "told", "telling"}
+
+
+def _reported_according_to(a: Attribution, sourced: dict[int, list[Attribution]]) -> bool:
+    """ "About 40 rabbis have said they will protest, according to an organizer": the story has the rabbis' word
+    only from the organizer, who is the source to check (and is flagged if unnamed), so the rabbis are not. Only
+    for what they said or told: in "Republicans denounced the deal, which would cut its tax, according to company
+    leaders" the according-to may be about the deal alone."""
+    if a.cue.text.lower().split()[-1] not in SAYING_FORMS:
+        return False
+    return any(
+        o is not a and o.cue.text.lower().startswith("according") and o.content is not None
+        and o.content.start <= a.cue.start < o.content.end
+        for o in sourced.get(a.sentence, [])
+    )
 
 
 def _inside_a_claim(
