@@ -1105,3 +1105,15 @@ def test_a_release_just_after_a_named_announcement_is_that_announcement(engine, 
 )
 def test_the_source_of_a_reported_saying_is_the_one_it_is_according_to(engine, text, flagged):
     assert sorted(f.evidence.text for f in flags_of(engine, text)) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Neither candidate has said whether the tax would rise.", []),  # nobody claimed anything
+        ("Okafor and Lee met voters on Monday. Each candidate said the race was close.", []),  # both named
+        ("Okafor and Lee met voters on Monday. A candidate said the race was close.", ["A candidate"]),
+    ],
+)
+def test_neither_and_each_of_the_named_candidates(engine, text, flagged):
+    assert [f.evidence.text for f in flags_of(engine, text)] == flagged

@@ -1221,8 +1221,9 @@ def _by_determiner(head: Token, has_name: bool) -> str:
         return "vague" if uncounted else "anonymous"
     if any(d in DEFINITE for d in dets) or _has_possessive(head) or has_name:
         return "named"
-    if "both" in dets:
-        return "named"  # "both countries", "both sides": the two parties the story has just named
+    if {"both", "each", "either", "neither"} & set(dets):
+        # "both countries", "each candidate": every one of the parties the story has named
+        return "named"
     if head.tag_ in ("NNS", "NNPS"):
         return "vague"
     return "anonymous"

@@ -305,12 +305,12 @@ def _defining(relcl: Token) -> bool:
 
 
 def _nobody(subject: Token) -> bool:
-    """ "no group", "nobody", "none of the officials": the subject denies that anyone spoke."""
+    """ "no group", "nobody", "none of the officials", "neither candidate": the subject denies that anyone spoke."""
     if subject.lower_ in ("nobody", "none"):
         return True
     if subject.lower_ == "one" and subject.i > 0 and subject.nbor(-1).lower_ == "no":
         return True  # "no one"
-    return any(c.dep_ == "det" and c.lower_ == "no" for c in subject.children)
+    return any(c.dep_ in ("det", "preconj") and c.lower_ in ("no", "neither") for c in subject.children)
 
 
 def _a_place(tok: Token) -> bool:
