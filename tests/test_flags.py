@@ -1117,3 +1117,28 @@ def test_the_source_of_a_reported_saying_is_the_one_it_is_according_to(engine, t
 )
 def test_neither_and_each_of_the_named_candidates(engine, text, flagged):
     assert [f.evidence.text for f in flags_of(engine, text)] == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # a group given a named member to ask
+        ("Proponents like Mr. Eisenbrey urged the council to raise the cutoff.", []),
+        ("Some staunch defenders of trade, like Gary Clyde Hufbauer, a senior fellow at the institute, said the "
+         "deal was sound.", []),
+        ("Some staunch defenders of trade said the deal was sound.", ["Some staunch defenders of trade"]),
+        # the parser takes a preposition, or a contracted "’s", for the subject
+        ('Of Carson, Levine, who has given money to Rubio, said, "He is scary."', []),
+    ],
+)
+def test_groups_with_a_named_member_and_misparsed_subjects(engine, text, flagged):
+    assert [f.evidence.text for f in flags_of(engine, text)] == flagged
+
+
+def test_a_contracted_has_is_not_the_speaker(nlp):
+    from bot.analysis import attribution, segment
+
+    doc = nlp("While he’s said he believes marriage is between a man and a woman, he has also feted gay couples.")
+    found = attribution.find_attributions(doc, segment.sentences(doc))
+    said = next(a for a in found if a.cue.text == "said")
+    assert said.source is not None and said.source.text == "he" and said.source_kind == "pronoun"

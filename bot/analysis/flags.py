@@ -415,12 +415,15 @@ def _document_word(tok: Token) -> bool:
 
 
 def _names_a_member(a: Attribution, doc: Doc) -> bool:
-    """ "A few students, including Victoria Arild, said ...", "groups including the Musicians' Union": the group
-    is given a named member to ask."""
+    """ "A few students, including Victoria Arild, said ...", "groups including the Musicians' Union", "proponents
+    like Mr. Eisenbrey", "defenders of trade, like Gary Hufbauer,": the group is given a named member to ask."""
     span = tokens_of(doc, a.source)
     if span is None:
         return False
-    members = [c for c in span.root.children if c.dep_ == "prep" and c.lower_ in ("including", "among")]
+    members = [c for c in span.root.children if c.dep_ == "prep" and c.lower_ in ("including", "among", "like")]
+    after = span.end + 1 if span.end < len(doc) and doc[span.end].text == "," else span.end
+    if after < len(doc) and doc[after].lower_ == "like" and doc[after].dep_ == "prep":
+        members.append(doc[after])  # the parser hangs ", like X," on the verb
     return any(t.ent_type_ in ("PERSON", "ORG") or _bare_name(t.doc[t.i : t.i + 1])
                for m in members for t in m.subtree)
 

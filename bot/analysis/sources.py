@@ -490,12 +490,17 @@ def _quoted_away(subject: Token, verb: Token) -> bool:
 
 
 def _noun_under_verb(subject: Token) -> Token:
-    """ "Mrs. Clinton, the nominee and favorite to win the election come November, proposed ...": the parser can take
-    a verb inside the subject's own words for the subject and hang the person under it; the person is the source."""
-    if subject.dep_ != "nsubj" or subject.pos_ not in ("VERB", "AUX"):
+    """ "Mrs. Clinton, the nominee and favorite to win the election come November, proposed ...", "he’s said": the
+    parser can take a verb inside the subject's own words (or a contracted "’s") for the subject and hang the person
+    under it; and in "Of Carson, Levine said" it takes the preposition. The person is the source."""
+    if subject.dep_ != "nsubj":
+        return subject
+    if subject.pos_ == "ADP":
+        return next((c for c in subject.children if c.dep_ == "pobj" and c.pos_ == "PROPN"), subject)
+    if subject.pos_ not in ("VERB", "AUX"):
         return subject
     noun = next((c for c in subject.children if c.dep_ == "nsubj" and c.i < subject.i), None)
-    if noun is None or noun.pos_ not in ("NOUN", "PROPN"):
+    if noun is None or noun.pos_ not in ("NOUN", "PROPN", "PRON"):
         return subject
     return noun
 
