@@ -1142,3 +1142,15 @@ def test_a_contracted_has_is_not_the_speaker(nlp):
     found = attribution.find_attributions(doc, segment.sentences(doc))
     said = next(a for a in found if a.cue.text == "said")
     assert said.source is not None and said.source.text == "he" and said.source_kind == "pronoun"
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("His complaint, according to an interview with The Harbour Times at the time, was the cost.", []),
+        ("He wants a bigger role, according to interviews with more than a dozen of Okafor's friends and aides.",
+         ["interviews with more than a dozen of Okafor's friends and aides"]),
+    ],
+)
+def test_an_interview_with_a_named_outlet_is_on_record(engine, text, flagged):
+    assert [f.evidence.text for f in flags_of(engine, text)] == flagged

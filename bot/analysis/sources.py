@@ -627,6 +627,8 @@ def classify(head: Token, i: int, j: int) -> str:
     if lemma in words("anonymous_nouns.txt"):
         named = _role_named_earlier(head) or _officials_of_named_body(head) or _led_by_name(head)
         return "named" if named else "anonymous"  # "The aides, led by campaign manager Terry Sullivan, told ..."
+    if lemma == "interview" and _interviewed_named(head):
+        return "named"  # "according to an interview with The New York Times": the outlet or person on record
     if lemma in words("document_nouns.txt"):
         # "a complaint filed by the SEC", "a slide from a presentation that Mr. X carries": author named
         whole = doc[head.left_edge.i : head.right_edge.i + 1]
@@ -658,6 +660,16 @@ def classify(head: Token, i: int, j: int) -> str:
 # Things a body compiles or publishes besides the documents of the lexicon: "a CNN tally", "a BBC story".
 COMPILED = {"tally", "count", "story", "database", "readout", "average", "chart", "estimate", "projection",
             "forecast", "tracker", "data", "figure", "analysis", "model", "survey", "poll", "investigation"}
+
+
+def _interviewed_named(head: Token) -> bool:
+    """ "an interview with The New York Times", "an interview with Smith": who gave or ran it is named (not
+    "interviews with a dozen of Cruz's friends", whose people stay unnamed)."""
+    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("with", "by")):
+        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            if pobj.pos_ == "PROPN" or pobj.ent_type_ in ("PERSON", "ORG"):
+                return True
+    return False
 
 
 def _maker_before(head: Token) -> bool:
