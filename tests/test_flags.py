@@ -1154,3 +1154,15 @@ def test_a_contracted_has_is_not_the_speaker(nlp):
 )
 def test_an_interview_with_a_named_outlet_is_on_record(engine, text, flagged):
     assert [f.evidence.text for f in flags_of(engine, text)] == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Holding rates near zero has encouraged borrowing and risk-taking, supporting faster growth.", []),
+        # the parser makes "clamoring" the subject and hangs the voters under it: they are the source
+        ("Many voters clamoring for lower taxes support the new bill for their own reasons.", ["Many voters"]),
+    ],
+)
+def test_a_doing_is_no_speaker_but_the_people_under_it_are(engine, text, flagged):
+    assert [f.evidence.text for f in flags_of(engine, text)] == flagged

@@ -493,8 +493,8 @@ def _noun_under_verb(subject: Token) -> Token:
     """ "Mrs. Clinton, the nominee and favorite to win the election come November, proposed ...", "he’s said": the
     parser can take a verb inside the subject's own words (or a contracted "’s") for the subject and hang the person
     under it; and in "Of Carson, Levine said" it takes the preposition. The person is the source."""
-    if subject.dep_ != "nsubj":
-        return subject
+    if subject.dep_ not in ("nsubj", "csubj"):
+        return subject  # ("Many Republicans clamoring for less ... support the bill": a clausal subject too)
     if subject.pos_ == "ADP":
         return next((c for c in subject.children if c.dep_ == "pobj" and c.pos_ == "PROPN"), subject)
     if subject.pos_ not in ("VERB", "AUX"):

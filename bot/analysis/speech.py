@@ -176,6 +176,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "The first half saw ...", "Video of the incident shows ...": nobody speaks
     if source is not None and not _can_speak(source.root):
         return False  # "Video shot from a helicopter showed ...", the verb joined to another
+    if source is not None and source.root.tag_ == "VBG" and source.root.pos_ == "VERB":
+        return False  # "Holding rates near zero has encouraged borrowing": a doing, not a speaker
     if tok.dep_ == "relcl" and subject is not None and subject.lower_ in ("who", "that") and _defining(tok):
         return False  # "candidates who tell them the truth": a relative clause that says which ones
     forecast = lemma in words("reporting_passives.txt") and "auxpass" in deps  # "is not expected to attend"
