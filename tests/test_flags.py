@@ -1056,7 +1056,7 @@ def test_unnamed_sources_next_to_those_rules_are_still_flagged(engine, text, evi
 def test_people_doing_the_looking_still_speak(engine):
     text = ("Investigators searching the pilot's Berlin apartment said they found documents revealing he had been "
             "declared unfit for work.")
-    assert "Investigators searching the pilot's Berlin apartment" in [f.evidence.text for f in flags_of(engine, text)]
+    assert any(f.evidence.text.startswith("Investigators") for f in flags_of(engine, text, "anonymous_source"))
 
 
 @pytest.mark.parametrize(
