@@ -130,3 +130,24 @@ def test_a_pronoun_cue_inside_a_claim_is_found_without_reading_every_claim(nlp):
 
     small, large = count(100), count(200)
     assert large <= GROWTH * small
+
+
+def test_a_cue_finds_the_stretches_blocking_it_without_reading_them_all(nlp):
+    """ "(he said (she said (they said ..." as one sentence: every cue taken blocks its complement, and each later
+    cue read every stretch blocked so far to find those over it. They are now filed by the words they cover."""
+    def count(units: int) -> int:
+        return lines_run((attribution,), _find(nlp, "(he said (she said (they said " * units + ")" * 10))
+
+    small, large = count(100), count(200)
+    assert large <= GROWTH * small
+
+
+def test_blocking_stretches_come_back_in_the_order_they_were_taken():
+    """The first blocker lends its source to "said A and said B", so the index keeps the order of a plain list."""
+    offsets = [0, 5, 10, 15, 20]
+    blocked = attribution._Blocked(offsets)
+    added: list[tuple[int, int, str]] = [(8, 21, "c"), (0, 12, "a"), (10, 11, "b"), (30, 40, "d"), (5, 5, "e")]
+    for start, end, name in added:
+        blocked.add(start, end, name, name)  # type: ignore[arg-type]
+    for word, at in enumerate(offsets):
+        assert [a for a, _ in blocked.covering(word)] == [n for s, e, n in added if s <= at < e]
