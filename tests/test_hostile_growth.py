@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.analysis import attribution, boilerplate, content, flags, headlines, segment, sources
+from bot.analysis.quotes import Quote, QuoteIndex
 from bot.analysis.result import Attribution, Span
 
 GROWTH = 2.5  # a linear cost doubles with the text; a quadratic one quadruples
@@ -151,3 +152,32 @@ def test_blocking_stretches_come_back_in_the_order_they_were_taken():
         blocked.add(start, end, name, name)  # type: ignore[arg-type]
     for word, at in enumerate(offsets):
         assert [a for a, _ in blocked.covering(word)] == [n for s, e, n in added if s <= at < e]
+
+
+def test_a_cue_looks_outward_for_its_quote_not_at_every_quote(nlp):
+    """ "Lee said “...” and Moss said “...” and ..." as one sentence: each cue tried every quote of the sentence to
+    keep the nearest. The quotes are now tried outward from the cue, and a run that another clause of the cue holds
+    is jumped over in one go."""
+    def count(units: int) -> int:
+        unit = "Lee said “this is a long quote here” and Moss said “this is a long quote here” and "
+        return lines_run((content,), _find(nlp, unit * units + "end."))
+
+    small, large = count(25), count(50)
+    assert large <= GROWTH * small
+
+
+def test_the_nearest_quote_is_the_one_trying_them_all_keeps():
+    """On a tie the earlier quote wins, as it did when every quote was tried in order; quotes inside another clause
+    of the cue are skipped, and a quote that runs on past that clause's end is not."""
+    quotes = [Quote(0, 20, True), Quote(40, 60, True), Quote(80, 100, True), Quote(110, 130, True),
+              Quote(140, 175, True)]
+    index = QuoteIndex(quotes)
+    other = [Span(75, 170, "")]  # holds the third and fourth quotes, not the fifth
+
+    def rejected(quote: Quote) -> bool:
+        return any(c.start <= quote.start and quote.end <= c.end for c in other)
+
+    assert content._nearest(index, (0, 200), 20, lambda q: False, None, [], []) == quotes[0]  # 20 back, 20 ahead
+    assert content._nearest(index, (0, 200), 70, rejected, None, other, []) == quotes[1]
+    assert content._nearest(index, (0, 200), 95, rejected, None, other, []) == quotes[4]  # 45 ahead, not 55 back
+    assert content._nearest(index, (0, 40), 95, rejected, None, other, []) == quotes[0]  # the window ends at 40

@@ -7,6 +7,9 @@ of it, so a cue quoted inside it (someone else's words) is not taken as a claim 
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable
+
 from spacy.tokens import Doc, Token
 
 from bot.analysis.doctext import doc_text
@@ -211,7 +214,6 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
     """The quote a cue introduces: in its sentence, closing in it, or opening right after a colon."""
     if qindex.at(tok.idx) is not None:
         return None
-    best: Quote | None = None
     other_clauses = [_subtree(doc_text(doc), c) for c in tok.children if c.dep_ in OTHER_CLAUSES]
     own_clauses = [_subtree(doc_text(doc), c) for c in tok.children if c.dep_ in PARTIAL_QUOTE_HOSTS]
     # 'called half of his supporters “deplorables”': a quoted word inside the verb's object is part of the claim
@@ -219,21 +221,22 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
     # "Mahajan, one of the members who voted against, called the deal '...'": a relative clause's verb quotes
     # only inside its own clause; the quote after it is the main verb's
     clause = _subtree(doc_text(doc), tok) if tok.dep_ == "relcl" else None
-    for quote in qindex.between(sent.start, sent.end):
+
+    def rejected(quote: Quote) -> bool:
         if quote.end - quote.start < MIN_QUOTE:
-            continue
+            return True
         if clause is not None and not (clause.start <= quote.start and quote.end <= clause.end):
-            continue
+            return True
         if objects is not None and objects.start < quote.start < objects.end:
-            continue
+            return True
         if any(c.start <= quote.start and quote.end <= c.end for c in other_clauses):
-            continue  # "mocked X, saying “...”": the quote is the other verb's
-        if any(c.start < quote.start < c.end or c.end <= quote.start or quote.end <= c.start for c in own_clauses):
-            # "said the tip named “illegal items.”": a quoted phrase inside the reported clause; “A,” she
-            # said, adding that B: a verb with a clause of its own reports that clause, not the quote.
-            continue
-        if best is None or abs(quote.start - tok.idx) < abs(best.start - tok.idx):
-            best = quote
+            return True  # "mocked X, saying “...”": the quote is the other verb's
+        # "said the tip named “illegal items.”": a quoted phrase inside the reported clause; “A,” she said, adding
+        # that B: a verb with a clause of its own reports that clause, not the quote.
+        return any(c.start < quote.start < c.end or c.end <= quote.start or quote.end <= c.start for c in own_clauses)
+
+    window = (sent.start, sent.end) if clause is None else (max(sent.start, clause.start), min(sent.end, clause.end))
+    best = _nearest(qindex.at_least(MIN_QUOTE), window, tok.idx, rejected, objects, other_clauses, own_clauses)
     if best is not None:
         return best
     first = qindex.at(sent.start)
@@ -243,6 +246,60 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
         return _next_quote(doc_text(doc), qindex, sent.end)
     if not any(c.dep_ in PREFERRED for c in tok.children):
         return _quote_just_before(doc_text(doc), qindex, sent.start)
+    return None
+
+
+def _nearest(
+    long: QuoteIndex,
+    window: tuple[int, int],
+    pos: int,
+    rejected: Callable[[Quote], bool],
+    objects: Span | None,
+    other_clauses: list[Span],
+    own_clauses: list[Span],
+) -> Quote | None:
+    """The quote starting in ``window`` (character offsets) nearest to ``pos``, the earlier one on a tie, that is not
+    ``rejected``: what trying every quote of the window in turn, keeping the nearest, gives.
+
+    The quotes are tried outward from ``pos``, nearest first, so the first one kept is the answer. A run of quotes
+    that the cue's object or one of its other clauses holds is rejected as a whole and jumped over, so a cue looks
+    at a few quotes however many the sentence has (trying them all, for every cue, made one long sentence of
+    quotes quadratic).
+    """
+    starts = long.starts
+    lo, hi = bisect_left(starts, window[0]), bisect_left(starts, window[1])
+    if own_clauses:
+        # a quote kept with a clause of the cue's own holds that clause's first character: there is one at most
+        holder = long.at(own_clauses[0].start)
+        k = bisect_left(starts, holder.start) if holder is not None else lo
+        lo, hi = (k, k + 1) if holder is not None and lo <= k < hi else (lo, lo)
+    right = min(max(bisect_left(starts, pos), lo), hi)
+    left = right - 1
+    while left >= lo or right < hi:
+        go_left = right >= hi or (left >= lo and pos - starts[left] <= starts[right] - pos)
+        k = left if go_left else right
+        quote = long.quotes[k]
+        if not rejected(quote):
+            return quote
+        block = _rejected_run(long, quote, objects, other_clauses)
+        if go_left:
+            left = min(k, bisect_left(starts, block[0])) - 1 if block is not None else k - 1
+        else:
+            right = max(k + 1, bisect_left(starts, block[1])) if block is not None else k + 1
+    return None
+
+
+def _rejected_run(long: QuoteIndex, quote: Quote, objects: Span | None, clauses: list[Span]) -> tuple[int, int] | None:
+    """A stretch ``[a, b)`` holding ``quote.start`` where every quote that starts is rejected for the reason
+    ``quote`` is: it starts inside the cue's object, or lies inside another clause of the cue."""
+    if objects is not None and objects.start < quote.start < objects.end:
+        return objects.start + 1, objects.end
+    for c in clauses:
+        if c.start <= quote.start and quote.end <= c.end:
+            # every quote starting in the clause ends before the next one starts, so inside the clause, except
+            # perhaps the last, which may run on past the clause's end
+            last = long.quotes[bisect_left(long.starts, c.end) - 1]
+            return c.start, (c.end if last.end <= c.end else last.start)
     return None
 
 

@@ -99,19 +99,27 @@ class QuoteIndex:
 
     def __init__(self, quotes: list[Quote]) -> None:
         self.quotes = quotes
-        self._starts = [q.start for q in quotes]
+        self.starts = [q.start for q in quotes]
+        self._at_least: dict[int, QuoteIndex] = {}
+
+    def at_least(self, width: int) -> QuoteIndex:
+        """The index of the quotes at least ``width`` characters long (marks included), built once per width."""
+        index = self._at_least.get(width)
+        if index is None:
+            index = self._at_least[width] = QuoteIndex([q for q in self.quotes if q.end - q.start >= width])
+        return index
 
     def at(self, offset: int) -> Quote | None:
         """Return the quote whose span contains ``offset``, if any."""
-        k = bisect_right(self._starts, offset) - 1
+        k = bisect_right(self.starts, offset) - 1
         if k >= 0 and self.quotes[k].start <= offset < self.quotes[k].end:
             return self.quotes[k]
         return None
 
     def between(self, start: int, end: int) -> list[Quote]:
         """Return the quotes that start inside ``[start, end)``."""
-        lo = bisect_right(self._starts, start - 1)
-        hi = bisect_right(self._starts, end - 1)
+        lo = bisect_right(self.starts, start - 1)
+        hi = bisect_right(self.starts, end - 1)
         return self.quotes[lo:hi]
 
 
