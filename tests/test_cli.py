@@ -250,6 +250,43 @@ def test_the_c1_budget_is_two_percent_of_the_text(c1_count, refused):
         check_text(text, 100_000)
 
 
+PUNCTUATION_RUNS = [
+    "(" * 999, "'" * 999, "’" * 999, "!" * 999, "*" * 999, '"' * 999, "_" * 999, "(“'!*" * 199,
+]
+
+
+@pytest.mark.parametrize("run", PUNCTUATION_RUNS)
+def test_a_text_of_punctuation_runs_is_refused_before_the_parse(run):
+    """Each mark of such a run is a token of its own, and the parse costs by the token: 200,000 characters of them
+    took five times as long as the longest article (apostrophes took seconds more just to tokenize)."""
+    text = (("The plan said " + run + " so. ") * 200)[:200_000]
+    with pytest.raises(InputError, match=r"breaks into [\d,]+ words and punctuation marks \(the limit is 80,000\)"):
+        check_text(text, 200_000)
+
+
+def test_the_limit_on_words_and_marks_follows_max_chars():
+    text = ("The plan said " + "(" * 900 + " so. ") * 20  # 18,380 characters, 18,100 words and marks
+    check_text(text, 100_000)  # the limit is 40,000
+    with pytest.raises(InputError, match="the limit is 16,000"):
+        check_text(text, 40_000)
+
+
+@pytest.mark.parametrize("path", [SAMPLE, *sorted((ROOT / "bench" / "articles").glob("*.txt"))], ids=lambda p: p.name)
+def test_articles_as_long_as_allowed_are_not_refused_for_their_punctuation(path):
+    """Prose has about one word or mark per 5 characters, so even 200,000 characters of it stay far under 80,000
+    (every article of the CNN/DM, BBC and PolNeAR sets, repeated to that length, does too)."""
+    article = path.read_text(encoding="utf-8")
+    check_text((article * (200_000 // len(article) + 1))[:200_000], 200_000)
+
+
+def test_a_paste_of_punctuation_runs_is_one_line_from_the_cli(capsys, tmp_path):
+    path = tmp_path / "brackets.txt"
+    path.write_text(("The plan said " + "(" * 999 + " so. ") * 190, encoding="utf-8")  # 193,420 characters
+    code, out, err = run_cli(["analyze", "--json", str(path)], capsys)
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "words and punctuation marks" in err and "do not look like prose" in err
+
+
 def test_nul_characters_are_always_refused(capsys, tmp_path, monkeypatch):
     line = json.dumps({"id": 1, "text": ARTICLE + "\x00"})
     code, out, _ = run_cli(["analyze", "--jsonl", "-"], capsys, stdin=line, monkeypatch=monkeypatch)
