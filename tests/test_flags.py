@@ -1166,3 +1166,17 @@ def test_an_interview_with_a_named_outlet_is_on_record(engine, text, flagged):
 )
 def test_a_doing_is_no_speaker_but_the_people_under_it_are(engine, text, flagged):
     assert [f.evidence.text for f in flags_of(engine, text)] == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # a surname ending in -ly, which the tagger reads as an adverb
+        ('Skelly praised the pick. And Skelly called Braynard "a real smart guy."', []),
+        ("For those focused on ratings, it's worth pointing out that our first debate broke the record.", []),
+        ("Dahlys Hamilton is listed as the chairman of the group.", []),  # what a record says
+        ("Ultimately, critics said the plan was doomed.", ["critics"]),  # a real adverb before a verb
+    ],
+)
+def test_ly_surnames_asides_and_listings(engine, text, flagged):
+    assert [f.evidence.text for f in flags_of(engine, text)] == flagged

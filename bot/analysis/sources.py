@@ -321,6 +321,18 @@ def _could_speak(head: Token) -> bool:
             or lemma in SPOKESPEOPLE or lower in COUNSEL)
 
 
+def _surname_read_as_adverb_before(verb: Token) -> Token | None:
+    """ 'And Skelly called Braynard "a real smart guy."': the tagger reads a surname ending in -ly as an adverb and
+    leaves the verb without a subject. Capitalised mid-sentence, right before the verb, it can only be a name."""
+    if verb.i == 0:
+        return None
+    tok = verb.doc[verb.i - 1]
+    if tok.pos_ != "ADV" or tok.head != verb or not tok.is_title or tok.is_sent_start:
+        return None
+    before = tok.doc[tok.i - 1]
+    return None if before.is_punct and before.text not in (",", "(") else tok
+
+
 def _name_read_as_adverb(tok: Token, cue: Token) -> bool:
     """ '"...," admitted Kiely.': the tagger reads an unfamiliar surname ending in -ly as an adverb. Capitalised,
     mid-sentence, right after the verb and closing the clause, it can only be a name."""
@@ -463,6 +475,10 @@ def _own_source(verb: Token) -> Token | None:
     children = sorted(verb.children, key=lambda c: c.dep_ == "csubj")
     if sum(1 for c in children if c.dep_ == "nsubj") > 1:
         children.sort(key=lambda c: (c.dep_ == "csubj", _quoted_away(c, verb), _commas_away(c, verb)))
+    if not any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in children):
+        name = _surname_read_as_adverb_before(verb)
+        if name is not None:
+            return name
     for child in children:
         if child.is_punct or child.is_space:
             continue  # a dash or a stray mark is sometimes parsed as a subject

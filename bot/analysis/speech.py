@@ -32,8 +32,10 @@ QUOTED_PART = re.compile(r"[“\"]([^“”\"]+)[”\"]")
 MORE_THAN_A_QUESTION = re.compile(r"[.!?][\"'”’]*\s+\S|[\s,:;(][‘“'\"]\S")
 ADVICE_MODALS = {"should", "must", "ought"}
 MAYBE_MODALS = {"can", "could", "may", "might"}
+# "was deemed too brutal for MI6", "have been deemed classified": a ruling, on record; "is listed as the chairman":
+# what a record says.
 PASSIVE_NAMING = {"call", "dub", "name", "know", "label", "title", "term", "nickname", "declare", "pronounce",
-                  "deem"}  # "was deemed too brutal for MI6", "have been deemed classified": a ruling, on record
+                  "deem", "list"}
 # Bodies whose verbs are rulings ("the court found", "judges dismissed"), unless they report a clause.
 COURT_NOUNS = {"court", "judge", "jury", "tribunal", "magistrate", "panel", "justice"}
 ACCUSING_VERBS = {"accuse", "blame", "suspect", "allege", "criticise", "criticize", "condemn", "fault", "implicate"}
@@ -108,6 +110,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     source = tokens_of(doc, a.source)
     if lemma == "charge" and "dobj" in deps and _has_prep(tok, "with"):
         return False  # 'police charged him with "breach of the peace"': a legal act on the record, as "was charged" is
+    if tok.dep_ == "xcomp" and tok.head.lower_ == "worth":
+        return False  # "it's worth pointing out that ...": the writer's own aside to the reader
     if lemma == "explain" and doc[tok.i + 1 : tok.i + 3].text.lower() == "to do":
         return False  # "had some explaining to do": an idiom, nobody explained anything
     if lemma in APPOINTING and tok.pos_ == "VERB" and "ccomp" not in deps:
