@@ -1162,6 +1162,9 @@ def test_an_interview_with_a_named_outlet_is_on_record(engine, text, flagged):
         ("Holding rates near zero has encouraged borrowing and risk-taking, supporting faster growth.", []),
         # the parser makes "clamoring" the subject and hangs the voters under it: they are the source
         ("Many voters clamoring for lower taxes support the new bill for their own reasons.", ["Many voters"]),
+        # the parser makes "collecting" the head, but the page is what speaks
+        ("A GoFundMe page collecting donations for Okafor's family says he was hoping to go to college and study "
+         "business.", ["A GoFundMe page collecting donations for Okafor's family"]),
     ],
 )
 def test_a_doing_is_no_speaker_but_the_people_under_it_are(engine, text, flagged):

@@ -180,7 +180,7 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "The first half saw ...", "Video of the incident shows ...": nobody speaks
     if source is not None and not _can_speak(source.root):
         return False  # "Video shot from a helicopter showed ...", the verb joined to another
-    if source is not None and source.root.tag_ == "VBG" and source.root.pos_ == "VERB":
+    if source is not None and _a_doing(source.root):
         return False  # "Holding rates near zero has encouraged borrowing": a doing, not a speaker
     if tok.dep_ == "relcl" and subject is not None and subject.lower_ in ("who", "that") and _defining(tok):
         return False  # "candidates who tell them the truth": a relative clause that says which ones
@@ -333,6 +333,14 @@ def _can_speak(subject: Token) -> bool:
         return False  # "Video shot from a helicopter showed ...", with "shot" parsed as the subject
     lemma = subject.lemma_.lower()
     return lemma not in SPEECHLESS and not (lemma in LOOKING and subject.pos_ == "NOUN")  # not "officers searching"
+
+
+def _a_doing(tok: Token) -> bool:
+    """A gerund with no noun before it ("Holding rates near zero"); not "A GoFundMe page collecting donations", where
+    the parser made the gerund the head and the page speaks."""
+    if tok.tag_ != "VBG" or tok.pos_ != "VERB":
+        return False
+    return not any(c.i < tok.i and c.pos_ in ("NOUN", "PROPN", "PRON") for c in tok.children)
 
 
 def _it_is_hard(tok: Token) -> bool:
