@@ -1183,3 +1183,18 @@ def test_a_doing_is_no_speaker_but_the_people_under_it_are(engine, text, flagged
 )
 def test_ly_surnames_asides_and_listings(engine, text, flagged):
     assert [f.evidence.text for f in flags_of(engine, text)] == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # an open question or an instruction claims nothing
+        ("Guests are given color-coded, timed tickets telling them when to join the queue.", []),
+        # but these still report what unnamed people said
+        ("Officials said who was behind the attack.", ["Officials"]),
+        ("Delegates questioned how Okafor could break a pledge he made.", ["Delegates"]),
+        ("The changes, which officials said will take effect soon, do not cover everyone.", ["officials"]),
+    ],
+)
+def test_open_questions_and_instructions_are_not_claims(engine, text, flagged):
+    assert [f.evidence.text for f in flags_of(engine, text)] == flagged

@@ -188,7 +188,15 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if not forecast and any(c.dep_ == "neg" for c in tok.children) and not any(
         c.dep_ == "ccomp" and not any(m.lower_ in ("whether", "if") for m in c.children) for c in tok.children
     ):
-        return False  # "authorities haven't said whether ...": no claim was made
+        # "authorities haven't said whether ...": no claim was made ("would not disclose how ..." is a refusal,
+        # which stays a claim of its own)
+        return False
+    if lemma in words("reporting_verbs.txt") and any(
+        c.dep_ in ("ccomp", "xcomp") and any(m.dep_ == "aux" and m.lower_ == "to" for m in c.children)
+        and _an_open_question(c, tok)
+        for c in tok.children
+    ):
+        return False  # "tickets telling them when to join the queue": an instruction, not a claim
     if lemma == "call" and _call_not_a_claim(tok, deps):
         return False  # a name given, a telephone call or a summons
     bare = not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
@@ -333,6 +341,13 @@ def _can_speak(subject: Token) -> bool:
         return False  # "Video shot from a helicopter showed ...", with "shot" parsed as the subject
     lemma = subject.lemma_.lower()
     return lemma not in SPEECHLESS and not (lemma in LOOKING and subject.pos_ == "NOUN")  # not "officers searching"
+
+
+def _an_open_question(clause: Token, verb: Token) -> bool:
+    """A clause that asks instead of stating: "whether ...", "if ...", "how the votes fell", "when to join".
+    The question word comes after the verb of saying ("which officials said will ..." is a relative clause)."""
+    return any(m.lower_ in ("whether", "if") or (m.tag_ in ("WRB", "WP", "WDT") and verb.i < m.i < clause.i)
+               for m in clause.children)
 
 
 def _a_doing(tok: Token) -> bool:
