@@ -125,3 +125,36 @@ def test_named_now_rules_leave_unnamed_groups(engine, text, flagged):
 )
 def test_found_now_rules_leave_unnamed_speakers(engine, text, flagged):
     assert evidence(engine, text) == flagged
+
+
+# Over-reach a review found in the first versions of the session's rules, each now flagged again as at the start.
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        # a one-line lede with a past-tense verb, or a dateline, is not a heading
+        ("A senior official said the mayor took bribes from the builder.\n\nThe mayor denied it on Monday.",
+         "A senior official"),
+        ("LONDON (Wire) - The prime minister will resign next week, aides say.\n\nThe party met on Monday.", "aides"),
+        # a look, a doing or a listing by someone unnamed is theirs
+        ("A look at the figures by one analyst suggests the plan is failing.", "A look at the figures by one analyst"),
+        ("Testing by independent labs found the water was contaminated.", "Testing by independent labs"),
+        ("The payments, referred to by one insider as bribes, were made in cash.", "one insider"),
+        ("He was listed by unnamed officials as a suspect in the fraud.", "unnamed officials"),
+        # a nationality or a party is no named interviewee, "those at Harvard" no named member
+        ("He is losing ground, according to interviews with Democrats in three states.",
+         "interviews with Democrats in three states"),
+        ("Critics like those at Harvard say the test is biased.", "Critics like those at Harvard"),
+        # "each" names nobody the story has not named
+        ("Each expert we spoke to said the bridge was unsafe.", "Each expert"),
+        # the statement mentioned just before is the anonymous group's, not the police announcement
+        ('Police announced an arrest on Friday. Hours later an anonymous group issued a statement online. "We will '
+         'strike again," the statement said.', "the statement"),
+        # an evidential adverb in a title-case line is no surname
+        ("The Harbour Trust met on Monday.\n\nMinister Resigned Last Week And Allegedly Told Aides The Audit Was "
+         "Rigged\n\nThe minister denied it.", "Allegedly"),
+        # describing how to do something is a claim; only telling someone when or where to go is an instruction
+        ("One aide described how to hide the money from the auditors.", "One aide"),
+    ],
+)
+def test_over_reach_found_in_review_is_flagged_again(engine, text, evidence):
+    assert evidence in [f.evidence.text for f in engine.analyze(text).flags]

@@ -1086,7 +1086,7 @@ def test_a_bodys_leaders_an_effort_and_some_explaining(engine, text, flagged):
         ('"She will not attend the meeting," the release said.', ["the release"]),
         # an announcement by nobody named does not name the release
         ("On Thursday, officials announced she was not coming.\n\n"
-         '"She will not attend the meeting," the release said.', ["the release"]),
+         '"She will not attend the meeting," the release said.', ["officials", "the release"]),
     ],
 )
 def test_a_release_just_after_a_named_announcement_is_that_announcement(engine, text, flagged):

@@ -26,11 +26,11 @@ from spacy.tokens import Span as Span_
 
 from bot.analysis import cues
 from bot.analysis.boundaries import TITLES
-from bot.analysis.doctext import doc_quotes, doc_text, entities_in, per_sentence, tokens_of
+from bot.analysis.doctext import doc_quotes, doc_text, entities_in, per_sentence, quote_index, tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import Quote, merge, title_like
 from bot.analysis.result import Attribution, Flag, Span
-from bot.analysis.segment import Sentence, heading_end
+from bot.analysis.segment import Sentence, short_first_paragraph, title_line
 from bot.analysis.sources import in_the_know, is_maker, public_record
 
 MIN_QUOTE_WORDS = 5
@@ -152,7 +152,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
             withheld = a.source_kind in ("anonymous", "vague") and flag is None
             previous = None if withheld else a
     out.extend(_unattributed_quotes(attributions, locate, doc))
-    heading = heading_end(locate.text, sents)
+    heading = _heading_end(doc, locate)
     out = [f for f in out if f.start >= heading]  # "Critics slam plan": the body says who, or is flagged itself
     out.sort(key=lambda f: (f.start, f.evidence.start))
     return _one_per_source(out)
@@ -420,12 +420,22 @@ def _names_a_member(a: Attribution, doc: Doc) -> bool:
     span = tokens_of(doc, a.source)
     if span is None:
         return False
-    members = [c for c in span.root.children if c.dep_ == "prep" and c.lower_ in ("including", "among", "like")]
+    members = [c for c in span.root.children if c.dep_ == "prep" and c.lower_ in ("including", "among")]
+    likes = [c for c in span.root.children if c.dep_ == "prep" and c.lower_ == "like"]
     after = span.end + 1 if span.end < len(doc) and doc[span.end].text == "," else span.end
     if after < len(doc) and doc[after].lower_ == "like" and doc[after].dep_ == "prep":
-        members.append(doc[after])  # the parser hangs ", like X," on the verb
+        likes.append(doc[after])  # the parser hangs ", like X," on the verb
+    if any(_a_named_member(g) for like in likes for g in like.children if g.dep_ == "pobj"):
+        return True  # "like Mr. Eisenbrey", not "like those at Harvard"
     return any(t.ent_type_ in ("PERSON", "ORG") or _bare_name(t.doc[t.i : t.i + 1])
                for m in members for t in m.subtree)
+
+
+def _a_named_member(tok: Token) -> bool:
+    """A person or body named as an example of a group: "like Mr. Eisenbrey", "like Gary Hufbauer"."""
+    if tok.ent_type_ in ("PERSON", "ORG"):
+        return True
+    return tok.pos_ == "PROPN" and tok.tag_ != "NNPS" and tok.ent_type_ != "NORP"
 
 
 def _cites_a_name(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc) -> bool:
@@ -651,6 +661,34 @@ def _insider(a: Attribution, doc: Doc) -> bool:
     """Officials, sources, aides: the unnamed a story keeps unnamed on purpose (``ALWAYS_UNNAMED``)."""
     span = tokens_of(doc, a.source)
     return span is not None and span.root.lemma_.lower() in ALWAYS_UNNAMED
+
+
+# "LONDON (Wire) - ...", "WASHINGTON — ...": a dateline opens a lede, never a headline.
+DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,}(?:\s*\([^)]*\))?\s*[-—–,]")
+
+
+def _heading_end(doc: Doc, locate: _Locator) -> int:
+    """Where the article's heading ends (0 when it has none), so that its flags can be left to the body.
+
+    The title line (no full stop, or title case) is a heading. So is a short first paragraph in headline grammar
+    ("Pence blames media for Trump's flap.", "Dems hope ...", "... former rival says."), but not a short lede:
+    one with a dateline, or whose main verb is in the past tense ("A senior official said the mayor took bribes.").
+    Present-tense one-line ledes ("Critics say the tower is too tall.") cannot be told from headlines and are
+    taken for them.
+    """
+    line = title_line(locate.text, locate.sents)
+    line_end = line[1] if line is not None else 0
+    end = short_first_paragraph(locate.text, locate.sents)
+    if end <= line_end:
+        return line_end
+    start = locate.sents[0].start
+    if DATELINE.match(locate.text, start):
+        return line_end
+    span = doc.char_span(start, end, alignment_mode="expand")
+    quotes = quote_index(doc)
+    if span is None or any(t.dep_ == "ROOT" and t.tag_ == "VBD" and quotes.at(t.idx) is None for t in span):
+        return line_end  # "... 'Obama founded ISIS' flap." keeps its quoted past tense
+    return end
 
 
 SAYING_FORMS = {"say", "says", "said", "saying", "tell", "tells", "told", "telling"}

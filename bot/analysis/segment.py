@@ -83,27 +83,26 @@ def title_line(text: str, sents: list[Sentence]) -> tuple[int, int] | None:
     return start, end
 
 
-# A first paragraph of lines this short, set apart by a blank line, is a headline (and deck) even with a full stop.
+# A first paragraph of lines this short, set apart by a blank line, may be a headline (and deck) with a full stop.
 HEADING_MAX_WORDS = 15
 
 
-def heading_end(text: str, sents: list[Sentence]) -> int:
-    """Where the article's heading ends (0 when it has none): the title line, or a first paragraph of one or two
-    lines of at most ``HEADING_MAX_WORDS`` words each, followed by a blank line ("Pence blames media for Trump's
-    flap." and a deck line under it).
+def short_first_paragraph(text: str, sents: list[Sentence]) -> int:
+    """The end of the first paragraph when it is one or two lines of at most ``HEADING_MAX_WORDS`` words each,
+    followed by a blank line and more text ("Pence blames media for Trump's flap." and a deck line); 0 otherwise.
 
-    A heading restates a claim the body reports with its source, so the flags belong to the body.
+    Such a paragraph is a headline or a short lede; the caller tells them apart by their grammar.
     """
-    line = title_line(text, sents)
     if not sents:
         return 0
     start = sents[0].start
     gap = re.compile(r"\n[^\S\n]*\n").search(text, start)
-    if gap is not None and text[gap.end() :].strip():
-        lines = text[start : gap.start()].split("\n")
-        if len(lines) <= 2 and all(len(line.split()) <= HEADING_MAX_WORDS for line in lines):
-            return gap.start()
-    return line[1] if line is not None else 0
+    if gap is None or not text[gap.end() :].strip():
+        return 0
+    lines = text[start : gap.start()].split("\n")
+    if len(lines) <= 2 and all(len(line.split()) <= HEADING_MAX_WORDS for line in lines):
+        return gap.start()
+    return 0
 
 
 def _title_case(line: str) -> bool:

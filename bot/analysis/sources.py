@@ -39,6 +39,9 @@ STAFF = {"analyst", "economist", "researcher", "scientist", "expert", "strategis
 _NAMES_EARLIER_KEY = "byline_names_earlier"
 _LEMMA_INDEX_KEY = "byline_lemma_index"
 _NAME_USES_KEY = "byline_name_uses"
+# The sides of a contest, which "each" and "either" point back to: "each candidate", "either party".
+PARTY_NOUNS = {"candidate", "side", "party", "campaign", "camp", "team", "country", "nation", "government",
+               "nominee", "faction", "state", "company", "club", "player"}
 # Nouns of trying: "in an effort to ...", "in a bid to ..." is what the verb's subject tries.
 EFFORTS = {"effort", "bid", "attempt", "push", "drive", "quest", "move"}
 # Working groups a body sends or sets up: "an IMF mission", "a UN delegation", "a team from the WHO" speak for it.
@@ -329,6 +332,8 @@ def _surname_read_as_adverb_before(verb: Token) -> Token | None:
     tok = verb.doc[verb.i - 1]
     if tok.pos_ != "ADV" or tok.head != verb or not tok.is_title or tok.is_sent_start:
         return None
+    if tok.lower_ in words("evidential_adverbs.txt") or in_title_case_line(tok):
+        return None  # "... And Allegedly Told Aides": an adverb in a title-case line
     before = tok.doc[tok.i - 1]
     return None if before.is_punct and before.text not in (",", "(") else tok
 
@@ -683,6 +688,8 @@ def _interviewed_named(head: Token) -> bool:
     "interviews with a dozen of Cruz's friends", whose people stay unnamed)."""
     for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("with", "by")):
         for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            if pobj.ent_type_ == "NORP" or pobj.tag_ == "NNPS":
+                continue  # "interviews with Democrats in three states", "with Americans": people, not one named
             if pobj.pos_ == "PROPN" or pobj.ent_type_ in ("PERSON", "ORG"):
                 return True
     return False
@@ -851,7 +858,8 @@ def _names_earlier_uncached(head: Token) -> bool:
     same: AbstractSet[str] = LEGAL_PAPERS if lemma in LEGAL_PAPERS else {lemma}  # "a lawsuit ... The complaint said"
     if lemma in ("document", "paper"):
         same = words("document_nouns.txt") | RECORD_NOUNS  # "an affidavit signed by Agent Garriola ... The document"
-    for k in _earlier_with_lemma(doc, same, head.i):
+    earlier_mentions = _earlier_with_lemma(doc, same, head.i)
+    for k in earlier_mentions:
         earlier = doc[k]
         verb = earlier if earlier.pos_ == "VERB" else earlier.head if earlier.dep_ in ("dobj", "nsubjpass") else None
         if earlier.pos_ == "NOUN" and any(t.ent_type_ in ("PERSON", "ORG") for t in earlier.subtree):
@@ -874,7 +882,9 @@ def _names_earlier_uncached(head: Token) -> bool:
             or classify(subject, *np_bounds(subject)) == "named"
         ):
             return True  # "Reed issued a statement", "the Daily Post reported", "the ministry said in a statement"
-    return _announced_just_before(head)
+    # "Police announced an arrest. An anonymous group issued a statement. The statement said": the statement is the
+    # one mentioned, not the announcement
+    return not earlier_mentions and _announced_just_before(head)
 
 
 def _announced_just_before(head: Token) -> bool:
@@ -1254,8 +1264,9 @@ def _by_determiner(head: Token, has_name: bool) -> str:
         return "vague" if uncounted else "anonymous"
     if any(d in DEFINITE for d in dets) or _has_possessive(head) or has_name:
         return "named"
-    if {"both", "each", "either", "neither"} & set(dets):
-        # "both countries", "each candidate": every one of the parties the story has named
+    if "both" in dets or ({"each", "either", "neither"} & set(dets) and head.lemma_.lower() in PARTY_NOUNS):
+        # "both countries", "each candidate": every one of the parties the story has named ("each expert we spoke
+        # to" is not)
         return "named"
     if head.tag_ in ("NNS", "NNPS"):
         return "vague"

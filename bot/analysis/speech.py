@@ -71,6 +71,8 @@ NORMS = {"protocol", "procedure", "rule", "regulation", "guideline", "custom", "
 # Putting someone in a post: "was formally nominated as the party's standard-bearer" is an act on record.
 APPOINTING = {"nominate", "appoint", "elect", "reelect", "re-elect", "install", "designate", "ordain", "crown",
               "inaugurate", "swear"}
+# Verbs that can instruct: "tickets telling them when to join the queue" ("described how to hide it" still claims).
+INSTRUCTING = {"tell", "instruct", "advise", "remind", "show", "teach", "direct", "explain"}
 # "knowing what to expect", "unsure how to respond": an infinitive after a question word asks, it does not claim.
 QUESTION_WORDS = {"what", "how", "whether", "where", "when", "who", "whom", "which", "why"}
 # Verbs that let or make someone do something: what follows is an ability, not a claim.
@@ -191,7 +193,7 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         # "authorities haven't said whether ...": no claim was made ("would not disclose how ..." is a refusal,
         # which stays a claim of its own)
         return False
-    if lemma in words("reporting_verbs.txt") and any(
+    if lemma in INSTRUCTING and any(
         c.dep_ in ("ccomp", "xcomp") and any(m.dep_ == "aux" and m.lower_ == "to" for m in c.children)
         and _an_open_question(c, tok)
         for c in tok.children
@@ -227,7 +229,7 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "Supporters would argue that ...", "voters might consider it": the writer's guess at them
     if lemma == "describe" and any(c.dep_ == "advmod" and c.lower_ in ("best", "deceptively") for c in tok.children):
         return False  # "is best described as ...": the writer's own description
-    if "auxpass" in deps and lemma in PASSIVE_NAMING:
+    if "auxpass" in deps and lemma in PASSIVE_NAMING and not (lemma == "list" and "agent" in deps):
         return False  # "was dubbed Jihadi John", "are called 'free'": a name, not a claim
     before = {t.lower_ for t in doc[max(0, tok.i - 4) : tok.i]}
     if lemma == "see" and before & {"yet", "remain", "remains", "remained"}:
@@ -246,7 +248,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         # "is now known", "has not been charged", "was declared insolvent": a fact, not a claim; but "has been
         # accused of fraud" is an accusation whoever makes it
         return lemma in ACCUSING_VERBS
-    if lemma in NAMING_VERBS and (tok.dep_ == "acl" or (tok.tag_ == "VBN" and "nsubj" not in deps)):
+    named_by = lemma == "refer" and "agent" in deps  # "referred to by one insider as bribes": the insider's word
+    if lemma in NAMING_VERBS and not named_by and (tok.dep_ == "acl" or (tok.tag_ == "VBN" and "nsubj" not in deps)):
         return False  # "a gas known as HFC", "Called aurora borealis in the north, the lights ...": a name
     if any(c.dep_ == "mark" and c.lower_ in ("than", "as") for c in tok.children):
         return False  # "rose faster than expected", "as predicted": a comparison, not a claim
@@ -340,7 +343,9 @@ def _can_speak(subject: Token) -> bool:
     if subject.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.lemma_.lower() in SPEECHLESS for c in subject.children):
         return False  # "Video shot from a helicopter showed ...", with "shot" parsed as the subject
     lemma = subject.lemma_.lower()
-    return lemma not in SPEECHLESS and not (lemma in LOOKING and subject.pos_ == "NOUN")  # not "officers searching"
+    if lemma in LOOKING and subject.pos_ == "NOUN":  # not "officers searching"
+        return _someone_behind(subject)  # "A look at the figures by one analyst" is the analyst's
+    return lemma not in SPEECHLESS
 
 
 def _an_open_question(clause: Token, verb: Token) -> bool:
@@ -350,11 +355,16 @@ def _an_open_question(clause: Token, verb: Token) -> bool:
                for m in clause.children)
 
 
+def _someone_behind(noun: Token) -> bool:
+    """Whether a look or a doing says whose it is: "a look at the books by officials", "testing by labs"."""
+    return any(c.dep_ in ("prep", "agent") and c.lower_ == "by" for c in noun.children)
+
+
 def _a_doing(tok: Token) -> bool:
     """A gerund with no noun before it ("Holding rates near zero"); not "A GoFundMe page collecting donations", where
     the parser made the gerund the head and the page speaks."""
-    if tok.tag_ != "VBG" or tok.pos_ != "VERB":
-        return False
+    if tok.tag_ != "VBG" or tok.pos_ != "VERB" or _someone_behind(tok):
+        return False  # "Testing by independent labs found ...": the labs are the source
     return not any(c.i < tok.i and c.pos_ in ("NOUN", "PROPN", "PRON") for c in tok.children)
 
 
