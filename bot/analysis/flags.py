@@ -26,7 +26,15 @@ from spacy.tokens import Span as Span_
 
 from bot.analysis import cues
 from bot.analysis.boundaries import TITLES
-from bot.analysis.doctext import doc_quotes, doc_text, entities_in, per_sentence, quote_index, tokens_of
+from bot.analysis.doctext import (
+    doc_quotes,
+    doc_text,
+    entities_in,
+    per_sentence,
+    quote_index,
+    sentence_of,
+    tokens_of,
+)
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import Quote, merge, title_like
 from bot.analysis.result import Attribution, Flag, Span
@@ -516,13 +524,14 @@ def _named_document_mentions(doc: Doc) -> dict[str, list[int]]:
     if cached is None:
         cached = {}
         documents = words("document_nouns.txt")
-        for sent in doc.sents:
-            if not any(e.label_ in ("PERSON", "ORG", "GPE") for e in sent.ents):
-                continue
-            for t in sent:
-                lemma = t.lemma_.lower()
-                if lemma in documents:
-                    cached.setdefault(lemma, []).append(t.i)
+        named: set[int] = set()  # the starts of sentences that name someone (``Span.ents`` reads every entity of
+        for ent in entities_in(doc, 0, len(doc)):  # the doc, so asking it of each sentence was quadratic)
+            if ent.label_ in ("PERSON", "ORG", "GPE"):
+                named.add(sentence_of(doc, ent.start).start)
+        for t in doc:
+            lemma = t.lemma_.lower()
+            if lemma in documents and sentence_of(doc, t.i).start in named:
+                cached.setdefault(lemma, []).append(t.i)
         doc.user_data[_DOCUMENT_MENTIONS_KEY] = cached
     return cached
 
