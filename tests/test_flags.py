@@ -1198,3 +1198,14 @@ def test_ly_surnames_asides_and_listings(engine, text, flagged):
 )
 def test_open_questions_and_instructions_are_not_claims(engine, text, flagged):
     assert [f.evidence.text for f in flags_of(engine, text)] == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Okafor and Lee met on Monday. The two said they would debate again.", []),  # the two just named
+        ("Two said they would not debate again.", ["Two"]),
+    ],
+)
+def test_the_two_just_named_are_named(engine, text, flagged):
+    assert [f.evidence.text for f in flags_of(engine, text)] == flagged

@@ -630,6 +630,8 @@ def classify(head: Token, i: int, j: int) -> str:
         return "named"  # "court papers", "police records": a record anyone can ask for
     if in_the_know(head):
         return "anonymous"  # "people familiar with the matter", "people close to the player": insiders, unnamed
+    if head.like_num and head.pos_ == "NUM" and _definite(head) and not any(c.dep_ == "prep" for c in head.children):
+        return "named"  # "Clinton and Sanders met. The two said ...": the ones the story just named
     if head.lower_ in words("vague_nouns.txt") or head.like_num:
         if _led_by_name(head) or _polled_by_name(head) or (lemma in STAFF and _of_named_body(head)) or (
             _officials_of_named_body(head)
