@@ -1209,3 +1209,19 @@ def test_open_questions_and_instructions_are_not_claims(engine, text, flagged):
 )
 def test_the_two_just_named_are_named(engine, text, flagged):
     assert [f.evidence.text for f in flags_of(engine, text)] == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # which group it is, a choice made, a bill sent: no claim
+        ("Mr. Rastin also gave $300,000 to an independent group backing Gov. Okafor.", []),
+        ("Harbour Republicans chose Okafor as their nominee in a March caucus.", []),
+        ("A company he owns has charged the campaign about $3.7 million in travel costs.", []),
+        # a group that says something is still flagged, and so is a charge of wrongdoing
+        ("Groups backing the mayor say the audit was rigged.", ["Groups"]),
+        ("A former aide has charged that the campaign hid the costs.", ["A former aide"]),
+    ],
+)
+def test_siding_choosing_and_billing_are_not_claims(engine, text, flagged):
+    assert [f.evidence.text for f in flags_of(engine, text)] == flagged

@@ -70,7 +70,9 @@ NORMS = {"protocol", "procedure", "rule", "regulation", "guideline", "custom", "
          "timetable", "script", "practice", "convention", "etiquette"}
 # Putting someone in a post: "was formally nominated as the party's standard-bearer" is an act on record.
 APPOINTING = {"nominate", "appoint", "elect", "reelect", "re-elect", "install", "designate", "ordain", "crown",
-              "inaugurate", "swear"}
+              "inaugurate", "swear", "choose", "select", "pick", "tap"}
+# Taking a side, said of a group to say which one it is: "a super PAC backing Mr. Cruz".
+SIDING = {"back", "support", "oppose", "endorse", "favor", "favour", "fund", "finance"}
 # Verbs that can instruct: "tickets telling them when to join the queue" ("described how to hide it" still claims).
 INSTRUCTING = {"tell", "instruct", "advise", "remind", "show", "teach", "direct", "explain"}
 # "knowing what to expect", "unsure how to respond": an infinitive after a question word asks, it does not claim.
@@ -116,6 +118,10 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "it's worth pointing out that ...": the writer's own aside to the reader
     if lemma == "explain" and doc[tok.i + 1 : tok.i + 3].text.lower() == "to do":
         return False  # "had some explaining to do": an idiom, nobody explained anything
+    if lemma in SIDING and tok.dep_ == "acl" and tok.tag_ == "VBG" and "ccomp" not in deps:
+        return False  # "an independent group backing Gov. Kasich": which group it is, not a claim
+    if lemma == "charge" and any(t.ent_type_ == "MONEY" for t in tok.subtree):
+        return False  # "a company he owns has charged the campaign $3.7 million": a bill, not an accusation
     if lemma in APPOINTING and tok.pos_ == "VERB" and "ccomp" not in deps:
         # "was formally nominated as running mate", "elected him chairman": a post given, not a claim, even when
         # the parser hangs a quotation beside it on the verb
