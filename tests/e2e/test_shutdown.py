@@ -90,7 +90,10 @@ def test_queued_analysis_is_answered_during_shutdown_and_late_requests_are_refus
         answer = wait_answer(fake, inter["token"], sent, timeout=30)
         assert answer.via.status == 200 and analysis_id_from(answer.message)
         assert not answer.ephemeral
-    closing.result(timeout=60)
+    try:
+        closing.result(timeout=60)
+    except TimeoutError:  # say what the shutdown still waits on, so a rare stall can be traced
+        pytest.fail(f"shutdown still running after 60 s; held work: {bot.drain.pending()!r}")
     assert byline.runner.join(30) and byline.runner.error is None
     fake.wait_for(lambda: not fake.is_connected(), 10, "the bot to disconnect")
 
