@@ -422,9 +422,9 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
     if before is None:
         return None  # more than a short phrase, or another colon, before it
     prefix = [t for t in before if not t.is_punct]
-    if not prefix or len(prefix) > MAX_COLON_PREFIX or colon.i + 1 >= sent.token_end:
+    if not prefix or colon.i + 1 >= sent.token_end:
         return None
-    if any(t.text == ":" for t in before) or not _says_something(doc, colon.i + 1, sent.token_end):
+    if not _says_something(doc, colon.i + 1, sent.token_end):
         return None  # "Name: Ann Lee Age: 27" is a form; "Clinton: 1,769." is a tally
     if any(t.pos_ in ("VERB", "AUX", "PRON", "ADP", "DET") for t in prefix) or not any(
         t.pos_ in ("PROPN", "NOUN") for t in prefix

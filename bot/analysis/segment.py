@@ -85,6 +85,7 @@ def title_line(text: str, sents: list[Sentence]) -> tuple[int, int] | None:
 
 # A first paragraph of lines this short, set apart by a blank line, may be a headline (and deck) with a full stop.
 HEADING_MAX_WORDS = 15
+BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
 def short_first_paragraph(text: str, sents: list[Sentence]) -> int:
@@ -96,7 +97,7 @@ def short_first_paragraph(text: str, sents: list[Sentence]) -> int:
     if not sents:
         return 0
     start = sents[0].start
-    gap = re.compile(r"\n[^\S\n]*\n").search(text, start)
+    gap = BLANK_LINE.search(text, start)
     if gap is None or not text[gap.end() :].strip():
         return 0
     lines = text[start : gap.start()].split("\n")

@@ -513,9 +513,10 @@ def _quoted_away(subject: Token, verb: Token) -> bool:
 def _noun_under_verb(subject: Token) -> Token:
     """ "Mrs. Clinton, the nominee and favorite to win the election come November, proposed ...", "he’s said": the
     parser can take a verb inside the subject's own words (or a contracted "’s") for the subject and hang the person
-    under it; and in "Of Carson, Levine said" it takes the preposition. The person is the source."""
+    under it ("Many Republicans clamoring for less ... support the bill" too, with a clausal subject); and in "Of
+    Carson, Levine said" it takes the preposition. The person is the source."""
     if subject.dep_ not in ("nsubj", "csubj"):
-        return subject  # ("Many Republicans clamoring for less ... support the bill": a clausal subject too)
+        return subject
     if subject.pos_ == "ADP":
         return next((c for c in subject.children if c.dep_ == "pobj" and c.pos_ == "PROPN"), subject)
     if subject.pos_ not in ("VERB", "AUX"):
@@ -899,11 +900,15 @@ def _announced_just_before(head: Token) -> bool:
     for k in _earlier_with_lemma(doc, verbs, head.i):
         if head.i - k > ANNOUNCED_LOOKBACK:
             break
-        verb = doc[k]
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb.pos_ == "VERB" else None
-        if subject is not None and classify(subject, *np_bounds(subject)) == "named":
+        if doc[k].pos_ == "VERB" and _named_subject(doc[k]) is not None:
             return True
     return False
+
+
+def _named_subject(verb: Token) -> Token | None:
+    """The verb's subject, when it classifies as named."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subject if subject is not None and classify(subject, *np_bounds(subject)) == "named" else None
 
 
 def _named_speaker_above(verb: Token) -> Token | None:
@@ -913,8 +918,8 @@ def _named_speaker_above(verb: Token) -> Token | None:
         if node.head.i == node.i:
             return None
         node = node.head
-        subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
-        if subject is not None and classify(subject, *np_bounds(subject)) == "named":
+        subject = _named_subject(node)
+        if subject is not None:
             return subject
     return None
 
@@ -1250,8 +1255,7 @@ def _issued_by_named(head: Token) -> bool:
     verb = head.head
     if head.dep_ != "dobj" or verb.pos_ != "VERB" or verb.lemma_.lower() not in ISSUING:
         return False
-    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    return subject is not None and classify(subject, *np_bounds(subject)) == "named"
+    return _named_subject(verb) is not None
 
 
 def _indefinite(head: Token) -> bool:
