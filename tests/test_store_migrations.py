@@ -53,6 +53,21 @@ def _write_v1_rows(path) -> None:
     conn.close()
 
 
+async def _old_database(tmp_path, version: int, reply: bool = False):
+    """A database at schema ``version`` holding the v1 rows, and with ``reply`` a reply recorded under that version
+    (before version 12 a reply names no answered message)."""
+    path = tmp_path / f"v{version}.db"
+    async with Store.open(path, migrate_to=version):
+        pass
+    _write_v1_rows(path)
+    if reply:
+        conn = sqlite3.connect(path)
+        with conn:
+            conn.execute("INSERT INTO replies (guild_id, message_id, channel_id, document_id) VALUES (9, 700, 70, 1)")
+        conn.close()
+    return path
+
+
 def test_migration_files_are_numbered_without_gaps():
     versions = [v for v, _, _ in migrations()]
     assert versions == list(range(1, latest_version() + 1)) and latest_version() >= 2
@@ -96,14 +111,7 @@ async def test_upgrade_from_every_earlier_version_keeps_the_data(tmp_path, start
 
 async def test_replies_recorded_before_version_9_are_kept_and_a_message_may_then_show_several_articles(tmp_path):
     """Version 9 keys a reply by message and document: old rows move over, a listing records each article it shows."""
-    path = tmp_path / "v8.db"
-    async with Store.open(path, migrate_to=8):
-        pass
-    _write_v1_rows(path)
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("INSERT INTO replies (guild_id, message_id, channel_id, document_id) VALUES (9, 700, 70, 1)")
-    conn.close()
+    path = await _old_database(tmp_path, 8, reply=True)
     async with Store.open(path) as s:
         assert await s.check_integrity() == []
         other = await s.save_analysis(9, OLD_TEXT + " More.", make_result(OLD_TEXT), engine_version=ENGINE,
@@ -114,10 +122,7 @@ async def test_replies_recorded_before_version_9_are_kept_and_a_message_may_then
 
 async def test_verdicts_given_before_version_11_are_carried_to_the_next_analysis_of_the_text(tmp_path):
     """Version 11 adds flags.verdict_from: old rows have none, and a verdict given under version 10 is carried."""
-    path = tmp_path / "v10.db"
-    async with Store.open(path, migrate_to=10):
-        pass
-    _write_v1_rows(path)
+    path = await _old_database(tmp_path, 10)
     conn = sqlite3.connect(path)
     with conn:  # the hand-written document gets the key a real save would have given it
         conn.execute("UPDATE documents SET content_hash = ? WHERE id = 1", (content_hash(OLD_TEXT),))
@@ -131,24 +136,11 @@ async def test_verdicts_given_before_version_11_are_carried_to_the_next_analysis
         assert await s.count_pending(9) == 0
 
 
-async def _v11_with_a_reply(tmp_path):
-    """A version 11 database with the v1 rows and a reply recorded under version 11 (it names no answered message)."""
-    path = tmp_path / "v11.db"
-    async with Store.open(path, migrate_to=11):
-        pass
-    _write_v1_rows(path)
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("INSERT INTO replies (guild_id, message_id, channel_id, document_id) VALUES (9, 700, 70, 1)")
-    conn.close()
-    return path
-
-
 @pytest.mark.parametrize("clean_up", ["forget", "retention", "reply deleted"])
 async def test_replies_from_version_12_know_the_message_they_answered_per_guild_until_cleaned_up(tmp_path, clean_up):
     """Version 12 adds replies.source_message_id: old rows answer nothing, new ones are found in their guild only, and
     every clean-up path (a forget-me, retention, the reply deleted in Discord) frees the message for a new answer."""
-    path = await _v11_with_a_reply(tmp_path)
+    path = await _old_database(tmp_path, 11, reply=True)
     async with Store.open(path) as s:
         assert await s.schema_version() == 12 and await s.check_integrity() == []
         assert not await s.replied_to(9, 700) and not await s.replied_to(9, 600)
