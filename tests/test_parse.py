@@ -94,3 +94,25 @@ def test_piece_batch_changes_no_annotation_and_pieces_keep_no_tensor(nlp: Langua
     (joined,) = parse.parse_many(nlp, [text], batch_size=4)
     assert joined.tensor.size == 0
     assert [(t.idx, t.tag_, t.dep_, t.head.i) for t in joined] == [a[:4] for a in annotated[0]]
+
+
+def test_a_long_run_of_one_mark_is_shown_to_the_parser_as_a_few_marks_and_spaces() -> None:
+    """spaCy's tokenizer re-reads a run of apostrophes at every mark it splits off, so a hostile paste of such runs
+    cost seconds before the parse began; the parser's view keeps each run's first marks and its length."""
+    run = "'" * 1000
+    text = f"Mr. Lee said it.\n{run} and {'=' * 40}\nThe end ’’’’ {'’' * 15}."
+    view = parse.parseable(text)
+    assert len(view) == len(text)
+    assert "'''" + " " * 997 + " and ===" + " " * 37 + "\n" in view
+    assert view.endswith("The end ’’’’ " + "’" * 15 + ".")  # short runs are prose's business, left alone
+    assert parse.parseable("'-" * 10) == "'-'-'-'-'-'-'-'-'-'-"  # only a run of one repeated mark is cut
+
+
+def test_engine_offsets_stay_exact_over_long_runs_of_marks(engine) -> None:
+    """The parser reads the blanked view, but every span the result gives is cut from the exact input."""
+    text = "“A deal is close,” officials said.\n" + ("'" * 900 + " ") * 3 + "\nThe talks resume, reportedly."
+    result = engine.analyze(text)
+    spans = [a.cue for a in result.attributions] + [f.evidence for f in result.flags if f.evidence]
+    assert spans
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    assert {a.cue.text for a in result.attributions} >= {"said", "reportedly"}

@@ -34,6 +34,13 @@ PIECE_BATCH = 1
 # Same-length swaps for the parser's view of a text (see ``parseable``).
 _PARSER_VIEW = str.maketrans({"\ufeff": " ", "\u200b": " ", "\r": "\n", "\u2028": "\n", "\u2029": "\n",
                               "\x0b": "\n", "\x0c": "\n", "\x85": "\n"})
+# A run of one mark repeated this often ("", "=====", "*****") is decoration or a hostile paste, never
+# words: the parser sees its first RUN_KEPT marks and spaces for the rest. spaCy's tokenizer splits such a run one
+# mark at a time and reads the rest of the run again at each split, so a 1,000-apostrophe run took 0.11 s alone
+# and 80 of them (under every input limit) 9 s before the parse proper began.
+LONG_RUN = 16
+RUN_KEPT = 3
+_MARK_RUN = re.compile(r"([^\w\s])\1{" + str(LONG_RUN - 1) + ",}")
 # The end of a line break and all the white space after it, so no white-space token is split in two.
 _CUT = re.compile(r"\n\s*")
 
@@ -65,9 +72,16 @@ def parseable(text: str) -> str:
     Offsets must index the exact input, so nothing is added or removed. A byte-order mark or a zero-width space
     glued to a word ("\ufeffOfficials") spoils its tag and entity, so it becomes a space. Every kind of line
     break becomes "\n" ("\r\n" becomes " \n"), so a Windows, old-Mac or Unicode line ending parses and
-    segments exactly as a plain one. The result's spans are cut from the exact input afterwards (``exact``).
+    segments exactly as a plain one. A long run of one mark keeps its first few marks and shows spaces for the
+    rest (see ``LONG_RUN``). The result's spans are cut from the exact input afterwards (``exact``).
     """
-    return text.replace("\r\n", " \n").translate(_PARSER_VIEW)
+    return _MARK_RUN.sub(_short_run, text.replace("\r\n", " \n").translate(_PARSER_VIEW))
+
+
+def _short_run(match: re.Match[str]) -> str:
+    """The run's first ``RUN_KEPT`` marks, then spaces to its full length."""
+    run = match.group()
+    return run[:RUN_KEPT] + " " * (len(run) - RUN_KEPT)
 
 
 def parse(nlp: Language, text: str) -> Doc:
