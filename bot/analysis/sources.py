@@ -144,7 +144,7 @@ def source_of(cue: Token) -> Token | None:
         node = node.head
         if node.dep_ == "prep" and node.head.pos_ in ("VERB", "AUX"):
             obj = next((c for c in node.head.children if c.dep_ == "dobj"), None)
-            if obj is not None and node.lower_ in ("for", "of"):
+            if obj is not None and node.lower_ in ("for", "of") and _someone(obj):
                 return obj  # "resented Roy for criticising religion", "accused him of lying": the object did it
             node = node.head  # "responded by saying": the gerund's source is the verb's
     return None
@@ -448,6 +448,19 @@ def speaker_before_aside(cue: Token) -> Token | None:
 def _framing_document(noun: Token) -> bool:
     """ "In a statement announcing X, the union ...": the document frames a claim that is the subject's."""
     return noun.dep_ == "pobj" and noun.lemma_.lower() in words("document_nouns.txt")
+
+
+def _someone(tok: Token) -> bool:
+    """A person, a body or a word for them: who can be "accused of lying". Not "took the official last step of
+    announcing" (an adjective the parser made the object) or "made the point of saying" (a thing)."""
+    if tok.pos_ in ("PRON", "PROPN") or tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    return tok.pos_ == "NOUN" and _could_speak(tok) and tok.lemma_.lower() not in MOVES
+
+
+# Things one takes or makes "of doing": the doing is the taker's ("took the step of announcing").
+MOVES = {"step", "point", "liberty", "trouble", "decision", "move", "opportunity", "chance", "habit", "mistake",
+         "precaution", "effort", "time", "care", "pains", "risk", "job", "task", "business", "honor", "honour"}
 
 
 def _effort_of(node: Token) -> Token | None:

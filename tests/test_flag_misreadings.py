@@ -1,0 +1,28 @@
+"""Flags that came from a misreading of the sentence rather than from an unnamed source (twelfth session's set W,
+PolNeAR train articles), each with a sentence near it that must stay flagged. Sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def evidence(engine, text: str) -> list[str]:
+    result = engine.analyze(text)
+    for f in result.flags:
+        assert text[f.evidence.start : f.evidence.end] == f.evidence.text
+    return [f.evidence.text for f in result.flags]
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # the adjective the parser took for an object does not announce anything; the governor does
+        ("Attorney General Ama Okafor took the official last step Wednesday of announcing that the ministry would not "
+         "prosecute Lee.", []),
+        ("The mayor took the unusual step of saying that the audit was wrong.", []),
+        # the accused did the saying, and stays unnamed
+        ("The minister attacked a senior official for saying that the port would close.", ["a senior official"]),
+    ],
+)
+def test_what_someone_is_blamed_for_doing_is_theirs_and_a_step_is_nobodys(engine, text, flagged):
+    assert evidence(engine, text) == flagged
