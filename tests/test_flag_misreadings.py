@@ -26,3 +26,17 @@ def evidence(engine, text: str) -> list[str]:
 )
 def test_what_someone_is_blamed_for_doing_is_theirs_and_a_step_is_nobodys(engine, text, flagged):
     assert evidence(engine, text) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("The firm earned about $60 million last year, according to public filings.", []),
+        ("Regulatory filings show the bank lent him $2 million.", []),
+        # a record nobody says is open, or one leaked by someone unnamed, is still flagged
+        ("The firm earned about $60 million last year, according to documents.", ["documents"]),
+        ("The firm earned $60 million, according to internal filings seen by a source.", ["internal filings"]),
+    ],
+)
+def test_a_public_or_regulatory_record_is_one_a_reader_can_ask_for(engine, text, flagged):
+    assert evidence(engine, text) == flagged

@@ -47,7 +47,9 @@ EFFORTS = {"effort", "bid", "attempt", "push", "drive", "quest", "move"}
 # Working groups a body sends or sets up: "an IMF mission", "a UN delegation", "a team from the WHO" speak for it.
 UNITS = {"mission", "delegation", "team", "panel", "committee", "taskforce", "inquiry", "envoy"}
 # Bodies whose records are public and identifiable: "court documents", "police records", "trial testimony".
-RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", "coroner", "inquest", "senate"}
+# Who keeps a record a reader can ask for; "public" and "regulatory" say the record is open ("public filings").
+RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", "coroner", "inquest", "senate",
+                  "public", "regulatory", "securities"}
 CLAUSE_OPENERS = {"as", "while", "when", "after", "before", "during"}  # words that open a clause after a name
 RECORD_NOUNS = {"paper", "record", "filing", "document", "testimony", "transcript", "affidavit"}
 FIRM_ROLES = {"analyst", "economist", "strategist"}  # "CEA analysts" work at the CEA; "cancer researchers" do not
@@ -978,8 +980,8 @@ def _role_named_earlier(head: Token) -> bool:
 
 
 def public_record(head: Token) -> bool:
-    """ "court documents", "court papers", "police records", "trial testimony": a record a court, the police or a
-    legislature keeps, which a reader can ask for."""
+    """ "court documents", "court papers", "police records", "trial testimony", "public filings": a record a court,
+    the police, a legislature or a regulator keeps, which a reader can ask for."""
     lemma = head.lemma_.lower()
     if lemma in COURT_RECORDS:
         return True  # "The indictment against him says": a court's paper, whatever the phrase adds
