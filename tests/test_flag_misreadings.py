@@ -40,3 +40,17 @@ def test_what_someone_is_blamed_for_doing_is_theirs_and_a_step_is_nobodys(engine
 )
 def test_a_public_or_regulatory_record_is_one_a_reader_can_ask_for(engine, text, flagged):
     assert evidence(engine, text) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("The Iowa Electronic Markets, where traders bet on the outcome, show the governor even more likely to win the "
+         "vote.", []),
+        # a group named by the body it sits in is still a group
+        ("Senate Republicans said the plan was dead.", ["Senate Republicans"]),
+        ("Markets expect the bank to cut rates.", ["Markets"]),
+    ],
+)
+def test_a_long_name_ending_in_a_group_word_is_a_name(engine, text, flagged):
+    assert evidence(engine, text) == flagged

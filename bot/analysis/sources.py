@@ -1163,10 +1163,21 @@ def _is_named_token(tok: Token) -> bool:
     ):
         return False  # "Judge rejects request": a capitalised common noun, not a name
     if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "FAC"):
-        return not (tok.ent_type_ == "NORP" and tok.tag_ == "NNPS") and tok.lemma_.lower() not in words(
-            "vague_nouns.txt"
-        )
+        if tok.lemma_.lower() in words("vague_nouns.txt"):
+            return _ends_long_name(tok)  # "Senate Republicans" is a group; "the Iowa Electronic Markets" a name
+        return not (tok.ent_type_ == "NORP" and tok.tag_ == "NNPS")
     return False
+
+
+def _ends_long_name(tok: Token) -> bool:
+    """The last word of an organisation's name of three or more capitalised words."""
+    if tok.ent_type_ != "ORG" or tok.ent_iob_ != "I":
+        return False
+    start = tok.i
+    while start > 0 and tok.doc[start].ent_iob_ == "I":
+        start -= 1
+    words_ = [t for t in tok.doc[start : tok.i + 1] if t.lower_ != "the"]
+    return len(words_) >= 3 and all(t.is_title and t.pos_ == "PROPN" for t in words_)
 
 
 def _capitalised_only_by_position(tok: Token) -> bool:
