@@ -54,3 +54,27 @@ def test_a_public_or_regulatory_record_is_one_a_reader_can_ask_for(engine, text,
 )
 def test_a_long_name_ending_in_a_group_word_is_a_name(engine, text, flagged):
     assert evidence(engine, text) == flagged
+
+
+GROUP_THEN_VOICE = (
+    'Harbour doctors welcomed the new clinic. "It will save lives," said Dr. Ama Okafor, who runs the ward.'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        (GROUP_THEN_VOICE, []),
+        # the other side's voice, an insider, figures, or a voice two sentences on do not name the group
+        ('Harbour doctors welcomed the new clinic. But "it will cost lives," said Dr. Ama Okafor.',
+         ["Harbour doctors"]),
+        ('Officials welcomed the new clinic. "It will save lives," said Dr. Ama Okafor.', ["Officials"]),
+        ('Polls suggest voters are angry about the tax. "We will win," said Tom Lee.', ["Polls"]),
+        ('Harbour doctors welcomed the new clinic. It opens in May. "It will save lives," said Dr. Ama Okafor.',
+         ["Harbour doctors"]),
+        # a named person's words told, not quoted, are not the story handing the group a voice to check
+        ("Harbour doctors welcomed the new clinic. Dr. Ama Okafor said it would save lives.", ["Harbour doctors"]),
+    ],
+)
+def test_a_group_given_a_named_voice_at_once_is_not_flagged(engine, text, flagged):
+    assert evidence(engine, text) == flagged

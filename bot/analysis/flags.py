@@ -58,6 +58,9 @@ PERSONAL = {"he", "she"}  # a source that is plainly one person the story alread
 # Pronouns that can carry an unnamed source over from the sentence before.
 CONTINUING = {"he", "she", "they", "him", "her", "them", "it", "i", "we", "who"}
 HONORIFICS = TITLES | {"miss", "sir", "dame"}  # the boundary rules' titles, which are always followed by a name
+# Words that open a sentence turning to another side: the named voice after them is not the group's.
+CONTRAST_OPENERS = {"but", "however", "yet", "still", "others", "other", "meanwhile", "instead", "though",
+                    "although", "nevertheless", "nonetheless", "conversely", "critics", "opponents"}
 HELD_BACK_WINDOW = 3  # sentences after an unnamed source in which a story may name it
 # Descriptions a story uses for a person it names a sentence or two later ("A former trainer said ... Oly Olson
 # said"); insiders ("a senior official", "a source") are never read so.
@@ -147,6 +150,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
             or _channel_of_named(a, sourced, doc)
             or _a_website(a)
             or held_back.names_next(a, doc)
+            or held_back.voiced_next(a, doc)
             or _reported_according_to(a, sourced)
         ):
             continue
@@ -340,11 +344,13 @@ class _HeldBack:
     """
 
     def __init__(self, doc: Doc, locate: _Locator, sourced: dict[int, list[Attribution]]) -> None:
+        self.locate = locate
         self.named_words: dict[int, set[str]] = {}  # "Riggs Bank" gives {"bank"} for its sentence
         for ent in doc.ents:
             if ent.label_ in ("ORG", "PERSON", "GPE"):
                 self.named_words.setdefault(locate.sentence(ent.start_char).index, set()).add(ent[-1].lemma_.lower())
         self.named_speaker: set[int] = set()  # sentences with a named person speaking
+        self.named_quote: set[int] = set()  # sentences quoting a named person's own words
         self.speaker_words: dict[int, set[str]] = {}  # "Air Force Col. Monte Cannon said" gives {"air", "force", ...}
         self.named_body: set[int] = set()  # sentences with a named organisation speaking
         self.named_document: set[int] = set()  # sentences citing a document whose maker is named
@@ -360,6 +366,8 @@ class _HeldBack:
                 self.named_words.setdefault(k, set()).update(t.lemma_.lower() for t in span if t.is_alpha)
                 if any(t.ent_type_ == "PERSON" for t in span) or _bare_name(span):
                     self.named_speaker.add(k)
+                    if a.direct_quote:
+                        self.named_quote.add(k)
                     self.speaker_words.setdefault(k, set()).update(t.lower_ for t in span if t.is_alpha)
                 if any(t.ent_type_ == "ORG" for t in span):
                     self.named_body.add(k)
@@ -375,6 +383,21 @@ class _HeldBack:
         if a.cue.text.lower() not in ("reportedly", "is said", "are said", "was said", "were said"):
             return False
         return a.sentence + 1 in self.named_document or a.sentence - 1 in self.named_press
+
+    def voiced_next(self, a: Attribution, doc: Doc) -> bool:
+        """ "Muslim advocates hailed the nomination. '...,' said Farhana Khera, of Muslim Advocates.": a group's view,
+        then at once a named person's own words, is the story giving the group a voice a reader can check. Not
+        after a contrast ("But ...", "Others ..."), and never for insiders ("officials", "aides")."""
+        if a.source_kind != "vague" or a.sentence + 1 not in self.named_quote:
+            return False
+        span = tokens_of(doc, a.source)
+        if span is None or span.root.lemma_.lower() in ALWAYS_UNNAMED or span.root.tag_ not in ("NNS", "NNPS"):
+            return False
+        if _document_word(span.root):
+            return False  # "polls show ...": figures, which a person quoted next does not stand for
+        nxt = self.locate.sents[a.sentence + 1]
+        opening = self.locate.text[nxt.start : nxt.end].lstrip(" \"'“‘").split(" ", 1)[0].lower().strip(",")
+        return opening not in CONTRAST_OPENERS
 
     def names_next(self, a: Attribution, doc: Doc) -> bool:
         """True when one of the next sentences names the unnamed source ``a``."""
