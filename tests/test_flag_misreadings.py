@@ -78,3 +78,17 @@ GROUP_THEN_VOICE = (
 )
 def test_a_group_given_a_named_voice_at_once_is_not_flagged(engine, text, flagged):
     assert evidence(engine, text) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Lee was exempted from the rule; she is famously shown in a photograph using her phone on a military plane.",
+         []),
+        ("The mayor was seen on the video leaving the hall at midnight.", []),
+        # a judgement with nobody behind it is still flagged
+        ("She is widely seen as the favourite to win the seat.", ["seen"]),
+    ],
+)
+def test_what_a_picture_shows_is_not_a_claim_without_a_source(engine, text, flagged):
+    assert evidence(engine, text) == flagged

@@ -60,6 +60,7 @@ CROWDS = {"protester", "protestor", "demonstrator", "crowd", "marcher", "fan", "
 # Subjects that cannot be the source of a claim: stretches of time and pictures of events.
 PICTURES = {"video", "footage", "photo", "photograph", "picture", "image", "recording", "clip", "camera", "cctv",
             "dashcam", "banner", "placard", "poster", "scene", "replay"}  # not "sign": "all signs point to"
+SHOWING = {"show", "see", "picture", "depict", "film", "photograph", "capture", "portray"}
 # The writer's own looking around: "A Google search shows ...", "A walk through their offices hints at ...".
 LOOKING = {"search", "walk", "look", "glance", "visit", "tour", "scan", "stroll", "peek", "skim", "browse",
            "perusal"}
@@ -144,6 +145,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     # speech; the checks below decide, as for any verb ('users compared it to "An Inconvenient Truth"' is a stance)
     if lemma == "report" and "auxpass" in deps and any(c.lower_ == "missing" for c in tok.children):
         return False  # "He was reported missing": a missing-person report was filed, an event
+    if lemma in SHOWING and "auxpass" in deps and _in_a_picture(tok):
+        return False  # "she is famously shown in a photograph using her phone": what a picture shows, its own source
     if lemma == "find" and any(_it_is_hard(c) for c in tok.children):
         return False  # "People with tremors find it hard to use a mouse": what they go through, not a claim
     reduced = tok.tag_ == "VBN" and tok.dep_ in ("acl", "conj") and not deps & {"ccomp", "xcomp", "auxpass"}
@@ -267,6 +270,14 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if speech or (lemma in words("reporting_passives.txt") and "auxpass" in deps):
         return not (lemma in FINDING_VERBS and "dobj" in deps and "xcomp" not in deps)
     return _as_predicate(tok)
+
+
+def _in_a_picture(verb: Token) -> bool:
+    """ "shown in a photograph", "seen on the video": the verb has "in" or "on" a picture."""
+    return any(
+        p.dep_ == "prep" and p.lower_ in ("in", "on") and any(g.lemma_.lower() in PICTURES for g in p.children)
+        for p in verb.children
+    )
 
 
 def _a_norm(a: Attribution, doc: Doc) -> bool:
