@@ -92,3 +92,16 @@ def test_a_group_given_a_named_voice_at_once_is_not_flagged(engine, text, flagge
 )
 def test_what_a_picture_shows_is_not_a_claim_without_a_source(engine, text, flagged):
     assert evidence(engine, text) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("If he held his 39 delegates, he would still need 159 delegates now supporting Okafor to clinch the nomination.",
+         []),
+        # people who are backing someone, said in a clause of its own, still take a side
+        ("Two aides said that 159 delegates are now supporting Okafor.", ["Two aides"]),
+    ],
+)
+def test_delegates_supporting_someone_says_which_delegates(engine, text, flagged):
+    assert evidence(engine, text) == flagged

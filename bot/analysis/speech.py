@@ -119,8 +119,12 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "it's worth pointing out that ...": the writer's own aside to the reader
     if lemma == "explain" and doc[tok.i + 1 : tok.i + 3].text.lower() == "to do":
         return False  # "had some explaining to do": an idiom, nobody explained anything
-    if lemma in SIDING and tok.dep_ == "acl" and tok.tag_ == "VBG" and "ccomp" not in deps:
-        return False  # "an independent group backing Gov. Kasich": which group it is, not a claim
+    if lemma in SIDING and tok.tag_ == "VBG" and "ccomp" not in deps and (
+        tok.dep_ == "acl" or (tok.dep_ == "ccomp" and "nsubj" in deps and not deps & {"aux", "auxpass"})
+    ):
+        # "an independent group backing Gov. Kasich", "he would need 159 delegates now supporting Clinton" (which
+        # the parser reads as a clause of its own): which group it is, not a claim
+        return False
     if lemma == "charge" and any(t.ent_type_ == "MONEY" for t in tok.subtree):
         return False  # "a company he owns has charged the campaign $3.7 million": a bill, not an accusation
     if lemma in APPOINTING and tok.pos_ == "VERB" and "ccomp" not in deps:
