@@ -97,8 +97,8 @@ def test_what_a_picture_shows_is_not_a_claim_without_a_source(engine, text, flag
 @pytest.mark.parametrize(
     ("text", "flagged"),
     [
-        ("If he held his 39 delegates, he would still need 159 delegates now supporting Okafor to clinch the nomination.",
-         []),
+        ("If he held his 39 delegates, he would still need 159 delegates now supporting Okafor to clinch the "
+         "nomination.", []),
         # people who are backing someone, said in a clause of its own, still take a side
         ("Two aides said that 159 delegates are now supporting Okafor.", ["Two aides"]),
     ],
