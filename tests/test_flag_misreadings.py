@@ -105,3 +105,20 @@ def test_what_a_picture_shows_is_not_a_claim_without_a_source(engine, text, flag
 )
 def test_delegates_supporting_someone_says_which_delegates(engine, text, flagged):
     assert evidence(engine, text) == flagged
+
+
+AS_OSEI_PUT_IT = (
+    "The judge least friendly to business is Ama Lee, exactly the kind of liberal jurist many Republicans fear "
+    "Mrs. Okafor would choose.\n\nAs Dana Osei, professor of constitutional law at Yale and author of ''America's "
+    "Unwritten Constitution,'' put it, ''Senate Republicans should remember that a deal today may be far better for "
+    "them.''"
+)
+
+
+def test_as_someone_put_it_is_theirs_and_gives_no_group_its_voice(engine):
+    """The parser reads "As" as a preposition with Osei its object, leaving "put" no subject: Osei is the source,
+    not the senators in the quote. And "As X put it" borrows words for the writer's point, so the group before it
+    is still unnamed."""
+    result = engine.analyze(AS_OSEI_PUT_IT)
+    assert ("put", "Dana Osei") in {(a.cue.text, a.source.text) for a in result.attributions if a.source}
+    assert [f.evidence.text for f in result.flags] == ["many Republicans"]

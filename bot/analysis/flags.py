@@ -366,7 +366,7 @@ class _HeldBack:
                 self.named_words.setdefault(k, set()).update(t.lemma_.lower() for t in span if t.is_alpha)
                 if any(t.ent_type_ == "PERSON" for t in span) or _bare_name(span):
                     self.named_speaker.add(k)
-                    if a.direct_quote:
+                    if a.direct_quote and not _as_they_put_it(a, doc):
                         self.named_quote.add(k)
                     self.speaker_words.setdefault(k, set()).update(t.lower_ for t in span if t.is_alpha)
                 if any(t.ent_type_ == "ORG" for t in span):
@@ -422,6 +422,12 @@ class _HeldBack:
         ):
             return True  # "Research suggests ... According to a report by Demos", "media reports ... Yonhap reported"
         return single and lemma in HELD_BACK_PEOPLE and any(k in self.named_speaker for k in after)
+
+
+def _as_they_put_it(a: Attribution, doc: Doc) -> bool:
+    """ "As Akhil Amar put it, '...'": the writer borrowing an authority's words for a point of the writer's own."""
+    cue = tokens_of(doc, a.cue)
+    return cue is not None and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.root.children)
 
 
 def _bare_name(span: Span_) -> bool:

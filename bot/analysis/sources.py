@@ -481,6 +481,9 @@ def _own_source(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
             return _pobj(child, None)
+    as_who = _as_someone_put_it(verb)
+    if as_who is not None:
+        return as_who
     if _passive(verb):
         # "was described as a liar by critics": the parser hangs the by-phrase on the "as" noun
         for as_ in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"):
@@ -506,6 +509,18 @@ def _own_source(verb: Token) -> Token | None:
             return _name_after_role(_noun_under_verb(child))  # "she is convinced that ...": who is convinced holds it
         if child.dep_ == "nsubjpass" and contracted_has(verb):
             return child
+    return None
+
+
+def _as_someone_put_it(verb: Token) -> Token | None:
+    """ "As Akhil Amar, professor of law at Yale, put it, '...'": the parser can read "As" as a preposition with the
+    speaker as its object, leaving the verb no subject; the speaker is that object."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "csubj") or (c.dep_ == "aux" and c.lower_ == "to") for c in verb.children):
+        return None  # not "her record as the nation's top diplomat to call into question ...": an infinitive
+    for mark in (c for c in verb.children if c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i):
+        found = next((g for g in mark.children if g.dep_ == "pobj"), None)
+        if found is not None and found.pos_ in ("PROPN", "NOUN", "PRON"):
+            return found
     return None
 
 
