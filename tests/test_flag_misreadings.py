@@ -74,6 +74,11 @@ GROUP_THEN_VOICE = (
          ["Harbour doctors"]),
         # a named person's words told, not quoted, are not the story handing the group a voice to check
         ("Harbour doctors welcomed the new clinic. Dr. Ama Okafor said it would save lives.", ["Harbour doctors"]),
+        # nor is a quotation the sentence comes to after a new point of the story's
+        ('Harbour doctors welcomed the new clinic. After the vote, Dr. Ama Okafor said "it will save lives."',
+         ["Harbour doctors"]),
+        # a doubled apostrophe that opens the quotation may close the sentence before it
+        ("Harbour doctors welcomed the new clinic. ''It will save lives,'' said Dr. Ama Okafor.", []),
     ],
 )
 def test_a_group_given_a_named_voice_at_once_is_not_flagged(engine, text, flagged):

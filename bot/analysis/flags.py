@@ -61,6 +61,7 @@ HONORIFICS = TITLES | {"miss", "sir", "dame"}  # the boundary rules' titles, whi
 # Words that open a sentence turning to another side: the named voice after them is not the group's.
 CONTRAST_OPENERS = {"but", "however", "yet", "still", "others", "other", "meanwhile", "instead", "though",
                     "although", "nevertheless", "nonetheless", "conversely", "critics", "opponents"}
+QUOTE_MARK_REACH = 3  # characters before a sentence in which the mark opening its first quotation may stand
 HELD_BACK_WINDOW = 3  # sentences after an unnamed source in which a story may name it
 # Descriptions a story uses for a person it names a sentence or two later ("A former trainer said ... Oly Olson
 # said"); insiders ("a senior official", "a source") are never read so.
@@ -396,8 +397,13 @@ class _HeldBack:
         if _document_word(span.root):
             return False  # "polls show ...": figures, which a person quoted next does not stand for
         nxt = self.locate.sents[a.sentence + 1]
-        opening = self.locate.text[nxt.start : nxt.end].lstrip(" \"'“‘").split(" ", 1)[0].lower().strip(",")
-        return opening not in CONTRAST_OPENERS
+        words_ = self.locate.text[nxt.start : nxt.end]
+        first = nxt.start + len(words_) - len(words_.lstrip())
+        opening = words_.lstrip(" \"'“‘").split(" ", 1)[0].lower().strip(",")
+        # the quotation opens the sentence ('"...," said X'; its mark may close the sentence before, as a doubled
+        # apostrophe can): a voice handed over, not a new point of the story's
+        quote = quote_index(doc).at(first)
+        return quote is not None and quote.start >= first - QUOTE_MARK_REACH and opening not in CONTRAST_OPENERS
 
     def names_next(self, a: Attribution, doc: Doc) -> bool:
         """True when one of the next sentences names the unnamed source ``a``."""
