@@ -127,3 +127,16 @@ def test_as_someone_put_it_is_theirs_and_gives_no_group_its_voice(engine):
     result = engine.analyze(AS_OSEI_PUT_IT)
     assert ("put", "Dana Osei") in {(a.cue.text, a.source.text) for a in result.attributions if a.source}
     assert [f.evidence.text for f in result.flags] == ["many Republicans"]
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("But then came a judge's order to release a police video of the shooting.", []),
+        ("An appeals court overruled a district court judge's decision that the law was valid.", []),
+        # an unnamed official's order is still someone's word nobody can check
+        ("But then came a senior official's order to release the video, aides said.", ["aides"]),
+    ],
+)
+def test_a_judges_order_is_a_ruling_on_the_record(engine, text, flagged):
+    assert evidence(engine, text) == flagged

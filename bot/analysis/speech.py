@@ -174,6 +174,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if tok.pos_ in ("NOUN", "PROPN") and a.source is None:
         # "allegations of fraud", "there are fears that ...", not "criticism" in a list or "the outlook"
         return lemma in CLAIM_NOUNS or existential_claim(tok)
+    if tok.pos_ == "NOUN" and source is not None and source.root.lemma_.lower() in COURT_NOUNS:
+        return False  # "a judge's order to release the video", "the court's ruling": a ruling, on the record
     if lemma == "accord" and _depending_on(tok):
         return False  # "gains weight according to how long he spends in the gym": "depending on", no source
     if lemma == "plead" and any(c.lower_ in ("guilty", "innocent") for c in tok.subtree):
