@@ -134,8 +134,8 @@ def test_as_someone_put_it_is_theirs_and_gives_no_group_its_voice(engine):
     [
         ("But then came a judge's order to release a police video of the shooting.", []),
         ("An appeals court overruled a district court judge's decision that the law was valid.", []),
-        # an unnamed official's order is still someone's word nobody can check
-        ("But then came a senior official's order to release the video, aides said.", ["aides"]),
+        # an unnamed official's warning is still someone's word nobody can check
+        ("A senior official's warning that the bridge would fail was ignored.", ["A senior official's"]),
     ],
 )
 def test_a_judges_order_is_a_ruling_on_the_record(engine, text, flagged):
