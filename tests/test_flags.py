@@ -807,9 +807,9 @@ def test_she_does_not_continue_an_unnamed_man(engine):
         ("Singer Ada Moss has reportedly split from her band. Her manager Tom Ray said she was resting.",
          "reportedly"),
         ("Some critics say the tax will drive shops away. The mayor opened a market on Friday.", "Some critics"),
-        # a named critic next does not answer for the group: on unseen articles that rule removed as many right
-        # flags as wrong ones
-        ('Some critics say the tax will drive shops away. "It is a disaster," said trader Ada Lumb of Leeds.',
+        # a named critic reported next does not answer for the group (one quoted at once does since the twelfth
+        # session: tests/test_flag_misreadings.py)
+        ("Some critics say the tax will drive shops away. Trader Ada Lumb of Leeds said it was a disaster.",
          "Some critics"),
         ("All signs point to the mayor accepting the plan.", "All signs"),
         ('Many viewers have compared the film to "The Day After Tomorrow," a disaster epic.', "Many viewers"),
