@@ -140,3 +140,30 @@ def test_as_someone_put_it_is_theirs_and_gives_no_group_its_voice(engine):
 )
 def test_a_judges_order_is_a_ruling_on_the_record(engine, text, flagged):
     assert evidence(engine, text) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Exit polling shows he won 83% of voters under 30 in the state.", []),
+        ("Whites without a degree made up 36 percent of the electorate, according to the exit polls.", []),
+        # polls nobody names are still vague, and exit polls later do not name them
+        ("Polls suggest voters are angry about the tax. The mayor won 60% of the vote, according to exit polls.",
+         ["Polls"]),
+    ],
+)
+def test_exit_polls_are_the_published_survey_of_voters(engine, text, flagged):
+    assert evidence(engine, text) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ('When asked why, Okafor replied in a text message: "Lee will be the nominee."', []),
+        ("At one point, the band was instructed to begin playing as the fight went on.", []),
+        # who says the order was given is still asked
+        ("At one point, the band was instructed to begin playing, officials said.", ["officials"]),
+    ],
+)
+def test_a_question_put_and_an_order_given_are_not_claims(engine, text, flagged):
+    assert evidence(engine, text) == flagged

@@ -363,8 +363,11 @@ class _HeldBack:
                 span = tokens_of(doc, a.source)
                 if span is None:
                     continue
-                # "Dusseldorf prosecutor Christoph Kumpa said": the title is a word the source shares
-                self.named_words.setdefault(k, set()).update(t.lemma_.lower() for t in span if t.is_alpha)
+                # "Dusseldorf prosecutor Christoph Kumpa said": the title is a word the source shares; "exit polls",
+                # named by custom, not by a name, name no earlier polls
+                generic_poll = span.root.lemma_.lower() in POLL_WORDS and not any(t.pos_ == "PROPN" for t in span)
+                if not generic_poll:
+                    self.named_words.setdefault(k, set()).update(t.lemma_.lower() for t in span if t.is_alpha)
                 if any(t.ent_type_ == "PERSON" for t in span) or _bare_name(span):
                     self.named_speaker.add(k)
                     if a.direct_quote and not _as_they_put_it(a, doc):

@@ -165,6 +165,10 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         pictured = source.root  # 'the video exploded the myth, showing ... "child soldiers"'
     if tok.lower_ in NOT_EVIDENTIAL or (lemma in HEDGE_VERBS and a.source is None):
         return False  # the writer's own reading ("seems", "seemingly"), not a claim with a hidden source
+    if lemma == "ask" and a.source is None and tok.tag_ == "VBN":
+        return False  # "When asked why, Sembler responded: '...'": the question put; the answer is the speaker's
+    if lemma in ("instruct", "order", "direct") and "auxpass" in deps and "ccomp" not in deps and "xcomp" in deps:
+        return False  # "the band was instructed to begin playing": an order given, not a claim
     if a.direct_quote and pictured is not None and pictured.lemma_.lower() in SPEECHLESS:
         return False  # 'Another photo showed valves marked "open"': the quote is what the picture shows
     if a.direct_quote and not _names_in_quotes(tok) and (
