@@ -65,6 +65,9 @@ GROUP_THEN_VOICE = (
     ("text", "flagged"),
     [
         (GROUP_THEN_VOICE, []),
+        # a quotation of two sentences has its "said" in the second
+        ('Some Democrats argued that the rules had served them well. "They kept the party together. I think they '
+         'still do," said Sen. Ama Okafor of Leeds.', []),
         # the other side's voice, an insider, figures, or a voice two sentences on do not name the group
         ('Harbour doctors welcomed the new clinic. But "it will cost lives," said Dr. Ama Okafor.',
          ["Harbour doctors"]),

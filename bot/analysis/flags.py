@@ -371,7 +371,9 @@ class _HeldBack:
                 if any(t.ent_type_ == "PERSON" for t in span) or _bare_name(span):
                     self.named_speaker.add(k)
                     if a.direct_quote and not _as_they_put_it(a, doc):
-                        self.named_quote.add(k)
+                        # where the quotation opens: a quote of two sentences has its "said" in the second
+                        opens = a.content.start if a.content is not None else a.cue.start
+                        self.named_quote.add(locate.sentence(opens).index)
                     self.speaker_words.setdefault(k, set()).update(t.lower_ for t in span if t.is_alpha)
                 if any(t.ent_type_ == "ORG" for t in span):
                     self.named_body.add(k)
