@@ -139,6 +139,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
             continue
         if a.source_kind in ("anonymous", "vague") and (
             _poll_result(a, doc, polls, surveys)
+            or _exit_poll(a, doc)
             or (in_court and _the_prosecution(a, doc))
             or _document_again(a, doc)
             or _on_record(a, doc)
@@ -363,11 +364,8 @@ class _HeldBack:
                 span = tokens_of(doc, a.source)
                 if span is None:
                     continue
-                # "Dusseldorf prosecutor Christoph Kumpa said": the title is a word the source shares; "exit polls",
-                # named by custom, not by a name, name no earlier polls
-                generic_poll = span.root.lemma_.lower() in POLL_WORDS and not any(t.pos_ == "PROPN" for t in span)
-                if not generic_poll:
-                    self.named_words.setdefault(k, set()).update(t.lemma_.lower() for t in span if t.is_alpha)
+                # "Dusseldorf prosecutor Christoph Kumpa said": the title is a word the source shares
+                self.named_words.setdefault(k, set()).update(t.lemma_.lower() for t in span if t.is_alpha)
                 if any(t.ent_type_ == "PERSON" for t in span) or _bare_name(span):
                     self.named_speaker.add(k)
                     if a.direct_quote and not _as_they_put_it(a, doc):
@@ -628,6 +626,15 @@ def _on_record(a: Attribution, doc: Doc) -> bool:
         if any(public_record(g) for g in prep.children if g.dep_ == "pobj"):
             return True
     return False
+
+
+def _exit_poll(a: Attribution, doc: Doc) -> bool:
+    """ "according to exit polls", "Exit polling shows ...": the one published survey of voters leaving the booth.
+    Unnamed (the source kind stays vague), but not a source a story hides: a reader can look the polls up."""
+    span = tokens_of(doc, a.source)
+    if span is None or span.root.lemma_.lower() not in ("poll", "polling"):
+        return False
+    return any(c.lower_ == "exit" and c.dep_ in ("compound", "amod", "nmod") for c in span.root.children)
 
 
 def _named_poll_sentences(doc: Doc, locate: _Locator) -> tuple[set[int], set[int]]:

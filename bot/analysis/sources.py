@@ -659,8 +659,6 @@ def classify(head: Token, i: int, j: int) -> str:
         return "named"  # "The Conservatives said": the party speaking as itself ("Republicans said" stays vague)
     if public_record(head):
         return "named"  # "court papers", "police records": a record anyone can ask for
-    if _exit_poll(head):
-        return "named"  # "the exit polls", "exit polling": the networks' published survey of voters leaving the booth
     if in_the_know(head):
         return "anonymous"  # "people familiar with the matter", "people close to the player": insiders, unnamed
     if head.like_num and head.pos_ == "NUM" and _definite(head) and not any(c.dep_ == "prep" for c in head.children):
@@ -716,13 +714,6 @@ def classify(head: Token, i: int, j: int) -> str:
 # Things a body compiles or publishes besides the documents of the lexicon: "a CNN tally", "a BBC story".
 COMPILED = {"tally", "count", "story", "database", "readout", "average", "chart", "estimate", "projection",
             "forecast", "tracker", "data", "figure", "analysis", "model", "survey", "poll", "investigation"}
-
-
-def _exit_poll(head: Token) -> bool:
-    """ "exit polls", "exit polling": the one survey of voters leaving the booth, published for every election."""
-    if head.lemma_.lower() not in ("poll", "polling", "survey", "data"):
-        return False
-    return any(c.lower_ == "exit" and c.dep_ in ("compound", "amod", "nmod") for c in head.children)
 
 
 def _interviewed_named(head: Token) -> bool:
