@@ -170,3 +170,12 @@ def test_exit_polls_are_the_published_survey_of_voters(engine, text, flagged):
 )
 def test_a_question_put_and_an_order_given_are_not_claims(engine, text, flagged):
     assert evidence(engine, text) == flagged
+
+
+def test_as_clause_with_a_verb_that_goes_on_is_not_as_someone_put_it(engine):
+    """ "as the co-chairman ..., Liam Fox, on Saturday called him ...": "as" here means "while", and the parser's
+    broken "co" is not a speaker; only "as X put it," and "as X wrote," take the object of "as" as the source."""
+    text = ('His comments come as the co-chairman of the Harbour Party, Liam Fox, on Saturday called him "a '
+            'disappointment of historic proportions" as a leader.')
+    result = engine.analyze(text)
+    assert "the co" not in {a.source.text for a in result.attributions if a.source}

@@ -517,6 +517,9 @@ def _as_someone_put_it(verb: Token) -> Token | None:
     speaker as its object, leaving the verb no subject; the speaker is that object."""
     if any(c.dep_ in ("nsubj", "nsubjpass", "csubj") or (c.dep_ == "aux" and c.lower_ == "to") for c in verb.children):
         return None  # not "her record as the nation's top diplomat to call into question ...": an infinitive
+    after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if after is not None and not (after.lower_ == "it" or after.is_punct):
+        return None  # "as X put it," / "as X wrote,": not "as the co-chairman, Liam Fox, called him ..."
     for mark in (c for c in verb.children if c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i):
         found = next((g for g in mark.children if g.dep_ == "pobj"), None)
         if found is not None and found.pos_ in ("PROPN", "NOUN", "PRON"):
