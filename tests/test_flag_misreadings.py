@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-
-def evidence(engine, text: str) -> list[str]:
-    result = engine.analyze(text)
-    for f in result.flags:
-        assert text[f.evidence.start : f.evidence.end] == f.evidence.text
-    return [f.evidence.text for f in result.flags]
+from tests.test_flag_rule_limits import evidence
 
 
 @pytest.mark.parametrize(

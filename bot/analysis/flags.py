@@ -39,7 +39,7 @@ from bot.analysis.lexicon import words
 from bot.analysis.quotes import Quote, merge, title_like
 from bot.analysis.result import Attribution, Flag, Span
 from bot.analysis.segment import Sentence, short_first_paragraph, title_line
-from bot.analysis.sources import in_the_know, is_maker, public_record
+from bot.analysis.sources import as_mark, in_the_know, is_maker, public_record
 
 MIN_QUOTE_WORDS = 5
 # Adjectives that say what someone thinks ("critics are worried", "Republicans have been critical").
@@ -400,9 +400,10 @@ class _HeldBack:
         if _document_word(span.root):
             return False  # "polls show ...": figures, which a person quoted next does not stand for
         nxt = self.locate.sents[a.sentence + 1]
-        words_ = self.locate.text[nxt.start : nxt.end]
-        first = nxt.start + len(words_) - len(words_.lstrip())
-        opening = words_.lstrip(" \"'“‘").split(" ", 1)[0].lower().strip(",")
+        sentence = self.locate.text[nxt.start : nxt.end]
+        stripped = sentence.lstrip()
+        first = nxt.start + len(sentence) - len(stripped)
+        opening = stripped.lstrip("\"'“‘").split(" ", 1)[0].lower().strip(",")
         # the quotation opens the sentence ('"...," said X'; its mark may close the sentence before, as a doubled
         # apostrophe can): a voice handed over, not a new point of the story's
         quote = quote_index(doc).at(first)
@@ -436,7 +437,7 @@ class _HeldBack:
 def _as_they_put_it(a: Attribution, doc: Doc) -> bool:
     """ "As Akhil Amar put it, '...'": the writer borrowing an authority's words for a point of the writer's own."""
     cue = tokens_of(doc, a.cue)
-    return cue is not None and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.root.children)
+    return cue is not None and as_mark(cue.root) is not None
 
 
 def _bare_name(span: Span_) -> bool:

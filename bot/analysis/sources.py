@@ -50,6 +50,9 @@ UNITS = {"mission", "delegation", "team", "panel", "committee", "taskforce", "in
 # Who keeps a record a reader can ask for; "public" and "regulatory" say the record is open ("public filings").
 RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", "coroner", "inquest", "senate",
                   "public", "regulatory", "securities"}
+# Things one takes or makes "of doing": the doing is the taker's ("took the step of announcing").
+MOVES = {"step", "point", "liberty", "trouble", "decision", "move", "opportunity", "chance", "habit", "mistake",
+         "precaution", "effort", "time", "care", "pains", "risk", "job", "task", "business", "honor", "honour"}
 CLAUSE_OPENERS = {"as", "while", "when", "after", "before", "during"}  # words that open a clause after a name
 RECORD_NOUNS = {"paper", "record", "filing", "document", "testimony", "transcript", "affidavit"}
 FIRM_ROLES = {"analyst", "economist", "strategist"}  # "CEA analysts" work at the CEA; "cancer researchers" do not
@@ -460,11 +463,6 @@ def _someone(tok: Token) -> bool:
     return tok.pos_ == "NOUN" and _could_speak(tok) and tok.lemma_.lower() not in MOVES
 
 
-# Things one takes or makes "of doing": the doing is the taker's ("took the step of announcing").
-MOVES = {"step", "point", "liberty", "trouble", "decision", "move", "opportunity", "chance", "habit", "mistake",
-         "precaution", "effort", "time", "care", "pains", "risk", "job", "task", "business", "honor", "honour"}
-
-
 def _effort_of(node: Token) -> Token | None:
     """The verb whose subject makes an effort: "He will try ... in an effort to paint her as ...", "she spoke in a
     bid to calm fears". An infinitive on a noun of trying, inside a phrase on a verb; None otherwise."""
@@ -520,11 +518,14 @@ def _as_someone_put_it(verb: Token) -> Token | None:
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     if after is not None and not (after.lower_ == "it" or after.is_punct):
         return None  # "as X put it," / "as X wrote,": not "as the co-chairman, Liam Fox, called him ..."
-    for mark in (c for c in verb.children if c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i):
-        found = next((g for g in mark.children if g.dep_ == "pobj"), None)
-        if found is not None and found.pos_ in ("PROPN", "NOUN", "PRON"):
-            return found
-    return None
+    mark = as_mark(verb)
+    found = next((g for g in mark.children if g.dep_ == "pobj"), None) if mark is not None else None
+    return found if found is not None and found.pos_ in ("PROPN", "NOUN", "PRON") else None
+
+
+def as_mark(verb: Token) -> Token | None:
+    """The "as" that opens "As X put it" / "as X wrote", before the verb; None when there is none."""
+    return next((c for c in verb.children if c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i), None)
 
 
 def _commas_away(subject: Token, verb: Token) -> int:

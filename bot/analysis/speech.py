@@ -60,6 +60,7 @@ CROWDS = {"protester", "protestor", "demonstrator", "crowd", "marcher", "fan", "
 # Subjects that cannot be the source of a claim: stretches of time and pictures of events.
 PICTURES = {"video", "footage", "photo", "photograph", "picture", "image", "recording", "clip", "camera", "cctv",
             "dashcam", "banner", "placard", "poster", "scene", "replay"}  # not "sign": "all signs point to"
+# Verbs of what a picture shows, whose passive "in a photograph" is the picture's, not a hidden source's.
 SHOWING = {"show", "see", "picture", "depict", "film", "photograph", "capture", "portray"}
 # The writer's own looking around: "A Google search shows ...", "A walk through their offices hints at ...".
 LOOKING = {"search", "walk", "look", "glance", "visit", "tour", "scan", "stroll", "peek", "skim", "browse",
