@@ -20,6 +20,8 @@ from bot.analysis.segment import Sentence
 PREFERRED = ("ccomp", "xcomp", "dobj", "pcomp", "attr", "oprd")
 BLOCKING = {"ccomp", "xcomp"}
 OTHER_CLAUSES = {"advcl", "conj", "acl", "relcl", "parataxis"}
+JOINED_CLAUSES = {"advcl", "xcomp", "conj"}  # how a second verb joins the one that introduces a quote
+MAX_GAP_WORDS = 3  # words between a participle's phrase and a quote that still finishes it
 PARTIAL_QUOTE_HOSTS = {"ccomp", "xcomp"}
 FRAGMENT_HOSTS = {"dobj", "oprd", "attr"}
 FRAGMENT_PREPS = {"as", "for", "of", "about", "to"}
@@ -223,7 +225,7 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
     clause = _subtree(doc_text(doc), tok) if tok.dep_ == "relcl" else None
 
     def rejected(quote: Quote) -> bool:
-        if quote.end - quote.start < MIN_QUOTE:
+        if quote.end - quote.start < MIN_QUOTE or _head_reports(tok, quote):
             return True
         if clause is not None and not (clause.start <= quote.start and quote.end <= clause.end):
             return True
@@ -240,13 +242,45 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
     if best is not None:
         return best
     first = qindex.at(sent.start)
-    if first is not None and first.start < sent.start and first.end - first.start >= MIN_QUOTE:
+    if first is not None and first.start < sent.start and first.end - first.start >= MIN_QUOTE \
+            and not _head_reports(tok, first):
         return first
     if doc_text(doc)[sent.end - 1] == ":":
         return _next_quote(doc_text(doc), qindex, sent.end)
     if not any(c.dep_ in PREFERRED for c in tok.children):
         return _quote_just_before(doc_text(doc), qindex, sent.start)
     return None
+
+
+def _head_reports(tok: Token, quote: Quote) -> bool:
+    """Whether the quote is the head verb's, not this participle's: in '“...,” he said, crediting the software' and
+    '“...,” she said when asked how he reads the news', the verb nearer the quote introduces it, and a participle
+    joined to it that has its own object or clause reports that ("the software", "how he reads the news"). Such a
+    participle takes no quote before it, nor one that follows its phrase after another verb or a full stop
+    ('..., pointing out where the store used to be. “But those days are gone.”' goes on with the first speaker's
+    words)."""
+    head = tok.head
+    if tok.dep_ not in JOINED_CLAUSES or head.pos_ not in {"VERB", "AUX"} or not head.idx < tok.idx:
+        return False
+    audience = tok.lemma_.lower() in AUDIENCE_VERBS
+    if not any(c.dep_ in PREFERRED and not (audience and c.dep_ == "dobj") for c in tok.children):
+        return False
+    if quote.end <= head.idx:
+        return True
+    own_end = tok.right_edge.idx + len(tok.right_edge.text)
+    if quote.start < own_end:
+        return False
+    # a quote right after the phrase still finishes it, where the parser hangs the quote elsewhere ('chiding him,
+    # “What difference ...”', 'calling him, among other things, “a failed candidate.”'); one after another verb
+    # or a full stop is not ('thanked her home state and then boomed, “...”')
+    gap = []
+    for between in tok.doc[tok.right_edge.i + 1 :]:
+        if between.idx >= quote.start:
+            break
+        if between.pos_ in {"VERB", "AUX"} or between.text in {".", "!", "?"}:
+            return True
+        gap.append(between)
+    return sum(1 for t in gap if t.is_alpha) > MAX_GAP_WORDS
 
 
 def _nearest(
