@@ -1212,3 +1212,42 @@ def test_a_text_repeating_the_report_said_works_out_each_mention_once(nlp, monke
     found = find(nlp, "The report said the plan failed. The report said in a report that costs rose. " * units)
     assert len([a for a in found if a.cue.text == "said"]) == 2 * units
     assert len(calls) == len(set(calls)) <= 3 * units  # each head at most once
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "own"),
+    [
+        ('"The new mill will hire three hundred people," Dana Okoro said, crediting the county\'s tax break.',
+         "crediting", "the county's tax break"),
+        ('"We will appeal every ruling," the mayor said, adding that the council had not yet voted.',
+         "adding", "the council had not yet voted"),
+        ('"Nobody listens to the farmers," Lena Fisk said when asked why she had left the party.',
+         "asked", "why she had left the party"),
+    ],
+)
+def test_a_participle_after_the_quoting_verb_reports_its_own_object(nlp, text, cue, own):
+    """The quote belongs to "said"; the participle joined to it says its own object, not the quote again."""
+    found = find(nlp, text)
+    said = by_cue(found, "said")
+    assert said.direct_quote and said.content is not None and said.content.text.startswith(text[1:12])
+    joined = by_cue(found, cue)
+    assert joined.content is not None and own in joined.content.text
+    assert not joined.direct_quote and text[1:12] not in joined.content.text
+
+
+def test_a_participle_keeps_a_quote_that_finishes_its_own_phrase(nlp):
+    """'calling him, among other things, "..."': the quoted words after a short aside are the participle's."""
+    text = 'Early on, Ruiz attacked the senator, calling him, among other things, "a tired old machine man."'
+    found = find(nlp, text)
+    calling = by_cue(found, "calling")
+    assert calling.direct_quote and calling.content is not None and "tired old machine man" in calling.content.text
+
+
+def test_a_claim_before_the_comma_is_the_content_when_the_parse_gives_the_verb_no_clause(nlp):
+    """The parser hangs "said" off nothing useful here; the words before the hand-over comma are what was said."""
+    text = ("In nearby Millbrook, the paper mill is hanging on, but it is under intense pressure from cheap imports, "
+            "said the company's chief executive, Ruth Amadi.")
+    said = by_cue(find(nlp, text), "said")
+    assert said.source is not None and said.source.text.startswith("the company's chief executive")
+    assert said.content is not None
+    assert said.content.text.startswith("In nearby Millbrook") and said.content.text.endswith("cheap imports")

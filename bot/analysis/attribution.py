@@ -34,6 +34,8 @@ RELATIVE_MIN = 0.9
 DROP_KINDS_IN_QUOTE = {"pronoun"}
 RELATIVE_PRONOUNS = {"who", "that", "which", "whom", "what"}
 DASHES = {"―", "—", "–", "--"}
+# verbs of plain saying whose claim may come first, before a comma ("..., a spokeswoman said on Saturday")
+FRONTING_VERBS = {"say", "tell", "write", "add", "report", "note", "insist", "argue", "explain", "warn", "predict"}
 MAX_NAME_TOKENS = 4
 MAX_LINE = 20_000  # a transcript turn runs to the end of its line, looked for this far at most
 _NEXT_MARKS_KEY = "byline_next_marks"
@@ -350,6 +352,8 @@ def _verb_cue(
         return None  # "was quoted as saying that ...": the claim is the "saying" cue's, with the same source
     if inverted and not direct:
         content = _before_cue(text, sent, tok)
+    elif content is None and tok.pos_ in {"VERB", "AUX"}:
+        content = _fronted_claim(doc, sent, tok, source)
     if kind == "pronoun" and head is not None:
         speaker = resolver.resolve(head, named, _start_token(doc, content), quoted=qindex.at(head.idx) is not None)
     attribution = Attribution(cue, source, content, kind or "none", direct, sent.index, speaker)
@@ -395,7 +399,34 @@ def _aged(head: Token) -> bool:
 
 def _before_cue(text: str, sent: Sentence, cue: Token) -> Span | None:
     """The claim of an inverted "C, observed X": the sentence up to the comma before the verb."""
-    end = cue.idx
+    return _span_to(text, sent, cue.idx)
+
+
+def _fronted_claim(doc: Doc, sent: Sentence, cue: Token, source: Span | None) -> Span | None:
+    """The claim before "..., a spokeswoman, Ann Lee, said on Saturday" when the parser gave the verb no clause: the
+    sentence up to the comma that hands over to the speaker. Only for plain verbs of saying with a speaker that is
+    not a relative pronoun, when nothing after the verb is a clause of its own and the stretch before is a main
+    clause (not "If she wins, ..." or "Asked whether ...")."""
+    if source is None or cue.lemma_.lower() not in FRONTING_VERBS or source.text.lower() in RELATIVE_PRONOUNS:
+        return None
+    text = doc_text(doc)
+    end = min(cue.idx, source.start)
+    while end > sent.start and text[end - 1].isspace():
+        end -= 1
+    if end <= sent.start or text[end - 1] != ",":
+        return None
+    if any(t.pos_ in {"VERB", "AUX"} for t in doc[cue.i + 1 : sent.token_end]):
+        return None
+    before = [t for t in doc[sent.token_start : cue.i] if t.idx < end and not t.is_space]
+    if not before or before[0].pos_ == "SCONJ" or before[0].tag_ == "VBN" or before[0].is_quote:
+        return None
+    if not any(t.pos_ in {"VERB", "AUX"} and t.dep_ in {"ROOT", "ccomp", "parataxis"} for t in before):
+        return None
+    return _span_to(text, sent, end)
+
+
+def _span_to(text: str, sent: Sentence, end: int) -> Span | None:
+    """The sentence from its start up to ``end``, without the spaces and comma before ``end``."""
     while end > sent.start and (text[end - 1].isspace() or text[end - 1] == ","):
         end -= 1
     start = sent.start
