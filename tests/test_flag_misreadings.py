@@ -174,3 +174,17 @@ def test_as_clause_with_a_verb_that_goes_on_is_not_as_someone_put_it(engine):
             'disappointment of historic proportions" as a leader.')
     result = engine.analyze(text)
     assert "the co" not in {a.source.text for a in result.attributions if a.source}
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Okafor was dismissed on Monday as the club's manager after a run of defeats.", []),
+        ("Tom Reyes was dismissed after posting the memo online.", []),
+        # waving a person or a warning away is a judgement whose holder is not given
+        ("She was dismissed as a dreamer.", ["was dismissed"]),
+        ("Her warnings were dismissed as alarmist.", ["were dismissed"]),
+    ],
+)
+def test_a_person_dismissed_from_a_post_is_sacked_not_waved_away(engine, text, flagged):
+    assert evidence(engine, text) == flagged

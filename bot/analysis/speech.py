@@ -37,6 +37,7 @@ MAYBE_MODALS = {"can", "could", "may", "might"}
 PASSIVE_NAMING = {"call", "dub", "name", "know", "label", "title", "term", "nickname", "declare", "pronounce",
                   "deem", "list"}
 # Bodies whose verbs are rulings ("the court found", "judges dismissed"), unless they report a clause.
+PERSONAL_SUBJECTS = {"he", "she", "i", "you", "we", "they"}  # who can lose a post
 COURT_NOUNS = {"court", "judge", "jury", "tribunal", "magistrate", "panel", "justice"}
 ACCUSING_VERBS = {"accuse", "blame", "suspect", "allege", "criticise", "criticize", "condemn", "fault", "implicate"}
 # Nouns that are claims in themselves when nobody is named ("allegations of fraud", "rumours").
@@ -148,6 +149,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # 'if "no artificial" sales grow as expected', however the parser hangs the "as"
     # 'edX is launching a course called "Introduction to Data Science"': a quoted title does not make the verb
     # speech; the checks below decide, as for any verb ('users compared it to "An Inconvenient Truth"' is a stance)
+    if lemma == "dismiss" and "auxpass" in deps and _let_go(tok):
+        return False  # "Lewandowski was dismissed on Monday as campaign manager": sacked, not waved away
     if lemma == "report" and "auxpass" in deps and any(c.lower_ == "missing" for c in tok.children):
         return False  # "He was reported missing": a missing-person report was filed, an event
     if lemma in SHOWING and "auxpass" in deps and _in_a_picture(tok):
@@ -361,6 +364,22 @@ def _nobody(subject: Token) -> bool:
 def _a_place(tok: Token) -> bool:
     """A building, a site or a named place, which one attacks with force, not with words."""
     return tok.ent_type_ in ("FAC", "GPE", "LOC") or tok.lemma_.lower() in PLACES_ATTACKED
+
+
+def _let_go(verb: Token) -> bool:
+    """Whether a passive "dismissed" means someone lost a post: its subject is a person and it has no "as a ..."
+    judgement ("he was dismissed as a crank" stays a claim; "dismissed as the team's coach" is a sacking)."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    person = subject is not None and (
+        subject.ent_type_ == "PERSON" or (subject.pos_ == "PROPN" and not subject.ent_type_)
+        or subject.lower_ in PERSONAL_SUBJECTS
+    )
+    if subject is None or not person:
+        return False
+    for as_ in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"):
+        if any(d.dep_ == "det" and d.lower_ in ("a", "an") for g in as_.children for d in g.children):
+            return False
+    return True
 
 
 def _can_speak(subject: Token) -> bool:
