@@ -188,3 +188,27 @@ def test_as_clause_with_a_verb_that_goes_on_is_not_as_someone_put_it(engine):
 )
 def test_a_person_dismissed_from_a_post_is_sacked_not_waved_away(engine, text, flagged):
     assert evidence(engine, text) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # the tagger reads the surname as an adjective on the group noun; a named person still speaks
+        ("Donald Trump spoke in Ohio on Monday. Trump and other Republicans said the plan would fail.", []),
+        ("Some Democrats and other critics said the plan would fail.", ["Some Democrats and other critics"]),
+    ],
+)
+def test_a_named_person_with_others_is_a_named_source(engine, text, flagged):
+    assert evidence(engine, text) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("He still leads the field with 24.6 percent, according to a recent poll by RealClearPolitics.", []),
+        ("She leads by three points, according to a new survey by PollWorks.", []),
+        ("He still leads the field with 24.6 percent, according to a recent poll.", ["a recent poll"]),
+    ],
+)
+def test_a_pollster_written_in_camel_case_is_a_name(engine, text, flagged):
+    assert evidence(engine, text) == flagged

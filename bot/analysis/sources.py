@@ -13,6 +13,7 @@ and unnamed documents are ``anonymous``; masses, weasel words and polls without 
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from collections.abc import Set as AbstractSet
@@ -652,6 +653,10 @@ def classify(head: Token, i: int, j: int) -> str:
     named_parts = [head, *head.conjuncts, *(c for c in head.children if c.dep_ == "appos")]
     if any(_is_named_token(c) for c in named_parts) or _surname_of_earlier_person(head) or _given_a_name(head):
         return "named"
+    if any(_is_named_token(c) or _surname_of_earlier_person(c) for c in _named_before_others(head)):
+        # "Trump and other Republicans said": someone named speaks, with others; the parser may make the name a
+        # modifier of the group
+        return "named"
     lemma = head.lemma_.lower()
     if head.lower_ in words("institution_nouns.txt") and not _indefinite(head):
         return "named"
@@ -674,7 +679,9 @@ def classify(head: Token, i: int, j: int) -> str:
             return "named"
         # "a Gallup poll", "a CNN survey" name who asked; "poll after poll in Israel" only says where
         others = [t for t in head.subtree if t.i != head.i]  # "a survey for the consultancy Capgemini"
-        pollster = any((t.ent_type_ in NAMED_ENTS or t.pos_ == "PROPN") and not _place(t) for t in others)
+        pollster = any(
+            (t.ent_type_ in NAMED_ENTS or t.pos_ == "PROPN" or camel_case(t)) and not _place(t) for t in others
+        )
         if lemma in words("document_nouns.txt") and _maker_before(head):
             return "named"  # "A 1996 FEC advisory opinion": the body that wrote it is named
         return "named" if (lemma in words("poll_nouns.txt") and pollster) else "vague"
@@ -1181,11 +1188,30 @@ def _is_named_token(tok: Token) -> bool:
         in_title_case_line(tok) or tok.lower_ in words("common_roles.txt")
     ):
         return False  # "Judge rejects request": a capitalised common noun, not a name
-    if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "FAC"):
+    if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "FAC") or camel_case(tok):
         if tok.lemma_.lower() in words("vague_nouns.txt"):
             return _ends_long_name(tok)  # "Senate Republicans" is a group; "the Iowa Electronic Markets" a name
         return not (tok.ent_type_ == "NORP" and tok.tag_ == "NNPS")
     return False
+
+
+def _named_before_others(head: Token) -> list[Token]:
+    """The "X" of "X and other Ys" when the parser hung X on the group noun instead of joining them."""
+    return [
+        c for c in head.children
+        if c.i < head.i and c.dep_ in ("amod", "compound", "nmod") and any(g.lower_ == "other" for g in c.conjuncts)
+    ]
+
+
+def camel_case(tok: Token) -> bool:
+    """ "RealClearPolitics", "YouGov", "FiveThirtyEight": a capital after a small letter inside one word marks a
+    name, whatever the tagger calls it."""
+    text = tok.text
+    return (
+        text[:1].isupper()
+        and text.isalpha()
+        and any(a.islower() and b.isupper() for a, b in itertools.pairwise(text))
+    )
 
 
 def _ends_long_name(tok: Token) -> bool:
