@@ -212,3 +212,30 @@ def test_a_named_person_with_others_is_a_named_source(engine, text, flagged):
 )
 def test_a_pollster_written_in_camel_case_is_a_name(engine, text, flagged):
     assert evidence(engine, text) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("She lost the Vermont primary but led in Maine, according to complete but unofficial returns.", []),
+        ("Early results from the state's nine districts showed that Okoro had picked up delegates.", []),
+        # a poll's results, a tax return and a count with no vote in sight keep their own rules
+        ("Okoro led among women, according to early results of an exit poll.", ["early results of an exit poll"]),
+        ("Early results showed that the new drug worked, researchers said.", ["researchers"]),
+    ],
+)
+def test_the_count_of_a_vote_is_published_as_it_comes_in(engine, text, flagged):
+    assert evidence(engine, text) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("In 1999, Representative Ada Okoro lined up with her husband to be photographed with the governor.\n\n"
+         "When the Okoros' turn came and they were announced, Ms. Okoro said in an interview, the governor ''kind of "
+         "looked at me funny for a moment, then she gave me a huge smile and said: 'Thanks for coming.'.''", []),
+        ("The closures were announced as a cost-saving measure, sources said.", ["sources"]),
+    ],
+)
+def test_people_announced_at_an_event_are_called_out_not_reported(engine, text, flagged):
+    assert evidence(engine, text) == flagged

@@ -51,6 +51,11 @@ UNITS = {"mission", "delegation", "team", "panel", "committee", "taskforce", "in
 # Who keeps a record a reader can ask for; "public" and "regulatory" say the record is open ("public filings").
 RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", "coroner", "inquest", "senate",
                   "public", "regulatory", "securities"}
+# Counts of a vote, published as they come in ("unofficial returns", "early results"), when the sentence is about one.
+VOTE_COUNTS = {"return", "result", "tally", "count"}
+VOTE_WORDS = {"vote", "voter", "election", "primary", "caucus", "precinct", "ballot", "delegate", "district",
+              "referendum", "runoff", "electorate"}
+NOT_VOTE_COUNTS = {"tax", "test", "internal", "preliminary", "lab"}
 # Things one takes or makes "of doing": the doing is the taker's ("took the step of announcing").
 MOVES = {"step", "point", "liberty", "trouble", "decision", "move", "opportunity", "chance", "habit", "mistake",
          "precaution", "effort", "time", "care", "pains", "risk", "job", "task", "business", "honor", "honour"}
@@ -1013,9 +1018,22 @@ def public_record(head: Token) -> bool:
         return True  # "The indictment against him says": a court's paper, whatever the phrase adds
     if lemma in PUBLIC_TEXTS and _definite(head):
         return True  # "the law states", "the proposed law says": a text anyone can read
+    if lemma in VOTE_COUNTS and _about_a_vote(head):
+        return True  # "according to unofficial returns" from a primary: the count itself, published as it comes in
     if lemma not in RECORD_NOUNS and lemma not in words("document_nouns.txt"):
         return False
     return any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in RECORD_KEEPERS for c in head.children)
+
+
+def _about_a_vote(head: Token) -> bool:
+    """Whether the sentence of ``head`` is about a vote (a primary, ballots, delegates), and nothing marks the
+    count as a tax return, a test's result or a poll's."""
+    sent = head.sent
+    if any(c.lemma_.lower() in NOT_VOTE_COUNTS for c in head.children):
+        return False
+    if any(t.lemma_.lower() in words("poll_nouns.txt") for t in head.subtree):
+        return False  # "early results of exit polls": a survey's findings, which the poll rules judge
+    return any(t.lemma_.lower() in VOTE_WORDS for t in sent if t.i != head.i)
 
 
 def _place(tok: Token) -> bool:

@@ -151,6 +151,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     # speech; the checks below decide, as for any verb ('users compared it to "An Inconvenient Truth"' is a stance)
     if lemma == "dismiss" and "auxpass" in deps and _let_go(tok):
         return False  # "Lewandowski was dismissed on Monday as campaign manager": sacked, not waved away
+    if lemma == "announce" and "auxpass" in deps and not deps & {"ccomp", "xcomp"} and _person_subject(tok):
+        return False  # "when the Rogans' turn came and they were announced": called out at an event
     if lemma == "report" and "auxpass" in deps and any(c.lower_ == "missing" for c in tok.children):
         return False  # "He was reported missing": a missing-person report was filed, an event
     if lemma in SHOWING and "auxpass" in deps and _in_a_picture(tok):
@@ -366,15 +368,20 @@ def _a_place(tok: Token) -> bool:
     return tok.ent_type_ in ("FAC", "GPE", "LOC") or tok.lemma_.lower() in PLACES_ATTACKED
 
 
+def _person_subject(verb: Token) -> bool:
+    """Whether the passive verb's subject is a person: a name, or "he", "she", "they" ..."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    return subject is not None and (
+        subject.ent_type_ == "PERSON"
+        or (subject.pos_ == "PROPN" and not subject.ent_type_)
+        or subject.lower_ in PERSONAL_SUBJECTS
+    )
+
+
 def _let_go(verb: Token) -> bool:
     """Whether a passive "dismissed" means someone lost a post: its subject is a person and it has no "as a ..."
     judgement ("he was dismissed as a crank" stays a claim; "dismissed as the team's coach" is a sacking)."""
-    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-    person = subject is not None and (
-        subject.ent_type_ == "PERSON" or (subject.pos_ == "PROPN" and not subject.ent_type_)
-        or subject.lower_ in PERSONAL_SUBJECTS
-    )
-    if subject is None or not person:
+    if not _person_subject(verb):
         return False
     for as_ in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"):
         if any(d.dep_ == "det" and d.lower_ in ("a", "an") for g in as_.children for d in g.children):
