@@ -239,3 +239,15 @@ def test_the_count_of_a_vote_is_published_as_it_comes_in(engine, text, flagged):
 )
 def test_people_announced_at_an_event_are_called_out_not_reported(engine, text, flagged):
     assert evidence(engine, text) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ('"The mayor has got to go!" some protesters chanted as they marched down Main Street.', []),
+        # what a protester says, rather than chants, is still theirs to be named for
+        ('Some protesters said, "The mayor lied to us about the video."', ["Some protesters"]),
+    ],
+)
+def test_a_crowds_quoted_chant_is_a_slogan_heard_in_public(engine, text, flagged):
+    assert evidence(engine, text) == flagged

@@ -55,6 +55,7 @@ EASE = {"hard", "difficult", "easy", "impossible", "tough", "tricky", "simple", 
 # A crowd's protest, which is an event in public rather than a claim: "protesters demanding he resign".
 PROTESTING = {"demand", "protest", "chant", "shout", "decry", "rally", "march", "campaign", "yell", "jeer", "boo",
               "heckle"}
+CHANTING = {"chant", "shout", "yell", "jeer", "boo", "heckle", "scream", "roar"}  # what a crowd does with a slogan
 CROWDS = {"protester", "protestor", "demonstrator", "crowd", "marcher", "fan", "activist", "campaigner", "mob",
           "thousand", "hundred", "rioter", "picket"}
 
@@ -177,6 +178,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "the band was instructed to begin playing": an order given, not a claim
     if a.direct_quote and pictured is not None and pictured.lemma_.lower() in SPEECHLESS:
         return False  # 'Another photo showed valves marked "open"': the quote is what the picture shows
+    if lemma in CHANTING and a.direct_quote and _a_crowd(source.root if source is not None else tok):
+        return False  # '"Rahm's got to go!" some protesters chanted': a crowd's slogan, heard in public
     if a.direct_quote and not _names_in_quotes(tok) and (
         lemma in PASSIVE_NAMING or a.content is None or not title_like(_quoted_words(a.content.text))
     ):
