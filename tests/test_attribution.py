@@ -61,6 +61,9 @@ def test_reportedly_is_a_cue_without_source(nlp):
         ("The deal was seen as a defeat for the union.", "seen"),
         # a conjunct with its own subject does not borrow the first clause's agent ("by two unions")
         ("The tower is backed by two unions, and it is widely believed that the state favours it.", "believed"),
+        # a verb of making known, with only a dummy "it" and a clause
+        ("It was announced that the plant would close in May.", "announced"),
+        ("It has been confirmed that the mayor will step down.", "confirmed"),
     ],
 )
 def test_agentless_reporting_passive_has_no_source(nlp, text, cue_word):

@@ -251,3 +251,21 @@ def test_people_announced_at_an_event_are_called_out_not_reported(engine, text, 
 )
 def test_a_crowds_quoted_chant_is_a_slogan_heard_in_public(engine, text, flagged):
     assert evidence(engine, text) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("It was announced that the plant would close in May.", ["was announced"]),
+        # an announcement of a thing, with no claim in a clause, is an event
+        ("The closure of the plant was announced on Monday.", []),
+    ],
+)
+def test_it_was_announced_that_hides_who_announced(engine, text, flagged):
+    assert evidence(engine, text) == flagged
+
+
+def test_a_time_clause_it_was_announced_is_the_thing_not_a_claim(engine):
+    """ "When it was first announced, some pundits thought ...": the pundits' view is the claim, not the launch."""
+    text = "When it was first announced some pundits thought the phone was designed as a games console."
+    assert evidence(engine, text) == ["some pundits"]

@@ -16,6 +16,9 @@ from spacy.tokens import Span, Token
 
 from bot.analysis.lexicon import cue_model, cue_weights, words
 
+# Verbs of making known whose agentless passive with a dummy "it" reports a claim ("it was announced that ...").
+MADE_KNOWN = {"announce", "confirm", "disclose", "reveal", "learn", "state", "establish"}
+CLAUSE_OPENERS = {"when", "if", "as", "after", "before", "while", "once", "until", "since", "because", "unless"}
 THRESHOLD = 0.45
 SHRINK = 5.0
 # Prior weight for a reporting verb that the table has never seen (new words on unseen text).
@@ -228,11 +231,21 @@ def _sighting(tok: Token) -> bool:
 
 
 def is_reporting_passive(tok: Token) -> bool:
-    """An agentless passive of a reporting verb: "it is believed", "is being hailed", "was seen as"."""
-    if tok.pos_ != "VERB" or tok.lemma_.lower() not in words("reporting_passives.txt"):
+    """An agentless passive of a reporting verb: "it is believed", "is being hailed", "was seen as"; and "it was
+    announced that ...", where a verb of making known has only a dummy "it" and a clause (a plain "the plan was
+    announced" is an event, not a claim)."""
+    if tok.pos_ != "VERB":
         return False
+    lemma = tok.lemma_.lower()
     deps = {c.dep_ for c in tok.children}
-    return "auxpass" in deps and "agent" not in deps and not contracted_has(tok)
+    if "auxpass" not in deps or "agent" in deps or contracted_has(tok):
+        return False
+    if lemma in words("reporting_passives.txt"):
+        return True
+    # not "When it was first announced, some pundits thought ...": a time clause, whose "it" is the thing announced
+    return lemma in MADE_KNOWN and "ccomp" in deps and not any(
+        c.lower_ in CLAUSE_OPENERS and c.i < tok.i for c in tok.children
+    ) and any(c.dep_ in ("nsubjpass", "expl") and c.lower_ == "it" for c in tok.children)
 
 
 def contracted_has(verb: Token) -> bool:
