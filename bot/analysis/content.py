@@ -273,14 +273,14 @@ def _head_reports(tok: Token, quote: Quote) -> bool:
     # a quote right after the phrase still finishes it, where the parser hangs the quote elsewhere ('chiding him,
     # “What difference ...”', 'calling him, among other things, “a failed candidate.”'); one after another verb
     # or a full stop is not ('thanked her home state and then boomed, “...”')
-    gap = []
+    words_between = 0
     for between in tok.doc[tok.right_edge.i + 1 :]:
         if between.idx >= quote.start:
-            break
-        if between.pos_ in {"VERB", "AUX"} or between.text in {".", "!", "?"}:
-            return True
-        gap.append(between)
-    return sum(1 for t in gap if t.is_alpha) > MAX_GAP_WORDS
+            return False
+        words_between += between.is_alpha
+        if between.pos_ in {"VERB", "AUX"} or between.text in {".", "!", "?"} or words_between > MAX_GAP_WORDS:
+            return True  # stops within a few words, however far off the quote is
+    return False
 
 
 def _nearest(

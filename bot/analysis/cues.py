@@ -18,7 +18,8 @@ from bot.analysis.lexicon import cue_model, cue_weights, words
 
 # Verbs of making known whose agentless passive with a dummy "it" reports a claim ("it was announced that ...").
 MADE_KNOWN = {"announce", "confirm", "disclose", "reveal", "learn", "state", "establish"}
-CLAUSE_OPENERS = {"when", "if", "as", "after", "before", "while", "once", "until", "since", "because", "unless"}
+# Words that make a clause subordinate ("When it was first announced, ...").
+SUBORDINATORS = {"when", "if", "as", "after", "before", "while", "once", "until", "since", "because", "unless"}
 THRESHOLD = 0.45
 SHRINK = 5.0
 # Prior weight for a reporting verb that the table has never seen (new words on unseen text).
@@ -242,10 +243,16 @@ def is_reporting_passive(tok: Token) -> bool:
         return False
     if lemma in words("reporting_passives.txt"):
         return True
-    # not "When it was first announced, some pundits thought ...": a time clause, whose "it" is the thing announced
-    return lemma in MADE_KNOWN and "ccomp" in deps and not any(
-        c.lower_ in CLAUSE_OPENERS and c.i < tok.i for c in tok.children
-    ) and any(c.dep_ in ("nsubjpass", "expl") and c.lower_ == "it" for c in tok.children)
+    return lemma in MADE_KNOWN and "ccomp" in deps and _dummy_it_main_clause(tok)
+
+
+def _dummy_it_main_clause(verb: Token) -> bool:
+    """A dummy "it" subject, in a main clause: not "When it was first announced, some pundits thought ...", where
+    the "it" is the thing announced."""
+    children = list(verb.children)
+    if any(c.lower_ in SUBORDINATORS and c.i < verb.i for c in children):
+        return False
+    return any(c.dep_ in ("nsubjpass", "expl") and c.lower_ == "it" for c in children)
 
 
 def contracted_has(verb: Token) -> bool:

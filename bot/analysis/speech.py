@@ -36,8 +36,8 @@ MAYBE_MODALS = {"can", "could", "may", "might"}
 # what a record says.
 PASSIVE_NAMING = {"call", "dub", "name", "know", "label", "title", "term", "nickname", "declare", "pronounce",
                   "deem", "list"}
+PERSONAL_SUBJECTS = {"he", "she", "i", "you", "we", "they"}  # who can lose a post or be announced at an event
 # Bodies whose verbs are rulings ("the court found", "judges dismissed"), unless they report a clause.
-PERSONAL_SUBJECTS = {"he", "she", "i", "you", "we", "they"}  # who can lose a post
 COURT_NOUNS = {"court", "judge", "jury", "tribunal", "magistrate", "panel", "justice"}
 ACCUSING_VERBS = {"accuse", "blame", "suspect", "allege", "criticise", "criticize", "condemn", "fault", "implicate"}
 # Nouns that are claims in themselves when nobody is named ("allegations of fraud", "rumours").
