@@ -15,11 +15,18 @@ import math
 from spacy.tokens import Span, Token
 
 from bot.analysis.lexicon import cue_model, cue_weights, words
+from bot.analysis.non_reports import reports_nothing
 
 # Verbs of making known whose agentless passive with a dummy "it" reports a claim ("it was announced that ...").
 MADE_KNOWN = {"announce", "confirm", "disclose", "reveal", "learn", "state", "establish"}
 # Words that make a clause subordinate ("When it was first announced, ...").
 SUBORDINATORS = {"when", "if", "as", "after", "before", "while", "once", "until", "since", "because", "unless"}
+# Participles whose agentless passive is a view only with "as": "were rated as mostly true", "has been mentioned as a
+# potential secretary" (not "the bond is rated AAA" nor "was barely mentioned"). Word forms, as the lemmatiser
+# gives "rated" the lemma "rat".
+AS_PASSIVES = {"rated", "mentioned"}
+# Verbs of foretelling whose bare "as predicted" tells that somebody, unnamed, foretold it.
+FORETELLING = {"expect", "predict", "forecast", "anticipate", "project", "foresee"}
 THRESHOLD = 0.45
 SHRINK = 5.0
 # Prior weight for a reporting verb that the table has never seen (new words on unseen text).
@@ -29,8 +36,13 @@ COMP = {"ccomp", "xcomp"}
 ARG_DEPS = {"acomp", "attr", "dobj", "oprd"}
 # Verbs whose object is a reaction the subject receives: "drew criticism", "faces questions".
 RECEIVING = {"draw", "face", "receive", "attract", "endure", "earn", "invite", "weather"}
-MAX_REACTION_GAP = 3
-IDIOMS = {("all", "told"), ("needless", "say"), ("so", "speak"), ("that", "said")}
+# Words a received reaction may stand from its verb: "received widespread (and bipartisan) criticism".
+MAX_REACTION_GAP = 5
+# Received reactions that voice no claim: "drew applause", "was met with boos"; "is facing this question", a
+# dilemma, where "faced questions" is being asked; "received a phone call", where "calls to resign" is a demand.
+UNSPOKEN_REACTIONS = {
+    "applause", "boos", "jeers", "praise", "anger", "outrage", "protest", "protests", "question", "call"
+}
 # Nouns of a claim or a feeling that "there are ..." presents with nobody behind it.
 EXISTENTIAL_NOUNS = {"fear", "concern", "suggestion", "speculation", "claim", "rumour", "rumor", "allegation", "talk",
                      "worry", "doubt", "expectation", "suspicion", "belief", "feeling", "sense", "indication"}
@@ -154,10 +166,13 @@ def candidate(tok: Token) -> bool:
 
 def is_cue(tok: Token, quoted: bool) -> bool:
     """True when ``tok`` heads a cue."""
-    if tok.is_space or tok.is_punct or tok.like_num or _idiom(tok) or _sighting(tok):
+    if tok.is_space or tok.is_punct or tok.like_num or reports_nothing(tok):
         return False
     if tok.lower_ in words("evidential_adverbs.txt") or is_reporting_passive(tok) or existential_claim(tok):
         return True
+    reaction = received_reaction(tok)
+    if reaction is not None and reaction.i - tok.i <= MAX_REACTION_GAP and reaction.lower_ not in UNSPOKEN_REACTIONS:
+        return True  # "has faced ridicule", "drew scrutiny": whoever reacted is named by "from", or nobody is
     return score(tok, quoted) >= THRESHOLD or fronted_report(tok)
 
 
@@ -215,35 +230,40 @@ def existential_claim(tok: Token) -> bool:
     return any(c.dep_ in ("acl", "relcl", "ccomp") or (c.dep_ == "prep" and c.lower_ in about) for c in tok.children)
 
 
-def _idiom(tok: Token) -> bool:
-    """ "All told, the club spent ...", "needless to say": fixed phrases that report nothing."""
-    doc = tok.doc
-    prev = doc[tok.i - 1].lower_ if tok.i > 0 else ""
-    nxt = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
-    return (prev, tok.lower_) in IDIOMS and nxt in (",", "")
-
-
-def _sighting(tok: Token) -> bool:
-    """ "Was seen walking", "remains to be seen", "nowhere to be seen": a passive "see" without "as" tells
-    what could be seen, not what anybody thinks ("is seen as the favourite" is a view)."""
-    if tok.lemma_.lower() != "see" or tok.pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in tok.children):
-        return False
-    return not any(c.lower_ == "as" for c in tok.children)
-
-
 def is_reporting_passive(tok: Token) -> bool:
-    """An agentless passive of a reporting verb: "it is believed", "is being hailed", "was seen as"; and "it was
+    """An agentless passive of a reporting verb: "it is believed", "is being hailed", "was seen as"; "it was
     announced that ...", where a verb of making known has only a dummy "it" and a clause (a plain "the plan was
-    announced" is an event, not a claim)."""
+    announced" is an event, not a claim); and the reduced passive "(the firm failed) as predicted"."""
     if tok.pos_ != "VERB":
         return False
     lemma = tok.lemma_.lower()
     deps = {c.dep_ for c in tok.children}
+    if _as_foretold(tok, lemma, deps):
+        return True
     if "auxpass" not in deps or "agent" in deps or contracted_has(tok):
         return False
     if lemma in words("reporting_passives.txt"):
         return True
+    if tok.lower_ in AS_PASSIVES:
+        return _as_follows(tok)
     return lemma in MADE_KNOWN and "ccomp" in deps and _dummy_it_main_clause(tok)
+
+
+def _as_follows(verb: Token) -> bool:
+    """ "Rated as mostly true", "mentioned repeatedly as": "as" comes next, whatever the parser hangs it on."""
+    doc = verb.doc
+    k = verb.i + 1
+    while k < len(doc) and doc[k].pos_ == "ADV" and doc[k].lower_ != "as":
+        k += 1
+    return k < len(doc) and doc[k].lower_ == "as"
+
+
+def _as_foretold(tok: Token, lemma: str, deps: set[str]) -> bool:
+    """ "Patriot failed as predicted": a bare "as" and a past participle of foretelling, with no subject and no
+    agent, say the outcome was foretold without saying by whom."""
+    if lemma not in FORETELLING or tok.tag_ != "VBN" or deps & (SUBJ | {"agent", "aux"}):
+        return False
+    return any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
 
 
 def _dummy_it_main_clause(verb: Token) -> bool:
