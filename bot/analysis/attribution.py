@@ -96,7 +96,8 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
             )
         taken.update(cue_tokens)
         found.append(attribution)
-        if tok.pos_ == "VERB" and tok.lower_ != "according":
+        if tok.pos_ == "VERB" and tok.lower_ != "according" and cues.received_reaction(tok) is None:
+            # a received reaction ("faced criticism over what is seen as ...") holds no claim of its subject's
             ranges = blocked_ranges(tok, attribution.content, attribution.direct_quote, state.qindex)
             for start, end in ranges:
                 blocked.add(start, end, attribution, tok)

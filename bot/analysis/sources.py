@@ -104,6 +104,8 @@ ROLE_ACRONYMS = {"mps", "meps", "msps", "mlas", "tds", "gps", "ceos", "cfos", "c
 CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}(?:[ap]\.?m\.?)?$", re.IGNORECASE)
 POLLING = {"poll", "survey", "question", "canvass", "interview", "ask", "sample"}
 PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
+# The links from a noun inside a subject's appositive up to the subject: "Cooper, [the] opponent in the election".
+APPOSITIVE_CHAIN = {"appos", "pobj", "prep", "compound", "conj", "poss"}
 
 
 def source_of(cue: Token) -> Token | None:
@@ -125,6 +127,9 @@ def source_of(cue: Token) -> Token | None:
     reaction = received_reaction(cue)
     if reaction is not None:
         return _pobj(reaction, {"from", "by"}) or _pobj(cue, {"from", "by"})
+    misread = _main_verb_read_as_participle(cue)
+    if misread is not None:
+        return misread
     node: Token = cue
     for _ in range(6):
         found = _own_source(node)
@@ -159,6 +164,25 @@ def source_of(cue: Token) -> Token | None:
                 return obj  # "resented Roy for criticising religion", "accused him of lying": the object did it
             node = node.head  # "responded by saying": the gerund's source is the verb's
     return None
+
+
+def _main_verb_read_as_participle(cue: Token) -> Token | None:
+    """ "Roy Cooper (D), McCrory's opponent in the election, called Friday for ..., saying ...": the parser hangs the
+    verb after the subject's appositive on the appositive's last noun as a participle, and leaves the subject with
+    no verb or with a later one. That subject is the verb's."""
+    doc = cue.doc
+    if cue.dep_ != "acl" or cue.tag_ not in ("VBD", "VBN") or cue.i == 0 or doc[cue.i - 1].text != ",":
+        return None
+    if any(c.dep_ == "agent" for c in cue.children):
+        return None
+    node, links = cue.head, set()
+    while node.dep_ in APPOSITIVE_CHAIN and node.head.i != node.i:
+        links.add(node.dep_)
+        node = node.head
+    if "appos" not in links or node.pos_ not in ("PROPN", "NOUN"):
+        return None  # "The Front, known as the DHKP-C, is ...": a participle on the subject itself is one
+    verbless = node.dep_ == "ROOT" or (node.dep_ == "nsubj" and node.head.i > cue.i)
+    return node if verbless else None
 
 
 def _addressing_subject(cue: Token) -> Token | None:

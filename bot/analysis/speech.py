@@ -13,7 +13,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from bot.analysis.content import CLOSING_MARKS
-from bot.analysis.cues import existential_claim
+from bot.analysis.cues import existential_claim, received_reaction
 from bot.analysis.doctext import tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import title_like
@@ -187,6 +187,10 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if tok.pos_ in ("NOUN", "PROPN") and a.source is None:
         # "allegations of fraud", "there are fears that ...", not "criticism" in a list or "the outlook"
         return lemma in CLAIM_NOUNS or existential_claim(tok)
+    reaction = received_reaction(tok)
+    if reaction is not None:
+        # "facing accusations of favoritism", "drew criticism from critics": judged as the noun would be alone
+        return a.source is not None or reaction.lemma_.lower() in CLAIM_NOUNS
     if tok.pos_ == "NOUN" and source is not None and source.root.lemma_.lower() in COURT_NOUNS:
         return False  # "a judge's order to release the video", "the court's ruling": a ruling, on the record
     if lemma == "accord" and _depending_on(tok):
