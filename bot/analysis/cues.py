@@ -165,15 +165,29 @@ def candidate(tok: Token) -> bool:
 
 
 def is_cue(tok: Token, quoted: bool) -> bool:
-    """True when ``tok`` heads a cue."""
-    if tok.is_space or tok.is_punct or tok.like_num or reports_nothing(tok):
+    """True when ``tok`` heads a cue: a frame that reports nothing (``non_reports``) vetoes it, checked last as only
+    the few cue words need it."""
+    if tok.is_space or tok.is_punct or tok.like_num:
         return False
-    if tok.lower_ in words("evidential_adverbs.txt") or is_reporting_passive(tok) or existential_claim(tok):
-        return True
-    reaction = received_reaction(tok)
-    if reaction is not None and reaction.i - tok.i <= MAX_REACTION_GAP and reaction.lower_ not in UNSPOKEN_REACTIONS:
-        return True  # "has faced ridicule", "drew scrutiny": whoever reacted is named by "from", or nobody is
-    return score(tok, quoted) >= THRESHOLD or fronted_report(tok)
+    found = (
+        tok.lower_ in words("evidential_adverbs.txt")
+        or is_reporting_passive(tok)
+        or existential_claim(tok)
+        or _claiming_reaction(tok)
+        or score(tok, quoted) >= THRESHOLD
+        or fronted_report(tok)
+    )
+    return found and not reports_nothing(tok)
+
+
+def _claiming_reaction(verb: Token) -> bool:
+    """ "Has faced ridicule", "drew scrutiny": whoever reacted is named by "from", or nobody is."""
+    reaction = received_reaction(verb)
+    return (
+        reaction is not None
+        and reaction.i - verb.i <= MAX_REACTION_GAP
+        and reaction.lower_ not in UNSPOKEN_REACTIONS
+    )
 
 
 def fronted_report(tok: Token) -> bool:
