@@ -90,3 +90,10 @@ def test_a_participle_on_the_subject_itself_is_a_description(nlp):
 )
 def test_a_received_reaction_is_flagged_as_its_noun_would_be(engine, text, flagged):
     assert evidence(engine, text) == flagged
+
+
+def test_a_source_never_ends_on_a_dangling_and(nlp):
+    """The parser reads "leftwing" as a verb and leaves "and" on the first group; the span stops before it."""
+    text = "Matt Lauer faced heavy criticism from mainstream media outlets and leftwing activist reporters on Friday."
+    sources = [a.source.text for a in find(nlp, text) if a.source is not None]
+    assert sources == ["mainstream media outlets"]

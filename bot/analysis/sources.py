@@ -649,8 +649,8 @@ def np_bounds(head: Token) -> tuple[int, int]:
             right = min(right, child.left_edge.i)
             break
     doc = head.doc
-    while right > head.i + 1 and (doc[right - 1].is_punct or doc[right - 1].is_space):
-        right -= 1
+    while right > head.i + 1 and (doc[right - 1].is_punct or doc[right - 1].is_space or doc[right - 1].dep_ == "cc"):
+        right -= 1  # and a dangling "and" whose conjunct the parser hung elsewhere: "outlets and [leftwing ...]"
     opened = [t.i for t in doc[left:right] if t.text == "("]
     if opened and not any(t.text == ")" for t in doc[opened[-1] : right]):
         if right < len(doc) and doc[right].text == ")":
