@@ -180,7 +180,7 @@ def _main_verb_read_as_participle(cue: Token) -> Token | None:
         links.add(node.dep_)
         node = node.head
     if "appos" not in links or node.pos_ not in ("PROPN", "NOUN"):
-        return None  # "The Front, known as the DHKP-C, is ...": a participle on the subject itself is one
+        return None  # "The Front, known as the DHKP-C, is ...": a participle hung on the subject itself is right
     verbless = node.dep_ == "ROOT" or (node.dep_ == "nsubj" and node.head.i > cue.i)
     return node if verbless else None
 
