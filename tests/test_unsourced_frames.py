@@ -69,6 +69,21 @@ def test_a_subject_cut_off_by_its_appositive_keeps_its_verb(nlp):
     assert ("called", "Governor Ama Okafor", "named") in found(nlp, text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ortiz, the party's most senior figure, on Friday called Reyes's comments about the budget ''false,'' a sharp "
+        "rebuke.",
+        # the parser had given the verb the day as its subject
+        "Ortiz, the city's longest-serving councillor, on Monday called Tom Reyes's remarks about the harbour board "
+        "''shameful,'' a rare rebuke that drew a wave of criticism.",
+    ],
+)
+def test_a_subject_cut_off_by_any_aside_keeps_its_verb(nlp, text):
+    """After a subject and an aside between two commas, the parser may hang "called" inside the aside."""
+    assert [(cue, source) for cue, source, _ in found(nlp, text) if cue == "called"] == [("called", "Ortiz")]
+
+
 def test_a_participle_on_the_subject_itself_is_a_description(nlp):
     text = "The Harbour Front, known as the HF, said it would sue."
     assert ("known", "The Harbour Front", "named") not in found(nlp, text)

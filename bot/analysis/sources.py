@@ -104,8 +104,10 @@ ROLE_ACRONYMS = {"mps", "meps", "msps", "mlas", "tds", "gps", "ceos", "cfos", "c
 CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}(?:[ap]\.?m\.?)?$", re.IGNORECASE)
 POLLING = {"poll", "survey", "question", "canvass", "interview", "ask", "sample"}
 PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
-# The links from a noun inside a subject's appositive up to the subject: "Cooper, [the] opponent in the election".
-APPOSITIVE_CHAIN = {"appos", "pobj", "prep", "compound", "conj", "poss"}
+# A subject's aside: how near the verb its closing comma must be ("..., on Tuesday called"), and how deep the noun
+# the parser hangs the verb on may sit inside it ("Stevens, who served as Romney's strategist during the campaign").
+ASIDE_CLOSE = 3
+MAX_ASIDE_DEPTH = 8
 
 
 def source_of(cue: Token) -> Token | None:
@@ -167,20 +169,26 @@ def source_of(cue: Token) -> Token | None:
 
 
 def _main_verb_read_as_participle(cue: Token) -> Token | None:
-    """ "Roy Cooper (D), McCrory's opponent in the election, called Friday for ..., saying ...": the parser hangs the
-    verb after the subject's appositive on the appositive's last noun as a participle, and leaves the subject with
-    no verb or with a later one. That subject is the verb's."""
+    """ "Roy Cooper (D), McCrory's opponent in the election, called Friday for ...", "De Blasio, speaking on the
+    radio, called Trump a blowhard": after a subject and an aside set off by two commas, the parser hangs the verb
+    on a noun as a participle and leaves the subject with no verb or with a later one. That subject is the verb's.
+    One comma is not enough: "The Front, known as the DHKP-C, is ..." is a participle hung rightly on its noun."""
     doc = cue.doc
-    if cue.dep_ != "acl" or cue.tag_ not in ("VBD", "VBN") or cue.i == 0 or doc[cue.i - 1].text != ",":
+    if cue.dep_ not in ("acl", "relcl") or cue.tag_ not in ("VBD", "VBN"):
         return None
-    if any(c.dep_ == "agent" for c in cue.children):
+    if any(c.dep_ in ("agent", "nsubj", "nsubjpass") for c in cue.children):
         return None
-    node, links = cue.head, set()
-    while node.dep_ in APPOSITIVE_CHAIN and node.head.i != node.i:
-        links.add(node.dep_)
+    if not any(t.text == "," for t in doc[max(0, cue.i - ASIDE_CLOSE) : cue.i]):
+        return None  # the aside closes just before the verb: "..., on Tuesday called"
+    node = cue.head
+    for _ in range(MAX_ASIDE_DEPTH):
+        if node.dep_ in ("ROOT", "nsubj") or node.head.i == node.i:
+            break
         node = node.head
-    if "appos" not in links or node.pos_ not in ("PROPN", "NOUN"):
-        return None  # "The Front, known as the DHKP-C, is ...": a participle hung on the subject itself is right
+    if node.pos_ not in ("PROPN", "NOUN") or node.i > cue.i:
+        return None
+    if sum(t.text == "," for t in doc[node.i + 1 : cue.i]) < 2:
+        return None
     verbless = node.dep_ == "ROOT" or (node.dep_ == "nsubj" and node.head.i > cue.i)
     return node if verbless else None
 
