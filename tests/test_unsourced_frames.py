@@ -112,3 +112,17 @@ def test_a_source_never_ends_on_a_dangling_and(nlp):
     text = "Matt Lauer faced heavy criticism from mainstream media outlets and leftwing activist reporters on Friday."
     sources = [a.source.text for a in find(nlp, text) if a.source is not None]
     assert sources == ["mainstream media outlets"]
+
+
+def test_the_one_asked_is_not_the_one_who_asked(nlp):
+    """A bare participle of "ask" is a passive: the speaker was asked, and who asked is not said."""
+    text = "Asked what a firm deal looks like, Ortiz replied: \u201cWe are a long way off from that.\u201d"
+    assert next((cue, source) for cue, source, _ in found(nlp, text)) == ("Asked", None)
+
+
+def test_a_bare_asked_is_a_question_put_not_a_flag(engine):
+    """The tagger reads this "asked" as a past tense; with nobody asking, it is still not a claim to flag."""
+    text = "The mayor, asked about the strike, had said, ''I think the port does plenty of damage also.''"
+    result = engine.analyze(text)
+    assert [(a.cue.text, a.source_kind) for a in result.attributions if a.cue.text == "asked"] == [("asked", "none")]
+    assert [f.evidence.text for f in result.flags] == []

@@ -126,6 +126,8 @@ def source_of(cue: Token) -> Token | None:
         return None  # "two gunmen, believed to have been helped by ...": nobody is said to believe it
     if _feared_dead(cue):
         return None  # "2,000 people feared dead": the people are what is feared, and nobody says who fears it
+    if _asked(cue):
+        return None  # "Asked whether ..., Mr. Daley said": he was asked; who asked is not said
     reaction = received_reaction(cue)
     if reaction is not None:
         return _pobj(reaction, {"from", "by"}) or _pobj(cue, {"from", "by"})
@@ -278,6 +280,17 @@ def _feared_dead(verb: Token) -> bool:
     return verb.lemma_.lower() == "fear" and any(
         c.dep_ in ("oprd", "acomp", "xcomp") and c.lemma_.lower() in ("dead", "missing", "lost", "kill", "drown")
         for c in verb.children
+    )
+
+
+def _asked(verb: Token) -> bool:
+    """ "Asked about it, Rubio said ...", "..., he said when asked whether ...": a bare participle of "ask" is a
+    passive whose subject is the one asked, so the main clause's speaker did not ask anything."""
+    return (
+        verb.lemma_.lower() == "ask"
+        and verb.tag_ in ("VBN", "VBD")
+        and verb.dep_ in ("advcl", "acl", "ccomp")
+        and not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "agent") for c in verb.children)
     )
 
 

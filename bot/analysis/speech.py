@@ -172,7 +172,7 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         pictured = source.root  # 'the video exploded the myth, showing ... "child soldiers"'
     if tok.lower_ in NOT_EVIDENTIAL or (lemma in HEDGE_VERBS and a.source is None):
         return False  # the writer's own reading ("seems", "seemingly"), not a claim with a hidden source
-    if lemma == "ask" and a.source is None and tok.tag_ == "VBN":
+    if lemma == "ask" and a.source is None and tok.tag_ in ("VBN", "VBD"):  # "Trump, asked about ..." read as VBD
         return False  # "When asked why, Sembler responded: '...'": the question put; the answer is the speaker's
     if lemma in ("instruct", "order", "direct") and "auxpass" in deps and "ccomp" not in deps and "xcomp" in deps:
         return False  # "the band was instructed to begin playing": an order given, not a claim
