@@ -35,8 +35,9 @@ DETECT_BYTES = 200_000
 # Markup handed to trafilatura, after scripts and styles are dropped: an article is near the top of any page.
 MAX_EXTRACT_CHARS = 400_000
 # Scripts (but not the JSON-LD that carries the headline, author and date) and styles: no article text in them.
-_NOT_TEXT = re.compile(r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>",
-                       re.IGNORECASE | re.DOTALL)
+_NOT_TEXT_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_NOT_TEXT_CLOSE = {"script": re.compile(r"</script\s*>", re.IGNORECASE),
+                   "style": re.compile(r"</style\s*>", re.IGNORECASE)}
 # Text codecs that are not character sets a web page can be written in.
 _NOT_CHARSETS = frozenset({"idna", "punycode", "raw-unicode-escape", "unicode-escape", "mbcs", "oem"})
 
@@ -149,8 +150,34 @@ def build_article(page: Page, url: str, min_chars: int) -> Article:
                    site=fields["site"] or host, text=body)
 
 
+def drop_scripts_and_styles(html: str) -> str:
+    """Remove ``<script>`` (JSON-LD kept) and ``<style>`` elements in one pass over the markup.
+
+    One regex with lazy bodies and a look-ahead rescanned the rest of the page from every unclosed opening tag, so
+    a page of bare ``<style>`` tags took time growing with the square of its size (hours at the 5 MB cap). Here an
+    element with no closing tag swallows the rest of the page, as a browser reads it, which ends the scan.
+    """
+    out: list[str] = []
+    pos = 0
+    while (opening := _NOT_TEXT_OPEN.search(html, pos)) is not None:
+        tag_end = html.find(">", opening.end())
+        if tag_end < 0:  # no ">" anywhere after: no element can open or close from here on
+            break
+        if "ld+json" in html[opening.end():tag_end].lower():
+            out.append(html[pos:tag_end + 1])
+            pos = tag_end + 1
+            continue
+        out.append(html[pos:opening.start()])
+        closing = _NOT_TEXT_CLOSE[opening.group(1).lower()].search(html, tag_end + 1)
+        if closing is None:
+            return "".join(out)
+        pos = closing.end()
+    out.append(html[pos:])
+    return "".join(out)
+
+
 def _extract_html(html: str, url: str) -> dict[str, str | None]:
-    html = _NOT_TEXT.sub("", html)
+    html = drop_scripts_and_styles(html)
     if len(html) > MAX_EXTRACT_CHARS:
         log.info("page markup cut to %d characters for extraction (was %d)", MAX_EXTRACT_CHARS, len(html))
         html = html[:MAX_EXTRACT_CHARS]
