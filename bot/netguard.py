@@ -206,8 +206,11 @@ def check_ip(address: str | IPAddress, settings: FetchSettings) -> None:
     listed networks. Metadata, unspecified and multicast addresses are refused whatever the config says.
     """
     ip = ipaddress.ip_address(address) if isinstance(address, str) else address
-    scoped = isinstance(ip, ipaddress.IPv6Address) and bool(ip.scope_id)
-    reason = "link-local" if scoped else classify(ip)
+    reason = classify(ip)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.scope_id:
+        # A zone id ("fe80::1%eth0") only makes sense on a local link, but it must not hide what the address is:
+        # "::%1" is still unspecified and "fd00:ec2::254%eth0" still the metadata service.
+        reason = classify(ipaddress.IPv6Address(str(ip).partition("%")[0])) or "link-local"
     if reason is None:
         return
     if reason not in ALWAYS_BLOCKED:
@@ -257,7 +260,10 @@ def check_url(raw: str | URL, settings: FetchSettings) -> URL:
 
 
 def _parse(raw: str | URL) -> URL:
-    text = str(raw).strip()
+    try:
+        text = str(raw).strip()
+    except (ValueError, IndexError):  # a yarl URL joined from a redirect ("//[a:b]/") may not even print
+        raise BadURL("That doesn't look like a web link.", reason="syntax") from None
     if not text or len(text) > MAX_URL_CHARS or any(ord(c) < 33 or c == "\x7f" for c in text):
         raise BadURL("That doesn't look like a web link.", reason="syntax")
     try:

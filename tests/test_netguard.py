@@ -166,6 +166,9 @@ class TestPrivateOptIn:
         ("http://169.254.169.254/", "metadata"), ("http://[fd00:ec2::254]/", "metadata"),
         ("http://metadata.google.internal/", "metadata"), ("http://0.0.0.0/", "unspecified"),
         ("http://224.0.0.251/", "multicast"), ("http://[::ffff:169.254.169.254]/", "metadata"),
+        # a zone id must not turn these into "link-local", which the opt-in opens
+        ("http://[::%251]/", "unspecified"), ("http://[fd00:ec2::254%25eth0]/", "metadata"),
+        ("http://[::ffff:169.254.169.254%25eth0]/", "metadata"), ("http://[ff02::1%251]/", "multicast"),
     ])
     def test_always_blocked(self, url, reason):
         with pytest.raises(BlockedAddress) as info:
