@@ -20,7 +20,15 @@ import aiohttp
 from yarl import URL
 
 from bot.config import FetchSettings
-from bot.errors import FetchError, FetchTimeout, HTTPStatusError, SiteUnreachable, TooManyRedirects, UnsupportedType
+from bot.errors import (
+    BadURL,
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    SiteUnreachable,
+    TooManyRedirects,
+    UnsupportedType,
+)
 from bot.extract import Page, build_article
 from bot.netguard import PinnedResolver, Resolver, SystemResolver, check_url, resolve_checked
 from bot.urls import find_urls, normalize_url
@@ -164,8 +172,14 @@ class Fetcher:
             target = current.join(URL(location))
         except (ValueError, IndexError):  # yarl's IndexError: see netguard._parse
             raise HTTPStatusError(resp.status, "The site redirected to a malformed link.") from None
-        log.debug("redirect %s -> %s", current, target)
-        return check_url(target, self._settings)
+        try:
+            checked = check_url(target, self._settings)
+        except BadURL as exc:
+            if exc.reason == "syntax":
+                raise HTTPStatusError(resp.status, "The site redirected to a malformed link.") from None
+            raise
+        log.debug("redirect %s -> %s", current, checked)  # after the check: a link with a password never gets here
+        return checked
 
     async def _read_page(self, url: URL, resp: aiohttp.ClientResponse) -> Page:
         _check_status(resp.status)

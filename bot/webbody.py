@@ -21,6 +21,9 @@ CHUNK_BYTES = 16 * 1024
 _GZIP_OR_ZLIB = zlib.MAX_WBITS | 32  # auto-detects a gzip or zlib header
 _RAW_DEFLATE = -zlib.MAX_WBITS
 _GZIP_MAGIC = b"\x1f\x8b"
+# Bytes kept while a "deflate" body has produced nothing yet, in case it turns out to be raw deflate. A zlib header
+# is 2 bytes and a gzip header with a file name a few hundred; past this the body is not waiting on a header.
+MAX_HEADER_BYTES = 64 * 1024
 # A coding name fit to show a member ("br", "zstd", "x-compress"). The header is the site's to write, and the refusal
 # can be posted in public (a 📰 reply), so anything else (markdown, a masked link, a mention) is not echoed.
 SHOWN_ENCODING = re.compile(r"[a-z0-9][a-z0-9._+-]{0,31}")
@@ -33,6 +36,7 @@ class Inflater:
         self.encoding = encoding
         self._raw_fallback = encoding == "deflate"  # some servers send raw deflate without the zlib header
         self._started = False
+        self._unproductive = bytearray()  # what was fed before any output: the raw decoder must see it too
         self._padding = False  # bytes after the last member that are not another member: ignored
         self._obj = zlib.decompressobj(_GZIP_OR_ZLIB)
 
@@ -44,13 +48,20 @@ class Inflater:
     def feed(self, data: bytes, limit: int) -> bytes:
         """Inflate ``data``, producing at most ``limit`` bytes (hitting the limit means the cap is crossed)."""
         try:
-            return self._feed(data, limit)
+            out = self._feed(data, limit)
         except zlib.error:
             if self._raw_fallback and not self._started:
                 self._raw_fallback = False
                 self._obj = zlib.decompressobj(_RAW_DEFLATE)
-                return self.feed(data, limit)
+                seen, self._unproductive = bytes(self._unproductive) + data, bytearray()
+                return self.feed(seen, limit)
             raise UnsupportedType("That page's compression is broken, so Byline can't read it.") from None
+        if self._raw_fallback and not self._started:
+            self._unproductive += data
+            if len(self._unproductive) > MAX_HEADER_BYTES:
+                self._raw_fallback = False
+                self._unproductive = bytearray()
+        return out
 
     def _feed(self, data: bytes, limit: int) -> bytes:
         out = bytearray()

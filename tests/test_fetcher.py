@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gzip
+import logging
 import socket
 import threading
+import zlib
 from urllib.parse import quote
 
 import pytest
@@ -189,6 +191,19 @@ class TestGuardPerHop:
         with pytest.raises(HTTPStatusError, match="malformed link"):
             await fetch(self.settings(server.port), self.hop(server.port, "http://[::1]@/"), self.RESOLVER)
         assert server.hits["/to"] == 1
+
+    @pytest.mark.parametrize("target", ["//[a:b]/", "http://[a:b]/"])
+    async def test_redirect_to_a_link_that_cannot_even_be_printed(self, server, target):
+        """yarl joins these, then raises ValueError when the joined link is turned back into text."""
+        with pytest.raises(HTTPStatusError, match="malformed link"):
+            await fetch(self.settings(server.port), self.hop(server.port, target), self.RESOLVER)
+        assert server.hits["/to"] == 1
+
+    async def test_a_refused_redirect_with_a_password_is_not_logged(self, server, caplog):
+        target = f"http://alice:s3cret@news.test:{server.port}/article"
+        with caplog.at_level(logging.DEBUG, logger="bot.fetcher"), pytest.raises(BadURL):
+            await fetch(self.settings(server.port), self.hop(server.port, target), self.RESOLVER)
+        assert "s3cret" not in caplog.text
 
     async def test_block_on_a_later_hop(self, server):
         inner = self.hop(server.port, f"http://intranet.test:{server.port}/article")
@@ -516,6 +531,15 @@ class TestInflater:
         for i in range(0, len(body), step):
             out += inflater.feed(body[i : i + step], 10**6)
         assert out == b"first half, second half"
+
+    @pytest.mark.parametrize("split", [1, 2, 3])
+    def test_raw_deflate_split_anywhere_in_its_first_bytes(self, split):
+        """The bytes that fed the failed zlib attempt must reach the raw decoder too, however the chunks fall."""
+        raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        body = raw.compress(b"<p>The mayor said the pier was closed.</p>" * 20) + raw.flush()
+        inflater = Inflater("deflate")
+        out = inflater.feed(body[:split], 10**6) + inflater.feed(body[split:], 10**6)
+        assert out == b"<p>The mayor said the pier was closed.</p>" * 20
 
     def test_garbage_instead_of_gzip_is_still_refused(self):
         with pytest.raises(UnsupportedType):
