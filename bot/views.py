@@ -112,8 +112,9 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REVI
 
 
 def deliver(interaction: discord.Interaction, answer: Awaitable[T]) -> Awaitable[T]:
-    """Send a review click's or note's answer through the shutdown drain (``Drain.deliver``): once it is on its way,
-    a grace period ending meanwhile lets it finish and adds no "cut short" notice, so nobody is answered twice."""
+    """Send an interaction's answer (a review click's, a note's, a library command's) through the shutdown drain
+    (``Drain.deliver``): once it is on its way, a grace period ending meanwhile lets it finish and adds no "cut
+    short" notice, so nobody is answered twice."""
     drain = drain_of(interaction)
     return drain.deliver(answer) if drain is not None else answer
 
@@ -399,14 +400,21 @@ class Paginator(AuthorOnlyView):
     async def show(self, interaction: discord.Interaction, page: int) -> None:
         """Render ``page`` (clamped) and replace the message's embed in the one interaction response.
 
-        The page number moves only once the page rendered: a refused turn (rate limit, store error) keeps the
-        view on the page the message still shows.
+        The pager keeps the move only once the message shows the page: a turn that is refused (rate limit, store
+        error) or whose edit Discord refuses (an expired click) leaves the message where it was, so the pager stays
+        there too, or the next Next would skip a page.
         """
         target = max(0, min(page, self.pages - 1))
         embed = await self.render_page(target)
+        before = self.page
         self.page = target
-        self._sync_buttons()
-        await interaction.response.edit_message(embed=embed, view=self)
+        self._sync_buttons()  # the buttons sent with the page must match it
+        try:
+            await interaction.response.edit_message(embed=embed, view=self)
+        except BaseException:
+            self.page = before
+            self._sync_buttons()
+            raise
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
     async def previous_page(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
@@ -432,17 +440,30 @@ class ConfirmView(AuthorOnlyView):
         self.confirm.label = confirm_label
         self.cancel_text = cancel_text
         self.outcome: str | None = None
+        self._answered = False
 
-    def _close(self) -> None:
+    async def _close(self, interaction: discord.Interaction) -> bool:
+        """Lock the prompt for the first click; False (and a private note) for any click after it.
+
+        discord.py runs each click in its own task, so a double click can reach the callbacks before the first edit
+        greys the buttons out; a second run would find nothing left and its "Deleted 0 article(s)" would replace
+        the first's answer. The flag is set before any await, so the first click owns the prompt.
+        """
+        if self._answered:
+            await send_ephemeral(interaction, "You already answered this prompt; see its message for what happened.")
+            return False
+        self._answered = True
         for item in self.children:
             if isinstance(item, discord.ui.Button):
                 item.disabled = True
         self.stop()
+        return True
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
         """Run the action once, then lock the prompt and say what happened."""
-        self._close()
+        if not await self._close(interaction):
+            return
         await interaction.response.defer()
         self.outcome = await self.on_confirm(interaction)
         await interaction.edit_original_response(content=self.outcome, view=self)
@@ -450,6 +471,7 @@ class ConfirmView(AuthorOnlyView):
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
         """Leave everything as it was."""
-        self._close()
+        if not await self._close(interaction):
+            return
         self.outcome = self.cancel_text
         await interaction.response.edit_message(content=self.outcome, view=self)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -25,9 +26,10 @@ from bot.ratelimit import RateLimiter, library_limiter
 from bot.search_query import query_problem
 from bot.store import SEARCH_CANDIDATES
 from bot.store_types import PUBLIC, Viewer
-from bot.views import ConfirmView, Paginator
+from bot.views import ConfirmView, Paginator, deliver
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SEARCH_PAGE_SIZE = 5
 RECENT_COUNT = 10
@@ -41,7 +43,7 @@ def _guild(interaction: discord.Interaction) -> int:
 
 
 async def _defer_public(interaction: discord.Interaction) -> None:
-    """Acknowledge at once with a public "thinking…"; flag it so an error can still be shown privately."""
+    """Acknowledge at once with a public "thinking…"; flag it so an error before the answer is shown privately."""
     await interaction.response.defer(thinking=True)
     interaction.extras[PUBLIC_DEFER] = True
 
@@ -52,6 +54,17 @@ async def _defer(interaction: discord.Interaction, *, private: bool) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
     else:
         await _defer_public(interaction)
+
+
+async def _answer(interaction: discord.Interaction, send: Awaitable[T]) -> T:
+    """Send the command's answer through the shutdown drain, then forget that the deferral was public.
+
+    Once the answer is out it stands: a shutdown cutting the rest short (recording it may wait on the store's write
+    lock) sends no "cut short, try again", and no later error deletes it as if it were the "thinking…" placeholder.
+    """
+    sent = await deliver(interaction, send)
+    interaction.extras.pop(PUBLIC_DEFER, None)
+    return sent
 
 
 class Library(commands.Cog):
@@ -87,9 +100,10 @@ class Library(commands.Cog):
             raise NotFoundError(f"No analysis `{render.safe(analysis_id, 32)}` in this server.")
         await _defer(interaction, private=stored.private)
         rendered = await asyncio.to_thread(render.render_analysis, stored)
-        sent = await interaction.followup.send(**rendered.send_kwargs(), wait=True, ephemeral=stored.private)
+        sent = await _answer(interaction, interaction.followup.send(**rendered.send_kwargs(), wait=True,
+                                                                    ephemeral=stored.private))
         if not stored.private:  # it shows the member's article in the channel: their /forget must reach it
-            await remember_shown(self.store, stored.guild_id, (stored.id,), sent)
+            await deliver(interaction, remember_shown(self.store, stored.guild_id, (stored.id,), sent))
 
     @app_commands.command(name="search", description="Search this server's stored analyses by words in the text.")
     @app_commands.describe(query="Words to look for; all must appear (end a word with * for a prefix)")
@@ -133,14 +147,14 @@ class Library(commands.Cog):
 
         embed, shown = await render_page(0)
         if pages == 1:
-            sent = await interaction.followup.send(embed=embed, wait=True, ephemeral=private,
-                                                   allowed_mentions=render.NO_MENTIONS)
+            sent = await _answer(interaction, interaction.followup.send(
+                embed=embed, wait=True, ephemeral=private, allowed_mentions=render.NO_MENTIONS))
         else:
             view = Paginator(author_id=interaction.user.id, pages=pages, render_page=turn_page)
-            sent = view.message = await interaction.followup.send(
-                embed=embed, view=view, wait=True, ephemeral=private, allowed_mentions=render.NO_MENTIONS)
+            sent = view.message = await _answer(interaction, interaction.followup.send(
+                embed=embed, view=view, wait=True, ephemeral=private, allowed_mentions=render.NO_MENTIONS))
         if not private:  # every member whose article the page lists can have it deleted with /forget
-            await remember_shown(self.store, guild_id, shown, sent)
+            await deliver(interaction, remember_shown(self.store, guild_id, shown, sent))
 
     @app_commands.command(name="recent", description="List the latest analyses in this server.")
     @app_commands.guild_only()
@@ -154,10 +168,10 @@ class Library(commands.Cog):
         items = await self.store.recent(guild_id, limit=RECENT_COUNT, viewer_id=interaction.user.id)
         private = any(item.private for item in items)
         await _defer(interaction, private=private)
-        sent = await interaction.followup.send(embed=render.recent_embed(items), allowed_mentions=render.NO_MENTIONS,
-                                               wait=True, ephemeral=private)
+        sent = await _answer(interaction, interaction.followup.send(
+            embed=render.recent_embed(items), allowed_mentions=render.NO_MENTIONS, wait=True, ephemeral=private))
         if not private:  # it lists members' articles in the channel: a /forget of any of them deletes it
-            await remember_shown(self.store, _guild(interaction), tuple(item.id for item in items), sent)
+            await deliver(interaction, remember_shown(self.store, guild_id, tuple(item.id for item in items), sent))
 
     @app_commands.command(name="stats", description="How this server's articles cite sources, overall and by site.")
     @app_commands.guild_only()
@@ -167,7 +181,8 @@ class Library(commands.Cog):
         self.read_limiter.hit(interaction.user.id)
         await _defer_public(interaction)
         stats = await self.store.guild_stats(guild_id)
-        await interaction.followup.send(embed=render.guild_stats_embed(stats), allowed_mentions=render.NO_MENTIONS)
+        await _answer(interaction, interaction.followup.send(embed=render.guild_stats_embed(stats),
+                                                             allowed_mentions=render.NO_MENTIONS))
 
     @app_commands.command(name="forget", description="Delete everything Byline stored from your messages here.")
     @app_commands.guild_only()

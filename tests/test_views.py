@@ -399,6 +399,66 @@ async def test_confirm_view_runs_action_once_and_cancel_runs_nothing():
     assert cancel.response.edit_message.await_args.kwargs["content"] == "Nothing happened."
 
 
+async def test_paginator_stays_on_the_shown_page_when_discord_refuses_the_edit():
+    """An expired click's edit fails and the message keeps its page: the pager must stay there too, buttons and all,
+    or the next Next skips a page."""
+    from tests.helpers import expired_interaction_error
+
+    author = make_member(name="author")
+    view = Paginator(author_id=author.id, pages=5, render_page=_page_renderer)
+    expired = make_interaction(user=author)
+    expired.response.edit_message.side_effect = expired_interaction_error()
+    with pytest.raises(discord.NotFound):
+        await view.next_page.callback(expired)
+    assert view.page == 0 and view.previous_page.disabled and not view.next_page.disabled
+    retry = make_interaction(user=author)
+    await view.next_page.callback(retry)
+    assert retry.response.edit_message.await_args.kwargs["embed"].title == "page 1" and view.page == 1
+
+
+async def test_confirm_view_double_click_runs_the_action_once():
+    """Two Delete my data clicks dispatched in one loop turn (as discord.py's ViewStore dispatches each click): one
+    deletion, its answer stands, and the second click only gets a private note."""
+    calls: list[int] = []
+
+    async def forget(inter) -> str:
+        calls.append(inter.id)
+        await asyncio.sleep(0)  # let the other click run while the deletion is under way
+        return f"Deleted {5 if len(calls) == 1 else 0} article(s)."
+
+    author = make_member(name="author")
+    view = ConfirmView(author_id=author.id, on_confirm=forget)
+    first, second = make_interaction(user=author), make_interaction(user=author)
+    tasks = [view._dispatch_item(view.confirm, first), view._dispatch_item(view.confirm, second)]
+    assert all(task is not None for task in tasks)
+    await asyncio.gather(*tasks)
+    assert calls == [first.id]
+    assert first.edit_original_response.await_args.kwargs["content"] == "Deleted 5 article(s)."
+    second.edit_original_response.assert_not_awaited()
+    assert second.response.send_message.await_args.kwargs["ephemeral"] is True
+    assert view.outcome == "Deleted 5 article(s)."
+
+
+async def test_confirm_view_cancel_then_confirm_in_one_turn_deletes_nothing():
+    """Cancel clicked just before Delete my data: the prompt is already answered, so the deletion never runs."""
+    calls: list[int] = []
+
+    async def forget(inter) -> str:
+        calls.append(inter.id)
+        return "Deleted."
+
+    author = make_member(name="author")
+    view = ConfirmView(author_id=author.id, on_confirm=forget, cancel_text="Nothing happened.")
+    cancel, confirm = make_interaction(user=author), make_interaction(user=author)
+    tasks = [view._dispatch_item(view.cancel, cancel), view._dispatch_item(view.confirm, confirm)]
+    assert all(task is not None for task in tasks)
+    await asyncio.gather(*tasks)
+    assert calls == []
+    assert cancel.response.edit_message.await_args.kwargs["content"] == "Nothing happened."
+    confirm.response.edit_message.assert_not_awaited()
+    assert confirm.response.send_message.await_args.kwargs["ephemeral"] is True
+
+
 def test_review_view_has_one_row_per_flag():
     """Each flag gets its own action row, and decided flags have Confirm/Dismiss disabled."""
 
