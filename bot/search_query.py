@@ -25,8 +25,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # The pieces unicode61 indexes as words: runs of letters and digits (anything else separates them).
 _WORD = re.compile(r"[^\W_]+")
 # Scripts written without spaces between words: kana, CJK ideographs (with extensions and compatibility forms),
-# Hangul, half-width katakana. Migration 0010 finds the same ranges with GLOB; keep the two in step.
-CJK_CHARS = ("\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+# Hangul, half-width katakana, and the marks that stand for an ideograph (々 repeats the one before it, as in 人々;
+# 〆 and 〇). Migration 0013 finds the same ranges with GLOB; keep the two in step.
+CJK_CHARS = ("\u1100-\u11ff\u3005-\u3007\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
              "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002ffff")
 _CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 

@@ -1,12 +1,13 @@
-"""The pairs index for Chinese, Japanese and Korean text (migration 0010): writing its rows from Python.
+"""The pairs index for Chinese, Japanese and Korean text (migrations 0010, 0013): writing its rows from Python.
 
-SQL cannot split a run of CJK characters into overlapping pairs, so the triggers queue each analysis that has such
-characters in ``analyses_cjk_pending`` and ``index_pending`` writes its rows: in the transaction that saves an
-analysis, and when the store opens for rows queued by the migration or another writer.
+SQL can neither split a run of CJK characters into overlapping pairs nor normalise text, so the triggers queue each
+analysis that has such characters in ``analyses_cjk_pending`` and ``index_pending`` writes its rows: in the
+transaction that saves an analysis, and when the store opens for rows queued by a migration or another writer.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from bot.search_query import char_pairs
@@ -27,6 +28,15 @@ ORDER BY p.seq LIMIT ?
 """
 
 
+def index_form(text: str) -> str:
+    """What the pairs index holds for ``text``: its pairs, in composed form (NFC), as queries are normalised.
+
+    Text pasted from some tools is decomposed (Hangul as separate jamo, が as か and a combining mark), and its
+    pairs would never match a typed query. Only the index is normalised: the stored text keeps its flag offsets.
+    """
+    return char_pairs(unicodedata.normalize("NFC", text))
+
+
 async def index_pending(db: Any, *, limit: int = PENDING_BATCH) -> int:
     """Write the pairs rows of up to ``limit`` queued analyses inside the caller's write transaction; how many."""
     rows = list(await db.execute_fetchall(_QUEUED, (limit,)))
@@ -34,7 +44,7 @@ async def index_pending(db: Any, *, limit: int = PENDING_BATCH) -> int:
         return 0
     await db.executemany(
         f"INSERT INTO {CJK_TABLE} (rowid, title, summary, text, guild) VALUES (?, ?, ?, ?, ?)",  # noqa: S608
-        [(seq, char_pairs(title), char_pairs(summary), char_pairs(text), f"g{int(guild)}")
+        [(seq, index_form(title), index_form(summary), index_form(text), f"g{int(guild)}")
          for seq, title, summary, text, guild in rows])
     marks = ", ".join("?" * len(rows))
     await db.execute(f"DELETE FROM analyses_cjk_pending WHERE seq IN ({marks})",  # noqa: S608

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 
 from bot.search_query import has_cjk, marked_snippet, parse_query
 from bot.store_cjk import CJK_TABLE, PENDING_BATCH, has_pairs_index, index_pending
@@ -42,8 +43,10 @@ ALL_PRIVATE = ("SELECT a.seq FROM analyses AS a JOIN documents AS d ON d.id = a.
 
 def _cut(text: str, title: str | None, words: tuple[str, ...]) -> str:
     """A CJK hit's snippet: around a CJK query word (the reason this index was asked) in the text or title, else
-    around another of its words, else the article's start."""
+    around another of its words, else the article's start. In composed form (NFC), as the index and the query words
+    are, so a word in text stored decomposed is found and marked too."""
     words = tuple(sorted(words, key=lambda word: not has_cjk(word)))
+    text, title = unicodedata.normalize("NFC", text), title and unicodedata.normalize("NFC", title)
     return (marked_snippet(text, words) or marked_snippet(title or "", words)
             or text[:SNIPPET_START] + ("…" if len(text) > SNIPPET_START else ""))
 

@@ -4,10 +4,13 @@ with the guild scope, private-analysis hiding, forget-me and retention of the or
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+import unicodedata
 from datetime import timedelta
 from pathlib import Path
 
+from bot import search_query, store_cjk
 from bot.search_query import char_pairs, parse_query, query_problem
 from bot.store import STAFF, Store
 from bot.store_types import utcnow
@@ -131,3 +134,53 @@ def test_queries_are_written_as_the_pairs_the_index_holds():
     assert "at least two" in (query_problem("震") or "")
     assert "9 characters" in (query_problem("東京で大きな地震が発生した") or "")
     assert query_problem("大きな地震が発生") is None  # eight characters: seven pairs
+
+
+async def test_iteration_and_closing_marks_are_part_of_the_words_they_write(store):
+    """々 repeats the ideograph before it (人々 "people"), 〆 and 〇 stand for one: none of them ends a word."""
+    text = "様々な人々が集まった。時々、〆切は〇〇日だと我々は聞いた。"
+    saved = await _save(store, 1, text)
+    for query in ("人々", "様々", "時々", "我々", "〆切", "〇〇", "様々な人々"):
+        assert query_problem(query) is None, query
+        assert [h.analysis_id for h in await store.search(1, query)] == [saved.id], query
+    (hit,) = await store.search(1, "人々")
+    assert "**人々**" in hit.snippet
+
+
+async def test_decomposed_korean_and_japanese_text_is_found_by_what_a_member_types(store):
+    """Text saved decomposed (NFD: Hangul as jamo, が as か and a mark) is indexed composed, as the query is; the
+    stored text, which flag offsets point into, stays exactly as it came."""
+    korean, japanese = unicodedata.normalize("NFD", KOREAN), unicodedata.normalize("NFD", JAPANESE)
+    assert korean != KOREAN and japanese != JAPANESE
+    kr, jp = await _save(store, 1, korean), await _save(store, 1, japanese)
+    for query, expected in (("지진", kr), ("서울에서", kr), ("地震が発生", jp), ("被害は軽微", jp)):
+        assert [h.analysis_id for h in await store.search(1, query)] == [expected.id], query
+    (hit,) = await store.search(1, "지진")
+    assert "**지진**" in hit.snippet
+    assert await store.get_text(1, kr.id) == korean
+
+
+async def test_pairs_written_before_version_13_are_written_again_on_upgrade(tmp_path, monkeypatch):
+    """A file that Byline at schema version 12 wrote: its pairs split words at 々 and kept decomposed text as it
+    was, and text whose only such character was 〇 had no pairs row at all. The upgrade rewrites them."""
+    path = tmp_path / "v12.db"
+    old_run = re.compile("[" + search_query.CJK_CHARS.replace("\u3005-\u3007", "") + "]+")
+    monkeypatch.setattr(search_query, "_CJK_RUN", old_run)  # the character class and indexing of that version
+    monkeypatch.setattr(store_cjk, "index_form", search_query.char_pairs)
+    async with Store.open(path, migrate_to=12) as old:
+        marks = await _save(old, 1, "様々な人々が集まった。")
+        nfd = await _save(old, 1, unicodedata.normalize("NFD", KOREAN))
+        zero = await _save(old, 1, "Plan 〇〇 was approved.")
+        assert await old.count_search(1, "人々") == 0  # the defect, as that version had it
+    monkeypatch.undo()
+
+    async with Store.open(path) as store:
+        for query, expected in (("人々", marks), ("様々", marks), ("지진", nfd), ("〇〇", zero)):
+            assert [h.analysis_id for h in await store.search(1, query)] == [expected.id], query
+        assert await store.check_integrity() == []
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT count(*) FROM analyses_cjk").fetchone()[0] == 3
+        assert conn.execute("SELECT count(*) FROM analyses_cjk_pending").fetchone()[0] == 0
+    finally:
+        conn.close()
