@@ -22,7 +22,7 @@ from bot.analysis.result import Result
 from bot.config import MAX_RETENTION_DAYS, Settings
 from bot.errors import InputError, NotFoundError
 from bot.search_query import query_problem
-from bot.store import Store
+from bot.store import PruneReport, Store
 from bot.store_types import BELOW_THRESHOLD, CARRIED, STAFF, STATS_LABELS, STATUSES, StoredAnalysis
 
 T = TypeVar("T")
@@ -72,12 +72,16 @@ def _common(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def _date(raw: str) -> datetime:
-    """Parse a date or ISO time; a time without zone is read as UTC."""
+    """Parse a date or ISO time; a time without zone is read as UTC. Returned in UTC, so a time whose UTC date is
+    past the year 9999 (or before 1) is refused here, as a bad argument, rather than failing later."""
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {raw!r} (use YYYY-MM-DD)") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    except OverflowError:
+        raise argparse.ArgumentTypeError(f"out of range: {raw!r} is not within the years 1 to 9999 in UTC") from None
 
 
 def _run(args: argparse.Namespace, settings: Settings, work: Callable[[Store], Awaitable[T]], *,
@@ -85,14 +89,16 @@ def _run(args: argparse.Namespace, settings: Settings, work: Callable[[Store], A
     """Open the store named by ``--db`` (or the config), run one coroutine, close it.
 
     Only ``analyze --save`` creates a database: a mistyped ``--db`` for show, search, stats, export or prune
-    must say so, not answer from a new empty file it just made.
+    must say so, not answer from a new empty file it just made. Those commands also refuse an empty file or
+    another program's SQLite file and leave it as it was (an older Byline database is still upgraded).
     """
     path = getattr(args, "db", None) or settings.store.path
     if not create and path != ":memory:" and not Path(path).expanduser().exists():
         raise InputError(f"No database at {path} (check --db or store.path).")
 
     async def go() -> T:
-        async with Store.open(path, busy_timeout_ms=settings.store.busy_timeout_ms) as store:
+        async with Store.open(path, busy_timeout_ms=settings.store.busy_timeout_ms,
+                              existing_only=not create) as store:
             return await work(store)
 
     return asyncio.run(go())
@@ -247,11 +253,11 @@ def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
     if args.retention_days is not None and not 1 <= args.retention_days <= MAX_RETENTION_DAYS:
         raise InputError(f"--retention-days must be between 1 and {MAX_RETENTION_DAYS}.")
 
-    async def work(store: Store) -> int:
+    async def work(store: Store) -> PruneReport:
         if args.retention_days is not None:
             await store.update_settings(args.guild, retention_days=args.retention_days)
-        return (await store.prune()).documents
+        return await store.prune()
 
-    deleted = _run(args, settings, work)
-    sys.stdout.write(f"pruned {deleted} documents\n")
+    report = _run(args, settings, work)
+    sys.stdout.write(f"pruned {report.analyses} analyses and {report.documents} documents\n")
     return 0

@@ -44,7 +44,11 @@ class ForgetReport:
 
 @dataclass(frozen=True)
 class PruneReport:
-    """What retention deleted, and per guild the posted review cards of the deleted flags, to empty."""
+    """What retention deleted, and per guild the posted review cards of the deleted flags, to empty.
+
+    ``documents`` counts the articles that went with their last analysis; ``analyses`` every analysis deleted.
+    """
 
     documents: int
     removed_cards: dict[int, tuple[CardRef, ...]] = field(default_factory=dict)
+    analyses: int = 0

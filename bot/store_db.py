@@ -15,7 +15,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Generic, Self, TypeVar
 
@@ -33,6 +33,10 @@ from bot.store_types import (
 log = logging.getLogger(__name__)
 
 BUSY_RETRIES = 8
+# Tables migration 0001 creates and no later one removes: a file with all of them and a schema version is Byline's.
+BYLINE_TABLES = ("documents", "analyses", "flags", "review_events", "guild_settings", "opt_outs")
+# SQLite's primary result codes for a file that is damaged or cannot be read: no retry and no other query helps.
+_BROKEN_FILE = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_IOERR})
 # After a forget, how long to wait (in SQLite's busy handler) for readers to leave the WAL before giving up.
 CHECKPOINT_WAIT_MS = 1000
 
@@ -50,6 +54,29 @@ def _check_openable(path: str) -> None:
         raise StoreError(f"Cannot open the database {path}: permission denied.")
     if not file.exists() and not os.access(file.parent, os.W_OK | os.X_OK):
         raise StoreError(f"Cannot create the database {path}: its folder is not writable.")
+
+
+def is_broken_file(exc: BaseException) -> bool:
+    """Whether SQLite said the file itself is unusable (corrupt, not a database, unreadable), not the query wrong."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(exc, sqlite3.DatabaseError) and isinstance(code, int) and code & 0xFF in _BROKEN_FILE
+
+
+def _unusable(path: str, exc: BaseException) -> StoreError:
+    """The one-line refusal for a file SQLite cannot use, naming a read-only location when that is the cause.
+
+    In WAL mode SQLite must create ``-wal`` and ``-shm`` files beside the database even to read it, so a read-only
+    folder (or file) fails with "attempt to write a readonly database" or "unable to open database file".
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
+        file = Path(path)
+        if not os.access(file.parent, os.W_OK):
+            return StoreError(f"Cannot use the database {path}: its folder is read-only, and SQLite needs to create "
+                              f"{file.name}-wal and {file.name}-shm beside it. Copy it to a writable folder.")
+        if file.exists() and not os.access(file, os.W_OK):
+            return StoreError(f"Cannot use the database {path}: the file is read-only.")
+    return StoreError(f"{path} is not a usable Byline database: {exc}")
 
 
 def _newer_schema(path: str, current: int, latest: int) -> StoreError:
@@ -96,21 +123,30 @@ class StoreBase:
         return self._forgets.get((guild_id, int(user_id or 0)), 0)
 
     @classmethod
-    def open(cls: type[S], path: str | Path, *, busy_timeout_ms: int = 5000,
-             migrate_to: int | None = None) -> _Opener[S]:
-        """Open (creating if needed) and migrate the database; ``migrate_to`` stops early, for upgrade tests."""
-        return _Opener(lambda: cls._open(str(path), busy_timeout_ms, migrate_to))
+    def open(cls: type[S], path: str | Path, *, busy_timeout_ms: int = 5000, migrate_to: int | None = None,
+             existing_only: bool = False) -> _Opener[S]:
+        """Open (creating if needed) and migrate the database; ``migrate_to`` stops early, for upgrade tests.
+
+        ``existing_only`` is for tools that only read: they must not create a file, nor turn an empty file or
+        another program's SQLite file into a Byline database because of a mistyped path. Such a file is refused,
+        unchanged; an older Byline database is still upgraded.
+        """
+        return _Opener(lambda: cls._open(str(path), busy_timeout_ms, migrate_to, existing_only))
 
     @classmethod
-    async def _open(cls: type[S], path: str, busy_ms: int, migrate_to: int | None) -> S:
+    async def _open(cls: type[S], path: str, busy_ms: int, migrate_to: int | None, existing_only: bool) -> S:
         memory = path == ":memory:" or path.startswith("file::memory:")
-        if not memory:
+        existing_only = existing_only and not memory  # an in-memory database is new and gone at close: no harm
+        if existing_only and not Path(path).expanduser().exists():
+            raise StoreError(f"No Byline database at {path}.")
+        if not memory and not existing_only:
             try:
                 Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"Cannot create the folder for the database {path}: {exc.strerror}") from None
+        if not memory:
             path = str(Path(path).expanduser())
-        writer = await cls._connect(path, busy_ms)
+        writer = await cls._connect(path, busy_ms, existing_only=existing_only)
         store = cls(path, writer, writer, busy_ms)
         try:
             await store._migrate(migrate_to)
@@ -147,7 +183,7 @@ class StoreBase:
             await conn.close()
 
     @staticmethod
-    async def _connect(path: str, busy_ms: int) -> aiosqlite.Connection:
+    async def _connect(path: str, busy_ms: int, *, existing_only: bool = False) -> aiosqlite.Connection:
         _check_openable(path)  # refused here: a failed connect leaves aiosqlite's thread behind
         try:
             conn = await aiosqlite.connect(path, isolation_level=None, timeout=busy_ms / 1000)
@@ -155,6 +191,8 @@ class StoreBase:
             raise StoreError(f"Cannot open the database {path}: {exc}") from None
         try:
             await conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+            if existing_only:
+                await StoreBase._refuse_foreign(conn, path)
             await StoreBase._refuse_newer_schema(conn, path)  # before WAL: a refused file is left as it was
             await conn.execute("PRAGMA foreign_keys = ON")
             await StoreBase._retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"), busy_ms)
@@ -163,7 +201,7 @@ class StoreBase:
         except BaseException as exc:
             await conn.close()
             if isinstance(exc, sqlite3.DatabaseError):
-                raise StoreError(f"{path} is not a usable Byline database: {exc}") from None
+                raise _unusable(path, exc) from None
             raise
         return conn
 
@@ -184,6 +222,21 @@ class StoreBase:
                 log.debug("database busy (attempt %d), retrying", attempt + 1)
                 await asyncio.sleep(pause)
         raise AssertionError("unreachable")
+
+    @staticmethod
+    async def _refuse_foreign(conn: aiosqlite.Connection, path: str) -> None:
+        """Refuse, before anything is written, a file that is not a Byline database: an empty one, or one with a
+        schema version of 0 or without Byline's first tables (another program's SQLite file)."""
+        async with conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        version = int(row[0]) if row else 0
+        tables = {str(r[0]) for r in await conn.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version > 0 and tables.issuperset(BYLINE_TABLES):
+            return
+        if not tables and not version:
+            raise StoreError(f"No Byline database at {path}: the file is empty.")
+        raise StoreError(f"{path} is not a Byline database (it was left unchanged).")
 
     @staticmethod
     async def _refuse_newer_schema(conn: aiosqlite.Connection, path: str) -> None:
@@ -274,6 +327,8 @@ class StoreBase:
                 await asyncio.shield(self._rollback())
                 if isinstance(exc, sqlite3.OperationalError):  # read-only file, full disk, I/O error
                     raise StoreError(f"Saving to the database failed: {exc}") from exc
+                if is_broken_file(exc):  # a corrupt page met on the way
+                    raise _unusable(self.path, exc) from exc
                 raise
             try:
                 await asyncio.shield(self._w.execute("COMMIT"))
@@ -292,7 +347,19 @@ class StoreBase:
         if self._closed:
             raise StoreError("The database is closed.")
         conn = self._s if search else self._r
-        return list(await self._retry_busy(lambda: conn.execute_fetchall(sql, params), self._busy_ms))
+        with self._broken_file():
+            return list(await self._retry_busy(lambda: conn.execute_fetchall(sql, params), self._busy_ms))
+
+    @contextlib.contextmanager
+    def _broken_file(self) -> Iterator[None]:
+        """Turn SQLite's word that the file is corrupt or unreadable into one line naming the file: the user can
+        only restore it or point Byline at another, and a traceback tells them neither."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            if not is_broken_file(exc):
+                raise
+            raise _unusable(self.path, exc) from exc
 
     async def _row(self, sql: str, params: Sequence[Any] = (), *, search: bool = False) -> Any:
         rows = await self._rows(sql, params, search=search)

@@ -75,6 +75,11 @@ class RetentionStore(StoreBase):
         writer = csv.writer(out) if fmt == "csv" else None
         if writer:
             writer.writerow(EXPORT_COLUMNS)
+        with self._broken_file():  # a corrupt page met half-way is one line too, not a traceback
+            return await self._write_export(out, writer, where, params)
+
+    async def _write_export(self, out: IO[str], writer: Any, where: list[str], params: list[Any]) -> int:
+        """Page through the selected flags on a connection of its own, writing each page as it comes."""
         count = 0
         async with self._long_reader() as conn, conn.execute(
             "SELECT f.id, f.analysis_id, f.category, f.severity, f.status, f.span_start, f.span_end, f.evidence,"  # noqa: S608
@@ -158,41 +163,59 @@ class RetentionStore(StoreBase):
         return tuple(CardRef(int(channel), int(message)) for channel, message in rows)
 
     async def prune(self, *, now: datetime | None = None) -> PruneReport:
-        """Delete documents older than each guild's ``retention_days``; their posted cards go on the clean-up list.
+        """Delete the analyses older than each guild's ``retention_days``, with their flags; their posted cards go on
+        the clean-up list. A document goes with its last analysis, not before.
+
+        Age is the analysis's own time, not the document's: an article first shared long ago and analysed again
+        yesterday (a new engine version) keeps yesterday's analysis, its flags and their place in the review queue.
 
         Then, if anything was deleted since the last one (here, by a forget-me, or before this process started),
         compact the search indexes (``compact_search``): the bot runs this every hour, so a deleted text's words
         leave the index within the hour, at the cost of one compaction an hour however many forget-mes came.
         """
         now = now or utcnow()
-        total = 0
+        analyses = documents = 0
         cards: dict[int, tuple[CardRef, ...]] = {}
         for guild_id, days in await self._rows(
                 "SELECT guild_id, retention_days FROM guild_settings WHERE retention_days IS NOT NULL"):
             cutoff = days_ago(now, int(days))
             while True:  # small batches, so the bot's own writes are never held up for long
                 async with self._write() as db:
-                    ids = [r[0] for r in await db.execute_fetchall(
-                        "SELECT id FROM documents WHERE guild_id = ? AND created_at < ? LIMIT ?",
-                        (guild_id, cutoff, PRUNE_BATCH))]
-                    if ids:
-                        marks = ", ".join("?" * len(ids))
-                        found = await self._cards(
-                            db, "FROM flags AS f JOIN analyses AS a ON a.id = f.analysis_id WHERE f.guild_id = ?"
-                            f" AND a.guild_id = ? AND a.document_id IN ({marks})", (guild_id, guild_id, *ids))
-                        cards[guild_id] = cards.get(guild_id, ()) + found
-                        await queue_stale_cards(db, guild_id, found, "retention")
-                        await db.execute(f"DELETE FROM documents WHERE guild_id = ? AND id IN ({marks})",  # noqa: S608
-                                         (guild_id, *ids))
-                total += len(ids)
-                if len(ids) < PRUNE_BATCH:
+                    gone, docs, found = await self._prune_batch(db, guild_id, cutoff)
+                if found:
+                    cards[guild_id] = cards.get(guild_id, ()) + found
+                analyses += gone
+                documents += docs
+                if gone < PRUNE_BATCH:
                     break
-        log.info("pruned %d documents past their guild's retention", total)
-        if total:
+        log.info("pruned %d analyses and %d documents past their guild's retention", analyses, documents)
+        if analyses:
             self._search_compact_due = True
         if self._search_compact_due:
             await self.compact_search()
-        return PruneReport(total, {g: c for g, c in cards.items() if c})
+        return PruneReport(documents, {g: c for g, c in cards.items() if c}, analyses=analyses)
+
+    async def _prune_batch(self, db: Any, guild_id: int, cutoff: str) -> tuple[int, int, tuple[CardRef, ...]]:
+        """Delete up to PRUNE_BATCH of the guild's analyses made before ``cutoff``, then the documents left with none.
+
+        Returns the analyses and documents deleted and the posted cards of the deleted flags (listed for clean-up
+        here, in the same transaction). A card that also shows a kept flag is re-drawn with it, not emptied.
+        """
+        rows = list(await db.execute_fetchall(
+            "SELECT id, document_id FROM analyses WHERE guild_id = ? AND created_at < ? ORDER BY created_at LIMIT ?",
+            (guild_id, cutoff, PRUNE_BATCH)))
+        if not rows:
+            return 0, 0, ()
+        ids, docs = [r[0] for r in rows], sorted({int(r[1]) for r in rows})
+        marks, doc_marks = ", ".join("?" * len(ids)), ", ".join("?" * len(docs))
+        found = await self._cards(db, f"FROM flags AS f WHERE f.guild_id = ? AND f.analysis_id IN ({marks})",
+                                  (guild_id, *ids))
+        await queue_stale_cards(db, guild_id, found, "retention")
+        await db.execute(f"DELETE FROM analyses WHERE guild_id = ? AND id IN ({marks})", (guild_id, *ids))  # noqa: S608
+        cur = await db.execute(
+            f"DELETE FROM documents WHERE guild_id = ? AND id IN ({doc_marks}) "  # noqa: S608
+            "AND NOT EXISTS (SELECT 1 FROM analyses AS a WHERE a.document_id = documents.id)", (guild_id, *docs))
+        return len(ids), max(0, cur.rowcount), found
 
     async def compact_search(self) -> None:
         """Rewrite both search indexes into one segment each, so no old segment keeps a deleted text's words.

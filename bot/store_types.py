@@ -260,10 +260,13 @@ def guild_match(guild_id: int, terms: str) -> str:
 
 
 def to_db_time(when: datetime) -> str:
-    """Fixed-width UTC text, so SQL can compare and sort timestamps as strings."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Fixed-width UTC text, so SQL can compare and sort timestamps as strings (``strftime("%Y")`` writes the year
+    999 as "999", which sorts after "2024"; ``isoformat`` pads it). A UTC date past year 1 to 9999 is refused."""
+    try:
+        utc = (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        raise InputError(f"{when.isoformat()} is out of range: dates must fall in years 1 to 9999 (UTC).") from None
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def from_db_time(value: str | None) -> datetime | None:

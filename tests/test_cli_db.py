@@ -140,7 +140,7 @@ def test_failed_export_leaves_no_file(db, capsys, tmp_path):
 def test_prune_with_retention_and_bad_values(db, capsys):
     saved_id(db)
     code, out, _ = run(capsys, "db", "prune", "--retention-days", "30", "--db", db)
-    assert code == 0 and out == "pruned 0 documents\n"
+    assert code == 0 and out == "pruned 0 analyses and 0 documents\n"
     code, _, err = run(capsys, "db", "prune", "--retention-days", "0", "--db", db)
     assert code == 1 and err == "byline: --retention-days must be between 1 and 3650.\n"
 
@@ -155,7 +155,7 @@ def test_prune_retention_has_the_bots_bounds(db, capsys):
     assert MAX_RETENTION_DAYS == 3650
     saved_id(db)
     code, out, _ = run(capsys, "db", "prune", "--retention-days", "3650", "--db", db)
-    assert code == 0 and out == "pruned 0 documents\n"
+    assert code == 0 and out == "pruned 0 analyses and 0 documents\n"
     for days in ("3651", "36500"):
         code, out, err = run(capsys, "db", "prune", "--retention-days", days, "--db", db)
         assert code == 1 and out == "" and err == "byline: --retention-days must be between 1 and 3650.\n"
@@ -260,3 +260,107 @@ def test_output_that_cannot_be_written_is_one_line(db, capsys, monkeypatch):
     code = cli.main(["db", "stats", "--db", db])
     err = capsys.readouterr().err
     assert code == 1 and err == "byline: cannot write the output: No space left on device\n"
+
+
+# Every `byline db` command: none of them may create a database (prune writes, but only to a Byline one).
+READ_COMMANDS = [["show", "abc123"], ["search", "bridge"], ["stats"], ["export", "--format", "csv"], ["prune"]]
+
+
+def _files_beside(path: Path) -> dict[str, bytes]:
+    """The database and any side file SQLite made for it (-wal, -shm, -journal), byte for byte."""
+    return {p.name: p.read_bytes() for p in path.parent.iterdir() if p.name.startswith(path.name)}
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS)
+def test_a_read_command_never_turns_another_programs_database_into_a_byline_one(tmp_path, capsys, monkeypatch,
+                                                                                  command):
+    """A --db naming some other SQLite file must be refused, not given Byline's tables, schema version and WAL."""
+    monkeypatch.setenv("BYLINE_LOGGING_LEVEL", "WARNING")
+    notes = tmp_path / "notes.db"
+    conn = sqlite3.connect(notes)
+    with conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        conn.execute("INSERT INTO notes (body) VALUES ('buy milk')")
+    conn.close()
+    before = _files_beside(notes)
+    code, out, err = run(capsys, "db", *command, "--db", str(notes))
+    assert code == 1 and out == "" and err == f"byline: {notes} is not a Byline database (it was left unchanged).\n"
+    assert _files_beside(notes) == before
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS)
+def test_a_read_command_given_an_empty_file_says_there_is_no_database_and_leaves_it_empty(tmp_path, capsys,
+                                                                                         monkeypatch, command):
+    monkeypatch.setenv("BYLINE_LOGGING_LEVEL", "WARNING")
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    code, out, err = run(capsys, "db", *command, "--db", str(empty))
+    assert code == 1 and out == "" and err == f"byline: No Byline database at {empty}: the file is empty.\n"
+    assert _files_beside(empty) == {"empty.db": b""}
+
+
+def _corrupt_tables(path: str, *tables: str) -> None:
+    """Overwrite the root page of each table with junk, as a failing disk or a stray write would."""
+    conn = sqlite3.connect(path)
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        roots = [conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0] for t in tables]
+    finally:
+        conn.close()
+    assert not Path(f"{path}-wal").exists()  # every page is in the main file
+    with open(path, "r+b") as fh:
+        for root in roots:
+            fh.seek((root - 1) * page_size)
+            fh.write(b"\xa5" * page_size)
+
+
+@pytest.mark.parametrize("command", [["stats"], ["export", "--format", "jsonl"], ["show", "ID"]])
+def test_a_corrupt_database_is_one_line_not_a_traceback(db, capsys, command):
+    short_id = saved_id(db)
+    _corrupt_tables(db, "analyses", "flags")
+    argv = [short_id if part == "ID" else part for part in command]
+    code, _, err = run(capsys, "db", *argv, "--db", db)
+    assert code == 1
+    assert err == f"byline: {db} is not a usable Byline database: database disk image is malformed\n"
+
+
+def test_a_corrupt_database_leaves_no_export_file(db, capsys, tmp_path):
+    saved_id(db)
+    _corrupt_tables(db, "flags")
+    code, _, err = run(capsys, "db", "export", "--format", "csv", "-o", str(tmp_path / "out.csv"), "--db", db)
+    assert code == 1 and "malformed" in err and not (tmp_path / "out.csv").exists()
+
+
+def test_export_dates_work_for_any_year_and_refuse_one_out_of_range(db, capsys):
+    """Stored times are fixed-width text: a year before 1000 must be padded or it sorts after every real time."""
+    saved_id(db)
+    code, out, _ = run(capsys, "db", "export", "--format", "jsonl", "--since", "0999-01-01", "--db", db)
+    assert code == 0 and len(out.splitlines()) == 2
+    code, out, _ = run(capsys, "db", "export", "--format", "jsonl", "--until", "0999-01-01", "--db", db)
+    assert code == 0 and out == ""
+    with pytest.raises(SystemExit) as refused:  # 10000-01-01 in UTC: a bad argument, told as a malformed date is
+        cli.main(["db", "export", "--format", "jsonl", "--until", "9999-12-31T23:00-05:00", "--db", db])
+    out, err = capsys.readouterr()
+    assert refused.value.code == 2 and out == ""
+    assert err.splitlines()[-1] == ("byline db export: error: argument --until: out of range: "
+                                    "'9999-12-31T23:00-05:00' is not within the years 1 to 9999 in UTC")
+
+
+def test_a_database_in_a_read_only_folder_says_so(db, tmp_path, monkeypatch):
+    """SQLite's real refusal to write (a read-only connection here: root may write in any folder), with the folder
+    reported as read-only, names the folder and the -wal/-shm files, not "not a usable Byline database"."""
+    from bot import store_db
+
+    saved_id(db)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        with pytest.raises(sqlite3.OperationalError) as refused:
+            conn.execute("CREATE TABLE t (x)")
+    finally:
+        conn.close()
+    folder = str(tmp_path)
+    monkeypatch.setattr(store_db.os, "access", lambda p, mode: str(p) != folder)
+    message = str(store_db._unusable(db, refused.value))
+    assert message.startswith(f"Cannot use the database {db}: its folder is read-only") and "-wal" in message
+    monkeypatch.setattr(store_db.os, "access", lambda p, mode: True)
+    assert "is not a usable Byline database" in str(store_db._unusable(db, refused.value))

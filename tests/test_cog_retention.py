@@ -27,10 +27,11 @@ async def _save(store, guild_id: int, text: str = TEXT):
 
 
 def _age(store, days: int) -> None:
-    """Backdate every stored document, as if it had been shared ``days`` ago."""
+    """Backdate everything stored, as if it had been shared and analysed ``days`` ago."""
     conn = sqlite3.connect(store.path)
     with conn:
-        conn.execute("UPDATE documents SET created_at = ?", (to_db_time(utcnow() - timedelta(days=days)),))
+        for table in ("documents", "analyses", "flags"):
+            conn.execute(f"UPDATE {table} SET created_at = ?", (to_db_time(utcnow() - timedelta(days=days)),))
     conn.close()
 
 

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import aiosqlite
 import pytest
@@ -254,3 +254,14 @@ async def test_reads_made_while_an_export_pages_see_what_was_committed_since(sto
     assert not export.done()
     resume.set()
     assert await asyncio.wait_for(export, 10) > 0
+
+
+async def test_export_dates_compare_right_for_any_year_and_refuse_one_out_of_range(store):
+    """Times are compared as fixed-width text, so the year 999 must be written 0999 or it sorts after 2024."""
+    await fill(store, n=1)  # two flags
+    early = datetime(999, 1, 1, tzinfo=UTC)
+    assert await store.export_flags(1, io.StringIO(), fmt="jsonl", since=early) == 2
+    assert await store.export_flags(1, io.StringIO(), fmt="jsonl", until=early) == 0
+    past_9999 = datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5)))  # 10000-01-01 in UTC
+    with pytest.raises(InputError, match="out of range"):
+        await store.export_flags(1, io.StringIO(), fmt="jsonl", until=past_9999)

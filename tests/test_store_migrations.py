@@ -142,7 +142,7 @@ async def test_replies_from_version_12_know_the_message_they_answered_per_guild_
     every clean-up path (a forget-me, retention, the reply deleted in Discord) frees the message for a new answer."""
     path = await _old_database(tmp_path, 11, reply=True)
     async with Store.open(path) as s:
-        assert await s.schema_version() == 12 and await s.check_integrity() == []
+        assert await s.schema_version() == latest_version() and await s.check_integrity() == []
         assert not await s.replied_to(9, 700) and not await s.replied_to(9, 600)
         assert await s.record_reply(9, "b3b3b3", 70, 701, source_message_id=600)
         elsewhere = await s.save_analysis(1, OLD_TEXT, make_result(OLD_TEXT), engine_version=ENGINE, author_id=44)
@@ -230,3 +230,26 @@ async def test_a_migration_that_would_leave_a_dangling_row_is_rolled_back(tmp_pa
         assert conn.execute("SELECT count(*) FROM review_events").fetchone()[0] == 0
     finally:
         conn.close()
+
+
+async def test_opening_an_existing_database_only_creates_nothing_and_converts_nothing(tmp_path):
+    """``existing_only`` (the command line's read commands): no file or folder is made, and a file that is not a
+    Byline database, or not yet one, is refused as it is; a Byline database at any older version is upgraded."""
+    missing = tmp_path / "no" / "such.db"
+    with pytest.raises(StoreError, match="No Byline database at"):
+        await Store.open(missing, existing_only=True)
+    assert not (tmp_path / "no").exists()
+
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("PRAGMA user_version = 3")  # another program's own schema version, and a table named like ours
+    with conn:
+        conn.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY)")
+    conn.close()
+    with pytest.raises(StoreError, match="is not a Byline database"):
+        await Store.open(other, existing_only=True)
+    assert _user_version(other) == 3
+
+    old = await _old_database(tmp_path, 1)
+    async with Store.open(old, existing_only=True) as s:
+        assert await s.schema_version() == latest_version() and (await s.get_analysis(9, "b3b3b3")) is not None
