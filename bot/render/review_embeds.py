@@ -85,8 +85,8 @@ REMOVED_CARD_TEXT = {
                "The member who shared this article asked Byline to forget their data, so the article, its analysis "
                "and these flags were deleted. Nothing here needs review."),
     "retention": ("Removed under this server's retention setting",
-                  "This server keeps analyses for a limited time (/settings set retention). This article, its "
-                  "analysis and these flags were deleted when that time ran out. Nothing here needs review."),
+                  "This server keeps analyses for a limited time (/settings set retention). The analysis behind "
+                  "these flags was deleted with them when that time ran out. Nothing here needs review."),
     "deleted": ("Removed", "The article behind these flags is no longer stored, so nothing here needs review."),
 }
 
