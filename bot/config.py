@@ -37,6 +37,8 @@ MAX_CHARS_LIMIT = 50_000_000
 MAX_CONFIG_BYTES = 1_000_000
 # The longest retention a server may set, in days: /settings set retention and `byline db prune --retention-days`.
 MAX_RETENTION_DAYS = 3650
+# A pasted link reuses its stored analysis for at most a year: "forever" would overflow the date arithmetic.
+MAX_CACHE_TTL_SECONDS = 365 * 86_400
 
 @dataclass(frozen=True)
 class AnalysisSettings:
@@ -47,6 +49,7 @@ class AnalysisSettings:
     max_chars: int = 200_000
     workers: int = 1
     max_summary_sentences: int = 10
+    job_timeout_seconds: float = 300.0
 
     def validate(self) -> None:
         """Reject values the engine cannot honour."""
@@ -56,6 +59,7 @@ class AnalysisSettings:
                f"must be between 100 and {MAX_CHARS_LIMIT}")
         _check(1 <= self.workers <= 16, "analysis.workers", "must be between 1 and 16")
         _check(1 <= self.max_summary_sentences <= 50, "analysis.max_summary_sentences", "must be between 1 and 50")
+        _check(1 <= self.job_timeout_seconds <= 3600, "analysis.job_timeout_seconds", "must be between 1 and 3600")
         _check(bool(self.model.strip()), "analysis.model", "must not be empty")
 
 
@@ -88,12 +92,14 @@ class FetchSettings:
 
     def validate(self) -> None:
         """Keep the caps within sane bounds."""
+        _check(bool(self.allowed_ports), "fetch.allowed_ports", "must list at least one port")
         _check(all(0 < p < 65536 for p in self.allowed_ports), "fetch.allowed_ports", "ports must be 1-65535")
         _check(1_000 <= self.max_bytes <= 100_000_000, "fetch.max_bytes", "must be between 1000 and 100000000")
         _check(0 < self.timeout_seconds <= 120, "fetch.timeout_seconds", "must be between 0 and 120")
         _check(0 <= self.max_redirects <= 10, "fetch.max_redirects", "must be between 0 and 10")
         _check(self.min_article_chars >= 0, "fetch.min_article_chars", "must not be negative")
-        _check(self.cache_ttl_seconds >= 0, "fetch.cache_ttl_seconds", "must not be negative")
+        _check(0 <= self.cache_ttl_seconds <= MAX_CACHE_TTL_SECONDS, "fetch.cache_ttl_seconds",
+               f"must be between 0 and {MAX_CACHE_TTL_SECONDS}")
         _check(all(_is_network(n) for n in self.allowed_networks), "fetch.allowed_networks",
                "entries must be addresses or networks such as 10.1.2.0/24")
         _check(bool(self.user_agent.strip()) and self.user_agent.isprintable(), "fetch.user_agent",

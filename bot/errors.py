@@ -186,6 +186,13 @@ class AnalysisFailed(BylineError):
     transient = True
 
 
+class AnalysisTimedOut(AnalysisFailed):
+    """A job ran past ``analysis.job_timeout_seconds``; its worker was stopped so the jobs behind it can run."""
+
+    user_message = "That took Byline too long, so it stopped. Try again later, or try a shorter text."
+    transient = False
+
+
 class UnsupportedAttachment(InputError):
     """An attachment that is not a .txt, .md or .html file, or is too big to read."""
 

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from bot.analysis.result import Result
 from bot.config import AnalysisSettings
-from bot.errors import AnalysisFailed, BusyError, InputError, NotAnArticle, ShuttingDown
+from bot.errors import AnalysisFailed, AnalysisTimedOut, BusyError, InputError, NotAnArticle, ShuttingDown
 
 log = logging.getLogger(__name__)
 
@@ -235,7 +235,7 @@ class AnalysisService:
         # Count the job until the worker really finishes, even if the awaiting task is cancelled.
         future.add_done_callback(self._release)
         try:
-            return await asyncio.wrap_future(future)
+            return await self._wait(executor, future)
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if self._closed and future.cancelled() and not (task is not None and task.cancelling()):
@@ -248,6 +248,24 @@ class AnalysisService:
             log.error("an analysis worker died during a job; restarting the pool")
             await self._restart(executor)
             raise AnalysisFailed() from None
+
+    async def _wait(self, executor: Executor, future: Future[T]) -> T:
+        """The job's result, or AnalysisTimedOut once ``job_timeout_seconds`` pass (queue wait included).
+
+        A job that never returns (a wedged worker, an input no limit foresaw) would otherwise hold its worker, and
+        every job queued behind it, until a restart. Its pool's workers are killed and the pool replaced: the
+        other jobs that pool held fail as after a worker crash (retryable), and later ones run on the fresh pool.
+        """
+        waiting = asyncio.wrap_future(future)
+        try:
+            return await asyncio.wait_for(asyncio.shield(waiting), self.settings.job_timeout_seconds)
+        except TimeoutError:
+            pass
+        waiting.add_done_callback(_consume)  # the killed job's BrokenProcessPool is expected, not news
+        log.error("an analysis job ran past %.0f s; stopping its worker", self.settings.job_timeout_seconds)
+        _terminate_workers(executor)
+        await self._restart(executor)
+        raise AnalysisTimedOut()
 
     async def _start_job(self, fn: Callable[..., T], *args: Any) -> tuple[Executor, Future[T]]:
         """Submit to the pool; a pool that broke while idle (worker OOM-killed) is replaced and the job tried once more.
@@ -343,6 +361,12 @@ def _terminate_workers(executor: Executor) -> None:
     with contextlib.suppress(Exception):  # the pool's manager thread may change the table meanwhile
         for process in list(processes.values()):
             process.kill()
+
+
+def _consume(future: asyncio.Future[Any]) -> None:
+    """Read a future's outcome so asyncio does not report an exception nobody was waiting for."""
+    if not future.cancelled():
+        future.exception()
 
 
 def _log_warm_failure(future: asyncio.Future[Any]) -> None:

@@ -173,6 +173,12 @@ def test_a_config_file_that_is_not_readable_toml_is_one_line(tmp_path, data, wor
         ({"BYLINE_STORE_BUSY_TIMEOUT_MS": "9" * 400}, "store.busy_timeout_ms"),
         ({"BYLINE_FETCH_USER_AGENT": "a\nb"}, "fetch.user_agent"),
         ({"BYLINE_DISCORD_API_BASE": "http://"}, "discord.api_base"),
+        # "cache forever" overflowed the date arithmetic of every link look-up
+        ({"BYLINE_FETCH_CACHE_TTL_SECONDS": "99999999999"}, "fetch.cache_ttl_seconds"),
+        # no port at all refused every link, https included, with a message blaming the port
+        ({"BYLINE_FETCH_ALLOWED_PORTS": ""}, "fetch.allowed_ports"),
+        ({"BYLINE_ANALYSIS_JOB_TIMEOUT_SECONDS": "0"}, "analysis.job_timeout_seconds"),
+        ({"BYLINE_ANALYSIS_JOB_TIMEOUT_SECONDS": "inf"}, "analysis.job_timeout_seconds"),
     ],
 )
 def test_values_that_would_crash_later_are_refused_now(environ, key):

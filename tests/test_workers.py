@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import AnalysisSettings
-from bot.errors import AnalysisFailed, BusyError, InputError, ShuttingDown
+from bot.errors import AnalysisFailed, AnalysisTimedOut, BusyError, InputError, ShuttingDown
 from bot.workers import AnalysisService, _ignore_stop_signals
 from tests.botkit import ARTICLE, GatedJob, thread_service
 
@@ -257,6 +257,32 @@ async def test_close_with_a_timeout_kills_a_worker_stuck_in_a_job(tmp_path):
                 break
             await asyncio.sleep(0.01)
         assert _gone(pid)
+    finally:
+        await service.close(timeout=0.5)
+
+
+async def test_a_job_past_its_time_limit_is_stopped_and_the_pool_serves_the_next(tmp_path):
+    """A job that never returns no longer holds the only worker until a restart: past job_timeout_seconds its
+    caller is told, the worker is killed, a job queued behind it fails, and the next job runs on a fresh pool."""
+    service = AnalysisService(AnalysisSettings(workers=1, job_timeout_seconds=1), queue_size=2,
+                              executor_factory=_stop_proof_pool, job=_stuck_job)
+    await service.start(warm=False)
+    marker = tmp_path / "started"
+    try:
+        pid = await service._submit(os.getpid)
+        stuck = asyncio.create_task(service.analyze(str(marker)))
+        behind = asyncio.create_task(service._submit(os.getpid))
+        with pytest.raises(AnalysisTimedOut):
+            await asyncio.wait_for(stuck, 60)
+        with pytest.raises(AnalysisFailed):  # its pool was killed, or its own limit passed first: either is retryable
+            await asyncio.wait_for(behind, 60)
+        for _ in range(500):
+            if _gone(pid):
+                break
+            await asyncio.sleep(0.01)
+        assert _gone(pid)
+        fresh = await asyncio.wait_for(service._submit(os.getpid), 60)
+        assert fresh != pid and service.in_flight == 0
     finally:
         await service.close(timeout=0.5)
 
