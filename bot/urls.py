@@ -13,17 +13,18 @@ from bot.errors import BadURL
 # A link runs until whitespace or a character that cannot appear unescaped in a URL a person pastes. An apostrophe
 # can (Discord links "/wiki/Ender's_Game" whole), so it only counts as punctuation at the end.
 _LINK = re.compile(r"<?(https?://[^\s<>\"`|\\]+)>?", re.IGNORECASE)
-_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+_CODE = re.compile(r"```.*?```|``[^\n]+?``|`[^`\n]*`", re.DOTALL)  # a block, ``double`` or `single` inline
 # Discord's spoiler: the shortest run between two "||", across lines too.
 SPOILER = re.compile(r"\|\|.+?\|\|", re.DOTALL)
 # What Discord leaves out of the end of a link (a sentence's punctuation and quote marks) and the markdown
 # emphasis it consumes. "!" and "?" are not here: Discord keeps them ("/wiki/Yahoo!"), so Byline does too.
 _TRAILING = ".,;:*_~'\""
 _PAIRS = {")": "(", "]": "[", "}": "{"}
-# Chat, GIF and video hosts: never news articles, so their links are passed over without a request.
-SKIP_HOSTS = frozenset({
-    "discord.com", "discordapp.com", "cdn.discordapp.com", "media.discordapp.net", "discord.gg", "tenor.com",
-    "giphy.com", "media.giphy.com", "youtube.com", "www.youtube.com", "youtu.be", "twitch.tv", "www.twitch.tv",
+# Chat, GIF and video sites: never news articles, so their links (any subdomain: m.youtube.com, canary.discord.com)
+# are passed over without a request.
+SKIP_DOMAINS = frozenset({
+    "discord.com", "discordapp.com", "discordapp.net", "discord.gg", "tenor.com", "giphy.com", "youtube.com",
+    "youtube-nocookie.com", "youtu.be", "twitch.tv",
 })
 # Query parameters that only say how a reader arrived (campaign tags, share buttons and ad-click ids), never which
 # article: a parameter is dropped only when its whole name, decoded and lower-cased, matches. Anything else (id,
@@ -140,7 +141,12 @@ def find_urls(text: str, *, spoilers: bool = True) -> list[str]:
 def article_links(text: str, *, spoilers: bool = True) -> list[str]:
     """Links in ``text`` that could be articles (chat, GIF and video hosts left out; with ``spoilers=False``,
     links behind a spoiler too)."""
-    return [u for u in find_urls(text, spoilers=spoilers) if (urlsplit(u).hostname or "").lower() not in SKIP_HOSTS]
+    return [u for u in find_urls(text, spoilers=spoilers) if not _skipped_host(urlsplit(u).hostname or "")]
+
+
+def _skipped_host(host: str) -> bool:
+    labels = host.lower().rstrip(".").split(".")
+    return any(".".join(labels[i:]) in SKIP_DOMAINS for i in range(len(labels) - 1))
 
 
 def spoilered_urls(text: str) -> set[str]:

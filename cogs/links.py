@@ -94,9 +94,7 @@ class LinksCog(commands.Cog):
         if self._hold(f"auto-reply to message {message.id}") is not None:
             return  # Byline is restarting: skipped quietly like any failed courtesy reply
         guild_id = message.guild.id
-        settings = await self.bot.store.get_settings(guild_id)
-        channel_ids = {message.channel.id, getattr(message.channel, "parent_id", None)}
-        if not channel_ids & settings.autoreply_channel_ids:
+        if not await self._autoreplies_on(guild_id, message):
             return
         missing = missing_reply_rights(message.channel)
         if missing:
@@ -138,7 +136,17 @@ class LinksCog(commands.Cog):
             log.info("guild %s message %s: no auto-reply (%s: %s)", guild_id, message.id, type(exc).__name__,
                      exc.user_message)
             return
+        if not await self._autoreplies_on(guild_id, message):  # turned off while the link was read
+            log.info("guild %s message %s: no auto-reply (the channel's auto-replies were turned off meanwhile)",
+                     guild_id, message.id)
+            return
         await self._reply(message, stored)
+
+    async def _autoreplies_on(self, guild_id: int, message: discord.Message) -> bool:
+        """Whether the message's channel (or the channel its thread is in) is on the auto-reply list right now."""
+        settings = await self.bot.store.get_settings(guild_id)
+        channel_ids = {message.channel.id, getattr(message.channel, "parent_id", None)}
+        return bool(channel_ids & settings.autoreply_channel_ids)
 
     # --- 📰 on demand ------------------------------------------------------------------------------
 

@@ -133,6 +133,29 @@ async def test_repeat_link_uses_the_store_cache(bot, cog, pages):
     assert e1.footer.text.split()[1] == e2.footer.text.split()[1] and "from cache" in e2.footer.text
 
 
+async def test_a_channel_turned_off_while_its_link_is_read_gets_no_reply(bot, cog, pages):
+    """A moderator's /settings that turns auto-replies off takes effect for the link already being fetched."""
+    channel = await enabled_channel(bot)
+    real_fetch = bot.fetcher.fetch
+
+    async def fetch_then_turn_off(url):
+        article = await real_fetch(url)
+        await bot.store.update_settings(channel.guild.id, autoreply_channel_ids=[])
+        return article
+
+    message = make_message(content=pages.url("/article"), channel=channel)
+    with mock.patch.object(bot.fetcher, "fetch", side_effect=fetch_then_turn_off) as fetched:
+        await cog.on_message(message)
+    fetched.assert_awaited_once()
+    message.reply.assert_not_awaited()
+
+
+async def test_a_link_in_double_backtick_code_gets_no_auto_reply(bot, cog, pages):
+    message = make_message(content=f"``{pages.url('/article')}``", channel=await enabled_channel(bot))
+    await cog.on_message(message)
+    message.reply.assert_not_awaited()
+
+
 async def test_channel_rate_limit_skips_quietly(bot, cog, pages):
     """Past the channel's limit, links are skipped without any message (never spam)."""
     channel = await enabled_channel(bot)

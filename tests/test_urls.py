@@ -136,3 +136,22 @@ def test_article_links_skip_chat_and_video_hosts():
     assert article_links("https://tenor.com/x https://youtu.be/y https://news.example/a") == ["https://news.example/a"]
     assert article_links("||https://news.example/a|| https://news.example/b", spoilers=False) == [
         "https://news.example/b"]
+
+
+@pytest.mark.parametrize("host", ["m.youtube.com", "music.youtube.com", "www.youtube-nocookie.com",
+                                  "canary.discord.com", "ptb.discord.com", "www.discord.com", "m.twitch.tv",
+                                  "clips.twitch.tv", "www.tenor.com", "YouTube.com."])
+def test_every_subdomain_of_a_chat_or_video_site_is_skipped(host):
+    """A mobile YouTube link before the article must not be the one fetched (and fail) in its place."""
+    assert article_links(f"clip https://{host}/watch?v=abc story https://news.example/a") == ["https://news.example/a"]
+
+
+@pytest.mark.parametrize("host", ["notyoutube.com", "youtube.com.news.example", "discord.community.example"])
+def test_a_site_that_only_looks_like_one_is_not_skipped(host):
+    assert article_links(f"https://{host}/a") == [f"https://{host}/a"]
+
+
+@pytest.mark.parametrize("text", ["``https://news.example/a``", "``see https://news.example/a here``",
+                                  "`https://news.example/a`", "```\nhttps://news.example/a\n```"])
+def test_links_in_any_code_span_are_not_shared(text):
+    assert find_urls(f"{text} and https://news.example/b") == ["https://news.example/b"]
