@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 from bot.analysis import attribution, flags, parse, segment, summary
 from bot.analysis.doctext import doc_text
 from bot.analysis.exact import exact_attribution, exact_flag
+from bot.analysis.line_endings import LineEndings
 from bot.analysis.nlp import load_pipeline
 from bot.analysis.result import Result, Stats, SummarySentence
 from bot.analysis.validate import check_text
@@ -52,7 +53,8 @@ class Engine:
     def analyze(self, text: str, sentences: int | None = None, method: str | None = None) -> Result:
         """Analyse one text; raise ``InputError`` if it cannot be analysed."""
         check_text(text, self.settings.max_chars)
-        return self._build(text, parse.parse(self.nlp, text), sentences, method)
+        lines = LineEndings(text)
+        return self._build(text, lines, parse.parse(self.nlp, lines.view), sentences, method)
 
     def analyze_many(
         self, texts: Iterable[str], sentences: int | Sequence[int | None] | None = None, method: str | None = None
@@ -71,15 +73,17 @@ class Engine:
                 good.append(i)
             except InputError as exc:
                 failures[i] = Failure(exc.user_message)
-        docs = parse.parse_many(self.nlp, (items[i] for i in good))
+        lines = {i: LineEndings(items[i]) for i in good}
+        docs = parse.parse_many(self.nlp, (lines[i].view for i in good))
         parsed = dict(zip(good, docs, strict=True))
         for i, text in enumerate(items):
             if i in failures:
                 yield failures[i]
             else:
-                yield self._build(text, parsed[i], lengths[i], method)
+                yield self._build(text, lines[i], parsed[i], lengths[i], method)
 
-    def _build(self, text: str, doc: Doc, sentences: int | None, method: str | None) -> Result:
+    def _build(self, text: str, lines: LineEndings, doc: Doc, sentences: int | None, method: str | None) -> Result:
+        """The result for ``text``, from ``doc``, the parse of ``lines.view``: its offsets are moved onto ``text``."""
         sents = segment.sentences(doc)
         if sentences is None:  # the configured cap bounds only the automatic length, never an explicit one
             n = min(summary.default_length(len(sents)), self.settings.max_summary_sentences)
@@ -89,14 +93,16 @@ class Engine:
         found = attribution.find_attributions(doc, sents)
         raised = flags.make_flags(found, doc, sents)
         line = segment.title_line(doc_text(doc), sents)  # the parser's view: every line ending is "\n" there
+        to = lines.to_input
         return Result(
             sentences=len(sents),
             summary=[
-                SummarySentence(i, sents[i].start, sents[i].end, text[sents[i].start : sents[i].end]) for i in chosen
+                SummarySentence(i, to(sents[i].start), to(sents[i].end), text[to(sents[i].start) : to(sents[i].end)])
+                for i in chosen
             ],
-            attributions=[exact_attribution(text, a) for a in found],
-            flags=[exact_flag(text, f) for f in raised],
+            attributions=[exact_attribution(text, lines.attribution(text, a)) for a in found],
+            flags=[exact_flag(text, lines.flag(text, f)) for f in raised],
             stats=Stats.count(found),
-            title=text[line[0] : line[1]] if line is not None else None,
+            title=text[to(line[0]) : to(line[1])] if line is not None else None,
             engine=self.version,
         )
