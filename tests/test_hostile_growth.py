@@ -181,3 +181,23 @@ def test_the_nearest_quote_is_the_one_trying_them_all_keeps():
     assert content._nearest(index, (0, 200), 70, rejected, None, other, []) == quotes[1]
     assert content._nearest(index, (0, 200), 95, rejected, None, other, []) == quotes[4]  # 45 ahead, not 55 back
     assert content._nearest(index, (0, 40), 95, rejected, None, other, []) == quotes[0]  # the window ends at 40
+
+
+def _claimed_chars(engine, text: str) -> int:
+    result = engine.analyze(text)
+    return sum(len(a.content.text) for a in result.attributions if a.content is not None)
+
+
+def test_one_word_cue_repeated_claims_text_in_proportion_to_it(engine):
+    """ "Reportedly Reportedly ..." (and "according to officials ..."): every adverb or "according to" in a
+    sentence claimed the whole sentence, so the result held the text once per cue: 200 KB gave 2 GB of JSON."""
+    for unit in ("Reportedly ", "according to officials ", "supposedly, "):
+        small, large = _claimed_chars(engine, unit * 300), _claimed_chars(engine, unit * 600)
+        assert 0 < large <= GROWTH * small, unit
+        assert large <= (attribution.MAX_WHOLE_SENTENCE_CLAIMS + 1) * len(unit * 600)
+
+
+def test_a_few_adverb_cues_in_a_sentence_still_claim_all_of_it(engine):
+    text = "The minister reportedly, allegedly and supposedly resigned on Tuesday, according to two aides.\n"
+    claims = [a.content.text for a in engine.analyze(text).attributions if a.content is not None]
+    assert any("resigned on Tuesday" in c for c in claims)

@@ -38,6 +38,10 @@ DASHES = {"―", "—", "–", "--"}
 FRONTING_VERBS = {"say", "tell", "write", "add", "report", "note", "insist", "argue", "explain", "warn", "predict"}
 MAX_NAME_TOKENS = 4
 MAX_LINE = 20_000  # a transcript turn runs to the end of its line, looked for this far at most
+# Cues whose claim is their whole sentence ("reportedly" in mid-sentence, "according to X" inside it) that keep it:
+# past these, each later one claims only the words up to the next such cue. A run-on paste of one word ("Reportedly
+# Reportedly ...", 18,000 times) otherwise carried its sentence once per cue: gigabytes of output from 200 KB.
+MAX_WHOLE_SENTENCE_CLAIMS = 4
 _NEXT_MARKS_KEY = "byline_next_marks"
 
 
@@ -105,7 +109,33 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
             name = attribution.speaker or attribution.source.text
             state.named.append(Mention(tok.i, sent.index, name, _is_person(doc, attribution.source)))
     found.sort(key=lambda a: a.cue.start)
-    return _without_kicker_cues(found, doc_text(doc), sent)
+    return _without_kicker_cues(_bounded_open_claims(found, doc, sent), doc_text(doc), sent)
+
+
+def _bounded_open_claims(found: list[Attribution], doc: Doc, sent: Sentence) -> list[Attribution]:
+    """Past ``MAX_WHOLE_SENTENCE_CLAIMS`` adverb or "according to" cues in one sentence, each claims only the words
+    after it up to the next, so the claims of one sentence together never hold it more than a few times over."""
+    if len(found) <= MAX_WHOLE_SENTENCE_CLAIMS:
+        return found
+    open_ended = [i for i, a in enumerate(found) if _open_ended(doc, a)]
+    if len(open_ended) <= MAX_WHOLE_SENTENCE_CLAIMS:
+        return found
+    text = doc_text(doc)
+    out = list(found)
+    for n, i in enumerate(open_ended[MAX_WHOLE_SENTENCE_CLAIMS:], start=MAX_WHOLE_SENTENCE_CLAIMS):
+        a = found[i]
+        end = found[open_ended[n + 1]].cue.start if n + 1 < len(open_ended) else sent.end
+        start = min(a.cue.end, end)
+        out[i] = replace(a, content=Span.of(text, start, end) if text[start:end].strip() else None)
+    return out
+
+
+def _open_ended(doc: Doc, a: Attribution) -> bool:
+    """A cue whose content is read off its sentence rather than its grammar (see ``content.content_of``)."""
+    if a.direct_quote or a.content is None:
+        return False
+    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+    return span is not None and len(span) > 0 and (span[0].pos_ == "ADV" or span[0].lower_ == "according")
 
 
 class _Blocked:
