@@ -30,16 +30,39 @@ def test_pieces_join_back_and_cut_only_after_whitespace_runs(text: str, piece_wo
     assert all(parts[:-1])
     for left, right in pairwise(parts):
         assert left[-1].isspace()
-        assert "\n" in left
         assert not right[0].isspace()
         assert len(left.split()) >= piece_words
 
 
-def test_short_text_and_text_without_line_breaks_stay_whole() -> None:
+def test_short_text_stays_whole() -> None:
     assert parse.pieces(_article(3), 1000) == [_article(3)]
-    one_line = " ".join(PARAGRAPHS * 200).replace("\n", " ")
-    assert parse.pieces(one_line, 10, whole_up_to=0) == [one_line]
     assert parse.pieces(_article(60), 10) == [_article(60)]
+
+
+def test_a_text_on_one_line_is_cut_at_sentence_ends_not_after_a_title() -> None:
+    """An article pasted as one line used to parse whole (832 MB for 199 KB): it is cut after full stops now."""
+    one_line = " ".join(PARAGRAPHS * 200).replace("\n", " ")
+    parts = parse.pieces(one_line, 100, whole_up_to=0)
+    assert "".join(parts) == one_line and len(parts) > 10
+    for left, right in pairwise(parts):
+        assert left.rstrip()[-1] in '."' and right[0].isupper()
+        assert not left.rstrip().endswith("Mr.")
+        assert 100 <= len(left.split()) <= parse.LONG_LINE_PIECES * 100
+
+
+def test_a_run_on_line_without_sentence_ends_is_cut_after_words() -> None:
+    run_on = "Reportedly " * 5_000
+    parts = parse.pieces(run_on, 100, whole_up_to=0)
+    assert "".join(parts) == run_on
+    assert all(len(p.split()) == parse.LONG_LINE_PIECES * 100 for p in parts[:-1])
+
+
+def test_lines_within_a_piece_keep_it_whole() -> None:
+    """Only a line far longer than a piece is cut inside: a long paragraph of normal length is not."""
+    paragraph = " ".join(PARAGRAPHS).replace("\n", " ")  # about 60 words on one line
+    text = "\n".join([paragraph] * 10) + "\n"
+    parts = parse.pieces(text, 100, whole_up_to=0)
+    assert all(p.endswith("\n") for p in parts[:-1]) or len(parts) == 1
 
 
 def test_long_text_is_cut_into_pieces_of_at_least_the_minimum() -> None:
@@ -116,3 +139,12 @@ def test_engine_offsets_stay_exact_over_long_runs_of_marks(engine) -> None:
     assert spans
     assert all(text[s.start : s.end] == s.text for s in spans)
     assert {a.cue.text for a in result.attributions} >= {"said", "reportedly"}
+
+
+def test_emoji_glued_to_words_do_not_become_sources(engine) -> None:
+    """An emoji sequence's zero-width joiners once parsed as the object of "according to": an invisible source."""
+    text = "The deal collapsed, according\U0001f469\u200d\U0001f469\u200d\U0001f467 to three people.\n"
+    view = parse.parseable(text)
+    assert len(view) == len(text) and "\u200d" not in view
+    (claim,) = engine.analyze(text).attributions
+    assert claim.source is not None and claim.source.text == "three people" and claim.source_kind == "vague"
