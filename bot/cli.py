@@ -7,13 +7,15 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
 import dataclasses
 import io
 import json
 import logging
 import math
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import IO, Any
 
@@ -27,6 +29,10 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 JSONL_CHUNK = 32
+MAX_SENTENCES = 100  # the longest summary asked for explicitly, by --sentences or a JSONL line's "sentences"
+# Output goes out in pieces of at most this many characters: Python 3.11 cuts a single write of over 2 GiB short
+# below the text layer without raising, which would leave invalid JSON behind an exit status of 0.
+WRITE_CHUNK = 1 << 20
 
 
 CONFIG_HELP = "TOML config file (default: $BYLINE_CONFIG)"
@@ -57,8 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     mode = an.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print one JSON result (the contract)")
     mode.add_argument("--jsonl", action="store_true", help='batch: {"id","text"} lines in, one result per line out')
-    an.add_argument("--sentences", type=int, metavar="N", help="summary length (default: from article length)")
-    an.add_argument("--method", help="summary method (default: analysis.summary_method)")
+    an.add_argument("--sentences", type=_sentence_count, metavar="N",
+                    help=f"summary length, 0 to {MAX_SENTENCES} (default: from article length)")
+    an.add_argument("--method", choices=config.SUMMARY_METHODS,
+                    help="summary method (default: analysis.summary_method)")
     an.add_argument("--url", help="fetch and analyse this link instead of a file")
     an.add_argument("--save", action="store_true", help="store the result in the database and print its id")
     an.add_argument("--db", help="database path (default: store.path)")
@@ -70,6 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_db_commands(sub, parents)
     return parser
+
+
+def _sentence_count(raw: str) -> int:
+    """``--sentences N``, checked by the parser: out of range, it would fail only after a long input was analysed
+    (and, with --jsonl, after some results were printed)."""
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_SENTENCES:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SENTENCES} (got {raw!r})")
+    return value
 
 
 def _add_db_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -130,11 +150,12 @@ def cmd_analyze(args: argparse.Namespace, settings: config.Settings) -> int:
     """Analyse one input and print a report or JSON; or stream a JSONL batch."""
     from bot.analysis import Engine
 
-    if args.sentences is not None and not 0 <= args.sentences <= 100:
-        raise BylineError("--sentences must be between 0 and 100.")
+    out = _stdout()  # a closed stdout or stdin is refused before the model takes seconds to load
+    if args.input == "-" or (args.jsonl and args.input is None):
+        _check_stdin()
     engine = Engine(settings.analysis)
     if args.jsonl:
-        return _analyze_jsonl(engine, args)
+        return _analyze_jsonl(engine, args, out)
     text, meta = _read_input(args, settings)
     result = engine.analyze(text, sentences=args.sentences, method=args.method)
     if meta.get("title"):  # a fetched page's <title>, as --save and the bot's link replies store it
@@ -143,15 +164,58 @@ def cmd_analyze(args: argparse.Namespace, settings: config.Settings) -> int:
         from bot.cli_db import save_result
 
         analysis_id = save_result(args, settings, text, result, meta)
-        print(analysis_id)
-        return EXIT_OK
-    if args.json:
-        _write_json(sys.stdout, result.to_dict())
+        print(analysis_id, file=out)
+    elif args.json:
+        _write_json(out, result.to_dict())
     else:
         from bot.report import render_report, use_color
 
-        sys.stdout.write(render_report(text, result, color=use_color(args.color, sys.stdout)))
+        _write_text(out, render_report(text, result, color=use_color(args.color, out)))
+    out.flush()  # here, so a full disk is reported by main() rather than lost at interpreter exit
     return EXIT_OK
+
+
+def _stdout() -> IO[str]:
+    """Standard output; Python sets ``sys.stdout`` to None when the process starts with it closed (``>&-``)."""
+    if sys.stdout is None:
+        raise BylineError("Standard output is closed, so there is nowhere to write the result.")
+    return sys.stdout
+
+
+def _check_stdin() -> None:
+    """Python sets ``sys.stdin`` to None when the process starts with it closed (``<&-``)."""
+    if sys.stdin is None:
+        raise InputError("Standard input is closed: name an input file, or pipe the input in.")
+
+
+def _stdin_bytes() -> IO[bytes]:
+    """Standard input as bytes, to be decoded by the same rules as a file."""
+    _check_stdin()
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:  # already text (embedding): the bytes it stands for
+        return io.BytesIO(sys.stdin.read().encode("utf-8", "surrogateescape"))
+    return raw
+
+
+def _open_input(path: str) -> IO[bytes]:
+    """Open a named input, turning the usual reasons it cannot be read into one line each."""
+    try:
+        return open(path, "rb")  # the callers close it
+    except FileNotFoundError:
+        raise InputError(f"No such file: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a directory, not a file.") from None
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _read_at_most(stream: IO[bytes], limit: int, name: str) -> bytes:
+    """Read up to ``limit`` bytes; a read that fails (EIO, a stdin opened write-only) is reported as the input's
+    problem, not as main()'s "cannot write the output"."""
+    try:
+        return stream.read(limit)
+    except OSError as exc:
+        raise InputError(f"Cannot read {name}: {exc.strerror or exc}") from None
 
 
 def _read_input(args: argparse.Namespace, settings: config.Settings) -> tuple[str, dict[str, Any]]:
@@ -165,54 +229,64 @@ def _read_input(args: argparse.Namespace, settings: config.Settings) -> tuple[st
         return article.text, {"title": article.title, "url": article.url}
     if not args.input:
         raise InputError("Give a file, - for stdin, or --url URL.")
+    limit = settings.analysis.max_chars * 4 + 1
     if args.input == "-":
-        data = sys.stdin.buffer.read(settings.analysis.max_chars * 4 + 1)
+        data = _read_at_most(_stdin_bytes(), limit, "standard input")
     else:
-        try:
-            with open(args.input, "rb") as fh:
-                data = fh.read(settings.analysis.max_chars * 4 + 1)
-        except FileNotFoundError:
-            raise InputError(f"No such file: {args.input}") from None
-        except IsADirectoryError:
-            raise InputError(f"{args.input} is a directory, not a file.") from None
-        except OSError as exc:
-            raise InputError(f"Cannot read {args.input}: {exc.strerror}") from None
+        with _open_input(args.input) as fh:
+            data = _read_at_most(fh, limit, args.input)
     if len(data) > settings.analysis.max_chars * 4:
         raise InputError(f"Input is too long (the limit is {settings.analysis.max_chars:,} characters).")
     return decode(data), {}
 
 
-def _analyze_jsonl(engine: Any, args: argparse.Namespace) -> int:
+def _analyze_jsonl(engine: Any, args: argparse.Namespace, out: IO[str]) -> int:
     """Stream ``{"id","text"}`` lines through the batch API; a bad line yields an error line and the run goes on."""
     from bot.analysis import Failure
 
-    source: IO[str]
-    if args.input in (None, "-"):
-        source = _stdin_text()
-    else:
-        try:
-            source = open(args.input, encoding="utf-8-sig", errors="replace")  # noqa: SIM115
-        except OSError as exc:
-            raise InputError(f"Cannot read {args.input}: {exc.strerror or exc}") from None
-    with source:
-        for chunk in _chunks(_parse_lines(source), JSONL_CHUNK):
+    from_stdin = args.input in (None, "-")
+    name = "standard input" if from_stdin else args.input
+    source: contextlib.AbstractContextManager[IO[bytes]] = (
+        contextlib.nullcontext(_stdin_bytes()) if from_stdin else _open_input(args.input))
+    with source as stream:
+        for chunk in _chunks(_parse_lines(_byte_lines(stream, name)), JSONL_CHUNK):
             todo = [item for item in chunk if "error" not in item]
             lengths = [item.get("sentences", args.sentences) for item in todo]
             results = iter(engine.analyze_many([i["text"] for i in todo], sentences=lengths, method=args.method))
             for item in chunk:
                 if "error" in item:
-                    out: dict[str, Any] = {"id": item.get("id"), "error": item["error"]}
+                    row: dict[str, Any] = {"id": item.get("id"), "error": item["error"]}
                 else:
                     res = next(results)
-                    out = {"id": item["id"], "error": res.error} if isinstance(res, Failure) else {
+                    row = {"id": item["id"], "error": res.error} if isinstance(res, Failure) else {
                         "id": item["id"], **res.to_dict()}
-                _write_json(sys.stdout, out)
-            sys.stdout.flush()
+                _write_json(out, row)
+            out.flush()
     return EXIT_OK
 
 
-def _parse_lines(source: IO[str]) -> Iterator[dict[str, Any]]:
-    for number, line in enumerate(source, 1):
+def _byte_lines(stream: IO[bytes], name: str) -> Iterator[bytes]:
+    """The input's lines as bytes, split on b"\\n" alone, the same for a file and for stdin.
+
+    A CR is JSON whitespace, so it may stand inside a line; and decoding each line on its own lets a bad byte cost
+    that line only.
+    """
+    try:
+        yield from stream
+    except OSError as exc:
+        raise InputError(f"Cannot read {name}: {exc.strerror or exc}") from None
+
+
+def _parse_lines(lines: Iterable[bytes]) -> Iterator[dict[str, Any]]:
+    for number, raw in enumerate(lines, 1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):  # an editor's byte-order mark; JSON cannot start with one
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:  # refused, as a file would be, rather than analysed with U+FFFD in it
+            yield {"id": _id_of_undecodable(raw),
+                   "error": f"line {number} is not valid UTF-8 (bad byte at position {exc.start})"}
+            continue
         if not line.strip():
             continue
         try:
@@ -229,10 +303,24 @@ def _parse_lines(source: IO[str]) -> Iterator[dict[str, Any]]:
         item_id, text, n = obj.get("id"), obj.get("text"), obj.get("sentences")
         if not isinstance(text, str):
             yield {"id": item_id, "error": f"line {number} has no \"text\" string"}
-        elif n is not None and (isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= 100):
-            yield {"id": item_id, "error": f"line {number}: \"sentences\" must be a whole number from 0 to 100"}
+        elif n is not None and (isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_SENTENCES):
+            yield {"id": item_id,
+                   "error": f"line {number}: \"sentences\" must be a whole number from 0 to {MAX_SENTENCES}"}
         else:
             yield {"id": item_id, "text": text, "sentences": n} if n is not None else {"id": item_id, "text": text}
+
+
+def _id_of_undecodable(raw: bytes) -> Any:
+    """The id of a line that is not UTF-8, so its error line can still be matched to it; None when the id cannot be
+    read, or holds a bad byte itself (what it decodes to is not the caller's id)."""
+    try:
+        obj = json.loads(raw.decode("utf-8", "surrogateescape"), parse_constant=_no_constant,
+                         parse_float=_finite_float)
+        item_id = obj.get("id") if isinstance(obj, dict) else None
+        json.dumps(item_id, ensure_ascii=False, allow_nan=False).encode("utf-8")  # a smuggled-in bad byte fails here
+    except (ValueError, RecursionError):  # not JSON, or UnicodeEncodeError from the check
+        return None
+    return item_id
 
 
 def _json_problem(exc: json.JSONDecodeError) -> str:
@@ -254,24 +342,23 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _stdin_text() -> IO[str]:
-    """Standard input as UTF-8 whatever the locale says, a byte-order mark dropped, bad bytes replaced.
-
-    The same rules as for a file, so one broken byte costs one line's text, not the whole run.
-    """
-    raw = getattr(sys.stdin, "buffer", None)
-    if raw is None:  # already text (tests, embedding)
-        return sys.stdin
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace")
-
-
 def _chunks(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     while chunk := list(islice(items, size)):
         yield chunk
 
 
 def _write_json(stream: IO[str], obj: dict[str, Any]) -> None:
-    stream.write(json.dumps(obj, allow_nan=False) + "\n")  # ASCII escapes survive lone surrogates in the input
+    _write_text(stream, json.dumps(obj, allow_nan=False) + "\n")  # ASCII escapes survive lone surrogates in the input
+
+
+def _write_text(stream: IO[str], text: str) -> None:
+    """Write ``text`` in pieces of at most ``WRITE_CHUNK`` characters, each checked: output cut short must be an
+    error (one line, exit 1), never a truncated result behind a success status."""
+    for start in range(0, len(text), WRITE_CHUNK):
+        piece = text[start : start + WRITE_CHUNK]
+        written = stream.write(piece)
+        if isinstance(written, int) and written != len(piece):
+            raise BylineError(f"Cannot write the output: the stream took {written} of {len(piece)} characters.")
 
 
 def cmd_run(args: argparse.Namespace, settings: config.Settings) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
+from bot import cli, config
 from bot.analysis.validate import check_text
 from bot.errors import InputError
 
@@ -27,9 +27,10 @@ ARTICLE = (
 )
 
 
-def run_cli(args, capsys, stdin: str | None = None, monkeypatch=None):
+def run_cli(args, capsys, stdin: str | bytes | None = None, monkeypatch=None):
     if stdin is not None:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8"))
+        data = stdin if isinstance(stdin, bytes) else stdin.encode("utf-8")
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
     code = cli.main(args)
     out, err = capsys.readouterr()
     return code, out, err
@@ -335,7 +336,7 @@ def test_offsets_count_a_byte_order_mark_as_part_of_the_input(capsys, tmp_path):
     assert [a["cue"]["start"] + 1 for a in plain["attributions"]] == [a["cue"]["start"] for a in result["attributions"]]
 
 
-def test_invalid_utf8_on_stdin_is_replaced_and_the_run_goes_on(tmp_path):
+def test_invalid_utf8_on_stdin_is_refused_and_the_run_goes_on(tmp_path):
     good = json.dumps({"id": "ok", "text": ARTICLE}).encode()
     bad = b'{"id": "bad", "text": "The mayor said \xff\xfe the pier was closed."}'
     proc = subprocess.run([sys.executable, "-m", "bot", "analyze", "--jsonl", "-"], input=bad + b"\n" + good + b"\n",
@@ -343,6 +344,7 @@ def test_invalid_utf8_on_stdin_is_replaced_and_the_run_goes_on(tmp_path):
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert [r["id"] for r in rows] == ["bad", "ok"]
+    assert "UTF-8" in rows[0]["error"] and "summary" in rows[1]
     assert "Traceback" not in proc.stderr.decode()
 
 
@@ -525,3 +527,118 @@ def test_a_misspelled_environment_setting_is_a_one_line_error(capsys, monkeypatc
     assert code == 1 and out == ""
     assert err == ("byline: config: unknown variable $BYLINE_ANALYSIS_MAXCHARS: [analysis] has no such key; "
                    "did you mean $BYLINE_ANALYSIS_MAX_CHARS?\n")
+
+
+def run_jsonl(data: bytes, source: str, capsys, monkeypatch, tmp_path):
+    """Run a batch from stdin or from a file holding the same bytes: the two must read alike."""
+    if source == "stdin":
+        return run_cli(["analyze", "--jsonl", "-"], capsys, stdin=data, monkeypatch=monkeypatch)
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(data)
+    return run_cli(["analyze", "--jsonl", str(path)], capsys)
+
+
+@pytest.mark.parametrize("source", ["stdin", "file"])
+def test_a_carriage_return_inside_a_jsonl_line_does_not_split_it(capsys, monkeypatch, tmp_path, source):
+    """CR is JSON whitespace: only "\\n" ends a line, so one line in is one line out, CRLF endings included."""
+    data = (b'{"id": 1,\r"text": "Critics say the plan will fail."}\r\n'
+            + json.dumps({"id": 2, "text": ARTICLE}).encode() + b"\n")
+    code, out, err = run_jsonl(data, source, capsys, monkeypatch, tmp_path)
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in rows] == [1, 2]
+    assert not any("error" in r for r in rows), rows
+    assert rows[0]["summary"][0]["text"] == "Critics say the plan will fail."
+
+
+@pytest.mark.parametrize("source", ["stdin", "file"])
+def test_a_jsonl_line_that_is_not_utf8_is_refused_alone(capsys, monkeypatch, tmp_path, source):
+    """Refused, as a file that is not UTF-8 is, never analysed with U+FFFD in it; the id is kept when it is readable,
+    and a byte-order mark at the very start is still allowed."""
+    bad = [b'{"id": "b", "text": "Critics say \xff it fails."}', b'{"id": "c\xff", "text": "Critics say it fails."}',
+           b"not json \xfe"]
+    data = b"\xef\xbb\xbf" + b"\n".join([*bad, json.dumps({"id": "ok", "text": ARTICLE}).encode()]) + b"\n"
+    code, out, err = run_jsonl(data, source, capsys, monkeypatch, tmp_path)
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in rows] == ["b", None, None, "ok"]
+    positions = [line.index(b"\xff" if b"\xff" in line else b"\xfe") for line in bad]  # as in the line, mark aside
+    assert [r["error"] for r in rows[:3]] == [f"line {n} is not valid UTF-8 (bad byte at position {at})"
+                                              for n, at in enumerate(positions, 1)]
+    assert "error" not in rows[3] and rows[3]["summary"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "analyze --json - <&-",
+        "analyze --jsonl <&-",
+        'analyze --json "$1" >&-',
+    ],
+)
+def test_a_closed_stdin_or_stdout_is_one_line_not_a_traceback(command):
+    """Started with the stream closed, Python leaves sys.stdin or sys.stdout None."""
+    proc = subprocess.run(["sh", "-c", f'exec "$0" -m bot {command}', sys.executable, str(SAMPLE)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("byline: Standard ") and "is closed" in proc.stderr
+    assert proc.stderr.count("\n") == 1, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--sentences", "101"], "0 to 100"),
+        (["--sentences", "-1"], "0 to 100"),
+        (["--sentences", "x"], "0 to 100"),
+        (["--method", "nope"], "invalid choice: 'nope'"),
+    ],
+)
+@pytest.mark.parametrize("mode", [["--json", "{missing}"], ["--jsonl", "-"]])
+def test_sentences_and_method_are_checked_before_any_input_is_read(capsys, monkeypatch, tmp_path, argv, needle, mode):
+    """A usage error (status 2) from the parser, rather than status 1 after a long input was analysed or some
+    batch results were printed; a missing file proves that nothing was opened."""
+    stdin = json.dumps({"id": "a", "text": ARTICLE}) + "\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8"))
+    filled = [a.format(missing=tmp_path / "missing.txt") for a in mode]
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["analyze", *argv, *filled])
+    out, err = capsys.readouterr()
+    assert exited.value.code == 2 and out == ""
+    last = err.splitlines()[-1]
+    assert f"argument {argv[0]}: " in last and needle in last
+    if argv[0] == "--method":  # the choices come from the one list the config checks too
+        assert all(repr(name) in last for name in config.SUMMARY_METHODS)
+
+
+class _Recorder(io.StringIO):
+    """A stdout that keeps the size of each write, or takes one character less than it is given."""
+
+    def __init__(self, short: bool = False) -> None:
+        super().__init__()
+        self.sizes: list[int] = []
+        self.short = short
+
+    def write(self, s: str) -> int:
+        self.sizes.append(len(s))
+        taken = s[:-1] if self.short else s
+        return super().write(taken)
+
+
+def test_json_output_is_written_in_bounded_pieces(capsys, monkeypatch):
+    """One write of over 2 GiB is cut short without an error in Python 3.11; pieces keep every write small."""
+    monkeypatch.setattr(cli, "WRITE_CHUNK", 256)
+    stream = _Recorder()
+    monkeypatch.setattr(sys, "stdout", stream)
+    code = cli.main(["analyze", "--json", str(SAMPLE)])
+    assert code == 0, capsys.readouterr().err
+    assert len(stream.sizes) > 1 and max(stream.sizes) <= 256
+    assert json.loads(stream.getvalue())["summary"]
+
+
+def test_a_short_write_is_an_error_not_a_truncated_result(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdout", _Recorder(short=True))
+    code = cli.main(["analyze", "--json", str(SAMPLE)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("byline: Cannot write the output") and err.count("\n") == 1
