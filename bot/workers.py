@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import itertools
 import logging
 import multiprocessing
 import signal
@@ -31,6 +32,8 @@ T = TypeVar("T")
 # ProcessPoolExecutor's max_tasks_per_child: on Python 3.11 a worker that retires with jobs queued is never
 # replaced (CPython gh-115634), and those jobs, and the shutdown waiting for them, hang for good.
 JOBS_PER_POOL = 500
+# How often a queued job looks whether a worker has taken it, which starts its clock (``job_timeout_seconds``).
+TURN_POLL_SECONDS = 0.2
 
 WARM_UP_TEXT = "Warm-up Headline\nThe council met on Monday, officials said. \"It went well,\" the mayor said.\n"
 _engine: Any = None  # the worker process's Engine, built by _init_worker
@@ -138,7 +141,8 @@ class AnalysisService:
         self._jobs_per_pool = jobs_per_pool
         self._submitted = 0  # jobs given to the current pool
         self._retiring: set[Executor] = set()  # replaced pools still finishing the jobs they were given
-        self._pending: dict[Executor, set[Future[Any]]] = {}  # jobs each pool still holds
+        # The jobs each pool still holds, oldest first: a pool's workers take them in this order.
+        self._pending: dict[Executor, dict[Future[Any], None]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()  # done-callbacks run on the pool's management thread
         self.completed = 0
@@ -250,22 +254,37 @@ class AnalysisService:
             raise AnalysisFailed() from None
 
     async def _wait(self, executor: Executor, future: Future[T]) -> T:
-        """The job's result, or AnalysisTimedOut once ``job_timeout_seconds`` pass (queue wait included).
+        """The job's result, or AnalysisTimedOut once it has run ``job_timeout_seconds`` in a worker.
 
         A job that never returns (a wedged worker, an input no limit foresaw) would otherwise hold its worker, and
-        every job queued behind it, until a restart. Its pool's workers are killed and the pool replaced: the
-        other jobs that pool held fail as after a worker crash (retryable), and later ones run on the fresh pool.
+        every job queued behind it, until a restart. The clock starts when a worker takes the job, not while it
+        waits its turn, so a burst of ordinary jobs never runs out of time. Past it the pool's workers are killed
+        and the pool replaced: the other jobs it held fail as after a worker crash (retryable), and later ones run
+        on the fresh pool. A caller cancelled while its job waits takes the job out of the queue, as before.
         """
         waiting = asyncio.wrap_future(future)
         try:
-            return await asyncio.wait_for(asyncio.shield(waiting), self.settings.job_timeout_seconds)
-        except TimeoutError:
-            pass
+            while not waiting.done() and not self._taken(executor, future):
+                await asyncio.wait({waiting}, timeout=TURN_POLL_SECONDS)
+            if not waiting.done():
+                await asyncio.wait({waiting}, timeout=self.settings.job_timeout_seconds)
+        except asyncio.CancelledError:
+            waiting.cancel()  # cancels the pool's future too, unless a worker already runs it
+            raise
+        if waiting.done():
+            return waiting.result()
         waiting.add_done_callback(_consume)  # the killed job's BrokenProcessPool is expected, not news
         log.error("an analysis job ran past %.0f s; stopping its worker", self.settings.job_timeout_seconds)
         _terminate_workers(executor)
         await self._restart(executor)
         raise AnalysisTimedOut()
+
+    def _taken(self, executor: Executor, future: Future[Any]) -> bool:
+        """Whether a worker runs the job now: the pool's workers take its jobs oldest first, so a job is running
+        once fewer than ``workers`` older ones are left."""
+        with self._lock:
+            jobs = self._pending.get(executor) or {}
+            return future not in jobs or future in itertools.islice(jobs, self.workers)
 
     async def _start_job(self, fn: Callable[..., T], *args: Any) -> tuple[Executor, Future[T]]:
         """Submit to the pool; a pool that broke while idle (worker OOM-killed) is replaced and the job tried once more.
@@ -283,7 +302,7 @@ class AnalysisService:
             self._submitted += 1
             self._loop = asyncio.get_running_loop()
             with self._lock:
-                self._pending.setdefault(executor, set()).add(future)
+                self._pending.setdefault(executor, {})[future] = None
             future.add_done_callback(functools.partial(self._job_done, executor))
             if self._submitted >= self._jobs_per_pool:
                 self._retire(executor)
@@ -311,7 +330,7 @@ class AnalysisService:
         with self._lock:
             jobs = self._pending.get(executor)
             if jobs is not None:
-                jobs.discard(future)
+                jobs.pop(future, None)
             idle = not jobs
             if idle:
                 self._pending.pop(executor, None)

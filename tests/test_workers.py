@@ -13,7 +13,7 @@ import pytest
 from bot.config import AnalysisSettings
 from bot.errors import AnalysisFailed, AnalysisTimedOut, BusyError, InputError, ShuttingDown
 from bot.workers import AnalysisService, _ignore_stop_signals
-from tests.botkit import ARTICLE, GatedJob, thread_service
+from tests.botkit import ARTICLE, GatedJob, rule_job, thread_service
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 
@@ -259,6 +259,55 @@ async def test_close_with_a_timeout_kills_a_worker_stuck_in_a_job(tmp_path):
         assert _gone(pid)
     finally:
         await service.close(timeout=0.5)
+
+
+def _half_second_job(text: str, sentences: int | None) -> dict:
+    import time
+
+    time.sleep(0.5)
+    return rule_job(text, sentences)
+
+
+async def test_the_time_limit_counts_from_when_a_worker_takes_the_job_not_from_the_queue():
+    """Five ordinary jobs of half a second each, one worker, a 2 s limit: the last waits 2 s in the queue and must
+    still get its result (counted from submission, the last two ran out of time and killed the pool)."""
+    service = thread_service(AnalysisSettings(workers=1, job_timeout_seconds=2), _half_second_job, queue_size=4)
+    await service.start(warm=False)
+    try:
+        results = await asyncio.wait_for(asyncio.gather(*(service.analyze(ARTICLE) for _ in range(5))), 60)
+        assert all(r.summary for r in results)
+    finally:
+        await service.close()
+
+
+async def test_a_caller_cancelled_while_queued_takes_its_job_out_of_the_queue():
+    calls = []
+    job = GatedJob()
+
+    def counted(text: str, sentences: int | None) -> dict:
+        calls.append(text)
+        return job(text, sentences)
+
+    service = thread_service(AnalysisSettings(workers=1), counted, queue_size=2)
+    await service.start(warm=False)
+    try:
+        running = asyncio.create_task(service.analyze(ARTICLE))
+        await wait_started(job)
+        queued = asyncio.create_task(service.analyze("Second text, which must never run."))
+        while service.in_flight < 2:
+            await asyncio.sleep(0.01)
+        queued.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await queued
+        assert service.in_flight == 1 and not service.is_busy()
+        job.release.set()
+        assert (await running).summary
+        while service.in_flight:
+            await asyncio.sleep(0.01)
+        assert calls == [ARTICLE]
+    finally:
+        job.release.set()
+        await service.close()
 
 
 async def test_a_job_past_its_time_limit_is_stopped_and_the_pool_serves_the_next(tmp_path):
