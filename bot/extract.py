@@ -35,7 +35,7 @@ DETECT_BYTES = 200_000
 # Markup handed to trafilatura, after scripts and styles are dropped: an article is near the top of any page.
 MAX_EXTRACT_CHARS = 400_000
 # Scripts (but not the JSON-LD that carries the headline, author and date) and styles: no article text in them.
-_NOT_TEXT_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_NOT_TEXT_OPEN = re.compile(r"<(script|style)(?=[\s/>])", re.IGNORECASE)  # not <script-loader> or <style-guide>
 _NOT_TEXT_CLOSE = {"script": re.compile(r"</script\s*>", re.IGNORECASE),
                    "style": re.compile(r"</style\s*>", re.IGNORECASE)}
 # Text codecs that are not character sets a web page can be written in.
@@ -163,14 +163,15 @@ def drop_scripts_and_styles(html: str) -> str:
         tag_end = html.find(">", opening.end())
         if tag_end < 0:  # no ">" anywhere after: no element can open or close from here on
             break
-        if "ld+json" in html[opening.end():tag_end].lower():
-            out.append(html[pos:tag_end + 1])
-            pos = tag_end + 1
-            continue
-        out.append(html[pos:opening.start()])
         closing = _NOT_TEXT_CLOSE[opening.group(1).lower()].search(html, tag_end + 1)
-        if closing is None:
-            return "".join(out)
+        if "ld+json" in html[opening.end():tag_end].lower():  # kept whole: its text may mention "<style>"
+            if closing is None:
+                break
+            out.append(html[pos:closing.end()])
+        else:
+            out.append(html[pos:opening.start()])
+            if closing is None:
+                return "".join(out)
         pos = closing.end()
     out.append(html[pos:])
     return "".join(out)

@@ -28,6 +28,13 @@ STORY = "<p>" + "The council said on Monday that the ferry timetable would chang
     ("<p>text</p><script>never closed <p>more</p>", "<p>text</p>"),
     ("<p>text</p><script", "<p>text</p><script"),
     ("<style>a</style><p>x</p><script>b</script><p>y</p>", "<p>x</p><p>y</p>"),
+    # custom elements whose names only begin like these are markup like any other
+    ("<p>Intro</p><style-guide>x</style-guide><script-loader/><p>Body</p>",
+     "<p>Intro</p><style-guide>x</style-guide><script-loader/><p>Body</p>"),
+    ("<script/><p>after a self-closed one</p></script><p>z</p>", "<p>z</p>"),
+    # JSON-LD is kept whole, and what its text says about tags is not markup
+    ('<script type="application/ld+json">{"articleBody": "use <style> tags"}</script><p>Body</p><style>s</style>',
+     '<script type="application/ld+json">{"articleBody": "use <style> tags"}</script><p>Body</p>'),
 ])
 def test_drops_scripts_and_styles_and_keeps_the_rest(html: str, expected: str) -> None:
     assert drop_scripts_and_styles(html) == expected
