@@ -50,6 +50,16 @@ def test_a_text_on_one_line_is_cut_at_sentence_ends_not_after_a_title() -> None:
         assert 100 <= len(left.split()) <= parse.LONG_LINE_PIECES * 100
 
 
+def test_a_one_line_text_is_never_cut_after_an_abbreviation_or_initial() -> None:
+    sentences = ["Lawmakers in the U.S. Senate said the plan was sound.", "Voting is on Jan. 5 in the capital.",
+                 "John F. Kennedy spoke here once.", "Mr. Okafor agreed."]
+    one_line = " ".join(sentences * 300)
+    parts = parse.pieces(one_line, 20, whole_up_to=0)
+    assert "".join(parts) == one_line and len(parts) > 10
+    for left in parts[:-1]:
+        assert left.rstrip().endswith(("sound.", "capital.", "once.", "agreed.")), left[-30:]
+
+
 def test_a_run_on_line_without_sentence_ends_is_cut_after_words() -> None:
     run_on = "Reportedly " * 5_000
     parts = parse.pieces(run_on, 100, whole_up_to=0)
