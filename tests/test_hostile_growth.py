@@ -201,3 +201,10 @@ def test_a_few_adverb_cues_in_a_sentence_still_claim_all_of_it(engine):
     text = "The minister reportedly, allegedly and supposedly resigned on Tuesday, according to two aides.\n"
     claims = [a.content.text for a in engine.analyze(text).attributions if a.content is not None]
     assert any("resigned on Tuesday" in c for c in claims)
+
+
+def test_a_claim_cut_short_by_the_cap_keeps_words_or_is_none(engine):
+    text = ("Reportedly the mayor resigned, allegedly the deputy fled, supposedly the clerk shredded files, and "
+            "according to aides the treasurer hid, and the auditor quit, reportedly.\n")
+    claims = [a.content.text if a.content else None for a in engine.analyze(text).attributions]
+    assert all(c is None or (c[-1] not in ",;:" and any(ch.isalnum() for ch in c)) for c in claims), claims

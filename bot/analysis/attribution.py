@@ -126,7 +126,10 @@ def _bounded_open_claims(found: list[Attribution], doc: Doc, sent: Sentence) -> 
         a = found[i]
         end = found[open_ended[n + 1]].cue.start if n + 1 < len(open_ended) else sent.end
         start = min(a.cue.end, end)
-        out[i] = replace(a, content=Span.of(text, start, end) if text[start:end].strip() else None)
+        while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-("):
+            end -= 1  # "the auditor quit, reportedly": the claim ends before the comma
+        words = any(ch.isalnum() for ch in text[start:end])  # "..., reportedly." claims nothing after it
+        out[i] = replace(a, content=Span.of(text, start, end) if words else None)
     return out
 
 
