@@ -284,6 +284,27 @@ def test_a_hidden_compact_reply_keeps_the_headline_link_and_summary_behind_spoil
     assert plain.title == "Rovers lose the cup final" and "• Rovers lost" in plain.description
 
 
+MARKS_IN_A_LINK = ("See [the memo](page 4) where ||the minister|| **admits** `the cover-up` __was__ ~~planned~~ "
+                   "(sources).")
+
+
+def test_markdown_between_a_bracket_and_a_parenthesis_is_escaped_too():
+    """discord.py's escaper takes "[...](...)" as one match and escapes only its first "[": every marker inside
+    stayed live, spoilers included."""
+    out = render.safe(MARKS_IN_A_LINK, 350)
+    for mark in ("||", "**", "`", "__", "~~"):
+        assert not re.search(r"(?<!\\)" + re.escape(mark[0]), out.replace("\\" + mark[0], "")), (mark, out)
+
+
+def test_an_articles_spoiler_marks_cannot_end_a_hidden_replys_spoiler():
+    sentence = "The plan [seen](here) was|| leaked by Jane Doe, the whistleblower ||in May (report)."
+    result = Result(sentences=1, summary=[SummarySentence(0, 0, len(sentence), sentence)])
+    (embed,) = render.render_compact(stored_analysis(result), hidden=True).embeds
+    bullet = next(line for line in embed.description.splitlines() if line.startswith("• "))
+    assert bullet.startswith("• ||") and bullet.endswith("||")
+    assert "||" not in bullet[4:-2].replace("\\|\\|", ""), bullet
+
+
 def test_search_snippets_are_escaped_but_keep_the_match_marks():
     """A snippet is the article's own words: a masked link must not go live even when a match mark splits it."""
     from types import SimpleNamespace
@@ -351,3 +372,31 @@ def test_a_search_page_shows_every_hit_however_much_its_text_needs_escaping():
         first, *rest = fld.value.split("\n")
         assert "**bridge**" in first and _link_line_is_whole(rest, url), fld.value
         assert not live_masked_link(fld.value) and not live_masked_link(fld.name)
+
+
+def test_direction_controls_in_a_title_cannot_reverse_what_follows_it():
+    """An unclosed U+202E in a title would draw the analysis id after it backwards in /recent and /search."""
+    title = "Budget row deepens \u202e"
+    for control in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        assert control not in render.safe(f"{title}{control} \u00b7 k7m2p9", 200)
+    assert render.safe(title, 200) == "Budget row deepens"
+
+
+def test_the_cli_table_lines_up_with_wide_and_invisible_characters():
+    """Padding by characters put the Cue column at 45 for "習近平" and 39 with zero-width spaces, not 42."""
+    import unicodedata
+
+    from bot.report import _who_said_what
+
+    def columns(text: str) -> int:
+        return sum(0 if unicodedata.category(c) in ("Mn", "Me", "Cf") else
+                   2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+    names = ["John Smith", "習近平", "日本語の長い名前です日本語の長い名前です日本語",
+             "Sources\u200b familiar\u200b with it", "\U0001f1fa\U0001f1e6 Kyiv team", "e\u0301cole Dupont"]
+    rows = [Attribution(Span(0, 4, "said"), Span(5, 5 + len(n), n), Span(0, 9, "it rained"), "named", False, 0)
+            for n in names]
+    lines = _who_said_what(rows)[1:]
+    assert len(lines) == len(names)
+    for line in lines:
+        assert columns(line[: line.index(" named ")]) == 2 + 28, line

@@ -61,9 +61,14 @@ def clip(text: str, limit: int) -> str:
     return cut + ELLIPSIS
 
 
+# Direction marks, embeddings, overrides and isolates: an article title ending in an unclosed U+202E would draw the
+# analysis id after it backwards, and members type that id into /lookup. Discord shows article text without them.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
 def one_line(text: str) -> str:
-    """Collapse all whitespace, so quotes and headlines can't break the layout."""
-    return " ".join(text.split())
+    """Collapse all whitespace, so quotes and headlines can't break the layout, and drop direction controls."""
+    return " ".join(text.translate(_BIDI_CONTROLS).split())
 
 
 def safe(text: str, limit: int) -> str:
@@ -96,7 +101,10 @@ def escape_untrusted(text: str) -> str:
     broken: backslashes the text brought itself could otherwise pair with an escape and undo it. Mentions, channel
     and command links, timestamps and ``@everyone`` are broken too (``break_mentions``), so they read as text.
     """
-    return break_mentions(break_link_joins(UNESCAPED_BRACKET.sub(r"\\\1", discord.utils.escape_markdown(text))))
+    # The joins are broken first as well: discord.py's escaper reads "[...](...)" as one match and escapes only its
+    # first character, which left every "||", "**" and "`" inside it live (an article's "||" could end our spoiler).
+    escaped = discord.utils.escape_markdown(break_link_joins(text))
+    return break_mentions(break_link_joins(UNESCAPED_BRACKET.sub(r"\\\1", escaped)))
 
 
 def break_mentions(text: str) -> str:
