@@ -22,6 +22,7 @@ from bot.analysis.result import Result
 from bot.config import MAX_RETENTION_DAYS, Settings
 from bot.errors import InputError, NotFoundError
 from bot.search_query import query_problem
+from bot.shares import percent
 from bot.store import PruneReport, Store
 from bot.store_types import BELOW_THRESHOLD, CARRIED, STAFF, STATS_LABELS, STATUSES, StoredAnalysis
 
@@ -181,7 +182,7 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _pct(share: float | None) -> str:
-    return "n/a" if share is None else f"{share:.0%}"
+    return "n/a" if share is None else percent(share)
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:

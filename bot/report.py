@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from typing import IO
 
 from bot.analysis.result import CATEGORIES, Attribution, Flag, Result
+from bot.shares import percent
 
 CATEGORY_TITLES = {
     "anonymous_source": "Anonymous sources",
@@ -92,8 +94,29 @@ def _who_said_what(attributions: list[Attribution]) -> list[str]:
             who = f"{a.speaker} ({a.source.text})"  # the name first: a clipped cell keeps what readers look for
         claim = _clip(a.claim, MAX_CELL)
         quote = '"' if a.direct_quote else ""
-        lines.append(f"  {_clip(who, 28):<28} {a.source_kind:<10} {_clip(a.cue.text, 14):<14} {quote}{claim}{quote}")
+        lines.append(f"  {_cell(who, 28)} {a.source_kind:<10} {_cell(a.cue.text, 14)} {quote}{claim}{quote}")
     return lines
+
+
+def _cell(text: str, width: int) -> str:
+    """``text`` on one line, clipped and padded to ``width`` terminal columns: a CJK character or most emoji take
+    two columns and a combining mark none, so padding by characters pushed the next column about."""
+    flat = one_line(text)
+    if sum(map(_columns, flat)) > width:
+        kept, used = [], 0
+        for ch in flat:
+            if used + _columns(ch) > width - 1:  # one column is left for the ellipsis
+                break
+            kept.append(ch)
+            used += _columns(ch)
+        flat = "".join(kept) + "…"
+    return flat + " " * (width - sum(map(_columns, flat)))
+
+
+def _columns(ch: str) -> int:
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
 def _scorecard(result: Result) -> list[str]:
@@ -105,7 +128,7 @@ def _scorecard(result: Result) -> list[str]:
         f"  {s.attributions} reported claim{'' if s.attributions == 1 else 's'}: {s.named} named, "
         f"{s.pronoun} by pronoun, {s.anonymous} anonymous, "
         f"{s.vague} vague, {s.no_source} with no source.",
-        f"  Named sourcing: {share:.0%} of claims.",
+        f"  Named sourcing: {percent(share)} of claims.",
     ]
 
 

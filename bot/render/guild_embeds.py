@@ -24,6 +24,7 @@ from bot.render.limits import (
     safe,
     safe_within,
 )
+from bot.shares import percent
 from bot.store_types import BELOW_THRESHOLD, CARRIED, STATS_LABELS
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ def recent_embed(analyses: Sequence[ListedAnalysis]) -> discord.Embed:
 
 def _share(value: float | None) -> str:
     """A share as a percentage, or a dash when nothing was counted (not a misleading 0%)."""
-    return "—" if value is None else f"{value:.0%}"
+    return "—" if value is None else percent(value)
 
 
 def guild_stats_embed(stats: Any, *, top_sites: int = 10) -> discord.Embed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from bot.analysis.result import SEVERITY_RANK, Flag, Result
+from bot.shares import bar, percent
 
 CATEGORY_LABELS = {
     "anonymous_source": "Anonymous source",
@@ -48,11 +49,9 @@ def scorecard(result: Result) -> str:
     if not s.attributions:
         return "No reported claims found, so there is nothing to score."
     share = s.named_share or 0.0
-    filled = round(share * 10)
-    bar = "█" * filled + "░" * (10 - filled)
     named = s.named + s.resolved
     return (
-        f"**Named sources: {share:.0%}** ({named} of {s.attributions} claims)\n`{bar}`\n"
+        f"**Named sources: {percent(share)}** ({named} of {s.attributions} claims)\n`{bar(share)}`\n"
         f"Anonymous {s.anonymous} · Vague {s.vague} · No source {s.no_source}"
     )
 

@@ -20,6 +20,7 @@ from bot.render.labels import (
 from bot.render.limits import FOOTER_LIMIT, clip, embed_title, fit_embed, link_url, one_line, safe, spoiler
 from bot.render.markdown_report import report_attachment
 from bot.render.message import Rendered
+from bot.shares import percent
 
 if TYPE_CHECKING:
     from bot.store import StoredAnalysis
@@ -124,7 +125,7 @@ def render_compact(stored: StoredAnalysis, *, hidden: bool = False) -> Rendered:
     lines.append(flag_counts_line(result))
     claims = result.speech_stats
     if claims.named_share is not None:
-        lines.append(f"Named sources: {claims.named_share:.0%} of {claims.attributions} claims")
+        lines.append(f"Named sources: {percent(claims.named_share)} of {claims.attributions} claims")
     embed.description = "\n".join(lines)
     fit_embed(embed)
     return Rendered(embeds=(embed,))
