@@ -191,8 +191,7 @@ class StoreBase:
             raise StoreError(f"Cannot open the database {path}: {exc}") from None
         try:
             await conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
-            if existing_only:
-                await StoreBase._refuse_foreign(conn, path)
+            await StoreBase._refuse_foreign(conn, path, empty_ok=not existing_only)
             await StoreBase._refuse_newer_schema(conn, path)  # before WAL: a refused file is left as it was
             await conn.execute("PRAGMA foreign_keys = ON")
             await StoreBase._retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"), busy_ms)
@@ -224,9 +223,10 @@ class StoreBase:
         raise AssertionError("unreachable")
 
     @staticmethod
-    async def _refuse_foreign(conn: aiosqlite.Connection, path: str) -> None:
-        """Refuse, before anything is written, a file that is not a Byline database: an empty one, or one with a
-        schema version of 0 or without Byline's first tables (another program's SQLite file)."""
+    async def _refuse_foreign(conn: aiosqlite.Connection, path: str, *, empty_ok: bool) -> None:
+        """Refuse, before anything is written, a file that is not a Byline database: one with a schema version of 0
+        or without Byline's first tables (another program's SQLite file), whoever opens it (``--save`` and the bot
+        too: they would add Byline's tables to it), and an empty one unless ``empty_ok`` (a new database)."""
         async with conn.execute("PRAGMA user_version") as cur:
             row = await cur.fetchone()
         version = int(row[0]) if row else 0
@@ -235,6 +235,8 @@ class StoreBase:
         if version > 0 and tables.issuperset(BYLINE_TABLES):
             return
         if not tables and not version:
+            if empty_ok:
+                return
             raise StoreError(f"No Byline database at {path}: the file is empty.")
         raise StoreError(f"{path} is not a Byline database (it was left unchanged).")
 

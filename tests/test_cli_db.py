@@ -17,6 +17,7 @@ import bot.analysis
 from bot import cli, config
 from bot.analysis import Engine
 from bot.cli_db import save_result
+from bot.errors import StoreError
 from tests.store_factory import ARTICLE, ARTICLE_FLAGS, make_result
 
 
@@ -286,6 +287,22 @@ def test_a_read_command_never_turns_another_programs_database_into_a_byline_one(
     code, out, err = run(capsys, "db", *command, "--db", str(notes))
     assert code == 1 and out == "" and err == f"byline: {notes} is not a Byline database (it was left unchanged).\n"
     assert _files_beside(notes) == before
+
+
+def test_save_never_adds_byline_tables_to_another_programs_database(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("BYLINE_LOGGING_LEVEL", "WARNING")
+    notes = tmp_path / "notes.db"
+    conn = sqlite3.connect(notes)
+    with conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    conn.close()
+    before = _files_beside(notes)
+    with pytest.raises(StoreError, match="is not a Byline database"):
+        saved_id(str(notes))
+    assert _files_beside(notes) == before
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    assert len(saved_id(str(empty))) == 6  # an empty file is a new database, as a missing one is
 
 
 @pytest.mark.parametrize("command", READ_COMMANDS)
