@@ -103,7 +103,8 @@ def _stage_table(rows: list[dict[str, Any]]) -> list[str]:
     comps = list(rows[0]["components_ms"])
     lines = ["Where the time goes (ms, median of 3 instrumented runs; `parse+rest` is the engine's own parse "
              "plus anything not in a named stage), and the engine pipeline's components, summed over the pieces "
-             "the engine parses (long texts are cut at line breaks into pieces of at least 1,000 words):", "",
+             "the engine parses (texts over 5,000 words are cut at line breaks, and inside stretches of over "
+             "2,000 words, into pieces of at least 1,000 words):", "",
              "| words | " + " | ".join(stages) + " | | " + " | ".join(comps) + " |",
              "|---:|" + "---:|" * len(stages) + "---|" + "---:|" * len(comps)]
     for r in rows:

@@ -60,7 +60,7 @@ def add_parser(sub: Any, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     export.add_argument("--output", "-o", help="write to FILE (atomically) instead of stdout")
     export.set_defaults(handler=cmd_export)
 
-    prune = command("prune", "delete data older than each server's retention")
+    prune = command("prune", "delete analyses older than each server's retention (an article goes with its last)")
     prune.add_argument("--retention-days", type=int, metavar="N",
                        help=f"first set this guild's retention to N days (1 to {MAX_RETENTION_DAYS})")
     prune.set_defaults(handler=cmd_prune)

@@ -187,7 +187,7 @@ class AnalysisFailed(BylineError):
 
 
 class AnalysisTimedOut(AnalysisFailed):
-    """A job ran past ``analysis.job_timeout_seconds``; its worker was stopped so the jobs behind it can run."""
+    """A job ran past ``analysis.job_timeout_seconds`` in a worker; its pool was replaced so later jobs can run."""
 
     user_message = "That took Byline too long, so it stopped. Try again later, or try a shorter text."
     transient = False
