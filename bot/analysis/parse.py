@@ -42,6 +42,17 @@ _PARSER_VIEW = str.maketrans({"\ufeff": " ", "\u200b": " ", "\r": "\n", "\u2028"
 # them in every span cut from the input.
 _PICTOGRAPHS = re.compile("[\u200c-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufe0e\ufe0f\u2600-\u27bf"
                           "\u2b00-\u2bff\U0001f000-\U0001faff\U000e0020-\U000e007f]")
+# Discord markdown, which members paste with their articles: the parser sees its marks as spaces. "said **Tom
+# Baker**" lost its speaker, "__Sources familiar with the talks__ said" became a named source "_", and "It is
+# **widely believed**" no claim at all. Only marks that pair up within a line count (emphasis, strike-through,
+# spoilers, inline code), so a censored "b****" or a lone backtick used as a quote mark stays as it is; also a
+# block quote's ">" at a line's start and the brackets and address of a masked link ("[text](https://...)").
+_MD_PAIR = re.compile(r"(?<![\w*_~|])(\*\*\*?|__|~~|\|\|)(?=\S)([^\n]{1,1000}?)(?<=\S)\1(?![\w*_~|])")
+_MD_SINGLE = re.compile(r"(?<![\w*])(\*)(?=[^\s*])([^*\n]{1,500}?)(?<=[^\s*])\*(?![\w*])"
+                        r"|(?<![\w_])(_)(?=[^\s_])([^_\n]{1,500}?)(?<=[^\s_])_(?![\w_])"
+                        r"|(`)([^`\n]{1,500})`")
+_MD_QUOTE_LINE = re.compile(r"(?m)^([ \t]*)(>{1,3})(?=[ \t]|$)")
+_MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((<?https?://[^)\s]{1,2000}>?)\)")
 # A run of one mark repeated this often (apostrophes, "=====", "*****") is decoration or a hostile paste, never
 # words: the parser sees its first RUN_KEPT marks and spaces for the rest. spaCy's tokenizer splits such a run one
 # mark at a time and reads the rest of the run again at each split, so 79 runs of 999 apostrophes (under every
@@ -135,11 +146,30 @@ def parseable(text: str) -> str:
     glued to a word ("\ufeffOfficials") spoils its tag and entity, so it becomes a space. Every kind of line
     break becomes "\n" ("\r\n" becomes " \n"; the engine reads it as "\n", see ``line_endings``), so an old-Mac
     or Unicode line ending parses and segments exactly as a plain one. A long run of one mark keeps its first few
-    marks and shows spaces for the rest (see ``LONG_RUN``), and emoji are spaces (see ``_PICTOGRAPHS``). The
+    marks and shows spaces for the rest (see ``LONG_RUN``), and emoji and markdown marks are spaces (see
+    ``_PICTOGRAPHS``, ``_MD_PAIR``). The
     result's spans are cut from the exact input afterwards (``exact``).
     """
     view = _MARK_RUN.sub(_short_run, text.replace("\r\n", " \n").translate(_PARSER_VIEW))
-    return _PICTOGRAPHS.sub(" ", view)
+    return _PICTOGRAPHS.sub(" ", _without_markdown(view))
+
+
+def _without_markdown(view: str) -> str:
+    """``view`` with Discord's markdown marks as spaces, the words inside them kept (see ``_MD_PAIR``)."""
+    if not any(mark in view for mark in "*_~|`>["):
+        return view
+    view = _MD_LINK.sub(lambda m: " " + m.group(1) + " " * (len(m.group()) - len(m.group(1)) - 1), view)
+    view = _MD_QUOTE_LINE.sub(lambda m: m.group(1) + " " * len(m.group(2)), view)
+    for _ in range(2):  # "||**nested**||"
+        view = _MD_PAIR.sub(_inner_only, view)
+    return _MD_SINGLE.sub(_inner_only, view)
+
+
+def _inner_only(match: re.Match[str]) -> str:
+    """The matched marks as spaces around the text they enclose."""
+    mark = next(g for g in match.groups()[::2] if g)
+    inner = match.group()[len(mark) : len(match.group()) - len(mark)]
+    return " " * len(mark) + inner + " " * len(mark)
 
 
 def _short_run(match: re.Match[str]) -> str:

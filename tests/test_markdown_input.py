@@ -1,0 +1,66 @@
+"""Discord markdown in a pasted article reads as the same article without it.
+
+Members paste with their formatting: a bold speaker lost its claim ("said **Tom Baker**" left an unattributed quote),
+underscores around an unnamed source made it a named source "_", and bold reporting words hid the claim. The
+parser now sees paired marks, block-quote marks and masked-link syntax as spaces; spans still index the input.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis import parse
+
+FORMATTED = [
+    ('"We cannot keep patching a structure that is falling apart," said **Tom Baker**, the council leader.', "**"),
+    ('"We cannot keep patching a structure that is falling apart," said __Tom Baker__, the council leader.', "__"),
+    ("__Sources familiar with the talks__ said the deal was close.", "__"),
+    ("||A senior official|| said the deal was close.", "||"),
+    ("[Critics](https://example.com/a) have long argued that the scheme is unfair.", "]("),
+    ("It is **widely believed** that the plan will fail.", "**"),
+    ("The minister has __been accused of__ lying to parliament.", "__"),
+    ("The plan is [reportedly](https://example.com/a) close to collapse.", "]("),
+    ("According to *a senior official*, the deal was close.", "*"),
+    ("The council met on Monday.\n\n**\"We cannot keep patching a structure that is falling apart.\"**\n", "**"),
+    ('> "We cannot keep patching a structure.\n> \n> "We have to close it now," said Tom Baker.\n', "> "),
+    ("A senior official described the meeting as tense. **He said** the talks could collapse within days.", "**"),
+]
+
+
+def _plain(text: str) -> str:
+    for mark in ("**", "__", "||", "*", "> "):
+        text = text.replace(mark, "")
+    return text.replace("[", "").replace("](https://example.com/a)", "")
+
+
+def _reading(result) -> tuple:
+    return ([(a.cue.text, a.source.text if a.source else None, a.source_kind) for a in result.attributions],
+            [(f.category, f.severity, f.evidence.text) for f in result.flags])
+
+
+@pytest.mark.parametrize(("text", "mark"), FORMATTED, ids=[t[:40] for t, _ in FORMATTED])
+def test_formatted_text_reads_as_the_plain_text(engine, text: str, mark: str) -> None:
+    assert mark in text
+    got, plain = engine.analyze(text), engine.analyze(_plain(text))
+    assert _reading(got) == _reading(plain)
+    for a in got.attributions:
+        for span in (a.cue, a.source, a.content):
+            assert span is None or text[span.start:span.end] == span.text
+
+
+@pytest.mark.parametrize("text", [
+    "There will never be a ni**** in the club, he wrote.",  # a censored word keeps its stars
+    "Critics seized on the phrase `burden to Britain' at once.",  # a lone backtick used as a quote mark
+    "The ratio was 5 * 3 * 2 in the model.",
+    "___\n",
+])
+def test_marks_that_do_not_pair_are_left_as_they_are(text: str) -> None:
+    assert parse.parseable(text) == text
+
+
+def test_nested_and_triple_marks_are_all_spaces_and_lengths_hold() -> None:
+    text = "||**Officials** said|| and ***the board*** agreed; see `the memo`."
+    view = parse.parseable(text)
+    assert len(view) == len(text)
+    assert not any(mark in view for mark in "*|`")
+    assert view.split() == ["Officials", "said", "and", "the", "board", "agreed;", "see", "the", "memo", "."]
