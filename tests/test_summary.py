@@ -329,6 +329,14 @@ def test_notes_about_the_page_are_not_summarised(nlp):
     assert not any(p.startswith(("Good morning", "We'll", "This post", "For media")) for p in picked), picked
 
 
+def test_a_live_blogs_time_stamps_are_not_summarised(engine):
+    text = ("Storm Arwen: live updates\n\n10:42 GMT\nPower has been cut to 20,000 homes, the energy company Northgrid "
+            "said. Engineers are working to restore supply.\n\n10:55 GMT\nTwo roads near Alnwick are closed after "
+            "trees fell, police said. Drivers are asked to avoid the A1.\n")
+    picked = [s.text for s in engine.analyze(text, sentences=3).summary]
+    assert len(picked) == 3 and not any("GMT" in p for p in picked), picked
+
+
 def test_a_text_of_page_notes_alone_still_gets_a_summary(nlp):
     doc = nlp("Good morning and welcome to our live coverage.\nFor media enquiries, contact press@acme.example.\n")
     sents = segment.sentences(doc)
@@ -351,6 +359,9 @@ def test_a_text_of_page_notes_alone_still_gets_a_summary(nlp):
         ("Welcome to Nigeria's free readers associations, where young men read the headlines.", False),
         ("By the end of the year prices had doubled.", False),
         ("About 40 percent of the crop was lost: the worst year since 1976.", False),
+        # a live blog's time stamps, whole or as the parser split them
+        ("10:42 GMT", True), ("GMT", True), ("Updated 3 March 2025, 10:42 BST", True), ("Last updated: 14:05 ET", True),
+        ("The council met on Monday.", False), ("It is 10:42.", False), ("In May.", False),
     ],
 )
 def test_page_notes(sentence, expected):

@@ -1,10 +1,10 @@
 """Sentences that belong to the page rather than the story: greetings, notes to the reader, contacts.
 
-A live blog opens with "Good morning and welcome to our live coverage", an interview carries "edited for
-length and clarity" and its interviewer's "Q:" lines, a press release ends "About Acme: ..." and "For media
-enquiries, contact ...". These share words with the rest of the article, so centrality alone can pick them
-for a summary. The default summary discounts them (it does not ban them: a text made only of them still gets
-a summary). Patterns are hand-written for Byline.
+A live blog opens with "Good morning and welcome to our live coverage", an interview carries "edited for length and
+clarity" and its interviewer's "Q:" lines, a press release ends "About Acme: ..." and "For media enquiries, contact
+...", and a live blog's entries start with their time ("10:42 GMT"). These share words with the rest of the article,
+so centrality alone can pick them for a summary. The default summary discounts them (it does not ban them: a text
+made only of them still gets a summary). Patterns are hand-written for Byline.
 """
 
 from __future__ import annotations
@@ -45,7 +45,18 @@ _ANYWHERE = re.compile(
 )
 
 
+# A live blog's time stamps ("10:42 GMT", "Updated 3 March 2025, 10:42"), or what is left of one after the parser
+# split it ("GMT"): a line of times, dates, zones and weekdays, and nothing else.
+_STAMP_WORD = (r"(?:a\.?m\.?|p\.?m\.?|gmt|bst|utc|cet|cest|[ecmp][sd]?t|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?"
+               r"|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+               r"|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?"
+               r"|sun(?:day)?|today|yesterday|updated|posted|published|last)")
+_STAMP = re.compile(rf"^(?:[\d:.,/()\s-]+|{_STAMP_WORD}\b)+$", re.IGNORECASE)
+
+
 def is_boilerplate(sentence: str) -> bool:
-    """Whether a sentence is a note about the page (a greeting, an editing note, a contact), not the story."""
+    """Whether a sentence is a note about the page (a greeting, an editing note, a contact, a time stamp), not the
+    story."""
     text = sentence.strip()
-    return bool(_OPENINGS.match(text) or _ABOUT_NOTE.match(text) or _BYLINE.match(text) or _ANYWHERE.search(text))
+    return bool(_OPENINGS.match(text) or _ABOUT_NOTE.match(text) or _BYLINE.match(text) or _ANYWHERE.search(text)
+                or _STAMP.match(text))
