@@ -126,3 +126,26 @@ def test_a_bare_asked_is_a_question_put_not_a_flag(engine):
     result = engine.analyze(text)
     assert [(a.cue.text, a.source_kind) for a in result.attributions if a.cue.text == "asked"] == [("asked", "none")]
     assert [f.evidence.text for f in result.flags] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "holders", "kind"),
+    [
+        ("The decision is seen by many residents as a betrayal.", "many residents", "vague"),
+        ("The closure is seen by critics as a mistake.", "critics", "vague"),
+        ("The move was seen by some as a demotion for the chairman.", "some", "vague"),
+        ("The plan is regarded by the auditor as reckless.", "the auditor", "named"),
+    ],
+)
+def test_seen_by_holders_as_a_view_is_their_claim(nlp, text, holders, kind):
+    """A reviewer's find: "is seen as" and "is viewed by many as" were claims, "is seen by many residents as" none,
+    because the parser hangs "as" on the holders and the sighting rule looked for it on the verb."""
+    assert found(nlp, text)[0][1:] == (holders, kind)
+
+
+@pytest.mark.parametrize("text", [
+    "The suspect was seen by witnesses leaving the building.",
+    "The car was seen by police as it left the depot.",
+])
+def test_a_sighting_by_someone_is_no_claim(nlp, text):
+    assert found(nlp, text) == []

@@ -15,7 +15,7 @@ import math
 from spacy.tokens import Span, Token
 
 from bot.analysis.lexicon import cue_model, cue_weights, words
-from bot.analysis.non_reports import reports_nothing
+from bot.analysis.non_reports import regarded_as, reports_nothing
 
 # Verbs of making known whose agentless passive with a dummy "it" reports a claim ("it was announced that ...").
 MADE_KNOWN = {"announce", "confirm", "disclose", "reveal", "learn", "state", "establish"}
@@ -27,6 +27,9 @@ SUBORDINATORS = {"when", "if", "as", "after", "before", "while", "once", "until"
 AS_PASSIVES = {"rated", "mentioned"}
 # Verbs of foretelling whose bare "as predicted" tells that somebody, unnamed, foretold it.
 FORETELLING = {"expect", "predict", "forecast", "anticipate", "project", "foresee"}
+# "Is seen by many residents as a betrayal": a verb of regarding, with its holders in a by-phrase and their view
+# after "as", is an opinion whoever holds it ("seen by witnesses leaving" has no "as": a sighting).
+REGARDING = {"see", "view", "regard", "perceive"}
 THRESHOLD = 0.45
 SHRINK = 5.0
 # Prior weight for a reporting verb that the table has never seen (new words on unseen text).
@@ -174,10 +177,21 @@ def is_cue(tok: Token, quoted: bool) -> bool:
         or is_reporting_passive(tok)
         or existential_claim(tok)
         or _claiming_reaction(tok)
+        or _regarded_by_as(tok)
         or score(tok, quoted) >= THRESHOLD
         or fronted_report(tok)
     )
     return found and not reports_nothing(tok)
+
+
+def _regarded_by_as(verb: Token) -> bool:
+    """ "Is seen by some as a demotion", "was viewed by critics as": see ``REGARDING``."""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in REGARDING:
+        return False
+    deps = {c.dep_ for c in verb.children}
+    if "auxpass" not in deps and verb.tag_ != "VBN":
+        return False
+    return any(c.dep_ == "agent" for c in verb.children) and regarded_as(verb)
 
 
 def _claiming_reaction(verb: Token) -> bool:

@@ -48,7 +48,23 @@ def _sighting(tok: Token) -> bool:
     what could be seen, not what anybody thinks ("is seen as the favourite" is a view)."""
     if tok.lemma_.lower() != "see" or tok.pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in tok.children):
         return False
-    return not any(c.lower_ == "as" for c in tok.children)
+    return not regarded_as(tok)
+
+
+# How far after "by" the "as" of "seen by many residents as a betrayal" may come.
+MAX_HOLDER_WORDS = 10
+
+
+def regarded_as(verb: Token) -> bool:
+    """ "Is seen as", "is seen by many residents as": the verb's "as", which the parser hangs on the verb or on the
+    holders in its by-phrase ("residents as a betrayal"), so it is looked for soon after "by" too."""
+    if any(c.lower_ == "as" for c in verb.children):
+        return True
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    if agent is None:
+        return False
+    window = verb.doc[agent.i + 1 : min(agent.i + MAX_HOLDER_WORDS, len(verb.doc))]
+    return any(t.lower_ == "as" and t.dep_ != "mark" for t in window)  # "seen by police as it left": a sighting
 
 
 def _order_to_reader(tok: Token) -> bool:
