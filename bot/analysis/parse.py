@@ -92,14 +92,15 @@ def _cut_inside_lines(text: str, piece_words: int) -> list[str]:
     out: list[str] = []
     start = 0
     count = 0
+    left = len(text.split())  # words not yet in a piece: a cut must leave a whole piece's worth after it
     for gap in _GAP.finditer(text):
         count += gap.start() > start  # a word stands before this white space
-        if gap.end() >= len(text):
+        if gap.end() >= len(text) or left - count < piece_words:
             break
         if (count >= piece_words and _ends_sentence(text, gap.start(), gap.end())) or (
                 count >= LONG_LINE_PIECES * piece_words):
             out.append(text[start : gap.end()])
-            start, count = gap.end(), 0
+            start, left, count = gap.end(), left - count, 0
     out.append(text[start:])
     return [p for p in out if p]
 
