@@ -53,6 +53,9 @@ def test_formatted_text_reads_as_the_plain_text(engine, text: str, mark: str) ->
     "Critics seized on the phrase `burden to Britain' at once.",  # a lone backtick used as a quote mark
     "The ratio was 5 * 3 * 2 in the model.",
     "___\n",
+    "It`s claimed that the plan isn`t working.",  # backticks typed as apostrophes
+    "According to the memo at https://example.com/_drafts_/memo, officials said it failed.",  # marks in an address
+    "See https://example.com/a__b__c and https://x.example/**y** for the files.",
 ])
 def test_marks_that_do_not_pair_are_left_as_they_are(text: str) -> None:
     assert parse.parseable(text) == text

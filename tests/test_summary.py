@@ -368,6 +368,15 @@ def test_page_notes(sentence, expected):
     assert boilerplate.is_boilerplate(sentence) is expected
 
 
+def test_a_run_of_figures_is_read_once_not_in_every_split(monkeypatch):
+    """The stamp pattern once nested one repeat in another: "1,234.5 2,345.6 3,456.7 in millions" took seconds and
+    thirty digits before a word minutes. The answer must come from one pass: the pattern may not nest repeats."""
+    pattern = boilerplate._STAMP.pattern
+    assert "]+|" not in pattern and "]*|" not in pattern
+    assert boilerplate.is_boilerplate("1" * 5_000 + " x") is False
+    assert boilerplate.is_boilerplate("1,234.5 2,345.6 3,456.7 4,567.8 5,678.9 in millions of pounds.") is False
+
+
 def test_a_sentence_from_the_middle_of_a_quote_is_discounted(nlp):
     text = ("Mine closes after forty years\n\n"
             "The Ridgeway gold mine will close in March, its owner said, ending 40 years of mining in the town.\n\n"

@@ -146,6 +146,10 @@ def test_seen_by_holders_as_a_view_is_their_claim(nlp, text, holders, kind):
 @pytest.mark.parametrize("text", [
     "The suspect was seen by witnesses leaving the building.",
     "The car was seen by police as it left the depot.",
+    "She was seen by doctors as soon as she arrived at the hospital.",
+    "He was seen by police as well as by neighbours.",
+    "The dog was last seen by some residents as recently as Tuesday.",
+    "A letter seen by Reuters shows the firm as the main bidder.",
 ])
 def test_a_sighting_by_someone_is_no_claim(nlp, text):
-    assert found(nlp, text) == []
+    assert not any("seen" in cue for cue, _, _ in found(nlp, text))

@@ -51,20 +51,33 @@ def _sighting(tok: Token) -> bool:
     return not regarded_as(tok)
 
 
-# How far after "by" the "as" of "seen by many residents as a betrayal" may come.
-MAX_HOLDER_WORDS = 10
+# "As soon as", "as well as", "as recently as": words that make "as ... as" a comparison.
+AS_AS_WORDS = frozenset({"soon", "well", "recently", "long", "much", "far", "many", "early", "late", "often",
+                         "quickly", "little", "few", "good", "bad", "high", "low", "fast"})
 
 
 def regarded_as(verb: Token) -> bool:
     """ "Is seen as", "is seen by many residents as": the verb's "as", which the parser hangs on the verb or on the
-    holders in its by-phrase ("residents as a betrayal"), so it is looked for soon after "by" too."""
+    holders in its by-phrase ("residents as a betrayal"), so it is looked for in that phrase and right after it too
+    ("a letter seen by Reuters shows the firm as the bidder": that "as" is the other verb's)."""
     if any(c.lower_ == "as" for c in verb.children):
         return True
     agent = next((c for c in verb.children if c.dep_ == "agent"), None)
     if agent is None:
         return False
-    window = verb.doc[agent.i + 1 : min(agent.i + MAX_HOLDER_WORDS, len(verb.doc))]
-    return any(t.lower_ == "as" and t.dep_ != "mark" for t in window)  # "seen by police as it left": a sighting
+    doc = verb.doc
+    after = agent.right_edge.i + 1
+    candidates = [t for t in agent.subtree if t.lower_ == "as"] + ([doc[after]] if after < len(doc) else [])
+    return any(t.lower_ == "as" and t.dep_ != "mark" and not _as_as(t) for t in candidates)
+
+
+def _as_as(tok: Token) -> bool:
+    """ "As soon as", "as well as", "as recently as" (either "as"): a comparison or a joint, not the view "as"
+    introduces."""
+    doc = tok.doc
+    nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
+    prev = doc[tok.i - 1].lower_ if tok.i > 0 else ""
+    return tok.dep_ == "cc" or nxt in AS_AS_WORDS or prev in AS_AS_WORDS
 
 
 def _order_to_reader(tok: Token) -> bool:

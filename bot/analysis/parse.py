@@ -50,8 +50,9 @@ _PICTOGRAPHS = re.compile("[\u200c-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufe0e\
 _MD_PAIR = re.compile(r"(?<![\w*_~|])(\*\*\*?|__|~~|\|\|)(?=\S)([^\n]{1,1000}?)(?<=\S)\1(?![\w*_~|])")
 _MD_SINGLE = re.compile(r"(?<![\w*])(\*)(?=[^\s*])([^*\n]{1,500}?)(?<=[^\s*])\*(?![\w*])"
                         r"|(?<![\w_])(_)(?=[^\s_])([^_\n]{1,500}?)(?<=[^\s_])_(?![\w_])"
-                        r"|(`)([^`\n]{1,500})`")
+                        r"|(?<![\w`])(`)([^`\n]{1,500})`(?![\w`])")  # not "It`s ... isn`t", backticks as apostrophes
 _MD_QUOTE_LINE = re.compile(r"(?m)^([ \t]*)(>{1,3})(?=[ \t]|$)")
+_URL = re.compile(r"(https?://[^\s<>()\[\]]+)")
 _MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((<?https?://[^)\s]{1,2000}>?)\)")
 # A run of one mark repeated this often (apostrophes, "=====", "*****") is decoration or a hostile paste, never
 # words: the parser sees its first RUN_KEPT marks and spaces for the rest. spaCy's tokenizer splits such a run one
@@ -160,6 +161,14 @@ def _without_markdown(view: str) -> str:
     if not any(mark in view for mark in "*_~|`>["):
         return view
     view = _MD_LINK.sub(lambda m: " " + m.group(1) + " " * (len(m.group()) - len(m.group(1)) - 1), view)
+    if "://" in view:  # a link's "_drafts_" or "__init__" is part of its address: only the text around links is read
+        parts = _URL.split(view)
+        return "".join(part if i % 2 else _marks_as_spaces(part) for i, part in enumerate(parts))
+    return _marks_as_spaces(view)
+
+
+def _marks_as_spaces(view: str) -> str:
+    """Emphasis, spoiler, code and block-quote marks as spaces, in text that holds no link address."""
     view = _MD_QUOTE_LINE.sub(lambda m: m.group(1) + " " * len(m.group(2)), view)
     for _ in range(2):  # "||**nested**||"
         view = _MD_PAIR.sub(_inner_only, view)
