@@ -191,8 +191,9 @@ class StoreBase:
             raise StoreError(f"Cannot open the database {path}: {exc}") from None
         try:
             await conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
-            await StoreBase._refuse_foreign(conn, path, empty_ok=not existing_only)
-            await StoreBase._refuse_newer_schema(conn, path)  # before WAL: a refused file is left as it was
+            version = await StoreBase._schema_version(conn)
+            await StoreBase._refuse_foreign(conn, path, version, empty_ok=not existing_only)
+            StoreBase._refuse_newer_schema(path, version)  # before WAL: a refused file is left as it was
             await conn.execute("PRAGMA foreign_keys = ON")
             await StoreBase._retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"), busy_ms)
             await conn.execute("PRAGMA synchronous = FULL")
@@ -223,13 +224,16 @@ class StoreBase:
         raise AssertionError("unreachable")
 
     @staticmethod
-    async def _refuse_foreign(conn: aiosqlite.Connection, path: str, *, empty_ok: bool) -> None:
+    async def _schema_version(conn: aiosqlite.Connection) -> int:
+        async with conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    @staticmethod
+    async def _refuse_foreign(conn: aiosqlite.Connection, path: str, version: int, *, empty_ok: bool) -> None:
         """Refuse, before anything is written, a file that is not a Byline database: one with a schema version of 0
         or without Byline's first tables (another program's SQLite file), whoever opens it (``--save`` and the bot
         too: they would add Byline's tables to it), and an empty one unless ``empty_ok`` (a new database)."""
-        async with conn.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
-        version = int(row[0]) if row else 0
         tables = {str(r[0]) for r in await conn.execute_fetchall(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
         if version > 0 and tables.issuperset(BYLINE_TABLES):
@@ -241,10 +245,8 @@ class StoreBase:
         raise StoreError(f"{path} is not a Byline database (it was left unchanged).")
 
     @staticmethod
-    async def _refuse_newer_schema(conn: aiosqlite.Connection, path: str) -> None:
-        async with conn.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
-        current, latest = (int(row[0]) if row else 0), len(migrations())
+    def _refuse_newer_schema(path: str, current: int) -> None:
+        latest = len(migrations())
         if current > latest:
             raise _newer_schema(path, current, latest)
 

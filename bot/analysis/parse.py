@@ -149,8 +149,7 @@ def parseable(text: str) -> str:
     break becomes "\n" ("\r\n" becomes " \n"; the engine reads it as "\n", see ``line_endings``), so an old-Mac
     or Unicode line ending parses and segments exactly as a plain one. A long run of one mark keeps its first few
     marks and shows spaces for the rest (see ``LONG_RUN``), and emoji and markdown marks are spaces (see
-    ``_PICTOGRAPHS``, ``_MD_PAIR``). The
-    result's spans are cut from the exact input afterwards (``exact``).
+    ``_PICTOGRAPHS``, ``_MD_PAIR``). The result's spans are cut from the exact input afterwards (``exact``).
     """
     view = _MARK_RUN.sub(_short_run, text.replace("\r\n", " \n").translate(_PARSER_VIEW))
     return _PICTOGRAPHS.sub(" ", _without_markdown(view))
