@@ -29,6 +29,9 @@ _UNSAFE = {c: "\ufffd" for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x
                                  *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 
 
+_JOINER = "\u200d"
+_SKIN_TONES = ("\U0001f3fb", "\U0001f3ff")
+
 def use_color(mode: str, stream: IO[str]) -> bool:
     """Decide on colour: 'always', 'never', or 'auto' (a terminal, and NO_COLOR unset)."""
     if mode == "always":
@@ -102,21 +105,33 @@ def _cell(text: str, width: int) -> str:
     """``text`` on one line, clipped and padded to ``width`` terminal columns: a CJK character or most emoji take
     two columns and a combining mark none, so padding by characters pushed the next column about."""
     flat = one_line(text)
-    if sum(map(_columns, flat)) > width:
-        kept, used = [], 0
-        for ch in flat:
-            if used + _columns(ch) > width - 1:  # one column is left for the ellipsis
-                break
-            kept.append(ch)
-            used += _columns(ch)
-        flat = "".join(kept) + "…"
-    return flat + " " * (width - sum(map(_columns, flat)))
+    widths = _columns(flat)
+    if sum(widths) > width:
+        end, used = 0, 0
+        while end < len(flat) and used + widths[end] <= width - 1:  # one column is left for the ellipsis
+            used += widths[end]
+            end += 1
+        while 0 < end < len(flat) and widths[end] == 0:
+            end -= 1  # a cut inside a joined emoji or before a combining mark drops the whole character
+            used -= widths[end]
+        flat = flat[:end] + "…"
+        widths = [*widths[:end], 1]
+    return flat + " " * (width - sum(widths))
 
 
-def _columns(ch: str) -> int:
-    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+def _columns(text: str) -> list[int]:
+    """Terminal columns of each character of ``text``: a joined emoji ("👩‍🔬") or one with a skin tone ("👍🏽") is
+    drawn as one wide picture, so what is joined or modified takes no column of its own."""
+    out: list[int] = []
+    for i, ch in enumerate(text):
+        invisible = unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf")
+        joined = i > 0 and text[i - 1] == _JOINER
+        toned = _SKIN_TONES[0] <= ch <= _SKIN_TONES[1] and bool(out) and out[-1] == 2
+        if invisible or joined or toned:
+            out.append(0)
+        else:
+            out.append(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1)
+    return out
 
 
 def _scorecard(result: Result) -> list[str]:

@@ -400,3 +400,18 @@ def test_the_cli_table_lines_up_with_wide_and_invisible_characters():
     assert len(lines) == len(names)
     for line in lines:
         assert columns(line[: line.index(" named ")]) == 2 + 28, line
+
+
+def test_the_cli_table_counts_a_joined_or_toned_emoji_as_one_wide_picture():
+    """"👩‍🔬" is drawn in two columns, not six, and "👍🏽" in two, not four: the Cue column stays at 42, and a clip
+    never cuts a joined emoji in half."""
+    from bot.report import _cell, _who_said_what
+
+    scientist, thumbs = "\U0001f469\u200d\U0001f52c", "\U0001f44d\U0001f3fd"
+    for name, drawn in ((f"{scientist} Dr Lee", 9), (f"{thumbs} Fan club", 11), (f"Team {scientist}{thumbs}", 9)):
+        row = Attribution(Span(0, 4, "said"), Span(5, 5 + len(name), name), Span(0, 9, "it rained"), "named", False, 0)
+        line = _who_said_what([row])[1]
+        assert line.startswith("  " + name + " " * (28 - drawn) + " named "), line
+    assert _cell("ab" + scientist + "cd", 4) == "ab…" + " "  # the picture would need columns 3-4; the "…" takes 3
+    assert _cell("abc" + scientist, 4) == "abc…"
+    assert _cell("ab" + thumbs + "cd", 5) == "ab" + thumbs + "…"
