@@ -143,6 +143,11 @@ class AnalysisService:
         self._retiring: set[Executor] = set()  # replaced pools still finishing the jobs they were given
         # The jobs each pool still holds, oldest first: a pool's workers take them in this order.
         self._pending: dict[Executor, dict[Future[Any], None]] = {}
+        # One job's timeout kills its whole pool (see _wait); the other jobs it held are bystanders and get one more try
+        # on the fresh pool. Each set only ever holds jobs still in flight.
+        self._resubmittable: set[Future[Any]] = set()  # first tries whose callers still wait for them
+        self._bystanders: set[Future[Any]] = set()  # those held by a pool killed for another job's timeout
+        self._handed_over: set[Future[Any]] = set()  # bystanders that ended broken or cancelled, slot kept (_settle)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()  # done-callbacks run on the pool's management thread
         self.completed = 0
@@ -224,6 +229,8 @@ class AnalysisService:
         return await self._submit(worker_info_job)
 
     async def _submit(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(*args)`` in a worker. The job holds one slot of ``capacity`` from here until its worker is done
+        with it, through its one resubmission if it was a bystander of another job's timeout (see ``_wait``)."""
         if self._closed:
             raise ShuttingDown()
         with self._lock:
@@ -231,27 +238,43 @@ class AnalysisService:
                 self.rejected += 1
                 raise BusyError()
             self._in_flight += 1
-        try:
-            executor, future = await self._start_job(fn, *args)
-        except BaseException:
-            self._release(None)
-            raise
-        # Count the job until the worker really finishes, even if the awaiting task is cancelled.
-        future.add_done_callback(self._release)
-        try:
-            return await self._wait(executor, future)
-        except asyncio.CancelledError:
-            task = asyncio.current_task()
-            if self._closed and future.cancelled() and not (task is not None and task.cancelling()):
-                raise ShuttingDown() from None  # close() dropped the queued job; the caller is not cancelled
-            raise
-        except BrokenProcessPool:
-            if self._closed:
-                raise ShuttingDown() from None  # close() terminated a job that outlived its timeout
-            # Not retried: the job itself may be what killed the worker (a poison input would break the new pool too).
-            log.error("an analysis worker died during a job; restarting the pool")
-            await self._restart(executor)
-            raise AnalysisFailed() from None
+        first_try = True
+        while True:
+            try:
+                executor, future = await self._start_job(fn, *args)
+            except BaseException:
+                self._release(None)
+                raise
+            if first_try:
+                with self._lock:
+                    self._resubmittable.add(future)
+            # Count the job until the worker really finishes, even if the awaiting task is cancelled (_settle).
+            future.add_done_callback(self._settle)
+            try:
+                return await self._wait(executor, future)
+            except BaseException as error:
+                task = asyncio.current_task()
+                cancelling = task is not None and task.cancelling() > 0
+                if self._reclaim(future):  # a bystander of another job's timeout: its slot is still ours
+                    broken = isinstance(error, BrokenProcessPool | asyncio.CancelledError)
+                    if broken and not (self._closed or cancelling):
+                        log.warning("resubmitting an analysis job whose pool was stopped for another job's timeout")
+                        first_try = False
+                        continue  # once: the retry is no longer resubmittable
+                    self._release(None)
+                if isinstance(error, asyncio.CancelledError) and future.cancelled() and not cancelling:
+                    if self._closed:
+                        raise ShuttingDown() from None  # close() dropped the queued job; the caller is not cancelled
+                    raise AnalysisFailed() from None  # a replaced pool dropped the queued job (a retry's second pool)
+                if isinstance(error, BrokenProcessPool):
+                    if self._closed:
+                        raise ShuttingDown() from None  # close() terminated a job that outlived its timeout
+                    # Not retried: the job itself may be what killed the worker (a poison input would break the new
+                    # pool too). Only a pool killed for another job's timeout (_wait) gives its jobs a second try.
+                    log.error("an analysis worker died during a job; restarting the pool")
+                    await self._restart(executor)
+                    raise AnalysisFailed() from None
+                raise
 
     async def _wait(self, executor: Executor, future: Future[T]) -> T:
         """The job's result, or AnalysisTimedOut once it has run ``job_timeout_seconds`` in a worker.
@@ -259,22 +282,29 @@ class AnalysisService:
         A job that never returns (a wedged worker, an input no limit foresaw) would otherwise hold its worker, and
         every job queued behind it, until a restart. The clock starts when a worker takes the job, not while it
         waits its turn, so a burst of ordinary jobs never runs out of time. Past it the pool's workers are killed
-        and the pool replaced: the other jobs it held fail as after a worker crash (retryable), and later ones run
-        on the fresh pool. A caller cancelled while its job waits takes the job out of the queue, as before.
+        and the pool replaced, and later jobs run on the fresh pool. The other jobs the killed pool held, running or
+        queued, are bystanders: marked here before the kill, each ends in BrokenProcessPool (or is cancelled) and
+        ``_submit`` gives it once to the fresh pool, where its own clock starts again when a worker takes it; one
+        whose own limit passes before that end arrives waits for it rather than kill again. A caller cancelled
+        while its job waits takes the job out of the queue, as before.
         """
         waiting = asyncio.wrap_future(future)
+        limit = self.settings.job_timeout_seconds
         try:
             while not waiting.done() and not self._taken(executor, future):
                 await asyncio.wait({waiting}, timeout=TURN_POLL_SECONDS)
             if not waiting.done():
-                await asyncio.wait({waiting}, timeout=self.settings.job_timeout_seconds)
+                await asyncio.wait({waiting}, timeout=limit)
+            if not waiting.done() and self._is_bystander(future):
+                await asyncio.wait({waiting}, timeout=limit)  # its workers are dead: the pool is about to say so
         except asyncio.CancelledError:
             waiting.cancel()  # cancels the pool's future too, unless a worker already runs it
             raise
         if waiting.done():
             return waiting.result()
         waiting.add_done_callback(_consume)  # the killed job's BrokenProcessPool is expected, not news
-        log.error("an analysis job ran past %.0f s; stopping its worker", self.settings.job_timeout_seconds)
+        log.error("an analysis job ran past %.0f s; stopping its worker", limit)
+        self._mark_bystanders(executor, future)
         _terminate_workers(executor)
         await self._restart(executor)
         raise AnalysisTimedOut()
@@ -285,6 +315,41 @@ class AnalysisService:
         with self._lock:
             jobs = self._pending.get(executor) or {}
             return future not in jobs or future in itertools.islice(jobs, self.workers)
+
+    def _mark_bystanders(self, executor: Executor, culprit: Future[Any]) -> None:
+        """Before ``culprit``'s pool is killed: every other first try it still holds may be resubmitted (_settle)."""
+        with self._lock:
+            self._resubmittable.discard(culprit)
+            self._bystanders.discard(culprit)
+            held = self._pending.get(executor) or {}
+            self._bystanders.update(f for f in held if f is not culprit and f in self._resubmittable)
+
+    def _is_bystander(self, future: Future[Any]) -> bool:
+        with self._lock:
+            return future in self._bystanders or future in self._handed_over
+
+    def _settle(self, future: Future[Any]) -> None:
+        """Done-callback, on the pool's thread: free the job's slot, unless the job is a bystander of another job's
+        timeout that ended broken or cancelled; then its caller keeps the slot to resubmit the job (``_submit``)."""
+        with self._lock:
+            self._resubmittable.discard(future)
+            if future in self._bystanders:
+                self._bystanders.discard(future)
+                if future.cancelled() or isinstance(future.exception(), BrokenProcessPool):
+                    self._handed_over.add(future)
+                    return
+            self._in_flight -= 1
+            self.completed += 1
+
+    def _reclaim(self, future: Future[Any]) -> bool:
+        """Once its caller stops waiting for ``future``: whether the future left its slot to the caller (``_settle``),
+        who must now resubmit the job or free the slot. Afterwards the future frees its own slot when it ends."""
+        with self._lock:
+            self._resubmittable.discard(future)
+            self._bystanders.discard(future)
+            kept = future in self._handed_over
+            self._handed_over.discard(future)
+            return kept
 
     async def _start_job(self, fn: Callable[..., T], *args: Any) -> tuple[Executor, Future[T]]:
         """Submit to the pool; a pool that broke while idle (worker OOM-killed) is replaced and the job tried once more.
