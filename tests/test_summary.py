@@ -177,8 +177,15 @@ def test_long_input_is_capped_for_byline(nlp, monkeypatch):
     assert seen == [centrality.MAX_CANDIDATES]
 
 
+@pytest.fixture(scope="module")
+def long_article(nlp):
+    """``long_text(300)`` parsed once for every sumy method (the parse is most of each test's time)."""
+    doc = nlp(long_text(300))
+    return doc, segment.sentences(doc)
+
+
 @pytest.mark.parametrize("method", sorted(sumy_adapter.SUMMARIZERS))
-def test_long_input_is_capped_for_sumy(nlp, monkeypatch, method):
+def test_long_input_is_capped_for_sumy(long_article, monkeypatch, method):
     seen: list[int] = []
     cls = sumy_adapter.summarizer_class(method)
 
@@ -188,8 +195,7 @@ def test_long_input_is_capped_for_sumy(nlp, monkeypatch, method):
             return super().__call__(document, count)
 
     monkeypatch.setattr(sumy_adapter, "summarizer_class", lambda name: Spy)
-    doc = nlp(long_text(300))
-    sents = segment.sentences(doc)
+    doc, sents = long_article
     chosen = summary.summarize(doc, sents, method, 3)
     assert len(chosen) == 3 and max(chosen) < sumy_adapter.MAX_SUMY_SENTENCES
     assert seen == [sumy_adapter.MAX_SUMY_SENTENCES]
