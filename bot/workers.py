@@ -148,6 +148,7 @@ class AnalysisService:
         self._resubmittable: set[Future[Any]] = set()  # first tries whose callers still wait for them
         self._bystanders: set[Future[Any]] = set()  # those held by a pool killed for another job's timeout
         self._handed_over: set[Future[Any]] = set()  # bystanders that ended broken or cancelled, slot kept (_settle)
+        self._unstarted: set[Future[Any]] = set()  # bystanders still queued at the kill: they never ran, so no poison
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()  # done-callbacks run on the pool's management thread
         self.completed = 0
@@ -253,14 +254,17 @@ class AnalysisService:
             try:
                 return await self._wait(executor, future)
             except BaseException as error:
+                kept, unstarted = self._reclaim(future)  # first: nothing below may skip it
                 task = asyncio.current_task()
                 cancelling = task is not None and task.cancelling() > 0
-                if self._reclaim(future):  # a bystander of another job's timeout: its slot is still ours
+                if kept:  # a bystander of another job's timeout: its slot is still ours
                     broken = isinstance(error, BrokenProcessPool | asyncio.CancelledError)
                     if broken and not (self._closed or cancelling):
                         log.warning("resubmitting an analysis job whose pool was stopped for another job's timeout")
-                        first_try = False
-                        continue  # once: the retry is no longer resubmittable
+                        # Once for a job that was running (it may be what is slow); one that only waited in the
+                        # queue never ran, so it keeps its one retry for a kill that finds it running.
+                        first_try = unstarted and first_try
+                        continue
                     self._release(None)
                 if isinstance(error, asyncio.CancelledError) and future.cancelled() and not cancelling:
                     if self._closed:
@@ -269,6 +273,11 @@ class AnalysisService:
                 if isinstance(error, BrokenProcessPool):
                     if self._closed:
                         raise ShuttingDown() from None  # close() terminated a job that outlived its timeout
+                    if self._executor is not executor and executor not in self._retiring:
+                        # Its pool was replaced while it ran (another job's timeout, or a crash another caller saw
+                        # first): the pool is new already, and this is its second try or the crash was its own.
+                        log.warning("an analysis job ended with a pool that was replaced meanwhile; not retried")
+                        raise AnalysisFailed() from None
                     # Not retried: the job itself may be what killed the worker (a poison input would break the new
                     # pool too). Only a pool killed for another job's timeout (_wait) gives its jobs a second try.
                     log.error("an analysis worker died during a job; restarting the pool")
@@ -317,12 +326,16 @@ class AnalysisService:
             return future not in jobs or future in itertools.islice(jobs, self.workers)
 
     def _mark_bystanders(self, executor: Executor, culprit: Future[Any]) -> None:
-        """Before ``culprit``'s pool is killed: every other first try it still holds may be resubmitted (_settle)."""
+        """Before ``culprit``'s pool is killed: the other jobs it still holds may be resubmitted (_settle): each
+        first try, and each job still waiting in the queue, which never ran (see ``_taken`` for which run)."""
         with self._lock:
             self._resubmittable.discard(culprit)
             self._bystanders.discard(culprit)
-            held = self._pending.get(executor) or {}
-            self._bystanders.update(f for f in held if f is not culprit and f in self._resubmittable)
+            held = [f for f in self._pending.get(executor) or {} if f is not culprit]
+            running = set(itertools.islice(held, self.workers - 1))  # the culprit holds the other worker
+            queued = {f for f in held if f not in running}
+            self._bystanders.update(f for f in held if f in self._resubmittable or f in queued)
+            self._unstarted.update(queued)
 
     def _is_bystander(self, future: Future[Any]) -> bool:
         with self._lock:
@@ -338,18 +351,22 @@ class AnalysisService:
                 if future.cancelled() or isinstance(future.exception(), BrokenProcessPool):
                     self._handed_over.add(future)
                     return
+            self._unstarted.discard(future)
             self._in_flight -= 1
             self.completed += 1
 
-    def _reclaim(self, future: Future[Any]) -> bool:
+    def _reclaim(self, future: Future[Any]) -> tuple[bool, bool]:
         """Once its caller stops waiting for ``future``: whether the future left its slot to the caller (``_settle``),
-        who must now resubmit the job or free the slot. Afterwards the future frees its own slot when it ends."""
+        who must now resubmit the job or free the slot, and whether the job never ran. Afterwards the future frees its
+        own slot when it ends."""
         with self._lock:
             self._resubmittable.discard(future)
             self._bystanders.discard(future)
             kept = future in self._handed_over
             self._handed_over.discard(future)
-            return kept
+            unstarted = future in self._unstarted
+            self._unstarted.discard(future)
+            return kept, unstarted
 
     async def _start_job(self, fn: Callable[..., T], *args: Any) -> tuple[Executor, Future[T]]:
         """Submit to the pool; a pool that broke while idle (worker OOM-killed) is replaced and the job tried once more.

@@ -63,7 +63,7 @@ async def _settled(service: AnalysisService, *, bookkeeping: bool = True) -> Non
     await _until(lambda: service.in_flight <= 0, "every slot freed")
     assert service.in_flight == 0
     if bookkeeping:
-        assert not (service._resubmittable or service._bystanders or service._handed_over)
+        assert not (service._resubmittable or service._bystanders or service._handed_over or service._unstarted)
 
 
 def _open(*gates: Path) -> None:
@@ -197,4 +197,28 @@ async def test_close_during_a_resubmission_still_says_shutting_down(tmp_path):
         assert service.in_flight == 0
     finally:
         _open(gate)
+        await service.close(timeout=0.5)
+
+
+async def test_a_job_that_only_waited_in_the_queue_keeps_its_retry_for_a_second_slow_job(tmp_path):
+    """workers=1: a stuck job runs, a second stuck job and an ordinary one wait behind it. Each stuck job times out
+    in turn, killing its pool; the ordinary job never ran on either (it cannot be what is slow), so it is resubmitted
+    each time and its caller gets the answer rather than a "try again"."""
+    service = pool_service(timeout=2, queue_size=2, workers=1)
+    await service.start(warm=False)
+    try:
+        first = await _start_stuck(service, tmp_path / "first")
+        second = asyncio.create_task(service._submit(stuck, str(tmp_path / "second")))
+        ordinary = asyncio.create_task(service._submit(square, 5))
+        with pytest.raises(AnalysisTimedOut):
+            await asyncio.wait_for(first, 60)
+        with pytest.raises(AnalysisTimedOut):
+            await asyncio.wait_for(second, 60)
+        generation, answer = await asyncio.wait_for(ordinary, 60)
+        assert answer == 25 and generation in (2, 3)
+        assert (tmp_path / "second").exists()  # the second stuck job really ran (and timed out) on the fresh pool
+        await _settled(service)
+        assert await asyncio.wait_for(service._submit(square, 3), 60) == (3, 9)
+        await _settled(service)
+    finally:
         await service.close(timeout=0.5)
