@@ -133,3 +133,22 @@ def test_the_platform_x_ends_a_sentence(nlp):
     text = '"Never flying Skyvale again," one user wrote on X. Another posted: "Six hours with no water."'
     assert split(nlp, text) == ['"Never flying Skyvale again," one user wrote on X.',
                                 'Another posted: "Six hours with no water."']
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two of the crew, 1st Lt Omar Reyes and 2nd Lt Jo Kim, were flown home on Friday.",
+        "The medal went to 2nd Lt Aaron Pike, who carried two wounded men to safety.",
+        "Among the dead was 1st Sgt Carla Dunn, a veteran of three tours.",
+    ],
+)
+def test_no_sentence_starts_right_after_a_bare_word(nlp, text):
+    """The parser cut "2nd | Lt Aaron Pike" (and, in longer articles, "a hit with All | Right Now", "Chancellor |
+    Gordon Brown"): a sentence in prose ends with a mark or a line break, never straight after a word."""
+    assert split(nlp, text) == [text]
+
+
+def test_a_line_break_after_a_bare_word_still_ends_the_sentence(nlp):
+    text = "Ferry fares frozen for a year\nThe council agreed on Monday.\nKey points\nNo change to timetables"
+    assert split(nlp, text) == text.split("\n")

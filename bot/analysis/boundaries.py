@@ -82,6 +82,8 @@ def rule_for(doc: Doc, i: int) -> bool | None:
         return True
     if token.is_space or prev.is_space:
         return None
+    if prev.text[-1:].isalnum():
+        return False  # "a global hit with All Right Now", "Do They Know It's Christmas": no mark, no new sentence
     if _is_bullet(prev):
         return False
     if is_closing_quote(token) or is_opening_quote(prev):
