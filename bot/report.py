@@ -27,10 +27,10 @@ MAX_CELL = 70
 # Each becomes U+FFFD, one character for one, so offsets into the text still hold.
 _UNSAFE = {c: "\ufffd" for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0),
                                  *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
-
-
+# What draws a joined or skin-toned emoji as one picture (see ``_columns``).
 _JOINER = "\u200d"
 _SKIN_TONES = ("\U0001f3fb", "\U0001f3ff")
+
 
 def use_color(mode: str, stream: IO[str]) -> bool:
     """Decide on colour: 'always', 'never', or 'auto' (a terminal, and NO_COLOR unset)."""
@@ -113,7 +113,6 @@ def _cell(text: str, width: int) -> str:
             end += 1
         while 0 < end < len(flat) and widths[end] == 0:
             end -= 1  # a cut inside a joined emoji or before a combining mark drops the whole character
-            used -= widths[end]
         flat = flat[:end] + "…"
         widths = [*widths[:end], 1]
     return flat + " " * (width - sum(widths))
