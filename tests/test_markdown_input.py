@@ -67,3 +67,18 @@ def test_nested_and_triple_marks_are_all_spaces_and_lengths_hold() -> None:
     assert len(view) == len(text)
     assert not any(mark in view for mark in "*|`")
     assert view.split() == ["Officials", "said", "and", "the", "board", "agreed;", "see", "the", "memo", "."]
+
+
+def test_a_markdown_image_is_no_part_of_its_sentence(engine) -> None:
+    """ "the bridge ![plan](https://...) would cost" was cut at the image's "!" into "the bridge !" and
+    "plan](https://...) would cost ...", and a summary showed both halves; the image is now read as nothing."""
+    text = ("The council said the bridge ![plan](https://example.com/p.png) would cost more than planned. "
+            "A senior official said the work would start in May.")
+    view = parse.parseable(text)
+    assert len(view) == len(text) and view.split()[:6] == ["The", "council", "said", "the", "bridge", "would"]
+    result = engine.analyze(text)
+    assert [s.text for s in engine.analyze(text, sentences=2).summary] == [
+        "The council said the bridge ![plan](https://example.com/p.png) would cost more than planned.",
+        "A senior official said the work would start in May.",
+    ]
+    assert result.sentences == 2

@@ -54,6 +54,8 @@ _MD_SINGLE = re.compile(r"(?<![\w*])(\*)(?=[^\s*])([^*\n]{1,500}?)(?<=[^\s*])\*(
 _MD_QUOTE_LINE = re.compile(r"(?m)^([ \t]*)(>{1,3})(?=[ \t]|$)")
 _URL = re.compile(r"(https?://[^\s<>()\[\]]+)")
 _MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((<?https?://[^)\s]{1,2000}>?)\)")
+# "![alt](https://...)": an image, not words of the sentence it sits in; its "!" would end that sentence.
+_MD_IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]\(<?https?://[^)\s]{1,2000}>?\)")
 # A run of one mark repeated this often (apostrophes, "=====", "*****") is decoration or a hostile paste, never
 # words: the parser sees its first RUN_KEPT marks and spaces for the rest. spaCy's tokenizer splits such a run one
 # mark at a time and reads the rest of the run again at each split, so 79 runs of 999 apostrophes (under every
@@ -159,6 +161,7 @@ def _without_markdown(view: str) -> str:
     """``view`` with Discord's markdown marks as spaces, the words inside them kept (see ``_MD_PAIR``)."""
     if not any(mark in view for mark in "*_~|`>["):
         return view
+    view = _MD_IMAGE.sub(lambda m: " " * len(m.group()), view)
     view = _MD_LINK.sub(lambda m: " " + m.group(1) + " " * (len(m.group()) - len(m.group(1)) - 1), view)
     if "://" in view:  # a link's "_drafts_" or "__init__" is part of its address: only the text around links is read
         parts = _URL.split(view)
