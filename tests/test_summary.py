@@ -400,3 +400,11 @@ def test_a_sentence_from_the_middle_of_a_quote_is_discounted(nlp):
         "the mine.",
         "\"But the town has come back before.\"",
     ]
+
+
+@pytest.mark.parametrize("method", ["byline", "lead", "textrank"])
+def test_a_sentence_without_a_word_is_never_summary(engine, method):
+    """A lone "!" or a row of dashes says nothing: "lead" used to give "!" as the first line of a summary."""
+    text = "!\nThe council voted to close the bridge on Monday.\n---\nRepairs would cost £4m, officials said.\n"
+    got = [s.text for s in engine.analyze(text, sentences=2, method=method).summary]
+    assert got == ["The council voted to close the bridge on Monday.", "Repairs would cost £4m, officials said."]

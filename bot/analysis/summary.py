@@ -36,11 +36,12 @@ def default_length(n_sentences: int) -> int:
 
 
 def eligible(doc: Doc, sents: list[Sentence]) -> list[int]:
-    """Indices of the sentences a summary may use: all but those of a headline (one, or the parts it was split into)."""
-    line = title_line(doc_text(doc), sents)
-    if line is None:
-        return list(range(len(sents)))
-    return [s.index for s in sents if s.start >= line[1]]
+    """Indices of the sentences a summary may use: all but those of a headline (one, or the parts it was split into),
+    and those without a word or a number (a lone "!" left by an image's markdown, a row of dashes): they say nothing."""
+    text = doc_text(doc)
+    line = title_line(text, sents)
+    after = line[1] if line is not None else 0
+    return [s.index for s in sents if s.start >= after and any(ch.isalnum() for ch in text[s.start : s.end])]
 
 
 def summarize(doc: Doc, sents: list[Sentence], method: str, n: int) -> list[int]:
