@@ -415,3 +415,29 @@ def test_the_cli_table_counts_a_joined_or_toned_emoji_as_one_wide_picture():
     assert _cell("ab" + scientist + "cd", 4) == "ab…" + " "  # the picture would need columns 3-4; the "…" takes 3
     assert _cell("abc" + scientist, 4) == "abc…"
     assert _cell("ab" + thumbs + "cd", 5) == "ab" + thumbs + "…"
+
+
+def test_the_markdown_report_shows_article_text_and_obeys_none_of_its_markup(engine):
+    """An article's "![x](...)" was an image a Markdown viewer fetched when a moderator opened the report, its
+    "[more](...)" a link to somewhere else and its "<img>" raw HTML; every mark is now escaped, and the viewer shows
+    the article's own characters."""
+    import html as html_lib
+
+    from markdown_it import MarkdownIt
+
+    title = "Council <b>row</b> over *bridge* costs"
+    body = ('The council said the bridge ![x](http://t.example/p.png) would cost [more](http://evil.example) than planned. "It is a **scandal** '
+            '<img src=http://t.example/q.png>," a senior official said. Critics have long argued that the `plan` was '
+            "~~doomed~~ from the start | and the mayor_s office knew it.")
+    result = engine.analyze(f"{title}\n{body}", sentences=3)
+    assert len(result.summary) == 3 and result.flags and result.speech
+    md = render.report_markdown(stored_analysis(result))
+    page = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(md)
+    for tag in ("<img", "evil.example\"", "<b>", "<strong>scandal", "<code>plan", "<s>doomed", "<del>doomed"):
+        assert tag not in page, tag
+    shown = html_lib.unescape(re.sub(r"<[^>]+>", "", page))
+    assert "Council <b>row</b> over *bridge* costs" in shown
+    assert "the bridge ![x](http://t.example/p.png) would cost [more](http://evil.example) than planned." in shown
+    assert "`plan` was ~~doomed~~ from the start | and the mayor_s office knew it." in shown
+    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
+    assert len(rows) == 1 + len(result.speech) and all(r.count("<td") == 4 for r in rows[1:])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bot.analysis.result import Result
@@ -11,6 +12,16 @@ from bot.render.message import Attachment
 
 if TYPE_CHECKING:
     from bot.store import StoredAnalysis
+
+# Marks that make Markdown act on text: links and images ("[..](..)", "![..](..)"), raw HTML and autolinks ("<..>"),
+# emphasis, code, strike-through, table cells, and the backslash itself. Article text gets each one escaped, so a
+# Markdown viewer shows what the article says and never fetches an image or draws a link the article planted.
+_ACTIVE = re.compile(r"([\\`*_\[\]<>!~|])")
+
+
+def md_text(text: str) -> str:
+    """Untrusted text on one line, every Markdown mark escaped (CommonMark's backslash escapes)."""
+    return _ACTIVE.sub(r"\\\1", one_line(text))
 
 
 def report_attachment(stored: StoredAnalysis) -> Attachment:
@@ -25,16 +36,16 @@ def report_attachment(stored: StoredAnalysis) -> Attachment:
 def report_markdown(stored: StoredAnalysis) -> str:
     """Everything in the result, as Markdown: summary, every flag, who said what, the scorecard."""
     result = stored.result
-    out = [f"# {one_line(result.title or stored.title or 'Article analysis')}", ""]
+    out = [f"# {md_text(result.title or stored.title or 'Article analysis')}", ""]
     if stored.url:
         out += [f"Source: <{stored.url}>", ""]
     out += [f"Analysis `{stored.id}` · {stored.engine_version} · {stored.created_at:%Y-%m-%d %H:%M} UTC", ""]
     out += [f"## Summary ({len(result.summary)} of {result.sentences} sentences)", ""]
-    out += [f"- {one_line(s.text)}" for s in result.summary] or ["_Too short to summarise._"]
+    out += [f"- {md_text(s.text)}" for s in result.summary] or ["_Too short to summarise._"]
     out += ["", f"## Flags ({len(result.flags)})", ""]
     for flag in ordered_flags(result.flags):
         label = category_label(flag.category)
-        out.append(f"- **{label}** ({flag.severity}): “{one_line(flag.evidence.text)}” — {one_line(flag.reason)}")
+        out.append(f"- **{label}** ({flag.severity}): “{md_text(flag.evidence.text)}” — {md_text(flag.reason)}")
     if not result.flags:
         out.append("No anonymous, vague or missing sources found.")
     out += ["", "## Who said what", ""]
@@ -44,7 +55,8 @@ def report_markdown(stored: StoredAnalysis) -> str:
 
 
 def _attribution_rows(result: Result) -> list[str]:
-    """Who said what as a Markdown table; pipes in article text are escaped so a row can't split."""
+    """Who said what as a Markdown table; article text is escaped (``md_text``), pipes included, so a row can't
+    split."""
     if not result.speech:
         return ["No reported claims found."]
     rows = ["| Source | Kind | Cue | Claim |", "|---|---|---|---|"]
@@ -53,6 +65,6 @@ def _attribution_rows(result: Result) -> list[str]:
         if a.speaker and a.speaker != who:
             who = f"{a.speaker} ({who})"
         claim = a.claim
-        cells = [one_line(who), a.source_kind, one_line(a.cue.text), clip(one_line(claim), 300)]
-        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        cells = [md_text(who), a.source_kind, md_text(a.cue.text), md_text(clip(one_line(claim), 300))]
+        rows.append("| " + " | ".join(cells) + " |")
     return rows
