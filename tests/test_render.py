@@ -426,9 +426,9 @@ def test_the_markdown_report_shows_article_text_and_obeys_none_of_its_markup(eng
     from markdown_it import MarkdownIt
 
     title = "Council <b>row</b> over *bridge* costs"
-    body = ('The council said the bridge ![x](http://t.example/p.png) would cost [more](http://evil.example) than planned. "It is a **scandal** '
-            '<img src=http://t.example/q.png>," a senior official said. Critics have long argued that the `plan` was '
-            "~~doomed~~ from the start | and the mayor_s office knew it.")
+    body = ("The council said the bridge ![x](http://t.example/p.png) would cost [more](http://evil.example) than "
+            'planned. "It is a **scandal** <img src=http://t.example/q.png>," a senior official said. Critics have '
+            "long argued that the `plan` was ~~doomed~~ from the start | and the mayor_s office knew it.")
     result = engine.analyze(f"{title}\n{body}", sentences=3)
     assert len(result.summary) == 3 and result.flags and result.speech
     md = render.report_markdown(stored_analysis(result))
