@@ -152,3 +152,23 @@ def test_no_sentence_starts_right_after_a_bare_word(nlp, text):
 def test_a_line_break_after_a_bare_word_still_ends_the_sentence(nlp):
     text = "Ferry fares frozen for a year\nThe council agreed on Monday.\nKey points\nNo change to timetables"
     assert split(nlp, text) == text.split("\n")
+
+
+def test_text_without_full_stops_keeps_the_parsers_cuts(nlp):
+    """A transcript or a caption dump has no marks to end its sentences; there the parser's cuts are all the
+    structure there is, so the bare-word rule stands aside (it had made the sample article, stripped of its marks,
+    four sentences and a summary line of 1,039 characters)."""
+    import re
+    from pathlib import Path
+
+    text = re.sub(r"[.!?]", "", (Path(__file__).parents[1] / "examples" / "sample-article.txt").read_text())
+    text = text.replace("\n", " ")
+    with nlp.select_pipes(disable=["byline_newline_boundaries"]):
+        bare = split(nlp, text)
+    assert len(bare) > 4
+    assert split(nlp, text) == bare
+
+
+def test_a_link_ends_a_run_on_line_where_the_parser_cuts_it(nlp):
+    text = "Read more at https://example.com/story The council said the bridge would close."
+    assert split(nlp, text) == ["Read more at https://example.com/story", "The council said the bridge would close."]

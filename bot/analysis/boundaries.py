@@ -33,6 +33,11 @@ OPEN_QUOTES = frozenset("“‘«")
 CLOSE_QUOTES = frozenset("”»")
 STRAIGHT_QUOTES = frozenset("\"'")
 BULLETS = frozenset({"-", "*", "•", "–", "—", "·", "+", ">"})
+# Marks that end a sentence. A word is never followed by a new sentence on its line when one of them comes within
+# this many tokens: the text is prose that marks its ends. A transcript or a caption dump with none is left to the
+# parser, whose cuts are then all the structure there is.
+STOPS = frozenset({".", "!", "?", "…"})
+STOP_WITHIN = 60
 
 
 def is_line_break(token: Token) -> bool:
@@ -75,14 +80,17 @@ def _abbrev_key(token: Token) -> str:
     return token.text[:-1].lower() if token.text.endswith(".") else ""
 
 
-def rule_for(doc: Doc, i: int) -> bool | None:
-    """Decide whether token ``i`` starts a sentence: True, False, or None to let the parser decide."""
+def rule_for(doc: Doc, i: int, stop_ahead: bool = True) -> bool | None:
+    """Decide whether token ``i`` starts a sentence: True, False, or None to let the parser decide.
+
+    ``stop_ahead``: a sentence-ending mark follows on the same line, soon (see ``STOP_WITHIN``).
+    """
     token, prev = doc[i], doc[i - 1]
     if is_line_break(prev):
         return True
     if token.is_space or prev.is_space:
         return None
-    if prev.text[-1:].isalnum():
+    if stop_ahead and prev.text[-1:].isalnum() and not prev.like_url:
         return False  # "a global hit with All Right Now", "Do They Know It's Christmas": no mark, no new sentence
     if _is_bullet(prev):
         return False
@@ -106,6 +114,22 @@ def rule_for(doc: Doc, i: int) -> bool | None:
     return None
 
 
+def _stop_ahead(doc: Doc) -> list[bool]:
+    """For each token, whether a sentence-ending mark comes within ``STOP_WITHIN`` tokens, before a line break."""
+    out = [False] * len(doc)
+    distance = STOP_WITHIN + 1
+    for i in range(len(doc) - 1, -1, -1):
+        token = doc[i]
+        if is_line_break(token):
+            distance = STOP_WITHIN + 1
+        elif token.text in STOPS or token.text[-1:] in STOPS:
+            distance = 0
+        else:
+            distance += 1
+        out[i] = distance <= STOP_WITHIN
+    return out
+
+
 # spaCy's arrays are uint64: "not a sentence start" (-1) is stored as its two's-complement, as to_array gives it.
 NOT_A_START = numpy.uint64(2**64 - 1)
 
@@ -120,8 +144,9 @@ def apply_rules(doc: Doc) -> Doc:
         return doc
     starts = doc.to_array([SENT_START])
     changed = False
+    ahead = _stop_ahead(doc)
     for i in range(1, len(doc)):
-        decision = rule_for(doc, i)
+        decision = rule_for(doc, i, ahead[i])
         if decision is not None:
             starts[i] = 1 if decision else NOT_A_START
             changed = True
