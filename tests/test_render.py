@@ -441,3 +441,21 @@ def test_the_markdown_report_shows_article_text_and_obeys_none_of_its_markup(eng
     assert "`plan` was ~~doomed~~ from the start | and the mayor_s office knew it." in shown
     rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
     assert len(rows) == 1 + len(result.speech) and all(r.count("<td") == 4 for r in rows[1:])
+
+
+def test_the_markdown_report_escapes_character_references_and_block_starts():
+    """"&#x202E;" rendered as a real right-to-left override (one_line had removed the raw one), and a summary line
+    "- Fares frozen" or "1. Fares" became a nested list in the report."""
+    import html as html_lib
+
+    from markdown_it import MarkdownIt
+
+    lines = ["Council row &#x202E;gnp.exe said", "- Fares frozen for a year", "1. Fares frozen", "+ No change",
+             "## Key points", "= and more", "3) Third"]
+    summary = [SummarySentence(i, 0, len(t), t) for i, t in enumerate(lines)]
+    md = render.report_markdown(stored_analysis(Result(sentences=len(lines), summary=summary)))
+    page = MarkdownIt("commonmark").render(md)
+    assert "\u202e" not in html_lib.unescape(page)
+    items = re.search(r"<h2>Summary.*?</h2>\s*<ul>(.*?)</ul>", page, re.S).group(1)
+    shown = [html_lib.unescape(re.sub(r"<[^>]+>", "", li)) for li in re.findall(r"<li>(.*?)</li>", items, re.S)]
+    assert shown == lines

@@ -14,14 +14,18 @@ if TYPE_CHECKING:
     from bot.store import StoredAnalysis
 
 # Marks that make Markdown act on text: links and images ("[..](..)", "![..](..)"), raw HTML and autolinks ("<..>"),
-# emphasis, code, strike-through, table cells, and the backslash itself. Article text gets each one escaped, so a
-# Markdown viewer shows what the article says and never fetches an image or draws a link the article planted.
-_ACTIVE = re.compile(r"([\\`*_\[\]<>!~|])")
+# character references ("&#x202E;" would bring back a direction control ``one_line`` removed), emphasis, code,
+# strike-through, table cells, headings, and the backslash itself. Article text gets each one escaped, so a Markdown
+# viewer shows what the article says and never fetches an image or draws a link the article planted.
+_ACTIVE = re.compile(r"([\\`*_\[\]<>!~|&#])")
+# What starts a block at the head of a line: "- item", "+ item", "= underline", "1. item", "1) item".
+_BLOCK_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
 
 
 def md_text(text: str) -> str:
     """Untrusted text on one line, every Markdown mark escaped (CommonMark's backslash escapes)."""
-    return _ACTIVE.sub(r"\\\1", one_line(text))
+    escaped = _ACTIVE.sub(r"\\\1", one_line(text))
+    return _BLOCK_START.sub(lambda m: "\\" + m.group() if not m.group().isdigit() else m.group() + "\\", escaped)
 
 
 def report_attachment(stored: StoredAnalysis) -> Attachment:
