@@ -408,3 +408,14 @@ def test_a_sentence_without_a_word_is_never_summary(engine, method):
     text = "!\nThe council voted to close the bridge on Monday.\n---\nRepairs would cost £4m, officials said.\n"
     got = [s.text for s in engine.analyze(text, sentences=2, method=method).summary]
     assert got == ["The council voted to close the bridge on Monday.", "Repairs would cost £4m, officials said."]
+
+
+def test_a_list_number_or_a_headline_alone_with_marks_is_not_summary(engine):
+    """"1." on its own line was a lead summary's first line; a headline followed only by marks fell back to every
+    sentence, "!" included."""
+    listed = ("Key points\n1. Fares will be frozen for a year, the council said.\n"
+              "2. There will be no change to timetables.\n")
+    got = [s.text for s in engine.analyze(listed, sentences=2, method="lead").summary]
+    assert all(any(ch.isalpha() for ch in t) for t in got) and "1." not in got
+    assert [s.text for s in engine.analyze("Council votes to shut bridge\n!\n---\n", sentences=2,
+                                           method="lead").summary] == ["Council votes to shut bridge"]

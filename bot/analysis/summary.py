@@ -37,11 +37,16 @@ def default_length(n_sentences: int) -> int:
 
 def eligible(doc: Doc, sents: list[Sentence]) -> list[int]:
     """Indices of the sentences a summary may use: all but those of a headline (one, or the parts it was split into),
-    and those without a word or a number (a lone "!" left by an image's markdown, a row of dashes): they say nothing."""
+    and those without a word (a lone "!", a row of dashes, a list's "1."): they say nothing."""
     text = doc_text(doc)
     line = title_line(text, sents)
     after = line[1] if line is not None else 0
-    return [s.index for s in sents if s.start >= after and any(ch.isalnum() for ch in text[s.start : s.end])]
+    return [s.index for s in worded(text, sents) if s.start >= after]
+
+
+def worded(text: str, sents: list[Sentence]) -> list[Sentence]:
+    """The sentences that hold at least one letter."""
+    return [s for s in sents if any(ch.isalpha() for ch in text[s.start : s.end])]
 
 
 def summarize(doc: Doc, sents: list[Sentence], method: str, n: int) -> list[int]:
@@ -49,7 +54,7 @@ def summarize(doc: Doc, sents: list[Sentence], method: str, n: int) -> list[int]
     if method not in METHODS:
         raise ConfigError(f"analysis.summary_method: unknown summary method {method!r}; "
                           f"choose one of {', '.join(METHODS)}")
-    pool = eligible(doc, sents) or list(range(len(sents)))
+    pool = eligible(doc, sents) or [s.index for s in worded(doc_text(doc), sents)] or list(range(len(sents)))
     if n <= 0 or not pool:
         return []
     if method == "lead":
