@@ -5,7 +5,9 @@ fresh pool, while a job that kills its own worker is still not retried. Real spa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -32,6 +34,22 @@ def pool_service(timeout: float, queue_size: int, workers: int = 2) -> AnalysisS
 
     return AnalysisService(AnalysisSettings(workers=workers, job_timeout_seconds=timeout), queue_size=queue_size,
                            executor_factory=factory)
+
+
+@contextlib.asynccontextmanager
+async def running_pool(timeout: float, queue_size: int, workers: int = 2, *,
+                       gates: tuple[Path, ...] = ()) -> AsyncIterator[AnalysisService]:
+    """A started ``pool_service``; on the way out its gates are opened, so no gated job holds the close, and it is
+    closed."""
+    for gate in gates:
+        gate.mkdir()
+    service = pool_service(timeout, queue_size, workers)
+    await service.start(warm=False)
+    try:
+        yield service
+    finally:
+        _open(*gates)
+        await service.close(timeout=0.5)
 
 
 def _starts(folder: Path) -> list[tuple[int, int]]:
@@ -76,11 +94,8 @@ async def test_jobs_held_by_a_pool_killed_for_another_jobs_timeout_get_their_res
     queue. Past the limit the stuck job's caller gets AnalysisTimedOut, and both others, whose pool was killed
     under them, are resubmitted once and their callers get the real results, from the fresh pool."""
     caplog.set_level(logging.WARNING, logger="bot.workers")
-    service = pool_service(timeout=2, queue_size=1)
-    await service.start(warm=False)
     gate = tmp_path / "gate"
-    gate.mkdir()
-    try:
+    async with running_pool(timeout=2, queue_size=1, gates=(gate,)) as service:
         stuck_job = await _start_stuck(service, tmp_path / "stuck")
         running = asyncio.create_task(service._submit(gated, str(gate)))
         queued = asyncio.create_task(service._submit(square, 7))
@@ -97,18 +112,13 @@ async def test_jobs_held_by_a_pool_killed_for_another_jobs_timeout_get_their_res
         assert service.completed == 3
         assert await asyncio.wait_for(service._submit(square, 3), 60) == (2, 9)  # later jobs still run
         await _settled(service)
-    finally:
-        _open(gate)
-        await service.close(timeout=0.5)
 
 
 async def test_a_job_that_kills_its_own_worker_is_not_resubmitted(tmp_path):
     """A real worker crash (not a timeout kill) is not retried: the input may be what kills workers. (A guard: it
     holds before and after bystanders were resubmitted, so it only reads what any version of the service has.)"""
-    service = pool_service(timeout=30, queue_size=1)
-    await service.start(warm=False)
     starts = tmp_path / "poison"
-    try:
+    async with running_pool(timeout=30, queue_size=1) as service:
         with pytest.raises(AnalysisFailed) as info:
             await asyncio.wait_for(service._submit(die_counted, str(starts)), 60)
         assert not isinstance(info.value, AnalysisTimedOut)
@@ -117,17 +127,13 @@ async def test_a_job_that_kills_its_own_worker_is_not_resubmitted(tmp_path):
         assert await asyncio.wait_for(service._submit(square, 3), 60) == (2, 9)
         assert len(starts.read_text(encoding="utf-8").splitlines()) == 1
         await _settled(service, bookkeeping=False)
-    finally:
-        await service.close(timeout=0.5)
 
 
 async def test_a_resubmitted_job_that_breaks_its_new_pool_is_not_resubmitted_again(tmp_path):
     """At most one resubmission: a poison input queued behind a stuck job is resubmitted when the stuck job's pool is
     killed, kills a worker of the fresh pool (a real crash), and then fails as any crash does."""
-    service = pool_service(timeout=2, queue_size=1, workers=1)
-    await service.start(warm=False)
     starts = tmp_path / "poison"
-    try:
+    async with running_pool(timeout=2, queue_size=1, workers=1) as service:
         stuck_job = await _start_stuck(service, tmp_path / "stuck")
         poison = asyncio.create_task(service._submit(die_counted, str(starts)))  # queued: the one worker is stuck
         with pytest.raises(AnalysisTimedOut):
@@ -139,19 +145,13 @@ async def test_a_resubmitted_job_that_breaks_its_new_pool_is_not_resubmitted_aga
         await _settled(service)
         assert service.completed == 2
         assert await asyncio.wait_for(service._submit(square, 3), 60) == (3, 9)  # on a third pool
-    finally:
-        await service.close(timeout=0.5)
 
 
 async def test_a_resubmitted_job_keeps_its_one_slot_and_its_caller_can_still_cancel_it(tmp_path):
     """The resubmitted bystander holds exactly the slot it had (not freed, not counted twice), so capacity still
     holds during the retry; its caller cancelled meanwhile keeps the slot taken until the worker ends, once."""
-    service = pool_service(timeout=2, queue_size=0)  # capacity 2
-    await service.start(warm=False)
     gate, other = tmp_path / "gate", tmp_path / "other"
-    gate.mkdir()
-    other.mkdir()
-    try:
+    async with running_pool(timeout=2, queue_size=0, gates=(gate, other)) as service:  # capacity 2
         stuck_job = await _start_stuck(service, tmp_path / "stuck")
         bystander = asyncio.create_task(service._submit(gated, str(gate)))
         with pytest.raises(AnalysisTimedOut):
@@ -173,17 +173,11 @@ async def test_a_resubmitted_job_keeps_its_one_slot_and_its_caller_can_still_can
         await _settled(service)
         assert service.completed == 3
         assert len(_starts(gate)) <= 2
-    finally:
-        _open(gate, other)
-        await service.close(timeout=0.5)
 
 
 async def test_close_during_a_resubmission_still_says_shutting_down(tmp_path):
-    service = pool_service(timeout=2, queue_size=0)
-    await service.start(warm=False)
     gate = tmp_path / "gate"
-    gate.mkdir()
-    try:
+    async with running_pool(timeout=2, queue_size=0, gates=(gate,)) as service:
         stuck_job = await _start_stuck(service, tmp_path / "stuck")
         bystander = asyncio.create_task(service._submit(gated, str(gate)))
         with pytest.raises(AnalysisTimedOut):
@@ -195,18 +189,13 @@ async def test_close_during_a_resubmission_still_says_shutting_down(tmp_path):
             await asyncio.wait_for(bystander, 60)
         await _until(lambda: _gone(pid), "the resubmitted job's worker stopped")
         assert service.in_flight == 0
-    finally:
-        _open(gate)
-        await service.close(timeout=0.5)
 
 
 async def test_a_job_that_only_waited_in_the_queue_keeps_its_retry_for_a_second_slow_job(tmp_path):
     """workers=1: a stuck job runs, a second stuck job and an ordinary one wait behind it. Each stuck job times out
     in turn, killing its pool; the ordinary job never ran on either (it cannot be what is slow), so it is resubmitted
     each time and its caller gets the answer rather than a "try again"."""
-    service = pool_service(timeout=2, queue_size=2, workers=1)
-    await service.start(warm=False)
-    try:
+    async with running_pool(timeout=2, queue_size=2, workers=1) as service:
         first = await _start_stuck(service, tmp_path / "first")
         second = asyncio.create_task(service._submit(stuck, str(tmp_path / "second")))
         ordinary = asyncio.create_task(service._submit(square, 5))
@@ -220,5 +209,3 @@ async def test_a_job_that_only_waited_in_the_queue_keeps_its_retry_for_a_second_
         await _settled(service)
         assert await asyncio.wait_for(service._submit(square, 3), 60) == (3, 9)
         await _settled(service)
-    finally:
-        await service.close(timeout=0.5)
