@@ -122,7 +122,7 @@ def _stop_ahead(doc: Doc) -> list[bool]:
         token = doc[i]
         if is_line_break(token):
             distance = STOP_WITHIN + 1
-        elif token.text in STOPS or token.text[-1:] in STOPS:
+        elif token.text[-1:] in STOPS:  # ".", "?", and a token that ends in one ("U.S.")
             distance = 0
         else:
             distance += 1

@@ -53,9 +53,10 @@ _MD_SINGLE = re.compile(r"(?<![\w*])(\*)(?=[^\s*])([^*\n]{1,500}?)(?<=[^\s*])\*(
                         r"|(?<![\w`])(`)([^`\n]{1,500})`(?![\w`])")  # not "It`s ... isn`t", backticks as apostrophes
 _MD_QUOTE_LINE = re.compile(r"(?m)^([ \t]*)(>{1,3})(?=[ \t]|$)")
 _URL = re.compile(r"(https?://[^\s<>()\[\]]+)")
-_MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((<?https?://[^)\s]{1,2000}>?)\)")
+_LINK_TARGET = r"\(<?https?://[^)\s]{1,2000}>?\)"  # the "(https://...)" of a markdown link or image
+_MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]" + _LINK_TARGET)
 # "![alt](https://...)": an image, not words of the sentence it sits in; its "!" would end that sentence.
-_MD_IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]\(<?https?://[^)\s]{1,2000}>?\)")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]" + _LINK_TARGET)
 # A run of one mark repeated this often (apostrophes, "=====", "*****") is decoration or a hostile paste, never
 # words: the parser sees its first RUN_KEPT marks and spaces for the rest. spaCy's tokenizer splits such a run one
 # mark at a time and reads the rest of the run again at each split, so 79 runs of 999 apostrophes (under every
