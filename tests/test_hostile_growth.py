@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bot.analysis import attribution, boilerplate, content, flags, headlines, segment, sources
+from bot.analysis import attribution, boilerplate, content, flags, headlines, quotes, segment, sources
 from bot.analysis.quotes import Quote, QuoteIndex
 from bot.analysis.result import Attribution, Span
 
@@ -208,3 +208,19 @@ def test_a_claim_cut_short_by_the_cap_keeps_words_or_is_none(engine):
             "according to aides the treasurer hid, and the auditor quit, reportedly.\n")
     claims = [a.content.text if a.content else None for a in engine.analyze(text).attributions]
     assert all(c is None or (c[-1] not in ",;:" and any(ch.isalnum() for ch in c)) for c in claims), claims
+
+
+def test_single_marks_cost_one_pass(nlp):
+    """Apostrophes that might open a quote, quotes that a line break cuts and wait for the next paragraph, and
+    double quotes nested in single ones: finding the quotes reads each character a bounded number of times. The
+    claims of cues ending just before a single mark read a bounded stretch back, however many there are."""
+    for unit in ("'a.\n\n\n", "rock 'n' roll 'and ", "'We said \"no\", 'we said, ", "x 'a\n'b.\n"):
+        small = lines_run((quotes,), lambda unit=unit: quotes.find_quotes(unit * 400))
+        large = lines_run((quotes,), lambda unit=unit: quotes.find_quotes(unit * 800))
+        assert 0 < large <= GROWTH * small, unit
+
+    def count(units: int) -> int:
+        return lines_run((content,), _find(nlp, "Lee added that the plan was 'wrong " * units + "'."))
+
+    small, large = count(30), count(60)
+    assert large <= GROWTH * small

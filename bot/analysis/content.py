@@ -29,6 +29,8 @@ AUDIENCE_VERBS = {"tell", "inform", "assure", "remind", "brief", "notify", "ask"
 MIN_QUOTE = 12  # characters, marks included: shorter quotes are scare quotes and titles
 MAX_CHAIN = 12
 CLOSING_MARKS = "’'\"”»›"
+SINGLE_MARKS = "‘’'"
+SCARE_QUOTE_REACH = 100  # characters back from a claim's end that may hold a single-quoted phrase's opening mark
 
 
 def content_of(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> tuple[Span | None, bool]:
@@ -94,12 +96,29 @@ def _close_quotes(text: str, qindex: QuoteIndex, span: Span, sent: Sentence) -> 
     """
     quotes = [q for q in qindex.between(span.start, span.end) if q.end - q.start >= MIN_QUOTE]
     if not quotes:
-        return span, False
+        return _with_closing_single_mark(text, span), False
     last = quotes[-1]
     end = max(span.end, last.end)  # the quoted words run on past where the parser ended the clause
     if last.end >= end and not _handed_over(text, qindex, last, sent):
         end = max(end, continued_end(text, qindex, last, sent))  # 'called it "wrong." "Creating ...': it goes on
     return (span if end == span.end else Span.of(text, span.start, end)), True
+
+
+def _with_closing_single_mark(text: str, span: Span) -> Span:
+    """"the bill was 'a fantasy'.": the parser leaves a single-quoted phrase's closing mark out of the clause, and
+    a claim that shows the opening mark without it reads as broken; take the mark back when the last mark within
+    reach opens a word. Only ``SCARE_QUOTE_REACH`` characters are read, so many cues cost no more than one."""
+    end = span.end
+    if end >= len(text) or text[end] not in SINGLE_MARKS or text[end + 1 : end + 2].isalnum():
+        return span
+    for k in range(end - 1, max(span.start, end - SCARE_QUOTE_REACH) - 1, -1):
+        if text[k] not in SINGLE_MARKS:
+            continue
+        before, after = text[k - 1 : k] or " ", text[k + 1 : k + 2]
+        if before.isalnum() and after.isalnum():
+            continue  # "don't", "O'Neill": an apostrophe inside a word
+        return Span.of(text, span.start, end + 1) if after.isalnum() and not before.isalnum() else span
+    return span
 
 
 def _handed_over(text: str, qindex: QuoteIndex, quote: Quote, sent: Sentence) -> bool:

@@ -1,0 +1,94 @@
+"""Single quotation marks, as British and Irish papers print quotes: found as quotes where they close the way a quoted
+sentence does, and never mistaken for the apostrophes they share a key with. Every text is written for these tests."""
+
+from __future__ import annotations
+
+from bot.analysis.quotes import find_quotes
+
+
+def quoted(text: str) -> list[str]:
+    return [text[q.start : q.end] + ("" if q.closed else " [open]") for q in find_quotes(text)]
+
+
+def test_british_quotes_with_their_own_punctuation_are_quotes():
+    text = ("'We will not stand for it,' said Jane Smith. 'The money is simply not there.'\n"
+            "‘Is it fair?’ asked Ms O’Neill.")
+    assert quoted(text) == ["'We will not stand for it,'", "'The money is simply not there.'", "‘Is it fair?’"]
+
+
+def test_apostrophes_and_scare_quotes_are_not_quotes():
+    for text in (
+        "The students' union said the '90s were 'different'.",
+        "He called the bill 'a fantasy'. The O'Briens aren't convinced.",
+        "Rock 'n' roll never died, the Joneses' neighbour insists.",
+        "'Tis the season, and the shop's owners' hopes are high.",
+    ):
+        assert quoted(text) == [], text
+
+
+def test_an_apostrophe_waiting_for_a_close_gives_way_to_a_quote_that_opens_a_sentence():
+    text = "She loves rock 'n' roll. 'It is great,' she said."
+    assert quoted(text) == ["'It is great,'"]
+
+
+def test_single_quotes_inside_double_quotes_are_part_of_them():
+    text = "\"He told me, 'Go home,' and walked off,\" said Ada Bell."
+    assert quoted(text) == ["\"He told me, 'Go home,' and walked off,\""]
+
+
+def test_double_quotes_inside_single_quotes_are_part_of_them():
+    text = "'The sign said \"closed\", so we left,' said Ada Bell."
+    assert quoted(text) == ["'The sign said \"closed\", so we left,'"]
+
+
+def test_a_long_quote_reopened_by_the_next_paragraph_continues_there():
+    text = "'We will fight this in the courts.\n'And we will win,' she said.\n'Not closed here.\nThe council disagreed."
+    assert quoted(text) == ["'We will fight this in the courts. [open]", "'And we will win,'"]
+
+
+def test_british_article_reads_like_its_american_twin(engine):
+    """The same article with single and with double marks gives the same speakers, direct quotes and flags."""
+    british = (
+        "'We will not stand for it,' said council leader Jane Smith.\n"
+        "A senior official said: 'This is a disaster for the town.'\n"
+        "'It is a betrayal of every resident,' one insider said.\n"
+    )
+    american = british.replace(",'", ",\"").replace(".'", ".\"").replace(" '", " \"").replace("\n'", "\n\"")
+    american = '"' + american[1:]
+    results = [engine.analyze(text) for text in (british, american)]
+    for result in results:
+        assert all(a.direct_quote for a in result.attributions)
+    views = [
+        [(a.source.text if a.source else None, a.source_kind, a.content.text if a.content else None)
+         for a in result.attributions]
+        for result in results
+    ]
+    assert views[0] == views[1]
+    assert views[0][:1] == [("council leader Jane Smith", "named", "We will not stand for it")]
+    for result in results:
+        severities = {f.evidence.text: f.severity for f in result.flags if f.category == "anonymous_source"}
+        assert severities == {"A senior official": "high", "one insider": "high"}
+
+
+def test_a_single_quoted_quote_with_no_speaker_is_flagged(engine):
+    text = "The bridge has been shut since May.\n\n'Nobody will ever use this bridge again.'\n\nRepairs start in June."
+    [flag] = [f for f in engine.analyze(text).flags if f.category == "unattributed_quote"]
+    assert flag.evidence.text.startswith("'Nobody will ever use")
+
+
+def test_a_scare_quote_at_a_claims_end_keeps_its_closing_mark(engine):
+    """The parser ends these two claims before the closing mark."""
+    for text, cue, claim in (
+        ("Tom Reyes added that the budget was 'a fantasy'.", "added", "that the budget was 'a fantasy'"),
+        ("Tom Reyes called the budget ‘a fantasy’.", "called", "the budget ‘a fantasy’"),
+    ):
+        [found] = [a for a in engine.analyze(text).attributions if a.cue.text == cue]
+        assert found.content is not None and found.content.text == claim
+        assert not found.direct_quote
+
+
+def test_a_possessive_after_a_claim_is_not_taken_for_a_closing_mark(engine):
+    """The parser ends this claim before the possessive's apostrophe; no mark opens in the claim, so none closes."""
+    text = "Tom Reyes added that the vote was the students'."
+    [added] = [a for a in engine.analyze(text).attributions if a.cue.text == "added"]
+    assert added.content is not None and added.content.text == "that the vote was the students"
