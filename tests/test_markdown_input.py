@@ -82,3 +82,13 @@ def test_a_markdown_image_is_no_part_of_its_sentence(engine) -> None:
         "A senior official said the work would start in May.",
     ]
     assert result.sentences == 2
+
+
+def test_links_with_brackets_in_the_address_or_a_title_are_read_whole() -> None:
+    """A Wikipedia address holds brackets ("/wiki/Bridge_(structure)") and an image may carry a title in quotes: the
+    link's text stays and the rest is spaces, with no stray ")" or title words left in the sentence."""
+    text = ('The [bridge](https://en.wikipedia.org/wiki/Bridge_(structure)) fell, and '
+            '![plan](https://example.com/p.png "Site plan") showed the cost.')
+    view = parse.parseable(text)
+    assert len(view) == len(text)
+    assert view.split() == ["The", "bridge", "fell,", "and", "showed", "the", "cost."]

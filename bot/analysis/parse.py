@@ -53,7 +53,9 @@ _MD_SINGLE = re.compile(r"(?<![\w*])(\*)(?=[^\s*])([^*\n]{1,500}?)(?<=[^\s*])\*(
                         r"|(?<![\w`])(`)([^`\n]{1,500})`(?![\w`])")  # not "It`s ... isn`t", backticks as apostrophes
 _MD_QUOTE_LINE = re.compile(r"(?m)^([ \t]*)(>{1,3})(?=[ \t]|$)")
 _URL = re.compile(r"(https?://[^\s<>()\[\]]+)")
-_LINK_TARGET = r"\(<?https?://[^)\s]{1,2000}>?\)"  # the "(https://...)" of a markdown link or image
+# The "(https://...)" of a markdown link or image: an address may hold one level of brackets ("/wiki/Bridge_(road)")
+# and be followed by a title in quotes ('(https://... "Site plan")').
+_LINK_TARGET = r"\(<?https?://(?:[^()\s]|\([^()\s]{0,200}\)){1,2000}>?(?:[ \t]+\"[^\"\n]{0,300}\")?\)"
 _MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]" + _LINK_TARGET)
 # "![alt](https://...)": an image, not words of the sentence it sits in; its "!" would end that sentence.
 _MD_IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]" + _LINK_TARGET)
