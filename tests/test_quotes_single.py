@@ -3,6 +3,8 @@ sentence does, and never mistaken for the apostrophes they share a key with. Eve
 
 from __future__ import annotations
 
+import pytest
+
 from bot.analysis.quotes import find_quotes
 
 
@@ -31,6 +33,35 @@ def test_an_apostrophe_waiting_for_a_close_gives_way_to_a_quote_that_opens_a_sen
     assert quoted(text) == ["'It is great,'"]
 
 
+# An apostrophe, a decade or a scare quote earlier in the sentence must not become the start of the quote after it.
+AFTER_AN_APOSTROPHE = [
+    ("Fans of rock 'n' roll packed the hall. A spokesman said it was 'a great night for the town, really,' and left.",
+     ["'a great night for the town, really,'"]),
+    ("Asked about the '90s, council leader Jane Smith said 'we will not back down,' before leaving.",
+     ["'we will not back down,'"]),
+    ("The council called the scheme 'a fantasy' in May. Ministers said 'it will go ahead, whatever happens,' and left.",
+     ["'it will go ahead, whatever happens,'"]),
+    ("Smith said the plan was 'unworkable', and Jones called it 'a betrayal of every resident, frankly,' and left.",
+     ["'a betrayal of every resident, frankly,'"]),
+    ("In the ‘90s, she said, ‘everyone was poor.’", ["‘everyone was poor.’"]),
+    ("The '60s–'70s era, he said, was 'over, done,' and gone.", ["'over, done,'"]),
+    ("'It was the best decade. '90s kids know that,' she said.", ["'It was the best decade. '90s kids know that,'"]),
+    ("In the '90s, the U.S.' role grew.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), AFTER_AN_APOSTROPHE, ids=[t[:30] for t, _ in AFTER_AN_APOSTROPHE])
+def test_a_mark_that_never_closed_does_not_start_a_later_quote(text: str, expected: list[str]):
+    assert quoted(text) == expected
+
+
+def test_quotes_opening_with_a_figure_a_bracket_or_an_ellipsis_and_one_ending_in_a_nested_quote():
+    text = ("'£5m is simply too much,' said the treasurer. '(Laughs) No comment,' he said.\n"
+            "'...and then it all went dark,' she said. 'He shouted \"Get out!\"' she said.")
+    assert quoted(text) == ["'£5m is simply too much,'", "'(Laughs) No comment,'", "'...and then it all went dark,'",
+                            "'He shouted \"Get out!\"'"]
+
+
 def test_single_quotes_inside_double_quotes_are_part_of_them():
     text = "\"He told me, 'Go home,' and walked off,\" said Ada Bell."
     assert quoted(text) == ["\"He told me, 'Go home,' and walked off,\""]
@@ -44,6 +75,17 @@ def test_double_quotes_inside_single_quotes_are_part_of_them():
 def test_a_long_quote_reopened_by_the_next_paragraph_continues_there():
     text = "'We will fight this in the courts.\n'And we will win,' she said.\n'Not closed here.\nThe council disagreed."
     assert quoted(text) == ["'We will fight this in the courts. [open]", "'And we will win,'"]
+    text = "The minister said: 'We will fight.\n\n'We will win.\n\n'And nobody will stop us,' she said."
+    assert quoted(text) == ["'We will fight. [open]", "'We will win. [open]", "'And nobody will stop us,'"]
+
+
+def test_paragraphs_that_open_with_a_mark_are_one_quote_only_if_the_last_of_them_closes_as_a_quote():
+    for text in (
+        "'We will fight.\n\n'Levelling up' was the slogan.",
+        "The council met.\n\n'Levelling up' was the slogan, and it won.\n\n'Take back control' was the one before.",
+        "'Til the early '90s it played here.\n\n'Em lot from the city never came, locals joke.",
+    ):
+        assert quoted(text) == [], text
 
 
 def test_british_article_reads_like_its_american_twin(engine):
@@ -92,3 +134,17 @@ def test_a_possessive_after_a_claim_is_not_taken_for_a_closing_mark(engine):
     text = "Tom Reyes added that the vote was the students'."
     [added] = [a for a in engine.analyze(text).attributions if a.cue.text == "added"]
     assert added.content is not None and added.content.text == "that the vote was the students"
+
+
+def test_an_apostrophe_before_a_british_quote_keeps_its_speaker(engine):
+    text = ("Fans of rock 'n' roll packed the hall. A spokesman said it was 'a great night for the town, really,' "
+            "and thanked volunteers.")
+    [said] = [a for a in engine.analyze(text).attributions if a.cue.text == "said"]
+    assert said.source is not None and said.source.text == "A spokesman"
+    assert said.direct_quote and said.content is not None and said.content.text.startswith("it was 'a great night")
+
+
+def test_paragraphs_opening_with_scare_quotes_raise_no_quote_flag(engine):
+    text = ("The council met on Tuesday.\n\n'Levelling up' was the slogan of the last election campaign, and the town "
+            "voted for it.\n\n'Take back control' was the one before it, and it worked.")
+    assert not [f for f in engine.analyze(text).flags if f.category == "unattributed_quote"]

@@ -21,6 +21,9 @@ SENTENCE_ENDS = ".?!…:"  # after one of these, a straight mark glued to the ne
 SINGLE_OPEN = "‘'"
 SINGLE_CLOSE = "’'"
 PUNCTUATION_INSIDE = ",.?!…;:—–-"  # a quoted sentence's own mark, printed inside the closing single quote
+OPENS_SINGLE_QUOTE = "\"“£$€(…."  # besides a word or a figure, what a single-quoted quote may start with
+ELISIONS = {"n", "em", "til", "tis", "twas", "twere", "cause", "cos", "bout", "scuse", "fraid"}  # 'n', 'em, 'til ...
+ELISION_WIDTH = 8  # characters read after a mark to see whether the word there is an elision
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,17 +97,20 @@ def _double_quotes(text: str) -> list[Quote]:
 def _single_quotes(text: str, doubles: list[Quote]) -> list[Quote]:
     """The quotes in single marks (‘...’ or '...'), as British and Irish papers print them, outside double quotes.
 
-    A single mark is also an apostrophe ("students' union", "rock 'n' roll", "the '90s"), so a quote is only taken
-    where it closes the way a quoted sentence does: the quote's own comma, full stop or question mark right before
-    the closing mark ('We will not stand for it,' she said). A scare quote or a title ('a fantasy') has none and is
-    left alone, as is a quote that a line break cuts, unless the paragraph opens with the mark and the next one
-    opens with it again: a long quote continues that way, by press convention. A mark that opens a sentence replaces
-    one still waiting for its close (the apostrophe of "rock 'n' roll. 'Great,' she said" never closed). One pass.
+    A single mark is also an apostrophe ("students' union", "rock 'n' roll", "the '90s"), so a wrong quote is worse
+    than a missed one, and a quote is only taken where it closes the way a quoted sentence does: with the quote's own
+    comma, full stop or question mark right before the closing mark ('We will not stand for it,' she said). A mark
+    that ends a word instead (a scare quote's 'a fantasy' in May, a possessive, rock 'n' roll) cancels the mark
+    waiting for its close, an elision ('90s, 'til, 'em) never opens, and a later opening mark replaces an earlier
+    one that has not closed. A line break ends a waiting quote, unless its paragraph ends a sentence and the next
+    paragraph reopens it with a quote that does close: a long quote runs on that way, by press convention. One pass.
     """
     out: list[Quote] = []
     inside = iter([(q.start, q.end) for q in doubles] + [(len(text) + 1, len(text) + 1)])
     double = next(inside)
     pending = -1
+    waiting: list[Quote] = []  # paragraphs of a long quote, kept once the paragraph at ``handover`` closes it
+    handover = -1
     i, n = 0, len(text)
     while i < n:
         while double[1] <= i:
@@ -114,52 +120,63 @@ def _single_quotes(text: str, doubles: list[Quote]) -> list[Quote]:
             continue
         ch = text[i]
         if ch == "\n":
-            if pending >= 0 and _continues(text, pending, i):
-                out.append(Quote(pending, _trim_end(text, pending + 1, i), False))
+            following = _reopened_at(text, pending, i) if pending >= 0 else -1
+            if following >= 0:
+                if pending != handover:
+                    waiting = []
+                waiting.append(Quote(pending, _trim_end(text, pending + 1, i), False))
+                handover = following
+            elif i > handover:
+                waiting = []
             pending = -1
         elif pending >= 0 and _closes_single(text, i):
+            if waiting and pending == handover:
+                out.extend(waiting)
+            waiting = []
             out.append(Quote(pending, i + 1, True))
             pending = -1
-        elif ch in SINGLE_OPEN and _opens_single(text, i) and (pending < 0 or _starts_sentence(text, i)):
+        elif ch in SINGLE_CLOSE and _ends_word(text, i):
+            pending = -1
+        elif ch in SINGLE_OPEN and _opens_single(text, i):
             pending = i
         i += 1
     return [q for q in out if q.end - q.start > 2]
 
 
 def _opens_single(text: str, i: int) -> bool:
-    """A single mark opens a quote after a space, a line start or a bracket/dash, before a word (not "''")."""
-    after = text[i + 1] if i + 1 < len(text) else ""
-    return _opens(text, i) and (after.isalnum() or after in '"“') and not text.startswith(DOUBLED, i)
+    """A single mark opens a quote after a space, a line start or a bracket/dash, before a word, a figure or a
+    nested quote, but not before an elision ('90s, 'til, rock 'n' roll) and not as half of "''"."""
+    after = text[i + 1 : i + 2]
+    if not _opens(text, i) or text.startswith(DOUBLED, i) or not (after.isalnum() or after in OPENS_SINGLE_QUOTE):
+        return False
+    word = text[i + 1 : i + 1 + ELISION_WIDTH].split(maxsplit=1)[0] if after.isalnum() else ""
+    word = "".join(ch for ch in word if ch.isalnum()).lower()
+    return not (word[:1].isdigit() or word in ELISIONS)
 
 
 def _closes_single(text: str, i: int) -> bool:
-    """A single mark closes a quote right after the quote's own punctuation, and not inside a word."""
-    after = text[i + 1] if i + 1 < len(text) else ""
-    inside_word = after.isalnum() or after == "'"
-    return text[i] in SINGLE_CLOSE and i > 0 and text[i - 1] in PUNCTUATION_INSIDE and not inside_word
+    """A single mark closes a quote right after the quote's own punctuation (or a nested quote that ends with it:
+    'He shouted "Get out!"' she said), and not inside a word."""
+    after = text[i + 1 : i + 2]
+    before = text[i - 1 : i]
+    own = before in PUNCTUATION_INSIDE or (before in '"”' and text[i - 2 : i - 1] in PUNCTUATION_INSIDE)
+    return text[i] in SINGLE_CLOSE and bool(before) and own and not (after.isalnum() or after == "'")
 
 
-def _starts_sentence(text: str, i: int) -> bool:
-    """The mark at ``i`` comes at a line start or after a sentence end and spaces."""
-    j = i
-    while j > 0 and text[j - 1] in " \t":
-        j -= 1
-    return j == 0 or text[j - 1] == "\n" or (j < i and text[j - 1] in SENTENCE_ENDS)
+def _ends_word(text: str, i: int) -> bool:
+    """A mark straight after a word and not followed by one: "the Joneses' car", a scare quote's end."""
+    return i > 0 and text[i - 1].isalnum() and not text[i + 1 : i + 2].isalnum()
 
 
-def _continues(text: str, start: int, end: int) -> bool:
-    """An unclosed single quote that opens its paragraph, ends it with a sentence end, and is reopened by the next
-    paragraph's first mark."""
-    j = start
-    while j > 0 and text[j - 1] in " \t":
-        j -= 1
-    if j > 0 and text[j - 1] != "\n":
-        return False
+def _reopened_at(text: str, start: int, end: int) -> int:
+    """Where the next paragraph's opening mark stands, if the waiting quote at ``start`` may run on into it: its
+    paragraph ends a sentence at ``end`` and the next paragraph opens with a single mark. Otherwise -1."""
     last = _trim_end(text, start, end) - 1
     nxt = end
     while nxt < len(text) and text[nxt].isspace():
         nxt += 1
-    return text[last] in ".?!…" and nxt < len(text) and text[nxt] in SINGLE_OPEN and _opens_single(text, nxt)
+    ok = text[last] in ".?!…" and nxt < len(text) and text[nxt] in SINGLE_OPEN and _opens_single(text, nxt)
+    return nxt if ok else -1
 
 
 def _opens(text: str, i: int) -> bool:
