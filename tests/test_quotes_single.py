@@ -148,3 +148,26 @@ def test_paragraphs_opening_with_scare_quotes_raise_no_quote_flag(engine):
     text = ("The council met on Tuesday.\n\n'Levelling up' was the slogan of the last election campaign, and the town "
             "voted for it.\n\n'Take back control' was the one before it, and it worked.")
     assert not [f for f in engine.analyze(text).flags if f.category == "unattributed_quote"]
+
+
+def test_a_single_mark_after_a_full_stop_opens_the_next_sentence(engine):
+    """ "... the decision. 'He thinks ...": the mark was left on the sentence before (or alone), so the quote's
+    sentence began mid-quote and a flag showed it that way."""
+    text = ("A senior source said the leader would try to overturn the decision. 'He thinks he has been ambushed,' "
+            "the source said. The repairs would cost £4m. 'Somebody has to pay,' Tom Reyes said.")
+    result = engine.analyze(text, sentences=4)
+    assert [s.text for s in result.summary] == [
+        "A senior source said the leader would try to overturn the decision.",
+        "'He thinks he has been ambushed,' the source said.",
+        "The repairs would cost £4m.",
+        "'Somebody has to pay,' Tom Reyes said.",
+    ]
+    [flag] = [f for f in result.flags if f.evidence.text == "the source"]
+    assert text[flag.start : flag.end] == "'He thinks he has been ambushed,' the source said."
+
+
+def test_a_single_quoted_claim_resumed_after_its_speaker_reads_as_one_quote(engine):
+    text = "'We will not back down,' said Tom O'Neill, the council's leader. 'Nobody can stop us now.'"
+    [said] = [a for a in engine.analyze(text).attributions if a.cue.text == "said"]
+    assert said.direct_quote
+    assert said.claim == "We will not back down … Nobody can stop us now."

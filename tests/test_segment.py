@@ -75,6 +75,21 @@ def test_curly_quotes_stay_with_their_sentences(nlp):
     assert parts == ["“The water rose fast.”", "“We had ten minutes,” said Ana Ruiz."]
 
 
+def test_straight_single_quotes_open_and_close_their_sentences(nlp):
+    """British papers quote in single marks: after a full stop and a space the mark opens the next sentence (it was
+    left on the sentence before, or alone), and a mark glued to '?' or '!' still closes its own."""
+    text = "The pier will shut. 'We had ten minutes,' said Ana Ruiz. 'Run!' a guard shouted. The film, 'Why?', won."
+    assert split(nlp, text) == [
+        "The pier will shut.", "'We had ten minutes,' said Ana Ruiz.", "'Run!' a guard shouted.",
+        "The film, 'Why?', won.",
+    ]
+
+
+def test_a_title_ending_in_a_question_mark_inside_quotes_does_not_end_the_sentence(nlp):
+    text = 'The ad, titled "Unifier?", concludes that the plan is too "dangerous and reckless" to pass.'
+    assert split(nlp, text) == [text]
+
+
 def test_quotation_running_across_sentences(nlp):
     text = 'She said: "The pier is unsafe. Nobody should walk on it. We will close it." Then she left.'
     parts = split(nlp, text)

@@ -46,10 +46,11 @@ def is_line_break(token: Token) -> bool:
 
 
 def is_opening_quote(token: Token) -> bool:
-    """A quote mark that opens a quotation: curly opener, or a straight one glued to the next word."""
+    """A quote mark that opens a quotation: curly opener, or a straight one (double, or single as British papers
+    print quotes) glued to the next word."""
     if token.text in OPEN_QUOTES:
         return True
-    if token.text != '"' or token.whitespace_:
+    if token.text not in STRAIGHT_QUOTES or token.whitespace_:
         return False
     if token.i + 1 == len(token.doc) or token.nbor(1).is_space:  # nothing follows on its line: it closes
         return False
@@ -76,6 +77,10 @@ def _starts_lower(token: Token) -> bool:
     return token.text[:1].islower()
 
 
+def _opens_with_capital(token: Token) -> bool:
+    return token.text[:1].isupper() or token.text[:1].isdigit()
+
+
 def _abbrev_key(token: Token) -> str:
     return token.text[:-1].lower() if token.text.endswith(".") else ""
 
@@ -96,6 +101,8 @@ def rule_for(doc: Doc, i: int, stop_ahead: bool = True) -> bool | None:
         return False
     if is_closing_quote(token) or is_opening_quote(prev):
         return False
+    if prev.text in STOPS and prev.whitespace_ and is_opening_quote(token) and _opens_with_capital(token.nbor(1)):
+        return True  # "... the decision. 'He thinks ...": the mark opens the next sentence, not closes this one
     if prev.text in CLOSE_QUOTES or is_closing_quote(prev):
         return False if _starts_lower(token) else None
     key = _abbrev_key(prev)

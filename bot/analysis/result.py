@@ -21,6 +21,10 @@ CATEGORIES: tuple[str, ...] = ("anonymous_source", "vague_source", "no_source", 
 QUOTE_MARKS = "\"“”"
 # From a closing quote mark to the next opening one: the '," she said. "' between two parts of one quote.
 _HANDOVER = re.compile(r'[”"][^“”"]*[“"]')
+# The same in single marks, British style ("...,' said Tom O'Neill. '..."): the mark closes after the quote's own
+# punctuation, the words between may hold apostrophes inside words only, and the next mark opens after a space.
+_SINGLE_MARK = re.compile(r"(?<!\w)['‘’]|['‘’](?!\w)")  # a single mark that is not inside a word ("don't")
+_SINGLE_HANDOVER = re.compile(r"(?<=[,.?!…])['’](?:[^'‘’\"“”]|(?<=\w)['’](?=\w))*?\s['‘](?=\S)")
 SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 
@@ -87,10 +91,14 @@ class Attribution:
         text = self.content.text if self.content else ""
         if not self.direct_quote:
             return text
+        handover = _HANDOVER
         first = next((k for k, ch in enumerate(text) if ch in QUOTE_MARKS), -1)
+        if first < 0:  # no double mark: a quote in single marks, resumed the same way
+            handover = _SINGLE_HANDOVER
+            first = next((m.start() for m in _SINGLE_MARK.finditer(text)), -1)
         if first <= 0 or text[first - 1].isspace():
             return text  # the content starts outside a quote: 'said fraud “would be a way to lose.”'
-        pieces = [p.strip().rstrip(",").strip() for p in _HANDOVER.split(text)]
+        pieces = [p.strip().rstrip(",").strip() for p in handover.split(text)]
         return " … ".join(p for p in pieces if p)
 
     def to_dict(self) -> dict[str, Any]:
