@@ -10,6 +10,7 @@ that opens a word right after a sentence end starts the next paragraph's quote.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ SINGLE_CLOSE = "’'"
 PUNCTUATION_INSIDE = ",.?!…;:—–-"  # a quoted sentence's own mark, printed inside the closing single quote
 OPENS_SINGLE_QUOTE = "\"“£$€(…."  # besides a word or a figure, what a single-quoted quote may start with
 ELISIONS = {"n", "em", "til", "tis", "twas", "twere", "cause", "cos", "bout", "scuse", "fraid"}  # 'n', 'em, 'til ...
+_SINGLE_EVENTS = re.compile("[\n'‘’]")
 ELISION_WIDTH = 8  # characters read after a mark to see whether the word there is an elision
 
 
@@ -111,13 +113,12 @@ def _single_quotes(text: str, doubles: list[Quote]) -> list[Quote]:
     pending = -1
     waiting: list[Quote] = []  # paragraphs of a long quote, kept once the paragraph at ``handover`` closes it
     handover = -1
-    i, n = 0, len(text)
-    while i < n:
+    for mark in _SINGLE_EVENTS.finditer(text):  # only marks and line breaks matter: the scan runs in C between them
+        i = mark.start()
         while double[1] <= i:
             double = next(inside)
         if double[0] <= i:
-            i = double[1]  # a double quote is its own, or one nested in the pending single quote
-            continue
+            continue  # inside a double quote: its own, or one nested in the pending single quote
         ch = text[i]
         if ch == "\n":
             following = _reopened_at(text, pending, i) if pending >= 0 else -1
@@ -139,7 +140,6 @@ def _single_quotes(text: str, doubles: list[Quote]) -> list[Quote]:
             pending = -1
         elif ch in SINGLE_OPEN and _opens_single(text, i):
             pending = i
-        i += 1
     return [q for q in out if q.end - q.start > 2]
 
 
