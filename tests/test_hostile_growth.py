@@ -210,17 +210,21 @@ def test_a_claim_cut_short_by_the_cap_keeps_words_or_is_none(engine):
     assert all(c is None or (c[-1] not in ",;:" and any(ch.isalnum() for ch in c)) for c in claims), claims
 
 
-def test_single_marks_cost_one_pass(nlp):
+def test_single_marks_cost_one_pass():
     """Apostrophes that might open a quote, quotes that a line break cuts and wait for the next paragraph, and
-    double quotes nested in single ones: finding the quotes reads each character a bounded number of times. The
-    claims of cues ending just before a single mark read a bounded stretch back, however many there are."""
+    double quotes nested in single ones: finding the quotes reads each character a bounded number of times."""
     for unit in ("'a.\n\n\n", "rock 'n' roll 'and ", "'We said \"no\", 'we said, ", "x 'a\n'b.\n"):
         small = lines_run((quotes,), lambda unit=unit: quotes.find_quotes(unit * 400))
         large = lines_run((quotes,), lambda unit=unit: quotes.find_quotes(unit * 800))
         assert 0 < large <= GROWTH * small, unit
 
-    def count(units: int) -> int:
-        return lines_run((content,), _find(nlp, "Lee added that the plan was 'wrong " * units + "'."))
 
-    small, large = count(30), count(60)
-    assert large <= GROWTH * small
+def test_a_claim_ending_before_a_single_mark_is_read_back_a_bounded_stretch():
+    """Every cue whose claim ends just before a single mark looks back for the mark that opened it; the claim may be
+    a whole long sentence of "don't"s, and a sentence may hold many cues, so the look-back must not grow with it."""
+    def count(words: int) -> int:
+        text = "don't " * words + "'"
+        span = Span(0, len(text) - 1, text[:-1])
+        return lines_run((content,), lambda: content._with_closing_single_mark(text, span))
+
+    assert count(400) == count(4000)

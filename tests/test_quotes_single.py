@@ -171,3 +171,19 @@ def test_a_single_quoted_claim_resumed_after_its_speaker_reads_as_one_quote(engi
     [said] = [a for a in engine.analyze(text).attributions if a.cue.text == "said"]
     assert said.direct_quote
     assert said.claim == "We will not back down … Nobody can stop us now."
+
+
+def test_a_double_quoted_claim_with_apostrophes_and_nested_single_quotes_is_shown_as_it_is(engine):
+    """Only a claim in single marks whose first mark hands over to the next quote is joined as "A … B"; an American
+    quote with a possessive and a nested quote inside is left whole."""
+    text = "\"The Smiths' lawyer told me, 'We lost.' Then he said 'sorry,'\" Ann Bell said."
+    [said] = [a for a in engine.analyze(text).attributions if a.source is not None and a.source.text == "Ann Bell"]
+    assert said.content is not None and said.claim == said.content.text
+    assert "'We lost.' Then he said 'sorry,'" in said.claim
+
+
+def test_a_short_single_quote_gives_the_claim_its_double_quoted_twin_gets(engine):
+    """Too short to count as a quote, "'We win,'" leaves the parser's clause, which started on the opening mark."""
+    claims = [[(a.cue.text, a.content.text if a.content else None) for a in engine.analyze(text).attributions]
+              for text in ("'We win,' she said, 'and they lose.'", '"We win," she said, "and they lose."')]
+    assert claims[0] == claims[1] == [("said", "We win")]

@@ -85,6 +85,17 @@ def test_straight_single_quotes_open_and_close_their_sentences(nlp):
     ]
 
 
+def test_a_quote_after_a_list_number_an_abbreviation_or_an_initial_does_not_start_a_sentence(nlp):
+    """The rule that a quote mark after a full stop opens the next sentence must not fire where the stop ends no
+    sentence; and a numbered list's item is one sentence with its number (the parser cut '2. | "Alien"' too)."""
+    assert split(nlp, '1. "Jaws" (1975)\n2. "Alien" (1979)\n3. \'Heat\' (1995)') == [
+        '1. "Jaws" (1975)', '2. "Alien" (1979)', "3. 'Heat' (1995)",
+    ]
+    for text in ('He bought a No. "1" ticket.', "He was No. 'One' in the polls.", 'It was signed by J. "Bud" Smith.',
+                 "Mr. 'Big' arrived."):
+        assert split(nlp, text) == [text], text
+
+
 def test_a_title_ending_in_a_question_mark_inside_quotes_does_not_end_the_sentence(nlp):
     text = 'The ad, titled "Unifier?", concludes that the plan is too "dangerous and reckless" to pass.'
     assert split(nlp, text) == [text]

@@ -77,8 +77,24 @@ def _starts_lower(token: Token) -> bool:
     return token.text[:1].islower()
 
 
-def _opens_with_capital(token: Token) -> bool:
+def _starts_capital_or_figure(token: Token) -> bool:
     return token.text[:1].isupper() or token.text[:1].isdigit()
+
+
+def _stop_ends_sentence(doc: Doc, stop: int) -> bool:
+    """Whether the full stop token at ``stop`` can end a sentence by the word before it: not after a list's number at
+    a line start ('1. "Jaws"'), a title or an abbreviation that comes before a number ("No.", "Mr."), or an initial."""
+    if stop == 0:
+        return False
+    word = doc[stop - 1]
+    if word.lower_ in TITLES or word.lower_ in BEFORE_NUMBER or (len(word.text) == 1 and word.is_alpha):
+        return False
+    return not _list_number(doc, word.i)
+
+
+def _list_number(doc: Doc, i: int) -> bool:
+    """Token ``i`` is a number that opens its line, as a numbered list's does."""
+    return i >= 0 and doc[i].like_num and (i == 0 or is_line_break(doc[i - 1]))
 
 
 def _abbrev_key(token: Token) -> str:
@@ -101,7 +117,10 @@ def rule_for(doc: Doc, i: int, stop_ahead: bool = True) -> bool | None:
         return False
     if is_closing_quote(token) or is_opening_quote(prev):
         return False
-    if prev.text in STOPS and prev.whitespace_ and is_opening_quote(token) and _opens_with_capital(token.nbor(1)):
+    if prev.text == "." and _list_number(doc, i - 2):
+        return False  # '2. "Alien" (1979)': a numbered list's item starts after its number, not a sentence
+    opens_next = is_opening_quote(token) and _starts_capital_or_figure(token.nbor(1))
+    if prev.text in STOPS and prev.whitespace_ and opens_next and _stop_ends_sentence(doc, i - 1):
         return True  # "... the decision. 'He thinks ...": the mark opens the next sentence, not closes this one
     if prev.text in CLOSE_QUOTES or is_closing_quote(prev):
         return False if _starts_lower(token) else None

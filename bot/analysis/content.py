@@ -13,7 +13,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc, Token
 
 from bot.analysis.doctext import doc_text
-from bot.analysis.quotes import Quote, QuoteIndex
+from bot.analysis.quotes import SINGLE_MARKS, SINGLE_OPEN, Quote, QuoteIndex, in_word
 from bot.analysis.result import Span
 from bot.analysis.segment import Sentence
 
@@ -29,7 +29,6 @@ AUDIENCE_VERBS = {"tell", "inform", "assure", "remind", "brief", "notify", "ask"
 MIN_QUOTE = 12  # characters, marks included: shorter quotes are scare quotes and titles
 MAX_CHAIN = 12
 CLOSING_MARKS = "’'\"”»›"
-SINGLE_MARKS = "‘’'"
 SCARE_QUOTE_REACH = 100  # characters back from a claim's end that may hold a single-quoted phrase's opening mark
 
 
@@ -96,7 +95,7 @@ def _close_quotes(text: str, qindex: QuoteIndex, span: Span, sent: Sentence) -> 
     """
     quotes = [q for q in qindex.between(span.start, span.end) if q.end - q.start >= MIN_QUOTE]
     if not quotes:
-        return _with_closing_single_mark(text, span), False
+        return _with_closing_single_mark(text, _without_lone_opening_mark(text, span)), False
     last = quotes[-1]
     end = max(span.end, last.end)  # the quoted words run on past where the parser ended the clause
     if last.end >= end and not _handed_over(text, qindex, last, sent):
@@ -105,20 +104,30 @@ def _close_quotes(text: str, qindex: QuoteIndex, span: Span, sent: Sentence) -> 
 
 
 def _with_closing_single_mark(text: str, span: Span) -> Span:
-    """"the bill was 'a fantasy'.": the parser leaves a single-quoted phrase's closing mark out of the clause, and
+    """ "the bill was 'a fantasy'.": the parser leaves a single-quoted phrase's closing mark out of the clause, and
     a claim that shows the opening mark without it reads as broken; take the mark back when the last mark within
     reach opens a word. Only ``SCARE_QUOTE_REACH`` characters are read, so many cues cost no more than one."""
     end = span.end
     if end >= len(text) or text[end] not in SINGLE_MARKS or text[end + 1 : end + 2].isalnum():
         return span
     for k in range(end - 1, max(span.start, end - SCARE_QUOTE_REACH) - 1, -1):
-        if text[k] not in SINGLE_MARKS:
-            continue
-        before, after = text[k - 1 : k] or " ", text[k + 1 : k + 2]
-        if before.isalnum() and after.isalnum():
-            continue  # "don't", "O'Neill": an apostrophe inside a word
-        return Span.of(text, span.start, end + 1) if after.isalnum() and not before.isalnum() else span
+        if text[k] not in SINGLE_MARKS or in_word(text, k):
+            continue  # "don't", "O'Neill": an apostrophe inside a word says nothing
+        opens = text[k + 1 : k + 2].isalnum() and not text[k - 1 : k].isalnum()
+        return Span.of(text, span.start, end + 1) if opens else span
     return span
+
+
+def _without_lone_opening_mark(text: str, span: Span) -> Span:
+    """ "'We win,' she said": a quote this short is not taken as one, and the parser's clause starts on its opening
+    mark, whose close lies past the clause; drop the mark, as the parser does for a double one. Only a claim shorter
+    than ``SCARE_QUOTE_REACH`` is read."""
+    start, end = span.start, span.end
+    if end - start > SCARE_QUOTE_REACH or text[start] not in SINGLE_OPEN or not text[start + 1 : start + 2].isalnum():
+        return span
+    if any(text[k] in SINGLE_MARKS and not in_word(text, k) for k in range(start + 1, end)):
+        return span  # "'a fantasy' was his verdict": the phrase closes inside the claim
+    return Span.of(text, start + 1, end)
 
 
 def _handed_over(text: str, qindex: QuoteIndex, quote: Quote, sent: Sentence) -> bool:

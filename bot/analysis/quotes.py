@@ -21,10 +21,11 @@ DOUBLED = "''"  # two apostrophes standing for a straight double quote
 SENTENCE_ENDS = ".?!…:"  # after one of these, a straight mark glued to the next word reopens a quote
 SINGLE_OPEN = "‘'"
 SINGLE_CLOSE = "’'"
-PUNCTUATION_INSIDE = ",.?!…;:—–-"  # a quoted sentence's own mark, printed inside the closing single quote
+SINGLE_MARKS = "‘’'"
+FULL_STOPS = ".?!…"  # what ends a quoted sentence (no colon: a quote may follow one)
+PUNCTUATION_INSIDE = FULL_STOPS + ",;:—–-"  # a quoted sentence's own mark, printed inside the closing single quote
 OPENS_SINGLE_QUOTE = "\"“£$€(…."  # besides a word or a figure, what a single-quoted quote may start with
 ELISIONS = {"n", "em", "til", "tis", "twas", "twere", "cause", "cos", "bout", "scuse", "fraid"}  # 'n', 'em, 'til ...
-_SINGLE_EVENTS = re.compile("[\n'‘’]")
 ELISION_WIDTH = 8  # characters read after a mark to see whether the word there is an elision
 
 
@@ -96,6 +97,9 @@ def _double_quotes(text: str) -> list[Quote]:
     return [q for q in out if q.end - q.start > q.opening + 1]
 
 
+_SINGLE_EVENTS = re.compile("[\n'‘’]")
+
+
 def _single_quotes(text: str, doubles: list[Quote]) -> list[Quote]:
     """The quotes in single marks (‘...’ or '...'), as British and Irish papers print them, outside double quotes.
 
@@ -147,7 +151,8 @@ def _opens_single(text: str, i: int) -> bool:
     """A single mark opens a quote after a space, a line start or a bracket/dash, before a word, a figure or a
     nested quote, but not before an elision ('90s, 'til, rock 'n' roll) and not as half of "''"."""
     after = text[i + 1 : i + 2]
-    if not _opens(text, i) or text.startswith(DOUBLED, i) or not (after.isalnum() or after in OPENS_SINGLE_QUOTE):
+    starts_words = after.isalnum() or (bool(after) and after in OPENS_SINGLE_QUOTE)
+    if not starts_words or not _opens(text, i) or text.startswith(DOUBLED, i):
         return False
     word = text[i + 1 : i + 1 + ELISION_WIDTH].split(maxsplit=1)[0] if after.isalnum() else ""
     word = "".join(ch for ch in word if ch.isalnum()).lower()
@@ -168,6 +173,11 @@ def _ends_word(text: str, i: int) -> bool:
     return i > 0 and text[i - 1].isalnum() and not text[i + 1 : i + 2].isalnum()
 
 
+def in_word(text: str, i: int) -> bool:
+    """The mark at ``i`` is an apostrophe inside a word ("don't", "O'Neill"), with a letter or figure either side."""
+    return i > 0 and text[i - 1].isalnum() and text[i + 1 : i + 2].isalnum()
+
+
 def _reopened_at(text: str, start: int, end: int) -> int:
     """Where the next paragraph's opening mark stands, if the waiting quote at ``start`` may run on into it: its
     paragraph ends a sentence at ``end`` and the next paragraph opens with a single mark. Otherwise -1."""
@@ -175,7 +185,7 @@ def _reopened_at(text: str, start: int, end: int) -> int:
     nxt = end
     while nxt < len(text) and text[nxt].isspace():
         nxt += 1
-    ok = text[last] in ".?!…" and nxt < len(text) and text[nxt] in SINGLE_OPEN and _opens_single(text, nxt)
+    ok = text[last] in FULL_STOPS and nxt < len(text) and text[nxt] in SINGLE_OPEN and _opens_single(text, nxt)
     return nxt if ok else -1
 
 

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.analysis.quotes import FULL_STOPS, SINGLE_MARKS, in_word
+
 CONTRACT_VERSION = 1
 
 SourceKind = Literal["named", "anonymous", "vague", "pronoun", "none"]
@@ -23,8 +25,7 @@ QUOTE_MARKS = "\"“”"
 _HANDOVER = re.compile(r'[”"][^“”"]*[“"]')
 # The same in single marks, British style ("...,' said Tom O'Neill. '..."): the mark closes after the quote's own
 # punctuation, the words between may hold apostrophes inside words only, and the next mark opens after a space.
-_SINGLE_MARK = re.compile(r"(?<!\w)['‘’]|['‘’](?!\w)")  # a single mark that is not inside a word ("don't")
-_SINGLE_HANDOVER = re.compile(r"(?<=[,.?!…])['’](?:[^'‘’\"“”]|(?<=\w)['’](?=\w))*?\s['‘](?=\S)")
+_SINGLE_HANDOVER = re.compile(rf"(?<=[,{re.escape(FULL_STOPS)}])['’](?:[^'‘’\"“”]|(?<=\w)['’](?=\w))*?\s['‘](?=\S)")
 SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 
@@ -91,15 +92,12 @@ class Attribution:
         text = self.content.text if self.content else ""
         if not self.direct_quote:
             return text
-        handover = _HANDOVER
         first = next((k for k, ch in enumerate(text) if ch in QUOTE_MARKS), -1)
-        if first < 0:  # no double mark: a quote in single marks, resumed the same way
-            handover = _SINGLE_HANDOVER
-            first = next((m.start() for m in _SINGLE_MARK.finditer(text)), -1)
-        if first <= 0 or text[first - 1].isspace():
+        if first < 0:
+            return _single_quoted_claim(text)
+        if first == 0 or text[first - 1].isspace():
             return text  # the content starts outside a quote: 'said fraud “would be a way to lose.”'
-        pieces = [p.strip().rstrip(",").strip() for p in handover.split(text)]
-        return " … ".join(p for p in pieces if p)
+        return _joined(_HANDOVER.split(text))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the contract's attribution object."""
@@ -258,3 +256,18 @@ class Result:
             engine=str(data.get("engine", "")),
             version=int(data.get("version", CONTRACT_VERSION)),
         )
+
+
+def _single_quoted_claim(text: str) -> str:
+    """A claim in single marks, British style ("A,' she said. 'B"): joined as "A … B" only when the first mark that is
+    not an apostrophe inside a word is where the hand-over starts; "The Smiths' lawyer told me, 'We lost.' ..." is
+    a quote in double marks whose content holds an apostrophe and a nested quote, and stays as it is."""
+    first = next((k for k, ch in enumerate(text) if ch in SINGLE_MARKS and not in_word(text, k)), -1)
+    resumed = _SINGLE_HANDOVER.search(text)
+    if resumed is None or resumed.start() != first:
+        return text
+    return _joined(_SINGLE_HANDOVER.split(text))
+
+
+def _joined(pieces: list[str]) -> str:
+    return " … ".join(p for p in (p.strip().rstrip(",").strip() for p in pieces) if p)
