@@ -96,6 +96,19 @@ def test_named_sources_are_not_flagged(engine):
     assert flags_of(engine, text) == []
 
 
+@pytest.mark.parametrize("text", [
+    'The scheme has been called "strategic ambiguity" by Joshua Hendrick, a professor at Loyola.',
+    "The mayor was labelled a liar by Senator Ann Cole on Friday.",
+])
+def test_a_name_given_by_a_named_person_in_the_passive_is_theirs(engine, text):
+    """The parser hangs "by Joshua Hendrick" on the name given ("ambiguity", "liar"), not on the verb, so the claim
+    was read as having no source and flagged; the named person is its source."""
+    [given] = [a for a in engine.analyze(text).attributions if a.cue.text.endswith(("called", "labelled"))]
+    assert given.source is not None and given.source_kind == "named"
+    assert given.source.text in ("Joshua Hendrick", "Senator Ann Cole")
+    assert flags_of(engine, text) == []
+
+
 def test_pronoun_with_named_antecedent_is_not_flagged(engine):
     text = "Mayor Tom Reyes spoke at the rally on Sunday.\n\nHe said the park would reopen in May."
     result = engine.analyze(text)

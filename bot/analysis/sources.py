@@ -534,13 +534,15 @@ def _own_source(verb: Token) -> Token | None:
     if as_who is not None:
         return as_who
     if _passive(verb):
-        # "was described as a liar by critics": the parser hangs the by-phrase on the "as" noun
-        for as_ in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"):
-            for noun in (g for g in as_.children if g.dep_ == "pobj"):
-                by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
-                agent = _pobj(by, None) if by is not None else None
-                if agent is not None and (agent.ent_type_ in ("PERSON", "ORG") or agent.pos_ == "PROPN"):
-                    return agent  # only a name: "portrayed as violence by an angry mob" is the mob's violence
+        # "was described as a liar by Ann Cole", "has been called “strategic ambiguity” by Joshua Hendrick": the
+        # parser hangs the by-phrase on the "as" noun or on the name given
+        complements = [g for as_ in verb.children if as_.dep_ == "prep" and as_.lower_ == "as"
+                       for g in as_.children if g.dep_ == "pobj"]
+        for noun in complements + [c for c in verb.children if c.dep_ == "oprd"]:
+            by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+            agent = _pobj(by, None) if by is not None else None
+            if agent is not None and (agent.ent_type_ in ("PERSON", "ORG") or agent.pos_ == "PROPN"):
+                return agent  # only a name: "portrayed as violence by an angry mob" is the mob's violence
     feeling = verb.lemma_.lower() in words("feeling_passives.txt")
     # A noun subject before a clausal one: "Answering questions on Facebook, Watson said" is Watson's, and one
     # outside a quotation before one inside it: the parser gives '"A pilot called me," a doctor told me' both.
