@@ -96,6 +96,13 @@ def test_a_quote_after_a_list_number_an_abbreviation_or_an_initial_does_not_star
         assert split(nlp, text) == [text], text
 
 
+@pytest.mark.parametrize("text", ["The mayor said“", "The mayor said. “", "The mayor said. '", 'He left. "', "‘"])
+def test_a_text_ending_on_an_opening_mark_is_split_without_error(nlp, text):
+    """The quote-opens-a-sentence rule looked at the word after the mark, and there is none (the property test
+    found "The mayor said“")."""
+    assert "".join(split(nlp, text)).replace(" ", "") == text.replace(" ", "")
+
+
 def test_a_title_ending_in_a_question_mark_inside_quotes_does_not_end_the_sentence(nlp):
     text = 'The ad, titled "Unifier?", concludes that the plan is too "dangerous and reckless" to pass.'
     assert split(nlp, text) == [text]

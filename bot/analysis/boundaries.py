@@ -119,7 +119,7 @@ def rule_for(doc: Doc, i: int, stop_ahead: bool = True) -> bool | None:
         return False
     if prev.text == "." and _list_number(doc, i - 2):
         return False  # '2. "Alien" (1979)': a numbered list's item starts after its number, not a sentence
-    opens_next = is_opening_quote(token) and _starts_capital_or_figure(token.nbor(1))
+    opens_next = i + 1 < len(doc) and is_opening_quote(token) and _starts_capital_or_figure(doc[i + 1])
     if prev.text in STOPS and prev.whitespace_ and opens_next and _stop_ends_sentence(doc, i - 1):
         return True  # "... the decision. 'He thinks ...": the mark opens the next sentence, not closes this one
     if prev.text in CLOSE_QUOTES or is_closing_quote(prev):
