@@ -59,15 +59,15 @@ def find_quotes(text: str) -> list[Quote]:
     singles = _single_quotes(text, doubles)
     if not singles:
         return doubles
-    spans = [(q.start, q.end) for q in singles]
     starts = [q.start for q in singles]
-    kept = [q for q in doubles if not _inside(spans, starts, q)]
+    kept = [q for q in doubles if not _inside(singles, starts, q)]
     return sorted(kept + singles, key=lambda q: q.start)
 
 
-def _inside(spans: list[tuple[int, int]], starts: list[int], quote: Quote) -> bool:
+def _inside(outer: list[Quote], starts: list[int], quote: Quote) -> bool:
+    """Whether ``quote`` lies within one of ``outer`` (sorted, apart; ``starts`` are their starts)."""
     k = bisect_right(starts, quote.start) - 1
-    return k >= 0 and spans[k][0] <= quote.start and quote.end <= spans[k][1]
+    return k >= 0 and outer[k].start <= quote.start and quote.end <= outer[k].end
 
 
 def _double_quotes(text: str) -> list[Quote]:
