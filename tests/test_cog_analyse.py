@@ -418,6 +418,24 @@ async def test_busy_queue_answers_busy_without_deferring(tmp_path):
         assert result_embed(first)[0].footer.text
 
 
+async def test_the_defer_is_sent_while_the_analysis_has_not_finished(tmp_path):
+    """Discord's 3 s deadline, proved by order rather than by a clock: the member is answered "thinking" while the
+    worker still holds the text, and nothing else is sent until the analysis ends."""
+    job = GatedJob()
+    async with running_bot(tmp_path, job=job) as bot:
+        cog = AnalyseCog(bot)
+        inter = make_interaction(client=bot)
+        running = asyncio.create_task(invoke(analyse(cog), inter, text=ARTICLE))
+        try:
+            assert await asyncio.to_thread(job.started.acquire, True, 10)
+            inter.response.defer.assert_awaited_once_with(ephemeral=False, thinking=True)
+            inter.followup.send.assert_not_awaited()
+        finally:
+            job.release.set()
+        await running
+        assert result_embed(inter)[0].footer.text
+
+
 async def test_user_rate_limit(tmp_path):
     """The third request in a minute from one member is refused with a retry time; others are unaffected."""
     async with running_bot(tmp_path, user_rate_per_minute=2) as bot:
