@@ -12,7 +12,7 @@ Manage Messages given in a single channel's overwrites must not make someone a m
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
 import discord
@@ -34,6 +34,15 @@ class ModeratorCheckFailure(NotModerator, app_commands.CheckFailure):
     The tree only forwards ``AppCommandError``s raised by checks; anything else escapes into an unlogged task.
     Being both classes keeps the one error handler simple: it sees a BylineError with a user-safe message.
     """
+
+
+class CheckCouldNotRun(app_commands.CheckFailure):
+    """A check that broke before it could decide (the store was busy): routed to ``on_error``, which answers with
+    what ``original`` says, as for any error inside a command."""
+
+    def __init__(self, original: Exception) -> None:
+        super().__init__(f"the check could not run: {type(original).__name__}")
+        self.original = original
 
 
 class ManagerCheckFailure(NotServerManager, app_commands.CheckFailure):
@@ -100,13 +109,24 @@ async def require_manager(interaction: discord.Interaction) -> None:
 
 
 async def _moderator_predicate(interaction: discord.Interaction) -> bool:
-    await require_moderator(interaction)
+    await _routed(require_moderator(interaction), interaction)
     return True
 
 
 async def _manager_predicate(interaction: discord.Interaction) -> bool:
-    await require_manager(interaction)
+    await _routed(require_manager(interaction), interaction)
     return True
+
+
+async def _routed(check: Awaitable[None], interaction: discord.Interaction) -> None:
+    """Run ``check`` so that any failure reaches the tree's ``on_error``: the tree forwards only ``AppCommandError``s
+    raised by checks, and a busy store while loading the guild's settings must still answer the member."""
+    try:
+        await check
+    except app_commands.AppCommandError:
+        raise
+    except Exception as exc:
+        raise CheckCouldNotRun(exc) from exc
 
 
 def moderator_only() -> Callable[[T], T]:

@@ -15,6 +15,7 @@ import secrets
 import discord
 from discord import app_commands
 
+from bot.checks import CheckCouldNotRun
 from bot.errors import BylineError
 from bot.render import NO_MENTIONS
 
@@ -29,7 +30,7 @@ EXPIRED_CODES = frozenset({10062, 10015, 40060, 50027})
 
 def unwrap(error: BaseException) -> BaseException:
     """Dig the real exception out of discord.py's wrappers."""
-    if isinstance(error, app_commands.CommandInvokeError):
+    if isinstance(error, (app_commands.CommandInvokeError, CheckCouldNotRun)):
         error = error.original
     if isinstance(error, app_commands.TransformerError) and isinstance(error.__cause__, BylineError):
         error = error.__cause__

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
+import discord
 import pytest
 from discord import app_commands
 
@@ -14,9 +17,11 @@ from bot.checks import (
     require_manager,
     require_moderator,
 )
-from bot.errors import BylineError, NotModerator, NotServerManager
+from bot.errors import BylineError, NotModerator, NotServerManager, StoreError
 from bot.interaction_errors import describe
 from bot.store import GuildSettings
+from cogs.review import Review
+from tests.botkit import running_bot
 from tests.helpers import make_guild, make_interaction, make_member, make_permissions, make_role, make_store_bot
 
 
@@ -114,3 +119,22 @@ async def test_dm_interaction_is_never_a_moderator(store):
     inter = make_interaction(client=make_store_bot(store), in_guild=False)
     inter.permissions = make_permissions(administrator=True)
     assert not await interaction_is_moderator(inter)
+
+
+async def test_a_busy_store_inside_the_moderator_check_still_answers_the_moderator(tmp_path):
+    """The tree forwards only AppCommandErrors raised by checks: a StoreError while loading the guild's settings must
+    be carried to on_error (and the member told the store is busy), not escape into a task nobody awaits."""
+    async with running_bot(tmp_path) as bot:
+        await bot.add_cog(Review(bot))
+        guild = make_guild()
+        mod = make_member(guild=guild, permissions=make_permissions(manage_messages=True))
+        inter = make_interaction(client=bot, guild=guild, user=mod)
+        inter.type = discord.InteractionType.application_command
+        inter.data = {"type": 1, "id": "1", "name": "review", "options": [{"type": 1, "name": "queue", "options": []}]}
+        inter.command_failed = False
+        busy = StoreError("The database stayed busy for too long; please try again.")
+        with mock.patch.object(bot.store, "get_settings", side_effect=busy):
+            await bot.tree._call(inter)  # what the tree's own task runs: nothing may escape it
+        inter.response.send_message.assert_awaited_once()
+        args, kwargs = inter.response.send_message.await_args
+        assert args[0] == busy.user_message and kwargs["ephemeral"] is True
