@@ -22,7 +22,7 @@ from discord.ext import commands
 from bot import render
 from bot.cards import CARDS_STALE_EVENT
 from bot.checks import interaction_is_moderator, moderator_only
-from bot.errors import BylineError, InputError
+from bot.errors import BylineError, InputError, StoreError
 from bot.review_posting import (
     AUTO_CATCH_UP_CARDS,
     CATCH_UP_CARDS,
@@ -165,7 +165,7 @@ class Review(commands.Cog):
             departed: set[int] = set()  # guilds Byline left whose cards this pass dropped (logged once each)
             while True:
                 batch = await self.store.stale_cards(limit=CLEANUP_BATCH, after=after, due_by=now)
-                outcomes = [await self._clean_card(card, now, departed) for card in batch]
+                outcomes = [await self._clean_card_guarded(card, now, departed) for card in batch]
                 went = outcomes.count("cleaned") + outcomes.count("dropped")
                 cleaned += went
                 if len(batch) < CLEANUP_BATCH or ("failed" in outcomes and not went):
@@ -174,6 +174,16 @@ class Review(commands.Cog):
         if cleaned:
             log.info("%d review card(s) left the clean-up list after deletions", cleaned)
         return cleaned
+
+    async def _clean_card_guarded(self, card: StaleCard, now: datetime, departed: set[int]) -> CleanOutcome:
+        """``_clean_card``, with a store failure while taking the card off the list (or putting it off) kept to this
+        card: it stays listed for the next pass, and the rest of the batch is still cleaned."""
+        try:
+            return await self._clean_card(card, now, departed)
+        except StoreError as exc:
+            log.warning("could not update the clean-up list for review card %s in guild %s: %s", card.message_id,
+                        card.guild_id, exc)
+            return "failed"
 
     async def _clean_card(self, card: StaleCard, now: datetime, departed: set[int]) -> CleanOutcome:
         """Empty, re-draw or (for an analysis reply) delete one listed message; it leaves the list unless kept."""

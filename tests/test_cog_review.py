@@ -14,6 +14,7 @@ import discord
 import pytest
 
 from bot.checks import ModeratorCheckFailure
+from bot.errors import StoreError
 from bot.render import NO_MENTIONS
 from bot.review_posting import AUTO_CATCH_UP_CARDS, CATCH_UP_CARDS, REFUSAL_PAUSE_SECONDS
 from bot.views import ReviewButton
@@ -254,6 +255,34 @@ async def test_forget_me_redraws_every_card_that_showed_the_member(store):
     assert await store.stale_cards() == []
     assert await cog.clean_stale_cards() == 0  # nothing left: no edit is repeated
     assert cards[900].edit.await_count == 1
+
+
+async def test_a_store_error_on_one_card_does_not_end_the_clean_up_pass(store, caplog):
+    """The store fails while taking the first cleaned card off the list: that card stays listed for the next pass,
+    and the other card (still showing a forgotten member's article) is cleaned in this one."""
+    guild = make_guild()
+    cog, _ = await _posting_cog(store, guild, "medium")
+    leaver = 4242
+    for text in (TEXT, TEXT + " More."):
+        await cog.post_flags(await _save(store, guild.id, text, author_id=leaver))  # cards 900 and 901
+    cards = _cards_by_id(cog)
+    await store.forget_user(guild.id, leaver)
+    real = store.card_cleaned
+    calls = 0
+
+    async def busy_once(card):
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise StoreError("The database stayed busy for too long; please try again.")
+        await real(card)
+
+    with mock.patch.object(store, "card_cleaned", side_effect=busy_once), caplog.at_level(logging.WARNING):
+        assert await cog.clean_stale_cards() == 1
+    assert set(cards) == {900, 901} and all(card.edit.await_count == 1 for card in cards.values())
+    assert [c.message_id for c in await store.stale_cards()] == [900]
+    assert "could not update the clean-up list for review card 900" in caplog.text
+    assert await cog.clean_stale_cards() == 1 and await store.stale_cards() == []
 
 
 async def test_clean_up_drops_cards_discord_lost_and_retries_the_rest_later(store, caplog):
