@@ -124,6 +124,32 @@ def test_pronoun_continuing_an_anonymous_source_is_flagged(engine):
     assert "refers back" in flags[1].reason
 
 
+def test_she_after_an_unnamed_speaker_is_not_handed_to_an_earlier_name(engine):
+    """The unnamed parent spoke last: her quote rests on nobody named, however near Ms Hollis is."""
+    text = ("Ms Rachel Hollis said the school had not written to families. Another parent said teachers had been "
+            "warned. 'Everyone is terrified of saying the wrong thing,' she said.")
+    result = engine.analyze(text)
+    quote = next(a for a in result.attributions if a.direct_quote)
+    assert quote.source is not None and quote.source.text == "she" and quote.speaker is None
+    [flag] = [f for f in result.flags if f.evidence is not None and f.evidence.text == "she"]
+    assert flag.category == "anonymous_source" and flag.severity == "high"
+
+
+@pytest.mark.parametrize("between", ["One man said teachers had been warned.",
+                                     "A statement from the council said teachers had been warned.",
+                                     "She said a teacher told her the school had lied.",
+                                     "Anecdotal evidence suggests teachers had been warned."])
+def test_she_still_finds_the_name_when_the_unnamed_speaker_cannot_be_her(engine, between):
+    """A man, a paper, someone inside her own report, or evidence: "she" is still Ms Hollis, and nothing is flagged
+    on it."""
+    text = (f"Ms Rachel Hollis said the school had not written to families. {between} "
+            "'Everyone is terrified of saying the wrong thing,' she said.")
+    result = engine.analyze(text)
+    quote = next(a for a in result.attributions if a.direct_quote)
+    assert quote.speaker is not None and "Hollis" in quote.speaker
+    assert not [f for f in result.flags if f.evidence is not None and f.evidence.text == "she"]
+
+
 def test_he_does_not_continue_an_unnamed_source_past_a_named_person(engine):
     text = ("A senior official described the plan as doomed. For $90, trader Lena Marsh will sell you a copy, "
             "she says.")
@@ -604,6 +630,11 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "A veteran from Ohio pleaded not guilty to the charges on Monday.",  # a plea, on the court record
         "The fighter collapsed in the ring, according to video footage of the bout.",  # pictures say nothing
         "A bailiff called police after discovering the body in the courthouse.",  # finding a thing, not a claim
+        # a city's or county's own records are public, and so is a paper from a named office
+        "According to city payroll records, three captains each received more than $90,000 in overtime last year.",
+        "County property records show the house was sold in 2019.",
+        "The city hired a law firm, according to a statement from the mayor's office.",
+        "There is no report of injuries.",  # the writer rules a claim out
         'For Bonhoeffer, "cheap grace" is seeking forgiveness without remorse.',  # a term in quotes is no speaker
         "The pilot had not reported any fault, according to an update on Monday from the NTSB.",  # a body's paper
         "Clinton leads by 300 delegates, according to a tally by the Associated Press.",
@@ -670,6 +701,9 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
         ("The singer, widely regarded as the finest of her generation, retired on Friday.", "no_source", "regarded"),
         ("Some see the decline of local papers as stemming from a loss of trust.", "vague_source", "Some"),
         ("There are fears the new bridge will not be ready before winter.", "no_source", "fears"),
+        ("There are reports that the company plans to close three shops.", "no_source", "reports"),
+        ("There have been warnings that the dam could fail.", "no_source", "warnings"),
+        ("According to state media reports, the general was arrested.", "anonymous_source", "state media reports"),
         ("Officials agreed that the old bridge was no longer safe for lorries.", "anonymous_source", "Officials"),
         ("It is understood that the manager will be replaced before the cup tie.", "no_source", "is understood"),
         ("Many residents say they feel ignored. What explains this sudden silence from the council?", "vague_source",

@@ -37,6 +37,12 @@ DASHES = {"―", "—", "–", "--"}
 # verbs of plain saying whose claim may come first, before a comma ("..., a spokeswoman said on Saturday")
 FRONTING_VERBS = {"say", "tell", "write", "add", "report", "note", "insist", "argue", "explain", "warn", "predict"}
 MAX_NAME_TOKENS = 4
+# Verbs only a person does, by which an unnamed speaker comes into view for a later "she said" (see ``coref``).
+PERSONAL_SPEECH = {"say", "tell", "add", "explain", "recall", "insist", "ask", "write", "admit", "complain", "argue",
+                   "describe", "reply", "respond", "agree", "acknowledge", "joke", "testify", "warn", "recount"}
+# Lexicons of nouns that are papers, polls or bodies, never one person who could be "she" later.
+NOT_PEOPLE = ("document_nouns.txt", "poll_nouns.txt", "institution_nouns.txt", "organisation_nouns.txt",
+              "body_nouns.txt")
 MAX_LINE = 20_000  # a transcript turn runs to the end of its line, looked for this far at most
 # Cues whose claim is their whole sentence ("reportedly" in mid-sentence, "according to X" inside it) that keep it:
 # past these, each later one claims only the words up to the next such cue. A run-on paste of one word ("Reportedly
@@ -108,6 +114,10 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
         if attribution.source_kind == "named" and attribution.source is not None:
             name = attribution.speaker or attribution.source.text
             state.named.append(Mention(tok.i, sent.index, name, _is_person(doc, attribution.source)))
+        elif attribution.source_kind == "anonymous" and not blockers:
+            person = _unnamed_person(doc, tok, attribution.source)
+            if person is not None:
+                state.resolver.note_unnamed(person, sent.index)
     found.sort(key=lambda a: a.cue.start)
     return _without_kicker_cues(_bounded_open_claims(found, doc, sent), doc_text(doc), sent)
 
@@ -418,11 +428,25 @@ def _is_person(doc: Doc, source: Span | None) -> bool | None:
     if found is None:
         return None
     head = found.root
-    if head.ent_type_ == "PERSON" or _aged(head):
-        return True
+    if head.ent_type_ == "PERSON" or _aged(head) or any(c.dep_ == "appos" and c.ent_type_ == "PERSON"
+                                                        for c in head.children):
+        return True  # "Ann Lee", "Hartley, 22", "One driver, Tom Ashcroft": a person, not a body "it" could be
     if head.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC") or head.tag_ in ("NNS", "NNPS"):
         return False
     return None
+
+
+def _unnamed_person(doc: Doc, cue: Token, source: Span | None) -> Token | None:
+    """The head of an anonymous source that is one person speaking ("another parent said", "a witness told"), not
+    a paper ("a statement said"), a body ("an office said") or evidence ("evidence suggests"); None otherwise."""
+    found = tokens_of(doc, source)
+    if found is None or cue.lemma_.lower() not in PERSONAL_SPEECH:
+        return None
+    head = found.root
+    lemma = head.lemma_.lower()
+    if head.tag_ != "NN" or head.ent_type_ or any(lemma in words(name) for name in NOT_PEOPLE):
+        return None
+    return head
 
 
 def _aged(head: Token) -> bool:

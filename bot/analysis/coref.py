@@ -14,10 +14,13 @@ from spacy.tokens import Doc, Token
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "i", "me", "my", "himself", "herself"}
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their", "we", "us", "our", "itself", "themselves"}
+THIRD_PERSON = {"he", "she", "him", "her", "his", "hers"}
 RELATIVE = {"who", "whom", "whose", "which", "that"}
 ITS = {"it", "its", "itself"}
 FIRST_PERSON = {"i", "me", "my", "we", "us", "our"}
 LOOKBACK_SENTENCES = 3
+MALE_NOUNS = {"man", "men", "boy", "father", "son", "brother", "husband", "uncle", "nephew", "king", "gentleman"}
+FEMALE_NOUNS = {"woman", "women", "girl", "mother", "daughter", "sister", "wife", "aunt", "niece", "queen", "lady"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,7 @@ class Resolver:
         self.groups: list[Mention] = []
         self.orgs: list[Mention] = []
         self.entity_at: dict[int, str] = {}  # token index -> cleaned text of the entity holding it
+        self.unnamed: list[Mention] = []  # one unnamed person speaking ("Another parent said"), by the source's head
         for ent in doc.ents:
             self.entity_at.update(dict.fromkeys(range(ent.start, ent.end), _clean(ent.text)))
             mention = Mention(ent.start, sent_of[ent.start], _clean(ent.text), ent.label_ == "PERSON")
@@ -49,6 +53,11 @@ class Resolver:
                 self.groups.append(mention)
             if ent.label_ == "ORG":
                 self.orgs.append(mention)
+
+    def note_unnamed(self, head: Token, sentence: int) -> None:
+        """Record one unnamed person who speaks ("Another parent said ...", "a witness told ..."): a "she" after
+        it may be that person, so it must not skip back to a name given before."""
+        self.unnamed.append(Mention(head.i, sentence, head.lemma_.lower(), True))
 
     def resolve(
         self, pronoun: Token, named_sources: list[Mention], before: int | None = None, *, quoted: bool = True
@@ -83,7 +92,21 @@ class Resolver:
             best = recent if best is None or recent.sentence >= best.sentence else best
         if best is None or here - best.sentence > LOOKBACK_SENTENCES:
             return None
+        if low in THIRD_PERSON and self._unnamed_since(best, limit, low):
+            return None  # "Ms Hollis said ... Another parent said ... '...,' she said": not clearly Ms Hollis
         return best.name
+
+    def _unnamed_since(self, named: Mention, limit: int, pronoun: str) -> bool:
+        """Whether an unnamed person the pronoun can stand for spoke after ``named`` and before ``limit``."""
+        k = _bisect(self.unnamed, limit)
+        while k >= 0 and self.unnamed[k].token > named.token:
+            noun = self.unnamed[k].name
+            if not (pronoun in ("she", "her") and noun in MALE_NOUNS) and not (
+                pronoun in ("he", "him") and noun in FEMALE_NOUNS
+            ):
+                return True
+            k -= 1
+        return False
 
     def _relative(self, pronoun: Token) -> str | None:
         clause = pronoun.head

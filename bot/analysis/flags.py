@@ -26,6 +26,7 @@ from spacy.tokens import Span as Span_
 
 from bot.analysis import cues
 from bot.analysis.boundaries import TITLES
+from bot.analysis.coref import FEMALE_NOUNS, MALE_NOUNS
 from bot.analysis.doctext import (
     doc_quotes,
     doc_text,
@@ -52,8 +53,6 @@ PRONOUN_LOOKBACK = 2
 FLOOR_GAP = 4  # sentences a known speaker's quotes may pause for narration and still be theirs
 SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
-MALE_NOUNS = {"man", "men", "boy", "father", "son", "brother", "husband", "uncle", "nephew", "king", "gentleman"}
-FEMALE_NOUNS = {"woman", "women", "girl", "mother", "daughter", "sister", "wife", "aunt", "niece", "queen", "lady"}
 PERSONAL = {"he", "she"}  # a source that is plainly one person the story already has in view
 # Pronouns that can carry an unnamed source over from the sentence before.
 CONTINUING = {"he", "she", "they", "him", "her", "them", "it", "i", "we", "who"}
