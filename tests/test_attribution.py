@@ -140,12 +140,32 @@ def test_quote_said_name_continues_after_the_cue(nlp):
         ("A team from the World Health Organization said cases rose.", "said", "A team from", "named"),
         ("A Saudi delegation said the talks had failed.", "said", "A Saudi delegation", "anonymous"),
         ("A team of doctors said the boy was recovering.", "said", "A team of doctors", "anonymous"),
+        # a document is as named as the body or person it comes from, not the event or place it comes from
+        ("The city hired a law firm, according to a statement from the mayor's office.", "according to",
+         "a statement from the mayor's office", "named"),
+        ("The plan will fail, according to a letter from the governor.", "according to", "a letter from", "named"),
+        ("Delegates were still angry, according to reports from the convention.", "according to",
+         "reports from the convention", "anonymous"),
+        ("The plan will fail, according to a letter from a source.", "according to", "a letter from", "anonymous"),
+        # one authority, named by what it runs, is a body a reader can call; "a local authority" is not
+        ("The port authority said the terminal would reopen.", "said", "The port authority", "named"),
+        ("A local authority said the terminal would reopen.", "said", "A local authority", "anonymous"),
     ],
 )
 def test_source_kinds(nlp, text, cue, source, kind):
     a = by_cue(find(nlp, text), cue)
     assert a.source is not None and source in a.source.text
     assert a.source_kind == kind
+
+
+def test_it_does_not_stand_for_a_person_given_in_apposition(nlp):
+    """ "One driver, Tom Ashcroft, told us ..." is a person: a later "It says" is the authority's statement."""
+    text = ('One driver, Tom Ashcroft, told us: "I got halfway across and a man just waved everyone back."\n\n'
+            'The bridge authority has issued a statement. It says the closure is "precautionary".')
+    found = find(nlp, text)
+    assert by_cue(found, "told").speaker == "Tom Ashcroft"
+    it = by_cue(found, "says")
+    assert it.source is not None and it.source.text == "It" and it.speaker == "The bridge authority"
 
 
 def test_pronoun_without_clear_antecedent_stays_unresolved(nlp):

@@ -48,7 +48,8 @@ UNSPOKEN_REACTIONS = {
 }
 # Nouns of a claim or a feeling that "there are ..." presents with nobody behind it.
 EXISTENTIAL_NOUNS = {"fear", "concern", "suggestion", "speculation", "claim", "rumour", "rumor", "allegation", "talk",
-                     "worry", "doubt", "expectation", "suspicion", "belief", "feeling", "sense", "indication"}
+                     "worry", "doubt", "expectation", "suspicion", "belief", "feeling", "sense", "indication",
+                     "report", "accusation", "warning"}
 ABOUT = {"about", "over"}
 SENTENCE_ENDS = {".", "!", "?"}
 FIRST_PERSON = {"i", "we", "you"}

@@ -50,7 +50,8 @@ UNITS = {"mission", "delegation", "team", "panel", "committee", "taskforce", "in
 # Bodies whose records are public and identifiable: "court documents", "police records", "trial testimony".
 # Who keeps a record a reader can ask for; "public" and "regulatory" say the record is open ("public filings").
 RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", "coroner", "inquest", "senate",
-                  "public", "regulatory", "securities"}
+                  "public", "regulatory", "securities", "city", "county", "municipal", "federal", "government",
+                  "council", "property", "land", "census", "election"}
 # Counts of a vote, published as they come in ("unofficial returns", "early results"), when the sentence is about one.
 VOTE_COUNTS = {"return", "result", "tally", "count"}
 VOTE_WORDS = {"vote", "voter", "election", "primary", "caucus", "precinct", "ballot", "delegate", "district",
@@ -742,7 +743,8 @@ def classify(head: Token, i: int, j: int) -> str:
     if head.lower_ in COUNSEL and _speaks_for_named_body(head):
         return "named"  # "Attorneys for Clinton said": a named party's lawyers speak for it on the record
     if lemma in words("anonymous_nouns.txt"):
-        named = _role_named_earlier(head) or _officials_of_named_body(head) or _led_by_name(head)
+        named = (_role_named_earlier(head) or _officials_of_named_body(head) or _led_by_name(head)
+                 or _one_authority(head))
         return "named" if named else "anonymous"  # "The aides, led by campaign manager Terry Sullivan, told ..."
     if lemma == "interview" and _interviewed_named(head):
         return "named"  # "according to an interview with The New York Times": the outlet or person on record
@@ -752,6 +754,8 @@ def classify(head: Token, i: int, j: int) -> str:
         named_author = any(t.ent_type_ in ("PERSON", "ORG") for t in whole)
         if has_name or named_author or _has_possessive(head) or _names_earlier(head) or _made_by_name(head):
             return "named"
+        if _from_named_maker(head):
+            return "named"  # "a statement from the mayor's office": the office is named, so is what it put out
         return "named" if _issued_by_named(head) else "anonymous"
     counted = any(c.dep_ == "nummod" and c.like_num for c in head.children)
     if head.tag_ == "NNS" and counted and not _definite(head):
@@ -854,6 +858,13 @@ def in_the_know(head: Token) -> bool:
         ):
             return True
     return False
+
+
+def _one_authority(head: Token) -> bool:
+    """ "The port authority", "the housing authority": one body, named by what it runs, unlike "authorities" or
+    "a local authority"."""
+    return (head.lower_ == "authority" and _definite(head)
+            and any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in head.children))
 
 
 def _identified_body(head: Token) -> bool:
@@ -1116,6 +1127,29 @@ def _made_by_name(head: Token) -> bool:
         ):
             return True
     return False
+
+
+def _from_named_maker(head: Token) -> bool:
+    """ "a statement from the mayor's office", "a letter from the police department": a document's maker after
+    "from" or "by" is itself a named source (read as a source would be), and not a place ("a statement from
+    Washington" says where, not who)."""
+    for prep in (c for c in head.children if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by")):
+        for maker in (g for g in prep.children if g.dep_ == "pobj"):
+            if _a_body_or_person(maker) and classify(maker, *np_bounds(maker)) == "named":
+                return True
+    return False
+
+
+def _a_body_or_person(tok: Token) -> bool:
+    """Whether a noun can put a document out: a person or organisation, or an office, body or role ("the mayor's
+    office", "the staff association", "the governor"), not an event or a place ("reports from the convention")."""
+    if is_maker(tok):
+        return True
+    lemma = tok.lemma_.lower()
+    return tok.pos_ == "NOUN" and any(
+        lemma in words(name) or tok.lower_ in words(name)
+        for name in ("body_nouns.txt", "organisation_nouns.txt", "institution_nouns.txt", "common_roles.txt")
+    )
 
 
 def _named_body_earlier(tok: Token) -> bool:
