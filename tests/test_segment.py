@@ -47,6 +47,10 @@ def test_every_line_is_its_own_sentence(nlp):
         "Dr. Haddad told Sen. Whitfield that the clinic would stay open.",
         "Shares in Brightwater Corp. rose after the report.",
         "The portrait of Malcolm X. Jordan hung in the hall.",  # an initial, not the platform
+        # titles the model's tokenizer splits from their full stop ("Sgt" + "."), unlike "Dr."
+        '"It has been a hard week," said Sgt. Alicia Moreno, president of the police union.',
+        "Det. Supt. John Reid and Capt. Ana Lee led the inquiry.",
+        "Lt. Col. Marcus Webb and Maj. Rosa Diaz flew in on Tuesday.",
     ],
 )
 def test_abbreviations_do_not_split_a_sentence(nlp, text):

@@ -10,6 +10,7 @@ import re
 import threading
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -50,7 +51,21 @@ def _load(model: str) -> Language:
         nlp.add_pipe(NEWLINE_COMPONENT, before="parser")
     nlp.max_length = MAX_LENGTH
     _split_glued_quotes(nlp)
+    _keep_titles_whole(nlp)
     return nlp
+
+
+def _keep_titles_whole(nlp: Language) -> None:
+    """Keep "Sgt.", "Capt.", "Lt." and the other titles of ``boundaries.TITLES`` one token, as the model already
+    keeps "Dr." and "Gov.": split, their full stop ends a sentence for the parser, and "said Sgt. Alicia Moreno"
+    loses its speaker to a sentence of its own."""
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):
+        return
+    for title in boundaries.TITLES:
+        for form in (f"{title.capitalize()}.", f"{title}.", f"{title.upper()}."):
+            if form not in tokenizer.rules and len(tokenizer(form)) > 1:
+                tokenizer.add_special_case(form, [{ORTH: form}])
 
 
 def _split_glued_quotes(nlp: Language) -> None:
