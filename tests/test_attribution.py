@@ -118,6 +118,11 @@ def test_quote_continued_after_said_and_across_paragraphs(nlp):
     assert "hearing ended" not in a.content.text
 
 
+def test_a_split_title_stays_with_the_speakers_name(nlp):
+    a = by_cue(find(nlp, '"It has been a hard week," said Sgt. Alicia Moreno, president of the police union.'), "said")
+    assert a.source is not None and a.source.text == "Sgt. Alicia Moreno" and a.source_kind == "named"
+
+
 def test_quote_said_name_continues_after_the_cue(nlp):
     text = '"The river is rising," said Paula Grant. "We have never seen it this high."'
     a = by_cue(find(nlp, text), "said")
@@ -1082,6 +1087,17 @@ def test_a_hyphen_that_starts_a_list_item_is_not_a_signature(nlp):
     assert [a for a in find(nlp, "Items on sale:\n- apples\n- pears") if a.cue.text == "-"] == []
 
 
+@pytest.mark.parametrize(("text", "signed"), [
+    # a bullet under a quote that goes on as a sentence is a list item, whatever its first word
+    ('Key points:\n- Union says workers "have been betrayed"\n- Job losses reportedly linked to delays', None),
+    ("“It is our greatest shame.” ― Jane Doe, author of the report", "Jane Doe"),
+    ("“It is our greatest shame.” — Ann Lee in a speech on Monday", "Ann Lee"),
+])
+def test_a_signature_ends_at_the_name(nlp, text, signed):
+    found = [a.source.text for a in find(nlp, text) if a.cue.text in ("-", "―", "—") and a.source]
+    assert found == ([signed] if signed else [])
+
+
 @pytest.mark.parametrize(
     ("text", "cue", "source", "kind"),
     [
@@ -1198,6 +1214,16 @@ def test_another_is_one_more_of_a_group_not_a_name(engine):
 )
 def test_interview_markers_and_about_notes_are_not_speakers(engine, text):
     assert [a for a in engine.analyze(text).attributions if a.cue.text == ":"] == []
+
+
+def test_an_interview_marker_is_not_the_subject_of_the_question(engine):
+    """The parser may read "Q" as a second subject of "says": the landlord says it, not the interviewer."""
+    text = "Q: Your landlord, Corwin Estates, says you owe six months' rent.\nA: That is not true."
+    [a] = [a for a in engine.analyze(text).attributions if a.cue.text == "says"]
+    assert a.source is not None and a.source.text == "Your landlord" and a.source_kind == "named"
+    note = ("The council met on Monday.\n\nCorrection: An earlier version of this story incorrectly indicated that "
+            "Mark Wynn intended to become a delegate.")
+    assert engine.analyze(note).flags == []  # a page's correction note is not an unnamed source
 
 
 def test_a_transcript_speaker_before_a_colon_is_still_one(engine):

@@ -75,6 +75,11 @@ GROUP_THEN_VOICE = (
         # nor is a quotation the sentence comes to after a new point of the story's
         ('Harbour doctors welcomed the new clinic. After the vote, Dr. Ama Okafor said "it will save lives."',
          ["Harbour doctors"]),
+        # an expert group's view is voiced only by someone the story says is one of them
+        ('Insurance experts say claims could top $500 million. "It sounded like a freight train," said Debra '
+         'Collins, 63, of Warner Robins.', ["Insurance experts"]),
+        ('Insurance experts say claims could top $500 million. "The losses are huge," said Ann Reyes, an insurance '
+         "expert at Moody's.", []),
         # a doubled apostrophe that opens the quotation may close the sentence before it
         ("Harbour doctors welcomed the new clinic. ''It will save lives,'' said Dr. Ama Okafor.", []),
     ],

@@ -635,6 +635,9 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "County property records show the house was sold in 2019.",
         "The city hired a law firm, according to a statement from the mayor's office.",
         "There is no report of injuries.",  # the writer rules a claim out
+        "Hillary Clinton, who’s called for big tax hikes on the rich, attacked the plan.",  # "has called for"
+        "Hillary Clinton, who's called for big tax hikes on the rich, attacked the plan.",
+        "I was told the mass was benign.",  # a memoir's past, told by the doctor just mentioned
         'For Bonhoeffer, "cheap grace" is seeking forgiveness without remorse.',  # a term in quotes is no speaker
         "The pilot had not reported any fault, according to an update on Monday from the NTSB.",  # a body's paper
         "Clinton leads by 300 delegates, according to a tally by the Associated Press.",
@@ -703,6 +706,9 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
         ("There are fears the new bridge will not be ready before winter.", "no_source", "fears"),
         ("There are reports that the company plans to close three shops.", "no_source", "reports"),
         ("There have been warnings that the dam could fail.", "no_source", "warnings"),
+        # the reporter's "I'm told", with a straight or a curly apostrophe
+        ("I'm told the minister will resign before the summer.", "no_source", "told"),
+        ("I’m told the minister will resign before the summer.", "no_source", "told"),
         ("According to state media reports, the general was arrested.", "anonymous_source", "state media reports"),
         ("Officials agreed that the old bridge was no longer safe for lorries.", "anonymous_source", "Officials"),
         ("It is understood that the manager will be replaced before the cup tie.", "no_source", "is understood"),
@@ -981,6 +987,17 @@ def test_back_references_and_what_is_feared_are_not_unnamed_sources(engine, text
 def test_an_accusation_is_a_strong_claim_whatever_its_form(engine):
     (flag,) = engine.analyze("The minister has been accused of taking bribes.").flags
     assert flag.category == "no_source" and flag.severity == "high"
+
+
+@pytest.mark.parametrize(("text", "severity"), [
+    ("The minister reportedly lied to parliament about the contracts.", "high"),
+    ("He is reportedly lying about the contracts.", "high"),
+    ("Residents in low-lying areas were reportedly told to prepare for evacuation.", "medium"),  # a place, low
+    ("Two people were reportedly lying in the road.", "medium"),  # lying down, not lying
+])
+def test_lie_is_a_strong_word_only_as_a_falsehood(engine, text, severity):
+    (flag,) = engine.analyze(text).flags
+    assert flag.category == "no_source" and flag.severity == severity
 
 
 def test_a_copula_with_no_claim_is_not_flagged(engine):

@@ -613,6 +613,15 @@ def _is_dash(tok: Token) -> bool:
     return tok.text == "-" and tok.i > 0 and "\n" in tok.doc[tok.i - 1].text_with_ws
 
 
+def _runs_on(doc: Doc, after: int) -> bool:
+    """Whether the words after a would-be signature go on as a sentence ("- Job losses linked to ...", a bullet
+    under a quote) rather than end it or say where it was said ("― Jane Doe, author", "— Ann Lee in a speech")."""
+    if after >= len(doc):
+        return False
+    tok = doc[after]
+    return not (tok.is_punct or tok.is_space or tok.pos_ == "ADP")
+
+
 def _dash_cue(state: _State, sent: Sentence, dash: Token) -> tuple[Attribution, range] | None:
     """A quote signed with a dash: “... our greatest shame.” ― Jane Doe."""
     doc, text = state.doc, doc_text(state.doc)
@@ -630,7 +639,7 @@ def _dash_cue(state: _State, sent: Sentence, dash: Token) -> tuple[Attribution, 
         if tok.pos_ != "PROPN" and not tok.is_title:
             break
         name.append(tok)
-    if not name or "\n" in text[dash_at : name[-1].idx]:
+    if not name or "\n" in text[dash_at : name[-1].idx] or _runs_on(doc, name[-1].i + 1):
         return None
     source = Span.of(text, name[0].idx, name[-1].idx + len(name[-1].text))
     s, e = quote.inner(text)

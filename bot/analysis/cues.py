@@ -307,7 +307,15 @@ def _dummy_it_main_clause(verb: Token) -> bool:
 def contracted_has(verb: Token) -> bool:
     """ "He's said he fears ...": the parser reads the "'s" of "has" as a passive "is"; the past-tense tag
     gives it away."""
-    return verb.tag_ == "VBD" and any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children)
+    if not any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children):
+        return False
+    if verb.tag_ == "VBD":
+        return True
+    # "Clinton, who's called for tax hikes": a person "is called for" nowhere; things are ("as the facts call for")
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    person = subject is not None and (subject.pos_ == "PRON" or subject.ent_type_ == "PERSON")
+    return person and verb.lemma_.lower() == "call" and any(c.dep_ == "prep" and c.lower_ == "for"
+                                                               for c in verb.children)
 
 
 def cue_extent(tok: Token) -> tuple[int, int]:

@@ -93,6 +93,11 @@ NOT_PEOPLE = {"ORG", "GPE", "NORP", "LOC", "FAC"}  # a speaking "work of art" is
 DOCUMENT_LIKE = {"research", "survey", "poll", "information", "report", "study"}
 # Unnamed sources a story keeps unnamed even when someone with the same title speaks next.
 ALWAYS_UNNAMED = {"source", "official", "person", "people", "insider", "aide"}
+# Groups known by their expertise, whose view a quoted passer-by does not voice.
+EXPERTISE = {"expert", "analyst", "economist", "scientist", "researcher", "lawyer", "doctor", "academic", "scholar",
+             "specialist", "strategist", "observer", "commentator", "historian"}
+# "Debra Collins, 63,": a name given with an age, as stories give ordinary people's, not experts'.
+AGED_NAME = re.compile(r"\b[A-Z][\w'’-]+, \d{1,2},")
 FIRST_PERSON = {"i", "we", "me", "us"}
 ANYBODY = {"someone", "somebody", "anyone", "anybody", "everyone", "everybody"}
 
@@ -399,6 +404,8 @@ class _HeldBack:
         if _document_word(span.root):
             return False  # "polls show ...": figures, which a person quoted next does not stand for
         nxt = self.locate.sents[a.sentence + 1]
+        if span.root.lemma_.lower() in EXPERTISE and AGED_NAME.search(self.locate.text, nxt.start, nxt.end):
+            return False  # "Insurance experts say ... '...,' said Debra Collins, 63": a witness, not an expert
         sentence = self.locate.text[nxt.start : nxt.end]
         stripped = sentence.lstrip()
         first = nxt.start + len(sentence) - len(stripped)
@@ -864,7 +871,20 @@ def _strong(a: Attribution, doc: Doc) -> bool:
     if a.content is None:
         return False
     span = tokens_of(doc, a.content)
-    return span is not None and any(t.lemma_.lower() in strong or t.lower_ in strong for t in span)
+    return span is not None and any(_strong_word(t, strong) for t in span)
+
+
+def _strong_word(t: Token, strong: frozenset[str]) -> bool:
+    """A word of the strong-claim list, read as that word: not the tail of a compound ("low-lying", "ceasefire"
+    split as "cease-fire") and, for "lie", a falsehood ("lied to MPs", "a lie"), not lying in a place."""
+    if t.i >= 2 and t.doc[t.i - 1].text == "-" and not t.doc[t.i - 1].whitespace_ and not t.doc[t.i - 2].whitespace_:
+        return False
+    lemma = t.lemma_.lower()
+    if lemma == "lie" and t.pos_ != "NOUN" and t.lower_ != "lied" and not any(
+        c.dep_ == "prep" and c.lower_ in ("about", "to") for c in t.children
+    ):
+        return False
+    return lemma in strong or t.lower_ in strong
 
 
 def _unattributed_quotes(attributions: list[Attribution], locate: _Locator, doc: Doc) -> list[Flag]:

@@ -36,6 +36,9 @@ PIECE_BATCH = 1
 # Same-length swaps for the parser's view of a text (see ``parseable``).
 _PARSER_VIEW = str.maketrans({"\ufeff": " ", "\u200b": " ", "\r": "\n", "\u2028": "\n", "\u2029": "\n",
                               "\x0b": "\n", "\x0c": "\n", "\x85": "\n"})
+# A curly apostrophe inside a contraction or a possessive ("I’m", "don’t", "Trump’s"): the parser sees a straight
+# one, which its model was trained on ("I’m told" made "’m" the subject). Quote marks are left alone.
+_CURLY_CONTRACTION = re.compile(r"(?<=[^\W\d_])’(?=(?:m|re|ve|ll|d|s|t)\b)", re.IGNORECASE)
 # Emoji and pictographs, the joiners, selectors and tags that build emoji sequences, and the invisible direction
 # marks: the parser sees spaces. Glued to a word ("according👩‍👩‍👧 to three people") they made the parser hang the
 # words after them on a zero-width joiner, an invisible "source". They carry no grammar, and the reader still sees
@@ -157,6 +160,8 @@ def parseable(text: str) -> str:
     ``_PICTOGRAPHS``, ``_MD_PAIR``). The result's spans are cut from the exact input afterwards (``exact``).
     """
     view = _MARK_RUN.sub(_short_run, text.replace("\r\n", " \n").translate(_PARSER_VIEW))
+    if "’" in view:
+        view = _CURLY_CONTRACTION.sub("'", view)
     return _PICTOGRAPHS.sub(" ", _without_markdown(view))
 
 

@@ -62,6 +62,7 @@ MOVES = {"step", "point", "liberty", "trouble", "decision", "move", "opportunity
          "precaution", "effort", "time", "care", "pains", "risk", "job", "task", "business", "honor", "honour"}
 CLAUSE_OPENERS = {"as", "while", "when", "after", "before", "during"}  # words that open a clause after a name
 RECORD_NOUNS = {"paper", "record", "filing", "document", "testimony", "transcript", "affidavit"}
+INTERVIEW_MARKERS = {"q", "a"}  # "Q: ...", "A: ..."
 FIRM_ROLES = {"analyst", "economist", "strategist"}  # "CEA analysts" work at the CEA; "cancer researchers" do not
 # Verbs and nouns of addressing people, after which a "saying" is the addresser's (see ``_addressing_subject``).
 ADDRESSING = {"email", "e-mail", "text", "message", "tweet", "write", "address", "urge", "thank", "remind", "rally"}
@@ -242,9 +243,10 @@ def told_unnamed(cue: Token) -> bool:
     clause = next((c for c in cue.children if c.dep_ == "ccomp"), None)
     if subject is None or clause is None or subject.lower_ not in ("i", "we"):
         return False
-    # "We are told that ...", "I was told that ..."; a bare "I was told the mass was benign" in a memoir is
-    # usually the doctor just mentioned
-    return subject.lower_ == "we" or any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+    # "We are told that ...", "I was told that ...", and the reporter's "I'm told the PM will ..."; a bare "I was
+    # told the mass was benign" in a memoir is usually the doctor just mentioned
+    return (subject.lower_ == "we" or any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+            or any(c.dep_ == "auxpass" and c.lower_ in ("am", "'m", "’m") for c in cue.children))
 
 
 def _quoted_as(cue: Token) -> Token | None:
@@ -527,6 +529,13 @@ def _effort_of(node: Token) -> Token | None:
     return verb if verb.pos_ in ("VERB", "AUX") else None
 
 
+def _line_label(tok: Token) -> bool:
+    """ "Q: Your landlord says ...": an interviewer's marker before a colon, which the parser may give as a second
+    subject; the other subject speaks. (A page label such as "Correction:" is left to the rules for page notes.)"""
+    doc = tok.doc
+    return tok.i + 1 < len(doc) and doc[tok.i + 1].text == ":" and tok.lower_ in INTERVIEW_MARKERS
+
+
 def _own_source(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
@@ -549,7 +558,7 @@ def _own_source(verb: Token) -> Token | None:
     # outside a quotation before one inside it: the parser gives '"A pilot called me," a doctor told me' both.
     children = sorted(verb.children, key=lambda c: c.dep_ == "csubj")
     if sum(1 for c in children if c.dep_ == "nsubj") > 1:
-        children.sort(key=lambda c: (c.dep_ == "csubj", _quoted_away(c, verb), _commas_away(c, verb)))
+        children.sort(key=lambda c: (_line_label(c), c.dep_ == "csubj", _quoted_away(c, verb), _commas_away(c, verb)))
     if not any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in children):
         name = _surname_read_as_adverb_before(verb)
         if name is not None:
