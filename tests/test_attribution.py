@@ -173,6 +173,15 @@ def test_it_does_not_stand_for_a_person_given_in_apposition(nlp):
     assert it.source is not None and it.source.text == "It" and it.speaker == "The bridge authority"
 
 
+def test_a_resolved_she_carries_the_name_through_a_long_quote(nlp):
+    """Each "she said" that stands for Ms Marchetti keeps her in view, past the look-back from the name itself."""
+    text = ('Linda Marchetti rejected the suggestion of misconduct. "We stand behind our data. Every record was '
+            'audited by an independent firm," she said in a statement.\n\n"We have nothing to hide.\n\n'
+            '"We welcome any review that the FDA considers appropriate," she said.')
+    speakers = [a.speaker for a in find(nlp, text) if a.cue.text == "said"]
+    assert speakers == ["Linda Marchetti", "Linda Marchetti"]
+
+
 def test_pronoun_without_clear_antecedent_stays_unresolved(nlp):
     a = by_cue(find(nlp, "He said the road would stay closed."), "said")
     assert a.source_kind == "pronoun"

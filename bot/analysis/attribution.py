@@ -15,7 +15,7 @@ from spacy.tokens import Span as Tokens
 
 from bot.analysis import cues, headlines, sources, speech
 from bot.analysis.content import blocked_ranges, content_of
-from bot.analysis.coref import Mention, Resolver
+from bot.analysis.coref import THIRD_PERSON, Mention, Resolver
 from bot.analysis.doctext import doc_text, quote_index, tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import QuoteIndex, merge
@@ -114,6 +114,9 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
         if attribution.source_kind == "named" and attribution.source is not None:
             name = attribution.speaker or attribution.source.text
             state.named.append(Mention(tok.i, sent.index, name, _is_person(doc, attribution.source)))
+        elif attribution.speaker and attribution.source is not None and attribution.source.text.lower() in THIRD_PERSON:
+            # "she said ... '...,' she said": each resolved "she" carries the name on, as a reader does
+            state.named.append(Mention(tok.i, sent.index, attribution.speaker, True))
         elif attribution.source_kind == "anonymous" and not blockers:
             person = _unnamed_person(doc, tok, attribution.source)
             if person is not None:
