@@ -15,7 +15,9 @@ import ipaddress
 import logging
 import re
 import socket
+import threading
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -30,12 +32,17 @@ log = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 MAX_URL_CHARS = 2048
+DNS_THREADS = 4  # lookups for links run on these threads only (see ``SystemResolver``)
+DNS_THREAD_PREFIX = "byline-dns"
 
-# Cloud metadata endpoints: never fetched, even when private addresses are allowed.
+# Cloud metadata endpoints: never fetched, even when private addresses are allowed (AWS, GCP, Azure, Oracle,
+# Alibaba, Scaleway and Tencent, as public SSRF blocklists list them). Azure's WireServer sits in a public range.
 METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
     "169.254.169.254", "169.254.169.253", "169.254.170.2", "169.254.170.23", "100.100.100.200",
-    "fd00:ec2::254", "fd00:ec2::253", "fd00:ec2::23",
+    "192.0.0.192", "169.254.42.42", "169.254.0.23", "168.63.129.16",
+    "fd20:ce::254", "fd00:c1::a9fe:a9fe", "fd00:42::42",
 ))
+METADATA_NETWORKS = (ipaddress.IPv6Network("fd00:ec2::/32"),)  # AWS's IPv6 instance services
 METADATA_NAMES = frozenset({"metadata.google.internal", "metadata.goog", "metadata", "instance-data",
                             "instance-data.ec2.internal"})
 # Suffixes that never name a public host (RFC 6761, RFC 6762, RFC 8375, ICANN's .internal).
@@ -50,6 +57,13 @@ _V4_COMPAT = ipaddress.IPv6Network("::/96")
 _V4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
 _SITE_LOCAL = ipaddress.IPv6Network("fec0::/10")
 _ULA = ipaddress.IPv6Network("fc00::/7")
+# IANA's special-purpose ranges that are not globally reachable, spelled out because ``is_global`` depends on the
+# Python build (3.11.7 still counts most of 192.0.0.0/24 as global; fixed in 3.11.10, gh-113171).
+_SPECIAL_V4 = tuple(_V4(n) for n in ("192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "198.18.0.0/15",
+                                     "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4"))
+_GLOBAL_V4 = frozenset(ipaddress.IPv4Address(a) for a in ("192.0.0.9", "192.0.0.10"))  # anycast services
+_SPECIAL_V6 = tuple(ipaddress.IPv6Network(n) for n in ("100::/64", "2001:2::/48", "2001:10::/28", "2001:db8::/32",
+                                                       "3fff::/20", "5f00::/16"))
 
 # Reasons ``allow_private_addresses`` lifts; ALWAYS_BLOCKED holds in every setup.
 PRIVATE_REASONS = frozenset({"loopback", "private", "link-local", "cgnat", "local-name"})
@@ -77,16 +91,33 @@ class Resolver(Protocol):
 
 
 class SystemResolver:
-    """The operating system's resolver, run in the loop's executor."""
+    """The operating system's resolver, run on a few threads of its own.
+
+    A fetch's deadline stops the wait for a lookup, not the blocking ``getaddrinfo`` call: a link on a name server
+    that never answers holds its thread for the system resolver's whole timeout. On the loop's shared executor a
+    handful of such links would stall every other lookup, discord.py's connections to Discord included; here they
+    only queue behind each other, and a queued link's fetch runs out of time as any slow fetch does.
+    """
+
+    _pool: ThreadPoolExecutor | None = None
+    _pool_lock = threading.Lock()
 
     async def resolve(self, host: str) -> Sequence[str]:
         """Return the unique addresses ``getaddrinfo`` gives for ``host``."""
         loop = asyncio.get_running_loop()
+        lookup = functools.partial(socket.getaddrinfo, host, None, type=socket.SOCK_STREAM)
         try:
-            infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+            infos = await loop.run_in_executor(self._executor(), lookup)
         except (socket.gaierror, UnicodeError):
             return []
         return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+    @classmethod
+    def _executor(cls) -> ThreadPoolExecutor:
+        with cls._pool_lock:
+            if cls._pool is None:
+                cls._pool = ThreadPoolExecutor(max_workers=DNS_THREADS, thread_name_prefix=DNS_THREAD_PREFIX)
+            return cls._pool
 
 
 class StaticResolver:
@@ -141,7 +172,7 @@ def _parse_ipv4_number(part: str) -> int:
 
 def classify(ip: IPAddress) -> str | None:
     """Name the non-public class an address falls in, or None when it is a public unicast address."""
-    if ip in METADATA_ADDRESSES:
+    if ip in METADATA_ADDRESSES or any(ip in net for net in METADATA_NETWORKS if ip.version == net.version):
         return "metadata"
     if isinstance(ip, ipaddress.IPv6Address):
         return _classify_v6(ip)
@@ -156,6 +187,7 @@ def _classify_v4(ip: ipaddress.IPv4Address) -> str | None:
         (ip.is_multicast, "multicast"),
         (ip in _CGNAT, "cgnat"),
         (any(ip in net for net in _RFC1918), "private"),
+        (ip not in _GLOBAL_V4 and any(ip in net for net in _SPECIAL_V4), "reserved"),
         (ip.is_reserved or not ip.is_global, "reserved"),
     )
     return next((reason for hit, reason in checks if hit), None)
@@ -174,6 +206,7 @@ def _classify_v6(ip: ipaddress.IPv6Address) -> str | None:
         (ip.is_multicast, "multicast"),
         (ip.is_link_local, "link-local"),
         (ip in _SITE_LOCAL or ip in _ULA, "private"),
+        (any(ip in net for net in _SPECIAL_V6), "reserved"),
         (ip.is_reserved or not ip.is_global, "reserved"),
     )
     return next((reason for hit, reason in checks if hit), None)

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
+import threading
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from yarl import URL
 
 from bot.config import FetchSettings
 from bot.errors import BadURL, BlockedAddress, FetchError
 from bot.fetcher import Fetcher
 from bot.netguard import (
+    DNS_THREAD_PREFIX,
+    DNS_THREADS,
     PinnedResolver,
     StaticResolver,
+    SystemResolver,
     check_ip,
     check_url,
     classify,
@@ -308,3 +314,70 @@ def test_check_ip_accepts_public_addresses():
     # Control: the same call does refuse a neighbouring private address, so passing above means something.
     with pytest.raises(BlockedAddress):
         check_ip("10.0.0.1", GUARDED)
+
+
+# --- special-purpose ranges and metadata services named outright (not left to the Python build's tables) ------------
+
+@pytest.mark.parametrize("address", ["192.0.0.8", "192.0.0.100", "192.0.0.255", "192.0.2.7", "198.51.100.1",
+                                     "203.0.113.9", "2001:db8::1", "100::1", "2002:c000:c0::"])
+def test_special_purpose_ranges_are_refused_by_default(address):
+    """192.0.0.0/24 was "global" to CPython 3.11.7; 2002:c000:c0:: is 6to4 around 192.0.0.192."""
+    with pytest.raises(BlockedAddress):
+        check_ip(address, GUARDED)
+
+
+def test_the_anycast_services_inside_the_protocol_block_stay_public():
+    check_ip("192.0.0.9", GUARDED)
+    check_ip("192.0.0.10", GUARDED)
+
+
+@pytest.mark.parametrize("address", ["192.0.0.192", "fd20:ce::254", "fd00:c1::a9fe:a9fe", "fd00:42::42",
+                                     "169.254.42.42", "169.254.0.23", "fd00:ec2::1", "168.63.129.16"])
+def test_every_known_metadata_service_stays_blocked_whatever_the_config(address):
+    for settings in (GUARDED, OPEN, FetchSettings(allowed_networks=("fd00::/8", "169.254.0.0/16"))):
+        with pytest.raises(BlockedAddress) as info:
+            check_ip(address, settings)
+        assert info.value.reason == "metadata"
+
+
+async def test_a_name_resolving_to_a_metadata_service_is_refused_with_the_private_opt_in():
+    resolver = StaticResolver({"intranet.example": ["10.0.0.5", "fd20:ce::254"]})
+    with pytest.raises(BlockedAddress):
+        await resolve_checked(URL("http://intranet.example/computeMetadata/v1/"), OPEN, resolver)
+
+
+# --- the system resolver keeps its blocking lookups off the loop's shared executor ----------------------------------
+
+async def test_link_lookups_run_on_their_own_threads(monkeypatch):
+    seen: list[str] = []
+
+    def fake_getaddrinfo(host, port, *args, **kwargs):
+        seen.append(threading.current_thread().name)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    assert await SystemResolver().resolve("news.example") == ["93.184.216.34"]
+    assert seen and seen[0].startswith(DNS_THREAD_PREFIX)
+
+
+async def test_stuck_link_lookups_leave_the_loops_executor_free(monkeypatch):
+    """Every DNS thread held by a name server that never answers: other work on the loop's executor (discord.py's
+    own lookups) still runs."""
+    release = threading.Event()
+    entered = threading.Semaphore(0)
+
+    def black_hole(host, port, *args, **kwargs):
+        entered.release()
+        release.wait(30)
+        raise socket.gaierror(socket.EAI_AGAIN, "no answer")
+
+    monkeypatch.setattr(socket, "getaddrinfo", black_hole)
+    loop = asyncio.get_running_loop()
+    stuck = [asyncio.ensure_future(SystemResolver().resolve(f"n{i}.slow.example")) for i in range(DNS_THREADS + 2)]
+    try:
+        for _ in range(DNS_THREADS):
+            assert await asyncio.to_thread(entered.acquire, True, 10)
+        assert await loop.run_in_executor(None, lambda: "free") == "free"
+    finally:
+        release.set()
+    assert await asyncio.gather(*stuck) == [[]] * len(stuck)
