@@ -182,6 +182,16 @@ def test_a_resolved_she_carries_the_name_through_a_long_quote(nlp):
     assert speakers == ["Linda Marchetti", "Linda Marchetti"]
 
 
+def test_he_finds_a_surname_given_again_after_another_speaker(nlp):
+    """ "Pereira has been coy. He said": the surname alone, after the full name, is the nearest person."""
+    text = ('Thiago Pereira scored twice. Gary Linton said the fee would be madness. Pereira has been coy. He said: '
+            '"I only think about Gremista and nothing else."')
+    he = [a for a in find(nlp, text) if a.source is not None and a.source.text == "He"]
+    assert [a.speaker for a in he] == ["Thiago Pereira"]
+    without = find(nlp, 'Thiago Pereira scored twice. Gary Linton said the fee would be madness. He said: "Madness."')
+    assert [a.speaker for a in without if a.source is not None and a.source.text == "He"] == ["Gary Linton"]
+
+
 def test_pronoun_without_clear_antecedent_stays_unresolved(nlp):
     a = by_cue(find(nlp, "He said the road would stay closed."), "said")
     assert a.source_kind == "pronoun"

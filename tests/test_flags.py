@@ -638,6 +638,14 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Hillary Clinton, who’s called for big tax hikes on the rich, attacked the plan.",  # "has called for"
         "Hillary Clinton, who's called for big tax hikes on the rich, attacked the plan.",
         "I was told the mass was benign.",  # a memoir's past, told by the doctor just mentioned
+        "Ann Lee pointed to reports that the mayor had lied.",  # reports a named person answers or points to
+        # "the researchers" point back to the ones the story tied to a named university
+        "Researchers at the University of Lindmoor followed 11,000 pupils. The researchers found that the link held.",
+        # evidence given in open court, as British court reports set it down
+        "Bank records show that much of the money was moved to accounts in Gibraltar, the court heard.",
+        "Witnesses said he had been drinking, the inquest heard.",
+        "Shares fell after BBC reports that the bank would be sold.",  # reports with a name on them
+        "Jones described the plan as a failure.",  # a surname, though it ends in "s" and opens the sentence
         'For Bonhoeffer, "cheap grace" is seeking forgiveness without remorse.',  # a term in quotes is no speaker
         "The pilot had not reported any fault, according to an update on Monday from the NTSB.",  # a body's paper
         "Clinton leads by 300 delegates, according to a tally by the Associated Press.",
@@ -706,6 +714,17 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
         ("There are fears the new bridge will not be ready before winter.", "no_source", "fears"),
         ("There are reports that the company plans to close three shops.", "no_source", "reports"),
         ("There have been warnings that the dam could fail.", "no_source", "warnings"),
+        # talk set down as the news's circumstance, with its claim spelled out and nobody's name on it
+        ("Shares fell amid rumours that the bank would be sold.", "no_source", "rumours"),
+        ("Fans have been left furious by reports that the club could sell its star.", "no_source", "reports"),
+        ("Critics say the court heard too little evidence.", "vague_source", "Critics"),  # what it heard
+        ("Researchers followed 11,000 pupils. The researchers found that the link held.", "vague_source",
+         "The researchers"),  # never tied to anyone named
+        # the by-phrase belongs to the attempt, not to whoever sees it so
+        ("The move is widely seen as an attempt by Nimbus to reduce its dependence on suppliers.", "no_source",
+         "seen"),
+        # a plural the tagger took for a name only because it opens the sentence
+        ("Neighbours described Shadwell as a gentle giant.", "vague_source", "Neighbours"),
         # the reporter's "I'm told", with a straight or a curly apostrophe
         ("I'm told the minister will resign before the summer.", "no_source", "told"),
         ("I’m told the minister will resign before the summer.", "no_source", "told"),
@@ -859,6 +878,8 @@ def test_she_does_not_continue_an_unnamed_man(engine):
          "analysts"),  # market figures, not the poll's
         ("Singer Ada Moss has reportedly split from her band. Her manager Tom Ray said she was resting.",
          "reportedly"),
+        ("The company is reportedly exploring the sale of its gaming division. Analysts at Pembroke Capital said in "
+         "a note that the cuts would save $400m a year.", "reportedly"),
         ("Some critics say the tax will drive shops away. The mayor opened a market on Friday.", "Some critics"),
         # a named critic reported next does not answer for the group (one quoted at once does since the twelfth
         # session: tests/test_flag_misreadings.py)

@@ -389,7 +389,7 @@ def _verb_cue(
     told = sources.told_unnamed(tok)
     if told:
         head = None  # "We are told that ...": whoever told the writer is not named
-    sourceless = told or cues.is_reporting_passive(tok) or cues.existential_claim(tok)
+    sourceless = told or cues.is_reporting_passive(tok) or cues.existential_claim(tok) or cues.hearsay(tok)
     if head is None and not sourceless and reaction is None:
         quoted = qindex.at(tok.idx) is not None
         if cues.no_source_score(tok, quoted) < NO_SOURCE_MIN or cues.score(tok, quoted) < NO_SOURCE_CUE_MIN:

@@ -53,6 +53,27 @@ class Resolver:
                 self.groups.append(mention)
             if ent.label_ == "ORG":
                 self.orgs.append(mention)
+        self._surnames_again(doc)
+
+    def _surnames_again(self, doc: Doc) -> None:
+        """Add "Pereira" after "Thiago Pereira" to the people a "he" may stand for, where the tagger did not mark
+        the surname alone as a person ("Pereira has been coy. He said ..."). One pass over the tokens."""
+        full: dict[str, tuple[str, int]] = {}  # surname -> (full name, where it was first given)
+        for person in self.people:
+            words = person.name.split()
+            if len(words) > 1 and words[-1][:1].isupper():
+                full.setdefault(words[-1], (person.name, person.token))
+        if not full:
+            return
+        added = False
+        for tok in doc:
+            found = full.get(tok.text)
+            if found is None or tok.i in self.entity_at or tok.i < found[1]:
+                continue  # unknown, already a named entity, or before the full name was given
+            self.people.append(Mention(tok.i, self.sent_of[tok.i], found[0], True))
+            added = True
+        if added:
+            self.people.sort(key=lambda m: m.token)
 
     def note_unnamed(self, head: Token, sentence: int) -> None:
         """Record one unnamed person who speaks ("Another parent said ...", "a witness told ..."): a "she" after

@@ -51,6 +51,9 @@ EXISTENTIAL_NOUNS = {"fear", "concern", "suggestion", "speculation", "claim", "r
                      "worry", "doubt", "expectation", "suspicion", "belief", "feeling", "sense", "indication",
                      "report", "accusation", "warning"}
 ABOUT = {"about", "over"}
+# Plural nouns of unsourced talk whose that-clause is the claim ("reports that", "rumours that"; see ``hearsay``).
+HEARSAY_NOUNS = {"report", "rumour", "rumor", "claim", "allegation", "accusation", "suggestion"}
+HEARSAY_FRAMES = {"amid", "amidst", "by", "despite", "following", "after"}
 SENTENCE_ENDS = {".", "!", "?"}
 FIRST_PERSON = {"i", "we", "you"}
 DEP_BUCKET = {"ROOT": "R", "ccomp": "c", "conj": "j", "advcl": "a", "xcomp": "x", "relcl": "r", "acl": "l"}
@@ -177,6 +180,7 @@ def is_cue(tok: Token, quoted: bool) -> bool:
         tok.lower_ in words("evidential_adverbs.txt")
         or is_reporting_passive(tok)
         or existential_claim(tok)
+        or hearsay(tok)
         or _claiming_reaction(tok)
         or _regarded_by_as(tok)
         or score(tok, quoted) >= THRESHOLD
@@ -257,6 +261,23 @@ def existential_claim(tok: Token) -> bool:
         return False
     about = ABOUT | {"of"} if tok.tag_ == "NNS" else ABOUT  # "fears of a recession", not "a fear of heights"
     return any(c.dep_ in ("acl", "relcl", "ccomp") or (c.dep_ == "prep" and c.lower_ in about) for c in tok.children)
+
+
+def hearsay(tok: Token) -> bool:
+    """ "Left furious by reports that the club could sell", "amid rumours that the bank would be sold": a claim
+    noun with its claim spelled out in a that-clause, and nobody's name on it (no "BBC reports", "his claims",
+    "claims by the club"). The noun's source, if the phrase gives one, is found as any noun cue's is."""
+    if tok.pos_ != "NOUN" or tok.tag_ != "NNS" or tok.lemma_.lower() not in HEARSAY_NOUNS:
+        return False
+    if any(c.dep_ in ("poss", "compound") or (c.dep_ == "prep" and c.lower_ in ("by", "from")) for c in tok.children):
+        return False
+    # the talk set down as the circumstance of the news ("amid reports that", "left furious by rumours that",
+    # "Reports that ... have angered fans"), not as what someone answers or points to ("responded to claims that")
+    circumstance = tok.dep_ in ("nsubj", "nsubjpass") or (
+        tok.dep_ == "pobj" and tok.head.lower_ in HEARSAY_FRAMES)
+    return circumstance and any(
+        c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+        for c in tok.children)
 
 
 def is_reporting_passive(tok: Token) -> bool:

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-from bot.analysis import boundaries
+from bot.analysis import boundaries, nouns
 from bot.errors import ConfigError
 
 NEWLINE_COMPONENT = "byline_newline_boundaries"
@@ -52,7 +52,20 @@ def _load(model: str) -> Language:
     nlp.max_length = MAX_LENGTH
     _split_glued_quotes(nlp)
     _keep_titles_whole(nlp)
+    _register_nouns(nlp)
     return nlp
+
+
+def _register_nouns(nlp: Language) -> None:
+    """Hand the lemmatizer's index of nouns to ``nouns``, which tells "Neighbours" from "Jones"."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return
+    index = lookups.get_table("lemma_index")
+    if "noun" in index:
+        nouns.register(frozenset(index["noun"]))
 
 
 def _keep_titles_whole(nlp: Language) -> None:

@@ -21,6 +21,7 @@ from collections.abc import Set as AbstractSet
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as Tokens
 
+from bot.analysis import nouns
 from bot.analysis.cues import contracted_has, received_reaction
 from bot.analysis.doctext import entities_in, name_words, per_sentence, quote_index, sentence_of
 from bot.analysis.lexicon import words
@@ -63,6 +64,8 @@ MOVES = {"step", "point", "liberty", "trouble", "decision", "move", "opportunity
 CLAUSE_OPENERS = {"as", "while", "when", "after", "before", "during"}  # words that open a clause after a name
 RECORD_NOUNS = {"paper", "record", "filing", "document", "testimony", "transcript", "affidavit"}
 INTERVIEW_MARKERS = {"q", "a"}  # "Q: ...", "A: ..."
+# Groups whose work a named institution puts out ("researchers at the University of X ... the researchers").
+STUDY_TEAMS = {"researcher", "scientist", "author", "analyst", "economist", "investigator", "academic", "expert"}
 FIRM_ROLES = {"analyst", "economist", "strategist"}  # "CEA analysts" work at the CEA; "cancer researchers" do not
 # Verbs and nouns of addressing people, after which a "saying" is the addresser's (see ``_addressing_subject``).
 ADDRESSING = {"email", "e-mail", "text", "message", "tweet", "write", "address", "urge", "thank", "remind", "rally"}
@@ -549,6 +552,9 @@ def _own_source(verb: Token) -> Token | None:
         complements = [g for as_ in verb.children if as_.dep_ == "prep" and as_.lower_ == "as"
                        for g in as_.children if g.dep_ == "pobj"]
         for noun in complements + [c for c in verb.children if c.dep_ == "oprd"]:
+            if any(c.dep_ == "acl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+                   for c in noun.children):
+                continue  # "seen as an attempt by Nimbus to cut costs": Nimbus makes the attempt, not the judgement
             by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
             agent = _pobj(by, None) if by is not None else None
             if agent is not None and (agent.ent_type_ in ("PERSON", "ORG") or agent.pos_ == "PROPN"):
@@ -736,7 +742,7 @@ def classify(head: Token, i: int, j: int) -> str:
         return "named"  # "Clinton and Sanders met. The two said ...": the ones the story just named
     if head.lower_ in words("vague_nouns.txt") or head.like_num:
         if _led_by_name(head) or _polled_by_name(head) or (lemma in STAFF and _of_named_body(head)) or (
-            _officials_of_named_body(head)
+            _officials_of_named_body(head) or _group_named_earlier(head)
         ):
             return "named"
         # "a Gallup poll", "a CNN survey" name who asked; "poll after poll in Israel" only says where
@@ -1077,6 +1083,28 @@ def _role_named_earlier(head: Token) -> bool:
     return False
 
 
+def _group_named_earlier(head: Token) -> bool:
+    """ "Researchers at the University of Lindmoor followed 11,000 pupils. The researchers found ...": "the" and the
+    same plural point back to a group the story tied to a named body ("Oxford researchers", "analysts at Moody's");
+    a bare "researchers" before does not."""
+    lemma = head.lemma_.lower()
+    if head.tag_ != "NNS" or lemma not in STUDY_TEAMS:
+        return False  # "the GOP leaders", "the members": people of a body, still unnamed
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "these") for c in head.children):
+        return False
+    doc = head.doc
+    for k in range(head.i - 1, max(-1, head.i - ROLE_LOOKBACK), -1):
+        earlier = doc[k]
+        if earlier.lemma_.lower() != lemma or earlier.i == head.i:
+            continue
+        tied = [c for c in earlier.children if c.dep_ == "compound"] + [
+            g for c in earlier.children if c.dep_ == "prep" and c.lower_ in ("at", "from", "of", "with")
+            for g in c.subtree]
+        if any(t.ent_type_ in ("ORG", "PERSON") for t in tied):
+            return True
+    return False
+
+
 def public_record(head: Token) -> bool:
     """ "court documents", "court papers", "police records", "trial testimony", "public filings": a record a court,
     the police, a legislature or a regulator keeps, which a reader can ask for."""
@@ -1336,12 +1364,17 @@ def _ends_long_name(tok: Token) -> bool:
 def _capitalised_only_by_position(tok: Token) -> bool:
     """A plural common noun that opens its sentence, which the entity tagger alone took for a name ("Insiders",
     "Neighbours", "Reviewers" said ...); a name the tagger knows is a proper noun ("Democrats", "Apple")."""
+    opens = tok.is_sent_start or tok.i == 0 or tok.doc[tok.i - 1].is_quote or tok.doc[tok.i - 1].is_punct
+    nxt = tok.i + 1
+    if tok.pos_ == "PROPN" and not tok.ent_type_ and tok.tag_ == "NNP" and nouns.plural_common_noun(tok.text):
+        # "Neighbours described him as ...": the tagger alone calls it a proper noun, with no kind of name
+        alone = nxt >= len(tok.doc) or tok.doc[nxt].pos_ != "PROPN"
+        return opens and alone and tok.text[1:].islower()
     if tok.tag_ != "NNS" or not tok.ent_type_ or tok.ent_iob_ != "B":
         return False
-    nxt = tok.i + 1
     if nxt < len(tok.doc) and tok.doc[nxt].ent_iob_ == "I":
         return False  # part of a longer name
-    return tok.is_sent_start or tok.i == 0 or tok.doc[tok.i - 1].is_quote or tok.doc[tok.i - 1].is_punct
+    return opens
 
 
 def _surname_of_earlier_person(tok: Token) -> bool:
@@ -1453,6 +1486,6 @@ def _by_determiner(head: Token, has_name: bool) -> str:
         # "both countries", "each candidate": every one of the parties the story has named ("each expert we spoke
         # to" is not)
         return "named"
-    if head.tag_ in ("NNS", "NNPS"):
-        return "vague"
+    if head.tag_ in ("NNS", "NNPS") or _capitalised_only_by_position(head):
+        return "vague"  # "Critics said", and "Neighbours described ...", which the tagger took for a name
     return "anonymous"
