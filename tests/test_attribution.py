@@ -118,6 +118,12 @@ def test_quote_continued_after_said_and_across_paragraphs(nlp):
     assert "hearing ended" not in a.content.text
 
 
+def test_a_hyphen_dateline_is_not_part_of_the_source(nlp):
+    text = "SACRAMENTO - Governor Elena Marsh said on Thursday the city had failed to account for the money."
+    a = by_cue(find(nlp, text), "said")
+    assert a.source is not None and a.source.text == "Governor Elena Marsh"
+
+
 def test_a_split_title_stays_with_the_speakers_name(nlp):
     a = by_cue(find(nlp, '"It has been a hard week," said Sgt. Alicia Moreno, president of the police union.'), "said")
     assert a.source is not None and a.source.text == "Sgt. Alicia Moreno" and a.source_kind == "named"
@@ -190,6 +196,22 @@ def test_he_finds_a_surname_given_again_after_another_speaker(nlp):
     assert [a.speaker for a in he] == ["Thiago Pereira"]
     without = find(nlp, 'Thiago Pereira scored twice. Gary Linton said the fee would be madness. He said: "Madness."')
     assert [a.speaker for a in without if a.source is not None and a.source.text == "He"] == ["Gary Linton"]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # a word beside the name says she is a woman, so "He" is the man quoted before her
+    ("Ashworth said he had acted on every warning. Rachel Obi, Labour's health spokeswoman, said that was "
+     'impossible. He responded that the memo had been "one of dozens of papers."', "Ashworth"),
+    # as does the pronoun of what she said
+    ("Tom Hale chaired the meeting. Priya Nandra said she had not been consulted. He dismissed the complaint as "
+     '"a misunderstanding about timing."', "Tom Hale"),
+    # a name beside a person's role is a person's, though the small tagger calls it an organisation
+    ('The head of the African Union observer mission, Thabo Nkosi, said there had been "serious irregularities". '
+     "He said the mission would publish a full report within a month.", "Thabo Nkosi"),
+])
+def test_he_is_the_person_the_story_can_mean(nlp, text, speaker):
+    he = [a for a in find(nlp, text) if a.source is not None and a.source.text == "He"]
+    assert [a.speaker for a in he] == [speaker]
 
 
 def test_pronoun_without_clear_antecedent_stays_unresolved(nlp):

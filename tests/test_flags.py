@@ -646,6 +646,7 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Witnesses said he had been drinking, the inquest heard.",
         "Shares fell after BBC reports that the bank would be sold.",  # reports with a name on them
         "Jones described the plan as a failure.",  # a surname, though it ends in "s" and opens the sentence
+        "Labour MP Jo Cox said the minister had lied.",  # the MP is named
         'For Bonhoeffer, "cheap grace" is seeking forgiveness without remorse.',  # a term in quotes is no speaker
         "The pilot had not reported any fault, according to an update on Monday from the NTSB.",  # a body's paper
         "Clinton leads by 300 delegates, according to a tally by the Associated Press.",
@@ -720,6 +721,15 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
         ("Critics say the court heard too little evidence.", "vague_source", "Critics"),  # what it heard
         ("Researchers followed 11,000 pupils. The researchers found that the link held.", "vague_source",
          "The researchers"),  # never tied to anyone named
+        ("There are growing fears that the scandal could cost the party seats.", "no_source", "fears"),
+        # one flag for "advocates, who say": the same group twice in a sentence
+        ("The deal has been criticised by immigration advocates, who say it would make it harder for families to "
+         "claim asylum.", "vague_source", "immigration advocates"),
+        # "MP" is a role, like "official": one MP unnamed is an anonymous source
+        ("One Labour MP said the minister had lied to the House.", "anonymous_source", "One Labour MP"),
+        # a claim voiced as a concern, with its clause spelled out, is the group's claim
+        ("Health economists have raised concerns that health systems will struggle to pay for it.", "vague_source",
+         "Health economists"),
         # the by-phrase belongs to the attempt, not to whoever sees it so
         ("The move is widely seen as an attempt by Nimbus to reduce its dependence on suppliers.", "no_source",
          "seen"),
@@ -1011,6 +1021,7 @@ def test_an_accusation_is_a_strong_claim_whatever_its_form(engine):
 
 
 @pytest.mark.parametrize(("text", "severity"), [
+    ("The scheme will reportedly bring more traffic to the town.", "medium"),  # a British "scheme" is a plan
     ("The minister reportedly lied to parliament about the contracts.", "high"),
     ("He is reportedly lying about the contracts.", "high"),
     ("Residents in low-lying areas were reportedly told to prepare for evacuation.", "medium"),  # a place, low

@@ -8,9 +8,10 @@ unresolved pronoun is honest.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "i", "me", "my", "himself", "herself"}
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their", "we", "us", "our", "itself", "themselves"}
@@ -21,6 +22,17 @@ FIRST_PERSON = {"i", "me", "my", "we", "us", "our"}
 LOOKBACK_SENTENCES = 3
 MALE_NOUNS = {"man", "men", "boy", "father", "son", "brother", "husband", "uncle", "nephew", "king", "gentleman"}
 FEMALE_NOUNS = {"woman", "women", "girl", "mother", "daughter", "sister", "wife", "aunt", "niece", "queen", "lady"}
+# What a story calls a person beside the name, and the titles before it, that say which of "he" and "she" fits.
+MALE_WORDS = MALE_NOUNS | {"spokesman", "chairman", "congressman", "businessman", "councilman", "grandfather", "mr",
+                           "sir", "lord", "widower", "actor", "headmaster"}
+FEMALE_WORDS = FEMALE_NOUNS | {"spokeswoman", "chairwoman", "congresswoman", "businesswoman", "councilwoman",
+                               "grandmother", "ms", "mrs", "miss", "dame", "widow", "actress", "headmistress"}
+# Roles only a person holds, beside which a name is a person's ("the head of the mission, Thabo Nkosi").
+PERSON_ROLES = {"head", "chief", "leader", "director", "president", "minister", "chairman", "chairwoman", "chair",
+                "spokesman", "spokeswoman", "spokesperson", "secretary", "governor", "mayor", "ambassador", "envoy",
+                "founder", "owner", "manager", "coach", "captain", "commander", "general", "officer", "judge"}
+HE = {"he", "him", "his", "himself"}
+SHE = {"she", "her", "hers", "herself"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +57,9 @@ class Resolver:
         self.unnamed: list[Mention] = []  # one unnamed person speaking ("Another parent said"), by the source's head
         for ent in doc.ents:
             self.entity_at.update(dict.fromkeys(range(ent.start, ent.end), _clean(ent.text)))
-            mention = Mention(ent.start, sent_of[ent.start], _clean(ent.text), ent.label_ == "PERSON")
-            if ent.label_ == "PERSON":
+            person = ent.label_ == "PERSON" or _named_in_a_role(ent)
+            mention = Mention(ent.start, sent_of[ent.start], _clean(ent.text), person)
+            if person:
                 self.people.append(mention)
             elif ent.label_ in ("ORG", "GPE") and ent.root.dep_ != "pobj":
                 # "signed the treaty in Geneva. It said ...": a place after a preposition is a setting, not a speaker
@@ -54,6 +67,7 @@ class Resolver:
             if ent.label_ == "ORG":
                 self.orgs.append(mention)
         self._surnames_again(doc)
+        self.sex = _sexes(doc)
 
     def _surnames_again(self, doc: Doc) -> None:
         """Add "Pereira" after "Thiago Pereira" to the people a "he" may stand for, where the tagger did not mark
@@ -101,13 +115,19 @@ class Resolver:
             return None
         limit = pronoun.i if before is None else min(pronoun.i, before)
         here = self.sent_of[pronoun.i]
-        best = _last_before(pool, limit)
+        clash = "f" if low in HE else "m" if low in SHE else ""  # "he" is not a person the story calls "she"
+
+        def fits(m: Mention) -> bool:
+            return not clash or self.sex.get(_surname(m.name)) != clash
+
+        best = _last_fitting(pool, limit, fits, here - LOOKBACK_SENTENCES)
         if low in ITS and best is not None and not best.person:
             # "Hyundai plans a plant in India. It said ...": a company speaks more often than a country.
             org = _last_before(self.orgs, limit)
             if org is not None and best.sentence - org.sentence <= 1:
                 best = org
-        fitting = [m for m in named_sources if m.person == wanted or (m.person is None and _could_be(m.name, wanted))]
+        fitting = [m for m in named_sources
+                   if (m.person == wanted or (m.person is None and _could_be(m.name, wanted))) and fits(m)]
         recent = _last_before(fitting, limit)
         if recent is not None and (best is None or recent.token >= best.token or low in PERSON_PRONOUNS):
             best = recent if best is None or recent.sentence >= best.sentence else best
@@ -144,6 +164,62 @@ def _could_be(name: str, person: bool) -> bool:
         return True
     first = name.split()[0] if name.split() else ""
     return first[:1].isupper() and first.lower() not in ("a", "an", "the", "this", "that", "these", "those")
+
+
+def _last_fitting(pool: list[Mention], token: int, fits: Callable[[Mention], bool], first: int) -> Mention | None:
+    """The last mention before ``token`` that ``fits``, looking back no further than sentence ``first``."""
+    k = _bisect(pool, token)
+    while k >= 0 and pool[k].sentence >= first:
+        if fits(pool[k]):
+            return pool[k]
+        k -= 1
+    return pool[k] if k >= 0 and pool[k].sentence < first else None
+
+
+def _named_in_a_role(ent: Span) -> bool:
+    """ "The head of the observer mission, Thabo Nkosi, said": a name of two or three capitalised words set beside
+    a person's role is a person's, whatever the small entity tagger called it (it often calls such names ORG)."""
+    if ent.label_ not in ("ORG", "GPE", "NORP") or not 2 <= len(ent) <= 3 or not all(t.is_title for t in ent):
+        return False
+    root = ent.root
+    roles = [c for c in root.children if c.dep_ == "appos"]
+    if root.dep_ == "appos":
+        roles.append(root.head)
+        if root.head.dep_ == "pobj":  # "the head of the mission, Thabo Nkosi": the parser hangs it on "mission"
+            roles.append(root.head.head.head)
+    return any(r.pos_ == "NOUN" and r.lemma_.lower() in PERSON_ROLES for r in roles)
+
+
+def _surname(name: str) -> str:
+    words = name.split()
+    return words[-1] if words else name
+
+
+def _sexes(doc: Doc) -> dict[str, str]:
+    """Which people the story marks as a man or a woman ("m" or "f"), by surname: a title before the name ("Ms
+    Obi"), a word beside it ("Rachel Obi, Labour's health spokeswoman"), or the pronoun of what they said ("Nandra
+    said she had not been consulted"). A surname marked both ways is left out."""
+    seen: dict[str, set[str]] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        near = [doc[ent.start - 1]] if ent.start > 0 else []
+        near += [t for t in ent if t.dep_ == "compound" or t.i == ent.start]
+        near += [c for c in ent.root.children if c.dep_ == "appos"]
+        if ent.root.dep_ in ("appos", "compound"):
+            near.append(ent.root.head)
+        verb = ent.root.head if ent.root.dep_ == "nsubj" else None
+        if verb is not None:
+            near += [g for c in verb.children if c.dep_ == "ccomp" for g in c.children
+                     if g.dep_ in ("nsubj", "nsubjpass")]
+        marks = seen.setdefault(_surname(_clean(ent.text)), set())
+        for t in near:
+            word = t.lower_.rstrip(".")
+            if word in MALE_WORDS or word in HE - {"his", "him"}:
+                marks.add("m")
+            elif word in FEMALE_WORDS or word in SHE - {"her", "hers"}:
+                marks.add("f")
+    return {name: next(iter(marks)) for name, marks in seen.items() if len(marks) == 1}
 
 
 def _last_before(pool: list[Mention], token: int) -> Mention | None:

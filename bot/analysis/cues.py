@@ -53,6 +53,7 @@ EXISTENTIAL_NOUNS = {"fear", "concern", "suggestion", "speculation", "claim", "r
 ABOUT = {"about", "over"}
 # Plural nouns of unsourced talk whose that-clause is the claim ("reports that", "rumours that"; see ``hearsay``).
 HEARSAY_NOUNS = {"report", "rumour", "rumor", "claim", "allegation", "accusation", "suggestion"}
+GROWING = {"growing", "mounting", "increasing", "rising", "renewed"}  # "there are growing fears that ..."
 HEARSAY_FRAMES = {"amid", "amidst", "by", "despite", "following", "after"}
 SENTENCE_ENDS = {".", "!", "?"}
 FIRST_PERSON = {"i", "we", "you"}
@@ -252,12 +253,18 @@ def misread_verb(tok: Token) -> bool:
 def existential_claim(tok: Token) -> bool:
     """ "There are fears that ...", "there were concerns over ...": a claim set down as a fact of the world,
     with nobody to hold to it (the weasel form of "some fear that")."""
-    if tok.pos_ != "NOUN" or tok.dep_ != "attr" or tok.lemma_.lower() not in EXISTENTIAL_NOUNS:
+    if tok.pos_ != "NOUN" or tok.lemma_.lower() not in EXISTENTIAL_NOUNS:
         return False
     if any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
         return False  # "there is no suggestion that ...": the writer rules a claim out
     verb = tok.head
-    if not _is_be(verb) or not any(c.dep_ == "expl" for c in verb.children):
+    if tok.dep_ == "dobj" and verb.lower_ in GROWING:
+        # "There are growing fears that ...", which the parser reads as "are growing" with "fears" its object
+        there = [c for c in verb.children if c.dep_ == "expl"]
+        there += [g for a in verb.children if a.dep_ == "aux" for g in a.children if g.dep_ == "expl"]
+        if not there:
+            return False
+    elif tok.dep_ != "attr" or not _is_be(verb) or not any(c.dep_ == "expl" for c in verb.children):
         return False
     about = ABOUT | {"of"} if tok.tag_ == "NNS" else ABOUT  # "fears of a recession", not "a fear of heights"
     return any(c.dep_ in ("acl", "relcl", "ccomp") or (c.dep_ == "prep" and c.lower_ in about) for c in tok.children)

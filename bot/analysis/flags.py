@@ -43,6 +43,7 @@ from bot.analysis.segment import Sentence, short_first_paragraph, title_line
 from bot.analysis.sources import as_mark, in_the_know, is_maker, public_record
 
 MIN_QUOTE_WORDS = 5
+REFERS_BACK = " refers back to an unnamed source. "
 # Adjectives that say what someone thinks ("critics are worried", "Republicans have been critical").
 STANCE_WORDS = {"critical", "worried", "concerned", "skeptical", "sceptical", "confident", "convinced", "adamant",
                 "unconvinced", "optimistic", "pessimistic", "unclear", "doubtful", "wary", "fearful", "hopeful"}
@@ -187,9 +188,14 @@ def _one_per_source(flags: list[Flag]) -> list[Flag]:
     def key(f: Flag) -> tuple[str, int, int, int]:
         return f.category, f.start, f.evidence.start, f.evidence.end
 
+    def again(f: Flag, before: Flag) -> bool:
+        # "criticised by immigration advocates, who say ...": the "who" is the same source, in the same sentence
+        return f.reason.startswith(_quote(f.evidence.text) + REFERS_BACK) and (f.category, f.start) == (
+            before.category, before.start)
+
     out: list[Flag] = []
     for flag in flags:
-        if not out or key(out[-1]) != key(flag):
+        if not out or (key(out[-1]) != key(flag) and not again(flag, out[-1])):
             out.append(flag)
         elif SEVERITY_ORDER[flag.severity] > SEVERITY_ORDER[out[-1].severity]:
             out[-1] = flag
@@ -262,7 +268,7 @@ def _unnamed_flag(
         severity = "medium" if weighty else "low"
         reason = f"The source is a vague group, not someone named: {_quote((via or a).source.text)}."  # type: ignore[union-attr]
     if via is not None:
-        reason = f"{_quote(evidence.text)} refers back to an unnamed source. " + reason
+        reason = f"{_quote(evidence.text)}{REFERS_BACK}" + reason
     if a.direct_quote:
         reason += " A direct quote rests on it."
     elif weighty:

@@ -105,7 +105,8 @@ PERSON_ROLES = {"expert", "doctor", "lawyer", "attorney", "analyst", "aide", "ad
                 "researcher", "scientist", "diplomat", "insider", "executive", "employee", "resident", "teacher"}
 # Roles written as capitals, in the plural: members of a parliament, doctors, company heads. A group, not a name
 # ("whose CEO" keeps the singular's older reading, where the capital stands for one known person).
-ROLE_ACRONYMS = {"mps", "meps", "msps", "mlas", "tds", "gps", "ceos", "cfos", "ctos"}
+ROLE_ACRONYMS = {"mps", "meps", "msps", "mlas", "tds", "gps", "ceos", "cfos", "ctos",
+                 "mp", "mep", "msp", "mla", "td", "gp", "ceo", "cfo", "cto"}  # "One Labour MP said": a role, unnamed
 CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}(?:[ap]\.?m\.?)?$", re.IGNORECASE)
 POLLING = {"poll", "survey", "question", "canvass", "interview", "ask", "sample"}
 PHRASE_ENDS = {",", ";", ":", ".", "!", "?", "—", "–"}
@@ -696,6 +697,9 @@ def np_bounds(head: Token) -> tuple[int, int]:
             right += 1  # "the Office for National Statistics (ONS)": keep the bracket whole
         elif opened[-1] > head.i:
             right = opened[-1]
+    dash = next((t.i for t in doc[left : head.i] if t.text in ("-", "—", "–")), None)
+    if dash is not None and dash > left and all(t.is_upper or t.is_punct for t in doc[left:dash]):
+        left = dash + 1  # "SACRAMENTO - Governor Elena Marsh said": the dateline is not part of the source
     while left < head.i and (doc[left].is_punct or doc[left].is_space or _clock_time(doc[left])):
         left += 1  # a live blog's "09:48 A Treasury source": the time stamps the entry, it is not the source
     if head.tag_ == "POS" or head.lower_ in ("'s", "’s"):

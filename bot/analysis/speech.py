@@ -31,6 +31,8 @@ QUOTED_PART = re.compile(r"[“\"]([^“”\"]+)[”\"]")
 # An earlier sentence end, or a nested quotation opening, inside a claim that ends with a question mark.
 MORE_THAN_A_QUESTION = re.compile(r"[.!?][\"'”’]*\s+\S|[\s,:;(][‘“'\"]\S")
 ADVICE_MODALS = {"should", "must", "ought"}
+# Nouns of a claim or a worry that a verb can voice with its clause: "raised concerns that ...".
+VOICED_NOUNS = {"concern", "fear", "worry", "doubt", "claim", "suggestion", "allegation", "warning", "question"}
 MAYBE_MODALS = {"can", "could", "may", "might"}
 # "was deemed too brutal for MI6", "have been deemed classified": a ruling, on record; "is listed as the chairman":
 # what a record says.
@@ -292,7 +294,18 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return speech or lemma in words("reporting_passives.txt") or lemma in THINKING_VERBS
     if speech or (lemma in words("reporting_passives.txt") and "auxpass" in deps):
         return not (lemma in FINDING_VERBS and "dobj" in deps and "xcomp" not in deps)
-    return _as_predicate(tok)
+    return _as_predicate(tok) or _voices_a_claim(tok)
+
+
+def _voices_a_claim(verb: Token) -> bool:
+    """ "Have raised concerns that health systems will struggle", "voiced fears that ...": the object is a claim
+    or a worry whose clause is spelled out, so the subject puts that clause forward."""
+    return any(
+        c.dep_ == "dobj" and c.lemma_.lower() in VOICED_NOUNS
+        and any(g.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" for m in g.children)
+                for g in c.children)
+        for c in verb.children
+    )
 
 
 def _in_a_picture(verb: Token) -> bool:
