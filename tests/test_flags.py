@@ -647,6 +647,7 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Shares fell after BBC reports that the bank would be sold.",  # reports with a name on them
         "Jones described the plan as a failure.",  # a surname, though it ends in "s" and opens the sentence
         "Labour MP Jo Cox said the minister had lied.",  # the MP is named
+        "Lufthansa, whose CEO previously said the pilot was fit to fly, described its statement as a clarification.",
         'For Bonhoeffer, "cheap grace" is seeking forgiveness without remorse.',  # a term in quotes is no speaker
         "The pilot had not reported any fault, according to an update on Monday from the NTSB.",  # a body's paper
         "Clinton leads by 300 delegates, according to a tally by the Associated Press.",
@@ -725,6 +726,8 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
         # one flag for "advocates, who say": the same group twice in a sentence
         ("The deal has been criticised by immigration advocates, who say it would make it harder for families to "
          "claim asylum.", "vague_source", "immigration advocates"),
+        ("A firm whose spokesman said the plant was safe declined to comment.", "anonymous_source",
+         "whose spokesman"),  # a firm nobody named
         # "MP" is a role, like "official": one MP unnamed is an anonymous source
         ("One Labour MP said the minister had lied to the House.", "anonymous_source", "One Labour MP"),
         # a claim voiced as a concern, with its clause spelled out, is the group's claim

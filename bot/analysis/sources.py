@@ -729,6 +729,9 @@ def classify(head: Token, i: int, j: int) -> str:
         # "Trump and other Republicans said": someone named speaks, with others; the parser may make the name a
         # modifier of the group
         return "named"
+    owner = _whose_owner(head)
+    if owner is not None and classify(owner, *np_bounds(owner)) == "named":
+        return "named"  # "Lufthansa, whose CEO said ...": the named company's chief executive, as "its CEO" is
     lemma = head.lemma_.lower()
     if head.lower_ in words("institution_nouns.txt") and not _indefinite(head):
         return "named"
@@ -1392,6 +1395,16 @@ def _surname_of_earlier_person(tok: Token) -> bool:
     if lower in words("vague_nouns.txt") or tok.lemma_.lower() in words("anonymous_nouns.txt"):
         return False
     return name_words(tok.doc).get(tok.text, len(tok.doc) + 1) <= tok.i  # "her mother, Efe Imafidon ... Efe says"
+
+
+def _whose_owner(head: Token) -> Token | None:
+    """The noun a "whose" points to: "Lufthansa" in "Lufthansa, whose CEO said ..."."""
+    if not any(c.dep_ == "poss" and c.lower_ == "whose" for c in head.children):
+        return None
+    clause = head.head
+    while clause.dep_ not in ("relcl", "ROOT") and clause.head.i != clause.i:
+        clause = clause.head
+    return clause.head if clause.dep_ == "relcl" and clause.head.i != head.i else None
 
 
 def _has_possessive(head: Token) -> bool:
