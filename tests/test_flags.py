@@ -646,6 +646,7 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Witnesses said he had been drinking, the inquest heard.",
         "Shares fell after BBC reports that the bank would be sold.",  # reports with a name on them
         "Jones described the plan as a failure.",  # a surname, though it ends in "s" and opens the sentence
+        "Landlords with mortgages have seen their costs rise sharply.",  # what happened to them, witnessed
         "Labour MP Jo Cox said the minister had lied.",  # the MP is named
         "Lufthansa, whose CEO previously said the pilot was fit to fly, described its statement as a clarification.",
         'For Bonhoeffer, "cheap grace" is seeking forgiveness without remorse.',  # a term in quotes is no speaker
@@ -728,6 +729,8 @@ def test_what_only_looks_like_a_sourced_claim_is_not_flagged(engine, text):
          "claim asylum.", "vague_source", "immigration advocates"),
         ("A firm whose spokesman said the plant was safe declined to comment.", "anonymous_source",
          "whose spokesman"),  # a firm nobody named
+        ("Experts see that the plan will fail.", "vague_source", "Experts"),  # seeing that: a judgement
+        ("Party strategists have seen the Tories seizing a poll advantage.", "anonymous_source", "Party strategists"),
         # "MP" is a role, like "official": one MP unnamed is an anonymous source
         ("One Labour MP said the minister had lied to the House.", "anonymous_source", "One Labour MP"),
         # a claim voiced as a concern, with its clause spelled out, is the group's claim

@@ -57,6 +57,12 @@ def test_abbreviations_do_not_split_a_sentence(nlp, text):
     assert split(nlp, text) == [text]
 
 
+def test_a_time_before_an_opening_quote_ends_its_sentence(nlp):
+    text = 'Witnesses heard four explosions shortly after 2 a.m. "The whole sky turned orange," said one resident.'
+    assert split(nlp, text) == ["Witnesses heard four explosions shortly after 2 a.m.",
+                                '"The whole sky turned orange," said one resident.']
+
+
 def test_abbreviation_at_the_real_end_of_a_sentence_still_splits(nlp):
     text = "The trawler was towed to the U.S. It had lost power overnight."
     assert split(nlp, text) == ["The trawler was towed to the U.S.", "It had lost power overnight."]

@@ -37,6 +37,7 @@ BULLETS = frozenset({"-", "*", "•", "–", "—", "·", "+", ">"})
 # this many tokens: the text is prose that marks its ends. A transcript or a caption dump with none is left to the
 # parser, whose cuts are then all the structure there is.
 STOPS = frozenset({".", "!", "?", "…"})
+CLOCK_ENDS = frozenset({"a.m.", "p.m."})  # a time that ends a sentence with its own full stop
 STOP_WITHIN = 60
 
 
@@ -122,6 +123,9 @@ def rule_for(doc: Doc, i: int, stop_ahead: bool = True) -> bool | None:
     opens_next = i + 1 < len(doc) and is_opening_quote(token) and _starts_capital_or_figure(doc[i + 1])
     if prev.text in STOPS and prev.whitespace_ and opens_next and _stop_ends_sentence(doc, i - 1):
         return True  # "... the decision. 'He thinks ...": the mark opens the next sentence, not closes this one
+    if prev.lower_ in CLOCK_ENDS and prev.whitespace_ and opens_next:
+        return True  # '... shortly after 2 a.m. "The whole sky turned orange," said one resident.'
+
     if prev.text in CLOSE_QUOTES or is_closing_quote(prev):
         return False if _starts_lower(token) else None
     key = _abbrev_key(prev)

@@ -31,6 +31,7 @@ QUOTED_PART = re.compile(r"[“\"]([^“”\"]+)[”\"]")
 # An earlier sentence end, or a nested quotation opening, inside a claim that ends with a question mark.
 MORE_THAN_A_QUESTION = re.compile(r"[.!?][\"'”’]*\s+\S|[\s,:;(][‘“'\"]\S")
 ADVICE_MODALS = {"should", "must", "ought"}
+PERCEIVING = {"see", "watch", "notice", "witness", "feel"}  # verbs of living through an event ("saw prices rise")
 # Nouns of a claim or a worry that a verb can voice with its clause: "raised concerns that ...".
 VOICED_NOUNS = {"concern", "fear", "worry", "doubt", "claim", "suggestion", "allegation", "warning", "question"}
 MAYBE_MODALS = {"can", "could", "may", "might"}
@@ -287,6 +288,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "a gas known as HFC", "Called aurora borealis in the north, the lights ...": a name
     if any(c.dep_ == "mark" and c.lower_ in ("than", "as") for c in tok.children):
         return False  # "rose faster than expected", "as predicted": a comparison, not a claim
+    if lemma in PERCEIVING and _perceived_event(tok):
+        return False  # "Landlords have seen their costs rise": what happened to them, not what they claim
     speech = lemma in words("reporting_verbs.txt") or lemma in words("stance_verbs.txt")
     if deps & {"ccomp", "csubj"}:
         # a reported clause makes a verb of saying or thinking a claim; "tensions sparked again when ... and
@@ -295,6 +298,19 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if speech or (lemma in words("reporting_passives.txt") and "auxpass" in deps):
         return not (lemma in FINDING_VERBS and "dobj" in deps and "xcomp" not in deps)
     return _as_predicate(tok) or _voices_a_claim(tok)
+
+
+def _perceived_event(verb: Token) -> bool:
+    """ "have seen their costs rise", "saw his house burn": the clause is a bare verb or an "-ing" form whose subject
+    is the subject's own thing, with no "that" or modal: something that happened to them. "Strategists have seen
+    the Tories seizing an advantage" is their reading of others, and "see that the plan will fail" a claim."""
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    return bool(clauses) and all(
+        c.tag_ in ("VB", "VBG") and not any(g.dep_ in ("mark", "aux") for g in c.children)
+        and any(g.dep_ == "nsubj" and any(p.dep_ == "poss" and p.pos_ == "PRON" for p in g.children)
+                for g in c.children)
+        for c in clauses
+    )
 
 
 def _voices_a_claim(verb: Token) -> bool:
