@@ -647,6 +647,9 @@ def test_an_official_stays_unnamed_even_if_a_named_official_speaks_next(engine):
         "Shares fell after BBC reports that the bank would be sold.",  # reports with a name on them
         "Jones described the plan as a failure.",  # a surname, though it ends in "s" and opens the sentence
         "Landlords with mortgages have seen their costs rise sharply.",  # what happened to them, witnessed
+        # a named charity's survey, though the tagger calls the charity a place: "most" are its respondents
+        "A survey of 300 parents by the charity Parentkind found that 58 per cent supported banning phones. Most said "
+        "they worried about the effect of social media on young children.",
         "Labour MP Jo Cox said the minister had lied.",  # the MP is named
         "Lufthansa, whose CEO previously said the pilot was fit to fly, described its statement as a clarification.",
         'For Bonhoeffer, "cheap grace" is seeking forgiveness without remorse.',  # a term in quotes is no speaker

@@ -64,6 +64,9 @@ MOVES = {"step", "point", "liberty", "trouble", "decision", "move", "opportunity
 CLAUSE_OPENERS = {"as", "while", "when", "after", "before", "during"}  # words that open a clause after a name
 RECORD_NOUNS = {"paper", "record", "filing", "document", "testimony", "transcript", "affidavit"}
 INTERVIEW_MARKERS = {"q", "a"}  # "Q: ...", "A: ..."
+# Common nouns that say a name after them is an organisation's ("the charity Parentkind", "pollster Ipsos").
+ORGANISATION_KINDS = {"charity", "firm", "company", "group", "pollster", "consultancy", "organisation", "organization",
+                      "agency", "institute", "thinktank", "foundation", "campaign", "network", "lobby"}
 # Groups whose work a named institution puts out ("researchers at the University of X ... the researchers").
 STUDY_TEAMS = {"researcher", "scientist", "author", "analyst", "economist", "investigator", "academic", "expert"}
 FIRM_ROLES = {"analyst", "economist", "strategist"}  # "CEA analysts" work at the CEA; "cancer researchers" do not
@@ -1148,6 +1151,8 @@ def _described(tok: Token) -> bool:
     Capgemini"): an organisation, whatever the NER called it."""
     if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
         return True
+    if tok.i > 0 and tok.doc[tok.i - 1].lemma_.lower() in ORGANISATION_KINDS:
+        return True  # "by the charity Parentkind", which the parser may cut from its noun
     return any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in tok.children)
 
 
