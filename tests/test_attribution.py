@@ -202,16 +202,33 @@ def test_he_finds_a_surname_given_again_after_another_speaker(nlp):
     # a word beside the name says she is a woman, so "He" is the man quoted before her
     ("Ashworth said he had acted on every warning. Rachel Obi, Labour's health spokeswoman, said that was "
      'impossible. He responded that the memo had been "one of dozens of papers."', "Ashworth"),
-    # as does the pronoun of what she said
-    ("Tom Hale chaired the meeting. Priya Nandra said she had not been consulted. He dismissed the complaint as "
+    # as does a title the tagger left outside the name
+    ("Tom Hale chaired the meeting. Ms Priya Nandra said she had not been consulted. He dismissed the complaint as "
      '"a misunderstanding about timing."', "Tom Hale"),
+    # the pronoun of what a man said may be someone else's: it does not make him a woman
+    ('John Smith said she would be missed. "She was kind," he said.', "John Smith"),
     # a name beside a person's role is a person's, though the small tagger calls it an organisation
     ('The head of the African Union observer mission, Thabo Nkosi, said there had been "serious irregularities". '
      "He said the mission would publish a full report within a month.", "Thabo Nkosi"),
 ])
 def test_he_is_the_person_the_story_can_mean(nlp, text, speaker):
-    he = [a for a in find(nlp, text) if a.source is not None and a.source.text == "He"]
+    he = [a for a in find(nlp, text) if a.source is not None and a.source.text.lower() == "he"]
     assert [a.speaker for a in he] == [speaker]
+
+
+def test_a_man_speaking_between_does_not_take_her_quote(nlp):
+    text = 'Jane Doe said the school was shut. A spokesman said it would reopen. "We will fight," she said.'
+    she = [a for a in find(nlp, text) if a.source is not None and a.source.text == "she"]
+    assert [a.speaker for a in she] == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("UK-based researchers said the drug was unsafe.", "UK-based researchers"),  # a hyphen in a word, no dateline
+    ("A US-led coalition said the strikes would go on.", "A US-led coalition"),
+])
+def test_a_hyphenated_word_is_not_a_dateline(nlp, text, source):
+    a = by_cue(find(nlp, text), "said")
+    assert a.source is not None and a.source.text == source
 
 
 def test_pronoun_without_clear_antecedent_stays_unresolved(nlp):

@@ -1033,6 +1033,7 @@ def test_an_accusation_is_a_strong_claim_whatever_its_form(engine):
     ("The scheme will reportedly bring more traffic to the town.", "medium"),  # a British "scheme" is a plan
     ("The minister reportedly lied to parliament about the contracts.", "high"),
     ("He is reportedly lying about the contracts.", "high"),
+    ("The minister is reportedly lying.", "high"),
     ("Residents in low-lying areas were reportedly told to prepare for evacuation.", "medium"),  # a place, low
     ("Two people were reportedly lying in the road.", "medium"),  # lying down, not lying
 ])

@@ -57,6 +57,13 @@ def test_abbreviations_do_not_split_a_sentence(nlp, text):
     assert split(nlp, text) == [text]
 
 
+@pytest.mark.parametrize("text", ["She was diagnosed with MS. Doctors said she would recover.",
+                                  "He has worked as a sales rep. He said the firm cheated customers."])
+def test_a_title_written_as_a_word_still_ends_a_sentence(nlp, text):
+    """Only "Sgt." as titles are written is kept whole: "MS." and "a sales rep." end their sentences."""
+    assert len(split(nlp, text)) == 2
+
+
 def test_a_time_before_an_opening_quote_ends_its_sentence(nlp):
     text = 'Witnesses heard four explosions shortly after 2 a.m. "The whole sky turned orange," said one resident.'
     assert split(nlp, text) == ["Witnesses heard four explosions shortly after 2 a.m.",

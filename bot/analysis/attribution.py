@@ -7,7 +7,7 @@ pronoun sources are resolved by ``coref``. Every step is linear in the number of
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from dataclasses import replace
 
 from spacy.tokens import Doc, Token
@@ -113,10 +113,10 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
                 blocked.add(start, end, attribution, tok)
         if attribution.source_kind == "named" and attribution.source is not None:
             name = attribution.speaker or attribution.source.text
-            state.named.append(Mention(tok.i, sent.index, name, _is_person(doc, attribution.source)))
+            insort(state.named, Mention(tok.i, sent.index, name, _is_person(doc, attribution.source)), key=_token)
         elif attribution.speaker and attribution.source is not None and attribution.source.text.lower() in THIRD_PERSON:
             # "she said ... '...,' she said": each resolved "she" carries the name on, as a reader does
-            state.named.append(Mention(tok.i, sent.index, attribution.speaker, True))
+            insort(state.named, Mention(tok.i, sent.index, attribution.speaker, True), key=_token)
         elif attribution.source_kind == "anonymous" and not blockers:
             person = _unnamed_person(doc, tok, attribution.source)
             if person is not None:
@@ -437,6 +437,10 @@ def _is_person(doc: Doc, source: Span | None) -> bool | None:
     if head.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC") or head.tag_ in ("NNS", "NNPS"):
         return False
     return None
+
+
+def _token(mention: Mention) -> int:
+    return mention.token
 
 
 def _unnamed_person(doc: Doc, cue: Token, source: Span | None) -> Token | None:

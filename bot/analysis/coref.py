@@ -8,6 +8,7 @@ unresolved pronoun is honest.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -75,7 +76,7 @@ class Resolver:
         full: dict[str, tuple[str, int]] = {}  # surname -> (full name, where it was first given)
         for person in self.people:
             words = person.name.split()
-            if len(words) > 1 and words[-1][:1].isupper():
+            if len(words) > 1 and len(words[-1]) > 1 and words[-1][:1].isupper():  # not "Malcolm X"
                 full.setdefault(words[-1], (person.name, person.token))
         if not full:
             return
@@ -92,7 +93,7 @@ class Resolver:
     def note_unnamed(self, head: Token, sentence: int) -> None:
         """Record one unnamed person who speaks ("Another parent said ...", "a witness told ..."): a "she" after
         it may be that person, so it must not skip back to a name given before."""
-        self.unnamed.append(Mention(head.i, sentence, head.lemma_.lower(), True))
+        insort(self.unnamed, Mention(head.i, sentence, head.lemma_.lower(), True), key=lambda m: m.token)
 
     def resolve(
         self, pronoun: Token, named_sources: list[Mention], before: int | None = None, *, quoted: bool = True
@@ -142,9 +143,7 @@ class Resolver:
         k = _bisect(self.unnamed, limit)
         while k >= 0 and self.unnamed[k].token > named.token:
             noun = self.unnamed[k].name
-            if not (pronoun in ("she", "her") and noun in MALE_NOUNS) and not (
-                pronoun in ("he", "him") and noun in FEMALE_NOUNS
-            ):
+            if not (pronoun in SHE and noun in MALE_WORDS) and not (pronoun in HE and noun in FEMALE_WORDS):
                 return True
             k -= 1
         return False
@@ -197,27 +196,24 @@ def _surname(name: str) -> str:
 
 def _sexes(doc: Doc) -> dict[str, str]:
     """Which people the story marks as a man or a woman ("m" or "f"), by surname: a title before the name ("Ms
-    Obi"), a word beside it ("Rachel Obi, Labour's health spokeswoman"), or the pronoun of what they said ("Nandra
-    said she had not been consulted"). A surname marked both ways is left out."""
+    Obi") or a word beside it ("Rachel Obi, Labour's health spokeswoman"). Not the pronoun of what they said: "John
+    Smith said she would be missed" is about someone else. A surname marked both ways is left out."""
     seen: dict[str, set[str]] = {}
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
         near = [doc[ent.start - 1]] if ent.start > 0 else []
         near += [t for t in ent if t.dep_ == "compound" or t.i == ent.start]
+        near += [c for c in ent.root.children if c.dep_ == "compound"]  # "Ms Priya [Nandra]", tagged short
         near += [c for c in ent.root.children if c.dep_ == "appos"]
         if ent.root.dep_ in ("appos", "compound"):
             near.append(ent.root.head)
-        verb = ent.root.head if ent.root.dep_ == "nsubj" else None
-        if verb is not None:
-            near += [g for c in verb.children if c.dep_ == "ccomp" for g in c.children
-                     if g.dep_ in ("nsubj", "nsubjpass")]
         marks = seen.setdefault(_surname(_clean(ent.text)), set())
         for t in near:
             word = t.lower_.rstrip(".")
-            if word in MALE_WORDS or word in HE - {"his", "him"}:
+            if word in MALE_WORDS:
                 marks.add("m")
-            elif word in FEMALE_WORDS or word in SHE - {"her", "hers"}:
+            elif word in FEMALE_WORDS:
                 marks.add("f")
     return {name: next(iter(marks)) for name, marks in seen.items() if len(marks) == 1}
 

@@ -44,6 +44,7 @@ from bot.analysis.sources import as_mark, in_the_know, is_maker, public_record
 
 MIN_QUOTE_WORDS = 5
 REFERS_BACK = " refers back to an unnamed source. "
+PLACE_PREPOSITIONS = {"in", "on", "at", "under", "near", "beside", "across", "inside", "outside", "along"}
 # Adjectives that say what someone thinks ("critics are worried", "Republicans have been critical").
 STANCE_WORDS = {"critical", "worried", "concerned", "skeptical", "sceptical", "confident", "convinced", "adamant",
                 "unconvinced", "optimistic", "pessimistic", "unclear", "doubtful", "wary", "fearful", "hopeful"}
@@ -902,10 +903,11 @@ def _strong_word(t: Token, strong: frozenset[str]) -> bool:
     if t.i >= 2 and t.doc[t.i - 1].text == "-" and not t.doc[t.i - 1].whitespace_ and not t.doc[t.i - 2].whitespace_:
         return False
     lemma = t.lemma_.lower()
-    if lemma == "lie" and t.pos_ != "NOUN" and t.lower_ != "lied" and not any(
-        c.dep_ == "prep" and c.lower_ in ("about", "to") for c in t.children
+    if lemma == "lie" and t.pos_ != "NOUN" and t.lower_ != "lied" and any(
+        (c.dep_ == "prep" and c.lower_ in PLACE_PREPOSITIONS) or (c.dep_ in ("prt", "advmod") and c.lower_ == "down")
+        for c in t.children
     ):
-        return False
+        return False  # "lying in the road", "lay down": a place, not a falsehood ("is lying", "lying about it")
     return lemma in strong or t.lower_ in strong
 
 

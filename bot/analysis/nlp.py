@@ -76,9 +76,9 @@ def _keep_titles_whole(nlp: Language) -> None:
     if not isinstance(tokenizer, Tokenizer):
         return
     for title in boundaries.TITLES:
-        for form in (f"{title.capitalize()}.", f"{title}.", f"{title.upper()}."):
-            if form not in tokenizer.rules and len(tokenizer(form)) > 1:
-                tokenizer.add_special_case(form, [{ORTH: form}])
+        form = f"{title.capitalize()}."  # only as a title is written: "MS." and "a sales rep." end sentences
+        if form not in tokenizer.rules and len(tokenizer(form)) > 1:
+            tokenizer.add_special_case(form, [{ORTH: form}])
 
 
 def _split_glued_quotes(nlp: Language) -> None:

@@ -700,7 +700,8 @@ def np_bounds(head: Token) -> tuple[int, int]:
             right += 1  # "the Office for National Statistics (ONS)": keep the bracket whole
         elif opened[-1] > head.i:
             right = opened[-1]
-    dash = next((t.i for t in doc[left : head.i] if t.text in ("-", "—", "–")), None)
+    dash = next((t.i for t in doc[left : head.i]
+                 if t.text in ("-", "—", "–") and t.whitespace_ and t.i > 0 and doc[t.i - 1].whitespace_), None)
     if dash is not None and dash > left and all(t.is_upper or t.is_punct for t in doc[left:dash]):
         left = dash + 1  # "SACRAMENTO - Governor Elena Marsh said": the dateline is not part of the source
     while left < head.i and (doc[left].is_punct or doc[left].is_space or _clock_time(doc[left])):
