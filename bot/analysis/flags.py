@@ -44,6 +44,7 @@ from bot.analysis.sources import as_mark, in_the_know, is_maker, public_record
 
 MIN_QUOTE_WORDS = 5
 REFERS_BACK = " refers back to an unnamed source. "
+LIE_WAYS = {"down", "ahead", "low", "off", "back", "dormant", "still"}
 PLACE_PREPOSITIONS = {"in", "on", "at", "under", "near", "beside", "across", "inside", "outside", "along"}
 # Adjectives that say what someone thinks ("critics are worried", "Republicans have been critical").
 STANCE_WORDS = {"critical", "worried", "concerned", "skeptical", "sceptical", "confident", "convinced", "adamant",
@@ -904,10 +905,11 @@ def _strong_word(t: Token, strong: frozenset[str]) -> bool:
         return False
     lemma = t.lemma_.lower()
     if lemma == "lie" and t.pos_ != "NOUN" and t.lower_ != "lied" and any(
-        (c.dep_ == "prep" and c.lower_ in PLACE_PREPOSITIONS) or (c.dep_ in ("prt", "advmod") and c.lower_ == "down")
+        (c.dep_ == "prep" and c.lower_ in PLACE_PREPOSITIONS) or (c.dep_ in ("prt", "advmod") and c.lower_ in LIE_WAYS)
         for c in t.children
     ):
-        return False  # "lying in the road", "lay down": a place, not a falsehood ("is lying", "lying about it")
+        # "lying in the road", "what lies ahead", "lay off workers": a place or a phrasal verb, not a falsehood
+        return False
     return lemma in strong or t.lower_ in strong
 
 
