@@ -1036,6 +1036,7 @@ def test_an_accusation_is_a_strong_claim_whatever_its_form(engine):
     ("The minister is reportedly lying.", "high"),
     ("Hard times reportedly lie ahead for the party.", "medium"),  # what lies ahead
     ("The firm will reportedly lay off 300 workers.", "medium"),  # "lay off" is not a lie
+    ("The troops will reportedly lay the groundwork for talks.", "medium"),
     ("Residents in low-lying areas were reportedly told to prepare for evacuation.", "medium"),  # a place, low
     ("Two people were reportedly lying in the road.", "medium"),  # lying down, not lying
 ])

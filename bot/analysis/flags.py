@@ -904,6 +904,8 @@ def _strong_word(t: Token, strong: frozenset[str]) -> bool:
     if t.i >= 2 and t.doc[t.i - 1].text == "-" and not t.doc[t.i - 1].whitespace_ and not t.doc[t.i - 2].whitespace_:
         return False
     lemma = t.lemma_.lower()
+    if lemma == "lie" and t.lower_ in ("lay", "lays", "laying", "laid", "lain"):
+        return False  # "lay the groundwork", "laid off": the lemmatizer's "lie", never a falsehood
     if lemma == "lie" and t.pos_ != "NOUN" and t.lower_ != "lied" and any(
         (c.dep_ == "prep" and c.lower_ in PLACE_PREPOSITIONS) or (c.dep_ in ("prt", "advmod") and c.lower_ in LIE_WAYS)
         for c in t.children
