@@ -109,16 +109,16 @@ async def require_manager(interaction: discord.Interaction) -> None:
 
 
 async def _moderator_predicate(interaction: discord.Interaction) -> bool:
-    await _routed(require_moderator(interaction), interaction)
+    await _routed(require_moderator(interaction))
     return True
 
 
 async def _manager_predicate(interaction: discord.Interaction) -> bool:
-    await _routed(require_manager(interaction), interaction)
+    await _routed(require_manager(interaction))
     return True
 
 
-async def _routed(check: Awaitable[None], interaction: discord.Interaction) -> None:
+async def _routed(check: Awaitable[None]) -> None:
     """Run ``check`` so that any failure reaches the tree's ``on_error``: the tree forwards only ``AppCommandError``s
     raised by checks, and a busy store while loading the guild's settings must still answer the member."""
     try:

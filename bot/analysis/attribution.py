@@ -15,7 +15,7 @@ from spacy.tokens import Span as Tokens
 
 from bot.analysis import cues, headlines, sources, speech
 from bot.analysis.content import blocked_ranges, content_of
-from bot.analysis.coref import THIRD_PERSON, Mention, Resolver
+from bot.analysis.coref import THIRD_PERSON, Mention, Resolver, by_token
 from bot.analysis.doctext import doc_text, quote_index, tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import QuoteIndex, merge
@@ -41,7 +41,7 @@ MAX_NAME_TOKENS = 4
 PERSONAL_SPEECH = {"say", "tell", "add", "explain", "recall", "insist", "ask", "write", "admit", "complain", "argue",
                    "describe", "reply", "respond", "agree", "acknowledge", "joke", "testify", "warn", "recount"}
 # Lexicons of nouns that are papers, polls or bodies, never one person who could be "she" later.
-NOT_PEOPLE = ("document_nouns.txt", "poll_nouns.txt", "institution_nouns.txt", "organisation_nouns.txt",
+NOT_PEOPLE_LISTS = ("document_nouns.txt", "poll_nouns.txt", "institution_nouns.txt", "organisation_nouns.txt",
               "body_nouns.txt")
 MAX_LINE = 20_000  # a transcript turn runs to the end of its line, looked for this far at most
 # Cues whose claim is their whole sentence ("reportedly" in mid-sentence, "according to X" inside it) that keep it:
@@ -113,10 +113,10 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
                 blocked.add(start, end, attribution, tok)
         if attribution.source_kind == "named" and attribution.source is not None:
             name = attribution.speaker or attribution.source.text
-            insort(state.named, Mention(tok.i, sent.index, name, _is_person(doc, attribution.source)), key=_token)
+            insort(state.named, Mention(tok.i, sent.index, name, _is_person(doc, attribution.source)), key=by_token)
         elif attribution.speaker and attribution.source is not None and attribution.source.text.lower() in THIRD_PERSON:
             # "she said ... '...,' she said": each resolved "she" carries the name on, as a reader does
-            insort(state.named, Mention(tok.i, sent.index, attribution.speaker, True), key=_token)
+            insort(state.named, Mention(tok.i, sent.index, attribution.speaker, True), key=by_token)
         elif attribution.source_kind == "anonymous" and not blockers:
             person = _unnamed_person(doc, tok, attribution.source)
             if person is not None:
@@ -439,10 +439,6 @@ def _is_person(doc: Doc, source: Span | None) -> bool | None:
     return None
 
 
-def _token(mention: Mention) -> int:
-    return mention.token
-
-
 def _unnamed_person(doc: Doc, cue: Token, source: Span | None) -> Token | None:
     """The head of an anonymous source that is one person speaking ("another parent said", "a witness told"), not
     a paper ("a statement said"), a body ("an office said") or evidence ("evidence suggests"); None otherwise."""
@@ -451,7 +447,7 @@ def _unnamed_person(doc: Doc, cue: Token, source: Span | None) -> Token | None:
         return None
     head = found.root
     lemma = head.lemma_.lower()
-    if head.tag_ != "NN" or head.ent_type_ or any(lemma in words(name) for name in NOT_PEOPLE):
+    if head.tag_ != "NN" or head.ent_type_ or any(lemma in words(name) for name in NOT_PEOPLE_LISTS):
         return None
     return head
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import insort
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from spacy.tokens import Doc, Span, Token
 
@@ -28,8 +29,8 @@ MALE_WORDS = MALE_NOUNS | {"spokesman", "chairman", "congressman", "businessman"
                            "sir", "lord", "widower", "actor", "headmaster"}
 FEMALE_WORDS = FEMALE_NOUNS | {"spokeswoman", "chairwoman", "congresswoman", "businesswoman", "councilwoman",
                                "grandmother", "ms", "mrs", "miss", "dame", "widow", "actress", "headmistress"}
-# Roles only a person holds, beside which a name is a person's ("the head of the mission, Thabo Nkosi").
-PERSON_ROLES = {"head", "chief", "leader", "director", "president", "minister", "chairman", "chairwoman", "chair",
+# Offices only a person holds, beside which a name is a person's ("the head of the mission, Thabo Nkosi").
+OFFICE_ROLES = {"head", "chief", "leader", "director", "president", "minister", "chairman", "chairwoman", "chair",
                 "spokesman", "spokeswoman", "spokesperson", "secretary", "governor", "mayor", "ambassador", "envoy",
                 "founder", "owner", "manager", "coach", "captain", "commander", "general", "officer", "judge"}
 HE = {"he", "him", "his", "himself"}
@@ -44,6 +45,9 @@ class Mention:
     sentence: int
     name: str
     person: bool | None = None  # True for a person, False for a body or place, None when unknown
+
+
+by_token = attrgetter("token")  # mentions are kept in text order
 
 
 class Resolver:
@@ -88,12 +92,12 @@ class Resolver:
             self.people.append(Mention(tok.i, self.sent_of[tok.i], found[0], True))
             added = True
         if added:
-            self.people.sort(key=lambda m: m.token)
+            self.people.sort(key=by_token)
 
     def note_unnamed(self, head: Token, sentence: int) -> None:
         """Record one unnamed person who speaks ("Another parent said ...", "a witness told ..."): a "she" after
         it may be that person, so it must not skip back to a name given before."""
-        insort(self.unnamed, Mention(head.i, sentence, head.lemma_.lower(), True), key=lambda m: m.token)
+        insort(self.unnamed, Mention(head.i, sentence, head.lemma_.lower(), True), key=by_token)
 
     def resolve(
         self, pronoun: Token, named_sources: list[Mention], before: int | None = None, *, quoted: bool = True
@@ -134,16 +138,16 @@ class Resolver:
             best = recent if best is None or recent.sentence >= best.sentence else best
         if best is None or here - best.sentence > LOOKBACK_SENTENCES:
             return None
-        if low in THIRD_PERSON and self._unnamed_since(best, limit, low):
+        if low in THIRD_PERSON and self._unnamed_since(best, limit, clash):
             return None  # "Ms Hollis said ... Another parent said ... '...,' she said": not clearly Ms Hollis
         return best.name
 
-    def _unnamed_since(self, named: Mention, limit: int, pronoun: str) -> bool:
-        """Whether an unnamed person the pronoun can stand for spoke after ``named`` and before ``limit``."""
+    def _unnamed_since(self, named: Mention, limit: int, clash: str) -> bool:
+        """Whether an unnamed person spoke after ``named`` and before ``limit`` whom the pronoun can stand for (one
+        not of the sex ``clash`` rules out)."""
         k = _bisect(self.unnamed, limit)
         while k >= 0 and self.unnamed[k].token > named.token:
-            noun = self.unnamed[k].name
-            if not (pronoun in SHE and noun in MALE_WORDS) and not (pronoun in HE and noun in FEMALE_WORDS):
+            if not clash or _word_sex(self.unnamed[k].name) != clash:
                 return True
             k -= 1
         return False
@@ -172,7 +176,7 @@ def _last_fitting(pool: list[Mention], token: int, fits: Callable[[Mention], boo
         if fits(pool[k]):
             return pool[k]
         k -= 1
-    return pool[k] if k >= 0 and pool[k].sentence < first else None
+    return pool[k] if k >= 0 else None  # past the look-back: the caller finds it too far
 
 
 def _named_in_a_role(ent: Span) -> bool:
@@ -186,7 +190,7 @@ def _named_in_a_role(ent: Span) -> bool:
         roles.append(root.head)
         if root.head.dep_ == "pobj":  # "the head of the mission, Thabo Nkosi": the parser hangs it on "mission"
             roles.append(root.head.head.head)
-    return any(r.pos_ == "NOUN" and r.lemma_.lower() in PERSON_ROLES for r in roles)
+    return any(r.pos_ == "NOUN" and r.lemma_.lower() in OFFICE_ROLES for r in roles)
 
 
 def _surname(name: str) -> str:
@@ -209,13 +213,14 @@ def _sexes(doc: Doc) -> dict[str, str]:
         if ent.root.dep_ in ("appos", "compound"):
             near.append(ent.root.head)
         marks = seen.setdefault(_surname(_clean(ent.text)), set())
-        for t in near:
-            word = t.lower_.rstrip(".")
-            if word in MALE_WORDS:
-                marks.add("m")
-            elif word in FEMALE_WORDS:
-                marks.add("f")
+        marks.update(_word_sex(t.lower_.rstrip(".")) for t in near)
+        marks.discard("")
     return {name: next(iter(marks)) for name, marks in seen.items() if len(marks) == 1}
+
+
+def _word_sex(word: str) -> str:
+    """ "m" for a word a story uses of a man ("spokesman", "Mr"), "f" for one of a woman, else ""."""
+    return "m" if word in MALE_WORDS else "f" if word in FEMALE_WORDS else ""
 
 
 def _last_before(pool: list[Mention], token: int) -> Mention | None:

@@ -282,9 +282,13 @@ def hearsay(tok: Token) -> bool:
     # "Reports that ... have angered fans"), not as what someone answers or points to ("responded to claims that")
     circumstance = tok.dep_ in ("nsubj", "nsubjpass") or (
         tok.dep_ == "pobj" and tok.head.lower_ in HEARSAY_FRAMES)
-    return circumstance and any(
-        c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
-        for c in tok.children)
+    return circumstance and that_clause(tok)
+
+
+def that_clause(noun: Token) -> bool:
+    """Whether a noun's claim is spelled out in a clause of its own: "reports that ...", "concerns that ..."."""
+    return any(c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+               for c in noun.children)
 
 
 def is_reporting_passive(tok: Token) -> bool:

@@ -43,7 +43,6 @@ from bot.analysis.segment import Sentence, short_first_paragraph, title_line
 from bot.analysis.sources import as_mark, in_the_know, is_maker, public_record
 
 MIN_QUOTE_WORDS = 5
-REFERS_BACK = " refers back to an unnamed source. "
 LIE_WAYS = {"down", "ahead", "low", "off", "back", "dormant", "still"}
 PLACE_PREPOSITIONS = {"in", "on", "at", "under", "near", "beside", "across", "inside", "outside", "along"}
 # Adjectives that say what someone thinks ("critics are worried", "Republicans have been critical").
@@ -129,6 +128,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
         return []
     locate = _Locator(doc_text(doc), sents)
     out: list[Flag] = []
+    carried: set[int] = set()  # identities of pronoun flags, each carrying on an earlier source's flag
     previous: Attribution | None = None
     sourced: dict[int, list[Attribution]] = {}  # by sentence, so each look-up reads one sentence's claims
     for a in attributions:
@@ -171,6 +171,8 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
         flag = _flag_for(a, previous, locate, doc)
         if flag is not None:
             out.append(flag)
+            if a.source_kind == "pronoun":
+                carried.add(id(flag))  # "he" carrying on an unnamed source's flag (see ``_one_per_source``)
         if a.source_kind != "pronoun":
             # a pronoun may carry an unnamed source's flag on, but not one the rules above held back
             withheld = a.source_kind in ("anonymous", "vague") and flag is None
@@ -179,21 +181,21 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
     heading = _heading_end(doc, locate)
     out = [f for f in out if f.start >= heading]  # "Critics slam plan": the body says who, or is flagged itself
     out.sort(key=lambda f: (f.start, f.evidence.start))
-    return _one_per_source(out)
+    return _one_per_source(out, carried)
 
 
-def _one_per_source(flags: list[Flag]) -> list[Flag]:
+def _one_per_source(flags: list[Flag], carried: set[int]) -> list[Flag]:
     """One flag per unnamed source and sentence: "Groups welcomed X and cautioned Y" is one thing to check.
 
-    ``flags`` are in text order; the most severe of a run of same-evidence flags is kept.
+    ``flags`` are in text order; the most severe of a run of same-evidence flags is kept. A pronoun's flag
+    (``carried``, by identity) that follows its source's in the same sentence is the same source again:
+    "criticised by immigration advocates, who say ...".
     """
     def key(f: Flag) -> tuple[str, int, int, int]:
         return f.category, f.start, f.evidence.start, f.evidence.end
 
     def again(f: Flag, before: Flag) -> bool:
-        # "criticised by immigration advocates, who say ...": the "who" is the same source, in the same sentence
-        return f.reason.startswith(_quote(f.evidence.text) + REFERS_BACK) and (f.category, f.start) == (
-            before.category, before.start)
+        return id(f) in carried and (f.category, f.start) == (before.category, before.start)
 
     out: list[Flag] = []
     for flag in flags:
@@ -270,7 +272,7 @@ def _unnamed_flag(
         severity = "medium" if weighty else "low"
         reason = f"The source is a vague group, not someone named: {_quote((via or a).source.text)}."  # type: ignore[union-attr]
     if via is not None:
-        reason = f"{_quote(evidence.text)}{REFERS_BACK}" + reason
+        reason = f"{_quote(evidence.text)} refers back to an unnamed source. " + reason
     if a.direct_quote:
         reason += " A direct quote rests on it."
     elif weighty:

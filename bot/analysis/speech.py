@@ -13,7 +13,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from bot.analysis.content import CLOSING_MARKS
-from bot.analysis.cues import existential_claim, received_reaction
+from bot.analysis.cues import existential_claim, received_reaction, that_clause
 from bot.analysis.doctext import tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import title_like
@@ -316,12 +316,7 @@ def _perceived_event(verb: Token) -> bool:
 def _voices_a_claim(verb: Token) -> bool:
     """ "Have raised concerns that health systems will struggle", "voiced fears that ...": the object is a claim
     or a worry whose clause is spelled out, so the subject puts that clause forward."""
-    return any(
-        c.dep_ == "dobj" and c.lemma_.lower() in VOICED_NOUNS
-        and any(g.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" for m in g.children)
-                for g in c.children)
-        for c in verb.children
-    )
+    return any(c.dep_ == "dobj" and c.lemma_.lower() in VOICED_NOUNS and that_clause(c) for c in verb.children)
 
 
 def _in_a_picture(verb: Token) -> bool:
