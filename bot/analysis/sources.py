@@ -726,6 +726,8 @@ def classify(head: Token, i: int, j: int) -> str:
         return "pronoun"  # '"Never again," one user wrote. Another posted': one more of a group, even as PROPN
     if head.pos_ == "PRON" or head.lower_ in words("pronouns.txt"):
         return _pronoun_or_quantifier(head)
+    if _member_of_a_people(head):
+        return "anonymous"  # "One House Republican", "a Senate Democrat", "two Labour MPs": members, unnamed
     named_parts = [head, *head.conjuncts, *(c for c in head.children if c.dep_ == "appos")]
     if any(_is_named_token(c) for c in named_parts) or _surname_of_earlier_person(head) or _given_a_name(head):
         return "named"
@@ -749,6 +751,8 @@ def classify(head: Token, i: int, j: int) -> str:
         return "named"  # "court papers", "police records": a record anyone can ask for
     if in_the_know(head):
         return "anonymous"  # "people familiar with the matter", "people close to the player": insiders, unnamed
+    if _back_to_unnamed(head):
+        return "anonymous"  # "An engineer said ... the engineer said", "people familiar ... the people said"
     if head.like_num and head.pos_ == "NUM" and _definite(head) and not any(c.dep_ == "prep" for c in head.children):
         return "named"  # "Clinton and Sanders met. The two said ...": the ones the story just named
     if head.lower_ in words("vague_nouns.txt") or head.like_num:
@@ -795,8 +799,6 @@ def classify(head: Token, i: int, j: int) -> str:
     )
     if _identified_body(head) or (lemma in UNITS and _unit_of_named_body(head)):
         return "named"
-    if _back_to_unnamed(head):
-        return "anonymous"  # "An independent expert said ... the expert said": still nobody named
     if _indefinite(head) and not _a_person(head) and (_made_by_name(head) or _maker_before(head)):
         # "an update on Monday from the NTSB", "a CNN tally": a thing a named body put out (not "a doctor from X",
         # "a CNN producer")
@@ -839,23 +841,67 @@ def _a_person(head: Token) -> bool:
             or lower in words("vague_nouns.txt") or head.ent_type_ in ("PERSON", "NORP"))
 
 
+def _member_of_a_people(head: Token) -> bool:
+    """ "One House Republican said", "a Senate Democrat", "two Democrats": the tagger reads a party's or a
+    people's member as a capitalised name, but "a" or a count in front makes it one or a few unnamed members (a
+    bare "Democrats said" stays the vague group it is, and "the two Democrats" points back to named ones)."""
+    if head.ent_type_ != "NORP" or head.pos_ != "PROPN" or head.conjuncts or head.dep_ == "appos":
+        return False  # "Rep. Xavier Becerra, a California Democrat,": the name is beside it
+    if any(c.dep_ == "appos" for c in head.children):
+        return False  # "a Democrat, Jane Roe,": named beside it
+    few = any(c.dep_ == "nummod" and _few(c) for c in head.children)  # not "6 in 10 Republicans", "43,000 Floridians"
+    if head.tag_ == "NNPS":
+        return few and not _definite(head)
+    return _indefinite(head) or few
+
+
+FEW = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"}
+
+
+def _few(number: Token) -> bool:
+    """A bare small count ("two", "3"): a handful of people one could name, not a share or a crowd."""
+    if any(True for _ in number.children):
+        return False  # "more than 6", "6 in 10", "almost 43,000"
+    text = number.lower_
+    return text in FEW or (text.isdigit() and int(text) <= len(FEW))
+
+
 def _back_to_unnamed(head: Token) -> bool:
-    """ "An independent expert said ... 'Volunteers are no random sample,' the expert said": "the" + a person's role
-    points back to the last mention of that role, and when that was an unnamed "an expert", so is this one."""
+    """ "An independent expert said ... 'Volunteers are no random sample,' the expert said": "the" + a noun points
+    back to the last mention of that noun, and when that was an unnamed "an expert", "one cabinet minister" or
+    "people familiar with the talks", so is this one. Any noun: the role words a story uses are too many to list,
+    and the earlier mention's own reading decides."""
     lemma = head.lemma_.lower()
-    if head.tag_ != "NN" or lemma not in PERSON_ROLES or not _definite(head):
+    if head.pos_ != "NOUN" or not _definite(head):
         return False
     if any(c.dep_ in ("compound", "poss") and (c.pos_ == "PROPN" or c.ent_type_) for c in head.children):
         return False  # "the former HP executive": the phrase itself says whose
     doc = head.doc
+    lemmas = {lemma, "people"} if lemma == "person" else {lemma}  # "people familiar with ... the person said"
     for k in range(head.i - 1, max(-1, head.i - ROLE_LOOKBACK), -1):
         earlier = doc[k]
-        if earlier.lemma_.lower() != lemma or earlier.pos_ != "NOUN":
+        if earlier.lemma_.lower() not in lemmas or earlier.pos_ != "NOUN":
             continue
+        if earlier.tag_ != head.tag_ and earlier.lemma_.lower() == lemma:
+            continue  # "One minister said ... Ministers met ... the minister said": one of them, not the group
         if earlier.dep_ == "appos" or any(c.dep_ == "appos" for c in earlier.children):
             return False  # "Roffman, a securities analyst, ...": that role had a name beside it
-        return _indefinite(earlier) and classify(earlier, *np_bounds(earlier)) == "anonymous"
+        if _definite(earlier):
+            # "the people said ... the person said": a chain of the same speaker, back to its first mention
+            return _spoke(earlier) and _back_to_unnamed(earlier)
+        if _has_possessive(earlier) or not _spoke(earlier):
+            return False  # "a president must answer to voters ... the president said": someone else than the speaker
+        return classify(earlier, *np_bounds(earlier)) == "anonymous"
     return False
+
+
+def _spoke(noun: Token) -> bool:
+    """Whether a noun is the one speaking in its clause ("an engineer said", "according to a person familiar"), so a
+    later "the engineer" is that speaker again, not some other of its kind ("a president must ... the president")."""
+    verb = noun.head
+    if noun.dep_ == "nsubj" and verb.lemma_.lower() in words("reporting_verbs.txt"):
+        return not any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)  # "a president must answer"
+    return noun.dep_ == "pobj" and verb.lower_ == "to" and verb.head.lower_ == "according"
 
 
 def _partitive_whole(head: Token) -> Token | None:

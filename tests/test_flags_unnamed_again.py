@@ -1,0 +1,65 @@
+"""An unnamed source met again ("the minister said", "the person said") stays unnamed, and a party's member counted
+by "a" or "one" is a person, not a name. Sentences written for these tests."""
+
+from __future__ import annotations
+
+from bot.analysis.result import Result
+
+
+def _sourced(result: Result, category: str) -> list[tuple[str, str]]:
+    return [(f.evidence.text, f.severity) for f in result.flags if f.category == category]
+
+
+def _kind_of(result: Result, source: str) -> str:
+    [kind] = [a.source_kind for a in result.attributions if a.source is not None and a.source.text == source]
+    return kind
+
+
+def test_the_minister_after_one_unnamed_minister_is_still_unnamed(engine):
+    text = ("The mood in government is grim. One cabinet minister said the government was paralysed. "
+            "Ministers met on Monday. \"Nobody can get anything done,\" the minister said.")
+    result = engine.analyze(text)
+    assert _kind_of(result, "the minister") == "anonymous"
+    # the second mention no longer "names" the first, so both keep their flags; the quote makes the second high
+    assert _sourced(result, "anonymous_source") == [("One cabinet minister", "medium"), ("the minister", "high")]
+
+
+def test_any_role_word_carries_its_first_mention(engine):
+    text = ("An engineer who has worked on the project said the decision was driven by space. "
+            "\"Every millimetre counts,\" the engineer said.")
+    result = engine.analyze(text)
+    assert _kind_of(result, "the engineer") == "anonymous"
+    assert ("the engineer", "high") in _sourced(result, "anonymous_source")
+
+
+def test_the_person_and_the_people_after_people_familiar_with_the_talks(engine):
+    text = ("Acme is in talks to buy Beta, according to people familiar with the matter. "
+            "A deal could come next week, the people said. The person said the price was high.")
+    result = engine.analyze(text)
+    assert _kind_of(result, "the people") == "anonymous"
+    assert _kind_of(result, "The person") == "anonymous"
+
+
+def test_a_role_met_earlier_only_in_passing_does_not_unname_the_holder(engine):
+    # "A president" here is anyone who holds the office; "the president" who speaks is the one the story named
+    text = ("A president must answer to voters. Barack Obama flew to Ohio on Monday. "
+            "The president said the plant would stay open.")
+    result = engine.analyze(text)
+    assert _kind_of(result, "The president") == "named"
+    assert _sourced(result, "anonymous_source") == []
+
+
+def test_a_counted_party_member_is_an_unnamed_person(engine):
+    text = ("One House Republican said the former president had urged allies to kill the deal. "
+            "A Senate Democrat said the bill was dead. Two House Democrats said they would vote no.")
+    result = engine.analyze(text)
+    assert [e for e, _ in _sourced(result, "anonymous_source")] == [
+        "One House Republican", "A Senate Democrat", "Two House Democrats"]
+
+
+def test_party_members_as_a_crowd_or_beside_a_name_are_not_anonymous(engine):
+    text = ("Rep. Xavier Becerra, a California Democrat, said the plan was sound. "
+            "Democrats said the vote was a test. Six in 10 Republicans said the party was divided.")
+    result = engine.analyze(text)
+    assert _sourced(result, "anonymous_source") == []
+    assert [e for e, _ in _sourced(result, "vague_source")] == ["Democrats", "Six in 10 Republicans"]
