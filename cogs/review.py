@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 QUEUE_PAGE_SIZE = 5
+# Cards one stored analysis posts of its own flags at most, as many as a /review repost: the posting run holds the
+# guild's posting lock, and a text with hundreds of flags must not flood the review channel (or hold up every other
+# posting) for minutes. The rest stay pending without a card, for /review repost and later catch-ups.
+ANALYSIS_CARDS = CATCH_UP_CARDS
 CLEANUP_BATCH = 50  # cards re-drawn per store read while working off the clean-up list
 EXPORT_SPOOL_BYTES = 1_000_000  # exports bigger than this spill from memory to a temp file
 StatusChoice = Literal["pending", "confirmed", "dismissed", "superseded"]
@@ -103,18 +107,25 @@ class Review(commands.Cog):
             log.exception("could not post flags of analysis %s in guild %s", stored.id, stored.guild_id)
 
     async def _post_after_store(self, stored: StoredAnalysis) -> None:
-        """This analysis's flags first (all of them), then up to AUTO_CATCH_UP_CARDS cards of older waiting ones.
+        """This analysis's flags first (up to ANALYSIS_CARDS cards), then, unless they filled that, up to
+        AUTO_CATCH_UP_CARDS cards of older waiting ones.
 
         Both are automatic runs: for a while after the review channel refused a post they send nothing, and the
-        flags wait for a later run or /review repost.
+        flags wait for a later run or /review repost. Flags past the cap stay pending without a card, so the
+        catch-ups after later analyses and /review repost (oldest first) post them.
         """
         last = None
         if stored.flag_ids:
             own_cards = math.ceil(len(stored.flag_ids) / FLAGS_PER_MESSAGE)
-            last = await post_waiting(self.bot, stored.guild_id, max_cards=own_cards, analysis_id=stored.id,
-                                      automatic=True)
+            last = await post_waiting(self.bot, stored.guild_id, max_cards=min(own_cards, ANALYSIS_CARDS),
+                                      analysis_id=stored.id, automatic=True)
             if last.cards:
                 log.info("posted %d flag(s) of analysis %s to channel %s", last.flags, stored.id, last.channel_id)
+            if last.cards >= ANALYSIS_CARDS:  # this analysis had its share: the rest wait, and so do older ones
+                if last.remaining:
+                    log.info("analysis %s in guild %s filled the %d cards one analysis may post; %d flag(s) wait "
+                             "for /review repost", stored.id, stored.guild_id, ANALYSIS_CARDS, last.remaining)
+                return
         if last is None or last.problem is None:
             last = await post_waiting(self.bot, stored.guild_id, max_cards=AUTO_CATCH_UP_CARDS, automatic=True)
             if last.cards:

@@ -17,9 +17,9 @@ from bot.checks import ModeratorCheckFailure
 from bot.errors import StoreError
 from bot.render import NO_MENTIONS
 from bot.review_posting import AUTO_CATCH_UP_CARDS, CATCH_UP_CARDS, REFUSAL_PAUSE_SECONDS
-from bot.views import ReviewButton
+from bot.views import FLAGS_PER_MESSAGE, ReviewButton
 from bot.views_keyset import KeysetPaginator
-from cogs.review import CLEANUP_MAX_ATTEMPTS, ExportTooLarge, Review
+from cogs.review import ANALYSIS_CARDS, CLEANUP_MAX_ATTEMPTS, ExportTooLarge, Review
 from tests.helpers import (
     flagged_result,
     http_error,
@@ -682,6 +682,36 @@ async def test_review_repost_posts_the_oldest_waiting_flags_a_capped_number_at_a
     await cog.repost.callback(cog, third)
     assert channel.send.await_count == CATCH_UP_CARDS + 2
     assert "already has a card" in third.followup.send.await_args.args[0]
+
+
+async def test_one_analysis_with_many_flags_posts_a_capped_number_of_cards_and_repost_reaches_the_rest(store):
+    """A text with hundreds of flags must not flood the review channel (each card is one Discord request, sent under
+    the guild's posting lock): it posts ANALYSIS_CARDS cards, and the rest stay pending for /review repost."""
+    guild = make_guild()
+    cog, channel = _cog_with_channel(store, guild)
+    older = await _save(store, guild.id, "Sources close to the port said it was late.",
+                        [("anonymous_source", "high", "Sources close")])  # waiting from before the channel was set
+    await store.update_settings(guild.id, review_channel_id=channel.id)
+    total = (ANALYSIS_CARDS + 3) * FLAGS_PER_MESSAGE
+    text = " ".join(f"Sources said thing number {i} happened." for i in range(total))
+    big = await _save(store, guild.id, text, [("anonymous_source", "high", f"Sources said thing number {i} ")
+                                              for i in range(total)])
+    assert len(big.flag_ids) == total
+
+    await cog.post_flags(big)
+    cards = _card_flag_ids(channel)
+    assert len(cards) == ANALYSIS_CARDS == CATCH_UP_CARDS  # not one card per five flags, and no catch-up on top
+    assert [f for card in cards for f in card] == list(big.flag_ids[:ANALYSIS_CARDS * FLAGS_PER_MESSAGE])
+    left = list(big.flag_ids[ANALYSIS_CARDS * FLAGS_PER_MESSAGE:])
+    assert [(f.status, f.review_message_id) for f in [await store.get_flag(guild.id, i) for i in left]] == \
+        [("pending", None)] * len(left)
+    assert await store.count_waiting_for_card(guild.id) == len(left) + 1
+
+    first = _mod(store, guild)  # oldest first: the older flag, then the rest of the big analysis
+    await cog.repost.callback(cog, first)
+    assert _card_flag_ids(channel)[ANALYSIS_CARDS] == list(older.flag_ids)
+    assert [f for card in _card_flag_ids(channel)[ANALYSIS_CARDS + 1:] for f in card] == left
+    assert await store.count_waiting_for_card(guild.id) == 0
 
 
 async def test_review_repost_refuses_non_moderators(store):
