@@ -31,6 +31,7 @@ from discord.ext import commands
 
 from bot.cards import remember_reply
 from bot.errors import BylineError, CutShortByRestart, RateLimited, ShuttingDown
+from bot.interaction_errors import member_text
 from bot.pipeline import analyse_url
 from bot.ratelimit import hit_all
 from bot.render import NO_MENTIONS, clip_content, render_compact
@@ -111,7 +112,7 @@ class LinksCog(commands.Cog):
 
         def spend_before_lookup() -> None:
             nonlocal spent
-            self.bot.channel_limiter.hit(message.channel.id)  # RateLimited: no look-up
+            self._spend_autoreply(message)  # RateLimited: no look-up
             spent = True
 
         try:
@@ -121,26 +122,40 @@ class LinksCog(commands.Cog):
                      message.id)
             return
         except RateLimited:
-            log.info("guild %s channel %s: auto-reply skipped (channel rate limit)", guild_id, message.channel.id)
+            log.info("guild %s channel %s: auto-reply skipped (rate limit)", guild_id, message.channel.id)
             return
         if await opted_out(self.bot, guild_id, message, source):
             return
-        if not spent and not self.bot.channel_limiter.try_hit(message.channel.id):
-            log.info("guild %s channel %s: auto-reply skipped (channel rate limit)", guild_id, message.channel.id)
-            return
+        if not spent:
+            try:
+                self._spend_autoreply(message)
+            except RateLimited:
+                log.info("guild %s channel %s: auto-reply skipped (rate limit)", guild_id, message.channel.id)
+                return
         try:
             stored = await analyse_url(self.bot, guild_id, links[0], author_id=source.author_id,
                                        channel_id=message.channel.id, message_link=message.jump_url,
                                        private=is_private_channel(message.channel))
         except BylineError as exc:
             log.info("guild %s message %s: no auto-reply (%s: %s)", guild_id, message.id, type(exc).__name__,
-                     exc.user_message)
+                     exc.detail)
             return
         if not await self._autoreplies_on(guild_id, message):  # turned off while the link was read
             log.info("guild %s message %s: no auto-reply (the channel's auto-replies were turned off meanwhile)",
                      guild_id, message.id)
             return
         await self._reply(message, stored)
+
+    def _spend_autoreply(self, message: discord.Message) -> None:
+        """Spend one auto-reply of the channel's allowance and one of the poster's, or raise ``RateLimited`` spending
+        neither.
+
+        Auto-replies are turned on for a channel and cover its threads, so a thread spends its parent channel's
+        allowance: otherwise each new thread would be a fresh one. The poster pays too, as for a 📰, so one member
+        cannot take every channel's replies in turn.
+        """
+        channel_key = getattr(message.channel, "parent_id", None) or message.channel.id
+        hit_all((self.bot.channel_limiter, channel_key), (self.bot.user_limiter, message.author.id))
 
     async def _autoreplies_on(self, guild_id: int, message: discord.Message) -> bool:
         """Whether the message's channel (or the channel its thread is in) is on the auto-reply list right now."""
@@ -221,7 +236,8 @@ class LinksCog(commands.Cog):
                                          private=hidden or is_private_channel(message.channel))
         except BylineError as exc:  # fetch failed, busy, nothing to analyse...: one short reply
             log.info("guild %s message %s: 📰 failed (%s)", guild_id, message.id, type(exc).__name__)
-            await self._short_reply(message, exc.user_message, final=not exc.transient)
+            text = member_text(exc, f"guild {guild_id} message {message.id}: 📰")  # public: never a database path
+            await self._short_reply(message, text, final=not exc.transient)
             return
         await self._reply(message, stored, hidden=hidden)
 

@@ -171,6 +171,50 @@ async def test_channel_rate_limit_skips_quietly(bot, cog, pages):
     assert message.reply.await_count == 1  # another channel has its own budget
 
 
+def thread_in(parent) -> discord.Thread:
+    """A spec'd public thread of ``parent``."""
+    thread = mock.create_autospec(discord.Thread, instance=True, spec_set=True)
+    thread.id = next_id()
+    thread.parent_id = parent.id
+    thread.guild = parent.guild
+    thread.is_private.return_value = False
+    return thread
+
+
+async def test_threads_spend_their_channels_auto_reply_allowance(bot, cog, pages):
+    """Auto-replies are turned on for a channel and cover its threads: new threads are no way round its limit."""
+    channel = await enabled_channel(bot)
+    replies = 0
+    for t in range(3):
+        thread = thread_in(channel)
+        for i in range(2):  # each message from its own member, so only the channel's allowance counts
+            message = make_message(content=pages.url(f"/article?n={t}-{i}"), channel=thread)
+            await cog.on_message(message)
+            replies += message.reply.await_count
+    message = make_message(content=pages.url("/article?n=parent"), channel=channel)
+    await cog.on_message(message)
+    assert replies == 3 and message.reply.await_count == 0  # channel_rate_per_minute=3, for the channel as a whole
+
+
+async def test_one_member_is_held_to_their_own_allowance_across_auto_reply_channels(tmp_path, pages):
+    """Every channel has its own allowance, so without the member's own limit one member could take them all."""
+    async with running_bot(tmp_path, user_rate_per_minute=2, channel_rate_per_minute=100) as bot:
+        cog = LinksCog(bot)
+        guild = make_guild()
+        poster = make_member(guild=guild)
+        channels = [make_channel(guild=guild) for _ in range(4)]
+        await bot.store.update_settings(guild.id, autoreply_channel_ids=[c.id for c in channels])
+        replies = []
+        for i, channel in enumerate(channels):
+            message = make_message(content=pages.url(f"/article?n={i}"), channel=channel, author=poster)
+            await cog.on_message(message)
+            replies.append(message.reply.await_count)
+        assert replies == [1, 1, 0, 0]  # user_rate_per_minute=2
+        other = make_message(content=pages.url("/article?n=other"), channel=channels[-1])
+        await cog.on_message(other)
+        assert other.reply.await_count == 1  # the channel itself still had room
+
+
 async def test_fetch_failure_is_logged_not_replied(bot, cog, pages, caplog):
     """An auto-reply whose page can't be read says nothing in the channel; the log says why."""
     channel = await enabled_channel(bot)
