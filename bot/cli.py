@@ -113,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logsetup.setup(settings.logging)
         return int(args.handler(args, settings) or EXIT_OK)
     except BylineError as exc:
-        print(f"byline: {exc.user_message}", file=sys.stderr)
+        print(f"byline: {exc.detail}", file=sys.stderr)  # the operator's own machine: the database's path too
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("byline: interrupted", file=sys.stderr)

@@ -19,6 +19,12 @@ class BylineError(Exception):
         super().__init__(message or self.user_message)
         self.user_message = message or self.user_message
 
+    @property
+    def detail(self) -> str:
+        """The whole message, for the command line and the log: ``user_message`` itself, unless a subclass keeps
+        part of it from members (``StoreError``)."""
+        return str(self)
+
 
 class ConfigError(BylineError):
     """A setting is missing, unknown or out of range; the message names the key."""
@@ -79,9 +85,17 @@ class StoreError(BylineError):
     """The database cannot be used (for example a schema newer than this code, or locked for too long).
 
     Transient for a request: the bot only meets it once the database opened, when it is busy or failing for now.
+    Its ``detail`` names the database file and quotes SQLite, which the operator needs (the command line prints it,
+    the bot logs it) but a member must not see: the server's paths are none of their business, and a 📰's answer is
+    public. So every StoreError shows members the one fixed ``user_message``.
     """
 
     transient = True
+    user_message = "Byline's database is having trouble; try again shortly."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message)
+        self.user_message = StoreError.user_message
 
 
 class FetchError(BylineError):

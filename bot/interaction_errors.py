@@ -2,9 +2,10 @@
 
 Slash commands, context menus, modals and buttons all end here (through ``BylineTree.on_error`` or
 by calling ``handle_interaction_error`` themselves). Known errors (``BylineError``) show their own
-message; anything else is a bug: the member sees a short error id, the log gets the traceback under
-the same id. Replies are ephemeral and never ping. An interaction that has already expired (Discord
-error 10062, or 50027 for a token past 15 minutes) cannot be answered at all, so that is logged and swallowed.
+message (``member_text``: what it keeps from members, a database failure's detail, goes to the log); anything
+else is a bug: the member sees a short error id, the log gets the traceback under the same id. Replies are
+ephemeral and never ping. An interaction that has already expired (Discord error 10062, or 50027 for a token past
+15 minutes) cannot be answered at all, so that is logged and swallowed.
 """
 
 from __future__ import annotations
@@ -42,10 +43,21 @@ def is_expired(error: BaseException) -> bool:
     return isinstance(error, discord.HTTPException) and getattr(error, "code", 0) in EXPIRED_CODES
 
 
+def member_text(error: BylineError, where: str) -> str:
+    """What a member is told of ``error``: its ``user_message``, in an interaction's answer or a 📰's public reply.
+
+    Whatever that keeps from the member (a ``StoreError``'s database path and SQLite's words) is logged, under
+    ``where``, so the operator still learns what failed.
+    """
+    if error.detail != error.user_message:
+        log.warning("%s: %s: %s", where, type(error).__name__, error.detail)
+    return error.user_message
+
+
 def describe(error: BaseException, interaction: discord.Interaction) -> str:
     """The member-facing sentence for ``error``; unexpected errors are logged under a fresh id."""
     if isinstance(error, BylineError):
-        return error.user_message
+        return member_text(error, f"interaction {interaction.id} (guild {interaction.guild_id})")
     if isinstance(error, app_commands.NoPrivateMessage):
         return "Byline's commands work inside a server, not in direct messages."
     if isinstance(error, app_commands.CommandOnCooldown):
