@@ -31,7 +31,7 @@ from bot.errors import (
 )
 from bot.extract import Page, build_article
 from bot.netguard import PinnedResolver, Resolver, SystemResolver, check_url, resolve_checked
-from bot.urls import find_urls, normalize_url
+from bot.urls import find_urls, loggable_url, normalize_url, redact_links
 from bot.webbody import read_body
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ class Fetcher:
         key = normalize_url(url)
         cached = self._cached(key)
         if cached is not None:
-            log.debug("cache hit for %s", key)
+            log.debug("cache hit for %s", loggable_url(key))
             return cached
         task = self._inflight.get(key)
         if task is None:
@@ -139,10 +139,10 @@ class Fetcher:
                 f"The site took longer than {self._settings.timeout_seconds:g} s to answer, so Byline gave up."
             ) from None
         except aiohttp.ClientSSLError as exc:
-            log.info("TLS failure fetching %s: %r", key, exc)
+            log.info("TLS failure fetching %s: %s", loggable_url(key), redact_links(repr(exc)))
             raise FetchError("The site's secure connection (HTTPS certificate) could not be verified.") from None
         except aiohttp.ClientError as exc:
-            log.info("fetch of %s failed: %r", key, exc)
+            log.info("fetch of %s failed: %s", loggable_url(key), redact_links(repr(exc)))
             raise SiteUnreachable() from None
         article = await self._extractor(page, key, self._settings.min_article_chars)
         self._remember(key, article)
@@ -178,7 +178,7 @@ class Fetcher:
             if exc.reason == "syntax":
                 raise HTTPStatusError(resp.status, "The site redirected to a malformed link.") from None
             raise
-        log.debug("redirect %s -> %s", current, checked)  # after the check: a link with a password never gets here
+        log.debug("redirect %s -> %s", loggable_url(current), loggable_url(checked))
         return checked
 
     async def _read_page(self, url: URL, resp: aiohttp.ClientResponse) -> Page:

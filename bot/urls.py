@@ -1,8 +1,10 @@
-"""Link helpers: the normal form used as a cache and dedup key, finding links in a chat message, and telling
-which of them could be articles (one filter shared by the auto-reply, 📰 and the message menu)."""
+"""Link helpers: the normal form used as a cache and dedup key, finding links in a chat message, telling
+which of them could be articles (one filter shared by the auto-reply, 📰 and the message menu), and a form fit for
+the log (no query: it can hold a signature or a share token)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import quote_from_bytes, unquote_to_bytes, urlsplit, urlunsplit
 
@@ -49,6 +51,8 @@ _TRACKING_PARAM = re.compile(
 # exactly as written (raw or escaped), since some servers split parameters on a raw ";".
 _QUERY_SAFE = "!$'()*,/:@?"
 _RAW_DELIMITERS = re.compile(r"([;=])")
+# Any link in a line of text meant for the log, up to a quote, bracket or space (as a repr quotes it).
+_ANY_LINK = re.compile(r"https?://[^\s'\"<>]+", re.IGNORECASE)
 
 
 def normalize_url(url: str) -> str:
@@ -75,6 +79,31 @@ def normalize_url(url: str) -> str:
         raise BadURL("That doesn't look like a web link.", reason="syntax") from None
     cleaned = urlsplit(normal)
     return urlunsplit(cleaned._replace(path=cleaned.path or "/", query=_clean_query(parts.query), fragment=""))
+
+
+def loggable_url(url: object) -> str:
+    """``url`` fit for the log: scheme, host and path, with any query replaced by "?…" and a short hash of it.
+
+    The normal form keeps every parameter that may pick the page, and those include signatures and share tokens
+    (``X-Amz-Signature``, ``?token=``): a log line must not hand them to whoever reads the log. The hash still tells
+    two queries of one path apart. Any user name or password and the fragment are dropped too.
+    """
+    try:
+        parts = urlsplit(str(url))
+    except ValueError:
+        return "<malformed link>"
+    host = parts.netloc.rpartition("@")[2]
+    query = ""
+    if parts.query:
+        digest = hashlib.sha256(parts.query.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        query = f"?…{digest}"
+    return f"{parts.scheme}://{host}{parts.path}{query}"
+
+
+def redact_links(text: str) -> str:
+    """``text`` (say an aiohttp error's repr, which quotes the request's whole URL) with each link in it made
+    ``loggable_url``."""
+    return _ANY_LINK.sub(lambda found: loggable_url(found.group()), text)
 
 
 def _clean_query(query: str) -> str:

@@ -29,8 +29,11 @@ from bot.errors import (
 from bot.extract import decode_body
 from bot.fetcher import Article, Fetcher, fetch_article_sync, find_urls, normalize_url
 from bot.netguard import StaticResolver
+from bot.urls import loggable_url
 from bot.webbody import CHUNK_BYTES, Inflater, make_inflater, wire_limit
 from tests.pageserver import PAGES, serve
+
+SIGNATURE = "c2VjcmV0LXNpZ25hdHVyZQ0042"  # a signed link's query value: never to appear in a log
 
 
 @pytest.fixture
@@ -205,6 +208,14 @@ class TestGuardPerHop:
             await fetch(self.settings(server.port), self.hop(server.port, target), self.RESOLVER)
         assert "s3cret" not in caplog.text
 
+    async def test_a_redirect_to_a_signed_link_logs_no_query_value(self, server, caplog):
+        """A signed link's query is a credential: the redirect's log line shows its host and path, never the query."""
+        target = f"http://news.test:{server.port}/article?X-Amz-Signature={SIGNATURE}&share_token={SIGNATURE}x"
+        with caplog.at_level(logging.DEBUG, logger="bot.fetcher"):
+            await fetch(self.settings(server.port), self.hop(server.port, target), self.RESOLVER)
+        assert "redirect" in caplog.text and f"news.test:{server.port}/article?…" in caplog.text
+        assert SIGNATURE not in caplog.text
+
     async def test_block_on_a_later_hop(self, server):
         inner = self.hop(server.port, f"http://intranet.test:{server.port}/article")
         with pytest.raises(BlockedAddress):
@@ -363,6 +374,25 @@ class TestRefusals:
         with pytest.raises(FetchError, match="couldn't connect"):
             await fetch(open_settings(port), f"http://127.0.0.1:{port}/")
 
+    async def test_a_failed_fetch_of_a_signed_link_logs_no_query_value(self, caplog):
+        """aiohttp's error quotes the whole URL too (a bad status line here): the log gets neither query."""
+        async def not_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(b"NOT HTTP AT ALL\r\n\r\n")
+            await writer.drain()
+            writer.close()
+
+        site = await asyncio.start_server(not_http, "127.0.0.1", 0)
+        port = site.sockets[0].getsockname()[1]
+        try:
+            with caplog.at_level(logging.DEBUG, logger="bot.fetcher"), pytest.raises(FetchError):
+                await fetch(open_settings(port), f"http://127.0.0.1:{port}/doc.html?X-Amz-Signature={SIGNATURE}")
+        finally:
+            site.close()
+            await site.wait_closed()
+        assert f"fetch of http://127.0.0.1:{port}/doc.html?…" in caplog.text and "status=400" in caplog.text
+        assert SIGNATURE not in caplog.text
+
     async def test_unknown_name(self, server):
         with pytest.raises(FetchError, match="no such host"):
             await fetch(open_settings(server.port), f"http://missing.test:{server.port}/", StaticResolver({}))
@@ -510,6 +540,18 @@ class TestUrlHelpers:
             "https://b.example/p!",  # Discord keeps a final "!" in the link, so Byline does too
             "https://c.example/s",
         ]
+
+    @pytest.mark.parametrize(("raw", "shown"), [
+        ("https://s3.example/b/a.html?X-Amz-Signature=abc", "https://s3.example/b/a.html?…"),
+        ("http://u:pw@news.example:8080/p#frag", "http://news.example:8080/p"),
+        ("https://news.example/", "https://news.example/"),
+    ])
+    def test_loggable_url_keeps_scheme_host_and_path_only(self, raw, shown):
+        logged = loggable_url(raw)
+        assert logged.startswith(shown) and len(logged) == len(shown) + (8 if "?" in shown else 0)
+
+    def test_loggable_url_still_tells_two_queries_apart(self):
+        assert loggable_url("https://a.example/p?t=1") != loggable_url("https://a.example/p?t=2")
 
     def test_find_urls_ignores_other_schemes(self):
         assert find_urls("ftp://x.example/ javascript:alert(1) mailto:a@b.example") == []
