@@ -63,3 +63,12 @@ def test_party_members_as_a_crowd_or_beside_a_name_are_not_anonymous(engine):
     result = engine.analyze(text)
     assert _sourced(result, "anonymous_source") == []
     assert [e for e, _ in _sourced(result, "vague_source")] == ["Democrats", "Six in 10 Republicans"]
+
+
+def test_a_chain_stops_at_a_mention_that_names_the_body(engine):
+    # "the Commons science committee" names the committee of MPs, so "the committee" after it is that named one
+    text = ("A national body should be set up, a committee of MPs has said. There was a crisis in recruitment, the "
+            "Commons science and technology committee added. The committee said the council had done too little.")
+    result = engine.analyze(text)
+    assert _kind_of(result, "The committee") == "named"
+    assert [f for f in result.flags if f.category == "anonymous_source"] == []

@@ -35,7 +35,8 @@ DROP_KINDS_IN_QUOTE = {"pronoun"}
 RELATIVE_PRONOUNS = {"who", "that", "which", "whom", "what"}
 DASHES = {"―", "—", "–", "--"}
 # verbs of plain saying whose claim may come first, before a comma ("..., a spokeswoman said on Saturday")
-FRONTING_VERBS = {"say", "tell", "write", "add", "report", "note", "insist", "argue", "explain", "warn", "predict"}
+FRONTING_VERBS = {"say", "tell", "write", "add", "report", "note", "insist", "argue", "explain", "warn", "predict",
+                  "confirm", "claim", "admit", "acknowledge", "maintain", "announce"}
 MAX_NAME_TOKENS = 4
 # Verbs only a person does, by which an unnamed speaker comes into view for a later "she said" (see ``coref``).
 PERSONAL_SPEECH = {"say", "tell", "add", "explain", "recall", "insist", "ask", "write", "admit", "complain", "argue",
@@ -365,7 +366,7 @@ def _verb_cue(
     source = kind = None
     speaker = None
     bounds = None
-    subject = cues.fronted_subject(tok) if cues.misread_verb(tok) else None
+    subject = cues.fronted_subject(tok) if cues.misread_verb(tok) else cues.trailing_subject(tok)
     if subject:
         head, bounds = subject.root, (subject.start, subject.end)
     if head is None and tok.lower_ == "according":

@@ -186,6 +186,7 @@ def is_cue(tok: Token, quoted: bool) -> bool:
         or _regarded_by_as(tok)
         or score(tok, quoted) >= THRESHOLD
         or fronted_report(tok)
+        or trailing_report(tok)
     )
     return found and not reports_nothing(tok)
 
@@ -234,6 +235,44 @@ def fronted_subject(tok: Token) -> Span | None:
         return None
     comma = next((c for c in tok.children if c.text == "," and claim.i < c.i < tok.i), None)
     return tok.doc[comma.i + 1 : tok.i] if comma is not None else None
+
+
+# What may follow a trailing "..., a source close to the star said": when, to whom, how ("on Friday", "Us Weekly").
+TRAILING_DEPS = {"prep", "npadvmod", "advmod", "punct", "dobj", "dative"}
+
+
+def trailing_report(tok: Token) -> bool:
+    """ "The pair have split, a representative for the couple confirmed on Sunday.": see ``trailing_subject``."""
+    return trailing_subject(tok) is not None
+
+
+def trailing_subject(tok: Token) -> Span | None:
+    """The speaker of a claim-first sentence that the parser misread: after "The actor has split from his wife, a
+    source close to the star said on Friday" it hangs "a source" on "his wife" and makes "said" share the actor's
+    subject (or a participle of "the couple"). English puts the speaker between the comma and the verb, and the
+    claim before the comma; only when nothing after the verb but when, to whom and how, and no verb in between."""
+    if tok.pos_ != "VERB" or tok.tag_ not in ("VBD", "VBZ", "VBP") or tok.dep_ not in ("acl", "conj", "relcl"):
+        return None
+    if tok.lemma_.lower() not in words("reporting_verbs.txt"):
+        return None
+    if any(c.dep_ not in TRAILING_DEPS or (c.dep_ == "dobj" and tok.lemma_ != "tell") for c in tok.children
+           if c.i > tok.i):
+        return None  # "..., told Us Weekly" is to whom; "..., and held a strong position" is a clause of its own
+    if any(c.dep_ in ("nsubj", "nsubjpass", "ccomp", "xcomp", "aux", "auxpass") for c in tok.children):
+        return None
+    doc, sent = tok.doc, tok.sent
+    k = tok.i - 1
+    while k > sent.start and doc[k].text != ",":
+        if doc[k].pos_ in ("VERB", "AUX") or doc[k].is_quote or doc[k].tag_ == "WDT":
+            return None
+        k -= 1
+    subject = doc[k + 1 : tok.i]
+    if k <= sent.start or not subject or subject[-1].pos_ not in ("NOUN", "PROPN"):
+        return None  # the speaker's noun phrase ends right at the verb ("a source close to the star said")
+    if any(t.lower_ in FIRST_PERSON for t in subject):
+        return None  # "..., I think": the writer's own hedge
+    finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in doc[sent.start : k])
+    return subject if finite else None
 
 
 def reporting_lemma(tok: Token) -> str | None:

@@ -264,7 +264,8 @@ def _gerund(a: Attribution, doc: Doc) -> bool:
 def _unnamed_flag(
     a: Attribution, kind: str, evidence: Span, locate: _Locator, doc: Doc, via: Attribution | None
 ) -> Flag:
-    weighty = a.direct_quote or _strong(a, doc)
+    quoted = _quotes_words(a, doc)
+    weighty = quoted or _strong(a, doc)
     if kind == "anonymous":
         severity = "high" if weighty else "medium"
         reason = f"The source is not named: {_quote((via or a).source.text)}."  # type: ignore[union-attr]
@@ -273,11 +274,31 @@ def _unnamed_flag(
         reason = f"The source is a vague group, not someone named: {_quote((via or a).source.text)}."  # type: ignore[union-attr]
     if via is not None:
         reason = f"{_quote(evidence.text)} refers back to an unnamed source. " + reason
-    if a.direct_quote:
+    if quoted:
         reason += " A direct quote rests on it."
     elif weighty:
         reason += " The claim is a strong one."
     return locate.flag(f"{kind}_source", severity, evidence, reason)
+
+
+def _quotes_words(a: Attribution, doc: Doc) -> bool:
+    """Whether the claim puts someone's words in quote marks: the content is all quote ('"Every millimetre counts,"
+    the engineer said'), or holds a quote of five words or more. A phrase ("said there had been "no breakthrough"")
+    is a quoted word or two inside a reported claim, which weighs as the claim does, as the unattributed-quote rule
+    also leaves such phrases alone."""
+    if not a.direct_quote:
+        return False
+    if a.content is None:
+        return True
+    text = doc_text(doc)
+    inside = [q for q in doc_quotes(doc) if q.start < a.content.end and a.content.start < q.end]
+    if not inside or any(len(text[q.start : q.end].split()) >= MIN_QUOTE_WORDS for q in inside):
+        return True
+    unquoted = list(text[a.content.start : a.content.end])
+    for q in inside:
+        for k in range(max(q.start, a.content.start), min(q.end, a.content.end)):
+            unquoted[k - a.content.start] = " "
+    return not any(ch.isalnum() for ch in unquoted)
 
 
 def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator, doc: Doc) -> Flag | None:

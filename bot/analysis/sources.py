@@ -739,6 +739,8 @@ def classify(head: Token, i: int, j: int) -> str:
     if owner is not None and classify(owner, *np_bounds(owner)) == "named":
         return "named"  # "Lufthansa, whose CEO said ...": the named company's chief executive, as "its CEO" is
     lemma = head.lemma_.lower()
+    if _leaked(head):
+        return "anonymous"  # "a leaked Treasury memo": whoever leaked it is unnamed, and the body has not put it out
     if head.lower_ in words("institution_nouns.txt") and not _indefinite(head):
         return "named"
     span = doc[i:j]
@@ -841,6 +843,18 @@ def _a_person(head: Token) -> bool:
             or lower in words("vague_nouns.txt") or head.ent_type_ in ("PERSON", "NORP"))
 
 
+# Words that say a paper reached the reporter without its maker putting it out.
+UNRELEASED = {"leaked", "confidential", "secret", "unpublished"}
+
+
+def _leaked(head: Token) -> bool:
+    """ "A leaked Treasury memo warned", "a confidential Home Office document says": a paper that names its maker
+    but reached the reporter through someone unnamed; the reader cannot ask the body for it ("a Treasury memo" can
+    be asked for, and stays named)."""
+    return head.lemma_.lower() in words("document_nouns.txt") and any(
+        c.dep_ == "amod" and c.lower_ in UNRELEASED for c in head.children)
+
+
 def _member_of_a_people(head: Token) -> bool:
     """ "One House Republican said", "a Senate Democrat", "two Democrats": the tagger reads a party's or a
     people's member as a capitalised name, but "a" or a count in front makes it one or a few unnamed members (a
@@ -874,9 +888,9 @@ def _back_to_unnamed(head: Token) -> bool:
     lemma = head.lemma_.lower()
     if head.pos_ != "NOUN" or not _definite(head):
         return False
-    if any(c.dep_ in ("compound", "poss") and (c.pos_ == "PROPN" or c.ent_type_) for c in head.children):
-        return False  # "the former HP executive": the phrase itself says whose
     doc = head.doc
+    if any(t.pos_ == "PROPN" or t.ent_type_ for t in doc[np_bounds(head)[0] : head.i]):
+        return False  # "the former HP executive", "the Commons science committee": the phrase itself says whose
     lemmas = {lemma, "people"} if lemma == "person" else {lemma}  # "people familiar with ... the person said"
     for k in range(head.i - 1, max(-1, head.i - ROLE_LOOKBACK), -1):
         earlier = doc[k]

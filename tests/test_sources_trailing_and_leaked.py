@@ -1,0 +1,45 @@
+"""Two source readings found by reading articles: the speaker of a claim-first sentence the parser misread
+("..., a source close to the star said on Friday"), and a leaked paper of a named body. Sentences written for these
+tests."""
+
+from __future__ import annotations
+
+from bot.analysis.result import Result
+
+
+def _by_source(result: Result) -> dict[str, tuple[str, str | None]]:
+    return {a.source.text: (a.source_kind, a.content.text if a.content else None)
+            for a in result.attributions if a.source is not None}
+
+
+def test_a_trailing_unnamed_speaker_is_the_source_not_the_subject(engine):
+    result = engine.analyze("The actor has separated from his wife, a source close to the star said on Friday.")
+    found = _by_source(result)
+    assert "The actor" not in found
+    assert found["a source close to the star"] == ("anonymous", "The actor has separated from his wife")
+    assert [f.evidence.text for f in result.flags] == ["a source close to the star"]
+
+
+def test_a_trailing_speaker_the_parser_hung_on_a_noun_is_found(engine):
+    text = ("Actor Jake Morrow and singer Lila Grant have separated after four years together, a representative "
+            "for the couple confirmed on Sunday.")
+    kind, content = _by_source(engine.analyze(text))["a representative for the couple"]
+    assert kind == "named"  # the couple's own representative, on the record
+    assert content is not None and content.startswith("Actor Jake Morrow and singer Lila Grant have separated")
+
+
+def test_a_clause_after_the_verb_is_not_a_trailing_speaker(engine):
+    text = "Carson drew close to, or even ahead of, front-runner Donald Trump in polls and held a strong position."
+    assert all(a.source is None or "front-runner" not in a.source.text for a in engine.analyze(text).attributions)
+
+
+def test_a_leaked_or_confidential_paper_is_unnamed(engine):
+    text = ("A leaked Treasury memo has warned that the spending plans leave a gap of £20bn. "
+            "A confidential Home Office document says the scheme has failed. "
+            "A Treasury spokesman said the figures were out of date.")
+    result = engine.analyze(text)
+    kinds = {source: kind for source, (kind, _) in _by_source(result).items()}
+    assert kinds == {"A leaked Treasury memo": "anonymous", "A confidential Home Office document": "anonymous",
+                     "A Treasury spokesman": "named"}
+    assert [f.evidence.text for f in result.flags if f.category.endswith("_source")] == [
+        "A leaked Treasury memo", "A confidential Home Office document"]
