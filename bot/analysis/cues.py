@@ -340,6 +340,8 @@ def is_reporting_passive(tok: Token) -> bool:
     deps = {c.dep_ for c in tok.children}
     if _as_foretold(tok, lemma, deps):
         return True
+    if bare_raising_passive(tok, lemma, deps):
+        return True
     if "auxpass" not in deps or "agent" in deps or contracted_has(tok):
         return False
     if lemma in words("reporting_passives.txt"):
@@ -347,6 +349,25 @@ def is_reporting_passive(tok: Token) -> bool:
     if tok.lower_ in AS_PASSIVES:
         return _as_follows(tok)
     return lemma in MADE_KNOWN and "ccomp" in deps and _dummy_it_main_clause(tok)
+
+
+# Verbs whose "X <past> to have/be ..." can only be a passive with its "is" left out: nobody "said to be furious".
+BARE_RAISING = {"say", "understand", "believe", "rumour", "rumor", "report", "know", "allege", "reckon"}
+
+
+def bare_raising_passive(tok: Token, lemma: str, deps: set[str]) -> bool:
+    """ "With the club understood to have accepted the fee", "City, said to be furious, have complained": a passive of
+    saying or believing with its "is" left out, which the parser reads as the noun's own past tense. English has no
+    active "the club understood to have", so nobody named holds the claim."""
+    if lemma not in BARE_RAISING or tok.tag_ not in ("VBD", "VBN") or deps & {"aux", "auxpass", "dobj", "agent"}:
+        return False
+    doc = tok.doc
+    if tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "to" or doc[tok.i + 2].tag_ != "VB":
+        return False
+    subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.left_edge.i > 0 and doc[subject.left_edge.i - 1].tag_ in ("WP", "WDT"):
+        return False  # "what many people believed to be a campaign killer": active, its object moved to the front
+    return doc[tok.i + 2].lower_ in ("have", "be") or doc[tok.i + 2].head.i == tok.i
 
 
 def _as_follows(verb: Token) -> bool:

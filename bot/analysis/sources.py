@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as Tokens
 
 from bot.analysis import nouns
-from bot.analysis.cues import contracted_has, received_reaction
+from bot.analysis.cues import bare_raising_passive, contracted_has, received_reaction
 from bot.analysis.doctext import entities_in, name_words, per_sentence, quote_index, sentence_of
 from bot.analysis.lexicon import words
 
@@ -131,8 +131,8 @@ def source_of(cue: Token) -> Token | None:
         return _pobj(cue, {"to"})
     if cue.pos_ in ("NOUN", "PROPN"):
         return _noun_source(cue)
-    if _participle_hedge(cue):
-        return None  # "two gunmen, believed to have been helped by ...": nobody is said to believe it
+    if _participle_hedge(cue) or bare_raising_passive(cue, lemma, {c.dep_ for c in cue.children}):
+        return None  # "two gunmen, believed to have been helped by ...", "City, said to be furious": nobody says it
     if _feared_dead(cue):
         return None  # "2,000 people feared dead": the people are what is feared, and nobody says who fears it
     if _asked(cue):
@@ -999,7 +999,9 @@ def _body_named_before(head: Token) -> bool:
     for ent in entities_in(head.doc, 0, head.i):
         if ent.label_ == "ORG" and (ent.start >= sentence_start or modifiers & {t.lower_ for t in ent}):
             return True
-    return False
+    kinds = {c.lemma_.lower() for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN"}
+    # "Unison said 31 jobs would go. A union spokesman said ...": the kind of body the story named, as "the union"
+    return bool(kinds & words("organisation_nouns.txt")) and _organisation_before(head)
 
 
 def _first_body_noun(sent: Tokens) -> int:

@@ -13,7 +13,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from bot.analysis.content import CLOSING_MARKS
-from bot.analysis.cues import existential_claim, received_reaction, that_clause
+from bot.analysis.cues import bare_raising_passive, existential_claim, received_reaction, that_clause
 from bot.analysis.doctext import tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import title_like
@@ -141,7 +141,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # 'posed the question: "Should it be legal?"': a question asserts nothing
     that_clause = any(c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in tok.children)
     recollection = lemma in RECOLLECTING and that_clause and a.source is not None  # "Colleagues recalled that ..."
-    if lemma in WANTING_KNOWING and not recollection and not any(c.dep_ == "auxpass" for c in tok.children):
+    passive = "auxpass" in deps or bare_raising_passive(tok, lemma, deps)  # "with the club understood to have ..."
+    if lemma in WANTING_KNOWING and not recollection and not passive:
         # "Big businesses know ...", "voters want change": the writer's account of them, not a claim ("it is
         # understood that ..." is the passive of reporting, and stays one)
         return False
@@ -295,7 +296,7 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         # a reported clause makes a verb of saying or thinking a claim; "tensions sparked again when ... and
         # Turkey didn't intervene" is a parse that hangs a clause on a verb that says nothing
         return speech or lemma in words("reporting_passives.txt") or lemma in THINKING_VERBS
-    if speech or (lemma in words("reporting_passives.txt") and "auxpass" in deps):
+    if speech or (lemma in words("reporting_passives.txt") and passive):
         return not (lemma in FINDING_VERBS and "dobj" in deps and "xcomp" not in deps)
     return _as_predicate(tok) or _voices_a_claim(tok)
 
