@@ -68,3 +68,10 @@ def test_an_active_verb_with_its_object_moved_in_front_keeps_its_subject(engine)
     text = "He survived what many people believed to be a campaign killer."
     [believed] = [a for a in engine.analyze(text).attributions if a.cue.text == "believed"]
     assert believed.source is not None and believed.source.text == "many people"
+
+
+def test_staff_at_a_firm_the_tagger_does_not_know_are_the_firms(engine):
+    text = "Analysts at Peel Hunt said the cut was a blow. Analysts at Berenberg said it was deeper than expected."
+    result = engine.analyze(text)
+    assert {kind for kind, _ in _by_source(result).values()} == {"named"}
+    assert result.flags == []

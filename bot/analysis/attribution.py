@@ -437,6 +437,8 @@ def _is_person(doc: Doc, source: Span | None) -> bool | None:
         return True  # "Ann Lee", "Hartley, 22", "One driver, Tom Ashcroft": a person, not a body "it" could be
     if head.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC") or head.tag_ in ("NNS", "NNPS"):
         return False
+    if head.pos_ == "NOUN" and any(head.lemma_.lower() in words(name) for name in NOT_PEOPLE_LISTS):
+        return False  # "a poll by the firm OH Predictive Insights": a paper or a body, whose maker is no "she"
     return None
 
 

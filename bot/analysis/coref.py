@@ -15,6 +15,8 @@ from operator import attrgetter
 
 from spacy.tokens import Doc, Span, Token
 
+from bot.analysis.doctext import quote_index
+
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "i", "me", "my", "himself", "herself"}
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their", "we", "us", "our", "itself", "themselves"}
 THIRD_PERSON = {"he", "she", "him", "her", "his", "hers"}
@@ -55,6 +57,7 @@ class Resolver:
 
     def __init__(self, doc: Doc, sent_of: list[int]) -> None:
         self.sent_of = sent_of
+        self.doc = doc
         self.people: list[Mention] = []
         self.groups: list[Mention] = []
         self.orgs: list[Mention] = []
@@ -85,10 +88,14 @@ class Resolver:
         if not full:
             return
         added = False
+        people = {m.token for m in self.people}
+        quotes = quote_index(doc)
         for tok in doc:
             found = full.get(tok.text)
-            if found is None or tok.i in self.entity_at or tok.i < found[1]:
-                continue  # unknown, already a named entity, or before the full name was given
+            if found is None or tok.i < found[1] or tok.i in people or not _surname_alone(tok):
+                continue  # unknown, before the full name was given, already a person, or part of a longer name
+            if tok.ent_type_ and quotes.at(tok.idx) is not None:
+                continue  # a name in someone's quote, tagged as something else: the quote's subject, not the story's
             self.people.append(Mention(tok.i, self.sent_of[tok.i], found[0], True))
             added = True
         if added:
@@ -126,6 +133,8 @@ class Resolver:
             return not clash or self.sex.get(_surname(m.name)) != clash
 
         best = _last_fitting(pool, limit, fits, here - LOOKBACK_SENTENCES)
+        if low in THIRD_PERSON and best is not None:
+            best = self._subject_of(best, fits, limit)
         if low in ITS and best is not None and not best.person:
             # "Hyundai plans a plant in India. It said ...": a company speaks more often than a country.
             org = _last_before(self.orgs, limit)
@@ -141,6 +150,27 @@ class Resolver:
         if low in THIRD_PERSON and self._unnamed_since(best, limit, clash):
             return None  # "Ms Hollis said ... Another parent said ... '...,' she said": not clearly Ms Hollis
         return best.name
+
+    def _subject_of(self, last: Mention, fits: Callable[[Mention], bool], limit: int) -> Mention:
+        """The person the sentence of ``last`` is about, else ``last``: the subject of its last main clause
+        ("Blinken met Xi ... after talks with Wang Yi. Speaking afterwards, he said" is Blinken; "Clinton put Sanders
+        on the defensive, but Sanders got in digs. He ..." is Sanders), or failing one, its first subject of any
+        clause ("Mook acknowledged Clinton and Sanders had split ..., he said" is Mook). A story carries its subject
+        on; the last name is often an object. Names inside a quote are the speaker's words, not the story's."""
+        quotes = quote_index(self.doc)
+        k = _bisect(self.people, limit)
+        here: list[Mention] = []
+        while k >= 0 and self.people[k].sentence == last.sentence:
+            mention = self.people[k]
+            if fits(mention) and quotes.at(self.doc[mention.token].idx) is None:
+                here.append(mention)
+            k -= 1
+        here.reverse()
+        roles = [(m, _subject_role(self.doc[m.token])) for m in here]
+        main = [m for m, role in roles if role == "main"]
+        if main:
+            return main[-1]
+        return next((m for m, role in roles if role == "clause"), last)
 
     def _unnamed_since(self, named: Mention, limit: int, clash: str) -> bool:
         """Whether an unnamed person spoke after ``named`` and before ``limit`` whom the pronoun can stand for (one
@@ -158,6 +188,27 @@ class Resolver:
         if noun is not None and (noun.ent_type_ in ("PERSON", "ORG") or noun.pos_ == "PROPN"):
             return self.entity_at.get(noun.i, noun.text)
         return None
+
+
+def _subject_role(tok: Token) -> str:
+    """ "main" when a name is (part of) the subject of its sentence's main verb or of a verb joined to it by "and"
+    or "but"; "clause" when it is the subject of some other clause ("Hobbs said Lake had ..."); "" otherwise."""
+    for _ in range(4):
+        if tok.dep_ not in ("compound", "flat", "appos") or tok.head.i == tok.i:
+            break  # not "poss": in "Mrs. Clinton's strategists say", the strategists are the subject
+        tok = tok.head
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return ""
+    verb = tok.head
+    return "main" if verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT") else "clause"
+
+
+def _surname_alone(tok: Token) -> bool:
+    """Whether a token stands alone as a name: not inside a longer entity, and not a place after a preposition. The
+    small tagger often calls a surname given again a place or a body ("Hobbs said" as GPE, "Lake" as LOC)."""
+    if tok.ent_type_ and (tok.ent_iob_ != "B" or (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].ent_iob_ == "I")):
+        return False
+    return not (tok.ent_type_ and tok.dep_ == "pobj")
 
 
 def _could_be(name: str, person: bool) -> bool:

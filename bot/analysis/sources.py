@@ -1304,8 +1304,13 @@ def _of_named_body(head: Token) -> bool:
         return True
     if any(c.dep_ == "poss" and c.ent_type_ == "PERSON" for c in head.children):
         return True  # "Allen's researchers": the team a named person runs
-    staff_of = (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("with", "at", "from", "for"))
-    return any(g.ent_type_ == "ORG" for p in staff_of for g in p.subtree if g.i != p.i)
+    staff_of = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("with", "at", "from", "for")]
+    if any(g.ent_type_ == "ORG" for p in staff_of for g in p.subtree if g.i != p.i):
+        return True
+    # "analysts at Berenberg", "analysts at Peel Hunt": one works at a firm, so a name after "at" is one, whatever
+    # the small tagger calls it (it often calls an unfamiliar firm a person); a place is not ("experts at Oxford")
+    return any(g.dep_ == "pobj" and g.pos_ == "PROPN" and g.ent_type_ not in ("GPE", "LOC", "NORP", "DATE", "TIME")
+               for p in staff_of if p.lower_ == "at" for g in p.children)
 
 
 def _given_a_name(head: Token) -> bool:

@@ -1,0 +1,49 @@
+"""Which person "he" or "she" stands for when a sentence names several: the one it is about (its main subject), a
+surname the small tagger took for a place, and never a pollster. Sentences written for these tests."""
+
+from __future__ import annotations
+
+from bot.analysis import attribution, segment
+
+
+def _speakers(nlp, text: str, pronoun: str) -> list[str | None]:
+    doc = nlp(text)
+    found = attribution.find_attributions(doc, segment.sentences(doc))
+    return [a.speaker for a in found if a.source is not None and a.source.text == pronoun]
+
+
+def test_he_is_the_subject_of_the_sentence_before_not_its_last_name(nlp):
+    text = ("Secretary of State Antony Blinken ended a three-day visit to China on Friday. "
+            "Blinken met President Xi Jinping for about 80 minutes, after five hours of talks with Foreign Minister "
+            "Wang Yi on Thursday. Speaking to reporters afterwards, he said he had raised serious concerns.")
+    assert _speakers(nlp, text, "he") == ["Blinken"]
+
+
+def test_she_is_the_speaker_not_the_person_she_spoke_about(nlp):
+    text = ("Democrat Katie Hobbs is fighting Republican Kari Lake for governor. Speaking in Tucson, Hobbs said Lake "
+            "had never talked seriously about the river. She said she would create a new water authority.")
+    assert _speakers(nlp, text, "She") == ["Katie Hobbs"]
+
+
+def test_the_subject_of_the_last_main_clause_wins(nlp):
+    text = ("Clinton put Bernie Sanders on the defensive through much of the debate, but a hoarse-voiced Sanders got "
+            "in numerous digs. He said Clinton was too cozy with Wall Street.")
+    assert _speakers(nlp, text, "He") == ["Bernie Sanders"]
+
+
+def test_a_poll_by_a_named_firm_is_not_a_she(nlp):
+    # the small tagger reads "Hobbs" here as a place and a body, so only the poll's firm looked like a name
+    text = ("With three weeks left, the race for Arizona governor has become a fight over water, with Democrat Katie "
+            "Hobbs accusing her Republican opponent of ignoring the state's shrinking supply and Kari Lake saying "
+            "Hobbs has no plan to secure it.\n\nA poll released Wednesday by the Phoenix-based firm OH Predictive "
+            "Insights showed Hobbs with 46 percent to Lake's 45 percent.\n\nSpeaking at a town hall in Tucson on "
+            'Tuesday night, Hobbs said Lake had "never once talked seriously about the Colorado River." She said she '
+            "would create a new water authority.")
+    assert _speakers(nlp, text, "She") == ["Katie Hobbs"]
+
+
+def test_a_name_inside_a_quote_is_not_what_the_story_is_about(nlp):
+    text = ('"Donald Trump is a presidential candidate unlike any we have ever seen," said Baron. "His candidacy has '
+            "defied all conventions. Given that he could ascend to the most powerful position in the world, Trump's "
+            'life deserves to be explored in depth."\n\nHe continued, "That is what we intend to do."')
+    assert _speakers(nlp, text, "He") == ["Baron"]
