@@ -834,6 +834,13 @@ def test_a_named_polls_respondents_are_its_findings_not_vague_sources(engine):
     assert flags_of(engine, text) == []
 
 
+def test_a_group_the_named_poll_did_not_ask_is_still_a_vague_source(engine):
+    text = ("A YouGov poll for The Times found 60 per cent of voters want a reshuffle. "
+            "Some MPs believe a reshuffle could give the government a reset. "
+            "Most voters said the economy mattered more.")
+    assert [f.evidence.text for f in flags_of(engine, text)] == ["Some MPs"]
+
+
 @pytest.mark.parametrize(
     ("text", "evidence"),
     [

@@ -117,6 +117,7 @@ RECORDS_OF_WORDS = {"transcript", "audio", "recording", "tape", "video", "footag
                     "readout", "record"}
 WEB_ADDRESS = re.compile(r"(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,6}(?:/\S*)?")
 POLL_SKIP = {"analyst", "expert", "economist", "researcher", "scientist", "observer", "critic", "forecaster"}
+POLLED_PEOPLE = {"people", "voter", "respondent", "adult", "person"}  # whom any poll asks: "most people said"
 RESPONDENT_WORDS = {"questioned", "surveyed", "polled", "interviewed", "respondent", "respondents", "asked"}
 SHARE_WORDS = {"half", "majority", "most", "many", "some", "few", "third", "thirds", "quarter", "percent", "%"}
 NAMING_WORDS = {"called", "titled", "entitled", "named", "dubbed", "nicknamed", "headlined", "slogan"}
@@ -148,7 +149,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
         ):
             continue
         if a.source_kind in ("anonymous", "vague") and (
-            _poll_result(a, doc, polls, surveys)
+            _poll_result(a, doc, locate.sents, polls, surveys)
             or _exit_poll(a, doc)
             or (in_court and _the_prosecution(a, doc))
             or _document_again(a, doc)
@@ -721,7 +722,7 @@ def _studies_that_asked(doc: Doc, locate: _Locator, polls: set[int]) -> set[int]
     return {k for k in polls if any(abs(k - j) <= POLL_WINDOW for j in asked)}
 
 
-def _poll_result(a: Attribution, doc: Doc, polls: set[int], surveys: set[int]) -> bool:
+def _poll_result(a: Attribution, doc: Doc, sents: list[Sentence], polls: set[int], surveys: set[int]) -> bool:
     """ "More than half of those questioned said ...", "the survey found ...": the answers of a named poll's
     respondents, or the poll itself, are that poll's findings, not an unnamed source's claim."""
     if not polls:
@@ -747,7 +748,13 @@ def _poll_result(a: Attribution, doc: Doc, polls: set[int], surveys: set[int]) -
     if a.source_kind == "vague" and root not in POLL_SKIP and per_sentence(doc, span.root.i, "share", _has_a_share):
         return True  # "By 82%-12%, millennials support checks", "Women back him by 20 points": the poll's figures
     # "Most said" near a named survey; a study is no poll of them: "Many economists see ... A study by X estimated"
-    return any(t.lower_ in SHARE_WORDS for t in span) and any(k in surveys for k in near)
+    asked = [k for k in near if k in surveys]
+    if not asked or not any(t.lower_ in SHARE_WORDS for t in span):
+        return False
+    if root in SHARE_WORDS or root in POLLED_PEOPLE:
+        return True
+    # "Some MPs believe ..." beside a poll of voters: a group the poll did not ask is not its answer
+    return any(t.lemma_.lower() == root for k in asked for t in doc[sents[k].token_start : sents[k].token_end])
 
 
 def _mentions_anonymity(sent: Span_) -> bool:
