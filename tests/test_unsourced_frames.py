@@ -153,3 +153,17 @@ def test_seen_by_holders_as_a_view_is_their_claim(nlp, text, holders, kind):
 ])
 def test_a_sighting_by_someone_is_no_claim(nlp, text):
     assert not any("seen" in cue for cue, _, _ in found(nlp, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # the parser hangs "as" on the adjective when a clause follows; it is still a view nobody holds
+        ("Braverman's position is widely seen as precarious after she wrote an article criticising the police.", True),
+        ("He was seen leaving the building after midnight.", False),  # a sighting
+        ("He was seen as soon as he arrived at the gate.", False),  # a comparison's "as"
+    ],
+)
+def test_seen_as_with_the_as_on_the_adjective(engine, text, flagged):
+    flags = [f for f in engine.analyze(text).flags if f.category == "no_source"]
+    assert bool(flags) == flagged

@@ -60,7 +60,7 @@ def regarded_as(verb: Token) -> bool:
     """ "Is seen as", "is seen by many residents as": the verb's "as", which the parser hangs on the verb or on the
     holders in its by-phrase ("residents as a betrayal"), so it is looked for in that phrase and right after it too
     ("a letter seen by Reuters shows the firm as the bidder": that "as" is the other verb's)."""
-    if any(c.lower_ == "as" for c in verb.children):
+    if any(c.lower_ == "as" for c in verb.children) or as_right_after(verb):
         return True
     agent = next((c for c in verb.children if c.dep_ == "agent"), None)
     if agent is None:
@@ -69,6 +69,18 @@ def regarded_as(verb: Token) -> bool:
     after = agent.right_edge.i + 1
     candidates = [t for t in agent.subtree if t.lower_ == "as"] + ([doc[after]] if after < len(doc) else [])
     return any(t.lower_ == "as" and t.dep_ != "mark" and not _as_as(t) for t in candidates)
+
+
+def as_right_after(verb: Token) -> bool:
+    """ "Is widely seen as precarious after ...": an "as" right after the verb (past its adverbs) that the parser hung
+    on the adjective, not a comparison's ("seen as soon as") nor a clause's ("seen as she left")."""
+    doc = verb.doc
+    k = verb.i + 1
+    while k < len(doc) and doc[k].pos_ == "ADV" and doc[k].lower_ != "as":
+        k += 1
+    if k + 1 >= len(doc) or doc[k].lower_ != "as" or doc[k].dep_ == "mark" or _as_as(doc[k]):
+        return False
+    return doc[k].head.i != verb.i and doc[k].head.dep_ in ("acomp", "attr", "amod") and doc[k].head.head.i == verb.i
 
 
 def _as_as(tok: Token) -> bool:

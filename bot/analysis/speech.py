@@ -16,6 +16,7 @@ from bot.analysis.content import CLOSING_MARKS
 from bot.analysis.cues import bare_raising_passive, existential_claim, received_reaction, that_clause
 from bot.analysis.doctext import tokens_of
 from bot.analysis.lexicon import words
+from bot.analysis.non_reports import as_right_after
 from bot.analysis.quotes import title_like
 from bot.analysis.result import Attribution
 
@@ -528,7 +529,8 @@ def _as_predicate(tok: Token) -> bool:
     objects = [c for c in tok.children if c.dep_ == "dobj"]
     # or on the agent: "is being hailed [by allies as the best budget in years]"
     objects += [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-    return any(c.dep_ == "oprd" or _as(c) for c in tok.children) or any(_as(c) for o in objects for c in o.children)
+    return (any(c.dep_ == "oprd" or _as(c) for c in tok.children) or any(_as(c) for o in objects for c in o.children)
+            or as_right_after(tok))  # or on the adjective: "is widely seen as precarious after she wrote ..."
 
 
 def _as(tok: Token) -> bool:
