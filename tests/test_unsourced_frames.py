@@ -167,3 +167,18 @@ def test_a_sighting_by_someone_is_no_claim(nlp, text):
 def test_seen_as_with_the_as_on_the_adjective(engine, text, flagged):
     flags = [f for f in engine.analyze(text).flags if f.category == "no_source"]
     assert bool(flags) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # "according to its accounts" sources the debts of the relative clause it closes, not the belief
+        ("It is believed he will be asked about the club's debts, which stood at £62m last year, according to its "
+         "accounts.", True),
+        ("It is believed the club owes £62m, according to its accounts.", False),
+        ("The bridge, which spans the river, is believed to be the oldest, according to the society.", False),
+    ],
+)
+def test_according_to_closing_a_relative_clause_does_not_source_the_belief(engine, text, flagged):
+    flags = [f for f in engine.analyze(text).flags if f.category == "no_source"]
+    assert bool(flags) == flagged

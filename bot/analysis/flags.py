@@ -889,6 +889,23 @@ def _with_named(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc)
     return False
 
 
+def _in_a_clause_apart(according: Span_ | None, cue: Span_ | None) -> bool:
+    """Whether an "according to" sits in a relative clause that does not hold the cue: "It is believed he will be
+    asked about the debts, which stood at £62m, according to its accounts" sources the debts, not the belief."""
+    if according is None or cue is None:
+        return False
+    doc = according.doc
+    k = according.start - 1
+    while k > cue.root.i and doc[k].is_punct:
+        k -= 1
+    # the parser hangs "according to" on the main verb, so the clause that ends right before it decides
+    for start in (according.root, doc[k]):
+        for node in (start, *start.ancestors):
+            if node.dep_ in ("relcl", "acl") and not (node.left_edge.i <= cue.root.i <= node.right_edge.i):
+                return True
+    return False
+
+
 def _vouched_for(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc) -> bool:
     """A source-less cue that a sourced claim in the same sentence covers is that source's wording.
 
@@ -899,7 +916,9 @@ def _vouched_for(a: Attribution, sourced: dict[int, list[Attribution]], doc: Doc
     aside = mine is not None and mine.root.dep_ in ("relcl", "acl")  # "Lenz, who is said to be unhappy"
     for other in sourced.get(a.sentence, []):
         if other.cue.text.lower() == "according to":
-            return True
+            if not _in_a_clause_apart(tokens_of(doc, other.cue), mine):
+                return True
+            continue
         same_words = other is not a and a.content is not None and other.content is not None and (
             (a.content.start, a.content.end) == (other.content.start, other.content.end)
         )
