@@ -75,3 +75,10 @@ def test_staff_at_a_firm_the_tagger_does_not_know_are_the_firms(engine):
     result = engine.analyze(text)
     assert {kind for kind, _ in _by_source(result).values()} == {"named"}
     assert result.flags == []
+
+
+def test_has_said_joined_to_a_since_clause_shares_the_main_subject(engine):
+    text = ("Viktor Orban has met President Vladimir Putin several times since the war began and has repeatedly said "
+            "that sanctions have hurt Europe.")
+    [said] = [a for a in engine.analyze(text).attributions if a.cue.text == "said"]
+    assert said.source is not None and said.source.text == "Viktor Orban"

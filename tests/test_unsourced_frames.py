@@ -182,3 +182,14 @@ def test_seen_as_with_the_as_on_the_adjective(engine, text, flagged):
 def test_according_to_closing_a_relative_clause_does_not_source_the_belief(engine, text, flagged):
     flags = [f for f in engine.analyze(text).flags if f.category == "no_source"]
     assert bool(flags) == flagged
+
+
+def test_an_accusing_passive_joined_to_another_verb_has_no_source(engine):
+    text = "She played 78 matches for the club, and has been criticized for entering exhibition events."
+    assert [(f.category, f.evidence.text) for f in engine.analyze(text).flags] == [("no_source", "been criticized")]
+
+
+def test_who_wrote_a_paper_is_not_a_claim(engine):
+    text = ('The memo, dated 3 October and marked "official-sensitive", was written by officials in the '
+            "Treasury's fiscal policy unit.")
+    assert engine.analyze(text).flags == []

@@ -390,7 +390,8 @@ def _verb_cue(
     told = sources.told_unnamed(tok)
     if told:
         head = None  # "We are told that ...": whoever told the writer is not named
-    sourceless = told or cues.is_reporting_passive(tok) or cues.existential_claim(tok) or cues.hearsay(tok)
+    sourceless = (told or cues.is_reporting_passive(tok) or cues.existential_claim(tok) or cues.hearsay(tok)
+                  or _accused_by_nobody(tok))
     if head is None and not sourceless and reaction is None:
         quoted = qindex.at(tok.idx) is not None
         if cues.no_source_score(tok, quoted) < NO_SOURCE_MIN or cues.score(tok, quoted) < NO_SOURCE_CUE_MIN:
@@ -406,6 +407,14 @@ def _verb_cue(
         speaker = resolver.resolve(head, named, _start_token(doc, content), quoted=qindex.at(head.idx) is not None)
     attribution = Attribution(cue, source, content, kind or "none", direct, sent.index, speaker)
     return attribution, range(i, j)
+
+
+def _accused_by_nobody(tok: Token) -> bool:
+    """ "She played 78 matches, and has been criticized for ...": the passive of an accusing verb with no "by" is a
+    charge nobody is named for, whatever the cue model learned of the verb's joined forms (which mostly share a
+    speaking subject)."""
+    deps = {c.dep_ for c in tok.children}
+    return tok.pos_ == "VERB" and tok.lemma_.lower() in speech.ACCUSING_VERBS and "auxpass" in deps and "agent" not in deps
 
 
 def _quoted_as_saying(tok: Token) -> bool:

@@ -143,7 +143,7 @@ def source_of(cue: Token) -> Token | None:
     misread = _main_verb_read_as_participle(cue)
     if misread is not None:
         return misread
-    node: Token = cue
+    node: Token = _parallel_main_verb(cue) or cue
     for _ in range(6):
         found = _own_source(node)
         if found is not None and found.lower_ in ("i", "we") and node is not cue and _contact_clause(node):
@@ -177,6 +177,21 @@ def source_of(cue: Token) -> Token | None:
                 return obj  # "resented Roy for criticising religion", "accused him of lying": the object did it
             node = node.head  # "responded by saying": the gerund's source is the verb's
     return None
+
+
+def _parallel_main_verb(cue: Token) -> Token | None:
+    """ "Orban has met Putin since the war began and has repeatedly said that ...": the parser joins "has said" to the
+    nearest verb, in the "since" clause, but its "has" matches the main verb's, so it shares the main verb's subject
+    (Orban), not the clause's (the war)."""
+    clause = cue.head
+    if cue.dep_ != "conj" or _has_subject(cue) or clause.dep_ != "advcl" or clause.i == clause.head.i:
+        return None
+    if not any(c.dep_ == "mark" for c in clause.children):
+        return None
+    main = clause.head
+    mine = {c.lower_ for c in cue.children if c.dep_ == "aux"}
+    theirs = {c.lower_ for c in clause.children if c.dep_ == "aux"}
+    return main if mine and not theirs and mine & {c.lower_ for c in main.children if c.dep_ == "aux"} else None
 
 
 def _main_verb_read_as_participle(cue: Token) -> Token | None:

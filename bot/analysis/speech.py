@@ -105,6 +105,9 @@ THINKING_VERBS = {"think", "believe", "feel", "hope", "fear", "suspect", "assume
                   "calculate", "agree", "acknowledge", "concede", "admit", "doubt", "imagine", "suggest", "show",
                   "indicate", "mean"}
 
+# Verbs of making a paper, whose passive says who made it ("was written by officials"), not what anyone claims.
+AUTHORING = {"write", "draft", "author", "compose", "pen", "prepare", "sign", "co-write", "cowrite"}
+
 
 def is_speech(a: Attribution, doc: Doc) -> bool:
     """Whether the claim is speech, belief or a stance, which a reader can ask "says who?" about.
@@ -122,6 +125,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     source = tokens_of(doc, a.source)
     if lemma == "charge" and "dobj" in deps and _has_prep(tok, "with"):
         return False  # 'police charged him with "breach of the peace"': a legal act on the record, as "was charged" is
+    if lemma in AUTHORING and "auxpass" in deps and not deps & {"ccomp", "xcomp", "oprd"} and not _as_predicate(tok):
+        return False  # "The memo was written by officials in the unit": who wrote a paper, not what it says
     if tok.dep_ == "xcomp" and tok.head.lower_ == "worth":
         return False  # "it's worth pointing out that ...": the writer's own aside to the reader
     if lemma == "explain" and doc[tok.i + 1 : tok.i + 3].text.lower() == "to do":
