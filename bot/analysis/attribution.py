@@ -414,7 +414,8 @@ def _accused_by_nobody(tok: Token) -> bool:
     charge nobody is named for, whatever the cue model learned of the verb's joined forms (which mostly share a
     speaking subject)."""
     deps = {c.dep_ for c in tok.children}
-    return tok.pos_ == "VERB" and tok.lemma_.lower() in speech.ACCUSING_VERBS and "auxpass" in deps and "agent" not in deps
+    accusing = tok.pos_ == "VERB" and tok.lemma_.lower() in speech.ACCUSING_VERBS
+    return accusing and "auxpass" in deps and "agent" not in deps
 
 
 def _quoted_as_saying(tok: Token) -> bool:
