@@ -11,6 +11,7 @@ import unicodedata
 from typing import IO
 
 from bot.analysis.result import CATEGORIES, Attribution, Flag, Result
+from bot.render.summary_gloss import glossed
 from bot.shares import percent
 
 CATEGORY_TITLES = {
@@ -56,7 +57,7 @@ def render_report(text: str, result: Result, color: bool = False) -> str:
     if result.title:
         out += [st(_BOLD, one_line(result.title)), ""]
     out.append(st(_BOLD, f"Summary ({len(result.summary)} of {result.sentences} sentences)"))
-    out += [f"  • {one_line(s.text)}" for s in result.summary] or ["  (nothing to summarise)"]
+    out += [f"  • {one_line(glossed(result, s))}" for s in result.summary] or ["  (nothing to summarise)"]
     out += ["", st(_BOLD, f"Flags ({len(result.flags)})")]
     if not result.flags:
         out.append("  No anonymous, vague or missing sources found.")

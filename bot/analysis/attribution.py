@@ -15,7 +15,7 @@ from spacy.tokens import Span as Tokens
 
 from bot.analysis import cues, headlines, sources, speech
 from bot.analysis.content import blocked_ranges, content_of
-from bot.analysis.coref import THIRD_PERSON, Mention, Resolver, by_token
+from bot.analysis.coref import OFFICE_ROLES, THIRD_PERSON, Mention, Resolver, by_token
 from bot.analysis.doctext import doc_text, quote_index, tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import QuoteIndex, merge
@@ -445,11 +445,20 @@ def _is_person(doc: Doc, source: Span | None) -> bool | None:
     if head.ent_type_ == "PERSON" or _aged(head) or any(c.dep_ == "appos" and c.ent_type_ == "PERSON"
                                                         for c in head.children):
         return True  # "Ann Lee", "Hartley, 22", "One driver, Tom Ashcroft": a person, not a body "it" could be
+    if head.pos_ == "PROPN" and any(c.dep_ == "appos" and _a_role(c) for c in head.children):
+        return True  # "Marcus Hale, chief U.S. economist at Goldman Sachs": a person, though tagged as a firm
     if head.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC") or head.tag_ in ("NNS", "NNPS"):
         return False
     if head.pos_ == "NOUN" and any(head.lemma_.lower() in words(name) for name in NOT_PEOPLE_LISTS):
         return False  # "a poll by the firm OH Predictive Insights": a paper or a body, whose maker is no "she"
     return None
+
+
+def _a_role(noun: Token) -> bool:
+    """A singular noun for what one person does ("economist", "spokeswoman", "chief executive")."""
+    lemma = noun.lemma_.lower()
+    return noun.tag_ == "NN" and (lemma in OFFICE_ROLES or lemma in sources.PERSON_ROLES or lemma in sources.STAFF
+                                  or lemma in words("common_roles.txt"))
 
 
 def _unnamed_person(doc: Doc, cue: Token, source: Span | None) -> Token | None:

@@ -9,6 +9,7 @@ from bot.analysis.result import Result
 from bot.render.labels import category_label, ordered_flags, scorecard
 from bot.render.limits import ATTACHMENT_LIMIT_BYTES, clip, one_line
 from bot.render.message import Attachment
+from bot.render.summary_gloss import glossed
 
 if TYPE_CHECKING:
     from bot.store import StoredAnalysis
@@ -45,7 +46,7 @@ def report_markdown(stored: StoredAnalysis) -> str:
         out += [f"Source: <{stored.url}>", ""]
     out += [f"Analysis `{stored.id}` · {stored.engine_version} · {stored.created_at:%Y-%m-%d %H:%M} UTC", ""]
     out += [f"## Summary ({len(result.summary)} of {result.sentences} sentences)", ""]
-    out += [f"- {md_text(s.text)}" for s in result.summary] or ["_Too short to summarise._"]
+    out += [f"- {md_text(glossed(result, s))}" for s in result.summary] or ["_Too short to summarise._"]
     out += ["", f"## Flags ({len(result.flags)})", ""]
     for flag in ordered_flags(result.flags):
         label = category_label(flag.category)

@@ -20,6 +20,7 @@ from bot.render.labels import (
 from bot.render.limits import FOOTER_LIMIT, clip, embed_title, fit_embed, link_url, one_line, safe, spoiler
 from bot.render.markdown_report import report_attachment
 from bot.render.message import Rendered
+from bot.render.summary_gloss import glossed
 from bot.shares import percent
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def summary_lines(result: Result, *, per_sentence: int, budget: int, limit: int 
     used = 0
     cut = len(chosen) < len(result.summary)
     for sentence in chosen:
-        flat = one_line(sentence.text)
+        flat = one_line(glossed(result, sentence))
         line = "• " + safe(flat, per_sentence)
         cut |= len(flat) > per_sentence
         if used + len(line) + 1 > budget:
