@@ -110,6 +110,16 @@ class SearchStore(StoreBase):
                               (guild_match(guild_id, parsed.match), *hide_args), search=True)
         return int(row[0])
 
+    async def has_private_analyses(self, guild_id: int, author_id: int) -> bool:
+        """Whether this member has a private analysis in this guild: one probe of the partial index on private
+        documents, on the shared reader (never the searches' connection, where it would queue behind them).
+
+        /search asks it before acknowledging, to choose a private answer without searching first (see the cog)."""
+        check_guild(guild_id)
+        row = await self._row("SELECT 1 FROM documents WHERE guild_id = ? AND author_id = ? AND private = 1 LIMIT 1",
+                              (guild_id, int(author_id)))
+        return row is not None
+
     async def _after_open(self) -> None:
         """Write the pairs rows a migration or another writer queued (see ``bot.store_cjk``), a batch at a time."""
         await super()._after_open()

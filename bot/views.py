@@ -33,6 +33,7 @@ NOTE_MODAL_PATTERN = re.compile(r"byline:note:(?P<flag_id>[0-9]+)")  # the note 
 NOTE_INPUT_ID = "byline:note:text"
 FLAGS_PER_MESSAGE = render.REVIEW_FLAGS_PER_MESSAGE  # one action row per flag, and Discord allows five rows
 NOTE_MAX_CHARS = 1000
+UNKNOWN_MESSAGE = 10008  # Discord's error code for a message that no longer exists
 FLAG_ID_MAX = 2**63 - 1  # SQLite's largest integer: a bigger id makes the store raise OverflowError, not "not found"
 _STATUS_FOR_ACTION = {"confirm": "confirmed", "dismiss": "dismissed"}
 _BUTTON_LOOK = {
@@ -398,22 +399,32 @@ class Paginator(AuthorOnlyView):
         self.next_page.disabled = self.page >= self.pages - 1
 
     async def show(self, interaction: discord.Interaction, page: int) -> None:
-        """Render ``page`` (clamped) and replace the message's embed in the one interaction response.
+        """Acknowledge the click, render ``page`` (clamped), then put it on the message.
 
+        The acknowledgement (a deferred update: no "thinking", the message stays as it is) comes first, because
+        rendering may outlast Discord's 3 s deadline: a /search page runs the search again, on a connection every
+        server's searches share, and records what the page shows, which waits for the store's write lock.
         The pager keeps the move only once the message shows the page: a turn that is refused (rate limit, store
-        error) or whose edit Discord refuses (an expired click) leaves the message where it was, so the pager stays
-        there too, or the next Next would skip a page.
+        error) or whose edit Discord refuses leaves the message where it was, so the pager stays there too, or the
+        next Next would skip a page. A message deleted meanwhile (the page listed an article whose author's
+        /forget just landed, so recording it took the message down) simply ends the pager: there is nothing to say.
         """
         target = max(0, min(page, self.pages - 1))
+        await interaction.response.defer()
         embed = await self.render_page(target)
         before = self.page
         self.page = target
         self._sync_buttons()  # the buttons sent with the page must match it
         try:
-            await interaction.response.edit_message(embed=embed, view=self)
-        except BaseException:
+            await interaction.edit_original_response(embed=embed, view=self)
+        except BaseException as exc:
             self.page = before
             self._sync_buttons()
+            if isinstance(exc, discord.NotFound) and exc.code == UNKNOWN_MESSAGE:
+                log.info("pager message of user %s was deleted before page %d could show; the pager ends",
+                         interaction.user.id, target + 1)
+                self.stop()
+                return
             raise
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)

@@ -113,6 +113,13 @@ class Library(commands.Cog):
 
         A search may read much of the server's index, so the query is bounded (``query_problem`` says why one is
         refused) and each member gets ``[discord] search_rate_per_minute`` searches and page turns a minute.
+
+        The answer is acknowledged before anything is searched or counted: the searches share one connection, one at
+        a time, so a count can wait behind other servers' searches past Discord's 3 s deadline. Whether the answer
+        is private must be chosen with the acknowledgement, before it is known whether a hit would be the member's
+        own private analysis, so it is chosen in doubt's favour: a member who has any private analysis in this
+        server gets a private answer (which also lists their private hits); everyone else, a public one, which
+        lists public analyses only. That costs one look-up in a small index, not a search.
         """
         query = query.strip()
         if not query or len(query) > MAX_QUERY_CHARS:
@@ -123,11 +130,11 @@ class Library(commands.Cog):
         guild_id = _guild(interaction)
         viewer_id = interaction.user.id
         self.search_limiter.hit(viewer_id)
-        total = await self.store.count_search(guild_id, query, viewer_id=viewer_id)
-        private = total != await self.store.count_search(guild_id, query)  # some hits are the member's private ones
+        private = await self.store.has_private_analyses(guild_id, viewer_id)
         await _defer(interaction, private=private)
         # A public reply pages through public analyses only: the member may get a private one while its buttons live.
         viewer: Viewer = viewer_id if private else PUBLIC
+        total = await self.store.count_search(guild_id, query, viewer_id=viewer)
         pages = max(1, math.ceil(min(total, SEARCH_CANDIDATES) / SEARCH_PAGE_SIZE))  # search ranks no more than that
 
         async def render_page(page: int) -> tuple[discord.Embed, tuple[str, ...]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import discord
 import pytest
 
 from bot.cards import CARDS_STALE_EVENT
@@ -74,7 +77,7 @@ async def test_search_pages_with_buttons(store):
     assert len(sent["embed"].fields) == 5 and sent["embed"].footer.text.startswith("7 result(s)")
     turn = make_interaction(user=inter.user)
     await view.next_page.callback(turn)
-    page2 = turn.response.edit_message.await_args.kwargs["embed"]
+    page2 = turn.edit_original_response.await_args.kwargs["embed"]
     assert len(page2.fields) == 2
     titles = {f.name for f in sent["embed"].fields} | {f.name for f in page2.fields}
     assert len(titles) == 7 and not any("Other server" in t for t in titles)
@@ -132,7 +135,7 @@ async def test_search_and_its_page_turns_share_a_per_member_limit(store):
     refused = make_interaction(user=member)
     with pytest.raises(RateLimited):
         await view.next_page.callback(refused)
-    refused.response.edit_message.assert_not_awaited()
+    refused.edit_original_response.assert_not_awaited()
     assert view.page == 0 and view.next_page.disabled is False  # the view still matches the message it sits on
     again = _inter(store, guild, user=member)
     with pytest.raises(RateLimited):
@@ -361,7 +364,7 @@ async def test_public_search_pages_never_show_a_private_analysis_stored_while_th
     for press in (view.next_page, view.previous_page):
         click = make_interaction(client=lib.bot, guild=guild, user=member)
         await press.callback(click)
-        page = str(click.response.edit_message.await_args.kwargs["embed"].to_dict())
+        page = str(click.edit_original_response.await_args.kwargs["embed"].to_dict())
         assert "Staff-only memo" not in page and hidden.id not in page
         assert "Pier" in page
 
@@ -380,7 +383,7 @@ async def test_search_offers_no_page_past_the_ranked_candidates(store, monkeypat
     for _ in range(view.pages - 1):
         click = make_interaction(client=lib.bot, guild=guild, user=member)
         await view.next_page.callback(click)
-        assert click.response.edit_message.await_args.kwargs["embed"].fields
+        assert click.edit_original_response.await_args.kwargs["embed"].fields
 
 
 # --- public library replies can be taken down by /forget -----------------------------------------------------
@@ -465,3 +468,108 @@ async def test_search_finds_a_japanese_word_and_refuses_a_lone_character(store):
     assert stored.id in field.name and "**地震**" in field.value
     with pytest.raises(InputError, match="at least two"):
         await cog.search.callback(cog, _inter(store, guild), "震")
+
+
+# --- Discord's 3 s deadline: acknowledged before the search ----------------------------------------------------
+
+
+def _log_store(store, monkeypatch, order):
+    """Note in ``order`` each look-up, search and record the library makes (then let the real store do it)."""
+    for name in ("has_private_analyses", "count_search", "search", "record_shown"):
+        real = getattr(store, name)
+
+        async def spy(*args, _real=real, _name=name, **kwargs):
+            order.append(_name)
+            return await _real(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, spy)
+
+
+def _log_answers(inter, order):
+    """Note in ``order`` the interaction's acknowledgement and the edit of its message."""
+    mark = inter.response.defer.side_effect
+    inter.response.defer.side_effect = lambda *a, **k: (order.append("defer"), mark(*a, **k))[1]
+    inter.edit_original_response.side_effect = lambda **k: order.append("edit")
+
+
+async def test_search_and_its_page_turns_are_acknowledged_before_anything_is_searched(store, monkeypatch):
+    """Proved by order rather than by a clock: the searches share one connection, and recording a page waits for the
+    write lock, so both may outlast Discord's 3 s. Only the look-up that chooses the answer's visibility (one probe
+    of a small index) comes before the acknowledgement; a page turn acknowledges first of all."""
+    guild = make_guild()
+    for i in range(7):
+        await _save(store, guild.id, f"{ARTICLE} Lighthouse report number {i}.", title=f"Pier {i}")
+    cog = Library(make_store_bot(store))
+    inter, _ = _posting(store, guild)
+    order: list[str] = []
+    _log_store(store, monkeypatch, order)
+    _log_answers(inter, order)
+    await cog.search.callback(cog, inter, "lighthouse")
+    assert order == ["has_private_analyses", "defer", "count_search", "search", "record_shown"]
+    inter.response.defer.assert_awaited_once_with(thinking=True)  # public, as this member has nothing private here
+    view = inter.followup.send.await_args.kwargs["view"]
+    turn = make_interaction(user=inter.user)
+    _log_answers(turn, order)
+    order.clear()
+    await view.next_page.callback(turn)
+    assert order == ["defer", "search", "record_shown", "edit"]
+    turn.response.defer.assert_awaited_once_with()  # a deferred update: the message stays until it is edited
+
+
+async def test_search_answers_privately_whoever_has_a_private_analysis_here(store):
+    """Visibility is chosen before searching: a member with any private analysis in this server is answered
+    privately (their private hits listed too), even when none matches; everyone else publicly, public hits only."""
+    guild = make_guild()
+    me, other = make_member(guild=guild), make_member(guild=guild)
+    await _save(store, guild.id, title="Public pier")
+    secret = "Harbour lighthouse keeper's private memo. The board met privately."
+    await store.save_analysis(guild.id, secret, flagged_result(secret, []), engine_version="test-1",
+                              title="My memo", author_id=me.id, private=True)
+    cog = Library(make_store_bot(store))
+    for user, query, private, titles in ((me, "harbour", True, {"Public pier", "My memo"}),
+                                         (me, "closure", True, {"Public pier"}),
+                                         (other, "harbour", False, {"Public pier"})):
+        inter = _inter(store, guild, user=user)
+        await cog.search.callback(cog, inter, query)
+        if private:
+            inter.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
+        else:
+            inter.response.defer.assert_awaited_once_with(thinking=True)
+        sent = inter.followup.send.await_args.kwargs
+        assert sent["ephemeral"] is private
+        assert {f.name.split(" · ")[0] for f in sent["embed"].fields} == titles, (user, query)
+    assert await store.has_private_analyses(guild.id, me.id)
+    assert not await store.has_private_analyses(guild.id, other.id)
+    assert not await store.has_private_analyses(make_guild().id, me.id)  # another server's are not counted here
+
+
+async def test_a_page_turn_whose_message_a_forget_took_down_ends_quietly(store, monkeypatch):
+    """The turn records the page it shows; when an article on it was forgotten meanwhile, recording deletes the whole
+    message (the forget-me must reach it), so the edit that follows meets 10008: the pager ends, no error is shown."""
+    from tests.helpers import http_error
+
+    guild = make_guild()
+    early = make_member(guild=guild)
+    for i in range(7):  # newest first ranks equal scores, so the two oldest land on page two
+        await _save(store, guild.id, f"{ARTICLE} Lighthouse report number {i}.", title=f"Pier {i}",
+                    author_id=early.id if i < 2 else None)
+    cog = Library(make_store_bot(store))
+    inter, posted = _posting(store, guild)
+    await cog.search.callback(cog, inter, "lighthouse")
+    view = inter.followup.send.await_args.kwargs["view"]
+    real_search = store.search
+
+    async def search_then_forget(*args, **kwargs):
+        hits = await real_search(*args, **kwargs)
+        await store.forget_user(guild.id, early.id)  # lands between the search and the record of its page
+        return hits
+
+    monkeypatch.setattr(store, "search", search_then_forget)
+    turn = make_interaction(user=inter.user)
+    gone = http_error(discord.NotFound, 404, 10008, "Unknown Message")
+    turn.edit_original_response.side_effect = gone
+    turn.response.edit_message.side_effect = gone  # what Discord answers either way once the message is gone
+    await asyncio.create_task(view._scheduled_task(view.next_page, turn))  # as discord.py runs a click
+    posted.delete.assert_awaited_once()
+    assert not [c for c in turn.response.send_message.await_args_list + turn.followup.send.await_args_list]
+    assert view.is_finished()
