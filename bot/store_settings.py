@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 from bot.store_db import StoreBase
@@ -67,6 +68,36 @@ class SettingsStore(StoreBase):
                     "autoreply_channel_ids = excluded.autoreply_channel_ids",
                     (guild_id, to_db_time(utcnow()), ids))
         return await self.get_settings(guild_id), changed
+
+    async def forget_channels(self, guild_id: int, channel_ids: Collection[int], *,
+                              review_channel: bool = True) -> tuple[frozenset[int], bool]:
+        """Take channels the guild no longer has out of its settings: off the auto-reply list and, with
+        ``review_channel``, out of the review channel setting when it is one of them. Returns the auto-reply ids
+        removed and whether the review channel was cleared.
+
+        One write transaction, like ``set_autoreply_channel``: a manager adding a channel at the same moment is not
+        lost, and a review channel changed to another channel meanwhile stays set.
+        """
+        check_guild(guild_id)
+        gone = {int(i) for i in channel_ids}
+        removed: frozenset[int] = frozenset()
+        cleared = False
+        async with self._write() as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT autoreply_channel_ids, review_channel_id FROM guild_settings WHERE guild_id = ?", (guild_id,)))
+            if rows:
+                current = set(json.loads(rows[0][0] or "[]"))
+                removed = frozenset(current & gone)
+                cleared = review_channel and rows[0][1] in gone
+                now = to_db_time(utcnow())
+                if removed:
+                    await db.execute(
+                        "UPDATE guild_settings SET autoreply_channel_ids = ?, updated_at = ? WHERE guild_id = ?",
+                        (json.dumps(sorted(current - removed)), now, guild_id))
+                if cleared:
+                    await db.execute("UPDATE guild_settings SET review_channel_id = NULL, updated_at = ? "
+                                     "WHERE guild_id = ?", (now, guild_id))
+        return removed, cleared
 
     async def set_opt_out(self, guild_id: int, user_id: int, opted_out: bool) -> None:
         """Record (or lift) a member's wish that Byline does not analyse or keep their messages."""

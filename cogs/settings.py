@@ -2,12 +2,16 @@
 
 Per-server choices live in SQLite (never in the config file) because one bot serves many servers. The
 Manage Server check runs on every change: ``default_permissions`` only hides the command by default.
+A deleted channel leaves the settings by itself: /settings set autoreply-remove can only name a channel that
+exists, so a dead id would otherwise stay on the auto-reply list, towards its cap, for good.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any, Literal
 
 import discord
@@ -17,7 +21,7 @@ from discord.ext import commands
 from bot import render
 from bot.checks import manager_only
 from bot.config import MAX_RETENTION_DAYS
-from bot.errors import InputError
+from bot.errors import BylineError, InputError
 from bot.review_posting import (
     CATCH_UP_CARDS,
     CATCH_UP_EVENT,
@@ -141,9 +145,14 @@ class Settings(commands.Cog):
             return "The flags already waiting could not be posted just now; /review repost tries again."
 
     async def _autoreply(self, interaction: discord.Interaction, channel: discord.TextChannel, enabled: bool) -> None:
-        """Add or remove one channel atomically in the store, so two managers at once cannot lose a change."""
+        """Add or remove one channel atomically in the store, so two managers at once cannot lose a change.
+
+        An addition first drops the channels the server no longer has, so they never stand in the way of the cap.
+        """
         guild_id = _guild(interaction)
         await _defer(interaction)
+        if enabled:
+            await self._drop_gone_autoreplies(guild_id, (await self.store.get_settings(guild_id)).autoreply_channel_ids)
         updated, changed = await self.store.set_autoreply_channel(guild_id, channel.id, enabled)
         if not changed and not enabled:
             raise InputError(f"Auto-replies were not on in {channel.mention}.")
@@ -153,12 +162,72 @@ class Settings(commands.Cog):
                 else f"Links in {channel.mention} no longer get automatic replies.")
         await _done(interaction, done, updated)
 
+    def _gone(self, guild_id: int, channel_ids: Collection[int]) -> frozenset[int]:
+        """The ids in ``channel_ids`` that the guild no longer has, by Byline's cache of it, which the gateway keeps
+        whole (every channel, every deletion); none while the guild is not cached or is unavailable (an outage),
+        when nothing can be said to be gone."""
+        guild = self.bot.get_guild(guild_id)
+        if not isinstance(guild, discord.Guild) or guild.unavailable:
+            return frozenset()
+        return frozenset(i for i in channel_ids if guild.get_channel(i) is None)
+
+    async def _drop_gone_autoreplies(self, guild_id: int, channel_ids: Collection[int]) -> None:
+        """Take auto-reply channels deleted while Byline was not listening (offline, or before this listener existed)
+        off the list; a store failure is logged, and the ids wait for the next try."""
+        gone = self._gone(guild_id, channel_ids)
+        if not gone:
+            return
+        try:
+            removed, _ = await self.store.forget_channels(guild_id, gone, review_channel=False)
+        except BylineError as exc:
+            log.warning("guild %s: could not drop deleted auto-reply channels %s: %s", guild_id, sorted(gone), exc)
+            return
+        if removed:
+            log.info("guild %s: deleted channels %s left the auto-reply list", guild_id, sorted(removed))
+
     @settings.command(name="show", description="Show Byline's settings for this server.")
     async def show(self, interaction: discord.Interaction) -> None:
-        """Anyone who can see the command may read the settings; they hold no secrets."""
-        current = await self.store.get_settings(_guild(interaction))
-        await interaction.response.send_message(embed=render.settings_embed(current), ephemeral=True,
-                                                allowed_mentions=render.NO_MENTIONS)
+        """Anyone who can see the command may read the settings; they hold no secrets.
+
+        Auto-reply channels the server no longer has are left out of the list, and dropped from the store after the
+        answer (a write may wait for the store's lock, past Discord's 3 s).
+        """
+        guild_id = _guild(interaction)
+        current = await self.store.get_settings(guild_id)
+        gone = self._gone(guild_id, current.autoreply_channel_ids)
+        shown = dataclasses.replace(current, autoreply_channel_ids=current.autoreply_channel_ids - gone)
+        try:
+            await interaction.response.send_message(embed=render.settings_embed(shown), ephemeral=True,
+                                                    allowed_mentions=render.NO_MENTIONS)
+        finally:
+            await self._drop_gone_autoreplies(guild_id, gone)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """A deleted channel leaves the settings: the auto-reply list, and the review channel setting.
+
+        A deleted review channel is cleared, as if a manager had cleared it: flags then wait for a card, and
+        /review repost says a channel must be set, instead of every analysis asking Discord for a channel that is
+        gone. A posting run in flight stops at its next card (it checks the channel under ``settings_lock``). Most
+        deleted channels are in no setting, and cost one read.
+        """
+        guild_id = channel.guild.id
+        try:
+            current = await self.store.get_settings(guild_id)
+            review = current.review_channel_id == channel.id
+            if not review and channel.id not in current.autoreply_channel_ids:
+                return
+            async with settings_lock(guild_id) if review else contextlib.nullcontext():
+                removed, cleared = await self.store.forget_channels(guild_id, (channel.id,))
+        except BylineError as exc:
+            log.warning("guild %s: could not take deleted channel %s out of the settings: %s", guild_id, channel.id,
+                        exc)
+            return
+        if removed:
+            log.info("guild %s: auto-reply channel %s was deleted and left the list", guild_id, channel.id)
+        if cleared:
+            log.warning("guild %s: review channel %s was deleted; review posting is off, and flags wait for a card, "
+                        "until a manager sets another with /settings set review-channel", guild_id, channel.id)
 
     @set_group.command(name="review-channel", description="Where flags go for review; leave empty to turn off.")
     @app_commands.describe(channel="The channel for review messages (empty turns review posting off)")

@@ -454,3 +454,102 @@ async def test_setting_the_same_threshold_again_starts_no_catch_up(store):
     await cog.flag_threshold.callback(cog, inter, "medium")
     cog.bot.dispatch.assert_not_called()
     assert inter.followup.send.await_args.args[0] == "Flags of medium severity and above go to review."
+
+
+# --- deleted channels ---------------------------------------------------------------------------------------------
+
+
+def _cached(cog, guild, *channels):
+    """The bot's cache holds ``guild`` with exactly ``channels``, as the gateway keeps it."""
+    guild.unavailable = False
+    guild.get_channel.side_effect = {c.id: c for c in channels}.get
+    cog.bot.get_guild.side_effect = {guild.id: guild}.get
+
+
+async def test_a_deleted_channel_leaves_the_auto_reply_list_and_the_review_channel(store, caplog, monkeypatch):
+    """The listener takes a deleted channel off this server's auto-reply list and clears it as the review channel, so
+    flags wait for a card as with no channel set; a channel in no setting costs no write, other servers keep theirs."""
+    from bot.review_posting import post_waiting
+
+    guild, other = make_guild(), make_guild()
+    review, a, b, unrelated = (make_channel(guild=guild) for _ in range(4))
+    await store.update_settings(guild.id, review_channel_id=review.id, autoreply_channel_ids=[a.id, b.id])
+    await store.update_settings(other.id, review_channel_id=review.id, autoreply_channel_ids=[a.id])
+    cog = _cog(store)
+    writes = []
+    real = store.forget_channels
+
+    async def counted(*args, **kwargs):
+        writes.append(args)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "forget_channels", counted)
+    await cog.on_guild_channel_delete(unrelated)
+    assert writes == []
+    await cog.on_guild_channel_delete(a)
+    current = await store.get_settings(guild.id)
+    assert current.autoreply_channel_ids == {b.id} and current.review_channel_id == review.id
+    with caplog.at_level("WARNING", logger="cogs.settings"):
+        await cog.on_guild_channel_delete(review)
+    current = await store.get_settings(guild.id)
+    assert current.review_channel_id is None and current.autoreply_channel_ids == {b.id}
+    assert f"review channel {review.id} was deleted" in caplog.text
+    mine = await store.get_settings(other.id)
+    assert mine.review_channel_id == review.id and mine.autoreply_channel_ids == {a.id}
+    await _flag_waiting(store, guild)
+    assert (await post_waiting(cog.bot, guild.id, max_cards=1)).problem == "no_channel"
+    cog.bot.get_channel.assert_not_called()  # nobody asks Discord for the channel that is gone
+
+
+def test_the_settings_cog_listens_for_deleted_channels():
+    assert ("on_guild_channel_delete", "on_guild_channel_delete") in SettingsCog.__cog_listeners__
+
+
+async def test_channels_deleted_while_byline_was_away_never_block_autoreply_add(store):
+    """The list is full (500) of channels deleted while no event could reach Byline: adding a channel drops them
+    first, so the cap counts only channels the server still has."""
+    guild = make_guild()
+    await store.update_settings(guild.id, autoreply_channel_ids=list(range(1, 501)))
+    cog = _cog(store)
+    new = make_channel(guild=guild)
+    _cached(cog, guild, new)
+    await cog.autoreply_add.callback(cog, _inter(store, guild), new)
+    assert (await store.get_settings(guild.id)).autoreply_channel_ids == {new.id}
+
+
+async def test_show_leaves_out_deleted_auto_reply_channels_and_drops_them_after_answering(store):
+    """/settings show lists only the channels the server still has, then takes the others off the stored list; with
+    the server not cached (or unavailable) nothing can be said to be gone, and nothing is dropped."""
+    guild = make_guild()
+    live = make_channel(guild=guild)
+    await store.update_settings(guild.id, autoreply_channel_ids=[live.id, 42])
+    cog = _cog(store)
+    inter = _inter(store, guild)
+    cog.bot.get_guild.return_value = None
+    await cog.show.callback(cog, inter)
+    assert (await store.get_settings(guild.id)).autoreply_channel_ids == {live.id, 42}
+    _cached(cog, guild, live)
+    guild.unavailable = True
+    await cog.show.callback(cog, _inter(store, guild))
+    assert (await store.get_settings(guild.id)).autoreply_channel_ids == {live.id, 42}
+    guild.unavailable = False
+    inter = _inter(store, guild)
+    await cog.show.callback(cog, inter)
+    fields = {f.name: f.value for f in inter.response.send_message.await_args.kwargs["embed"].fields}
+    assert fields["Auto-reply channels"] == f"<#{live.id}>"
+    assert (await store.get_settings(guild.id)).autoreply_channel_ids == {live.id}
+
+
+async def test_store_forgets_deleted_channels_without_undoing_a_newer_change(store):
+    """Only the named channels leave, in this guild only; a review channel set to another one stays, and the review
+    channel is kept when asked to (an inference from the cache is not a deletion event)."""
+    guild = make_guild()
+    await store.update_settings(guild.id, review_channel_id=7, autoreply_channel_ids=[5, 6, 7])
+    assert await store.forget_channels(guild.id, {5, 9}) == ({5}, False)
+    assert await store.forget_channels(guild.id, {7}, review_channel=False) == ({7}, False)
+    current = await store.get_settings(guild.id)
+    assert current.autoreply_channel_ids == {6} and current.review_channel_id == 7
+    assert await store.forget_channels(guild.id, {7}) == (frozenset(), True)
+    assert (await store.get_settings(guild.id)).review_channel_id is None
+    assert await store.forget_channels(make_guild().id, {6}) == (frozenset(), False)  # a guild with no settings row
+    assert (await store.get_settings(guild.id)).autoreply_channel_ids == {6}
