@@ -189,7 +189,8 @@ class LinksCog(commands.Cog):
             return  # ten members reacting at once get one answer, not ten fetches and ten analyses
         if refused is None:
             try:  # before fetching the message: the limits also guard Discord's REST budget
-                hit_all((self.bot.channel_limiter, payload.channel_id), (self.bot.user_limiter, payload.user_id))
+                hit_all((self.bot.channel_limiter, self._reaction_channel_key(payload)),
+                        (self.bot.user_limiter, payload.user_id))
             except RateLimited:
                 log.info("guild %s: 📰 from user %s skipped (rate limit)", guild_id, payload.user_id)
                 return
@@ -198,6 +199,17 @@ class LinksCog(commands.Cog):
             await self._on_reaction(payload, guild_id, refused)
         finally:
             self._working.discard(payload.message_id)
+
+    def _reaction_channel_key(self, payload: discord.RawReactionActionEvent) -> int:
+        """The channel whose allowance a 📰 spends: a thread's parent, as for an auto-reply (``_spend_autoreply``), so
+        new threads are no way round a channel's limit.
+
+        Only a thread in the cache is known as one (asking Discord would cost the REST call the limit guards); an
+        uncached thread spends its own allowance.
+        """
+        guild = self.bot.get_guild(payload.guild_id) if payload.guild_id is not None else None
+        channel = guild.get_channel_or_thread(payload.channel_id) if guild is not None else None
+        return channel.parent_id if isinstance(channel, discord.Thread) else payload.channel_id
 
     async def _on_reaction(self, payload: discord.RawReactionActionEvent, guild_id: int,
                            refused: ShuttingDown | None) -> None:

@@ -452,6 +452,26 @@ async def test_reaction_analyses_on_demand_even_outside_enabled_channels(bot, co
     assert "⚠️ 3 flags" in kwargs["embeds"][0].description
 
 
+async def test_reactions_in_cached_threads_spend_their_channels_allowance(bot, cog):
+    """As for auto-replies: a 📰 in a thread Byline has in its cache spends the parent channel's allowance, so new
+    threads are no way round the channel's limit. A thread it does not have keeps its own allowance: finding its
+    parent would cost the REST call the limit guards."""
+    channel = make_channel()
+    threads = [thread_in(channel) for _ in range(4)]
+    channel.guild.get_channel_or_thread.side_effect = {c.id: c for c in (channel, *threads)}.get
+    messages = [fetchable(make_message(content=ARTICLE, channel=thread)) for thread in threads]
+    with bot_sees(bot, channel, *threads):
+        for message in messages:  # each from its own member, so only the channel's allowance counts
+            await cog.on_raw_reaction_add(reaction(message))
+    assert [m.channel.fetch_message.await_count for m in messages] == [1, 1, 1, 0]  # channel_rate_per_minute=3
+    assert [m.reply.await_count for m in messages] == [1, 1, 1, 0]
+    uncached = thread_in(channel)
+    message = fetchable(make_message(content=ARTICLE, channel=uncached))
+    with bot_sees(bot, channel), mock.patch.object(bot, "fetch_channel", autospec=True, return_value=uncached):
+        await cog.on_raw_reaction_add(reaction(message))
+    assert message.reply.await_count == 1
+
+
 async def test_a_reaction_on_an_answered_message_is_not_looked_at(tmp_path):
     """Another member's 📰 on a message Byline already answered stops at once: the message is not fetched again and
     none of that member's allowance is spent, so their own 📰 on another message is still answered. (``_reply`` would
