@@ -177,6 +177,9 @@ def test_seen_as_with_the_as_on_the_adjective(engine, text, flagged):
          "accounts.", True),
         ("It is believed the club owes £62m, according to its accounts.", False),
         ("The bridge, which spans the river, is believed to be the oldest, according to the society.", False),
+        # a relative clause on people may be the statement's account of the whole sentence
+        ("Those residences are believed to have catered to women from China, who paid up to $50,000 for lodging, "
+         "according to a statement by U.S. Immigration and Customs Enforcement.", False),
     ],
 )
 def test_according_to_closing_a_relative_clause_does_not_source_the_belief(engine, text, flagged):

@@ -902,7 +902,9 @@ def _in_a_clause_apart(according: Span_ | None, cue: Span_ | None) -> bool:
     for start in (according.root, doc[k]):
         for node in (start, *start.ancestors):
             if node.dep_ in ("relcl", "acl") and not (node.left_edge.i <= cue.root.i <= node.right_edge.i):
-                return True
+                # an aside on a thing ("the debts, which stood at ..."); "women, who paid ..., according to a
+                # statement" may well be the statement's account of the whole sentence
+                return any(t.lower_ == "which" for t in node.children)
     return False
 
 
