@@ -72,3 +72,9 @@ def test_a_chain_stops_at_a_mention_that_names_the_body(engine):
     result = engine.analyze(text)
     assert _kind_of(result, "The committee") == "named"
     assert [f for f in result.flags if f.category == "anonymous_source"] == []
+
+
+def test_a_spokesman_for_one_bank_is_not_named_by_the_next_speaker(engine):
+    text = ('A spokesman for one bank said it was "in discussions with Cloudnine about what happened". '
+            "Menon said he would answer questions at the hearing.")
+    assert _sourced(engine.analyze(text), "anonymous_source") == [("A spokesman for one bank", "high")]

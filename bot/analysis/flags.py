@@ -462,7 +462,7 @@ class _HeldBack:
         marks = {t.lower_ for t in span if t.pos_ == "PROPN" and t.i < span.root.i}  # before the noun: "Air Force"
         if marks and marks <= self.speaker_words.get(a.sentence + 1, set()):
             return True  # "an Air Force official said ... Air Force Col. Monte Cannon said": the same person, named
-        if lemma in ALWAYS_UNNAMED:
+        if lemma in ALWAYS_UNNAMED or _unnamed_body_in(span):
             return False
         after = range(a.sentence + 1, a.sentence + 1 + HELD_BACK_WINDOW)
         if any(lemma in self.named_words.get(k, ()) for k in after):
@@ -476,6 +476,16 @@ class _HeldBack:
         ):
             return True  # "Research suggests ... According to a report by Demos", "media reports ... Yonhap reported"
         return single and lemma in HELD_BACK_PEOPLE and any(k in self.named_speaker for k in after)
+
+
+def _unnamed_body_in(span: Span_) -> bool:
+    """ "A spokesman for one bank", "an executive at a rival firm": the phrase keeps the body itself unnamed, so a
+    named person speaking next is someone else, not the source named at last."""
+    return any(
+        t.i != span.root.i and t.lemma_.lower() in words("organisation_nouns.txt")
+        and any(c.dep_ in ("det", "nummod") and c.lower_ in ("one", "a", "an", "another", "some") for c in t.children)
+        for t in span
+    )
 
 
 def _as_they_put_it(a: Attribution, doc: Doc) -> bool:
