@@ -82,3 +82,14 @@ def test_has_said_joined_to_a_since_clause_shares_the_main_subject(engine):
             "that sanctions have hurt Europe.")
     [said] = [a for a in engine.analyze(text).attributions if a.cue.text == "said"]
     assert said.source is not None and said.source.text == "Viktor Orban"
+
+
+def test_the_researchers_of_a_named_team_are_on_record(engine):
+    for text in ("A team at the University of New Mexico found plastic in every sample. The researchers said they had "
+                 "taken steps to avoid contamination.",
+                 "Dr Ana Campen's team found plastic in every sample. The researchers said they had taken steps to "
+                 "avoid contamination."):
+        assert _by_source(engine.analyze(text))["The researchers"][0] == "named"
+    # a team of something else does not name researchers
+    result = engine.analyze("A team of divers searched the lake. The researchers said the water was cold.")
+    assert [f.evidence.text for f in result.flags] == ["The researchers"]

@@ -69,6 +69,7 @@ ORGANISATION_KINDS = {"charity", "firm", "company", "group", "pollster", "consul
                       "agency", "institute", "thinktank", "foundation", "campaign", "network", "lobby"}
 # Groups whose work a named institution puts out ("researchers at the University of X ... the researchers").
 STUDY_TEAMS = {"researcher", "scientist", "author", "analyst", "economist", "investigator", "academic", "expert"}
+RESEARCHERS = {"researcher", "scientist", "investigator", "academic"}  # what a research team is made of
 FIRM_ROLES = {"analyst", "economist", "strategist"}  # "CEA analysts" work at the CEA; "cancer researchers" do not
 # Verbs and nouns of addressing people, after which a "saying" is the addresser's (see ``_addressing_subject``).
 ADDRESSING = {"email", "e-mail", "text", "message", "tweet", "write", "address", "urge", "thank", "remind", "rally"}
@@ -1183,8 +1184,12 @@ def _group_named_earlier(head: Token) -> bool:
     doc = head.doc
     for k in range(head.i - 1, max(-1, head.i - ROLE_LOOKBACK), -1):
         earlier = doc[k]
-        if earlier.lemma_.lower() != lemma or earlier.i == head.i:
-            continue
+        teams = ("team",) if lemma in RESEARCHERS else ()
+        if earlier.lemma_.lower() not in (lemma, *teams) or earlier.i == head.i:
+            continue  # "a team at the University of New Mexico ... The researchers said": the team's members
+        if earlier.lemma_.lower() == "team" and any(c.dep_ == "poss" and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN")
+                                                    for c in earlier.children):
+            return True  # "Campen's team": the team a named person leads
         tied = [c for c in earlier.children if c.dep_ == "compound"] + [
             g for c in earlier.children if c.dep_ == "prep" and c.lower_ in ("at", "from", "of", "with")
             for g in c.subtree]
