@@ -196,3 +196,10 @@ def test_who_wrote_a_paper_is_not_a_claim(engine):
     text = ('The memo, dated 3 October and marked "official-sensitive", was written by officials in the '
             "Treasury's fiscal policy unit.")
     assert engine.analyze(text).flags == []
+
+
+def test_fears_among_a_group_are_that_groups(engine):
+    text = "There are growing fears among Tory moderates that the party's polling slump will deepen."
+    assert [(f.category, f.evidence.text) for f in engine.analyze(text).flags] == [("vague_source", "Tory moderates")]
+    text = "There are fears that the bridge will fail."
+    assert [(f.category, f.evidence.text) for f in engine.analyze(text).flags] == [("no_source", "fears")]

@@ -69,6 +69,9 @@ ORGANISATION_KINDS = {"charity", "firm", "company", "group", "pollster", "consul
                       "agency", "institute", "thinktank", "foundation", "campaign", "network", "lobby"}
 # Groups whose work a named institution puts out ("researchers at the University of X ... the researchers").
 STUDY_TEAMS = {"researcher", "scientist", "author", "analyst", "economist", "investigator", "academic", "expert"}
+# Views a group holds, whose "among X" says who holds them ("fears among Tory moderates", "concern among donors").
+HELD_VIEWS = {"fear", "concern", "worry", "anger", "frustration", "unease", "doubt", "hope", "belief", "feeling",
+              "suspicion", "speculation", "talk", "expectation", "sense", "optimism", "pessimism", "anxiety"}
 RESEARCHERS = {"researcher", "scientist", "investigator", "academic"}  # what a research team is made of
 FIRM_ROLES = {"analyst", "economist", "strategist"}  # "CEA analysts" work at the CEA; "cancer researchers" do not
 # Verbs and nouns of addressing people, after which a "saying" is the addresser's (see ``_addressing_subject``).
@@ -692,6 +695,8 @@ def _noun_source(noun: Token) -> Token | None:
             return child
         if child.dep_ == "prep" and child.lower_ in ("by", "from"):
             return _pobj(child, None)
+        if child.dep_ == "prep" and child.lower_ == "among" and noun.lemma_.lower() in HELD_VIEWS:
+            return _pobj(child, None)  # "There are growing fears among Tory moderates that ...": they hold them
     head = noun.head
     if noun.dep_ == "dobj" and head.lemma_.lower() in NOUN_SOURCE_VERBS:
         return _own_source(head)
