@@ -47,3 +47,10 @@ def test_a_name_inside_a_quote_is_not_what_the_story_is_about(nlp):
             "defied all conventions. Given that he could ascend to the most powerful position in the world, Trump's "
             'life deserves to be explored in depth."\n\nHe continued, "That is what we intend to do."')
     assert _speakers(nlp, text, "He") == ["Baron"]
+
+
+def test_a_quote_after_an_unnamed_speaker_is_not_handed_to_the_person_spoken_of(nlp):
+    text = ('Anna Keane coached the team for ten years. A former player, who asked not to be named, said Keane could be '
+            '"cold" with girls who were not in the first team. "If you weren\'t one of her players, you could feel '
+            'invisible," she said.')
+    assert _speakers(nlp, text, "she") == [None]

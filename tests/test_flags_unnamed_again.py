@@ -78,3 +78,12 @@ def test_a_spokesman_for_one_bank_is_not_named_by_the_next_speaker(engine):
     text = ('A spokesman for one bank said it was "in discussions with Cloudnine about what happened". '
             "Menon said he would answer questions at the hearing.")
     assert _sourced(engine.analyze(text), "anonymous_source") == [("A spokesman for one bank", "high")]
+
+
+def test_those_familiar_or_close_are_insiders_and_those_who_know_her_a_crowd(engine):
+    text = ("Those familiar with the talks said a deal was close. Those close to the striker say he wants to leave. "
+            "Those who know her say the silence is the point.")
+    result = engine.analyze(text)
+    assert [(f.category, f.evidence.text) for f in result.flags] == [
+        ("anonymous_source", "Those familiar with the talks"), ("anonymous_source", "Those close to the striker"),
+        ("vague_source", "Those")]

@@ -147,7 +147,8 @@ class Resolver:
             best = recent if best is None or recent.sentence >= best.sentence else best
         if best is None or here - best.sentence > LOOKBACK_SENTENCES:
             return None
-        if low in THIRD_PERSON and self._unnamed_since(best, limit, clash):
+        if low in THIRD_PERSON and (self._unnamed_since(best, limit, clash)
+                                    or self._unnamed_subject(best.sentence, limit, clash)):
             return None  # "Ms Hollis said ... Another parent said ... '...,' she said": not clearly Ms Hollis
         return best.name
 
@@ -171,6 +172,18 @@ class Resolver:
         if main:
             return main[-1]
         return next((m for m, role in roles if role == "clause"), last)
+
+    def _unnamed_subject(self, sentence: int, limit: int, clash: str) -> bool:
+        """Whether an unnamed person the pronoun can stand for is the main subject of ``sentence``: "A former player
+        said Keane could be cold. '...,' she said" is the player's quote, not Keane's, whom the player spoke of."""
+        k = _bisect(self.unnamed, limit)
+        while k >= 0 and self.unnamed[k].sentence >= sentence:
+            mention = self.unnamed[k]
+            if (mention.sentence == sentence and (not clash or _word_sex(mention.name) != clash)
+                    and _subject_role(self.doc[mention.token]) == "main"):
+                return True
+            k -= 1
+        return False
 
     def _unnamed_since(self, named: Mention, limit: int, clash: str) -> bool:
         """Whether an unnamed person spoke after ``named`` and before ``limit`` whom the pronoun can stand for (one

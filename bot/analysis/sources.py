@@ -745,6 +745,10 @@ def classify(head: Token, i: int, j: int) -> str:
         return classify(group, i, j)  # "one of the diplomats" is as named as "the diplomats"
     if head.lower_ == "another" and not any(c.dep_ in ("appos", "conj") for c in head.children):
         return "pronoun"  # '"Never again," one user wrote. Another posted': one more of a group, even as PROPN
+    if head.lower_ == "those" and in_the_know(head):
+        return "anonymous"  # "Those familiar with the talks said", "those close to the striker": insiders, unnamed
+    if head.lower_ == "those" and any(c.dep_ == "relcl" for c in head.children):
+        return "vague"  # "Those who know her say ...": whoever that is, nobody in particular
     if head.pos_ == "PRON" or head.lower_ in words("pronouns.txt"):
         return _pronoun_or_quantifier(head)
     if _member_of_a_people(head):
