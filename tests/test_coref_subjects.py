@@ -50,7 +50,7 @@ def test_a_name_inside_a_quote_is_not_what_the_story_is_about(nlp):
 
 
 def test_a_quote_after_an_unnamed_speaker_is_not_handed_to_the_person_spoken_of(nlp):
-    text = ('Anna Keane coached the team for ten years. A former player, who asked not to be named, said Keane could be '
-            '"cold" with girls who were not in the first team. "If you weren\'t one of her players, you could feel '
+    text = ('Anna Keane coached the team for ten years. A former player, who asked not to be named, said Keane could '
+            'be "cold" with girls who were not in the first team. "If you weren\'t one of her players, you could feel '
             'invisible," she said.')
     assert _speakers(nlp, text, "she") == [None]
