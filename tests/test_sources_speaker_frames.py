@@ -93,3 +93,11 @@ def test_the_researchers_of_a_named_team_are_on_record(engine):
     # a team of something else does not name researchers
     result = engine.analyze("A team of divers searched the lake. The researchers said the water was cold.")
     assert [f.evidence.text for f in result.flags] == ["The researchers"]
+
+
+def test_a_paper_seen_by_or_obtained_by_a_newsroom_is_unnamed(engine):
+    text = ("According to a draft seen by Reuters, the floor would apply for three years. "
+            "A letter seen by the Guardian said the plan was dead. "
+            "A report published by the Treasury said growth would slow.")
+    kinds = {source: kind for source, (kind, _) in _by_source(engine.analyze(text)).items()}
+    assert kinds == {"a draft": "anonymous", "A letter": "anonymous", "A report": "named"}
