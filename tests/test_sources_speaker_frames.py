@@ -101,3 +101,28 @@ def test_a_paper_seen_by_or_obtained_by_a_newsroom_is_unnamed(engine):
             "A report published by the Treasury said growth would slow.")
     kinds = {source: kind for source, (kind, _) in _by_source(engine.analyze(text)).items()}
     assert kinds == {"a draft": "anonymous", "A letter": "anonymous", "A report": "named"}
+
+
+def test_a_partys_mps_are_a_vague_group_and_federal_data_a_record(engine):
+    text = ("Labour MPs said the plan was a mistake. The region has warmed by 2 degrees since the 1970s, federal data "
+            "show.")
+    result = engine.analyze(text)
+    assert [(f.category, f.evidence.text) for f in result.flags] == [("vague_source", "Labour MPs")]
+
+
+def test_staff_at_a_named_hospital_or_service_speak_for_it(engine):
+    text = ("Forecasters at the National Weather Service said gusts were expected. Doctors at Great Ormond Street "
+            "Hospital said the boy was stable. Doctors said the girl was stable.")
+    assert [f.evidence.text for f in engine.analyze(text).flags] == ["Doctors"]
+
+
+def test_a_bare_spokesperson_right_after_a_named_body_spoke_is_that_bodys(engine):
+    for text in ("Leeds City Council said the road would reopen. A spokeswoman said the work was needed.",
+                 "The hospital trust apologised to the family. A spokesperson said lessons had been learned."):
+        assert engine.analyze(text).flags == []
+
+
+def test_what_witnesses_saw_is_not_a_claim_but_what_they_said_is(engine):
+    text = ("Witnesses saw a white car leave the scene. A neighbour heard a loud bang. "
+            "Witnesses said the car was white.")
+    assert [f.evidence.text for f in engine.analyze(text).flags] == ["Witnesses"]

@@ -37,7 +37,8 @@ CLIMB = {"xcomp", "conj", "advcl", "ccomp", "pcomp", "acl"}
 CUT_RIGHT = {"relcl", "appos", "advcl", "parataxis", "acl"}
 PLACES = {"GPE", "LOC", "NORP", "FAC"}
 # Experts on an organisation's staff, whose findings are the organisation's.
-STAFF = {"analyst", "economist", "researcher", "scientist", "expert", "strategist", "engineer"}
+STAFF = {"analyst", "economist", "researcher", "scientist", "expert", "strategist", "engineer", "doctor", "nurse",
+         "surgeon", "physician", "clinician", "forecaster", "meteorologist", "epidemiologist", "statistician"}
 _NAMES_EARLIER_KEY = "byline_names_earlier"
 _LEMMA_INDEX_KEY = "byline_lemma_index"
 _NAME_USES_KEY = "byline_name_uses"
@@ -753,6 +754,9 @@ def classify(head: Token, i: int, j: int) -> str:
         return _pronoun_or_quantifier(head)
     if _member_of_a_people(head):
         return "anonymous"  # "One House Republican", "a Senate Democrat", "two Labour MPs": members, unnamed
+    if head.lower_ in ROLE_ACRONYMS and head.lower_.endswith("s") and not _definite(head) and not any(
+            c.dep_ == "nummod" for c in head.children):
+        return "vague"  # "Labour MPs said": some of a party's members, whom the party name does not name
     named_parts = [head, *head.conjuncts, *(c for c in head.children if c.dep_ == "appos")]
     if any(_is_named_token(c) for c in named_parts) or _surname_of_earlier_person(head) or _given_a_name(head):
         return "named"
@@ -830,6 +834,8 @@ def classify(head: Token, i: int, j: int) -> str:
         # "an update on Monday from the NTSB", "a CNN tally": a thing a named body put out (not "a doctor from X",
         # "a CNN producer")
         return "named"
+    if head.tag_ == "NNS" and lemma in STAFF and _of_named_body(head):
+        return "named"  # "Doctors at Great Ormond Street Hospital said": the hospital's staff, speaking for it
     return _by_determiner(head, modifier_name or _led_by_name(head) or _made_by_name(head))
 
 
@@ -870,7 +876,8 @@ def _a_person(head: Token) -> bool:
 
 # Words that say a paper reached the reporter without its maker putting it out.
 UNRELEASED = {"leaked", "confidential", "secret", "unpublished"}
-PASSED_ON = {"see", "obtain"}  # "a draft seen by Reuters", "a memo obtained by CNN"
+PASSED_ON = {"see", "obtain"}
+ANSWERING = {"apologise", "apologize", "respond", "reply", "decline", "refuse"}  # a body answering, on record  # "a draft seen by Reuters", "a memo obtained by CNN"
 
 
 def _leaked(head: Token) -> bool:
@@ -1030,9 +1037,36 @@ def _body_named_before(head: Token) -> bool:
     for ent in entities_in(head.doc, 0, head.i):
         if ent.label_ == "ORG" and (ent.start >= sentence_start or modifiers & {t.lower_ for t in ent}):
             return True
+    if _body_spoke_just_before(head):
+        return True
     kinds = {c.lemma_.lower() for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN"}
     # "Unison said 31 jobs would go. A union spokesman said ...": the kind of body the story named, as "the union"
     return bool(kinds & words("organisation_nouns.txt")) and _organisation_before(head)
+
+
+def _body_spoke_just_before(head: Token) -> bool:
+    """ "Leeds City Council said the road would reopen. A spokeswoman said ...", "The hospital trust apologised. A
+    spokesperson said ...": a bare spokesperson right after a named body spoke or answered is that body's."""
+    sentence = sentence_of(head.doc, head.i)
+    if sentence.start == 0 or any(c.dep_ == "prep" for c in head.children):
+        return False  # "a spokesman for one bank" says whose, for better or worse
+    before = sentence_of(head.doc, sentence.start - 1)
+    return any(
+        t.dep_ == "nsubj" and _a_named_body(t) and (t.head.lemma_.lower() in words("reporting_verbs.txt")
+                                                   or t.head.lemma_.lower() in words("stance_verbs.txt")
+                                                   or t.head.lemma_.lower() in ANSWERING)
+        for t in before
+    )
+
+
+def _a_named_body(tok: Token) -> bool:
+    """A named organisation or public body: tagged as one, or a capitalised body noun ("Leeds City Council") or a
+    body the story calls by its kind with "the" ("the hospital trust")."""
+    if tok.ent_type_ in ("ORG", "GPE") or any(c.ent_type_ == "ORG" for c in tok.children if c.dep_ == "compound"):
+        return True
+    lemma = tok.lemma_.lower()
+    bodies = lemma in words("body_nouns.txt") or lemma in words("organisation_nouns.txt")
+    return bodies and (tok.is_title or _definite(tok))
 
 
 def _first_body_noun(sent: Tokens) -> int:
@@ -1225,7 +1259,11 @@ def public_record(head: Token) -> bool:
         return True  # "according to unofficial returns" from a primary: the count itself, published as it comes in
     if lemma not in RECORD_NOUNS and lemma not in words("document_nouns.txt"):
         return False
-    return any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in RECORD_KEEPERS for c in head.children)
+    if any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in RECORD_KEEPERS for c in head.children):
+        return True
+    # "..., federal data show": the small parser may read "show" as a noun and hang "federal" on it
+    before = head.doc[head.i - 1] if head.i > 0 else None
+    return before is not None and before.pos_ == "ADJ" and before.lemma_.lower() in RECORD_KEEPERS
 
 
 def _about_a_vote(head: Token) -> bool:

@@ -33,6 +33,9 @@ QUOTED_PART = re.compile(r"[“\"]([^“”\"]+)[”\"]")
 MORE_THAN_A_QUESTION = re.compile(r"[.!?][\"'”’]*\s+\S|[\s,:;(][‘“'\"]\S")
 ADVICE_MODALS = {"should", "must", "ought"}
 PERCEIVING = {"see", "watch", "notice", "witness", "feel"}  # verbs of living through an event ("saw prices rise")
+SENSING = {"see", "hear", "watch", "notice", "spot", "witness", "smell"}  # what a bystander took in
+EYEWITNESSES = {"witness", "neighbour", "neighbor", "resident", "bystander", "onlooker", "passer-by", "passerby",
+                "passenger", "driver", "motorist", "shopper", "diner", "guest", "customer"}
 # Nouns of a claim or a worry that a verb can voice with its clause: "raised concerns that ...".
 VOICED_NOUNS = {"concern", "fear", "worry", "doubt", "claim", "suggestion", "allegation", "warning", "question"}
 MAYBE_MODALS = {"can", "could", "may", "might"}
@@ -297,6 +300,9 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "rose faster than expected", "as predicted": a comparison, not a claim
     if lemma in PERCEIVING and _perceived_event(tok):
         return False  # "Landlords have seen their costs rise": what happened to them, not what they claim
+    if lemma in SENSING and subject is not None and subject.lemma_.lower() in EYEWITNESSES and not any(
+            m.lower_ == "that" for c in tok.children if c.dep_ == "ccomp" for m in c.children):
+        return False  # "Witnesses saw a white car leave the scene": what they saw, not a claim ("saw that ..." is)
     speech = lemma in words("reporting_verbs.txt") or lemma in words("stance_verbs.txt")
     if deps & {"ccomp", "csubj"}:
         # a reported clause makes a verb of saying or thinking a claim; "tensions sparked again when ... and
