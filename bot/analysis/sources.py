@@ -876,8 +876,8 @@ def _a_person(head: Token) -> bool:
 
 # Words that say a paper reached the reporter without its maker putting it out.
 UNRELEASED = {"leaked", "confidential", "secret", "unpublished"}
-PASSED_ON = {"see", "obtain"}
-ANSWERING = {"apologise", "apologize", "respond", "reply", "decline", "refuse"}  # a body answering, on record  # "a draft seen by Reuters", "a memo obtained by CNN"
+PASSED_ON = {"see", "obtain"}  # "a draft seen by Reuters", "a memo obtained by CNN"
+ANSWERING = {"apologise", "apologize", "respond", "reply", "decline", "refuse"}  # a body answering, on record
 
 
 def _leaked(head: Token) -> bool:
