@@ -28,3 +28,10 @@ def test_a_long_quote_inside_a_reported_claim_rests_on_the_source(engine):
     [(evidence, severity, reason)] = _flags(engine, text)
     assert (evidence, severity) == ("One official", "high")
     assert "direct quote" in reason
+
+
+def test_an_illness_is_no_crime_and_a_gang_is(engine):
+    [(_, severity, _)] = _flags(engine, "A weekly injection cut the risk of a second heart attack, one doctor said.")
+    assert severity == "medium"
+    [(_, severity, reason)] = _flags(engine, "Sources said the consignment was smuggled in by a gang.")
+    assert severity == "high" and "strong" in reason

@@ -203,3 +203,10 @@ def test_fears_among_a_group_are_that_groups(engine):
     assert [(f.category, f.evidence.text) for f in engine.analyze(text).flags] == [("vague_source", "Tory moderates")]
     text = "There are fears that the bridge will fail."
     assert [(f.category, f.evidence.text) for f in engine.analyze(text).flags] == [("no_source", "fears")]
+
+
+def test_a_price_moving_on_reports_is_a_claim_with_no_source(engine):
+    flags = engine.analyze("The pound fell on reports that the chancellor was preparing to raise taxes.").flags
+    assert [(f.category, f.evidence.text) for f in flags] == [("no_source", "reports")]
+    # answering talk is not setting it down as the news
+    assert engine.analyze("The minister declined to comment on reports that he would resign.").flags == []

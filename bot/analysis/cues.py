@@ -55,6 +55,9 @@ ABOUT = {"about", "over"}
 HEARSAY_NOUNS = {"report", "rumour", "rumor", "claim", "allegation", "accusation", "suggestion"}
 GROWING = {"growing", "mounting", "increasing", "rising", "renewed"}  # "there are growing fears that ..."
 HEARSAY_FRAMES = {"amid", "amidst", "by", "despite", "following", "after"}
+# Moves of a price that market copy pins on talk: "the pound fell on reports that ...", "shares jumped on rumours".
+MARKET_MOVES = {"rise", "fall", "jump", "slide", "climb", "drop", "gain", "tumble", "surge", "rally", "slump", "sink",
+                "soar", "plunge", "dip", "rebound", "spike", "slip", "edge", "weaken", "strengthen", "firm"}
 SENTENCE_ENDS = {".", "!", "?"}
 FIRST_PERSON = {"i", "we", "you"}
 DEP_BUCKET = {"ROOT": "R", "ccomp": "c", "conj": "j", "advcl": "a", "xcomp": "x", "relcl": "r", "acl": "l"}
@@ -319,8 +322,10 @@ def hearsay(tok: Token) -> bool:
         return False
     # the talk set down as the circumstance of the news ("amid reports that", "left furious by rumours that",
     # "Reports that ... have angered fans"), not as what someone answers or points to ("responded to claims that")
-    circumstance = tok.dep_ in ("nsubj", "nsubjpass") or (
-        tok.dep_ == "pobj" and tok.head.lower_ in HEARSAY_FRAMES)
+    frame = tok.head
+    circumstance = tok.dep_ in ("nsubj", "nsubjpass") or (tok.dep_ == "pobj" and (
+        frame.lower_ in HEARSAY_FRAMES
+        or (frame.lower_ == "on" and frame.head.lemma_.lower() in MARKET_MOVES)))  # "the pound fell on reports that"
     return circumstance and that_clause(tok)
 
 

@@ -48,6 +48,7 @@ PLACE_PREPOSITIONS = {"in", "on", "at", "under", "near", "beside", "across", "in
 # Adjectives that say what someone thinks ("critics are worried", "Republicans have been critical").
 STANCE_WORDS = {"critical", "worried", "concerned", "skeptical", "sceptical", "confident", "convinced", "adamant",
                 "unconvinced", "optimistic", "pessimistic", "unclear", "doubtful", "wary", "fearful", "hopeful"}
+ILLNESS_ATTACKS = {"heart", "panic", "asthma", "anxiety", "migraine", "gout", "seizure"}
 COPULA_FORMS = {"is", "are", "was", "were", "be", "been", "being", "am", "'s", "’s", "'re", "’re"}
 LONG_QUOTE_WORDS = 25
 MEDIUM_QUOTE_WORDS = 8
@@ -973,6 +974,8 @@ def _strong_word(t: Token, strong: frozenset[str]) -> bool:
     ):
         # "lying in the road", "what lies ahead", "lay off workers": a place or a phrasal verb, not a falsehood
         return False
+    if lemma == "attack" and t.i > 0 and t.doc[t.i - 1].lower_ in ILLNESS_ATTACKS:
+        return False  # "a second heart attack", "panic attacks": an illness, not a crime
     return lemma in strong or t.lower_ in strong
 
 
