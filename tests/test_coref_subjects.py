@@ -54,3 +54,8 @@ def test_a_quote_after_an_unnamed_speaker_is_not_handed_to_the_person_spoken_of(
             'be "cold" with girls who were not in the first team. "If you weren\'t one of her players, you could feel '
             'invisible," she said.')
     assert _speakers(nlp, text, "she") == [None]
+
+
+def test_a_title_in_an_untagged_name_says_which_pronoun_fits(nlp):
+    text = "Ms Lee won the seat. Mr Price later accused her of cheating. She said the claim was nonsense."
+    assert _speakers(nlp, text, "She") == ["Ms Lee"]

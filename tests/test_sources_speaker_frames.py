@@ -126,3 +126,10 @@ def test_what_witnesses_saw_is_not_a_claim_but_what_they_said_is(engine):
     text = ("Witnesses saw a white car leave the scene. A neighbour heard a loud bang. "
             "Witnesses said the car was white.")
     assert [f.evidence.text for f in engine.analyze(text).flags] == ["Witnesses"]
+
+
+def test_a_firm_whose_name_reads_as_a_plural_is_named_once_the_story_shows_it(engine):
+    text = ("Grovers said on Friday that it was withdrawing the pies. A Grovers spokeswoman said eleven complaints "
+            "had come in. Millennials say they love the pies.")
+    kinds = {source: kind for source, (kind, _) in _by_source(engine.analyze(text)).items()}
+    assert kinds["Grovers"] == "named" and kinds["Millennials"] == "vague"

@@ -130,7 +130,7 @@ class Resolver:
         clash = "f" if low in HE else "m" if low in SHE else ""  # "he" is not a person the story calls "she"
 
         def fits(m: Mention) -> bool:
-            return not clash or self.sex.get(_surname(m.name)) != clash
+            return not clash or (_titled_sex(m.name) or self.sex.get(_surname(m.name))) != clash
 
         best = _last_fitting(pool, limit, fits, here - LOOKBACK_SENTENCES)
         if low in THIRD_PERSON and best is not None:
@@ -280,6 +280,13 @@ def _sexes(doc: Doc) -> dict[str, str]:
         marks.update(_word_sex(t.lower_.rstrip(".")) for t in near)
         marks.discard("")
     return {name: next(iter(marks)) for name, marks in seen.items() if len(marks) == 1}
+
+
+def _titled_sex(name: str) -> str:
+    """The sex a title in the name itself gives ("Mr Price", "Ms Lee"), for a name the tagger did not mark as a
+    person, so ``_sexes`` never saw it; "" when the name has no such title."""
+    words = name.split()
+    return _word_sex(words[0].lower().rstrip(".")) if len(words) > 1 else ""
 
 
 def _word_sex(word: str) -> str:

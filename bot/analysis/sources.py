@@ -877,6 +877,8 @@ def _a_person(head: Token) -> bool:
 # Words that say a paper reached the reporter without its maker putting it out.
 UNRELEASED = {"leaked", "confidential", "secret", "unpublished"}
 PASSED_ON = {"see", "obtain"}  # "a draft seen by Reuters", "a memo obtained by CNN"
+FIRM_THINGS = {"store", "stores", "shop", "shops", "factory", "brand", "product", "products", "staff", "chief", "boss",
+               "executive", "worker", "workers", "branch", "branches"}  # what a firm's name goes before
 ANSWERING = {"apologise", "apologize", "respond", "reply", "decline", "refuse"}  # a body answering, on record
 
 
@@ -1518,6 +1520,8 @@ def _capitalised_only_by_position(tok: Token) -> bool:
     """A plural common noun that opens its sentence, which the entity tagger alone took for a name ("Insiders",
     "Neighbours", "Reviewers" said ...); a name the tagger knows is a proper noun ("Democrats", "Apple")."""
     opens = tok.is_sent_start or tok.i == 0 or tok.doc[tok.i - 1].is_quote or tok.doc[tok.i - 1].is_punct
+    if opens and _capitalised_inside_a_sentence_elsewhere(tok):
+        return False  # "Grovers said ... made for Grovers": a name the story capitalises mid-sentence too
     nxt = tok.i + 1
     if tok.pos_ == "PROPN" and not tok.ent_type_ and tok.tag_ == "NNP" and nouns.plural_common_noun(tok.text):
         # "Neighbours described him as ...": the tagger alone calls it a proper noun, with no kind of name
@@ -1528,6 +1532,23 @@ def _capitalised_only_by_position(tok: Token) -> bool:
     if nxt < len(tok.doc) and tok.doc[nxt].ent_iob_ == "I":
         return False  # part of a longer name
     return opens
+
+
+def _capitalised_inside_a_sentence_elsewhere(tok: Token) -> bool:
+    """Whether the story uses this capitalised word elsewhere as the maker of a body's voice or goods ("A Grovers
+    spokeswoman", "Grovers stores"), which only a firm's name is; a people or a generation ("Russians",
+    "Millennials") never is."""
+    doc = tok.doc
+    if tok.ent_type_ == "NORP":
+        return False
+    for i in _name_uses(doc).get(tok.lower_, ()):
+        other = doc[i]
+        if i == tok.i or other.text != tok.text or other.dep_ != "compound" or other.ent_type_ == "NORP":
+            continue
+        lemma = other.head.lemma_.lower()
+        if lemma in SPOKESPEOPLE or lemma in words("organisation_nouns.txt") or lemma in FIRM_THINGS:
+            return True
+    return False
 
 
 def _surname_of_earlier_person(tok: Token) -> bool:
@@ -1649,6 +1670,8 @@ def _by_determiner(head: Token, has_name: bool) -> str:
         # "both countries", "each candidate": every one of the parties the story has named ("each expert we spoke
         # to" is not)
         return "named"
+    if head.text[:1].isupper() and not _indefinite(head) and _capitalised_inside_a_sentence_elsewhere(head):
+        return "named"  # "Grovers said ...", "Boots said ...": a firm the story names mid-sentence too
     if head.tag_ in ("NNS", "NNPS") or _capitalised_only_by_position(head):
         return "vague"  # "Critics said", and "Neighbours described ...", which the tagger took for a name
     return "anonymous"
