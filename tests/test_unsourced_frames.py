@@ -210,3 +210,12 @@ def test_a_price_moving_on_reports_is_a_claim_with_no_source(engine):
     assert [(f.category, f.evidence.text) for f in flags] == [("no_source", "reports")]
     # answering talk is not setting it down as the news
     assert engine.analyze("The minister declined to comment on reports that he would resign.").flags == []
+
+
+def test_charges_someone_denies_do_not_make_a_story_a_court_case(engine):
+    text = ("The RSF has been accused of ethnically motivated killings in Darfur last year, charges it denies. "
+            "The army has also been accused of indiscriminate bombing.")
+    accused = [f for f in engine.analyze(text).flags if f.evidence.text == "been accused"]
+    assert [f.severity for f in accused] == ["high", "high"]
+    # a real case still keeps its legal words out of the flags
+    assert engine.analyze("He faces charges of fraud. He has been accused of stealing funds.").flags == []

@@ -585,11 +585,18 @@ def _a_court_case(doc: Doc) -> bool:
         lemma = t.lemma_.lower()
         if lemma in COURT_CASE_WORDS:
             return True
-        if lemma == "charge" and (t.pos_ == "VERB" or t.tag_ == "NNS"):
+        if lemma == "charge" and (t.pos_ == "VERB" or t.tag_ == "NNS") and not _denied_charges(t):
             return True
         if lemma == "judge" and t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass", "agent", "pobj"):
             return True
     return False
+
+
+def _denied_charges(charge: Token) -> bool:
+    """ "..., charges it denies", "charges the group rejects": the writer's word for accusations someone denies, as
+    "a charge it denies" is, not a court's charges."""
+    deny = next((c for c in charge.children if c.dep_ in ("relcl", "ccomp")), None)  # or "charges" read as a verb
+    return charge.lower_ == "charges" and deny is not None and deny.lemma_.lower() in ("deny", "reject", "dispute")
 
 
 def _document_again(a: Attribution, doc: Doc) -> bool:
