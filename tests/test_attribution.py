@@ -1358,3 +1358,18 @@ def test_a_claim_before_the_comma_is_the_content_when_the_parse_gives_the_verb_n
     assert said.source is not None and said.source.text.startswith("the company's chief executive")
     assert said.content is not None
     assert said.content.text.startswith("In nearby Millbrook") and said.content.text.endswith("cheap imports")
+
+
+@pytest.mark.parametrize(("text", "cue", "source"), [
+    ("The council said the scheme would save money, while critics say it will cost jobs.", "say", "critics"),
+    ("The council said the scheme would save money, although some residents claim it will cost jobs.", "claim",
+     "some residents"),
+])
+def test_a_contrasting_clause_with_its_own_speaker_is_a_claim_of_its_own(nlp, text, cue, source):
+    a = by_cue(find(nlp, text), cue)
+    assert a.source is not None and a.source.text == source
+
+
+def test_a_while_clause_that_reports_nothing_stays_inside_the_claim(nlp):
+    found = find(nlp, "She said she felt safe while officers patrolled the street.")
+    assert [a.cue.text for a in found] == ["said"]

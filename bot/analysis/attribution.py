@@ -28,6 +28,7 @@ NO_SOURCE_MIN = 0.1
 UNNAMED_MIN = 0.3
 NO_SOURCE_CUE_MIN = 0.45
 CONJUNCT_MIN = 0.8
+CONTRASTING = {"while", "whereas", "although", "though", "whilst"}
 RELATIVE_MIN = 0.9
 # A reported cue inside a quotation that no cue reports ("I think", "they told us") is the quoted
 # speaker's own phrasing; with only a pronoun for a source it says nothing a reader can check.
@@ -220,8 +221,19 @@ def _is_candidate(tok: Token, quoted: bool) -> bool:
 def _escapes(tok: Token, quoted: bool, blockers: list[Token]) -> bool:
     """A cue inside another cue's complement that is not a nested claim (see the two cases below)."""
     return not quoted and (
-        _relative_cue(tok) or _relative_hedge(tok) or _aside(tok) or all(_conjunct_of(tok, by) for by in blockers)
+        _relative_cue(tok) or _relative_hedge(tok) or _aside(tok) or _contrast_clause(tok)
+        or all(_conjunct_of(tok, by) for by in blockers)
     )
+
+
+def _contrast_clause(tok: Token) -> bool:
+    """ "The council said the scheme would save money, while critics say it will cost jobs": a "while", "whereas" or
+    "although" clause with a speaker of its own sets a second claim against the first; the parser hangs it inside
+    the first claim, but the council does not report what its critics say."""
+    if tok.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ in CONTRASTING for c in tok.children):
+        return False
+    subject = _own_subject(tok)
+    return subject is not None and subject.pos_ in ("NOUN", "PROPN") and cues.score(tok, False) >= CONJUNCT_MIN
 
 
 def _aside(tok: Token) -> bool:
