@@ -87,3 +87,12 @@ def test_those_familiar_or_close_are_insiders_and_those_who_know_her_a_crowd(eng
     assert [(f.category, f.evidence.text) for f in result.flags] == [
         ("anonymous_source", "Those familiar with the talks"), ("anonymous_source", "Those close to the striker"),
         ("vague_source", "Those")]
+
+
+def test_a_person_the_story_already_named_does_not_name_an_unnamed_witness(engine):
+    text = ("Inspector Jane Baird said the search would go on. A neighbour said she saw Fiona on Monday. "
+            '"She looked tired," the neighbour said. Baird said the force was checking cameras.')
+    assert _sourced(engine.analyze(text), "anonymous_source") == [("A neighbour", "medium"), ("the neighbour", "high")]
+    # a name new to the story still names the role held back a sentence
+    text = 'A former trainer said the course is hard. "It breaks people," Oly Olson said.'
+    assert _sourced(engine.analyze(text), "anonymous_source") == []

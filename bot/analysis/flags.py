@@ -392,6 +392,7 @@ class _HeldBack:
             if ent.label_ in ("ORG", "PERSON", "GPE"):
                 self.named_words.setdefault(locate.sentence(ent.start_char).index, set()).add(ent[-1].lemma_.lower())
         self.named_speaker: set[int] = set()  # sentences with a named person speaking
+        self.first_named: dict[int, list[int]] = {}  # for those sentences, where each speaker's name first appears
         self.named_quote: set[int] = set()  # sentences quoting a named person's own words
         self.speaker_words: dict[int, set[str]] = {}  # "Air Force Col. Monte Cannon said" gives {"air", "force", ...}
         self.named_body: set[int] = set()  # sentences with a named organisation speaking
@@ -408,6 +409,8 @@ class _HeldBack:
                 self.named_words.setdefault(k, set()).update(t.lemma_.lower() for t in span if t.is_alpha)
                 if any(t.ent_type_ == "PERSON" for t in span) or _bare_name(span):
                     self.named_speaker.add(k)
+                    # where the story first gave this name: only a name new to it can be an unnamed source named late
+                    self.first_named.setdefault(k, []).append(_first_use(doc, span[-1]))
                     if a.direct_quote and not _as_they_put_it(a, doc):
                         # where the quotation opens: a quote of two sentences has its "said" in the second
                         opens = a.content.start if a.content is not None else a.cue.start
@@ -476,7 +479,10 @@ class _HeldBack:
             or (lemma in PRESS_WORDS and a.sentence + 1 in self.named_body)
         ):
             return True  # "Research suggests ... According to a report by Demos", "media reports ... Yonhap reported"
-        return single and lemma in HELD_BACK_PEOPLE and any(k in self.named_speaker for k in after)
+        # "One neighbour said ... Inspector Baird said" is not the neighbour named at last when Baird spoke before
+        since = span.start_char
+        return single and lemma in HELD_BACK_PEOPLE and any(
+            k in self.named_speaker and any(first >= since for first in self.first_named.get(k, ())) for k in after)
 
 
 def _unnamed_body_in(span: Span_) -> bool:
@@ -487,6 +493,13 @@ def _unnamed_body_in(span: Span_) -> bool:
         and any(c.dep_ in ("det", "nummod") and c.lower_ in ("one", "a", "an", "another", "some") for c in t.children)
         for t in span
     )
+
+
+def _first_use(doc: Doc, name: Token) -> int:
+    """Where the story first uses the word ``name`` (a whole token, not inside "Monday" for "Day"), as a character
+    offset."""
+    first = next((t for t in doc if t.text == name.text and t.ent_type_ not in ("DATE", "TIME")), name)
+    return first.idx
 
 
 def _as_they_put_it(a: Attribution, doc: Doc) -> bool:
