@@ -230,8 +230,9 @@ def _contrast_clause(tok: Token) -> bool:
     """ "The council said the scheme would save money, while critics say it will cost jobs": a "while", "whereas" or
     "although" clause with a speaker of its own sets a second claim against the first; the parser hangs it inside
     the first claim, but the council does not report what its critics say."""
-    if tok.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ in CONTRASTING for c in tok.children):
-        return False
+    mark = next((c for c in tok.children if c.dep_ == "mark" and c.lower_ in CONTRASTING), None)
+    if tok.dep_ != "advcl" or mark is None or mark.i == 0 or tok.doc[mark.i - 1].text != ",":
+        return False  # "The NAO said although the figures showed ...": a clause of the NAO's own claim
     subject = _own_subject(tok)
     return subject is not None and subject.pos_ in ("NOUN", "PROPN") and cues.score(tok, False) >= CONJUNCT_MIN
 

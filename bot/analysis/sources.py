@@ -886,8 +886,8 @@ def _leaked(head: Token) -> bool:
     """ "A leaked Treasury memo warned", "a confidential Home Office document says": a paper that names its maker
     but reached the reporter through someone unnamed; the reader cannot ask the body for it ("a Treasury memo" can
     be asked for, and stays named)."""
-    if head.lemma_.lower() not in words("document_nouns.txt"):
-        return False
+    if head.lemma_.lower() not in words("document_nouns.txt") or public_record(head):
+        return False  # "court documents obtained by CNN": a court's record, whoever fetched it
     if any(c.dep_ == "amod" and c.lower_ in UNRELEASED for c in head.children):
         return True
     # "a draft seen by Reuters", "documents obtained by the BBC": the wire's words for a paper passed on by someone
@@ -934,8 +934,10 @@ def _back_to_unnamed(head: Token) -> bool:
     lemmas = {lemma, "people"} if lemma == "person" else {lemma}  # "people familiar with ... the person said"
     for k in range(head.i - 1, max(-1, head.i - ROLE_LOOKBACK), -1):
         earlier = doc[k]
-        if earlier.lemma_.lower() not in lemmas or earlier.pos_ != "NOUN":
+        if earlier.lemma_.lower() not in lemmas and earlier.lower_ not in lemmas:
             continue
+        if earlier.pos_ != "NOUN":
+            return False  # "California Highway Patrol Spokesman Don Clotworthy": the role as a name's title
         if earlier.tag_ != head.tag_ and earlier.lemma_.lower() == lemma:
             continue  # "One minister said ... Ministers met ... the minister said": one of them, not the group
         if earlier.dep_ == "appos" or any(c.dep_ == "appos" for c in earlier.children):
@@ -1539,8 +1541,8 @@ def _capitalised_inside_a_sentence_elsewhere(tok: Token) -> bool:
     spokeswoman", "Grovers stores"), which only a firm's name is; a people or a generation ("Russians",
     "Millennials") never is."""
     doc = tok.doc
-    if tok.ent_type_ == "NORP":
-        return False
+    if tok.ent_type_ == "NORP" or nouns.plural_common_noun(tok.text):
+        return False  # "Airlines fear ..." beside "the European Low-fare Airlines Association": still airlines
     for i in _name_uses(doc).get(tok.lower_, ()):
         other = doc[i]
         if i == tok.i or other.text != tok.text or other.dep_ != "compound" or other.ent_type_ == "NORP":
