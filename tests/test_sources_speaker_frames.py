@@ -155,3 +155,8 @@ def test_an_although_clause_right_after_the_verb_is_the_speakers_own(nlp):
     text = ("The National Audit Office said although the latest figures showed reported fraud was falling, the EU "
             "still had no common definition of fraud.")
     assert [a.cue.text for a in find(nlp, text)] == ["said"]
+
+
+def test_residents_seeing_a_thing_as_something_is_a_view(engine):
+    text = "Many residents see the project as the start of a wave of luxury development."
+    assert [(f.category, f.evidence.text) for f in engine.analyze(text).flags] == [("vague_source", "Many residents")]

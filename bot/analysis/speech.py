@@ -300,8 +300,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "rose faster than expected", "as predicted": a comparison, not a claim
     if lemma in PERCEIVING and _perceived_event(tok):
         return False  # "Landlords have seen their costs rise": what happened to them, not what they claim
-    if lemma in SENSING and subject is not None and subject.lemma_.lower() in EYEWITNESSES and not any(
-            m.lower_ == "that" for c in tok.children if c.dep_ == "ccomp" for m in c.children):
+    if lemma in SENSING and subject is not None and subject.lemma_.lower() in EYEWITNESSES and not _as_predicate(
+            tok) and not any(m.lower_ == "that" for c in tok.children if c.dep_ == "ccomp" for m in c.children):
         return False  # "Witnesses saw a white car leave the scene": what they saw, not a claim ("saw that ..." is)
     speech = lemma in words("reporting_verbs.txt") or lemma in words("stance_verbs.txt")
     if deps & {"ccomp", "csubj"}:
