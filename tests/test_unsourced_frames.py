@@ -219,3 +219,10 @@ def test_charges_someone_denies_do_not_make_a_story_a_court_case(engine):
     assert [f.severity for f in accused] == ["high", "high"]
     # a real case still keeps its legal words out of the flags
     assert engine.analyze("He faces charges of fraud. He has been accused of stealing funds.").flags == []
+
+
+def test_will_be_remembered_as_is_the_writers_forecast(engine):
+    assert engine.analyze("She will be remembered as a champion of the poor.").flags == []
+    # a view said to be held now stays a claim with nobody behind it
+    flags = engine.analyze("He is widely remembered as a bully.").flags
+    assert [f.category for f in flags] == ["no_source"]

@@ -128,6 +128,9 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     source = tokens_of(doc, a.source)
     if lemma == "charge" and "dobj" in deps and _has_prep(tok, "with"):
         return False  # 'police charged him with "breach of the peace"': a legal act on the record, as "was charged" is
+    if lemma == "remember" and "auxpass" in deps and any(
+            c.dep_ == "aux" and c.lower_ in ("will", "would", "may", "might", "could") for c in tok.children):
+        return False  # "She will be remembered as a champion of the poor": the writer's forecast, nobody's claim
     if lemma in AUTHORING and "auxpass" in deps and not deps & {"ccomp", "xcomp", "oprd"} and not _as_predicate(tok):
         return False  # "The memo was written by officials in the unit": who wrote a paper, not what it says
     if tok.dep_ == "xcomp" and tok.head.lower_ == "worth":
