@@ -160,3 +160,13 @@ def test_an_although_clause_right_after_the_verb_is_the_speakers_own(nlp):
 def test_residents_seeing_a_thing_as_something_is_a_view(engine):
     text = "Many residents see the project as the start of a wave of luxury development."
     assert [(f.category, f.evidence.text) for f in engine.analyze(text).flags] == [("vague_source", "Many residents")]
+
+
+def test_an_inquiry_a_named_body_acted_on_is_its_own(engine):
+    for text in ("The European Commission imposed duties on Chinese cars after an anti-subsidy investigation found "
+                 "that Beijing had unfairly supported its carmakers.",
+                 "Ofcom fined the broadcaster £50,000 after an investigation found it had broken the rules."):
+        assert engine.analyze(text).flags == []
+    # a body that acted on nothing did not run the inquiry that brought it down
+    text = "Enron collapsed after an investigation found it had lied."
+    assert [f.evidence.text for f in engine.analyze(text).flags] == ["an investigation"]

@@ -770,6 +770,8 @@ def classify(head: Token, i: int, j: int) -> str:
     lemma = head.lemma_.lower()
     if _leaked(head):
         return "anonymous"  # "a leaked Treasury memo": whoever leaked it is unnamed, and the body has not put it out
+    if _acting_bodys_own_inquiry(head):
+        return "named"  # "Ofcom fined the broadcaster after an investigation found ...": Ofcom's investigation
     if head.lower_ in words("institution_nouns.txt") and not _indefinite(head):
         return "named"
     span = doc[i:j]
@@ -893,6 +895,29 @@ def _leaked(head: Token) -> bool:
     # "a draft seen by Reuters", "documents obtained by the BBC": the wire's words for a paper passed on by someone
     return any(c.dep_ == "acl" and c.lemma_.lower() in PASSED_ON and any(g.dep_ == "agent" for g in c.children)
                for c in head.children)
+
+
+# Inquiries a body runs before it acts on them.
+INQUIRIES = {"investigation", "inquiry", "enquiry", "review", "probe", "audit"}
+AFTER_WORDS = {"after", "following", "when", "once"}
+
+
+def _acting_bodys_own_inquiry(head: Token) -> bool:
+    """ "The European Commission imposed duties after an anti-subsidy investigation found ...", "Ofcom fined the
+    broadcaster after an investigation found ...": an inquiry that a named body acted on in the main clause is that
+    body's own (not "Enron collapsed after an investigation found fraud", where the body acts on nothing)."""
+    if head.lemma_.lower() not in INQUIRIES:
+        return False
+    if head.dep_ == "nsubj" and head.head.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in AFTER_WORDS for c in head.head.children):
+        main = head.head.head  # "after an investigation found": the parser's reading as a clause
+    elif head.dep_ == "pobj" and head.head.lower_ in AFTER_WORDS and head.head.dep_ == "prep":
+        main = head.head.head  # "after [an investigation] found": or as a preposition's object
+    else:
+        return False
+    actor = next((c for c in main.children if c.dep_ == "nsubj"), None)
+    acted_on = any(c.dep_ == "dobj" for c in main.children)
+    return actor is not None and actor.ent_type_ in ("ORG", "GPE") and acted_on
 
 
 def _member_of_a_people(head: Token) -> bool:
