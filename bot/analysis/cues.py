@@ -345,7 +345,7 @@ def is_reporting_passive(tok: Token) -> bool:
     deps = {c.dep_ for c in tok.children}
     if _as_foretold(tok, lemma, deps):
         return True
-    if bare_raising_passive(tok, lemma, deps):
+    if bare_raising_passive(tok):
         return True
     if "auxpass" not in deps or "agent" in deps or contracted_has(tok):
         return False
@@ -360,11 +360,12 @@ def is_reporting_passive(tok: Token) -> bool:
 BARE_RAISING = {"say", "understand", "believe", "rumour", "rumor", "report", "know", "allege", "reckon"}
 
 
-def bare_raising_passive(tok: Token, lemma: str, deps: set[str]) -> bool:
+def bare_raising_passive(tok: Token) -> bool:
     """ "With the club understood to have accepted the fee", "City, said to be furious, have complained": a passive of
     saying or believing with its "is" left out, which the parser reads as the noun's own past tense. English has no
     active "the club understood to have", so nobody named holds the claim."""
-    if lemma not in BARE_RAISING or tok.tag_ not in ("VBD", "VBN") or deps & {"aux", "auxpass", "dobj", "agent"}:
+    if tok.lemma_.lower() not in BARE_RAISING or tok.tag_ not in ("VBD", "VBN") or any(
+            c.dep_ in ("aux", "auxpass", "dobj", "agent") for c in tok.children):
         return False
     doc = tok.doc
     if tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "to" or doc[tok.i + 2].tag_ != "VB":

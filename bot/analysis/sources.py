@@ -136,7 +136,7 @@ def source_of(cue: Token) -> Token | None:
         return _pobj(cue, {"to"})
     if cue.pos_ in ("NOUN", "PROPN"):
         return _noun_source(cue)
-    if _participle_hedge(cue) or bare_raising_passive(cue, lemma, {c.dep_ for c in cue.children}):
+    if _participle_hedge(cue) or bare_raising_passive(cue):
         return None  # "two gunmen, believed to have been helped by ...", "City, said to be furious": nobody says it
     if _feared_dead(cue):
         return None  # "2,000 people feared dead": the people are what is feared, and nobody says who fears it
@@ -908,13 +908,13 @@ def _acting_bodys_own_inquiry(head: Token) -> bool:
     body's own (not "Enron collapsed after an investigation found fraud", where the body acts on nothing)."""
     if head.lemma_.lower() not in INQUIRIES:
         return False
-    if head.dep_ == "nsubj" and head.head.dep_ == "advcl" and any(
-            c.dep_ == "mark" and c.lower_ in AFTER_WORDS for c in head.head.children):
-        main = head.head.head  # "after an investigation found": the parser's reading as a clause
-    elif head.dep_ == "pobj" and head.head.lower_ in AFTER_WORDS and head.head.dep_ == "prep":
-        main = head.head.head  # "after [an investigation] found": or as a preposition's object
-    else:
+    frame = head.head  # "after an investigation found" read as a clause, or as "after" and its object
+    as_clause = head.dep_ == "nsubj" and frame.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in AFTER_WORDS for c in frame.children)
+    as_object = head.dep_ == "pobj" and frame.dep_ == "prep" and frame.lower_ in AFTER_WORDS
+    if not (as_clause or as_object):
         return False
+    main = frame.head
     actor = next((c for c in main.children if c.dep_ == "nsubj"), None)
     acted_on = any(c.dep_ == "dobj" for c in main.children)
     return actor is not None and actor.ent_type_ in ("ORG", "GPE") and acted_on
@@ -939,7 +939,7 @@ FEW = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "
 
 def _few(number: Token) -> bool:
     """A bare small count ("two", "3"): a handful of people one could name, not a share or a crowd."""
-    if any(True for _ in number.children):
+    if number.n_lefts or number.n_rights:
         return False  # "more than 6", "6 in 10", "almost 43,000"
     text = number.lower_
     return text in FEW or (text.isdigit() and int(text) <= len(FEW))
@@ -1260,10 +1260,10 @@ def _group_named_earlier(head: Token) -> bool:
     if not any(c.dep_ == "det" and c.lower_ in ("the", "these") for c in head.children):
         return False
     doc = head.doc
+    kinds = (lemma, "team") if lemma in RESEARCHERS else (lemma,)
     for k in range(head.i - 1, max(-1, head.i - ROLE_LOOKBACK), -1):
         earlier = doc[k]
-        teams = ("team",) if lemma in RESEARCHERS else ()
-        if earlier.lemma_.lower() not in (lemma, *teams) or earlier.i == head.i:
+        if earlier.lemma_.lower() not in kinds or earlier.i == head.i:
             continue  # "a team at the University of New Mexico ... The researchers said": the team's members
         if earlier.lemma_.lower() == "team" and any(c.dep_ == "poss" and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN")
                                                     for c in earlier.children):
@@ -1547,7 +1547,7 @@ def _capitalised_only_by_position(tok: Token) -> bool:
     """A plural common noun that opens its sentence, which the entity tagger alone took for a name ("Insiders",
     "Neighbours", "Reviewers" said ...); a name the tagger knows is a proper noun ("Democrats", "Apple")."""
     opens = tok.is_sent_start or tok.i == 0 or tok.doc[tok.i - 1].is_quote or tok.doc[tok.i - 1].is_punct
-    if opens and _capitalised_inside_a_sentence_elsewhere(tok):
+    if opens and _a_firms_name_elsewhere(tok):
         return False  # "Grovers said ... made for Grovers": a name the story capitalises mid-sentence too
     nxt = tok.i + 1
     if tok.pos_ == "PROPN" and not tok.ent_type_ and tok.tag_ == "NNP" and nouns.plural_common_noun(tok.text):
@@ -1561,7 +1561,7 @@ def _capitalised_only_by_position(tok: Token) -> bool:
     return opens
 
 
-def _capitalised_inside_a_sentence_elsewhere(tok: Token) -> bool:
+def _a_firms_name_elsewhere(tok: Token) -> bool:
     """Whether the story uses this capitalised word elsewhere as the maker of a body's voice or goods ("A Grovers
     spokeswoman", "Grovers stores"), which only a firm's name is; a people or a generation ("Russians",
     "Millennials") never is."""
@@ -1697,7 +1697,7 @@ def _by_determiner(head: Token, has_name: bool) -> str:
         # "both countries", "each candidate": every one of the parties the story has named ("each expert we spoke
         # to" is not)
         return "named"
-    if head.text[:1].isupper() and not _indefinite(head) and _capitalised_inside_a_sentence_elsewhere(head):
+    if head.text[:1].isupper() and not _indefinite(head) and _a_firms_name_elsewhere(head):
         return "named"  # "Grovers said ...", "Boots said ...": a firm the story names mid-sentence too
     if head.tag_ in ("NNS", "NNPS") or _capitalised_only_by_position(head):
         return "vague"  # "Critics said", and "Neighbours described ...", which the tagger took for a name

@@ -153,7 +153,7 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # 'posed the question: "Should it be legal?"': a question asserts nothing
     that_clause = any(c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in tok.children)
     recollection = lemma in RECOLLECTING and that_clause and a.source is not None  # "Colleagues recalled that ..."
-    passive = "auxpass" in deps or bare_raising_passive(tok, lemma, deps)  # "with the club understood to have ..."
+    passive = "auxpass" in deps or bare_raising_passive(tok)  # "with the club understood to have ..."
     if lemma in WANTING_KNOWING and not recollection and not passive:
         # "Big businesses know ...", "voters want change": the writer's account of them, not a claim ("it is
         # understood that ..." is the passive of reporting, and stays one)
