@@ -154,8 +154,8 @@ class LinksCog(commands.Cog):
         allowance: otherwise each new thread would be a fresh one. The poster pays too, as for a 📰, so one member
         cannot take every channel's replies in turn.
         """
-        channel_key = getattr(message.channel, "parent_id", None) or message.channel.id
-        hit_all((self.bot.channel_limiter, channel_key), (self.bot.user_limiter, message.author.id))
+        hit_all((self.bot.channel_limiter, _allowance_channel(message.channel)),
+                (self.bot.user_limiter, message.author.id))
 
     async def _autoreplies_on(self, guild_id: int, message: discord.Message) -> bool:
         """Whether the message's channel (or the channel its thread is in) is on the auto-reply list right now."""
@@ -209,7 +209,7 @@ class LinksCog(commands.Cog):
         """
         guild = self.bot.get_guild(payload.guild_id) if payload.guild_id is not None else None
         channel = guild.get_channel_or_thread(payload.channel_id) if guild is not None else None
-        return channel.parent_id if isinstance(channel, discord.Thread) else payload.channel_id
+        return _allowance_channel(channel) if channel is not None else payload.channel_id
 
     async def _on_reaction(self, payload: discord.RawReactionActionEvent, guild_id: int,
                            refused: ShuttingDown | None) -> None:
@@ -350,3 +350,9 @@ class LinksCog(commands.Cog):
 async def setup(bot: BylineBot) -> None:
     """Load the links cog."""
     await bot.add_cog(LinksCog(bot))
+
+
+def _allowance_channel(channel: discord.abc.Snowflake) -> int:
+    """The channel whose allowance a message or reaction in ``channel`` spends: a thread's parent, else itself."""
+    parent: int | None = getattr(channel, "parent_id", None)
+    return parent or channel.id
