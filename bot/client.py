@@ -253,6 +253,16 @@ class BylineBot(commands.Bot):
             self._shutdown = asyncio.create_task(self._shut_down(), name="byline-shutdown")
         await asyncio.shield(self._shutdown)  # a cancelled caller must not cancel the shutdown itself
 
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Leave ``async with`` only once the whole shutdown has ended, the store closed too.
+
+        discord.py's own ``__aexit__`` waits for its part of the closing (gateway and REST) once that has begun,
+        and the shutdown still closes the store after it. A ``start()`` that returns in between (its gateway socket
+        lasted until REST's session closed) would end the block early, and the loop could then stop under a
+        shutdown that never finishes, leaving every ``close()`` caller waiting for good.
+        """
+        await self.close()
+
     async def _shut_down(self) -> None:
         """Refuse new requests ("restarting") but let accepted ones finish and be answered, within the grace period;
         tell what is left that it was cut short; then close the gateway, the cogs and the workers, REST (which

@@ -211,3 +211,33 @@ async def test_a_second_stop_signal_cuts_the_grace_period_short(tmp_path, monkey
     finally:
         job.release.set()
     assert sent_texts(inter) == [CutShortByRestart.user_message]
+
+
+async def test_async_with_ends_only_after_the_whole_shutdown(tmp_path):
+    """The end-to-end runner's order: ``async with bot: await bot.start()`` while another task calls close(). The
+    gateway session ends only when REST closes, after which the shutdown still closes the store; the ``async with``
+    block must not end before that, or the loop stops under a shutdown that never finishes."""
+    bot = new_bot(tmp_path)
+    events: list[str] = []
+
+    async def session(token: str) -> None:  # the gateway socket dies with REST's HTTP session
+        while bot._closing_task is None:
+            await asyncio.sleep(0.001)
+
+    async with bot:
+        with mock.patch.object(bot.tree, "sync", autospec=True, return_value=[]):
+            await bot.setup_hook()
+        real_store_close = bot.store.close
+
+        async def store_close() -> None:
+            events.append("store closing")
+            await real_store_close()
+            events.append("store closed")
+
+        with mock.patch.object(bot.store, "close", autospec=True, side_effect=store_close), \
+                mock.patch.object(bot, "start", autospec=True, side_effect=session):
+            closing = asyncio.create_task(bot.close())
+            await bot.start("token")
+    events.append("async with ended")
+    assert events == ["store closing", "store closed", "async with ended"]
+    assert closing.done() and bot._shutdown is not None and bot._shutdown.done()
