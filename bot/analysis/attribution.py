@@ -113,7 +113,7 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
             ranges = blocked_ranges(tok, attribution.content, attribution.direct_quote, state.qindex)
             for start, end in ranges:
                 blocked.add(start, end, attribution, tok)
-        if attribution.source_kind == "named" and attribution.source is not None:
+        if attribution.source_kind == "named" and attribution.source is not None and not _owner_of_an_object(tok):
             name = attribution.speaker or attribution.source.text
             insort(state.named, Mention(tok.i, sent.index, name, _is_person(doc, attribution.source)), key=by_token)
         elif attribution.speaker and attribution.source is not None and attribution.source.text.lower() in THIRD_PERSON:
@@ -125,6 +125,12 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
                 state.resolver.note_unnamed(person, sent.index)
     found.sort(key=lambda a: a.cue.start)
     return _without_kicker_cues(_bounded_open_claims(found, doc, sent), doc_text(doc), sent)
+
+
+def _owner_of_an_object(cue: Token) -> bool:
+    """ "Pike was unhappy with referee Clarke's decision. '...,' he said": the owner of a noun cue that is not the
+    sentence's subject is not who the story is about, so a "he" after it is not taken to be them."""
+    return cue.pos_ == "NOUN" and not cue.dep_.startswith("nsubj") and any(c.dep_ == "poss" for c in cue.children)
 
 
 def _bounded_open_claims(found: list[Attribution], doc: Doc, sent: Sentence) -> list[Attribution]:
@@ -373,7 +379,7 @@ def _verb_cue(
     reaction = cues.received_reaction(tok)
     head = sources.source_of(tok) or (
         None
-        if reaction is not None
+        if reaction is not None or cues.surfaced_talk(tok)
         else sources.left_neighbour(tok) or sources.relative_speaker(tok) or sources.speaker_before_aside(tok)
     )
     source = kind = None
@@ -404,7 +410,7 @@ def _verb_cue(
     if told:
         head = None  # "We are told that ...": whoever told the writer is not named
     sourceless = (told or cues.is_reporting_passive(tok) or cues.existential_claim(tok) or cues.hearsay(tok)
-                  or _accused_by_nobody(tok))
+                  or cues.surfaced_talk(tok) or _accused_by_nobody(tok))
     if head is None and not sourceless and reaction is None:
         quoted = qindex.at(tok.idx) is not None
         if cues.no_source_score(tok, quoted) < NO_SOURCE_MIN or cues.score(tok, quoted) < NO_SOURCE_CUE_MIN:

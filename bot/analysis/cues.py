@@ -54,6 +54,7 @@ ABOUT = {"about", "over"}
 # Plural nouns of unsourced talk whose that-clause is the claim ("reports that", "rumours that"; see ``hearsay``).
 HEARSAY_NOUNS = {"report", "rumour", "rumor", "claim", "allegation", "accusation", "suggestion"}
 GROWING = {"growing", "mounting", "increasing", "rising", "renewed"}  # "there are growing fears that ..."
+SURFACING = {"emerge", "surface", "resurface", "circulate", "swirl", "persist", "spread", "abound"}
 HEARSAY_FRAMES = {"amid", "amidst", "by", "despite", "following", "after"}
 # Moves of a price that market copy pins on talk: "the pound fell on reports that ...", "shares jumped on rumours".
 MARKET_MOVES = {"rise", "fall", "jump", "slide", "climb", "drop", "gain", "tumble", "surge", "rally", "slump", "sink",
@@ -254,15 +255,16 @@ def trailing_subject(tok: Token) -> Span | None:
     source close to the star said on Friday" it hangs "a source" on "his wife" and makes "said" share the actor's
     subject (or a participle of "the couple"). English puts the speaker between the comma and the verb, and the
     claim before the comma; only when nothing after the verb but when, to whom and how, and no verb in between."""
-    if tok.pos_ != "VERB" or tok.tag_ not in ("VBD", "VBZ", "VBP") or tok.dep_ not in ("acl", "conj", "relcl"):
+    if tok.pos_ != "VERB" or tok.tag_ not in ("VBD", "VBZ", "VBP") or tok.dep_ not in ("acl", "conj", "relcl", "ROOT"):
         return None
     if tok.lemma_.lower() not in words("reporting_verbs.txt"):
         return None
     if any(c.dep_ not in TRAILING_DEPS or (c.dep_ == "dobj" and tok.lemma_ != "tell") for c in tok.children
            if c.i > tok.i):
         return None  # "..., told Us Weekly" is to whom; "..., and held a strong position" is a clause of its own
-    if any(c.dep_ in ("nsubj", "nsubjpass", "ccomp", "xcomp", "aux", "auxpass") for c in tok.children):
-        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "ccomp", "xcomp", "aux", "auxpass") for c in tok.children
+           if not (c.dep_ == "ccomp" and c.i < tok.i and tok.dep_ == "ROOT")):
+        return None  # a main verb may have its claim before it: "..., a spokeswoman for the hospital said"
     doc, sent = tok.doc, tok.sent
     k = tok.i - 1
     while k > sent.start and doc[k].text != ",":
@@ -270,6 +272,8 @@ def trailing_subject(tok: Token) -> Span | None:
             return None
         k -= 1
     subject = doc[k + 1 : tok.i]
+    if tok.dep_ == "ROOT" and (not subject or subject.root.pos_ != "NOUN" or subject.root.dep_ != "appos"):
+        return None  # the parser hung the speaker on the claim's last noun; a name alone it reads well enough
     if k <= sent.start or not subject or subject[-1].pos_ not in ("NOUN", "PROPN"):
         return None  # the speaker's noun phrase ends right at the verb ("a source close to the star said")
     if any(t.lower_ in FIRST_PERSON for t in subject):
@@ -309,6 +313,8 @@ def existential_claim(tok: Token) -> bool:
     elif tok.dep_ != "attr" or not _is_be(verb) or not any(c.dep_ == "expl" for c in verb.children):
         return False
     about = ABOUT | {"of"} if tok.tag_ == "NNS" else ABOUT  # "fears of a recession", not "a fear of heights"
+    if tok.dep_ == "attr" and that_clause(verb):
+        return True  # "There were reports last month that ...": the parser hangs the clause on "were"
     return any(c.dep_ in ("acl", "relcl", "ccomp") or (c.dep_ == "prep" and c.lower_ in about) for c in tok.children)
 
 
@@ -329,8 +335,20 @@ def hearsay(tok: Token) -> bool:
     return circumstance and that_clause(tok)
 
 
+def surfaced_talk(verb: Token) -> bool:
+    """ "Allegations have also emerged that ...", "Reports surfaced on Monday that ...": talk that came up, with its
+    claim hung on the verb and nobody's name on it (not "his claims", "reports by the BBC")."""
+    if verb.lemma_.lower() not in SURFACING or not that_clause(verb):
+        return False
+    talk = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    noun = talk is not None and (talk.lemma_.lower() in HEARSAY_NOUNS or talk.lower_.removesuffix("s") in HEARSAY_NOUNS)
+    return talk is not None and noun and not any(
+        c.dep_ in ("poss", "compound") or (c.dep_ == "prep" and c.lower_ in ("by", "from")) for c in talk.children)
+
+
 def that_clause(noun: Token) -> bool:
-    """Whether a noun's claim is spelled out in a clause of its own: "reports that ...", "concerns that ..."."""
+    """Whether a noun's (or a verb's) claim is spelled out in a clause of its own: "reports that ...", "concerns
+    that ..."."""
     return any(c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
                for c in noun.children)
 

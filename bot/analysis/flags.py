@@ -26,7 +26,7 @@ from spacy.tokens import Span as Span_
 
 from bot.analysis import cues
 from bot.analysis.boundaries import TITLES
-from bot.analysis.coref import FEMALE_NOUNS, MALE_NOUNS
+from bot.analysis.coref import FEMALE_NOUNS, MALE_NOUNS, OFFICE_ROLES
 from bot.analysis.doctext import (
     doc_quotes,
     doc_text,
@@ -58,7 +58,8 @@ SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
 PERSONAL = {"he", "she"}  # a source that is plainly one person the story already has in view
 # Pronouns that can carry an unnamed source over from the sentence before.
-CONTINUING = {"he", "she", "they", "him", "her", "them", "it", "i", "we", "who"}
+CONTINUING = {"he", "she", "they", "him", "her", "them", "it", "i", "we", "who", "one", "another"}
+ONE_OF_THEM = {"one", "another"}  # '"...," one said' after "Two officials said ...": a member of that group
 HONORIFICS = TITLES | {"miss", "sir", "dame"}  # the boundary rules' titles, which are always followed by a name
 # Words that open a sentence turning to another side: the named voice after them is not the group's.
 CONTRAST_OPENERS = {"but", "however", "yet", "still", "others", "other", "meanwhile", "instead", "though",
@@ -73,6 +74,15 @@ HELD_BACK_PEOPLE = {
     "teacher", "coach", "relative", "colleague", "instructor", "student", "professor", "lawyer", "pilot", "attorney",
     "counsel", "prosecutor", "lawmaker", "legislator", "politician", "campaigner", "activist", "spokesman",
     "spokeswoman",
+}
+# Of those, the people a story describes by who they are rather than by any office. A named speaker with an office
+# ("Sheriff Alan Booker", "councillor Sameena Ashraf") is someone else, not "one woman" named at last.
+LAY_PEOPLE = {"man", "woman", "resident", "neighbour", "neighbor", "witness", "relative", "acquaintance", "friend"}
+OFFICE_TITLES = OFFICE_ROLES | {
+    "sheriff", "councillor", "councilor", "inspector", "superintendent", "commissioner", "constable", "trooper",
+    "sergeant", "detective", "firefighter", "paramedic", "senator", "congressman", "congresswoman", "official",
+    "lawmaker", "legislator", "mp", "gov", "sen", "rep", "gen", "lt", "col", "sgt", "capt", "supt", "det", "insp",
+    "cmdr", "adm", "maj", "cpl", "cllr", "chief",
 }
 # Descriptions of a body a story names a sentence or two later ("an activist group said ... the Syrian
 # Observatory for Human Rights said").
@@ -316,7 +326,10 @@ def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator
         return None
     if a.sentence - previous.sentence > PRONOUN_LOOKBACK:
         return None
-    if pronoun in SINGULAR_PRONOUNS and _person_between(previous.source, a.source, doc):
+    if pronoun in ONE_OF_THEM and (not _plural(previous.source, doc) or _modal(a, doc)):
+        # "one" stands for one of a group the story has just cited ("One might argue" is anyone at all)
+        return None
+    if (pronoun in SINGULAR_PRONOUNS or pronoun in ONE_OF_THEM) and _person_between(previous.source, a.source, doc):
         return None  # "a guy in Massachusetts sells snow. ... Kyle Waring will ship it, he says": "he" may be Waring
     if pronoun in SINGULAR_PRONOUNS and _plural(previous.source, doc):
         return None  # "Fans waved flags. She said ...": "she" is not the fans
@@ -325,6 +338,12 @@ def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator
     if _other_sex(pronoun, previous.source, doc):
         return None  # "One man told her ... she testified": "she" is not the man
     return _unnamed_flag(a, previous.source_kind, a.source, locate, doc, previous)
+
+
+def _modal(a: Attribution, doc: Doc) -> bool:
+    """Whether the cue is hedged by a modal ("One could say", "One might argue"): a supposition, not a report."""
+    cue = tokens_of(doc, a.cue)
+    return cue is not None and any(c.dep_ == "aux" and c.tag_ == "MD" for c in cue.root.children)
 
 
 def _stance_under(a: Attribution, doc: Doc) -> bool:
@@ -392,7 +411,8 @@ class _HeldBack:
             if ent.label_ in ("ORG", "PERSON", "GPE"):
                 self.named_words.setdefault(locate.sentence(ent.start_char).index, set()).add(ent[-1].lemma_.lower())
         self.named_speaker: set[int] = set()  # sentences with a named person speaking
-        self.first_named: dict[int, list[int]] = {}  # for those sentences, where each speaker's name first appears
+        # for those sentences, where each speaker's name first appears, and whether it comes with an office
+        self.first_named: dict[int, list[tuple[int, bool]]] = {}
         first_use = _first_uses(doc)
         self.named_quote: set[int] = set()  # sentences quoting a named person's own words
         self.speaker_words: dict[int, set[str]] = {}  # "Air Force Col. Monte Cannon said" gives {"air", "force", ...}
@@ -411,7 +431,8 @@ class _HeldBack:
                 if any(t.ent_type_ == "PERSON" for t in span) or _bare_name(span):
                     self.named_speaker.add(k)
                     # where the story first gave this name: only a name new to it can be an unnamed source named late
-                    self.first_named.setdefault(k, []).append(first_use.get(span[-1].text, span[-1].idx))
+                    office = any(t.lower_.rstrip(".") in OFFICE_TITLES for t in span)
+                    self.first_named.setdefault(k, []).append((first_use.get(span[-1].text, span[-1].idx), office))
                     if a.direct_quote and not _as_they_put_it(a, doc):
                         # where the quotation opens: a quote of two sentences has its "said" in the second
                         opens = a.content.start if a.content is not None else a.cue.start
@@ -481,9 +502,12 @@ class _HeldBack:
         ):
             return True  # "Research suggests ... According to a report by Demos", "media reports ... Yonhap reported"
         # "One neighbour said ... Inspector Baird said" is not the neighbour named at last when Baird spoke before
-        since = span.start_char
+        # "One woman said ... Sheriff Alan Booker said" is not the woman named either: an office is a new person's
+        since, lay = span.start_char, lemma in LAY_PEOPLE
         return single and lemma in HELD_BACK_PEOPLE and any(
-            k in self.named_speaker and any(first >= since for first in self.first_named.get(k, ())) for k in after)
+            k in self.named_speaker
+            and any(first >= since and not (lay and office) for first, office in self.first_named.get(k, ()))
+            for k in after)
 
 
 def _unnamed_body_in(span: Span_) -> bool:
@@ -1000,6 +1024,8 @@ def _strong_word(t: Token, strong: frozenset[str]) -> bool:
         return False
     if lemma == "attack" and t.i > 0 and t.doc[t.i - 1].lower_ in ILLNESS_ATTACKS:
         return False  # "a second heart attack", "panic attacks": an illness, not a crime
+    if lemma == "attack" and t.i > 1 and t.doc[t.i - 2 : t.i].text.lower() in ("line of", "lines of"):
+        return False  # "a potent line of attack": a campaign's argument, not violence
     return lemma in strong or t.lower_ in strong
 
 

@@ -27,6 +27,12 @@ def words(name: str) -> frozenset[str]:
     return frozenset(word.lower() for line in _lines(name) for word in line.split())
 
 
+@functools.cache
+def phrases(name: str) -> frozenset[str]:
+    """Return the lower-cased entries of a list that holds one entry of one or more words a line."""
+    return frozenset(" ".join(line.lower().split()) for line in _lines(name))
+
+
 @dataclass(frozen=True, slots=True)
 class Weight:
     """How often a token with this key headed a cue (and a source-less cue) in the training annotation."""

@@ -22,9 +22,9 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as Tokens
 
 from bot.analysis import nouns
-from bot.analysis.cues import bare_raising_passive, contracted_has, received_reaction
+from bot.analysis.cues import bare_raising_passive, contracted_has, received_reaction, surfaced_talk
 from bot.analysis.doctext import entities_in, name_words, per_sentence, quote_index, sentence_of
-from bot.analysis.lexicon import words
+from bot.analysis.lexicon import phrases, words
 
 RAISING = {"seem", "appear", "look", "sound"}
 # "is looking for a win", "looks to cut taxes": seeking, not seeming, so the subject is the source.
@@ -78,7 +78,8 @@ FIRM_ROLES = {"analyst", "economist", "strategist"}  # "CEA analysts" work at th
 # Verbs and nouns of addressing people, after which a "saying" is the addresser's (see ``_addressing_subject``).
 ADDRESSING = {"email", "e-mail", "text", "message", "tweet", "write", "address", "urge", "thank", "remind", "rally"}
 DELIVERING = {"make", "give", "deliver", "send", "issue", "post"}  # "made a pitch to voters saying ..."
-SAYING = {"say", "state", "declare", "tell", "argue", "vow", "warn", "insist", "promise", "claim", "write"}
+SAYING = {"say", "state", "declare", "tell", "argue", "vow", "warn", "insist", "promise", "claim", "write",
+          "urge", "implore", "beg", "ask", "press", "plead", "appeal", "demand"}  # "wrote to the PM urging him to ..."
 ADDRESSES = {"pitch", "appeal", "speech", "plea", "message", "letter", "email", "note", "address", "call"}
 NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"}
 NOUN_SOURCE_VERBS = {"express", "voice", "raise", "make", "issue", "offer", "release", "level", "lodge", "file"}
@@ -136,6 +137,8 @@ def source_of(cue: Token) -> Token | None:
         return _pobj(cue, {"to"})
     if cue.pos_ in ("NOUN", "PROPN"):
         return _noun_source(cue)
+    if surfaced_talk(cue):
+        return None  # "Allegations have emerged that ...": the allegations are the claim, and nobody makes them
     if _participle_hedge(cue) or bare_raising_passive(cue):
         return None  # "two gunmen, believed to have been helped by ...", "City, said to be furious": nobody says it
     if _feared_dead(cue):
@@ -174,7 +177,7 @@ def source_of(cue: Token) -> Token | None:
         ):
             # "a man calling himself ...", "rabbis denouncing the plan": the noun speaks. Not in a
             # prepositional phrase: "In a statement announcing X, the union ..." is the union's.
-            return node.head
+            return _who_became(node.head) or node.head
         node = node.head
         if node.dep_ == "prep" and node.head.pos_ in ("VERB", "AUX"):
             obj = next((c for c in node.head.children if c.dep_ == "dobj"), None)
@@ -249,6 +252,18 @@ def _addressing_subject(cue: Token) -> Token | None:
     if not (addressing or pitched):
         return None
     return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def _who_became(noun: Token) -> Token | None:
+    """ "She became an early voice warning that ...", "He was the first economist predicting ...": the noun only
+    describes the subject, who is the one speaking."""
+    if noun.dep_ != "attr" or noun.head.lemma_.lower() not in ("be", "become", "remain"):
+        return None
+    subject = next((c for c in noun.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or not (subject.lower_ in ("he", "she", "they", "i", "we", "you")
+                               or subject.ent_type_ == "PERSON"):
+        return None  # "Some priorities at risk are precedents restricting ...": the precedents restrict, not a person
+    return subject
 
 
 def _contact_clause(verb: Token) -> bool:
@@ -566,7 +581,8 @@ def _line_label(tok: Token) -> bool:
 def _own_source(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
-            return _pobj(child, None)
+            agent = _pobj(child, None)
+            return None if agent is not None and _a_time(agent) else agent  # "is expected by the end of June"
     as_who = _as_someone_put_it(verb)
     if as_who is not None:
         return as_who
@@ -574,7 +590,7 @@ def _own_source(verb: Token) -> Token | None:
         # "was described as a liar by Ann Cole", "has been called “strategic ambiguity” by Joshua Hendrick": the
         # parser hangs the by-phrase on the "as" noun or on the name given
         complements = [g for as_ in verb.children if as_.dep_ == "prep" and as_.lower_ == "as"
-                       for g in as_.children if g.dep_ == "pobj"]
+                       for g in as_.children if g.dep_ in ("pobj", "amod", "acomp")]
         for noun in complements + [c for c in verb.children if c.dep_ == "oprd"]:
             if any(c.dep_ == "acl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
                    for c in noun.children):
@@ -583,6 +599,10 @@ def _own_source(verb: Token) -> Token | None:
             agent = _pobj(by, None) if by is not None else None
             if agent is not None and (agent.ent_type_ in ("PERSON", "ORG") or agent.pos_ == "PROPN"):
                 return agent  # only a name: "portrayed as violence by an angry mob" is the mob's violence
+            if agent is not None and (noun.pos_ == "ADJ" or noun.dep_ == "oprd") and not _a_time(agent):
+                # "was considered alarmist by some colleagues", "seen as reckless by critics": a quality given
+                # straight after the verb has no doer of its own, so the by-phrase says who judges
+                return agent
     feeling = verb.lemma_.lower() in words("feeling_passives.txt")
     # A noun subject before a clausal one: "Answering questions on Facebook, Watson said" is Watson's, and one
     # outside a quotation before one inside it: the parser gives '"A pilot called me," a doctor told me' both.
@@ -596,10 +616,36 @@ def _own_source(verb: Token) -> Token | None:
     for child in children:
         if child.is_punct or child.is_space:
             continue  # a dash or a stray mark is sometimes parsed as a subject
+        if child.dep_ in ("csubj", "advcl") and child.tag_ == "VBG" and child.i < verb.i and not any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in children):
+            speaker = _speaker_after_participle(child)
+            if speaker is not None:
+                return speaker
         if child.dep_ in ("nsubj", "csubj", "expl") or (feeling and child.dep_ == "nsubjpass"):
             return _name_after_role(_noun_under_verb(child))  # "she is convinced that ...": who is convinced holds it
         if child.dep_ == "nsubjpass" and contracted_has(verb):
             return child
+    return None
+
+
+TIME_NOUNS = {"end", "start", "beginning", "middle", "close", "time", "deadline", "weekend", "morning", "evening",
+              "afternoon", "night", "noon", "midnight"}
+
+
+def _a_time(tok: Token) -> bool:
+    """ "by the end of June", "by Friday", "by 5pm": when, not who."""
+    return tok.ent_type_ in ("DATE", "TIME") or tok.lemma_.lower() in TIME_NOUNS or _clock_time(tok)
+
+
+def _speaker_after_participle(participle: Token) -> Token | None:
+    """ "Speaking to reporters in Hollins Mill, the agency's area manager, Tom Raikes, said": the parser can take
+    the fronted participle for the subject and hang the speaker on its last noun as an aside; the speaker is the
+    first person so hung after the comma."""
+    for tok in participle.subtree:
+        person = tok.ent_type_ == "PERSON" or _a_person(tok)
+        if tok.dep_ == "appos" and tok.i > participle.i and person and any(
+                t.is_punct for t in tok.doc[tok.head.i + 1 : tok.left_edge.i]):
+            return tok
     return None
 
 
@@ -728,6 +774,13 @@ def np_bounds(head: Token) -> tuple[int, int]:
         left = dash + 1  # "SACRAMENTO - Governor Elena Marsh said": the dateline is not part of the source
     while left < head.i and (doc[left].is_punct or doc[left].is_space or _clock_time(doc[left])):
         left += 1  # a live blog's "09:48 A Treasury source": the time stamps the entry, it is not the source
+    if (head.tag_ == "NNS" and left + 1 < head.i and doc[left].lower_ in ("a", "an") and doc[left].head.i == head.i
+            and doc[left + 1].dep_ == "compound" and doc[left + 1].tag_ == "NN"):
+        # "..., a charge church leaders deny", "a fact sheet lawmakers released": "a" cannot go with a plural, so
+        # the nouns after it belong to the aside, up to the speakers (with their name words: "Labour MPs")
+        left = head.i
+        while doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN" and doc[left - 1].head.i == head.i:
+            left -= 1
     if head.tag_ == "POS" or head.lower_ in ("'s", "’s"):
         right = max(right, head.i + 1)
     return left, max(right, head.i + 1)
@@ -788,6 +841,8 @@ def classify(head: Token, i: int, j: int) -> str:
         return "anonymous"  # "An engineer said ... the engineer said", "people familiar ... the people said"
     if head.like_num and head.pos_ == "NUM" and _definite(head) and not any(c.dep_ == "prep" for c in head.children):
         return "named"  # "Clinton and Sanders met. The two said ...": the ones the story just named
+    if head.lower_ == "opinion" and _ruled_by_named(head):
+        return "named"  # "The Eighth Circuit's opinion, written by Judge Mbeki, concluded": a court's ruling
     if head.lower_ in words("vague_nouns.txt") or head.like_num:
         if _led_by_name(head) or _polled_by_name(head) or (lemma in STAFF and _of_named_body(head)) or (
             _officials_of_named_body(head) or _group_named_earlier(head)
@@ -812,6 +867,8 @@ def classify(head: Token, i: int, j: int) -> str:
     if lemma == "interview" and _interviewed_named(head):
         return "named"  # "according to an interview with The New York Times": the outlet or person on record
     if lemma in words("document_nouns.txt"):
+        if _only_where(head):
+            return _by_determiner(head, False)  # "reports in Spain": where they ran, not whose they are
         # "a complaint filed by the SEC", "a slide from a presentation that Mr. X carries": author named
         whole = doc[head.left_edge.i : head.right_edge.i + 1]
         named_author = any(t.ent_type_ in ("PERSON", "ORG") for t in whole)
@@ -858,6 +915,35 @@ def _interviewed_named(head: Token) -> bool:
     return False
 
 
+def _only_where(head: Token) -> bool:
+    """ "According to reports in Spain", "local reports in Italy": the only name in the phrase is the country the
+    reports ran in, which says nothing of who wrote them ("reports in Marca" names a paper)."""
+    preps = [c for c in head.children if c.dep_ == "prep"]
+    if len(preps) != 1 or preps[0].lower_ != "in":
+        return False
+    where = {t.i for t in preps[0].subtree}
+    rest = [t for t in head.subtree if t.i not in where and t.i != head.i]
+    if len(rest) > 3 or any(t.pos_ == "PROPN" or t.ent_type_ for t in rest):
+        return False  # "Burger King ads in Japan": the maker is named before the noun
+    place = next((c for c in preps[0].children if c.dep_ == "pobj"), None)
+    if place is None or any(c.dep_ == "prep" for c in place.children):
+        return False
+    name = " ".join(t.lower_ for t in place.subtree if t.dep_ != "det")
+    return name in phrases("country_names.txt")
+
+
+COURT_WORDS = {"court", "judge", "justice", "tribunal", "panel", "circuit", "bench"}
+
+
+def _ruled_by_named(head: Token) -> bool:
+    """ "The Eighth Circuit's opinion", "the court's opinion", "an opinion written by Justice Kagan": a written
+    ruling whose court or judge the phrase names (an "opinion" alone is a poll's word, and vague)."""
+    owner = next((c for c in head.children if c.dep_ == "poss"), None)
+    if owner is not None and (owner.pos_ == "PROPN" or owner.lemma_.lower() in COURT_WORDS):
+        return True
+    return _made_by_name(head)
+
+
 def _maker_before(head: Token) -> bool:
     """A named organisation or person in front of a common noun for a thing ("a CNN tally", "a BBC story")."""
     lemma = head.lemma_.lower()
@@ -873,7 +959,8 @@ def _a_person(head: Token) -> bool:
     """Whether a common noun names a person or people ("a doctor", "an aide"), who stay unnamed beside a body."""
     lemma, lower = head.lemma_.lower(), head.lower_
     return (lemma in PERSON_ROLES or lower in words("common_roles.txt") or lemma in words("anonymous_nouns.txt")
-            or lower in words("vague_nouns.txt") or head.ent_type_ in ("PERSON", "NORP"))
+            or lower in words("vague_nouns.txt") or head.ent_type_ in ("PERSON", "NORP")
+            or lower in ROLE_ACRONYMS or lemma in ("councillor", "councilor"))  # "One MP from Kisumu"
 
 
 # Words that say a paper reached the reporter without its maker putting it out.
@@ -951,7 +1038,7 @@ def _back_to_unnamed(head: Token) -> bool:
     "people familiar with the talks", so is this one. Any noun: the role words a story uses are too many to list,
     and the earlier mention's own reading decides."""
     lemma = head.lemma_.lower()
-    if head.pos_ != "NOUN" or not _definite(head):
+    if not _common_noun(head) or not _definite(head):
         return False
     doc = head.doc
     if any(t.pos_ == "PROPN" or t.ent_type_ for t in doc[np_bounds(head)[0] : head.i]):
@@ -961,7 +1048,7 @@ def _back_to_unnamed(head: Token) -> bool:
         earlier = doc[k]
         if earlier.lemma_.lower() not in lemmas and earlier.lower_ not in lemmas:
             continue
-        if earlier.pos_ != "NOUN":
+        if not _common_noun(earlier):
             return False  # "California Highway Patrol Spokesman Don Clotworthy": the role as a name's title
         if earlier.tag_ != head.tag_ and earlier.lemma_.lower() == lemma:
             continue  # "One minister said ... Ministers met ... the minister said": one of them, not the group
@@ -974,6 +1061,11 @@ def _back_to_unnamed(head: Token) -> bool:
             return False  # "a president must answer to voters ... the president said": someone else than the speaker
         return classify(earlier, *np_bounds(earlier)) == "anonymous"
     return False
+
+
+def _common_noun(tok: Token) -> bool:
+    """A common noun, counting a role written in capitals ("the MP", "one senior Labor MP")."""
+    return tok.pos_ == "NOUN" or tok.lower_ in ROLE_ACRONYMS
 
 
 def _spoke(noun: Token) -> bool:
@@ -1095,7 +1187,14 @@ def _a_named_body(tok: Token) -> bool:
         return True
     lemma = tok.lemma_.lower()
     bodies = lemma in words("body_nouns.txt") or lemma in words("organisation_nouns.txt")
-    return bodies and (tok.is_title or _definite(tok))
+    return (bodies and (tok.is_title or _definite(tok))) or _name_of_a_thing(tok)
+
+
+def _name_of_a_thing(tok: Token) -> bool:
+    """ "Corvane, which runs 146 homes, denied ...": a bare capitalised word the tagger did not know, described by a
+    "which" clause, is the name of a firm or a body."""
+    return tok.is_title and tok.tag_ in ("NN", "NNP") and not any(c.dep_ == "det" for c in tok.children) and any(
+        c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ == "which" for g in c.children) for c in tok.children)
 
 
 def _first_body_noun(sent: Tokens) -> int:
@@ -1157,6 +1256,9 @@ def _names_earlier_uncached(head: Token) -> bool:
             verb = earlier.head.head  # "the ministry said in a statement", "In a statement, the minister said"
         if _made_by_name(earlier):
             return True  # "an affidavit signed by Agent Garriola ... the document said", "a complaint filed by X"
+        owner = next((c for c in earlier.children if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN")), None)
+        if owner is not None and classify(owner, *np_bounds(owner)) == "named":
+            return True  # "According to the diocese's annual report ... The report warned"
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
         if subject is None and verb is not None and verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj", "xcomp"):
             # "the solicitor's office announced that ..., saying in a statement": the participle is the speaker's,
@@ -1335,12 +1437,22 @@ def _made_by_name(head: Token) -> bool:
         # an institution in view ("a statement released by the hospital")
         agent = prep.dep_ == "agent"
         if any(
-            is_maker(t) or (prep.lower_ == "by" and t.pos_ == "PROPN")
+            is_maker(t) or (prep.lower_ == "by" and (t.pos_ == "PROPN" or _public_office(t)))
             or (agent and (_named_institution(t) or _named_body_earlier(t)))
             for t in prep.subtree
         ):
             return True
     return False
+
+
+# Offices held by one person or one body, whose reports are public: "a review by the state auditor".
+PUBLIC_OFFICES = {"auditor", "comptroller", "ombudsman", "ombudsperson", "regulator", "watchdog", "coroner",
+                  "inspectorate", "treasurer", "auditor-general", "controller"}
+
+
+def _public_office(tok: Token) -> bool:
+    """ "the state auditor", "the federal watchdog", "the coroner": one office, whose report a reader can ask for."""
+    return tok.pos_ == "NOUN" and tok.lemma_.lower() in PUBLIC_OFFICES and _definite(tok)
 
 
 def _from_named_maker(head: Token) -> bool:
@@ -1475,6 +1587,10 @@ def _pronoun_or_quantifier(head: Token) -> str:
     return "pronoun"
 
 
+CLERICAL_STYLES = {"rev", "revd", "reverend", "very", "right", "rt", "most", "venerable", "ven", "hon", "honourable",
+                   "honorable"}  # "the Rev", "the Very Rev", "the Hon": styles written after "the"
+
+
 def appositive_name(head: Token) -> str | None:
     """The person a role source names in apposition: "Meridian's chief executive, Paul Okafor, denied ...".
 
@@ -1494,6 +1610,12 @@ def appositive_name(head: Token) -> str | None:
         words_ = head.doc[i:j]
         if len(words_) >= 2 and all(t.pos_ == "PROPN" and t.is_title for t in words_):
             return words_.text  # "chief negotiator, Ilya Baranov,": a full name the NER did not type, beside a role
+        if words_[0].lower_ == "the" and _a_person(head):
+            # "Its spokesman, the Rev Daniel Okafor,": a cleric's style, which the NER takes for a body's name
+            rest = words_[1:]
+            names = [t for t in rest if t.lower_.rstrip(".") not in CLERICAL_STYLES]
+            if len(names) >= 2 and len(names) < len(rest) and all(t.pos_ == "PROPN" and t.is_title for t in rest):
+                return rest.text
     return None
 
 

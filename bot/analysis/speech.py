@@ -13,7 +13,14 @@ import re
 from spacy.tokens import Doc, Token
 
 from bot.analysis.content import CLOSING_MARKS
-from bot.analysis.cues import bare_raising_passive, existential_claim, received_reaction, that_clause
+from bot.analysis.cues import (
+    BARE_RAISING,
+    bare_raising_passive,
+    existential_claim,
+    received_reaction,
+    surfaced_talk,
+    that_clause,
+)
 from bot.analysis.doctext import tokens_of
 from bot.analysis.lexicon import words
 from bot.analysis.non_reports import as_right_after
@@ -109,6 +116,9 @@ THINKING_VERBS = {"think", "believe", "feel", "hope", "fear", "suspect", "assume
                   "indicate", "mean"}
 
 # Verbs of making a paper, whose passive says who made it ("was written by officials"), not what anyone claims.
+CLAUSE_ONLY_PASSIVES = {"learn"}  # "it is learnt that ..." reports; "he's learned to cook" does not
+# Nouns of grasping a subject, which hold a belief only with a "that" clause ("the understanding that ...").
+GRASPING = {"understanding", "knowledge", "awareness", "grasp", "appreciation", "comprehension"}
 AUTHORING = {"write", "draft", "author", "compose", "pen", "prepare", "sign", "co-write", "cowrite"}
 
 
@@ -126,6 +136,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     lemma = tok.lemma_.lower()
     deps = {c.dep_ for c in tok.children}
     source = tokens_of(doc, a.source)
+    if surfaced_talk(tok):
+        return True  # "Allegations have emerged that ...": talk that came up is a claim, whoever started it
     if lemma == "charge" and "dobj" in deps and _has_prep(tok, "with"):
         return False  # 'police charged him with "breach of the peace"': a legal act on the record, as "was charged" is
     if lemma == "remember" and "auxpass" in deps and any(
@@ -153,6 +165,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # 'posed the question: "Should it be legal?"': a question asserts nothing
     that_clause = any(c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in tok.children)
     recollection = lemma in RECOLLECTING and that_clause and a.source is not None  # "Colleagues recalled that ..."
+    if lemma in GRASPING and tok.pos_ == "NOUN" and not that_clause and not a.direct_quote:
+        return False  # "transformed scientists' understanding of how the oceans store heat": a field, not a claim
     passive = "auxpass" in deps or bare_raising_passive(tok)  # "with the club understood to have ..."
     if lemma in WANTING_KNOWING and not recollection and not passive:
         # "Big businesses know ...", "voters want change": the writer's account of them, not a claim ("it is
@@ -292,7 +306,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         # "the method favored by scientists", "a plan backed by unions": describes a thing; but "widely
         # regarded as the best" is a judgement with nobody behind it
         return _as_predicate(tok)
-    if "auxpass" in deps and not deps & {"ccomp", "xcomp", "csubj", "oprd"} and not _as_predicate(tok):
+    if "auxpass" in deps and not deps & {"ccomp", "xcomp", "csubj", "oprd"} and not _as_predicate(tok) and not (
+            _raised_to(tok)):
         # "is now known", "has not been charged", "was declared insolvent": a fact, not a claim; but "has been
         # accused of fraud" is an accusation whoever makes it
         return lemma in ACCUSING_VERBS
@@ -311,9 +326,20 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         # a reported clause makes a verb of saying or thinking a claim; "tensions sparked again when ... and
         # Turkey didn't intervene" is a parse that hangs a clause on a verb that says nothing
         return speech or lemma in words("reporting_passives.txt") or lemma in THINKING_VERBS
-    if speech or (lemma in words("reporting_passives.txt") and passive):
+    if speech or (lemma in words("reporting_passives.txt") and passive and lemma not in CLAUSE_ONLY_PASSIVES):
         return not (lemma in FINDING_VERBS and "dobj" in deps and "xcomp" not in deps)
     return _as_predicate(tok) or _voices_a_claim(tok)
+
+
+def _raised_to(verb: Token) -> bool:
+    """ "Vane is understood to favour ending the freeze": after a passive of believing, "to" opens an infinitive even
+    when the parser takes the verb for a noun ("to favour" read as a preposition and its object); not "was reported to
+    police", "is known to police"."""
+    doc = verb.doc
+    if verb.lemma_.lower() not in BARE_RAISING - {"report", "know"} or verb.i + 2 >= len(doc):
+        return False
+    to, word = doc[verb.i + 1], doc[verb.i + 2]
+    return to.lower_ == "to" and to.dep_ == "prep" and word.dep_ == "pobj" and not word.n_lefts
 
 
 def _perceived_event(verb: Token) -> bool:

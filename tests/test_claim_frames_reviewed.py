@@ -1,0 +1,130 @@
+"""Frames an editor's review found misread: raised passives the parser breaks, "it is learnt", a by-phrase on a
+judgement, a time after "by", a quoted lyric, and speakers hidden behind a description or a fronted participle.
+Sentences written for these tests."""
+
+from __future__ import annotations
+
+from bot.analysis.result import Result
+
+
+def _flags(result: Result, category: str | None = None) -> list[tuple[str, str]]:
+    return [(f.evidence.text, f.severity) for f in result.flags if category is None or f.category == category]
+
+
+def _claim(result: Result, cue: str):
+    [claim] = [a for a in result.attributions if a.cue.text == cue]
+    return claim
+
+
+def test_understood_to_favour_is_an_unsourced_claim_however_it_is_parsed(engine):
+    result = engine.analyze("Freeze\n\nChancellor Harriet Vane is understood to favour ending the 12-year freeze.")
+    assert _flags(result, "no_source") == [("is understood", "medium")]
+
+
+def test_a_report_to_police_is_still_no_claim(engine):
+    result = engine.analyze("Theft\n\nThe theft was reported to police on Monday.")
+    assert _flags(result, "no_source") == []
+
+
+def test_it_is_learnt_that_is_it_is_understood(engine):
+    result = engine.analyze("Lake\n\nIt is learnt that the pollution board has collected water samples from the lake.")
+    assert _flags(result, "no_source") == [("is learnt", "medium")]
+    learning = engine.analyze("Home\n\nHe's only recently learned to use the microwave. Lessons have been learnt.")
+    assert _flags(learning, "no_source") == []
+
+
+def test_a_fields_understanding_is_not_a_claim(engine):
+    result = engine.analyze("Obituary\n\nLindqvist, whose work transformed scientists' understanding of how the "
+                            "oceans store heat, died on Saturday.")
+    assert _flags(result) == []
+
+
+def test_she_became_a_voice_warning_is_her_warning(engine):
+    result = engine.analyze("Obituary\n\nMargarethe Lindqvist studied the deep currents for forty years. In the "
+                            "1990s, she became an early and outspoken voice warning that a warming climate could slow "
+                            "the conveyor belt.")
+    warning = _claim(result, "warning")
+    assert warning.source is not None and warning.source.text == "she"
+    assert _flags(result) == []
+
+
+def test_a_by_phrase_on_a_judgement_is_its_source_but_a_date_is_not(engine):
+    judged = engine.analyze("Obituary\n\nThat view was considered alarmist by some colleagues at the time.")
+    considered = _claim(judged, "was considered")
+    assert considered.source is not None and considered.source.text == "some colleagues"
+    assert [c for c, _ in _flags(judged)] == ["some colleagues"]
+    dated = engine.analyze("Court\n\nA decision is expected by the end of June.")
+    assert all(a.source is None for a in dated.attributions)
+
+
+def test_a_quoted_lyric_is_a_works_words(engine):
+    result = engine.analyze("Song\n\nThe track, released on Friday, includes the lyric \"you love the game more than "
+                            "you ever loved me.\"")
+    assert _flags(result, "unattributed_quote") == []
+
+
+def test_he_after_a_referees_decision_is_the_manager_who_complained(engine):
+    result = engine.analyze("Match\n\nManager Graham Pike said his side had been unlucky. Pike was also unhappy with "
+                            "referee Steven Clarke's decision not to award a penalty when Jones went down in the box. "
+                            "\"It's a penalty all day long,\" he said.")
+    [quote] = [a for a in result.attributions if a.direct_quote]
+    assert quote.speaker == "Graham Pike"
+
+
+def test_a_clerics_name_beside_a_spokesman_is_who_spoke(engine):
+    result = engine.analyze("Church\n\nThe diocese has consulted widely. Its spokesman, the Rev Daniel Okafor, said "
+                            "that every parish council had been consulted. \"Fourteen of the proposals were "
+                            "altered,\" he said.")
+    assert [a.speaker for a in result.attributions] == ["Rev Daniel Okafor", "Rev Daniel Okafor"]
+
+
+def test_a_speaker_after_a_fronted_speaking_clause_is_found(engine):
+    result = engine.analyze("Floods\n\nSpeaking to reporters in Hollins Mill, the agency's area manager, Tom Raikes, "
+                            "said water levels had risen by more than a metre in four hours.")
+    said = _claim(result, "said")
+    assert said.source is not None and said.source_kind == "named" and "Raikes" in said.source.text
+
+
+def test_a_named_courts_opinion_is_its_ruling_but_opinion_alone_is_vague(engine):
+    ruling = engine.analyze("Court\n\nThe Eighth Circuit's opinion, written by Judge Ansel Mbeki, concluded that the "
+                            "ban imposed only a modest burden on voters.")
+    assert [a.source_kind for a in ruling.attributions] == ["named"] and _flags(ruling) == []
+    polled = engine.analyze("Ban\n\nOpinion is divided, but opinion polls suggest most voters back the ban.")
+    assert polled.attributions and all(a.source_kind != "named" for a in polled.attributions)
+
+
+def test_a_line_of_attack_is_not_a_strong_claim(engine):
+    result = engine.analyze("Politics\n\nRepublicans, for their part, believe they have found a potent line of "
+                            "attack.")
+    assert _flags(result, "vague_source") == [("Republicans", "low")]
+
+
+def test_a_spokeswoman_after_the_claim_is_the_source_not_her_hospital(engine):
+    result = engine.analyze("Crash\n\nMost of the injuries were minor, but two people were being treated for back "
+                            "injuries, a spokeswoman for Porthaven General Hospital said.")
+    said = _claim(result, "said")
+    assert said.source is not None and said.source.text == "a spokeswoman for Porthaven General Hospital"
+    assert said.source_kind == "named" and _flags(result) == []
+
+
+def test_speakers_in_an_aside_after_a_noun_are_the_plural_noun(engine):
+    result = engine.analyze("Church\n\nRural dioceses have been accused of abandoning the countryside, a charge church "
+                            "leaders strongly deny.")
+    deny = _claim(result, "deny")
+    assert deny.source is not None and deny.source.text == "leaders"
+
+
+def test_urging_the_person_written_to_is_the_writers_claim(engine):
+    result = engine.analyze("Letter\n\nSeveral MPs have written to the prime minister urging him to keep the freeze.")
+    urging = _claim(result, "urging")
+    assert urging.source is not None and urging.source.text == "Several MPs"
+
+
+def test_talk_that_surfaced_or_was_there_has_no_source(engine):
+    emerged = engine.analyze("Bill\n\nAllegations have also emerged that some legislators were offered money to "
+                             "support the bill.")
+    assert _flags(emerged, "no_source") == [("emerged", "medium")]
+    existed = engine.analyze("Budget\n\nThere were reports last month that the city faces a budget gap.")
+    assert _flags(existed, "no_source") == [("reports", "medium")]
+    owned = engine.analyze("Bill\n\nHis claims emerged that some legislators were offered money.")
+    assert _flags(owned, "no_source") == []

@@ -1,0 +1,94 @@
+"""Unnamed sources read in the light of the sentences around them: who a later named speaker can be, which back-
+references stay unnamed, and which documents and spokespeople are on record. Sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis.result import Result
+
+
+def _flags(result: Result, category: str | None = None) -> list[tuple[str, str]]:
+    return [(f.evidence.text, f.severity) for f in result.flags if category is None or f.category == category]
+
+
+def _kind_of(result: Result, source: str) -> str:
+    [kind] = [a.source_kind for a in result.attributions if a.source is not None and a.source.text == source]
+    return kind
+
+
+@pytest.mark.parametrize("text, evidence, severity", [
+    ("Fire sweeps town\n\nOne woman who fled with her three children said she did not receive an alert on her phone. "
+     "Several residents complained that the sirens were silent. Sheriff Alan Booker said deputies went door to door.",
+     "One woman", "medium"),
+    ("Floods hit town\n\n\"The water was at the door before anybody knocked,\" one woman told the BBC. "
+     "Councillor Sameena Ashraf said the council had opened two rest centres.", "one woman", "high"),
+])
+def test_a_named_official_speaking_next_is_not_the_unnamed_woman(engine, text, evidence, severity):
+    """An office ("Sheriff", "Councillor") marks a new person, so the woman is not "named at last" by them."""
+    assert (evidence, severity) in _flags(engine.analyze(text), "anonymous_source")
+
+
+def test_a_person_named_without_an_office_may_still_be_the_one_held_back(engine):
+    text = "Course\n\nA former trainer said the course is hard. \"It breaks people,\" Oly Olson said."
+    assert _flags(engine.analyze(text), "anonymous_source") == []
+
+
+def test_one_of_a_group_just_cited_is_flagged_with_the_group(engine):
+    text = ("Talks fail\n\nTwo officials said the meeting went badly. "
+            "\"It was a disaster from start to finish, honestly,\" one said.")
+    flags = _flags(engine.analyze(text), "anonymous_source")
+    assert flags == [("Two officials", "medium"), ("one", "high")]
+
+
+@pytest.mark.parametrize("text", [
+    "Talks fail\n\nAn official said the meeting went badly. \"It was a disaster,\" one said.",  # one person, no group
+    "Plan\n\nCritics said the plan was flawed. One might argue that the senator was motivated by high ideals.",
+])
+def test_one_is_not_carried_from_a_single_person_or_as_anyone_at_all(engine, text):
+    evidence = [e for e, _ in _flags(engine.analyze(text))]
+    assert len(evidence) == 1 and evidence[0].lower() != "one"  # the first source's own flag only
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Bill passes\n\nOne MP from Kisumu said privately that 30 members had considered voting against it.",
+     "One MP from Kisumu"),
+    ("Row\n\nOne senior Labor MP said the party room was furious. "
+     "\"We found out from the transcript,\" the MP said.", "the MP"),
+    ("Row\n\nA source close to Rory said the couple were fine. \"He adores her,\" the pal added.", "the pal"),
+])
+def test_members_and_pals_are_people_not_names(engine, text, source):
+    result = engine.analyze(text)
+    assert _kind_of(result, source) == "anonymous"
+    assert any(e == source for e, _ in _flags(result, "anonymous_source"))
+
+
+def test_reports_in_a_country_are_vague_but_reports_in_a_paper_are_named(engine):
+    spain = engine.analyze("Transfer\n\nRedbridge are closing in on a deal for Castellano, according to reports in "
+                           "Spain.")
+    assert _kind_of(spain, "reports in Spain") == "vague"
+    assert _flags(spain, "vague_source") == [("reports in Spain", "low")]
+    marca = engine.analyze("Transfer\n\nRedbridge are closing in on a deal, according to reports in Marca.")
+    assert _kind_of(marca, "reports in Marca") == "named"
+    ads = engine.analyze("Perfume\n\nBurger King ads in Japan promise a limited-edition perfume.")
+    assert _kind_of(ads, "Burger King ads in Japan") == "named"  # the maker is before the noun
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Care homes\n\nCorvane, which runs 146 homes, denied any wrongdoing. \"We do not recognise the picture painted "
+     "by these allegations,\" a spokesman said.", "a spokesman"),
+    ("Church\n\nAccording to the diocese's annual report, the cost of clergy rose by 9 percent. The report warned "
+     "that the diocese could run out of reserves by 2029.", "The report"),
+    ("Drought\n\nRelief payments took nearly a year to arrive, according to a review by the state auditor.",
+     "a review by the state auditor"),
+])
+def test_a_body_just_named_and_its_public_papers_are_on_record(engine, text, source):
+    result = engine.analyze(text)
+    assert _kind_of(result, source) == "named"
+    assert not [e for e, _ in _flags(result) if e == source]
+
+
+def test_a_bare_spokesman_and_an_unnamed_paper_are_still_flagged(engine):
+    result = engine.analyze("Care homes\n\nThe homes were inspected in May. \"We do not recognise the picture,\" a "
+                            "spokesman said. A review found that staff were untrained.")
+    assert ("a spokesman", "high") in _flags(result, "anonymous_source")
