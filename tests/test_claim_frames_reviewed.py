@@ -128,3 +128,12 @@ def test_talk_that_surfaced_or_was_there_has_no_source(engine):
     assert _flags(existed, "no_source") == [("reports", "medium")]
     owned = engine.analyze("Bill\n\nHis claims emerged that some legislators were offered money.")
     assert _flags(owned, "no_source") == []
+
+
+def test_a_quote_of_the_first_verb_is_not_the_joined_verbs_content(engine):
+    result = engine.analyze("Yard\n\nOpposition spokeswoman Karen Maddox said the figures were \"a disgrace\" and "
+                            "accused Defence Minister Peter Albrook of hiding the blowout. \"The minister knew this "
+                            "number in January,\" she said.")
+    accused = _claim(result, "accused")
+    assert accused.content is not None and "disgrace" not in accused.content.text
+    assert "January" not in accused.content.text and not accused.direct_quote

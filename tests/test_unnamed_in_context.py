@@ -92,3 +92,12 @@ def test_a_bare_spokesman_and_an_unnamed_paper_are_still_flagged(engine):
     result = engine.analyze("Care homes\n\nThe homes were inspected in May. \"We do not recognise the picture,\" a "
                             "spokesman said. A review found that staff were untrained.")
     assert ("a spokesman", "high") in _flags(result, "anonymous_source")
+
+
+def test_a_classified_paper_stays_unnamed_when_the_next_sentence_says_who_wrote_it(engine):
+    text = ("Missiles\n\nA classified Pentagon assessment warns that the United States could exhaust its stockpile "
+            "within two weeks of a major conflict, according to a copy reviewed by The Ledger.\n\nThe 40-page "
+            "assessment, prepared by the Joint Staff in January, concludes that production cannot be expanded.")
+    result = engine.analyze(text)
+    assert _kind_of(result, "A classified Pentagon assessment") == "anonymous"
+    assert ("A classified Pentagon assessment", "medium") in _flags(result, "anonymous_source")

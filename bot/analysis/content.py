@@ -255,6 +255,8 @@ def adjacent_quote(doc: Doc, sent: Sentence, tok: Token, qindex: QuoteIndex) -> 
     def rejected(quote: Quote) -> bool:
         if quote.end - quote.start < MIN_QUOTE or _head_reports(tok, quote):
             return True
+        if tok.dep_ == "conj" and tok.head.idx < quote.start and quote.end <= tok.idx:
+            return True  # 'said the figures were "a disgrace" and accused X': the quote is the first verb's
         if clause is not None and not (clause.start <= quote.start and quote.end <= clause.end):
             return True
         if objects is not None and objects.start < quote.start < objects.end:

@@ -40,7 +40,7 @@ from bot.analysis.lexicon import words
 from bot.analysis.quotes import Quote, merge, title_like
 from bot.analysis.result import Attribution, Flag, Span
 from bot.analysis.segment import Sentence, short_first_paragraph, title_line
-from bot.analysis.sources import as_mark, in_the_know, is_maker, public_record
+from bot.analysis.sources import as_mark, in_the_know, is_maker, leaked_paper, public_record
 
 MIN_QUOTE_WORDS = 5
 LIE_WAYS = {"down", "ahead", "low", "off", "back", "dormant", "still"}
@@ -488,8 +488,8 @@ class _HeldBack:
         marks = {t.lower_ for t in span if t.pos_ == "PROPN" and t.i < span.root.i}  # before the noun: "Air Force"
         if marks and marks <= self.speaker_words.get(a.sentence + 1, set()):
             return True  # "an Air Force official said ... Air Force Col. Monte Cannon said": the same person, named
-        if lemma in ALWAYS_UNNAMED or _unnamed_body_in(span):
-            return False
+        if lemma in ALWAYS_UNNAMED or _unnamed_body_in(span) or leaked_paper(span.root):
+            return False  # a leaked paper stays unnamed when the story says who wrote it: the reader cannot ask them
         after = range(a.sentence + 1, a.sentence + 1 + HELD_BACK_WINDOW)
         if any(lemma in self.named_words.get(k, ()) for k in after):
             return True  # "A US bank ... Riggs Bank", "German prosecutors ... prosecutor Christoph Kumpa"

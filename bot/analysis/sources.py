@@ -821,7 +821,7 @@ def classify(head: Token, i: int, j: int) -> str:
     if owner is not None and classify(owner, *np_bounds(owner)) == "named":
         return "named"  # "Lufthansa, whose CEO said ...": the named company's chief executive, as "its CEO" is
     lemma = head.lemma_.lower()
-    if _leaked(head):
+    if leaked_paper(head):
         return "anonymous"  # "a leaked Treasury memo": whoever leaked it is unnamed, and the body has not put it out
     if _acting_bodys_own_inquiry(head):
         return "named"  # "Ofcom fined the broadcaster after an investigation found ...": Ofcom's investigation
@@ -964,14 +964,14 @@ def _a_person(head: Token) -> bool:
 
 
 # Words that say a paper reached the reporter without its maker putting it out.
-UNRELEASED = {"leaked", "confidential", "secret", "unpublished"}
+UNRELEASED = {"leaked", "confidential", "secret", "unpublished", "classified"}
 PASSED_ON = {"see", "obtain"}  # "a draft seen by Reuters", "a memo obtained by CNN"
 FIRM_THINGS = {"store", "stores", "shop", "shops", "factory", "brand", "product", "products", "staff", "chief", "boss",
                "executive", "worker", "workers", "branch", "branches"}  # what a firm's name goes before
 ANSWERING = {"apologise", "apologize", "respond", "reply", "decline", "refuse"}  # a body answering, on record
 
 
-def _leaked(head: Token) -> bool:
+def leaked_paper(head: Token) -> bool:
     """ "A leaked Treasury memo warned", "a confidential Home Office document says": a paper that names its maker
     but reached the reporter through someone unnamed; the reader cannot ask the body for it ("a Treasury memo" can
     be asked for, and stays named)."""
