@@ -419,3 +419,29 @@ def test_a_list_number_or_a_headline_alone_with_marks_is_not_summary(engine):
     assert all(any(ch.isalpha() for ch in t) for t in got) and "1." not in got
     assert [s.text for s in engine.analyze("Council votes to shut bridge\n!\n---\n", sentences=2,
                                            method="lead").summary] == ["Council votes to shut bridge"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [("Verdict: Mostly false.", True), ("Our ruling: The bridge did go over budget.", True),
+     ("The bottom line: the claim is wrong.", True), ("Rating: 4/5", True),
+     ("The verdict was delivered on Monday.", False), ("A ruling is expected in May.", False)],
+)
+def test_labelled_verdicts(sentence, expected):
+    assert boilerplate.is_verdict(sentence) is expected
+
+
+def test_a_fact_checks_labelled_verdict_is_in_its_summary(engine):
+    """A fact check whose verdict line is short and shares few words with the rest: centrality alone leaves it out,
+    and a reader of the summary could not tell what the check found."""
+    text = ("Fact check: did the Marlow bridge cost twice its budget?\n\n"
+            "A post shared 40,000 times claims the new Tessaly Street bridge in Marlow cost taxpayers double what "
+            "they were promised.\n\nVerdict: Mostly false.\n\n"
+            "The original business case, published by Marlow Borough Council in March 2019, put the cost of the "
+            "bridge at £14.2 million.\n\nThe final account, approved by the council's audit committee last month, "
+            "shows the bridge cost £18.9 million, including a new footpath added after the business case.\n\n"
+            "That is an overrun of about 33 per cent, not 100 per cent, and the council blames steel prices.\n\n"
+            "The post also says the bridge's engineers were paid a bonus for finishing late, which the council's "
+            "contract register does not show.\n")
+    picked = [s.text for s in engine.analyze(text, sentences=3).summary]
+    assert "Verdict: Mostly false." in picked

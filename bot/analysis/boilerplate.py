@@ -55,6 +55,16 @@ _STAMP = re.compile(rf"^(?:[\d:.,/()\s-]|{_STAMP_WORD}\b)+$", re.IGNORECASE)  # 
 # nested repeat, which made "1,234.5 2,345.6 3,456.7 in millions" take seconds and a longer run minutes
 
 
+# A fact check's or a review's conclusion, labelled as one: "Verdict: Mostly false.", "Our ruling: ...", "The bottom
+# line: ...". The reader's first question, so the summary should carry it.
+_VERDICT = re.compile(r"^[\W_]*(?:(?:the|our)\s+)?(?:verdict|ruling|rating|bottom\s+line)\s*:\s*\S", re.IGNORECASE)
+
+
+def is_verdict(sentence: str) -> bool:
+    """Whether a sentence is a labelled conclusion ("Verdict: Mostly false."), which a summary should hold."""
+    return bool(_VERDICT.match(sentence.strip()))
+
+
 def is_boilerplate(sentence: str) -> bool:
     """Whether a sentence is a note about the page (a greeting, an editing note, a contact, a time stamp), not the
     story."""

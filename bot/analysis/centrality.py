@@ -6,7 +6,8 @@ picking when many others share its words (two similarity graphs, TextRank-style 
 TF-IDF cosine, ranked with PageRank), and when it carries enough words to say something. A sentence
 that opens a direct quotation is a speaker's reaction or colour more often than the news itself, so
 it is discounted (not banned). A sentence that names the article's most-mentioned people, bodies or
-places is more likely to carry its story, so it gets a small lift. A light redundancy penalty stops two
+places is more likely to carry its story, so it gets a small lift; a fact check's labelled verdict ("Verdict: Mostly
+false.", "Our ruling: ...") is what its reader came for, so it gets a large one. A light redundancy penalty stops two
 near-duplicates from filling the summary. A note about the page ("Good morning and welcome to our live
 coverage", an interviewer's "Q:", a press release's "About Acme:") is discounted hard.
 
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Doc
 
-from bot.analysis.boilerplate import is_boilerplate
+from bot.analysis.boilerplate import is_boilerplate, is_verdict
 from bot.analysis.doctext import doc_quotes, doc_text
 from bot.analysis.segment import Sentence
 from bot.analysis.sumy_adapter import stop_words
@@ -52,6 +53,7 @@ class Weights:
     quote: float = 0.3        # factor on a sentence that opens with a quotation mark
     salience: float = 0.25    # lift exp(salience * share of the top entities the sentence names)
     boilerplate: float = 0.05  # factor on a note about the page ("Good morning and welcome", "Q:", "About X:")
+    verdict: float = 50.0     # factor on a labelled conclusion ("Verdict: Mostly false.", "Our ruling: ...")
 
 
 WEIGHTS = Weights()
@@ -68,6 +70,7 @@ def rank(doc: Doc, sents: Sequence[Sentence], eligible: Sequence[int], n: int, w
     score = sentence_scores(counts, lengths, len(eligible), weights, opens_quote(doc, chosen_sents), cosine)
     score = score * np.exp(weights.salience * entity_salience(doc, chosen_sents))
     score = score * np.where(page_notes(doc, chosen_sents), weights.boilerplate, 1.0)
+    score = score * np.where(verdicts(doc, chosen_sents), weights.verdict, 1.0)
     picked = select(score, cosine, min(n, len(candidates)), weights.redundancy)
     return sorted(candidates[j] for j in picked)
 
@@ -120,6 +123,12 @@ def page_notes(doc: Doc, sents: Sequence[Sentence]) -> np.ndarray:
     """True for each sentence that is a note about the page rather than the story (see ``boilerplate``)."""
     text = doc_text(doc)
     return np.array([is_boilerplate(text[s.start : s.end]) for s in sents], dtype=bool)
+
+
+def verdicts(doc: Doc, sents: Sequence[Sentence]) -> np.ndarray:
+    """True for each sentence that states a labelled conclusion (see ``boilerplate.is_verdict``)."""
+    text = doc_text(doc)
+    return np.array([is_verdict(text[s.start : s.end]) for s in sents], dtype=bool)
 
 
 def opens_quote(doc: Doc, sents: Sequence[Sentence]) -> np.ndarray:
