@@ -13,7 +13,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as Tokens
 
-from bot.analysis import cues, headlines, sources, speech
+from bot.analysis import cues, headlines, interviews, sources, speech
 from bot.analysis.content import blocked_ranges, content_of
 from bot.analysis.coref import OFFICE_ROLES, THIRD_PERSON, Mention, Resolver, by_token
 from bot.analysis.doctext import doc_text, quote_index, tokens_of
@@ -65,7 +65,7 @@ def find_attributions(doc: Doc, sents: list[Sentence]) -> list[Attribution]:
     out: list[Attribution] = []
     for sent in sents:
         out.extend(_sentence_attributions(state, sent))
-    kept = _drop_inside_quotes(out, state.qindex, doc_text(doc))
+    kept = interviews.voice_answers(_drop_inside_quotes(out, state.qindex, doc_text(doc)), doc)
     return [a if speech.is_speech(a, doc) else replace(a, speech=False) for a in kept]
 
 

@@ -64,9 +64,9 @@ class Resolver:
         self.entity_at: dict[int, str] = {}  # token index -> cleaned text of the entity holding it
         self.unnamed: list[Mention] = []  # one unnamed person speaking ("Another parent said"), by the source's head
         for ent in doc.ents:
-            self.entity_at.update(dict.fromkeys(range(ent.start, ent.end), _clean(ent.text)))
+            self.entity_at.update(dict.fromkeys(range(ent.start, ent.end), clean_name(ent.text)))
             person = ent.label_ == "PERSON" or _named_in_a_role(ent)
-            mention = Mention(ent.start, sent_of[ent.start], _clean(ent.text), person)
+            mention = Mention(ent.start, sent_of[ent.start], clean_name(ent.text), person)
             if person:
                 self.people.append(mention)
             elif ent.label_ in ("ORG", "GPE") and ent.root.dep_ != "pobj":
@@ -276,7 +276,7 @@ def _sexes(doc: Doc) -> dict[str, str]:
         near += [c for c in ent.root.children if c.dep_ == "appos"]
         if ent.root.dep_ in ("appos", "compound"):
             near.append(ent.root.head)
-        marks = seen.setdefault(_surname(_clean(ent.text)), set())
+        marks = seen.setdefault(_surname(clean_name(ent.text)), set())
         marks.update(_word_sex(t.lower_.rstrip(".")) for t in near)
         marks.discard("")
     return {name: next(iter(marks)) for name, marks in seen.items() if len(marks) == 1}
@@ -311,7 +311,8 @@ def _bisect(pool: list[Mention], token: int) -> int:
     return lo - 1
 
 
-def _clean(name: str) -> str:
+def clean_name(name: str) -> str:
+    """A name as a reader writes it: without a possessive ("Lowe's" is Lowe)."""
     name = name.strip()
     for suffix in ("'s", "’s"):
         if name.endswith(suffix):
