@@ -137,3 +137,24 @@ def test_a_quote_of_the_first_verb_is_not_the_joined_verbs_content(engine):
     accused = _claim(result, "accused")
     assert accused.content is not None and "disgrace" not in accused.content.text
     assert "January" not in accused.content.text and not accused.direct_quote
+
+
+def test_putting_a_figure_on_it_is_an_estimate_someone_gives(engine):
+    result = engine.analyze("Fraud\n\nThe company did not say how much money was involved. One person familiar with "
+                            "the internal review put the figure at more than $11 million.")
+    assert _flags(result, "anonymous_source") == [("One person familiar with the internal review", "medium")]
+    placed = engine.analyze("Shelf\n\nShe put the box at the back of the shelf.")
+    assert _flags(placed) == []
+
+
+def test_what_television_showed_is_a_picture(engine):
+    shown = engine.analyze("Quake\n\nPresident Aram Velikov visited the region on Monday. State television showed him "
+                           "embracing survivors at a temporary camp.")
+    assert _flags(shown) == []
+
+
+def test_a_title_run_into_the_name_is_one_source(engine):
+    result = engine.analyze("Royals\n\nVeteran royal biographer Margaret Hume said the prince could hardly be "
+                            "surprised.")
+    said = _claim(result, "said")
+    assert said.source is not None and said.source.text == "Veteran royal biographer Margaret Hume"

@@ -101,3 +101,25 @@ def test_a_classified_paper_stays_unnamed_when_the_next_sentence_says_who_wrote_
     result = engine.analyze(text)
     assert _kind_of(result, "A classified Pentagon assessment") == "anonymous"
     assert ("A classified Pentagon assessment", "medium") in _flags(result, "anonymous_source")
+
+
+@pytest.mark.parametrize("text, evidence", [
+    ("Quake\n\nOne doctor at the city's main hospital said staff had been operating by torchlight. President Aram "
+     "Velikov said every family would be rehoused.", "One doctor at the city's main hospital"),
+    ("Shooting\n\nA woman who lives above the store, and who asked not to be named for fear of retaliation, said she "
+     "heard gunfire. \"I've lived here 31 years and I've never been this scared,\" said Harold Beecham, a retired bus "
+     "driver.", "A woman"),
+])
+def test_a_source_kept_unnamed_or_given_another_office_is_not_named_next(engine, text, evidence):
+    assert (evidence, "medium") in _flags(engine.analyze(text), "anonymous_source")
+
+
+def test_another_after_one_member_carries_the_flag(engine):
+    text = ("Dail\n\nOne TD who was present said the Taoiseach had been taken aback. \"It was the worst meeting I "
+            "have seen in this Government,\" another said.")
+    assert _flags(engine.analyze(text), "anonymous_source") == [("One TD", "medium"), ("another", "high")]
+
+
+def test_courtiers_are_insiders(engine):
+    result = engine.analyze("Palace\n\nCourtiers say the move is not intended as a punishment.")
+    assert _flags(result, "anonymous_source") == [("Courtiers", "medium")]

@@ -59,7 +59,7 @@ SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
 PERSONAL = {"he", "she"}  # a source that is plainly one person the story already has in view
 # Pronouns that can carry an unnamed source over from the sentence before.
 CONTINUING = {"he", "she", "they", "him", "her", "them", "it", "i", "we", "who", "one", "another"}
-ONE_OF_THEM = {"one", "another"}  # '"...," one said' after "Two officials said ...": a member of that group
+ONE_OF_THEM = {"one", "another"}  # '"...," one said' after "Two officials said ...", "another" after "One TD"
 HONORIFICS = TITLES | {"miss", "sir", "dame"}  # the boundary rules' titles, which are always followed by a name
 # Words that open a sentence turning to another side: the named voice after them is not the group's.
 CONTRAST_OPENERS = {"but", "however", "yet", "still", "others", "other", "meanwhile", "instead", "though",
@@ -78,6 +78,14 @@ HELD_BACK_PEOPLE = {
 # Of those, the people a story describes by who they are rather than by any office. A named speaker with an office
 # ("Sheriff Alan Booker", "councillor Sameena Ashraf") is someone else, not "one woman" named at last.
 LAY_PEOPLE = {"man", "woman", "resident", "neighbour", "neighbor", "witness", "relative", "acquaintance", "friend"}
+# Descriptions loose enough to fit a named person with any office ("an executive said ... CEO Jo Roe said"); any
+# other ("one doctor") is not a named speaker whose office is something else ("President Aram Velikov").
+LOOSE_PEOPLE = {"expert", "executive", "analyst", "economist", "chairman", "chief", "leader", "researcher",
+                "scientist", "lawmaker", "legislator", "politician", "spokesman", "spokeswoman"}
+# Words by which a story says it keeps a source unnamed on purpose: no later name can be theirs.
+UNNAMED_ON_PURPOSE = re.compile(r"\b(?:not\s+to\s+be\s+(?:named|identified)|anonymity|declined\s+to\s+be\s+(?:named|"
+                                r"identified)|without\s+being\s+(?:named|identified)|not\s+authori[sz]ed\s+to\s+speak)\b",
+                                re.IGNORECASE)
 OFFICE_TITLES = OFFICE_ROLES | {
     "sheriff", "councillor", "councilor", "inspector", "superintendent", "commissioner", "constable", "trooper",
     "sergeant", "detective", "firefighter", "paramedic", "senator", "congressman", "congresswoman", "official",
@@ -326,10 +334,10 @@ def _pronoun_flag(a: Attribution, previous: Attribution | None, locate: _Locator
         return None
     if a.sentence - previous.sentence > PRONOUN_LOOKBACK:
         return None
-    if pronoun in ONE_OF_THEM and (not _plural(previous.source, doc) or _modal(a, doc)):
+    if pronoun in ONE_OF_THEM and (_modal(a, doc) or not (_plural(previous.source, doc) or pronoun == "another")):
         # "one" stands for one of a group the story has just cited ("One might argue" is anyone at all)
         return None
-    if (pronoun in SINGULAR_PRONOUNS or pronoun in ONE_OF_THEM) and _person_between(previous.source, a.source, doc):
+    if pronoun in SINGULAR_PRONOUNS and _person_between(previous.source, a.source, doc):
         return None  # "a guy in Massachusetts sells snow. ... Kyle Waring will ship it, he says": "he" may be Waring
     if pronoun in SINGULAR_PRONOUNS and _plural(previous.source, doc):
         return None  # "Fans waved flags. She said ...": "she" is not the fans
@@ -411,8 +419,8 @@ class _HeldBack:
             if ent.label_ in ("ORG", "PERSON", "GPE"):
                 self.named_words.setdefault(locate.sentence(ent.start_char).index, set()).add(ent[-1].lemma_.lower())
         self.named_speaker: set[int] = set()  # sentences with a named person speaking
-        # for those sentences, where each speaker's name first appears, and whether it comes with an office
-        self.first_named: dict[int, list[tuple[int, bool]]] = {}
+        # for those sentences, where each speaker's name first appears, and the offices it comes with
+        self.first_named: dict[int, list[tuple[int, frozenset[str]]]] = {}
         first_use = _first_uses(doc)
         self.named_quote: set[int] = set()  # sentences quoting a named person's own words
         self.speaker_words: dict[int, set[str]] = {}  # "Air Force Col. Monte Cannon said" gives {"air", "force", ...}
@@ -431,8 +439,8 @@ class _HeldBack:
                 if any(t.ent_type_ == "PERSON" for t in span) or _bare_name(span):
                     self.named_speaker.add(k)
                     # where the story first gave this name: only a name new to it can be an unnamed source named late
-                    office = any(t.lower_.rstrip(".") in OFFICE_TITLES for t in span)
-                    self.first_named.setdefault(k, []).append((first_use.get(span[-1].text, span[-1].idx), office))
+                    offices = frozenset(t.lower_.rstrip(".") for t in span if t.lower_.rstrip(".") in OFFICE_TITLES)
+                    self.first_named.setdefault(k, []).append((first_use.get(span[-1].text, span[-1].idx), offices))
                     if a.direct_quote and not _as_they_put_it(a, doc):
                         # where the quotation opens: a quote of two sentences has its "said" in the second
                         opens = a.content.start if a.content is not None else a.cue.start
@@ -482,8 +490,10 @@ class _HeldBack:
     def names_next(self, a: Attribution, doc: Doc) -> bool:
         """True when one of the next sentences names the unnamed source ``a``."""
         span = tokens_of(doc, a.source)
-        if span is None:
+        if span is None or a.source is None:
             return False
+        if UNNAMED_ON_PURPOSE.search(self.locate.text, a.source.start, max(a.source.end, a.cue.start)):
+            return False  # "A woman who asked not to be named said ...": whoever speaks next, it is not her
         lemma = span.root.lemma_.lower()
         marks = {t.lower_ for t in span if t.pos_ == "PROPN" and t.i < span.root.i}  # before the noun: "Air Force"
         if marks and marks <= self.speaker_words.get(a.sentence + 1, set()):
@@ -502,11 +512,16 @@ class _HeldBack:
         ):
             return True  # "Research suggests ... According to a report by Demos", "media reports ... Yonhap reported"
         # "One neighbour said ... Inspector Baird said" is not the neighbour named at last when Baird spoke before
-        # "One woman said ... Sheriff Alan Booker said" is not the woman named either: an office is a new person's
-        since, lay = span.start_char, lemma in LAY_PEOPLE
+        # "One woman said ... Sheriff Alan Booker said" is not the woman named either: an office is a new person's,
+        # unless it is what the story called them ("a lawyer said ... lawyer Ann Roe said")
+        since = span.start_char
+
+        def could_be(offices: frozenset[str]) -> bool:
+            return not offices or lemma in offices or (lemma in LOOSE_PEOPLE and lemma not in LAY_PEOPLE)
+
         return single and lemma in HELD_BACK_PEOPLE and any(
             k in self.named_speaker
-            and any(first >= since and not (lay and office) for first, office in self.first_named.get(k, ()))
+            and any(first >= since and could_be(offices) for first, offices in self.first_named.get(k, ()))
             for k in after)
 
 

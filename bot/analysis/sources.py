@@ -756,7 +756,8 @@ def np_bounds(head: Token) -> tuple[int, int]:
     for child in head.rights:
         # an agent "hailed by allies as the best budget in years" ends at "allies"; "media such as Fox News" does not
         judged_as = child.lower_ == "as" and head.head.dep_ == "agent" and head.doc[child.i - 1].lower_ != "such"
-        if child.dep_ in CUT_RIGHT or judged_as or (child.dep_ == "punct" and child.text in ",;—–(("):
+        close = child.dep_ == "appos" and child.left_edge.i == head.i + 1  # "Veteran [royal biographer Margaret Hume]"
+        if (child.dep_ in CUT_RIGHT and not close) or judged_as or (child.dep_ == "punct" and child.text in ",;—–(("):
             right = min(right, child.left_edge.i)
             break
     doc = head.doc

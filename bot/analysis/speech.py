@@ -76,6 +76,7 @@ CROWDS = {"protester", "protestor", "demonstrator", "crowd", "marcher", "fan", "
 # Subjects that cannot be the source of a claim: stretches of time and pictures of events.
 PICTURES = {"video", "footage", "photo", "photograph", "picture", "image", "recording", "clip", "camera", "cctv",
             "dashcam", "banner", "placard", "poster", "scene", "replay"}  # not "sign": "all signs point to"
+BROADCASTS = {"television", "tv", "broadcaster", "channel", "broadcast", "livestream"}  # what is shown on air
 # Verbs of what a picture shows, whose passive "in a photograph" is the picture's, not a hidden source's.
 SHOWING = {"show", "see", "picture", "depict", "film", "photograph", "capture", "portray"}
 # The writer's own looking around: "A Google search shows ...", "A walk through their offices hints at ...".
@@ -321,6 +322,10 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if lemma in SENSING and subject is not None and subject.lemma_.lower() in EYEWITNESSES and not _as_predicate(
             tok) and not any(m.lower_ == "that" for c in tok.children if c.dep_ == "ccomp" for m in c.children):
         return False  # "Witnesses saw a white car leave the scene": what they saw, not a claim ("saw that ..." is)
+    if lemma in SHOWING and subject is not None and subject.lemma_.lower() in BROADCASTS and not that_clause:
+        return False  # "State television showed him embracing survivors": pictures on air ("showed that ..." claims)
+    if lemma == "put" and _puts_a_figure(tok):
+        return True  # "One person familiar with the review put the figure at $11 million": an estimate, a claim
     speech = lemma in words("reporting_verbs.txt") or lemma in words("stance_verbs.txt")
     if deps & {"ccomp", "csubj"}:
         # a reported clause makes a verb of saying or thinking a claim; "tensions sparked again when ... and
@@ -329,6 +334,16 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     if speech or (lemma in words("reporting_passives.txt") and passive and lemma not in CLAUSE_ONLY_PASSIVES):
         return not (lemma in FINDING_VERBS and "dobj" in deps and "xcomp" not in deps)
     return _as_predicate(tok) or _voices_a_claim(tok)
+
+
+ESTIMATED = {"figure", "estimate", "cost", "toll", "number", "total", "damage", "bill", "value", "loss", "losses",
+             "price", "amount", "count", "tally", "risk", "chance", "odds", "probability"}
+
+
+def _puts_a_figure(verb: Token) -> bool:
+    """ "put the figure at $11 million", "put early estimates of the damage at £200m": an estimate given."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    return obj is not None and obj.lemma_.lower() in ESTIMATED and _has_prep(verb, "at")
 
 
 def _raised_to(verb: Token) -> bool:
