@@ -158,3 +158,19 @@ def test_a_title_run_into_the_name_is_one_source(engine):
                             "surprised.")
     said = _claim(result, "said")
     assert said.source is not None and said.source.text == "Veteran royal biographer Margaret Hume"
+
+
+def test_a_transcripts_speaker_in_capitals_is_found_whatever_the_tagger_says(engine):
+    result = engine.analyze("Fares\n\nQ: Did you look at that?\n\nCROSSLEY: We looked at everything. We have cut 41 "
+                            "management posts already.\n")
+    [label] = [a for a in result.attributions if a.cue.text == ":" and a.source is not None]
+    assert label.source.text == "CROSSLEY" and label.source_kind == "named"
+    kicker = engine.analyze("Road\n\nUPDATE: The road has reopened.\n")
+    assert not [a for a in kicker.attributions if a.source is not None and a.source.text == "UPDATE"]
+
+
+def test_killing_an_idea_is_not_a_strong_claim(engine):
+    result = engine.analyze("Work\n\nIt is often claimed that remote work kills innovation.")
+    assert _flags(result, "no_source") == [("claimed", "medium")]
+    deadly = engine.analyze("Raid\n\nIt is claimed that the militia killed three villagers.")
+    assert _flags(deadly, "no_source") == [("is claimed", "high")]

@@ -123,3 +123,26 @@ def test_another_after_one_member_carries_the_flag(engine):
 def test_courtiers_are_insiders(engine):
     result = engine.analyze("Palace\n\nCourtiers say the move is not intended as a punishment.")
     assert _flags(result, "anonymous_source") == [("Courtiers", "medium")]
+
+
+def test_people_with_ties_to_a_body_are_insiders_but_anyone_with_a_connection_is_not(engine):
+    result = engine.analyze("Liu\n\nLiu clashed with provincial leaders over a plan to cap bond issuance, according to "
+                            "two people with ties to the ministry.\n\nA survey by the European Chamber of Commerce "
+                            "found that 44 percent of its members planned to cut investment.")
+    assert _flags(result, "anonymous_source") == [("two people with ties to the ministry", "medium")]
+    online = engine.analyze("Fibre\n\nThe firm laid fibre downtown so that anyone with an Internet connection sees "
+                            "the convention.")
+    assert _flags(online) == []
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Lawsuit\n\nThe complaint, filed in federal court in Boston on Tuesday, alleges that the company hid the defect. "
+     "The filing says the firm knew of the problem in 2019.", "The filing"),
+    ("Lawsuit\n\nThe complaint, filed in federal court in Boston on Tuesday, alleges that the company hid the "
+     "defect.", "The complaint"),
+    ("Summit\n\nThe draft, published by the summit presidency at 3 a.m., proposes that rich countries double their "
+     "funding.", "The draft"),
+])
+def test_papers_on_a_courts_file_or_put_out_by_an_office_are_on_record(engine, text, source):
+    result = engine.analyze(text)
+    assert _kind_of(result, source) == "named" and _flags(result) == []

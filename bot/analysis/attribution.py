@@ -559,8 +559,8 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
         return None
     if not _says_something(doc, colon.i + 1, sent.token_end):
         return None  # "Name: Ann Lee Age: 27" is a form; "Clinton: 1,769." is a tally
-    if any(t.pos_ in ("VERB", "AUX", "PRON", "ADP", "DET") for t in prefix) or not any(
-        t.pos_ in ("PROPN", "NOUN") for t in prefix
+    if any(t.pos_ in ("VERB", "AUX", "PRON", "ADP", "DET") and not _speaker_label(t) for t in prefix) or not any(
+        t.pos_ in ("PROPN", "NOUN") or _speaker_label(t) for t in prefix
     ):
         return None
     text = doc_text(doc)
@@ -575,6 +575,11 @@ def _colon_cue(doc: Doc, sent: Sentence, colon: Token) -> tuple[Attribution, ran
     line_end = text.find("\n", colon.idx, sent.end + MAX_LINE)
     content = Span.of(text, doc[colon.i + 1].idx, line_end if line_end > 0 else len(text.rstrip()))
     return Attribution(cue, source, content, kind, False, sent.index, None), range(colon.i, colon.i + 1)
+
+
+def _speaker_label(tok: Token) -> bool:
+    """A transcript's speaker written in capitals ("CROSSLEY:"), whatever the tagger makes of the word."""
+    return tok.is_alpha and tok.is_upper and len(tok.text) > 1
 
 
 def _before_colon(doc: Doc, sent: Sentence, colon: Token) -> Tokens | None:

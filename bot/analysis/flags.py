@@ -48,6 +48,10 @@ PLACE_PREPOSITIONS = {"in", "on", "at", "under", "near", "beside", "across", "in
 # Adjectives that say what someone thinks ("critics are worried", "Republicans have been critical").
 STANCE_WORDS = {"critical", "worried", "concerned", "skeptical", "sceptical", "confident", "convinced", "adamant",
                 "unconvinced", "optimistic", "pessimistic", "unclear", "doubtful", "wary", "fearful", "hopeful"}
+# Things only figuratively killed: "kills innovation", "killed the bill".
+KILLED_IDEAS = {"innovation", "bill", "deal", "plan", "idea", "proposal", "project", "momentum", "growth", "job",
+                "competition", "demand", "chance", "hope", "mood", "story", "buzz", "debate", "talk", "merger", "tax",
+                "scheme", "creativity", "productivity", "culture", "business", "market", "sale", "franchise"}
 ILLNESS_ATTACKS = {"heart", "panic", "asthma", "anxiety", "migraine", "gout", "seizure"}
 COPULA_FORMS = {"is", "are", "was", "were", "be", "been", "being", "am", "'s", "’s", "'re", "’re"}
 LONG_QUOTE_WORDS = 25
@@ -1041,6 +1045,8 @@ def _strong_word(t: Token, strong: frozenset[str]) -> bool:
         return False  # "a second heart attack", "panic attacks": an illness, not a crime
     if lemma == "attack" and t.i > 1 and t.doc[t.i - 2 : t.i].text.lower() in ("line of", "lines of"):
         return False  # "a potent line of attack": a campaign's argument, not violence
+    if lemma in ("kill", "murder") and any(c.dep_ == "dobj" and c.lemma_.lower() in KILLED_IDEAS for c in t.children):
+        return False  # "remote work kills innovation", "killed the deal": figurative, not a death
     return lemma in strong or t.lower_ in strong
 
 

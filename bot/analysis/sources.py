@@ -1100,9 +1100,11 @@ def in_the_know(head: Token) -> bool:
         if c.dep_ in ("amod", "acl") and c.lemma_.lower() in INSIDER_WORDS:
             return True
         if c.dep_ == "prep" and c.lower_ == "with" and any(
-            g.lemma_.lower() in ("knowledge", "access") for g in c.children if g.dep_ == "pobj"
+            g.lemma_.lower() in ("knowledge", "access")
+            or (g.lemma_.lower() in ("tie", "link", "connection") and any(p.lower_ == "to" for p in g.children))
+            for g in c.children if g.dep_ == "pobj"
         ):
-            return True
+            return True  # "with knowledge of the talks", "two people with ties to the ministry"
     return False
 
 
@@ -1255,8 +1257,10 @@ def _names_earlier_uncached(head: Token) -> bool:
             return True  # "a report by the Tax Foundation", "Reed's statement"
         if verb is None and earlier.dep_ == "pobj" and earlier.head.lower_ == "in" and earlier.head.head.pos_ == "VERB":
             verb = earlier.head.head  # "the ministry said in a statement", "In a statement, the minister said"
-        if _made_by_name(earlier):
-            return True  # "an affidavit signed by Agent Garriola ... the document said", "a complaint filed by X"
+        if _made_by_name(earlier) or public_record(earlier):
+            # "an affidavit signed by Agent Garriola ... the document said", "a complaint filed by X", "The
+            # complaint, filed in federal court, ... The filing says"
+            return True
         owner = next((c for c in earlier.children if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN")), None)
         if owner is not None and classify(owner, *np_bounds(owner)) == "named":
             return True  # "According to the diocese's annual report ... The report warned"
@@ -1387,6 +1391,8 @@ def public_record(head: Token) -> bool:
         return True  # "The indictment against him says": a court's paper, whatever the phrase adds
     if lemma in PUBLIC_TEXTS and _definite(head):
         return True  # "the law states", "the proposed law says": a text anyone can read
+    if lemma in LEGAL_PAPERS and _filed_in_court(head):
+        return True  # "The complaint, filed in federal court in Boston, alleges": on the court's docket
     if lemma in VOTE_COUNTS and _about_a_vote(head):
         return True  # "according to unofficial returns" from a primary: the count itself, published as it comes in
     if lemma not in RECORD_NOUNS and lemma not in words("document_nouns.txt"):
@@ -1396,6 +1402,15 @@ def public_record(head: Token) -> bool:
     # "..., federal data show": the small parser may read "show" as a noun and hang "federal" on it
     before = head.doc[head.i - 1] if head.i > 0 else None
     return before is not None and before.pos_ == "ADJ" and before.lemma_.lower() in RECORD_KEEPERS
+
+
+def _filed_in_court(head: Token) -> bool:
+    """ "a complaint filed in federal court", "the lawsuit, lodged with the High Court": a paper on a court's file."""
+    for acl in (c for c in head.children if c.dep_ == "acl" and c.lemma_.lower() in ("file", "lodge", "submit")):
+        for prep in (c for c in acl.children if c.dep_ == "prep" and c.lower_ in ("in", "with", "at", "before")):
+            if any(t.lemma_.lower() in ("court", "tribunal") for t in prep.subtree):
+                return True
+    return False
 
 
 def _about_a_vote(head: Token) -> bool:
