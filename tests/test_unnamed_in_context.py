@@ -146,3 +146,19 @@ def test_people_with_ties_to_a_body_are_insiders_but_anyone_with_a_connection_is
 def test_papers_on_a_courts_file_or_put_out_by_an_office_are_on_record(engine, text, source):
     result = engine.analyze(text)
     assert _kind_of(result, source) == "named" and _flags(result) == []
+
+
+def test_many_lawyers_are_a_vague_share_of_a_profession(engine):
+    result = engine.analyze("Detention numbers hit record\n\nThe Brazos Ridge Processing Center is holding about 2,100 "
+                            "detainees in a space built for 1,600.\n\nMany immigration lawyers say the conditions "
+                            "amount to punishment.")
+    assert _flags(result, "vague_source") == [("Many immigration lawyers", "low")]
+
+
+def test_they_after_unnamed_people_are_those_people_not_a_firm(engine):
+    result = engine.analyze("Deal\n\nHalvern is in talks to buy Crisply, according to people familiar with the matter. "
+                            "A deal could be announced next week, though they cautioned that the talks could still "
+                            "fall apart.")
+    [they] = [a for a in result.attributions if a.source is not None and a.source.text == "they"]
+    assert they.speaker is None
+    assert ("they", "medium") in _flags(result, "anonymous_source")

@@ -123,6 +123,9 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
             person = _unnamed_person(doc, tok, attribution.source)
             if person is not None:
                 state.resolver.note_unnamed(person, sent.index)
+            people = _unnamed_people(doc, tok, attribution.source)
+            if people is not None:
+                state.resolver.note_unnamed_group(people, sent.index)
     found.sort(key=lambda a: a.cue.start)
     return _without_kicker_cues(_bounded_open_claims(found, doc, sent), doc_text(doc), sent)
 
@@ -489,6 +492,18 @@ def _unnamed_person(doc: Doc, cue: Token, source: Span | None) -> Token | None:
     head = found.root
     lemma = head.lemma_.lower()
     if head.tag_ != "NN" or head.ent_type_ or any(lemma in words(name) for name in NOT_PEOPLE_LISTS):
+        return None
+    return head
+
+
+def _unnamed_people(doc: Doc, cue: Token, source: Span | None) -> Token | None:
+    """The head of anonymous people speaking ("people familiar with the matter said", "according to two officials"),
+    not papers or bodies; None otherwise."""
+    found = tokens_of(doc, source)
+    if found is None or (cue.lemma_.lower() not in PERSONAL_SPEECH and cue.lower_ != "according"):
+        return None
+    head = found.root
+    if head.tag_ != "NNS" or head.ent_type_ or any(head.lemma_.lower() in words(name) for name in NOT_PEOPLE_LISTS):
         return None
     return head
 

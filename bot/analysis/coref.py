@@ -20,6 +20,7 @@ from bot.analysis.doctext import quote_index
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "i", "me", "my", "himself", "herself"}
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their", "we", "us", "our", "itself", "themselves"}
 THIRD_PERSON = {"he", "she", "him", "her", "his", "hers"}
+THEY = {"they", "them", "their"}
 RELATIVE = {"who", "whom", "whose", "which", "that"}
 ITS = {"it", "its", "itself"}
 FIRST_PERSON = {"i", "me", "my", "we", "us", "our"}
@@ -63,6 +64,7 @@ class Resolver:
         self.orgs: list[Mention] = []
         self.entity_at: dict[int, str] = {}  # token index -> cleaned text of the entity holding it
         self.unnamed: list[Mention] = []  # one unnamed person speaking ("Another parent said"), by the source's head
+        self.unnamed_groups: list[Mention] = []  # unnamed people speaking ("people familiar with the matter")
         for ent in doc.ents:
             self.entity_at.update(dict.fromkeys(range(ent.start, ent.end), clean_name(ent.text)))
             person = ent.label_ == "PERSON" or _named_in_a_role(ent)
@@ -100,6 +102,11 @@ class Resolver:
             added = True
         if added:
             self.people.sort(key=by_token)
+
+    def note_unnamed_group(self, head: Token, sentence: int) -> None:
+        """Record unnamed people who speak ("according to people familiar with the matter"): a "they" after them is
+        those people, not a company named before them."""
+        insort(self.unnamed_groups, Mention(head.i, sentence, head.lemma_.lower(), True), key=by_token)
 
     def note_unnamed(self, head: Token, sentence: int) -> None:
         """Record one unnamed person who speaks ("Another parent said ...", "a witness told ..."): a "she" after
@@ -150,6 +157,9 @@ class Resolver:
         if low in THIRD_PERSON and (self._unnamed_since(best, limit, clash)
                                     or self._unnamed_subject(best.sentence, limit, clash)):
             return None  # "Ms Hollis said ... Another parent said ... '...,' she said": not clearly Ms Hollis
+        if low in THEY and _last_before(self.unnamed_groups, limit) is not None and (
+                _last_before(self.unnamed_groups, limit).token > best.token):  # type: ignore[union-attr]
+            return None  # "to buy Crisply, according to people familiar ... they cautioned": those people
         return best.name
 
     def _subject_of(self, last: Mention, fits: Callable[[Mention], bool], limit: int) -> Mention:

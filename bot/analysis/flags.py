@@ -197,8 +197,9 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
             out.append(flag)
             if a.source_kind == "pronoun":
                 carried.add(id(flag))  # "he" carrying on an unnamed source's flag (see ``_one_per_source``)
-        if a.source_kind != "pronoun":
-            # a pronoun may carry an unnamed source's flag on, but not one the rules above held back
+        if a.source_kind != "pronoun" and (a.source is not None or a.speech):
+            # a pronoun may carry an unnamed source's flag on, but not one the rules above held back; a sourceless
+            # non-claim between them ("A deal could be announced next week, though they cautioned") does not part them
             withheld = a.source_kind in ("anonymous", "vague") and flag is None
             previous = None if withheld else a
     out.extend(_unattributed_quotes(attributions, locate, doc))

@@ -756,7 +756,10 @@ def np_bounds(head: Token) -> tuple[int, int]:
     for child in head.rights:
         # an agent "hailed by allies as the best budget in years" ends at "allies"; "media such as Fox News" does not
         judged_as = child.lower_ == "as" and head.head.dep_ == "agent" and head.doc[child.i - 1].lower_ != "such"
-        close = child.dep_ == "appos" and child.left_edge.i == head.i + 1  # "Veteran [royal biographer Margaret Hume]"
+        # "Veteran [royal biographer Margaret Hume]": an aside with no comma before it is part of the phrase ("Mr.
+        # Rubio himself", "Rep. Israel (D-N.Y.)" are not)
+        close = (child.dep_ == "appos" and child.left_edge.i == head.i + 1 and child.pos_ in ("NOUN", "PROPN")
+                 and not child.left_edge.is_punct)
         if (child.dep_ in CUT_RIGHT and not close) or judged_as or (child.dep_ == "punct" and child.text in ",;—–(("):
             right = min(right, child.left_edge.i)
             break
@@ -859,7 +862,7 @@ def classify(head: Token, i: int, j: int) -> str:
         return "named" if (lemma in words("poll_nouns.txt") and pollster) else "vague"
     if lemma in SPOKESPEOPLE and _speaks_for_named_body(head):
         return "named"
-    if head.lower_ in COUNSEL and _speaks_for_named_body(head):
+    if head.lower_ in COUNSEL and _speaks_for_named_body(head) and not _some_of_many(head):
         return "named"  # "Attorneys for Clinton said": a named party's lawyers speak for it on the record
     if lemma in words("anonymous_nouns.txt"):
         named = (_role_named_earlier(head) or _officials_of_named_body(head) or _led_by_name(head)
@@ -902,6 +905,12 @@ def classify(head: Token, i: int, j: int) -> str:
 # Things a body compiles or publishes besides the documents of the lexicon: "a CNN tally", "a BBC story".
 COMPILED = {"tally", "count", "story", "database", "readout", "average", "chart", "estimate", "projection",
             "forecast", "tracker", "data", "figure", "analysis", "model", "survey", "poll", "investigation"}
+
+
+def _some_of_many(head: Token) -> bool:
+    """ "Many immigration lawyers", "some attorneys": a share of a profession, not the lawyers of a named party."""
+    return any(c.dep_ in ("amod", "det") and c.lower_ in ("many", "some", "several", "most", "few", "numerous")
+               for c in head.children)
 
 
 def _interviewed_named(head: Token) -> bool:
