@@ -174,3 +174,10 @@ def test_killing_an_idea_is_not_a_strong_claim(engine):
     assert _flags(result, "no_source") == [("claimed", "medium")]
     deadly = engine.analyze("Raid\n\nIt is claimed that the militia killed three villagers.")
     assert _flags(deadly, "no_source") == [("is claimed", "high")]
+
+
+def test_a_main_verb_read_as_a_participle_still_reports(engine):
+    result = engine.analyze("Split\n\nAn insider revealed to Us Weekly that the pair had attended therapy.")
+    assert _flags(result, "anonymous_source") == [("An insider", "medium")]
+    feared = engine.analyze("Quake\n\nThousands of people feared dead after the quake.")
+    assert _flags(feared, "anonymous_source") == []

@@ -191,8 +191,18 @@ def is_cue(tok: Token, quoted: bool) -> bool:
         or score(tok, quoted) >= THRESHOLD
         or fronted_report(tok)
         or trailing_report(tok)
+        or verb_read_as_participle(tok)
     )
     return found and not reports_nothing(tok)
+
+
+def verb_read_as_participle(tok: Token) -> bool:
+    """ "An insider revealed to Us Weekly that ...": with no other verb in the sentence, the parser hangs the main verb
+    on its subject as a participle; a reporting verb with its own clause right after its noun is still a report."""
+    head = tok.head
+    return (tok.dep_ == "acl" and tok.tag_ in ("VBD", "VBN") and head.dep_ == "ROOT" and head.pos_ == "NOUN"
+            and tok.i == head.i + 1 and tok.lemma_.lower() in words("reporting_verbs.txt")
+            and any(c.dep_ == "ccomp" for c in tok.children))
 
 
 def _regarded_by_as(verb: Token) -> bool:

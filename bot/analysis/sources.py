@@ -22,7 +22,13 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as Tokens
 
 from bot.analysis import nouns
-from bot.analysis.cues import bare_raising_passive, contracted_has, received_reaction, surfaced_talk
+from bot.analysis.cues import (
+    bare_raising_passive,
+    contracted_has,
+    received_reaction,
+    surfaced_talk,
+    verb_read_as_participle,
+)
 from bot.analysis.doctext import entities_in, name_words, per_sentence, quote_index, sentence_of
 from bot.analysis.lexicon import phrases, words
 
@@ -212,6 +218,8 @@ def _main_verb_read_as_participle(cue: Token) -> Token | None:
         return None
     if any(c.dep_ in ("agent", "nsubj", "nsubjpass") for c in cue.children):
         return None
+    if verb_read_as_participle(cue):
+        return cue.head  # "An insider revealed to Us Weekly that ...": the sentence's only verb, read as a participle
     if not any(t.text == "," for t in doc[max(0, cue.i - ASIDE_CLOSE) : cue.i]):
         return None  # the aside closes just before the verb: "..., on Tuesday called"
     node = cue.head
