@@ -3,6 +3,8 @@ for these tests."""
 
 from __future__ import annotations
 
+import pytest
+
 QA = ("'We are building for the next hundred years': Q&A with Mayor Hannah Celik\n\n"
       "Hannah Celik became mayor of Northbridge in May. Six months in, Celik sat down with us to talk about her "
       "first budget. The interview has been edited for length and clarity.\n\n"
@@ -21,17 +23,13 @@ def test_an_answers_i_and_a_questions_you_are_the_interviewee(engine):
     assert result.stats.resolved >= 3
 
 
-def test_an_i_outside_an_interview_stays_the_writers(engine):
-    text = ("Why I cycle to work\n\nHannah Celik became mayor of Northbridge in May.\n\n"
-            "I think the city's buses are a disgrace. I believe franchising is the answer.\n")
+@pytest.mark.parametrize("text", [
+    ("Why I cycle to work\n\nHannah Celik became mayor of Northbridge in May.\n\n"
+     "I think the city's buses are a disgrace. I believe franchising is the answer.\n"),  # a column: the writer's
+    ("Budget day\n\nHannah Celik presented her budget on Monday.\n\n"
+     "Q: Will taxes rise?\n\nA: I think they will.\n"),  # one stray answer line is not an interview
+])
+def test_an_i_outside_an_interview_stays_unresolved(engine, text):
     result = engine.analyze(text)
-    assert all(a.speaker is None for a in result.attributions if a.source is not None
-               and a.source.text.lower() == "i")
-
-
-def test_one_stray_answer_line_is_not_an_interview(engine):
-    text = ("Budget day\n\nHannah Celik presented her budget on Monday.\n\n"
-            "Q: Will taxes rise?\n\nA: I think they will.\n")
-    result = engine.analyze(text)
-    assert all(a.speaker is None for a in result.attributions if a.source is not None
-               and a.source.text.lower() == "i")
+    mine = [a for a in result.attributions if a.source is not None and a.source.text.lower() == "i"]
+    assert mine and all(a.speaker is None for a in mine)
