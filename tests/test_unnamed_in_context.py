@@ -162,3 +162,12 @@ def test_they_after_unnamed_people_are_those_people_not_a_firm(engine):
     [they] = [a for a in result.attributions if a.source is not None and a.source.text == "they"]
     assert they.speaker is None
     assert ("they", "medium") in _flags(result, "anonymous_source")
+
+
+def test_the_company_after_a_headlines_bare_company_is_the_one_the_story_names(engine):
+    text = ("Hackers stole data of 4 million Quillpay customers, company admits\n\n"
+            "Payments app Quillpay has confirmed that hackers accessed the details of about 4.1 million customers. "
+            "In a statement on Tuesday, the company said passwords were encrypted and \"remain secure\".")
+    result = engine.analyze(text)
+    assert _kind_of(result, "the company") == "named"
+    assert not [e for e, _ in _flags(result) if e == "the company"]

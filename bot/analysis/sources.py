@@ -29,7 +29,7 @@ from bot.analysis.cues import (
     surfaced_talk,
     verb_read_as_participle,
 )
-from bot.analysis.doctext import entities_in, name_words, per_sentence, quote_index, sentence_of
+from bot.analysis.doctext import doc_text, entities_in, name_words, per_sentence, quote_index, sentence_of
 from bot.analysis.lexicon import phrases, words
 
 RAISING = {"seem", "appear", "look", "sound"}
@@ -1068,6 +1068,8 @@ def _back_to_unnamed(head: Token) -> bool:
             continue
         if not _common_noun(earlier):
             return False  # "California Highway Patrol Spokesman Don Clotworthy": the role as a name's title
+        if _in_headline(earlier):
+            return False  # "..., company admits" over a story that names the company: a headline's shorthand
         if earlier.tag_ != head.tag_ and earlier.lemma_.lower() == lemma:
             continue  # "One minister said ... Ministers met ... the minister said": one of them, not the group
         if earlier.dep_ == "appos" or any(c.dep_ == "appos" for c in earlier.children):
@@ -1079,6 +1081,16 @@ def _back_to_unnamed(head: Token) -> bool:
             return False  # "a president must answer to voters ... the president said": someone else than the speaker
         return classify(earlier, *np_bounds(earlier)) == "anonymous"
     return False
+
+
+def _in_headline(tok: Token) -> bool:
+    """Whether a token is in the first line of a text whose first line reads as a headline (no final stop)."""
+    text = doc_text(tok.doc)
+    end = text.find("\n")
+    if end < 0 or tok.idx >= end:
+        return False
+    line = text[:end].rstrip()
+    return bool(line) and line[-1] not in ".!?" and bool(text[end:].strip())
 
 
 def _common_noun(tok: Token) -> bool:
