@@ -181,3 +181,10 @@ def test_a_main_verb_read_as_a_participle_still_reports(engine):
     assert _flags(result, "anonymous_source") == [("An insider", "medium")]
     feared = engine.analyze("Quake\n\nThousands of people feared dead after the quake.")
     assert _flags(feared, "anonymous_source") == []
+
+
+def test_what_reporters_were_told_has_no_source(engine):
+    result = engine.analyze("Trial\n\nReporters were told that the charity had since closed two of its four homes.")
+    assert _flags(result, "no_source") == [("were told", "medium")]
+    jury = engine.analyze("Trial\n\nThe jury was told that the charity had closed two homes.")
+    assert _flags(jury, "no_source") == []

@@ -171,3 +171,22 @@ def test_the_company_after_a_headlines_bare_company_is_the_one_the_story_names(e
     result = engine.analyze(text)
     assert _kind_of(result, "the company") == "named"
     assert not [e for e, _ in _flags(result) if e == "the company"]
+
+
+def test_one_of_a_bodys_volunteers_is_unnamed_and_so_is_the_volunteer_after(engine):
+    text = ("Vote\n\nThe monitoring group said it had received 140 complaints. One of its volunteers in Tarsk said he "
+            "had been threatened by a man. \"He told me he knew where my mother lived,\" the volunteer said.")
+    result = engine.analyze(text)
+    assert _kind_of(result, "One of its volunteers in Tarsk") == "anonymous"
+    assert _kind_of(result, "the volunteer") == "anonymous"
+    council = engine.analyze("UN\n\nThe Council is stuck because one or more of its permanent members have said they "
+                             "will veto it.")
+    assert all(a.source_kind != "anonymous" for a in council.attributions)
+
+
+def test_a_speaker_hung_on_outside_court_is_still_the_speaker(engine):
+    result = engine.analyze("Trial\n\nOutside court, a former trustee of the charity, who did not want to be "
+                            "identified, said staff had been \"devastated\" when they learned of the losses.")
+    [said] = [a for a in result.attributions if a.cue.text == "said"]
+    assert said.source is not None and said.source.text.startswith("a former trustee")
+    assert said.source_kind == "anonymous"

@@ -285,12 +285,21 @@ def _contact_clause(verb: Token) -> bool:
     )
 
 
+PLACE_WORDS = {"court", "parliament", "hospital", "church", "home", "school", "station", "camp", "town", "office"}
+PLACE_MARKS = {"outside", "inside"}  # "Outside court, a former trustee said": where, read by the parser as the subject
+THE_PRESS = {"reporter", "journalist", "correspondent", "press", "media", "newsman"}
+
+
 def told_unnamed(cue: Token) -> bool:
-    """ "We are told that ...", "I was told the deal is off": the writer was told by someone left unnamed."""
+    """ "We are told that ...", "I was told the deal is off", "Reporters were told that ...": the writer (or the press)
+    was told by someone left unnamed."""
     if cue.lemma_.lower() != "tell" or not _passive(cue) or any(c.dep_ == "agent" for c in cue.children):
         return False
     subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
     clause = next((c for c in cue.children if c.dep_ == "ccomp"), None)
+    if subject is not None and clause is not None and subject.lemma_.lower() in THE_PRESS and any(
+            c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+        return True  # "Reporters were told that ...": a briefing from someone the story does not name
     if subject is None or clause is None or subject.lower_ not in ("i", "we"):
         return False
     # "We are told that ...", "I was told that ...", and the reporter's "I'm told the PM will ..."; a bare "I was
@@ -710,7 +719,13 @@ def _noun_under_verb(subject: Token) -> Token:
 
 def _name_after_role(subject: Token) -> Token:
     """ "labour office chief Frank-Juergen Weise said": the parser splits a role and the name after it into two
-    subjects; the name is the source."""
+    subjects; the name is the source. "Outside court, a former trustee ... said": a place read as the subject, with
+    the speaker hung on it as an aside; the speaker is the source."""
+    if subject.lower_ in PLACE_WORDS and any(c.dep_ in ("amod", "compound") and c.lower_ in PLACE_MARKS
+                                             for c in subject.children):
+        aside = next((c for c in subject.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")), None)
+        if aside is not None:
+            return aside
     nxt = next((c for c in subject.head.children if c.i > subject.i and c.dep_ == "nsubj"), None)
     if nxt is not None and nxt.left_edge.i == subject.right_edge.i + 1 and (
         nxt.pos_ == "PROPN" or nxt.ent_type_ == "PERSON"
@@ -807,6 +822,8 @@ def classify(head: Token, i: int, j: int) -> str:
     """Return the source kind of the NP ``doc[i:j]`` headed by ``head``."""
     doc = head.doc
     group = _partitive_whole(head)
+    if group is not None and _one_of_a_bodys_people(head, group):
+        return "anonymous"  # "One of its volunteers said": a body's member, whom the story leaves unnamed
     if group is not None:
         return classify(group, i, j)  # "one of the diplomats" is as named as "the diplomats"
     if head.lower_ == "another" and not any(c.dep_ in ("appos", "conj") for c in head.children):
@@ -1071,6 +1088,10 @@ def _back_to_unnamed(head: Token) -> bool:
         if _in_headline(earlier):
             return False  # "..., company admits" over a story that names the company: a headline's shorthand
         if earlier.tag_ != head.tag_ and earlier.lemma_.lower() == lemma:
+            part = earlier.head.head if earlier.dep_ == "pobj" and earlier.head.lower_ == "of" else None
+            if part is not None and _spoke(part):
+                # "One of its volunteers said ... the volunteer said": the one who spoke, again
+                return classify(part, *np_bounds(part)) == "anonymous"
             continue  # "One minister said ... Ministers met ... the minister said": one of them, not the group
         if earlier.dep_ == "appos" or any(c.dep_ == "appos" for c in earlier.children):
             return False  # "Roffman, a securities analyst, ...": that role had a name beside it
@@ -1120,6 +1141,15 @@ def _partitive_whole(head: Token) -> Token | None:
             if whole is not None and (single or whole.lower_ in ("them", "us", "you")):
                 return whole
     return None
+
+
+def _one_of_a_bodys_people(part: Token, group: Token) -> bool:
+    """ "One of its volunteers", "two of their staff": a count of a body's people, by a possessive pronoun; the body is
+    named, its members are not ("one of its spokesmen" speaks for it, and "the diplomats" point back)."""
+    counted = (part.lower_ in ("one", "two", "three", "another") or part.like_num) and not any(
+        c.dep_ in ("cc", "conj", "quantmod", "advmod") for c in part.children)  # not "one or more of"
+    owned = any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in group.children)
+    return counted and owned and group.tag_ == "NNS" and group.lemma_.lower() not in SPOKESPEOPLE
 
 
 def in_the_know(head: Token) -> bool:
