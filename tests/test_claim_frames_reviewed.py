@@ -188,3 +188,14 @@ def test_what_reporters_were_told_has_no_source(engine):
     assert _flags(result, "no_source") == [("were told", "medium")]
     jury = engine.analyze("Trial\n\nThe jury was told that the charity had closed two homes.")
     assert _flags(jury, "no_source") == []
+
+
+def test_a_claim_and_the_charge_a_firm_denies_are_both_reported(engine):
+    result = engine.analyze("Strike\n\nUnion insiders claim that the company is dragging out the dispute to save on "
+                            "wages, a charge Southern Crown denies.")
+    by_cue = {a.cue.text: a for a in result.attributions}
+    assert by_cue["claim"].source is not None and by_cue["claim"].source.text == "Union insiders"
+    assert by_cue["denies"].source is not None and by_cue["denies"].source.text == "Southern Crown"
+    assert _flags(result, "anonymous_source") == [("Union insiders", "medium")]
+    nested = engine.analyze("Row\n\nThe mayor said critics claim the plan is too costly.")
+    assert [a.cue.text for a in nested.attributions] == ["said"]  # a claim inside another's stays nested

@@ -45,6 +45,9 @@ PERSONAL_SPEECH = {"say", "tell", "add", "explain", "recall", "insist", "ask", "
 # Lexicons of nouns that are papers, polls or bodies, never one person who could be "she" later.
 NOT_PEOPLE_LISTS = ("document_nouns.txt", "poll_nouns.txt", "institution_nouns.txt", "organisation_nouns.txt",
               "body_nouns.txt")
+DENYING = {"deny", "dispute", "reject", "contest", "refute", "rebut"}
+ANSWERED_CLAIMS = {"charge", "claim", "allegation", "accusation", "suggestion", "assertion", "characterisation",
+                   "characterization", "criticism"}  # ", a charge the company denies"
 MAX_LINE = 20_000  # a transcript turn runs to the end of its line, looked for this far at most
 # Cues whose claim is their whole sentence ("reportedly" in mid-sentence, "according to X" inside it) that keep it:
 # past these, each later one claims only the words up to the next such cue. A run-on paste of one word ("Reportedly
@@ -230,9 +233,21 @@ def _is_candidate(tok: Token, quoted: bool) -> bool:
 def _escapes(tok: Token, quoted: bool, blockers: list[Token]) -> bool:
     """A cue inside another cue's complement that is not a nested claim (see the two cases below)."""
     return not quoted and (
-        _relative_cue(tok) or _relative_hedge(tok) or _aside(tok) or _contrast_clause(tok)
+        _relative_cue(tok) or _relative_hedge(tok) or _aside(tok) or _contrast_clause(tok) or _denied_after(tok)
         or all(_conjunct_of(tok, by) for by in blockers)
     )
+
+
+def _denied_after(tok: Token) -> bool:
+    """ "Union insiders claim that ..., a charge Southern Crown denies": the parser makes the claim a clause of the
+    denial after it, but the insiders' claim is reported in its own right, and the denial answers it."""
+    head = tok.head
+    if tok.dep_ != "ccomp" or head.i < tok.i or head.lemma_.lower() not in DENYING:
+        return False
+    doc = tok.doc
+    k = tok.right_edge.i + 1
+    return (k + 2 < head.i and doc[k].text == "," and doc[k + 1].lower_ in ("a", "an")
+            and doc[k + 2].lemma_.lower() in ANSWERED_CLAIMS)
 
 
 def _contrast_clause(tok: Token) -> bool:
@@ -390,7 +405,8 @@ def _verb_cue(
     bounds = None
     subject = cues.fronted_subject(tok) if cues.misread_verb(tok) else cues.trailing_subject(tok)
     if subject:
-        head, bounds = subject.root, (subject.start, subject.end)
+        # the noun phrase's own start, where an aside's noun comes first ("..., a charge Southern Crown denies")
+        head, bounds = subject.root, (max(subject.start, sources.np_bounds(subject.root)[0]), subject.end)
     if head is None and tok.lower_ == "according":
         fallback = sources.according_object(tok)
         if fallback is not None:

@@ -285,6 +285,7 @@ def _contact_clause(verb: Token) -> bool:
     )
 
 
+CHARGES = {"charge", "claim", "allegation", "accusation", "suggestion", "assertion"}  # ", a charge X denies"
 PLACE_WORDS = {"court", "parliament", "hospital", "church", "home", "school", "station", "camp", "town", "office"}
 PLACE_MARKS = {"outside", "inside"}  # "Outside court, a former trustee said": where, read by the parser as the subject
 THE_PRESS = {"reporter", "journalist", "correspondent", "press", "media", "newsman"}
@@ -721,6 +722,10 @@ def _name_after_role(subject: Token) -> Token:
     """ "labour office chief Frank-Juergen Weise said": the parser splits a role and the name after it into two
     subjects; the name is the source. "Outside court, a former trustee ... said": a place read as the subject, with
     the speaker hung on it as an aside; the speaker is the source."""
+    if subject.lemma_.lower() in CHARGES and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children):
+        named = next((c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        if named is not None:
+            return named  # "..., a charge Southern Crown denies": the parser reads the firm as the charge's aside
     if subject.lower_ in PLACE_WORDS and any(c.dep_ in ("amod", "compound") and c.lower_ in PLACE_MARKS
                                              for c in subject.children):
         aside = next((c for c in subject.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")), None)
@@ -801,10 +806,11 @@ def np_bounds(head: Token) -> tuple[int, int]:
         left = dash + 1  # "SACRAMENTO - Governor Elena Marsh said": the dateline is not part of the source
     while left < head.i and (doc[left].is_punct or doc[left].is_space or _clock_time(doc[left])):
         left += 1  # a live blog's "09:48 A Treasury source": the time stamps the entry, it is not the source
-    if (head.tag_ == "NNS" and left + 1 < head.i and doc[left].lower_ in ("a", "an") and doc[left].head.i == head.i
-            and doc[left + 1].dep_ == "compound" and doc[left + 1].tag_ == "NN"):
-        # "..., a charge church leaders deny", "a fact sheet lawmakers released": "a" cannot go with a plural, so
-        # the nouns after it belong to the aside, up to the speakers (with their name words: "Labour MPs")
+    if (head.tag_ in ("NNS", "NNP") and left + 1 < head.i and doc[left].lower_ in ("a", "an")
+            and doc[left].head.i == head.i and doc[left + 1].dep_ == "compound" and doc[left + 1].tag_ == "NN"):
+        # "..., a charge church leaders deny", "a fact sheet lawmakers released", "a charge Southern Crown denies":
+        # "a" cannot go with a plural or a name, so the nouns after it belong to the aside, up to the speakers (with
+        # their name words: "Labour MPs")
         left = head.i
         while doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN" and doc[left - 1].head.i == head.i:
             left -= 1
