@@ -46,8 +46,6 @@ PERSONAL_SPEECH = {"say", "tell", "add", "explain", "recall", "insist", "ask", "
 NOT_PEOPLE_LISTS = ("document_nouns.txt", "poll_nouns.txt", "institution_nouns.txt", "organisation_nouns.txt",
               "body_nouns.txt")
 DENYING = {"deny", "dispute", "reject", "contest", "refute", "rebut"}
-ANSWERED_CLAIMS = {"charge", "claim", "allegation", "accusation", "suggestion", "assertion", "characterisation",
-                   "characterization", "criticism"}  # ", a charge the company denies"
 MAX_LINE = 20_000  # a transcript turn runs to the end of its line, looked for this far at most
 # Cues whose claim is their whole sentence ("reportedly" in mid-sentence, "according to X" inside it) that keep it:
 # past these, each later one claims only the words up to the next such cue. A run-on paste of one word ("Reportedly
@@ -123,12 +121,11 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
             # "she said ... '...,' she said": each resolved "she" carries the name on, as a reader does
             insort(state.named, Mention(tok.i, sent.index, attribution.speaker, True), key=by_token)
         elif attribution.source_kind == "anonymous" and not blockers:
-            person = _unnamed_person(doc, tok, attribution.source)
-            if person is not None:
-                state.resolver.note_unnamed(person, sent.index)
-            people = _unnamed_people(doc, tok, attribution.source)
-            if people is not None:
-                state.resolver.note_unnamed_group(people, sent.index)
+            speaker = _anonymous_people(doc, tok, attribution.source)
+            if speaker is not None and speaker.tag_ == "NN" and tok.lemma_.lower() in PERSONAL_SPEECH:
+                state.resolver.note_unnamed(speaker, sent.index)
+            elif speaker is not None and speaker.tag_ == "NNS":
+                state.resolver.note_unnamed_group(speaker, sent.index)
     found.sort(key=lambda a: a.cue.start)
     return _without_kicker_cues(_bounded_open_claims(found, doc, sent), doc_text(doc), sent)
 
@@ -247,7 +244,7 @@ def _denied_after(tok: Token) -> bool:
     doc = tok.doc
     k = tok.right_edge.i + 1
     return (k + 2 < head.i and doc[k].text == "," and doc[k + 1].lower_ in ("a", "an")
-            and doc[k + 2].lemma_.lower() in ANSWERED_CLAIMS)
+            and doc[k + 2].lemma_.lower() in sources.ANSWERED_CLAIMS)
 
 
 def _contrast_clause(tok: Token) -> bool:
@@ -499,27 +496,16 @@ def _a_role(noun: Token) -> bool:
                                   or lemma in words("common_roles.txt"))
 
 
-def _unnamed_person(doc: Doc, cue: Token, source: Span | None) -> Token | None:
-    """The head of an anonymous source that is one person speaking ("another parent said", "a witness told"), not
-    a paper ("a statement said"), a body ("an office said") or evidence ("evidence suggests"); None otherwise."""
-    found = tokens_of(doc, source)
-    if found is None or cue.lemma_.lower() not in PERSONAL_SPEECH:
-        return None
-    head = found.root
-    lemma = head.lemma_.lower()
-    if head.tag_ != "NN" or head.ent_type_ or any(lemma in words(name) for name in NOT_PEOPLE_LISTS):
-        return None
-    return head
-
-
-def _unnamed_people(doc: Doc, cue: Token, source: Span | None) -> Token | None:
-    """The head of anonymous people speaking ("people familiar with the matter said", "according to two officials"),
-    not papers or bodies; None otherwise."""
+def _anonymous_people(doc: Doc, cue: Token, source: Span | None) -> Token | None:
+    """The head of an anonymous source that is people speaking: one ("another parent said", "a witness told") or
+    several ("people familiar with the matter said", "according to two officials"); not a paper ("a statement
+    said"), a body ("an office said") or evidence ("evidence suggests"). None otherwise."""
     found = tokens_of(doc, source)
     if found is None or (cue.lemma_.lower() not in PERSONAL_SPEECH and cue.lower_ != "according"):
         return None
     head = found.root
-    if head.tag_ != "NNS" or head.ent_type_ or any(head.lemma_.lower() in words(name) for name in NOT_PEOPLE_LISTS):
+    if head.tag_ not in ("NN", "NNS") or head.ent_type_ or any(
+            head.lemma_.lower() in words(name) for name in NOT_PEOPLE_LISTS):
         return None
     return head
 

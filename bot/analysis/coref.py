@@ -157,8 +157,8 @@ class Resolver:
         if low in THIRD_PERSON and (self._unnamed_since(best, limit, clash)
                                     or self._unnamed_subject(best.sentence, limit, clash)):
             return None  # "Ms Hollis said ... Another parent said ... '...,' she said": not clearly Ms Hollis
-        if low in THEY and _last_before(self.unnamed_groups, limit) is not None and (
-                _last_before(self.unnamed_groups, limit).token > best.token):  # type: ignore[union-attr]
+        people = _last_before(self.unnamed_groups, limit) if low in THEY else None
+        if people is not None and people.token > best.token:
             return None  # "to buy Crisply, according to people familiar ... they cautioned": those people
         return best.name
 

@@ -94,7 +94,7 @@ OFFICE_TITLES = OFFICE_ROLES | {
     "sheriff", "councillor", "councilor", "inspector", "superintendent", "commissioner", "constable", "trooper",
     "sergeant", "detective", "firefighter", "paramedic", "senator", "congressman", "congresswoman", "official",
     "lawmaker", "legislator", "mp", "gov", "sen", "rep", "gen", "lt", "col", "sgt", "capt", "supt", "det", "insp",
-    "cmdr", "adm", "maj", "cpl", "cllr", "chief",
+    "cmdr", "adm", "maj", "cpl", "cllr",
 }
 # Descriptions of a body a story names a sentence or two later ("an activist group said ... the Syrian
 # Observatory for Human Rights said").

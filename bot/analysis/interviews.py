@@ -34,13 +34,12 @@ def interviewee(doc: Doc) -> str | None:
     people = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= intro_end]
     if not people:
         return None
-    by_surname = Counter(clean_name(e.text).split()[-1] for e in people if clean_name(e.text))
-    if not by_surname:
+    names = [name for name in (clean_name(e.text) for e in people) if name]
+    if not names:
         return None
-    surname = by_surname.most_common(1)[0][0]
-    # the fullest form of that name the introduction gives ("Hannah Celik" rather than "Celik")
-    forms = [clean_name(e.text) for e in people if clean_name(e.text).split()[-1:] == [surname]]
-    return max(forms, key=lambda name: (len(name.split()), -forms.index(name)))
+    surname = Counter(name.split()[-1] for name in names).most_common(1)[0][0]
+    # the fullest form of that name the introduction gives ("Hannah Celik" rather than "Celik"), the first on a tie
+    return max((name for name in names if name.split()[-1] == surname), key=lambda name: len(name.split()))
 
 
 def voice_answers(attributions: list[Attribution], doc: Doc) -> list[Attribution]:

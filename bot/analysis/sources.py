@@ -31,6 +31,7 @@ from bot.analysis.cues import (
 )
 from bot.analysis.doctext import doc_text, entities_in, name_words, per_sentence, quote_index, sentence_of
 from bot.analysis.lexicon import phrases, words
+from bot.analysis.segment import sentences, title_line
 
 RAISING = {"seem", "appear", "look", "sound"}
 # "is looking for a win", "looks to cut taxes": seeking, not seeming, so the subject is the source.
@@ -48,6 +49,7 @@ STAFF = {"analyst", "economist", "researcher", "scientist", "expert", "strategis
 _NAMES_EARLIER_KEY = "byline_names_earlier"
 _LEMMA_INDEX_KEY = "byline_lemma_index"
 _NAME_USES_KEY = "byline_name_uses"
+_HEADLINE_KEY = "byline_headline"
 # The sides of a contest, which "each" and "either" point back to: "each candidate", "either party".
 PARTY_NOUNS = {"candidate", "side", "party", "campaign", "camp", "team", "country", "nation", "government",
                "nominee", "faction", "state", "company", "club", "player"}
@@ -285,7 +287,9 @@ def _contact_clause(verb: Token) -> bool:
     )
 
 
-CHARGES = {"charge", "claim", "allegation", "accusation", "suggestion", "assertion"}  # ", a charge X denies"
+# Claims a story sets beside their denial: ", a charge Southern Crown denies", ", an allegation the firm rejects".
+ANSWERED_CLAIMS = {"charge", "claim", "allegation", "accusation", "suggestion", "assertion", "characterisation",
+                   "characterization", "criticism"}
 PLACE_WORDS = {"court", "parliament", "hospital", "church", "home", "school", "station", "camp", "town", "office"}
 PLACE_MARKS = {"outside", "inside"}  # "Outside court, a former trustee said": where, read by the parser as the subject
 THE_PRESS = {"reporter", "journalist", "correspondent", "press", "media", "newsman"}
@@ -722,7 +726,8 @@ def _name_after_role(subject: Token) -> Token:
     """ "labour office chief Frank-Juergen Weise said": the parser splits a role and the name after it into two
     subjects; the name is the source. "Outside court, a former trustee ... said": a place read as the subject, with
     the speaker hung on it as an aside; the speaker is the source."""
-    if subject.lemma_.lower() in CHARGES and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children):
+    if subject.lemma_.lower() in ANSWERED_CLAIMS and any(
+            c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children):
         named = next((c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
         if named is not None:
             return named  # "..., a charge Southern Crown denies": the parser reads the firm as the charge's aside
@@ -1111,13 +1116,12 @@ def _back_to_unnamed(head: Token) -> bool:
 
 
 def _in_headline(tok: Token) -> bool:
-    """Whether a token is in the first line of a text whose first line reads as a headline (no final stop)."""
-    text = doc_text(tok.doc)
-    end = text.find("\n")
-    if end < 0 or tok.idx >= end:
-        return False
-    line = text[:end].rstrip()
-    return bool(line) and line[-1] not in ".!?" and bool(text[end:].strip())
+    """Whether a token is in the text's headline (``segment.title_line``), found once per document."""
+    doc = tok.doc
+    if _HEADLINE_KEY not in doc.user_data:
+        doc.user_data[_HEADLINE_KEY] = title_line(doc_text(doc), sentences(doc))
+    line = doc.user_data[_HEADLINE_KEY]
+    return line is not None and line[0] <= tok.idx < line[1]
 
 
 def _common_noun(tok: Token) -> bool:

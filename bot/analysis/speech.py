@@ -116,10 +116,10 @@ THINKING_VERBS = {"think", "believe", "feel", "hope", "fear", "suspect", "assume
                   "calculate", "agree", "acknowledge", "concede", "admit", "doubt", "imagine", "suggest", "show",
                   "indicate", "mean"}
 
-# Verbs of making a paper, whose passive says who made it ("was written by officials"), not what anyone claims.
 CLAUSE_ONLY_PASSIVES = {"learn"}  # "it is learnt that ..." reports; "he's learned to cook" does not
 # Nouns of grasping a subject, which hold a belief only with a "that" clause ("the understanding that ...").
 GRASPING = {"understanding", "knowledge", "awareness", "grasp", "appreciation", "comprehension"}
+# Verbs of making a paper, whose passive says who made it ("was written by officials"), not what anyone claims.
 AUTHORING = {"write", "draft", "author", "compose", "pen", "prepare", "sign", "co-write", "cowrite"}
 
 
@@ -319,8 +319,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "rose faster than expected", "as predicted": a comparison, not a claim
     if lemma in PERCEIVING and _perceived_event(tok):
         return False  # "Landlords have seen their costs rise": what happened to them, not what they claim
-    if lemma in SENSING and subject is not None and subject.lemma_.lower() in EYEWITNESSES and not _as_predicate(
-            tok) and not any(m.lower_ == "that" for c in tok.children if c.dep_ == "ccomp" for m in c.children):
+    if (lemma in SENSING and subject is not None and subject.lemma_.lower() in EYEWITNESSES and not that_clause
+            and not _as_predicate(tok)):
         return False  # "Witnesses saw a white car leave the scene": what they saw, not a claim ("saw that ..." is)
     if lemma in SHOWING and subject is not None and subject.lemma_.lower() in BROADCASTS and not that_clause:
         return False  # "State television showed him embracing survivors": pictures on air ("showed that ..." claims)
