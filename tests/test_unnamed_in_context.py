@@ -5,16 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analysis.result import Result
-
-
-def _flags(result: Result, category: str | None = None) -> list[tuple[str, str]]:
-    return [(f.evidence.text, f.severity) for f in result.flags if category is None or f.category == category]
-
-
-def _kind_of(result: Result, source: str) -> str:
-    [kind] = [a.source_kind for a in result.attributions if a.source is not None and a.source.text == source]
-    return kind
+from tests.findings import flag_pairs, kind_of
 
 
 @pytest.mark.parametrize("text, evidence, severity", [
@@ -26,18 +17,18 @@ def _kind_of(result: Result, source: str) -> str:
 ])
 def test_a_named_official_speaking_next_is_not_the_unnamed_woman(engine, text, evidence, severity):
     """An office ("Sheriff", "Councillor") marks a new person, so the woman is not "named at last" by them."""
-    assert (evidence, severity) in _flags(engine.analyze(text), "anonymous_source")
+    assert (evidence, severity) in flag_pairs(engine.analyze(text), "anonymous_source")
 
 
 def test_a_person_named_without_an_office_may_still_be_the_one_held_back(engine):
     text = "Course\n\nA former trainer said the course is hard. \"It breaks people,\" Oly Olson said."
-    assert _flags(engine.analyze(text), "anonymous_source") == []
+    assert flag_pairs(engine.analyze(text), "anonymous_source") == []
 
 
 def test_one_of_a_group_just_cited_is_flagged_with_the_group(engine):
     text = ("Talks fail\n\nTwo officials said the meeting went badly. "
             "\"It was a disaster from start to finish, honestly,\" one said.")
-    flags = _flags(engine.analyze(text), "anonymous_source")
+    flags = flag_pairs(engine.analyze(text), "anonymous_source")
     assert flags == [("Two officials", "medium"), ("one", "high")]
 
 
@@ -46,7 +37,7 @@ def test_one_of_a_group_just_cited_is_flagged_with_the_group(engine):
     "Plan\n\nCritics said the plan was flawed. One might argue that the senator was motivated by high ideals.",
 ])
 def test_one_is_not_carried_from_a_single_person_or_as_anyone_at_all(engine, text):
-    evidence = [e for e, _ in _flags(engine.analyze(text))]
+    evidence = [e for e, _ in flag_pairs(engine.analyze(text))]
     assert len(evidence) == 1 and evidence[0].lower() != "one"  # the first source's own flag only
 
 
@@ -59,19 +50,19 @@ def test_one_is_not_carried_from_a_single_person_or_as_anyone_at_all(engine, tex
 ])
 def test_members_and_pals_are_people_not_names(engine, text, source):
     result = engine.analyze(text)
-    assert _kind_of(result, source) == "anonymous"
-    assert any(e == source for e, _ in _flags(result, "anonymous_source"))
+    assert kind_of(result, source) == "anonymous"
+    assert any(e == source for e, _ in flag_pairs(result, "anonymous_source"))
 
 
 def test_reports_in_a_country_are_vague_but_reports_in_a_paper_are_named(engine):
     spain = engine.analyze("Transfer\n\nRedbridge are closing in on a deal for Castellano, according to reports in "
                            "Spain.")
-    assert _kind_of(spain, "reports in Spain") == "vague"
-    assert _flags(spain, "vague_source") == [("reports in Spain", "low")]
+    assert kind_of(spain, "reports in Spain") == "vague"
+    assert flag_pairs(spain, "vague_source") == [("reports in Spain", "low")]
     marca = engine.analyze("Transfer\n\nRedbridge are closing in on a deal, according to reports in Marca.")
-    assert _kind_of(marca, "reports in Marca") == "named"
+    assert kind_of(marca, "reports in Marca") == "named"
     ads = engine.analyze("Perfume\n\nBurger King ads in Japan promise a limited-edition perfume.")
-    assert _kind_of(ads, "Burger King ads in Japan") == "named"  # the maker is before the noun
+    assert kind_of(ads, "Burger King ads in Japan") == "named"  # the maker is before the noun
 
 
 @pytest.mark.parametrize("text, source", [
@@ -84,14 +75,14 @@ def test_reports_in_a_country_are_vague_but_reports_in_a_paper_are_named(engine)
 ])
 def test_a_body_just_named_and_its_public_papers_are_on_record(engine, text, source):
     result = engine.analyze(text)
-    assert _kind_of(result, source) == "named"
-    assert not [e for e, _ in _flags(result) if e == source]
+    assert kind_of(result, source) == "named"
+    assert not [e for e, _ in flag_pairs(result) if e == source]
 
 
 def test_a_bare_spokesman_and_an_unnamed_paper_are_still_flagged(engine):
     result = engine.analyze("Care homes\n\nThe homes were inspected in May. \"We do not recognise the picture,\" a "
                             "spokesman said. A review found that staff were untrained.")
-    assert ("a spokesman", "high") in _flags(result, "anonymous_source")
+    assert ("a spokesman", "high") in flag_pairs(result, "anonymous_source")
 
 
 def test_a_classified_paper_stays_unnamed_when_the_next_sentence_says_who_wrote_it(engine):
@@ -99,8 +90,8 @@ def test_a_classified_paper_stays_unnamed_when_the_next_sentence_says_who_wrote_
             "within two weeks of a major conflict, according to a copy reviewed by The Ledger.\n\nThe 40-page "
             "assessment, prepared by the Joint Staff in January, concludes that production cannot be expanded.")
     result = engine.analyze(text)
-    assert _kind_of(result, "A classified Pentagon assessment") == "anonymous"
-    assert ("A classified Pentagon assessment", "medium") in _flags(result, "anonymous_source")
+    assert kind_of(result, "A classified Pentagon assessment") == "anonymous"
+    assert ("A classified Pentagon assessment", "medium") in flag_pairs(result, "anonymous_source")
 
 
 @pytest.mark.parametrize("text, evidence", [
@@ -111,28 +102,28 @@ def test_a_classified_paper_stays_unnamed_when_the_next_sentence_says_who_wrote_
      "driver.", "A woman"),
 ])
 def test_a_source_kept_unnamed_or_given_another_office_is_not_named_next(engine, text, evidence):
-    assert (evidence, "medium") in _flags(engine.analyze(text), "anonymous_source")
+    assert (evidence, "medium") in flag_pairs(engine.analyze(text), "anonymous_source")
 
 
 def test_another_after_one_member_carries_the_flag(engine):
     text = ("Dail\n\nOne TD who was present said the Taoiseach had been taken aback. \"It was the worst meeting I "
             "have seen in this Government,\" another said.")
-    assert _flags(engine.analyze(text), "anonymous_source") == [("One TD", "medium"), ("another", "high")]
+    assert flag_pairs(engine.analyze(text), "anonymous_source") == [("One TD", "medium"), ("another", "high")]
 
 
 def test_courtiers_are_insiders(engine):
     result = engine.analyze("Palace\n\nCourtiers say the move is not intended as a punishment.")
-    assert _flags(result, "anonymous_source") == [("Courtiers", "medium")]
+    assert flag_pairs(result, "anonymous_source") == [("Courtiers", "medium")]
 
 
 def test_people_with_ties_to_a_body_are_insiders_but_anyone_with_a_connection_is_not(engine):
     result = engine.analyze("Liu\n\nLiu clashed with provincial leaders over a plan to cap bond issuance, according to "
                             "two people with ties to the ministry.\n\nA survey by the European Chamber of Commerce "
                             "found that 44 percent of its members planned to cut investment.")
-    assert _flags(result, "anonymous_source") == [("two people with ties to the ministry", "medium")]
+    assert flag_pairs(result, "anonymous_source") == [("two people with ties to the ministry", "medium")]
     online = engine.analyze("Fibre\n\nThe firm laid fibre downtown so that anyone with an Internet connection sees "
                             "the convention.")
-    assert _flags(online) == []
+    assert flag_pairs(online) == []
 
 
 @pytest.mark.parametrize("text, source", [
@@ -145,14 +136,14 @@ def test_people_with_ties_to_a_body_are_insiders_but_anyone_with_a_connection_is
 ])
 def test_papers_on_a_courts_file_or_put_out_by_an_office_are_on_record(engine, text, source):
     result = engine.analyze(text)
-    assert _kind_of(result, source) == "named" and _flags(result) == []
+    assert kind_of(result, source) == "named" and flag_pairs(result) == []
 
 
 def test_many_lawyers_are_a_vague_share_of_a_profession(engine):
     result = engine.analyze("Detention numbers hit record\n\nThe Brazos Ridge Processing Center is holding about 2,100 "
                             "detainees in a space built for 1,600.\n\nMany immigration lawyers say the conditions "
                             "amount to punishment.")
-    assert _flags(result, "vague_source") == [("Many immigration lawyers", "low")]
+    assert flag_pairs(result, "vague_source") == [("Many immigration lawyers", "low")]
 
 
 def test_they_after_unnamed_people_are_those_people_not_a_firm(engine):
@@ -161,7 +152,7 @@ def test_they_after_unnamed_people_are_those_people_not_a_firm(engine):
                             "fall apart.")
     [they] = [a for a in result.attributions if a.source is not None and a.source.text == "they"]
     assert they.speaker is None
-    assert ("they", "medium") in _flags(result, "anonymous_source")
+    assert ("they", "medium") in flag_pairs(result, "anonymous_source")
 
 
 def test_the_company_after_a_headlines_bare_company_is_the_one_the_story_names(engine):
@@ -169,16 +160,16 @@ def test_the_company_after_a_headlines_bare_company_is_the_one_the_story_names(e
             "Payments app Quillpay has confirmed that hackers accessed the details of about 4.1 million customers. "
             "In a statement on Tuesday, the company said passwords were encrypted and \"remain secure\".")
     result = engine.analyze(text)
-    assert _kind_of(result, "the company") == "named"
-    assert not [e for e, _ in _flags(result) if e == "the company"]
+    assert kind_of(result, "the company") == "named"
+    assert not [e for e, _ in flag_pairs(result) if e == "the company"]
 
 
 def test_one_of_a_bodys_volunteers_is_unnamed_and_so_is_the_volunteer_after(engine):
     text = ("Vote\n\nThe monitoring group said it had received 140 complaints. One of its volunteers in Tarsk said he "
             "had been threatened by a man. \"He told me he knew where my mother lived,\" the volunteer said.")
     result = engine.analyze(text)
-    assert _kind_of(result, "One of its volunteers in Tarsk") == "anonymous"
-    assert _kind_of(result, "the volunteer") == "anonymous"
+    assert kind_of(result, "One of its volunteers in Tarsk") == "anonymous"
+    assert kind_of(result, "the volunteer") == "anonymous"
     council = engine.analyze("UN\n\nThe Council is stuck because one or more of its permanent members have said they "
                              "will veto it.")
     assert all(a.source_kind != "anonymous" for a in council.attributions)
