@@ -39,6 +39,11 @@ BULLETS = frozenset({"-", "*", "•", "–", "—", "·", "+", ">"})
 STOPS = frozenset({".", "!", "?", "…"})
 CLOCK_ENDS = frozenset({"a.m.", "p.m."})  # a time that ends a sentence with its own full stop
 STOP_WITHIN = 60
+# A line of at most this many tokens with no mark at all is a headline, a crosshead or a time stamp ("Train drivers to
+# strike on six days in February", "10:42 GMT"): one sentence, never cut by the parser. A transcript's long unmarked
+# lines are still left to it.
+SHORT_LINE = 25
+LABEL_WORDS = 3  # a line's opening label ("- Defence:", "PRESENTER:") is this short
 
 
 def is_line_break(token: Token) -> bool:
@@ -93,6 +98,23 @@ def _stop_ends_sentence(doc: Doc, stop: int) -> bool:
     return not _list_number(doc, word.i)
 
 
+def _opens_line_as_label(doc: Doc, colon: int) -> bool:
+    """The colon at ``colon`` ends a label of at most ``LABEL_WORDS`` words that opens its line (after any list
+    marker): "- Defence:", "PRESENTER:", "A:"."""
+    words = 0
+    for k in range(colon - 1, -1, -1):
+        token = doc[k]
+        if is_line_break(token):
+            return words > 0
+        if token.is_space:
+            continue
+        if not (token.is_punct and _is_bullet(token)):
+            words += 1
+        if words > LABEL_WORDS:
+            return False
+    return words > 0
+
+
 def _list_number(doc: Doc, i: int) -> bool:
     """Token ``i`` is a number that opens its line, as a numbered list's does."""
     return i >= 0 and doc[i].like_num and (i == 0 or is_line_break(doc[i - 1]))
@@ -114,6 +136,8 @@ def rule_for(doc: Doc, i: int, stop_ahead: bool = True) -> bool | None:
         return None
     if stop_ahead and prev.text[-1:].isalnum() and not prev.like_url:
         return False  # "a global hit with All Right Now", "Do They Know It's Christmas": no mark, no new sentence
+    if stop_ahead and prev.text == ":" and _opens_line_as_label(doc, i - 1):
+        return False  # "- Defence: Spending will rise ...", "PRESENTER: Good evening.": a label and what it labels
     if _is_bullet(prev):
         return False
     if is_closing_quote(token) or is_opening_quote(prev):
@@ -145,19 +169,31 @@ def rule_for(doc: Doc, i: int, stop_ahead: bool = True) -> bool | None:
 
 
 def _stop_ahead(doc: Doc) -> list[bool]:
-    """For each token, whether a sentence-ending mark comes within ``STOP_WITHIN`` tokens, before a line break."""
+    """For each token, whether a sentence-ending mark comes within ``STOP_WITHIN`` tokens, before a line break, or
+    its line is a short one with no mark at all (see ``SHORT_LINE``): either way the line's ends are its own."""
     out = [False] * len(doc)
     distance = STOP_WITHIN + 1
+    line_end, marked = len(doc), False  # the current line's end (exclusive) and whether it holds a mark
     for i in range(len(doc) - 1, -1, -1):
         token = doc[i]
         if is_line_break(token):
+            _close_line(out, i + 1, line_end, marked)
             distance = STOP_WITHIN + 1
+            line_end, marked = i, False
         elif token.text[-1:] in STOPS:  # ".", "?", and a token that ends in one ("U.S.")
             distance = 0
+            marked = True
         else:
             distance += 1
         out[i] = distance <= STOP_WITHIN
+    _close_line(out, 0, line_end, marked)
     return out
+
+
+def _close_line(out: list[bool], start: int, end: int, marked: bool) -> None:
+    """Mark every token of a short line with no sentence mark as kept whole (``SHORT_LINE``)."""
+    if not marked and end - start <= SHORT_LINE:
+        out[start:end] = [True] * (end - start)
 
 
 # spaCy's arrays are uint64: "not a sentence start" (-1) is stored as its two's-complement, as to_array gives it.
