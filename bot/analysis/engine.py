@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot.analysis import attribution, flags, parse, segment, summary
+from bot.analysis import attribution, flags, heading, parse, segment, summary
 from bot.analysis.doctext import doc_text
 from bot.analysis.exact import exact_attribution, exact_flag
 from bot.analysis.line_endings import LineEndings
@@ -92,7 +92,7 @@ class Engine:
         chosen = summary.summarize(doc, sents, method or self.settings.summary_method, n)
         found = attribution.find_attributions(doc, sents)
         raised = flags.make_flags(found, doc, sents)
-        line = segment.title_line(doc_text(doc), sents)  # the parser's view: every line ending is "\n" there
+        line = heading.headline(doc, doc_text(doc), sents)  # the parser's view: every line ending is "\n" there
         to = lines.to_input
         return Result(
             sentences=len(sents),

@@ -36,10 +36,11 @@ from bot.analysis.doctext import (
     sentence_of,
     tokens_of,
 )
+from bot.analysis.heading import heading_end
 from bot.analysis.lexicon import words
 from bot.analysis.quotes import Quote, merge, title_like
 from bot.analysis.result import Attribution, Flag, Span
-from bot.analysis.segment import Sentence, short_first_paragraph, title_line
+from bot.analysis.segment import Sentence
 from bot.analysis.sources import as_mark, in_the_know, is_maker, leaked_paper, public_record
 
 MIN_QUOTE_WORDS = 5
@@ -203,7 +204,7 @@ def make_flags(attributions: list[Attribution], doc: Doc, sents: list[Sentence])
             withheld = a.source_kind in ("anonymous", "vague") and flag is None
             previous = None if withheld else a
     out.extend(_unattributed_quotes(attributions, locate, doc))
-    heading = _heading_end(doc, locate)
+    heading = heading_end(doc, locate.text, locate.sents)
     out = [f for f in out if f.start >= heading]  # "Critics slam plan": the body says who, or is flagged itself
     out.sort(key=lambda f: (f.start, f.evidence.start))
     return _one_per_source(out, carried)
@@ -857,34 +858,6 @@ def _insider(a: Attribution, doc: Doc) -> bool:
     """Officials, sources, aides: the unnamed a story keeps unnamed on purpose (``ALWAYS_UNNAMED``)."""
     span = tokens_of(doc, a.source)
     return span is not None and span.root.lemma_.lower() in ALWAYS_UNNAMED
-
-
-# "LONDON (Wire) - ...", "WASHINGTON — ...": a dateline opens a lede, never a headline.
-DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,}(?:\s*\([^)]*\))?\s*[-—–,]")
-
-
-def _heading_end(doc: Doc, locate: _Locator) -> int:
-    """Where the article's heading ends (0 when it has none), so that its flags can be left to the body.
-
-    The title line (no full stop, or title case) is a heading. So is a short first paragraph in headline grammar
-    ("Pence blames media for Trump's flap.", "Dems hope ...", "... former rival says."), but not a short lede:
-    one with a dateline, or whose main verb is in the past tense ("A senior official said the mayor took bribes.").
-    Present-tense one-line ledes ("Critics say the tower is too tall.") cannot be told from headlines and are
-    taken for them.
-    """
-    line = title_line(locate.text, locate.sents)
-    line_end = line[1] if line is not None else 0
-    end = short_first_paragraph(locate.text, locate.sents)
-    if end <= line_end:
-        return line_end
-    start = locate.sents[0].start
-    if DATELINE.match(locate.text, start):
-        return line_end
-    span = doc.char_span(start, end, alignment_mode="expand")
-    quotes = quote_index(doc)
-    if span is None or any(t.dep_ == "ROOT" and t.tag_ == "VBD" and quotes.at(t.idx) is None for t in span):
-        return line_end  # "... 'Obama founded ISIS' flap." keeps its quoted past tense
-    return end
 
 
 SAYING_FORMS = {"say", "says", "said", "saying", "tell", "tells", "told", "telling"}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from bot.analysis.boilerplate import is_masthead
 from bot.analysis.exact import blank
 
 
@@ -62,14 +63,29 @@ def _blank(token: Token) -> bool:
 
 
 def title_line(text: str, sents: list[Sentence]) -> tuple[int, int] | None:
-    """The ``[start, end)`` of the first line when it looks like a headline: short, no final stop, text after it.
+    """The ``[start, end)`` of the headline line: short, no final stop, text after it. It is the first line after any
+    page furniture a pasted page brings along ("Skip to content", "Home", "FOR IMMEDIATE RELEASE", see
+    ``body_start``).
 
     The whole line, not the first sentence: the parser sometimes splits a headline ("Dockworkers Walk Out | As
-    Talks Collapse"). ``text`` is the parser's view, where every line ending is "\\n".
+    Talks Collapse"). ``text`` is the parser's view, where every line ending is "\n".
     """
     if not sents:
         return None
-    start = sents[0].start
+    return _headline_at(text, _after_furniture(text, sents[0].start))
+
+
+def body_start(text: str, sents: list[Sentence]) -> int:
+    """Where the article itself begins: after the page furniture and the headline line, if any (0 when neither)."""
+    if not sents:
+        return 0
+    start = _after_furniture(text, sents[0].start)
+    line = _headline_at(text, start)
+    return line[1] if line is not None else (start if start > sents[0].start else 0)
+
+
+def _headline_at(text: str, start: int) -> tuple[int, int] | None:
+    """The line from ``start`` when it looks like a headline (see ``title_line``)."""
     end = text.find("\n", start)
     if end < 0 or not text[end:].strip():
         return None
@@ -83,27 +99,82 @@ def title_line(text: str, sents: list[Sentence]) -> tuple[int, int] | None:
     return start, end
 
 
+# Lines a copied web page or press release carries above its headline: navigation, "skip" links, labels.
+FURNITURE = re.compile(
+    r"(?i:skip\s+to\s+(?:main\s+)?(?:content|navigation)|(?:main\s+)?menu|search|sign\s+in|log\s+in|subscribe|"
+    r"advertisement|share(?:\s+this(?:\s+(?:article|story|page))?)?|(?:for\s+immediate|press)\s+release|"
+    r"breaking(?:\s+news)?|live)[\s.:!|]*"
+)
+MAX_FURNITURE_LINES = 8
+LABEL_WORDS = 3  # "Home", "News", "TOP STORY": a label line is this short and has no mark
+
+
+def _after_furniture(text: str, start: int) -> int:
+    """The start of the first line at or after ``start`` that is not page furniture.
+
+    Furniture is a line of navigation or labels (``FURNITURE``), a byline, time stamp or picture credit
+    (``is_masthead``), or a section label (``_label``) when a headline-shaped line follows it. At most
+    ``MAX_FURNITURE_LINES`` are passed over, and never the last line with text.
+    """
+    at = start
+    for _ in range(MAX_FURNITURE_LINES):
+        end = text.find("\n", at)
+        if end < 0:
+            return at
+        nxt = _next_line(text, end)
+        if nxt is None:
+            return at
+        line = text[at:end].strip()
+        if not (FURNITURE.fullmatch(line) or is_masthead(line) or (_label(line) and _headline_at(text, nxt))):
+            return at
+        at = nxt
+    return at
+
+
+def _label(line: str) -> bool:
+    """A section label: one word ("Home", "Weather") or a few in capitals ("TOP STORY"), with no mark. A short
+    headline in title case ("Port Strike Ends") is not one."""
+    words = line.split()
+    if not words or len(words) > LABEL_WORDS or not line[-1:].isalnum():
+        return False
+    return len(words) == 1 or line.isupper()
+
+
+def _next_line(text: str, end: int) -> int | None:
+    """The start of the next line holding text after the line break at ``end``, or None when none is left."""
+    rest = len(text) - len(text[end:].lstrip())
+    return rest if rest < len(text) else None
+
+
 # A first paragraph of lines this short, set apart by a blank line, may be a headline (and deck) with a full stop.
 HEADING_MAX_WORDS = 15
+# A deck under a headline runs longer, but it ends without a full stop, as a lede never does.
+DECK_MAX_WORDS = 35
 BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
 def short_first_paragraph(text: str, sents: list[Sentence]) -> int:
-    """The end of the first paragraph when it is one or two lines of at most ``HEADING_MAX_WORDS`` words each,
-    followed by a blank line and more text ("Pence blames media for Trump's flap." and a deck line); 0 otherwise.
+    """The end of the first paragraph when it is one or two lines of at most ``HEADING_MAX_WORDS`` words each (a
+    second line with no final stop may run to ``DECK_MAX_WORDS``), followed by a blank line and more text ("Pence
+    blames media for Trump's flap." and a deck line); 0 otherwise.
 
     Such a paragraph is a headline or a short lede; the caller tells them apart by their grammar.
     """
     if not sents:
         return 0
-    start = sents[0].start
+    start = _after_furniture(text, sents[0].start)
     gap = BLANK_LINE.search(text, start)
     if gap is None or not text[gap.end() :].strip():
         return 0
     lines = text[start : gap.start()].split("\n")
-    if len(lines) <= 2 and all(len(line.split()) <= HEADING_MAX_WORDS for line in lines):
-        return gap.start()
-    return 0
+    if len(lines) > 2 or len(lines[0].split()) > HEADING_MAX_WORDS:
+        return 0
+    if len(lines) == 2:
+        deck = lines[1].strip()
+        cap = HEADING_MAX_WORDS if deck.endswith((".", "!", "?", '"', "”")) else DECK_MAX_WORDS
+        if len(deck.split()) > cap:
+            return 0
+    return gap.start()
 
 
 def _title_case(line: str) -> bool:

@@ -14,7 +14,8 @@ from spacy.tokens import Doc
 
 from bot.analysis import centrality, sumy_adapter
 from bot.analysis.doctext import doc_text
-from bot.analysis.segment import Sentence, title_line
+from bot.analysis.heading import heading_end
+from bot.analysis.segment import Sentence
 from bot.config import SUMMARY_METHODS
 from bot.errors import ConfigError
 
@@ -36,11 +37,11 @@ def default_length(n_sentences: int) -> int:
 
 
 def eligible(doc: Doc, sents: list[Sentence]) -> list[int]:
-    """Indices of the sentences a summary may use: all but those of a headline (one, or the parts it was split into),
-    and those without a word (a lone "!", a row of dashes, a list's "1."): they say nothing."""
+    """Indices of the sentences a summary may use: all but those of the heading (the page furniture above it, the
+    headline, one or the parts it was split into, and a deck; see ``heading``), and those without a word (a lone "!",
+    a row of dashes, a list's "1."): they say nothing."""
     text = doc_text(doc)
-    line = title_line(text, sents)
-    after = line[1] if line is not None else 0
+    after = heading_end(doc, text, sents, strict=True)
     return [s.index for s in worded(text, sents) if s.start >= after]
 
 

@@ -1,0 +1,64 @@
+"""Where an article's heading ends: its headline line, and a short first paragraph that reads as a headline.
+
+The headline line (no full stop, or title case; see ``segment.title_line``) is a heading. So is a short first
+paragraph in headline grammar ("Pence blames media for Trump's flap.", "Fed holds rates steady, signals two cuts.",
+a headline and its deck), but not a short lede: one with a dateline, or whose main verb is in the past tense ("A
+senior official said the mayor took bribes."). Flags leave a heading to the body, which says who; the summary never
+picks it, because the reader sees it as the title and the lede says it again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from bot.analysis.doctext import quote_index
+from bot.analysis.segment import Sentence, body_start, short_first_paragraph, title_line
+
+# "LONDON (Wire) - ...", "WASHINGTON — ...": a dateline opens a lede, never a headline.
+DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,}(?:\s*\([^)]*\))?\s*[-—–,]")
+
+
+def heading_end(doc: Doc, text: str, sents: list[Sentence], strict: bool = False) -> int:
+    """The offset where the heading ends, 0 when there is none. ``text`` is the parser's view of the input.
+
+    Present-tense one-line ledes ("Critics say the tower is too tall.") cannot be told from headlines and are taken
+    for them, unless ``strict``: then a main verb with an auxiliary ("The union has called a strike.", "Drivers will
+    walk out.") marks a lede too, when the paragraph ends as a lede does, with a full stop (a deck has none, and a
+    headline may ask a question). The summary is
+    strict, because leaving out a lede costs a reader the news, where a flag left to the body costs nothing.
+    """
+    line_end = body_start(text, sents)
+    end = short_first_paragraph(text, sents)
+    if end <= line_end:
+        return line_end
+    start = len(text) - len(text[line_end:].lstrip()) if line_end else sents[0].start
+    if DATELINE.match(text, start):
+        return line_end
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return line_end
+    quotes = quote_index(doc)
+    roots = [t for t in span if t.dep_ == "ROOT" and quotes.at(t.idx) is None]  # "... 'Obama founded ISIS' flap."
+    if any(t.tag_ == "VBD" for t in roots):
+        return line_end
+    if strict and text[start:end].rstrip().endswith((".", "!", '"', "”")) and any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ != "to" for t in roots for c in t.children
+    ):
+        return line_end
+    return end
+
+
+def headline(doc: Doc, text: str, sents: list[Sentence]) -> tuple[int, int] | None:
+    """The ``[start, end)`` of the headline to show as the title: the headline line, or else the first line of a
+    heading paragraph ("Fed holds rates steady, signals two cuts later this year."); None when there is neither."""
+    line = title_line(text, sents)
+    if line is not None or not sents:
+        return line
+    end, body = heading_end(doc, text, sents, strict=True), body_start(text, sents)
+    if end <= body:
+        return None  # no heading past the page furniture
+    start = len(text) - len(text[body:].lstrip()) if body else sents[0].start
+    stop = text.find("\n", start, end)
+    return start, (stop if stop >= 0 else end)
