@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Doc
 
-from bot.analysis.boilerplate import is_boilerplate, is_verdict
+from bot.analysis.boilerplate import is_about_heading, is_boilerplate, is_verdict
 from bot.analysis.doctext import doc_quotes, doc_text
 from bot.analysis.segment import Sentence
 from bot.analysis.sumy_adapter import stop_words
@@ -39,6 +39,8 @@ TOLERANCE = 1e-6
 # Entity kinds that a story can be about, and how many of the most-mentioned ones count as its subject.
 SALIENT_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
 TOP_ENTITIES = 3
+# An "About Acme" heading this far into the candidates (as a share of them) opens a press release's closing note.
+ABOUT_SECTION_FROM = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +122,16 @@ def entity_salience(doc: Doc, sents: Sequence[Sentence]) -> np.ndarray:
 
 
 def page_notes(doc: Doc, sents: Sequence[Sentence]) -> np.ndarray:
-    """True for each sentence that is a note about the page rather than the story (see ``boilerplate``)."""
+    """True for each sentence that is a note about the page rather than the story (see ``boilerplate``), and for
+    those under a press release's closing "About Acme" heading in the article's last part: the company's standard
+    note."""
     text = doc_text(doc)
-    return np.array([is_boilerplate(text[s.start : s.end]) for s in sents], dtype=bool)
+    notes = np.array([is_boilerplate(text[s.start : s.end]) for s in sents], dtype=bool)
+    closing = int(len(sents) * ABOUT_SECTION_FROM)
+    about = next((k for k in range(closing, len(sents)) if is_about_heading(text[sents[k].start : sents[k].end])), None)
+    if about is not None:
+        notes[about:] = True
+    return notes
 
 
 def verdicts(doc: Doc, sents: Sequence[Sentence]) -> np.ndarray:
