@@ -147,7 +147,8 @@ class RetentionStore(StoreBase):
                     (FORGOTTEN_ID, FORGOTTEN_NAME, guild_id, user_id))).rowcount
         if deleted:  # its search rows are gone; the words left in old index segments go in the next compaction
             self._search_compact_due = True
-        await self._checkpoint()
+        if deleted or reviews > 0 or events > 0:  # erased pages to push out of the log; a forget of nothing has none
+            await self._checkpoint()
         log.info("forgot a user in guild %d: %d documents deleted, %d reviews and %d audit lines anonymised, "
                  "%d + %d review cards to re-draw, %d replies to delete", guild_id, deleted, max(0, reviews),
                  max(0, events), len(removed), len(anonymised), len(replies))

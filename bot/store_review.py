@@ -277,6 +277,33 @@ class ReviewStore(StoreBase):
                     raise no_such_flag(flag_id)
                 await self._event(db, guild_id, flag_id, "posted", None, None, None, now)
 
+    async def release_cards(self, guild_id: int, *, channel_ids: Sequence[int] = (),
+                            message_ids: Sequence[int] = ()) -> int:
+        """Pending flags whose card was deleted in Discord (the message, or its whole channel) wait for a new card.
+
+        Left pointing at the dead message they would stay in the queue for good with no button anywhere, and no
+        catch-up or /review repost would ever post them again. Most deleted messages are no card: one indexed read.
+        """
+        check_guild(guild_id)
+        channels, messages = sorted({int(c) for c in channel_ids}), sorted({int(m) for m in message_ids})
+        clauses, args = [], []
+        if channels:
+            clauses.append(f"review_channel_id IN ({', '.join('?' * len(channels))})")
+            args += channels
+        if messages:
+            clauses.append(f"review_message_id IN ({', '.join('?' * len(messages))})")
+            args += messages
+        if not clauses:
+            return 0
+        where = ("WHERE guild_id = ? AND status = 'pending' AND review_message_id IS NOT NULL "
+                 f"AND ({' OR '.join(clauses)})")
+        if await self._row(f"SELECT 1 FROM flags {where} LIMIT 1", (guild_id, *args)) is None:  # noqa: S608
+            return 0
+        async with self._write() as db:
+            cur = await db.execute(f"UPDATE flags SET review_channel_id = NULL, review_message_id = NULL {where}",  # noqa: S608
+                                   (guild_id, *args))
+        return max(0, cur.rowcount)
+
     async def review_events(self, guild_id: int, flag_id: int) -> list[ReviewEvent]:
         """A flag's audit log, oldest first."""
         check_guild(guild_id)

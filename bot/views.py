@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import secrets
+import weakref
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -21,6 +23,7 @@ from bot.cards import card_lock
 from bot.checks import interaction_is_moderator
 from bot.errors import AlreadyReviewed, BylineError, NotFoundError, NotModerator, ShuttingDown, no_such_flag
 from bot.interaction_errors import handle_interaction_error, send_ephemeral
+from bot.per_bot import PerBot
 from bot.shutdown import drain_of, hold_interaction
 from bot.store_types import STAFF
 
@@ -326,6 +329,28 @@ async def save_note(interaction: discord.Interaction, flag_id: int, text: str) -
 
 
 RightsCheck = Callable[[discord.Interaction], Awaitable[bool]]
+SHORT_VIEW_PREFIX = "byline:view:"  # the custom_ids of short-lived views, so a click they no longer hold is known
+STALE_VIEW_TEXT = "This prompt has expired (Byline restarted, or it timed out). Run the command again."
+
+
+# Each bot's short-lived views by their custom_id token: a click whose token is not there (or whose view has finished)
+# belongs to a view a restart or a time-out took away. Weak, so a dropped view is not kept alive.
+_LIVE_VIEWS: PerBot[weakref.WeakValueDictionary[str, discord.ui.View]] = PerBot(weakref.WeakValueDictionary)
+
+
+async def answer_stale_view(interaction: discord.Interaction) -> bool:
+    """Answer a click on a short-lived view that no longer exists (after a restart, or timed out): discord.py drops
+    it, and the member would only see "This interaction failed". True when it was such a click."""
+    data: Any = interaction.data or {}
+    custom_id = str(data.get("custom_id", ""))
+    if interaction.type is not discord.InteractionType.component or not custom_id.startswith(SHORT_VIEW_PREFIX):
+        return False
+    token = custom_id[len(SHORT_VIEW_PREFIX) :].split(":", 1)[0]
+    view = _LIVE_VIEWS.of(interaction.client).get(token)
+    if view is not None and not view.is_finished():
+        return False  # its own view answers it
+    await send_ephemeral(interaction, STALE_VIEW_TEXT)
+    return True
 
 
 class AuthorOnlyView(discord.ui.View):
@@ -336,8 +361,14 @@ class AuthorOnlyView(discord.ui.View):
     """
 
     def __init__(self, author_id: int, *, timeout: float = 180.0, recheck: RightsCheck | None = None,
-                 refusal: str = NotModerator.user_message) -> None:
+                 refusal: str = NotModerator.user_message, client: discord.Client | None = None) -> None:
         super().__init__(timeout=timeout)
+        if client is not None:  # named, so that a click on it once it is gone can be answered (``answer_stale_view``)
+            token = secrets.token_hex(8)
+            for index, item in enumerate(self.children):
+                if isinstance(item, discord.ui.Button):
+                    item.custom_id = f"{SHORT_VIEW_PREFIX}{token}:{index}"
+            _LIVE_VIEWS.of(client)[token] = self
         self.author_id = author_id
         self.recheck = recheck
         self.refusal = refusal
@@ -387,8 +418,9 @@ PageRenderer = Callable[[int], Awaitable[discord.Embed]]
 class Paginator(AuthorOnlyView):
     """Previous/Next over pages rendered on demand (so only one page of rows is read at a time)."""
 
-    def __init__(self, *, author_id: int, pages: int, render_page: PageRenderer, timeout: float = 180.0) -> None:
-        super().__init__(author_id, timeout=timeout)
+    def __init__(self, *, author_id: int, pages: int, render_page: PageRenderer, timeout: float = 180.0,
+                 client: discord.Client | None = None) -> None:
+        super().__init__(author_id, timeout=timeout, client=client)
         self.pages = max(1, pages)
         self.page = 0
         self.render_page = render_page
@@ -445,8 +477,8 @@ class ConfirmView(AuthorOnlyView):
     """A two-button prompt for destructive actions such as /forget; nothing happens without the click."""
 
     def __init__(self, *, author_id: int, on_confirm: Confirmed, confirm_label: str = "Confirm",
-                 cancel_text: str = "Cancelled.", timeout: float = 60.0) -> None:
-        super().__init__(author_id, timeout=timeout)
+                 cancel_text: str = "Cancelled.", timeout: float = 60.0, client: discord.Client | None = None) -> None:
+        super().__init__(author_id, timeout=timeout, client=client)
         self.on_confirm = on_confirm
         self.confirm.label = confirm_label
         self.cancel_text = cancel_text

@@ -31,8 +31,8 @@ class KeysetPaginator(AuthorOnlyView):
     """Previous/Next where Next stays enabled while more items exist, however many there were at first."""
 
     def __init__(self, *, author_id: int, first: KeysetPage, read_page: PageReader, timeout: float = 180.0,
-                 recheck: RightsCheck | None = None) -> None:
-        super().__init__(author_id, timeout=timeout, recheck=recheck)
+                 recheck: RightsCheck | None = None, client: discord.Client | None = None) -> None:
+        super().__init__(author_id, timeout=timeout, recheck=recheck, client=client)
         self.read_page = read_page
         self.starts: list[Any | None] = [None]  # what each page seen so far starts behind
         self.page = 0

@@ -26,7 +26,7 @@ from bot.ratelimit import RateLimiter, library_limiter
 from bot.search_query import query_problem
 from bot.store import SEARCH_CANDIDATES
 from bot.store_types import PUBLIC, Viewer
-from bot.views import ConfirmView, Paginator, deliver
+from bot.views import ConfirmView, Paginator, answer_stale_view, deliver
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -157,7 +157,8 @@ class Library(commands.Cog):
             sent = await _answer(interaction, interaction.followup.send(
                 embed=embed, wait=True, ephemeral=private, allowed_mentions=render.NO_MENTIONS))
         else:
-            view = Paginator(author_id=interaction.user.id, pages=pages, render_page=turn_page)
+            view = Paginator(author_id=interaction.user.id, pages=pages, render_page=turn_page,
+                             client=interaction.client)
             sent = view.message = await _answer(interaction, interaction.followup.send(
                 embed=embed, view=view, wait=True, ephemeral=private, allowed_mentions=render.NO_MENTIONS))
         if not private:  # every member whose article the page lists can have it deleted with /forget
@@ -197,6 +198,7 @@ class Library(commands.Cog):
         """Ask first: deleting cannot be undone, and only the member who asked can confirm."""
         guild_id = _guild(interaction)
         user_id = interaction.user.id
+        self.read_limiter.hit(user_id)  # each confirmation is a write transaction and a WAL checkpoint
 
         async def do_forget(_: discord.Interaction) -> str:
             report = await self.store.forget_user(guild_id, user_id)
@@ -209,12 +211,17 @@ class Library(commands.Cog):
                     "Use /optout to stop Byline reading your messages from now on.")
 
         view = ConfirmView(author_id=user_id, on_confirm=do_forget, confirm_label="Delete my data",
-                           cancel_text="Cancelled. Nothing was deleted.")
+                           cancel_text="Cancelled. Nothing was deleted.", client=interaction.client)
         await interaction.response.send_message(
             "This deletes every article you shared in this server, with its analyses and review flags, and "
             "removes your name from Byline's record of any review verdicts you gave. It cannot be undone.",
             view=view, ephemeral=True)
         view.message = await interaction.original_response()
+
+    @commands.Cog.listener("on_interaction")
+    async def stale_view_clicked(self, interaction: discord.Interaction) -> None:
+        """A click on a /forget prompt, /search pager or /review queue pager that no longer exists gets an answer."""
+        await answer_stale_view(interaction)
 
     @app_commands.command(name="optout", description="Stop Byline from reading or storing your messages here.")
     @app_commands.guild_only()

@@ -187,13 +187,13 @@ class LinksCog(commands.Cog):
             return
         if payload.message_id in self._working:
             return  # ten members reacting at once get one answer, not ten fetches and ten analyses
-        if refused is None:
-            try:  # before fetching the message: the limits also guard Discord's REST budget
-                hit_all((self.bot.channel_limiter, self._reaction_channel_key(payload)),
-                        (self.bot.user_limiter, payload.user_id))
-            except RateLimited:
-                log.info("guild %s: 📰 from user %s skipped (rate limit)", guild_id, payload.user_id)
-                return
+        try:  # before fetching the message: the limits also guard Discord's REST budget, and a "restarting"
+            # reply is as public as an answer, so it spends the same allowances
+            hit_all((self.bot.channel_limiter, self._reaction_channel_key(payload)),
+                    (self.bot.user_limiter, payload.user_id))
+        except RateLimited:
+            log.info("guild %s: 📰 from user %s skipped (rate limit)", guild_id, payload.user_id)
+            return
         self._working.add(payload.message_id)  # from here this reaction answers for the message
         try:
             await self._on_reaction(payload, guild_id, refused)

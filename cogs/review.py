@@ -57,6 +57,7 @@ CLEANUP_MAX_ATTEMPTS = 8
 CLEANUP_RETRY_FIRST = timedelta(minutes=55)  # just under the hourly retention round, so that round retries it
 CLEANUP_RETRY_MAX = timedelta(hours=24)
 FINAL_CLEANUP_CODES = frozenset({50001, 10003, 10008})  # Missing Access, Unknown Channel, Unknown Message
+ARCHIVED_THREAD = 50083  # "Thread is archived": Discord refuses to delete (or edit) a message in it
 
 
 class ExportTooLarge(BylineError):
@@ -139,6 +140,26 @@ class Review(commands.Cog):
             log.debug("flags of analysis %s in guild %s wait: the review channel refused a post lately", stored.id,
                       stored.guild_id)
 
+    @commands.Cog.listener("on_raw_message_delete")
+    async def card_deleted(self, payload: discord.RawMessageDeleteEvent) -> None:
+        """A review card deleted in Discord (by a moderator, a purge): its pending flags wait for a new card."""
+        if payload.guild_id is not None:
+            await self._release(payload.guild_id, (payload.message_id,))
+
+    @commands.Cog.listener("on_raw_bulk_message_delete")
+    async def cards_purged(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        if payload.guild_id is not None:
+            await self._release(payload.guild_id, tuple(payload.message_ids))
+
+    async def _release(self, guild_id: int, message_ids: tuple[int, ...]) -> None:
+        try:
+            released = await self.store.release_cards(guild_id, message_ids=message_ids)
+        except BylineError as exc:
+            log.warning("guild %s: could not release the flags of deleted cards %s: %s", guild_id, message_ids, exc)
+            return
+        if released:
+            log.info("guild %s: %d pending flag(s) lost their review card; they wait for a new one", guild_id, released)
+
     @commands.Cog.listener("on_interaction")
     async def note_submitted(self, interaction: discord.Interaction) -> None:
         """Save notes typed in a review card's note box, however long it was open and across restarts."""
@@ -208,7 +229,7 @@ class Review(commands.Cog):
         message = self._message(card.guild_id, card.channel_id, card.message_id)
         try:
             if card.reason == "reply":  # Byline's public analysis of a forgotten member's article: take it down
-                await message.delete()
+                await self._delete_reply(card, message)
             else:
                 await draw_card(self.store, card.guild_id, card.message_id, message.edit,
                                 empty_reason="deleted" if card.reason == "redraw" else card.reason)
@@ -219,7 +240,9 @@ class Review(commands.Cog):
                             "clean-up", card.message_id, card.guild_id, exc)
                 await self.store.card_cleaned(card)
                 return "dropped"
-            if isinstance(exc, discord.Forbidden):
+            if isinstance(exc, discord.Forbidden) or (400 <= exc.status < 500 and exc.status != 429):
+                # a refusal that waiting alone will not change (a 4xx such as 50083, an archived thread): counted and
+                # put off like a 403, never retried on every pass, and never a reason to end the pass
                 return await self._refused(card, exc, now)
             log.warning("could not clean review card %s in guild %s: %r", card.message_id, card.guild_id, exc)
             return "failed"
@@ -229,11 +252,23 @@ class Review(commands.Cog):
         await self.store.card_cleaned(card)
         return "cleaned"
 
+    async def _delete_reply(self, card: StaleCard, message: discord.PartialMessage) -> None:
+        """Delete one of Byline's replies; in a thread Discord has archived, unarchive it first, as Discord's own
+        client does (50083 Thread is archived)."""
+        try:
+            await message.delete()
+        except discord.HTTPException as exc:
+            thread = self.bot.get_channel(card.channel_id)
+            if exc.code != ARCHIVED_THREAD or not isinstance(thread, discord.Thread):
+                raise
+            await thread.edit(archived=False)
+            await message.delete()
+
     def _left_guild(self, guild_id: int) -> bool:
         """True when Byline is no longer in the guild; only asked once the guild cache is complete (after ready)."""
         return bool(self.bot.is_ready()) and self.bot.get_guild(guild_id) is None
 
-    async def _refused(self, card: StaleCard, exc: discord.Forbidden, now: datetime) -> CleanOutcome:
+    async def _refused(self, card: StaleCard, exc: discord.HTTPException, now: datetime) -> CleanOutcome:
         """Count a 403 and put the card off (one warning on the first refusal), or give it up after the last try."""
         attempts = card.attempts + 1
         if attempts >= CLEANUP_MAX_ATTEMPTS:
@@ -284,7 +319,8 @@ class Review(commands.Cog):
             await interaction.followup.send(embed=first.embed, ephemeral=True, allowed_mentions=render.NO_MENTIONS)
             return
         view = KeysetPaginator(author_id=interaction.user.id, first=first, read_page=read_page,
-                               recheck=interaction_is_moderator)  # a demoted moderator reads no further pages
+                               recheck=interaction_is_moderator,  # a demoted moderator reads no further pages
+                               client=interaction.client)
         view.message = await interaction.followup.send(embed=first.embed, view=view, ephemeral=True, wait=True,
                                                        allowed_mentions=render.NO_MENTIONS)
 

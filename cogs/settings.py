@@ -212,6 +212,13 @@ class Settings(commands.Cog):
         deleted channels are in no setting, and cost one read.
         """
         guild_id = channel.guild.id
+        try:  # its cards went with it: their pending flags wait for a card in the next review channel
+            released = await self.store.release_cards(guild_id, channel_ids=(channel.id,))
+            if released:
+                log.warning("guild %s: %d pending flag(s) lost their cards with channel %s; they wait for a new card",
+                            guild_id, released, channel.id)
+        except BylineError as exc:
+            log.warning("guild %s: could not release the cards of deleted channel %s: %s", guild_id, channel.id, exc)
         try:
             current = await self.store.get_settings(guild_id)
             review = current.review_channel_id == channel.id
