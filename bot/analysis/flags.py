@@ -380,11 +380,14 @@ def _pronoun_of(source: str) -> str:
 
 
 def _person_between(earlier: Span, later: Span, doc: Doc) -> bool:
-    """Whether a person is named between an unnamed source and a pronoun, so the pronoun need not continue it."""
+    """Whether a person is named between an unnamed source and a pronoun, so the pronoun need not continue it. Not a
+    name inside a quotation ('"We all backed Dale," he said'): that is someone spoken of, not a new speaker."""
     first, last = tokens_of(doc, earlier), tokens_of(doc, later)
     if first is None or last is None:
         return False
-    return any(ent.label_ == "PERSON" and ent.end <= last.start for ent in entities_in(doc, first.end, last.start))
+    quotes = quote_index(doc)
+    return any(ent.label_ == "PERSON" and ent.end <= last.start and quotes.at(ent.start_char) is None
+               for ent in entities_in(doc, first.end, last.start))
 
 
 def _plural(source: Span, doc: Doc) -> bool:
@@ -645,13 +648,32 @@ def _a_court_case(doc: Doc) -> bool:
     """
     for t in doc:
         lemma = t.lemma_.lower()
-        if lemma in COURT_CASE_WORDS:
-            return True
+        if lemma in COURT_CASE_WORDS and not (t.dep_ == "compound" and t.head.lemma_.lower() == "judge"
+                                              and not _judge_acts(t.head)):
+            return True  # not "a review led by a retired High Court judge"
         if lemma == "charge" and (t.pos_ == "VERB" or t.tag_ == "NNS") and not _denied_charges(t):
             return True
-        if lemma == "judge" and t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass", "agent", "pobj"):
+        if lemma == "judge" and t.pos_ == "NOUN" and _judge_acts(t):
             return True
     return False
+
+
+# What a judge does in court, for "sentenced by a judge" (not "a review led by a retired judge").
+COURT_ACTS = {"sentence", "order", "rule", "jail", "convict", "acquit", "dismiss", "grant", "deny", "fine", "hear",
+              "approve", "block", "halt", "remand", "try", "refuse", "reject", "throw", "bar", "free", "clear"}
+
+
+def _judge_acts(judge: Token) -> bool:
+    """A judge who acts in the story ("a judge ruled", "told the judge", "sentenced by a judge", "before a judge"), not
+    one who only describes someone or leads something ("a review led by a retired High Court judge")."""
+    if judge.dep_ in ("nsubj", "nsubjpass", "agent"):
+        return True
+    if judge.dep_ != "pobj":
+        return False
+    prep = judge.head
+    if prep.lower_ in ("before", "to"):
+        return True
+    return prep.lower_ == "by" and prep.head.lemma_.lower() in COURT_ACTS
 
 
 def _denied_charges(charge: Token) -> bool:
@@ -811,6 +833,8 @@ def _poll_result(a: Attribution, doc: Doc, sents: list[Sentence], polls: set[int
     if span is None:
         return False
     root = span.root.lemma_.lower()
+    if a.source is not None and UNNAMED_ON_PURPOSE.search(doc_text(doc), a.source.start, a.source.end):
+        return False  # "A nurse, who asked not to be named, said": kept unnamed on purpose, no poll's respondent
     definite = any(c.lower_ in ("the", "this", "that") for c in span.root.children if c.dep_ == "det")
     near = range(a.sentence - POLL_WINDOW, a.sentence + POLL_WINDOW + 1)
     if root in POLL_WORDS:

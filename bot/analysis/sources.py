@@ -1098,7 +1098,7 @@ def _back_to_unnamed(head: Token) -> bool:
             return False  # "California Highway Patrol Spokesman Don Clotworthy": the role as a name's title
         if _in_headline(earlier):
             return False  # "..., company admits" over a story that names the company: a headline's shorthand
-        if earlier.tag_ != head.tag_ and earlier.lemma_.lower() == lemma:
+        if _plural(earlier) != _plural(head) and earlier.lemma_.lower() == lemma:
             part = earlier.head.head if earlier.dep_ == "pobj" and earlier.head.lower_ == "of" else None
             if part is not None and _spoke(part):
                 # "One of its volunteers said ... the volunteer said": the one who spoke, again
@@ -1115,6 +1115,11 @@ def _back_to_unnamed(head: Token) -> bool:
     return False
 
 
+def _plural(tok: Token) -> bool:
+    """Number, not tag: "minister" tagged NN and NNP is the same one minister."""
+    return tok.tag_ in ("NNS", "NNPS")
+
+
 def _in_headline(tok: Token) -> bool:
     """Whether a token is in the text's headline (``segment.title_line``), found once per document."""
     doc = tok.doc
@@ -1125,8 +1130,16 @@ def _in_headline(tok: Token) -> bool:
 
 
 def _common_noun(tok: Token) -> bool:
-    """A common noun, counting a role written in capitals ("the MP", "one senior Labor MP")."""
-    return tok.pos_ == "NOUN" or tok.lower_ in ROLE_ACRONYMS
+    """A common noun, counting a role written in capitals ("the MP", "one senior Labor MP"), and a lower-case word the
+    tagger took for a name (after a curly quote it reads '” the minister said' as NNP): names are capitalised."""
+    return tok.pos_ == "NOUN" or tok.lower_ in ROLE_ACRONYMS or _lower_case_role(tok)
+
+
+def _lower_case_role(tok: Token) -> bool:
+    """A lower-case word with an article that the tagger took for a name ("the minister" after a curly quote): names
+    are capitalised. Not a handle or a site ("@nycsouthpaw", "ouest-france.fr"), which are written in lower case."""
+    return (tok.pos_ == "PROPN" and tok.is_alpha and tok.text.islower() and not tok.ent_type_
+            and any(c.dep_ == "det" for c in tok.children))
 
 
 def _spoke(noun: Token) -> bool:
@@ -1709,6 +1722,8 @@ def _is_named_token(tok: Token) -> bool:
         return False  # "Insiders said ...": the tagger calls a sentence's first plural noun an organisation
     if tok.lower_ in ROLE_ACRONYMS:
         return False  # "several MPs", "two CEOs": people in a role, which the tagger may call an organisation
+    if _lower_case_role(tok):
+        return False  # '” the minister said': after a curly quote the tagger calls a lower-case role a name
     if (tok.pos_ == "PROPN" and not tok.ent_type_) and (
         in_title_case_line(tok) or tok.lower_ in words("common_roles.txt")
     ):

@@ -77,6 +77,16 @@ CROWDS = {"protester", "protestor", "demonstrator", "crowd", "marcher", "fan", "
 PICTURES = {"video", "footage", "photo", "photograph", "picture", "image", "recording", "clip", "camera", "cctv",
             "dashcam", "banner", "placard", "poster", "scene", "replay"}  # not "sign": "all signs point to"
 BROADCASTS = {"television", "tv", "broadcaster", "channel", "broadcast", "livestream"}  # what is shown on air
+# Things put up to be read, whose words are the point, not a hidden source's claim: 'A sign at the entrance said "No
+# phones"', "A notice on the door said the shop had closed", "A card among the flowers read ...". Only as the one
+# saying or reading, so "all signs point to" is untouched.
+NOTICES = {"sign", "notice", "card", "plaque", "inscription", "billboard", "signpost", "label", "sticker", "graffiti"}
+NOTICE_VERBS = {"say", "read", "warn", "declare", "announce", "state", "proclaim", "tell", "urge", "ask"}
+# What a timetable says someone will do: "is expected to attend the summit", "to address staff on Friday" is the
+# writer's note of an arranged event, not a forecast somebody made. "to face questions" too, but not "to face charges".
+SCHEDULED = {"attend", "address", "appear", "arrive", "meet", "visit", "speak", "testify", "travel", "return",
+             "chair", "host", "deliver", "present", "tour", "land", "depart", "sit"}
+QUESTIONING = {"question", "questioning", "scrutiny", "grilling"}
 # Verbs of what a picture shows, whose passive "in a photograph" is the picture's, not a hidden source's.
 SHOWING = {"show", "see", "picture", "depict", "film", "photograph", "capture", "portray"}
 # The writer's own looking around: "A Google search shows ...", "A walk through their offices hints at ...".
@@ -201,6 +211,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
     pictured = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if pictured is None and source is not None and source.root.lemma_.lower() in PICTURES:
         pictured = source.root  # 'the video exploded the myth, showing ... "child soldiers"'
+    if pictured is not None and pictured.lemma_.lower() in NOTICES and lemma in NOTICE_VERBS:
+        return False  # 'A sign at the entrance said "No phones"': a notice's words, put up by whoever runs the place
     if tok.lower_ in NOT_EVIDENTIAL or (lemma in HEDGE_VERBS and a.source is None):
         return False  # the writer's own reading ("seems", "seemingly"), not a claim with a hidden source
     if lemma == "ask" and a.source is None and tok.tag_ in ("VBN", "VBD"):  # "Trump, asked about ..." read as VBD
@@ -249,6 +261,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "Holding rates near zero has encouraged borrowing": a doing, not a speaker
     if tok.dep_ == "relcl" and subject is not None and subject.lower_ in ("who", "that") and _defining(tok):
         return False  # "candidates who tell them the truth": a relative clause that says which ones
+    if lemma == "expect" and "auxpass" in deps and "neg" not in deps and _scheduled(tok) and not _counted(subject):
+        return False  # "is expected to address staff": an arranged event ("isn't expected to attend" is a snub)
     forecast = lemma in words("reporting_passives.txt") and "auxpass" in deps  # "is not expected to attend"
     if not forecast and any(c.dep_ == "neg" for c in tok.children) and not any(
         c.dep_ == "ccomp" and not any(m.lower_ in ("whether", "if") for m in c.children) for c in tok.children
@@ -475,6 +489,25 @@ def _let_go(verb: Token) -> bool:
         if any(d.dep_ == "det" and d.lower_ in ("a", "an") for g in as_.children for d in g.children):
             return False
     return True
+
+
+def _scheduled(expect: Token) -> bool:
+    """ "is expected to attend the summit", "to face further questions": the infinitive after "is expected" is an
+    arranged event (``SCHEDULED``)."""
+    for c in expect.children:
+        if c.dep_ != "xcomp" or not any(m.dep_ == "aux" and m.lower_ == "to" for m in c.children):
+            continue
+        verb = c.lemma_.lower()
+        if verb in SCHEDULED:
+            return True
+        if verb == "face" and any(o.dep_ == "dobj" and o.lemma_.lower() in QUESTIONING for o in c.children):
+            return True
+    return False
+
+
+def _counted(subject: Token | None) -> bool:
+    """ "About 120,000 people are expected to attend": a head count is somebody's estimate, not a timetable."""
+    return subject is not None and any(t.like_num or t.ent_type_ in ("CARDINAL", "QUANTITY") for t in subject.subtree)
 
 
 def _can_speak(subject: Token) -> bool:

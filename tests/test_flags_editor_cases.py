@@ -1,0 +1,92 @@
+"""Flags an editor's sealed review of twelve new articles, and a review of rumour-heavy genres, found wrong or missing.
+
+Each text is our own, written to the shape of the case the review found."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.findings import flag_pairs, kind_of
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "The drug met the main goal of a study of patients with Alzheimer's disease.",
+        "A survey by YouGov found most voters back the plan.",
+    ],
+)
+def test_a_source_kept_unnamed_on_purpose_is_no_polls_respondent(engine, opening):
+    text = opening + " A nurse at the hospital, who asked not to be named, said patients had died because of the cuts."
+    flagged = [evidence for evidence, _ in flag_pairs(engine.analyze(text), "anonymous_source")]
+    assert flagged == ["A nurse at the hospital, who asked not to be named"]
+
+
+def test_a_judge_who_only_leads_a_review_does_not_make_a_court_case(engine):
+    text = ("A fundraiser at the charity allegedly told a developer that a donation would buy a meeting with the "
+            "Prince. The review will be led by a retired High Court judge.")
+    assert ("allegedly", "medium") in flag_pairs(engine.analyze(text), "no_source")
+
+
+def test_a_judge_who_sentences_still_makes_a_court_case(engine):
+    text = ("The former aide allegedly took bribes from two developers. He was sentenced by a judge to four years in "
+            "prison on Monday.")
+    assert flag_pairs(engine.analyze(text), "no_source") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Roux is expected to address staff at an all-hands meeting on Friday.", False),
+        ("The minister is expected to attend the summit in Brussels next week.", False),
+        ("Kowalchuk is expected to face further questions in the legislature on Wednesday.", False),
+        # a forecast of an outcome, or of a decision, is still somebody's claim
+        ("Smith is expected to win the seat comfortably.", True),
+        ("Kowalchuk is expected to face charges within weeks.", True),
+        ("The bank is expected to cut interest rates next month.", True),
+    ],
+)
+def test_an_arranged_event_is_not_an_unsourced_forecast(engine, text, flagged):
+    assert bool(flag_pairs(engine.analyze(text), "no_source")) is flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'A sign at the entrance said "No phones beyond this point," and guests had their devices sealed in pouches.',
+        "A notice on the door said the shop had closed for good.",
+        'A card left among the flowers read: "Gone too soon."',
+    ],
+)
+def test_a_notices_words_are_not_an_anonymous_source(engine, text):
+    assert flag_pairs(engine.analyze(text)) == []
+
+
+def test_all_signs_still_point_where_they_did(engine):
+    text = "Officials said all signs point to a deal before the deadline."
+    assert flag_pairs(engine.analyze(text), "anonymous_source") == [("Officials", "medium")]
+
+
+def test_a_name_inside_the_quote_does_not_part_he_from_the_unnamed_speaker(engine):
+    text = 'A player said the coach was liked. "We all backed Dale and nobody stopped listening," he said.'
+    assert [e for e, _ in flag_pairs(engine.analyze(text), "anonymous_source")] == ["A player", "he"]
+
+
+def test_a_name_said_between_them_still_parts_them(engine):
+    text = 'A player said the coach was liked. Captain Dale Moss agreed. "Nobody stopped listening," he said.'
+    assert [e for e, _ in flag_pairs(engine.analyze(text), "anonymous_source")] == ["A player"]
+
+
+@pytest.mark.parametrize("marks", [("\u201c", "\u201d"), ('"', '"')])
+def test_the_unnamed_minister_again_is_unnamed_whatever_the_quote_marks(engine, marks):
+    opening, closing = marks
+    text = (f"One cabinet minister said the relationship had broken down. {opening}She does not trust him any more, "
+            f"and everyone can see it,{closing} the minister said.")
+    result = engine.analyze(text)
+    assert kind_of(result, "the minister") == "anonymous"
+    assert ("the minister", "high") in flag_pairs(result, "anonymous_source")
+
+
+def test_a_head_count_expected_at_an_event_is_still_an_estimate(engine):
+    text = "About 120,000 people are expected to attend the trade show in Las Vegas next week."
+    assert flag_pairs(engine.analyze(text), "no_source") == [("are expected", "medium")]
