@@ -90,3 +90,47 @@ def test_the_unnamed_minister_again_is_unnamed_whatever_the_quote_marks(engine, 
 def test_a_head_count_expected_at_an_event_is_still_an_estimate(engine):
     text = "About 120,000 people are expected to attend the trade show in Las Vegas next week."
     assert flag_pairs(engine.analyze(text), "no_source") == [("are expected", "medium")]
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("The plane landed in Doha. One of the released Americans, Siamak Namazi, said he was grateful.",
+         "One of the released Americans"),
+        ("The debate went badly. One of his advisers, Tad Moore, told reporters the team would regroup.",
+         "One of his advisers"),
+        ('The Chancellor is under pressure. "The Prime Minister has full confidence in the Chancellor," a No 10 '
+         "spokesman said.", "a No 10 spokesman"),
+        ('Halcyon Forge disputed that account. "The release date was reviewed continuously," a company spokesperson '
+         "said.", "a company spokesperson"),
+        ("A taqueria was ordered to close on Friday, according to inspection records.", "inspection records"),
+    ],
+)
+def test_sources_the_story_names_or_puts_on_record_are_not_flagged(engine, text, source):
+    result = engine.analyze(text)
+    assert kind_of(result, source) == "named"
+    assert flag_pairs(result) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "kind"),
+    [
+        ('One of them, a former quality manager, said the company cut corners. "Everyone on the floor knew the packs '
+         'ran hot," the former quality manager said.', "the former quality manager", "anonymous"),
+        ("A draft of one review, seen by the BBC, said that staffing levels contributed to a death.",
+         "A draft of one review, seen by the BBC", "anonymous"),
+        ("Parliament rises next week. The Prime Minister is preparing a reshuffle, according to several senior "
+         "government figures.", "several senior government figures", "anonymous"),
+        ("Prices fell.\n\nJunior doctors say the cuts are dangerous.", "Junior doctors", "vague"),
+        ("Prices fell.\n\nEstate agents report that buyers are negotiating hard.", "Estate agents", "vague"),
+    ],
+)
+def test_sources_the_story_leaves_unnamed_are_flagged(engine, text, source, kind):
+    result = engine.analyze(text)
+    assert kind_of(result, source) == kind
+    assert source in [evidence for evidence, _ in flag_pairs(result)]
+
+
+def test_a_named_body_speaking_through_its_spokesman_still_needs_the_body(engine):
+    text = '"We have full confidence in the plan," a spokesman said.'
+    assert flag_pairs(engine.analyze(text), "anonymous_source") == [("a spokesman", "high")]

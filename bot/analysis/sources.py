@@ -61,7 +61,10 @@ UNITS = {"mission", "delegation", "team", "panel", "committee", "taskforce", "in
 # Who keeps a record a reader can ask for; "public" and "regulatory" say the record is open ("public filings").
 RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", "coroner", "inquest", "senate",
                   "public", "regulatory", "securities", "city", "county", "municipal", "federal", "government",
-                  "council", "property", "land", "census", "election"}
+                  "council", "property", "land", "census", "election", "inspection"}
+# "senior government figures", "leading party figures": people, whom "figures" also names.
+PEOPLE_FIGURES = {"senior", "leading", "key", "top", "prominent", "influential", "powerful", "respected",
+                  "high-profile", "veteran", "establishment", "opposition", "founding"}
 # Counts of a vote, published as they come in ("unofficial returns", "early results"), when the sentence is about one.
 VOTE_COUNTS = {"return", "result", "tally", "count"}
 VOTE_WORDS = {"vote", "voter", "election", "primary", "caucus", "precinct", "ballot", "delegate", "district",
@@ -833,6 +836,8 @@ def classify(head: Token, i: int, j: int) -> str:
     """Return the source kind of the NP ``doc[i:j]`` headed by ``head``."""
     doc = head.doc
     group = _partitive_whole(head)
+    if group is not None and any(c.dep_ == "appos" and _is_named_token(c) for c in head.children):
+        return "named"  # "One of the released Americans, Siamak Namazi, said": the one is named beside it
     if group is not None and _one_of_a_bodys_people(head, group):
         return "anonymous"  # "One of its volunteers said": a body's member, whom the story leaves unnamed
     if group is not None:
@@ -924,6 +929,7 @@ def classify(head: Token, i: int, j: int) -> str:
         return "named"  # "with RealClearPolitics showing ...": English capitalises names
     modifier_name = any(
         _is_named_token(c) and c.ent_type_ != "NORP"  # "two Houthi commanders", "a Saudi official": still unnamed
+        and not _capitalised_opener(c, head)
         for c in head.children
         if c.dep_ in ("compound", "poss", "nmod")
     )
@@ -1026,8 +1032,10 @@ def leaked_paper(head: Token) -> bool:
     if any(c.dep_ == "amod" and c.lower_ in UNRELEASED for c in head.children):
         return True
     # "a draft seen by Reuters", "documents obtained by the BBC": the wire's words for a paper passed on by someone
+    # "a draft of one review, seen by the BBC": the parser may hang the participle on the paper's own "of" noun
+    owned = [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
     return any(c.dep_ == "acl" and c.lemma_.lower() in PASSED_ON and any(g.dep_ == "agent" for g in c.children)
-               for c in head.children)
+               for n in (head, *owned) for c in n.children)
 
 
 # Inquiries a body runs before it acts on them.
@@ -1104,6 +1112,10 @@ def _back_to_unnamed(head: Token) -> bool:
                 # "One of its volunteers said ... the volunteer said": the one who spoke, again
                 return classify(part, *np_bounds(part)) == "anonymous"
             continue  # "One minister said ... Ministers met ... the minister said": one of them, not the group
+        if earlier.dep_ == "appos" and not _is_named_token(earlier.head) and earlier.head.pos_ != "PROPN":
+            # "One of them, a former quality manager, said ... the former quality manager said": a role beside an
+            # unnamed speaker, so the same unnamed speaker again
+            return _spoke(earlier.head) and classify(earlier, *np_bounds(earlier)) == "anonymous"
         if earlier.dep_ == "appos" or any(c.dep_ == "appos" for c in earlier.children):
             return False  # "Roffman, a securities analyst, ...": that role had a name beside it
         if _definite(earlier):
@@ -1211,9 +1223,15 @@ def _identified_body(head: Token) -> bool:
     return False
 
 
+# The Prime Minister's office by its address, as British papers write it.
+NUMBER_TEN = re.compile(r"\b(?:No\.?\s?10|Number\s+(?:10|Ten))\b")
+
+
 def _speaks_for_named_body(head: Token) -> bool:
     """ "A spokesman for Acme Corp", "an Acme spokeswoman", "a representative for the BBC": an on-record
     statement of a named body, which a reader can check with that body; a bare "a spokesman" stays unnamed."""
+    if NUMBER_TEN.search(head.doc[head.left_edge.i : head.i].text):
+        return True  # "a No 10 spokesman": Downing Street's, on the record
     for tok in head.subtree:
         if tok.i == head.i:
             continue
@@ -1257,8 +1275,13 @@ def _body_spoke_just_before(head: Token) -> bool:
     if sentence.start == 0 or any(c.dep_ == "prep" for c in head.children):
         return False  # "a spokesman for one bank" says whose, for better or worse
     before = sentence_of(head.doc, sentence.start - 1)
+    # "Halcyon Forge disputed that account. ... a company spokesperson said": the kind names the body whatever the
+    # entity tagger made of its name
+    kind_given = any(c.dep_ == "compound" and c.lemma_.lower() in words("organisation_nouns.txt")
+                     for c in head.children)
     return any(
-        t.dep_ == "nsubj" and _a_named_body(t) and (t.head.lemma_.lower() in words("reporting_verbs.txt")
+        t.dep_ == "nsubj" and (_a_named_body(t) or (kind_given and t.pos_ == "PROPN"))
+        and (t.head.lemma_.lower() in words("reporting_verbs.txt")
                                                    or t.head.lemma_.lower() in words("stance_verbs.txt")
                                                    or t.head.lemma_.lower() in ANSWERING)
         for t in before
@@ -1479,6 +1502,8 @@ def public_record(head: Token) -> bool:
         return True  # "according to unofficial returns" from a primary: the count itself, published as it comes in
     if lemma not in RECORD_NOUNS and lemma not in words("document_nouns.txt"):
         return False
+    if lemma == "figure" and any(c.dep_ == "amod" and c.lower_ in PEOPLE_FIGURES for c in head.children):
+        return False  # "several senior government figures": people, not statistics
     if any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in RECORD_KEEPERS for c in head.children):
         return True
     # "..., federal data show": the small parser may read "show" as a noun and hang "federal" on it
@@ -1763,6 +1788,13 @@ def _ends_long_name(tok: Token) -> bool:
         start -= 1
     words_ = [t for t in tok.doc[start : tok.i + 1] if t.lower_ != "the"]
     return len(words_) >= 3 and all(t.is_title and t.pos_ == "PROPN" for t in words_)
+
+
+def _capitalised_opener(modifier: Token, head: Token) -> bool:
+    """ "Junior doctors say ...", "Estate agents report ...": a paragraph's first word, capitalised because it opens
+    the sentence, that the tagger alone took for a name (no kind of entity) before a lower-case plural noun."""
+    return (modifier.is_sent_start and modifier.pos_ == "PROPN" and not modifier.ent_type_
+            and modifier.text[1:].islower() and head.tag_ == "NNS" and head.text.islower())
 
 
 def _capitalised_only_by_position(tok: Token) -> bool:
