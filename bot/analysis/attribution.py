@@ -117,6 +117,11 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
         if attribution.source_kind == "named" and attribution.source is not None and not _owner_of_an_object(tok):
             name = attribution.speaker or attribution.source.text
             insort(state.named, Mention(tok.i, sent.index, name, _is_person(doc, attribution.source)), key=by_token)
+            role = None if attribution.speaker else _unnamed_role(doc, attribution.source)
+            if role is not None:
+                # "A council spokeswoman said ... '...,' she said": on record for the council, yet no name to give
+                # the "she"; nor may it skip back to a name given before
+                state.resolver.note_unnamed(role, sent.index)
         elif attribution.speaker and attribution.source is not None and attribution.source.text.lower() in THIRD_PERSON:
             # "she said ... '...,' she said": each resolved "she" carries the name on, as a reader does
             insort(state.named, Mention(tok.i, sent.index, attribution.speaker, True), key=by_token)
@@ -126,6 +131,8 @@ def _sentence_attributions(state: _State, sent: Sentence) -> list[Attribution]:
                 state.resolver.note_unnamed(speaker, sent.index)
             elif speaker is not None and speaker.tag_ == "NNS":
                 state.resolver.note_unnamed_group(speaker, sent.index)
+            elif speaker is None and (thing := _unnamed_thing(doc, attribution.source)) is not None:
+                state.resolver.note_unnamed_thing(thing, sent.index)
     found.sort(key=lambda a: a.cue.start)
     return _without_kicker_cues(_bounded_open_claims(found, doc, sent), doc_text(doc), sent)
 
@@ -489,6 +496,24 @@ def _is_person(doc: Doc, source: Span | None) -> bool | None:
     return None
 
 
+def _unnamed_role(doc: Doc, source: Span | None) -> Token | None:
+    """The head of a named source that is one person given by a role alone: "a council spokeswoman", "an Acme
+    spokesman" (named, as their body is on record). None for a name, a body, or "the spokesman", which is often the
+    named person again."""
+    found = tokens_of(doc, source)
+    if found is None:
+        return None
+    head = found.root
+    if head.ent_type_ or not _a_role(head) or _paper_or_body(head):
+        return None  # "a Quinnipiac University poll": a role list holds bodies and papers too
+    return head if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children) else None
+
+
+def _paper_or_body(head: Token) -> bool:
+    """Whether a noun is a paper, a poll or a body ("memo", "poll", "agency"), never one person."""
+    return any(head.lemma_.lower() in words(name) for name in NOT_PEOPLE_LISTS)
+
+
 def _a_role(noun: Token) -> bool:
     """A singular noun for what one person does ("economist", "spokeswoman", "chief executive")."""
     lemma = noun.lemma_.lower()
@@ -508,6 +533,16 @@ def _anonymous_people(doc: Doc, cue: Token, source: Span | None) -> Token | None
             head.lemma_.lower() in words(name) for name in NOT_PEOPLE_LISTS):
         return None
     return head
+
+
+def _unnamed_thing(doc: Doc, source: Span | None) -> Token | None:
+    """The head of an unnamed source that is one paper or body ("a leaked memo", "an internal report"), which a
+    later "it" may stand for. None for people or several things."""
+    found = tokens_of(doc, source)
+    if found is None:
+        return None
+    head = found.root
+    return head if head.tag_ == "NN" and not head.ent_type_ and _paper_or_body(head) else None
 
 
 def _aged(head: Token) -> bool:

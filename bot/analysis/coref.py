@@ -16,6 +16,7 @@ from operator import attrgetter
 from spacy.tokens import Doc, Span, Token
 
 from bot.analysis.doctext import quote_index
+from bot.analysis.lexicon import phrases, words
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "i", "me", "my", "himself", "herself"}
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their", "we", "us", "our", "itself", "themselves"}
@@ -38,6 +39,8 @@ OFFICE_ROLES = {"head", "chief", "leader", "director", "president", "minister", 
                 "founder", "owner", "manager", "coach", "captain", "commander", "general", "officer", "judge"}
 HE = {"he", "him", "his", "himself"}
 SHE = {"she", "her", "hers", "herself"}
+# Lexicons of words that make a capitalised name a body's, not a person's ("Borough Council", "Health Trust").
+BODY_WORD_LISTS = ("organisation_nouns.txt", "institution_nouns.txt", "body_nouns.txt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,7 @@ class Resolver:
         self.entity_at: dict[int, str] = {}  # token index -> cleaned text of the entity holding it
         self.unnamed: list[Mention] = []  # one unnamed person speaking ("Another parent said"), by the source's head
         self.unnamed_groups: list[Mention] = []  # unnamed people speaking ("people familiar with the matter")
+        self.unnamed_things: list[Mention] = []  # an unnamed paper or body speaking ("a leaked memo shows")
         for ent in doc.ents:
             self.entity_at.update(dict.fromkeys(range(ent.start, ent.end), clean_name(ent.text)))
             person = ent.label_ == "PERSON" or _named_in_a_role(ent)
@@ -78,6 +82,7 @@ class Resolver:
                 self.orgs.append(mention)
         self._surnames_again(doc)
         self.sex = _sexes(doc)
+        self.name_subjects = _name_subjects(doc, sent_of, {m.token for m in self.people})
 
     def _surnames_again(self, doc: Doc) -> None:
         """Add "Pereira" after "Thiago Pereira" to the people a "he" may stand for, where the tagger did not mark
@@ -112,6 +117,11 @@ class Resolver:
         """Record one unnamed person who speaks ("Another parent said ...", "a witness told ..."): a "she" after
         it may be that person, so it must not skip back to a name given before."""
         insort(self.unnamed, Mention(head.i, sentence, head.lemma_.lower(), True), key=by_token)
+
+    def note_unnamed_thing(self, head: Token, sentence: int) -> None:
+        """Record an unnamed paper or body that speaks ("A leaked memo shows that Ashford Borough Council plans
+        ..."): an "it" after it is the memo, not a body named in what the memo says."""
+        insort(self.unnamed_things, Mention(head.i, sentence, head.lemma_.lower(), False), key=by_token)
 
     def resolve(
         self, pronoun: Token, named_sources: list[Mention], before: int | None = None, *, quoted: bool = True
@@ -152,15 +162,45 @@ class Resolver:
         recent = _last_before(fitting, limit)
         if recent is not None and (best is None or recent.token >= best.token or low in PERSON_PRONOUNS):
             best = recent if best is None or recent.sentence >= best.sentence else best
+        if low in ("he", "she"):
+            best = self._name_subject(best, fits, limit, here)
         if best is None or here - best.sentence > LOOKBACK_SENTENCES:
             return None
         if low in THIRD_PERSON and (self._unnamed_since(best, limit, clash)
                                     or self._unnamed_subject(best.sentence, limit, clash)):
             return None  # "Ms Hollis said ... Another parent said ... '...,' she said": not clearly Ms Hollis
+        if low in ITS and self._thing_over(best, limit):
+            return None  # "A leaked memo shows that the council plans ... It says": the memo, which has no name
         people = _last_before(self.unnamed_groups, limit) if low in THEY else None
         if people is not None and people.token > best.token:
             return None  # "to buy Crisply, according to people familiar ... they cautioned": those people
         return best.name
+
+    def _name_subject(
+        self, best: Mention | None, fits: Callable[[Mention], bool], limit: int, here: int
+    ) -> Mention | None:
+        """``best``, or a name the tagger did not call a person that is the main subject of a later sentence in reach
+        (see ``_name_subjects``): a bare surname ("Dr Ruth Fenwick said ... MacLeod is not sure ... '...,' she said"
+        is MacLeod), or a longer name when no person is in reach ("Kirsty MacLeod said ...", tagged as a
+        body). A longer name does not override a person, as it is as often a body ("Breitbart News has released")."""
+        named = _last_before(self.name_subjects, limit)
+        if named is None or here - named.sentence > LOOKBACK_SENTENCES or not fits(named):
+            return best
+        one_word = self.doc[named.token].dep_ in ("nsubj", "nsubjpass")  # its first word is the subject itself
+        if best is None or here - best.sentence > LOOKBACK_SENTENCES or (named.sentence > best.sentence and one_word):
+            return named
+        return best
+
+    def _thing_over(self, named: Mention, limit: int) -> bool:
+        """Whether an unnamed paper or body that spoke before ``limit`` is likelier what "it" stands for than
+        ``named``: it spoke after the name, or it is the main subject of the name's sentence and the name is not."""
+        thing = _last_before(self.unnamed_things, limit)
+        if thing is None or thing.sentence < named.sentence:
+            return False
+        if thing.token > named.token:
+            return True
+        return (thing.sentence == named.sentence and _subject_role(self.doc[thing.token]) == "main"
+                and _subject_role(self.doc[named.token]) != "main")
 
     def _subject_of(self, last: Mention, fits: Callable[[Mention], bool], limit: int) -> Mention:
         """The person the sentence of ``last`` is about, else ``last``: the subject of its last main clause
@@ -224,6 +264,51 @@ def _subject_role(tok: Token) -> str:
         return ""
     verb = tok.head
     return "main" if verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT") else "clause"
+
+
+def _name_subjects(doc: Doc, sent_of: list[int], people: set[int]) -> list[Mention]:
+    """Names the tagger did not call a person that are the main subject of their sentence, in text order: "MacLeod
+    is not sure", "Kirsty MacLeod said" (the small tagger often calls both a body). A story's next "she" is likelier
+    its subject than a name given before, so such a name is a candidate whose sex is unknown. A bare surname stands
+    for the full name given before it ("Kirsty MacLeod ... MacLeod"). Names in quotes, places, acronyms and names
+    with a body's word ("Ashford Borough Council") are left out. One pass over the entities and the tokens."""
+    quotes = quote_index(doc)
+    full: dict[str, tuple[str, int]] = {}  # surname -> (full name, where it was first given)
+    found: list[tuple[int, Span]] = []
+    for ent in doc.ents:
+        if ent.label_ not in ("PERSON", "ORG") or not 1 <= len(ent) <= 3 or not all(map(_name_word, ent)):
+            continue
+        written = ent
+        title = doc[ent.start - 1] if ent.start > 0 else None
+        if title is not None and title.is_title and _word_sex(title.lower_.rstrip(".")):
+            written = doc[ent.start - 1 : ent.end]  # "Mr Iain MacLeod": the title says which pronoun fits
+        if len(written) > 1:
+            full.setdefault(written[-1].text, (clean_name(written.text), written.start))
+        if ent.label_ == "ORG" and ent.start not in people:
+            found.append((ent.root.i, written))
+    found += [(t.i, t.doc[t.i : t.i + 1]) for t in doc
+              if t.pos_ == "PROPN" and not t.ent_type_ and t.i not in people and _name_word(t)
+              and not any(c.dep_ == "compound" for c in t.children)]
+    out: list[Mention] = []
+    for i, span in sorted(found, key=lambda f: f[0]):
+        root = doc[i]
+        verb = root.head
+        plural = root.tag_ == "NNPS" or "VBP" in {verb.tag_, *(c.tag_ for c in verb.children if c.dep_ == "aux")}
+        if (_subject_role(root) != "main" or root.dep_ not in ("nsubj", "nsubjpass") or plural
+                or span.text.lower() in phrases("country_names.txt") or any(c.dep_ == "det" for c in root.children)
+                or quotes.at(root.idx) is not None):
+            # "States typically decentralize", "the Guardian reported": not one person's name
+            continue
+        name = clean_name(span.text)
+        given = full.get(name) if len(span) == 1 else None
+        out.append(Mention(span.start, sent_of[span.start], given[0] if given and given[1] < i else name, None))
+    return out
+
+
+def _name_word(tok: Token) -> bool:
+    """A word of a person's name: capitalised, not an acronym ("NATO") nor a body's word ("Council")."""
+    return (tok.is_alpha and tok.text[:1].isupper() and not tok.is_upper
+            and not any(tok.lower_ in words(name) for name in BODY_WORD_LISTS))
 
 
 def _surname_alone(tok: Token) -> bool:

@@ -1793,7 +1793,7 @@ def _ends_long_name(tok: Token) -> bool:
 def _capitalised_opener(modifier: Token, head: Token) -> bool:
     """ "Junior doctors say ...", "Estate agents report ...": a paragraph's first word, capitalised because it opens
     the sentence, that the tagger alone took for a name (no kind of entity) before a lower-case plural noun."""
-    return (modifier.is_sent_start and modifier.pos_ == "PROPN" and not modifier.ent_type_
+    return (bool(modifier.is_sent_start) and modifier.pos_ == "PROPN" and not modifier.ent_type_
             and modifier.text[1:].islower() and head.tag_ == "NNS" and head.text.islower())
 
 
