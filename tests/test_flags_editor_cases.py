@@ -134,3 +134,33 @@ def test_sources_the_story_leaves_unnamed_are_flagged(engine, text, source, kind
 def test_a_named_body_speaking_through_its_spokesman_still_needs_the_body(engine):
     text = '"We have full confidence in the plan," a spokesman said.'
     assert flag_pairs(engine.analyze(text), "anonymous_source") == [("a spokesman", "high")]
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("The shop closed in May.\n\nNeighbours said the owner had been arrested.", "Neighbours"),
+        ("The shop closed in May.\n\nStaff said the owner had been arrested.", "Staff"),
+        ("The council wants to close six libraries.\n\nLibrary campaigners say the plan would hit the poorest areas.",
+         "Library campaigners"),
+    ],
+)
+def test_a_group_opening_a_paragraph_is_not_a_name(engine, text, source):
+    result = engine.analyze(text)
+    assert kind_of(result, source) == "vague"
+    assert source in [evidence for evidence, _ in flag_pairs(result, "vague_source")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police made arrests in three countries. A network of suspected agents used a bakery in Sofia as a front.",
+        "It was taken at Oakfield Primary in 2019, according to a reverse image search.",
+    ],
+)
+def test_an_act_and_the_writers_own_check_are_not_claims_to_flag(engine, text):
+    assert flag_pairs(engine.analyze(text)) == []
+
+
+def test_a_judgement_with_as_is_still_flagged(engine):
+    assert flag_pairs(engine.analyze("Critics see the plan as a threat to jobs.")) == [("Critics", "low")]

@@ -62,6 +62,8 @@ UNITS = {"mission", "delegation", "team", "panel", "committee", "taskforce", "in
 RECORD_KEEPERS = {"court", "trial", "police", "congressional", "parliamentary", "coroner", "inquest", "senate",
                   "public", "regulatory", "securities", "city", "county", "municipal", "federal", "government",
                   "council", "property", "land", "census", "election", "inspection"}
+# Singular words for a body's people, which a sentence's opening capital can make look like a name ("Staff said").
+COLLECTIVE_STAFF = {"staff", "personnel", "crew", "management"}
 # "senior government figures", "leading party figures": people, whom "figures" also names.
 PEOPLE_FIGURES = {"senior", "leading", "key", "top", "prominent", "influential", "powerful", "respected",
                   "high-profile", "veteran", "establishment", "opposition", "founding"}
@@ -1793,8 +1795,9 @@ def _ends_long_name(tok: Token) -> bool:
 def _capitalised_opener(modifier: Token, head: Token) -> bool:
     """ "Junior doctors say ...", "Estate agents report ...": a paragraph's first word, capitalised because it opens
     the sentence, that the tagger alone took for a name (no kind of entity) before a lower-case plural noun."""
-    return (bool(modifier.is_sent_start) and modifier.pos_ == "PROPN" and not modifier.ent_type_
-            and modifier.text[1:].islower() and head.tag_ == "NNS" and head.text.islower())
+    common = modifier.pos_ == "NOUN" or (modifier.pos_ == "PROPN" and not modifier.ent_type_)  # "Library" as PERSON
+    return (bool(modifier.is_sent_start) and common and modifier.text[1:].islower() and head.tag_ == "NNS"
+            and head.text.islower())
 
 
 def _capitalised_only_by_position(tok: Token) -> bool:
@@ -1808,6 +1811,13 @@ def _capitalised_only_by_position(tok: Token) -> bool:
         # "Neighbours described him as ...": the tagger alone calls it a proper noun, with no kind of name
         alone = nxt >= len(tok.doc) or tok.doc[nxt].pos_ != "PROPN"
         return opens and alone and tok.text[1:].islower()
+    alone = nxt >= len(tok.doc) or tok.doc[nxt].ent_iob_ != "I"
+    if opens and tok.pos_ == "PROPN" and tok.lower_ in COLLECTIVE_STAFF and tok.text[1:].islower():
+        # "Staff said ...", not "Staff for the committee said", which says whose, nor "CREW", a name
+        return alone and not any(c.dep_ == "prep" for c in tok.children)
+    if tok.tag_ == "NNP" and tok.ent_type_ == "ORG" and nouns.plural_common_noun(tok.text) and tok.text[1:].islower():
+        # "Neighbours said ...", which the tagger makes a one-word organisation; not "Sanders", a name elsewhere
+        return opens and tok.ent_iob_ == "B" and alone and not _capitalised_elsewhere(tok)
     if tok.tag_ != "NNS" or not tok.ent_type_ or tok.ent_iob_ != "B":
         return False
     if nxt < len(tok.doc) and tok.doc[nxt].ent_iob_ == "I":
@@ -1887,6 +1897,13 @@ def _name_uses(doc: Doc) -> dict[str, list[int]]:
                 index.setdefault(t.lower_, []).append(t.i)
         doc.user_data[_NAME_USES_KEY] = index
     return index
+
+
+def _capitalised_elsewhere(tok: Token) -> bool:
+    """Whether the story writes this word capitalised where no sentence starts ("Bernie Sanders", "said Sanders"): a
+    name, though its lower-case form is a plural noun."""
+    return any(i != tok.i and tok.doc[i].text[:1].isupper() and not tok.doc[i].is_sent_start
+               for i in _name_uses(tok.doc).get(tok.lower_, ()))
 
 
 def _capitalised_mid_sentence(tok: Token) -> bool:

@@ -94,6 +94,9 @@ LOOKING = {"search", "walk", "look", "glance", "visit", "tour", "scan", "stroll"
            "perusal"}
 SPEECHLESS = {"half", "year", "week", "month", "day", "season", "decade", "century", "period", "night", "morning",
               "weekend", "history"} | PICTURES  # "History has shown ...": the writer's lesson, nobody's word
+# Verbs whose "as" says what a thing was made to do, not how anyone judged it: "used a bakery as a front".
+USING = {"use", "employ", "serve", "act", "work", "double", "pose", "dress", "disguise", "join", "enlist", "register",
+         "hire", "rent", "repurpose", "operate", "run", "deploy"}
 # What "according to" may cite that is a rule or a plan, not anyone's word.
 NORMS = {"protocol", "procedure", "rule", "regulation", "guideline", "custom", "tradition", "plan", "schedule",
          "timetable", "script", "practice", "convention", "etiquette"}
@@ -347,6 +350,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return speech or lemma in words("reporting_passives.txt") or lemma in THINKING_VERBS
     if speech or (lemma in words("reporting_passives.txt") and passive and lemma not in CLAUSE_ONLY_PASSIVES):
         return not (lemma in FINDING_VERBS and "dobj" in deps and "xcomp" not in deps)
+    if lemma in USING:
+        return _voices_a_claim(tok)  # "used a bakery as a front": an act, whatever its "as"
     return _as_predicate(tok) or _voices_a_claim(tok)
 
 
@@ -399,9 +404,12 @@ def _in_a_picture(verb: Token) -> bool:
 
 
 def _a_norm(a: Attribution, doc: Doc) -> bool:
-    """ "according to protocol", "according to the rules", "according to plan": what should happen, not a claim."""
-    source = tokens_of(doc, a.source)  # and "according to video footage": pictures, which say nothing
-    return source is not None and (source.root.lemma_.lower() in NORMS or source.root.lower_ in SPEECHLESS)
+    """ "according to protocol", "according to the rules", "according to plan": what should happen, not a claim; and
+    "according to video footage" (pictures, which say nothing) or "according to a reverse image search" (the writer's
+    own check, unless someone named ran it)."""
+    source = tokens_of(doc, a.source)
+    return source is not None and (source.root.lemma_.lower() in NORMS or source.root.lower_ in SPEECHLESS
+                                   or (source.root.lemma_.lower() in LOOKING and not _someone_behind(source.root)))
 
 
 def _depending_on(according: Token) -> bool:
