@@ -164,3 +164,27 @@ def test_an_act_and_the_writers_own_check_are_not_claims_to_flag(engine, text):
 
 def test_a_judgement_with_as_is_still_flagged(engine):
     assert flag_pairs(engine.analyze("Critics see the plan as a threat to jobs.")) == [("Critics", "low")]
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Rates are at 4.75%. Sterling edged lower on Wednesday on speculation that the Bank would cut rates.",
+         "speculation"),
+        ("The Brits are next month. Crane is widely tipped to win best female artist.", "tipped"),
+    ],
+)
+def test_talk_and_tips_with_nobody_behind_them_are_flagged(engine, text, evidence):
+    assert flag_pairs(engine.analyze(text), "no_source") == [(evidence, "medium")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He was tipped off by a neighbour.",
+        "The bin was tipped over in the night.",
+        "The talk that he gave at the dinner was long.",
+    ],
+)
+def test_tipping_over_and_a_talk_given_are_not_claims(engine, text):
+    assert flag_pairs(engine.analyze(text)) == []

@@ -53,6 +53,7 @@ EXISTENTIAL_NOUNS = {"fear", "concern", "suggestion", "speculation", "claim", "r
 ABOUT = {"about", "over"}
 # Plural nouns of unsourced talk whose that-clause is the claim ("reports that", "rumours that"; see ``hearsay``).
 HEARSAY_NOUNS = {"report", "rumour", "rumor", "claim", "allegation", "accusation", "suggestion"}
+MASS_HEARSAY = {"speculation", "talk"}  # "on speculation that the Bank would cut", in the singular
 GROWING = {"growing", "mounting", "increasing", "rising", "renewed"}  # "there are growing fears that ..."
 SURFACING = {"emerge", "surface", "resurface", "circulate", "swirl", "persist", "spread", "abound"}
 HEARSAY_FRAMES = {"amid", "amidst", "by", "despite", "following", "after"}
@@ -332,7 +333,8 @@ def hearsay(tok: Token) -> bool:
     """ "Left furious by reports that the club could sell", "amid rumours that the bank would be sold": a claim
     noun with its claim spelled out in a that-clause, and nobody's name on it (no "BBC reports", "his claims",
     "claims by the club"). The noun's source, if the phrase gives one, is found as any noun cue's is."""
-    if tok.pos_ != "NOUN" or tok.tag_ != "NNS" or tok.lemma_.lower() not in HEARSAY_NOUNS:
+    lemma = tok.lemma_.lower()
+    if tok.pos_ != "NOUN" or not ((tok.tag_ == "NNS" and lemma in HEARSAY_NOUNS) or lemma in MASS_HEARSAY):
         return False
     if any(c.dep_ in ("poss", "compound") or (c.dep_ == "prep" and c.lower_ in ("by", "from")) for c in tok.children):
         return False
@@ -380,6 +382,8 @@ def is_reporting_passive(tok: Token) -> bool:
         return False
     if lemma in words("reporting_passives.txt"):
         return True
+    if lemma == "tip" and "xcomp" in deps and "prt" not in deps:
+        return True  # "Crane is widely tipped to win": a forecast in the air, not "tipped off" or "tipped over"
     if tok.lower_ in AS_PASSIVES:
         return _as_follows(tok)
     return lemma in MADE_KNOWN and "ccomp" in deps and _dummy_it_main_clause(tok)
