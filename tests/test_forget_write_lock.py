@@ -23,15 +23,21 @@ async def _confirm_forget(cog: Library, store, guild, member):
     return click.edit_original_response.await_args.kwargs["content"]
 
 
-async def test_a_forget_of_nothing_does_not_empty_the_log(store, monkeypatch):
-    checkpoints = []
+@pytest.fixture
+def checkpoints(store, monkeypatch) -> list[int]:
+    """One entry per time the store empties its write-ahead log (the real step still runs)."""
+    calls: list[int] = []
     real = store._checkpoint
 
     async def counted() -> bool:
-        checkpoints.append(1)
+        calls.append(1)
         return await real()
 
     monkeypatch.setattr(store, "_checkpoint", counted)
+    return calls
+
+
+async def test_a_forget_of_nothing_does_not_empty_the_log(store, checkpoints):
     guild = make_guild()
     cog = Library(make_store_bot(store))
     content = await _confirm_forget(cog, store, guild, make_member(guild=guild))
@@ -39,20 +45,13 @@ async def test_a_forget_of_nothing_does_not_empty_the_log(store, monkeypatch):
     assert checkpoints == []
 
 
-async def test_a_forget_that_erased_something_still_empties_the_log(store, monkeypatch):
+async def test_a_forget_that_erased_something_still_empties_the_log(store, checkpoints):
     from tests.test_store_forget import OWN_TEXT, save  # the forget tests' own way to store a member's article
-
-    checkpoints = []
-    real = store._checkpoint
-
-    async def counted() -> bool:
-        checkpoints.append(1)
-        return await real()
 
     guild = make_guild()
     member = make_member(guild=guild)
     await save(store, guild.id, OWN_TEXT, member.id)
-    monkeypatch.setattr(store, "_checkpoint", counted)
+    checkpoints.clear()  # saving may empty the log too; only the forget's own counts here
     cog = Library(make_store_bot(store))
     content = await _confirm_forget(cog, store, guild, member)
     assert "Deleted 1 article(s)" in content
