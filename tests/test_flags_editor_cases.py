@@ -188,3 +188,21 @@ def test_talk_and_tips_with_nobody_behind_them_are_flagged(engine, text, evidenc
 )
 def test_tipping_over_and_a_talk_given_are_not_claims(engine, text):
     assert flag_pairs(engine.analyze(text)) == []
+
+
+def test_what_the_feeling_is_about_is_not_who_says_so(engine):
+    text = ("The claims were first reported by The Sunday Chronicle. The foundation has suspended a member of staff. "
+            "Meanwhile, the King is said to be \u201cdeeply concerned\u201d by the reports.")
+    assert ("is said", "medium") in flag_pairs(engine.analyze(text), "no_source")
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("The drug worked, in results that were hailed as a milestone.", ["were hailed"]),
+        # a relative clause that only says which ones is still no claim
+        ("Voters want candidates who tell them the truth.", []),
+    ],
+)
+def test_a_judgement_inside_a_relative_clause_is_still_a_claim(engine, text, flagged):
+    assert [e for e, _ in flag_pairs(engine.analyze(text), "no_source")] == flagged

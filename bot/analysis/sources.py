@@ -605,10 +605,24 @@ def _line_label(tok: Token) -> bool:
     return tok.i + 1 < len(doc) and doc[tok.i + 1].text == ":" and tok.lower_ in INTERVIEW_MARKERS
 
 
+# Things that move someone, which a by-phrase after "is said to be concerned" names: not who said it.
+CAUSES_OF_FEELING = {"report", "claim", "news", "allegation", "revelation", "finding", "decision", "development",
+                     "result", "event", "situation", "comment", "remark", "attack", "death", "loss", "move", "row"}
+
+
+def _cause_of_a_feeling(verb: Token, agent: Token) -> bool:
+    """ "The King is said to be 'deeply concerned' by the reports": the parser may hang the by-phrase of the feeling
+    on "said"; a thing that happened (``CAUSES_OF_FEELING``), after an infinitive, is what the feeling is about."""
+    return agent.lemma_.lower() in CAUSES_OF_FEELING and any(
+        c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in verb.children)
+
+
 def _own_source(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
             agent = _pobj(child, None)
+            if agent is not None and _cause_of_a_feeling(verb, agent):
+                return None  # 'is said to be "deeply concerned" by the reports': what concerns him, not who says so
             return None if agent is not None and _a_time(agent) else agent  # "is expected by the end of June"
     as_who = _as_someone_put_it(verb)
     if as_who is not None:

@@ -262,8 +262,11 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         return False  # "Video shot from a helicopter showed ...", the verb joined to another
     if source is not None and _a_doing(source.root):
         return False  # "Holding rates near zero has encouraged borrowing": a doing, not a speaker
-    if tok.dep_ == "relcl" and subject is not None and subject.lower_ in ("who", "that") and _defining(tok):
-        return False  # "candidates who tell them the truth": a relative clause that says which ones
+    if (tok.dep_ == "relcl" and subject is not None and subject.lower_ in ("who", "that") and _defining(tok)
+            and "auxpass" not in deps):
+        # "candidates who tell them the truth": a relative clause that says which ones ("results that were hailed as
+        # a milestone" still reports a judgement nobody is named for)
+        return False
     if lemma == "expect" and "auxpass" in deps and "neg" not in deps and _scheduled(tok) and not _counted(subject):
         return False  # "is expected to address staff": an arranged event ("isn't expected to attend" is a snub)
     forecast = lemma in words("reporting_passives.txt") and "auxpass" in deps  # "is not expected to attend"
