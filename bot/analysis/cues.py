@@ -382,8 +382,8 @@ def is_reporting_passive(tok: Token) -> bool:
         return False
     if lemma in words("reporting_passives.txt"):
         return True
-    if lemma == "tip" and "xcomp" in deps and "prt" not in deps:
-        return True  # "Crane is widely tipped to win": a forecast in the air, not "tipped off" or "tipped over"
+    if lemma == "tip" and "prt" not in deps and ("xcomp" in deps or _as_follows(tok)):
+        return True  # "is widely tipped to win", "tipped as a target": a forecast in the air, not "tipped off"
     if tok.lower_ in AS_PASSIVES:
         return _as_follows(tok)
     return lemma in MADE_KNOWN and "ccomp" in deps and _dummy_it_main_clause(tok)

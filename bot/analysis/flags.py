@@ -694,6 +694,8 @@ def _document_again(a: Attribution, doc: Doc) -> bool:
     lemma = head.lemma_.lower()
     if head.tag_ != "NN" or lemma not in words("document_nouns.txt"):
         return False
+    if lemma == "figure" and a.direct_quote:
+        return False  # '"...," the figure added': a person (a senior party figure) speaks; statistics do not quote
     if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
         return False
     # the earlier mention's sentence names who made it: "Pakistan's government said in a statement"

@@ -871,6 +871,9 @@ def classify(head: Token, i: int, j: int) -> str:
     if head.lower_ in ROLE_ACRONYMS and head.lower_.endswith("s") and not _definite(head) and not any(
             c.dep_ == "nummod" for c in head.children):
         return "vague"  # "Labour MPs said": some of a party's members, whom the party name does not name
+    if head.lemma_.lower() == "figure" and not _definite(head) and any(
+            c.dep_ == "amod" and c.lower_ in PEOPLE_FIGURES for c in head.children):
+        return _by_determiner(head, False)  # "a senior Labour figure": a person, whom the party name does not name
     named_parts = [head, *head.conjuncts, *(c for c in head.children if c.dep_ == "appos")]
     if any(_is_named_token(c) for c in named_parts) or _surname_of_earlier_person(head) or _given_a_name(head):
         return "named"
@@ -1311,7 +1314,9 @@ def _a_named_body(tok: Token) -> bool:
         return True
     lemma = tok.lemma_.lower()
     bodies = lemma in words("body_nouns.txt") or lemma in words("organisation_nouns.txt")
-    return (bodies and (tok.is_title or _definite(tok))) or _name_of_a_thing(tok)
+    # "The Harbour zoo denies ...": a place or firm the story calls by its name and what it is
+    branded = _definite(tok) and any(c.dep_ == "compound" and c.pos_ == "PROPN" and c.is_title for c in tok.children)
+    return (bodies and (tok.is_title or _definite(tok))) or branded or _name_of_a_thing(tok)
 
 
 def _name_of_a_thing(tok: Token) -> bool:
@@ -1809,7 +1814,10 @@ def _ends_long_name(tok: Token) -> bool:
 def _capitalised_opener(modifier: Token, head: Token) -> bool:
     """ "Junior doctors say ...", "Estate agents report ...": a paragraph's first word, capitalised because it opens
     the sentence, that the tagger alone took for a name (no kind of entity) before a lower-case plural noun."""
-    common = modifier.pos_ == "NOUN" or (modifier.pos_ == "PROPN" and not modifier.ent_type_)  # "Library" as PERSON
+    # "Library" as a PERSON noun, "Landlord" as a one-word PERSON name the story never writes capitalised again
+    common = modifier.pos_ == "NOUN" or (modifier.pos_ == "PROPN" and (
+        not modifier.ent_type_ or (modifier.ent_type_ == "PERSON" and modifier.ent_iob_ == "B"
+                                   and not _capitalised_elsewhere(modifier))))
     return (bool(modifier.is_sent_start) and common and modifier.text[1:].islower() and head.tag_ == "NNS"
             and head.text.islower())
 

@@ -85,7 +85,9 @@ NOTICE_VERBS = {"say", "read", "warn", "declare", "announce", "state", "proclaim
 # What a timetable says someone will do: "is expected to attend the summit", "to address staff on Friday" is the
 # writer's note of an arranged event, not a forecast somebody made. "to face questions" too, but not "to face charges".
 SCHEDULED = {"attend", "address", "appear", "arrive", "meet", "visit", "speak", "testify", "travel", "return",
-             "chair", "host", "deliver", "present", "tour", "land", "depart", "sit"}
+             "chair", "host", "deliver", "present", "tour", "land", "depart", "sit", "question", "resume"}
+# "is expected to give evidence", "to give a statement": an appearance, as "to testify" is.
+APPEARANCES = {"evidence", "testimony", "statement", "speech", "address", "briefing", "update"}
 QUESTIONING = {"question", "questioning", "scrutiny", "grilling"}
 # Verbs of what a picture shows, whose passive "in a photograph" is the picture's, not a hidden source's.
 SHOWING = {"show", "see", "picture", "depict", "film", "photograph", "capture", "portray"}
@@ -351,7 +353,8 @@ def is_speech(a: Attribution, doc: Doc) -> bool:
         # a reported clause makes a verb of saying or thinking a claim; "tensions sparked again when ... and
         # Turkey didn't intervene" is a parse that hangs a clause on a verb that says nothing
         return speech or lemma in words("reporting_passives.txt") or lemma in THINKING_VERBS
-    if lemma == "tip" and passive and "xcomp" in deps:
+    if lemma == "tip" and passive and ("xcomp" in deps or any(c.dep_ == "prep" and c.lower_ == "as"
+                                                               for c in tok.children)):
         return True  # "is widely tipped to win": whose tip, the story does not say
     if speech or (lemma in words("reporting_passives.txt") and passive and lemma not in CLAUSE_ONLY_PASSIVES):
         return not (lemma in FINDING_VERBS and "dobj" in deps and "xcomp" not in deps)
@@ -514,6 +517,8 @@ def _scheduled(expect: Token) -> bool:
         if verb in SCHEDULED:
             return True
         if verb == "face" and any(o.dep_ == "dobj" and o.lemma_.lower() in QUESTIONING for o in c.children):
+            return True
+        if verb == "give" and any(o.dep_ == "dobj" and o.lemma_.lower() in APPEARANCES for o in c.children):
             return True
     return False
 
