@@ -241,3 +241,17 @@ def test_a_spokeswoman_right_after_the_named_zoo_answered_is_the_zoos(engine):
     text = ("The Harbour zoo denies that claim. A spokeswoman said the elephant house floor had been replaced in "
             "2022.")
     assert flag_pairs(engine.analyze(text), "anonymous_source") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("According to the American Society of Civil Engineers, about 42,000 bridges are in poor condition. State "
+         "lawmakers are reportedly drafting legislation.", ["reportedly"]),
+        # an outlet's report just before is whose report it was
+        ("According to the Hollywood Reporter, the film is in trouble. The director will reportedly meet the studio "
+         "next week.", []),
+    ],
+)
+def test_reportedly_is_let_off_only_by_an_outlets_report_before_it(engine, text, flagged):
+    assert [e for e, _ in flag_pairs(engine.analyze(text), "no_source")] == flagged

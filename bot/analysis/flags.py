@@ -436,6 +436,7 @@ class _HeldBack:
         self.named_body: set[int] = set()  # sentences with a named organisation speaking
         self.named_document: set[int] = set()  # sentences citing a document whose maker is named
         self.named_press: set[int] = set()  # sentences that cite a named outlet or report: "according to X"
+        self.named_outlet: set[int] = set()  # of those, the ones whose source is a paper or broadcaster
         for k, group in sourced.items():
             for a in group:
                 if a.source_kind != "named" or a.source is None:
@@ -461,6 +462,8 @@ class _HeldBack:
                     self.named_document.add(k)
                 if a.cue.text.lower() == "according to" or a.cue.text.lower().startswith("report"):
                     self.named_press.add(k)
+                    if a.cue.text.lower().startswith("report") or _an_outlet(span):
+                        self.named_outlet.add(k)
 
     def reported_next(self, a: Attribution) -> bool:
         """ "... have reportedly been drawn up. ..., according to reports in the Hollywood Reporter.": the next
@@ -471,7 +474,9 @@ class _HeldBack:
         # the next sentence must cite the report itself ("according to reports in ..."), not any named paper:
         # "Analysts at Pembroke said in a note that the cuts ..." is about something else
         after = a.sentence + 1
-        return (after in self.named_document and after in self.named_press) or a.sentence - 1 in self.named_press
+        # the sentence before must be a news outlet's report, not any body's word ("According to the American
+        # Society of Civil Engineers, 42,000 bridges are poor. State lawmakers are reportedly drafting ...")
+        return (after in self.named_document and after in self.named_press) or a.sentence - 1 in self.named_outlet
 
     def voiced_next(self, a: Attribution, doc: Doc) -> bool:
         """ "Muslim advocates hailed the nomination. '...,' said Farhana Khera, of Muslim Advocates.": a group's view,
@@ -532,6 +537,19 @@ class _HeldBack:
             k in self.named_speaker
             and any(first >= since and could_be(offices) for first, offices in self.first_named.get(k, ()))
             for k in after)
+
+
+# Words in the names of papers, broadcasters and wires ("the Hollywood Reporter", "The Sunday Times", "Reuters").
+OUTLET_NAME = re.compile(
+    r"\b(?:Times|Post|News|Journal|Reporter|Herald|Tribune|Gazette|Chronicle|Guardian|Telegraph|Mail|Mirror|Sun|"
+    r"Express|Independent|Observer|Economist|Standard|Star|Record|Globe|Press|Daily|Weekly|Magazine|Radio|TV|"
+    r"Reuters|Bloomberg|AP|AFP|BBC|CNN|NBC|CBS|ABC|Fox|Sky|ITV|Politico|Axios|Variety|Deadline|Billboard|"
+    r"Yonhap|Xinhua|Kyodo|Bild|Spiegel|Le Monde|El Pa[ií]s)\b")
+
+
+def _an_outlet(span: Span_) -> bool:
+    """A paper, broadcaster or wire by name or by kind ("Yonhap", "Korean media", "the newspaper")."""
+    return bool(OUTLET_NAME.search(span.text)) or any(t.lemma_.lower() in PRESS_WORDS for t in span)
 
 
 def _unnamed_body_in(span: Span_) -> bool:
