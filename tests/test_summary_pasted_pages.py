@@ -172,3 +172,24 @@ def test_a_press_release_closing_note_is_not_summarised(engine):
     )
     picked = summary_of(engine, text, 3)
     assert not any(s.startswith(("About", "Solvane Energy is", "Solvane Energy was")) for s in picked)
+
+
+def test_a_deck_set_as_its_own_paragraph_is_part_of_the_heading(engine):
+    text = (
+        "FOR IMMEDIATE RELEASE\n\n"
+        "Solvane Secures 450 Million Euros to Build a Battery Plant\n\n"
+        "Investment will create 1,200 jobs in northern Portugal; production to start in 2027\n\n"
+        "LISBON -- Solvane today announced it has secured 450 million euros to build a battery plant in Porto.\n\n"
+        "The plant will employ 1,200 people when it opens in 2027.\n\n"
+        "Solvane makes sodium-ion battery cells for home storage.\n"
+    )
+    result = engine.analyze(text, sentences=3)
+    assert result.title == "Solvane Secures 450 Million Euros to Build a Battery Plant"
+    assert not any(s.text.startswith("Investment will") for s in result.summary)
+
+
+def test_a_short_first_paragraph_that_ends_with_a_stop_is_no_deck(engine):
+    text = ("Harbour plan approved\n\nThe council approved the harbour plan on Monday.\n\n"
+            "Work starts in May and will take two years.\n\nThe cost is 4 million pounds.\n")
+    picked = [s.text for s in engine.analyze(text, sentences=3).summary]
+    assert "The council approved the harbour plan on Monday." in picked

@@ -14,7 +14,7 @@ import re
 from spacy.tokens import Doc
 
 from bot.analysis.doctext import quote_index
-from bot.analysis.segment import Sentence, body_start, short_first_paragraph, title_line
+from bot.analysis.segment import BLANK_LINE, DECK_MAX_WORDS, Sentence, body_start, short_first_paragraph, title_line
 
 # "LONDON (Wire) - ...", "WASHINGTON — ...": a dateline opens a lede, never a headline.
 DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,}(?:\s*\([^)]*\))?\s*[-—–,]")
@@ -32,7 +32,7 @@ def heading_end(doc: Doc, text: str, sents: list[Sentence], strict: bool = False
     line_end = body_start(text, sents)
     end = short_first_paragraph(text, sents)
     if end <= line_end:
-        return line_end
+        return _deck_end(text, line_end) if title_line(text, sents) is not None else line_end
     start = len(text) - len(text[line_end:].lstrip()) if line_end else sents[0].start
     if DATELINE.match(text, start):
         return line_end
@@ -48,6 +48,23 @@ def heading_end(doc: Doc, text: str, sents: list[Sentence], strict: bool = False
     ):
         return line_end
     return end
+
+
+def _deck_end(text: str, title_end: int) -> int:
+    """After a headline line, a deck set as its own paragraph ("Investment will create 1,200 jobs; production to
+    start in 2027"): one line with no closing mark, as a lede never is, then a blank line and the body. Its end, or
+    ``title_end`` when there is none."""
+    gap = BLANK_LINE.match(text, title_end)
+    if gap is None:
+        return title_end
+    start = gap.end()
+    stop = BLANK_LINE.search(text, start)
+    if stop is None or not text[stop.end() :].strip():
+        return title_end
+    deck = text[start : stop.start()].strip()
+    if not deck or "\n" in deck or len(deck.split()) > DECK_MAX_WORDS or not deck[-1].isalnum():
+        return title_end
+    return start + len(text[start : stop.start()].rstrip())
 
 
 def headline(doc: Doc, text: str, sents: list[Sentence]) -> tuple[int, int] | None:
