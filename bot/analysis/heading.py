@@ -32,7 +32,8 @@ def heading_end(doc: Doc, text: str, sents: list[Sentence], strict: bool = False
     line_end = body_start(text, sents)
     end = short_first_paragraph(text, sents)
     if end <= line_end:
-        return _deck_end(text, line_end) if title_line(text, sents) is not None else line_end
+        # a deck as its own paragraph leaves the summary; its flags stay, as a title-case body line's do
+        return _deck_end(text, line_end) if strict and title_line(text, sents) is not None else line_end
     start = len(text) - len(text[line_end:].lstrip()) if line_end else sents[0].start
     if DATELINE.match(text, start):
         return line_end
