@@ -38,6 +38,25 @@ MAX_EXTRACT_CHARS = 400_000
 _NOT_TEXT_OPEN = re.compile(r"<(script|style)(?=[\s/>])", re.IGNORECASE)  # not <script-loader> or <style-guide>
 _NOT_TEXT_CLOSE = {"script": re.compile(r"</script\s*>", re.IGNORECASE),
                    "style": re.compile(r"</style\s*>", re.IGNORECASE)}
+# Legacy labels browsers read as the Windows superset of what they name (the WHATWG Encoding Standard), by the codec
+# Python finds for the label: pages labelled gb2312 or Shift_JIS are written in GBK or windows-31j, and the strict codec
+# turns the superset's characters (朱镕基's 镕, ①, 髙) into U+FFFD or, for Shift_JIS, garbles the rest of the line.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "euc_kr": "cp949", "iso8859-9": "cp1254",
+              "tis-620": "cp874", "iso8859-11": "cp874", "big5": "big5hkscs"}
+# WHATWG labels Python does not know, with the codec browsers decode them with.
+_WHATWG_LABELS = {
+    "windows-31j": "cp932", "x-sjis": "cp932", "ms_kanji": "cp932", "ms932": "cp932", "sjis": "cp932",
+    "x-gbk": "gb18030", "chinese": "gb18030", "csgb2312": "gb18030", "csiso58gb231280": "gb18030",
+    "iso-ir-58": "gb18030", "gb_2312": "gb18030", "gb_2312-80": "gb18030",
+    "windows-874": "cp874", "dos-874": "cp874", "windows-949": "cp949", "ksc5601": "cp949", "ksc_5601": "cp949",
+    "korean": "cp949", "iso-ir-149": "cp949", "csksc56011987": "cp949", "ks_c_5601-1989": "cp949",
+    "x-x-big5": "big5hkscs", "cn-big5": "big5hkscs", "csbig5": "big5hkscs", "big5-hkscs": "big5hkscs",
+    "x-euc-jp": "euc_jp", "cseucpkdfmtjapanese": "euc_jp", "iso-8859-8-i": "iso8859-8", "csiso88598i": "iso8859-8",
+    "logical": "iso8859-8", "x-mac-roman": "mac-roman", "x-mac-cyrillic": "mac-cyrillic",
+    "x-mac-ukrainian": "mac-cyrillic", "unicode-1-1-utf-8": "utf-8", "unicode11utf8": "utf-8",
+    "unicode20utf8": "utf-8", "x-unicode20utf8": "utf-8",
+    **{f"x-cp125{i}": f"cp125{i}" for i in range(9)},
+}
 # Text codecs that are not character sets a web page can be written in.
 _NOT_CHARSETS = frozenset({"idna", "punycode", "raw-unicode-escape", "unicode-escape", "mbcs", "oem"})
 
@@ -111,8 +130,9 @@ def _codec(label: str | None) -> str | None:
     """Map a charset label to a Python codec name, or None when it is unknown or makes no sense for HTML."""
     if not label:
         return None
+    cleaned = label.strip().strip("\"'")
     try:
-        info = codecs.lookup(label.strip().strip("\"'"))
+        info = codecs.lookup(_WHATWG_LABELS.get(cleaned.lower(), cleaned))
     except LookupError:
         return None
     # Python also registers bytes-to-bytes and text-to-text transforms (base64, rot13, zlib, idna ...) as
@@ -124,7 +144,7 @@ def _codec(label: str | None) -> str | None:
         return "cp1252"
     if name.startswith("utf-16") or name.startswith("utf-32"):  # a BOM-less page that claims UTF-16 is UTF-8
         return "utf-8"
-    return name
+    return _SUPERSETS.get(name, name)
 
 
 def build_article(page: Page, url: str, min_chars: int) -> Article:

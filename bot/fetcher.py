@@ -31,7 +31,7 @@ from bot.errors import (
 )
 from bot.extract import Page, build_article
 from bot.netguard import PinnedResolver, Resolver, SystemResolver, check_url, resolve_checked
-from bot.urls import find_urls, loggable_url, normalize_url, redact_links
+from bot.urls import find_urls, is_skipped_host, loggable_url, normalize_url, redact_links
 from bot.webbody import read_body
 
 log = logging.getLogger(__name__)
@@ -178,6 +178,9 @@ class Fetcher:
             if exc.reason == "syntax":
                 raise HTTPStatusError(resp.status, "The site redirected to a malformed link.") from None
             raise
+        if is_skipped_host(checked.host or "") and not is_skipped_host(current.host or ""):
+            # a short link to a video or a GIF: the site the pasted link would have been passed over for
+            raise UnsupportedType("That link leads to a video, GIF or chat site, not a news article.")
         log.debug("redirect %s -> %s", loggable_url(current), loggable_url(checked))
         return checked
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.errors import BusyError, ForgottenMeanwhile, InputError, InputTooLarge
 from bot.per_bot import PerBot
-from bot.store_types import document_key
+from bot.store_types import document_key, site_of
 from bot.urls import normalize_url
 
 if TYPE_CHECKING:
@@ -194,6 +194,7 @@ async def analyse_and_store(
     private: bool = False,
     forget_generation: int | None = None,
     request: GuildRequest | None = None,
+    site: str | None = None,
 ) -> StoredAnalysis:
     """Return the stored analysis of ``text`` in this guild, analysing it only if it is new.
 
@@ -219,7 +220,8 @@ async def analyse_and_store(
     key = (guild_id, document_key(text, private_for), version)
     waiting = bot.analyses_in_flight
     meta: dict[str, Any] = {"title": title, "url": url, "author_id": author_id, "channel_id": channel_id,
-                            "message_link": message_link, "private": private, "forget_generation": forget_generation}
+                            "message_link": message_link, "private": private, "forget_generation": forget_generation,
+                            "site": site}
     load = guild_load(bot)
     with guild_request(bot, guild_id, request) as request:
         for _ in range(FORGOTTEN_RESTARTS + 1):
@@ -305,5 +307,5 @@ async def analyse_url(
         return await analyse_and_store(
             bot, guild_id, article.text, title=article.title, url=article.url or key, author_id=author_id,
             channel_id=channel_id, message_link=message_link, private=private, forget_generation=generation,
-            request=request,
+            request=request, site=site_of(article.final_url),  # the paper's, not a short link's that led there
         )

@@ -46,7 +46,9 @@ class ParsedQuery:
     @property
     def match(self) -> str | None:
         """The terms as one FTS5 expression (all required), or None when nothing searchable is left."""
-        return " ".join(self.terms) or None
+        # FTS5 takes an implicit AND between phrases only: a term with both forms, "(a OR b)", needs it spelt out
+        joint = " AND " if any(term.startswith("(") for term in self.terms) else " "
+        return joint.join(self.terms) or None
 
 
 def parse_query(raw: object) -> ParsedQuery:
@@ -86,8 +88,25 @@ def parse_query(raw: object) -> ParsedQuery:
         seen.add(key)
         words += len(pieces)
         kept.append(word)
-        terms.append('"' + paired.replace('"', '""') + '"' + ("*" if prefix else ""))
+        terms.append(_term(paired, prefix))
     return ParsedQuery(tuple(terms), tuple(short), False, tuple(lone), any(map(has_cjk, kept)), tuple(kept))
+
+
+def _term(word: str, prefix: bool) -> str:
+    """One quoted FTS5 term, for text stored composed or decomposed alike.
+
+    The word index holds the stored text as it is, and ``remove_diacritics`` strips the loose marks of decomposed text
+    (и + U+0306) but folds no precomposed letter outside Latin (й): a word with such a letter is asked for in both
+    forms, either of which may be in the index.
+    """
+    star = "*" if prefix else ""
+    forms = [word]
+    decomposed = unicodedata.normalize("NFD", word)
+    if decomposed != word and any(not unicodedata.name(ch, "").startswith("LATIN") and unicodedata.decomposition(ch)
+                                  for ch in word):
+        forms.append(decomposed)  # Latin letters are folded alike in both forms: asked for once
+    quoted = ['"' + form.replace('"', '""') + '"' + star for form in forms]
+    return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
 
 
 def has_cjk(text: str) -> bool:

@@ -106,8 +106,12 @@ class AnalysesStore(StoreBase):
         self, guild_id: int, text: str, result: Result, *, engine_version: str, title: str | None = None,
         url: str | None = None, author_id: int | None = None, channel_id: int | None = None,
         message_link: str | None = None, private: bool = False, forget_generation: int | None = None,
+        site: str | None = None,
     ) -> StoredAnalysis:
         """Store a result, or return the stored one (``cached=True``) for the same text and engine version.
+
+        ``site`` is the publishing site for the statistics, when it is known apart from ``url`` (a short link that
+        redirected to the paper); by default, ``url``'s host.
 
         ``private`` keeps the analysis out of everyone's library but its author's (see ``document_key``).
         ``forget_generation`` (from ``forget_generation()`` when the request began) makes a save refuse with
@@ -122,7 +126,8 @@ class AnalysesStore(StoreBase):
         title, url, message_link = optional_text(title or result.title), optional_text(url), optional_text(message_link)
         digest = document_key(text, (author_id or 0) if private else None)
         saved = await self._save_or_find(guild_id, digest, text, result, engine_version, title, url, author_id,
-                                         channel_id, message_link, private, forget_generation)
+                                         channel_id, message_link, private, forget_generation,
+                                         optional_text(site) or site_of(url))
         if isinstance(saved, StoredAnalysis):
             return saved
         return await self._decoded(saved, cached=True)  # stored already: decoded once the write lock is free
@@ -130,7 +135,7 @@ class AnalysesStore(StoreBase):
     async def _save_or_find(
         self, guild_id: int, digest: str, text: str, result: Result, engine_version: str, title: str | None,
         url: str | None, author_id: int | None, channel_id: int | None, message_link: str | None, private: bool,
-        forget_generation: int | None,
+        forget_generation: int | None, site: str | None = None,
     ) -> StoredAnalysis | Sequence[Any]:
         """The new analysis, or the row of the same text's analysis by this engine version if one is stored."""
         async with self._write() as db:
@@ -152,7 +157,7 @@ class AnalysesStore(StoreBase):
                 cur = await db.execute(
                     "INSERT INTO documents (guild_id, content_hash, text, title, url, site, author_id, channel_id,"
                     " message_link, created_at, private) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (guild_id, digest, text, title, url, site_of(url), author_id, channel_id, message_link,
+                    (guild_id, digest, text, title, url, site, author_id, channel_id, message_link,
                      to_db_time(utcnow()), int(private)))
                 doc_id = int(cur.lastrowid or 0)
             short_id, created, flag_ids = await self._insert_analysis(db, guild_id, doc_id, text, result,
@@ -171,6 +176,13 @@ class AnalysesStore(StoreBase):
         self, db: aiosqlite.Connection, guild_id: int, doc_id: int, text: str, result: Result, engine_version: str,
     ) -> tuple[str, datetime, tuple[int, ...]]:
         created = utcnow()
+        # Never before the document's newest analysis: a clock set back meanwhile would make the newer analysis (the
+        # searchable one, holding the flags under review) look older, and retention would delete it first.
+        latest = list(await db.execute_fetchall("SELECT max(created_at) FROM analyses WHERE document_id = ?",
+                                                (doc_id,)))
+        previous = from_db_time(latest[0][0]) if latest and latest[0][0] else None
+        if previous is not None and previous > created:
+            created = previous
         stamp = to_db_time(created)
         stats = Stats.count(result.attributions)  # recount: a hand-built Result may carry zeroed stats
         payload = no_surrogates(json.dumps(result.to_dict(), ensure_ascii=False))

@@ -78,7 +78,35 @@ def normalize_url(url: str) -> str:
     except (ValueError, AttributeError):
         raise BadURL("That doesn't look like a web link.", reason="syntax") from None
     cleaned = urlsplit(normal)
-    return urlunsplit(cleaned._replace(path=cleaned.path or "/", query=_clean_query(parts.query), fragment=""))
+    # courlan's host and path are for matching, not for showing: it spells a punycode host in Unicode (a look-alike
+    # "аpple" for xn--pple-43d) and escapes the path's reserved characters (";" to "%3B"), which servers may read
+    # differently. The normal form is shown and clicked, so it keeps both as written, in one spelling.
+    netloc = _ascii_host(cleaned.netloc)
+    path = _canonical_path(parts.path)
+    return urlunsplit(cleaned._replace(netloc=netloc, path=path or "/", query=_clean_query(parts.query), fragment=""))
+
+
+# Characters a path keeps as written besides letters, digits and "-._~": RFC 3986's "/", sub-delims, ":" and "@"
+# (reserved: escaping one changes what a server may read), and "%" (an escape stays an escape).
+_PATH_SAFE = "/%!$&'()*+,;=:@~"
+_ESCAPE = re.compile("%[0-9a-fA-F]{2}")
+
+
+def _canonical_path(path: str) -> str:
+    """The path in one spelling: runs of "/" made one and leading "/.." dropped (as courlan does), what must be
+    escaped escaped (UTF-8), escapes in upper case; reserved characters, raw or escaped, stay as they were."""
+    path = re.sub(r"^(?:/\.\.)+(?=/|$)", "", re.sub("//+", "/", path))
+    quoted = quote_from_bytes(path.encode("utf-8", "surrogatepass"), safe=_PATH_SAFE)
+    return _ESCAPE.sub(lambda m: m.group().upper(), quoted)
+
+
+def _ascii_host(netloc: str) -> str:
+    """``netloc`` with its host in ASCII (punycode), as it is on the wire; as it is when IDNA cannot spell it."""
+    host, colon, port = netloc.rpartition(":") if netloc.rsplit(":", 1)[-1].isdigit() else (netloc, "", "")
+    try:
+        return host.encode("idna").decode("ascii") + colon + port
+    except UnicodeError:
+        return netloc
 
 
 def loggable_url(url: object) -> str:
@@ -171,6 +199,11 @@ def article_links(text: str, *, spoilers: bool = True) -> list[str]:
     """Links in ``text`` that could be articles (chat, GIF and video hosts left out; with ``spoilers=False``,
     links behind a spoiler too)."""
     return [u for u in find_urls(text, spoilers=spoilers) if not _skipped_host(urlsplit(u).hostname or "")]
+
+
+def is_skipped_host(host: str) -> bool:
+    """Whether ``host`` is (a subdomain of) a chat, GIF or video site in ``SKIP_DOMAINS``: never a news article."""
+    return _skipped_host(host)
 
 
 def _skipped_host(host: str) -> bool:

@@ -60,6 +60,29 @@ def _bot_cannot_post(channel: discord.TextChannel) -> str:
     return ""
 
 
+AUTOREPLY_RIGHTS = (("view_channel", "View Channel"), ("read_message_history", "Read Message History"),
+                    ("send_messages", "Send Messages"), ("embed_links", "Embed Links"))
+
+
+def _bot_cannot_autoreply(channel: discord.TextChannel) -> str:
+    """A warning when Byline lacks the rights to see links in ``channel`` and answer them (empty when fine or unknown):
+    auto-replies there are skipped quietly, so the manager who turned them on must hear it now."""
+    me = getattr(getattr(channel, "guild", None), "me", None)
+    if not isinstance(me, discord.Member):
+        return ""
+    try:
+        perms = channel.permissions_for(me)
+    except Exception:  # an unresolved channel or member: say nothing rather than guess
+        return ""
+    if not isinstance(perms, discord.Permissions):
+        return ""
+    lacking = [name for attr, name in AUTOREPLY_RIGHTS if not getattr(perms, attr)]
+    if lacking:
+        return (f"\nNote: Byline lacks {', '.join(lacking)} in {channel.mention}; give it those rights, or its links "
+                "get no automatic reply.")
+    return ""
+
+
 def _everyone_can_read(channel: discord.TextChannel) -> str:
     """A warning when @everyone can read ``channel``: review cards quote private analyses' flagged sentences too
     (docs/privacy.md), so such a channel would publish them. Unknown rights give no warning."""
@@ -158,8 +181,8 @@ class Settings(commands.Cog):
             raise InputError(f"Auto-replies were not on in {channel.mention}.")
         log.info("settings changed: guild=%s user=%s autoreply %s %s", guild_id, interaction.user.id,
                  "+" if enabled else "-", channel.id)
-        done = (f"Links in {channel.mention} now get an automatic analysis." if enabled
-                else f"Links in {channel.mention} no longer get automatic replies.")
+        done = (f"Links in {channel.mention} now get an automatic analysis." + _bot_cannot_autoreply(channel)
+                if enabled else f"Links in {channel.mention} no longer get automatic replies.")
         await _done(interaction, done, updated)
 
     def _gone(self, guild_id: int, channel_ids: Collection[int]) -> frozenset[int]:
