@@ -181,6 +181,12 @@ class NotAnArticle(FetchError):
     user_message = "Byline found too little article text on that page (it may be behind a paywall)."
 
 
+class NotEnglish(FetchError):
+    """The page says it is in another language: the engine's model and word lists read English only."""
+
+    user_message = "Byline reads English articles, and that page says it is in another language."
+
+
 class TooManyRedirects(FetchError):
     """The link redirected more than ``fetch.max_redirects`` times."""
 

@@ -154,11 +154,13 @@ def build_article(page: Page, url: str, min_chars: int) -> Article:
     text = decode_body(page.body, page.charset, page.kind)
     final_url = _normal_or_none(page.url) or page.url
     host = urlsplit(final_url).hostname
+    language = None
     if page.kind == "text":
         fields: dict[str, str | None] = {"text": text.strip(), "title": None, "author": None, "date": None,
                                          "site": host, "canonical": None}
     else:
         fields = _extract_html(text, final_url)
+        language = declared_language(text)
     body = fields["text"] or ""
     if len(body) < min_chars:
         raise NotAnArticle(
@@ -167,7 +169,18 @@ def build_article(page: Page, url: str, min_chars: int) -> Article:
         )
     return Article(url=url, final_url=final_url, canonical_url=_normal_or_none(fields["canonical"]),
                    title=fields["title"], author=fields["author"], date=fields["date"],
-                   site=fields["site"] or host, text=body)
+                   site=fields["site"] or host, text=body, language=language)
+
+
+# ``<html lang="fr-CA">``: the primary language subtag, looked for at the top of the page only.
+_HTML_LANG = re.compile(r"<html\b[^>]{0,500}?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
+LANG_REACH = 5_000
+
+
+def declared_language(html: str) -> str | None:
+    """The language a page declares on its ``<html>`` element ("fr" for ``lang="fr-CA"``), or None."""
+    found = _HTML_LANG.search(html, 0, LANG_REACH)
+    return found.group(1).lower() if found else None
 
 
 def drop_scripts_and_styles(html: str) -> str:

@@ -63,6 +63,7 @@ class Article:
     date: str | None          # ISO date when known
     site: str | None          # site name, or the host
     text: str                 # article text for the engine
+    language: str | None = None  # the page's declared language ("en", "fr"), from <html lang>, when it gives one
 
 
 class Fetcher:

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Awaitable, Hashable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.errors import BusyError, ForgottenMeanwhile, InputError, InputTooLarge
+from bot.errors import BusyError, ForgottenMeanwhile, InputError, InputTooLarge, NotEnglish
 from bot.per_bot import PerBot
 from bot.store_types import document_key, site_of
 from bot.urls import normalize_url
@@ -282,8 +282,12 @@ async def analyse_url(
     private: bool = False,
     forget_generation: int | None = None,
     request: GuildRequest | None = None,
+    english_only: bool = False,
 ) -> StoredAnalysis:
     """Analyse the article behind ``url``, reusing a recent analysis of the same link in this guild.
+
+    ``english_only``: refuse (``NotEnglish``) a page that declares another language, for replies nobody asked for;
+    a member who asks for one still gets it.
 
     Raises the fetcher's ``FetchError``s (member-readable) and ``BusyError`` before fetching when no
     worker could take the job anyway, or the server holds its share of them already (the page's extraction takes
@@ -304,6 +308,8 @@ async def analyse_url(
     with guild_request(bot, guild_id, request) as request:
         request.take(("link", key, author_id if private else None))
         article = await held_until_done(request, bot.fetcher.fetch(url))
+        if english_only and article.language not in (None, "en"):
+            raise NotEnglish(f"Byline reads English articles; that page says it is in '{article.language}'.")
         return await analyse_and_store(
             bot, guild_id, article.text, title=article.title, url=article.url or key, author_id=author_id,
             channel_id=channel_id, message_link=message_link, private=private, forget_generation=generation,

@@ -135,7 +135,8 @@ class LinksCog(commands.Cog):
         try:
             stored = await analyse_url(self.bot, guild_id, links[0], author_id=source.author_id,
                                        channel_id=message.channel.id, message_link=message.jump_url,
-                                       private=is_private_channel(message.channel))
+                                       private=is_private_channel(message.channel),
+                                       english_only=True)  # an English reading of a French page misleads
         except BylineError as exc:
             log.info("guild %s message %s: no auto-reply (%s: %s)", guild_id, message.id, type(exc).__name__,
                      exc.detail)
