@@ -205,16 +205,25 @@ async def _no_location(request: web.Request) -> web.Response:
 
 
 @asynccontextmanager
-async def serve():
-    """Run the app on 127.0.0.1 on a free port; yields the state with ``port`` set."""
-    state = ServerState()
-    runner = web.AppRunner(build_app(state), shutdown_timeout=0.5)
+async def serve_app(app: web.Application):
+    """Run ``app`` on 127.0.0.1 on a free port; yields the port."""
+    runner = web.AppRunner(app, shutdown_timeout=0.5)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    state.port = runner.addresses[0][1]
     try:
-        yield state
+        yield runner.addresses[0][1]
     finally:
-        state.closing.set()
         await runner.cleanup()
+
+
+@asynccontextmanager
+async def serve():
+    """Run the app on 127.0.0.1 on a free port; yields the state with ``port`` set."""
+    state = ServerState()
+    async with serve_app(build_app(state)) as port:
+        state.port = port
+        try:
+            yield state
+        finally:
+            state.closing.set()

@@ -16,6 +16,7 @@ from aiohttp import web
 from cogs.links import LinksCog
 from tests.botkit import running_bot
 from tests.helpers import make_channel, make_guild, make_message
+from tests.pageserver import serve_app
 
 FRENCH = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Le conseil approuve le pont</title></head>
 <body><article><h1>Le conseil approuve le pont</h1>
@@ -34,14 +35,8 @@ async def french_site():
 
     app = web.Application()
     app.router.add_get("/pont", page)
-    runner = web.AppRunner(app, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}/pont"
-    finally:
-        await runner.cleanup()
+    async with serve_app(app) as port:
+        yield f"http://127.0.0.1:{port}/pont"
 
 
 async def test_an_auto_reply_passes_over_an_article_in_a_language_the_engine_cannot_read(tmp_path, engine):

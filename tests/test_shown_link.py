@@ -21,7 +21,7 @@ from bot.netguard import StaticResolver
 from cogs.links import LinksCog
 from tests.botkit import running_bot
 from tests.helpers import make_channel, make_guild, make_message
-from tests.pageserver import PAGES
+from tests.pageserver import PAGES, serve_app
 
 
 @asynccontextmanager
@@ -35,14 +35,8 @@ async def any_path():
 
     app = web.Application()
     app.router.add_get("/{tail:.*}", page)
-    runner = web.AppRunner(app, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield runner.addresses[0][1], seen
-    finally:
-        await runner.cleanup()
+    async with serve_app(app) as port:
+        yield port, seen
 
 
 @pytest.mark.parametrize(("host", "path"), [
