@@ -35,6 +35,8 @@ def heading_end(doc: Doc, text: str, sents: list[Sentence], strict: bool = False
         # a deck as its own paragraph leaves the summary; its flags stay, as a title-case body line's do
         return _deck_end(text, line_end) if strict and title_line(text, sents) is not None else line_end
     start = len(text) - len(text[line_end:].lstrip()) if line_end else sents[0].start
+    if start >= end:
+        return line_end  # ' reportedly \n\n...': the paragraph is the headline line and white space after it
     if DATELINE.match(text, start):
         return line_end
     span = doc.char_span(start, end, alignment_mode="expand")
