@@ -255,3 +255,16 @@ def test_a_spokeswoman_right_after_the_named_zoo_answered_is_the_zoos(engine):
 )
 def test_reportedly_is_let_off_only_by_an_outlets_report_before_it(engine, text, flagged):
     assert [e for e, _ in flag_pairs(engine.analyze(text), "no_source")] == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("The port is shut. A spokesman for one of the carriers calling at Savannah said its vessels would wait "
+         "offshore.", "anonymous"),
+        ("The port is shut. A spokesman for Maersk said its vessels would wait offshore.", "named"),
+    ],
+)
+def test_a_place_in_a_clause_about_the_body_does_not_name_it(engine, text, kind):
+    [source] = [a.source.text for a in engine.analyze(text).attributions if a.cue.text == "said"]
+    assert kind_of(engine.analyze(text), source) == kind

@@ -1242,6 +1242,20 @@ def _identified_body(head: Token) -> bool:
     return False
 
 
+PLACE_ENTS = {"GPE", "LOC", "FAC"}
+
+
+def _inside_a_description(tok: Token, head: Token) -> bool:
+    """Whether ``tok`` sits in a clause that describes the body rather than names it: "a spokesman for one of the
+    carriers calling at Savannah" names a port, not the carrier. Asked only of a place after the head."""
+    node = tok
+    while node.i != head.i and node.head.i != node.i:
+        if node.dep_ in ("acl", "relcl"):
+            return True
+        node = node.head
+    return False
+
+
 # The Prime Minister's office by its address, as British papers write it.
 NUMBER_TEN = re.compile(r"\b(?:No\.?\s?10|Number\s+(?:10|Ten))\b")
 
@@ -1252,7 +1266,7 @@ def _speaks_for_named_body(head: Token) -> bool:
     if NUMBER_TEN.search(head.doc[head.left_edge.i : head.i].text):
         return True  # "a No 10 spokesman": Downing Street's, on the record
     for tok in head.subtree:
-        if tok.i == head.i:
+        if tok.i == head.i or (tok.i > head.i and tok.ent_type_ in PLACE_ENTS and _inside_a_description(tok, head)):
             continue
         if tok.ent_type_ in ("ORG", "GPE", "PERSON", "NORP") or (tok.pos_ == "PROPN" and tok.is_title):
             return True
