@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from bot.analysis.doctext import quote_index
 from bot.analysis.segment import BLANK_LINE, DECK_MAX_WORDS, Sentence, body_start, short_first_paragraph, title_line
 
+_HEADING_KEY = "byline_heading_end"
 # "LONDON (Wire) - ...", "WASHINGTON — ...": a dateline opens a lede, never a headline.
 DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,}(?:\s*\([^)]*\))?\s*[-—–,]")
 
@@ -26,15 +27,23 @@ def heading_end(doc: Doc, text: str, sents: list[Sentence], strict: bool = False
     Present-tense one-line ledes ("Critics say the tower is too tall.") cannot be told from headlines and are taken
     for them, unless ``strict``: then a main verb with an auxiliary ("The union has called a strike.", "Drivers will
     walk out.") marks a lede too, when the paragraph ends as a lede does, with a full stop (a deck has none, and a
-    headline may ask a question). The summary is
-    strict, because leaving out a lede costs a reader the news, where a flag left to the body costs nothing.
+    headline may ask a question). The summary is strict, because leaving out a lede costs a reader the news, where a
+    flag left to the body costs nothing. Found once per document and strictness: the summary and the title both ask.
     """
+    key = f"{_HEADING_KEY}:{'strict' if strict else 'loose'}"
+    found = doc.user_data.get(key)
+    if found is None:
+        found = doc.user_data[key] = _heading_end(doc, text, sents, strict)
+    return found
+
+
+def _heading_end(doc: Doc, text: str, sents: list[Sentence], strict: bool) -> int:
     line_end = body_start(text, sents)
     end = short_first_paragraph(text, sents)
     if end <= line_end:
         # a deck as its own paragraph leaves the summary; its flags stay, as a title-case body line's do
         return _deck_end(text, line_end) if strict and title_line(text, sents) is not None else line_end
-    start = len(text) - len(text[line_end:].lstrip()) if line_end else sents[0].start
+    start = _resumes(text, line_end, sents)
     if start >= end:
         return line_end  # ' reportedly \n\n...': the paragraph is the headline line and white space after it
     if DATELINE.match(text, start):
@@ -51,6 +60,12 @@ def heading_end(doc: Doc, text: str, sents: list[Sentence], strict: bool = False
     ):
         return line_end
     return end
+
+
+def _resumes(text: str, offset: int, sents: list[Sentence]) -> int:
+    """Where the text goes on after ``offset`` (its next character that is not white space), or where the first
+    sentence starts when ``offset`` is 0."""
+    return len(text) - len(text[offset:].lstrip()) if offset else sents[0].start
 
 
 def _deck_end(text: str, title_end: int) -> int:
@@ -79,6 +94,6 @@ def headline(doc: Doc, text: str, sents: list[Sentence]) -> tuple[int, int] | No
     end, body = heading_end(doc, text, sents, strict=True), body_start(text, sents)
     if end <= body:
         return None  # no heading past the page furniture
-    start = len(text) - len(text[body:].lstrip()) if body else sents[0].start
+    start = _resumes(text, body, sents)
     stop = text.find("\n", start, end)
     return start, (stop if stop >= 0 else end)
